@@ -1,0 +1,85 @@
+// Package accounts creates users, their workspace memberships and API
+// tokens, with the same rules whether the request comes from the API or the
+// command line.
+package accounts
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// CreateUser validates and stores a user and their membership. When password
+// is empty a random one is generated and returned; otherwise "" is returned.
+func CreateUser(ctx context.Context, st care.Store, workspaceID care.ID, email, name string, role care.Role, password string, now time.Time) (*care.User, string, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
+		return nil, "", care.Errorf(care.EINVALID, "%q is not an email address.", email)
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > care.MaxNameBytes {
+		return nil, "", care.Errorf(care.EINVALID, "A name is required, up to %d bytes.", care.MaxNameBytes)
+	}
+	if !role.Valid() {
+		return nil, "", care.Errorf(care.EINVALID, "Role must be admin, supervisor or agent.")
+	}
+	generated := ""
+	if password == "" {
+		generated = auth.NewCSRFToken()
+		password = generated
+	} else if err := auth.CheckPassword(password); err != nil {
+		return nil, "", err
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return nil, "", err
+	}
+	var u *care.User
+	err = st.Update(ctx, func(q care.Queries) error {
+		existing, err := q.UserByEmail(ctx, email)
+		switch {
+		case err == nil:
+			if _, err := q.Member(ctx, workspaceID, existing.ID); err == nil {
+				return care.Errorf(care.ECONFLICT, "%s is already a member of this workspace.", email)
+			}
+			u, generated = existing, ""
+		case care.ErrorCode(err) == care.ENOTFOUND:
+			u = &care.User{Email: email, Name: name, PasswordHash: hash, CreatedAt: now}
+			if err := q.CreateUser(ctx, u); err != nil {
+				return err
+			}
+		default:
+			return err
+		}
+		return q.SetMember(ctx, care.Member{WorkspaceID: workspaceID, UserID: u.ID, Role: role})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return u, generated, nil
+}
+
+// CreateToken validates and stores an API token and returns its secret,
+// which is not kept and cannot be shown again.
+func CreateToken(ctx context.Context, st care.Store, workspaceID, userID care.ID, name string, role care.Role, now time.Time) (*care.Token, string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 100 {
+		return nil, "", care.Errorf(care.EINVALID, "A token needs a name of up to 100 bytes, to tell it apart later.")
+	}
+	if !role.Valid() {
+		return nil, "", care.Errorf(care.EINVALID, "Role must be admin, supervisor or agent.")
+	}
+	secret, hash, err := auth.NewToken(auth.TokenPrefix)
+	if err != nil {
+		return nil, "", err
+	}
+	t := &care.Token{WorkspaceID: workspaceID, UserID: userID, Name: name, Role: role, Hash: hash, CreatedAt: now}
+	if err := st.CreateToken(ctx, t); err != nil {
+		return nil, "", err
+	}
+	return t, secret, nil
+}

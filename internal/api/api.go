@@ -1,0 +1,72 @@
+// Package api is Parley's JSON API under /api/v1: conversations, messages,
+// contacts, inboxes, users, teams, tokens, the API inbox that any system
+// posts customer messages into, and the live event stream. Every route, with
+// the least role it needs, is listed in routes.go and described by the
+// OpenAPI document served at /api/openapi.json.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/desk"
+	"github.com/parleyhq/parley/internal/sse"
+)
+
+// Ingester makes an inbound event durable before it is acknowledged.
+type Ingester interface {
+	Append(ctx context.Context, ev care.RawEvent) (care.AppendResult, error)
+}
+
+// IngestObserver counts ingest outcomes (stored, duplicate, rejected).
+type IngestObserver func(channel care.Channel, outcome string, started time.Time)
+
+// Server serves the API.
+type Server struct {
+	Store   care.Store
+	Desk    *desk.Service
+	Ingest  Ingester
+	Events  *sse.Stream
+	Logger  *slog.Logger
+	Now     func() time.Time
+	Observe IngestObserver // may be nil
+	// SessionTTL is how long a login lasts without activity.
+	SessionTTL time.Duration
+	// SecureCookies marks session cookies Secure; on by default, off only
+	// for plain-HTTP development on localhost.
+	SecureCookies bool
+
+	mux *http.ServeMux
+}
+
+// Handler returns the API's HTTP handler, routes included.
+func (s *Server) Handler() http.Handler {
+	if s.mux == nil {
+		s.mux = http.NewServeMux()
+		for _, rt := range s.routes() {
+			s.mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
+		}
+		s.mux.HandleFunc("GET /api/openapi.json", serveOpenAPI)
+		s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+			writeError(w, r, care.Errorf(care.ENOTFOUND, "No such API endpoint: %s %s.", r.Method, r.URL.Path))
+		})
+	}
+	return s.mux
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Server) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
+}

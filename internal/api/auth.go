@@ -1,0 +1,275 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// SessionCookie holds a browser's session id.
+const SessionCookie = "parley_session"
+
+// CSRFHeader must carry the session's CSRF token on every state-changing
+// request authenticated by cookie. Bearer-token requests carry no ambient
+// credentials and need none.
+const CSRFHeader = "X-CSRF-Token"
+
+// WorkspaceHeader picks the workspace a signed-in user acts in when they
+// belong to several; a token is bound to one workspace.
+const WorkspaceHeader = "Parley-Workspace"
+
+type principalKey struct{}
+
+// principal returns the authenticated principal of a request.
+func principal(r *http.Request) care.Principal {
+	p, _ := r.Context().Value(principalKey{}).(care.Principal)
+	return p
+}
+
+// WithPrincipal returns ctx carrying p, for handlers mounted elsewhere (the
+// web UI) that reuse the API's authentication.
+func WithPrincipal(ctx context.Context, p care.Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// wrap authenticates and authorises a route before its handler runs.
+func (s *Server) wrap(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rt.Role == "" {
+			rt.handler(w, r)
+			return
+		}
+		p, sess, err := s.Authenticate(r)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		if sess != nil && !safeMethod(r.Method) && !auth.EqualToken(r.Header.Get(CSRFHeader), sess.CSRF) {
+			writeError(w, r, care.Errorf(care.EFORBIDDEN, "Missing or wrong %s header; reload the page.", CSRFHeader))
+			return
+		}
+		if !p.Role.AtLeast(rt.Role) {
+			writeError(w, r, care.Errorf(care.EFORBIDDEN, "This needs the %s role; you are %s.", rt.Role, p.Role))
+			return
+		}
+		rt.handler(w, r.WithContext(WithPrincipal(r.Context(), p)))
+	})
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// Authenticate resolves a request's principal from its bearer token or
+// session cookie. The session is returned too (nil for a token), so callers
+// can check its CSRF token. Returns EUNAUTHORIZED when neither is valid and
+// EFORBIDDEN when the user is not a member of the chosen workspace.
+func (s *Server) Authenticate(r *http.Request) (care.Principal, *care.Session, error) {
+	ctx := r.Context()
+	if h := r.Header.Get("Authorization"); h != "" {
+		secret, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || secret == "" {
+			return care.Principal{}, nil, care.Errorf(care.EUNAUTHORIZED, "Use Authorization: Bearer <token>.")
+		}
+		t, err := s.Store.TokenByHash(ctx, auth.HashToken(strings.TrimSpace(secret)))
+		if err != nil {
+			return care.Principal{}, nil, care.Errorf(care.EUNAUTHORIZED, "The API token is not valid; it may have been deleted.")
+		}
+		return care.Principal{TokenID: t.ID, UserID: t.UserID, WorkspaceID: t.WorkspaceID, Role: t.Role, Name: t.Name}, nil, nil
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil || c.Value == "" {
+		return care.Principal{}, nil, care.Errorf(care.EUNAUTHORIZED, "Sign in, or send an API token.")
+	}
+	sess, err := s.Store.SessionByHash(ctx, auth.HashToken(c.Value))
+	if err != nil || !sess.ExpiresAt.After(s.now()) {
+		return care.Principal{}, nil, care.Errorf(care.EUNAUTHORIZED, "Your session has expired; sign in again.")
+	}
+	u, err := s.Store.User(ctx, sess.UserID)
+	if err != nil || u.Disabled {
+		return care.Principal{}, nil, care.Errorf(care.EUNAUTHORIZED, "Your account is disabled.")
+	}
+	m, err := s.membership(ctx, u.ID, r.Header.Get(WorkspaceHeader))
+	if err != nil {
+		return care.Principal{}, nil, err
+	}
+	return care.Principal{UserID: u.ID, WorkspaceID: m.WorkspaceID, Role: m.Role, Name: u.Name}, sess, nil
+}
+
+// membership picks the user's membership in the requested workspace, or
+// their first one.
+func (s *Server) membership(ctx context.Context, userID care.ID, want string) (*care.Member, error) {
+	if want != "" {
+		id, err := strconv.ParseInt(want, 10, 64)
+		if err != nil {
+			return nil, care.Errorf(care.EINVALID, "%s must be a workspace id.", WorkspaceHeader)
+		}
+		m, err := s.Store.Member(ctx, id, userID)
+		if err != nil {
+			return nil, care.Errorf(care.EFORBIDDEN, "You are not a member of workspace %d.", id)
+		}
+		return m, nil
+	}
+	ms, err := s.Store.Memberships(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if len(ms) == 0 {
+		return nil, care.Errorf(care.EFORBIDDEN, "You are not a member of any workspace; ask an admin to add you.")
+	}
+	return &ms[0], nil
+}
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type sessionResponse struct {
+	User        care.User     `json:"user"`
+	WorkspaceID care.ID       `json:"workspace_id"`
+	Role        care.Role     `json:"role"`
+	Workspaces  []care.Member `json:"workspaces"`
+	CSRFToken   string        `json:"csrf_token"`
+	ExpiresAt   time.Time     `json:"expires_at"`
+}
+
+// login checks a password and starts a session. Failures say the same thing
+// whether the email or the password was wrong.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	var req loginRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	bad := care.Errorf(care.EUNAUTHORIZED, "Wrong email or password.")
+	u, err := s.Store.UserByEmail(r.Context(), strings.TrimSpace(req.Email))
+	if err != nil || u.Disabled || u.PasswordHash == "" {
+		// Spend the same time as a real check, so timing does not tell
+		// which addresses have accounts.
+		auth.VerifyPassword(dummyHash, req.Password)
+		writeError(w, r, bad)
+		return
+	}
+	if ok, err := auth.VerifyPassword(u.PasswordHash, req.Password); err != nil || !ok {
+		writeError(w, r, bad)
+		return
+	}
+	resp, err := s.startSession(w, r, u)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, resp)
+}
+
+var dummyHash, _ = auth.HashPassword("parley-timing-equaliser")
+
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *care.User) (*sessionResponse, error) {
+	id, hash, err := auth.NewSessionID()
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	ttl := s.SessionTTL
+	if ttl <= 0 {
+		ttl = 12 * time.Hour
+	}
+	sess := &care.Session{Hash: hash, UserID: u.ID, CSRF: auth.NewCSRFToken(), CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	if err := s.Store.CreateSession(r.Context(), sess); err != nil {
+		return nil, err
+	}
+	ms, err := s.Store.Memberships(r.Context(), u.ID)
+	if err != nil {
+		return nil, err
+	}
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: id, Path: "/", Expires: sess.ExpiresAt,
+		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
+	resp := &sessionResponse{User: *u, Workspaces: ms, CSRFToken: sess.CSRF, ExpiresAt: sess.ExpiresAt}
+	if len(ms) > 0 {
+		resp.WorkspaceID, resp.Role = ms[0].WorkspaceID, ms[0].Role
+	}
+	return resp, nil
+}
+
+func (s *Server) getSession(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	_, sess, _ := s.Authenticate(r)
+	resp := sessionResponse{WorkspaceID: p.WorkspaceID, Role: p.Role, Workspaces: []care.Member{}}
+	if p.UserID != 0 {
+		u, err := s.Store.User(r.Context(), p.UserID)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		resp.User = *u
+		if resp.Workspaces, err = s.Store.Memberships(r.Context(), p.UserID); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	} else {
+		resp.User = care.User{Name: p.Name}
+	}
+	if sess != nil {
+		resp.CSRFToken, resp.ExpiresAt = sess.CSRF, sess.ExpiresAt
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		if err := s.Store.DeleteSession(r.Context(), auth.HashToken(c.Value)); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type passwordRequest struct {
+	Current string `json:"current_password"`
+	New     string `json:"new_password"`
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	var req passwordRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if p.UserID == 0 {
+		writeError(w, r, care.Errorf(care.EINVALID, "API tokens have no password."))
+		return
+	}
+	u, err := s.Store.User(r.Context(), p.UserID)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if ok, _ := auth.VerifyPassword(u.PasswordHash, req.Current); !ok {
+		writeError(w, r, care.Errorf(care.EFORBIDDEN, "The current password is wrong."))
+		return
+	}
+	if err := auth.CheckPassword(req.New); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	hash, err := auth.HashPassword(req.New)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := s.Store.SetPassword(r.Context(), u.ID, hash); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.auditf(r, "user.password", "user:"+strconv.FormatInt(u.ID, 10), nil)
+	w.WriteHeader(http.StatusNoContent)
+}

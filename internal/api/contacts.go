@@ -1,0 +1,82 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+func (s *Server) contactOf(r *http.Request) (*care.Contact, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.Store.Contact(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if c.WorkspaceID != principal(r).WorkspaceID {
+		return nil, care.Errorf(care.ENOTFOUND, "Contact not found.")
+	}
+	return c, nil
+}
+
+func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
+	c, err := s.contactOf(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) listIdentities(w http.ResponseWriter, r *http.Request) {
+	c, err := s.contactOf(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	ids := c.Identities
+	if ids == nil {
+		ids = []care.Identity{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"identities": ids})
+}
+
+type mergeRequest struct {
+	ContactID care.ID `json:"contact_id"`
+}
+
+// mergeContact folds the contact named in the body into the one in the path.
+func (s *Server) mergeContact(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var req mergeRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	m, err := s.Desk.Merge(r.Context(), principal(r), id, req.ContactID)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+func (s *Server) undoMerge(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	m, err := s.Desk.Unmerge(r.Context(), principal(r), id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}

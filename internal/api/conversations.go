@@ -1,0 +1,274 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/desk"
+)
+
+// conversationFilter reads a list's filters from the query string:
+// status (comma-separated), assignee (an id, "me" or "none"), team, inbox,
+// contact, channel, tag, priority_min, priority_max, sort, cursor, limit.
+func conversationFilter(r *http.Request, p care.Principal) (care.ConversationFilter, error) {
+	q := r.URL.Query()
+	f := care.ConversationFilter{WorkspaceID: p.WorkspaceID, Sort: care.Sort(q.Get("sort")), After: q.Get("cursor")}
+	for _, s := range splitList(q.Get("status")) {
+		st := care.Status(s)
+		if !st.Valid() {
+			return f, care.Errorf(care.EINVALID, "Unknown status %q; use open, pending, snoozed or resolved.", s)
+		}
+		f.Statuses = append(f.Statuses, st)
+	}
+	var err error
+	switch a := q.Get("assignee"); a {
+	case "":
+	case "me":
+		if p.UserID == 0 {
+			return f, care.Errorf(care.EINVALID, "assignee=me needs a signed-in user or a user's token.")
+		}
+		f.AssigneeID = p.UserID
+	case "none":
+		f.AssigneeID = -1
+	default:
+		if f.AssigneeID, err = queryID(r, "assignee"); err != nil {
+			return f, err
+		}
+	}
+	if f.TeamID, err = queryID(r, "team"); err != nil {
+		return f, err
+	}
+	if f.InboxID, err = queryID(r, "inbox"); err != nil {
+		return f, err
+	}
+	if f.ContactID, err = queryID(r, "contact"); err != nil {
+		return f, err
+	}
+	if ch := q.Get("channel"); ch != "" {
+		if !care.Channel(ch).Valid() {
+			return f, care.Errorf(care.EINVALID, "Unknown channel %q.", ch)
+		}
+		f.Channel = care.Channel(ch)
+	}
+	if t := q.Get("tag"); t != "" {
+		if f.Tag = care.NormalizeTag(t); f.Tag == "" {
+			return f, care.Errorf(care.EINVALID, "Tag %q is not a valid tag.", t)
+		}
+	}
+	if f.MinPriority, err = queryFloat(r, "priority_min"); err != nil {
+		return f, err
+	}
+	if f.MaxPriority, err = queryFloat(r, "priority_max"); err != nil {
+		return f, err
+	}
+	switch f.Sort {
+	case "", care.SortNewest, care.SortPriority, care.SortWaiting:
+	default:
+		return f, care.Errorf(care.EINVALID, "Unknown sort %q; use newest, priority or waiting.", f.Sort)
+	}
+	f.Limit, err = queryInt(r, "limit", 50, 100)
+	return f, err
+}
+
+func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
+	f, err := conversationFilter(r, principal(r))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	page, err := s.Store.Conversations(r.Context(), f)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+// conversationOf loads a conversation of the caller's workspace.
+func (s *Server) conversationOf(r *http.Request) (*care.Conversation, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.Store.Conversation(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if c.WorkspaceID != principal(r).WorkspaceID {
+		return nil, care.Errorf(care.ENOTFOUND, "Conversation not found.")
+	}
+	return c, nil
+}
+
+func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
+	c, err := s.conversationOf(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+type conversationPatch struct {
+	Status       *care.Status `json:"status"`
+	SnoozedUntil *time.Time   `json:"snoozed_until"`
+	AssigneeID   *care.ID     `json:"assignee_id"`
+	TeamID       *care.ID     `json:"team_id"`
+	Tags         *[]string    `json:"tags"`
+}
+
+func (s *Server) updateConversation(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var req conversationPatch
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	u := care.ConversationUpdate{Status: req.Status, SnoozedUntil: req.SnoozedUntil, AssigneeID: req.AssigneeID, TeamID: req.TeamID, Tags: req.Tags}
+	c, err := s.Desk.Update(r.Context(), principal(r), id, u)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+type linkRequest struct {
+	PrivateID care.ID `json:"private_conversation_id"`
+}
+
+// linkConversation joins the public conversation in the path to its private
+// follow-up.
+func (s *Server) linkConversation(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var req linkRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := s.Desk.Link(r.Context(), principal(r), id, req.PrivateID); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	c, err := s.Store.Conversation(r.Context(), id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
+	c, err := s.conversationOf(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	after, err := queryID(r, "after")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	limit, err := queryInt(r, "limit", 100, 500)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	msgs, err := s.Store.Messages(r.Context(), c.ID, after, limit)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": msgs})
+}
+
+type replyRequest struct {
+	Text             string            `json:"text"`
+	Visibility       care.Visibility   `json:"visibility"`
+	Attachments      []care.Attachment `json:"attachments"`
+	ReplyToMessageID care.ID           `json:"reply_to_message_id"`
+}
+
+func (s *Server) reply(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var req replyRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	m, err := s.Desk.Reply(r.Context(), principal(r), id, desk.Reply{Text: req.Text, Visibility: req.Visibility,
+		Attachments: req.Attachments, ReplyToMessageID: req.ReplyToMessageID})
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, m)
+}
+
+type noteRequest struct {
+	Text string `json:"text"`
+}
+
+func (s *Server) note(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var req noteRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	m, err := s.Desk.Note(r.Context(), principal(r), id, req.Text)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, m)
+}
+
+func (s *Server) retryMessage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	m, err := s.Desk.Retry(r.Context(), principal(r), id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) {
+	limit, err := queryInt(r, "limit", 100, 1000)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	entries, err := s.Store.Audit(r.Context(), principal(r).WorkspaceID, r.URL.Query().Get("target"), limit)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
+}
+
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	s.Events.Serve(w, r, principal(r).WorkspaceID)
+}

@@ -1,0 +1,263 @@
+package api
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel/apiinbox"
+)
+
+// Credential names of an API inbox.
+const (
+	credTokenHash     = "token_hash"     // SHA-256 of the inbox token, hex
+	credWebhookSecret = "webhook_secret" // signs outbound webhooks
+)
+
+func (s *Server) listInboxes(w http.ResponseWriter, r *http.Request) {
+	ins, err := s.Store.Inboxes(r.Context(), principal(r).WorkspaceID)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"inboxes": ins})
+}
+
+func (s *Server) inboxOf(r *http.Request) (*care.Inbox, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	in, err := s.Store.Inbox(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if in.WorkspaceID != principal(r).WorkspaceID {
+		return nil, care.Errorf(care.ENOTFOUND, "Inbox not found.")
+	}
+	return in, nil
+}
+
+func (s *Server) getInbox(w http.ResponseWriter, r *http.Request) {
+	in, err := s.inboxOf(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, in)
+}
+
+type inboxRequest struct {
+	Channel     care.Channel      `json:"channel"`
+	Name        string            `json:"name"`
+	ExternalID  string            `json:"external_id"`
+	WebhookURL  string            `json:"webhook_url"`
+	Credentials map[string]string `json:"credentials"`
+}
+
+// inboxSecrets are shown once, when an API inbox is created or rotated.
+type inboxSecrets struct {
+	Inbox         *care.Inbox `json:"inbox"`
+	Token         string      `json:"token,omitempty"`
+	WebhookSecret string      `json:"webhook_secret,omitempty"`
+}
+
+func checkWebhookURL(v string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(v) > 2048 {
+		return care.Errorf(care.EINVALID, "webhook_url must be an http or https URL.")
+	}
+	return nil
+}
+
+func (s *Server) createInbox(w http.ResponseWriter, r *http.Request) {
+	var req inboxRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	req.Name = strings.TrimSpace(req.Name)
+	switch {
+	case !req.Channel.Valid():
+		writeError(w, r, care.Errorf(care.EINVALID, "channel must be a channel name such as api, x, facebook or whatsapp."))
+		return
+	case req.Name == "" || len(req.Name) > 100:
+		writeError(w, r, care.Errorf(care.EINVALID, "An inbox needs a name of up to 100 bytes."))
+		return
+	case len(req.ExternalID) > care.MaxPlatformIDBytes:
+		writeError(w, r, care.Errorf(care.EINVALID, "external_id is too long."))
+		return
+	case len(req.Credentials) > 32:
+		writeError(w, r, care.Errorf(care.EINVALID, "Too many credentials."))
+		return
+	}
+	if err := checkWebhookURL(req.WebhookURL); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	in := &care.Inbox{WorkspaceID: principal(r).WorkspaceID, Channel: req.Channel, Name: req.Name, ExternalID: req.ExternalID,
+		WebhookURL: req.WebhookURL, Credentials: req.Credentials, CreatedAt: s.now()}
+	if in.Credentials == nil {
+		in.Credentials = map[string]string{}
+	}
+	resp := inboxSecrets{Inbox: in}
+	if in.Channel == care.ChannelAPI {
+		var err error
+		if resp.Token, resp.WebhookSecret, err = newAPIInboxSecrets(in); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	}
+	if err := s.Store.CreateInbox(r.Context(), in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.auditf(r, "inbox.create", idTarget("inbox", in.ID), map[string]any{"channel": in.Channel, "name": in.Name})
+	writeJSON(w, http.StatusCreated, resp)
+}
+
+// newAPIInboxSecrets sets a fresh inbox token and webhook secret on in and
+// returns them in clear, for showing once.
+func newAPIInboxSecrets(in *care.Inbox) (token, webhookSecret string, err error) {
+	token, hash, err := auth.NewToken("prl_inbox_")
+	if err != nil {
+		return "", "", err
+	}
+	webhookSecret, _, err = auth.NewToken("whsec_")
+	if err != nil {
+		return "", "", err
+	}
+	in.Credentials[credTokenHash] = hex.EncodeToString(hash)
+	in.Credentials[credWebhookSecret] = webhookSecret
+	return token, webhookSecret, nil
+}
+
+type inboxPatch struct {
+	Name       *string `json:"name"`
+	WebhookURL *string `json:"webhook_url"`
+}
+
+func (s *Server) updateInbox(w http.ResponseWriter, r *http.Request) {
+	in, err := s.inboxOf(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var req inboxPatch
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if req.Name != nil {
+		if n := strings.TrimSpace(*req.Name); n == "" || len(n) > 100 {
+			writeError(w, r, care.Errorf(care.EINVALID, "An inbox needs a name of up to 100 bytes."))
+			return
+		}
+		in.Name = strings.TrimSpace(*req.Name)
+	}
+	if req.WebhookURL != nil {
+		if err := checkWebhookURL(*req.WebhookURL); err != nil {
+			writeError(w, r, err)
+			return
+		}
+		in.WebhookURL = *req.WebhookURL
+	}
+	if err := s.Store.UpdateInbox(r.Context(), in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.auditf(r, "inbox.update", idTarget("inbox", in.ID), req)
+	writeJSON(w, http.StatusOK, in)
+}
+
+// rotateInbox replaces an API inbox's token and webhook secret.
+func (s *Server) rotateInbox(w http.ResponseWriter, r *http.Request) {
+	in, err := s.inboxOf(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if in.Channel != care.ChannelAPI {
+		writeError(w, r, care.Errorf(care.EINVALID, "Only API inboxes have a token to rotate."))
+		return
+	}
+	resp := inboxSecrets{Inbox: in}
+	if resp.Token, resp.WebhookSecret, err = newAPIInboxSecrets(in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := s.Store.UpdateInbox(r.Context(), in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.auditf(r, "inbox.rotate", idTarget("inbox", in.ID), nil)
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// ingestAPIMessage is the API inbox: a system posts one customer message,
+// authenticated by the inbox's own token. The message is durable before the
+// answer; a repeated id is acknowledged as a duplicate and changes nothing.
+func (s *Server) ingestAPIMessage(w http.ResponseWriter, r *http.Request) {
+	started := s.now()
+	outcome := "rejected"
+	defer func() {
+		if s.Observe != nil {
+			s.Observe(care.ChannelAPI, outcome, started)
+		}
+	}()
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	in, err := s.Store.Inbox(r.Context(), id)
+	if err != nil || in.Channel != care.ChannelAPI {
+		writeError(w, r, care.Errorf(care.EUNAUTHORIZED, "Unknown inbox or wrong inbox token."))
+		return
+	}
+	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	want, _ := hex.DecodeString(in.Credentials[credTokenHash])
+	got := sha256.Sum256([]byte(token))
+	if token == "" || len(want) != len(got) || subtle.ConstantTimeCompare(want, got[:]) != 1 {
+		writeError(w, r, care.Errorf(care.EUNAUTHORIZED, "Unknown inbox or wrong inbox token."))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, apiinbox.MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, r, care.Errorf(care.ETOOLARGE, "The message is larger than %d bytes.", apiinbox.MaxBodyBytes))
+			return
+		}
+		writeError(w, r, care.Errorf(care.EINVALID, "The request body could not be read."))
+		return
+	}
+	msg, err := apiinbox.Decode(body, in.ID, started)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	res, err := s.Ingest.Append(r.Context(), care.RawEvent{InboxID: in.ID, WorkspaceID: in.WorkspaceID,
+		DedupeKey: msg.DedupeKey(), Payload: body, Inbound: msg, ReceivedAt: started})
+	if err != nil {
+		outcome = "error"
+		writeError(w, r, err)
+		return
+	}
+	outcome = "stored"
+	if res.Duplicate {
+		outcome = "duplicate"
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"id": res.ID, "duplicate": res.Duplicate, "received_at": started.UTC().Format(time.RFC3339Nano)})
+}

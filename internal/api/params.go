@@ -1,0 +1,84 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// pathID parses the {id} wildcard.
+func pathID(r *http.Request) (care.ID, error) {
+	v := r.PathValue("id")
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, care.Errorf(care.EINVALID, "%q is not an id; ids are positive integers.", v)
+	}
+	return id, nil
+}
+
+// queryID parses an optional id query parameter.
+func queryID(r *http.Request, name string) (care.ID, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, care.Errorf(care.EINVALID, "Query parameter %s=%q is not an id.", name, v)
+	}
+	return id, nil
+}
+
+func queryInt(r *http.Request, name string, def, max int) (int, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > max {
+		return 0, care.Errorf(care.EINVALID, "Query parameter %s must be a number from 1 to %d.", name, max)
+	}
+	return n, nil
+}
+
+func queryFloat(r *http.Request, name string) (*float64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return nil, nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return nil, care.Errorf(care.EINVALID, "Query parameter %s must be a number.", name)
+	}
+	return &f, nil
+}
+
+// auditf records an administrative action; a failure to audit is logged,
+// not shown, since the action itself already happened.
+func (s *Server) auditf(r *http.Request, action, target string, details any) {
+	p := principal(r)
+	var raw json.RawMessage
+	if details != nil {
+		raw, _ = json.Marshal(details)
+	}
+	if err := s.Store.AppendAudit(r.Context(), &care.AuditEntry{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), Action: action,
+		Target: target, Details: raw, CreatedAt: s.now()}); err != nil {
+		s.logger().ErrorContext(r.Context(), "audit failed", "action", action, "err", err)
+	}
+}
+
+func idTarget(kind string, id care.ID) string { return kind + ":" + strconv.FormatInt(id, 10) }
+
+// splitList splits a comma-separated query value.
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,69 @@
+package api
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// problem is an RFC 9457 problem detail.
+type problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail"`
+	Code     string `json:"code"`
+	Instance string `json:"instance,omitempty"`
+}
+
+var statusOf = map[string]int{
+	care.EINVALID:      http.StatusBadRequest,
+	care.EUNAUTHORIZED: http.StatusUnauthorized,
+	care.EFORBIDDEN:    http.StatusForbidden,
+	care.ENOTFOUND:     http.StatusNotFound,
+	care.ECONFLICT:     http.StatusConflict,
+	care.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	care.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	care.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// writeError answers with application/problem+json. Only the coded error's
+// safe message reaches the client; internal causes go to the log.
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := care.ErrorCode(err)
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if status >= 500 {
+		slog.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="parley"`)
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
+	}
+	p := problem{
+		Type:     "https://parley.dev/problems/" + code,
+		Title:    http.StatusText(status),
+		Status:   status,
+		Detail:   care.ErrorMessage(err),
+		Code:     code,
+		Instance: r.URL.Path,
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(p)
+}
+
+// writeJSON answers with v as JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}

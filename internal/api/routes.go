@@ -1,0 +1,73 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// Route is one API endpoint and the least role that may call it.
+type Route struct {
+	Method  string
+	Pattern string
+	// Role is the least role needed; "" means the route authenticates by
+	// other means (login, the API inbox's own token).
+	Role    care.Role
+	handler http.HandlerFunc
+}
+
+// Routes lists every API endpoint; the OpenAPI document and the role matrix
+// test are checked against it.
+func (s *Server) Routes() []Route { return s.routes() }
+
+func (s *Server) routes() []Route {
+	const (
+		public     = ""
+		agent      = care.RoleAgent
+		supervisor = care.RoleSupervisor
+		admin      = care.RoleAdmin
+	)
+	return []Route{
+		{"POST", "/api/v1/session", public, s.login},
+		{"GET", "/api/v1/session", agent, s.getSession},
+		{"DELETE", "/api/v1/session", agent, s.logout},
+		{"PUT", "/api/v1/me/password", agent, s.changePassword},
+
+		{"GET", "/api/v1/conversations", agent, s.listConversations},
+		{"GET", "/api/v1/conversations/{id}", agent, s.getConversation},
+		{"PATCH", "/api/v1/conversations/{id}", agent, s.updateConversation},
+		{"POST", "/api/v1/conversations/{id}/link", agent, s.linkConversation},
+		{"GET", "/api/v1/conversations/{id}/messages", agent, s.listMessages},
+		{"POST", "/api/v1/conversations/{id}/messages", agent, s.reply},
+		{"POST", "/api/v1/conversations/{id}/notes", agent, s.note},
+		{"POST", "/api/v1/messages/{id}/retry", agent, s.retryMessage},
+
+		{"GET", "/api/v1/contacts/{id}", agent, s.getContact},
+		{"GET", "/api/v1/contacts/{id}/identities", agent, s.listIdentities},
+		{"POST", "/api/v1/contacts/{id}/merge", agent, s.mergeContact},
+		{"POST", "/api/v1/merges/{id}/undo", supervisor, s.undoMerge},
+
+		{"GET", "/api/v1/inboxes", agent, s.listInboxes},
+		{"POST", "/api/v1/inboxes", admin, s.createInbox},
+		{"GET", "/api/v1/inboxes/{id}", agent, s.getInbox},
+		{"PATCH", "/api/v1/inboxes/{id}", admin, s.updateInbox},
+		{"POST", "/api/v1/inboxes/{id}/rotate", admin, s.rotateInbox},
+		{"POST", "/api/v1/inboxes/{id}/messages", public, s.ingestAPIMessage},
+
+		{"GET", "/api/v1/users", agent, s.listUsers},
+		{"POST", "/api/v1/users", admin, s.createUser},
+		{"PATCH", "/api/v1/users/{id}", admin, s.updateMember},
+
+		{"GET", "/api/v1/teams", agent, s.listTeams},
+		{"POST", "/api/v1/teams", supervisor, s.createTeam},
+		{"GET", "/api/v1/teams/{id}", agent, s.getTeam},
+		{"PUT", "/api/v1/teams/{id}/members", supervisor, s.setTeamMembers},
+
+		{"GET", "/api/v1/tokens", admin, s.listTokens},
+		{"POST", "/api/v1/tokens", admin, s.createToken},
+		{"DELETE", "/api/v1/tokens/{id}", admin, s.deleteToken},
+
+		{"GET", "/api/v1/audit", supervisor, s.listAudit},
+		{"GET", "/api/v1/events", agent, s.events},
+	}
+}

@@ -1,0 +1,146 @@
+// Package app wires Parley together: it reads configuration, opens storage,
+// starts the ingest pipeline, the outbox and the HTTP server, and runs the
+// command-line subcommands. Nothing else in Parley constructs its
+// collaborators.
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/config"
+	"github.com/parleyhq/parley/internal/postgres"
+	"github.com/parleyhq/parley/internal/secret"
+	"github.com/parleyhq/parley/internal/sqlite"
+	"github.com/parleyhq/parley/internal/sqlstore"
+)
+
+const usage = `Parley: social customer care, every channel in one inbox.
+
+Usage:
+  parley serve    [--addr HOST:PORT] [--data DIR]     run Parley
+  parley migrate  [--data DIR]                        apply database migrations
+  parley replay   [--data DIR] [--inbox ID] [--since TIME]
+                                                      run stored inbound events through the pipeline again
+  parley user create  --email ADDR --name NAME --role ROLE [--workspace SLUG]
+  parley token create --name NAME --role ROLE [--workspace SLUG]   print a new API token
+  parley bench    [--messages N] [--conversations N] [--postgres URL]
+                                                      measure ingest and list speed
+
+Every flag also reads a PARLEY_* variable (PARLEY_ADDR, PARLEY_DATA,
+PARLEY_DATABASE_URL, PARLEY_SECRET_KEY, ...); run "parley CMD -h" for a list.
+`
+
+// Main runs the command named by args[0] and returns the process exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		err = serve(ctx, rest, stdout, stderr)
+	case "migrate":
+		err = migrate(ctx, rest, stdout, stderr)
+	case "replay":
+		err = replay(ctx, rest, stdout, stderr)
+	case "user":
+		err = userCmd(ctx, rest, stdout, stderr)
+	case "token":
+		err = tokenCmd(ctx, rest, stdout, stderr)
+	case "bench":
+		err = fmt.Errorf("bench: not available yet")
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "parley: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		msg := err.Error()
+		if code := care.ErrorCode(err); code != care.EINTERNAL {
+			msg = care.ErrorMessage(err)
+		}
+		fmt.Fprintf(stderr, "parley: %s\n", msg)
+		return 1
+	}
+	return 0
+}
+
+// parseFlags parses a subcommand's flags, printing errors to stderr.
+func parseFlags(name string, args []string, stderr io.Writer, register func(*flag.FlagSet)) error {
+	fs := flag.NewFlagSet("parley "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return nil
+}
+
+// newLogger builds the process logger from the configuration.
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// openStore opens the configured store, creating the data directory and the
+// secret key file for SQLite when needed.
+func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*sqlstore.DB, error) {
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
+	if !cfg.UsesPostgres() {
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+	}
+	key, err := loadKey(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	box, err := secret.NewBox(key)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.UsesPostgres() {
+		return postgres.Open(ctx, cfg.DatabaseURL, box)
+	}
+	return sqlite.Open(ctx, cfg.SQLitePath(), box)
+}
+
+func loadKey(cfg *config.Config, log *slog.Logger) ([]byte, error) {
+	if cfg.SecretKey != "" {
+		return secret.ParseKey(cfg.SecretKey)
+	}
+	if cfg.UsesPostgres() {
+		// Nodes sharing a database must share the key; a key file on one
+		// node's disk would make the others unable to read credentials.
+		return nil, errors.New("PARLEY_SECRET_KEY is required with PostgreSQL, the same on every node (generate one with: openssl rand -hex 32)")
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	log.Debug("using secret key file", "path", cfg.KeyFile())
+	return secret.LoadOrCreateKeyFile(cfg.KeyFile())
+}

@@ -1,0 +1,67 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/parleyhq/parley/internal/api"
+)
+
+// routes mounts everything the server answers.
+func (a *App) routes(apiServer *api.Server) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/api/", apiServer.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", a.ready)
+	mux.Handle("GET /metrics", a.Metrics.Handler())
+	mux.HandleFunc("GET /{$}", home)
+
+	csrf := http.NewCrossOriginProtection()
+	var h http.Handler = mux
+	h = csrf.Handler(h)
+	h = a.Metrics.Middleware(func(r *http.Request) string { return r.Pattern }, h)
+	h = recoverer(a.log, h)
+	return h
+}
+
+// ready reports whether the store answers, so a load balancer sends traffic
+// only to nodes that can take it.
+func (a *App) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if _, err := a.Store.CountUsers(ctx); err != nil {
+		a.log.Warn("not ready", "err", err)
+		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain")
+	w.Write([]byte("ready\n"))
+}
+
+func home(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("Parley is running.\n\nAPI:      /api/v1 (described at /api/openapi.json)\nEvents:   /api/v1/events\nHealth:   /healthz, /readyz\nMetrics:  /metrics\n"))
+}
+
+// recoverer turns a handler panic into a 500 and a log line instead of a
+// dropped connection.
+func recoverer(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

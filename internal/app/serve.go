@@ -1,0 +1,179 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/apiinbox"
+	"github.com/parleyhq/parley/internal/config"
+	"github.com/parleyhq/parley/internal/desk"
+	"github.com/parleyhq/parley/internal/ingest"
+	"github.com/parleyhq/parley/internal/inmem"
+	"github.com/parleyhq/parley/internal/metrics"
+	"github.com/parleyhq/parley/internal/outbox"
+	"github.com/parleyhq/parley/internal/sse"
+)
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg config.Config
+	if err := parseFlags("serve", args, stderr, cfg.RegisterServe); err != nil {
+		return err
+	}
+	log := newLogger(&cfg, stderr)
+	a, err := Start(ctx, &cfg, log, stdout)
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	return a.Close(sctx)
+}
+
+// App is a running Parley: HTTP server, ingest committer and pipeline,
+// outbox worker, all over one store.
+type App struct {
+	Store     care.Store
+	Bus       *inmem.Bus
+	Metrics   *metrics.Metrics
+	Committer *ingest.Committer
+	Desk      *desk.Service
+	// Addr is the address the server listens on, resolved (useful with
+	// port 0).
+	Addr string
+
+	log     *slog.Logger
+	server  *http.Server
+	cancel  context.CancelFunc
+	workers sync.WaitGroup
+	commit  sync.WaitGroup
+}
+
+// Start opens the store, creates the first admin if there is no user yet,
+// and starts serving. It returns once the listener is bound.
+func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer) (*App, error) {
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := firstRun(ctx, store, cfg, stdout); err != nil {
+		store.Close()
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	a := &App{Store: store, Bus: inmem.NewBus(), Metrics: metrics.New(), Addr: ln.Addr().String(), log: log}
+
+	// The workers run until Close, not until the signal context ends:
+	// shutdown drains HTTP first, then the committer, then stops them.
+	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	a.cancel = cancel
+
+	pipelineWake := make(chan struct{}, 1)
+	outboxWake := make(chan struct{}, 1)
+	poke := func(c chan struct{}) {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
+	}
+	a.Committer = ingest.NewCommitter(store, 512)
+	a.Committer.Committed = func([]care.AppendResult) { poke(pipelineWake) }
+	pipeline := &ingest.Pipeline{Store: store, Publisher: a.Bus, Logger: log, Wake: pipelineWake,
+		Threaded: func(received time.Time) {
+			a.Metrics.PipelineLatency.WithLabelValues("thread").Observe(time.Since(received).Seconds())
+		}}
+	a.Desk = &desk.Service{Store: store, Publisher: a.Bus, OutboxWake: func() { poke(outboxWake) }}
+
+	senders := &channel.Registry{}
+	senders.Register(care.ChannelAPI, &apiinbox.Sender{Client: &http.Client{Timeout: 30 * time.Second}})
+	worker := &outbox.Worker{Store: store, Senders: senders, Logger: log, Wake: outboxWake,
+		OnDelivery: func(msg care.ID, status care.DeliveryStatus, reason string) {
+			ch, err := a.Desk.Announce(wctx, msg)
+			if err != nil && wctx.Err() == nil {
+				log.Error("announce delivery", "message", msg, "err", err)
+			}
+			switch status {
+			case care.DeliverySent, care.DeliveryDelivered:
+				a.Metrics.Sent.WithLabelValues(string(ch)).Inc()
+			case care.DeliveryFailed:
+				a.Metrics.SendErrors.WithLabelValues(string(ch), "permanent").Inc()
+			case care.DeliveryQueued:
+				a.Metrics.SendErrors.WithLabelValues(string(ch), "temporary").Inc()
+			}
+		}}
+	a.Metrics.SetOutboxDepthFunc(func() float64 {
+		n, err := store.OutboxDepth(context.Background())
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	})
+
+	a.commit.Add(1)
+	go func() { defer a.commit.Done(); a.Committer.Run(wctx) }()
+	a.workers.Add(2)
+	go func() { defer a.workers.Done(); pipeline.Run(wctx) }()
+	go func() {
+		defer a.workers.Done()
+		if err := worker.Run(wctx); err != nil {
+			log.Error("outbox worker stopped", "err", err)
+		}
+	}()
+
+	apiServer := &api.Server{Store: store, Desk: a.Desk, Ingest: a.Committer, Logger: log,
+		Events:        &sse.Stream{Source: store, Bus: a.Bus, Logger: log},
+		SessionTTL:    cfg.SessionTTL,
+		SecureCookies: cfg.SecureCookies,
+		Observe: func(ch care.Channel, outcome string, started time.Time) {
+			a.Metrics.IngestAccepted.WithLabelValues(string(ch), outcome).Inc()
+			a.Metrics.PipelineLatency.WithLabelValues("ack").Observe(time.Since(started).Seconds())
+		},
+	}
+	a.server = &http.Server{
+		Handler:           a.routes(apiServer),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := a.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server stopped", "err", err)
+		}
+	}()
+	log.Info("parley is listening", "addr", "http://"+a.Addr, "store", store.Dialect())
+	return a, nil
+}
+
+// Close shuts down gracefully: no new requests, in-flight ones finish (each
+// acknowledged webhook is already durable), queued commits are flushed, then
+// the pipeline and the outbox stop and the store closes.
+func (a *App) Close(ctx context.Context) error {
+	var errs []error
+	if err := a.server.Shutdown(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+	}
+	if err := a.Committer.Close(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	a.commit.Wait()
+	a.cancel()
+	a.workers.Wait()
+	errs = append(errs, a.Store.Close())
+	return errors.Join(errs...)
+}

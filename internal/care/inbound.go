@@ -1,0 +1,109 @@
+package care
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Inbound is a normalised inbound event: what a channel adapter hands the core
+// after it has verified and parsed a platform's delivery. It is stored, with
+// the raw payload, before the platform is acknowledged.
+type Inbound struct {
+	InboxID ID      `json:"inbox_id"`
+	Channel Channel `json:"channel"`
+	// PlatformID is the message's id on the platform: the dedupe key.
+	PlatformID        string       `json:"platform_id"`
+	ReplyToPlatformID string       `json:"reply_to_platform_id,omitempty"`
+	Visibility        Visibility   `json:"visibility"`
+	Author            Author       `json:"author"`
+	Text              string       `json:"text"`
+	Attachments       []Attachment `json:"attachments,omitempty"`
+	Subject           string       `json:"subject,omitempty"`
+	SentAt            time.Time    `json:"sent_at"`
+}
+
+// Author is the platform's description of who wrote an inbound message.
+type Author struct {
+	PlatformUserID string `json:"platform_user_id"`
+	DisplayName    string `json:"display_name,omitempty"`
+	Handle         string `json:"handle,omitempty"`
+	Followers      int64  `json:"followers,omitempty"`
+	Verified       bool   `json:"verified,omitempty"`
+}
+
+// Validate checks an inbound event's shape and bounds. It returns EINVALID with
+// a message that names the offending field.
+func (in *Inbound) Validate() error {
+	switch {
+	case in.PlatformID == "":
+		return Errorf(EINVALID, "platform_id is required: it is how Parley recognises a repeated delivery")
+	case len(in.PlatformID) > MaxPlatformIDBytes:
+		return Errorf(EINVALID, "platform_id is longer than %d bytes", MaxPlatformIDBytes)
+	case len(in.ReplyToPlatformID) > MaxPlatformIDBytes:
+		return Errorf(EINVALID, "reply_to_platform_id is longer than %d bytes", MaxPlatformIDBytes)
+	case in.Author.PlatformUserID == "":
+		return Errorf(EINVALID, "author.platform_user_id is required")
+	case len(in.Author.PlatformUserID) > MaxPlatformIDBytes:
+		return Errorf(EINVALID, "author.platform_user_id is longer than %d bytes", MaxPlatformIDBytes)
+	case len(in.Author.DisplayName) > MaxNameBytes || len(in.Author.Handle) > MaxNameBytes:
+		return Errorf(EINVALID, "author names are limited to %d bytes", MaxNameBytes)
+	case in.Author.Followers < 0:
+		return Errorf(EINVALID, "author.followers cannot be negative")
+	case len(in.Text) > MaxTextBytes:
+		return Errorf(EINVALID, "text is longer than %d bytes", MaxTextBytes)
+	case len(in.Subject) > MaxNameBytes:
+		return Errorf(EINVALID, "subject is longer than %d bytes", MaxNameBytes)
+	case in.Text == "" && len(in.Attachments) == 0:
+		return Errorf(EINVALID, "a message needs text or at least one attachment")
+	case len(in.Attachments) > MaxAttachments:
+		return Errorf(EINVALID, "at most %d attachments per message", MaxAttachments)
+	case in.Visibility != Public && in.Visibility != Private:
+		return Errorf(EINVALID, "visibility must be public or private")
+	}
+	for _, f := range []struct{ name, v string }{
+		{"platform_id", in.PlatformID}, {"text", in.Text}, {"subject", in.Subject},
+		{"author.platform_user_id", in.Author.PlatformUserID},
+		{"author.display_name", in.Author.DisplayName}, {"author.handle", in.Author.Handle},
+	} {
+		if !utf8.ValidString(f.v) {
+			return Errorf(EINVALID, "%s is not valid UTF-8", f.name)
+		}
+		if strings.IndexByte(f.v, 0) >= 0 {
+			return Errorf(EINVALID, "%s contains a NUL byte", f.name)
+		}
+	}
+	for i, a := range in.Attachments {
+		if len(a.URL) > 2048 || len(a.Name) > MaxNameBytes || len(a.Kind) > 32 || len(a.MimeType) > 255 {
+			return Errorf(EINVALID, "attachments[%d] has a field over its size limit", i)
+		}
+		if !utf8.ValidString(a.URL+a.Name+a.Kind+a.MimeType) || strings.IndexByte(a.URL+a.Name+a.Kind+a.MimeType, 0) >= 0 {
+			return Errorf(EINVALID, "attachments[%d] is not valid UTF-8 text", i)
+		}
+	}
+	return nil
+}
+
+// DedupeKey is the key under which a delivery of in is recognised as a repeat.
+func (in *Inbound) DedupeKey() string { return fmt.Sprintf("%s:%s", in.Channel, in.PlatformID) }
+
+// RawEvent is an inbound event as durably stored: the bytes as the platform
+// sent them, the normalised event, and whether the pipeline has run on it.
+type RawEvent struct {
+	ID          ID
+	InboxID     ID
+	WorkspaceID ID
+	DedupeKey   string
+	Payload     []byte
+	Inbound     Inbound
+	ReceivedAt  time.Time
+	ProcessedAt *time.Time
+	Error       string
+}
+
+// AppendResult says what became of one raw event in an append batch.
+type AppendResult struct {
+	ID        ID   // the stored event, or the earlier one it duplicates
+	Duplicate bool // true when the dedupe key was already known
+}

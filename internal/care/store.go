@@ -1,0 +1,132 @@
+package care
+
+import (
+	"context"
+	"time"
+)
+
+// Store is Parley's storage. Both the SQLite and the PostgreSQL adapters
+// implement it and pass one conformance suite (internal/storetest).
+//
+// Methods return *Error with ENOTFOUND for a missing record, ECONFLICT for a
+// uniqueness violation and EINVALID for a broken reference; anything else is
+// an internal error carrying its cause.
+type Store interface {
+	Queries
+	// Update runs fn in one read-write transaction; it commits when fn
+	// returns nil and rolls back otherwise. Queries passed to fn must not be
+	// used after fn returns.
+	Update(ctx context.Context, fn func(Queries) error) error
+	// AppendRaw durably stores a batch of raw inbound events in one
+	// transaction and reports, per event, its id and whether its dedupe key
+	// was already known. When AppendRaw returns nil, every event is on disk.
+	AppendRaw(ctx context.Context, events []RawEvent) ([]AppendResult, error)
+	// Dialect names the engine ("sqlite" or "postgres").
+	Dialect() string
+	Close() error
+}
+
+// Queries are the reads and writes available both on a Store (each call its
+// own transaction) and inside Store.Update.
+type Queries interface {
+	CreateWorkspace(ctx context.Context, w *Workspace) error
+	Workspace(ctx context.Context, id ID) (*Workspace, error)
+	WorkspaceBySlug(ctx context.Context, slug string) (*Workspace, error)
+	Workspaces(ctx context.Context) ([]Workspace, error)
+
+	CreateUser(ctx context.Context, u *User) error
+	User(ctx context.Context, id ID) (*User, error)
+	UserByEmail(ctx context.Context, email string) (*User, error)
+	CountUsers(ctx context.Context) (int, error)
+	SetPassword(ctx context.Context, userID ID, hash string) error
+	// SetMember adds a user to a workspace or changes their role.
+	SetMember(ctx context.Context, m Member) error
+	Member(ctx context.Context, workspaceID, userID ID) (*Member, error)
+	// Members lists a workspace's users with their roles.
+	Members(ctx context.Context, workspaceID ID) ([]Member, error)
+	// Memberships lists the workspaces a user belongs to.
+	Memberships(ctx context.Context, userID ID) ([]Member, error)
+
+	CreateTeam(ctx context.Context, t *Team) error
+	Team(ctx context.Context, id ID) (*Team, error)
+	Teams(ctx context.Context, workspaceID ID) ([]Team, error)
+	SetTeamMembers(ctx context.Context, teamID ID, userIDs []ID) error
+
+	CreateToken(ctx context.Context, t *Token) error
+	TokenByHash(ctx context.Context, hash []byte) (*Token, error)
+	Tokens(ctx context.Context, workspaceID ID) ([]Token, error)
+	DeleteToken(ctx context.Context, workspaceID, id ID) error
+
+	CreateSession(ctx context.Context, s *Session) error
+	SessionByHash(ctx context.Context, hash []byte) (*Session, error)
+	DeleteSession(ctx context.Context, hash []byte) error
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+
+	CreateInbox(ctx context.Context, in *Inbox) error
+	Inbox(ctx context.Context, id ID) (*Inbox, error)
+	Inboxes(ctx context.Context, workspaceID ID) ([]Inbox, error)
+	UpdateInbox(ctx context.Context, in *Inbox) error
+
+	// ResolveIdentity finds the identity (workspace, platform, author's
+	// platform user id), refreshing its profile, or creates it together with
+	// a new contact. created reports whether a contact was created.
+	ResolveIdentity(ctx context.Context, workspaceID ID, platform Channel, a Author, now time.Time) (id *Identity, created bool, err error)
+	// Contact returns a contact with its identities.
+	Contact(ctx context.Context, id ID) (*Contact, error)
+	// MergeContacts moves the loser's identities and conversations to the
+	// winner and marks the loser merged. Returns EINVALID when the contacts are
+	// the same, in different workspaces, or either is already merged.
+	MergeContacts(ctx context.Context, workspaceID, winnerID, loserID ID, now time.Time) (*Merge, error)
+	// UndoMerge moves back exactly what a merge moved. Returns ECONFLICT if
+	// the merge was already undone.
+	UndoMerge(ctx context.Context, workspaceID, mergeID ID, now time.Time) (*Merge, error)
+
+	CreateConversation(ctx context.Context, c *Conversation) error
+	Conversation(ctx context.Context, id ID) (*Conversation, error)
+	// ActiveConversation returns the contact's newest unresolved conversation
+	// in the inbox, or ENOTFOUND.
+	ActiveConversation(ctx context.Context, inboxID, contactID ID) (*Conversation, error)
+	Conversations(ctx context.Context, f ConversationFilter) (*ConversationPage, error)
+	UpdateConversation(ctx context.Context, id ID, u ConversationUpdate, now time.Time) (*Conversation, error)
+	// LinkConversations joins a public thread and its private follow-up.
+	LinkConversations(ctx context.Context, publicID, privateID ID) error
+
+	// CreateMessage stores a message and updates its conversation's activity,
+	// waiting time and message count. Returns ECONFLICT when the inbox already
+	// has a message with the same PlatformID.
+	CreateMessage(ctx context.Context, m *Message) error
+	Message(ctx context.Context, id ID) (*Message, error)
+	MessageByPlatformID(ctx context.Context, inboxID ID, platformID string) (*Message, error)
+	// Messages lists a conversation's messages oldest first, after the given id.
+	Messages(ctx context.Context, conversationID ID, afterID ID, limit int) ([]Message, error)
+	SetDelivery(ctx context.Context, messageID ID, status DeliveryStatus, reason, platformID string) error
+
+	EnqueueOutbox(ctx context.Context, e *OutboxEntry) error
+	// LeaseOutbox claims up to limit due entries until now+lease; an entry
+	// whose lease expired (its sender died) is due again.
+	LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxEntry, error)
+	CompleteOutbox(ctx context.Context, id ID) error
+	RetryOutbox(ctx context.Context, id ID, next time.Time, lastErr string) error
+	OutboxDepth(ctx context.Context) (int, error)
+
+	RawEvent(ctx context.Context, id ID) (*RawEvent, error)
+	// PendingRaw returns unprocessed raw events, oldest first. Inside Update
+	// on PostgreSQL the rows are locked, skipping rows another node holds.
+	PendingRaw(ctx context.Context, limit int) ([]RawEvent, error)
+	MarkRawProcessed(ctx context.Context, id ID, now time.Time, errText string) error
+	// ResetRaw marks raw events received at or after since as unprocessed,
+	// so the pipeline runs on them again; inboxID 0 means every inbox.
+	ResetRaw(ctx context.Context, inboxID ID, since time.Time) (int, error)
+
+	AppendEvent(ctx context.Context, e *Event) error
+	EventsAfter(ctx context.Context, workspaceID ID, afterID ID, limit int) ([]Event, error)
+	// LatestEventID returns the newest event id of a workspace, 0 if none.
+	LatestEventID(ctx context.Context, workspaceID ID) (ID, error)
+
+	AppendAudit(ctx context.Context, a *AuditEntry) error
+	Audit(ctx context.Context, workspaceID ID, target string, limit int) ([]AuditEntry, error)
+
+	// LockContact serialises threading for one contact across nodes until the
+	// transaction ends (a no-op where there is a single writer).
+	LockContact(ctx context.Context, contactID ID) error
+}

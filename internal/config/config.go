@@ -1,0 +1,101 @@
+// Package config reads Parley's settings from flags and PARLEY_* environment
+// variables. A flag set on the command line wins over its variable, which
+// wins over the default.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything `parley serve` and the other commands need.
+type Config struct {
+	Addr            string
+	DataDir         string
+	DatabaseURL     string
+	SecretKey       string
+	AdminEmail      string
+	LogFormat       string
+	LogLevel        string
+	SecureCookies   bool
+	SessionTTL      time.Duration
+	ShutdownTimeout time.Duration
+}
+
+// SQLitePath is where the embedded database lives.
+func (c *Config) SQLitePath() string { return filepath.Join(c.DataDir, "parley.db") }
+
+// KeyFile is where a generated secret key is kept when none is configured.
+func (c *Config) KeyFile() string { return filepath.Join(c.DataDir, "secret.key") }
+
+// UsesPostgres reports whether the store is PostgreSQL.
+func (c *Config) UsesPostgres() bool {
+	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// Register adds the storage flags every command shares.
+func (c *Config) Register(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data", env("PARLEY_DATA", "parley-data"), "data directory for the embedded database and key (PARLEY_DATA)")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("PARLEY_DATABASE_URL", ""), "postgres://... to use PostgreSQL instead of embedded SQLite (PARLEY_DATABASE_URL)")
+	fs.StringVar(&c.SecretKey, "secret-key", env("PARLEY_SECRET_KEY", ""), "32-byte key, hex or base64, sealing inbox credentials; default: a key file in the data directory (PARLEY_SECRET_KEY)")
+	fs.StringVar(&c.LogFormat, "log-format", env("PARLEY_LOG_FORMAT", "text"), "log format: text or json (PARLEY_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", env("PARLEY_LOG_LEVEL", "info"), "log level: debug, info, warn or error (PARLEY_LOG_LEVEL)")
+}
+
+// RegisterServe adds the flags of `parley serve`.
+func (c *Config) RegisterServe(fs *flag.FlagSet) {
+	c.Register(fs)
+	fs.StringVar(&c.Addr, "addr", env("PARLEY_ADDR", "127.0.0.1:8080"), "HOST:PORT to listen on (PARLEY_ADDR)")
+	fs.StringVar(&c.AdminEmail, "admin-email", env("PARLEY_ADMIN_EMAIL", "admin@parley.local"), "login of the first admin, created at first start (PARLEY_ADMIN_EMAIL)")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("PARLEY_SECURE_COOKIES", true), "mark session cookies Secure; browsers accept them on http://localhost too (PARLEY_SECURE_COOKIES)")
+	fs.DurationVar(&c.SessionTTL, "session-ttl", envDuration("PARLEY_SESSION_TTL", 12*time.Hour), "how long a login lasts (PARLEY_SESSION_TTL)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("PARLEY_SHUTDOWN_TIMEOUT", 20*time.Second), "how long a graceful shutdown may take (PARLEY_SHUTDOWN_TIMEOUT)")
+}
+
+// Check validates the configuration.
+func (c *Config) Check() error {
+	if c.DatabaseURL != "" && !c.UsesPostgres() {
+		return fmt.Errorf("config: PARLEY_DATABASE_URL must start with postgres:// (leave it empty for embedded SQLite)")
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return fmt.Errorf("config: log format must be text or json, not %q", c.LogFormat)
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("config: log level must be debug, info, warn or error, not %q", c.LogLevel)
+	}
+	return nil
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func envBool(name string, def bool) bool {
+	if v, ok := os.LookupEnv(name); ok {
+		if b, err := strconv.ParseBool(v); err == nil {
+			return b
+		}
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, ok := os.LookupEnv(name); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return def
+}

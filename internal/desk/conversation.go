@@ -1,0 +1,133 @@
+package desk
+
+import (
+	"context"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/ingest"
+)
+
+// Update changes a conversation's status, snooze, assignee, team or tags.
+// The assignee must be a member of the workspace and the team one of its
+// teams; snoozing needs a time in the future.
+func (s *Service) Update(ctx context.Context, p care.Principal, convID care.ID, u care.ConversationUpdate) (*care.Conversation, error) {
+	var out *care.Conversation
+	err := s.update(ctx, func(q care.Queries, now time.Time) ([]care.Event, error) {
+		if _, err := conversation(ctx, q, p, convID); err != nil {
+			return nil, err
+		}
+		if u.AssigneeID != nil && *u.AssigneeID != 0 {
+			if _, err := q.Member(ctx, p.WorkspaceID, *u.AssigneeID); err != nil {
+				return nil, care.Errorf(care.EINVALID, "User %d is not a member of this workspace.", *u.AssigneeID)
+			}
+		}
+		if u.TeamID != nil && *u.TeamID != 0 {
+			t, err := q.Team(ctx, *u.TeamID)
+			if err != nil || t.WorkspaceID != p.WorkspaceID {
+				return nil, care.Errorf(care.EINVALID, "Team %d is not a team of this workspace.", *u.TeamID)
+			}
+		}
+		if u.Status != nil && *u.Status == care.StatusSnoozed {
+			if u.SnoozedUntil == nil || !u.SnoozedUntil.After(now) {
+				return nil, care.Errorf(care.EINVALID, "Snoozing needs snoozed_until in the future.")
+			}
+		}
+		c, err := q.UpdateConversation(ctx, convID, u, now)
+		if err != nil {
+			return nil, err
+		}
+		out = c
+		if err := audit(ctx, q, p, "conversation.update", target("conversation", c.ID), describe(u), now); err != nil {
+			return nil, err
+		}
+		return []care.Event{ingest.NewEvent(care.EventConversationUpdated, c.WorkspaceID, c.ID, 0, c.InboxID, c, now)}, nil
+	})
+	return out, err
+}
+
+// describe lists the fields an update sets, for the audit trail.
+func describe(u care.ConversationUpdate) map[string]any {
+	d := map[string]any{}
+	if u.Status != nil {
+		d["status"] = *u.Status
+	}
+	if u.SnoozedUntil != nil {
+		d["snoozed_until"] = *u.SnoozedUntil
+	}
+	if u.AssigneeID != nil {
+		d["assignee_id"] = *u.AssigneeID
+	}
+	if u.TeamID != nil {
+		d["team_id"] = *u.TeamID
+	}
+	if u.Tags != nil {
+		d["tags"] = *u.Tags
+	}
+	return d
+}
+
+// Link joins a public thread and its private follow-up, so agents see one
+// story. Both must be conversations of the same contact in this workspace.
+func (s *Service) Link(ctx context.Context, p care.Principal, publicID, privateID care.ID) error {
+	return s.update(ctx, func(q care.Queries, now time.Time) ([]care.Event, error) {
+		pub, err := conversation(ctx, q, p, publicID)
+		if err != nil {
+			return nil, err
+		}
+		priv, err := conversation(ctx, q, p, privateID)
+		if err != nil {
+			return nil, err
+		}
+		if pub.ContactID != priv.ContactID {
+			return nil, care.Errorf(care.EINVALID, "Only conversations with the same contact can be linked; merge the contacts first.")
+		}
+		if err := q.LinkConversations(ctx, publicID, privateID); err != nil {
+			return nil, err
+		}
+		if err := audit(ctx, q, p, "conversation.link", target("conversation", publicID), map[string]any{"private_id": privateID}, now); err != nil {
+			return nil, err
+		}
+		var evs []care.Event
+		for _, id := range []care.ID{publicID, privateID} {
+			c, err := q.Conversation(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			evs = append(evs, ingest.NewEvent(care.EventConversationUpdated, c.WorkspaceID, c.ID, 0, c.InboxID, c, now))
+		}
+		return evs, nil
+	})
+}
+
+// Merge folds the loser contact into the winner with all its history.
+func (s *Service) Merge(ctx context.Context, p care.Principal, winnerID, loserID care.ID) (*care.Merge, error) {
+	var m *care.Merge
+	err := s.update(ctx, func(q care.Queries, now time.Time) ([]care.Event, error) {
+		var err error
+		if m, err = q.MergeContacts(ctx, p.WorkspaceID, winnerID, loserID, now); err != nil {
+			return nil, err
+		}
+		if err := audit(ctx, q, p, "contact.merge", target("contact", winnerID), m, now); err != nil {
+			return nil, err
+		}
+		return []care.Event{ingest.NewEvent(care.EventContactMerged, p.WorkspaceID, 0, 0, 0, m, now)}, nil
+	})
+	return m, err
+}
+
+// Unmerge undoes a merge, moving back exactly what it moved.
+func (s *Service) Unmerge(ctx context.Context, p care.Principal, mergeID care.ID) (*care.Merge, error) {
+	var m *care.Merge
+	err := s.update(ctx, func(q care.Queries, now time.Time) ([]care.Event, error) {
+		var err error
+		if m, err = q.UndoMerge(ctx, p.WorkspaceID, mergeID, now); err != nil {
+			return nil, err
+		}
+		if err := audit(ctx, q, p, "contact.unmerge", target("contact", m.WinnerID), m, now); err != nil {
+			return nil, err
+		}
+		return []care.Event{ingest.NewEvent(care.EventContactUnmerged, p.WorkspaceID, 0, 0, 0, m, now)}, nil
+	})
+	return m, err
+}

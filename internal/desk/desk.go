@@ -1,0 +1,97 @@
+// Package desk holds what agents do to conversations: reply, write internal
+// notes, assign, tag, snooze, resolve, link a public thread to its private
+// follow-up, and merge contacts. Every operation checks the principal's
+// workspace, runs in one transaction with its audit entry and events, and
+// publishes the events once committed.
+package desk
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/ingest"
+)
+
+// Service performs agents' operations.
+type Service struct {
+	Store     care.Store
+	Publisher ingest.Publisher // may be nil
+	Now       func() time.Time
+	// OutboxWake, if set, is called after a reply is queued so the sender
+	// does not wait for its next poll.
+	OutboxWake func()
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// update runs fn in a transaction and publishes the events it returns.
+func (s *Service) update(ctx context.Context, fn func(q care.Queries, now time.Time) ([]care.Event, error)) error {
+	now := s.now()
+	var events []care.Event
+	err := s.Store.Update(ctx, func(q care.Queries) error {
+		evs, err := fn(q, now)
+		if err != nil {
+			return err
+		}
+		for i := range evs {
+			if err := q.AppendEvent(ctx, &evs[i]); err != nil {
+				return err
+			}
+		}
+		events = evs
+		return nil
+	})
+	if err == nil && s.Publisher != nil && len(events) > 0 {
+		s.Publisher.Publish(events...)
+	}
+	return err
+}
+
+// conversation loads a conversation and checks it is in the principal's
+// workspace; a conversation of another workspace is "not found", so ids do
+// not leak across brands.
+func conversation(ctx context.Context, q care.Queries, p care.Principal, id care.ID) (*care.Conversation, error) {
+	c, err := q.Conversation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.WorkspaceID != p.WorkspaceID {
+		return nil, care.Errorf(care.ENOTFOUND, "Conversation not found.")
+	}
+	return c, nil
+}
+
+func audit(ctx context.Context, q care.Queries, p care.Principal, action, target string, details any, now time.Time) error {
+	var raw json.RawMessage
+	if details != nil {
+		raw, _ = json.Marshal(details)
+	}
+	return q.AppendAudit(ctx, &care.AuditEntry{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), Action: action, Target: target, Details: raw, CreatedAt: now})
+}
+
+func target(kind string, id care.ID) string { return fmt.Sprintf("%s:%d", kind, id) }
+
+// checkText validates message text from an agent.
+func checkText(text string, attachments int) error {
+	switch {
+	case strings.TrimSpace(text) == "" && attachments == 0:
+		return care.Errorf(care.EINVALID, "The message is empty.")
+	case len(text) > care.MaxTextBytes:
+		return care.Errorf(care.EINVALID, "The message is longer than %d bytes.", care.MaxTextBytes)
+	case !utf8.ValidString(text) || strings.IndexByte(text, 0) >= 0:
+		return care.Errorf(care.EINVALID, "The message is not valid UTF-8 text.")
+	case attachments > care.MaxAttachments:
+		return care.Errorf(care.EINVALID, "At most %d attachments per message.", care.MaxAttachments)
+	}
+	return nil
+}

@@ -1,0 +1,207 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/ingest"
+)
+
+// Reply is an agent's answer to a conversation.
+type Reply struct {
+	Text        string
+	Visibility  care.Visibility // public or private; "" means the conversation's last inbound visibility
+	Attachments []care.Attachment
+	// ReplyToMessageID answers a particular message; 0 answers the newest
+	// inbound message.
+	ReplyToMessageID care.ID
+}
+
+// Reply stores the reply and its outbox entry in one transaction, so it is
+// sent exactly when it is stored. Returns ENOTFOUND for a conversation of
+// another workspace and EINVALID for an empty or oversized reply.
+func (s *Service) Reply(ctx context.Context, p care.Principal, convID care.ID, r Reply) (*care.Message, error) {
+	if err := checkText(r.Text, len(r.Attachments)); err != nil {
+		return nil, err
+	}
+	if r.Visibility != "" && r.Visibility != care.Public && r.Visibility != care.Private {
+		return nil, care.Errorf(care.EINVALID, "A reply is public or private; use a note for internal text.")
+	}
+	var msg *care.Message
+	err := s.update(ctx, func(q care.Queries, now time.Time) ([]care.Event, error) {
+		conv, err := conversation(ctx, q, p, convID)
+		if err != nil {
+			return nil, err
+		}
+		parent, err := replyTarget(ctx, q, conv, r.ReplyToMessageID)
+		if err != nil {
+			return nil, err
+		}
+		vis := r.Visibility
+		if vis == "" {
+			vis = care.Private
+			if parent != nil {
+				vis = parent.Visibility
+			}
+		}
+		msg = &care.Message{
+			WorkspaceID: conv.WorkspaceID, ConversationID: conv.ID, InboxID: conv.InboxID,
+			Direction: care.DirectionOut, Visibility: vis, AuthorID: p.UserID, AuthorName: p.Name,
+			Text: r.Text, Attachments: r.Attachments, Status: care.DeliveryQueued, CreatedAt: now, SentAt: now,
+		}
+		if parent != nil {
+			msg.ReplyToPlatformID = parent.PlatformID
+		}
+		if err := q.CreateMessage(ctx, msg); err != nil {
+			return nil, err
+		}
+		if err := q.EnqueueOutbox(ctx, &care.OutboxEntry{
+			MessageID: msg.ID, InboxID: conv.InboxID, Channel: conv.Channel,
+			IdempotencyKey: fmt.Sprintf("parley-message-%d", msg.ID), NextAttemptAt: now, CreatedAt: now,
+		}); err != nil {
+			return nil, err
+		}
+		if err := audit(ctx, q, p, "message.reply", target("conversation", conv.ID), map[string]any{"message_id": msg.ID, "visibility": vis}, now); err != nil {
+			return nil, err
+		}
+		conv, err = q.Conversation(ctx, conv.ID)
+		if err != nil {
+			return nil, err
+		}
+		return []care.Event{
+			ingest.NewEvent(care.EventMessageCreated, conv.WorkspaceID, conv.ID, msg.ID, conv.InboxID, msg, now),
+			ingest.NewEvent(care.EventConversationUpdated, conv.WorkspaceID, conv.ID, 0, conv.InboxID, conv, now),
+		}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.OutboxWake != nil {
+		s.OutboxWake()
+	}
+	return msg, nil
+}
+
+// replyTarget finds the message a reply answers: the one named, or the
+// newest inbound message of the conversation.
+func replyTarget(ctx context.Context, q care.Queries, conv *care.Conversation, id care.ID) (*care.Message, error) {
+	if id != 0 {
+		m, err := q.Message(ctx, id)
+		if err != nil || m.ConversationID != conv.ID {
+			return nil, care.Errorf(care.EINVALID, "reply_to_message_id is not a message of this conversation.")
+		}
+		return m, nil
+	}
+	var newest *care.Message
+	var after care.ID
+	for {
+		page, err := q.Messages(ctx, conv.ID, after, 500)
+		if err != nil {
+			return nil, err
+		}
+		for i := range page {
+			if page[i].Direction == care.DirectionIn {
+				newest = &page[i]
+			}
+		}
+		if len(page) < 500 {
+			return newest, nil
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+// Note adds an internal note, which never leaves Parley.
+func (s *Service) Note(ctx context.Context, p care.Principal, convID care.ID, text string) (*care.Message, error) {
+	if err := checkText(text, 0); err != nil {
+		return nil, err
+	}
+	var msg *care.Message
+	err := s.update(ctx, func(q care.Queries, now time.Time) ([]care.Event, error) {
+		conv, err := conversation(ctx, q, p, convID)
+		if err != nil {
+			return nil, err
+		}
+		msg = &care.Message{
+			WorkspaceID: conv.WorkspaceID, ConversationID: conv.ID, InboxID: conv.InboxID,
+			Direction: care.DirectionOut, Visibility: care.Note, AuthorID: p.UserID, AuthorName: p.Name,
+			Text: text, Status: care.DeliveryStored, CreatedAt: now, SentAt: now,
+		}
+		if err := q.CreateMessage(ctx, msg); err != nil {
+			return nil, err
+		}
+		if err := audit(ctx, q, p, "message.note", target("conversation", conv.ID), map[string]any{"message_id": msg.ID}, now); err != nil {
+			return nil, err
+		}
+		return []care.Event{ingest.NewEvent(care.EventMessageCreated, conv.WorkspaceID, conv.ID, msg.ID, conv.InboxID, msg, now)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+// Retry queues a failed reply again. Returns EINVALID unless the message is
+// an outbound reply that failed.
+func (s *Service) Retry(ctx context.Context, p care.Principal, messageID care.ID) (*care.Message, error) {
+	var msg *care.Message
+	err := s.update(ctx, func(q care.Queries, now time.Time) ([]care.Event, error) {
+		m, err := q.Message(ctx, messageID)
+		if err != nil {
+			return nil, err
+		}
+		if m.WorkspaceID != p.WorkspaceID {
+			return nil, care.Errorf(care.ENOTFOUND, "Message not found.")
+		}
+		if m.Direction != care.DirectionOut || m.Visibility == care.Note || m.Status != care.DeliveryFailed {
+			return nil, care.Errorf(care.EINVALID, "Only a failed reply can be retried.")
+		}
+		conv, err := q.Conversation(ctx, m.ConversationID)
+		if err != nil {
+			return nil, err
+		}
+		if err := q.EnqueueOutbox(ctx, &care.OutboxEntry{
+			MessageID: m.ID, InboxID: m.InboxID, Channel: conv.Channel,
+			IdempotencyKey: fmt.Sprintf("parley-message-%d", m.ID), NextAttemptAt: now, CreatedAt: now,
+		}); err != nil {
+			return nil, err
+		}
+		if err := q.SetDelivery(ctx, m.ID, care.DeliveryQueued, "", ""); err != nil {
+			return nil, err
+		}
+		m.Status, m.StatusReason = care.DeliveryQueued, ""
+		msg = m
+		if err := audit(ctx, q, p, "message.retry", target("message", m.ID), nil, now); err != nil {
+			return nil, err
+		}
+		return []care.Event{ingest.NewEvent(care.EventMessageUpdated, m.WorkspaceID, m.ConversationID, m.ID, m.InboxID, m, now)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.OutboxWake != nil {
+		s.OutboxWake()
+	}
+	return msg, nil
+}
+
+// Announce emits message.updated for a message whose delivery status a
+// sender has just recorded, and returns the channel it went out on.
+func (s *Service) Announce(ctx context.Context, messageID care.ID) (care.Channel, error) {
+	var ch care.Channel
+	err := s.update(ctx, func(q care.Queries, now time.Time) ([]care.Event, error) {
+		m, err := q.Message(ctx, messageID)
+		if err != nil {
+			return nil, err
+		}
+		c, err := q.Conversation(ctx, m.ConversationID)
+		if err != nil {
+			return nil, err
+		}
+		ch = c.Channel
+		return []care.Event{ingest.NewEvent(care.EventMessageUpdated, m.WorkspaceID, m.ConversationID, m.ID, m.InboxID, m, now)}, nil
+	})
+	return ch, err
+}

@@ -1,0 +1,287 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// Publisher notifies live subscribers of committed events.
+type Publisher interface {
+	Publish(events ...care.Event)
+}
+
+// Pipeline turns stored raw events into contacts, conversations and messages.
+// It runs on events after they are durable and acknowledged; it is
+// idempotent, so a crash mid-way or a replay never threads a message twice.
+type Pipeline struct {
+	Store     care.Store
+	Publisher Publisher // may be nil
+	Logger    *slog.Logger
+	Now       func() time.Time
+	// Batch is how many raw events one transaction threads.
+	Batch int
+	// Wake, when signalled, starts a pass at once instead of at the next poll.
+	Wake <-chan struct{}
+	// Poll is the interval between passes when nothing wakes the pipeline;
+	// with PostgreSQL and several nodes, other nodes' events arrive this way.
+	Poll time.Duration
+	// Threaded, if set, is called with each threaded raw event's receipt
+	// time, e.g. to measure end-to-end latency.
+	Threaded func(receivedAt time.Time)
+}
+
+func (p *Pipeline) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
+	}
+	return time.Now()
+}
+
+func (p *Pipeline) logger() *slog.Logger {
+	if p.Logger != nil {
+		return p.Logger
+	}
+	return slog.Default()
+}
+
+// Run processes pending events until ctx ends.
+func (p *Pipeline) Run(ctx context.Context) {
+	poll := p.Poll
+	if poll <= 0 {
+		poll = time.Second
+	}
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	for {
+		for {
+			n, err := p.RunOnce(ctx)
+			if err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				p.logger().Error("ingest pipeline pass failed", "err", err)
+				break
+			}
+			if n == 0 {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-p.Wake:
+		case <-t.C:
+		}
+	}
+}
+
+// RunOnce threads one batch of pending events and returns how many it took.
+// If the batch fails as a whole, each event is retried in a transaction of
+// its own, so one bad event is marked failed without holding up the rest.
+func (p *Pipeline) RunOnce(ctx context.Context) (int, error) {
+	batch := p.Batch
+	if batch <= 0 {
+		batch = 256
+	}
+	var events []care.Event
+	var received []time.Time
+	var n int
+	err := p.Store.Update(ctx, func(q care.Queries) error {
+		pending, err := q.PendingRaw(ctx, batch)
+		if err != nil {
+			return err
+		}
+		n = len(pending)
+		inboxes := map[care.ID]*care.Inbox{}
+		for i := range pending {
+			evs, err := p.thread(ctx, q, &pending[i], inboxes)
+			if err != nil {
+				return fmt.Errorf("raw event %d: %w", pending[i].ID, err)
+			}
+			events = append(events, evs...)
+			received = append(received, pending[i].ReceivedAt)
+		}
+		return nil
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, err
+		}
+		p.logger().Warn("ingest batch failed; threading events one by one", "err", err)
+		return p.oneByOne(ctx, batch)
+	}
+	p.publish(events, received)
+	return n, nil
+}
+
+func (p *Pipeline) oneByOne(ctx context.Context, batch int) (int, error) {
+	pending, err := p.Store.PendingRaw(ctx, batch)
+	if err != nil {
+		return 0, err
+	}
+	for i := range pending {
+		raw := &pending[i]
+		var events []care.Event
+		err := p.Store.Update(ctx, func(q care.Queries) error {
+			var err error
+			events, err = p.thread(ctx, q, raw, map[care.ID]*care.Inbox{})
+			return err
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return i, err
+			}
+			p.logger().Error("ingest: event cannot be threaded; kept for replay", "raw_event", raw.ID, "err", err)
+			if err := p.Store.MarkRawProcessed(ctx, raw.ID, p.now(), truncate(err.Error(), 1000)); err != nil {
+				return i, err
+			}
+			continue
+		}
+		p.publish(events, []time.Time{raw.ReceivedAt})
+	}
+	return len(pending), nil
+}
+
+func (p *Pipeline) publish(events []care.Event, received []time.Time) {
+	if p.Publisher != nil && len(events) > 0 {
+		p.Publisher.Publish(events...)
+	}
+	if p.Threaded != nil {
+		for _, t := range received {
+			p.Threaded(t)
+		}
+	}
+}
+
+// thread runs the pipeline on one raw event inside a transaction:
+// contact and identity → conversation → message → events.
+func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEvent, inboxes map[care.ID]*care.Inbox) ([]care.Event, error) {
+	now := p.now()
+	in := raw.Inbound
+	inbox, ok := inboxes[raw.InboxID]
+	if !ok {
+		var err error
+		if inbox, err = q.Inbox(ctx, raw.InboxID); err != nil {
+			return nil, err
+		}
+		inboxes[raw.InboxID] = inbox
+	}
+	// A replay, or a crash after the message was stored but before the raw
+	// event was marked: the message is there, nothing more to do.
+	if _, err := q.MessageByPlatformID(ctx, inbox.ID, in.PlatformID); err == nil {
+		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "")
+	} else if care.ErrorCode(err) != care.ENOTFOUND {
+		return nil, err
+	}
+
+	ident, _, err := q.ResolveIdentity(ctx, inbox.WorkspaceID, in.Channel, in.Author, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := q.LockContact(ctx, ident.ContactID); err != nil {
+		return nil, err
+	}
+	conv, created, err := p.conversationFor(ctx, q, inbox, ident, &in, now)
+	if err != nil {
+		return nil, err
+	}
+	msg := &care.Message{
+		WorkspaceID: inbox.WorkspaceID, ConversationID: conv.ID, InboxID: inbox.ID,
+		Direction: care.DirectionIn, Visibility: in.Visibility, ContactID: ident.ContactID,
+		AuthorName: firstNonEmpty(in.Author.DisplayName, in.Author.Handle, in.Author.PlatformUserID),
+		Text:       in.Text, Attachments: in.Attachments, PlatformID: in.PlatformID,
+		ReplyToPlatformID: in.ReplyToPlatformID, Status: care.DeliveryReceived, CreatedAt: now, SentAt: in.SentAt,
+	}
+	if err := q.CreateMessage(ctx, msg); err != nil {
+		return nil, err
+	}
+	if conv, err = q.Conversation(ctx, conv.ID); err != nil {
+		return nil, err
+	}
+	convType := care.EventConversationUpdated
+	if created {
+		convType = care.EventConversationCreated
+	}
+	events := []care.Event{
+		NewEvent(convType, conv.WorkspaceID, conv.ID, 0, conv.InboxID, conv, now),
+		NewEvent(care.EventMessageCreated, conv.WorkspaceID, conv.ID, msg.ID, conv.InboxID, msg, now),
+	}
+	for i := range events {
+		if err := q.AppendEvent(ctx, &events[i]); err != nil {
+			return nil, err
+		}
+	}
+	return events, q.MarkRawProcessed(ctx, raw.ID, now, "")
+}
+
+// conversationFor applies the threading rules: a reply to a known message
+// joins that message's conversation; otherwise the contact's active
+// conversation in the inbox; otherwise a new one. A customer writing again
+// reopens a pending, snoozed or resolved conversation it joins.
+func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *care.Inbox, ident *care.Identity, in *care.Inbound, now time.Time) (*care.Conversation, bool, error) {
+	var conv *care.Conversation
+	if in.ReplyToPlatformID != "" {
+		parent, err := q.MessageByPlatformID(ctx, inbox.ID, in.ReplyToPlatformID)
+		switch {
+		case err == nil:
+			if conv, err = q.Conversation(ctx, parent.ConversationID); err != nil {
+				return nil, false, err
+			}
+		case care.ErrorCode(err) != care.ENOTFOUND:
+			return nil, false, err
+		}
+	}
+	if conv == nil {
+		c, err := q.ActiveConversation(ctx, inbox.ID, ident.ContactID)
+		switch {
+		case err == nil:
+			conv = c
+		case care.ErrorCode(err) != care.ENOTFOUND:
+			return nil, false, err
+		}
+	}
+	if conv != nil {
+		if conv.Status != care.StatusOpen {
+			open := care.StatusOpen
+			c, err := q.UpdateConversation(ctx, conv.ID, care.ConversationUpdate{Status: &open}, now)
+			return c, false, err
+		}
+		return conv, false, nil
+	}
+	conv = &care.Conversation{
+		WorkspaceID: inbox.WorkspaceID, InboxID: inbox.ID, Channel: inbox.Channel, ContactID: ident.ContactID,
+		Status: care.StatusOpen, Subject: in.Subject, CreatedAt: now, LastActivityAt: now,
+	}
+	if err := q.CreateConversation(ctx, conv); err != nil {
+		return nil, false, err
+	}
+	return conv, true, nil
+}
+
+// NewEvent builds an event whose data is a snapshot of v.
+func NewEvent(t care.EventType, workspaceID, conversationID, messageID, inboxID care.ID, v any, now time.Time) care.Event {
+	data, _ := json.Marshal(v)
+	return care.Event{WorkspaceID: workspaceID, Type: t, ConversationID: conversationID, MessageID: messageID,
+		InboxID: inboxID, Data: data, CreatedAt: now}
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

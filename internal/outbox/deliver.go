@@ -1,0 +1,219 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+	"unicode/utf8"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
+)
+
+// recordTimeout bounds the bookkeeping after a send. It runs on a context
+// detached from shutdown: a reply that went out should be recorded as sent,
+// not sent again by the next worker.
+const recordTimeout = 10 * time.Second
+
+// Bounds on the text stored with a message and an entry. Reasons are shown to
+// agents; last errors are for operators.
+const (
+	maxReasonBytes  = 1 << 10
+	maxLastErrBytes = 2 << 10
+)
+
+// deliver makes one attempt at one leased entry. It returns an error only
+// when storage failed; the entry then stays leased and comes back when the
+// lease runs out.
+func (w *Worker) deliver(ctx context.Context, e care.OutboxEntry, leasedUntil time.Time) error {
+	if ctx.Err() != nil {
+		return nil // shutting down: the lease runs out and a later pass takes it
+	}
+	log := w.logger().With("outbox_id", e.ID, "message_id", e.MessageID, "channel", e.Channel, "attempt", e.Attempts+1)
+
+	out, err := w.load(ctx, e)
+	if err != nil {
+		if care.ErrorCode(err) != care.ENOTFOUND {
+			return fmt.Errorf("outbox: entry %d: %w", e.ID, err)
+		}
+		return w.fail(ctx, e, log, "a record the reply needs no longer exists", err)
+	}
+	msg := &out.Message
+	switch {
+	case msg.Status == care.DeliverySent || msg.Status == care.DeliveryDelivered || msg.Status == care.DeliveryRead:
+		// An earlier worker sent it and recorded so, then died before
+		// completing the entry.
+		log.Info("outbox entry already delivered", "status", msg.Status)
+		return w.complete(ctx, e)
+	case msg.Direction != care.DirectionOut || msg.Visibility == care.Note:
+		// Never let a note or a customer's own message reach a platform,
+		// whatever put it in the outbox.
+		log.Error("outbox entry is not an outbound reply; dropped", "direction", msg.Direction, "visibility", msg.Visibility)
+		return w.complete(ctx, e)
+	case out.Inbox.Channel != e.Channel:
+		return w.fail(ctx, e, log, fmt.Sprintf("the inbox is on channel %q, not %q", out.Inbox.Channel, e.Channel), nil)
+	}
+	sender, ok := w.Senders.Sender(e.Channel)
+	if !ok {
+		return w.fail(ctx, e, log, fmt.Sprintf("no sender is configured for channel %q", e.Channel), nil)
+	}
+
+	remaining := leasedUntil.Sub(w.now())
+	if remaining <= 0 {
+		// Another worker may own the entry by now; sending could post the
+		// reply twice at once. Leave it to whoever leases it next.
+		log.Warn("outbox lease expired before sending; skipped")
+		return nil
+	}
+	res, err := w.send(ctx, sender, out, min(w.sendTimeout(), remaining))
+	if err != nil && ctx.Err() != nil {
+		// Cut short by shutdown, not by the platform: no attempt to count.
+		log.Info("outbox send interrupted by shutdown", "err", err)
+		return nil
+	}
+
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	if err == nil {
+		return w.sent(rctx, e, log, res)
+	}
+	var se *channel.SendError
+	isSendErr := errors.As(err, &se)
+	reason := failureReason(err, se)
+	attempt := e.Attempts + 1
+	switch {
+	case isSendErr && se.Permanent:
+		return w.fail(rctx, e, log, reason, err)
+	case attempt >= w.maxAttempts():
+		return w.fail(rctx, e, log, fmt.Sprintf("gave up after %d attempts: %s", attempt, reason), err)
+	}
+	wait := Backoff(e.Attempts, w.baseDelay(), w.maxDelay(), w.rand())
+	if isSendErr {
+		wait = max(wait, se.RetryAfter)
+	}
+	next := w.now().Add(wait)
+	if err := w.Store.RetryOutbox(rctx, e.ID, next, truncate(err.Error(), maxLastErrBytes)); err != nil {
+		return fmt.Errorf("outbox: reschedule entry %d: %w", e.ID, err)
+	}
+	log.Warn("outbox send failed; will retry", "err", err, "next_attempt_at", next)
+	return w.record(rctx, e, care.DeliveryQueued, "retrying: "+reason, "")
+}
+
+// load gathers what a sender needs to address the entry's message.
+func (w *Worker) load(ctx context.Context, e care.OutboxEntry) (channel.Outbound, error) {
+	out := channel.Outbound{IdempotencyKey: e.IdempotencyKey}
+	msg, err := w.Store.Message(ctx, e.MessageID)
+	if err != nil {
+		return out, fmt.Errorf("load message %d: %w", e.MessageID, err)
+	}
+	in, err := w.Store.Inbox(ctx, msg.InboxID)
+	if err != nil {
+		return out, fmt.Errorf("load inbox %d: %w", msg.InboxID, err)
+	}
+	conv, err := w.Store.Conversation(ctx, msg.ConversationID)
+	if err != nil {
+		return out, fmt.Errorf("load conversation %d: %w", msg.ConversationID, err)
+	}
+	contact, err := w.Store.Contact(ctx, conv.ContactID)
+	if err != nil {
+		return out, fmt.Errorf("load contact %d: %w", conv.ContactID, err)
+	}
+	out.Message, out.Inbox, out.Conversation, out.Contact = *msg, *in, *conv, *contact
+	return out, nil
+}
+
+// send makes the attempt under its own deadline. A panicking adapter fails
+// the reply rather than the process; it would only panic again on a retry.
+func (w *Worker) send(ctx context.Context, s channel.Sender, out channel.Outbound, timeout time.Duration) (res channel.Result, err error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			err = channel.Permanent("the channel adapter failed", fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
+		}
+	}()
+	return s.Send(ctx, out)
+}
+
+func (w *Worker) sent(ctx context.Context, e care.OutboxEntry, log *slog.Logger, res channel.Result) error {
+	status := res.Status
+	if status != care.DeliveryDelivered {
+		status = care.DeliverySent
+	}
+	err := w.Store.SetDelivery(ctx, e.MessageID, status, "", res.PlatformID)
+	if care.ErrorCode(err) == care.ECONFLICT && res.PlatformID != "" {
+		// The platform reused an id another message in the inbox holds.
+		// The reply did go out; keep that, drop the id.
+		log.Warn("platform id already taken; recorded without it", "platform_id", res.PlatformID)
+		err = w.Store.SetDelivery(ctx, e.MessageID, status, "", "")
+	}
+	if err != nil {
+		return fmt.Errorf("outbox: record delivery of message %d: %w", e.MessageID, err)
+	}
+	if err := w.complete(ctx, e); err != nil {
+		return err
+	}
+	log.Info("outbox message sent", "status", status, "platform_id", res.PlatformID)
+	w.notify(e.MessageID, status, "")
+	return nil
+}
+
+// fail records a reply as undeliverable and removes its entry.
+func (w *Worker) fail(ctx context.Context, e care.OutboxEntry, log *slog.Logger, reason string, cause error) error {
+	reason = truncate(reason, maxReasonBytes)
+	log.Warn("outbox message failed", "reason", reason, "err", cause)
+	err := w.record(ctx, e, care.DeliveryFailed, reason, "")
+	if err != nil && care.ErrorCode(err) != care.ENOTFOUND {
+		return err
+	}
+	return w.complete(ctx, e)
+}
+
+func (w *Worker) record(ctx context.Context, e care.OutboxEntry, status care.DeliveryStatus, reason, platformID string) error {
+	reason = truncate(reason, maxReasonBytes)
+	if err := w.Store.SetDelivery(ctx, e.MessageID, status, reason, platformID); err != nil {
+		return fmt.Errorf("outbox: set delivery of message %d to %s: %w", e.MessageID, status, err)
+	}
+	w.notify(e.MessageID, status, reason)
+	return nil
+}
+
+func (w *Worker) complete(ctx context.Context, e care.OutboxEntry) error {
+	if err := w.Store.CompleteOutbox(ctx, e.ID); err != nil {
+		return fmt.Errorf("outbox: complete entry %d: %w", e.ID, err)
+	}
+	return nil
+}
+
+func (w *Worker) notify(msg care.ID, status care.DeliveryStatus, reason string) {
+	if w.OnDelivery != nil {
+		w.OnDelivery(msg, status, reason)
+	}
+}
+
+// failureReason is the agent-facing account of a failed send. Only a
+// SendError's Reason is written for display; any other error may carry
+// internals and goes to the log alone.
+func failureReason(err error, se *channel.SendError) string {
+	switch {
+	case se != nil && se.Reason != "":
+		return se.Reason
+	case errors.Is(err, context.DeadlineExceeded):
+		return "the platform did not answer in time"
+	}
+	return "the channel adapter failed"
+}
+
+// truncate cuts s to at most n bytes on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}

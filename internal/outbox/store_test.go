@@ -1,0 +1,159 @@
+package outbox
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// fakeStore keeps the outbox and the records around it in maps. It follows
+// the semantics Store documents; the real stores are held to the same by
+// their own conformance suite.
+type fakeStore struct {
+	mu            sync.Mutex
+	messages      map[care.ID]care.Message
+	inboxes       map[care.ID]care.Inbox
+	conversations map[care.ID]care.Conversation
+	contacts      map[care.ID]care.Contact
+	entries       map[care.ID]care.OutboxEntry
+	nextID        care.ID
+
+	// afterLease, if set, runs after LeaseOutbox has leased entries.
+	afterLease func()
+	// errMessage, if set, is returned by Message.
+	errMessage error
+	// conflictOnPlatformID makes SetDelivery reject any non-empty platform id.
+	conflictOnPlatformID bool
+}
+
+func newFakeStore() *fakeStore {
+	return &fakeStore{
+		messages:      map[care.ID]care.Message{},
+		inboxes:       map[care.ID]care.Inbox{},
+		conversations: map[care.ID]care.Conversation{},
+		contacts:      map[care.ID]care.Contact{},
+		entries:       map[care.ID]care.OutboxEntry{},
+	}
+}
+
+func (s *fakeStore) enqueue(e care.OutboxEntry) care.ID {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID++
+	e.ID = s.nextID
+	s.entries[e.ID] = e
+	return e.ID
+}
+
+func (s *fakeStore) entry(id care.ID) (care.OutboxEntry, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.entries[id]
+	return e, ok
+}
+
+func (s *fakeStore) message(id care.ID) care.Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.messages[id]
+}
+
+func (s *fakeStore) LeaseOutbox(_ context.Context, now time.Time, lease time.Duration, limit int) ([]care.OutboxEntry, error) {
+	s.mu.Lock()
+	var due []care.OutboxEntry
+	for _, e := range s.entries {
+		if !e.NextAttemptAt.After(now) && (e.LeasedUntil == nil || !e.LeasedUntil.After(now)) {
+			due = append(due, e)
+		}
+	}
+	slices.SortFunc(due, func(a, b care.OutboxEntry) int { return int(a.ID - b.ID) })
+	due = due[:min(len(due), limit)]
+	until := now.Add(lease)
+	for i := range due {
+		due[i].LeasedUntil = &until
+		s.entries[due[i].ID] = due[i]
+	}
+	after := s.afterLease
+	s.mu.Unlock()
+	if after != nil {
+		after()
+	}
+	return due, nil
+}
+
+func (s *fakeStore) CompleteOutbox(_ context.Context, id care.ID) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.entries[id]; !ok {
+		return care.Errorf(care.ENOTFOUND, "outbox entry not found")
+	}
+	delete(s.entries, id)
+	return nil
+}
+
+func (s *fakeStore) RetryOutbox(_ context.Context, id care.ID, next time.Time, lastErr string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.entries[id]
+	if !ok {
+		return care.Errorf(care.ENOTFOUND, "outbox entry not found")
+	}
+	e.Attempts++
+	e.NextAttemptAt = next
+	e.LeasedUntil = nil
+	e.LastError = lastErr
+	s.entries[id] = e
+	return nil
+}
+
+func get[T any](s *fakeStore, m map[care.ID]T, id care.ID) (*T, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := m[id]
+	if !ok {
+		return nil, care.Errorf(care.ENOTFOUND, "not found")
+	}
+	return &v, nil
+}
+
+func (s *fakeStore) Message(_ context.Context, id care.ID) (*care.Message, error) {
+	if s.errMessage != nil {
+		return nil, s.errMessage
+	}
+	return get(s, s.messages, id)
+}
+
+func (s *fakeStore) Inbox(_ context.Context, id care.ID) (*care.Inbox, error) {
+	return get(s, s.inboxes, id)
+}
+
+func (s *fakeStore) Conversation(_ context.Context, id care.ID) (*care.Conversation, error) {
+	return get(s, s.conversations, id)
+}
+
+func (s *fakeStore) Contact(_ context.Context, id care.ID) (*care.Contact, error) {
+	return get(s, s.contacts, id)
+}
+
+func (s *fakeStore) SetDelivery(_ context.Context, messageID care.ID, status care.DeliveryStatus, reason, platformID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.messages[messageID]
+	if !ok {
+		return care.Errorf(care.ENOTFOUND, "message not found")
+	}
+	if platformID != "" && s.conflictOnPlatformID {
+		return care.Errorf(care.ECONFLICT, "platform id taken")
+	}
+	m.Status, m.StatusReason = status, reason
+	if platformID != "" {
+		m.PlatformID = platformID
+	}
+	s.messages[messageID] = m
+	return nil
+}
+
+var _ Store = (*fakeStore)(nil)

@@ -1,0 +1,351 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+const conversationCols = `id, workspace_id, inbox_id, channel, contact_id, status, snoozed_until, assignee_id, team_id, tags, subject,
+	priority, priority_reasons, first_response_due, next_response_due, resolution_due, linked_id, waiting_since,
+	last_activity_at, message_count, created_at, updated_at`
+
+func scanConversation(sc interface{ Scan(...any) error }) (*care.Conversation, error) {
+	var c care.Conversation
+	var ch, status, tags, reasons string
+	var snoozed, frd, nrd, rd, waiting sql.NullInt64
+	var last, created, updated int64
+	if err := sc.Scan(&c.ID, &c.WorkspaceID, &c.InboxID, &ch, &c.ContactID, &status, &snoozed, &c.AssigneeID, &c.TeamID, &tags, &c.Subject,
+		&c.Priority, &reasons, &frd, &nrd, &rd, &c.LinkedID, &waiting, &last, &c.MessageCount, &created, &updated); err != nil {
+		return nil, err
+	}
+	c.Channel, c.Status = care.Channel(ch), care.Status(status)
+	c.SnoozedUntil, c.FirstResponseDue, c.NextResponseDue, c.ResolutionDue, c.WaitingSince =
+		timePtr(snoozed), timePtr(frd), timePtr(nrd), timePtr(rd), timePtr(waiting)
+	c.LastActivityAt, c.CreatedAt, c.UpdatedAt = fromMicros(last), fromMicros(created), fromMicros(updated)
+	if err := json.Unmarshal([]byte(tags), &c.Tags); err != nil {
+		return nil, fmt.Errorf("decode tags: %w", err)
+	}
+	if err := json.Unmarshal([]byte(reasons), &c.PriorityReasons); err != nil {
+		return nil, fmt.Errorf("decode priority reasons: %w", err)
+	}
+	return &c, nil
+}
+
+// normalizeTags cleans, de-duplicates and sorts tags, rejecting bad ones.
+func normalizeTags(in []string) ([]string, error) {
+	if len(in) > care.MaxTagsPerItem {
+		return nil, care.Errorf(care.EINVALID, "At most %d tags.", care.MaxTagsPerItem)
+	}
+	seen := map[string]bool{}
+	out := []string{}
+	for _, t := range in {
+		n := care.NormalizeTag(t)
+		if n == "" {
+			return nil, care.Errorf(care.EINVALID, "Tag %q is empty, too long, or contains a comma or control character.", t)
+		}
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func jsonStrings(v []string) string {
+	if v == nil {
+		v = []string{}
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func (q queries) CreateConversation(ctx context.Context, c *care.Conversation) error {
+	tags, err := normalizeTags(c.Tags)
+	if err != nil {
+		return err
+	}
+	if c.Status == "" {
+		c.Status = care.StatusOpen
+	}
+	if !c.Status.Valid() {
+		return care.Errorf(care.EINVALID, "Unknown status %q.", c.Status)
+	}
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = time.Now()
+	}
+	c.CreatedAt = fromMicros(micros(c.CreatedAt))
+	if c.LastActivityAt.IsZero() {
+		c.LastActivityAt = c.CreatedAt
+	}
+	c.LastActivityAt = fromMicros(micros(c.LastActivityAt))
+	c.UpdatedAt = c.CreatedAt
+	c.Tags = tags
+	if c.PriorityReasons == nil {
+		c.PriorityReasons = []string{}
+	}
+	return q.inTx(ctx, func(q queries) error {
+		id, err := q.insert(ctx, `INSERT INTO conversations (workspace_id, inbox_id, channel, contact_id, status, snoozed_until, assignee_id, team_id, tags, subject,
+			priority, priority_reasons, first_response_due, next_response_due, resolution_due, linked_id, waiting_since, last_activity_at, message_count, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.WorkspaceID, c.InboxID, string(c.Channel), c.ContactID, string(c.Status), nullMicros(c.SnoozedUntil), c.AssigneeID, c.TeamID,
+			jsonStrings(tags), c.Subject, c.Priority, jsonStrings(c.PriorityReasons), nullMicros(c.FirstResponseDue), nullMicros(c.NextResponseDue),
+			nullMicros(c.ResolutionDue), c.LinkedID, nullMicros(c.WaitingSince), micros(c.LastActivityAt), c.MessageCount, micros(c.CreatedAt), micros(c.UpdatedAt))
+		if err != nil {
+			return q.wrap(err, "conversation")
+		}
+		c.ID = id
+		return q.writeTags(ctx, id, tags)
+	})
+}
+
+func (q queries) writeTags(ctx context.Context, id care.ID, tags []string) error {
+	if _, err := q.exec(ctx, `DELETE FROM conversation_tags WHERE conversation_id = ?`, id); err != nil {
+		return q.wrap(err, "tags")
+	}
+	for _, t := range tags {
+		if _, err := q.exec(ctx, `INSERT INTO conversation_tags (conversation_id, tag) VALUES (?, ?)`, id, t); err != nil {
+			return q.wrap(err, "tag")
+		}
+	}
+	return nil
+}
+
+func (q queries) Conversation(ctx context.Context, id care.ID) (*care.Conversation, error) {
+	c, err := scanConversation(q.row(ctx, `SELECT `+conversationCols+` FROM conversations WHERE id = ?`, id))
+	return c, q.wrap(err, "conversation")
+}
+
+func (q queries) ActiveConversation(ctx context.Context, inboxID, contactID care.ID) (*care.Conversation, error) {
+	c, err := scanConversation(q.row(ctx, `SELECT `+conversationCols+` FROM conversations
+		WHERE contact_id = ? AND inbox_id = ? AND status <> 'resolved' ORDER BY id DESC LIMIT 1`, contactID, inboxID))
+	return c, q.wrap(err, "conversation")
+}
+
+// cursor is the position after the last row of a page: the sort key and id.
+type cursor struct {
+	key float64
+	id  care.ID
+}
+
+func encodeCursor(s care.Sort, key float64, id care.ID) string {
+	raw := string(s) + "|" + strconv.FormatFloat(key, 'g', -1, 64) + "|" + strconv.FormatInt(id, 10)
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+func decodeCursor(s care.Sort, v string) (cursor, error) {
+	bad := care.Errorf(care.EINVALID, "The cursor is not one this list returned; start again without it.")
+	if len(v) > 200 {
+		return cursor{}, bad
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil {
+		return cursor{}, bad
+	}
+	parts := strings.Split(string(raw), "|")
+	if len(parts) != 3 || parts[0] != string(s) {
+		return cursor{}, bad
+	}
+	key, err1 := strconv.ParseFloat(parts[1], 64)
+	id, err2 := strconv.ParseInt(parts[2], 10, 64)
+	if err1 != nil || err2 != nil || math.IsNaN(key) {
+		return cursor{}, bad
+	}
+	return cursor{key, id}, nil
+}
+
+// DefaultPageSize and MaxPageSize bound a conversation list page.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 100
+)
+
+// noWait sorts conversations nobody is waiting on after all waiting ones.
+const noWait = int64(1) << 62
+
+func (q queries) Conversations(ctx context.Context, f care.ConversationFilter) (*care.ConversationPage, error) {
+	if f.Sort == "" {
+		f.Sort = care.SortNewest
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = DefaultPageSize
+	}
+	limit = min(limit, MaxPageSize)
+
+	var where []string
+	var args []any
+	add := func(cond string, a ...any) { where = append(where, cond); args = append(args, a...) }
+	add("workspace_id = ?", f.WorkspaceID)
+	if len(f.Statuses) > 0 {
+		ss := make([]any, len(f.Statuses))
+		for i, s := range f.Statuses {
+			ss[i] = string(s)
+		}
+		add("status IN ("+placeholders(len(ss))+")", ss...)
+	}
+	switch {
+	case f.AssigneeID == -1:
+		add("assignee_id = 0")
+	case f.AssigneeID != 0:
+		add("assignee_id = ?", f.AssigneeID)
+	}
+	if f.TeamID != 0 {
+		add("team_id = ?", f.TeamID)
+	}
+	if f.InboxID != 0 {
+		add("inbox_id = ?", f.InboxID)
+	}
+	if f.ContactID != 0 {
+		add("contact_id = ?", f.ContactID)
+	}
+	if f.Channel != "" {
+		add("channel = ?", string(f.Channel))
+	}
+	if f.Tag != "" {
+		add("id IN (SELECT conversation_id FROM conversation_tags WHERE tag = ?)", care.NormalizeTag(f.Tag))
+	}
+	if f.MinPriority != nil {
+		add("priority >= ?", *f.MinPriority)
+	}
+	if f.MaxPriority != nil {
+		add("priority <= ?", *f.MaxPriority)
+	}
+
+	var keyExpr, order string
+	switch f.Sort {
+	case care.SortNewest:
+		keyExpr, order = "last_activity_at", "DESC"
+	case care.SortPriority:
+		keyExpr, order = "priority", "DESC"
+	case care.SortWaiting:
+		keyExpr, order = fmt.Sprintf("COALESCE(waiting_since, %d)", noWait), "ASC"
+	default:
+		return nil, care.Errorf(care.EINVALID, "Unknown sort %q; use newest, priority or waiting.", f.Sort)
+	}
+	if f.After != "" {
+		c, err := decodeCursor(f.Sort, f.After)
+		if err != nil {
+			return nil, err
+		}
+		cmp := "<"
+		if order == "ASC" {
+			cmp = ">"
+		}
+		// Integer keys are compared as integers so an index on them is used
+		// and microsecond values do not round through floating point.
+		var key any = c.key
+		if f.Sort != care.SortPriority {
+			key = int64(c.key)
+		}
+		add(fmt.Sprintf("(%s %s ? OR (%s = ? AND id %s ?))", keyExpr, cmp, keyExpr, cmp), key, key, c.id)
+	}
+	query := `SELECT ` + conversationCols + ` FROM conversations WHERE ` + strings.Join(where, " AND ") +
+		fmt.Sprintf(" ORDER BY %s %s, id %s LIMIT %d", keyExpr, order, order, limit+1)
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, q.wrap(err, "conversations")
+	}
+	list, err := collect(rows, scanConversation, q, "conversations")
+	if err != nil {
+		return nil, err
+	}
+	page := &care.ConversationPage{Conversations: list}
+	if len(list) > limit {
+		page.Conversations = list[:limit]
+		last := list[limit-1]
+		var key float64
+		switch f.Sort {
+		case care.SortNewest:
+			key = float64(micros(last.LastActivityAt))
+		case care.SortPriority:
+			key = last.Priority
+		case care.SortWaiting:
+			key = float64(noWait)
+			if last.WaitingSince != nil {
+				key = float64(micros(*last.WaitingSince))
+			}
+		}
+		page.Next = encodeCursor(f.Sort, key, last.ID)
+	}
+	return page, nil
+}
+
+func (q queries) UpdateConversation(ctx context.Context, id care.ID, u care.ConversationUpdate, now time.Time) (*care.Conversation, error) {
+	var out *care.Conversation
+	err := q.inTx(ctx, func(q queries) error {
+		c, err := q.Conversation(ctx, id)
+		if err != nil {
+			return err
+		}
+		if u.Status != nil {
+			if !u.Status.Valid() {
+				return care.Errorf(care.EINVALID, "Unknown status %q; use open, pending, snoozed or resolved.", *u.Status)
+			}
+			c.Status = *u.Status
+			if c.Status != care.StatusSnoozed {
+				c.SnoozedUntil = nil
+			}
+		}
+		if u.SnoozedUntil != nil {
+			t := fromMicros(micros(*u.SnoozedUntil))
+			c.SnoozedUntil = &t
+		}
+		if c.Status == care.StatusSnoozed && c.SnoozedUntil == nil {
+			return care.Errorf(care.EINVALID, "A snoozed conversation needs snoozed_until.")
+		}
+		if u.AssigneeID != nil {
+			c.AssigneeID = *u.AssigneeID
+		}
+		if u.TeamID != nil {
+			c.TeamID = *u.TeamID
+		}
+		if u.Tags != nil {
+			if c.Tags, err = normalizeTags(*u.Tags); err != nil {
+				return err
+			}
+			if err := q.writeTags(ctx, id, c.Tags); err != nil {
+				return err
+			}
+		}
+		if u.Priority != nil {
+			c.Priority = *u.Priority
+		}
+		if u.Reasons != nil {
+			c.PriorityReasons = *u.Reasons
+		}
+		c.UpdatedAt = fromMicros(micros(now))
+		_, err = q.exec(ctx, `UPDATE conversations SET status = ?, snoozed_until = ?, assignee_id = ?, team_id = ?, tags = ?,
+			priority = ?, priority_reasons = ?, updated_at = ? WHERE id = ?`,
+			string(c.Status), nullMicros(c.SnoozedUntil), c.AssigneeID, c.TeamID, jsonStrings(c.Tags),
+			c.Priority, jsonStrings(c.PriorityReasons), micros(c.UpdatedAt), id)
+		if err != nil {
+			return q.wrap(err, "conversation")
+		}
+		out = c
+		return nil
+	})
+	return out, err
+}
+
+func (q queries) LinkConversations(ctx context.Context, publicID, privateID care.ID) error {
+	if publicID == privateID {
+		return care.Errorf(care.EINVALID, "A conversation cannot be linked to itself.")
+	}
+	return q.inTx(ctx, func(q queries) error {
+		if err := q.affectOne(ctx, "conversation", `UPDATE conversations SET linked_id = ? WHERE id = ?`, privateID, publicID); err != nil {
+			return err
+		}
+		return q.affectOne(ctx, "conversation", `UPDATE conversations SET linked_id = ? WHERE id = ?`, publicID, privateID)
+	})
+}

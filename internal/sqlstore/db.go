@@ -1,0 +1,235 @@
+// Package sqlstore implements care.Store once, in portable SQL, for every SQL
+// engine Parley supports. The engine packages (internal/sqlite,
+// internal/postgres) open connections, apply their own migrations and supply
+// a Dialect for the few places where the engines differ: placeholders, error
+// codes, row locking.
+//
+// Times are stored as BIGINT microseconds since the Unix epoch and booleans as
+// integers 0/1: one representation on both engines keeps every query and
+// every scan identical, and integer keys index and compare fastest.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// Sealer encrypts inbox credentials at rest.
+type Sealer interface {
+	Seal(plaintext []byte) ([]byte, error)
+	Open(sealed []byte) ([]byte, error)
+}
+
+// Dialect is what differs between engines.
+type Dialect struct {
+	Name string
+	// Numbered placeholders ($1, $2, ...) instead of "?".
+	Numbered bool
+	// IsUnique and IsForeignKey classify driver errors.
+	IsUnique     func(error) bool
+	IsForeignKey func(error) bool
+	// SkipLocked is appended to a SELECT inside a transaction to claim rows
+	// no other node holds; empty where one writer makes that moot.
+	SkipLocked string
+	// LockContact serialises threading per contact across nodes; nil where
+	// there is a single writer.
+	LockContact func(ctx context.Context, ex Execer, id care.ID) error
+	// EventLock, if set, runs before an event is appended and holds until
+	// commit, so event ids become visible in increasing order.
+	EventLock string
+}
+
+// Execer is the part of *sql.DB and *sql.Tx the queries use.
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// DB is a care.Store on one SQL engine.
+type DB struct {
+	queries // reads on the read pool, writes on the writer
+	writer  *sql.DB
+	reader  *sql.DB
+	closers []func() error
+}
+
+// New returns a store over writer and reader, which may be the same pool.
+// Where the engine allows only one writer (SQLite), writer must be limited to
+// one connection and reader should be read-only.
+func New(d Dialect, writer, reader *sql.DB, sealer Sealer) *DB {
+	db := &DB{writer: writer, reader: reader}
+	db.queries = queries{d: &d, sealer: sealer, r: reader, w: writer, begin: db.begin, binds: &sync.Map{}}
+	return db
+}
+
+// OnClose registers f to run when the store is closed.
+func (db *DB) OnClose(f func() error) { db.closers = append(db.closers, f) }
+
+// Dialect names the engine.
+func (db *DB) Dialect() string { return db.d.Name }
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	var errs []error
+	if db.reader != db.writer {
+		errs = append(errs, db.reader.Close())
+	}
+	errs = append(errs, db.writer.Close())
+	for _, f := range db.closers {
+		errs = append(errs, f())
+	}
+	return errors.Join(errs...)
+}
+
+// Writer returns the write pool, for migrations and maintenance.
+func (db *DB) Writer() *sql.DB { return db.writer }
+
+func (db *DB) begin(ctx context.Context) (*sql.Tx, error) {
+	return db.writer.BeginTx(ctx, nil)
+}
+
+// Update runs fn in one transaction on the writer.
+func (db *DB) Update(ctx context.Context, fn func(care.Queries) error) error {
+	return db.queries.inTx(ctx, func(q queries) error { return fn(q) })
+}
+
+// q runs queries either on the pools (each statement on its own, multi-step
+// writes in their own transaction) or inside one transaction (r == w == tx).
+type queries struct {
+	d      *Dialect
+	sealer Sealer
+	r, w   Execer
+	intx   bool
+	begin  func(context.Context) (*sql.Tx, error)
+	binds  *sync.Map
+}
+
+// inTx runs fn in a transaction, joining the current one if there is one.
+func (q queries) inTx(ctx context.Context, fn func(queries) error) (err error) {
+	if q.intx {
+		return fn(q)
+	}
+	tx, err := q.begin(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlstore: begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	inner := q
+	inner.r, inner.w, inner.intx = tx, tx, true
+	if err = fn(inner); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("sqlstore: commit: %w", err)
+	}
+	return nil
+}
+
+// bind rewrites "?" placeholders for engines that number them. Queries are
+// constants, so the rewrite is cached.
+func (q queries) bind(query string) string {
+	if !q.d.Numbered {
+		return query
+	}
+	if v, ok := q.binds.Load(query); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	s := b.String()
+	q.binds.Store(query, s)
+	return s
+}
+
+func (q queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return q.w.ExecContext(ctx, q.bind(query), args...)
+}
+
+func (q queries) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return q.r.QueryContext(ctx, q.bind(query), args...)
+}
+
+func (q queries) row(ctx context.Context, query string, args ...any) *sql.Row {
+	return q.r.QueryRowContext(ctx, q.bind(query), args...)
+}
+
+// insert runs an INSERT ... RETURNING id on the writer.
+func (q queries) insert(ctx context.Context, query string, args ...any) (care.ID, error) {
+	var id care.ID
+	err := q.w.QueryRowContext(ctx, q.bind(query+" RETURNING id"), args...).Scan(&id)
+	return id, err
+}
+
+// wrap turns driver errors into coded errors with context.
+func (q queries) wrap(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return &care.Error{Code: care.ENOTFOUND, Message: what + " not found.", Err: err}
+	case q.d.IsUnique != nil && q.d.IsUnique(err):
+		return &care.Error{Code: care.ECONFLICT, Message: what + " already exists.", Err: err}
+	case q.d.IsForeignKey != nil && q.d.IsForeignKey(err):
+		return &care.Error{Code: care.EINVALID, Message: what + " refers to a record that does not exist.", Err: err}
+	case care.ErrorCode(err) != care.EINTERNAL:
+		return err
+	}
+	return fmt.Errorf("sqlstore: %s: %w", what, err)
+}
+
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+func nullMicros(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+func timePtr(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMicros(v.Int64)
+	return &t
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// placeholders returns "?, ?, ?" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}

@@ -1,0 +1,181 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+const messageCols = `id, workspace_id, conversation_id, inbox_id, direction, visibility, contact_id, author_id, author_name, text,
+	attachments, platform_id, reply_to_platform_id, status, status_reason, created_at, sent_at`
+
+func scanMessage(sc interface{ Scan(...any) error }) (*care.Message, error) {
+	var m care.Message
+	var dir, vis, atts, status string
+	var created, sent int64
+	if err := sc.Scan(&m.ID, &m.WorkspaceID, &m.ConversationID, &m.InboxID, &dir, &vis, &m.ContactID, &m.AuthorID, &m.AuthorName, &m.Text,
+		&atts, &m.PlatformID, &m.ReplyToPlatformID, &status, &m.StatusReason, &created, &sent); err != nil {
+		return nil, err
+	}
+	m.Direction, m.Visibility, m.Status = care.Direction(dir), care.Visibility(vis), care.DeliveryStatus(status)
+	m.CreatedAt, m.SentAt = fromMicros(created), fromMicros(sent)
+	if err := json.Unmarshal([]byte(atts), &m.Attachments); err != nil {
+		return nil, fmt.Errorf("decode attachments: %w", err)
+	}
+	return &m, nil
+}
+
+func (q queries) CreateMessage(ctx context.Context, m *care.Message) error {
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = time.Now()
+	}
+	m.CreatedAt = fromMicros(micros(m.CreatedAt))
+	if m.SentAt.IsZero() {
+		m.SentAt = m.CreatedAt
+	}
+	m.SentAt = fromMicros(micros(m.SentAt))
+	if m.Attachments == nil {
+		m.Attachments = []care.Attachment{}
+	}
+	atts, err := json.Marshal(m.Attachments)
+	if err != nil {
+		return fmt.Errorf("sqlstore: encode attachments: %w", err)
+	}
+	return q.inTx(ctx, func(q queries) error {
+		id, err := q.insert(ctx, `INSERT INTO messages (workspace_id, conversation_id, inbox_id, direction, visibility, contact_id, author_id, author_name, text,
+			attachments, platform_id, reply_to_platform_id, status, status_reason, created_at, sent_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			m.WorkspaceID, m.ConversationID, m.InboxID, string(m.Direction), string(m.Visibility), m.ContactID, m.AuthorID, m.AuthorName, m.Text,
+			string(atts), m.PlatformID, m.ReplyToPlatformID, string(m.Status), m.StatusReason, micros(m.CreatedAt), micros(m.SentAt))
+		if err != nil {
+			return q.wrap(err, "message")
+		}
+		m.ID = id
+		// The customer waits from their first unanswered message; any reply
+		// of ours (not a note) ends the wait.
+		switch {
+		case m.Visibility == care.Note:
+			_, err = q.exec(ctx, `UPDATE conversations SET message_count = message_count + 1, updated_at = ? WHERE id = ?`,
+				micros(m.CreatedAt), m.ConversationID)
+		case m.Direction == care.DirectionIn:
+			_, err = q.exec(ctx, `UPDATE conversations SET message_count = message_count + 1, last_activity_at = ?, updated_at = ?,
+				waiting_since = COALESCE(waiting_since, ?) WHERE id = ?`, micros(m.CreatedAt), micros(m.CreatedAt), micros(m.SentAt), m.ConversationID)
+		default:
+			_, err = q.exec(ctx, `UPDATE conversations SET message_count = message_count + 1, last_activity_at = ?, updated_at = ?,
+				waiting_since = NULL WHERE id = ?`, micros(m.CreatedAt), micros(m.CreatedAt), m.ConversationID)
+		}
+		return q.wrap(err, "conversation")
+	})
+}
+
+func (q queries) Message(ctx context.Context, id care.ID) (*care.Message, error) {
+	m, err := scanMessage(q.row(ctx, `SELECT `+messageCols+` FROM messages WHERE id = ?`, id))
+	return m, q.wrap(err, "message")
+}
+
+func (q queries) MessageByPlatformID(ctx context.Context, inboxID care.ID, platformID string) (*care.Message, error) {
+	if platformID == "" {
+		return nil, care.Errorf(care.ENOTFOUND, "Message not found.")
+	}
+	m, err := scanMessage(q.row(ctx, `SELECT `+messageCols+` FROM messages WHERE inbox_id = ? AND platform_id = ?`, inboxID, platformID))
+	return m, q.wrap(err, "message")
+}
+
+func (q queries) Messages(ctx context.Context, conversationID care.ID, afterID care.ID, limit int) ([]care.Message, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 500
+	}
+	rows, err := q.query(ctx, `SELECT `+messageCols+` FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id LIMIT ?`,
+		conversationID, afterID, limit)
+	if err != nil {
+		return nil, q.wrap(err, "messages")
+	}
+	return collect(rows, scanMessage, q, "messages")
+}
+
+func (q queries) SetDelivery(ctx context.Context, messageID care.ID, status care.DeliveryStatus, reason, platformID string) error {
+	if platformID == "" {
+		return q.affectOne(ctx, "message", `UPDATE messages SET status = ?, status_reason = ? WHERE id = ?`, string(status), reason, messageID)
+	}
+	return q.affectOne(ctx, "message", `UPDATE messages SET status = ?, status_reason = ?, platform_id = ? WHERE id = ?`,
+		string(status), reason, platformID, messageID)
+}
+
+func (q queries) EnqueueOutbox(ctx context.Context, e *care.OutboxEntry) error {
+	if e.CreatedAt.IsZero() {
+		e.CreatedAt = time.Now()
+	}
+	if e.NextAttemptAt.IsZero() {
+		e.NextAttemptAt = e.CreatedAt
+	}
+	e.CreatedAt, e.NextAttemptAt = fromMicros(micros(e.CreatedAt)), fromMicros(micros(e.NextAttemptAt))
+	id, err := q.insert(ctx, `INSERT INTO outbox (message_id, inbox_id, channel, idempotency_key, attempts, next_attempt_at, last_error, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.MessageID, e.InboxID, string(e.Channel), e.IdempotencyKey, e.Attempts, micros(e.NextAttemptAt), e.LastError, micros(e.CreatedAt))
+	if err != nil {
+		return q.wrap(err, "outbox entry")
+	}
+	e.ID = id
+	return nil
+}
+
+const outboxCols = `id, message_id, inbox_id, channel, idempotency_key, attempts, next_attempt_at, leased_until, last_error, created_at`
+
+func scanOutbox(sc interface{ Scan(...any) error }) (*care.OutboxEntry, error) {
+	var e care.OutboxEntry
+	var ch string
+	var next, created int64
+	var leased sql.NullInt64
+	if err := sc.Scan(&e.ID, &e.MessageID, &e.InboxID, &ch, &e.IdempotencyKey, &e.Attempts, &next, &leased, &e.LastError, &created); err != nil {
+		return nil, err
+	}
+	e.Channel = care.Channel(ch)
+	e.NextAttemptAt, e.CreatedAt, e.LeasedUntil = fromMicros(next), fromMicros(created), timePtr(leased)
+	return &e, nil
+}
+
+// LeaseOutbox claims due entries. The claim is an UPDATE of leased_until in
+// the same transaction as the select; on PostgreSQL the select skips rows
+// another node is claiming, so two nodes never lease one entry.
+func (q queries) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]care.OutboxEntry, error) {
+	var out []care.OutboxEntry
+	err := q.inTx(ctx, func(q queries) error {
+		rows, err := q.query(ctx, `SELECT `+outboxCols+` FROM outbox
+			WHERE next_attempt_at <= ? AND (leased_until IS NULL OR leased_until <= ?) ORDER BY next_attempt_at, id LIMIT ?`+q.d.SkipLocked,
+			micros(now), micros(now), limit)
+		if err != nil {
+			return q.wrap(err, "outbox")
+		}
+		if out, err = collect(rows, scanOutbox, q, "outbox"); err != nil {
+			return err
+		}
+		until := now.Add(lease)
+		for i := range out {
+			if _, err := q.exec(ctx, `UPDATE outbox SET leased_until = ? WHERE id = ?`, micros(until), out[i].ID); err != nil {
+				return q.wrap(err, "outbox")
+			}
+			t := fromMicros(micros(until))
+			out[i].LeasedUntil = &t
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (q queries) CompleteOutbox(ctx context.Context, id care.ID) error {
+	return q.affectOne(ctx, "outbox entry", `DELETE FROM outbox WHERE id = ?`, id)
+}
+
+func (q queries) RetryOutbox(ctx context.Context, id care.ID, next time.Time, lastErr string) error {
+	return q.affectOne(ctx, "outbox entry", `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, leased_until = NULL, last_error = ? WHERE id = ?`,
+		micros(next), lastErr, id)
+}
+
+func (q queries) OutboxDepth(ctx context.Context) (int, error) {
+	var n int
+	err := q.row(ctx, `SELECT COUNT(*) FROM outbox`).Scan(&n)
+	return n, q.wrap(err, "outbox")
+}

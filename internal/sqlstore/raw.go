@@ -1,0 +1,213 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// AppendRaw stores a batch in one transaction, so one fsync covers every
+// event in it: this is the group commit the ingest path builds on.
+func (db *DB) AppendRaw(ctx context.Context, events []care.RawEvent) ([]care.AppendResult, error) {
+	results := make([]care.AppendResult, len(events))
+	err := db.queries.inTx(ctx, func(q queries) error {
+		for i := range events {
+			e := &events[i]
+			inbound, err := json.Marshal(e.Inbound)
+			if err != nil {
+				return fmt.Errorf("sqlstore: encode inbound: %w", err)
+			}
+			if e.ReceivedAt.IsZero() {
+				e.ReceivedAt = time.Now()
+			}
+			var id care.ID
+			err = q.w.QueryRowContext(ctx, q.bind(`INSERT INTO raw_events (workspace_id, inbox_id, dedupe_key, payload, inbound, received_at)
+				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (inbox_id, dedupe_key) DO NOTHING RETURNING id`),
+				e.WorkspaceID, e.InboxID, e.DedupeKey, nonNil(e.Payload), string(inbound), micros(e.ReceivedAt)).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				if err := q.row(ctx, `SELECT id FROM raw_events WHERE inbox_id = ? AND dedupe_key = ?`, e.InboxID, e.DedupeKey).Scan(&id); err != nil {
+					return q.wrap(err, "raw event")
+				}
+				results[i] = care.AppendResult{ID: id, Duplicate: true}
+				continue
+			}
+			if err != nil {
+				return q.wrap(err, "raw event")
+			}
+			e.ID = id
+			results[i] = care.AppendResult{ID: id}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+const rawCols = `id, workspace_id, inbox_id, dedupe_key, payload, inbound, received_at, processed_at, error`
+
+func scanRaw(sc interface{ Scan(...any) error }) (*care.RawEvent, error) {
+	var e care.RawEvent
+	var inbound string
+	var received int64
+	var processed sql.NullInt64
+	if err := sc.Scan(&e.ID, &e.WorkspaceID, &e.InboxID, &e.DedupeKey, &e.Payload, &inbound, &received, &processed, &e.Error); err != nil {
+		return nil, err
+	}
+	e.ReceivedAt, e.ProcessedAt = fromMicros(received), timePtr(processed)
+	if err := json.Unmarshal([]byte(inbound), &e.Inbound); err != nil {
+		return nil, fmt.Errorf("decode inbound: %w", err)
+	}
+	return &e, nil
+}
+
+func (q queries) RawEvent(ctx context.Context, id care.ID) (*care.RawEvent, error) {
+	e, err := scanRaw(q.row(ctx, `SELECT `+rawCols+` FROM raw_events WHERE id = ?`, id))
+	return e, q.wrap(err, "raw event")
+}
+
+func (q queries) PendingRaw(ctx context.Context, limit int) ([]care.RawEvent, error) {
+	lock := ""
+	if q.intx {
+		lock = q.d.SkipLocked
+	}
+	rows, err := q.query(ctx, `SELECT `+rawCols+` FROM raw_events WHERE processed_at IS NULL ORDER BY id LIMIT ?`+lock, limit)
+	if err != nil {
+		return nil, q.wrap(err, "raw events")
+	}
+	return collect(rows, scanRaw, q, "raw events")
+}
+
+func (q queries) MarkRawProcessed(ctx context.Context, id care.ID, now time.Time, errText string) error {
+	return q.affectOne(ctx, "raw event", `UPDATE raw_events SET processed_at = ?, error = ? WHERE id = ?`, micros(now), errText, id)
+}
+
+func (q queries) ResetRaw(ctx context.Context, inboxID care.ID, since time.Time) (int, error) {
+	query, args := `UPDATE raw_events SET processed_at = NULL, error = '' WHERE received_at >= ?`, []any{micros(since)}
+	if inboxID != 0 {
+		query, args = query+` AND inbox_id = ?`, append(args, inboxID)
+	}
+	res, err := q.exec(ctx, query, args...)
+	if err != nil {
+		return 0, q.wrap(err, "raw events")
+	}
+	n, err := res.RowsAffected()
+	return int(n), q.wrap(err, "raw events")
+}
+
+func (q queries) AppendEvent(ctx context.Context, e *care.Event) error {
+	if e.CreatedAt.IsZero() {
+		e.CreatedAt = time.Now()
+	}
+	e.CreatedAt = fromMicros(micros(e.CreatedAt))
+	return q.inTx(ctx, func(q queries) error {
+		// Readers resume streams by id, so ids must become visible in
+		// order; where several writers commit concurrently the dialect
+		// serialises event appends until commit.
+		if q.d.EventLock != "" {
+			if _, err := q.exec(ctx, q.d.EventLock); err != nil {
+				return q.wrap(err, "event lock")
+			}
+		}
+		id, err := q.insert(ctx, `INSERT INTO events (workspace_id, type, conversation_id, message_id, inbox_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			e.WorkspaceID, string(e.Type), e.ConversationID, e.MessageID, e.InboxID, string(e.Data), micros(e.CreatedAt))
+		if err != nil {
+			return q.wrap(err, "event")
+		}
+		e.ID = id
+		return nil
+	})
+}
+
+func scanEvent(sc interface{ Scan(...any) error }) (*care.Event, error) {
+	var e care.Event
+	var typ, data string
+	var at int64
+	if err := sc.Scan(&e.ID, &e.WorkspaceID, &typ, &e.ConversationID, &e.MessageID, &e.InboxID, &data, &at); err != nil {
+		return nil, err
+	}
+	e.Type, e.CreatedAt = care.EventType(typ), fromMicros(at)
+	if data != "" {
+		e.Data = json.RawMessage(data)
+	}
+	return &e, nil
+}
+
+func (q queries) EventsAfter(ctx context.Context, workspaceID care.ID, afterID care.ID, limit int) ([]care.Event, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	rows, err := q.query(ctx, `SELECT id, workspace_id, type, conversation_id, message_id, inbox_id, data, created_at FROM events
+		WHERE workspace_id = ? AND id > ? ORDER BY id LIMIT ?`, workspaceID, afterID, limit)
+	if err != nil {
+		return nil, q.wrap(err, "events")
+	}
+	return collect(rows, scanEvent, q, "events")
+}
+
+func (q queries) LatestEventID(ctx context.Context, workspaceID care.ID) (care.ID, error) {
+	var id sql.NullInt64
+	err := q.row(ctx, `SELECT MAX(id) FROM events WHERE workspace_id = ?`, workspaceID).Scan(&id)
+	return id.Int64, q.wrap(err, "events")
+}
+
+func (q queries) AppendAudit(ctx context.Context, a *care.AuditEntry) error {
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = time.Now()
+	}
+	a.CreatedAt = fromMicros(micros(a.CreatedAt))
+	id, err := q.insert(ctx, `INSERT INTO audit (workspace_id, actor, action, target, details, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		a.WorkspaceID, a.Actor, a.Action, a.Target, string(a.Details), micros(a.CreatedAt))
+	if err != nil {
+		return q.wrap(err, "audit entry")
+	}
+	a.ID = id
+	return nil
+}
+
+func (q queries) Audit(ctx context.Context, workspaceID care.ID, target string, limit int) ([]care.AuditEntry, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	query, args := `SELECT id, workspace_id, actor, action, target, details, created_at FROM audit WHERE workspace_id = ?`, []any{workspaceID}
+	if target != "" {
+		query, args = query+` AND target = ?`, append(args, target)
+	}
+	rows, err := q.query(ctx, query+` ORDER BY id DESC LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, q.wrap(err, "audit")
+	}
+	return collect(rows, func(sc interface{ Scan(...any) error }) (*care.AuditEntry, error) {
+		var a care.AuditEntry
+		var details string
+		var at int64
+		if err := sc.Scan(&a.ID, &a.WorkspaceID, &a.Actor, &a.Action, &a.Target, &details, &at); err != nil {
+			return nil, err
+		}
+		a.CreatedAt = fromMicros(at)
+		if details != "" {
+			a.Details = json.RawMessage(details)
+		}
+		return &a, nil
+	}, q, "audit")
+}
+
+func (q queries) LockContact(ctx context.Context, contactID care.ID) error {
+	if q.d.LockContact == nil {
+		return nil
+	}
+	return q.d.LockContact(ctx, q.w, contactID)
+}

@@ -1,0 +1,214 @@
+// Package sse streams a workspace's events to browsers as server-sent events.
+//
+// Storage is the record and the bus is only a doorbell. A stream subscribes to
+// the bus before it reads storage, so every event committed after the read is
+// also waiting on the subscription; it then skips any event whose id is at or
+// below the last one it handled. Together that gives no gap and no duplicate
+// between the backfill and the live tail, and the same re-read repairs a
+// subscription that overflowed.
+package sse
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/inmem"
+)
+
+// Source is where a stream reads events it did not see live. care.Store
+// satisfies it.
+type Source interface {
+	// EventsAfter returns up to limit events of the workspace with an id
+	// above afterID, in id order.
+	EventsAfter(ctx context.Context, workspaceID, afterID care.ID, limit int) ([]care.Event, error)
+}
+
+// Latest is implemented by a Source that can name a workspace's newest event,
+// as care.Store does. A stream uses it to start a client that brings no
+// Last-Event-ID at the present moment without racing the bus.
+type Latest interface {
+	// LatestEventID returns the newest event id of the workspace, 0 if none.
+	LatestEventID(ctx context.Context, workspaceID care.ID) (care.ID, error)
+}
+
+const (
+	defaultHeartbeat = 15 * time.Second
+	// pageSize bounds each read from Source, so a client resuming from far
+	// back does not pull its whole history into memory at once.
+	pageSize = 500
+	// liveBuffer is how many events may wait for a slow client before the
+	// subscription drops them and the stream falls back to Source.
+	liveBuffer = 256
+	// retryMillis is the reconnection delay browsers are told to use.
+	retryMillis = 3000
+)
+
+// Stream serves event streams. Source and Bus are required; the other fields
+// may be left zero.
+type Stream struct {
+	Source Source
+	Bus    *inmem.Bus
+	// Heartbeat is how often an idle stream sends a comment, so proxies and
+	// load balancers do not close it and dead clients are noticed. Default 15s.
+	Heartbeat time.Duration
+	// Filter, when set, decides which events this client may see (the
+	// caller's visibility rules). An event it rejects still advances the
+	// stream's position.
+	Filter func(care.Event) bool
+	// Logger receives errors that end a stream. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// Serve streams the workspace's events to w until the request's context ends
+// or a write fails. The caller has already authorised the request.
+//
+// The client's position comes from the Last-Event-ID header (sent by browsers
+// when they reconnect) or else the last_event_id query parameter, a decimal
+// event id; Serve sends every event after it. A client that sends neither, or
+// a value that is not a non-negative decimal integer, gets only events newer
+// than the workspace's newest at connection time: an unreadable position
+// cannot be resumed faithfully, and replaying the whole history to a client
+// that cannot say where it stopped would be worse than starting afresh.
+//
+// A Source read that fails ends the stream; the client reconnects with its
+// Last-Event-ID and loses nothing.
+func (s *Stream) Serve(w http.ResponseWriter, r *http.Request, workspaceID care.ID) {
+	ctx := r.Context()
+	log := s.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	log = log.With("workspace_id", workspaceID)
+
+	// Subscribe before reading anything from Source: an event committed
+	// after that read is then certain to be on the subscription.
+	sub := s.Bus.Subscribe(workspaceID, liveBuffer)
+	defer sub.Close()
+
+	last, resume := requestedEventID(r)
+	// Without a cursor there is nothing to backfill from, and a lag cannot
+	// be repaired until the first live event supplies one.
+	haveCursor := resume
+	if !resume {
+		if l, ok := s.Source.(Latest); ok {
+			id, err := l.LatestEventID(ctx, workspaceID)
+			if err != nil {
+				s.logEnd(ctx, log, fmt.Errorf("sse: latest event id: %w", err))
+				http.Error(w, "Event stream unavailable.", http.StatusServiceUnavailable)
+				return
+			}
+			last, haveCursor = id, true
+		}
+	}
+
+	fw := newFrameWriter(w, s.heartbeat())
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	// nginx buffers proxied responses unless told otherwise.
+	h.Set("X-Accel-Buffering", "no")
+	if err := fw.retry(retryMillis); err != nil {
+		s.logEnd(ctx, log, err)
+		return
+	}
+
+	send := func(e care.Event) error {
+		if e.ID <= last {
+			return nil
+		}
+		last, haveCursor = e.ID, true
+		if s.Filter != nil && !s.Filter(e) {
+			return nil
+		}
+		data, err := json.Marshal(e)
+		if err != nil {
+			// Ending the stream would not help: the client would resume
+			// just before this event and fail on it again.
+			log.Error("sse: skip event", "event_id", e.ID, "err", err)
+			return nil
+		}
+		return fw.event(e.ID, e.Type, data)
+	}
+	backfill := func() error {
+		for {
+			after := last
+			page, err := s.Source.EventsAfter(ctx, workspaceID, after, pageSize)
+			if err != nil {
+				return fmt.Errorf("sse: events after %d: %w", after, err)
+			}
+			for _, e := range page {
+				if err := send(e); err != nil {
+					return err
+				}
+			}
+			// A full page that did not move the cursor would be read
+			// again forever.
+			if len(page) < pageSize || last == after {
+				return nil
+			}
+		}
+	}
+
+	if haveCursor {
+		if err := backfill(); err != nil {
+			s.logEnd(ctx, log, err)
+			return
+		}
+	}
+	ticker := time.NewTicker(s.heartbeat())
+	defer ticker.Stop()
+	// lagged survives until there is a cursor to re-read from. Without Latest
+	// that is the first live event: a drop means the buffer was full, so one
+	// is already waiting, and every dropped event has a higher id than it.
+	lagged := false
+	for {
+		var err error
+		select {
+		case <-ctx.Done():
+			return
+		case e, ok := <-sub.C():
+			if !ok {
+				return
+			}
+			err = send(e)
+		case <-sub.Lagged():
+			lagged = true
+		case <-ticker.C:
+			err = fw.ping()
+		}
+		if err == nil && lagged && haveCursor {
+			lagged = false
+			err = backfill()
+		}
+		if err != nil {
+			s.logEnd(ctx, log, err)
+			return
+		}
+	}
+}
+
+func (s *Stream) heartbeat() time.Duration {
+	if s.Heartbeat <= 0 {
+		return defaultHeartbeat
+	}
+	return s.Heartbeat
+}
+
+// logEnd records why a stream ended. Clients leave all the time, so a failed
+// write is routine; a failed read from Source is not.
+func (s *Stream) logEnd(ctx context.Context, log *slog.Logger, err error) {
+	var we *writeError
+	switch {
+	case ctx.Err() != nil:
+	case errors.As(err, &we):
+		log.Debug("sse: stream ended", "err", err)
+	default:
+		log.Error("sse: stream ended", "err", err)
+	}
+}
