@@ -117,7 +117,10 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 			}
 		}}
 	a.Metrics.SetOutboxDepthFunc(func() float64 {
-		n, err := store.OutboxDepth(context.Background())
+		// A scrape must not hang on a slow store.
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		n, err := store.OutboxDepth(ctx)
 		if err != nil {
 			return -1
 		}
@@ -136,7 +139,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	}()
 
 	apiServer := &api.Server{Store: store, Desk: a.Desk, Ingest: a.Committer, Logger: log,
-		Events:        &sse.Stream{Source: store, Bus: a.Bus, Logger: log},
+		Events:        &sse.Stream{Source: store, Bus: a.Bus, Logger: log, Poll: ssePoll(cfg)},
 		SessionTTL:    cfg.SessionTTL,
 		SecureCookies: cfg.SecureCookies,
 		Observe: func(ch care.Channel, outcome string, started time.Time) {
@@ -176,4 +179,13 @@ func (a *App) Close(ctx context.Context) error {
 	a.workers.Wait()
 	errs = append(errs, a.Store.Close())
 	return errors.Join(errs...)
+}
+
+// ssePoll is how often event streams re-read the store without a local
+// signal: only needed when other nodes write to the same database.
+func ssePoll(cfg *config.Config) time.Duration {
+	if cfg.UsesPostgres() {
+		return 2 * time.Second
+	}
+	return 0
 }

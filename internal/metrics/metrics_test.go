@@ -97,16 +97,16 @@ func TestOutboxDepthDefault(t *testing.T) {
 
 func TestMiddleware(t *testing.T) {
 	for _, tc := range []struct {
-		name     string
-		route    func(*http.Request) string
-		handler  http.HandlerFunc
-		wantCode string
+		name      string
+		route     func(*http.Request) string
+		handler   http.HandlerFunc
+		wantCode  string
 		wantRoute string
 	}{
 		{
-			name:     "no write is 200",
-			handler:  func(http.ResponseWriter, *http.Request) {},
-			wantCode: "200",
+			name:      "no write is 200",
+			handler:   func(http.ResponseWriter, *http.Request) {},
+			wantCode:  "200",
 			wantRoute: "other",
 		},
 		{
@@ -115,7 +115,7 @@ func TestMiddleware(t *testing.T) {
 				w.WriteHeader(http.StatusEarlyHints)
 				w.WriteHeader(http.StatusAccepted)
 			},
-			wantCode: "202",
+			wantCode:  "202",
 			wantRoute: "other",
 		},
 		{
@@ -127,7 +127,7 @@ func TestMiddleware(t *testing.T) {
 					t.Errorf("Flush through middleware: %v", err)
 				}
 			},
-			wantCode: "200",
+			wantCode:  "200",
 			wantRoute: "stream",
 		},
 	} {

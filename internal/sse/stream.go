@@ -1,11 +1,12 @@
 // Package sse streams a workspace's events to browsers as server-sent events.
 //
-// Storage is the record and the bus is only a doorbell. A stream subscribes to
-// the bus before it reads storage, so every event committed after the read is
-// also waiting on the subscription; it then skips any event whose id is at or
-// below the last one it handled. Together that gives no gap and no duplicate
-// between the backfill and the live tail, and the same re-read repairs a
-// subscription that overflowed.
+// Storage is the record; the bus only brings news of it sooner. A stream
+// subscribes to the bus before it reads storage, so every event committed
+// after the read is also waiting on the subscription; it then skips any event
+// whose id is at or below the last one it handled. Together that gives no gap
+// and no duplicate between the backfill and the live tail, and the same
+// re-read repairs a subscription that overflowed. It relies on events being
+// published in id order (see inmem.Bus.Publish).
 package sse
 
 import (
@@ -63,6 +64,25 @@ type Stream struct {
 	Filter func(care.Event) bool
 	// Logger receives errors that end a stream. Default slog.Default().
 	Logger *slog.Logger
+	// Poll, when positive, re-reads Source at this interval even without a
+	// live event: with several nodes sharing a database, events committed
+	// on another node reach this node's clients that way.
+	Poll time.Duration
+}
+
+// drain empties the subscription's buffer: the backfill that follows reads
+// every event it held.
+func drain(sub *inmem.Subscription) {
+	for {
+		select {
+		case _, ok := <-sub.C():
+			if !ok {
+				return
+			}
+		default:
+			return
+		}
+	}
 }
 
 // Serve streams the workspace's events to w until the request's context ends
@@ -163,6 +183,12 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request, workspaceID care.
 	}
 	ticker := time.NewTicker(s.heartbeat())
 	defer ticker.Stop()
+	var poll <-chan time.Time
+	if s.Poll > 0 {
+		pt := time.NewTicker(s.Poll)
+		defer pt.Stop()
+		poll = pt.C
+	}
 	// lagged survives until there is a cursor to re-read from. Without Latest
 	// that is the first live event: a drop means the buffer was full, so one
 	// is already waiting, and every dropped event has a higher id than it.
@@ -176,7 +202,19 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request, workspaceID care.
 			if !ok {
 				return
 			}
-			err = send(e)
+			if !haveCursor {
+				err = send(e)
+				break
+			}
+			// A live event is only a signal: publishers in different
+			// goroutines may publish out of id order, so the events are
+			// read back from Source, where ids are visible in order.
+			drain(sub)
+			err = backfill()
+		case <-poll:
+			if haveCursor {
+				err = backfill()
+			}
 		case <-sub.Lagged():
 			lagged = true
 		case <-ticker.C:

@@ -1,0 +1,289 @@
+package storetest
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+func testMessages(t *testing.T, open opener) {
+	t.Run("CreateAndGet", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		w := mustWorld(t, s, "acme")
+		u := mustUser(t, s, "agent@example.com")
+		m := &care.Message{
+			WorkspaceID: w.ws.ID, ConversationID: w.conv.ID, InboxID: w.inbox.ID,
+			Direction: care.DirectionOut, Visibility: care.Public, AuthorID: u.ID, AuthorName: "Ada from Acme",
+			Text: "Sorry about that! DM us your order number.", PlatformID: "1790000000000000001", ReplyToPlatformID: "1789999999999999999",
+			Attachments: []care.Attachment{{Kind: "image", URL: "https://cdn.example.com/a.png", MimeType: "image/png", Name: "a.png", Size: 12345}},
+			Status:      care.DeliveryQueued, StatusReason: "waiting for rate limit", CreatedAt: at(time.Minute), SentAt: at(time.Minute),
+		}
+		must(t, s.CreateMessage(ctx, m), "CreateMessage")
+		if m.ID == 0 {
+			t.Fatal("CreateMessage did not assign an ID")
+		}
+		want := *m
+		want.CreatedAt, want.SentAt = micro(at(time.Minute)), micro(at(time.Minute))
+		got, err := s.Message(ctx, m.ID)
+		must(t, err, "Message(%d)", m.ID)
+		if d := diff(&want, got); d != "" {
+			t.Errorf("Message(%d) mismatch (-want +got):\n%s", m.ID, d)
+		}
+		checkUTC(t, "Message times", got.CreatedAt, got.SentAt)
+	})
+
+	t.Run("Attachments", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		w := mustWorld(t, s, "acme")
+		many := make([]care.Attachment, care.MaxAttachments)
+		for i := range many {
+			many[i] = care.Attachment{Kind: "file", URL: fmt.Sprintf("https://cdn.example.com/%d?sig=a%%2Fb&x=1", i),
+				MimeType: "application/pdf", Name: fmt.Sprintf("facture n°%d \"final\".pdf", i), Size: int64(i) << 30}
+		}
+		tests := []struct {
+			name        string
+			attachments []care.Attachment
+		}{
+			{"None", nil},
+			{"Location", []care.Attachment{{Kind: "location", Name: "48.8584,2.2945"}}},
+			{"Sticker", []care.Attachment{{Kind: "sticker", URL: "https://cdn.example.com/s.webp"}}},
+			{"Max", many},
+		}
+		for i, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				m := newMessage(w.conv, care.DirectionIn, care.Public, at(time.Duration(i)*time.Minute))
+				m.Attachments = tt.attachments
+				if len(tt.attachments) > 0 {
+					m.Text = ""
+				}
+				mustMessage(t, s, m)
+				got, err := s.Message(ctx, m.ID)
+				must(t, err, "Message")
+				if d := diff(tt.attachments, got.Attachments); d != "" {
+					t.Errorf("Attachments mismatch (-want +got):\n%s", d)
+				}
+			})
+		}
+	})
+
+	t.Run("ConversationActivity", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		w := mustWorld(t, s, "acme")
+		other := mustConversation(t, s, newConversation(w.inbox, w.identity.ContactID, at(0)))
+		// Steps run in order on one conversation; step i writes at minute i+1,
+		// and the platform says the message was sent 30 seconds earlier.
+		// Every message counts. A customer's message starts the wait, from
+		// when they sent it (SentAt), unless one is already running; our
+		// public or private reply ends it. A note is not activity: it changes
+		// neither LastActivityAt nor the wait.
+		steps := []struct {
+			name     string
+			dir      care.Direction
+			vis      care.Visibility
+			activity time.Duration
+			waiting  time.Duration // -1: not waiting
+		}{
+			{"InboundStartsWait", care.DirectionIn, care.Public, 1 * time.Minute, 30 * time.Second},
+			{"InboundKeepsWait", care.DirectionIn, care.Private, 2 * time.Minute, 30 * time.Second},
+			{"NoteKeepsWait", care.DirectionOut, care.Note, 2 * time.Minute, 30 * time.Second},
+			{"PublicReplyEndsWait", care.DirectionOut, care.Public, 4 * time.Minute, -1},
+			{"InboundStartsNewWait", care.DirectionIn, care.Public, 5 * time.Minute, 4*time.Minute + 30*time.Second},
+			{"PrivateReplyEndsWait", care.DirectionOut, care.Private, 6 * time.Minute, -1},
+			{"NoteWhileNotWaiting", care.DirectionOut, care.Note, 6 * time.Minute, -1},
+			{"InboundAgain", care.DirectionIn, care.Private, 8 * time.Minute, 7*time.Minute + 30*time.Second},
+		}
+		for i, st := range steps {
+			t.Run(st.name, func(t *testing.T) {
+				when := at(time.Duration(i+1) * time.Minute)
+				m := newMessage(w.conv, st.dir, st.vis, when)
+				m.SentAt = when.Add(-30 * time.Second)
+				mustMessage(t, s, m)
+				got, err := s.Conversation(ctx, w.conv.ID)
+				must(t, err, "Conversation")
+				if got.MessageCount != i+1 {
+					t.Errorf("MessageCount = %d, want %d", got.MessageCount, i+1)
+				}
+				if want := micro(at(st.activity)); !got.LastActivityAt.Equal(want) {
+					t.Errorf("LastActivityAt = %v, want %v", got.LastActivityAt, want)
+				}
+				var want *time.Time
+				if st.waiting >= 0 {
+					want = microPtr(at(st.waiting))
+				}
+				if d := diff(want, got.WaitingSince); d != "" {
+					t.Errorf("WaitingSince mismatch (-want +got):\n%s", d)
+				}
+			})
+		}
+		got, err := s.Conversation(ctx, other.ID)
+		must(t, err, "Conversation(other)")
+		if got.MessageCount != 0 || got.WaitingSince != nil || !got.LastActivityAt.Equal(micro(at(0))) {
+			t.Errorf("another conversation changed: count %d, waiting %v, last activity %v", got.MessageCount, got.WaitingSince, got.LastActivityAt)
+		}
+	})
+
+	t.Run("DuplicatePlatformID", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		w := mustWorld(t, s, "acme")
+		second := mustConversation(t, s, newConversation(w.inbox, w.identity.ContactID, at(0)))
+		otherInbox := mustInbox(t, s, w.ws, care.ChannelFacebook)
+		otherConv := mustConversation(t, s, newConversation(otherInbox, w.identity.ContactID, at(0)))
+
+		m := newMessage(w.conv, care.DirectionIn, care.Public, at(time.Minute))
+		m.PlatformID = "tw-1"
+		mustMessage(t, s, m)
+		for _, c := range []*care.Conversation{w.conv, second} {
+			dup := newMessage(c, care.DirectionIn, care.Public, at(2*time.Minute))
+			dup.PlatformID = "tw-1"
+			wantCode(t, s.CreateMessage(ctx, dup), care.ECONFLICT, "CreateMessage(duplicate platform id in conversation %d)", c.ID)
+		}
+		// The refused messages left no trace on their conversations.
+		for _, c := range []struct {
+			id    care.ID
+			count int
+		}{{w.conv.ID, 1}, {second.ID, 0}} {
+			got, err := s.Conversation(ctx, c.id)
+			must(t, err, "Conversation")
+			if got.MessageCount != c.count {
+				t.Errorf("Conversation(%d).MessageCount after a conflict = %d, want %d", c.id, got.MessageCount, c.count)
+			}
+		}
+		got, err := s.Messages(ctx, second.ID, 0, 10)
+		must(t, err, "Messages")
+		if len(got) != 0 {
+			t.Errorf("Messages() of a conversation whose only message conflicted = %d messages, want 0", len(got))
+		}
+		// Platform IDs are unique per inbox only.
+		elsewhere := newMessage(otherConv, care.DirectionIn, care.Public, at(2*time.Minute))
+		elsewhere.PlatformID = "tw-1"
+		must(t, s.CreateMessage(ctx, elsewhere), "CreateMessage(same platform id, other inbox)")
+	})
+
+	t.Run("EmptyPlatformIDNeverConflicts", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		w := mustWorld(t, s, "acme")
+		for i := range 3 {
+			m := newMessage(w.conv, care.DirectionOut, care.Note, at(time.Duration(i)*time.Minute))
+			must(t, s.CreateMessage(ctx, m), "CreateMessage(note %d)", i)
+		}
+		// An empty platform ID means "none", never a key to look up.
+		_, err := s.MessageByPlatformID(ctx, w.inbox.ID, "")
+		wantCode(t, err, care.ENOTFOUND, "MessageByPlatformID(\"\")")
+	})
+
+	t.Run("ByPlatformID", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		w := mustWorld(t, s, "acme")
+		otherInbox := mustInbox(t, s, w.ws, care.ChannelFacebook)
+		otherConv := mustConversation(t, s, newConversation(otherInbox, w.identity.ContactID, at(0)))
+		m := newMessage(w.conv, care.DirectionIn, care.Public, at(time.Minute))
+		m.PlatformID, m.Text = "tw-1", "first"
+		mustMessage(t, s, m)
+		o := newMessage(otherConv, care.DirectionIn, care.Public, at(time.Minute))
+		o.PlatformID, o.Text = "tw-1", "other inbox"
+		mustMessage(t, s, o)
+
+		want := *m
+		want.CreatedAt, want.SentAt = micro(m.CreatedAt), micro(m.SentAt)
+		got, err := s.MessageByPlatformID(ctx, w.inbox.ID, "tw-1")
+		must(t, err, "MessageByPlatformID")
+		if d := diff(&want, got); d != "" {
+			t.Errorf("MessageByPlatformID() mismatch (-want +got):\n%s", d)
+		}
+		for _, pid := range []string{"tw-", "TW-1", "tw-1 ", "%", "' OR ''='"} {
+			_, err := s.MessageByPlatformID(ctx, w.inbox.ID, pid)
+			wantCode(t, err, care.ENOTFOUND, "MessageByPlatformID(%q)", pid)
+		}
+	})
+
+	t.Run("List", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		w := mustWorld(t, s, "acme")
+		other := mustConversation(t, s, newConversation(w.inbox, w.identity.ContactID, at(0)))
+		var all []care.Message
+		for i := range 5 {
+			// Interleave another conversation's messages.
+			mustMessage(t, s, newMessage(other, care.DirectionIn, care.Public, at(time.Duration(i)*time.Minute)))
+			m := newMessage(w.conv, care.DirectionIn, care.Public, at(time.Duration(i)*time.Minute))
+			m.Text = fmt.Sprintf("message %d", i)
+			mustMessage(t, s, m)
+			m.CreatedAt, m.SentAt = micro(m.CreatedAt), micro(m.SentAt)
+			all = append(all, *m)
+		}
+		tests := []struct {
+			name  string
+			after care.ID
+			limit int
+			want  []care.Message
+		}{
+			{"All", 0, 100, all},
+			{"Limit", 0, 2, all[:2]},
+			{"After", all[1].ID, 2, all[2:4]},
+			{"AfterLast", all[4].ID, 10, nil},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got, err := s.Messages(ctx, w.conv.ID, tt.after, tt.limit)
+				must(t, err, "Messages")
+				if d := diff(tt.want, got); d != "" {
+					t.Errorf("Messages(%d, %d, %d) mismatch (-want +got):\n%s", w.conv.ID, tt.after, tt.limit, d)
+				}
+			})
+		}
+	})
+
+	t.Run("SetDelivery", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		w := mustWorld(t, s, "acme")
+		m := mustMessage(t, s, newMessage(w.conv, care.DirectionOut, care.Public, at(time.Minute)))
+		bystander := newMessage(w.conv, care.DirectionOut, care.Public, at(time.Minute))
+		bystander.PlatformID = "bystander"
+		mustMessage(t, s, bystander)
+		// Steps run in order. An empty platform ID keeps the one already
+		// known; the reason always replaces the previous one.
+		steps := []struct {
+			name               string
+			status             care.DeliveryStatus
+			reason, platformID string
+			wantPlatformID     string
+		}{
+			{"Failed", care.DeliveryFailed, "429 Too Many Requests", "", ""},
+			{"Sent", care.DeliverySent, "", "1790000000000000002", "1790000000000000002"},
+			{"Delivered", care.DeliveryDelivered, "", "", "1790000000000000002"},
+			{"ReadWithReason", care.DeliveryRead, "seen on mobile", "", "1790000000000000002"},
+		}
+		for _, st := range steps {
+			t.Run(st.name, func(t *testing.T) {
+				must(t, s.SetDelivery(ctx, m.ID, st.status, st.reason, st.platformID), "SetDelivery")
+				got, err := s.Message(ctx, m.ID)
+				must(t, err, "Message")
+				if got.Status != st.status || got.StatusReason != st.reason || got.PlatformID != st.wantPlatformID {
+					t.Errorf("after SetDelivery(%q, %q, %q): status %q, reason %q, platform id %q; want %q, %q, %q",
+						st.status, st.reason, st.platformID, got.Status, got.StatusReason, got.PlatformID, st.status, st.reason, st.wantPlatformID)
+				}
+			})
+		}
+		got, err := s.MessageByPlatformID(ctx, w.inbox.ID, "1790000000000000002")
+		must(t, err, "MessageByPlatformID(after SetDelivery)")
+		if got.ID != m.ID {
+			t.Errorf("MessageByPlatformID().ID = %d, want %d", got.ID, m.ID)
+		}
+		got, err = s.Message(ctx, bystander.ID)
+		must(t, err, "Message(bystander)")
+		if got.Status != care.DeliveryQueued || got.PlatformID != "bystander" {
+			t.Errorf("SetDelivery changed another message: status %q, platform id %q", got.Status, got.PlatformID)
+		}
+		wantCode(t, s.SetDelivery(ctx, missingID, care.DeliverySent, "", "x"), care.ENOTFOUND, "SetDelivery(missing)")
+	})
+
+	t.Run("NotFound", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		w := mustWorld(t, s, "acme")
+		_, err := s.Message(ctx, missingID)
+		wantCode(t, err, care.ENOTFOUND, "Message(missing)")
+		_, err = s.MessageByPlatformID(ctx, w.inbox.ID, "nope")
+		wantCode(t, err, care.ENOTFOUND, "MessageByPlatformID(missing)")
+	})
+}
