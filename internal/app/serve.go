@@ -55,6 +55,7 @@ type App struct {
 
 	log     *slog.Logger
 	server  *http.Server
+	streams context.Context // ends when shutdown starts; see endOnShutdown
 	cancel  context.CancelFunc
 	workers sync.WaitGroup
 	commit  sync.WaitGroup
@@ -147,6 +148,8 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 			a.Metrics.PipelineLatency.WithLabelValues("ack").Observe(time.Since(started).Seconds())
 		},
 	}
+	streams, endStreams := context.WithCancel(context.Background())
+	a.streams = streams
 	a.server = &http.Server{
 		Handler:           a.routes(apiServer),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -154,6 +157,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	a.server.RegisterOnShutdown(endStreams)
 	go func() {
 		if err := a.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server stopped", "err", err)

@@ -124,27 +124,47 @@ func (p *Pipeline) oneByOne(ctx context.Context, batch int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// done counts events settled (threaded, or kept with their error), so a
+	// pass that only met transient failures reports 0 and Run waits.
+	done := 0
 	for i := range pending {
-		raw := &pending[i]
+		id := pending[i].ID
 		var events []care.Event
+		var received time.Time
 		err := p.Store.Update(ctx, func(q care.Queries) error {
-			var err error
+			// Re-read inside the transaction: another node may have
+			// threaded it since the list was read.
+			raw, err := q.RawEvent(ctx, id)
+			if err != nil || raw.ProcessedAt != nil {
+				return err
+			}
+			received = raw.ReceivedAt
 			events, err = p.thread(ctx, q, raw, map[care.ID]*care.Inbox{})
 			return err
 		})
-		if err != nil {
-			if ctx.Err() != nil {
-				return i, err
+		switch {
+		case err == nil:
+			done++
+			if !received.IsZero() {
+				p.publish(events, []time.Time{received})
 			}
-			p.logger().Error("ingest: event cannot be threaded; kept for replay", "raw_event", raw.ID, "err", err)
-			if err := p.Store.MarkRawProcessed(ctx, raw.ID, p.now(), truncate(err.Error(), 1000)); err != nil {
-				return i, err
+		case ctx.Err() != nil:
+			return done, err
+		case care.ErrorCode(err) == care.EINTERNAL:
+			// Possibly transient (a lost connection): leave it pending
+			// for the next pass rather than give up on it.
+			p.logger().Error("ingest: event not threaded; will retry", "raw_event", id, "err", err)
+		default:
+			// The event itself is wrong for the current state (its inbox
+			// is gone, say): keep it, with the reason, for a replay.
+			p.logger().Error("ingest: event cannot be threaded; kept for replay", "raw_event", id, "err", err)
+			if err := p.Store.MarkRawProcessed(ctx, id, p.now(), truncate(err.Error(), 1000)); err != nil {
+				return done, err
 			}
-			continue
+			done++
 		}
-		p.publish(events, []time.Time{raw.ReceivedAt})
 	}
-	return len(pending), nil
+	return done, nil
 }
 
 func (p *Pipeline) publish(events []care.Event, received []time.Time) {

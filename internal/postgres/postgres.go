@@ -46,6 +46,7 @@ var Dialect = sqlstore.Dialect{
 		return err
 	},
 	EventLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", eventLock),
+	Retryable: func(err error) bool { return hasCode(err, "40P01") || hasCode(err, "40001") },
 }
 
 func hasCode(err error, code string) bool {

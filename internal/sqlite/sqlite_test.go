@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"testing"
@@ -9,29 +10,19 @@ import (
 	"github.com/parleyhq/parley/internal/secret"
 	"github.com/parleyhq/parley/internal/sqlite"
 	"github.com/parleyhq/parley/internal/storetest"
+	"github.com/parleyhq/parley/internal/testdb"
 )
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) care.Store {
-		box, err := secret.NewBox(make([]byte, secret.KeySize))
-		if err != nil {
-			t.Fatal(err)
-		}
-		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parley.db"), box)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	})
+	storetest.Run(t, func(t *testing.T) care.Store { return testdb.SQLite(t) })
 }
 
-// TestReopen checks that data survives closing and reopening the file and
-// that migrations are not applied twice.
+// TestReopen checks that data survives closing and reopening the file, that
+// migrations are not applied twice, and that credentials are sealed at rest.
 func TestReopen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "parley.db")
-	box, _ := secret.NewBox(make([]byte, secret.KeySize))
+	box, _ := secret.NewBox(bytes.Repeat([]byte{7}, secret.KeySize))
 	db, err := sqlite.Open(ctx, path, box)
 	if err != nil {
 		t.Fatal(err)
@@ -40,13 +31,43 @@ func TestReopen(t *testing.T) {
 	if err := db.CreateWorkspace(ctx, ws); err != nil {
 		t.Fatal(err)
 	}
+	in := &care.Inbox{WorkspaceID: ws.ID, Channel: care.ChannelX, Name: "@acme", Credentials: map[string]string{"access_token": "very-secret-token"}}
+	if err := db.CreateInbox(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	var raw []byte
+	if err := db.Writer().QueryRow("SELECT credentials FROM inboxes WHERE id = ?", in.ID).Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(raw, []byte("very-secret-token")) {
+		t.Errorf("credentials are stored in clear: %q", raw)
+	}
 	db.Close()
+
 	if db, err = sqlite.Open(ctx, path, box); err != nil {
 		t.Fatalf("reopen: %v", err)
 	}
-	defer db.Close()
 	got, err := db.WorkspaceBySlug(ctx, "acme")
 	if err != nil || got.ID != ws.ID {
 		t.Fatalf("WorkspaceBySlug after reopen = %+v, %v; want id %d", got, err, ws.ID)
+	}
+	gotIn, err := db.Inbox(ctx, in.ID)
+	if err != nil || gotIn.Credentials["access_token"] != "very-secret-token" {
+		t.Fatalf("Inbox after reopen = %+v, %v", gotIn, err)
+	}
+	var n int
+	if err := db.Writer().QueryRow("SELECT COUNT(*) FROM schema_migrations").Scan(&n); err != nil || n != 1 {
+		t.Errorf("schema_migrations rows = %d, %v; want 1", n, err)
+	}
+	db.Close()
+
+	// The wrong key cannot read credentials, and says so.
+	other, _ := secret.NewBox(bytes.Repeat([]byte{8}, secret.KeySize))
+	if db, err = sqlite.Open(ctx, path, other); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Inbox(ctx, in.ID); err == nil {
+		t.Error("Inbox with the wrong key succeeded")
 	}
 }

@@ -45,6 +45,9 @@ type Dialect struct {
 	// EventLock, if set, runs before an event is appended and holds until
 	// commit, so event ids become visible in increasing order.
 	EventLock string
+	// Retryable reports whether a failed transaction may simply be run
+	// again (a deadlock victim, a serialisation failure).
+	Retryable func(error) bool
 }
 
 // Execer is the part of *sql.DB and *sql.Tx the queries use.
@@ -97,9 +100,29 @@ func (db *DB) begin(ctx context.Context) (*sql.Tx, error) {
 	return db.writer.BeginTx(ctx, nil)
 }
 
-// Update runs fn in one transaction on the writer.
+// Update runs fn in one transaction on the writer. Where the dialect asks
+// for it, the transaction first takes the event lock: every Update appends
+// events, and taking that lock first, always, gives all writers one lock
+// order, so they queue instead of deadlocking. A transaction the engine
+// aborted to break a deadlock or a serialisation conflict is run again.
 func (db *DB) Update(ctx context.Context, fn func(care.Queries) error) error {
-	return db.queries.inTx(ctx, func(q queries) error { return fn(q) })
+	const attempts = 4
+	var err error
+	for i := range attempts {
+		err = db.queries.inTx(ctx, func(q queries) error {
+			if q.d.EventLock != "" {
+				if _, err := q.exec(ctx, q.d.EventLock); err != nil {
+					return q.wrap(err, "event lock")
+				}
+			}
+			return fn(q)
+		})
+		if err == nil || db.d.Retryable == nil || !db.d.Retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(i+1) * 10 * time.Millisecond)
+	}
+	return err
 }
 
 // q runs queries either on the pools (each statement on its own, multi-step

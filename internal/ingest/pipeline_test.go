@@ -1,0 +1,272 @@
+package ingest_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/ingest"
+	"github.com/parleyhq/parley/internal/testdb"
+)
+
+type fixture struct {
+	store   care.Store
+	ws      *care.Workspace
+	inboxes []*care.Inbox
+	pub     *recorder
+	p       *ingest.Pipeline
+	now     time.Time
+}
+
+type recorder struct {
+	mu     sync.Mutex
+	events []care.Event
+}
+
+func (r *recorder) Publish(events ...care.Event) {
+	r.mu.Lock()
+	r.events = append(r.events, events...)
+	r.mu.Unlock()
+}
+
+func newFixture(t *testing.T, s care.Store) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &fixture{store: s, pub: &recorder{}, now: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
+	f.ws = &care.Workspace{Slug: "acme", Name: "Acme"}
+	if err := s.CreateWorkspace(ctx, f.ws); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Web", "Shop"} {
+		in := &care.Inbox{WorkspaceID: f.ws.ID, Channel: care.ChannelAPI, Name: name}
+		if err := s.CreateInbox(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		f.inboxes = append(f.inboxes, in)
+	}
+	f.p = &ingest.Pipeline{Store: s, Publisher: f.pub, Now: func() time.Time { return f.now }}
+	return f
+}
+
+// post stores one inbound message as the committer would and runs the pipeline.
+func (f *fixture) post(t *testing.T, inbox int, id, author, replyTo, text string) {
+	t.Helper()
+	in := care.Inbound{InboxID: f.inboxes[inbox].ID, Channel: care.ChannelAPI, PlatformID: id, ReplyToPlatformID: replyTo,
+		Visibility: care.Private, Author: care.Author{PlatformUserID: author, DisplayName: author}, Text: text, SentAt: f.now}
+	f.now = f.now.Add(time.Minute)
+	if _, err := f.store.AppendRaw(context.Background(), []care.RawEvent{{InboxID: in.InboxID, WorkspaceID: f.ws.ID,
+		DedupeKey: in.DedupeKey(), Payload: []byte(text), Inbound: in, ReceivedAt: f.now}}); err != nil {
+		t.Fatal(err)
+	}
+	f.drain(t)
+}
+
+func (f *fixture) drain(t *testing.T) {
+	t.Helper()
+	for {
+		n, err := f.p.RunOnce(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+}
+
+func (f *fixture) conversationOf(t *testing.T, inbox int, platformID string) *care.Conversation {
+	t.Helper()
+	m, err := f.store.MessageByPlatformID(context.Background(), f.inboxes[inbox].ID, platformID)
+	if err != nil {
+		t.Fatalf("message %s: %v", platformID, err)
+	}
+	c, err := f.store.Conversation(context.Background(), m.ConversationID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestThreading(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		f.post(t, 0, "a1", "ana", "", "My order is late")
+		f.post(t, 0, "a2", "ana", "", "Order 5521")
+		f.post(t, 0, "b1", "ben", "", "Hello")
+		c1, c2, c3 := f.conversationOf(t, 0, "a1"), f.conversationOf(t, 0, "a2"), f.conversationOf(t, 0, "b1")
+		if c1.ID != c2.ID {
+			t.Errorf("same author: conversations %d and %d, want one", c1.ID, c2.ID)
+		}
+		if c3.ID == c1.ID || c3.ContactID == c1.ContactID {
+			t.Errorf("another author joined conversation %d / contact %d", c3.ID, c3.ContactID)
+		}
+		if c1.MessageCount != 2 || c1.Status != care.StatusOpen || c1.WaitingSince == nil {
+			t.Errorf("conversation = %+v; want 2 messages, open, waiting", c1)
+		}
+
+		// Resolved: a new message starts a new conversation, but a reply
+		// to a known message joins (and reopens) that message's one.
+		resolved := care.StatusResolved
+		if _, err := s.UpdateConversation(ctx, c1.ID, care.ConversationUpdate{Status: &resolved}, f.now); err != nil {
+			t.Fatal(err)
+		}
+		f.post(t, 0, "a3", "ana", "", "Something else")
+		if c := f.conversationOf(t, 0, "a3"); c.ID == c1.ID {
+			t.Errorf("a new message joined the resolved conversation %d", c.ID)
+		}
+		f.post(t, 0, "a4", "ana", "a2", "About that order")
+		if c := f.conversationOf(t, 0, "a4"); c.ID != c1.ID || c.Status != care.StatusOpen {
+			t.Errorf("reply to a2 went to conversation %d (%s), want %d reopened", c.ID, c.Status, c1.ID)
+		}
+
+		// Snoozed or pending: the customer writing again reopens it.
+		pending := care.StatusPending
+		if _, err := s.UpdateConversation(ctx, c3.ID, care.ConversationUpdate{Status: &pending}, f.now); err != nil {
+			t.Fatal(err)
+		}
+		f.post(t, 0, "b2", "ben", "", "Still there?")
+		if c := f.conversationOf(t, 0, "b2"); c.ID != c3.ID || c.Status != care.StatusOpen {
+			t.Errorf("pending conversation: got %d (%s), want %d reopened", c.ID, c.Status, c3.ID)
+		}
+
+		// Another inbox: another conversation, the same contact.
+		f.post(t, 1, "s1", "ana", "", "Hi from the shop")
+		if c := f.conversationOf(t, 1, "s1"); c.ContactID != c1.ContactID || c.InboxID != f.inboxes[1].ID {
+			t.Errorf("second inbox: conversation %+v; want contact %d", c, c1.ContactID)
+		}
+	})
+}
+
+func TestEventsPublishedAfterCommit(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		f := newFixture(t, s)
+		f.post(t, 0, "a1", "ana", "", "Hi")
+		f.post(t, 0, "a2", "ana", "", "Hi again")
+		var types []care.EventType
+		for _, e := range f.pub.events {
+			types = append(types, e.Type)
+		}
+		want := []care.EventType{care.EventConversationCreated, care.EventMessageCreated, care.EventConversationUpdated, care.EventMessageCreated}
+		if fmt.Sprint(types) != fmt.Sprint(want) {
+			t.Errorf("published %v, want %v", types, want)
+		}
+		stored, err := s.EventsAfter(context.Background(), f.ws.ID, 0, 100)
+		if err != nil || len(stored) != 4 {
+			t.Fatalf("stored events = %d, %v; want 4", len(stored), err)
+		}
+		for i := range stored {
+			if stored[i].ID != f.pub.events[i].ID {
+				t.Errorf("event %d: published id %d, stored %d", i, f.pub.events[i].ID, stored[i].ID)
+			}
+		}
+	})
+}
+
+// TestReplayIsIdempotent: running the pipeline again on the same raw events
+// threads nothing twice.
+func TestReplayIsIdempotent(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		for i := range 5 {
+			f.post(t, 0, fmt.Sprint("m", i), "ana", "", "text")
+		}
+		n, err := s.ResetRaw(ctx, 0, time.Time{})
+		if err != nil || n != 5 {
+			t.Fatalf("ResetRaw = %d, %v", n, err)
+		}
+		f.drain(t)
+		c := f.conversationOf(t, 0, "m0")
+		msgs, err := s.Messages(ctx, c.ID, 0, 100)
+		if err != nil || len(msgs) != 5 {
+			t.Fatalf("after replay: %d messages, %v; want 5", len(msgs), err)
+		}
+		if pending, _ := s.PendingRaw(ctx, 10); len(pending) != 0 {
+			t.Errorf("%d raw events still pending", len(pending))
+		}
+	})
+}
+
+// TestBadEventDoesNotBlock: an event that cannot be threaded is marked with
+// its error and kept; the others in its batch are threaded.
+func TestBadEventDoesNotBlock(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		bad := care.Inbound{InboxID: 9999, Channel: care.ChannelAPI, PlatformID: "x", Visibility: care.Private,
+			Author: care.Author{PlatformUserID: "ghost"}, Text: "inbox is gone"}
+		good := care.Inbound{InboxID: f.inboxes[0].ID, Channel: care.ChannelAPI, PlatformID: "ok", Visibility: care.Private,
+			Author: care.Author{PlatformUserID: "ana"}, Text: "hello"}
+		res, err := s.AppendRaw(ctx, []care.RawEvent{
+			{InboxID: 9999, WorkspaceID: f.ws.ID, DedupeKey: bad.DedupeKey(), Inbound: bad},
+			{InboxID: good.InboxID, WorkspaceID: f.ws.ID, DedupeKey: good.DedupeKey(), Inbound: good},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.drain(t)
+		if _, err := s.MessageByPlatformID(ctx, good.InboxID, "ok"); err != nil {
+			t.Errorf("good event not threaded: %v", err)
+		}
+		ev, err := s.RawEvent(ctx, res[0].ID)
+		if err != nil || ev.ProcessedAt == nil || ev.Error == "" {
+			t.Errorf("bad event = %+v, %v; want processed with an error", ev, err)
+		}
+	})
+}
+
+// TestConcurrentPipelines: several pipelines (as on several nodes) threading
+// one new customer's burst of messages open one conversation, with every
+// message in it exactly once.
+func TestConcurrentPipelines(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		var batch []care.RawEvent
+		for i := range 60 {
+			in := care.Inbound{InboxID: f.inboxes[0].ID, Channel: care.ChannelAPI, PlatformID: fmt.Sprint("m", i), Visibility: care.Private,
+				Author: care.Author{PlatformUserID: fmt.Sprint("author-", i%3)}, Text: "burst"}
+			batch = append(batch, care.RawEvent{InboxID: in.InboxID, WorkspaceID: f.ws.ID, DedupeKey: in.DedupeKey(), Inbound: in})
+		}
+		if _, err := s.AppendRaw(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p := &ingest.Pipeline{Store: s, Batch: 5}
+				for {
+					n, err := p.RunOnce(ctx)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if n == 0 {
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		page, err := s.Conversations(ctx, care.ConversationFilter{WorkspaceID: f.ws.ID, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Conversations) != 3 {
+			t.Fatalf("%d conversations, want 3 (one per author)", len(page.Conversations))
+		}
+		total := 0
+		for _, c := range page.Conversations {
+			total += c.MessageCount
+		}
+		if total != 60 {
+			t.Errorf("%d messages threaded, want 60", total)
+		}
+	})
+}
