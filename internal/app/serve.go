@@ -130,8 +130,9 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 
 	a.commit.Add(1)
 	go func() { defer a.commit.Done(); a.Committer.Run(wctx) }()
-	a.workers.Add(2)
+	a.workers.Add(3)
 	go func() { defer a.workers.Done(); pipeline.Run(wctx) }()
+	go func() { defer a.workers.Done(); a.housekeeping(wctx, 15*time.Second) }()
 	go func() {
 		defer a.workers.Done()
 		if err := worker.Run(wctx); err != nil {
@@ -192,4 +193,26 @@ func ssePoll(cfg *config.Config) time.Duration {
 		return 2 * time.Second
 	}
 	return 0
+}
+
+// housekeeping runs the timed chores: waking snoozed conversations and
+// forgetting expired sessions.
+func (a *App) housekeeping(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := a.Desk.WakeSnoozed(ctx); err != nil && ctx.Err() == nil {
+			a.log.Error("wake snoozed conversations", "err", err)
+		} else if n > 0 {
+			a.log.Info("woke snoozed conversations", "count", n)
+		}
+		if _, err := a.Store.DeleteExpiredSessions(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			a.log.Error("delete expired sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

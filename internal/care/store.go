@@ -88,6 +88,9 @@ type Queries interface {
 	ActiveConversation(ctx context.Context, inboxID, contactID ID) (*Conversation, error)
 	Conversations(ctx context.Context, f ConversationFilter) (*ConversationPage, error)
 	UpdateConversation(ctx context.Context, id ID, u ConversationUpdate, now time.Time) (*Conversation, error)
+	// SnoozedDue returns snoozed conversations whose snooze has ended by
+	// now, earliest first, across workspaces.
+	SnoozedDue(ctx context.Context, now time.Time, limit int) ([]Conversation, error)
 	// LinkConversations joins a public thread and its private follow-up.
 	LinkConversations(ctx context.Context, publicID, privateID ID) error
 

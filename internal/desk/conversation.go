@@ -131,3 +131,31 @@ func (s *Service) Unmerge(ctx context.Context, p care.Principal, mergeID care.ID
 	})
 	return m, err
 }
+
+// WakeSnoozed reopens conversations whose snooze has ended, as the system,
+// and returns how many it woke.
+func (s *Service) WakeSnoozed(ctx context.Context) (int, error) {
+	n := 0
+	err := s.update(ctx, func(q care.Queries, now time.Time) ([]care.Event, error) {
+		due, err := q.SnoozedDue(ctx, now, 200)
+		if err != nil {
+			return nil, err
+		}
+		open := care.StatusOpen
+		var evs []care.Event
+		for _, c := range due {
+			u, err := q.UpdateConversation(ctx, c.ID, care.ConversationUpdate{Status: &open}, now)
+			if err != nil {
+				return nil, err
+			}
+			sys := care.Principal{WorkspaceID: c.WorkspaceID}
+			if err := audit(ctx, q, sys, "conversation.wake", target("conversation", c.ID), map[string]any{"snoozed_until": c.SnoozedUntil}, now); err != nil {
+				return nil, err
+			}
+			evs = append(evs, ingest.NewEvent(care.EventConversationUpdated, u.WorkspaceID, u.ID, 0, u.InboxID, u, now))
+		}
+		n = len(due)
+		return evs, nil
+	})
+	return n, err
+}

@@ -261,3 +261,29 @@ func TestMergeAndLink(t *testing.T) {
 }
 
 func itoa(id care.ID) string { return strconv.FormatInt(id, 10) }
+
+func TestWakeSnoozed(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := context.Background()
+		w := setup(t, s)
+		snoozed, until := care.StatusSnoozed, w.now.Add(30*time.Minute)
+		if _, err := w.d.Update(ctx, w.agent, w.conv.ID, care.ConversationUpdate{Status: &snoozed, SnoozedUntil: &until}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := w.d.WakeSnoozed(ctx); err != nil || n != 0 {
+			t.Fatalf("WakeSnoozed before the time = %d, %v; want 0", n, err)
+		}
+		w.now = until
+		if n, err := w.d.WakeSnoozed(ctx); err != nil || n != 1 {
+			t.Fatalf("WakeSnoozed at the time = %d, %v; want 1", n, err)
+		}
+		c, _ := s.Conversation(ctx, w.conv.ID)
+		if c.Status != care.StatusOpen || c.SnoozedUntil != nil {
+			t.Errorf("after waking: status %s, snoozed until %v", c.Status, c.SnoozedUntil)
+		}
+		audit, _ := s.Audit(ctx, w.agent.WorkspaceID, "conversation:"+itoa(w.conv.ID), 1)
+		if len(audit) != 1 || audit[0].Action != "conversation.wake" || audit[0].Actor != "system" {
+			t.Errorf("audit = %+v", audit)
+		}
+	})
+}

@@ -338,6 +338,18 @@ func (q queries) UpdateConversation(ctx context.Context, id care.ID, u care.Conv
 	return out, err
 }
 
+func (q queries) SnoozedDue(ctx context.Context, now time.Time, limit int) ([]care.Conversation, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	rows, err := q.query(ctx, `SELECT `+conversationCols+` FROM conversations
+		WHERE status = 'snoozed' AND snoozed_until <= ? ORDER BY snoozed_until, id LIMIT ?`, micros(now), limit)
+	if err != nil {
+		return nil, q.wrap(err, "conversations")
+	}
+	return collect(rows, scanConversation, q, "conversations")
+}
+
 func (q queries) LinkConversations(ctx context.Context, publicID, privateID care.ID) error {
 	if publicID == privateID {
 		return care.Errorf(care.EINVALID, "A conversation cannot be linked to itself.")

@@ -1,7 +1,10 @@
 package storetest
 
 import (
+	"context"
+
 	"fmt"
+	"github.com/google/go-cmp/cmp"
 	"testing"
 	"time"
 
@@ -220,4 +223,47 @@ func testConversations(t *testing.T, open opener) {
 		wantCode(t, s.LinkConversations(ctx, w.conv.ID, missingID), care.ENOTFOUND, "LinkConversations(missing private)")
 		wantCode(t, s.LinkConversations(ctx, missingID, private.ID), care.ENOTFOUND, "LinkConversations(missing public)")
 	})
+}
+
+func testSnoozedDue(t *testing.T, open func(t *testing.T) care.Store) {
+	s := open(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	var ids []care.ID
+	for i, offset := range []time.Duration{-2 * time.Hour, -time.Minute, 0, time.Minute} {
+		ws := &care.Workspace{Slug: fmt.Sprintf("w%d", i), Name: "W"}
+		if err := s.CreateWorkspace(ctx, ws); err != nil {
+			t.Fatal(err)
+		}
+		in := &care.Inbox{WorkspaceID: ws.ID, Channel: care.ChannelAPI, Name: "in"}
+		if err := s.CreateInbox(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		id, _, err := s.ResolveIdentity(ctx, ws.ID, care.ChannelAPI, care.Author{PlatformUserID: "u"}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		until := now.Add(offset)
+		c := &care.Conversation{WorkspaceID: ws.ID, InboxID: in.ID, Channel: in.Channel, ContactID: id.ContactID,
+			Status: care.StatusSnoozed, SnoozedUntil: &until}
+		if err := s.CreateConversation(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	// An open conversation is never due, whatever its old snooze time.
+	got, err := s.SnoozedDue(ctx, now, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gotIDs []care.ID
+	for _, c := range got {
+		gotIDs = append(gotIDs, c.ID)
+	}
+	if diff := cmp.Diff(ids[:3], gotIDs); diff != "" {
+		t.Errorf("SnoozedDue (-want +got):\n%s", diff)
+	}
+	if got, _ := s.SnoozedDue(ctx, now, 1); len(got) != 1 || got[0].ID != ids[0] {
+		t.Errorf("SnoozedDue limit 1 = %+v; want the earliest", got)
+	}
 }

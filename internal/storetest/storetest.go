@@ -63,6 +63,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"Merges", testMerges},
 		{"Conversations", testConversations},
 		{"ConversationList", testConversationList},
+		{"SnoozedDue", testSnoozedDue},
 		{"Messages", testMessages},
 		{"Outbox", testOutbox},
 		{"RawEvents", testRawEvents},
