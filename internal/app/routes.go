@@ -14,6 +14,7 @@ import (
 func (a *App) routes(apiServer *api.Server) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiServer.Handler())
+	mux.Handle("GET /api/v1/events", a.endOnShutdown(apiServer.Handler()))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		w.Write([]byte("ok\n"))
@@ -28,6 +29,19 @@ func (a *App) routes(apiServer *api.Server) http.Handler {
 	h = a.Metrics.Middleware(func(r *http.Request) string { return r.Pattern }, h)
 	h = recoverer(a.log, h)
 	return h
+}
+
+// endOnShutdown ends a long-lived request, an event stream, as soon as
+// shutdown starts. Shutdown waits for requests to finish and a stream never
+// would: it would hold every shutdown to its deadline. The client resumes
+// with Last-Event-ID on whichever node answers next.
+func (a *App) endOnShutdown(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		defer context.AfterFunc(a.streams, cancel)()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // ready reports whether the store answers, so a load balancer sends traffic
