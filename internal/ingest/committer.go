@@ -134,6 +134,13 @@ func (c *Committer) Close(ctx context.Context) error {
 		close(c.reqs)
 	}
 	c.mu.Unlock()
+	// Checked first on its own: with an expired ctx both cases below are
+	// ready, and select would pick one at random.
+	select {
+	case <-c.done:
+		return nil
+	default:
+	}
 	select {
 	case <-c.done:
 		return nil
