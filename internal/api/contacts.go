@@ -48,8 +48,11 @@ type mergeRequest struct {
 }
 
 // mergeContact folds the contact named in the body into the one in the path.
+// Both are looked up here first so that a contact of another workspace is
+// "not found", as everywhere else, rather than an error that confirms it
+// exists.
 func (s *Server) mergeContact(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	winner, err := s.contactOf(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -59,7 +62,19 @@ func (s *Server) mergeContact(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	m, err := s.Desk.Merge(r.Context(), principal(r), id, req.ContactID)
+	if req.ContactID <= 0 {
+		writeError(w, r, care.Errorf(care.EINVALID, "contact_id must name the contact to merge into contact %d.", winner.ID))
+		return
+	}
+	loser, err := s.Store.Contact(r.Context(), req.ContactID)
+	if err == nil && loser.WorkspaceID != principal(r).WorkspaceID {
+		err = care.Errorf(care.ENOTFOUND, "Contact not found.")
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	m, err := s.Desk.Merge(r.Context(), principal(r), winner.ID, loser.ID)
 	if err != nil {
 		writeError(w, r, err)
 		return

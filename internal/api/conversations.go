@@ -129,6 +129,14 @@ func (s *Server) updateConversation(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	// Storage applies snoozed_until whatever the status, so alone or beside
+	// another status it would leave an open conversation with a snooze time,
+	// or a snoozed one due in the past; it belongs with status snoozed, where
+	// the desk checks it is in the future.
+	if req.SnoozedUntil != nil && (req.Status == nil || *req.Status != care.StatusSnoozed) {
+		writeError(w, r, care.Errorf(care.EINVALID, "Send snoozed_until together with \"status\": \"snoozed\"."))
+		return
+	}
 	u := care.ConversationUpdate{Status: req.Status, SnoozedUntil: req.SnoozedUntil, AssigneeID: req.AssigneeID, TeamID: req.TeamID, Tags: req.Tags}
 	c, err := s.Desk.Update(r.Context(), principal(r), id, u)
 	if err != nil {

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
+	"time"
 
 	"github.com/parleyhq/parley/internal/care"
 )
@@ -34,8 +36,13 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return DecodeStrict(body, v)
 }
 
-// DecodeStrict decodes one JSON value from body into v with the API's rules.
+// DecodeStrict decodes one JSON object from body into v with the API's rules.
 func DecodeStrict(body []byte, v any) error {
+	// A top-level null would decode into v as if it were {}, and an array or
+	// a string would be reported by Go type name; say plainly what is wanted.
+	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) > 0 && t[0] != '{' && json.Valid(t) {
+		return care.Errorf(care.EINVALID, "The body must be a JSON object ({...}), not %s.", jsonKindOf(t[0]))
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -53,6 +60,7 @@ func DecodeStrict(body []byte, v any) error {
 func describeJSONError(err error) string {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var badTime *time.ParseError
 	switch {
 	case errors.Is(err, io.EOF):
 		return "The request body is empty; send a JSON object."
@@ -60,13 +68,56 @@ func describeJSONError(err error) string {
 		return fmt.Sprintf("The body is not valid JSON (at byte %d).", syntax.Offset)
 	case errors.As(err, &typ):
 		if typ.Field != "" {
-			return fmt.Sprintf("Field %q must be %s, not %s.", typ.Field, typ.Type, typ.Value)
+			return fmt.Sprintf("Field %q must be %s, not %s.", typ.Field, jsonKind(typ.Type), typ.Value)
 		}
-		return fmt.Sprintf("The body must be %s, not %s.", typ.Type, typ.Value)
+		return fmt.Sprintf("The body must be %s, not %s.", jsonKind(typ.Type), typ.Value)
+	case errors.As(err, &badTime), strings.HasPrefix(err.Error(), "Time.UnmarshalJSON"):
+		// encoding/json does not say which field a time came from.
+		return "A time must be an RFC 3339 string such as \"2026-03-01T12:00:00Z\"."
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		return fmt.Sprintf("Unknown field %s.", strings.TrimPrefix(err.Error(), "json: unknown field "))
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "The JSON body ends too early."
 	}
 	return "The body is not valid JSON."
+}
+
+// jsonKind names what a Go type accepts in JSON terms, so that an error
+// speaks the client's language rather than Parley's type names.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == reflect.TypeFor[time.Time]():
+		return "an RFC 3339 time string"
+	case t.Kind() == reflect.String:
+		return "a string"
+	case t.Kind() == reflect.Bool:
+		return "true or false"
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
+		return "an integer"
+	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
+		return "a number"
+	case t.Kind() == reflect.Slice || t.Kind() == reflect.Array:
+		return "an array"
+	case t.Kind() == reflect.Map || t.Kind() == reflect.Struct:
+		return "an object"
+	}
+	return "another type"
+}
+
+// jsonKindOf names the JSON value that starts with c.
+func jsonKindOf(c byte) string {
+	switch c {
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "a boolean"
+	}
+	return "a number"
 }

@@ -30,6 +30,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(&cfg, stderr)
+	slog.SetDefault(log)
 	a, err := Start(ctx, &cfg, log, stdout)
 	if err != nil {
 		return err

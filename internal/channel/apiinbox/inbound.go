@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -87,8 +88,11 @@ func jsonProblem(err error) string {
 	case errors.As(err, &typ):
 		return fmt.Sprintf("field %q must be %s, not %s", typ.Field, typ.Type, typ.Value)
 	}
-	if s := err.Error(); len(s) < 200 {
-		return s
+	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok && len(f) < 100 {
+		return "unknown field " + f
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "the JSON ends too early"
 	}
 	return "invalid JSON"
 }
