@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -246,4 +245,3 @@ func jsonBody(v any) string {
 	return string(b)
 }
 
-func id(v care.ID) string { return strconv.FormatInt(v, 10) }
