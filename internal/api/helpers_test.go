@@ -244,4 +244,3 @@ func jsonBody(v any) string {
 	}
 	return string(b)
 }
-

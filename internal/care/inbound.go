@@ -11,8 +11,10 @@ import (
 // after it has verified and parsed a platform's delivery. It is stored, with
 // the raw payload, before the platform is acknowledged.
 type Inbound struct {
-	InboxID ID      `json:"inbox_id"`
-	Channel Channel `json:"channel"`
+	// Kind is what happened; "" means KindMessage.
+	Kind    InboundKind `json:"kind,omitempty"`
+	InboxID ID          `json:"inbox_id"`
+	Channel Channel     `json:"channel"`
 	// PlatformID is the message's id on the platform: the dedupe key.
 	PlatformID        string       `json:"platform_id"`
 	ReplyToPlatformID string       `json:"reply_to_platform_id,omitempty"`
@@ -22,7 +24,33 @@ type Inbound struct {
 	Attachments       []Attachment `json:"attachments,omitempty"`
 	Subject           string       `json:"subject,omitempty"`
 	SentAt            time.Time    `json:"sent_at"`
+
+	// Status and StatusReason are what a KindStatus event reports about our
+	// message PlatformID (delivered, read, failed with the platform's reason).
+	Status       DeliveryStatus `json:"status,omitempty"`
+	StatusReason string         `json:"status_reason,omitempty"`
+	// LinkedPlatformID names the public message that led to this private one
+	// (a private reply to a comment, a DM from a post's button), so the two
+	// conversations are linked.
+	LinkedPlatformID string `json:"linked_platform_id,omitempty"`
 }
+
+// InboundKind says what an inbound event is.
+type InboundKind string
+
+// Inbound kinds.
+const (
+	// KindMessage is a customer's message.
+	KindMessage InboundKind = "message"
+	// KindEcho is a message the brand sent outside Parley (typed in the
+	// platform's own tools); Author is the customer it went to. Echoes of
+	// Parley's own sends are recognised by PlatformID and skipped.
+	KindEcho InboundKind = "echo"
+	// KindStatus reports the delivery status of our message PlatformID.
+	KindStatus InboundKind = "status"
+	// KindDelete says the author deleted message PlatformID.
+	KindDelete InboundKind = "delete"
+)
 
 // Author is the platform's description of who wrote an inbound message.
 type Author struct {
@@ -36,14 +64,27 @@ type Author struct {
 // Validate checks an inbound event's shape and bounds. It returns EINVALID with
 // a message that names the offending field.
 func (in *Inbound) Validate() error {
+	switch in.Kind {
+	case "", KindMessage, KindEcho:
+	case KindStatus:
+		switch in.Status {
+		case DeliverySent, DeliveryDelivered, DeliveryRead, DeliveryFailed:
+		default:
+			return Errorf(EINVALID, "a status event needs status sent, delivered, read or failed")
+		}
+	case KindDelete:
+	default:
+		return Errorf(EINVALID, "unknown event kind %q", in.Kind)
+	}
+	msg := in.Kind == "" || in.Kind == KindMessage || in.Kind == KindEcho
 	switch {
 	case in.PlatformID == "":
 		return Errorf(EINVALID, "platform_id is required: it is how Parley recognises a repeated delivery")
 	case len(in.PlatformID) > MaxPlatformIDBytes:
 		return Errorf(EINVALID, "platform_id is longer than %d bytes", MaxPlatformIDBytes)
-	case len(in.ReplyToPlatformID) > MaxPlatformIDBytes:
+	case len(in.ReplyToPlatformID) > MaxPlatformIDBytes || len(in.LinkedPlatformID) > MaxPlatformIDBytes:
 		return Errorf(EINVALID, "reply_to_platform_id is longer than %d bytes", MaxPlatformIDBytes)
-	case in.Author.PlatformUserID == "":
+	case msg && in.Author.PlatformUserID == "":
 		return Errorf(EINVALID, "author.platform_user_id is required")
 	case len(in.Author.PlatformUserID) > MaxPlatformIDBytes:
 		return Errorf(EINVALID, "author.platform_user_id is longer than %d bytes", MaxPlatformIDBytes)
@@ -53,17 +94,18 @@ func (in *Inbound) Validate() error {
 		return Errorf(EINVALID, "author.followers cannot be negative")
 	case len(in.Text) > MaxTextBytes:
 		return Errorf(EINVALID, "text is longer than %d bytes", MaxTextBytes)
-	case len(in.Subject) > MaxNameBytes:
+	case len(in.Subject) > MaxNameBytes || len(in.StatusReason) > MaxNameBytes:
 		return Errorf(EINVALID, "subject is longer than %d bytes", MaxNameBytes)
-	case in.Text == "" && len(in.Attachments) == 0:
+	case msg && in.Text == "" && len(in.Attachments) == 0:
 		return Errorf(EINVALID, "a message needs text or at least one attachment")
 	case len(in.Attachments) > MaxAttachments:
 		return Errorf(EINVALID, "at most %d attachments per message", MaxAttachments)
-	case in.Visibility != Public && in.Visibility != Private:
+	case msg && in.Visibility != Public && in.Visibility != Private:
 		return Errorf(EINVALID, "visibility must be public or private")
 	}
 	for _, f := range []struct{ name, v string }{
 		{"platform_id", in.PlatformID}, {"text", in.Text}, {"subject", in.Subject},
+		{"reply_to_platform_id", in.ReplyToPlatformID}, {"linked_platform_id", in.LinkedPlatformID}, {"status_reason", in.StatusReason},
 		{"author.platform_user_id", in.Author.PlatformUserID},
 		{"author.display_name", in.Author.DisplayName}, {"author.handle", in.Author.Handle},
 	} {
@@ -86,7 +128,17 @@ func (in *Inbound) Validate() error {
 }
 
 // DedupeKey is the key under which a delivery of in is recognised as a repeat.
-func (in *Inbound) DedupeKey() string { return fmt.Sprintf("%s:%s", in.Channel, in.PlatformID) }
+// A status event is keyed by the status too, since one message is delivered
+// and later read.
+func (in *Inbound) DedupeKey() string {
+	switch in.Kind {
+	case KindStatus:
+		return fmt.Sprintf("%s:status:%s:%s", in.Channel, in.PlatformID, in.Status)
+	case KindDelete:
+		return fmt.Sprintf("%s:delete:%s", in.Channel, in.PlatformID)
+	}
+	return fmt.Sprintf("%s:%s", in.Channel, in.PlatformID)
+}
 
 // RawEvent is an inbound event as durably stored: the bytes as the platform
 // sent them, the normalised event, and whether the pipeline has run on it.

@@ -19,4 +19,26 @@ type Inbox struct {
 	// encrypts them; they are never serialised to API clients.
 	Credentials map[string]string `json:"-"`
 	CreatedAt   time.Time         `json:"created_at"`
+	Health      InboxHealth       `json:"health"`
+}
+
+// InboxHealth is the one-line state of a connected account an admin checks
+// first when something seems wrong.
+type InboxHealth struct {
+	LastEventAt *time.Time `json:"last_event_at,omitempty"`
+	LastSendAt  *time.Time `json:"last_send_at,omitempty"`
+	LastError   string     `json:"last_error,omitempty"`
+	LastErrorAt *time.Time `json:"last_error_at,omitempty"`
+	// RateLimit is the platform's last reported budget, e.g.
+	// "12/15 left, resets 10:15:00Z".
+	RateLimit string `json:"rate_limit,omitempty"`
+}
+
+// HealthUpdate records what just happened on an inbox; zero fields stay.
+type HealthUpdate struct {
+	EventAt   time.Time
+	SendAt    time.Time
+	Error     string
+	ErrorAt   time.Time
+	RateLimit string
 }

@@ -70,6 +70,9 @@ type Message struct {
 	CreatedAt         time.Time      `json:"created_at"`
 	// SentAt is the platform's own timestamp for inbound messages.
 	SentAt time.Time `json:"sent_at"`
+	// DeletedAt is set when the author deleted the message on the platform;
+	// the text is kept for the record.
+	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 }
 
 // Limits on what Parley accepts, applied at every edge. Platforms' own limits

@@ -66,6 +66,16 @@ type Queries interface {
 	Inbox(ctx context.Context, id ID) (*Inbox, error)
 	Inboxes(ctx context.Context, workspaceID ID) ([]Inbox, error)
 	UpdateInbox(ctx context.Context, in *Inbox) error
+	// InboxByExternalID finds a workspace's inbox for a platform account
+	// (a Page id, a phone number id, an X user id), or ENOTFOUND.
+	InboxByExternalID(ctx context.Context, workspaceID ID, channel Channel, externalID string) (*Inbox, error)
+	// RecordInboxHealth notes an inbox's last event, send, error or rate
+	// limit state.
+	RecordInboxHealth(ctx context.Context, inboxID ID, h HealthUpdate) error
+	// InboxCursor returns a poller's saved position ("" if none);
+	// SetInboxCursor saves it.
+	InboxCursor(ctx context.Context, inboxID ID, name string) (string, error)
+	SetInboxCursor(ctx context.Context, inboxID ID, name, value string, now time.Time) error
 
 	// ResolveIdentity finds the identity (workspace, platform, author's
 	// platform user id), refreshing its profile, or creates it together with
@@ -103,6 +113,8 @@ type Queries interface {
 	// Messages lists a conversation's messages oldest first, after the given id.
 	Messages(ctx context.Context, conversationID ID, afterID ID, limit int) ([]Message, error)
 	SetDelivery(ctx context.Context, messageID ID, status DeliveryStatus, reason, platformID string) error
+	// MarkMessageDeleted records that the author deleted the message.
+	MarkMessageDeleted(ctx context.Context, messageID ID, at time.Time) error
 
 	EnqueueOutbox(ctx context.Context, e *OutboxEntry) error
 	// LeaseOutbox claims up to limit due entries until now+lease; an entry

@@ -98,6 +98,7 @@ func (p *Pipeline) RunOnce(ctx context.Context) (int, error) {
 		}
 		n = len(pending)
 		inboxes := map[care.ID]*care.Inbox{}
+		latest := map[care.ID]time.Time{}
 		for i := range pending {
 			evs, err := p.thread(ctx, q, &pending[i], inboxes)
 			if err != nil {
@@ -105,6 +106,17 @@ func (p *Pipeline) RunOnce(ctx context.Context) (int, error) {
 			}
 			events = append(events, evs...)
 			received = append(received, pending[i].ReceivedAt)
+			if t := pending[i].ReceivedAt; t.After(latest[pending[i].InboxID]) {
+				latest[pending[i].InboxID] = t
+			}
+		}
+		// Once per inbox per batch: the health line's "last event".
+		for id, t := range latest {
+			if _, ok := inboxes[id]; ok {
+				if err := q.RecordInboxHealth(ctx, id, care.HealthUpdate{EventAt: t}); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})
@@ -191,8 +203,15 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 		}
 		inboxes[raw.InboxID] = inbox
 	}
-	// A replay, or a crash after the message was stored but before the raw
-	// event was marked: the message is there, nothing more to do.
+	switch in.Kind {
+	case care.KindStatus:
+		return p.status(ctx, q, raw, inbox, now)
+	case care.KindDelete:
+		return p.deletion(ctx, q, raw, inbox, now)
+	}
+	// A replay, a crash after the message was stored but before the raw
+	// event was marked, or the echo of our own send: the message is there,
+	// nothing more to do.
 	if _, err := q.MessageByPlatformID(ctx, inbox.ID, in.PlatformID); err == nil {
 		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "")
 	} else if care.ErrorCode(err) != care.ENOTFOUND {
@@ -217,8 +236,18 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 		Text:       in.Text, Attachments: in.Attachments, PlatformID: in.PlatformID,
 		ReplyToPlatformID: in.ReplyToPlatformID, Status: care.DeliveryReceived, CreatedAt: now, SentAt: in.SentAt,
 	}
+	if in.Kind == care.KindEcho {
+		// Written by the brand in the platform's own tools: ours, sent.
+		msg.Direction, msg.ContactID, msg.Status = care.DirectionOut, 0, care.DeliverySent
+		msg.AuthorName = inbox.Name + " (outside Parley)"
+	}
 	if err := q.CreateMessage(ctx, msg); err != nil {
 		return nil, err
+	}
+	if in.LinkedPlatformID != "" && conv.LinkedID == 0 {
+		if err := p.link(ctx, q, inbox, conv, in.LinkedPlatformID); err != nil {
+			return nil, err
+		}
 	}
 	if conv, err = q.Conversation(ctx, conv.ID); err != nil {
 		return nil, err
@@ -281,6 +310,73 @@ func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *c
 		return nil, false, err
 	}
 	return conv, true, nil
+}
+
+// link joins a private conversation to the public one holding the message
+// that led to it (a comment answered privately, a post whose button opened a
+// DM). An unknown public message is no error: it may predate Parley.
+func (p *Pipeline) link(ctx context.Context, q care.Queries, inbox *care.Inbox, conv *care.Conversation, publicID string) error {
+	pub, err := q.MessageByPlatformID(ctx, inbox.ID, publicID)
+	switch {
+	case care.ErrorCode(err) == care.ENOTFOUND:
+		return nil
+	case err != nil:
+		return err
+	case pub.ConversationID == conv.ID:
+		return nil
+	}
+	return q.LinkConversations(ctx, pub.ConversationID, conv.ID)
+}
+
+// statusRank orders delivery statuses so a late "delivered" never overwrites
+// "read"; failed always wins.
+var statusRank = map[care.DeliveryStatus]int{
+	care.DeliveryQueued: 1, care.DeliverySent: 2, care.DeliveryDelivered: 3, care.DeliveryRead: 4, care.DeliveryFailed: 5,
+}
+
+// status applies a platform's delivery report to our message.
+func (p *Pipeline) status(ctx context.Context, q care.Queries, raw *care.RawEvent, inbox *care.Inbox, now time.Time) ([]care.Event, error) {
+	in := raw.Inbound
+	m, err := q.MessageByPlatformID(ctx, inbox.ID, in.PlatformID)
+	if care.ErrorCode(err) == care.ENOTFOUND {
+		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "no message with this platform id")
+	} else if err != nil {
+		return nil, err
+	}
+	if statusRank[in.Status] <= statusRank[m.Status] && in.Status != care.DeliveryFailed {
+		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "")
+	}
+	if err := q.SetDelivery(ctx, m.ID, in.Status, in.StatusReason, ""); err != nil {
+		return nil, err
+	}
+	m.Status, m.StatusReason = in.Status, in.StatusReason
+	e := NewEvent(care.EventMessageUpdated, m.WorkspaceID, m.ConversationID, m.ID, m.InboxID, m, now)
+	if err := q.AppendEvent(ctx, &e); err != nil {
+		return nil, err
+	}
+	return []care.Event{e}, q.MarkRawProcessed(ctx, raw.ID, now, "")
+}
+
+// deletion records that the author deleted a message; its text is kept.
+func (p *Pipeline) deletion(ctx context.Context, q care.Queries, raw *care.RawEvent, inbox *care.Inbox, now time.Time) ([]care.Event, error) {
+	m, err := q.MessageByPlatformID(ctx, inbox.ID, raw.Inbound.PlatformID)
+	if care.ErrorCode(err) == care.ENOTFOUND {
+		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "")
+	} else if err != nil {
+		return nil, err
+	}
+	if m.DeletedAt != nil {
+		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "")
+	}
+	if err := q.MarkMessageDeleted(ctx, m.ID, now); err != nil {
+		return nil, err
+	}
+	m.DeletedAt = &now
+	e := NewEvent(care.EventMessageUpdated, m.WorkspaceID, m.ConversationID, m.ID, m.InboxID, m, now)
+	if err := q.AppendEvent(ctx, &e); err != nil {
+		return nil, err
+	}
+	return []care.Event{e}, q.MarkRawProcessed(ctx, raw.ID, now, "")
 }
 
 // NewEvent builds an event whose data is a snapshot of v.

@@ -270,3 +270,75 @@ func TestConcurrentPipelines(t *testing.T) {
 		}
 	})
 }
+
+// append stores one inbound event and runs the pipeline.
+func (f *fixture) append(t *testing.T, in care.Inbound) {
+	t.Helper()
+	in.InboxID, in.Channel = f.inboxes[0].ID, care.ChannelAPI
+	if in.Visibility == "" && (in.Kind == care.KindMessage || in.Kind == care.KindEcho) {
+		in.Visibility = care.Private
+	}
+	f.now = f.now.Add(time.Minute)
+	if err := in.Validate(); err != nil {
+		t.Fatalf("invalid test event: %v", err)
+	}
+	if _, err := f.store.AppendRaw(context.Background(), []care.RawEvent{{InboxID: in.InboxID, WorkspaceID: f.ws.ID,
+		DedupeKey: in.DedupeKey(), Inbound: in, ReceivedAt: f.now}}); err != nil {
+		t.Fatal(err)
+	}
+	f.drain(t)
+}
+
+func TestStatusEchoDeleteAndLink(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		f.post(t, 0, "c1", "ana", "", "Your app ate my order") // a public complaint
+		conv := f.conversationOf(t, 0, "c1")
+
+		// Our reply, sent, then the platform's reports arrive out of order.
+		out := &care.Message{WorkspaceID: f.ws.ID, ConversationID: conv.ID, InboxID: f.inboxes[0].ID, Direction: care.DirectionOut,
+			Visibility: care.Private, Text: "Sorry!", PlatformID: "out-1", Status: care.DeliverySent}
+		if err := s.CreateMessage(ctx, out); err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range []care.DeliveryStatus{care.DeliveryRead, care.DeliveryDelivered} {
+			f.append(t, care.Inbound{Kind: care.KindStatus, PlatformID: "out-1", Status: st})
+		}
+		if m, _ := s.Message(ctx, out.ID); m.Status != care.DeliveryRead {
+			t.Errorf("after read then delivered: status %s, want read", m.Status)
+		}
+		f.append(t, care.Inbound{Kind: care.KindStatus, PlatformID: "out-1", Status: care.DeliveryFailed, StatusReason: "131047 Re-engagement message"})
+		if m, _ := s.Message(ctx, out.ID); m.Status != care.DeliveryFailed || m.StatusReason == "" {
+			t.Errorf("after failed: %s %q", m.Status, m.StatusReason)
+		}
+
+		// The echo of our own send changes nothing; an echo of a reply typed
+		// in the platform's tools is stored as ours.
+		f.append(t, care.Inbound{Kind: care.KindEcho, PlatformID: "out-1", Author: care.Author{PlatformUserID: "ana"}, Text: "Sorry!"})
+		f.append(t, care.Inbound{Kind: care.KindEcho, PlatformID: "out-2", Author: care.Author{PlatformUserID: "ana"}, Text: "Typed in Meta Business Suite"})
+		msgs, _ := s.Messages(ctx, conv.ID, 0, 100)
+		if len(msgs) != 3 || msgs[2].Direction != care.DirectionOut || msgs[2].PlatformID != "out-2" || msgs[2].Status != care.DeliverySent {
+			t.Fatalf("messages after echoes = %+v", msgs)
+		}
+
+		// The customer deletes their post: kept, marked.
+		f.append(t, care.Inbound{Kind: care.KindDelete, PlatformID: "c1"})
+		if m, _ := s.MessageByPlatformID(ctx, f.inboxes[0].ID, "c1"); m.DeletedAt == nil || m.Text == "" {
+			t.Errorf("deleted message = %+v", m)
+		}
+
+		// A private message that follows the public one is linked to it.
+		resolved := care.StatusResolved
+		s.UpdateConversation(ctx, conv.ID, care.ConversationUpdate{Status: &resolved}, f.now)
+		f.append(t, care.Inbound{Kind: care.KindMessage, PlatformID: "dm-1", Author: care.Author{PlatformUserID: "ana"}, Text: "Here is my order number", LinkedPlatformID: "c1"})
+		dm := f.conversationOf(t, 0, "dm-1")
+		if pub, _ := s.Conversation(ctx, conv.ID); dm.ID == conv.ID || dm.LinkedID != conv.ID || pub.LinkedID != dm.ID {
+			t.Errorf("DM conversation %d linked to %d; public %d linked to %d", dm.ID, dm.LinkedID, pub.ID, pub.LinkedID)
+		}
+		in, _ := s.Inbox(ctx, f.inboxes[0].ID)
+		if in.Health.LastEventAt == nil {
+			t.Error("inbox health has no last event")
+		}
+	})
+}

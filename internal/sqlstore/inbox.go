@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -60,16 +62,20 @@ func (q queries) CreateInbox(ctx context.Context, in *care.Inbox) error {
 	return nil
 }
 
-const inboxCols = `id, workspace_id, channel, name, external_id, webhook_url, credentials, created_at`
+const inboxCols = `id, workspace_id, channel, name, external_id, webhook_url, credentials, created_at,
+	last_event_at, last_send_at, last_error, last_error_at, rate_limit`
 
 func (q queries) scanInbox(sc interface{ Scan(...any) error }) (*care.Inbox, error) {
 	var in care.Inbox
 	var ch string
 	var sealed []byte
 	var at int64
-	if err := sc.Scan(&in.ID, &in.WorkspaceID, &ch, &in.Name, &in.ExternalID, &in.WebhookURL, &sealed, &at); err != nil {
+	var lastEvent, lastSend, lastErrorAt sql.NullInt64
+	if err := sc.Scan(&in.ID, &in.WorkspaceID, &ch, &in.Name, &in.ExternalID, &in.WebhookURL, &sealed, &at,
+		&lastEvent, &lastSend, &in.Health.LastError, &lastErrorAt, &in.Health.RateLimit); err != nil {
 		return nil, err
 	}
+	in.Health.LastEventAt, in.Health.LastSendAt, in.Health.LastErrorAt = timePtr(lastEvent), timePtr(lastSend), timePtr(lastErrorAt)
 	in.Channel = care.Channel(ch)
 	in.CreatedAt = fromMicros(at)
 	var err error
@@ -99,4 +105,52 @@ func (q queries) UpdateInbox(ctx context.Context, in *care.Inbox) error {
 	}
 	return q.affectOne(ctx, "inbox", `UPDATE inboxes SET name = ?, external_id = ?, webhook_url = ?, credentials = ? WHERE id = ?`,
 		in.Name, in.ExternalID, in.WebhookURL, sealed, in.ID)
+}
+
+func (q queries) InboxByExternalID(ctx context.Context, workspaceID care.ID, channel care.Channel, externalID string) (*care.Inbox, error) {
+	in, err := q.scanInbox(q.row(ctx, `SELECT `+inboxCols+` FROM inboxes WHERE workspace_id = ? AND channel = ? AND external_id = ? ORDER BY id LIMIT 1`,
+		workspaceID, string(channel), externalID))
+	return in, q.wrap(err, "inbox")
+}
+
+// RecordInboxHealth sets only what h carries; each field is its own
+// statement so concurrent senders and receivers never undo each other.
+func (q queries) RecordInboxHealth(ctx context.Context, inboxID care.ID, h care.HealthUpdate) error {
+	return q.inTx(ctx, func(q queries) error {
+		sets := []struct {
+			ok    bool
+			query string
+			args  []any
+		}{
+			{!h.EventAt.IsZero(), `UPDATE inboxes SET last_event_at = ? WHERE id = ?`, []any{micros(h.EventAt), inboxID}},
+			{!h.SendAt.IsZero(), `UPDATE inboxes SET last_send_at = ? WHERE id = ?`, []any{micros(h.SendAt), inboxID}},
+			{h.Error != "", `UPDATE inboxes SET last_error = ?, last_error_at = ? WHERE id = ?`, []any{h.Error, micros(h.ErrorAt), inboxID}},
+			{h.RateLimit != "", `UPDATE inboxes SET rate_limit = ? WHERE id = ?`, []any{h.RateLimit, inboxID}},
+		}
+		for _, s := range sets {
+			if !s.ok {
+				continue
+			}
+			if err := q.affectOne(ctx, "inbox", s.query, s.args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (q queries) InboxCursor(ctx context.Context, inboxID care.ID, name string) (string, error) {
+	var v string
+	err := q.row(ctx, `SELECT value FROM inbox_cursors WHERE inbox_id = ? AND name = ?`, inboxID, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, q.wrap(err, "inbox cursor")
+}
+
+func (q queries) SetInboxCursor(ctx context.Context, inboxID care.ID, name, value string, now time.Time) error {
+	_, err := q.exec(ctx, `INSERT INTO inbox_cursors (inbox_id, name, value, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (inbox_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+		inboxID, name, value, micros(now))
+	return q.wrap(err, "inbox cursor")
 }

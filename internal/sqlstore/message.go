@@ -11,16 +11,18 @@ import (
 )
 
 const messageCols = `id, workspace_id, conversation_id, inbox_id, direction, visibility, contact_id, author_id, author_name, text,
-	attachments, platform_id, reply_to_platform_id, status, status_reason, created_at, sent_at`
+	attachments, platform_id, reply_to_platform_id, status, status_reason, created_at, sent_at, deleted_at`
 
 func scanMessage(sc interface{ Scan(...any) error }) (*care.Message, error) {
 	var m care.Message
 	var dir, vis, atts, status string
 	var created, sent int64
+	var deleted sql.NullInt64
 	if err := sc.Scan(&m.ID, &m.WorkspaceID, &m.ConversationID, &m.InboxID, &dir, &vis, &m.ContactID, &m.AuthorID, &m.AuthorName, &m.Text,
-		&atts, &m.PlatformID, &m.ReplyToPlatformID, &status, &m.StatusReason, &created, &sent); err != nil {
+		&atts, &m.PlatformID, &m.ReplyToPlatformID, &status, &m.StatusReason, &created, &sent, &deleted); err != nil {
 		return nil, err
 	}
+	m.DeletedAt = timePtr(deleted)
 	m.Direction, m.Visibility, m.Status = care.Direction(dir), care.Visibility(vis), care.DeliveryStatus(status)
 	m.CreatedAt, m.SentAt = fromMicros(created), fromMicros(sent)
 	if err := json.Unmarshal([]byte(atts), &m.Attachments); err != nil {
@@ -103,6 +105,10 @@ func (q queries) SetDelivery(ctx context.Context, messageID care.ID, status care
 	}
 	return q.affectOne(ctx, "message", `UPDATE messages SET status = ?, status_reason = ?, platform_id = ? WHERE id = ?`,
 		string(status), reason, platformID, messageID)
+}
+
+func (q queries) MarkMessageDeleted(ctx context.Context, messageID care.ID, at time.Time) error {
+	return q.affectOne(ctx, "message", `UPDATE messages SET deleted_at = ? WHERE id = ?`, micros(at), messageID)
 }
 
 func (q queries) EnqueueOutbox(ctx context.Context, e *care.OutboxEntry) error {

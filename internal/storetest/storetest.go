@@ -64,6 +64,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"Conversations", testConversations},
 		{"ConversationList", testConversationList},
 		{"SnoozedDue", testSnoozedDue},
+		{"Channels", testChannels},
 		{"Messages", testMessages},
 		{"Outbox", testOutbox},
 		{"RawEvents", testRawEvents},

@@ -1,0 +1,88 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// testChannels covers what channel adapters need of storage: routing by
+// platform account, inbox health, pollers' cursors and deletions.
+func testChannels(t *testing.T, open opener) {
+	t.Run("InboxByExternalID", func(t *testing.T) {
+		s := open(t)
+		ctx := t.Context()
+		w := mustWorld(t, s, "acme")
+		page := &care.Inbox{WorkspaceID: w.ws.ID, Channel: care.ChannelFacebook, Name: "Acme Page", ExternalID: "1234567890"}
+		must(t, s.CreateInbox(ctx, page), "CreateInbox")
+		got, err := s.InboxByExternalID(ctx, w.ws.ID, care.ChannelFacebook, "1234567890")
+		if err != nil || got.ID != page.ID {
+			t.Fatalf("InboxByExternalID = %+v, %v; want inbox %d", got, err, page.ID)
+		}
+		other := mustWorkspace(t, s, "globex")
+		for _, tt := range []struct {
+			ws  care.ID
+			ch  care.Channel
+			ext string
+		}{{other.ID, care.ChannelFacebook, "1234567890"}, {w.ws.ID, care.ChannelInstagram, "1234567890"}, {w.ws.ID, care.ChannelFacebook, "999"}} {
+			if _, err := s.InboxByExternalID(ctx, tt.ws, tt.ch, tt.ext); care.ErrorCode(err) != care.ENOTFOUND {
+				t.Errorf("InboxByExternalID(%d, %s, %s) = %v, want ENOTFOUND", tt.ws, tt.ch, tt.ext, err)
+			}
+		}
+	})
+	t.Run("Health", func(t *testing.T) {
+		s := open(t)
+		ctx := t.Context()
+		w := mustWorld(t, s, "acme")
+		t1, t2 := at(10*time.Minute), at(20*time.Minute)
+		must(t, s.RecordInboxHealth(ctx, w.inbox.ID, care.HealthUpdate{EventAt: t1}), "event")
+		must(t, s.RecordInboxHealth(ctx, w.inbox.ID, care.HealthUpdate{SendAt: t2, RateLimit: "14/15 left"}), "send")
+		must(t, s.RecordInboxHealth(ctx, w.inbox.ID, care.HealthUpdate{Error: "401 Unauthorized", ErrorAt: t2}), "error")
+		got, err := s.Inbox(ctx, w.inbox.ID)
+		must(t, err, "Inbox")
+		want := care.InboxHealth{LastEventAt: microPtr(t1), LastSendAt: microPtr(t2), LastError: "401 Unauthorized", LastErrorAt: microPtr(t2), RateLimit: "14/15 left"}
+		if diff := cmp.Diff(want, got.Health); diff != "" {
+			t.Errorf("Health (-want +got):\n%s", diff)
+		}
+		if err := s.RecordInboxHealth(ctx, missingID, care.HealthUpdate{EventAt: t1}); care.ErrorCode(err) != care.ENOTFOUND {
+			t.Errorf("RecordInboxHealth(missing) = %v, want ENOTFOUND", err)
+		}
+	})
+	t.Run("Cursor", func(t *testing.T) {
+		s := open(t)
+		ctx := t.Context()
+		w := mustWorld(t, s, "acme")
+		if v, err := s.InboxCursor(ctx, w.inbox.ID, "mentions"); err != nil || v != "" {
+			t.Fatalf("InboxCursor before any = %q, %v; want empty", v, err)
+		}
+		must(t, s.SetInboxCursor(ctx, w.inbox.ID, "mentions", "1880000000000000001", at(1)), "set")
+		must(t, s.SetInboxCursor(ctx, w.inbox.ID, "mentions", "1880000000000000002", at(2)), "set again")
+		must(t, s.SetInboxCursor(ctx, w.inbox.ID, "dm_events", "token-a", at(2)), "set other")
+		if v, err := s.InboxCursor(ctx, w.inbox.ID, "mentions"); err != nil || v != "1880000000000000002" {
+			t.Errorf("InboxCursor = %q, %v; want the newest", v, err)
+		}
+		if v, _ := s.InboxCursor(ctx, w.inbox.ID, "dm_events"); v != "token-a" {
+			t.Errorf("InboxCursor(dm_events) = %q", v)
+		}
+	})
+	t.Run("MarkMessageDeleted", func(t *testing.T) {
+		s := open(t)
+		ctx := t.Context()
+		w := mustWorld(t, s, "acme")
+		m := mustMessage(t, s, &care.Message{WorkspaceID: w.ws.ID, ConversationID: w.conv.ID, InboxID: w.inbox.ID, Direction: care.DirectionIn,
+			Visibility: care.Public, Text: "regret this", PlatformID: "p1", Status: care.DeliveryReceived, CreatedAt: at(1)})
+		when := at(5 * time.Minute)
+		must(t, s.MarkMessageDeleted(ctx, m.ID, when), "MarkMessageDeleted")
+		got, err := s.Message(ctx, m.ID)
+		must(t, err, "Message")
+		if got.DeletedAt == nil || !got.DeletedAt.Equal(micro(when)) || got.Text != "regret this" {
+			t.Errorf("after delete: %+v; want deleted_at %v and the text kept", got, when)
+		}
+		if err := s.MarkMessageDeleted(ctx, missingID, when); care.ErrorCode(err) != care.ENOTFOUND {
+			t.Errorf("MarkMessageDeleted(missing) = %v, want ENOTFOUND", err)
+		}
+	})
+}
