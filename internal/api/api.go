@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/desk"
 	"github.com/parleyhq/parley/internal/sse"
 )
@@ -33,6 +34,11 @@ type Server struct {
 	Logger  *slog.Logger
 	Now     func() time.Time
 	Observe IngestObserver // may be nil
+	// Adapters prepare new inboxes of their channel and say what to paste
+	// into the platform's console.
+	Adapters *channel.Registry
+	// PublicURL is where platforms reach this server (webhook addresses).
+	PublicURL string
 	// SessionTTL is how long a login lasts without activity.
 	SessionTTL time.Duration
 	// SecureCookies marks session cookies Secure; on by default, off only

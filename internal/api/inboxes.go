@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
 )
 
@@ -65,9 +67,41 @@ type inboxRequest struct {
 
 // inboxSecrets are shown once, when an API inbox is created or rotated.
 type inboxSecrets struct {
-	Inbox         *care.Inbox `json:"inbox"`
-	Token         string      `json:"token,omitempty"`
-	WebhookSecret string      `json:"webhook_secret,omitempty"`
+	Inbox         *care.Inbox           `json:"inbox"`
+	Token         string                `json:"token,omitempty"`
+	WebhookSecret string                `json:"webhook_secret,omitempty"`
+	Setup         []channel.Instruction `json:"setup,omitempty"`
+}
+
+// inboxSetup is what an admin pastes into the platform's console.
+type inboxSetup struct {
+	WebhookURL   string                `json:"webhook_url"`
+	Instructions []channel.Instruction `json:"instructions"`
+}
+
+func (s *Server) webhookURL(in *care.Inbox) string {
+	return fmt.Sprintf("%s/webhooks/%d", s.PublicURL, in.ID)
+}
+
+// setupOf returns the inbox's connection instructions, if its channel has any.
+func (s *Server) setupOf(in *care.Inbox) []channel.Instruction {
+	if setup, ok := s.Adapters.Setup(in.Channel); ok {
+		return setup.Instructions(*in, s.webhookURL(in))
+	}
+	return nil
+}
+
+func (s *Server) getInboxSetup(w http.ResponseWriter, r *http.Request) {
+	in, err := s.inboxOf(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	ins := s.setupOf(in)
+	if ins == nil {
+		ins = []channel.Instruction{}
+	}
+	writeJSON(w, http.StatusOK, inboxSetup{WebhookURL: s.webhookURL(in), Instructions: ins})
 }
 
 func checkWebhookURL(v string) error {
@@ -119,10 +153,17 @@ func (s *Server) createInbox(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if setup, ok := s.Adapters.Setup(in.Channel); ok {
+		if err := setup.Prepare(in); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	}
 	if err := s.Store.CreateInbox(r.Context(), in); err != nil {
 		writeError(w, r, err)
 		return
 	}
+	resp.Setup = s.setupOf(in)
 	s.auditf(r, "inbox.create", idTarget("inbox", in.ID), map[string]any{"channel": in.Channel, "name": in.Name})
 	writeJSON(w, http.StatusCreated, resp)
 }

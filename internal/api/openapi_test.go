@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
 )
 
@@ -53,6 +54,9 @@ var responseSchemas = map[string]any{
 	"Identity":         care.Identity{},
 	"Inbox":            care.Inbox{},
 	"InboxSecrets":     inboxSecrets{},
+	"InboxSetup":       inboxSetup{},
+	"InboxHealth":      care.InboxHealth{},
+	"Instruction":      channel.Instruction{},
 	"Member":           memberView{},
 	"Membership":       care.Member{},
 	"Merge":            care.Merge{},

@@ -131,6 +131,7 @@ func TestRoleMatrix(t *testing.T) {
 		"GET /api/v1/inboxes/{id}":         {200, fixed(fmt.Sprintf("/api/v1/inboxes/%d", w.inbox.ID), "")},
 		"PATCH /api/v1/inboxes/{id}":       {200, fixed(fmt.Sprintf("/api/v1/inboxes/%d", w.inbox.ID), `{"name":"Shop (renamed)"}`)},
 		"POST /api/v1/inboxes/{id}/rotate": {200, fixed(fmt.Sprintf("/api/v1/inboxes/%d/rotate", w.rotatable), "")},
+		"GET /api/v1/inboxes/{id}/setup":   {200, fixed(fmt.Sprintf("/api/v1/inboxes/%d/setup", w.inbox.ID), "")},
 
 		"GET /api/v1/users": {200, fixed("/api/v1/users", "")},
 		"POST /api/v1/users": {201, func(*testing.T) (string, string) {

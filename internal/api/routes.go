@@ -52,6 +52,7 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/inboxes/{id}", agent, s.getInbox},
 		{"PATCH", "/api/v1/inboxes/{id}", admin, s.updateInbox},
 		{"POST", "/api/v1/inboxes/{id}/rotate", admin, s.rotateInbox},
+		{"GET", "/api/v1/inboxes/{id}/setup", admin, s.getInboxSetup},
 		{"POST", "/api/v1/inboxes/{id}/messages", public, s.ingestAPIMessage},
 
 		{"GET", "/api/v1/users", agent, s.listUsers},

@@ -13,8 +13,6 @@ import (
 
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/care"
-	"github.com/parleyhq/parley/internal/channel"
-	"github.com/parleyhq/parley/internal/channel/apiinbox"
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/desk"
 	"github.com/parleyhq/parley/internal/ingest"
@@ -22,6 +20,7 @@ import (
 	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/outbox"
 	"github.com/parleyhq/parley/internal/sse"
+	"github.com/parleyhq/parley/internal/webhook"
 )
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -99,11 +98,9 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		Threaded: func(received time.Time) {
 			a.Metrics.PipelineLatency.WithLabelValues("thread").Observe(time.Since(received).Seconds())
 		}}
-	a.Desk = &desk.Service{Store: store, Publisher: a.Bus, OutboxWake: func() { poke(outboxWake) }}
-
-	senders := &channel.Registry{}
-	senders.Register(care.ChannelAPI, &apiinbox.Sender{Client: &http.Client{Timeout: 30 * time.Second}})
-	worker := &outbox.Worker{Store: store, Senders: senders, Logger: log, Wake: outboxWake,
+	adapters := Adapters()
+	a.Desk = &desk.Service{Store: store, Publisher: a.Bus, Adapters: adapters, OutboxWake: func() { poke(outboxWake) }}
+	worker := &outbox.Worker{Store: store, Senders: adapters, Logger: log, Wake: outboxWake,
 		OnDelivery: func(msg care.ID, status care.DeliveryStatus, reason string) {
 			ch, err := a.Desk.Announce(wctx, msg)
 			if err != nil && wctx.Err() == nil {
@@ -141,7 +138,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		}
 	}()
 
-	apiServer := &api.Server{Store: store, Desk: a.Desk, Ingest: a.Committer, Logger: log,
+	apiServer := &api.Server{Store: store, Desk: a.Desk, Ingest: a.Committer, Logger: log, Adapters: adapters, PublicURL: cfg.PublicURL,
 		Events:        &sse.Stream{Source: store, Bus: a.Bus, Logger: log, Poll: ssePoll(cfg)},
 		SessionTTL:    cfg.SessionTTL,
 		SecureCookies: cfg.SecureCookies,
@@ -152,8 +149,13 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	}
 	streams, endStreams := context.WithCancel(context.Background())
 	a.streams = streams
+	hooks := &webhook.Handler{Store: store, Adapters: adapters, Ingest: a.Committer, Logger: log,
+		Observe: func(ch care.Channel, outcome string, events int, started time.Time) {
+			a.Metrics.IngestAccepted.WithLabelValues(string(ch), outcome).Add(float64(max(events, 1)))
+			a.Metrics.PipelineLatency.WithLabelValues("ack").Observe(time.Since(started).Seconds())
+		}}
 	a.server = &http.Server{
-		Handler:           a.routes(apiServer),
+		Handler:           a.routes(apiServer, hooks),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		IdleTimeout:       120 * time.Second,

@@ -7,8 +7,10 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 )
 
-// Registry maps channels to their senders. The zero Registry is empty and
-// ready to use; it is safe for concurrent use.
+// Registry maps channels to their adapters. An adapter is registered once,
+// as its Sender; whatever else it implements (Webhook, Poller, Policy,
+// Moderator, Setup) is found through the same registration. The zero
+// Registry is empty and ready to use; it is safe for concurrent use.
 type Registry struct {
 	mu      sync.RWMutex
 	senders map[care.Channel]Sender
@@ -44,4 +46,29 @@ func (r *Registry) Sender(ch care.Channel) (Sender, bool) {
 	defer r.mu.RUnlock()
 	s, ok := r.senders[ch]
 	return s, ok
+}
+
+// Webhook returns ch's adapter if it receives pushes.
+func (r *Registry) Webhook(ch care.Channel) (Webhook, bool) { return as[Webhook](r, ch) }
+
+// Poller returns ch's adapter if it polls.
+func (r *Registry) Poller(ch care.Channel) (Poller, bool) { return as[Poller](r, ch) }
+
+// Policy returns ch's adapter if it checks replies.
+func (r *Registry) Policy(ch care.Channel) (Policy, bool) { return as[Policy](r, ch) }
+
+// Moderator returns ch's adapter if it moderates comments.
+func (r *Registry) Moderator(ch care.Channel) (Moderator, bool) { return as[Moderator](r, ch) }
+
+// Setup returns ch's adapter if it has connection instructions.
+func (r *Registry) Setup(ch care.Channel) (Setup, bool) { return as[Setup](r, ch) }
+
+func as[T any](r *Registry, ch care.Channel) (T, bool) {
+	var zero T
+	s, ok := r.Sender(ch)
+	if !ok {
+		return zero, false
+	}
+	v, ok := s.(T)
+	return v, ok
 }

@@ -16,6 +16,7 @@ import (
 // Config is everything `parley serve` and the other commands need.
 type Config struct {
 	Addr            string
+	PublicURL       string
 	DataDir         string
 	DatabaseURL     string
 	SecretKey       string
@@ -51,6 +52,7 @@ func (c *Config) Register(fs *flag.FlagSet) {
 func (c *Config) RegisterServe(fs *flag.FlagSet) {
 	c.Register(fs)
 	fs.StringVar(&c.Addr, "addr", env("PARLEY_ADDR", "127.0.0.1:8080"), "HOST:PORT to listen on (PARLEY_ADDR)")
+	fs.StringVar(&c.PublicURL, "public-url", env("PARLEY_PUBLIC_URL", ""), "URL where platforms reach this server, for the webhook addresses shown to admins; default http://ADDR (PARLEY_PUBLIC_URL)")
 	fs.StringVar(&c.AdminEmail, "admin-email", env("PARLEY_ADMIN_EMAIL", "admin@parley.local"), "login of the first admin, created at first start (PARLEY_ADMIN_EMAIL)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("PARLEY_SECURE_COOKIES", true), "mark session cookies Secure; browsers accept them on http://localhost too (PARLEY_SECURE_COOKIES)")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", envDuration("PARLEY_SESSION_TTL", 12*time.Hour), "how long a login lasts (PARLEY_SESSION_TTL)")
@@ -62,6 +64,10 @@ func (c *Config) Check() error {
 	if c.DatabaseURL != "" && !c.UsesPostgres() {
 		return fmt.Errorf("config: PARLEY_DATABASE_URL must start with postgres:// (leave it empty for embedded SQLite)")
 	}
+	if c.PublicURL == "" && c.Addr != "" {
+		c.PublicURL = "http://" + c.Addr
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	switch c.LogFormat {
 	case "text", "json":
 	default:

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/ingest"
 )
 
@@ -25,6 +26,8 @@ type Service struct {
 	// OutboxWake, if set, is called after a reply is queued so the sender
 	// does not wait for its next poll.
 	OutboxWake func()
+	// Adapters, if set, check replies against their platform's rules.
+	Adapters *channel.Registry
 }
 
 func (s *Service) now() time.Time {

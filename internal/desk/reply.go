@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/ingest"
 )
 
@@ -35,7 +36,11 @@ func (s *Service) Reply(ctx context.Context, p care.Principal, convID care.ID, r
 		if err != nil {
 			return nil, err
 		}
-		parent, err := replyTarget(ctx, q, conv, r.ReplyToMessageID)
+		newest, err := newestInbound(ctx, q, conv.ID)
+		if err != nil {
+			return nil, err
+		}
+		parent, err := replyTarget(ctx, q, conv, r.ReplyToMessageID, newest)
 		if err != nil {
 			return nil, err
 		}
@@ -45,6 +50,9 @@ func (s *Service) Reply(ctx context.Context, p care.Principal, convID care.ID, r
 			if parent != nil {
 				vis = parent.Visibility
 			}
+		}
+		if err := s.checkPolicy(ctx, q, conv, r, vis, parent, newest[vis], now); err != nil {
+			return nil, err
 		}
 		msg = &care.Message{
 			WorkspaceID: conv.WorkspaceID, ConversationID: conv.ID, InboxID: conv.InboxID,
@@ -86,7 +94,7 @@ func (s *Service) Reply(ctx context.Context, p care.Principal, convID care.ID, r
 
 // replyTarget finds the message a reply answers: the one named, or the
 // newest inbound message of the conversation.
-func replyTarget(ctx context.Context, q care.Queries, conv *care.Conversation, id care.ID) (*care.Message, error) {
+func replyTarget(ctx context.Context, q care.Queries, conv *care.Conversation, id care.ID, newest map[care.Visibility]*care.Message) (*care.Message, error) {
 	if id != 0 {
 		m, err := q.Message(ctx, id)
 		if err != nil || m.ConversationID != conv.ID {
@@ -94,16 +102,22 @@ func replyTarget(ctx context.Context, q care.Queries, conv *care.Conversation, i
 		}
 		return m, nil
 	}
-	var newest *care.Message
+	return newest[""], nil
+}
+
+// newestInbound returns the customer's newest message of the conversation,
+// under "", and the newest of each visibility.
+func newestInbound(ctx context.Context, q care.Queries, convID care.ID) (map[care.Visibility]*care.Message, error) {
+	newest := map[care.Visibility]*care.Message{}
 	var after care.ID
 	for {
-		page, err := q.Messages(ctx, conv.ID, after, 500)
+		page, err := q.Messages(ctx, convID, after, 500)
 		if err != nil {
 			return nil, err
 		}
 		for i := range page {
-			if page[i].Direction == care.DirectionIn {
-				newest = &page[i]
+			if m := &page[i]; m.Direction == care.DirectionIn {
+				newest[""], newest[m.Visibility] = m, m
 			}
 		}
 		if len(page) < 500 {
@@ -111,6 +125,22 @@ func replyTarget(ctx context.Context, q care.Queries, conv *care.Conversation, i
 		}
 		after = page[len(page)-1].ID
 	}
+}
+
+// checkPolicy asks the channel's adapter whether the platform would take
+// the reply, so the agent hears "outside the 24-hour window" now rather than
+// as a failed delivery later.
+func (s *Service) checkPolicy(ctx context.Context, q care.Queries, conv *care.Conversation, r Reply, vis care.Visibility, parent, last *care.Message, now time.Time) error {
+	pol, ok := s.Adapters.Policy(conv.Channel)
+	if !ok {
+		return nil
+	}
+	in, err := q.Inbox(ctx, conv.InboxID)
+	if err != nil {
+		return err
+	}
+	return pol.CheckReply(channel.ReplyCheck{Inbox: *in, Conversation: *conv, Text: r.Text, Visibility: vis,
+		Attachments: r.Attachments, ReplyTo: parent, LastInbound: last, Now: now})
 }
 
 // Note adds an internal note, which never leaves Parley.

@@ -79,6 +79,41 @@ func (c *Committer) Append(ctx context.Context, ev care.RawEvent) (care.AppendRe
 	}
 }
 
+// AppendAll stores several events of one delivery, which go into the same
+// group commit, and returns once all are settled. A nil error means every
+// event is on disk.
+func (c *Committer) AppendAll(ctx context.Context, evs []care.RawEvent) ([]care.AppendResult, error) {
+	reqs := make([]*appendReq, len(evs))
+	c.mu.RLock()
+	if c.closed {
+		c.mu.RUnlock()
+		return nil, ErrClosed
+	}
+	for i, ev := range evs {
+		reqs[i] = &appendReq{event: ev, done: make(chan struct{})}
+		select {
+		case c.reqs <- reqs[i]:
+		case <-ctx.Done():
+			c.mu.RUnlock()
+			return nil, ctx.Err()
+		}
+	}
+	c.mu.RUnlock()
+	results := make([]care.AppendResult, len(evs))
+	for i, r := range reqs {
+		select {
+		case <-r.done:
+			if r.err != nil {
+				return nil, r.err
+			}
+			results[i] = r.res
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return results, nil
+}
+
 // Run commits batches until Close is called and every queued request is
 // answered. The context bounds each transaction, not the loop: cancelling it
 // fails the in-flight batch rather than abandoning queued work.

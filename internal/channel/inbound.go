@@ -1,0 +1,106 @@
+package channel
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// Event is one inbound event an adapter found in a platform's delivery.
+type Event struct {
+	Inbound care.Inbound
+	// Account is the platform account the event is for (a Page id, an
+	// Instagram account id, a WhatsApp phone number id, an X user id). One
+	// webhook subscription often serves several accounts; the core routes
+	// the event to the inbox whose ExternalID is Account. "" means the inbox
+	// the delivery arrived on.
+	Account string
+	// Raw is this event's own part of the delivery, kept as its raw payload
+	// for audit and replay.
+	Raw []byte
+}
+
+// Webhook is implemented by adapters whose platform pushes events.
+// Deliveries arrive at /webhooks/{inbox id}; the inbox's credentials hold
+// the secrets.
+type Webhook interface {
+	// Handshake answers the platform's GET verification (X's CRC, Meta's
+	// hub.challenge).
+	Handshake(w http.ResponseWriter, r *http.Request, inbox care.Inbox)
+	// Receive authenticates a POSTed delivery by its signature over the raw
+	// body and returns the events in it that matter for care, skipping the
+	// rest on purpose. It returns EUNAUTHORIZED when the signature does not
+	// verify (nothing is stored) and EINVALID for a body it cannot parse.
+	Receive(h http.Header, body []byte, inbox care.Inbox, now time.Time) ([]Event, error)
+}
+
+// Poller is implemented by adapters that fetch events for accounts without
+// webhooks (or platforms without push).
+type Poller interface {
+	// Poll returns the events after cursor ("" the first time) and the
+	// cursor to save once they are durably stored. It returns a *SendError
+	// for the platform's errors, so callers can honour its Retry-After.
+	Poll(ctx context.Context, inbox care.Inbox, cursor string) (events []Event, next string, err error)
+	// PollInterval is how often to poll this inbox within its rate limits;
+	// 0 means this inbox is not polled (it has a webhook).
+	PollInterval(inbox care.Inbox) time.Duration
+}
+
+// ReplyCheck is what a Policy sees of a reply before it is stored.
+type ReplyCheck struct {
+	Inbox        care.Inbox
+	Conversation care.Conversation
+	Text         string
+	Visibility   care.Visibility
+	Attachments  []care.Attachment
+	// ReplyTo is the message answered, if any.
+	ReplyTo *care.Message
+	// LastInbound is the customer's newest message in the conversation with
+	// the reply's visibility (for messaging windows), nil if none.
+	LastInbound *care.Message
+	Now         time.Time
+}
+
+// Policy is implemented by adapters whose platform has rules a reply must
+// meet: text limits, messaging windows, who may be answered in public.
+type Policy interface {
+	// CheckReply returns EINVALID with a message telling the agent what to
+	// do instead, before a reply that the platform would refuse is queued.
+	CheckReply(c ReplyCheck) error
+}
+
+// ModerationAction is what a moderator does to a public comment.
+type ModerationAction string
+
+// Moderation actions.
+const (
+	Hide   ModerationAction = "hide"
+	Unhide ModerationAction = "unhide"
+	Delete ModerationAction = "delete"
+)
+
+// Moderator is implemented by adapters that can hide, unhide or delete a
+// public comment on the platform.
+type Moderator interface {
+	Moderate(ctx context.Context, inbox care.Inbox, platformID string, action ModerationAction) error
+}
+
+// Setup is implemented by adapters that need the operator to paste values
+// into the platform's console; it lists them, labelled, for the inbox page.
+type Setup interface {
+	// Prepare fills in credentials Parley generates for a new inbox (a
+	// verify token, say) and validates the ones an admin supplied,
+	// returning EINVALID naming what is missing.
+	Prepare(inbox *care.Inbox) error
+	// Instructions are the values to paste, e.g. "Callback URL" and "Verify
+	// token", given the inbox's public webhook URL.
+	Instructions(inbox care.Inbox, webhookURL string) []Instruction
+}
+
+// Instruction is one value an operator copies into a platform's console.
+type Instruction struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
