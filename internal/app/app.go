@@ -57,7 +57,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "token":
 		err = tokenCmd(ctx, rest, stdout, stderr)
 	case "bench":
-		err = fmt.Errorf("bench: not available yet")
+		err = bench(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

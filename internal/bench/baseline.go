@@ -80,14 +80,14 @@ func measureBare(ctx context.Context, cfg Config, bodies, warm [][]byte) (*Bare,
 	}
 	sigs := sign(bodies)
 	runtime.GC()
-	cpu0 := cpuTime()
+	w := startWindow()
 	l, err := run(bodies, sigs)
-	cpu := cpuTime() - cpu0
+	t := w.throughput(len(bodies), l.Elapsed)
 	if err != nil {
 		return nil, err
 	}
 	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return nil, fmt.Errorf("bench: stop baseline server: %w", err)
 	}
-	return &Bare{Throughput: newThroughput(len(bodies), l.Elapsed, cpu), Latency: Summarize(l.Latencies)}, nil
+	return &Bare{Throughput: t, Latency: Summarize(l.Latencies)}, nil
 }

@@ -97,6 +97,8 @@ func Run(ctx context.Context, cfg Config, start Starter) (rep *Report, err error
 		cfg.Progress = io.Discard
 	}
 	rep = &Report{Machine: describeMachine(), Seed: cfg.Seed}
+	// Each phase draws from its own stream, so skipping one leaves the
+	// others' data unchanged.
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x9a51e7))
 
 	var bodies, warm [][]byte
@@ -129,15 +131,18 @@ func Run(ctx context.Context, cfg Config, start Starter) (rep *Report, err error
 	}()
 	rep.Store, rep.Where = p.Dialect, p.Where
 	wss, err := p.Store.Workspaces(ctx)
-	if err != nil || len(wss) == 0 {
-		return nil, fmt.Errorf("bench: find the default workspace: %w", errors.Join(err, errors.New("none")))
+	if err != nil {
+		return nil, fmt.Errorf("bench: find the default workspace: %w", err)
+	}
+	if len(wss) == 0 {
+		return nil, errors.New("bench: the new Parley has no workspace")
 	}
 	ws := wss[0].ID
 	_, token, err := accounts.CreateToken(ctx, p.Store, ws, 0, "bench", care.RoleAdmin, time.Now())
 	if err != nil {
 		return nil, fmt.Errorf("bench: create admin token: %w", err)
 	}
-	s := &session{cfg: cfg, p: p, ws: ws, token: token, rng: rng}
+	s := &session{cfg: cfg, p: p, ws: ws, token: token}
 
 	if !cfg.SkipIngest {
 		fmt.Fprintf(cfg.Progress, "parley (%s): %d messages, %d clients\n", p.Dialect, len(bodies), cfg.Concurrency)
@@ -160,7 +165,6 @@ type session struct {
 	p     *Parley
 	ws    care.ID
 	token string // an admin API token
-	rng   *rand.Rand
 }
 
 // profile starts the CPU profile if one was asked for and returns the

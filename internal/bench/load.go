@@ -31,7 +31,9 @@ type load struct {
 	// Latencies[i] is request i's time from sending to having read the
 	// whole answer, as the client saw it.
 	Latencies []time.Duration
-	// Elapsed runs from the first request sent to the last answer read.
+	// Start is when the first request was sent; Elapsed runs from then to
+	// the last answer read.
+	Start   time.Time
 	Elapsed time.Duration
 }
 
@@ -46,7 +48,7 @@ func drive(ctx context.Context, client *http.Client, n, c, want int, build func(
 	res := load{Latencies: make([]time.Duration, n)}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	start := time.Now()
+	res.Start = time.Now()
 	for range min(c, n) {
 		wg.Go(func() {
 			for {
@@ -80,7 +82,7 @@ func drive(ctx context.Context, client *http.Client, n, c, want int, build func(
 		})
 	}
 	wg.Wait()
-	res.Elapsed = time.Since(start)
+	res.Elapsed = time.Since(res.Start)
 	if err := context.Cause(ctx); err != nil {
 		return res, fmt.Errorf("bench: %w", err)
 	}

@@ -48,6 +48,9 @@ type Result struct {
 	// Status is care.DeliverySent, or care.DeliveryDelivered when the
 	// platform confirms delivery synchronously.
 	Status care.DeliveryStatus
+	// RateLimit is the platform's budget as its headers reported it, ""
+	// when it reports none; shown on the inbox's health line.
+	RateLimit string
 }
 
 // Sender delivers outbound messages to one platform. Send must be safe for

@@ -20,6 +20,9 @@ type SendError struct {
 	Status int
 	Reason string
 	Err    error
+	// RateLimit is the platform's budget as its headers last reported it
+	// (e.g. "0/300 left, resets 10:15:00Z"), for the inbox's health line.
+	RateLimit string
 }
 
 func (e *SendError) Error() string {
