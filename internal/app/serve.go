@@ -101,6 +101,11 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	adapters := Adapters()
 	a.Desk = &desk.Service{Store: store, Publisher: a.Bus, Adapters: adapters, OutboxWake: func() { poke(outboxWake) }}
 	worker := &outbox.Worker{Store: store, Senders: adapters, Logger: log, Wake: outboxWake,
+		OnHealth: func(inboxID care.ID, h care.HealthUpdate) {
+			if err := store.RecordInboxHealth(wctx, inboxID, h); err != nil && wctx.Err() == nil {
+				log.Error("record inbox health", "inbox", inboxID, "err", err)
+			}
+		},
 		OnDelivery: func(msg care.ID, status care.DeliveryStatus, reason string) {
 			ch, err := a.Desk.Announce(wctx, msg)
 			if err != nil && wctx.Err() == nil {

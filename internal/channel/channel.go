@@ -22,6 +22,10 @@ type Outbound struct {
 	// IdempotencyKey stays the same across every attempt to send Message, so
 	// a platform that honours it posts once however often the send is retried.
 	IdempotencyKey string
+	// LastInbound is the customer's newest message in the conversation with
+	// the reply's visibility, nil if none: messaging windows (Meta's and
+	// WhatsApp's 24 hours) are counted from it.
+	LastInbound *care.Message
 }
 
 // Recipient returns the contact's identity on the inbox's channel. When the

@@ -77,12 +77,19 @@ func (w *Worker) deliver(ctx context.Context, e care.OutboxEntry, leasedUntil ti
 
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
+	now := w.now()
 	if err == nil {
+		w.health(out.Inbox.ID, care.HealthUpdate{SendAt: now, RateLimit: res.RateLimit})
 		return w.sent(rctx, e, log, res)
 	}
 	var se *channel.SendError
 	isSendErr := errors.As(err, &se)
 	reason := failureReason(err, se)
+	h := care.HealthUpdate{Error: truncate(reason, maxReasonBytes), ErrorAt: now}
+	if isSendErr {
+		h.RateLimit = se.RateLimit
+	}
+	w.health(out.Inbox.ID, h)
 	attempt := e.Attempts + 1
 	switch {
 	case isSendErr && se.Permanent:
@@ -122,7 +129,38 @@ func (w *Worker) load(ctx context.Context, e care.OutboxEntry) (channel.Outbound
 		return out, fmt.Errorf("load contact %d: %w", conv.ContactID, err)
 	}
 	out.Message, out.Inbox, out.Conversation, out.Contact = *msg, *in, *conv, *contact
+	if out.LastInbound, err = w.lastInbound(ctx, conv.ID, msg.Visibility); err != nil {
+		return out, err
+	}
 	return out, nil
+}
+
+// lastInbound finds the customer's newest message of the visibility.
+func (w *Worker) lastInbound(ctx context.Context, convID care.ID, vis care.Visibility) (*care.Message, error) {
+	var last *care.Message
+	var after care.ID
+	for {
+		page, err := w.Store.Messages(ctx, convID, after, 500)
+		if err != nil {
+			return nil, fmt.Errorf("load messages of conversation %d: %w", convID, err)
+		}
+		for i := range page {
+			if page[i].Direction == care.DirectionIn && page[i].Visibility == vis {
+				last = &page[i]
+			}
+		}
+		if len(page) < 500 {
+			return last, nil
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+// health reports what an attempt says about its inbox.
+func (w *Worker) health(inboxID care.ID, h care.HealthUpdate) {
+	if w.OnHealth != nil {
+		w.OnHealth(inboxID, h)
+	}
 }
 
 // send makes the attempt under its own deadline. A panicking adapter fails

@@ -36,6 +36,7 @@ type Store interface {
 	Conversation(ctx context.Context, id care.ID) (*care.Conversation, error)
 	Contact(ctx context.Context, id care.ID) (*care.Contact, error)
 	SetDelivery(ctx context.Context, messageID care.ID, status care.DeliveryStatus, reason, platformID string) error
+	Messages(ctx context.Context, conversationID care.ID, afterID care.ID, limit int) ([]care.Message, error)
 }
 
 var _ Store = care.Store(nil)
@@ -81,6 +82,11 @@ type Worker struct {
 	// It is called from the sending goroutines, so it must be safe for
 	// concurrent use, and should be quick.
 	OnDelivery func(msg care.ID, status care.DeliveryStatus, reason string)
+
+	// OnHealth, when set, is told after every attempt what it says about the
+	// inbox: the time of a send, an error, the platform's rate-limit state.
+	// Like OnDelivery it must be safe for concurrent use.
+	OnHealth func(inboxID care.ID, h care.HealthUpdate)
 }
 
 // Run delivers due entries until ctx is done, then returns nil. It returns an

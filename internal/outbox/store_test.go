@@ -1,6 +1,7 @@
 package outbox
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -154,6 +155,22 @@ func (s *fakeStore) SetDelivery(_ context.Context, messageID care.ID, status car
 	}
 	s.messages[messageID] = m
 	return nil
+}
+
+func (s *fakeStore) Messages(_ context.Context, conversationID care.ID, afterID care.ID, limit int) ([]care.Message, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []care.Message
+	for _, m := range s.messages {
+		if m.ConversationID == conversationID && m.ID > afterID {
+			out = append(out, m)
+		}
+	}
+	slices.SortFunc(out, func(a, b care.Message) int { return cmp.Compare(a.ID, b.ID) })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }
 
 var _ Store = (*fakeStore)(nil)
