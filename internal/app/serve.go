@@ -19,6 +19,7 @@ import (
 	"github.com/parleyhq/parley/internal/inmem"
 	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/outbox"
+	"github.com/parleyhq/parley/internal/poll"
 	"github.com/parleyhq/parley/internal/sse"
 	"github.com/parleyhq/parley/internal/webhook"
 )
@@ -133,6 +134,11 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 
 	a.commit.Add(1)
 	go func() { defer a.commit.Done(); a.Committer.Run(wctx) }()
+	if cfg.Poll {
+		runner := &poll.Runner{Store: store, Adapters: adapters, Ingest: a.Committer, Logger: log}
+		a.workers.Add(1)
+		go func() { defer a.workers.Done(); runner.Run(wctx) }()
+	}
 	a.workers.Add(3)
 	go func() { defer a.workers.Done(); pipeline.Run(wctx) }()
 	go func() { defer a.workers.Done(); a.housekeeping(wctx, 15*time.Second) }()

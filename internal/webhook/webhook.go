@@ -126,7 +126,7 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	raws, err := h.route(r.Context(), in, events, body, started)
+	raws, err := Route(r.Context(), h.Store, h.logger(), in, events, body, started)
 	if err != nil {
 		outcome = "error"
 		h.logger().Error("webhook: route events", "inbox", in.ID, "err", err)
@@ -163,10 +163,17 @@ func allDuplicates(rs []care.AppendResult) bool {
 	return true
 }
 
-// route turns events into raw events for the inboxes they belong to. An
-// event for an account with no inbox in this workspace is skipped: one app
-// subscription can serve pages nobody connected to Parley.
-func (h *Handler) route(ctx context.Context, arrived *care.Inbox, events []channel.Event, body []byte, now time.Time) ([]care.RawEvent, error) {
+// InboxFinder finds the inbox of a platform account.
+type InboxFinder interface {
+	InboxByExternalID(ctx context.Context, workspaceID care.ID, channel care.Channel, externalID string) (*care.Inbox, error)
+}
+
+// Route turns an adapter's events into raw events for the inboxes they
+// belong to; body is the payload kept for events that carry no Raw of their
+// own. An event for an account with no inbox in the workspace is skipped:
+// one app subscription can serve pages nobody connected to Parley. Pollers
+// route their events the same way.
+func Route(ctx context.Context, store InboxFinder, log *slog.Logger, arrived *care.Inbox, events []channel.Event, body []byte, now time.Time) ([]care.RawEvent, error) {
 	type key struct {
 		ch      care.Channel
 		account string
@@ -183,12 +190,12 @@ func (h *Handler) route(ctx context.Context, arrived *care.Inbox, events []chann
 		k := key{ch, ev.Account}
 		in, ok := inboxes[k]
 		if !ok {
-			found, err := h.Store.InboxByExternalID(ctx, arrived.WorkspaceID, ch, ev.Account)
+			found, err := store.InboxByExternalID(ctx, arrived.WorkspaceID, ch, ev.Account)
 			switch {
 			case err == nil:
 				in = found
 			case care.ErrorCode(err) == care.ENOTFOUND:
-				h.logger().Info("webhook: event for an account without an inbox; skipped", "channel", ch, "account", ev.Account)
+				log.Info("webhook: event for an account without an inbox; skipped", "channel", ch, "account", ev.Account)
 			default:
 				return nil, err
 			}
@@ -203,7 +210,7 @@ func (h *Handler) route(ctx context.Context, arrived *care.Inbox, events []chann
 			ib.Channel = in.Channel
 		}
 		if err := ib.Validate(); err != nil {
-			h.logger().Warn("webhook: adapter produced an invalid event; skipped", "channel", in.Channel, "err", err)
+			log.Warn("webhook: adapter produced an invalid event; skipped", "channel", in.Channel, "err", err)
 			continue
 		}
 		raw := ev.Raw

@@ -1,0 +1,220 @@
+// Package poll fetches events for accounts without webhooks, and from
+// platforms that have no push at all. One loop per polled inbox asks the
+// channel's adapter for what is new since the saved cursor, stores the
+// events durably, and only then saves the new cursor: a crash between the
+// two fetches some events again, and deduplication makes that harmless.
+package poll
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/webhook"
+)
+
+// CursorName is the name under which an inbox's poll position is saved.
+const CursorName = "poll"
+
+// Store is what the runner needs of storage.
+type Store interface {
+	Workspaces(ctx context.Context) ([]care.Workspace, error)
+	Inboxes(ctx context.Context, workspaceID care.ID) ([]care.Inbox, error)
+	Inbox(ctx context.Context, id care.ID) (*care.Inbox, error)
+	InboxByExternalID(ctx context.Context, workspaceID care.ID, channel care.Channel, externalID string) (*care.Inbox, error)
+	InboxCursor(ctx context.Context, inboxID care.ID, name string) (string, error)
+	SetInboxCursor(ctx context.Context, inboxID care.ID, name, value string, now time.Time) error
+	RecordInboxHealth(ctx context.Context, inboxID care.ID, h care.HealthUpdate) error
+}
+
+// Ingester stores events durably.
+type Ingester interface {
+	AppendAll(ctx context.Context, evs []care.RawEvent) ([]care.AppendResult, error)
+}
+
+// Runner keeps one poll loop per polled inbox.
+type Runner struct {
+	Store    Store
+	Adapters *channel.Registry
+	Ingest   Ingester
+	Logger   *slog.Logger
+	Now      func() time.Time
+	// Rescan is how often the list of inboxes is read again, to start
+	// loops for new inboxes and stop those of removed ones (default 1m).
+	Rescan time.Duration
+
+	mu    sync.Mutex
+	loops map[care.ID]context.CancelFunc
+}
+
+func (r *Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+func (r *Runner) logger() *slog.Logger {
+	if r.Logger != nil {
+		return r.Logger
+	}
+	return slog.Default()
+}
+
+// Run polls until ctx ends.
+func (r *Runner) Run(ctx context.Context) {
+	rescan := r.Rescan
+	if rescan <= 0 {
+		rescan = time.Minute
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	t := time.NewTicker(rescan)
+	defer t.Stop()
+	for {
+		r.scan(ctx, &wg)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// scan starts a loop for each polled inbox that has none and stops loops
+// whose inbox is gone or no longer polled.
+func (r *Runner) scan(ctx context.Context, wg *sync.WaitGroup) {
+	want := map[care.ID]bool{}
+	wss, err := r.Store.Workspaces(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.logger().Error("poll: list workspaces", "err", err)
+		}
+		return
+	}
+	for _, ws := range wss {
+		ins, err := r.Store.Inboxes(ctx, ws.ID)
+		if err != nil {
+			r.logger().Error("poll: list inboxes", "workspace", ws.ID, "err", err)
+			return
+		}
+		for _, in := range ins {
+			if p, ok := r.Adapters.Poller(in.Channel); ok && p.PollInterval(in) > 0 {
+				want[in.ID] = true
+			}
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.loops == nil {
+		r.loops = map[care.ID]context.CancelFunc{}
+	}
+	for id, stop := range r.loops {
+		if !want[id] {
+			stop()
+			delete(r.loops, id)
+		}
+	}
+	for id := range want {
+		if _, running := r.loops[id]; running {
+			continue
+		}
+		lctx, stop := context.WithCancel(ctx)
+		r.loops[id] = stop
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.loop(lctx, id)
+		}()
+	}
+}
+
+// loop polls one inbox at its adapter's interval, or later when the
+// platform asks to wait.
+func (r *Runner) loop(ctx context.Context, inboxID care.ID) {
+	for {
+		wait, err := r.Once(ctx, inboxID)
+		if err != nil && ctx.Err() == nil {
+			r.logger().Warn("poll failed", "inbox", inboxID, "err", err, "retry_in", wait)
+		}
+		if wait <= 0 {
+			return
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Once polls an inbox once: fetch, store, then save the cursor. It returns
+// how long to wait before the next poll (0: the inbox is no longer polled).
+func (r *Runner) Once(ctx context.Context, inboxID care.ID) (time.Duration, error) {
+	in, err := r.Store.Inbox(ctx, inboxID)
+	if err != nil {
+		return 0, err
+	}
+	p, ok := r.Adapters.Poller(in.Channel)
+	if !ok {
+		return 0, nil
+	}
+	interval := p.PollInterval(*in)
+	if interval <= 0 {
+		return 0, nil
+	}
+	cursor, err := r.Store.InboxCursor(ctx, in.ID, CursorName)
+	if err != nil {
+		return interval, err
+	}
+	now := r.now()
+	events, next, err := p.Poll(ctx, *in, cursor)
+	if err != nil {
+		wait := interval
+		var se *channel.SendError
+		reason := "polling failed"
+		if errors.As(err, &se) {
+			wait = max(wait, se.RetryAfter)
+			if se.Reason != "" {
+				reason = se.Reason
+			}
+			if se.RateLimit != "" {
+				r.health(ctx, in.ID, care.HealthUpdate{RateLimit: se.RateLimit})
+			}
+		}
+		r.health(ctx, in.ID, care.HealthUpdate{Error: "poll: " + reason, ErrorAt: now})
+		return wait, err
+	}
+	raws, err := webhook.Route(ctx, r.Store, r.logger(), in, events, nil, now)
+	if err != nil {
+		return interval, err
+	}
+	for i := range raws {
+		if raws[i].Payload == nil {
+			raws[i].Payload = []byte{}
+		}
+	}
+	if len(raws) > 0 {
+		if _, err := r.Ingest.AppendAll(ctx, raws); err != nil {
+			return interval, err
+		}
+	}
+	if next != cursor {
+		if err := r.Store.SetInboxCursor(ctx, in.ID, CursorName, next, now); err != nil {
+			return interval, err
+		}
+	}
+	return interval, nil
+}
+
+func (r *Runner) health(ctx context.Context, id care.ID, h care.HealthUpdate) {
+	if err := r.Store.RecordInboxHealth(ctx, id, h); err != nil && ctx.Err() == nil {
+		r.logger().Error("poll: record health", "inbox", id, "err", err)
+	}
+}

@@ -1,0 +1,142 @@
+package poll_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/ingest"
+	"github.com/parleyhq/parley/internal/poll"
+	"github.com/parleyhq/parley/internal/testdb"
+)
+
+// feed is a platform without push: numbered posts, fetched after a cursor.
+type feed struct {
+	mu     sync.Mutex
+	posts  int
+	fail   error
+	polled []string
+}
+
+func (f *feed) Send(context.Context, channel.Outbound) (channel.Result, error) {
+	return channel.Result{}, nil
+}
+
+func (f *feed) PollInterval(in care.Inbox) time.Duration {
+	if in.Credentials["mode"] == "poll" {
+		return time.Minute
+	}
+	return 0
+}
+
+func (f *feed) Poll(_ context.Context, in care.Inbox, cursor string) ([]channel.Event, string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.polled = append(f.polled, cursor)
+	if f.fail != nil {
+		return nil, cursor, f.fail
+	}
+	from, _ := strconv.Atoi(cursor)
+	var evs []channel.Event
+	for i := from + 1; i <= f.posts; i++ {
+		evs = append(evs, channel.Event{Inbound: care.Inbound{PlatformID: fmt.Sprint("post-", i), Visibility: care.Public,
+			Author: care.Author{PlatformUserID: "fan"}, Text: "mention"}})
+	}
+	return evs, strconv.Itoa(f.posts), nil
+}
+
+func TestOnce(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := context.Background()
+		ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+		s.CreateWorkspace(ctx, ws)
+		const ch care.Channel = "feed"
+		in := &care.Inbox{WorkspaceID: ws.ID, Channel: ch, Name: "Feed", Credentials: map[string]string{"mode": "poll"}}
+		if err := s.CreateInbox(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		f := &feed{posts: 3}
+		adapters := &channel.Registry{}
+		adapters.Register(ch, f)
+		c := ingest.NewCommitter(s, 64)
+		go c.Run(ctx)
+		defer c.Close(ctx)
+		r := &poll.Runner{Store: s, Adapters: adapters, Ingest: c}
+
+		wait, err := r.Once(ctx, in.ID)
+		if err != nil || wait != time.Minute {
+			t.Fatalf("Once = %v, %v", wait, err)
+		}
+		f.posts = 5
+		if _, err := r.Once(ctx, in.ID); err != nil {
+			t.Fatal(err)
+		}
+		if cur, _ := s.InboxCursor(ctx, in.ID, poll.CursorName); cur != "5" {
+			t.Errorf("cursor = %q, want 5", cur)
+		}
+		if fmt.Sprint(f.polled) != "[ 3]" {
+			t.Errorf("polled with cursors %q, want the saved one each time", f.polled)
+		}
+		pending, _ := s.PendingRaw(ctx, 100)
+		if len(pending) != 5 {
+			t.Errorf("%d events stored, want 5, each once", len(pending))
+		}
+
+		// The platform asks to wait: the next poll honours it, and the
+		// error is on the inbox's health line.
+		f.fail = &channel.SendError{RetryAfter: 10 * time.Minute, Reason: "429 Too Many Requests", RateLimit: "0/15 left"}
+		wait, err = r.Once(ctx, in.ID)
+		var se *channel.SendError
+		if !errors.As(err, &se) || wait != 10*time.Minute {
+			t.Errorf("Once on 429 = %v, %v; want to wait 10m", wait, err)
+		}
+		got, _ := s.Inbox(ctx, in.ID)
+		if got.Health.LastError == "" || got.Health.RateLimit != "0/15 left" {
+			t.Errorf("health = %+v", got.Health)
+		}
+	})
+}
+
+func TestRunStartsAndStopsLoops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := testdb.SQLite(t)
+	ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+	s.CreateWorkspace(ctx, ws)
+	const ch care.Channel = "feed"
+	polled := &care.Inbox{WorkspaceID: ws.ID, Channel: ch, Name: "Polled", Credentials: map[string]string{"mode": "poll"}}
+	pushed := &care.Inbox{WorkspaceID: ws.ID, Channel: ch, Name: "Pushed"}
+	s.CreateInbox(ctx, polled)
+	s.CreateInbox(ctx, pushed)
+	f := &feed{posts: 2}
+	adapters := &channel.Registry{}
+	adapters.Register(ch, f)
+	c := ingest.NewCommitter(s, 64)
+	go c.Run(context.Background())
+	defer c.Close(context.Background())
+	r := &poll.Runner{Store: s, Adapters: adapters, Ingest: c, Rescan: time.Hour}
+	done := make(chan struct{})
+	go func() { r.Run(ctx); close(done) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if cur, _ := s.InboxCursor(ctx, polled.ID, poll.CursorName); cur == "2" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the polled inbox was never polled")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.polled) != 1 {
+		t.Errorf("polled %d times, want once (only the polled inbox, once per interval)", len(f.polled))
+	}
+}
