@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/desk"
 )
 
@@ -279,4 +280,56 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	s.Events.Serve(w, r, principal(r).WorkspaceID)
+}
+
+type takePrivateRequest struct {
+	MessageID   care.ID `json:"message_id"`
+	PublicText  string  `json:"public_text"`
+	PrivateText string  `json:"private_text"`
+}
+
+// takePrivate answers a public complaint with a short public note and a
+// private message, in one step.
+func (s *Server) takePrivate(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var req takePrivateRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	msgs, err := s.Desk.TakePrivate(r.Context(), principal(r), id, desk.TakePrivate{MessageID: req.MessageID,
+		PublicText: req.PublicText, PrivateText: req.PrivateText})
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"messages": msgs})
+}
+
+type moderateRequest struct {
+	Action channel.ModerationAction `json:"action"`
+}
+
+// moderateMessage hides, unhides or deletes a public comment on the platform.
+func (s *Server) moderateMessage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var req moderateRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	m, err := s.Desk.Moderate(r.Context(), principal(r), id, req.Action)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
 }

@@ -210,6 +210,14 @@ func (ta *testApp) ingest(t *testing.T, in apiInbox, msgID, authorID, text strin
 	return ta.waitMessage(t, in.ID, msgID)
 }
 
+// ingestPublic posts a public message (a comment, a mention) and waits for it.
+func (ta *testApp) ingestPublic(t *testing.T, in apiInbox, msgID, authorID, text string) *care.Message {
+	t.Helper()
+	body := jsonBody(map[string]any{"id": msgID, "visibility": "public", "author": map[string]any{"id": authorID}, "text": text})
+	ta.must(t, http.StatusAccepted, in.Token, "POST", fmt.Sprintf("/api/v1/inboxes/%d/messages", in.ID), body, nil)
+	return ta.waitMessage(t, in.ID, msgID)
+}
+
 // waitMessage waits for the pipeline to store the message with the platform
 // id in the inbox.
 func (ta *testApp) waitMessage(t *testing.T, inbox care.ID, platformID string) *care.Message {

@@ -25,21 +25,23 @@ var servedOutsideRoutes = map[string]bool{"GET /api/openapi.json": true}
 // requestBodies maps each route that reads a JSON body to the type it
 // decodes into.
 var requestBodies = map[string]any{
-	"POST /api/v1/session":                     loginRequest{},
-	"PUT /api/v1/me/password":                  passwordRequest{},
-	"PATCH /api/v1/conversations/{id}":         conversationPatch{},
-	"POST /api/v1/conversations/{id}/link":     linkRequest{},
-	"POST /api/v1/conversations/{id}/messages": replyRequest{},
-	"POST /api/v1/conversations/{id}/notes":    noteRequest{},
-	"POST /api/v1/contacts/{id}/merge":         mergeRequest{},
-	"POST /api/v1/inboxes":                     inboxRequest{},
-	"PATCH /api/v1/inboxes/{id}":               inboxPatch{},
-	"POST /api/v1/inboxes/{id}/messages":       apiinbox.Message{},
-	"POST /api/v1/users":                       createUserRequest{},
-	"PATCH /api/v1/users/{id}":                 memberPatch{},
-	"POST /api/v1/teams":                       teamRequest{},
-	"PUT /api/v1/teams/{id}/members":           teamMembersRequest{},
-	"POST /api/v1/tokens":                      tokenRequest{},
+	"POST /api/v1/session":                         loginRequest{},
+	"PUT /api/v1/me/password":                      passwordRequest{},
+	"PATCH /api/v1/conversations/{id}":             conversationPatch{},
+	"POST /api/v1/conversations/{id}/link":         linkRequest{},
+	"POST /api/v1/conversations/{id}/messages":     replyRequest{},
+	"POST /api/v1/conversations/{id}/notes":        noteRequest{},
+	"POST /api/v1/conversations/{id}/take-private": takePrivateRequest{},
+	"POST /api/v1/messages/{id}/moderate":          moderateRequest{},
+	"POST /api/v1/contacts/{id}/merge":             mergeRequest{},
+	"POST /api/v1/inboxes":                         inboxRequest{},
+	"PATCH /api/v1/inboxes/{id}":                   inboxPatch{},
+	"POST /api/v1/inboxes/{id}/messages":           apiinbox.Message{},
+	"POST /api/v1/users":                           createUserRequest{},
+	"PATCH /api/v1/users/{id}":                     memberPatch{},
+	"POST /api/v1/teams":                           teamRequest{},
+	"PUT /api/v1/teams/{id}/members":               teamMembersRequest{},
+	"POST /api/v1/tokens":                          tokenRequest{},
 }
 
 // responseSchemas maps component schemas to the Go types the handlers

@@ -113,6 +113,14 @@ func TestRoleMatrix(t *testing.T) {
 		"POST /api/v1/conversations/{id}/notes":    {201, fixed(conv+"/notes", `{"text":"Customer is a regular"}`)},
 		// 200 once the reply has failed, 400 while it is still queued.
 		"POST /api/v1/messages/{id}/retry": {0, fixed(fmt.Sprintf("/api/v1/messages/%d/retry", w.reply), "")},
+		"POST /api/v1/conversations/{id}/take-private": {201, func(t *testing.T) (string, string) {
+			n := w.next()
+			m := w.ingestPublic(t, w.inbox, fmt.Sprintf("pub-%d", n), fmt.Sprintf("fan-%d", n), "Your service is awful")
+			return fmt.Sprintf("/api/v1/conversations/%d/take-private", m.ConversationID),
+				jsonBody(map[string]any{"message_id": m.ID, "public_text": "Sorry! We sent you a DM.", "private_text": "What is your order number?"})
+		}},
+		// The API channel has no comments to moderate: 400 says so.
+		"POST /api/v1/messages/{id}/moderate": {400, fixed(fmt.Sprintf("/api/v1/messages/%d/moderate", w.in.ID), `{"action":"hide"}`)},
 
 		"GET /api/v1/contacts/{id}":            {200, fixed(contact, "")},
 		"GET /api/v1/contacts/{id}/identities": {200, fixed(contact+"/identities", "")},

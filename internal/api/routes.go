@@ -40,7 +40,9 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/conversations/{id}/messages", agent, s.listMessages},
 		{"POST", "/api/v1/conversations/{id}/messages", agent, s.reply},
 		{"POST", "/api/v1/conversations/{id}/notes", agent, s.note},
+		{"POST", "/api/v1/conversations/{id}/take-private", agent, s.takePrivate},
 		{"POST", "/api/v1/messages/{id}/retry", agent, s.retryMessage},
+		{"POST", "/api/v1/messages/{id}/moderate", agent, s.moderateMessage},
 
 		{"GET", "/api/v1/contacts/{id}", agent, s.getContact},
 		{"GET", "/api/v1/contacts/{id}/identities", agent, s.listIdentities},

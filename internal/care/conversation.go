@@ -78,6 +78,13 @@ func NormalizeTag(t string) string {
 	return t
 }
 
+// Tags Parley sets itself: a public complaint taken private, and whether the
+// customer followed into the private conversation.
+const (
+	TagTakenPrivate = "taken-private"
+	TagMovedPrivate = "moved-private"
+)
+
 // Sort orders a conversation list.
 type Sort string
 

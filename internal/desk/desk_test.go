@@ -287,3 +287,37 @@ func TestWakeSnoozed(t *testing.T) {
 		}
 	})
 }
+
+func TestTakePrivate(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := context.Background()
+		w := setup(t, s)
+		msgs, err := w.d.TakePrivate(ctx, w.agent, w.conv.ID, desk.TakePrivate{MessageID: w.inMsg.ID,
+			PublicText: "Sorry about this! We've sent you a DM.", PrivateText: "Could you share your order number?"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msgs) != 2 || msgs[0].Visibility != care.Public || msgs[1].Visibility != care.Private ||
+			msgs[0].ReplyToPlatformID != "p-1" || msgs[1].ReplyToPlatformID != "p-1" {
+			t.Fatalf("take private queued %+v", msgs)
+		}
+		if n, _ := s.OutboxDepth(ctx); n != 2 {
+			t.Errorf("outbox depth %d, want 2", n)
+		}
+		c, _ := s.Conversation(ctx, w.conv.ID)
+		if strings.Join(c.Tags, ",") != care.TagTakenPrivate {
+			t.Errorf("tags = %v", c.Tags)
+		}
+		// Only a public customer message can be taken private.
+		if _, err := w.d.TakePrivate(ctx, w.agent, w.conv.ID, desk.TakePrivate{MessageID: msgs[1].ID, PublicText: "a", PrivateText: "b"}); care.ErrorCode(err) != care.EINVALID {
+			t.Errorf("take private of our own message: %v, want EINVALID", err)
+		}
+		// Nothing is stored when one half is invalid.
+		if _, err := w.d.TakePrivate(ctx, w.agent, w.conv.ID, desk.TakePrivate{MessageID: w.inMsg.ID, PublicText: "ok", PrivateText: ""}); care.ErrorCode(err) != care.EINVALID {
+			t.Errorf("empty private text: %v, want EINVALID", err)
+		}
+		if n, _ := s.OutboxDepth(ctx); n != 2 {
+			t.Errorf("outbox depth %d after a refused take-private, want 2", n)
+		}
+	})
+}

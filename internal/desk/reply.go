@@ -22,60 +22,24 @@ type Reply struct {
 
 // Reply stores the reply and its outbox entry in one transaction, so it is
 // sent exactly when it is stored. Returns ENOTFOUND for a conversation of
-// another workspace and EINVALID for an empty or oversized reply.
+// another workspace, and EINVALID for an empty or oversized reply or one the
+// channel's platform would refuse (with what to do instead).
 func (s *Service) Reply(ctx context.Context, p care.Principal, convID care.ID, r Reply) (*care.Message, error) {
-	if err := checkText(r.Text, len(r.Attachments)); err != nil {
-		return nil, err
-	}
-	if r.Visibility != "" && r.Visibility != care.Public && r.Visibility != care.Private {
-		return nil, care.Errorf(care.EINVALID, "A reply is public or private; use a note for internal text.")
-	}
 	var msg *care.Message
 	err := s.update(ctx, func(q care.Queries, now time.Time) ([]care.Event, error) {
 		conv, err := conversation(ctx, q, p, convID)
 		if err != nil {
 			return nil, err
 		}
-		newest, err := newestInbound(ctx, q, conv.ID)
+		m, err := s.queue(ctx, q, p, conv, r, now)
 		if err != nil {
 			return nil, err
 		}
-		parent, err := replyTarget(ctx, q, conv, r.ReplyToMessageID, newest)
-		if err != nil {
+		msg = m
+		if err := audit(ctx, q, p, "message.reply", target("conversation", conv.ID), map[string]any{"message_id": msg.ID, "visibility": msg.Visibility}, now); err != nil {
 			return nil, err
 		}
-		vis := r.Visibility
-		if vis == "" {
-			vis = care.Private
-			if parent != nil {
-				vis = parent.Visibility
-			}
-		}
-		if err := s.checkPolicy(ctx, q, conv, r, vis, parent, newest[vis], now); err != nil {
-			return nil, err
-		}
-		msg = &care.Message{
-			WorkspaceID: conv.WorkspaceID, ConversationID: conv.ID, InboxID: conv.InboxID,
-			Direction: care.DirectionOut, Visibility: vis, AuthorID: p.UserID, AuthorName: p.Name,
-			Text: r.Text, Attachments: r.Attachments, Status: care.DeliveryQueued, CreatedAt: now, SentAt: now,
-		}
-		if parent != nil {
-			msg.ReplyToPlatformID = parent.PlatformID
-		}
-		if err := q.CreateMessage(ctx, msg); err != nil {
-			return nil, err
-		}
-		if err := q.EnqueueOutbox(ctx, &care.OutboxEntry{
-			MessageID: msg.ID, InboxID: conv.InboxID, Channel: conv.Channel,
-			IdempotencyKey: fmt.Sprintf("parley-message-%d", msg.ID), NextAttemptAt: now, CreatedAt: now,
-		}); err != nil {
-			return nil, err
-		}
-		if err := audit(ctx, q, p, "message.reply", target("conversation", conv.ID), map[string]any{"message_id": msg.ID, "visibility": vis}, now); err != nil {
-			return nil, err
-		}
-		conv, err = q.Conversation(ctx, conv.ID)
-		if err != nil {
+		if conv, err = q.Conversation(ctx, conv.ID); err != nil {
 			return nil, err
 		}
 		return []care.Event{
@@ -88,6 +52,53 @@ func (s *Service) Reply(ctx context.Context, p care.Principal, convID care.ID, r
 	}
 	if s.OutboxWake != nil {
 		s.OutboxWake()
+	}
+	return msg, nil
+}
+
+// queue validates a reply against the conversation and the platform's rules,
+// and stores it with its outbox entry.
+func (s *Service) queue(ctx context.Context, q care.Queries, p care.Principal, conv *care.Conversation, r Reply, now time.Time) (*care.Message, error) {
+	if err := checkText(r.Text, len(r.Attachments)); err != nil {
+		return nil, err
+	}
+	if r.Visibility != "" && r.Visibility != care.Public && r.Visibility != care.Private {
+		return nil, care.Errorf(care.EINVALID, "A reply is public or private; use a note for internal text.")
+	}
+	newest, err := newestInbound(ctx, q, conv.ID)
+	if err != nil {
+		return nil, err
+	}
+	parent, err := replyTarget(ctx, q, conv, r.ReplyToMessageID, newest)
+	if err != nil {
+		return nil, err
+	}
+	vis := r.Visibility
+	if vis == "" {
+		vis = care.Private
+		if parent != nil {
+			vis = parent.Visibility
+		}
+	}
+	if err := s.checkPolicy(ctx, q, conv, r, vis, parent, newest[vis], now); err != nil {
+		return nil, err
+	}
+	msg := &care.Message{
+		WorkspaceID: conv.WorkspaceID, ConversationID: conv.ID, InboxID: conv.InboxID,
+		Direction: care.DirectionOut, Visibility: vis, AuthorID: p.UserID, AuthorName: p.Name,
+		Text: r.Text, Attachments: r.Attachments, Status: care.DeliveryQueued, CreatedAt: now, SentAt: now,
+	}
+	if parent != nil {
+		msg.ReplyToPlatformID = parent.PlatformID
+	}
+	if err := q.CreateMessage(ctx, msg); err != nil {
+		return nil, err
+	}
+	if err := q.EnqueueOutbox(ctx, &care.OutboxEntry{
+		MessageID: msg.ID, InboxID: conv.InboxID, Channel: conv.Channel,
+		IdempotencyKey: fmt.Sprintf("parley-message-%d", msg.ID), NextAttemptAt: now, CreatedAt: now,
+	}); err != nil {
+		return nil, err
 	}
 	return msg, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -243,6 +244,14 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 	}
 	if err := q.CreateMessage(ctx, msg); err != nil {
 		return nil, err
+	}
+	if in.Visibility == care.Private && in.Kind != care.KindEcho && slices.Contains(conv.Tags, care.TagTakenPrivate) && !slices.Contains(conv.Tags, care.TagMovedPrivate) {
+		// The customer followed a public complaint into private: the
+		// outcome "take it private" is judged by.
+		tags := append(slices.Clone(conv.Tags), care.TagMovedPrivate)
+		if _, err := q.UpdateConversation(ctx, conv.ID, care.ConversationUpdate{Tags: &tags}, now); err != nil {
+			return nil, err
+		}
 	}
 	if in.LinkedPlatformID != "" && conv.LinkedID == 0 {
 		if err := p.link(ctx, q, inbox, conv, in.LinkedPlatformID); err != nil {

@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -339,6 +340,27 @@ func TestStatusEchoDeleteAndLink(t *testing.T) {
 		in, _ := s.Inbox(ctx, f.inboxes[0].ID)
 		if in.Health.LastEventAt == nil {
 			t.Error("inbox health has no last event")
+		}
+	})
+}
+
+func TestMovedPrivateRecorded(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		f.append(t, care.Inbound{Kind: care.KindMessage, PlatformID: "pub-1", Visibility: care.Public, Author: care.Author{PlatformUserID: "ana"}, Text: "Terrible!"})
+		conv := f.conversationOf(t, 0, "pub-1")
+		tags := []string{care.TagTakenPrivate}
+		if _, err := s.UpdateConversation(ctx, conv.ID, care.ConversationUpdate{Tags: &tags}, f.now); err != nil {
+			t.Fatal(err)
+		}
+		f.append(t, care.Inbound{Kind: care.KindMessage, PlatformID: "pub-2", Visibility: care.Public, Author: care.Author{PlatformUserID: "ana"}, Text: "Still waiting"})
+		if c, _ := s.Conversation(ctx, conv.ID); slices.Contains(c.Tags, care.TagMovedPrivate) {
+			t.Fatal("a public message counted as moving private")
+		}
+		f.append(t, care.Inbound{Kind: care.KindMessage, PlatformID: "dm-1", Author: care.Author{PlatformUserID: "ana"}, Text: "Order 5521"})
+		if c, _ := s.Conversation(ctx, conv.ID); !slices.Contains(c.Tags, care.TagMovedPrivate) {
+			t.Errorf("tags after the customer's DM = %v; want %s", c.Tags, care.TagMovedPrivate)
 		}
 	})
 }
