@@ -7,6 +7,7 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
+	"github.com/parleyhq/parley/internal/channel/meta"
 )
 
 // Adapters registers every channel adapter Parley ships. Each platform's
@@ -16,5 +17,7 @@ func Adapters() *channel.Registry {
 	client := &http.Client{Timeout: 30 * time.Second}
 	r := &channel.Registry{}
 	r.Register(care.ChannelAPI, &apiinbox.Sender{Client: client})
+	r.Register(care.ChannelFacebook, &meta.Messenger{Client: client})
+	r.Register(care.ChannelInstagram, &meta.Instagram{Client: client})
 	return r
 }

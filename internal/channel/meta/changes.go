@@ -1,0 +1,158 @@
+package meta
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// feedValue is the value of a Page "feed" change. Meta's field reference was
+// not at hand; the fields are those of a captured comment notification
+// (item, verb, comment_id, post_id, parent_id, from, message, created_time)
+// and of the Graph Comment object.
+type feedValue struct {
+	Item      string  `json:"item"`
+	Verb      string  `json:"verb"`
+	CommentID graphID `json:"comment_id"`
+	PostID    graphID `json:"post_id"`
+	ParentID  graphID `json:"parent_id"`
+	From      struct {
+		ID   graphID `json:"id"`
+		Name string  `json:"name"`
+	} `json:"from"`
+	Message     string `json:"message"`
+	Photo       string `json:"photo"`
+	Video       string `json:"video"`
+	CreatedTime stamp  `json:"created_time"` // seconds
+}
+
+// feed maps a comment on the Page's posts.
+func (r *receiver) feed(value, raw json.RawMessage) {
+	var v feedValue
+	if json.Unmarshal(value, &v) != nil || v.Item != "comment" || v.CommentID == "" {
+		return
+	}
+	sentAt := v.CreatedTime.seconds(r.entryAt)
+	switch v.Verb {
+	case "remove":
+		r.add(care.Inbound{Kind: care.KindDelete, PlatformID: string(v.CommentID), SentAt: sentAt}, raw)
+		return
+	case "add":
+	default:
+		// "edited": the core has no edits and keeps the first text;
+		// "hide"/"unhide" are moderation, recorded when done from Parley.
+		return
+	}
+	if v.From.ID == "" || string(v.From.ID) == r.account {
+		// The Page's own comment: a reply sent by Parley is stored already,
+		// and one typed in Meta's tools names no customer to file it under.
+		return
+	}
+	in := care.Inbound{PlatformID: string(v.CommentID), Visibility: care.Public, Text: clip(v.Message), SentAt: sentAt,
+		Author:  care.Author{PlatformUserID: string(v.From.ID), DisplayName: v.From.Name},
+		Subject: "Comment on Facebook post " + string(v.PostID)}
+	// A top-level comment's parent is the post; a reply's is the comment
+	// it answers, which is what threads it.
+	if v.ParentID != "" && v.ParentID != v.PostID {
+		in.ReplyToPlatformID = string(v.ParentID)
+	}
+	switch {
+	case v.Photo != "":
+		in.Attachments = []care.Attachment{urlAttachment("image", v.Photo)}
+	case v.Video != "":
+		in.Attachments = []care.Attachment{urlAttachment("video", v.Video)}
+	}
+	if in.Text == "" && len(in.Attachments) == 0 {
+		in.Text = unsupportedText
+	}
+	r.add(in, raw)
+}
+
+// urlAttachment is an attachment of kind at a URL from a webhook.
+func urlAttachment(kind, u string) care.Attachment {
+	p, _ := json.Marshal(attachmentPayload{URL: u})
+	return attachment{Type: kind, Payload: p}.normalise()
+}
+
+// igCommentValue is the value of an Instagram "comments" change
+// (developers.facebook.com/docs/graph-api/webhooks/reference/instagram).
+type igCommentValue struct {
+	ID   graphID `json:"id"`
+	Text string  `json:"text"`
+	From struct {
+		ID       graphID `json:"id"`
+		Username string  `json:"username"`
+	} `json:"from"`
+	Media struct {
+		ID graphID `json:"id"`
+	} `json:"media"`
+	ParentID graphID `json:"parent_id"`
+}
+
+func (r *receiver) igComment(value, raw json.RawMessage) {
+	var v igCommentValue
+	if json.Unmarshal(value, &v) != nil || v.ID == "" || v.From.ID == "" || string(v.From.ID) == r.account {
+		return
+	}
+	// The notification has no time of its own; the entry's is when Meta sent it.
+	in := care.Inbound{PlatformID: string(v.ID), ReplyToPlatformID: string(v.ParentID), Visibility: care.Public,
+		Text: clip(v.Text), SentAt: r.entryAt,
+		Author:  care.Author{PlatformUserID: string(v.From.ID), Handle: v.From.Username},
+		Subject: "Comment on Instagram media " + string(v.Media.ID)}
+	if in.Text == "" {
+		in.Text = unsupportedText
+	}
+	r.add(in, raw)
+}
+
+// igMentionValue is the value of an Instagram "mentions" change: ids only.
+type igMentionValue struct {
+	CommentID graphID `json:"comment_id"`
+	MediaID   graphID `json:"media_id"`
+}
+
+// mentionPrefix starts the platform id of a mention; see mentionID.
+const mentionPrefix = "mention:"
+
+// mentionID is the platform id of a mention in a comment (or, without a
+// comment id, a caption) on someone else's media. It carries both ids because
+// replying to a mention needs both (POST /{ig-user-id}/mentions).
+func mentionID(mediaID, commentID string) string {
+	if commentID == "" {
+		return mentionPrefix + mediaID
+	}
+	return mentionPrefix + mediaID + ":" + commentID
+}
+
+// parseMentionID splits a mention's platform id; ok is false for any other id.
+func parseMentionID(id string) (mediaID, commentID string, ok bool) {
+	rest, ok := strings.CutPrefix(id, mentionPrefix)
+	if !ok {
+		return "", "", false
+	}
+	mediaID, commentID, _ = strings.Cut(rest, ":")
+	if !isDigits(mediaID) || commentID != "" && !isDigits(commentID) {
+		return "", "", false
+	}
+	return mediaID, commentID, true
+}
+
+func (r *receiver) igMention(value, raw json.RawMessage) {
+	var v igMentionValue
+	if json.Unmarshal(value, &v) != nil || !isDigits(string(v.MediaID)) || v.CommentID != "" && !isDigits(string(v.CommentID)) {
+		return
+	}
+	media, comment := string(v.MediaID), string(v.CommentID)
+	text := "[@mentioned this account in a caption of Instagram media " + media + "; the notification carries no text]"
+	author := mentionPrefix + media
+	if comment != "" {
+		text = "[@mentioned this account in Instagram comment " + comment + " on media " + media + "; the notification carries no text]"
+		author = mentionPrefix + comment
+	}
+	// Meta names neither the text nor its author; each mention gets an
+	// author of its own rather than all of them being filed under one.
+	r.add(care.Inbound{PlatformID: mentionID(media, comment), Visibility: care.Public, Text: text, SentAt: r.entryAt,
+		Author:  care.Author{PlatformUserID: author, DisplayName: "Instagram user (mention)"},
+		Subject: "Mention on Instagram"}, raw)
+}

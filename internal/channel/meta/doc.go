@@ -1,0 +1,90 @@
+// Package meta connects Facebook Pages and Instagram professional accounts
+// through Meta's Graph API: Messenger and Instagram direct messages, comments
+// on Page posts and Instagram media, and Instagram @mentions. Two adapters
+// share the code: Messenger (channel "facebook") and Instagram (channel
+// "instagram"). Each is a channel.Sender, Webhook, Policy, Moderator and
+// Setup.
+//
+// # Credentials
+//
+// An inbox's ExternalID is the Page id or the Instagram professional account
+// id. Its credentials are:
+//
+//	app_secret         the Meta app's App Secret; verifies X-Hub-Signature-256 (required)
+//	verify_token       the token typed into the app's webhook settings; Prepare
+//	                   generates a random one when it is absent
+//	page_access_token  a long-lived Page access token (required for Facebook;
+//	                   accepted for Instagram through Facebook Login)
+//	access_token       the token for an Instagram inbox (Instagram Login), used
+//	                   before page_access_token when both are set
+//	app_id             the Meta app's id, to tell echoes of Parley's own sends
+//	                   from replies typed in Meta Business Suite (recommended)
+//	api_base           a Graph API base URL replacing the adapter's, e.g. a
+//	                   local fake (optional)
+//
+// # Webhooks
+//
+// Meta signs every delivery with HMAC-SHA256 of the raw body under the App
+// Secret, as lower-case hex after "sha256=" in X-Hub-Signature-256, and it
+// signs the body as sent, with non-ASCII escaped as \uXXXX
+// (developers.facebook.com/docs/graph-api/webhooks/getting-started,
+// "Validating Payloads"). Receive verifies those exact bytes before decoding
+// anything. One app subscription serves every Page and Instagram account the
+// app is connected to, so each event carries its entry's id as Account, and
+// the channel of its object ("page" is facebook, "instagram" is instagram);
+// the webhook handler routes it to the inbox of that account.
+//
+// What becomes of each item (everything else is skipped on purpose):
+//
+//   - messaging[] and standby[] message: a private customer message; the
+//     mid is its platform id, reply_to.mid its reply target. Attachments keep
+//     their type and URL (reel and ig_reel become video). A quick reply
+//     arrives as its button title in text. An Instagram message with
+//     is_deleted (unsent by the customer) is a deletion.
+//   - message with is_echo: a message the Page sent. One sent by Parley
+//     itself (app_id equal to the inbox's app_id, or metadata starting with
+//     "parley:", which Send sets on Messenger) is skipped: Parley recorded it
+//     from the Send API's answer, and the echo can overtake that record. Any
+//     other is an echo the core stores as the brand's, addressed to the
+//     recipient.
+//   - delivery: one delivered status per mid. Messenger's read event gives
+//     only a watermark (everything before a time was read), which does not
+//     name messages; it is skipped. Instagram's read names its mid and
+//     becomes a read status.
+//   - postback (a button tapped): a customer message whose text is the
+//     button's title.
+//   - reactions, referrals, opt-ins, edits, handover events: skipped.
+//   - changes[] field "feed" with item "comment": verb "add" is a public
+//     message (comment_id; parent_id is the reply target when it names
+//     another comment rather than the post), verb "remove" a deletion. Edits
+//     are skipped (the core keeps the first text), as are hide/unhide,
+//     comments by the Page itself (the Page's replies are stored when Parley
+//     sends them), posts, reactions, likes and shares.
+//   - changes[] field "comments" or "live_comments" (Instagram): a public
+//     message; parent_id is the reply target. The account's own comments are
+//     skipped.
+//   - changes[] field "mentions" (Instagram): a public message. The webhook
+//     carries only ids, not the text or the author, so the message is a
+//     placeholder naming the comment and media, from a per-mention author;
+//     its platform id is "mention:{media-id}:{comment-id}" (or
+//     "mention:{media-id}" for a caption), which is what a public reply needs
+//     (POST /{ig-user-id}/mentions).
+//
+// # Sending
+//
+// A private reply goes through the Send API (POST /me/messages) to the
+// contact's PSID or IGSID with messaging_type RESPONSE while the customer's
+// last message is under 24 hours old, then with MESSAGE_TAG and the
+// HUMAN_AGENT tag until 7 days, and is refused after that without calling
+// Meta. A private reply whose reply target is a public comment is a Private
+// Reply: recipient {comment_id}, allowed once per comment within 7 days of it;
+// Meta enforces the "once" and Parley shows its refusal. A public reply is
+// POST /{comment-id}/comments on Facebook and POST /{ig-comment-id}/replies
+// on Instagram. The access token travels in the Authorization header, never
+// in a URL that could be logged.
+//
+// The Graph API has no idempotency key. A send whose answer is lost (a
+// timeout after Meta accepted it) is retried by the outbox and reaches the
+// customer twice; Parley keeps that window small by retrying only on errors
+// Meta documents as transient.
+package meta

@@ -1,0 +1,251 @@
+package metafake
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Message is a customer's direct message to a Page or Instagram account.
+type Message struct {
+	Account string // the Page or Instagram account id
+	From    string // the customer's PSID or IGSID
+	Text    string
+	// ReplyTo is the mid of the message the customer swiped to answer.
+	ReplyTo string
+	// ImageURL, if set, attaches an image.
+	ImageURL string
+	// At is when they wrote; zero means the fake's now.
+	At time.Time
+}
+
+// Comment is a customer's comment on a Page post or on Instagram media.
+type Comment struct {
+	Account string
+	From    string // the commenter's id as the feed or comments webhook names them
+	Name    string // display name (Facebook) or username (Instagram)
+	// PSID is the commenter's Messenger id, which a private reply reaches
+	// and returns as recipient_id; "" means From (as on Instagram, where
+	// the ids coincide).
+	PSID string
+	// Post is the Page post or Instagram media commented on.
+	Post string
+	// Parent is the comment this one replies to, if any.
+	Parent string
+	Text   string
+	At     time.Time
+}
+
+func (f *Fake) at(t time.Time) time.Time {
+	if t.IsZero() {
+		return f.now()
+	}
+	return t
+}
+
+// accountKind returns whether an account is Instagram; f.mu is held. It
+// panics for an unknown account: a test's wiring mistake.
+func (f *Fake) accountKind(id string) bool {
+	a := f.accounts[id]
+	if a == nil {
+		panic("metafake: unknown account " + id)
+	}
+	return a.instagram
+}
+
+func object(ig bool) string {
+	if ig {
+		return "instagram"
+	}
+	return "page"
+}
+
+// entry builds one entry holding one messaging item or one change.
+func entry(account string, at time.Time, key string, item any) json.RawMessage {
+	b, err := json.Marshal(map[string]any{"id": account, "time": at.UnixMilli(), key: []any{item}})
+	if err != nil {
+		panic("metafake: " + err.Error())
+	}
+	return b
+}
+
+// Message records a customer's message, which opens the messaging windows,
+// and returns its mid and the delivery announcing it.
+func (f *Fake) Message(m Message) (string, *Delivery) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ig := f.accountKind(m.Account)
+	at := f.at(m.At)
+	mid := f.messageID(ig)
+	if last, ok := f.windows[pair{m.Account, m.From}]; !ok || at.After(last) {
+		f.windows[pair{m.Account, m.From}] = at
+	}
+	msg := map[string]any{"mid": mid}
+	if m.Text != "" {
+		msg["text"] = m.Text
+	}
+	if m.ReplyTo != "" {
+		msg["reply_to"] = map[string]any{"mid": m.ReplyTo, "is_self_reply": false}
+	}
+	if m.ImageURL != "" {
+		msg["attachments"] = []any{map[string]any{"type": "image", "payload": map[string]string{"url": m.ImageURL}}}
+	}
+	item := map[string]any{"sender": map[string]string{"id": m.From}, "recipient": map[string]string{"id": m.Account},
+		"timestamp": at.UnixMilli(), "message": msg}
+	return mid, &Delivery{Object: object(ig), Entries: []json.RawMessage{entry(m.Account, f.now(), "messaging", item)}}
+}
+
+// Postback records a tapped button (which opens the window like a message).
+func (f *Fake) Postback(account, from, title, payload string) *Delivery {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ig := f.accountKind(account)
+	at := f.now()
+	f.windows[pair{account, from}] = at
+	item := map[string]any{"sender": map[string]string{"id": from}, "recipient": map[string]string{"id": account},
+		"timestamp": at.UnixMilli(), "postback": map[string]string{"mid": f.messageID(ig), "title": title, "payload": payload}}
+	return &Delivery{Object: object(ig), Entries: []json.RawMessage{entry(account, at, "messaging", item)}}
+}
+
+// Unsend is an Instagram customer withdrawing message mid.
+func (f *Fake) Unsend(account, from, mid string) *Delivery {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ig := f.accountKind(account)
+	item := map[string]any{"sender": map[string]string{"id": from}, "recipient": map[string]string{"id": account},
+		"timestamp": f.now().UnixMilli(), "message": map[string]any{"mid": mid, "is_deleted": true}}
+	return &Delivery{Object: object(ig), Entries: []json.RawMessage{entry(account, f.now(), "messaging", item)}}
+}
+
+// Comment records a customer's comment and returns its id and the delivery
+// announcing it: a "feed" change for a Page, a "comments" change for
+// Instagram.
+func (f *Fake) Comment(c Comment) (string, *Delivery) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ig := f.accountKind(c.Account)
+	at := f.at(c.At)
+	psid := c.PSID
+	if psid == "" {
+		psid = c.From
+	}
+	var id string
+	var change map[string]any
+	if ig {
+		id = strconv.Itoa(17800000000000000 + f.next())
+		v := map[string]any{"id": id, "from": map[string]string{"id": c.From, "username": c.Name}, "text": c.Text,
+			"media": map[string]string{"id": c.Post, "media_product_type": "FEED"}}
+		if c.Parent != "" {
+			v["parent_id"] = c.Parent
+		}
+		change = map[string]any{"field": "comments", "value": v}
+	} else {
+		id = fmt.Sprintf("%s_%d", lastPart(c.Post), 100000+f.next())
+		parent := c.Post
+		if c.Parent != "" {
+			parent = c.Parent
+		}
+		change = map[string]any{"field": "feed", "value": map[string]any{
+			"from":       map[string]string{"id": c.From, "name": c.Name},
+			"post":       map[string]any{"status_type": "mobile_status_update", "is_published": true, "id": c.Post},
+			"message":    c.Text,
+			"post_id":    c.Post,
+			"comment_id": id,
+			"parent_id":  parent,
+			"item":       "comment",
+			"verb":       "add",
+			// created_time is Unix seconds in the feed change.
+			"created_time": at.Unix(),
+		}}
+	}
+	f.comments[id] = &comment{id: id, account: c.Account, post: c.Post, parent: c.Parent, from: c.From, psid: psid, at: at}
+	return id, &Delivery{Object: object(ig), Entries: []json.RawMessage{entry(c.Account, f.now(), "changes", change)}}
+}
+
+// RemoveComment is the commenter deleting a comment on a Page post.
+func (f *Fake) RemoveComment(account, commentID string) *Delivery {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := f.comments[commentID]
+	v := map[string]any{"item": "comment", "verb": "remove", "comment_id": commentID, "created_time": f.now().Unix()}
+	if c != nil {
+		c.deleted = true
+		v["post_id"], v["parent_id"], v["from"] = c.post, c.post, map[string]string{"id": c.from}
+	}
+	return &Delivery{Object: object(f.accountKind(account)),
+		Entries: []json.RawMessage{entry(account, f.now(), "changes", map[string]any{"field": "feed", "value": v})}}
+}
+
+// Mention is someone @mentioning the Instagram account in a comment on
+// their media (commentID "" for a caption).
+func (f *Fake) Mention(account, mediaID, commentID string) *Delivery {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v := map[string]string{"media_id": mediaID}
+	if commentID != "" {
+		v["comment_id"] = commentID
+	}
+	return &Delivery{Object: object(f.accountKind(account)),
+		Entries: []json.RawMessage{entry(account, f.now(), "changes", map[string]any{"field": "mentions", "value": v})}}
+}
+
+// Delivered reports messages as delivered to the customer.
+func (f *Fake) Delivered(account, customer string, mids ...string) *Delivery {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := f.now()
+	item := map[string]any{"sender": map[string]string{"id": customer}, "recipient": map[string]string{"id": account},
+		"delivery": map[string]any{"mids": mids, "watermark": now.UnixMilli()}}
+	return &Delivery{Object: object(f.accountKind(account)), Entries: []json.RawMessage{entry(account, now, "messaging", item)}}
+}
+
+// Read reports that the customer read everything up to now (Messenger's
+// watermark).
+func (f *Fake) Read(account, customer string) *Delivery {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := f.now()
+	item := map[string]any{"sender": map[string]string{"id": customer}, "recipient": map[string]string{"id": account},
+		"timestamp": now.UnixMilli(), "read": map[string]any{"watermark": now.UnixMilli()}}
+	return &Delivery{Object: object(f.accountKind(account)), Entries: []json.RawMessage{entry(account, now, "messaging", item)}}
+}
+
+// Echo is the message_echoes notification of a message sent through the
+// fake's Send API, carrying the fake's AppID. ok is false for an unknown mid.
+func (f *Fake) Echo(mid string) (d *Delivery, ok bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.messages[mid]
+	if !ok {
+		return nil, false
+	}
+	return f.echo(s.Account, s.Customer, mid, s.Text, f.AppID, s.Metadata, s.At), true
+}
+
+// ToolEcho is a message the brand typed in Meta's own tools (Business
+// Suite, the Page inbox) to a customer: it returns its mid and the echo, with
+// appID the app it came from.
+func (f *Fake) ToolEcho(account, customer, text, appID string) (string, *Delivery) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	mid := f.messageID(f.accountKind(account))
+	return mid, f.echo(account, customer, mid, text, appID, "", f.now())
+}
+
+// echo builds a message_echoes item; f.mu is held.
+func (f *Fake) echo(account, customer, mid, text, appID, metadata string, at time.Time) *Delivery {
+	msg := map[string]any{"is_echo": true, "mid": mid, "text": text}
+	if _, err := strconv.ParseUint(appID, 10, 64); err == nil {
+		// Meta writes app_id as a JSON number.
+		msg["app_id"] = json.Number(appID)
+	} else if appID != "" {
+		msg["app_id"] = appID
+	}
+	if metadata != "" {
+		msg["metadata"] = metadata
+	}
+	item := map[string]any{"sender": map[string]string{"id": account}, "recipient": map[string]string{"id": customer},
+		"timestamp": at.UnixMilli(), "message": msg}
+	return &Delivery{Object: object(f.accountKind(account)), Entries: []json.RawMessage{entry(account, f.now(), "messaging", item)}}
+}

@@ -1,0 +1,231 @@
+package meta
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
+)
+
+// Messaging windows (developers.facebook.com/documentation/business-messaging/messenger-platform/policy,
+// and the message-tags page for HUMAN_AGENT): a reply within 24 hours of the
+// customer's last message is standard messaging; until 7 days a human agent
+// may answer with the HUMAN_AGENT tag; after that, nothing. A private reply
+// to a comment is allowed within 7 days of the comment. Both platforms'
+// policies are the same (the policy page covers Messenger and IG Messaging).
+const (
+	standardWindow = 24 * time.Hour
+	humanWindow    = 7 * 24 * time.Hour
+	// windowMargin keeps clear of the edge: Meta's clock, not ours, decides.
+	windowMargin = 5 * time.Minute
+)
+
+// sendRequest is the Send API's body
+// (developers.facebook.com/docs/messenger-platform/reference/send-api).
+type sendRequest struct {
+	Recipient     sendRecipient `json:"recipient"`
+	MessagingType string        `json:"messaging_type,omitempty"`
+	Tag           string        `json:"tag,omitempty"`
+	Message       sendMessage   `json:"message"`
+}
+
+type sendRecipient struct {
+	ID        string `json:"id,omitempty"`
+	CommentID string `json:"comment_id,omitempty"`
+}
+
+type sendMessage struct {
+	Text       string          `json:"text,omitempty"`
+	Attachment *sendAttachment `json:"attachment,omitempty"`
+	// Metadata comes back in the message's echo; see echoMetadataPrefix.
+	Metadata string `json:"metadata,omitempty"`
+}
+
+type sendAttachment struct {
+	Type    string `json:"type"`
+	Payload struct {
+		URL string `json:"url"`
+	} `json:"payload"`
+}
+
+// sendResponse is the Send API's answer: {"recipient_id", "message_id"}.
+type sendResponse struct {
+	RecipientID string `json:"recipient_id"`
+	MessageID   string `json:"message_id"`
+}
+
+// idResponse is the answer to creating a comment: {"id"}.
+type idResponse struct {
+	ID string `json:"id"`
+}
+
+func (a *adapter) send(ctx context.Context, out channel.Outbound) (channel.Result, error) {
+	msg := &out.Message
+	if out.Inbox.Channel != a.ch {
+		return channel.Result{}, channel.Permanent(fmt.Sprintf("the inbox is on channel %q, not %q", out.Inbox.Channel, a.ch), nil)
+	}
+	switch msg.Visibility {
+	case care.Public:
+		return a.sendPublic(ctx, out)
+	case care.Private:
+		return a.sendPrivate(ctx, out)
+	}
+	return channel.Result{}, channel.Permanent("only public and private replies can be sent", nil)
+}
+
+// sendPublic answers a comment in public.
+func (a *adapter) sendPublic(ctx context.Context, out channel.Outbound) (channel.Result, error) {
+	msg := &out.Message
+	target := msg.ReplyToPlatformID
+	body := map[string]string{"message": msg.Text}
+	var path []string
+	switch media, comment, mention := parseMentionID(target); {
+	case a.ch == care.ChannelInstagram && mention:
+		// A mention on someone else's media is answered through the
+		// account (developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/mentions).
+		path = []string{out.Inbox.ExternalID, "mentions"}
+		body["media_id"] = media
+		if comment != "" {
+			body["comment_id"] = comment
+		}
+	case !isObjectID(target):
+		return channel.Result{}, channel.Permanent("a public reply must answer a comment", nil)
+	case a.ch == care.ChannelInstagram:
+		// Replies attach to the top-level comment
+		// (developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-comment/replies).
+		path = []string{target, "replies"}
+	default:
+		path = []string{target, "comments"}
+	}
+	if len(msg.Attachments) > 0 {
+		if a.ch == care.ChannelInstagram || len(msg.Attachments) > 1 || msg.Attachments[0].URL == "" {
+			return channel.Result{}, channel.Permanent(a.platform()+" comment replies take at most one attachment by URL (none on Instagram)", nil)
+		}
+		body["attachment_url"] = msg.Attachments[0].URL
+	}
+	var res idResponse
+	rl, err := a.call(ctx, out.Inbox, http.MethodPost, path, body, &res)
+	if err != nil {
+		return channel.Result{}, err
+	}
+	return channel.Result{PlatformID: platformID(res.ID), Status: care.DeliverySent, RateLimit: rl}, nil
+}
+
+// sendPrivate sends through the Send API: a Private Reply to a comment, or
+// a message in the customer's inbox within its window.
+func (a *adapter) sendPrivate(ctx context.Context, out channel.Outbound) (channel.Result, error) {
+	msg := &out.Message
+	req := sendRequest{}
+	if _, _, mention := parseMentionID(msg.ReplyToPlatformID); mention {
+		return channel.Result{}, channel.Permanent("Instagram does not allow a private reply to a mention", nil)
+	}
+	if isObjectID(msg.ReplyToPlatformID) {
+		// Private Replies: once per comment, within 7 days of it; Meta
+		// counts both (messenger-platform/discovery/private-replies).
+		req.Recipient.CommentID = msg.ReplyToPlatformID
+	} else {
+		who, ok := out.Recipient()
+		if !ok || who.PlatformUserID == "" || !isDigits(who.PlatformUserID) {
+			return channel.Result{}, channel.Permanent("the contact has no "+a.name()+" messaging id to write to", nil)
+		}
+		req.Recipient.ID = who.PlatformUserID
+		kind, tag, err := a.window(out.LastInbound)
+		if err != nil {
+			return channel.Result{}, err
+		}
+		req.MessagingType, req.Tag = kind, tag
+	}
+	switch n := len(msg.Attachments); {
+	case n > 1 || n == 1 && msg.Text != "":
+		return channel.Result{}, channel.Permanent(a.name()+" sends text and each attachment as separate messages: send the attachment on its own", nil)
+	case n == 1:
+		att := msg.Attachments[0]
+		if att.URL == "" {
+			return channel.Result{}, channel.Permanent("the attachment has no URL for Meta to fetch", nil)
+		}
+		req.Message.Attachment = &sendAttachment{Type: sendKind(att.Kind)}
+		req.Message.Attachment.Payload.URL = att.URL
+	default:
+		req.Message.Text = msg.Text
+	}
+	if a.ch == care.ChannelFacebook && out.IdempotencyKey != "" && len(out.IdempotencyKey) < 900 {
+		req.Message.Metadata = echoMetadataPrefix + out.IdempotencyKey
+	}
+	var res sendResponse
+	rl, err := a.call(ctx, out.Inbox, http.MethodPost, []string{"me", "messages"}, req, &res)
+	if err != nil {
+		return channel.Result{}, err
+	}
+	return channel.Result{PlatformID: platformID(res.MessageID), Status: care.DeliverySent, RateLimit: rl}, nil
+}
+
+// window decides how a message to the customer may be sent, counting from
+// their last message: RESPONSE within 24 hours, the HUMAN_AGENT tag within 7
+// days, and a permanent refusal after that or when they never wrote.
+func (a *adapter) window(last *care.Message) (messagingType, tag string, err error) {
+	if last == nil {
+		return "", "", channel.Permanent("the customer has not written to the "+a.account()+" in private: Meta allows a message only after theirs", nil)
+	}
+	age := a.clock().Sub(lastAt(last))
+	switch {
+	case age < standardWindow-windowMargin:
+		return "RESPONSE", "", nil
+	case age < humanWindow-windowMargin:
+		return "MESSAGE_TAG", "HUMAN_AGENT", nil
+	}
+	return "", "", channel.Permanent("more than 7 days since the customer's last message: Meta no longer allows a reply until they write again", nil)
+}
+
+// lastAt is when the platform says a message was sent, else when it arrived.
+func lastAt(m *care.Message) time.Time {
+	if !m.SentAt.IsZero() {
+		return m.SentAt
+	}
+	return m.CreatedAt
+}
+
+// sendKind maps an attachment kind to the Send API's types.
+func sendKind(kind string) string {
+	switch kind {
+	case "image", "video", "audio":
+		return kind
+	}
+	return "file"
+}
+
+// platformID keeps an id Meta returned if it is storable.
+func platformID(id string) string {
+	if id == "" || len(id) > care.MaxPlatformIDBytes {
+		return ""
+	}
+	for _, r := range id {
+		if r < 0x20 || r == 0x7f {
+			return ""
+		}
+	}
+	return id
+}
+
+func (a *adapter) name() string {
+	if a.ch == care.ChannelInstagram {
+		return "Instagram"
+	}
+	return "Messenger"
+}
+
+func (a *adapter) platform() string {
+	if a.ch == care.ChannelInstagram {
+		return "Instagram"
+	}
+	return "Facebook"
+}
+
+func (a *adapter) account() string {
+	if a.ch == care.ChannelInstagram {
+		return "Instagram account"
+	}
+	return "Page"
+}

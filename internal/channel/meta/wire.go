@@ -1,0 +1,84 @@
+package meta
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strconv"
+	"time"
+)
+
+// graphID is an id as Meta writes it: usually a JSON string, in some
+// payloads a number (app_id in echoes, ids in older captures). Anything else
+// decodes as "" rather than failing the whole item.
+type graphID string
+
+func (g *graphID) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*g = graphID(s)
+	case len(b) > 0 && (b[0] == '-' || b[0] >= '0' && b[0] <= '9'):
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return err
+		}
+		*g = graphID(n.String())
+	default:
+		*g = ""
+	}
+	return nil
+}
+
+// stamp is a time as a number (or a numeric string) of seconds or
+// milliseconds; which one is up to the field that holds it.
+type stamp float64
+
+func (s *stamp) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var str string
+		if err := json.Unmarshal(b, &str); err != nil {
+			return err
+		}
+		b = []byte(str)
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		*s = 0
+		return nil
+	}
+	*s = stamp(f)
+	return nil
+}
+
+// Bounds on a plausible platform timestamp: the platform's clock is not ours
+// to trust for ordering beyond a day ahead, nor before 2004.
+var (
+	minStamp = time.Date(2004, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxAhead = 24 * time.Hour
+)
+
+// millis converts milliseconds since the epoch to a time, or returns
+// fallback for a value that is not a plausible time.
+func (s stamp) millis(fallback time.Time) time.Time {
+	return plausible(float64(s), fallback)
+}
+
+// seconds converts seconds since the epoch, like millis.
+func (s stamp) seconds(fallback time.Time) time.Time {
+	return plausible(float64(s)*1e3, fallback)
+}
+
+// plausible turns milliseconds since the epoch into a time in the range a
+// platform timestamp can take, else returns fallback.
+func plausible(ms float64, fallback time.Time) time.Time {
+	if ms < float64(minStamp.UnixMilli()) || ms > float64(fallback.Add(maxAhead).UnixMilli()) {
+		return fallback.UTC()
+	}
+	return time.UnixMilli(int64(math.Round(ms))).UTC()
+}
