@@ -76,7 +76,7 @@ func measureBare(ctx context.Context, cfg Config, bodies, warm [][]byte) (*Bare,
 		})
 	}
 	if _, err := run(warm, sign(warm)); err != nil {
-		return nil, fmt.Errorf("warm-up: %w", err)
+		return nil, fmt.Errorf("bench: baseline warm-up: %w", err)
 	}
 	sigs := sign(bodies)
 	runtime.GC()
@@ -84,7 +84,7 @@ func measureBare(ctx context.Context, cfg Config, bodies, warm [][]byte) (*Bare,
 	l, err := run(bodies, sigs)
 	t := w.throughput(len(bodies), l.Elapsed)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("bench: baseline: %w", err)
 	}
 	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return nil, fmt.Errorf("bench: stop baseline server: %w", err)

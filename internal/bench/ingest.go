@@ -43,7 +43,7 @@ func (s *session) measureIngest(ctx context.Context, bodies, warm [][]byte) (*In
 	}
 
 	if _, err := run(warm); err != nil {
-		return nil, fmt.Errorf("warm-up: %w", err)
+		return nil, fmt.Errorf("bench: parley warm-up: %w", err)
 	}
 	if _, err := s.waitThreaded(ctx); err != nil {
 		return nil, err
@@ -67,7 +67,7 @@ func (s *session) measureIngest(ctx context.Context, bodies, warm [][]byte) (*In
 	acked := w.throughput(len(bodies), l.Elapsed)
 	if err != nil {
 		stopProfile()
-		return nil, err
+		return nil, fmt.Errorf("bench: parley ingest: %w", err)
 	}
 	done, err := s.waitThreaded(ctx)
 	threaded := w.throughput(len(bodies), done.Sub(l.Start))
@@ -99,7 +99,7 @@ func (s *session) measureIngest(ctx context.Context, bodies, warm [][]byte) (*In
 		return nil, err
 	}
 	if failed > 0 {
-		return nil, fmt.Errorf("bench: the pipeline failed on %d events; see the raw_events table's error column", failed)
+		return nil, fmt.Errorf("bench: the pipeline failed on %d of the events", failed)
 	}
 	return res, nil
 }

@@ -84,7 +84,7 @@ func drive(ctx context.Context, client *http.Client, n, c, want int, build func(
 	wg.Wait()
 	res.Elapsed = time.Since(res.Start)
 	if err := context.Cause(ctx); err != nil {
-		return res, fmt.Errorf("bench: %w", err)
+		return res, err
 	}
 	return res, nil
 }

@@ -54,11 +54,13 @@ func genMessages(n, authors int, prefix string, rng *rand.Rand, now time.Time) (
 		m := apiinbox.Message{
 			ID: fmt.Sprintf("%s-%08d", prefix, i),
 			Author: apiinbox.Author{
-				ID:        fmt.Sprintf("%s-cust-%05d", prefix, k),
-				Name:      first + " " + family,
-				Handle:    "@" + strings.ToLower(first) + fmt.Sprint(k),
-				Followers: int64(rng.IntN(5000)),
-				Verified:  rng.IntN(100) == 0,
+				ID:     fmt.Sprintf("%s-cust-%05d", prefix, k),
+				Name:   first + " " + family,
+				Handle: "@" + strings.ToLower(first) + fmt.Sprint(k),
+				// A customer's profile is the same in each of their
+				// messages, as a posting system would send it.
+				Followers: int64(k * 7919 % 5000),
+				Verified:  k%100 == 0,
 			},
 			Text: messageText(rng),
 		}

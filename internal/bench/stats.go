@@ -9,12 +9,15 @@ import (
 // method: P is the smallest sample such that at least P% of the samples are
 // less than or equal to it, so every reported figure is one that was
 // actually observed.
+//
+// In JSON the durations are milliseconds: {"count", "p50_ms", "p90_ms",
+// "p99_ms", "max_ms"}.
 type Latency struct {
-	Count int           `json:"count"`
-	P50   time.Duration `json:"p50_ns"`
-	P90   time.Duration `json:"p90_ns"`
-	P99   time.Duration `json:"p99_ns"`
-	Max   time.Duration `json:"max_ns"`
+	Count int
+	P50   time.Duration
+	P90   time.Duration
+	P99   time.Duration
+	Max   time.Duration
 }
 
 // Summarize returns the latency summary of samples. It sorts a copy, so the
