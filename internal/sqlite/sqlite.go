@@ -61,7 +61,7 @@ func Open(ctx context.Context, path string, sealer sqlstore.Sealer) (*sqlstore.D
 	}
 	base := "file:" + (&url.URL{Path: abs}).EscapedPath()
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=cache_size(-32000)"
-	writer, err := sql.Open("sqlite", base+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate")
+	writer, err := sql.Open(driverName, base+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open writer: %w", err)
 	}
@@ -77,7 +77,7 @@ func Open(ctx context.Context, path string, sealer sqlstore.Sealer) (*sqlstore.D
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
-	reader, err := sql.Open("sqlite", base+"?"+common+"&_pragma=query_only(1)")
+	reader, err := sql.Open(driverName, base+"?"+common+"&_pragma=query_only(1)")
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: open readers: %w", err)

@@ -83,7 +83,10 @@ func (q queries) MessageByPlatformID(ctx context.Context, inboxID care.ID, platf
 	if platformID == "" {
 		return nil, care.Errorf(care.ENOTFOUND, "Message not found.")
 	}
-	m, err := scanMessage(q.row(ctx, `SELECT `+messageCols+` FROM messages WHERE inbox_id = ? AND platform_id = ?`, inboxID, platformID))
+	// The redundant "platform_id <> ''" lets SQLite use the partial unique
+	// index: it cannot prove a bound parameter non-empty by itself, and
+	// without it scans every message.
+	m, err := scanMessage(q.row(ctx, `SELECT `+messageCols+` FROM messages WHERE inbox_id = ? AND platform_id = ? AND platform_id <> ''`, inboxID, platformID))
 	return m, q.wrap(err, "message")
 }
 
