@@ -129,6 +129,9 @@ type Queries interface {
 	// on PostgreSQL the rows are locked, skipping rows another node holds.
 	PendingRaw(ctx context.Context, limit int) ([]RawEvent, error)
 	MarkRawProcessed(ctx context.Context, id ID, now time.Time, errText string) error
+	// MarkRawsProcessed marks several raw events processed without error in
+	// one statement. Returns ENOTFOUND unless every id exists.
+	MarkRawsProcessed(ctx context.Context, ids []ID, now time.Time) error
 	// ResetRaw marks raw events received at or after since as unprocessed,
 	// so the pipeline runs on them again; inboxID 0 means every inbox.
 	ResetRaw(ctx context.Context, inboxID ID, since time.Time) (int, error)

@@ -98,10 +98,10 @@ func (p *Pipeline) RunOnce(ctx context.Context) (int, error) {
 			return err
 		}
 		n = len(pending)
-		inboxes := map[care.ID]*care.Inbox{}
+		b := newBatch(true)
 		latest := map[care.ID]time.Time{}
 		for i := range pending {
-			evs, err := p.thread(ctx, q, &pending[i], inboxes)
+			evs, err := p.thread(ctx, q, &pending[i], b)
 			if err != nil {
 				return fmt.Errorf("raw event %d: %w", pending[i].ID, err)
 			}
@@ -111,9 +111,12 @@ func (p *Pipeline) RunOnce(ctx context.Context) (int, error) {
 				latest[pending[i].InboxID] = t
 			}
 		}
+		if err := q.MarkRawsProcessed(ctx, b.done, p.now()); err != nil {
+			return err
+		}
 		// Once per inbox per batch: the health line's "last event".
 		for id, t := range latest {
-			if _, ok := inboxes[id]; ok {
+			if _, ok := b.inboxes[id]; ok {
 				if err := q.RecordInboxHealth(ctx, id, care.HealthUpdate{EventAt: t}); err != nil {
 					return err
 				}
@@ -152,7 +155,7 @@ func (p *Pipeline) oneByOne(ctx context.Context, batch int) (int, error) {
 				return err
 			}
 			received = raw.ReceivedAt
-			events, err = p.thread(ctx, q, raw, map[care.ID]*care.Inbox{})
+			events, err = p.thread(ctx, q, raw, newBatch(false))
 			return err
 		})
 		switch {
@@ -191,18 +194,69 @@ func (p *Pipeline) publish(events []care.Event, received []time.Time) {
 	}
 }
 
+// batch is what one transaction's threading remembers between events: one
+// author writing several messages in a burst is resolved, and their
+// conversation found, once. Only the pipeline writes inside the transaction,
+// so what it remembers stays true until commit.
+type batch struct {
+	inboxes map[care.ID]*care.Inbox
+	idents  map[identKey]*care.Identity
+	convs   map[convKey]*care.Conversation
+	// done collects raw events threaded without error, marked processed in
+	// one statement at the end; nil marks each at once.
+	done []care.ID
+	many bool
+}
+
+type identKey struct {
+	workspace care.ID
+	platform  care.Channel
+	user      string
+}
+
+type convKey struct{ inbox, contact care.ID }
+
+func newBatch(many bool) *batch {
+	return &batch{inboxes: map[care.ID]*care.Inbox{}, idents: map[identKey]*care.Identity{}, convs: map[convKey]*care.Conversation{}, many: many}
+}
+
+// processed marks a raw event threaded, now or at the end of the batch.
+func (b *batch) processed(ctx context.Context, q care.Queries, id care.ID, now time.Time) error {
+	if b.many {
+		b.done = append(b.done, id)
+		return nil
+	}
+	return q.MarkRawProcessed(ctx, id, now, "")
+}
+
+// identity resolves the author, asking storage only when the profile may
+// have changed since this batch last saw them.
+func (b *batch) identity(ctx context.Context, q care.Queries, workspace care.ID, ch care.Channel, a care.Author, now time.Time) (*care.Identity, error) {
+	k := identKey{workspace, ch, a.PlatformUserID}
+	if id, ok := b.idents[k]; ok && (a.DisplayName == "" || a.DisplayName == id.DisplayName) &&
+		(a.Handle == "" || a.Handle == id.Handle) && (a.Followers == 0 || a.Followers == id.Followers) && a.Verified == id.Verified {
+		return id, nil
+	}
+	id, _, err := q.ResolveIdentity(ctx, workspace, ch, a, now)
+	if err != nil {
+		return nil, err
+	}
+	b.idents[k] = id
+	return id, nil
+}
+
 // thread runs the pipeline on one raw event inside a transaction:
 // contact and identity → conversation → message → events.
-func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEvent, inboxes map[care.ID]*care.Inbox) ([]care.Event, error) {
+func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEvent, b *batch) ([]care.Event, error) {
 	now := p.now()
 	in := raw.Inbound
-	inbox, ok := inboxes[raw.InboxID]
+	inbox, ok := b.inboxes[raw.InboxID]
 	if !ok {
 		var err error
 		if inbox, err = q.Inbox(ctx, raw.InboxID); err != nil {
 			return nil, err
 		}
-		inboxes[raw.InboxID] = inbox
+		b.inboxes[raw.InboxID] = inbox
 	}
 	switch in.Kind {
 	case care.KindStatus:
@@ -214,19 +268,19 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 	// event was marked, or the echo of our own send: the message is there,
 	// nothing more to do.
 	if _, err := q.MessageByPlatformID(ctx, inbox.ID, in.PlatformID); err == nil {
-		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "")
+		return nil, b.processed(ctx, q, raw.ID, now)
 	} else if care.ErrorCode(err) != care.ENOTFOUND {
 		return nil, err
 	}
 
-	ident, _, err := q.ResolveIdentity(ctx, inbox.WorkspaceID, in.Channel, in.Author, now)
+	ident, err := b.identity(ctx, q, inbox.WorkspaceID, in.Channel, in.Author, now)
 	if err != nil {
 		return nil, err
 	}
 	if err := q.LockContact(ctx, ident.ContactID); err != nil {
 		return nil, err
 	}
-	conv, created, err := p.conversationFor(ctx, q, inbox, ident, &in, now)
+	conv, created, err := p.conversationFor(ctx, q, inbox, ident, &in, now, b)
 	if err != nil {
 		return nil, err
 	}
@@ -245,21 +299,31 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 	if err := q.CreateMessage(ctx, msg); err != nil {
 		return nil, err
 	}
+	// What CreateMessage did to the conversation, without reading it back.
+	conv.MessageCount++
+	conv.LastActivityAt, conv.UpdatedAt = msg.CreatedAt, msg.CreatedAt
+	if msg.Direction == care.DirectionIn {
+		if conv.WaitingSince == nil {
+			t := msg.SentAt
+			conv.WaitingSince = &t
+		}
+	} else {
+		conv.WaitingSince = nil
+	}
 	if in.Visibility == care.Private && in.Kind != care.KindEcho && slices.Contains(conv.Tags, care.TagTakenPrivate) && !slices.Contains(conv.Tags, care.TagMovedPrivate) {
 		// The customer followed a public complaint into private: the
 		// outcome "take it private" is judged by.
 		tags := append(slices.Clone(conv.Tags), care.TagMovedPrivate)
-		if _, err := q.UpdateConversation(ctx, conv.ID, care.ConversationUpdate{Tags: &tags}, now); err != nil {
+		updated, err := q.UpdateConversation(ctx, conv.ID, care.ConversationUpdate{Tags: &tags}, now)
+		if err != nil {
 			return nil, err
 		}
+		*conv = *updated
 	}
 	if in.LinkedPlatformID != "" && conv.LinkedID == 0 {
-		if err := p.link(ctx, q, inbox, conv, in.LinkedPlatformID); err != nil {
+		if conv.LinkedID, err = p.link(ctx, q, inbox, conv, in.LinkedPlatformID); err != nil {
 			return nil, err
 		}
-	}
-	if conv, err = q.Conversation(ctx, conv.ID); err != nil {
-		return nil, err
 	}
 	convType := care.EventConversationUpdated
 	if created {
@@ -274,14 +338,14 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 			return nil, err
 		}
 	}
-	return events, q.MarkRawProcessed(ctx, raw.ID, now, "")
+	return events, b.processed(ctx, q, raw.ID, now)
 }
 
 // conversationFor applies the threading rules: a reply to a known message
 // joins that message's conversation; otherwise the contact's active
 // conversation in the inbox; otherwise a new one. A customer writing again
 // reopens a pending, snoozed or resolved conversation it joins.
-func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *care.Inbox, ident *care.Identity, in *care.Inbound, now time.Time) (*care.Conversation, bool, error) {
+func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *care.Inbox, ident *care.Identity, in *care.Inbound, now time.Time, b *batch) (*care.Conversation, bool, error) {
 	var conv *care.Conversation
 	if in.ReplyToPlatformID != "" {
 		parent, err := q.MessageByPlatformID(ctx, inbox.ID, in.ReplyToPlatformID)
@@ -290,15 +354,24 @@ func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *c
 			if conv, err = q.Conversation(ctx, parent.ConversationID); err != nil {
 				return nil, false, err
 			}
+			// The batch may hold this conversation, newer than the row.
+			if c, ok := b.convs[convKey{conv.InboxID, conv.ContactID}]; ok && c.ID == conv.ID {
+				conv = c
+			}
 		case care.ErrorCode(err) != care.ENOTFOUND:
 			return nil, false, err
 		}
 	}
+	key := convKey{inbox.ID, ident.ContactID}
 	if conv == nil {
+		if c, ok := b.convs[key]; ok {
+			return c, false, nil
+		}
 		c, err := q.ActiveConversation(ctx, inbox.ID, ident.ContactID)
 		switch {
 		case err == nil:
 			conv = c
+			b.convs[key] = conv
 		case care.ErrorCode(err) != care.ENOTFOUND:
 			return nil, false, err
 		}
@@ -307,7 +380,10 @@ func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *c
 		if conv.Status != care.StatusOpen {
 			open := care.StatusOpen
 			c, err := q.UpdateConversation(ctx, conv.ID, care.ConversationUpdate{Status: &open}, now)
-			return c, false, err
+			if err != nil {
+				return nil, false, err
+			}
+			*conv = *c
 		}
 		return conv, false, nil
 	}
@@ -318,23 +394,24 @@ func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *c
 	if err := q.CreateConversation(ctx, conv); err != nil {
 		return nil, false, err
 	}
+	b.convs[key] = conv
 	return conv, true, nil
 }
 
 // link joins a private conversation to the public one holding the message
 // that led to it (a comment answered privately, a post whose button opened a
 // DM). An unknown public message is no error: it may predate Parley.
-func (p *Pipeline) link(ctx context.Context, q care.Queries, inbox *care.Inbox, conv *care.Conversation, publicID string) error {
+func (p *Pipeline) link(ctx context.Context, q care.Queries, inbox *care.Inbox, conv *care.Conversation, publicID string) (care.ID, error) {
 	pub, err := q.MessageByPlatformID(ctx, inbox.ID, publicID)
 	switch {
 	case care.ErrorCode(err) == care.ENOTFOUND:
-		return nil
+		return 0, nil
 	case err != nil:
-		return err
+		return 0, err
 	case pub.ConversationID == conv.ID:
-		return nil
+		return 0, nil
 	}
-	return q.LinkConversations(ctx, pub.ConversationID, conv.ID)
+	return pub.ConversationID, q.LinkConversations(ctx, pub.ConversationID, conv.ID)
 }
 
 // statusRank orders delivery statuses so a late "delivered" never overwrites

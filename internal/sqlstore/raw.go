@@ -95,6 +95,33 @@ func (q queries) MarkRawProcessed(ctx context.Context, id care.ID, now time.Time
 	return q.affectOne(ctx, "raw event", `UPDATE raw_events SET processed_at = ?, error = ? WHERE id = ?`, micros(now), errText, id)
 }
 
+func (q queries) MarkRawsProcessed(ctx context.Context, ids []care.ID, now time.Time) error {
+	return q.inTx(ctx, func(q queries) error { return q.markRaws(ctx, ids, now) })
+}
+
+func (q queries) markRaws(ctx context.Context, ids []care.ID, now time.Time) error {
+	// Chunks keep each statement well under every engine's parameter limit.
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, micros(now))
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		res, err := q.exec(ctx, `UPDATE raw_events SET processed_at = ?, error = '' WHERE id IN (`+placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return q.wrap(err, "raw events")
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return q.wrap(err, "raw events")
+		} else if int(n) != len(chunk) {
+			return care.Errorf(care.ENOTFOUND, "Raw event not found.")
+		}
+	}
+	return nil
+}
+
 func (q queries) ResetRaw(ctx context.Context, inboxID care.ID, since time.Time) (int, error) {
 	query, args := `UPDATE raw_events SET processed_at = NULL, error = '' WHERE received_at >= ?`, []any{micros(since)}
 	if inboxID != 0 {

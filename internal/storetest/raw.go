@@ -202,6 +202,23 @@ func testRawEvents(t *testing.T, open opener) {
 		wantCode(t, s.MarkRawProcessed(ctx, missingID, at(time.Hour), ""), care.ENOTFOUND, "MarkRawProcessed(missing)")
 	})
 
+	t.Run("MarkManyProcessed", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		w := mustWorld(t, s, "acme")
+		res := mustAppend(t, s, newRaw(w.inbox, "m1", at(0)), newRaw(w.inbox, "m2", at(0)), newRaw(w.inbox, "m3", at(0)))
+		must(t, s.MarkRawsProcessed(ctx, []care.ID{res[0].ID, res[2].ID}, at(time.Minute)), "MarkRawsProcessed")
+		if d := diff([]care.ID{res[1].ID}, pendingIDs(t, s, 100)); d != "" {
+			t.Errorf("PendingRaw() mismatch (-want +got):\n%s", d)
+		}
+		got, err := s.RawEvent(ctx, res[2].ID)
+		must(t, err, "RawEvent")
+		if d := diff(microPtr(at(time.Minute)), got.ProcessedAt); d != "" {
+			t.Errorf("ProcessedAt mismatch (-want +got):\n%s", d)
+		}
+		must(t, s.MarkRawsProcessed(ctx, nil, at(time.Minute)), "MarkRawsProcessed(nil)")
+		wantCode(t, s.MarkRawsProcessed(ctx, []care.ID{res[1].ID, missingID}, at(time.Hour)), care.ENOTFOUND, "MarkRawsProcessed(missing)")
+	})
+
 	t.Run("Reset", func(t *testing.T) {
 		s, ctx := open(t), t.Context()
 		w := mustWorld(t, s, "acme")
