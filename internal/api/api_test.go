@@ -196,7 +196,7 @@ func TestConversationWorkflow(t *testing.T) {
 		w.must(t, http.StatusCreated, w.agent, "POST", conv+"/messages", `{"text":"We are on it."}`, &m)
 		want := care.Message{ID: m.ID, WorkspaceID: workspace1, ConversationID: w.in.ConversationID, InboxID: w.inbox.ID,
 			Direction: care.DirectionOut, Visibility: care.Private, Text: "We are on it.", Attachments: []care.Attachment{},
-			ReplyToPlatformID: "m-1", Status: care.DeliveryQueued, AuthorName: m.AuthorName, CreatedAt: m.CreatedAt, SentAt: m.SentAt}
+			Status: care.DeliveryQueued, AuthorName: m.AuthorName, CreatedAt: m.CreatedAt, SentAt: m.SentAt}
 		if diff := cmp.Diff(want, m); diff != "" {
 			t.Errorf("reply (-want +got):\n%s", diff)
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
 	"github.com/parleyhq/parley/internal/channel/meta"
+	"github.com/parleyhq/parley/internal/channel/whatsapp"
 )
 
 // Adapters registers every channel adapter Parley ships. Each platform's
@@ -19,5 +20,6 @@ func Adapters() *channel.Registry {
 	r.Register(care.ChannelAPI, &apiinbox.Sender{Client: client})
 	r.Register(care.ChannelFacebook, &meta.Messenger{Client: client})
 	r.Register(care.ChannelInstagram, &meta.Instagram{Client: client})
+	r.Register(care.ChannelWhatsApp, &whatsapp.Adapter{Client: client})
 	return r
 }

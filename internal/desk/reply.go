@@ -88,7 +88,10 @@ func (s *Service) queue(ctx context.Context, q care.Queries, p care.Principal, c
 		Direction: care.DirectionOut, Visibility: vis, AuthorID: p.UserID, AuthorName: p.Name,
 		Text: r.Text, Attachments: r.Attachments, Status: care.DeliveryQueued, CreatedAt: now, SentAt: now,
 	}
-	if parent != nil {
+	// A public reply must name the post it answers (a tweet, a comment);
+	// a private one names a message only when the agent chose one, since
+	// platforms such as WhatsApp show that as a quoted bubble.
+	if parent != nil && (vis == care.Public || r.ReplyToMessageID != 0) {
 		msg.ReplyToPlatformID = parent.PlatformID
 	}
 	if err := q.CreateMessage(ctx, msg); err != nil {

@@ -1,0 +1,18 @@
+package whatsapp
+
+import (
+	"flag"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+// testNow is the tests' clock: 24 November 2026, 10:00 UTC.
+var testNow = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}

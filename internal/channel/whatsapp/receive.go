@@ -1,0 +1,211 @@
+package whatsapp
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/meta"
+)
+
+// Receive authenticates a delivery by its X-Hub-Signature-256 and returns one
+// event per message, echo and status in it, each with Account set to the
+// business number's phone number id. It returns EUNAUTHORIZED when the
+// signature does not verify and EINVALID when the body is not JSON or not a
+// WhatsApp webhook. Other objects and fields (template status updates,
+// account updates) and group chats are skipped on purpose, with a log line.
+func (a *Adapter) Receive(h http.Header, body []byte, in care.Inbox, now time.Time) ([]channel.Event, error) {
+	if err := verifySignature(in.Credentials[CredAppSecret], h.Get(meta.SignatureHeader), body); err != nil {
+		return nil, err
+	}
+	events, skipped, err := parseDelivery(body, now)
+	for _, s := range skipped {
+		a.logger().Info("whatsapp: part of a delivery skipped", "inbox", in.ID, "reason", s)
+	}
+	return events, err
+}
+
+// parseDelivery turns a verified delivery into events; skipped says, for
+// the log, what it left out and why. Fields of an unexpected type are read
+// as far as they go rather than failing the whole delivery, which Meta would
+// retry for days and then stop sending.
+func parseDelivery(body []byte, now time.Time) (events []channel.Event, skipped []string, err error) {
+	var d delivery
+	if err := decode(body, &d, &skipped); err != nil {
+		return nil, nil, care.Errorf(care.EINVALID, "the delivery is not JSON")
+	}
+	switch d.Object {
+	case "whatsapp_business_account":
+	case "":
+		return nil, skipped, care.Errorf(care.EINVALID, "the delivery has no object: it is not a webhook from Meta")
+	default:
+		return nil, append(skipped, fmt.Sprintf("object %.40q is not a WhatsApp Business Account", d.Object)), nil
+	}
+	for _, e := range d.Entry {
+		for i := range e.Changes {
+			c := &e.Changes[i]
+			// smb_message_echoes carries message_echoes: what the business
+			// sent from the WhatsApp Business app on a coexistence number.
+			if c.Field != "messages" && c.Field != "smb_message_echoes" {
+				skipped = append(skipped, fmt.Sprintf("field %.40q", c.Field))
+				continue
+			}
+			p := &parser{v: &c.Value, now: now, skipped: &skipped}
+			for _, ve := range c.Value.Errors {
+				skipped = append(skipped, "WhatsApp reported an error: "+describe(ve.Code, ve.Title, ve.Message, ve.ErrorData.Details))
+			}
+			for _, raw := range c.Value.Messages {
+				events = p.appendMessage(events, raw, false)
+			}
+			for _, raw := range c.Value.MessageEchoes {
+				events = p.appendMessage(events, raw, true)
+			}
+			for _, raw := range c.Value.Statuses {
+				events = p.appendStatus(events, raw)
+			}
+		}
+	}
+	return events, skipped, nil
+}
+
+// decode unmarshals b into v. A value of the wrong type leaves its field
+// empty and is noted; only malformed JSON is an error.
+func decode(b []byte, v any, skipped *[]string) error {
+	err := json.Unmarshal(b, v)
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		*skipped = append(*skipped, "a field of an unexpected type: "+typeErr.Error())
+		return nil
+	}
+	return err
+}
+
+// parser turns the elements of one change's value into events.
+type parser struct {
+	v       *value
+	now     time.Time
+	skipped *[]string
+}
+
+func (p *parser) skip(format string, args ...any) {
+	*p.skipped = append(*p.skipped, fmt.Sprintf(format, args...))
+}
+
+func (p *parser) event(raw json.RawMessage, in care.Inbound) channel.Event {
+	return channel.Event{Inbound: in, Account: p.v.Metadata.PhoneNumberID, Raw: raw}
+}
+
+func (p *parser) sentAt(t unixTime) time.Time {
+	if t.IsZero() {
+		return p.now
+	}
+	return t.Time
+}
+
+func (p *parser) appendMessage(events []channel.Event, raw json.RawMessage, echo bool) []channel.Event {
+	var m message
+	if err := decode(raw, &m, p.skipped); err != nil {
+		p.skip("a message that is not a JSON object")
+		return events
+	}
+	switch {
+	case m.ID == "" || len(m.ID) > care.MaxPlatformIDBytes:
+		p.skip("a message without a usable id (type %.40q)", m.Type)
+		return events
+	case m.GroupID != "":
+		// A group chat is not a conversation with one customer, and an
+		// answer would go to everyone in it.
+		p.skip("message %s in group chat %.64s", m.ID, m.GroupID)
+		return events
+	}
+	author := p.author(&m, echo)
+	if author.PlatformUserID == "" {
+		p.skip("message %s without a sender", m.ID)
+		return events
+	}
+	c := content(&m)
+	kind := care.KindMessage
+	if echo {
+		kind = care.KindEcho
+	}
+	return append(events, p.event(raw, care.Inbound{
+		Kind: kind, PlatformID: m.ID, ReplyToPlatformID: c.replyTo, LinkedPlatformID: c.linked,
+		Visibility: care.Private, Author: author, Text: c.text, Attachments: c.attachments, SentAt: p.sentAt(m.Timestamp),
+	}))
+}
+
+// author identifies the customer of a message: its sender, or for an echo
+// its recipient. The BSUID is the key when WhatsApp sends one, since the
+// phone number disappears from webhooks once a user adopts a username; the
+// phone number is the handle agents recognise.
+func (p *parser) author(m *message, echo bool) care.Author {
+	phone, bsuid := m.From, m.FromUserID
+	if echo {
+		phone, bsuid = m.To, m.ToUserID
+	}
+	var c *contact
+	for i := range p.v.Contacts {
+		ct := &p.v.Contacts[i]
+		if bsuid != "" && ct.UserID == bsuid || phone != "" && ct.WaID == phone {
+			c = ct
+			break
+		}
+	}
+	if c == nil && !echo && len(p.v.Contacts) == 1 {
+		c = &p.v.Contacts[0]
+	}
+	var a care.Author
+	if c != nil {
+		phone, bsuid = cmp.Or(phone, c.WaID), cmp.Or(bsuid, c.UserID)
+		a.DisplayName = clean(c.Profile.Name, care.MaxNameBytes)
+		a.Handle = clean(c.Profile.Username, care.MaxNameBytes)
+	}
+	if isDigits(phone) {
+		a.Handle = "+" + phone
+	}
+	a.PlatformUserID = boundedID(cmp.Or(bsuid, phone))
+	return a
+}
+
+func (p *parser) appendStatus(events []channel.Event, raw json.RawMessage) []channel.Event {
+	var s status
+	if err := decode(raw, &s, p.skipped); err != nil {
+		p.skip("a status that is not a JSON object")
+		return events
+	}
+	if s.ID == "" || len(s.ID) > care.MaxPlatformIDBytes {
+		p.skip("a status without a usable message id")
+		return events
+	}
+	in := care.Inbound{Kind: care.KindStatus, PlatformID: s.ID, SentAt: p.sentAt(s.Timestamp)}
+	switch s.Status {
+	case "sent":
+		in.Status = care.DeliverySent
+	case "delivered":
+		in.Status = care.DeliveryDelivered
+	case "read", "played": // played: a voice message was listened to, so it was read
+		in.Status = care.DeliveryRead
+	case "failed":
+		in.Status = care.DeliveryFailed
+		in.StatusReason = clean(statusFailure(s.Errors), care.MaxNameBytes)
+	default:
+		p.skip("status %.40q of message %s", s.Status, s.ID)
+		return events
+	}
+	in.Author.PlatformUserID = boundedID(cmp.Or(s.RecipientUserID, s.RecipientID))
+	return append(events, p.event(raw, in))
+}
+
+// statusFailure is the agent-facing reason of a failed status.
+func statusFailure(errs []apiError) string {
+	if len(errs) == 0 {
+		return "WhatsApp could not deliver the message and gave no reason"
+	}
+	e := errs[0]
+	return describe(e.Code, e.Title, e.Message, e.ErrorData.Details)
+}

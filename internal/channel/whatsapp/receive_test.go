@@ -1,0 +1,119 @@
+package whatsapp
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/meta"
+)
+
+// goldenEvent is an event as the golden files show it.
+type goldenEvent struct {
+	Account string       `json:"account"`
+	Inbound care.Inbound `json:"inbound"`
+	Raw     string       `json:"raw"`
+}
+
+type golden struct {
+	Events  []goldenEvent `json:"events"`
+	Skipped []string      `json:"skipped,omitempty"`
+}
+
+// TestReceiveGolden parses every delivery in testdata/webhooks and compares
+// the events with testdata/golden (go test -update rewrites them). Every
+// event must pass the core's validation and carry its own element as raw
+// payload.
+func TestReceiveGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/webhooks/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no deliveries in testdata/webhooks: %v", err)
+	}
+	for _, file := range files {
+		name := filepath.Base(file)
+		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
+			body, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			events, skipped, err := parseDelivery(body, testNow)
+			if err != nil {
+				t.Fatalf("parseDelivery: %v", err)
+			}
+			got := golden{Skipped: skipped}
+			for _, ev := range events {
+				checkEvent(t, ev, body)
+				got.Events = append(got.Events, goldenEvent{Account: ev.Account, Inbound: ev.Inbound, Raw: string(ev.Raw)})
+			}
+			path := filepath.Join("testdata/golden", name)
+			if *update {
+				b, _ := json.MarshalIndent(got, "", "  ")
+				if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			var want golden
+			if err := json.Unmarshal(b, &want); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("events of %s (-want +got):\n%s", name, diff)
+			}
+		})
+	}
+}
+
+// checkEvent asserts what the core relies on: the event validates once the
+// core fills in inbox and channel, and its raw payload is part of the body.
+func checkEvent(t *testing.T, ev channel.Event, body []byte) {
+	t.Helper()
+	in := ev.Inbound
+	in.InboxID, in.Channel = 1, care.ChannelWhatsApp
+	if err := in.Validate(); err != nil {
+		t.Errorf("event %s does not validate: %v", in.PlatformID, err)
+	}
+	if len(ev.Raw) == 0 || !bytes.Contains(body, ev.Raw) || !json.Valid(ev.Raw) {
+		t.Errorf("event %s: raw payload %q is not its own element of the body", in.PlatformID, ev.Raw)
+	}
+}
+
+func TestReceiveVerifiesFirst(t *testing.T) {
+	body, err := os.ReadFile("testdata/webhooks/unicode_escaped_COMPOSITE.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &Adapter{}
+	in := care.Inbox{ID: 3, Channel: care.ChannelWhatsApp, ExternalID: "123456123", Credentials: map[string]string{CredAppSecret: vectorSecret}}
+	h := http.Header{}
+	h.Set(meta.SignatureHeader, vectorSignature)
+	events, err := a.Receive(h, body, in, testNow)
+	if err != nil {
+		t.Fatalf("Receive: %v", err)
+	}
+	if len(events) != 1 || events[0].Inbound.Text != "Buenos días äöå" {
+		t.Errorf("Receive = %+v, want one message with the text decoded", events)
+	}
+
+	h.Set(meta.SignatureHeader, "sha256="+strings.Repeat("0", 64))
+	if _, err := a.Receive(h, body, in, testNow); care.ErrorCode(err) != care.EUNAUTHORIZED {
+		t.Errorf("Receive(bad signature) = %v, want EUNAUTHORIZED", err)
+	}
+	// A signed body that is not JSON, or JSON without an object.
+	for _, bad := range []string{`{"object":`, `[]`, `{}`} {
+		h.Set(meta.SignatureHeader, meta.Sign(vectorSecret, []byte(bad)))
+		if _, err := a.Receive(h, []byte(bad), in, testNow); care.ErrorCode(err) != care.EINVALID {
+			t.Errorf("Receive(%s) = %v, want EINVALID", bad, err)
+		}
+	}
+}

@@ -1,0 +1,17 @@
+package wafake
+
+import "net/http"
+
+// Handler serves the Cloud API's messages endpoint, with or without the
+// version segment: POST /v26.0/{phone number id}/messages and POST /{phone
+// number id}/messages. Point an inbox's api_base at the server's URL, with
+// or without a version.
+func (f *Fake) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /{phone}/messages", f.messages)
+	mux.HandleFunc("POST /{version}/{phone}/messages", f.messages)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusBadRequest, 100, "Unsupported request", "The fake serves only POST /{phone-number-id}/messages.")
+	})
+	return mux
+}
