@@ -25,24 +25,28 @@ import (
 func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := benchmark.DefaultConfig()
 	var pgURL, dataParent, profilePath string
-	var asJSON bool
+	var asJSON, skipWebhooks bool
+	webhooks := true
 	err := parseFlags("bench", args, stderr, func(fs *flag.FlagSet) {
-		fs.IntVar(&cfg.Messages, "messages", cfg.Messages, "messages to post to the API inbox")
+		fs.IntVar(&cfg.Messages, "messages", cfg.Messages, "messages to post to the API inbox, and signed Messenger deliveries to post to a Facebook inbox's webhook")
 		fs.IntVar(&cfg.Concurrency, "concurrency", cfg.Concurrency, "concurrent keep-alive HTTP clients posting them")
 		fs.IntVar(&cfg.Conversations, "conversations", cfg.Conversations, "conversations to seed for the list benchmark")
 		fs.IntVar(&cfg.ListQueries, "list-queries", cfg.ListQueries, "conversation lists to time, through the store and again through HTTP")
 		fs.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the generated messages, history and queries")
-		fs.BoolVar(&cfg.SkipIngest, "skip-ingest", false, "skip the ingest and baseline runs")
+		fs.BoolVar(&cfg.SkipIngest, "skip-ingest", false, "skip the API inbox ingest and baseline runs")
+		fs.BoolVar(&webhooks, "webhooks", webhooks, "run the signed webhook ingest: Messenger deliveries to POST /webhooks/{inbox}")
+		fs.BoolVar(&skipWebhooks, "skip-webhooks", false, "skip the signed webhook ingest (--webhooks=false)")
 		fs.BoolVar(&cfg.SkipList, "skip-list", false, "skip the conversation list run")
 		fs.BoolVar(&cfg.Verbose, "verbose", false, "print the list query's plan and more progress to stderr")
 		fs.BoolVar(&asJSON, "json", false, "print the figures as JSON")
 		fs.StringVar(&pgURL, "postgres", os.Getenv("PARLEY_BENCH_POSTGRES"), "postgres://... to measure PostgreSQL; a temporary schema is created there and dropped (PARLEY_BENCH_POSTGRES)")
 		fs.StringVar(&dataParent, "data", "", "directory to create the temporary SQLite database in (default: the system temporary directory)")
-		fs.StringVar(&profilePath, "cpuprofile", "", "write a CPU profile of Parley's measured phase (ingest, or the list with --skip-ingest) to this file")
+		fs.StringVar(&profilePath, "cpuprofile", "", "write a CPU profile of Parley's first measured phase (the API inbox ingest; the webhook ingest with --skip-ingest; the list with both skipped) to this file")
 	})
 	if err != nil {
 		return err
 	}
+	cfg.SkipWebhooks = !webhooks || skipWebhooks
 	cfg.Progress = stderr
 	if profilePath != "" {
 		f, err := os.Create(profilePath)

@@ -1,8 +1,8 @@
 // Package bench measures Parley on the machine it runs on: how many customer
 // messages per second a real server acknowledges durably and then threads,
 // compared with a bare net/http handler that only checks and decodes each
-// message; and how fast an agent's conversation list answers over a large
-// seeded history.
+// message; the same for signed Facebook Messenger webhook deliveries; and how
+// fast an agent's conversation list answers over a large seeded history.
 //
 // The server under test, the load generator and the baseline share one
 // process. CPU figures are that process's user and system time, the load
@@ -27,7 +27,9 @@ import (
 // Config says what to measure and how much of it.
 type Config struct {
 	// Messages are posted to the API inbox by Concurrency keep-alive
-	// clients, from Authors distinct customers.
+	// clients, from Authors distinct customers; as many signed Messenger
+	// deliveries, from as many customers, are posted to a Facebook inbox's
+	// webhook.
 	Messages    int
 	Concurrency int
 	Authors     int
@@ -39,11 +41,15 @@ type Config struct {
 	ListQueries   int
 	// Seed makes the generated messages, the seeded history and the order
 	// of list queries repeatable.
-	Seed       uint64
-	SkipIngest bool
-	SkipList   bool
-	// CPUProfile, if set, receives a CPU profile of Parley's measured
-	// phase: the ingest run, or the list queries when ingest is skipped.
+	Seed uint64
+	// SkipIngest skips the API inbox ingest and its bare baseline,
+	// SkipWebhooks the webhook ingest, SkipList the conversation list.
+	SkipIngest   bool
+	SkipWebhooks bool
+	SkipList     bool
+	// CPUProfile, if set, receives a CPU profile of Parley's first
+	// measured phase: the API inbox ingest, else the webhook ingest, else
+	// the list queries.
 	CPUProfile io.Writer
 	// Progress receives progress lines; nil discards them.
 	Progress io.Writer
@@ -59,7 +65,7 @@ func DefaultConfig() Config {
 
 func (c *Config) check() error {
 	switch {
-	case !c.SkipIngest && (c.Messages < 1 || c.Concurrency < 1 || c.Authors < 1):
+	case (!c.SkipIngest || !c.SkipWebhooks) && (c.Messages < 1 || c.Concurrency < 1 || c.Authors < 1):
 		return care.Errorf(care.EINVALID, "--messages, --concurrency and the number of authors must be at least 1.")
 	case !c.SkipList && (c.Conversations < 1 || c.ListQueries < 1 || c.Assignees < 1):
 		return care.Errorf(care.EINVALID, "--conversations and --list-queries must be at least 1.")
@@ -147,6 +153,12 @@ func Run(ctx context.Context, cfg Config, start Starter) (rep *Report, err error
 	if !cfg.SkipIngest {
 		fmt.Fprintf(cfg.Progress, "parley (%s): %d messages, %d clients\n", p.Dialect, len(bodies), cfg.Concurrency)
 		if rep.Ingest, err = s.measureIngest(ctx, bodies, warm); err != nil {
+			return nil, err
+		}
+	}
+	if !cfg.SkipWebhooks {
+		fmt.Fprintf(cfg.Progress, "parley (%s): %d signed Messenger webhook deliveries, %d clients\n", p.Dialect, cfg.Messages, cfg.Concurrency)
+		if rep.Webhooks, err = s.measureWebhooks(ctx); err != nil {
 			return nil, err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -30,7 +31,11 @@ func (s *session) measureIngest(ctx context.Context, bodies, warm [][]byte) (*In
 	url := fmt.Sprintf("%s/api/v1/inboxes/%d/messages", s.p.URL, inboxID)
 	client := newClient(s.cfg.Concurrency)
 	defer client.CloseIdleConnections()
-	run := func(bodies [][]byte) (load, error) {
+	post := func(measured bool) (load, error) {
+		bodies := bodies
+		if !measured {
+			bodies = warm
+		}
 		return drive(ctx, client, len(bodies), s.cfg.Concurrency, http.StatusAccepted, func(ctx context.Context, i int) (*http.Request, error) {
 			req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(bodies[i]))
 			if err != nil {
@@ -41,9 +46,21 @@ func (s *session) measureIngest(ctx context.Context, bodies, warm [][]byte) (*In
 			return req, nil
 		})
 	}
+	// The API inbox ingest is the first measured phase, so it is the one
+	// profiled.
+	return s.timeIngest(ctx, "parley ingest", inboxID, len(bodies), true, post)
+}
 
-	if _, err := run(warm); err != nil {
-		return nil, fmt.Errorf("bench: parley warm-up: %w", err)
+// timeIngest runs one ingest scenario on an inbox: post sends the
+// unmeasured warm-up (measured false), or the n measured requests of one
+// event each. Each run is a closed loop, and the warm-up's events are
+// threaded before the clock starts. It times the acknowledgements, then
+// how long until the pipeline has threaded every event, and fails unless
+// each measured event became exactly one raw event and one message. With
+// profile set, the measured run goes into the CPU profile.
+func (s *session) timeIngest(ctx context.Context, what string, inboxID care.ID, n int, profile bool, post func(measured bool) (load, error)) (*Ingest, error) {
+	if _, err := post(false); err != nil {
+		return nil, fmt.Errorf("bench: %s warm-up: %w", what, err)
 	}
 	if _, err := s.waitThreaded(ctx); err != nil {
 		return nil, err
@@ -56,28 +73,34 @@ func (s *session) measureIngest(ctx context.Context, bodies, warm [][]byte) (*In
 	if err != nil {
 		return nil, err
 	}
-
-	stopProfile, err := s.profile()
+	raws0, err := s.count(ctx, "raw_events", inboxID)
 	if err != nil {
 		return nil, err
 	}
+
+	stopProfile := func() {}
+	if profile {
+		if stopProfile, err = s.profile(); err != nil {
+			return nil, err
+		}
+	}
 	runtime.GC()
 	w := startWindow()
-	l, err := run(bodies)
-	acked := w.throughput(len(bodies), l.Elapsed)
+	l, err := post(true)
+	acked := w.throughput(n, l.Elapsed)
 	if err != nil {
 		stopProfile()
-		return nil, fmt.Errorf("bench: parley ingest: %w", err)
+		return nil, fmt.Errorf("bench: %s: %w", what, err)
 	}
 	done, err := s.waitThreaded(ctx)
-	threaded := w.throughput(len(bodies), done.Sub(l.Start))
+	threaded := w.throughput(n, done.Sub(l.Start))
 	stopProfile()
 	if err != nil {
 		return nil, err
 	}
 
 	res := &Ingest{
-		Messages: len(bodies), Concurrency: s.cfg.Concurrency, Authors: s.cfg.Authors,
+		Messages: n, Concurrency: s.cfg.Concurrency, Authors: s.cfg.Authors,
 		Acknowledged: acked,
 		Latency:      Summarize(l.Latencies),
 		Threaded:     threaded,
@@ -90,16 +113,23 @@ func (s *session) measureIngest(ctx context.Context, bodies, warm [][]byte) (*In
 	if err != nil {
 		return nil, err
 	}
-	res.Stored, res.ConversationsCreated = msgs-msgs0, convs-convs0
-	if res.Stored != len(bodies) {
-		return nil, fmt.Errorf("bench: %d messages acknowledged but %d threaded", len(bodies), res.Stored)
+	raws, err := s.count(ctx, "raw_events", inboxID)
+	if err != nil {
+		return nil, err
+	}
+	res.Stored, res.ConversationsCreated, res.RawEvents = msgs-msgs0, convs-convs0, raws-raws0
+	if res.RawEvents != n {
+		return nil, fmt.Errorf("bench: %s: %d events acknowledged but %d stored", what, n, res.RawEvents)
+	}
+	if res.Stored != n {
+		return nil, fmt.Errorf("bench: %s: %d events acknowledged but %d threaded", what, n, res.Stored)
 	}
 	failed, err := s.countWhere(ctx, "raw_events", fmt.Sprintf("inbox_id = %d AND error <> ''", inboxID))
 	if err != nil {
 		return nil, err
 	}
 	if failed > 0 {
-		return nil, fmt.Errorf("bench: the pipeline failed on %d of the events", failed)
+		return nil, fmt.Errorf("bench: %s: the pipeline failed on %d of the events", what, failed)
 	}
 	return res, nil
 }
@@ -107,8 +137,30 @@ func (s *session) measureIngest(ctx context.Context, bodies, warm [][]byte) (*In
 // createAPIInbox creates an API inbox through the REST API, as an admin
 // would, and returns its id and ingest token.
 func (s *session) createAPIInbox(ctx context.Context) (care.ID, string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.p.URL+"/api/v1/inboxes",
-		bytes.NewReader([]byte(`{"channel":"api","name":"Benchmark"}`)))
+	id, token, err := s.createInbox(ctx, inboxRequest{Channel: care.ChannelAPI, Name: "Benchmark"})
+	if err == nil && token == "" {
+		err = errors.New("bench: create api inbox: the answer has no ingest token")
+	}
+	return id, token, err
+}
+
+// inboxRequest is the body of POST /api/v1/inboxes.
+type inboxRequest struct {
+	Channel     care.Channel      `json:"channel"`
+	Name        string            `json:"name"`
+	ExternalID  string            `json:"external_id,omitempty"`
+	Credentials map[string]string `json:"credentials,omitempty"`
+}
+
+// createInbox creates an inbox through the REST API, as an admin would,
+// and returns its id and, for an API inbox, its ingest token.
+func (s *session) createInbox(ctx context.Context, in inboxRequest) (care.ID, string, error) {
+	what := fmt.Sprintf("bench: create %s inbox", in.Channel)
+	body, err := json.Marshal(in)
+	if err != nil {
+		return 0, "", fmt.Errorf("%s: %w", what, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.p.URL+"/api/v1/inboxes", bytes.NewReader(body))
 	if err != nil {
 		return 0, "", err
 	}
@@ -116,12 +168,12 @@ func (s *session) createAPIInbox(ctx context.Context) (care.ID, string, error) {
 	req.Header.Set("Authorization", "Bearer "+s.token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return 0, "", fmt.Errorf("bench: create api inbox: %w", err)
+		return 0, "", fmt.Errorf("%s: %w", what, err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	answer, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusCreated {
-		return 0, "", fmt.Errorf("bench: create api inbox: %s: %s", resp.Status, body)
+		return 0, "", fmt.Errorf("%s: %s: %s", what, resp.Status, answer)
 	}
 	var out struct {
 		Inbox struct {
@@ -129,8 +181,8 @@ func (s *session) createAPIInbox(ctx context.Context) (care.ID, string, error) {
 		} `json:"inbox"`
 		Token string `json:"token"`
 	}
-	if err := json.Unmarshal(body, &out); err != nil || out.Inbox.ID == 0 || out.Token == "" {
-		return 0, "", fmt.Errorf("bench: create api inbox: unexpected answer %s", body)
+	if err := json.Unmarshal(answer, &out); err != nil || out.Inbox.ID == 0 {
+		return 0, "", fmt.Errorf("%s: unexpected answer %s", what, answer)
 	}
 	return out.Inbox.ID, out.Token, nil
 }

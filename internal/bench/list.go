@@ -67,7 +67,7 @@ func (s *session) measureList(ctx context.Context) (*List, error) {
 	}
 
 	stopProfile := func() {}
-	if cfg.SkipIngest {
+	if cfg.SkipIngest && cfg.SkipWebhooks {
 		if stopProfile, err = s.profile(); err != nil {
 			return nil, err
 		}

@@ -15,13 +15,16 @@ type Report struct {
 	Machine Machine `json:"machine"`
 	// Store is the engine ("sqlite" or "postgres"); Where names the
 	// throwaway database.
-	Store   string   `json:"store"`
-	Where   string   `json:"where"`
-	Seed    uint64   `json:"seed"`
-	Bare    *Bare    `json:"bare,omitempty"`
-	Ingest  *Ingest  `json:"ingest,omitempty"`
-	List    *List    `json:"list,omitempty"`
-	Targets []Target `json:"targets"`
+	Store  string  `json:"store"`
+	Where  string  `json:"where"`
+	Seed   uint64  `json:"seed"`
+	Bare   *Bare   `json:"bare,omitempty"`
+	Ingest *Ingest `json:"ingest,omitempty"`
+	// Webhooks is the run of signed Messenger deliveries to a Facebook
+	// inbox's webhook; each delivery is one message.
+	Webhooks *Ingest  `json:"webhooks,omitempty"`
+	List     *List    `json:"list,omitempty"`
+	Targets  []Target `json:"targets"`
 }
 
 // Throughput is a count of messages handled over a wall-clock and a CPU
@@ -59,7 +62,9 @@ type Bare struct {
 	Latency Latency `json:"latency"`
 }
 
-// Ingest is Parley's run through the API inbox.
+// Ingest is one of Parley's ingest runs: messages posted to the API inbox,
+// or signed webhook deliveries of one message each. Each message is one
+// event.
 type Ingest struct {
 	Messages    int `json:"messages"`
 	Concurrency int `json:"concurrency"`
@@ -70,9 +75,13 @@ type Ingest struct {
 	Latency      Latency    `json:"ack_latency"`
 	// Threaded runs from the first request until the pipeline has turned
 	// every message into a threaded conversation message.
-	Threaded             Throughput `json:"threaded"`
-	Stored               int        `json:"stored"`
-	ConversationsCreated int        `json:"conversations_created"`
+	Threaded Throughput `json:"threaded"`
+	// RawEvents is how many raw events the run stored, Stored how many
+	// messages the pipeline made of them: each equals Messages, or the
+	// run fails.
+	RawEvents            int `json:"raw_events"`
+	Stored               int `json:"stored"`
+	ConversationsCreated int `json:"conversations_created"`
 }
 
 // List is the conversation list's run.
@@ -136,6 +145,8 @@ type Target struct {
 const (
 	goalIngestRate   = 5000.0
 	goalIngestP99    = 50 * time.Millisecond
+	goalWebhookRate  = 2000.0
+	goalWebhookP99   = 50 * time.Millisecond
 	goalCPURatio     = 1.0 / 3
 	goalListP99      = 5 * time.Millisecond
 	goalListAtLeast  = 1_000_000
@@ -160,6 +171,17 @@ func evaluate(r *Report) []Target {
 				Got: fmt.Sprintf("%.2f", ratio), Met: ratio >= goalCPURatio,
 				Note: fmt.Sprintf("stored and threaded; acknowledgement window alone: %.2f", in.Acknowledged.PerCPUSecond/b.PerCPUSecond)})
 		}
+	}
+	if wh := r.Webhooks; wh != nil {
+		var note string
+		if r.Store != goalRateStoreFor {
+			note = "the goal is set for SQLite; shown for comparison"
+		}
+		ts = append(ts,
+			Target{Name: "signed webhooks, acknowledged", Want: fmt.Sprintf("≥ %s events/s", thousands(goalWebhookRate)),
+				Got: thousands(wh.Acknowledged.PerSecond) + " events/s", Met: wh.Acknowledged.PerSecond >= goalWebhookRate, Note: note},
+			Target{Name: "signed webhooks, p99 acknowledgement", Want: "≤ " + fmtMS(goalWebhookP99),
+				Got: fmtMS(wh.Latency.P99), Met: wh.Latency.P99 <= goalWebhookP99, Note: note})
 	}
 	if l := r.List; l != nil {
 		var note string
@@ -189,7 +211,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	m := r.Machine
 	fmt.Fprintf(w, "Parley benchmark on %s (%s)\n", r.Store, r.Where)
 	fmt.Fprintf(w, "machine: %d CPUs (GOMAXPROCS %d), %s, %s %s/%s, seed %d\n", m.CPUs, m.GOMAXPROCS, orDash(m.CPUModel), m.Go, m.OS, m.Arch, r.Seed)
-	if r.Ingest != nil || r.Bare != nil {
+	if r.Ingest != nil || r.Bare != nil || r.Webhooks != nil {
 		fmt.Fprintln(w, "server, load generator and baseline share this process: CPU seconds are the process's, load generator included")
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -208,6 +230,17 @@ func (r *Report) WriteText(w io.Writer) error {
 				in.Threaded.PerCPUSecond/b.PerCPUSecond, in.Acknowledged.PerCPUSecond/b.PerCPUSecond)
 		}
 		fmt.Fprintf(w, "threading: %d conversations created, %d messages joined one\n", in.ConversationsCreated, in.Stored-in.ConversationsCreated)
+	}
+	if wh := r.Webhooks; wh != nil {
+		fmt.Fprintf(w, "\nSigned webhooks: %d Messenger deliveries of one message each from %d customers, %d concurrent keep-alive clients,\n",
+			wh.Messages, wh.Authors, wh.Concurrency)
+		fmt.Fprintln(w, "POST /webhooks/{id} with X-Hub-Signature-256 (bodies built and signed before the clock starts)")
+		fmt.Fprintln(tw, "\tevents/s\tseconds\tCPU s\tevents/CPU-s\tp50\tp90\tp99\tmax\tothers' CPU s\t")
+		throughputRow(tw, "Parley, acknowledged (durable)", wh.Acknowledged, &wh.Latency)
+		throughputRow(tw, "Parley, stored and threaded", wh.Threaded, nil)
+		tw.Flush()
+		fmt.Fprintf(w, "stored: %d raw events, %d messages, each delivery's message once; threading: %d conversations created, %d messages joined one\n",
+			wh.RawEvents, wh.Stored, wh.ConversationsCreated, wh.Stored-wh.ConversationsCreated)
 	}
 	if l := r.List; l != nil {
 		fmt.Fprintf(w, "\nConversation list: %s conversations in the workspace (%s seeded in %.1f s), %d assignees\n",

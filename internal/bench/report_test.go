@@ -43,10 +43,11 @@ func TestFmtMS(t *testing.T) {
 
 func TestEvaluate(t *testing.T) {
 	r := &Report{
-		Store:  "sqlite",
-		Bare:   &Bare{Throughput: Throughput{PerCPUSecond: 30000}},
-		Ingest: &Ingest{Acknowledged: Throughput{PerSecond: 6000, PerCPUSecond: 12000}, Threaded: Throughput{PerCPUSecond: 9000}, Latency: Latency{P99: 60 * time.Millisecond}},
-		List:   &List{Total: 2000, Store: Latency{P99: time.Millisecond}, HTTP: Latency{P99: 2 * time.Millisecond}, UsesIndex: true},
+		Store:    "sqlite",
+		Bare:     &Bare{Throughput: Throughput{PerCPUSecond: 30000}},
+		Ingest:   &Ingest{Acknowledged: Throughput{PerSecond: 6000, PerCPUSecond: 12000}, Threaded: Throughput{PerCPUSecond: 9000}, Latency: Latency{P99: 60 * time.Millisecond}},
+		Webhooks: &Ingest{Acknowledged: Throughput{PerSecond: 1999}, Latency: Latency{P99: 50 * time.Millisecond}},
+		List:     &List{Total: 2000, Store: Latency{P99: time.Millisecond}, HTTP: Latency{P99: 2 * time.Millisecond}, UsesIndex: true},
 	}
 	got := map[string]Target{}
 	for _, tg := range evaluate(r) {
@@ -59,6 +60,8 @@ func TestEvaluate(t *testing.T) {
 		{"ingest, acknowledged", true, false},
 		{"ingest, p99 acknowledgement", false, false},
 		{"Parley / bare, msg per CPU-second", false, false}, // 9,000/30,000 = 0.30
+		{"signed webhooks, acknowledged", false, false},
+		{"signed webhooks, p99 acknowledgement", true, false},
 		{"conversation list p99, store", true, true},
 		{"conversation list p99, HTTP", true, true},
 		{"conversation list uses conversations_assignee", true, false},
