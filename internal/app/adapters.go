@@ -9,6 +9,7 @@ import (
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
 	"github.com/parleyhq/parley/internal/channel/meta"
 	"github.com/parleyhq/parley/internal/channel/whatsapp"
+	"github.com/parleyhq/parley/internal/channel/x"
 )
 
 // Adapters registers every channel adapter Parley ships. Each platform's
@@ -21,5 +22,6 @@ func Adapters() *channel.Registry {
 	r.Register(care.ChannelFacebook, &meta.Messenger{Client: client})
 	r.Register(care.ChannelInstagram, &meta.Instagram{Client: client})
 	r.Register(care.ChannelWhatsApp, &whatsapp.Adapter{Client: client})
+	r.Register(care.ChannelX, &x.Adapter{Client: client})
 	return r
 }

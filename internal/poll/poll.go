@@ -175,6 +175,13 @@ func (r *Runner) Once(ctx context.Context, inboxID care.ID) (time.Duration, erro
 	}
 	now := r.now()
 	events, next, err := p.Poll(ctx, *in, cursor)
+	if err != nil && next != cursor && len(events) > 0 {
+		// Part of the poll succeeded (mentions read, DMs refused, say):
+		// keep what was read, so one failing stream cannot block another.
+		if serr := r.store(ctx, in, events, cursor, next, now); serr != nil {
+			return interval, serr
+		}
+	}
 	if err != nil {
 		wait := interval
 		var se *channel.SendError
@@ -191,9 +198,14 @@ func (r *Runner) Once(ctx context.Context, inboxID care.ID) (time.Duration, erro
 		r.health(ctx, in.ID, care.HealthUpdate{Error: "poll: " + reason, ErrorAt: now})
 		return wait, err
 	}
+	return interval, r.store(ctx, in, events, cursor, next, now)
+}
+
+// store makes a poll's events durable, then saves the cursor after them.
+func (r *Runner) store(ctx context.Context, in *care.Inbox, events []channel.Event, cursor, next string, now time.Time) error {
 	raws, err := webhook.Route(ctx, r.Store, r.logger(), in, events, nil, now)
 	if err != nil {
-		return interval, err
+		return err
 	}
 	for i := range raws {
 		if raws[i].Payload == nil {
@@ -202,15 +214,13 @@ func (r *Runner) Once(ctx context.Context, inboxID care.ID) (time.Duration, erro
 	}
 	if len(raws) > 0 {
 		if _, err := r.Ingest.AppendAll(ctx, raws); err != nil {
-			return interval, err
+			return err
 		}
 	}
 	if next != cursor {
-		if err := r.Store.SetInboxCursor(ctx, in.ID, CursorName, next, now); err != nil {
-			return interval, err
-		}
+		return r.Store.SetInboxCursor(ctx, in.ID, CursorName, next, now)
 	}
-	return interval, nil
+	return nil
 }
 
 func (r *Runner) health(ctx context.Context, id care.ID, h care.HealthUpdate) {

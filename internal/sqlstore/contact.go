@@ -93,7 +93,9 @@ func (q queries) refreshIdentity(ctx context.Context, i *care.Identity, a care.A
 	if a.Followers != 0 && a.Followers != i.Followers {
 		i.Followers, changed = a.Followers, true
 	}
-	if a.Verified != i.Verified {
+	// A platform that sent no profile (an echo, a bare reply) says nothing
+	// about verification; only a profile with a name can change it.
+	if a.Verified != i.Verified && (a.DisplayName != "" || a.Handle != "") {
 		i.Verified, changed = a.Verified, true
 	}
 	if !changed {

@@ -1,0 +1,211 @@
+package x
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/parleyhq/parley/internal/channel"
+)
+
+// X's error bodies come in two shapes (x-api/fundamentals/response-codes-and-errors
+// and rate-limits on docs.x.com): an RFC 7807 problem,
+//
+//	{"title": "Invalid Request", "detail": "The 'query' parameter is required.",
+//	 "type": "https://api.x.com/2/problems/invalid-request"}
+//
+// sometimes with "errors": [{"message": …, "parameters": …}] beside it, and
+// the older list {"errors": [{"code": 88, "message": "Rate limit exceeded"}]}.
+type problem struct {
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+	Type   string `json:"type"`
+	Errors []struct {
+		Message string `json:"message"`
+		Title   string `json:"title"`
+		Detail  string `json:"detail"`
+	} `json:"errors"`
+}
+
+// maxDetail bounds the part of X's own words kept in a reason.
+const maxDetail = 200
+
+// problemDetail returns the most specific message in an error body, as one
+// line of at most maxDetail bytes, "" if it has none.
+func problemDetail(body []byte) string {
+	var p problem
+	if json.Unmarshal(body, &p) != nil {
+		return oneLine(string(body), maxDetail)
+	}
+	msg := p.Detail
+	for _, e := range p.Errors {
+		if msg != "" {
+			break
+		}
+		msg = firstNonEmpty(e.Detail, e.Message, e.Title)
+	}
+	if msg == "" {
+		msg = p.Title
+	}
+	return oneLine(msg, maxDetail)
+}
+
+// oneLine makes s safe to store and show: runs of spaces and control
+// characters become one space, format characters (which can reorder what a
+// reader sees) and invalid UTF-8 go, and a cut is marked with an ellipsis.
+func oneLine(s string, limit int) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToValidUTF8(s, "") {
+		switch {
+		case unicode.IsSpace(r) || unicode.IsControl(r):
+			space = b.Len() > 0
+			continue
+		case unicode.Is(unicode.Cf, r):
+			continue
+		}
+		n := utf8.RuneLen(r)
+		if space {
+			n++
+		}
+		if b.Len()+n > limit {
+			b.WriteString("…")
+			break
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// rateLimit is one of X's rate-limit header triples: x-rate-limit-* for the
+// endpoint's 15-minute window, x-user-limit-24hour-* and
+// x-app-limit-24hour-* for the daily caps some endpoints (posting, DMs)
+// also report. Reset is when the window restarts.
+type rateLimit struct {
+	Limit, Remaining int64
+	Reset            time.Time
+}
+
+// Header prefixes of the rate-limit triples.
+const (
+	windowLimit  = "x-rate-limit"
+	userDayLimit = "x-user-limit-24hour"
+	appDayLimit  = "x-app-limit-24hour"
+)
+
+// parseRateLimit reads the triple with the given prefix. ok is false unless
+// remaining and limit are present and are non-negative integers; reset, in
+// epoch seconds, is optional.
+func parseRateLimit(h http.Header, prefix string) (rl rateLimit, ok bool) {
+	limit, ok1 := parseCount(h.Get(prefix + "-limit"))
+	remaining, ok2 := parseCount(h.Get(prefix + "-remaining"))
+	if !ok1 || !ok2 {
+		return rateLimit{}, false
+	}
+	rl = rateLimit{Limit: limit, Remaining: remaining}
+	// Epoch seconds between 2000 and 2100; anything else is not a time X
+	// would mean.
+	if secs, ok := parseCount(h.Get(prefix + "-reset")); ok && secs >= 946684800 && secs < 4102444800 {
+		rl.Reset = time.Unix(secs, 0).UTC()
+	}
+	return rl, true
+}
+
+// parseCount parses a header's non-negative decimal integer of at most 18
+// digits (so it cannot overflow).
+func parseCount(v string) (int64, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" || len(v) > 18 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(v[i]-'0')
+	}
+	return n, true
+}
+
+// String formats the budget for the inbox's health line, e.g.
+// "12/15 left, resets 10:15:00Z".
+func (rl rateLimit) String() string {
+	s := fmt.Sprintf("%d/%d left", rl.Remaining, rl.Limit)
+	if !rl.Reset.IsZero() {
+		s += ", resets " + rl.Reset.UTC().Format("15:04:05Z")
+	}
+	return s
+}
+
+// rateLimitLine returns the budget that matters most in h: an exhausted daily
+// cap, else the endpoint's window; "" when X reported none.
+func rateLimitLine(h http.Header) string {
+	for _, p := range []string{userDayLimit, appDayLimit} {
+		if rl, ok := parseRateLimit(h, p); ok && rl.Remaining == 0 {
+			return rl.String() + " (daily)"
+		}
+	}
+	if rl, ok := parseRateLimit(h, windowLimit); ok {
+		return rl.String()
+	}
+	return ""
+}
+
+// retryAfter is how long to wait after a 429 or 5xx: until the reset of an
+// exhausted daily cap, else of the exhausted window, else as Retry-After
+// asks; between 0 and channel.MaxRetryAfter.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	var reset time.Time
+	for _, p := range []string{userDayLimit, appDayLimit, windowLimit} {
+		if rl, ok := parseRateLimit(h, p); ok && rl.Remaining == 0 && !rl.Reset.IsZero() {
+			reset = rl.Reset
+			break
+		}
+	}
+	if reset.IsZero() {
+		// A 429 without an exhausted counter (a usage cap, say): the
+		// window's reset is still the best hint X gives.
+		if secs, ok := parseCount(h.Get(windowLimit + "-reset")); ok && secs >= 946684800 && secs < 4102444800 {
+			reset = time.Unix(secs, 0)
+		}
+	}
+	if !reset.IsZero() {
+		// X's reset is a whole second; wait a second more so the retry
+		// lands in the new window.
+		return min(max(reset.Sub(now)+time.Second, 0), channel.MaxRetryAfter)
+	}
+	d, _ := channel.ParseRetryAfter(h.Get("Retry-After"), now)
+	return d
+}
+
+// temporaryStatus reports whether an HTTP status is worth retrying, as
+// channel.ClassifyHTTP decides.
+func temporaryStatus(code int) bool {
+	return code == http.StatusRequestTimeout || code == http.StatusTooEarly ||
+		code == http.StatusTooManyRequests || code >= 500 && code <= 599
+}
+
+func statusLine(code int) string {
+	if t := http.StatusText(code); t != "" {
+		return fmt.Sprintf("%d %s", code, t)
+	}
+	return fmt.Sprint(code)
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}

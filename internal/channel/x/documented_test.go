@@ -1,0 +1,66 @@
+package x
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// The answers documented for the endpoints Parley calls parse as intended.
+func TestDocumentedResponses(t *testing.T) {
+	if got := createdID(readTestdata(t, "v2_post_create_response_DOC.json"), true); got != "1445880548472328192" {
+		t.Errorf("createdID(post) = %q", got)
+	}
+	if got := createdID([]byte(`{"data":{"dm_conversation_id":"1582103724607971328","dm_event_id":"1582103724607971332"}}`), false); got != "1582103724607971332" {
+		t.Errorf("createdID(DM) = %q", got)
+	}
+
+	mentions := readTestdata(t, "v2_mentions_timeline_response_DOC.json")
+	var paths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.URL.Path)
+		if r.Header.Get("Authorization") != "Bearer user-token" {
+			w.WriteHeader(401)
+			return
+		}
+		if strings.HasSuffix(r.URL.Path, "/mentions") {
+			w.Write(mentions)
+			return
+		}
+		w.Write([]byte(`{"meta":{"result_count":0}}`))
+	}))
+	defer srv.Close()
+	a := quietAdapter()
+	in := care.Inbox{ID: 3, Channel: care.ChannelX, ExternalID: "2244994945",
+		Credentials: map[string]string{CredAccessToken: "user-token", CredAPIBase: srv.URL, CredMode: ModePoll}}
+	evs, cursor, err := a.Poll(context.Background(), in, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 1 {
+		t.Fatalf("%d events", len(evs))
+	}
+	want := care.Inbound{Kind: care.KindMessage, Channel: care.ChannelX, PlatformID: "1301573587187331074", Visibility: care.Public,
+		Text: "Hey @XDevelopers, love the new API!", SentAt: time.Date(2024, 1, 15, 10, 30, 0, 0, time.UTC),
+		Author: care.Author{PlatformUserID: "1234567890", DisplayName: "Dev Person", Handle: "developer"}}
+	if diff := cmp.Diff(want, evs[0].Inbound); diff != "" {
+		t.Errorf("event (-want +got):\n%s", diff)
+	}
+	if evs[0].Account != "2244994945" {
+		t.Errorf("Account = %q", evs[0].Account)
+	}
+	// The first poll takes the newest page only, next_token or not.
+	if want := `{"m":{"n":"1301573587187331074"},"d":{"n":"0"}}`; cursor != want {
+		t.Errorf("cursor = %s, want %s", cursor, want)
+	}
+	if want := []string{"/2/users/2244994945/mentions", "/2/dm_events"}; !cmp.Equal(paths, want) {
+		t.Errorf("paths = %v, want %v", paths, want)
+	}
+}

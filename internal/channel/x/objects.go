@@ -1,0 +1,246 @@
+package x
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+)
+
+// Wire objects X sends. Three generations share the work: v1.1 Tweet and
+// user objects in the Account Activity API's tweet_create_events; the
+// legacy message_create DM events in both the Account Activity API and the
+// X Activity API; and v2 Post, user, media and DM event objects in the X
+// Activity API's post events and in the v2 endpoints Parley polls. Fields
+// are decoded leniently (an id may be a string or a number, a count a number
+// or a string), because one odd field must not cost a customer's message.
+
+// flexString holds a JSON string, or a number as its literal text; any other
+// value decodes as "".
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+	case len(b) > 0 && (b[0] == '-' || b[0] >= '0' && b[0] <= '9'):
+		*f = flexString(b)
+	default:
+		*f = ""
+	}
+	return nil
+}
+
+// flexCount holds a non-negative count given as a number or a string; any
+// other value, or a negative or fractional one, decodes as 0.
+type flexCount int64
+
+func (c *flexCount) UnmarshalJSON(b []byte) error {
+	var s flexString
+	if err := s.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	n, err := strconv.ParseInt(string(s), 10, 64)
+	if err != nil || n < 0 {
+		n = 0
+	}
+	*c = flexCount(n)
+	return nil
+}
+
+// flexBool is a JSON true; anything else is false.
+type flexBool bool
+
+func (v *flexBool) UnmarshalJSON(b []byte) error {
+	*v = flexBool(string(bytes.TrimSpace(b)) == "true")
+	return nil
+}
+
+// wireUser is a user in any of X's shapes: v1.1 (id_str, screen_name,
+// followers_count), v2 (id, username, public_metrics), or a v2 user wrapped
+// in {"data": …}, as the X Activity API's DM users and post.delete includes
+// are.
+type wireUser struct {
+	wireUserFields
+	Data *wireUserFields `json:"data"`
+}
+
+type wireUserFields struct {
+	ID         flexString `json:"id"`
+	IDStr      string     `json:"id_str"`
+	Name       string     `json:"name"`
+	ScreenName string     `json:"screen_name"`
+	Username   string     `json:"username"`
+	Followers  flexCount  `json:"followers_count"`
+	Metrics    struct {
+		Followers flexCount `json:"followers_count"`
+	} `json:"public_metrics"`
+	Verified     flexBool `json:"verified"`
+	VerifiedType string   `json:"verified_type"`
+}
+
+// profile is a user reduced to what Parley keeps.
+type profile struct {
+	ID, Name, Handle string
+	Followers        int64
+	Verified         bool
+}
+
+func (u wireUser) profile() profile {
+	f := u.wireUserFields
+	if u.Data != nil {
+		f = *u.Data
+	}
+	return profile{
+		ID:        firstNonEmpty(f.IDStr, string(f.ID)),
+		Name:      f.Name,
+		Handle:    firstNonEmpty(f.Username, f.ScreenName),
+		Followers: int64(max(f.Followers, f.Metrics.Followers)),
+		// X's verified flag, or a paid, business or government badge.
+		Verified: bool(f.Verified) || f.VerifiedType != "" && f.VerifiedType != "none",
+	}
+}
+
+// users indexes profiles by id.
+type users map[string]profile
+
+func (us users) add(u wireUser) {
+	if p := u.profile(); p.ID != "" {
+		us[p.ID] = p
+	}
+}
+
+// v1Tweet is a v1.1 Tweet object, as the Account Activity API delivers
+// (docs.x.com data dictionary). Longer posts come truncated, with their
+// text in extended_tweet.full_text.
+type v1Tweet struct {
+	IDStr         string     `json:"id_str"`
+	ID            flexString `json:"id"`
+	Text          string     `json:"text"`
+	FullText      string     `json:"full_text"`
+	Truncated     flexBool   `json:"truncated"`
+	ExtendedTweet *struct {
+		FullText         string     `json:"full_text"`
+		Entities         v1Entities `json:"entities"`
+		ExtendedEntities v1Entities `json:"extended_entities"`
+	} `json:"extended_tweet"`
+	InReplyToStatusID   string          `json:"in_reply_to_status_id_str"`
+	InReplyToUserID     string          `json:"in_reply_to_user_id_str"`
+	InReplyToScreenName string          `json:"in_reply_to_screen_name"`
+	User                wireUser        `json:"user"`
+	Entities            v1Entities      `json:"entities"`
+	ExtendedEntities    v1Entities      `json:"extended_entities"`
+	RetweetedStatus     json.RawMessage `json:"retweeted_status"`
+	CreatedAt           string          `json:"created_at"`
+	TimestampMS         flexString      `json:"timestamp_ms"`
+}
+
+type v1Entities struct {
+	UserMentions []struct {
+		IDStr      string `json:"id_str"`
+		ScreenName string `json:"screen_name"`
+		Name       string `json:"name"`
+	} `json:"user_mentions"`
+	Media []struct {
+		Type          string `json:"type"`
+		MediaURLHTTPS string `json:"media_url_https"`
+	} `json:"media"`
+}
+
+// v2Post is a v2 Post object: the payload of the X Activity API's post
+// events and an item of the mentions timeline.
+type v2Post struct {
+	ID               flexString `json:"id"`
+	Text             string     `json:"text"`
+	AuthorID         flexString `json:"author_id"`
+	CreatedAt        string     `json:"created_at"`
+	InReplyToUserID  flexString `json:"in_reply_to_user_id"`
+	InReplyToTweetID flexString `json:"in_reply_to_tweet_id"`
+	ReferencedTweets []struct {
+		Type string     `json:"type"`
+		ID   flexString `json:"id"`
+	} `json:"referenced_tweets"`
+	// NoteTweet holds the full text of a post longer than 280 characters,
+	// whose text is then cut.
+	NoteTweet *struct {
+		Text string `json:"text"`
+	} `json:"note_tweet"`
+	Entities struct {
+		Mentions []struct {
+			ID       flexString `json:"id"`
+			Username string     `json:"username"`
+		} `json:"mentions"`
+	} `json:"entities"`
+	Attachments struct {
+		MediaKeys []string `json:"media_keys"`
+	} `json:"attachments"`
+}
+
+// repliedTo returns the id of the post p answers, "" if none.
+func (p *v2Post) repliedTo() string {
+	for _, r := range p.ReferencedTweets {
+		if r.Type == "replied_to" && r.ID != "" {
+			return string(r.ID)
+		}
+	}
+	return string(p.InReplyToTweetID)
+}
+
+// v2Includes are the objects a v2 response or X Activity API event expands.
+type v2Includes struct {
+	Users []wireUser  `json:"users"`
+	Media []v2Media   `json:"media"`
+	Posts []rawObject `json:"tweets"`
+}
+
+type v2Media struct {
+	MediaKey        string `json:"media_key"`
+	Type            string `json:"type"`
+	URL             string `json:"url"`
+	PreviewImageURL string `json:"preview_image_url"`
+}
+
+// rawObject is any JSON value, kept undecoded.
+type rawObject = json.RawMessage
+
+// legacyDM is a message_create DM event, as both the Account Activity API's
+// direct_message_events and the X Activity API's dm.received and dm.sent
+// payloads carry it.
+type legacyDM struct {
+	Type             string     `json:"type"`
+	ID               flexString `json:"id"`
+	CreatedTimestamp flexString `json:"created_timestamp"`
+	MessageCreate    struct {
+		Target struct {
+			RecipientID flexString `json:"recipient_id"`
+		} `json:"target"`
+		SenderID    flexString `json:"sender_id"`
+		MessageData struct {
+			Text       string `json:"text"`
+			Attachment *struct {
+				Type  string `json:"type"`
+				Media struct {
+					Type          string `json:"type"`
+					MediaURLHTTPS string `json:"media_url_https"`
+				} `json:"media"`
+			} `json:"attachment"`
+		} `json:"message_data"`
+	} `json:"message_create"`
+}
+
+// v2DMEvent is an item of GET /2/dm_events.
+type v2DMEvent struct {
+	ID               flexString `json:"id"`
+	EventType        string     `json:"event_type"`
+	Text             string     `json:"text"`
+	SenderID         flexString `json:"sender_id"`
+	DMConversationID string     `json:"dm_conversation_id"`
+	CreatedAt        string     `json:"created_at"`
+	Attachments      struct {
+		MediaKeys []string `json:"media_keys"`
+	} `json:"attachments"`
+}
