@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/web"
 	"github.com/parleyhq/parley/internal/webhook"
 )
 
@@ -23,7 +24,8 @@ func (a *App) routes(apiServer *api.Server, hooks *webhook.Handler) http.Handler
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
-	mux.HandleFunc("GET /{$}", home)
+	ui := &web.Handler{Store: a.Store, Desk: a.Desk, API: apiServer, Logger: a.log}
+	ui.Routes(mux)
 
 	// Platforms post webhooks server to server; they are authenticated by
 	// their signatures, not by cookies, so cross-origin checks do not apply.
@@ -61,11 +63,6 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain")
 	w.Write([]byte("ready\n"))
-}
-
-func home(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Write([]byte("Parley is running.\n\nAPI:      /api/v1 (described at /api/openapi.json)\nEvents:   /api/v1/events\nHealth:   /healthz, /readyz\nMetrics:  /metrics\n"))
 }
 
 // recoverer turns a handler panic into a 500 and a log line instead of a

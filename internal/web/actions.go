@@ -1,0 +1,159 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/desk"
+)
+
+// Every action answers with a redirect to the conversation (post, redirect,
+// get), so reloading the page never sends a form twice. A refused reply or
+// note comes back in its composer with the reason.
+
+// back redirects to the conversation the form was posted from, keeping the
+// list beside it as it was.
+func back(w http.ResponseWriter, r *http.Request, id care.ID) {
+	target := withQuery("/c/"+strconv.FormatInt(id, 10), listFrom(r).query())
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+func pathConvID(r *http.Request) care.ID {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id
+}
+
+func (h *Handler) reply(w http.ResponseWriter, r *http.Request, a *agent) {
+	id, text := pathConvID(r), formValue(r, "text")
+	vis := care.Visibility(formValue(r, "visibility"))
+	if vis != care.Public && vis != care.Private {
+		vis = ""
+	}
+	if _, err := h.Desk.Reply(r.Context(), a.Principal, id, desk.Reply{Text: text, Visibility: vis}); err != nil {
+		h.refused(w, r, a, err, func(cv *convView) {
+			cv.Draft, cv.ReplyError = text, h.safeMessage(r, err)
+			if vis != "" {
+				cv.PublicDef = vis == care.Public
+			}
+		})
+		return
+	}
+	back(w, r, id)
+}
+
+func (h *Handler) note(w http.ResponseWriter, r *http.Request, a *agent) {
+	id, text := pathConvID(r), formValue(r, "text")
+	if _, err := h.Desk.Note(r.Context(), a.Principal, id, text); err != nil {
+		h.refused(w, r, a, err, func(cv *convView) { cv.DraftNote, cv.NoteError = text, h.safeMessage(r, err) })
+		return
+	}
+	back(w, r, id)
+}
+
+// refused shows the conversation again with the refused text in place; an
+// error that is not about the text (a conversation of another workspace)
+// gets the error page.
+func (h *Handler) refused(w http.ResponseWriter, r *http.Request, a *agent, err error, edit func(*convView)) {
+	if care.ErrorCode(err) != care.EINVALID && care.ErrorCode(err) != care.EUNAVAILABLE {
+		h.renderError(w, r, a, err)
+		return
+	}
+	h.showConversation(w, r, a, http.StatusUnprocessableEntity, edit)
+}
+
+// update applies a change to the conversation and goes back to it.
+func (h *Handler) update(w http.ResponseWriter, r *http.Request, a *agent, u care.ConversationUpdate) {
+	id := pathConvID(r)
+	if _, err := h.Desk.Update(r.Context(), a.Principal, id, u); err != nil {
+		h.renderError(w, r, a, err)
+		return
+	}
+	back(w, r, id)
+}
+
+func (h *Handler) setStatus(w http.ResponseWriter, r *http.Request, a *agent) {
+	s := care.Status(formValue(r, "status"))
+	if s != care.StatusOpen && s != care.StatusPending && s != care.StatusResolved {
+		h.renderError(w, r, a, care.Errorf(care.EINVALID, "Choose open, pending or resolved."))
+		return
+	}
+	h.update(w, r, a, care.ConversationUpdate{Status: &s})
+}
+
+// snooze hides the conversation for an hour or until nine tomorrow morning.
+func (h *Handler) snooze(w http.ResponseWriter, r *http.Request, a *agent) {
+	now := h.now().In(h.location())
+	var until time.Time
+	switch formValue(r, "until") {
+	case "1h":
+		until = now.Add(time.Hour)
+	case "tomorrow":
+		y, m, d := now.AddDate(0, 0, 1).Date()
+		until = time.Date(y, m, d, 9, 0, 0, 0, now.Location())
+	default:
+		h.renderError(w, r, a, care.Errorf(care.EINVALID, "Snooze for an hour or until tomorrow."))
+		return
+	}
+	s := care.StatusSnoozed
+	h.update(w, r, a, care.ConversationUpdate{Status: &s, SnoozedUntil: &until})
+}
+
+// assign takes the conversation ("me") or lets it go ("none").
+func (h *Handler) assign(w http.ResponseWriter, r *http.Request, a *agent) {
+	var to care.ID
+	switch formValue(r, "assignee") {
+	case "me":
+		to = a.UserID
+	case "none":
+	default:
+		h.renderError(w, r, a, care.Errorf(care.EINVALID, "Assign to yourself or to nobody."))
+		return
+	}
+	h.update(w, r, a, care.ConversationUpdate{AssigneeID: &to})
+}
+
+// tag adds the tags in "add" (comma-separated) and removes the one in
+// "remove".
+func (h *Handler) tag(w http.ResponseWriter, r *http.Request, a *agent) {
+	c, err := h.conversationOf(r.Context(), a, r)
+	if err != nil {
+		h.renderError(w, r, a, err)
+		return
+	}
+	tags := slices.Clone(c.Tags)
+	for t := range strings.SplitSeq(formValue(r, "add"), ",") {
+		if strings.TrimSpace(t) == "" {
+			continue
+		}
+		n := care.NormalizeTag(t)
+		if n == "" {
+			h.renderError(w, r, a, care.Errorf(care.EINVALID, "A tag is up to 64 bytes, without commas or control characters."))
+			return
+		}
+		if !slices.Contains(tags, n) {
+			tags = append(tags, n)
+		}
+	}
+	if rm := care.NormalizeTag(formValue(r, "remove")); rm != "" {
+		tags = slices.DeleteFunc(tags, func(t string) bool { return t == rm })
+	}
+	h.update(w, r, a, care.ConversationUpdate{Tags: &tags})
+}
+
+// retry queues a failed reply again.
+func (h *Handler) retry(w http.ResponseWriter, r *http.Request, a *agent) {
+	mid, err := strconv.ParseInt(r.PathValue("mid"), 10, 64)
+	if err != nil || mid <= 0 {
+		h.renderError(w, r, a, care.Errorf(care.ENOTFOUND, "Message not found."))
+		return
+	}
+	if _, err := h.Desk.Retry(r.Context(), a.Principal, mid); err != nil {
+		h.renderError(w, r, a, err)
+		return
+	}
+	back(w, r, pathConvID(r))
+}

@@ -1,0 +1,324 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// maxTimeline is how many of a conversation's newest messages the page
+// shows; older ones are counted, not rendered.
+const maxTimeline = 300
+
+// convView is a rendered conversation.
+type convView struct {
+	ID           care.ID
+	ListQuery    string
+	BackHref     string
+	Name         string
+	Channel      string
+	ChannelKey   string
+	Inbox        string
+	Status       string
+	StatusKey    string
+	Resolved     bool
+	Snoozed      string
+	Assignee     string
+	AssignedToMe bool
+	Tags         []tagView
+	Priority     string
+	Reasons      string
+	Waiting      string
+	Items        []item
+	Earlier      int // messages not shown
+	Contact      contactView
+	// Composer.
+	CanPublic  bool
+	PublicDef  bool // the reply defaults to public
+	Draft      string
+	DraftNote  string
+	ReplyError string
+	NoteError  string
+}
+
+// item is one message of the timeline.
+type item struct {
+	ID         care.ID
+	Kind       string // in, out, note
+	Visibility string // public, private, note
+	Author     string
+	When       string
+	WhenTitle  string
+	Body       body
+	Status     string // delivery, for our replies
+	Reason     string
+	CanRetry   bool
+	Deleted    bool
+	Linked     bool // from the linked public or private conversation
+	Files      []file
+}
+
+type file struct {
+	Name, Href string
+}
+
+type contactView struct {
+	Name       string
+	Identities []identityView
+	Others     []otherConv
+}
+
+type identityView struct {
+	Platform  string
+	Handle    string
+	Name      string
+	Followers string
+	Verified  bool
+}
+
+type otherConv struct {
+	Href, Channel, Status, StatusKey, When, Excerpt string
+}
+
+type conversationPage struct {
+	layout
+	List listView
+	Conv convView
+}
+
+// conversationOf loads a conversation of the agent's workspace; another
+// workspace's conversation is not found.
+func (h *Handler) conversationOf(ctx context.Context, a *agent, r *http.Request) (*care.Conversation, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, care.Errorf(care.ENOTFOUND, "Conversation not found.")
+	}
+	c, err := h.Store.Conversation(ctx, id)
+	if care.ErrorCode(err) == care.ENOTFOUND || err == nil && c.WorkspaceID != a.WorkspaceID {
+		return nil, care.Errorf(care.ENOTFOUND, "Conversation not found.")
+	}
+	return c, err
+}
+
+func (h *Handler) conversation(w http.ResponseWriter, r *http.Request, a *agent) {
+	h.showConversation(w, r, a, http.StatusOK, nil)
+}
+
+// showConversation renders the conversation page; edit, if set, puts a
+// refused draft back in the composer with the reason.
+func (h *Handler) showConversation(w http.ResponseWriter, r *http.Request, a *agent, status int, edit func(*convView)) {
+	ctx := r.Context()
+	c, err := h.conversationOf(ctx, a, r)
+	if err != nil {
+		h.renderError(w, r, a, err)
+		return
+	}
+	lp := listFrom(r)
+	cv, err := h.convOf(ctx, a, c, lp)
+	if err != nil {
+		h.renderError(w, r, a, err)
+		return
+	}
+	if edit != nil {
+		edit(&cv)
+	}
+	lv, err := h.listOf(ctx, a, lp, c.ID)
+	if err != nil {
+		h.renderError(w, r, a, err)
+		return
+	}
+	h.render(w, r, status, "conversation", conversationPage{
+		layout: layout{Title: cv.Name, Page: "conversation", Agent: a, ConvID: c.ID, Linked: c.LinkedID}, List: lv, Conv: cv})
+}
+
+// conversationFragment is the live part of the conversation (header and
+// timeline), for refresh when its events arrive.
+func (h *Handler) conversationFragment(w http.ResponseWriter, r *http.Request, a *agent) {
+	ctx := r.Context()
+	c, err := h.conversationOf(ctx, a, r)
+	if err != nil {
+		http.Error(w, care.ErrorMessage(err), httpStatus(err))
+		return
+	}
+	cv, err := h.convOf(ctx, a, c, listFrom(r))
+	if err != nil {
+		http.Error(w, h.safeMessage(r, err), httpStatus(err))
+		return
+	}
+	h.renderFragment(w, r, "conversation", "live", conversationPage{layout: layout{Agent: a, ConvID: c.ID}, Conv: cv})
+}
+
+// listFrom reads the list parameters a conversation page carries: from the
+// query string, or from a form's "list" field.
+func listFrom(r *http.Request) listParams {
+	if r.Method == http.MethodPost {
+		q, _ := url.ParseQuery(formValue(r, "list"))
+		return parseListParams(q)
+	}
+	lp := parseListParams(r.URL.Query())
+	lp.Cursor = ""
+	return lp
+}
+
+// convOf renders a conversation.
+func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp listParams) (convView, error) {
+	now := h.now()
+	cv := convView{ID: c.ID, ListQuery: lp.query(), BackHref: withQuery("/", lp.query()),
+		Channel: channelName(c.Channel), ChannelKey: string(c.Channel),
+		Status: statusName(c.Status), StatusKey: string(c.Status), Resolved: c.Status == care.StatusResolved,
+		Tags: tagViews(c.Tags), CanPublic: hasPublic(c.Channel)}
+	if in, err := h.Store.Inbox(ctx, c.InboxID); err == nil {
+		cv.Inbox = plain(in.Name)
+	}
+	if c.Status == care.StatusSnoozed && c.SnoozedUntil != nil {
+		cv.Snoozed = c.SnoozedUntil.In(h.location()).Format("Mon 2 Jan 15:04")
+	}
+	names := map[care.ID]string{a.UserID: "You"}
+	if c.AssigneeID != 0 {
+		cv.Assignee = h.userName(ctx, c.AssigneeID, names)
+		cv.AssignedToMe = c.AssigneeID == a.UserID
+	}
+	if c.Priority > 0 {
+		cv.Priority = strconv.FormatFloat(c.Priority, 'f', 0, 64)
+		for i, reason := range c.PriorityReasons {
+			if i > 0 {
+				cv.Reasons += ", "
+			}
+			cv.Reasons += plain(reason)
+		}
+	}
+	if c.WaitingSince != nil && c.Status != care.StatusResolved {
+		cv.Waiting = duration(now.Sub(*c.WaitingSince))
+	}
+	contact, err := h.Store.Contact(ctx, c.ContactID)
+	if err != nil {
+		return convView{}, err
+	}
+	cv.Name = contactName(contact)
+	cv.Contact = contactView{Name: cv.Name}
+	for _, idn := range contact.Identities {
+		cv.Contact.Identities = append(cv.Contact.Identities, identityView{Platform: channelName(idn.Platform),
+			Handle: plain(idn.Handle), Name: plain(idn.DisplayName), Followers: count(idn.Followers), Verified: idn.Verified})
+	}
+	others, err := h.Store.Conversations(ctx, care.ConversationFilter{WorkspaceID: a.WorkspaceID, ContactID: c.ContactID, Limit: 11})
+	if err != nil {
+		return convView{}, err
+	}
+	for _, o := range others.Conversations {
+		if o.ID == c.ID || len(cv.Contact.Others) == 10 {
+			continue
+		}
+		oc := otherConv{Href: withQuery("/c/"+strconv.FormatInt(o.ID, 10), lp.query()), Channel: channelName(o.Channel),
+			Status: statusName(o.Status), StatusKey: string(o.Status), When: ago(o.LastActivityAt, now)}
+		if m, err := h.lastMessage(ctx, &o); err == nil && m != nil {
+			oc.Excerpt = excerpt(m.Text, 80)
+		}
+		cv.Contact.Others = append(cv.Contact.Others, oc)
+	}
+
+	msgs, earlier, err := h.timeline(ctx, c)
+	if err != nil {
+		return convView{}, err
+	}
+	cv.Earlier = earlier
+	for i := range msgs {
+		m := &msgs[i]
+		it := item{ID: m.ID, Kind: string(m.Direction), Visibility: string(m.Visibility), When: ago(m.CreatedAt, now),
+			WhenTitle: stamp(m.CreatedAt), Body: renderBody(m.Text), Deleted: m.DeletedAt != nil, Linked: m.ConversationID != c.ID}
+		switch {
+		case m.Visibility == care.Note:
+			it.Kind, it.Author = "note", h.authorName(ctx, m, names)
+		case m.Direction == care.DirectionOut:
+			it.Author = h.authorName(ctx, m, names)
+			it.Status, it.Reason = string(m.Status), plain(m.StatusReason)
+			it.CanRetry = m.Status == care.DeliveryFailed && !it.Linked
+		default:
+			it.Author = cv.Name
+			if m.Direction == care.DirectionIn {
+				cv.PublicDef = m.Visibility == care.Public
+			}
+		}
+		for _, f := range m.Attachments {
+			it.Files = append(it.Files, fileOf(f))
+		}
+		cv.Items = append(cv.Items, it)
+	}
+	cv.PublicDef = cv.PublicDef && cv.CanPublic
+	return cv, nil
+}
+
+// authorName names who wrote our message or note.
+func (h *Handler) authorName(ctx context.Context, m *care.Message, names map[care.ID]string) string {
+	if m.AuthorID != 0 {
+		return h.userName(ctx, m.AuthorID, names)
+	}
+	if n := plain(m.AuthorName); n != "" {
+		return n
+	}
+	return "Parley"
+}
+
+// fileOf describes an attachment; only an http(s) address becomes a link.
+func fileOf(a care.Attachment) file {
+	name := plain(a.Name)
+	if name == "" {
+		name = plain(a.Kind)
+	}
+	if name == "" {
+		name = "attachment"
+	}
+	f := file{Name: truncate(name, 80)}
+	if linkable(a.URL) {
+		f.Href = a.URL
+	}
+	return f
+}
+
+// timeline returns the newest messages of a conversation and of the one
+// linked to it (a public thread and its private follow-up are one story), in
+// order, and how many older ones were left out.
+func (h *Handler) timeline(ctx context.Context, c *care.Conversation) ([]care.Message, int, error) {
+	ids := []care.ID{c.ID}
+	if c.LinkedID != 0 {
+		ids = append(ids, c.LinkedID)
+	}
+	var all []care.Message
+	total := 0
+	for _, id := range ids {
+		var msgs []care.Message
+		var after care.ID
+		for {
+			page, err := h.Store.Messages(ctx, id, after, 500)
+			if err != nil {
+				return nil, 0, err
+			}
+			total += len(page)
+			msgs = append(msgs, page...)
+			if len(msgs) > 2*maxTimeline {
+				msgs = slices.Clone(msgs[len(msgs)-maxTimeline:])
+			}
+			if len(page) < 500 {
+				break
+			}
+			after = page[len(page)-1].ID
+		}
+		all = append(all, msgs...)
+	}
+	slices.SortStableFunc(all, func(a, b care.Message) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	if len(all) > maxTimeline {
+		all = all[len(all)-maxTimeline:]
+	}
+	return all, total - len(all), nil
+}
+
+func idTarget(kind string, id care.ID) string { return kind + ":" + strconv.FormatInt(id, 10) }

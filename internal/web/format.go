@@ -1,0 +1,106 @@
+package web
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// ago says how long before now t was, in the short form lists use:
+// "now", "4m", "3h", "2d", then a date.
+func ago(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "now"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + "m"
+	case d < 24*time.Hour:
+		return strconv.Itoa(int(d/time.Hour)) + "h"
+	case d < 7*24*time.Hour:
+		return strconv.Itoa(int(d/(24*time.Hour))) + "d"
+	case t.Year() == now.Year():
+		return t.Format("2 Jan")
+	}
+	return t.Format("2 Jan 2006")
+}
+
+// duration is a wait written for people: "<1m", "12m", "3h 5m", "2d 4h".
+func duration(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "<1m"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + "m"
+	case d < 24*time.Hour:
+		return pair(int(d/time.Hour), "h", int(d%time.Hour/time.Minute), "m")
+	}
+	return pair(int(d/(24*time.Hour)), "d", int(d%(24*time.Hour)/time.Hour), "h")
+}
+
+// pair writes "3h 5m", or "3h" when the smaller unit is zero.
+func pair(a int, ua string, b int, ub string) string {
+	if b == 0 {
+		return strconv.Itoa(a) + ua
+	}
+	return fmt.Sprintf("%d%s %d%s", a, ua, b, ub)
+}
+
+// stamp is a full timestamp for a title attribute.
+func stamp(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006, 15:04 UTC") }
+
+// count is a follower count the way platforms show it: 950, 12.3k, 4.1M.
+func count(n int64) string {
+	switch {
+	case n < 1000:
+		return strconv.FormatInt(n, 10)
+	case n < 1_000_000:
+		return trimZero(float64(n)/1000) + "k"
+	}
+	return trimZero(float64(n)/1_000_000) + "M"
+}
+
+func trimZero(f float64) string {
+	s := strconv.FormatFloat(f, 'f', 1, 64)
+	if f >= 100 {
+		s = strconv.FormatFloat(f, 'f', 0, 64)
+	}
+	return strings.TrimSuffix(s, ".0")
+}
+
+var channelNames = map[care.Channel]string{
+	care.ChannelAPI: "API", care.ChannelX: "X", care.ChannelFacebook: "Facebook", care.ChannelInstagram: "Instagram",
+	care.ChannelWhatsApp: "WhatsApp", care.ChannelEmail: "Email", care.ChannelSMS: "SMS", care.ChannelWebChat: "Web chat",
+}
+
+// channelName is a channel as people call it.
+func channelName(c care.Channel) string {
+	if n, ok := channelNames[c]; ok {
+		return n
+	}
+	return string(c)
+}
+
+// hasPublic reports whether a channel has public replies beside private
+// messages (a post's comments beside direct messages).
+func hasPublic(c care.Channel) bool {
+	switch c {
+	case care.ChannelX, care.ChannelFacebook, care.ChannelInstagram, care.ChannelAPI:
+		return true
+	}
+	return false
+}
+
+var statusNames = map[care.Status]string{
+	care.StatusOpen: "Open", care.StatusPending: "Pending", care.StatusSnoozed: "Snoozed", care.StatusResolved: "Resolved",
+}
+
+func statusName(s care.Status) string {
+	if n, ok := statusNames[s]; ok {
+		return n
+	}
+	return string(s)
+}

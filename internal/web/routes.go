@@ -1,0 +1,36 @@
+package web
+
+import "net/http"
+
+// Routes registers the interface's pages, forms and static files on mux.
+// Every response carries the security headers of secure; every POST is
+// refused cross-origin and, once signed in, without the session's CSRF
+// token.
+func (h *Handler) Routes(mux *http.ServeMux) {
+	h.init()
+	csrf := http.NewCrossOriginProtection()
+	get := func(pattern string, fn http.HandlerFunc) { mux.Handle("GET "+pattern, secure(fn)) }
+	post := func(pattern string, fn http.HandlerFunc) { mux.Handle("POST "+pattern, secure(csrf.Handler(fn))) }
+
+	get("/login", h.loginForm)
+	post("/login", h.login)
+	post("/logout", h.action(h.logout))
+	get("/setup", h.setupForm)
+	post("/setup", h.setup)
+	get("/password", h.page(h.passwordForm))
+	post("/password", h.action(h.changePassword))
+
+	get("/{$}", h.page(h.inbox))
+	get("/list", h.fragment(h.listFragment))
+	get("/c/{id}", h.page(h.conversation))
+	get("/c/{id}/live", h.fragment(h.conversationFragment))
+	post("/c/{id}/reply", h.action(h.reply))
+	post("/c/{id}/note", h.action(h.note))
+	post("/c/{id}/status", h.action(h.setStatus))
+	post("/c/{id}/snooze", h.action(h.snooze))
+	post("/c/{id}/assign", h.action(h.assign))
+	post("/c/{id}/tags", h.action(h.tag))
+	post("/c/{id}/messages/{mid}/retry", h.action(h.retry))
+
+	get("/static/{name}", h.serveAsset)
+}

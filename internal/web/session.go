@@ -1,0 +1,234 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/accounts"
+	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/care"
+)
+
+type loginPage struct {
+	layout
+	Email string
+	Next  string
+}
+
+func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) {
+	if n, err := h.Store.CountUsers(r.Context()); err == nil && n == 0 {
+		http.Redirect(w, r, "/setup", http.StatusSeeOther)
+		return
+	}
+	q := r.URL.Query()
+	if a, err := h.signedIn(r); err == nil && a != nil {
+		http.Redirect(w, r, localPath(q.Get("next")), http.StatusSeeOther)
+		return
+	}
+	p := loginPage{layout: layout{Title: "Sign in", Page: "login"}, Next: localPath(q.Get("next"))}
+	if q.Get("expired") != "" {
+		p.Notice = "Your session has ended. Sign in again to continue."
+	}
+	h.render(w, r, http.StatusOK, "login", p)
+}
+
+// login checks an email and password and starts a session. Failures say the
+// same whether the address or the password was wrong, and take as long.
+func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	email, password := strings.TrimSpace(formValue(r, "email")), formValue(r, "password")
+	next := localPath(formValue(r, "next"))
+	u, err := h.checkPassword(r, email, password)
+	if err != nil {
+		h.render(w, r, http.StatusUnauthorized, "login", loginPage{
+			layout: layout{Title: "Sign in", Page: "login", Error: h.safeMessage(r, err)}, Email: email, Next: next})
+		return
+	}
+	if err := h.startSession(w, r, u); err != nil {
+		h.renderError(w, r, nil, err)
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// timingHash is verified against when there is no account, so a wrong
+// address costs as much time as a wrong password.
+var timingHash, _ = auth.HashPassword("parley-timing-equaliser")
+
+// checkPassword returns the user with this email and password, or
+// EUNAUTHORIZED.
+func (h *Handler) checkPassword(r *http.Request, email, password string) (*care.User, error) {
+	bad := care.Errorf(care.EUNAUTHORIZED, "Wrong email or password.")
+	if email == "" || password == "" {
+		return nil, bad
+	}
+	u, err := h.Store.UserByEmail(r.Context(), email)
+	if err != nil || u.Disabled || u.PasswordHash == "" {
+		auth.VerifyPassword(timingHash, password)
+		return nil, bad
+	}
+	if ok, err := auth.VerifyPassword(u.PasswordHash, password); err != nil || !ok {
+		return nil, bad
+	}
+	return u, nil
+}
+
+// startSession stores a new session for u and sets its cookie, with the
+// API's lifetime and cookie flags, so the API accepts it too.
+func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *care.User) error {
+	id, hash, err := auth.NewSessionID()
+	if err != nil {
+		return err
+	}
+	now := h.now()
+	ttl := h.API.SessionTTL
+	if ttl <= 0 {
+		ttl = 12 * time.Hour
+	}
+	sess := &care.Session{Hash: hash, UserID: u.ID, CSRF: auth.NewCSRFToken(), CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	if err := h.Store.CreateSession(r.Context(), sess); err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: api.SessionCookie, Value: id, Path: "/", Expires: sess.ExpiresAt,
+		HttpOnly: true, Secure: h.API.SecureCookies, SameSite: http.SameSiteLaxMode})
+	return nil
+}
+
+func (h *Handler) logout(w http.ResponseWriter, r *http.Request, _ *agent) {
+	if c, err := r.Cookie(api.SessionCookie); err == nil {
+		if err := h.Store.DeleteSession(r.Context(), auth.HashToken(c.Value)); err != nil {
+			h.renderError(w, r, nil, err)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: api.SessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: h.API.SecureCookies, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+type setupPage struct {
+	layout
+	Name, Email string
+}
+
+// setupForm is the first-run page: while no user exists, whoever reaches
+// the server creates the first admin.
+func (h *Handler) setupForm(w http.ResponseWriter, r *http.Request) {
+	n, err := h.Store.CountUsers(r.Context())
+	if err != nil {
+		h.renderError(w, r, nil, err)
+		return
+	}
+	if n > 0 {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	h.render(w, r, http.StatusOK, "setup", setupPage{layout: layout{Title: "Set up Parley", Page: "setup"}})
+}
+
+func (h *Handler) setup(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	ctx := r.Context()
+	n, err := h.Store.CountUsers(ctx)
+	if err != nil {
+		h.renderError(w, r, nil, err)
+		return
+	}
+	if n > 0 {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	name, email := strings.TrimSpace(formValue(r, "name")), strings.TrimSpace(formValue(r, "email"))
+	password := formValue(r, "password")
+	fail := func(err error) {
+		h.render(w, r, httpStatus(err), "setup", setupPage{layout: layout{Title: "Set up Parley", Page: "setup",
+			Error: h.safeMessage(r, err)}, Name: name, Email: email})
+	}
+	if password != formValue(r, "confirm") {
+		fail(care.Errorf(care.EINVALID, "The two passwords differ."))
+		return
+	}
+	if password == "" {
+		fail(care.Errorf(care.EINVALID, "Choose a password."))
+		return
+	}
+	ws, err := h.firstWorkspace(r)
+	if err != nil {
+		fail(err)
+		return
+	}
+	u, _, err := accounts.CreateUser(ctx, h.Store, ws.ID, email, name, care.RoleAdmin, password, h.now())
+	if err != nil {
+		fail(err)
+		return
+	}
+	if err := h.startSession(w, r, u); err != nil {
+		h.renderError(w, r, nil, err)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// firstWorkspace returns the install's first workspace, creating the
+// default one on a store that has none.
+func (h *Handler) firstWorkspace(r *http.Request) (*care.Workspace, error) {
+	wss, err := h.Store.Workspaces(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	if len(wss) > 0 {
+		return &wss[0], nil
+	}
+	ws := &care.Workspace{Slug: "default", Name: "Default workspace", CreatedAt: h.now()}
+	return ws, h.Store.CreateWorkspace(r.Context(), ws)
+}
+
+type passwordPage struct {
+	layout
+}
+
+func (h *Handler) passwordForm(w http.ResponseWriter, r *http.Request, a *agent) {
+	h.render(w, r, http.StatusOK, "password", passwordPage{layout{Title: "Change password", Page: "password", Agent: a}})
+}
+
+func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request, a *agent) {
+	current, next := formValue(r, "current"), formValue(r, "new")
+	fail := func(err error) {
+		h.render(w, r, httpStatus(err), "password", passwordPage{layout{Title: "Change password", Page: "password", Agent: a,
+			Error: h.safeMessage(r, err)}})
+	}
+	u, err := h.Store.User(r.Context(), a.UserID)
+	if err != nil {
+		fail(err)
+		return
+	}
+	if ok, _ := auth.VerifyPassword(u.PasswordHash, current); !ok {
+		fail(care.Errorf(care.EFORBIDDEN, "The current password is wrong."))
+		return
+	}
+	if next != formValue(r, "confirm") {
+		fail(care.Errorf(care.EINVALID, "The two new passwords differ."))
+		return
+	}
+	if err := auth.CheckPassword(next); err != nil {
+		fail(err)
+		return
+	}
+	hash, err := auth.HashPassword(next)
+	if err != nil {
+		fail(err)
+		return
+	}
+	if err := h.Store.SetPassword(r.Context(), u.ID, hash); err != nil {
+		fail(err)
+		return
+	}
+	if err := h.Store.AppendAudit(r.Context(), &care.AuditEntry{WorkspaceID: a.WorkspaceID, Actor: a.Actor(),
+		Action: "user.password", Target: idTarget("user", u.ID), CreatedAt: h.now()}); err != nil {
+		h.logger().ErrorContext(r.Context(), "web: audit failed", "action", "user.password", "err", err)
+	}
+	h.render(w, r, http.StatusOK, "password", passwordPage{layout{Title: "Change password", Page: "password", Agent: a,
+		Notice: "Your password was changed."}})
+}

@@ -1,0 +1,247 @@
+// Parley: live updates and keyboard shortcuts. Every page works without this
+// file; it only saves reloads and keystrokes. It fetches HTML fragments the
+// server rendered (and escaped) and puts them in place.
+(function () {
+  'use strict';
+
+  var doc = document;
+  var body = doc.body;
+  doc.documentElement.classList.add('js');
+
+  var listEl = doc.getElementById('list');
+  var liveEl = doc.getElementById('live');
+  var convId = body.dataset.conversation || '';
+  var linkedId = body.dataset.linked || '';
+
+  // Filters apply as soon as they change.
+  var filters = doc.getElementById('filters');
+  if (filters) {
+    filters.addEventListener('change', function () { filters.requestSubmit(); });
+  }
+
+  // ---- Live refresh ----
+
+  function listURL() {
+    var q = listEl.dataset.query || '';
+    var params = new URLSearchParams(q);
+    if (listEl.dataset.cursor) params.set('cursor', listEl.dataset.cursor);
+    if (convId) params.set('current', convId);
+    var s = params.toString();
+    return '/list' + (s ? '?' + s : '');
+  }
+
+  function liveURL() {
+    var q = listEl ? listEl.dataset.query || '' : '';
+    return '/c/' + encodeURIComponent(convId) + '/live' + (q ? '?' + q : '');
+  }
+
+  // busy reports whether the person is typing inside el; replacing it now
+  // would lose what they typed.
+  function busy(el) {
+    var a = doc.activeElement;
+    return a && el.contains(a) && (a.tagName === 'INPUT' || a.tagName === 'TEXTAREA' || a.tagName === 'SELECT');
+  }
+
+  var timers = {};
+  var pending = {};
+  var seq = {};
+
+  // refresh fetches url() and hands the answer to swap, at most once per
+  // burst of events; it waits while the person is typing in el. An answer
+  // that arrives after a newer one is dropped.
+  function refresh(key, url, el, swap) {
+    clearTimeout(timers[key]);
+    timers[key] = setTimeout(function () {
+      if (busy(el) || openMenu(el)) {
+        pending[key] = function () { refresh(key, url, el, swap); };
+        return;
+      }
+      delete pending[key];
+      var n = seq[key] = (seq[key] || 0) + 1;
+      fetch(url(), { credentials: 'same-origin', headers: { 'Accept': 'text/html' } }).then(function (res) {
+        if (res.status === 401) {
+          location.href = '/login?expired=1&next=' + encodeURIComponent(location.pathname + location.search);
+          return null;
+        }
+        return res.ok ? res.text() : null;
+      }).then(function (html) {
+        if (html === null || html === undefined || n !== seq[key]) return;
+        swap(html);
+        body.dispatchEvent(new CustomEvent('parley:refreshed', { detail: key }));
+      }).catch(function () { /* offline: the next event or reconnect refreshes */ });
+    }, 40);
+  }
+
+  function runPending() {
+    Object.keys(pending).forEach(function (k) { var f = pending[k]; delete pending[k]; f(); });
+  }
+  doc.addEventListener('focusout', function () { setTimeout(runPending, 0); });
+  doc.addEventListener('toggle', function (e) {
+    if (e.target.classList && e.target.classList.contains('menu') && !e.target.open) runPending();
+  }, true);
+
+  function refreshList() {
+    if (!listEl) return;
+    refresh('list', listURL, listEl, function (html) {
+      var focused = doc.activeElement && doc.activeElement.closest && doc.activeElement.closest('#list .row');
+      var focusedId = focused ? focused.dataset.id : '';
+      listEl.innerHTML = html;
+      var link = focusedId && listEl.querySelector('.row[data-id="' + focusedId + '"] .row-link');
+      if (link) link.focus({ preventScroll: true });
+    });
+  }
+
+  // refreshConversation keeps the reader's place: how far they scrolled up
+  // the timeline, and which long messages they opened.
+  function refreshConversation() {
+    if (!liveEl) return;
+    refresh('live', liveURL, liveEl, function (html) {
+      var scroller = doc.getElementById('timeline-scroll');
+      var top = scroller ? scroller.scrollTop : 0;
+      var open = Array.prototype.map.call(liveEl.querySelectorAll('.msg details.more[open]'), function (d) {
+        return d.closest('.msg').id;
+      });
+      liveEl.innerHTML = html;
+      open.forEach(function (id) {
+        var d = doc.querySelector('#' + id + ' details.more');
+        if (d) d.open = true;
+      });
+      scroller = doc.getElementById('timeline-scroll');
+      if (scroller && top) scroller.scrollTop = top;
+    });
+  }
+
+  function openMenu(el) {
+    return el.querySelector('details.menu[open]') !== null;
+  }
+
+  // The newest event the page has seen: the one it was rendered after,
+  // then each that arrives.
+  var lastEvent = body.dataset.events || '';
+
+  function onEvent(e) {
+    if (e.lastEventId) lastEvent = e.lastEventId;
+    var data = {};
+    try { data = JSON.parse(e.data); } catch (err) { /* keep going */ }
+    refreshList();
+    var id = String(data.conversation_id || '');
+    if (convId && (id === convId || (linkedId && id === linkedId) || e.type.indexOf('contact.') === 0)) {
+      refreshConversation();
+    }
+  }
+
+  var types = ['conversation.created', 'conversation.updated', 'message.created', 'message.updated',
+    'contact.merged', 'contact.unmerged'];
+
+  // The stream starts after the event the page was rendered at, so nothing
+  // between rendering and connecting is lost. The browser reconnects by
+  // itself, sending Last-Event-ID, after a network error. A refused
+  // connection (an ended session) closes the stream for good; then we try
+  // again later from the last event seen, and refresh.
+  function connect(reconnecting) {
+    if (!window.EventSource || (!listEl && !liveEl)) return;
+    var es = new EventSource('/api/v1/events' + (lastEvent ? '?last_event_id=' + encodeURIComponent(lastEvent) : ''));
+    types.forEach(function (t) { es.addEventListener(t, onEvent); });
+    var dot = doc.querySelector('.live-dot');
+    es.addEventListener('open', function () {
+      body.dataset.live = 'on';
+      if (dot) dot.title = 'Live updates: on';
+      if (reconnecting) { reconnecting = false; refreshList(); refreshConversation(); }
+    });
+    es.addEventListener('error', function () {
+      body.dataset.live = 'off';
+      if (dot) dot.title = 'Live updates: reconnecting';
+      if (es.readyState === EventSource.CLOSED) {
+        setTimeout(function () { connect(true); }, 5000);
+      }
+    });
+  }
+  connect(false);
+
+  // ---- Keyboard ----
+
+  function typing(t) {
+    return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+  }
+
+  function rows() {
+    return listEl ? Array.prototype.slice.call(listEl.querySelectorAll('.row-link')) : [];
+  }
+
+  function move(step) {
+    var rs = rows();
+    if (!rs.length) return;
+    var i = rs.indexOf(doc.activeElement);
+    if (i < 0) {
+      var cur = listEl.querySelector('.row.current .row-link');
+      i = cur ? rs.indexOf(cur) : (step > 0 ? -1 : rs.length);
+    }
+    i = Math.max(0, Math.min(rs.length - 1, i + step));
+    rs[i].focus();
+    rs[i].scrollIntoView({ block: 'nearest' });
+  }
+
+  function write(id, mode) {
+    var radio = doc.getElementById(mode);
+    if (radio) radio.checked = true;
+    var t = doc.getElementById(id);
+    if (t) { t.focus(); t.scrollIntoView({ block: 'nearest' }); }
+  }
+
+  var help = doc.getElementById('help');
+  function showHelp(show) {
+    if (!help) return;
+    help.classList.toggle('open', show);
+    if (show) help.focus();
+    // Opened by its link without the script's help: :target shows it.
+    else if (location.hash === '#help') location.hash = '';
+  }
+  var helpClose = doc.getElementById('help-close');
+  if (helpClose) helpClose.addEventListener('click', function (e) { e.preventDefault(); showHelp(false); });
+  var helpLink = doc.querySelector('.shortcut-link');
+  if (helpLink) helpLink.addEventListener('click', function (e) { e.preventDefault(); showHelp(true); });
+  if (help) help.addEventListener('click', function (e) { if (e.target === help) showHelp(false); });
+
+  doc.addEventListener('keydown', function (e) {
+    if (e.defaultPrevented || e.altKey || e.metaKey) return;
+    // Ctrl+Enter sends from a composer.
+    if (e.ctrlKey && e.key === 'Enter' && e.target.tagName === 'TEXTAREA' && e.target.form) {
+      e.preventDefault();
+      e.target.form.requestSubmit();
+      return;
+    }
+    if (e.key === 'Escape') {
+      if (help && (help.classList.contains('open') || location.hash === '#help')) { showHelp(false); return; }
+      if (typing(e.target)) e.target.blur();
+      return;
+    }
+    if (e.ctrlKey || typing(e.target)) return;
+    switch (e.key) {
+      case 'j': move(1); break;
+      case 'k': move(-1); break;
+      case 'r': write('reply-text', 'mode-reply'); break;
+      case 'n': write('note-text', 'mode-note'); break;
+      case 'e':
+        var resolve = doc.getElementById('resolve-form');
+        if (resolve) resolve.requestSubmit();
+        break;
+      case '?': showHelp(!(help && help.classList.contains('open'))); break;
+      case 'Enter':
+        // A focused row link opens by itself; on the inbox, Enter with
+        // nothing selected opens the first conversation.
+        if (body.dataset.page === 'inbox' && (!doc.activeElement || doc.activeElement === body)) {
+          var rs = rows();
+          if (rs.length) rs[0].click();
+        }
+        return;
+      default: return;
+    }
+    e.preventDefault();
+  });
+
+  // On a phone the page scrolls as a whole: start at the newest message.
+  if (liveEl && window.matchMedia('(max-width: 760px)').matches) {
+    var last = doc.querySelector('#timeline > li:last-child');
+    if (last) last.scrollIntoView({ block: 'end' });
+  }
+})();

@@ -1,0 +1,287 @@
+// Package web is Parley's interface for agents in the browser: sign-in, the
+// conversation list, the conversation with its composer and actions, and live
+// updates over the API's event stream.
+//
+// Pages are rendered on the server with html/template. Every form is a plain
+// HTML form that works without JavaScript; one small script (static/app.js)
+// adds live refresh and keyboard shortcuts. Templates, styles and the script
+// are embedded, so the binary is the whole deployment. Customer text is only
+// ever printed through html/template's escaping, and the Content-Security-
+// Policy forbids inline script and style.
+package web
+
+import (
+	"bytes"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/desk"
+)
+
+// Handler serves the web interface. Store, Desk and API are required.
+type Handler struct {
+	Store care.Store
+	Desk  *desk.Service
+	// API authenticates requests by their session cookie; its SessionTTL
+	// and SecureCookies also govern the sessions the login form starts.
+	API    *api.Server
+	Logger *slog.Logger
+	Now    func() time.Time
+	// Location is the time zone of "snooze until tomorrow"; nil means the
+	// server's.
+	Location *time.Location
+
+	once     sync.Once
+	pages    map[string]*template.Template
+	assets   *assetSet
+	excerpts lastMessages
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+func (h *Handler) logger() *slog.Logger {
+	if h.Logger != nil {
+		return h.Logger
+	}
+	return slog.Default()
+}
+
+func (h *Handler) location() *time.Location {
+	if h.Location != nil {
+		return h.Location
+	}
+	return time.Local
+}
+
+func (h *Handler) init() {
+	h.once.Do(func() {
+		h.assets = mustAssets()
+		h.pages = mustPages(h.assets)
+	})
+}
+
+// agent is the signed-in person a page is rendered for.
+type agent struct {
+	care.Principal
+	Email string
+	CSRF  string
+	// EventID is the workspace's newest event when the page was rendered:
+	// the script's event stream starts after it, so nothing that happens
+	// between rendering and connecting is missed.
+	EventID care.ID
+}
+
+// layout is what every page's frame needs.
+type layout struct {
+	Title  string
+	Page   string // names the page for the script: "inbox", "conversation", ...
+	Agent  *agent
+	ConvID care.ID
+	Linked care.ID
+	Error  string
+	Notice string
+}
+
+// render writes a full page with the given status.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	h.execute(w, r, status, h.pages[name], "layout", data)
+}
+
+// renderFragment writes one named template of a page, for the script's
+// live refresh.
+func (h *Handler) renderFragment(w http.ResponseWriter, r *http.Request, page, name string, data any) {
+	h.execute(w, r, http.StatusOK, h.pages[page], name, data)
+}
+
+func (h *Handler) execute(w http.ResponseWriter, r *http.Request, status int, t *template.Template, name string, data any) {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		h.logger().ErrorContext(r.Context(), "web: render", "template", name, "path", r.URL.Path, "err", err)
+		http.Error(w, "The page could not be rendered.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+var statusOf = map[string]int{
+	care.EINVALID:      http.StatusBadRequest,
+	care.EUNAUTHORIZED: http.StatusUnauthorized,
+	care.EFORBIDDEN:    http.StatusForbidden,
+	care.ENOTFOUND:     http.StatusNotFound,
+	care.ECONFLICT:     http.StatusConflict,
+	care.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	care.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	care.EINTERNAL:     http.StatusInternalServerError,
+}
+
+func httpStatus(err error) int {
+	if s, ok := statusOf[care.ErrorCode(err)]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// errorPage is the page for an error the person cannot fix in place.
+type errorPage struct {
+	layout
+	Status int
+}
+
+// renderError shows an error's safe message; the cause of an internal error
+// goes to the log only.
+func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, a *agent, err error) {
+	status := httpStatus(err)
+	if status >= 500 {
+		h.logger().ErrorContext(r.Context(), "web: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	h.render(w, r, status, "error", errorPage{layout: layout{Title: http.StatusText(status), Page: "error", Agent: a,
+		Error: care.ErrorMessage(err)}, Status: status})
+}
+
+// signedIn resolves the request's session. It returns EUNAUTHORIZED for a
+// request without a valid session, and ignores API tokens: the interface is
+// for people.
+func (h *Handler) signedIn(r *http.Request) (*agent, error) {
+	if r.Header.Get("Authorization") != "" {
+		return nil, care.Errorf(care.EUNAUTHORIZED, "Sign in.")
+	}
+	p, sess, err := h.API.Authenticate(r)
+	if err != nil {
+		return nil, err
+	}
+	if sess == nil || p.UserID == 0 {
+		return nil, care.Errorf(care.EUNAUTHORIZED, "Sign in.")
+	}
+	u, err := h.Store.User(r.Context(), p.UserID)
+	if err != nil {
+		return nil, err
+	}
+	return &agent{Principal: p, Email: u.Email, CSRF: sess.CSRF}, nil
+}
+
+// page wraps a GET handler for a full page: a request without a session is
+// sent to the login form, and comes back here after it.
+func (h *Handler) page(fn func(http.ResponseWriter, *http.Request, *agent)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, err := h.signedIn(r)
+		if care.ErrorCode(err) == care.EUNAUTHORIZED {
+			h.toLogin(w, r)
+			return
+		} else if err != nil {
+			h.renderError(w, r, nil, err)
+			return
+		}
+		if a.EventID, err = h.Store.LatestEventID(r.Context(), a.WorkspaceID); err != nil {
+			h.renderError(w, r, a, err)
+			return
+		}
+		fn(w, r, a)
+	}
+}
+
+// fragment wraps a GET handler for a piece of a page the script fetches. It
+// answers 401 without a session, so the script can send the person to sign
+// in.
+func (h *Handler) fragment(fn func(http.ResponseWriter, *http.Request, *agent)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, err := h.signedIn(r)
+		if err != nil {
+			http.Error(w, care.ErrorMessage(err), httpStatus(err))
+			return
+		}
+		fn(w, r, a)
+	}
+}
+
+// CSRFField is the form field that carries the session's CSRF token.
+const CSRFField = "csrf"
+
+// action wraps a POST handler: it needs a session and the session's CSRF
+// token, in the form field or in the API's header.
+func (h *Handler) action(fn func(http.ResponseWriter, *http.Request, *agent)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		a, err := h.signedIn(r)
+		if care.ErrorCode(err) == care.EUNAUTHORIZED {
+			http.Redirect(w, r, "/login?expired=1", http.StatusSeeOther)
+			return
+		} else if err != nil {
+			h.renderError(w, r, nil, err)
+			return
+		}
+		token := r.Header.Get(api.CSRFHeader)
+		if token == "" {
+			token = formValue(r, CSRFField)
+		}
+		if !auth.EqualToken(token, a.CSRF) {
+			h.renderError(w, r, a, care.Errorf(care.EFORBIDDEN, "This form has expired or did not come from Parley. Go back, reload the page and try again."))
+			return
+		}
+		fn(w, r, a)
+	}
+}
+
+// maxFormBytes bounds a posted form: a message of the largest size Parley
+// stores, percent-encoded, with room for the other fields.
+const maxFormBytes = 3*care.MaxTextBytes + 16<<10
+
+// formValue reads a posted form field. A body over maxFormBytes reads as
+// empty, which every handler refuses.
+func formValue(r *http.Request, name string) string {
+	if err := r.ParseForm(); err != nil {
+		return ""
+	}
+	return r.PostForm.Get(name)
+}
+
+func (h *Handler) toLogin(w http.ResponseWriter, r *http.Request) {
+	q := url.Values{}
+	if next := r.URL.RequestURI(); next != "/" {
+		q.Set("next", next)
+	}
+	if _, err := r.Cookie(api.SessionCookie); err == nil {
+		q.Set("expired", "1")
+	}
+	target := "/login"
+	if len(q) > 0 {
+		target += "?" + q.Encode()
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// localPath returns next when it is a path on this site, and "/" otherwise,
+// so a crafted ?next= cannot send someone elsewhere after they sign in.
+func localPath(next string) string {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n\t") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return "/"
+	}
+	return next
+}
+
+// safeMessage returns what to show for an error of the domain; the cause of
+// an internal one is logged.
+func (h *Handler) safeMessage(r *http.Request, err error) string {
+	if care.ErrorCode(err) == care.EINTERNAL {
+		h.logger().ErrorContext(r.Context(), "web: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	return care.ErrorMessage(err)
+}
