@@ -171,6 +171,8 @@ const (
 )
 
 // noWait sorts conversations nobody is waiting on after all waiting ones.
+// Migration 0004 indexes COALESCE(waiting_since, 4611686018427387904): the
+// two must stay the same number.
 const noWait = int64(1) << 62
 
 func (q queries) Conversations(ctx context.Context, f care.ConversationFilter) (*care.ConversationPage, error) {
