@@ -13,6 +13,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/desk"
 	"github.com/parleyhq/parley/internal/ingest"
@@ -102,6 +103,12 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	adapters := Adapters()
 	a.Desk = &desk.Service{Store: store, Publisher: a.Bus, Adapters: adapters, OutboxWake: func() { poke(outboxWake) }}
 	worker := &outbox.Worker{Store: store, Senders: adapters, Logger: log, Wake: outboxWake,
+		OnRecipient: func(out channel.Outbound, recipientID string) {
+			_, err := store.AttachIdentity(wctx, out.Contact.ID, out.Inbox.Channel, care.Author{PlatformUserID: recipientID, DisplayName: out.Contact.Name}, time.Now())
+			if err != nil && wctx.Err() == nil {
+				log.Warn("add the recipient id the platform revealed", "contact", out.Contact.ID, "err", err)
+			}
+		},
 		OnHealth: func(inboxID care.ID, h care.HealthUpdate) {
 			if err := store.RecordInboxHealth(wctx, inboxID, h); err != nil && wctx.Err() == nil {
 				log.Error("record inbox health", "inbox", inboxID, "err", err)

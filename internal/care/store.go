@@ -81,6 +81,11 @@ type Queries interface {
 	// platform user id), refreshing its profile, or creates it together with
 	// a new contact. created reports whether a contact was created.
 	ResolveIdentity(ctx context.Context, workspaceID ID, platform Channel, a Author, now time.Time) (id *Identity, created bool, err error)
+	// AttachIdentity gives an existing contact one more identity (the same
+	// person's id elsewhere on a platform). Attaching an identity the contact
+	// already has returns it; one that belongs to another contact is
+	// ECONFLICT: that is a merge, for an agent to decide.
+	AttachIdentity(ctx context.Context, contactID ID, platform Channel, a Author, now time.Time) (*Identity, error)
 	// Contact returns a contact with its identities.
 	Contact(ctx context.Context, id ID) (*Contact, error)
 	// MergeContacts moves the loser's identities and conversations to the

@@ -55,6 +55,12 @@ type Result struct {
 	// RateLimit is the platform's budget as its headers reported it, ""
 	// when it reports none; shown on the inbox's health line.
 	RateLimit string
+	// RecipientID is the customer's id for private messages when the
+	// platform revealed one the contact lacks: a Facebook private reply to a
+	// comment answers with the commenter's Messenger id, which differs from
+	// the id on the comment. The outbox adds it to the contact, so their
+	// answer in Messenger joins the same story.
+	RecipientID string
 }
 
 // Sender delivers outbound messages to one platform. Send must be safe for

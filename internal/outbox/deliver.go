@@ -80,6 +80,9 @@ func (w *Worker) deliver(ctx context.Context, e care.OutboxEntry, leasedUntil ti
 	now := w.now()
 	if err == nil {
 		w.health(out.Inbox.ID, care.HealthUpdate{SendAt: now, RateLimit: res.RateLimit})
+		if res.RecipientID != "" && w.OnRecipient != nil {
+			w.OnRecipient(out, res.RecipientID)
+		}
 		return w.sent(rctx, e, log, res)
 	}
 	var se *channel.SendError

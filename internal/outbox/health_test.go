@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
 	"testing"
@@ -66,4 +67,27 @@ func TestLastInboundGiven(t *testing.T) {
 	if len(health) != 1 || health[0].RateLimit != "7/15 left" {
 		t.Errorf("health = %+v; want the sender's rate-limit state", health)
 	}
+}
+
+// revealingSender answers like Facebook's private replies: with the
+// customer's Messenger id.
+type revealingSender struct{}
+
+func (revealingSender) Send(context.Context, channel.Outbound) (channel.Result, error) {
+	return channel.Result{Status: care.DeliverySent, PlatformID: "m_1", RecipientID: "24680135792468"}, nil
+}
+
+func TestRecipientRevealed(t *testing.T) {
+	f := newFixture(t)
+	f.w.Senders = &channel.Registry{}
+	f.w.Senders.Register(care.ChannelAPI, revealingSender{})
+	var got []string
+	f.w.OnRecipient = func(out channel.Outbound, id string) {
+		got = append(got, fmt.Sprintf("%d:%s", out.Contact.ID, id))
+	}
+	f.runOnce(1)
+	if len(got) != 1 || got[0] != "11:24680135792468" {
+		t.Errorf("OnRecipient calls = %v, want contact 11 told of 24680135792468", got)
+	}
+	f.checkStatus(42, care.DeliverySent, "", "m_1")
 }

@@ -87,6 +87,10 @@ type Worker struct {
 	// inbox: the time of a send, an error, the platform's rate-limit state.
 	// Like OnDelivery it must be safe for concurrent use.
 	OnHealth func(inboxID care.ID, h care.HealthUpdate)
+
+	// OnRecipient, when set, is told of a recipient id a platform revealed
+	// for the contact (see channel.Result.RecipientID), to add it to them.
+	OnRecipient func(out channel.Outbound, recipientID string)
 }
 
 // Run delivers due entries until ctx is done, then returns nil. It returns an

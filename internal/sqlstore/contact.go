@@ -107,6 +107,35 @@ func (q queries) refreshIdentity(ctx context.Context, i *care.Identity, a care.A
 	return q.wrap(err, "identity")
 }
 
+func (q queries) AttachIdentity(ctx context.Context, contactID care.ID, platform care.Channel, a care.Author, now time.Time) (*care.Identity, error) {
+	var ident *care.Identity
+	err := q.inTx(ctx, func(q queries) error {
+		c, err := q.Contact(ctx, contactID)
+		if err != nil {
+			return err
+		}
+		ident, err = scanIdentity(q.row(ctx, `SELECT `+identityCols+` FROM identities WHERE workspace_id = ? AND platform = ? AND platform_user_id = ?`,
+			c.WorkspaceID, string(platform), a.PlatformUserID))
+		switch {
+		case err == nil && ident.ContactID == contactID:
+			return nil
+		case err == nil:
+			return care.Errorf(care.ECONFLICT, "That identity belongs to contact %d; merge the contacts instead.", ident.ContactID)
+		case !errors.Is(err, sql.ErrNoRows):
+			return q.wrap(err, "identity")
+		}
+		ident = &care.Identity{WorkspaceID: c.WorkspaceID, ContactID: contactID, Platform: platform, PlatformUserID: a.PlatformUserID,
+			DisplayName: a.DisplayName, Handle: a.Handle, Followers: a.Followers, Verified: a.Verified, UpdatedAt: fromMicros(micros(now))}
+		ident.ID, err = q.insert(ctx, `INSERT INTO identities (workspace_id, contact_id, platform, platform_user_id, display_name, handle, followers, verified, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.WorkspaceID, contactID, string(platform), a.PlatformUserID, a.DisplayName, a.Handle, a.Followers, b2i(a.Verified), micros(now))
+		return q.wrap(err, "identity")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ident, nil
+}
+
 func (q queries) Contact(ctx context.Context, id care.ID) (*care.Contact, error) {
 	var c care.Contact
 	var at int64

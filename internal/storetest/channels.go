@@ -86,3 +86,40 @@ func testChannels(t *testing.T, open opener) {
 		}
 	})
 }
+
+func testAttachIdentity(t *testing.T, open opener) {
+	s := open(t)
+	ctx := t.Context()
+	w := mustWorld(t, s, "acme")
+	psid := care.Author{PlatformUserID: "24680135792468", DisplayName: "Ana"}
+	got, err := s.AttachIdentity(ctx, w.identity.ContactID, care.ChannelX, psid, at(time.Minute))
+	must(t, err, "AttachIdentity")
+	if got.ContactID != w.identity.ContactID || got.ID == 0 || got.Platform != care.ChannelX {
+		t.Fatalf("AttachIdentity = %+v", got)
+	}
+	again, err := s.AttachIdentity(ctx, w.identity.ContactID, care.ChannelX, psid, at(2*time.Minute))
+	must(t, err, "AttachIdentity again")
+	if again.ID != got.ID {
+		t.Errorf("attaching twice made identity %d, want %d", again.ID, got.ID)
+	}
+	c, err := s.Contact(ctx, w.identity.ContactID)
+	must(t, err, "Contact")
+	if len(c.Identities) != 2 {
+		t.Errorf("contact has %d identities, want 2", len(c.Identities))
+	}
+	// The customer now writes from it: the same contact.
+	resolved, created, err := s.ResolveIdentity(ctx, w.ws.ID, care.ChannelX, psid, at(3*time.Minute))
+	must(t, err, "ResolveIdentity")
+	if created || resolved.ContactID != w.identity.ContactID {
+		t.Errorf("ResolveIdentity after attach = contact %d (created %v), want %d", resolved.ContactID, created, w.identity.ContactID)
+	}
+	other := mustIdentity(t, s, w.ws, "someone-else")
+	wantCode(t, func() error {
+		_, err := s.AttachIdentity(ctx, w.identity.ContactID, care.ChannelX, care.Author{PlatformUserID: other.PlatformUserID}, at(time.Hour))
+		return err
+	}(), care.ECONFLICT, "AttachIdentity(another contact's)")
+	wantCode(t, func() error {
+		_, err := s.AttachIdentity(ctx, missingID, care.ChannelX, care.Author{PlatformUserID: "x"}, at(time.Hour))
+		return err
+	}(), care.ENOTFOUND, "AttachIdentity(missing contact)")
+}

@@ -65,6 +65,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"ConversationList", testConversationList},
 		{"SnoozedDue", testSnoozedDue},
 		{"Channels", testChannels},
+		{"AttachIdentity", testAttachIdentity},
 		{"Messages", testMessages},
 		{"Outbox", testOutbox},
 		{"RawEvents", testRawEvents},

@@ -20,7 +20,7 @@ import (
 //
 //	go test ./internal/web -run '^$' -bench Inbox -benchtime 200x
 func BenchmarkInbox(b *testing.B) {
-	for _, n := range []int{1_000, 10_000} {
+	for _, n := range []int{1_000, 10_000, 100_000} {
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			f := newFixture(b)
 			seedMany(b, f, n)

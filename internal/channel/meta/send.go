@@ -159,7 +159,12 @@ func (a *adapter) sendPrivate(ctx context.Context, out channel.Outbound) (channe
 	if err != nil {
 		return channel.Result{}, err
 	}
-	return channel.Result{PlatformID: platformID(res.MessageID), Status: care.DeliverySent, RateLimit: rl}, nil
+	result := channel.Result{PlatformID: platformID(res.MessageID), Status: care.DeliverySent, RateLimit: rl}
+	if req.Recipient.CommentID != "" && isDigits(res.RecipientID) && len(res.RecipientID) <= care.MaxPlatformIDBytes {
+		// The commenter's Messenger id (PSID), which the comment did not carry.
+		result.RecipientID = res.RecipientID
+	}
+	return result, nil
 }
 
 // window decides how a message to the customer may be sent, counting from

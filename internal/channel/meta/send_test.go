@@ -155,6 +155,9 @@ func TestPrivateReplyOnce(t *testing.T) {
 	if len(sent) != 1 || sent[0].CommentID != commentID || sent[0].RecipientID != "" || sent[0].Customer != psid || res.PlatformID != sent[0].ID {
 		t.Fatalf("sent %+v, result %+v; want one private reply to comment %s reaching %s", sent, res, commentID, psid)
 	}
+	if res.RecipientID != psid {
+		t.Errorf("RecipientID = %q, want the commenter's Messenger id %q", res.RecipientID, psid)
+	}
 	_, err = e.m.Send(context.Background(), out)
 	if se := sendErr(t, err); !se.Permanent || !strings.Contains(se.Reason, "already has its private reply") {
 		t.Errorf("second private reply = %+v, want permanent 'already has its private reply'", se)
