@@ -51,3 +51,18 @@ func FuzzDecodeStrict(f *testing.F) {
 		}
 	})
 }
+
+func TestDescribeSpend(t *testing.T) {
+	tests := []struct {
+		in   map[string]int
+		want string
+	}{
+		{map[string]int{"service": 1}, "1 billed message this month (service 1)"},
+		{map[string]int{"utility": 12, "service": 120}, "132 billed messages this month (service 120, utility 12)"},
+	}
+	for _, tt := range tests {
+		if got := describeSpend(tt.in); got != tt.want {
+			t.Errorf("describeSpend(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

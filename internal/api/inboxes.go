@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -30,7 +31,48 @@ func (s *Server) listInboxes(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	for i := range ins {
+		if err := s.fillSpend(r, &ins[i]); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"inboxes": ins})
+}
+
+// fillSpend completes the health line with this month's billed messages,
+// for platforms that bill (WhatsApp); amounts depend on Meta's rate card by
+// country, so Parley counts rather than prices them.
+func (s *Server) fillSpend(r *http.Request, in *care.Inbox) error {
+	now := s.now().UTC()
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	byCat, err := s.Store.InboxCharges(r.Context(), in.ID, month)
+	if err != nil || len(byCat) == 0 {
+		return err
+	}
+	in.Health.Spend = describeSpend(byCat)
+	return nil
+}
+
+// describeSpend renders counts by category: "3 billed messages this month
+// (service 2, utility 1)".
+func describeSpend(byCat map[string]int) string {
+	cats := make([]string, 0, len(byCat))
+	total := 0
+	for c, n := range byCat {
+		cats = append(cats, c)
+		total += n
+	}
+	sort.Strings(cats)
+	parts := make([]string, len(cats))
+	for i, c := range cats {
+		parts[i] = fmt.Sprintf("%s %d", c, byCat[c])
+	}
+	noun := "messages"
+	if total == 1 {
+		noun = "message"
+	}
+	return fmt.Sprintf("%d billed %s this month (%s)", total, noun, strings.Join(parts, ", "))
 }
 
 func (s *Server) inboxOf(r *http.Request) (*care.Inbox, error) {
@@ -51,6 +93,10 @@ func (s *Server) inboxOf(r *http.Request) (*care.Inbox, error) {
 func (s *Server) getInbox(w http.ResponseWriter, r *http.Request) {
 	in, err := s.inboxOf(r)
 	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := s.fillSpend(r, in); err != nil {
 		writeError(w, r, err)
 		return
 	}

@@ -29,6 +29,9 @@ type Inbound struct {
 	// message PlatformID (delivered, read, failed with the platform's reason).
 	Status       DeliveryStatus `json:"status,omitempty"`
 	StatusReason string         `json:"status_reason,omitempty"`
+	// Charge, on a KindStatus event, is the billing category of our message
+	// when the platform says it charges for it (WhatsApp); "" when free.
+	Charge string `json:"charge,omitempty"`
 	// LinkedPlatformID names the public message that led to this private one
 	// (a private reply to a comment, a DM from a post's button), so the two
 	// conversations are linked.
@@ -94,7 +97,7 @@ func (in *Inbound) Validate() error {
 		return Errorf(EINVALID, "author.followers cannot be negative")
 	case len(in.Text) > MaxTextBytes:
 		return Errorf(EINVALID, "text is longer than %d bytes", MaxTextBytes)
-	case len(in.Subject) > MaxNameBytes || len(in.StatusReason) > MaxNameBytes:
+	case len(in.Subject) > MaxNameBytes || len(in.StatusReason) > MaxNameBytes || len(in.Charge) > 64:
 		return Errorf(EINVALID, "subject is longer than %d bytes", MaxNameBytes)
 	case msg && in.Text == "" && len(in.Attachments) == 0:
 		return Errorf(EINVALID, "a message needs text or at least one attachment")

@@ -32,6 +32,9 @@ type InboxHealth struct {
 	// RateLimit is the platform's last reported budget, e.g.
 	// "12/15 left, resets 10:15:00Z".
 	RateLimit string `json:"rate_limit,omitempty"`
+	// Spend counts this month's messages the platform bills, by category,
+	// e.g. "132 billed messages this month (service 120, utility 12)".
+	Spend string `json:"spend,omitempty"`
 }
 
 // HealthUpdate records what just happened on an inbox; zero fields stay.

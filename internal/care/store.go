@@ -118,6 +118,12 @@ type Queries interface {
 	// Messages lists a conversation's messages oldest first, after the given id.
 	Messages(ctx context.Context, conversationID ID, afterID ID, limit int) ([]Message, error)
 	SetDelivery(ctx context.Context, messageID ID, status DeliveryStatus, reason, platformID string) error
+	// RecordCharge notes, once per message, that the platform bills our
+	// message in the category.
+	RecordCharge(ctx context.Context, inboxID, messageID ID, category string, at time.Time) error
+	// InboxCharges counts an inbox's billed messages since a time, by
+	// category.
+	InboxCharges(ctx context.Context, inboxID ID, since time.Time) (map[string]int, error)
 	// MarkMessageDeleted records that the author deleted the message.
 	MarkMessageDeleted(ctx context.Context, messageID ID, at time.Time) error
 

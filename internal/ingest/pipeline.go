@@ -429,6 +429,11 @@ func (p *Pipeline) status(ctx context.Context, q care.Queries, raw *care.RawEven
 	} else if err != nil {
 		return nil, err
 	}
+	if in.Charge != "" {
+		if err := q.RecordCharge(ctx, inbox.ID, m.ID, in.Charge, now); err != nil {
+			return nil, err
+		}
+	}
 	if statusRank[in.Status] <= statusRank[m.Status] && in.Status != care.DeliveryFailed {
 		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "")
 	}

@@ -309,6 +309,12 @@ func TestStatusEchoDeleteAndLink(t *testing.T) {
 		if m, _ := s.Message(ctx, out.ID); m.Status != care.DeliveryRead {
 			t.Errorf("after read then delivered: status %s, want read", m.Status)
 		}
+		// The platform bills the message: counted once, however many
+		// statuses say so.
+		f.append(t, care.Inbound{Kind: care.KindStatus, PlatformID: "out-1", Status: care.DeliverySent, Charge: "service"})
+		if got, _ := s.InboxCharges(ctx, f.inboxes[0].ID, time.Time{}); got["service"] != 1 {
+			t.Errorf("charges = %v, want service 1", got)
+		}
 		f.append(t, care.Inbound{Kind: care.KindStatus, PlatformID: "out-1", Status: care.DeliveryFailed, StatusReason: "131047 Re-engagement message"})
 		if m, _ := s.Message(ctx, out.ID); m.Status != care.DeliveryFailed || m.StatusReason == "" {
 			t.Errorf("after failed: %s %q", m.Status, m.StatusReason)

@@ -110,6 +110,30 @@ func (q queries) SetDelivery(ctx context.Context, messageID care.ID, status care
 		string(status), reason, platformID, messageID)
 }
 
+func (q queries) RecordCharge(ctx context.Context, inboxID, messageID care.ID, category string, at time.Time) error {
+	_, err := q.exec(ctx, `INSERT INTO charges (message_id, inbox_id, category, charged_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (message_id) DO NOTHING`, messageID, inboxID, category, micros(at))
+	return q.wrap(err, "charge")
+}
+
+func (q queries) InboxCharges(ctx context.Context, inboxID care.ID, since time.Time) (map[string]int, error) {
+	rows, err := q.query(ctx, `SELECT category, COUNT(*) FROM charges WHERE inbox_id = ? AND charged_at >= ? GROUP BY category`, inboxID, micros(since))
+	if err != nil {
+		return nil, q.wrap(err, "charges")
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var c string
+		var n int
+		if err := rows.Scan(&c, &n); err != nil {
+			return nil, q.wrap(err, "charges")
+		}
+		out[c] = n
+	}
+	return out, q.wrap(rows.Err(), "charges")
+}
+
 func (q queries) MarkMessageDeleted(ctx context.Context, messageID care.ID, at time.Time) error {
 	return q.affectOne(ctx, "message", `UPDATE messages SET deleted_at = ? WHERE id = ?`, micros(at), messageID)
 }

@@ -123,3 +123,28 @@ func testAttachIdentity(t *testing.T, open opener) {
 		return err
 	}(), care.ENOTFOUND, "AttachIdentity(missing contact)")
 }
+
+func testCharges(t *testing.T, open opener) {
+	s := open(t)
+	ctx := t.Context()
+	w := mustWorld(t, s, "acme")
+	var ids []care.ID
+	for i := range 3 {
+		m := mustMessage(t, s, &care.Message{WorkspaceID: w.ws.ID, ConversationID: w.conv.ID, InboxID: w.inbox.ID, Direction: care.DirectionOut,
+			Visibility: care.Private, Text: "hi", Status: care.DeliverySent, CreatedAt: at(time.Duration(i) * time.Minute)})
+		ids = append(ids, m.ID)
+	}
+	must(t, s.RecordCharge(ctx, w.inbox.ID, ids[0], "service", at(time.Hour)), "RecordCharge")
+	must(t, s.RecordCharge(ctx, w.inbox.ID, ids[0], "service", at(2*time.Hour)), "RecordCharge again")
+	must(t, s.RecordCharge(ctx, w.inbox.ID, ids[1], "utility", at(time.Hour)), "RecordCharge utility")
+	must(t, s.RecordCharge(ctx, w.inbox.ID, ids[2], "service", at(-48*time.Hour)), "RecordCharge earlier")
+	got, err := s.InboxCharges(ctx, w.inbox.ID, at(0))
+	must(t, err, "InboxCharges")
+	if d := cmp.Diff(map[string]int{"service": 1, "utility": 1}, got); d != "" {
+		t.Errorf("InboxCharges since at(0) (-want +got):\n%s", d)
+	}
+	all, _ := s.InboxCharges(ctx, w.inbox.ID, time.Time{})
+	if all["service"] != 2 {
+		t.Errorf("InboxCharges since ever = %v; want each message counted once", all)
+	}
+}

@@ -66,6 +66,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"SnoozedDue", testSnoozedDue},
 		{"Channels", testChannels},
 		{"AttachIdentity", testAttachIdentity},
+		{"Charges", testCharges},
 		{"Messages", testMessages},
 		{"Outbox", testOutbox},
 		{"RawEvents", testRawEvents},

@@ -198,6 +198,10 @@ func (p *parser) appendStatus(events []channel.Event, raw json.RawMessage) []cha
 		return events
 	}
 	in.Author.PlatformUserID = boundedID(cmp.Or(s.RecipientUserID, s.RecipientID))
+	if pr, ok := PricingOf(raw); ok && pr.Charged() {
+		// Counted once per message by the core, for the inbox's spend line.
+		in.Charge = clean(cmp.Or(pr.Category, "billed"), 64)
+	}
 	return append(events, p.event(raw, in))
 }
 
