@@ -63,6 +63,7 @@ var responseSchemas = map[string]any{
 	"Membership":       care.Member{},
 	"Merge":            care.Merge{},
 	"Message":          care.Message{},
+	"Reaction":         care.Reaction{},
 	"Problem":          problem{},
 	"Session":          sessionResponse{},
 	"Team":             care.Team{},

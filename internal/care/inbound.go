@@ -53,6 +53,11 @@ const (
 	KindStatus InboundKind = "status"
 	// KindDelete says the author deleted message PlatformID.
 	KindDelete InboundKind = "delete"
+	// KindReaction is the author reacting to message ReplyToPlatformID
+	// with the emoji in Text ("" takes the reaction back). It is shown on
+	// that message; it neither reopens a conversation nor makes anyone
+	// wait for an answer.
+	KindReaction InboundKind = "reaction"
 )
 
 // Author is the platform's description of who wrote an inbound message.
@@ -76,6 +81,10 @@ func (in *Inbound) Validate() error {
 			return Errorf(EINVALID, "a status event needs status sent, delivered, read or failed")
 		}
 	case KindDelete:
+	case KindReaction:
+		if in.ReplyToPlatformID == "" || in.Author.PlatformUserID == "" || len(in.Text) > 64 {
+			return Errorf(EINVALID, "a reaction needs the message it reacts to, its author, and an emoji of at most 64 bytes")
+		}
 	default:
 		return Errorf(EINVALID, "unknown event kind %q", in.Kind)
 	}

@@ -73,6 +73,15 @@ type Message struct {
 	// DeletedAt is set when the author deleted the message on the platform;
 	// the text is kept for the record.
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
+	// Reactions are the customers' emoji on this message, one per contact.
+	Reactions []Reaction `json:"reactions,omitempty"`
+}
+
+// Reaction is a contact's emoji on a message.
+type Reaction struct {
+	ContactID ID        `json:"contact_id"`
+	Emoji     string    `json:"emoji"`
+	At        time.Time `json:"at"`
 }
 
 // Limits on what Parley accepts, applied at every edge. Platforms' own limits

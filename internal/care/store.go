@@ -124,6 +124,9 @@ type Queries interface {
 	// InboxCharges counts an inbox's billed messages since a time, by
 	// category.
 	InboxCharges(ctx context.Context, inboxID ID, since time.Time) (map[string]int, error)
+	// SetReaction records a contact's reaction to a message, replacing
+	// their earlier one; an empty emoji removes it.
+	SetReaction(ctx context.Context, messageID ID, r Reaction) error
 	// MarkMessageDeleted records that the author deleted the message.
 	MarkMessageDeleted(ctx context.Context, messageID ID, at time.Time) error
 

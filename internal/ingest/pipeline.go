@@ -263,6 +263,8 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 		return p.status(ctx, q, raw, inbox, now)
 	case care.KindDelete:
 		return p.deletion(ctx, q, raw, inbox, now)
+	case care.KindReaction:
+		return p.reaction(ctx, q, raw, inbox, b, now)
 	}
 	// A replay, a crash after the message was stored but before the raw
 	// event was marked, or the echo of our own send: the message is there,
@@ -446,6 +448,33 @@ func (p *Pipeline) status(ctx context.Context, q care.Queries, raw *care.RawEven
 		return nil, err
 	}
 	return []care.Event{e}, q.MarkRawProcessed(ctx, raw.ID, now, "")
+}
+
+// reaction puts a customer's emoji on the message it reacts to. A reaction
+// to a message Parley never saw is kept only as its raw event.
+func (p *Pipeline) reaction(ctx context.Context, q care.Queries, raw *care.RawEvent, inbox *care.Inbox, b *batch, now time.Time) ([]care.Event, error) {
+	in := raw.Inbound
+	m, err := q.MessageByPlatformID(ctx, inbox.ID, in.ReplyToPlatformID)
+	if care.ErrorCode(err) == care.ENOTFOUND {
+		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "reaction to a message Parley does not have")
+	} else if err != nil {
+		return nil, err
+	}
+	ident, err := b.identity(ctx, q, inbox.WorkspaceID, in.Channel, in.Author, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := q.SetReaction(ctx, m.ID, care.Reaction{ContactID: ident.ContactID, Emoji: in.Text, At: in.SentAt}); err != nil {
+		return nil, err
+	}
+	if m, err = q.Message(ctx, m.ID); err != nil {
+		return nil, err
+	}
+	e := NewEvent(care.EventMessageUpdated, m.WorkspaceID, m.ConversationID, m.ID, m.InboxID, m, now)
+	if err := q.AppendEvent(ctx, &e); err != nil {
+		return nil, err
+	}
+	return []care.Event{e}, b.processed(ctx, q, raw.ID, now)
 }
 
 // deletion records that the author deleted a message; its text is kept.

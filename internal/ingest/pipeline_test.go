@@ -329,6 +329,17 @@ func TestStatusEchoDeleteAndLink(t *testing.T) {
 			t.Fatalf("messages after echoes = %+v", msgs)
 		}
 
+		// A reaction lands on the message, not in the timeline, and does
+		// not reopen or start a wait.
+		msgsBefore, _ := s.Messages(ctx, conv.ID, 0, 100)
+		f.append(t, care.Inbound{Kind: care.KindReaction, PlatformID: "r-1", ReplyToPlatformID: "out-1", Author: care.Author{PlatformUserID: "ana"}, Text: "👍"})
+		if m, _ := s.Message(ctx, out.ID); len(m.Reactions) != 1 || m.Reactions[0].Emoji != "👍" {
+			t.Errorf("reactions = %+v", m.Reactions)
+		}
+		if msgsAfter, _ := s.Messages(ctx, conv.ID, 0, 100); len(msgsAfter) != len(msgsBefore) {
+			t.Errorf("a reaction added a message")
+		}
+
 		// The customer deletes their post: kept, marked.
 		f.append(t, care.Inbound{Kind: care.KindDelete, PlatformID: "c1"})
 		if m, _ := s.MessageByPlatformID(ctx, f.inboxes[0].ID, "c1"); m.DeletedAt == nil || m.Text == "" {

@@ -11,16 +11,22 @@ import (
 )
 
 const messageCols = `id, workspace_id, conversation_id, inbox_id, direction, visibility, contact_id, author_id, author_name, text,
-	attachments, platform_id, reply_to_platform_id, status, status_reason, created_at, sent_at, deleted_at`
+	attachments, platform_id, reply_to_platform_id, status, status_reason, created_at, sent_at, deleted_at, reactions`
 
 func scanMessage(sc interface{ Scan(...any) error }) (*care.Message, error) {
 	var m care.Message
 	var dir, vis, atts, status string
 	var created, sent int64
 	var deleted sql.NullInt64
+	var reactions string
 	if err := sc.Scan(&m.ID, &m.WorkspaceID, &m.ConversationID, &m.InboxID, &dir, &vis, &m.ContactID, &m.AuthorID, &m.AuthorName, &m.Text,
-		&atts, &m.PlatformID, &m.ReplyToPlatformID, &status, &m.StatusReason, &created, &sent, &deleted); err != nil {
+		&atts, &m.PlatformID, &m.ReplyToPlatformID, &status, &m.StatusReason, &created, &sent, &deleted, &reactions); err != nil {
 		return nil, err
+	}
+	if reactions != "" && reactions != "[]" {
+		if err := json.Unmarshal([]byte(reactions), &m.Reactions); err != nil {
+			return nil, fmt.Errorf("decode reactions: %w", err)
+		}
 	}
 	m.DeletedAt = timePtr(deleted)
 	m.Direction, m.Visibility, m.Status = care.Direction(dir), care.Visibility(vis), care.DeliveryStatus(status)
@@ -132,6 +138,34 @@ func (q queries) InboxCharges(ctx context.Context, inboxID care.ID, since time.T
 		out[c] = n
 	}
 	return out, q.wrap(rows.Err(), "charges")
+}
+
+func (q queries) SetReaction(ctx context.Context, messageID care.ID, r care.Reaction) error {
+	return q.inTx(ctx, func(q queries) error {
+		m, err := q.Message(ctx, messageID)
+		if err != nil {
+			return err
+		}
+		kept := m.Reactions[:0]
+		for _, x := range m.Reactions {
+			if x.ContactID != r.ContactID {
+				kept = append(kept, x)
+			}
+		}
+		if r.Emoji != "" {
+			r.At = fromMicros(micros(r.At))
+			kept = append(kept, r)
+		}
+		if kept == nil {
+			kept = []care.Reaction{}
+		}
+		b, err := json.Marshal(kept)
+		if err != nil {
+			return fmt.Errorf("sqlstore: encode reactions: %w", err)
+		}
+		_, err = q.exec(ctx, `UPDATE messages SET reactions = ? WHERE id = ?`, string(b), messageID)
+		return q.wrap(err, "message")
+	})
 }
 
 func (q queries) MarkMessageDeleted(ctx context.Context, messageID care.ID, at time.Time) error {

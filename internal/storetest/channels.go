@@ -148,3 +148,34 @@ func testCharges(t *testing.T, open opener) {
 		t.Errorf("InboxCharges since ever = %v; want each message counted once", all)
 	}
 }
+
+func testReactions(t *testing.T, open opener) {
+	s := open(t)
+	ctx := t.Context()
+	w := mustWorld(t, s, "acme")
+	other := mustIdentity(t, s, w.ws, "other")
+	m := mustMessage(t, s, &care.Message{WorkspaceID: w.ws.ID, ConversationID: w.conv.ID, InboxID: w.inbox.ID, Direction: care.DirectionOut,
+		Visibility: care.Private, Text: "Your refund is on its way", Status: care.DeliverySent, CreatedAt: at(0)})
+	steps := []struct {
+		r    care.Reaction
+		want []string
+	}{
+		{care.Reaction{ContactID: w.identity.ContactID, Emoji: "👍", At: at(time.Minute)}, []string{"👍"}},
+		{care.Reaction{ContactID: other.ContactID, Emoji: "🎉", At: at(2 * time.Minute)}, []string{"👍", "🎉"}},
+		{care.Reaction{ContactID: w.identity.ContactID, Emoji: "❤️", At: at(3 * time.Minute)}, []string{"🎉", "❤️"}},
+		{care.Reaction{ContactID: other.ContactID, Emoji: "", At: at(4 * time.Minute)}, []string{"❤️"}},
+	}
+	for i, st := range steps {
+		must(t, s.SetReaction(ctx, m.ID, st.r), "SetReaction %d", i)
+		got, err := s.Message(ctx, m.ID)
+		must(t, err, "Message")
+		var emoji []string
+		for _, r := range got.Reactions {
+			emoji = append(emoji, r.Emoji)
+		}
+		if d := cmp.Diff(st.want, emoji); d != "" {
+			t.Errorf("after step %d reactions (-want +got):\n%s", i, d)
+		}
+	}
+	wantCode(t, s.SetReaction(ctx, missingID, care.Reaction{ContactID: 1, Emoji: "👍"}), care.ENOTFOUND, "SetReaction(missing)")
+}

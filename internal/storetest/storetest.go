@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"Channels", testChannels},
 		{"AttachIdentity", testAttachIdentity},
 		{"Charges", testCharges},
+		{"Reactions", testReactions},
 		{"Messages", testMessages},
 		{"Outbox", testOutbox},
 		{"RawEvents", testRawEvents},

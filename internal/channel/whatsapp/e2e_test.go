@@ -224,8 +224,6 @@ func endToEnd(t *testing.T, p *parley) {
 			"Track my order", nil, first},
 		{wafake.Message{Type: "contacts", Content: []any{map[string]any{"name": map[string]string{"formatted_name": "Ben Li"}, "phones": []any{map[string]string{"phone": "+44 7700 900123"}}}}},
 			"Shared a contact: Ben Li, +44 7700 900123", nil, ""},
-		{wafake.Message{Type: "reaction", Content: map[string]string{"message_id": first, "emoji": "👍"}},
-			"Reacted 👍", nil, first},
 		{wafake.Message{Type: "poll_vote", Content: map[string]any{"option": 2}},
 			`[A WhatsApp message of type "poll_vote" that Parley cannot show yet]`, nil, ""},
 	}
@@ -264,6 +262,16 @@ func endToEnd(t *testing.T, p *parley) {
 	want := len(ids)
 	if n := p.count(conv); n != want {
 		t.Fatalf("conversation has %d messages, want %d", n, want)
+	}
+
+	// A reaction is shown on the message it reacts to, not as a message.
+	p.deliver(wafake.Message{Type: "reaction", Content: map[string]string{"message_id": first, "emoji": "👍"}})
+	p.drain()
+	if n := p.count(conv); n != want {
+		t.Errorf("a reaction added a message: %d, want %d", n, want)
+	}
+	if r := p.message(first).Reactions; len(r) != 1 || r[0].Emoji != "👍" || r[0].ContactID != in.ContactID {
+		t.Errorf("reactions on the first message = %+v, want one 👍 from the customer", r)
 	}
 
 	// A delivery signed with another secret is refused and stores nothing;

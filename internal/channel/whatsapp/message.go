@@ -56,15 +56,6 @@ func content(m *message) messageContent {
 		body = interactiveContent(m.Interactive)
 	case m.Type == "button" && m.Button != nil:
 		body = cmp.Or(m.Button.Text, m.Button.Payload)
-	case m.Type == "reaction" && m.Reaction != nil:
-		// A reaction is kept as a short message answering the message it
-		// reacts to, so a 👎 on an answer is seen; an empty emoji means
-		// the reaction was taken back.
-		body = "Removed a reaction"
-		if m.Reaction.Emoji != "" {
-			body = "Reacted " + m.Reaction.Emoji
-		}
-		c.replyTo = m.Reaction.MessageID
 	case m.Type == "order" && m.Order != nil:
 		body = orderContent(m.Order)
 	case m.Type == "system" && m.System != nil:

@@ -128,6 +128,18 @@ func (p *parser) appendMessage(events []channel.Event, raw json.RawMessage, echo
 		p.skip("message %s without a sender", m.ID)
 		return events
 	}
+	if m.Type == "reaction" && m.Reaction != nil {
+		// An emoji on a message: shown on that message, without reopening
+		// the conversation. The business's own reactions are not kept.
+		if echo || m.Reaction.MessageID == "" {
+			p.skip("reaction %s", m.ID)
+			return events
+		}
+		return append(events, p.event(raw, care.Inbound{
+			Kind: care.KindReaction, PlatformID: m.ID, ReplyToPlatformID: boundedID(m.Reaction.MessageID),
+			Author: author, Text: clean(m.Reaction.Emoji, 64), SentAt: p.sentAt(m.Timestamp),
+		}))
+	}
 	c := content(&m)
 	kind := care.KindMessage
 	if echo {
