@@ -19,8 +19,8 @@
 // message type becomes a message: media as attachments whose URL is
 // "whatsapp-media:<media id>", a location as a "geo:" URI (RFC 5870), button
 // and list replies as the text the customer tapped, and types Parley cannot
-// show as a readable placeholder, never dropped. A reaction becomes a short
-// message ("Reacted 👍") replying to the message it reacts to. Statuses of
+// show as a readable placeholder, never dropped. A reaction is a
+// care.KindReaction event, shown on the message it reacts to. Statuses of
 // our messages (sent, delivered, read, failed with WhatsApp's reason) become
 // care.KindStatus events keyed by the message's wamid; each event's raw
 // payload is the message's or status's own JSON, from which PricingOf reads
