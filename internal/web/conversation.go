@@ -59,7 +59,8 @@ type item struct {
 	Reason     string
 	CanRetry   bool
 	Deleted    bool
-	Linked     bool // from the linked public or private conversation
+	Reactions  []string // the customers' emoji, in the order given
+	Linked     bool     // from the linked public or private conversation
 	Files      []file
 }
 
@@ -229,7 +230,8 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 	for i := range msgs {
 		m := &msgs[i]
 		it := item{ID: m.ID, Kind: string(m.Direction), Visibility: string(m.Visibility), When: ago(m.CreatedAt, now),
-			WhenTitle: stamp(m.CreatedAt), Body: renderBody(m.Text), Deleted: m.DeletedAt != nil, Linked: m.ConversationID != c.ID}
+			WhenTitle: stamp(m.CreatedAt), Body: renderBody(m.Text), Deleted: m.DeletedAt != nil, Linked: m.ConversationID != c.ID,
+			Reactions: reactionEmoji(m.Reactions)}
 		switch {
 		case m.Visibility == care.Note:
 			it.Kind, it.Author = "note", h.authorName(ctx, m, names)
@@ -322,3 +324,12 @@ func (h *Handler) timeline(ctx context.Context, c *care.Conversation) ([]care.Me
 }
 
 func idTarget(kind string, id care.ID) string { return kind + ":" + strconv.FormatInt(id, 10) }
+
+// reactionEmoji lists the emoji of a message's reactions.
+func reactionEmoji(rs []care.Reaction) []string {
+	out := make([]string, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, r.Emoji)
+	}
+	return out
+}

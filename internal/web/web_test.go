@@ -391,7 +391,10 @@ func TestList(t *testing.T) {
 func TestConversationView(t *testing.T) {
 	f := newFixture(t)
 	conv := f.conversation(f.inbox, "Ana", "First, see https://example.com/order?id=1.")
-	f.message(conv, strings.Repeat("line\n", 5000))
+	long := f.message(conv, strings.Repeat("line\n", 5000))
+	if err := f.store.SetReaction(context.Background(), long.ID, care.Reaction{ContactID: conv.ContactID, Emoji: "<b>👍</b>", At: f.now}); err != nil {
+		t.Fatal(err)
+	}
 	other := f.conversation(f.inbox, "Ana", "An older question")
 	c := f.login()
 	res, body := c.get(convPath(conv, ""))
@@ -405,6 +408,7 @@ func TestConversationView(t *testing.T) {
 		`href="/c/` + itoa(other.ID) + `"`, "An older question",
 		`id="resolve-form"`, "Assign to me", `value="public" checked`,
 		`<span class="badge b-public">Public</span>`,
+		`<span class="reaction">&lt;b&gt;👍&lt;/b&gt;</span>`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("conversation page lacks %s", want)
