@@ -65,6 +65,7 @@ var responseSchemas = map[string]any{
 	"Message":          care.Message{},
 	"Reaction":         care.Reaction{},
 	"Problem":          problem{},
+	"SearchHit":        care.SearchHit{},
 	"Session":          sessionResponse{},
 	"Team":             care.Team{},
 	"Token":            care.Token{},

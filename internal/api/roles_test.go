@@ -166,6 +166,7 @@ func TestRoleMatrix(t *testing.T) {
 			return fmt.Sprintf("/api/v1/tokens/%d", tok.Token.ID), ""
 		}},
 
+		"GET /api/v1/search": {200, fixed("/api/v1/search?q=order&limit=5", "")},
 		"GET /api/v1/audit":  {200, fixed("/api/v1/audit?limit=10", "")},
 		"GET /api/v1/events": {200, fixed("/api/v1/events", "")},
 	}

@@ -70,6 +70,8 @@ func (s *Server) routes() []Route {
 		{"POST", "/api/v1/tokens", admin, s.createToken},
 		{"DELETE", "/api/v1/tokens/{id}", admin, s.deleteToken},
 
+		{"GET", "/api/v1/search", agent, s.search},
+
 		{"GET", "/api/v1/audit", supervisor, s.listAudit},
 		{"GET", "/api/v1/events", agent, s.events},
 	}

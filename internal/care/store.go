@@ -129,6 +129,12 @@ type Queries interface {
 	SetReaction(ctx context.Context, messageID ID, r Reaction) error
 	// MarkMessageDeleted records that the author deleted the message.
 	MarkMessageDeleted(ctx context.Context, messageID ID, at time.Time) error
+	// Search finds a workspace's messages (by their text) and contacts (by
+	// their name or an identity's name or handle) containing every word of
+	// query, newest first. The query is user text: no search syntax applies.
+	// An empty query or one longer than MaxSearchQuery bytes is EINVALID;
+	// limit 0 means DefaultSearchLimit.
+	Search(ctx context.Context, workspaceID ID, query string, limit int) ([]SearchHit, error)
 
 	EnqueueOutbox(ctx context.Context, e *OutboxEntry) error
 	// LeaseOutbox claims up to limit due entries until now+lease; an entry

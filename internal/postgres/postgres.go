@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -47,6 +48,24 @@ var Dialect = sqlstore.Dialect{
 	},
 	EventLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", eventLock),
 	Retryable: func(err error) bool { return hasCode(err, "40P01") || hasCode(err, "40001") },
+	// The to_tsvector expressions match the indexes of 0006_search.sql.
+	SearchMessages: `SELECT m.conversation_id, m.id, cv.contact_id, m.text, m.created_at
+		FROM messages m JOIN conversations cv ON cv.id = m.conversation_id
+		WHERE m.workspace_id = $1 AND m.deleted_at IS NULL
+		AND to_tsvector('simple', m.text) @@ plainto_tsquery('simple', $2)
+		ORDER BY m.id DESC LIMIT $3`,
+	SearchContacts: `SELECT cv.id, 0, ct.id,
+		ct.name || COALESCE(' · ' || (SELECT string_agg(CASE WHEN i.handle <> '' THEN '@' || i.handle ELSE i.display_name END, ' ' ORDER BY i.id)
+			FROM identities i WHERE i.contact_id = ct.id), ''),
+		cv.last_activity_at
+		FROM contacts ct JOIN conversations cv ON cv.id = (SELECT MAX(id) FROM conversations WHERE contact_id = ct.id)
+		WHERE ct.workspace_id = $1 AND ct.merged_into = 0
+		AND (to_tsvector('simple', ct.name) @@ plainto_tsquery('simple', $2)
+			OR ct.id IN (SELECT i.contact_id FROM identities i
+				WHERE to_tsvector('simple', i.display_name || ' ' || i.handle) @@ plainto_tsquery('simple', $2)))
+		ORDER BY cv.last_activity_at DESC, cv.id DESC LIMIT $3`,
+	// Only words reach plainto_tsquery, split as on SQLite.
+	SearchQuery: func(text string) string { return strings.Join(care.SearchTerms(text), " ") },
 }
 
 func hasCode(err error, code string) bool {

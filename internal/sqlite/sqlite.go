@@ -13,10 +13,12 @@ import (
 	"net/url"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/sqlstore"
 )
 
@@ -36,6 +38,32 @@ var Dialect = sqlstore.Dialect{
 		return hasCode(err, sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 	},
 	IsForeignKey: func(err error) bool { return hasCode(err, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY) },
+	SearchMessages: `SELECT m.conversation_id, m.id, cv.contact_id, m.text, m.created_at
+		FROM messages m JOIN conversations cv ON cv.id = m.conversation_id
+		WHERE m.workspace_id = ?1 AND m.deleted_at IS NULL
+		AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?2)
+		ORDER BY m.id DESC LIMIT ?3`,
+	SearchContacts: `SELECT cv.id, 0, ct.id,
+		ct.name || COALESCE(' · ' || (SELECT group_concat(CASE WHEN i.handle <> '' THEN '@' || i.handle ELSE i.display_name END, ' ')
+			FROM identities i WHERE i.contact_id = ct.id), ''),
+		cv.last_activity_at
+		FROM contacts ct JOIN conversations cv ON cv.id = (SELECT MAX(id) FROM conversations WHERE contact_id = ct.id)
+		WHERE ct.workspace_id = ?1 AND ct.merged_into = 0
+		AND (ct.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?2)
+			OR ct.id IN (SELECT i.contact_id FROM identities i WHERE i.id IN (SELECT rowid FROM identities_fts WHERE identities_fts MATCH ?2)))
+		ORDER BY cv.last_activity_at DESC, cv.id DESC LIMIT ?3`,
+	SearchQuery: ftsQuery,
+}
+
+// ftsQuery quotes each word of user text as an FTS5 string, so no FTS5
+// syntax (operators, column filters, NEAR, prefixes) survives; the words
+// are ANDed.
+func ftsQuery(text string) string {
+	terms := care.SearchTerms(text)
+	for i, t := range terms {
+		terms[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	return strings.Join(terms, " ")
 }
 
 func hasCode(err error, codes ...int) bool {

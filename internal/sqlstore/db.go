@@ -48,6 +48,15 @@ type Dialect struct {
 	// Retryable reports whether a failed transaction may simply be run
 	// again (a deadlock victim, a serialisation failure).
 	Retryable func(error) bool
+	// Full-text search. SearchMessages and SearchContacts select
+	// (conversation id, message id, contact id, text, time) for the rows of
+	// a workspace matching a query; their arguments are the workspace id,
+	// the query as SearchQuery makes it, and a limit. SearchQuery turns user
+	// text into the engine's query, escaping any syntax; it returns "" when
+	// nothing is left to search for.
+	SearchMessages string
+	SearchContacts string
+	SearchQuery    func(string) string
 }
 
 // Execer is the part of *sql.DB and *sql.Tx the queries use.

@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"Channels", testChannels},
 		{"AttachIdentity", testAttachIdentity},
 		{"Charges", testCharges},
+		{"Search", testSearch},
 		{"Reactions", testReactions},
 		{"Messages", testMessages},
 		{"Outbox", testOutbox},

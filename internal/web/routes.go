@@ -22,6 +22,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 
 	get("/{$}", h.page(h.inbox))
 	get("/list", h.fragment(h.listFragment))
+	get("/search", h.page(h.search))
 	get("/c/{id}", h.page(h.conversation))
 	get("/c/{id}/live", h.fragment(h.conversationFragment))
 	post("/c/{id}/reply", h.action(h.reply))

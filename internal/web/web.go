@@ -93,6 +93,7 @@ type layout struct {
 	Linked care.ID
 	Error  string
 	Notice string
+	Query  string // the search box's text
 }
 
 // render writes a full page with the given status.

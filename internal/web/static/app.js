@@ -226,6 +226,12 @@
         if (resolve) resolve.requestSubmit();
         break;
       case '?': showHelp(!(help && help.classList.contains('open'))); break;
+      case '/':
+        var search = doc.getElementById('search-q');
+        if (!search) return;
+        search.focus();
+        search.select();
+        break;
       case 'Enter':
         // A focused row link opens by itself; on the inbox, Enter with
         // nothing selected opens the first conversation.

@@ -1,0 +1,25 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// search finds the caller's workspace's messages and contacts by words.
+func (s *Server) search(w http.ResponseWriter, r *http.Request) {
+	limit, err := queryInt(r, "limit", care.DefaultSearchLimit, care.MaxSearchLimit)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	hits, err := s.Store.Search(r.Context(), principal(r).WorkspaceID, r.URL.Query().Get("q"), limit)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if hits == nil {
+		hits = []care.SearchHit{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"hits": hits})
+}
