@@ -87,7 +87,7 @@ func ClassifyHTTP(resp *http.Response, body []byte, now time.Time) error {
 		return nil
 	}
 	reason := statusLine(code)
-	if ex := excerpt(body, maxExcerpt); ex != "" {
+	if ex := Excerpt(body, maxExcerpt); ex != "" {
 		reason += ": " + ex
 	}
 	e := &SendError{Permanent: true, Status: code, Reason: reason}
@@ -102,11 +102,11 @@ func ClassifyHTTP(resp *http.Response, body []byte, now time.Time) error {
 	return e
 }
 
-// excerpt returns at most limit bytes of b as one line of printable text:
+// Excerpt returns at most limit bytes of b as one line of printable text:
 // runs of whitespace and control characters become one space, format
 // characters (which can reorder what a reader sees) and invalid UTF-8 are
 // dropped, and a cut is marked with an ellipsis.
-func excerpt(b []byte, limit int) string {
+func Excerpt(b []byte, limit int) string {
 	var s strings.Builder
 	space := false
 	for len(b) > 0 {

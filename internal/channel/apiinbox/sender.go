@@ -105,14 +105,7 @@ func (s *Sender) Send(ctx context.Context, out channel.Outbound) (channel.Result
 	return channel.Result{PlatformID: platformID(respBody), Status: care.DeliverySent}, nil
 }
 
-func (s *Sender) client() *http.Client {
-	var c http.Client
-	if s.Client != nil {
-		c = *s.Client
-	}
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &c
-}
+func (s *Sender) client() *http.Client { return channel.NoRedirects(s.Client) }
 
 func (s *Sender) now() time.Time {
 	if s.Now != nil {

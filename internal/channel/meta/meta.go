@@ -3,8 +3,6 @@ package meta
 import (
 	"context"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -22,7 +20,7 @@ const (
 	CredPageAccessToken = "page_access_token"
 	CredAccessToken     = "access_token"
 	CredAppID           = "app_id"
-	CredAPIBase         = "api_base"
+	CredAPIBase         = channel.CredAPIBase
 )
 
 // Messenger is the adapter for Facebook Pages: Messenger conversations and
@@ -151,37 +149,18 @@ func (a *adapter) clock() time.Time {
 	return time.Now()
 }
 
-func (a *adapter) httpClient() *http.Client {
-	var c http.Client
-	if a.client != nil {
-		c = *a.client
-	}
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &c
-}
+func (a *adapter) httpClient() *http.Client { return channel.NoRedirects(a.client) }
 
 // baseURL is the inbox's api_base, else the adapter's, else the default,
 // without a trailing slash.
 func (a *adapter) baseURL(in care.Inbox) (string, error) {
-	b := in.Credentials[CredAPIBase]
-	if b == "" {
-		b = a.base
-	}
-	if b == "" {
-		b = DefaultBaseURL
-	}
-	if err := checkBaseURL(b); err != nil {
-		return "", err
-	}
-	return strings.TrimRight(b, "/"), nil
+	return channel.BaseURL(in, a.base, DefaultBaseURL)
 }
 
+// checkBaseURL validates an api_base credential as BaseURL would use it.
 func checkBaseURL(b string) error {
-	u, err := url.Parse(b)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return care.Errorf(care.EINVALID, "%s must be an http or https URL without a query.", CredAPIBase)
-	}
-	return nil
+	_, err := channel.BaseURL(care.Inbox{Credentials: map[string]string{CredAPIBase: b}}, "", "")
+	return err
 }
 
 // token is the access token for the inbox's channel.

@@ -3,8 +3,6 @@ package whatsapp
 import (
 	"log/slog"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -23,7 +21,7 @@ const (
 	CredAccessToken = "access_token"
 	CredVerifyToken = "verify_token"
 	CredWABAID      = "waba_id"
-	CredAPIBase     = "api_base"
+	CredAPIBase     = channel.CredAPIBase
 )
 
 // Adapter connects WhatsApp Cloud API numbers. Register it once:
@@ -67,33 +65,11 @@ func (a *Adapter) logger() *slog.Logger {
 	return slog.Default()
 }
 
-// client returns a copy of the configured client that never follows
-// redirects: a 302 would turn the POST into a GET and the reply would be
-// reported sent.
-func (a *Adapter) client() *http.Client {
-	var c http.Client
-	if a.Client != nil {
-		c = *a.Client
-	}
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &c
-}
+func (a *Adapter) client() *http.Client { return channel.NoRedirects(a.Client) }
 
-// baseURL returns the inbox's Graph API base without a trailing slash. It
-// returns EINVALID when the configured base is not an http(s) URL.
+// baseURL returns the inbox's Graph API base without a trailing slash.
 func (a *Adapter) baseURL(in care.Inbox) (string, error) {
-	base := in.Credentials[CredAPIBase]
-	if base == "" {
-		base = a.BaseURL
-	}
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return "", care.Errorf(care.EINVALID, "api_base must be an http or https URL without a query.")
-	}
-	return strings.TrimRight(base, "/"), nil
+	return channel.BaseURL(in, a.BaseURL, DefaultBaseURL)
 }
 
 // validPhoneNumberID reports whether id looks like a phone number id: Graph

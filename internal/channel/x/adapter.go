@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -32,7 +31,7 @@ const (
 	CredAccessToken = "access_token"
 	// CredAPIBase, when set, replaces the API's base URL for this inbox
 	// (to point it at a local fake).
-	CredAPIBase = "api_base"
+	CredAPIBase = channel.CredAPIBase
 	// CredMode is ModeWebhook (the default) or ModePoll.
 	CredMode = "mode"
 )
@@ -108,29 +107,11 @@ func (a *Adapter) logger() *slog.Logger {
 	return slog.Default()
 }
 
-func (a *Adapter) client() *http.Client {
-	var c http.Client
-	if a.Client != nil {
-		c = *a.Client
-	}
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &c
-}
+func (a *Adapter) client() *http.Client { return channel.NoRedirects(a.Client) }
 
 // baseURL returns the API base for the inbox, without a trailing slash.
 func (a *Adapter) baseURL(in care.Inbox) (string, error) {
-	base := in.Credentials[CredAPIBase]
-	if base == "" {
-		base = a.BaseURL
-	}
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", fmt.Errorf("x: api base %q is not an http or https URL", base)
-	}
-	return strings.TrimRight(base, "/"), nil
+	return channel.BaseURL(in, a.BaseURL, DefaultBaseURL)
 }
 
 // apiResponse is what X answered, its body bounded.

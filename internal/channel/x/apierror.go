@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/channel"
 )
@@ -39,7 +37,7 @@ const maxDetail = 200
 func problemDetail(body []byte) string {
 	var p problem
 	if json.Unmarshal(body, &p) != nil {
-		return oneLine(string(body), maxDetail)
+		return channel.Excerpt(body, maxDetail)
 	}
 	msg := p.Detail
 	for _, e := range p.Errors {
@@ -51,38 +49,7 @@ func problemDetail(body []byte) string {
 	if msg == "" {
 		msg = p.Title
 	}
-	return oneLine(msg, maxDetail)
-}
-
-// oneLine makes s safe to store and show: runs of spaces and control
-// characters become one space, format characters (which can reorder what a
-// reader sees) and invalid UTF-8 go, and a cut is marked with an ellipsis.
-func oneLine(s string, limit int) string {
-	var b strings.Builder
-	space := false
-	for _, r := range strings.ToValidUTF8(s, "") {
-		switch {
-		case unicode.IsSpace(r) || unicode.IsControl(r):
-			space = b.Len() > 0
-			continue
-		case unicode.Is(unicode.Cf, r):
-			continue
-		}
-		n := utf8.RuneLen(r)
-		if space {
-			n++
-		}
-		if b.Len()+n > limit {
-			b.WriteString("…")
-			break
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return channel.Excerpt([]byte(msg), maxDetail)
 }
 
 // rateLimit is one of X's rate-limit header triples: x-rate-limit-* for the
