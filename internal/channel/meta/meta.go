@@ -91,12 +91,12 @@ func (g *Instagram) Send(ctx context.Context, out channel.Outbound) (channel.Res
 
 // Handshake answers Meta's subscription check (hub.challenge).
 func (m *Messenger) Handshake(w http.ResponseWriter, r *http.Request, in care.Inbox) {
-	handshake(w, r, in)
+	AnswerSubscription(w, r, in)
 }
 
 // Handshake answers Meta's subscription check (hub.challenge).
 func (g *Instagram) Handshake(w http.ResponseWriter, r *http.Request, in care.Inbox) {
-	handshake(w, r, in)
+	AnswerSubscription(w, r, in)
 }
 
 // Receive verifies and parses a delivery. Both adapters parse Page and

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"unicode"
 
 	"github.com/parleyhq/parley/internal/care"
 )
@@ -48,11 +47,12 @@ func Verify(appSecret string, body []byte, header string) bool {
 // anything much longer is not Meta.
 const maxChallenge = 256
 
-// handshake answers Meta's verification request
+// AnswerSubscription answers Meta's verification request, for every Meta
+// product (Messenger, Instagram, WhatsApp)
 // (GET ?hub.mode=subscribe&hub.challenge=…&hub.verify_token=…,
 // developers.facebook.com/docs/graph-api/webhooks/getting-started): 200 with
 // the challenge as a plain-text body when the token matches, 403 otherwise.
-func handshake(w http.ResponseWriter, r *http.Request, in care.Inbox) {
+func AnswerSubscription(w http.ResponseWriter, r *http.Request, in care.Inbox) {
 	q := r.URL.Query()
 	want := in.Credentials[CredVerifyToken]
 	if q.Get("hub.mode") != "subscribe" || want == "" ||
@@ -61,8 +61,10 @@ func handshake(w http.ResponseWriter, r *http.Request, in care.Inbox) {
 		return
 	}
 	challenge := q.Get("hub.challenge")
+	// Meta documents the challenge as an integer; echoing only token-like
+	// text keeps the endpoint from reflecting markup.
 	if challenge == "" || len(challenge) > maxChallenge || strings.IndexFunc(challenge, func(r rune) bool {
-		return r > unicode.MaxASCII || !unicode.IsPrint(r)
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-')
 	}) >= 0 {
 		http.Error(w, "hub.challenge is missing or malformed", http.StatusBadRequest)
 		return
