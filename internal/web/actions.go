@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/desk"
 )
 
@@ -153,6 +154,43 @@ func (h *Handler) retry(w http.ResponseWriter, r *http.Request, a *agent) {
 	}
 	if _, err := h.Desk.Retry(r.Context(), a.Principal, mid); err != nil {
 		h.renderError(w, r, a, err)
+		return
+	}
+	back(w, r, pathConvID(r))
+}
+
+// messageID reads the {mid} of a message action.
+func messageID(r *http.Request) (care.ID, bool) {
+	mid, err := strconv.ParseInt(r.PathValue("mid"), 10, 64)
+	return mid, err == nil && mid > 0
+}
+
+// takePrivate answers a public message with a public acknowledgement and a
+// private message, in one step.
+func (h *Handler) takePrivate(w http.ResponseWriter, r *http.Request, a *agent) {
+	mid, ok := messageID(r)
+	if !ok {
+		h.renderError(w, r, a, care.Errorf(care.ENOTFOUND, "Message not found."))
+		return
+	}
+	id := pathConvID(r)
+	t := desk.TakePrivate{MessageID: mid, PublicText: formValue(r, "public_text"), PrivateText: formValue(r, "private_text")}
+	if _, err := h.Desk.TakePrivate(r.Context(), a.Principal, id, t); err != nil {
+		h.refused(w, r, a, err, func(cv *convView) { cv.ReplyError = h.safeMessage(r, err) })
+		return
+	}
+	back(w, r, id)
+}
+
+// moderate hides, unhides or deletes a public comment on its platform.
+func (h *Handler) moderate(w http.ResponseWriter, r *http.Request, a *agent) {
+	mid, ok := messageID(r)
+	if !ok {
+		h.renderError(w, r, a, care.Errorf(care.ENOTFOUND, "Message not found."))
+		return
+	}
+	if _, err := h.Desk.Moderate(r.Context(), a.Principal, mid, channel.ModerationAction(formValue(r, "action"))); err != nil {
+		h.refused(w, r, a, err, func(cv *convView) { cv.ReplyError = h.safeMessage(r, err) })
 		return
 	}
 	back(w, r, pathConvID(r))

@@ -60,8 +60,12 @@ type item struct {
 	CanRetry   bool
 	Deleted    bool
 	Reactions  []string // the customers' emoji, in the order given
-	Linked     bool     // from the linked public or private conversation
-	Files      []file
+	// CanTakePrivate and CanModerate offer "take it private" and
+	// hide/unhide/delete on a customer's public message.
+	CanTakePrivate bool
+	CanModerate    bool
+	Linked         bool // from the linked public or private conversation
+	Files          []file
 }
 
 type file struct {
@@ -243,6 +247,12 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 			it.Author = cv.Name
 			if m.Direction == care.DirectionIn {
 				cv.PublicDef = m.Visibility == care.Public
+				public := m.Visibility == care.Public && m.DeletedAt == nil && !it.Linked
+				it.CanTakePrivate = public
+				if h.Desk != nil {
+					_, mod := h.Desk.Adapters.Moderator(c.Channel)
+					it.CanModerate = public && mod
+				}
 			}
 		}
 		for _, f := range m.Attachments {

@@ -32,6 +32,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	post("/c/{id}/assign", h.action(h.assign))
 	post("/c/{id}/tags", h.action(h.tag))
 	post("/c/{id}/messages/{mid}/retry", h.action(h.retry))
+	post("/c/{id}/messages/{mid}/private", h.action(h.takePrivate))
+	post("/c/{id}/messages/{mid}/moderate", h.action(h.moderate))
 
 	get("/static/{name}", h.serveAsset)
 }

@@ -1,0 +1,56 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+func TestTakePrivateAndModerate(t *testing.T) {
+	f := newFixture(t)
+	conv := f.conversation(f.inbox, "Ana", "Your app lost my order, again!")
+	post := f.messages(conv)[0]
+	c := f.login()
+	_, body := c.get(convPath(conv, ""))
+	if !strings.Contains(body, "Take it private") || !strings.Contains(body, "/messages/"+itoa(post.ID)+"/private") {
+		t.Fatal("a customer's public message offers no way to take it private")
+	}
+	if strings.Contains(body, `value="hide"`) {
+		t.Error("moderation is offered on a channel that cannot moderate")
+	}
+
+	res, _ := c.act(convPath(conv, "/messages/")+itoa(post.ID)+"/private", url.Values{
+		"public_text":  {"Sorry about this! We've sent you a private message."},
+		"private_text": {"Could you share your order number?"},
+	})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST take private = %d, want 303", res.StatusCode)
+	}
+	ms := f.messages(conv)
+	if len(ms) != 3 || ms[1].Visibility != care.Public || ms[2].Visibility != care.Private || ms[1].ReplyToPlatformID != post.PlatformID {
+		t.Fatalf("messages after take private = %+v", ms)
+	}
+	got, _ := f.store.Conversation(t.Context(), conv.ID)
+	if !strings.Contains(strings.Join(got.Tags, ","), care.TagTakenPrivate) {
+		t.Errorf("tags = %v, want %s", got.Tags, care.TagTakenPrivate)
+	}
+
+	// Refusals come back with the reason, and store nothing.
+	res, body = c.act(convPath(conv, "/messages/")+itoa(post.ID)+"/private", url.Values{"public_text": {"ok"}, "private_text": {" "}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "The message is empty.") {
+		t.Errorf("take private with an empty message = %d", res.StatusCode)
+	}
+	res, body = c.act(convPath(conv, "/messages/")+itoa(post.ID)+"/moderate", url.Values{"action": {"hide"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "cannot be moderated") {
+		t.Errorf("moderate on the API channel = %d, want 422 saying it cannot be moderated", res.StatusCode)
+	}
+	if n := len(f.messages(conv)); n != 3 {
+		t.Errorf("%d messages after refusals, want 3", n)
+	}
+	if res, _ := c.act(convPath(conv, "/messages/abc/private"), nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("take private of a bad id = %d, want 404", res.StatusCode)
+	}
+}
