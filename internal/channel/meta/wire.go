@@ -6,33 +6,13 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/parleyhq/parley/internal/channel"
 )
 
-// graphID is an id as Meta writes it: usually a JSON string, in some
-// payloads a number (app_id in echoes, ids in older captures). Anything else
-// decodes as "" rather than failing the whole item.
-type graphID string
-
-func (g *graphID) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) > 0 && b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*g = graphID(s)
-	case len(b) > 0 && (b[0] == '-' || b[0] >= '0' && b[0] <= '9'):
-		var n json.Number
-		if err := json.Unmarshal(b, &n); err != nil {
-			return err
-		}
-		*g = graphID(n.String())
-	default:
-		*g = ""
-	}
-	return nil
-}
+// graphID is an id as Meta writes it: a string, or in some payloads
+// (app_id in echoes, ids in older captures) a number.
+type graphID = channel.LooseID
 
 // stamp is a time as a number (or a numeric string) of seconds or
 // milliseconds; which one is up to the field that holds it.

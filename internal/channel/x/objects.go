@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+
+	"github.com/parleyhq/parley/internal/channel"
 )
 
 // Wire objects X sends. Three generations share the work: v1.1 Tweet and
@@ -14,26 +16,9 @@ import (
 // are decoded leniently (an id may be a string or a number, a count a number
 // or a string), because one odd field must not cost a customer's message.
 
-// flexString holds a JSON string, or a number as its literal text; any other
-// value decodes as "".
-type flexString string
-
-func (f *flexString) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) > 0 && b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = flexString(s)
-	case len(b) > 0 && (b[0] == '-' || b[0] >= '0' && b[0] <= '9'):
-		*f = flexString(b)
-	default:
-		*f = ""
-	}
-	return nil
-}
+// flexString holds a JSON string, or a number as its literal text; any
+// other value decodes as "".
+type flexString = channel.LooseID
 
 // flexCount holds a non-negative count given as a number or a string; any
 // other value, or a negative or fractional one, decodes as 0.
