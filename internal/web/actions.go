@@ -103,16 +103,21 @@ func (h *Handler) snooze(w http.ResponseWriter, r *http.Request, a *agent) {
 	h.update(w, r, a, care.ConversationUpdate{Status: &s, SnoozedUntil: &until})
 }
 
-// assign takes the conversation ("me") or lets it go ("none").
+// assign takes the conversation ("me"), lets it go ("none"), or hands it to
+// a colleague (their user id; the desk checks they are a member).
 func (h *Handler) assign(w http.ResponseWriter, r *http.Request, a *agent) {
 	var to care.ID
-	switch formValue(r, "assignee") {
+	switch v := formValue(r, "assignee"); v {
 	case "me":
 		to = a.UserID
 	case "none":
 	default:
-		h.renderError(w, r, a, care.Errorf(care.EINVALID, "Assign to yourself or to nobody."))
-		return
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			h.renderError(w, r, a, care.Errorf(care.EINVALID, "Assign to yourself, a colleague or nobody."))
+			return
+		}
+		to = id
 	}
 	h.update(w, r, a, care.ConversationUpdate{AssigneeID: &to})
 }

@@ -29,6 +29,7 @@ type convView struct {
 	Resolved     bool
 	Snoozed      string
 	Assignee     string
+	Colleagues   []colleague
 	AssignedToMe bool
 	Tags         []tagView
 	Priority     string
@@ -70,6 +71,12 @@ type item struct {
 
 type file struct {
 	Name, Href string
+}
+
+// colleague is someone a conversation can be assigned to.
+type colleague struct {
+	ID   care.ID
+	Name string
 }
 
 type contactView struct {
@@ -187,6 +194,14 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 	if c.AssigneeID != 0 {
 		cv.Assignee = h.userName(ctx, c.AssigneeID, names)
 		cv.AssignedToMe = c.AssigneeID == a.UserID
+	}
+	// Colleagues the conversation can be handed to, for the Assign menu.
+	if ms, err := h.Store.Members(ctx, c.WorkspaceID); err == nil {
+		for _, m := range ms {
+			if m.UserID != a.UserID && m.UserID != c.AssigneeID {
+				cv.Colleagues = append(cv.Colleagues, colleague{ID: m.UserID, Name: h.userName(ctx, m.UserID, names)})
+			}
+		}
 	}
 	if c.Priority > 0 {
 		cv.Priority = strconv.FormatFloat(c.Priority, 'f', 0, 64)

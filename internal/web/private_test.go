@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parleyhq/parley/internal/accounts"
 	"github.com/parleyhq/parley/internal/care"
 )
 
@@ -52,5 +53,32 @@ func TestTakePrivateAndModerate(t *testing.T) {
 	}
 	if res, _ := c.act(convPath(conv, "/messages/abc/private"), nil); res.StatusCode != http.StatusNotFound {
 		t.Errorf("take private of a bad id = %d, want 404", res.StatusCode)
+	}
+}
+
+func TestAssignToColleague(t *testing.T) {
+	f := newFixture(t)
+	lee, _, err := accounts.CreateUser(t.Context(), f.store, f.ws.ID, "lee@acme.test", "Lee <Supervisor>", care.RoleSupervisor, "", f.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv := f.conversation(f.inbox, "Ana", "Hello")
+	c := f.login()
+	_, body := c.get(convPath(conv, ""))
+	if !strings.Contains(body, `name="assignee" value="`+itoa(lee.ID)+`"`) || !strings.Contains(body, "Lee &lt;Supervisor&gt;") {
+		t.Fatal("the Assign menu does not offer the colleague, escaped")
+	}
+	if res, _ := c.act(convPath(conv, "/assign"), url.Values{"assignee": {itoa(lee.ID)}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("assign to a colleague = %d", res.StatusCode)
+	}
+	if got := f.reload(conv); got.AssigneeID != lee.ID {
+		t.Errorf("assignee = %d, want %d", got.AssigneeID, lee.ID)
+	}
+	// Someone outside the workspace cannot be given the conversation.
+	if res, _ := c.act(convPath(conv, "/assign"), url.Values{"assignee": {"999999"}}); res.StatusCode == http.StatusSeeOther {
+		t.Error("assigning to a stranger succeeded")
+	}
+	if got := f.reload(conv); got.AssigneeID != lee.ID {
+		t.Errorf("after the refused assignment the assignee is %d", got.AssigneeID)
 	}
 }

@@ -225,6 +225,14 @@
         var resolve = doc.getElementById('resolve-form');
         if (resolve) resolve.requestSubmit();
         break;
+      case 'a':
+        // Open the Assign menu and put the first colleague under the finger.
+        var menu = doc.getElementById('assign-menu');
+        if (!menu) return;
+        menu.open = true;
+        var first = menu.querySelector('button');
+        if (first) first.focus();
+        break;
       case '?': showHelp(!(help && help.classList.contains('open'))); break;
       case '/':
         var search = doc.getElementById('search-q');
