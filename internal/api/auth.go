@@ -147,30 +147,55 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	bad := care.Errorf(care.EUNAUTHORIZED, "Wrong email or password.")
-	u, err := s.Store.UserByEmail(r.Context(), strings.TrimSpace(req.Email))
-	if err != nil || u.Disabled || u.PasswordHash == "" {
-		// Spend the same time as a real check, so timing does not tell
-		// which addresses have accounts.
-		auth.VerifyPassword(dummyHash, req.Password)
-		writeError(w, r, bad)
-		return
-	}
-	if ok, err := auth.VerifyPassword(u.PasswordHash, req.Password); err != nil || !ok {
-		writeError(w, r, bad)
-		return
-	}
-	resp, err := s.startSession(w, r, u)
+	u, err := s.CheckPassword(r.Context(), req.Email, req.Password)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
+	sess, err := s.StartSession(w, r, u)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	ms, err := s.Store.Memberships(r.Context(), u.ID)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	resp := &sessionResponse{User: *u, Workspaces: ms, CSRFToken: sess.CSRF, ExpiresAt: sess.ExpiresAt}
+	if len(ms) > 0 {
+		resp.WorkspaceID, resp.Role = ms[0].WorkspaceID, ms[0].Role
+	}
 	writeJSON(w, http.StatusCreated, resp)
 }
 
+// dummyHash is verified against when there is no such account, so a wrong
+// address costs as much time as a wrong password.
 var dummyHash, _ = auth.HashPassword("parley-timing-equaliser")
 
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *care.User) (*sessionResponse, error) {
+// CheckPassword returns the enabled user with this email and password, or
+// EUNAUTHORIZED saying the same whichever was wrong. The API's login and the
+// web interface's sign-in both use it.
+func (s *Server) CheckPassword(ctx context.Context, email, password string) (*care.User, error) {
+	bad := care.Errorf(care.EUNAUTHORIZED, "Wrong email or password.")
+	email = strings.TrimSpace(email)
+	if email == "" || password == "" {
+		return nil, bad
+	}
+	u, err := s.Store.UserByEmail(ctx, email)
+	if err != nil || u.Disabled || u.PasswordHash == "" {
+		auth.VerifyPassword(dummyHash, password)
+		return nil, bad
+	}
+	if ok, err := auth.VerifyPassword(u.PasswordHash, password); err != nil || !ok {
+		return nil, bad
+	}
+	return u, nil
+}
+
+// StartSession stores a new session for u and sets its cookie, so the API
+// and the web interface accept it alike.
+func (s *Server) StartSession(w http.ResponseWriter, r *http.Request, u *care.User) (*care.Session, error) {
 	id, hash, err := auth.NewSessionID()
 	if err != nil {
 		return nil, err
@@ -184,17 +209,9 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *care.Us
 	if err := s.Store.CreateSession(r.Context(), sess); err != nil {
 		return nil, err
 	}
-	ms, err := s.Store.Memberships(r.Context(), u.ID)
-	if err != nil {
-		return nil, err
-	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: id, Path: "/", Expires: sess.ExpiresAt,
 		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
-	resp := &sessionResponse{User: *u, Workspaces: ms, CSRFToken: sess.CSRF, ExpiresAt: sess.ExpiresAt}
-	if len(ms) > 0 {
-		resp.WorkspaceID, resp.Role = ms[0].WorkspaceID, ms[0].Role
-	}
-	return resp, nil
+	return sess, nil
 }
 
 func (s *Server) getSession(w http.ResponseWriter, r *http.Request) {

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/parleyhq/parley/internal/accounts"
 	"github.com/parleyhq/parley/internal/api"
@@ -40,60 +39,17 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	email, password := strings.TrimSpace(formValue(r, "email")), formValue(r, "password")
 	next := localPath(formValue(r, "next"))
-	u, err := h.checkPassword(r, email, password)
+	u, err := h.API.CheckPassword(r.Context(), email, password)
 	if err != nil {
 		h.render(w, r, http.StatusUnauthorized, "login", loginPage{
 			layout: layout{Title: "Sign in", Page: "login", Error: h.safeMessage(r, err)}, Email: email, Next: next})
 		return
 	}
-	if err := h.startSession(w, r, u); err != nil {
+	if _, err := h.API.StartSession(w, r, u); err != nil {
 		h.renderError(w, r, nil, err)
 		return
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
-}
-
-// timingHash is verified against when there is no account, so a wrong
-// address costs as much time as a wrong password.
-var timingHash, _ = auth.HashPassword("parley-timing-equaliser")
-
-// checkPassword returns the user with this email and password, or
-// EUNAUTHORIZED.
-func (h *Handler) checkPassword(r *http.Request, email, password string) (*care.User, error) {
-	bad := care.Errorf(care.EUNAUTHORIZED, "Wrong email or password.")
-	if email == "" || password == "" {
-		return nil, bad
-	}
-	u, err := h.Store.UserByEmail(r.Context(), email)
-	if err != nil || u.Disabled || u.PasswordHash == "" {
-		auth.VerifyPassword(timingHash, password)
-		return nil, bad
-	}
-	if ok, err := auth.VerifyPassword(u.PasswordHash, password); err != nil || !ok {
-		return nil, bad
-	}
-	return u, nil
-}
-
-// startSession stores a new session for u and sets its cookie, with the
-// API's lifetime and cookie flags, so the API accepts it too.
-func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *care.User) error {
-	id, hash, err := auth.NewSessionID()
-	if err != nil {
-		return err
-	}
-	now := h.now()
-	ttl := h.API.SessionTTL
-	if ttl <= 0 {
-		ttl = 12 * time.Hour
-	}
-	sess := &care.Session{Hash: hash, UserID: u.ID, CSRF: auth.NewCSRFToken(), CreatedAt: now, ExpiresAt: now.Add(ttl)}
-	if err := h.Store.CreateSession(r.Context(), sess); err != nil {
-		return err
-	}
-	http.SetCookie(w, &http.Cookie{Name: api.SessionCookie, Value: id, Path: "/", Expires: sess.ExpiresAt,
-		HttpOnly: true, Secure: h.API.SecureCookies, SameSite: http.SameSiteLaxMode})
-	return nil
 }
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request, _ *agent) {
@@ -164,7 +120,7 @@ func (h *Handler) setup(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	if err := h.startSession(w, r, u); err != nil {
+	if _, err := h.API.StartSession(w, r, u); err != nil {
 		h.renderError(w, r, nil, err)
 		return
 	}
