@@ -7,13 +7,6 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 )
 
-// LastMessager is implemented by a store that can return a conversation's
-// newest message directly. Without it the list reads a conversation's
-// messages once, then only those added since (see lastMessages).
-type LastMessager interface {
-	LastMessage(ctx context.Context, conversationID care.ID) (*care.Message, error)
-}
-
 // lastMessages remembers each conversation's newest message with the
 // message count it was read at. The store lists messages oldest first, so a
 // conversation seen before is brought up to date by reading only the
@@ -54,13 +47,6 @@ func (l *lastMessages) put(id care.ID, e lastMessage) {
 
 // lastMessage returns the newest message of c, or nil if it has none.
 func (h *Handler) lastMessage(ctx context.Context, c *care.Conversation) (*care.Message, error) {
-	if lm, ok := h.Store.(LastMessager); ok {
-		m, err := lm.LastMessage(ctx, c.ID)
-		if care.ErrorCode(err) == care.ENOTFOUND {
-			return nil, nil
-		}
-		return m, err
-	}
 	if c.MessageCount == 0 {
 		return nil, nil
 	}
