@@ -44,6 +44,10 @@ type Server struct {
 	// SecureCookies marks session cookies Secure; on by default, off only
 	// for plain-HTTP development on localhost.
 	SecureCookies bool
+	// Router hears about presence changes; nil when routing is off.
+	Router Router
+	// ValidateHours checks teams' business hours; nil accepts any JSON.
+	ValidateHours HoursValidator
 
 	mux *http.ServeMux
 }

@@ -41,6 +41,9 @@ var requestBodies = map[string]any{
 	"PATCH /api/v1/users/{id}":                     memberPatch{},
 	"POST /api/v1/teams":                           teamRequest{},
 	"PUT /api/v1/teams/{id}/members":               teamMembersRequest{},
+	"PATCH /api/v1/teams/{id}":                     teamPatch{},
+	"PATCH /api/v1/agents/{id}":                    agentPatch{},
+	"PUT /api/v1/me/presence":                      presenceRequest{},
 	"POST /api/v1/tokens":                          tokenRequest{},
 }
 
@@ -64,6 +67,11 @@ var responseSchemas = map[string]any{
 	"Merge":            care.Merge{},
 	"Message":          care.Message{},
 	"Reaction":         care.Reaction{},
+	"Triage":           care.Triage{},
+	"Agent":            care.Agent{},
+	"QueueStats":       care.QueueStats{},
+	"PriorityInputs":   care.PriorityInputs{},
+	"Skills":           care.Skills{},
 	"Problem":          problem{},
 	"SearchHit":        care.SearchHit{},
 	"Session":          sessionResponse{},

@@ -153,6 +153,13 @@ func TestRoleMatrix(t *testing.T) {
 		}},
 		"GET /api/v1/teams/{id}":         {200, fixed(fmt.Sprintf("/api/v1/teams/%d", w.team), "")},
 		"PUT /api/v1/teams/{id}/members": {200, fixed(fmt.Sprintf("/api/v1/teams/%d/members", w.team), jsonBody(map[string]any{"member_ids": []care.ID{w.member}}))},
+		"PATCH /api/v1/teams/{id}":       {200, fixed(fmt.Sprintf("/api/v1/teams/%d", w.team), `{"skills":{"languages":["en"]}}`)},
+
+		"GET /api/v1/agents":        {200, fixed("/api/v1/agents", "")},
+		"PATCH /api/v1/agents/{id}": {200, fixed(fmt.Sprintf("/api/v1/agents/%d", w.member), `{"capacity":{"social":5}}`)},
+		// The matrix calls with tokens, which are nobody: presence is a person's.
+		"PUT /api/v1/me/presence": {400, fixed("/api/v1/me/presence", `{"presence":"online"}`)},
+		"GET /api/v1/queues":      {200, fixed("/api/v1/queues", "")},
 
 		"GET /api/v1/tokens": {200, fixed("/api/v1/tokens", "")},
 		"POST /api/v1/tokens": {201, func(*testing.T) (string, string) {

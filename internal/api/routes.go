@@ -64,7 +64,13 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/teams", agent, s.listTeams},
 		{"POST", "/api/v1/teams", supervisor, s.createTeam},
 		{"GET", "/api/v1/teams/{id}", agent, s.getTeam},
+		{"PATCH", "/api/v1/teams/{id}", supervisor, s.updateTeam},
 		{"PUT", "/api/v1/teams/{id}/members", supervisor, s.setTeamMembers},
+
+		{"GET", "/api/v1/agents", agent, s.listAgents},
+		{"PATCH", "/api/v1/agents/{id}", supervisor, s.updateAgent},
+		{"PUT", "/api/v1/me/presence", agent, s.setPresence},
+		{"GET", "/api/v1/queues", supervisor, s.listQueues},
 
 		{"GET", "/api/v1/tokens", admin, s.listTokens},
 		{"POST", "/api/v1/tokens", admin, s.createToken},

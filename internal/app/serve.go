@@ -167,7 +167,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	}
 	streams, endStreams := context.WithCancel(context.Background())
 	a.streams = streams
-	hooks := &webhook.Handler{Store: store, Adapters: adapters, Ingest: a.Committer, Logger: log,
+	hooks := &webhook.Handler{Store: store, Adapters: adapters, Ingest: a.Committer, Logger: log, PublicURL: cfg.PublicURL,
 		Observe: func(ch care.Channel, outcome string, events int, started time.Time) {
 			a.Metrics.IngestAccepted.WithLabelValues(string(ch), outcome).Add(float64(max(events, 1)))
 			a.Metrics.PipelineLatency.WithLabelValues("ack").Observe(time.Since(started).Seconds())

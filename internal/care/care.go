@@ -33,6 +33,9 @@ const (
 	ChannelEmail     Channel = "email"
 	ChannelSMS       Channel = "sms"
 	ChannelWebChat   Channel = "webchat"
+	ChannelTelegram  Channel = "telegram"
+	ChannelMastodon  Channel = "mastodon"
+	ChannelBluesky   Channel = "bluesky"
 )
 
 // Valid reports whether c is a syntactically acceptable channel name: short,

@@ -42,6 +42,27 @@ type Conversation struct {
 
 	Priority        float64  `json:"priority"`
 	PriorityReasons []string `json:"priority_reasons"`
+	// PriorityInputs are what Priority was computed from, apart from time.
+	PriorityInputs PriorityInputs `json:"priority_inputs"`
+
+	// Kind is the kind of work, for agents' capacity.
+	Kind WorkKind `json:"kind"`
+	// Language, Mood and Topics summarise the customer's messages: the
+	// language and mood of the newest, every topic met so far.
+	Language string   `json:"language,omitempty"`
+	Mood     Mood     `json:"mood,omitempty"`
+	Topics   []string `json:"topics"`
+	// AutoAssigned is true when routing chose the assignee; such a
+	// conversation goes back to the queue when its agent goes away before
+	// answering. A person's assignment is never undone by routing.
+	AutoAssigned bool `json:"auto_assigned"`
+	// EscalationTeamID is a second team the conversation was handed to (PR
+	// or marketing, when a complaint starts to spread): both teams see it,
+	// the assignee still owns it.
+	EscalationTeamID ID `json:"escalation_team_id,omitempty"`
+	// SLA is the state of its service-level clocks, kept by the SLA
+	// package; opaque here.
+	SLA []byte `json:"-"`
 
 	FirstResponseDue *time.Time `json:"first_response_due,omitempty"`
 	NextResponseDue  *time.Time `json:"next_response_due,omitempty"`
@@ -129,4 +150,19 @@ type ConversationUpdate struct {
 	Tags         *[]string
 	Priority     *float64
 	Reasons      *[]string
+	// AutoAssigned marks an assignment made by routing; any other change
+	// of AssigneeID clears it.
+	AutoAssigned     *bool
+	EscalationTeamID *ID // 0 clears
+	// SLA replaces the SLA state, and the three due times with it.
+	SLA *SLAUpdate
+}
+
+// SLAUpdate is a conversation's new SLA state and the deadlines it implies
+// (nil: no running clock of that kind).
+type SLAUpdate struct {
+	State            []byte
+	FirstResponseDue *time.Time
+	NextResponseDue  *time.Time
+	ResolutionDue    *time.Time
 }

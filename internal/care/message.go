@@ -75,6 +75,8 @@ type Message struct {
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// Reactions are the customers' emoji on this message, one per contact.
 	Reactions []Reaction `json:"reactions,omitempty"`
+	// Triage is what Parley read in an inbound message; nil for ours.
+	Triage *Triage `json:"triage,omitempty"`
 }
 
 // Reaction is a contact's emoji on a message.

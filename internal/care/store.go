@@ -51,6 +51,41 @@ type Queries interface {
 	Team(ctx context.Context, id ID) (*Team, error)
 	Teams(ctx context.Context, workspaceID ID) ([]Team, error)
 	SetTeamMembers(ctx context.Context, teamID ID, userIDs []ID) error
+	// UpdateTeam saves a team's name, skills, hours and escalation flag.
+	UpdateTeam(ctx context.Context, t *Team) error
+
+	// Agents lists a workspace's members with their presence, skills,
+	// capacity, teams and current load.
+	Agents(ctx context.Context, workspaceID ID) ([]Agent, error)
+	// UpdateAgent changes a member's presence, skills or capacity (nil
+	// fields stay) and returns the profile.
+	UpdateAgent(ctx context.Context, workspaceID, userID ID, u AgentUpdate, now time.Time) (*Agent, error)
+	// WaitingConversations lists a workspace's unassigned open
+	// conversations, highest priority first.
+	WaitingConversations(ctx context.Context, workspaceID ID, limit int) ([]Waiting, error)
+	// ClaimConversation assigns an unassigned open conversation to an
+	// online agent with room for its kind of work, atomically across nodes:
+	// ECONFLICT when it is no longer waiting, the agent is not online, or
+	// they are full. Routing calls it; people assign with
+	// UpdateConversation.
+	ClaimConversation(ctx context.Context, conversationID, userID ID, now time.Time) (*Conversation, error)
+	// ReleaseConversations returns to the queue the open conversations
+	// routing gave an agent that still wait for a first answer from them,
+	// and lists them.
+	ReleaseConversations(ctx context.Context, workspaceID, userID ID, now time.Time) ([]ID, error)
+	// SetTriage stores a conversation's reading after a customer message.
+	SetTriage(ctx context.Context, conversationID ID, t ConversationTriage, now time.Time) error
+	// ActiveConversations lists unresolved conversations across
+	// workspaces in id order after afterID, for recomputation as time
+	// passes.
+	ActiveConversations(ctx context.Context, afterID ID, limit int) ([]Conversation, error)
+	// SetPriorities saves recomputed priorities in one statement batch.
+	SetPriorities(ctx context.Context, ps []PriorityChange) error
+
+	// Setting returns a workspace's setting (a JSON document), or
+	// ENOTFOUND; SetSetting replaces it.
+	Setting(ctx context.Context, workspaceID ID, name string) ([]byte, error)
+	SetSetting(ctx context.Context, workspaceID ID, name string, value []byte, now time.Time) error
 
 	CreateToken(ctx context.Context, t *Token) error
 	TokenByHash(ctx context.Context, hash []byte) (*Token, error)

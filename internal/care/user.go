@@ -61,6 +61,15 @@ type Team struct {
 	Name        string    `json:"name"`
 	MemberIDs   []ID      `json:"member_ids"`
 	CreatedAt   time.Time `json:"created_at"`
+	// Skills are what the team handles; routing gives it only matching
+	// work it is asked to route to it.
+	Skills Skills `json:"skills"`
+	// Hours is the team's business-hours calendar (see package hours) as
+	// JSON; empty means always open.
+	Hours []byte `json:"-"`
+	// Escalation marks a team conversations are handed to rather than
+	// routed to: PR, marketing, legal.
+	Escalation bool `json:"escalation"`
 }
 
 // Token is an API token. Only a hash of its secret is stored; the secret is

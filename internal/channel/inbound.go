@@ -36,6 +36,15 @@ type Webhook interface {
 	Receive(h http.Header, body []byte, inbox care.Inbox, now time.Time) ([]Event, error)
 }
 
+// URLSigned is implemented by webhook adapters whose platform signs the
+// request URL as well as the body (Twilio signs the full URL it was given,
+// query included). The handler calls ReceiveURL instead of Receive, with the
+// URL as the platform was told it: the public URL when Parley runs behind a
+// proxy.
+type URLSigned interface {
+	ReceiveURL(url string, h http.Header, body []byte, inbox care.Inbox, now time.Time) ([]Event, error)
+}
+
 // Poller is implemented by adapters that fetch events for accounts without
 // webhooks (or platforms without push).
 type Poller interface {

@@ -42,6 +42,7 @@ var Dialect = sqlstore.Dialect{
 	IsUnique:     func(err error) bool { return hasCode(err, "23505") },
 	IsForeignKey: func(err error) bool { return hasCode(err, "23503") },
 	SkipLocked:   " FOR UPDATE SKIP LOCKED",
+	ForUpdate:    " FOR UPDATE",
 	LockContact: func(ctx context.Context, ex sqlstore.Execer, id care.ID) error {
 		_, err := ex.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", id)
 		return err

@@ -17,16 +17,31 @@ import (
 
 const conversationCols = `id, workspace_id, inbox_id, channel, contact_id, status, snoozed_until, assignee_id, team_id, tags, subject,
 	priority, priority_reasons, first_response_due, next_response_due, resolution_due, linked_id, waiting_since,
-	last_activity_at, message_count, created_at, updated_at`
+	last_activity_at, message_count, created_at, updated_at, kind, language, mood, topics, priority_inputs, sla, auto_assigned, escalation_team_id`
 
 func scanConversation(sc interface{ Scan(...any) error }) (*care.Conversation, error) {
 	var c care.Conversation
-	var ch, status, tags, reasons string
+	var ch, status, tags, reasons, kind, mood, topics, inputs, sla string
 	var snoozed, frd, nrd, rd, waiting sql.NullInt64
-	var last, created, updated int64
+	var last, created, updated, auto int64
 	if err := sc.Scan(&c.ID, &c.WorkspaceID, &c.InboxID, &ch, &c.ContactID, &status, &snoozed, &c.AssigneeID, &c.TeamID, &tags, &c.Subject,
-		&c.Priority, &reasons, &frd, &nrd, &rd, &c.LinkedID, &waiting, &last, &c.MessageCount, &created, &updated); err != nil {
+		&c.Priority, &reasons, &frd, &nrd, &rd, &c.LinkedID, &waiting, &last, &c.MessageCount, &created, &updated,
+		&kind, &c.Language, &mood, &topics, &inputs, &sla, &auto, &c.EscalationTeamID); err != nil {
 		return nil, err
+	}
+	c.Kind, c.Mood, c.AutoAssigned = care.WorkKind(kind), care.Mood(mood), auto != 0
+	if sla != "" {
+		c.SLA = []byte(sla)
+	}
+	if topics == "[]" {
+		c.Topics = []string{}
+	} else if err := json.Unmarshal([]byte(topics), &c.Topics); err != nil {
+		return nil, fmt.Errorf("decode topics: %w", err)
+	}
+	if inputs != "{}" {
+		if err := json.Unmarshal([]byte(inputs), &c.PriorityInputs); err != nil {
+			return nil, fmt.Errorf("decode priority inputs: %w", err)
+		}
 	}
 	c.Channel, c.Status = care.Channel(ch), care.Status(status)
 	c.SnoozedUntil, c.FirstResponseDue, c.NextResponseDue, c.ResolutionDue, c.WaitingSince =
@@ -94,13 +109,28 @@ func (q queries) CreateConversation(ctx context.Context, c *care.Conversation) e
 	if c.PriorityReasons == nil {
 		c.PriorityReasons = []string{}
 	}
+	if c.Topics == nil {
+		c.Topics = []string{}
+	}
+	if c.Kind == "" {
+		c.Kind = care.KindOf(c.Channel)
+	}
+	if !c.Kind.Valid() {
+		return care.Errorf(care.EINVALID, "Unknown kind of work %q.", c.Kind)
+	}
+	inputs, err := encodeInputs(c.PriorityInputs)
+	if err != nil {
+		return err
+	}
 	return q.inTx(ctx, func(q queries) error {
 		id, err := q.insert(ctx, `INSERT INTO conversations (workspace_id, inbox_id, channel, contact_id, status, snoozed_until, assignee_id, team_id, tags, subject,
-			priority, priority_reasons, first_response_due, next_response_due, resolution_due, linked_id, waiting_since, last_activity_at, message_count, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			priority, priority_reasons, first_response_due, next_response_due, resolution_due, linked_id, waiting_since, last_activity_at, message_count, created_at, updated_at,
+			kind, language, mood, topics, priority_inputs, sla, auto_assigned, escalation_team_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.WorkspaceID, c.InboxID, string(c.Channel), c.ContactID, string(c.Status), nullMicros(c.SnoozedUntil), c.AssigneeID, c.TeamID,
 			jsonStrings(tags), c.Subject, c.Priority, jsonStrings(c.PriorityReasons), nullMicros(c.FirstResponseDue), nullMicros(c.NextResponseDue),
-			nullMicros(c.ResolutionDue), c.LinkedID, nullMicros(c.WaitingSince), micros(c.LastActivityAt), c.MessageCount, micros(c.CreatedAt), micros(c.UpdatedAt))
+			nullMicros(c.ResolutionDue), c.LinkedID, nullMicros(c.WaitingSince), micros(c.LastActivityAt), c.MessageCount, micros(c.CreatedAt), micros(c.UpdatedAt),
+			string(c.Kind), c.Language, string(c.Mood), jsonStrings(c.Topics), inputs, string(c.SLA), b2i(c.AutoAssigned), c.EscalationTeamID)
 		if err != nil {
 			return q.wrap(err, "conversation")
 		}
@@ -308,6 +338,14 @@ func (q queries) UpdateConversation(ctx context.Context, id care.ID, u care.Conv
 		}
 		if u.AssigneeID != nil {
 			c.AssigneeID = *u.AssigneeID
+			c.AutoAssigned = u.AutoAssigned != nil && *u.AutoAssigned && c.AssigneeID != 0
+		}
+		if u.EscalationTeamID != nil {
+			c.EscalationTeamID = *u.EscalationTeamID
+		}
+		if u.SLA != nil {
+			c.SLA = u.SLA.State
+			c.FirstResponseDue, c.NextResponseDue, c.ResolutionDue = roundPtr(u.SLA.FirstResponseDue), roundPtr(u.SLA.NextResponseDue), roundPtr(u.SLA.ResolutionDue)
 		}
 		if u.TeamID != nil {
 			c.TeamID = *u.TeamID
@@ -328,9 +366,11 @@ func (q queries) UpdateConversation(ctx context.Context, id care.ID, u care.Conv
 		}
 		c.UpdatedAt = fromMicros(micros(now))
 		_, err = q.exec(ctx, `UPDATE conversations SET status = ?, snoozed_until = ?, assignee_id = ?, team_id = ?, tags = ?,
-			priority = ?, priority_reasons = ?, updated_at = ? WHERE id = ?`,
+			priority = ?, priority_reasons = ?, updated_at = ?, auto_assigned = ?, escalation_team_id = ?,
+			sla = ?, first_response_due = ?, next_response_due = ?, resolution_due = ? WHERE id = ?`,
 			string(c.Status), nullMicros(c.SnoozedUntil), c.AssigneeID, c.TeamID, jsonStrings(c.Tags),
-			c.Priority, jsonStrings(c.PriorityReasons), micros(c.UpdatedAt), id)
+			c.Priority, jsonStrings(c.PriorityReasons), micros(c.UpdatedAt), b2i(c.AutoAssigned), c.EscalationTeamID,
+			string(c.SLA), nullMicros(c.FirstResponseDue), nullMicros(c.NextResponseDue), nullMicros(c.ResolutionDue), id)
 		if err != nil {
 			return q.wrap(err, "conversation")
 		}
@@ -362,4 +402,25 @@ func (q queries) LinkConversations(ctx context.Context, publicID, privateID care
 		}
 		return q.affectOne(ctx, "conversation", `UPDATE conversations SET linked_id = ? WHERE id = ?`, publicID, privateID)
 	})
+}
+
+// roundPtr keeps a time at the microsecond precision it is stored at, so
+// what UpdateConversation returns equals what a later read returns.
+func roundPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	r := fromMicros(micros(*t))
+	return &r
+}
+
+func encodeInputs(in care.PriorityInputs) (string, error) {
+	if in == (care.PriorityInputs{}) {
+		return "{}", nil
+	}
+	b, err := json.Marshal(in)
+	if err != nil {
+		return "", fmt.Errorf("sqlstore: encode priority inputs: %w", err)
+	}
+	return string(b), nil
 }

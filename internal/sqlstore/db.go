@@ -39,6 +39,9 @@ type Dialect struct {
 	// SkipLocked is appended to a SELECT inside a transaction to claim rows
 	// no other node holds; empty where one writer makes that moot.
 	SkipLocked string
+	// ForUpdate is appended to a SELECT inside a transaction to lock the
+	// rows it reads until commit; empty where one writer makes that moot.
+	ForUpdate string
 	// LockContact serialises threading per contact across nodes; nil where
 	// there is a single writer.
 	LockContact func(ctx context.Context, ex Execer, id care.ID) error

@@ -11,17 +11,23 @@ import (
 )
 
 const messageCols = `id, workspace_id, conversation_id, inbox_id, direction, visibility, contact_id, author_id, author_name, text,
-	attachments, platform_id, reply_to_platform_id, status, status_reason, created_at, sent_at, deleted_at, reactions`
+	attachments, platform_id, reply_to_platform_id, status, status_reason, created_at, sent_at, deleted_at, reactions, triage`
 
 func scanMessage(sc interface{ Scan(...any) error }) (*care.Message, error) {
 	var m care.Message
 	var dir, vis, atts, status string
 	var created, sent int64
 	var deleted sql.NullInt64
-	var reactions string
+	var reactions, triage string
 	if err := sc.Scan(&m.ID, &m.WorkspaceID, &m.ConversationID, &m.InboxID, &dir, &vis, &m.ContactID, &m.AuthorID, &m.AuthorName, &m.Text,
-		&atts, &m.PlatformID, &m.ReplyToPlatformID, &status, &m.StatusReason, &created, &sent, &deleted, &reactions); err != nil {
+		&atts, &m.PlatformID, &m.ReplyToPlatformID, &status, &m.StatusReason, &created, &sent, &deleted, &reactions, &triage); err != nil {
 		return nil, err
+	}
+	if triage != "" {
+		m.Triage = new(care.Triage)
+		if err := json.Unmarshal([]byte(triage), m.Triage); err != nil {
+			return nil, fmt.Errorf("decode triage: %w", err)
+		}
 	}
 	if reactions != "" && reactions != "[]" {
 		if err := json.Unmarshal([]byte(reactions), &m.Reactions); err != nil {
@@ -53,12 +59,18 @@ func (q queries) CreateMessage(ctx context.Context, m *care.Message) error {
 	if err != nil {
 		return fmt.Errorf("sqlstore: encode attachments: %w", err)
 	}
+	var triage []byte
+	if m.Triage != nil {
+		if triage, err = json.Marshal(m.Triage); err != nil {
+			return fmt.Errorf("sqlstore: encode triage: %w", err)
+		}
+	}
 	return q.inTx(ctx, func(q queries) error {
 		id, err := q.insert(ctx, `INSERT INTO messages (workspace_id, conversation_id, inbox_id, direction, visibility, contact_id, author_id, author_name, text,
-			attachments, platform_id, reply_to_platform_id, status, status_reason, created_at, sent_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			attachments, platform_id, reply_to_platform_id, status, status_reason, created_at, sent_at, triage)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			m.WorkspaceID, m.ConversationID, m.InboxID, string(m.Direction), string(m.Visibility), m.ContactID, m.AuthorID, m.AuthorName, m.Text,
-			string(atts), m.PlatformID, m.ReplyToPlatformID, string(m.Status), m.StatusReason, micros(m.CreatedAt), micros(m.SentAt))
+			string(atts), m.PlatformID, m.ReplyToPlatformID, string(m.Status), m.StatusReason, micros(m.CreatedAt), micros(m.SentAt), string(triage))
 		if err != nil {
 			return q.wrap(err, "message")
 		}

@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -185,7 +187,12 @@ func (q queries) CreateTeam(ctx context.Context, t *care.Team) error {
 	}
 	t.CreatedAt = fromMicros(micros(t.CreatedAt))
 	return q.inTx(ctx, func(q queries) error {
-		id, err := q.insert(ctx, `INSERT INTO teams (workspace_id, name, created_at) VALUES (?, ?, ?)`, t.WorkspaceID, t.Name, micros(t.CreatedAt))
+		skills, err := json.Marshal(t.Skills)
+		if err != nil {
+			return fmt.Errorf("sqlstore: encode skills: %w", err)
+		}
+		id, err := q.insert(ctx, `INSERT INTO teams (workspace_id, name, created_at, skills, hours, escalation) VALUES (?, ?, ?, ?, ?, ?)`,
+			t.WorkspaceID, t.Name, micros(t.CreatedAt), string(skills), string(t.Hours), b2i(t.Escalation))
 		if err != nil {
 			return q.wrap(err, "team")
 		}
@@ -200,12 +207,20 @@ func (q queries) CreateTeam(ctx context.Context, t *care.Team) error {
 
 func (q queries) Team(ctx context.Context, id care.ID) (*care.Team, error) {
 	var t care.Team
-	var at int64
-	err := q.row(ctx, `SELECT id, workspace_id, name, created_at FROM teams WHERE id = ?`, id).Scan(&t.ID, &t.WorkspaceID, &t.Name, &at)
+	var at, esc int64
+	var skills, hours string
+	err := q.row(ctx, `SELECT id, workspace_id, name, created_at, skills, hours, escalation FROM teams WHERE id = ?`, id).
+		Scan(&t.ID, &t.WorkspaceID, &t.Name, &at, &skills, &hours, &esc)
 	if err != nil {
 		return nil, q.wrap(err, "team")
 	}
-	t.CreatedAt = fromMicros(at)
+	t.CreatedAt, t.Escalation = fromMicros(at), esc != 0
+	if hours != "" {
+		t.Hours = []byte(hours)
+	}
+	if err := json.Unmarshal([]byte(skills), &t.Skills); err != nil {
+		return nil, fmt.Errorf("decode team skills: %w", err)
+	}
 	if t.MemberIDs, err = q.teamMembers(ctx, id); err != nil {
 		return nil, err
 	}
@@ -251,6 +266,15 @@ func (q queries) Teams(ctx context.Context, workspaceID care.ID) ([]care.Team, e
 		teams = append(teams, *t)
 	}
 	return teams, nil
+}
+
+func (q queries) UpdateTeam(ctx context.Context, t *care.Team) error {
+	skills, err := json.Marshal(t.Skills)
+	if err != nil {
+		return fmt.Errorf("sqlstore: encode skills: %w", err)
+	}
+	return q.affectOne(ctx, "team", `UPDATE teams SET name = ?, skills = ?, hours = ?, escalation = ? WHERE id = ? AND workspace_id = ?`,
+		t.Name, string(skills), string(t.Hours), b2i(t.Escalation), t.ID, t.WorkspaceID)
 }
 
 func (q queries) SetTeamMembers(ctx context.Context, teamID care.ID, userIDs []care.ID) error {

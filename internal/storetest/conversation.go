@@ -22,6 +22,9 @@ func testConversations(t *testing.T, open opener) {
 			Status: care.StatusSnoozed, SnoozedUntil: ptr(at(5 * time.Hour)), AssigneeID: u.ID, TeamID: tm.ID,
 			Tags: []string{"billing", "vip"}, Subject: "Refund for order 1234",
 			Priority: 42.5, PriorityReasons: []string{"12k followers", "negative"},
+			PriorityInputs: care.PriorityInputs{Need: 0.8, NeedReason: "refund", Reach: 0.4, ReachReason: "12k followers", Value: 1},
+			Kind:           care.WorkChat, Language: "en", Mood: care.MoodNegative, Topics: []string{"refund"},
+			AutoAssigned: true, EscalationTeamID: tm.ID, SLA: []byte(`{"policy":1}`),
 			FirstResponseDue: ptr(at(time.Hour)), NextResponseDue: ptr(at(2 * time.Hour)), ResolutionDue: ptr(at(24 * time.Hour)),
 			WaitingSince: ptr(at(-time.Minute)), LastActivityAt: at(0), CreatedAt: at(-time.Hour), UpdatedAt: at(-time.Hour),
 		}
@@ -34,6 +37,9 @@ func testConversations(t *testing.T, open opener) {
 			Status: care.StatusSnoozed, SnoozedUntil: microPtr(at(5 * time.Hour)), AssigneeID: u.ID, TeamID: tm.ID,
 			Tags: []string{"billing", "vip"}, Subject: "Refund for order 1234",
 			Priority: 42.5, PriorityReasons: []string{"12k followers", "negative"},
+			PriorityInputs: care.PriorityInputs{Need: 0.8, NeedReason: "refund", Reach: 0.4, ReachReason: "12k followers", Value: 1},
+			Kind:           care.WorkChat, Language: "en", Mood: care.MoodNegative, Topics: []string{"refund"},
+			AutoAssigned: true, EscalationTeamID: tm.ID, SLA: []byte(`{"policy":1}`),
 			FirstResponseDue: microPtr(at(time.Hour)), NextResponseDue: microPtr(at(2 * time.Hour)), ResolutionDue: microPtr(at(24 * time.Hour)),
 			WaitingSince: microPtr(at(-time.Minute)), LastActivityAt: micro(at(0)), CreatedAt: micro(at(-time.Hour)), UpdatedAt: micro(at(-time.Hour)),
 		}

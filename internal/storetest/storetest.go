@@ -78,6 +78,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"Concurrency", testConcurrency},
 		{"HostileText", testHostileText},
 		{"References", testReferences},
+		{"Routing", testRouting},
 		{"Dialect", testDialect},
 	}
 	for _, g := range groups {

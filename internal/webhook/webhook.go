@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -38,6 +39,10 @@ type Handler struct {
 	Logger   *slog.Logger
 	Now      func() time.Time
 	Observe  Observer // may be nil
+	// PublicURL is the scheme and host platforms reach Parley at
+	// ("https://care.example.com"); "" means the request's own. Platforms
+	// that sign the URL (channel.URLSigned) signed this one.
+	PublicURL string
 }
 
 // Routes mounts the handler's routes on mux.
@@ -78,6 +83,18 @@ func (h *Handler) adapter(r *http.Request) (*care.Inbox, channel.Webhook, bool) 
 	return in, wh, ok
 }
 
+// requestURL is the URL the platform posted to, as it knows it.
+func (h *Handler) requestURL(r *http.Request) string {
+	if h.PublicURL != "" {
+		return strings.TrimSuffix(h.PublicURL, "/") + r.URL.RequestURI()
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + r.URL.RequestURI()
+}
+
 func (h *Handler) handshake(w http.ResponseWriter, r *http.Request) {
 	in, wh, ok := h.adapter(r)
 	if !ok {
@@ -110,7 +127,12 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "could not read the delivery", http.StatusBadRequest)
 		return
 	}
-	events, err := wh.Receive(r.Header, body, *in, started)
+	var events []channel.Event
+	if us, ok := wh.(channel.URLSigned); ok {
+		events, err = us.ReceiveURL(h.requestURL(r), r.Header, body, *in, started)
+	} else {
+		events, err = wh.Receive(r.Header, body, *in, started)
+	}
 	if err != nil {
 		switch care.ErrorCode(err) {
 		case care.EUNAUTHORIZED:

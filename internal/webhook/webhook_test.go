@@ -154,3 +154,66 @@ func TestWebhook(t *testing.T) {
 		}
 	})
 }
+
+// urlPlatform signs the URL it was posted to, like Twilio: its "signature"
+// is the URL itself.
+type urlPlatform struct{ platform }
+
+func (urlPlatform) ReceiveURL(url string, h http.Header, body []byte, in care.Inbox, now time.Time) ([]channel.Event, error) {
+	if h.Get("X-Test-URL") != url {
+		return nil, care.Errorf(care.EUNAUTHORIZED, "signed %q, posted to %q", h.Get("X-Test-URL"), url)
+	}
+	return []channel.Event{{Inbound: care.Inbound{PlatformID: "u1", Visibility: care.Private,
+		Author: care.Author{PlatformUserID: "ana"}, Text: string(body), SentAt: now}}}, nil
+}
+
+func TestWebhookURLSigned(t *testing.T) {
+	s := testdb.SQLite(t)
+	ctx := t.Context()
+	ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+	if err := s.CreateWorkspace(ctx, ws); err != nil {
+		t.Fatal(err)
+	}
+	const ch care.Channel = "urlnet"
+	in := &care.Inbox{WorkspaceID: ws.ID, Channel: ch, Name: "Main"}
+	if err := s.CreateInbox(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	adapters := &channel.Registry{}
+	adapters.Register(ch, urlPlatform{})
+	c := ingest.NewCommitter(s, 8)
+	go c.Run(ctx)
+	defer c.Close(ctx)
+
+	for _, tc := range []struct {
+		name, public, signed string
+		want                 int
+	}{
+		// Behind a proxy the platform signs the public URL, not ours.
+		{"public URL", "https://care.example.com/", "https://care.example.com/webhooks/%d?x=1", http.StatusOK},
+		{"own URL", "", "%s/webhooks/%d?x=1", http.StatusOK},
+		{"other URL", "https://care.example.com", "https://evil.example.com/webhooks/%d?x=1", http.StatusUnauthorized},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := &webhook.Handler{Store: s, Adapters: adapters, Ingest: c, PublicURL: tc.public}
+			mux := http.NewServeMux()
+			h.Routes(mux)
+			srv := httptest.NewServer(mux)
+			defer srv.Close()
+			signed := fmt.Sprintf(tc.signed, in.ID)
+			if tc.public == "" {
+				signed = fmt.Sprintf(tc.signed, srv.URL, in.ID)
+			}
+			req, _ := http.NewRequest("POST", fmt.Sprintf("%s/webhooks/%d?x=1", srv.URL, in.ID), strings.NewReader("hello"))
+			req.Header.Set("X-Test-URL", signed)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.want {
+				t.Errorf("status %d, want %d", resp.StatusCode, tc.want)
+			}
+		})
+	}
+}

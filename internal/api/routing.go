@@ -1,0 +1,224 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// Router is told what changes who can take work, so waiting conversations
+// are given out, or taken back, at once rather than at its next pass.
+type Router interface {
+	// PresenceChanged returns to the queue what an agent who went away
+	// still owed an answer, and hands out work to one who came online.
+	PresenceChanged(ctx context.Context, workspaceID, userID care.ID, p care.Presence) error
+}
+
+// HoursValidator checks a team's business-hours document.
+type HoursValidator func(doc []byte) error
+
+type agentList struct {
+	Agents []care.Agent `json:"agents"`
+}
+
+func (s *Server) listAgents(w http.ResponseWriter, r *http.Request) {
+	agents, err := s.Store.Agents(r.Context(), principal(r).WorkspaceID)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, agentList{Agents: agents})
+}
+
+type agentPatch struct {
+	Presence *care.Presence        `json:"presence"`
+	Skills   *care.Skills          `json:"skills"`
+	Capacity map[care.WorkKind]int `json:"capacity"`
+}
+
+func (s *Server) updateAgent(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var req agentPatch
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.changeAgent(w, r, id, care.AgentUpdate{Presence: req.Presence, Skills: req.Skills, Capacity: req.Capacity}, req)
+}
+
+type presenceRequest struct {
+	Presence care.Presence `json:"presence"`
+}
+
+func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	if p.UserID == 0 {
+		writeError(w, r, care.Errorf(care.EINVALID, "Presence belongs to a person; this token is not one."))
+		return
+	}
+	var req presenceRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.changeAgent(w, r, p.UserID, care.AgentUpdate{Presence: &req.Presence}, req)
+}
+
+func (s *Server) changeAgent(w http.ResponseWriter, r *http.Request, userID care.ID, u care.AgentUpdate, details any) {
+	ws := principal(r).WorkspaceID
+	if _, err := s.Store.Member(r.Context(), ws, userID); err != nil {
+		writeError(w, r, care.Errorf(care.ENOTFOUND, "User not found in this workspace."))
+		return
+	}
+	a, err := s.Store.UpdateAgent(r.Context(), ws, userID, u, s.now())
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.auditf(r, "agent.update", idTarget("user", userID), details)
+	if u.Presence != nil && s.Router != nil {
+		if err := s.Router.PresenceChanged(r.Context(), ws, userID, a.Presence); err != nil {
+			// The change stands; routing catches up on its next pass.
+			s.logger().Error("api: routing after a presence change", "user", userID, "err", err)
+		}
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+type queueList struct {
+	Queues []care.QueueStats `json:"queues"`
+}
+
+// listQueues shows each team's queue: waiting conversations, the longest
+// wait, agents online and their load against their capacity. Team 0 is the
+// work no team was chosen for.
+func (s *Server) listQueues(w http.ResponseWriter, r *http.Request) {
+	ctx, ws := r.Context(), principal(r).WorkspaceID
+	teams, err := s.Store.Teams(ctx, ws)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	agents, err := s.Store.Agents(ctx, ws)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	waiting, err := s.Store.WaitingConversations(ctx, ws, 0)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	now := s.now()
+	stats := map[care.ID]*care.QueueStats{0: {TeamID: 0}}
+	order := []care.ID{0}
+	for _, t := range teams {
+		stats[t.ID] = &care.QueueStats{TeamID: t.ID}
+		order = append(order, t.ID)
+	}
+	for _, wc := range waiting {
+		q := stats[wc.TeamID]
+		if q == nil {
+			q = stats[0]
+		}
+		q.Waiting++
+		if wait := now.Sub(wc.Since); wait > q.LongestWait {
+			q.LongestWait = wait
+		}
+	}
+	for _, a := range agents {
+		if a.Presence != care.PresenceOnline {
+			continue
+		}
+		in := a.TeamIDs
+		if len(in) == 0 {
+			in = []care.ID{0}
+		}
+		for _, t := range in {
+			q := stats[t]
+			if q == nil {
+				continue
+			}
+			q.Online++
+			for _, n := range a.Load {
+				q.Load += n
+			}
+			for _, n := range a.Capacity {
+				q.Capacity += n
+			}
+		}
+	}
+	out := queueList{Queues: make([]care.QueueStats, 0, len(order))}
+	for _, id := range order {
+		q := stats[id]
+		q.LongestWaitS = int64(q.LongestWait / time.Second)
+		out.Queues = append(out.Queues, *q)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+type teamPatch struct {
+	Name       *string         `json:"name"`
+	Skills     *care.Skills    `json:"skills"`
+	Hours      json.RawMessage `json:"hours"`
+	Escalation *bool           `json:"escalation"`
+}
+
+func (s *Server) updateTeam(w http.ResponseWriter, r *http.Request) {
+	t, err := s.teamOf(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var req teamPatch
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if req.Name != nil {
+		name := strings.TrimSpace(*req.Name)
+		if name == "" || len(name) > 100 {
+			writeError(w, r, care.Errorf(care.EINVALID, "A team needs a name of up to 100 bytes."))
+			return
+		}
+		t.Name = name
+	}
+	if req.Skills != nil {
+		t.Skills = *req.Skills
+	}
+	if req.Escalation != nil {
+		t.Escalation = *req.Escalation
+	}
+	switch {
+	case req.Hours == nil:
+	case string(req.Hours) == "null":
+		t.Hours = nil
+	default:
+		if s.ValidateHours != nil {
+			if err := s.ValidateHours(req.Hours); err != nil {
+				writeError(w, r, care.Errorf(care.EINVALID, "Business hours: %s", care.ErrorMessage(err)))
+				return
+			}
+		}
+		t.Hours = slices.Clone(req.Hours)
+	}
+	if err := s.Store.UpdateTeam(r.Context(), t); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.auditf(r, "team.update", idTarget("team", t.ID), req)
+	if t, err = s.Store.Team(r.Context(), t.ID); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}
