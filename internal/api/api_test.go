@@ -457,7 +457,7 @@ func TestAPIInbox(t *testing.T) {
 
 	t.Run("refused", func(t *testing.T) {
 		var x care.Inbox
-		w.must(t, http.StatusCreated, w.admin, "POST", "/api/v1/inboxes", `{"channel":"sms","name":"Texts","external_id":"+15550100"}`, &struct {
+		w.must(t, http.StatusCreated, w.admin, "POST", "/api/v1/inboxes", `{"channel":"voice","name":"Phone","external_id":"+15550100"}`, &struct {
 			Inbox *care.Inbox `json:"inbox"`
 		}{&x})
 		refusals := []struct{ name, token, path string }{

@@ -2,12 +2,15 @@ package app
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
 	"github.com/parleyhq/parley/internal/channel/meta"
+	"github.com/parleyhq/parley/internal/channel/sms"
+	"github.com/parleyhq/parley/internal/channel/telegram"
 	"github.com/parleyhq/parley/internal/channel/whatsapp"
 	"github.com/parleyhq/parley/internal/channel/x"
 )
@@ -15,13 +18,23 @@ import (
 // Adapters registers every channel adapter Parley ships. Each platform's
 // base URL comes from the inbox's credentials ("api_base") when set, so an
 // inbox can point at a local fake; otherwise the platform's own.
-func Adapters() *channel.Registry {
+//
+// publicURL is where platforms reach this server; adapters that must name
+// their webhook in each request (Twilio's status callbacks) use it.
+func Adapters(publicURL string) *channel.Registry {
 	client := &http.Client{Timeout: 30 * time.Second}
 	r := &channel.Registry{}
 	r.Register(care.ChannelAPI, &apiinbox.Sender{Client: client})
 	r.Register(care.ChannelFacebook, &meta.Messenger{Client: client})
 	r.Register(care.ChannelInstagram, &meta.Instagram{Client: client})
 	r.Register(care.ChannelWhatsApp, &whatsapp.Adapter{Client: client})
+	r.Register(care.ChannelTelegram, &telegram.Adapter{Client: client})
 	r.Register(care.ChannelX, &x.Adapter{Client: client})
+	r.Register(care.ChannelSMS, &sms.Adapter{Client: client, StatusCallback: func(in care.Inbox) string {
+		if publicURL == "" {
+			return ""
+		}
+		return publicURL + "/webhooks/" + strconv.FormatInt(in.ID, 10)
+	}})
 	return r
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/parleyhq/parley/internal/postgres"
 	"github.com/parleyhq/parley/internal/sqlite"
 	"github.com/parleyhq/parley/internal/sqlstore"
+	"github.com/parleyhq/parley/internal/triage"
 )
 
 // migrate applies pending migrations. Opening a store migrates it; this
@@ -70,7 +71,7 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	p := &ingest.Pipeline{Store: store, Logger: log}
+	p := &ingest.Pipeline{Store: store, Logger: log, Triage: &triage.Triager{Store: store}}
 	done := 0
 	for {
 		k, err := p.RunOnce(ctx)

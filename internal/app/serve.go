@@ -16,12 +16,14 @@ import (
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/desk"
+	"github.com/parleyhq/parley/internal/dispatch"
 	"github.com/parleyhq/parley/internal/ingest"
 	"github.com/parleyhq/parley/internal/inmem"
 	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/outbox"
 	"github.com/parleyhq/parley/internal/poll"
 	"github.com/parleyhq/parley/internal/sse"
+	"github.com/parleyhq/parley/internal/triage"
 	"github.com/parleyhq/parley/internal/webhook"
 )
 
@@ -51,6 +53,10 @@ type App struct {
 	Metrics   *metrics.Metrics
 	Committer *ingest.Committer
 	Desk      *desk.Service
+	// Triage reads customer messages and ranks their conversations.
+	Triage *triage.Triager
+	// Dispatch gives waiting conversations to online agents.
+	Dispatch *dispatch.Service
 	// Addr is the address the server listens on, resolved (useful with
 	// port 0).
 	Addr string
@@ -96,11 +102,14 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	}
 	a.Committer = ingest.NewCommitter(store, 512)
 	a.Committer.Committed = func([]care.AppendResult) { poke(pipelineWake) }
-	pipeline := &ingest.Pipeline{Store: store, Publisher: a.Bus, Logger: log, Wake: pipelineWake,
+	a.Triage = &triage.Triager{Store: store}
+	a.Dispatch = &dispatch.Service{Store: store, Publisher: a.Bus, Logger: log}
+	pipeline := &ingest.Pipeline{Store: store, Publisher: a.Bus, Logger: log, Wake: pipelineWake, Triage: a.Triage,
+		Passed: func(int) { a.Dispatch.Wake() },
 		Threaded: func(received time.Time) {
 			a.Metrics.PipelineLatency.WithLabelValues("thread").Observe(time.Since(received).Seconds())
 		}}
-	adapters := Adapters()
+	adapters := Adapters(cfg.PublicURL)
 	a.Desk = &desk.Service{Store: store, Publisher: a.Bus, Adapters: adapters, OutboxWake: func() { poke(outboxWake) }}
 	worker := &outbox.Worker{Store: store, Senders: adapters, Logger: log, Wake: outboxWake,
 		OnRecipient: func(out channel.Outbound, recipientID string) {
@@ -146,8 +155,10 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		a.workers.Add(1)
 		go func() { defer a.workers.Done(); runner.Run(wctx) }()
 	}
-	a.workers.Add(3)
+	a.workers.Add(5)
+	go func() { defer a.workers.Done(); a.Dispatch.Run(wctx) }()
 	go func() { defer a.workers.Done(); pipeline.Run(wctx) }()
+	go func() { defer a.workers.Done(); a.Triage.Run(wctx, store, time.Minute, log.Error) }()
 	go func() { defer a.workers.Done(); a.housekeeping(wctx, 15*time.Second) }()
 	go func() {
 		defer a.workers.Done()
@@ -156,7 +167,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		}
 	}()
 
-	apiServer := &api.Server{Store: store, Desk: a.Desk, Ingest: a.Committer, Logger: log, Adapters: adapters, PublicURL: cfg.PublicURL,
+	apiServer := &api.Server{Store: store, Desk: a.Desk, Ingest: a.Committer, Logger: log, Adapters: adapters, PublicURL: cfg.PublicURL, Router: a.Dispatch,
 		Events:        &sse.Stream{Source: store, Bus: a.Bus, Logger: log, Poll: ssePoll(cfg)},
 		SessionTTL:    cfg.SessionTTL,
 		SecureCookies: cfg.SecureCookies,

@@ -36,6 +36,11 @@ type Inbound struct {
 	// (a private reply to a comment, a DM from a post's button), so the two
 	// conversations are linked.
 	LinkedPlatformID string `json:"linked_platform_id,omitempty"`
+	// Engagement is the likes, reposts, replies and quotes a public post
+	// had gathered when the platform reported it (X's public_metrics);
+	// 0 when the payload does not say. How fast a post gathers engagement
+	// is what predicts whether it spreads.
+	Engagement int64 `json:"engagement,omitempty"`
 }
 
 // InboundKind says what an inbound event is.
@@ -104,6 +109,8 @@ func (in *Inbound) Validate() error {
 		return Errorf(EINVALID, "author names are limited to %d bytes", MaxNameBytes)
 	case in.Author.Followers < 0:
 		return Errorf(EINVALID, "author.followers cannot be negative")
+	case in.Engagement < 0:
+		return Errorf(EINVALID, "engagement cannot be negative")
 	case len(in.Text) > MaxTextBytes:
 		return Errorf(EINVALID, "text is longer than %d bytes", MaxTextBytes)
 	case len(in.Subject) > MaxNameBytes || len(in.StatusReason) > MaxNameBytes || len(in.Charge) > 64:

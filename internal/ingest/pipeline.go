@@ -34,6 +34,19 @@ type Pipeline struct {
 	// Threaded, if set, is called with each threaded raw event's receipt
 	// time, e.g. to measure end-to-end latency.
 	Threaded func(receivedAt time.Time)
+	// Triage, if set, reads each customer message and ranks its
+	// conversation.
+	Triage Triager
+	// Passed, if set, is called after each pass that threaded events, e.g.
+	// to wake routing for the conversations it created.
+	Passed func(n int)
+}
+
+// Triager reads a customer's message in its conversation (see package
+// triage). reopened is true when the message reopened a resolved
+// conversation.
+type Triager interface {
+	Triage(ctx context.Context, q care.Queries, conv *care.Conversation, in *care.Inbound, reopened bool, now time.Time) (*care.Triage, *care.ConversationTriage, error)
 }
 
 func (p *Pipeline) now() time.Time {
@@ -132,6 +145,9 @@ func (p *Pipeline) RunOnce(ctx context.Context) (int, error) {
 		return p.oneByOne(ctx, batch)
 	}
 	p.publish(events, received)
+	if p.Passed != nil && n > 0 {
+		p.Passed(n)
+	}
 	return n, nil
 }
 
@@ -282,7 +298,7 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 	if err := q.LockContact(ctx, ident.ContactID); err != nil {
 		return nil, err
 	}
-	conv, created, err := p.conversationFor(ctx, q, inbox, ident, &in, now, b)
+	conv, created, reopened, err := p.conversationFor(ctx, q, inbox, ident, &in, now, b)
 	if err != nil {
 		return nil, err
 	}
@@ -293,10 +309,15 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 		Text:       in.Text, Attachments: in.Attachments, PlatformID: in.PlatformID,
 		ReplyToPlatformID: in.ReplyToPlatformID, Status: care.DeliveryReceived, CreatedAt: now, SentAt: in.SentAt,
 	}
+	var convTriage *care.ConversationTriage
 	if in.Kind == care.KindEcho {
 		// Written by the brand in the platform's own tools: ours, sent.
 		msg.Direction, msg.ContactID, msg.Status = care.DirectionOut, 0, care.DeliverySent
 		msg.AuthorName = inbox.Name + " (outside Parley)"
+	} else if p.Triage != nil {
+		if msg.Triage, convTriage, err = p.Triage.Triage(ctx, q, conv, &in, reopened, now); err != nil {
+			return nil, err
+		}
 	}
 	if err := q.CreateMessage(ctx, msg); err != nil {
 		return nil, err
@@ -321,6 +342,16 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 			return nil, err
 		}
 		*conv = *updated
+	}
+	if convTriage != nil {
+		if err := q.SetTriage(ctx, conv.ID, *convTriage, now); err != nil {
+			return nil, err
+		}
+		conv.Language, conv.Mood, conv.Topics, conv.PriorityInputs = convTriage.Language, convTriage.Mood, convTriage.Topics, convTriage.Inputs
+		conv.Priority, conv.PriorityReasons = convTriage.Priority, convTriage.Reasons
+		if conv.TeamID == 0 && convTriage.TeamID != nil {
+			conv.TeamID = *convTriage.TeamID
+		}
 	}
 	if in.LinkedPlatformID != "" && conv.LinkedID == 0 {
 		if conv.LinkedID, err = p.link(ctx, q, inbox, conv, in.LinkedPlatformID); err != nil {
@@ -347,27 +378,26 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 // joins that message's conversation; otherwise the contact's active
 // conversation in the inbox; otherwise a new one. A customer writing again
 // reopens a pending, snoozed or resolved conversation it joins.
-func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *care.Inbox, ident *care.Identity, in *care.Inbound, now time.Time, b *batch) (*care.Conversation, bool, error) {
-	var conv *care.Conversation
+func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *care.Inbox, ident *care.Identity, in *care.Inbound, now time.Time, b *batch) (conv *care.Conversation, created, reopened bool, err error) {
 	if in.ReplyToPlatformID != "" {
 		parent, err := q.MessageByPlatformID(ctx, inbox.ID, in.ReplyToPlatformID)
 		switch {
 		case err == nil:
 			if conv, err = q.Conversation(ctx, parent.ConversationID); err != nil {
-				return nil, false, err
+				return nil, false, false, err
 			}
 			// The batch may hold this conversation, newer than the row.
 			if c, ok := b.convs[convKey{conv.InboxID, conv.ContactID}]; ok && c.ID == conv.ID {
 				conv = c
 			}
 		case care.ErrorCode(err) != care.ENOTFOUND:
-			return nil, false, err
+			return nil, false, false, err
 		}
 	}
 	key := convKey{inbox.ID, ident.ContactID}
 	if conv == nil {
 		if c, ok := b.convs[key]; ok {
-			return c, false, nil
+			return c, false, false, nil
 		}
 		c, err := q.ActiveConversation(ctx, inbox.ID, ident.ContactID)
 		switch {
@@ -375,29 +405,30 @@ func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *c
 			conv = c
 			b.convs[key] = conv
 		case care.ErrorCode(err) != care.ENOTFOUND:
-			return nil, false, err
+			return nil, false, false, err
 		}
 	}
 	if conv != nil {
 		if conv.Status != care.StatusOpen {
+			reopened = conv.Status == care.StatusResolved
 			open := care.StatusOpen
 			c, err := q.UpdateConversation(ctx, conv.ID, care.ConversationUpdate{Status: &open}, now)
 			if err != nil {
-				return nil, false, err
+				return nil, false, false, err
 			}
 			*conv = *c
 		}
-		return conv, false, nil
+		return conv, false, reopened, nil
 	}
 	conv = &care.Conversation{
 		WorkspaceID: inbox.WorkspaceID, InboxID: inbox.ID, Channel: inbox.Channel, ContactID: ident.ContactID,
 		Status: care.StatusOpen, Subject: in.Subject, CreatedAt: now, LastActivityAt: now,
 	}
 	if err := q.CreateConversation(ctx, conv); err != nil {
-		return nil, false, err
+		return nil, false, false, err
 	}
 	b.convs[key] = conv
-	return conv, true, nil
+	return conv, true, false, nil
 }
 
 // link joins a private conversation to the public one holding the message

@@ -130,7 +130,8 @@ func (a *Adapter) aaaTweet(account string, blocked bool, t *v1Tweet, now time.Ti
 	in := care.Inbound{
 		Kind: care.KindMessage, PlatformID: firstNonEmpty(t.IDStr, string(t.ID)), ReplyToPlatformID: t.InReplyToStatusID,
 		Visibility: care.Public, Author: author.author(), Text: unescapePost.Replace(text),
-		SentAt: sentAt(now, parseMillis(string(t.TimestampMS)), parseV1Time(t.CreatedAt)),
+		SentAt:     sentAt(now, parseMillis(string(t.TimestampMS)), parseV1Time(t.CreatedAt)),
+		Engagement: t.engagement(),
 	}
 	media := t.ExtendedEntities.Media
 	if t.ExtendedTweet != nil && len(t.ExtendedTweet.ExtendedEntities.Media) > 0 {

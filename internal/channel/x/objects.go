@@ -122,6 +122,16 @@ type v1Tweet struct {
 	RetweetedStatus     json.RawMessage `json:"retweeted_status"`
 	CreatedAt           string          `json:"created_at"`
 	TimestampMS         flexString      `json:"timestamp_ms"`
+	// Engagement so far (v1.1 data dictionary: favorite_count,
+	// retweet_count; reply_count and quote_count on newer payloads).
+	FavoriteCount flexCount `json:"favorite_count"`
+	RetweetCount  flexCount `json:"retweet_count"`
+	ReplyCount    flexCount `json:"reply_count"`
+	QuoteCount    flexCount `json:"quote_count"`
+}
+
+func (t *v1Tweet) engagement() int64 {
+	return int64(t.FavoriteCount) + int64(t.RetweetCount) + int64(t.ReplyCount) + int64(t.QuoteCount)
 }
 
 type v1Entities struct {
@@ -163,6 +173,20 @@ type v2Post struct {
 	Attachments struct {
 		MediaKeys []string `json:"media_keys"`
 	} `json:"attachments"`
+	// PublicMetrics is the post's engagement so far (docs.x.com, Post
+	// object: public_metrics.like_count, retweet_count, reply_count,
+	// quote_count); impressions are not engagement.
+	PublicMetrics struct {
+		Likes   flexCount `json:"like_count"`
+		Reposts flexCount `json:"retweet_count"`
+		Replies flexCount `json:"reply_count"`
+		Quotes  flexCount `json:"quote_count"`
+	} `json:"public_metrics"`
+}
+
+func (p *v2Post) engagement() int64 {
+	m := p.PublicMetrics
+	return int64(m.Likes) + int64(m.Reposts) + int64(m.Replies) + int64(m.Quotes)
 }
 
 // repliedTo returns the id of the post p answers, "" if none.

@@ -178,7 +178,7 @@ func (a *Adapter) mentionsPage(ctx context.Context, in care.Inbox, sc streamCurs
 	q := url.Values{
 		"max_results":  {fmt.Sprint(mentionsPerPage)},
 		"expansions":   {"author_id,attachments.media_keys"},
-		"tweet.fields": {"created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets,entities,note_tweet,attachments"},
+		"tweet.fields": {"created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets,entities,note_tweet,attachments,public_metrics"},
 		"user.fields":  {"name,username,public_metrics,verified,verified_type"},
 		"media.fields": {"type,url,preview_image_url"},
 	}

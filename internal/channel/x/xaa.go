@@ -157,7 +157,8 @@ func v2PostInbound(account string, p *v2Post, inc *v2Includes, now time.Time) (c
 	in := care.Inbound{
 		Kind: care.KindMessage, PlatformID: string(p.ID), ReplyToPlatformID: p.repliedTo(), Visibility: care.Public,
 		Author: userOr(us, string(p.AuthorID)).author(), Text: unescapePost.Replace(text),
-		SentAt: sentAt(now, parseRFC3339(p.CreatedAt)),
+		SentAt:     sentAt(now, parseRFC3339(p.CreatedAt)),
+		Engagement: p.engagement(),
 	}
 	media := map[string]v2Media{}
 	for _, m := range inc.Media {

@@ -1,0 +1,159 @@
+package triage_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/ingest"
+	"github.com/parleyhq/parley/internal/testdb"
+	"github.com/parleyhq/parley/internal/triage"
+)
+
+type fixture struct {
+	store care.Store
+	ws    *care.Workspace
+	inbox *care.Inbox
+	tr    *triage.Triager
+	p     *ingest.Pipeline
+	now   time.Time
+	n     int
+}
+
+func newFixture(t *testing.T, s care.Store) *fixture {
+	t.Helper()
+	ctx := t.Context()
+	f := &fixture{store: s, now: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
+	f.ws = &care.Workspace{Slug: "acme", Name: "Acme"}
+	if err := s.CreateWorkspace(ctx, f.ws); err != nil {
+		t.Fatal(err)
+	}
+	f.inbox = &care.Inbox{WorkspaceID: f.ws.ID, Channel: care.ChannelX, Name: "@acme"}
+	if err := s.CreateInbox(ctx, f.inbox); err != nil {
+		t.Fatal(err)
+	}
+	f.tr = &triage.Triager{Store: s}
+	f.p = &ingest.Pipeline{Store: s, Triage: f.tr, Now: func() time.Time { return f.now }}
+	return f
+}
+
+// post threads one customer message and returns its conversation.
+func (f *fixture) post(t *testing.T, author care.Author, vis care.Visibility, text string) *care.Conversation {
+	t.Helper()
+	f.n++
+	in := care.Inbound{InboxID: f.inbox.ID, Channel: f.inbox.Channel, PlatformID: fmt.Sprintf("m%d", f.n),
+		Visibility: vis, Author: author, Text: text, SentAt: f.now}
+	ctx := context.Background()
+	if _, err := f.store.AppendRaw(ctx, []care.RawEvent{{InboxID: in.InboxID, WorkspaceID: f.ws.ID,
+		DedupeKey: in.DedupeKey(), Payload: []byte(text), Inbound: in, ReceivedAt: f.now}}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		n, err := f.p.RunOnce(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	m, err := f.store.MessageByPlatformID(ctx, f.inbox.ID, in.PlatformID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.store.Conversation(ctx, m.ConversationID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestTriageInPipeline(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		f := newFixture(t, s)
+		ctx := t.Context()
+		billing := &care.Team{WorkspaceID: f.ws.ID, Name: "Billing"}
+		if err := s.CreateTeam(ctx, billing); err != nil {
+			t.Fatal(err)
+		}
+		doc := `{"topics":[{"topic":"billing","phrases":["charged twice","overcharged"],"team":"billing","severity":0.5,"boost":5},
+			{"topic":"praise","phrases":["thank you"],"boost":-2}],"vip":["@bigfan"]}`
+		if err := s.SetSetting(ctx, f.ws.ID, triage.SettingName, []byte(doc), f.now); err != nil {
+			t.Fatal(err)
+		}
+
+		angry := care.Author{PlatformUserID: "1", Handle: "angry", Followers: 38_000}
+		c := f.post(t, angry, care.Public, "I was CHARGED TWICE and nobody answers!!! 😡")
+		msgs, err := s.Messages(ctx, c.ID, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := msgs[0].Triage
+		if tr == nil || tr.Mood != care.MoodNegative || tr.Language != "en" || !slices.Equal(tr.Topics, []string{"billing"}) || tr.Reach <= 0 {
+			t.Fatalf("message triage = %+v, want negative, en, billing, some reach", tr)
+		}
+		if c.Mood != care.MoodNegative || c.Language != "en" || c.TeamID != billing.ID || c.Priority <= 0 {
+			t.Errorf("conversation = mood %q lang %q team %d priority %v, want negative en %d >0", c.Mood, c.Language, c.TeamID, c.Priority, billing.ID)
+		}
+		if c.PriorityInputs.Boost != 5 || c.PriorityInputs.Reach <= 0 || !strings.Contains(c.PriorityInputs.ReachReason, "38") {
+			t.Errorf("inputs = %+v, want boost 5 and reach from 38k followers", c.PriorityInputs)
+		}
+		if len(c.PriorityReasons) == 0 {
+			t.Error("priority has no reasons")
+		}
+
+		// The same complaint in private has no reach: it ranks lower.
+		dm := f.post(t, care.Author{PlatformUserID: "2", Followers: 38_000}, care.Private, "I was CHARGED TWICE and nobody answers!!! 😡")
+		if dm.PriorityInputs.Reach != 0 || dm.Priority >= c.Priority {
+			t.Errorf("private twin: reach %v priority %v, want 0 and below %v", dm.PriorityInputs.Reach, dm.Priority, c.Priority)
+		}
+
+		// A VIP's value is 1.
+		vip := f.post(t, care.Author{PlatformUserID: "3", Handle: "BigFan"}, care.Private, "what time do you open tomorrow?")
+		if vip.PriorityInputs.Value != 1 {
+			t.Errorf("VIP value = %v, want 1", vip.PriorityInputs.Value)
+		}
+
+		// Waiting raises the priority as time passes.
+		later := f.now.Add(45 * time.Minute)
+		seen, changed, err := f.tr.Recompute(ctx, s, later)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen != 3 || changed == 0 {
+			t.Errorf("Recompute saw %d and changed %d, want 3 and some", seen, changed)
+		}
+		after, err := s.Conversation(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.Priority <= c.Priority || !slices.ContainsFunc(after.PriorityReasons, func(r string) bool { return strings.Contains(r, "45") }) {
+			t.Errorf("after 45 min: priority %v (was %v), reasons %q", after.Priority, c.Priority, after.PriorityReasons)
+		}
+	})
+}
+
+func TestParseSettings(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc, want string
+	}{
+		{"empty", `{}`, ""},
+		{"unknown field", `{"topicz":[]}`, "unknown field"},
+		{"bad topic", `{"topics":[{"topic":"","phrases":["x"]}]}`, "Topic rules"},
+		{"reach above half of waiting", `{"weights":{"waiting":40,"need":25,"reach":30}}`, "reach"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := triage.ParseSettings([]byte(tc.doc))
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("ParseSettings(%s) = %v", tc.doc, err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || care.ErrorCode(err) != care.EINVALID):
+				t.Errorf("ParseSettings(%s) = %v, want EINVALID mentioning %q", tc.doc, err, tc.want)
+			}
+		})
+	}
+}
