@@ -1,0 +1,393 @@
+package sms
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
+)
+
+// The fixtures' account, and the URL and token of shared/CHANNELS.md §4.2.
+const (
+	testAccount = "AC0123456789abcdef0123456789abcdef"
+	testToken   = "12345"
+	hookURL     = "https://inbox.example.com/webhooks/twilio/sms"
+	customer    = "+14155550123"
+	business    = "+14155550100"
+	smsSID      = "SM1f0e8ae6ade43cb3c0ce4525424e404f"
+	outSID      = "SM0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+)
+
+func quietAdapter() *Adapter { return &Adapter{Logger: slog.New(slog.DiscardHandler)} }
+
+func testInbox() care.Inbox {
+	return care.Inbox{ID: 7, Channel: care.ChannelSMS, ExternalID: business, Credentials: map[string]string{
+		CredAccountSID: testAccount, CredAuthToken: testToken, CredFrom: business}}
+}
+
+// signed returns params form-encoded with the X-Twilio-Signature Twilio
+// would send for rawURL.
+func signed(rawURL string, params url.Values) (http.Header, []byte) {
+	h := http.Header{}
+	h.Set(SignatureHeader, base64.StdEncoding.EncodeToString(sign(testToken, rawURL, params)))
+	return h, []byte(params.Encode())
+}
+
+// message is an incoming SMS's parameters, with extra ones added.
+func message(body string, extra ...string) url.Values {
+	p := url.Values{"AccountSid": {testAccount}, "ApiVersion": {"2010-04-01"}, "Body": {body}, "From": {customer},
+		"MessageSid": {smsSID}, "NumMedia": {"0"}, "SmsSid": {smsSID}, "SmsStatus": {"received"}, "To": {business}}
+	for i := 0; i+1 < len(extra); i += 2 {
+		p.Set(extra[i], extra[i+1])
+	}
+	return p
+}
+
+// status is a status callback's parameters, with extra ones added.
+func status(st string, extra ...string) url.Values {
+	p := url.Values{"AccountSid": {testAccount}, "ApiVersion": {"2010-04-01"}, "From": {business}, "MessageSid": {outSID},
+		"MessageStatus": {st}, "SmsSid": {outSID}, "SmsStatus": {st}, "To": {customer}}
+	for i := 0; i+1 < len(extra); i += 2 {
+		p.Set(extra[i], extra[i+1])
+	}
+	return p
+}
+
+// checkEvent fails t unless ev is an event the core accepts.
+func checkEvent(t *testing.T, ev channel.Event) {
+	t.Helper()
+	in := ev.Inbound
+	in.InboxID, in.Channel = 7, care.ChannelSMS
+	if err := in.Validate(); err != nil {
+		t.Errorf("event %+v does not validate: %v", in, err)
+	}
+}
+
+func TestReceiveFixture(t *testing.T) {
+	t.Parallel()
+	body, err := os.ReadFile("testdata/inbound_sms_CONSTRUCTED.form")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := http.Header{}
+	h.Set(SignatureHeader, "s4FiPVXBye5XZCcEThfrZGMghqA=") // shared/CHANNELS.md §4.2
+	events, err := quietAdapter().ReceiveURL(hookURL, h, body, testInbox(), testNow)
+	if err != nil {
+		t.Fatalf("ReceiveURL(fixture) = %v", err)
+	}
+	want := []channel.Event{{Inbound: care.Inbound{Kind: care.KindMessage, PlatformID: smsSID, Visibility: care.Private,
+		Author: care.Author{PlatformUserID: customer, Handle: customer}, Text: "Hi, my order #123 hasn't arrived", SentAt: testNow}}}
+	if diff := cmp.Diff(want, events); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	// One byte of the body changed, the signature is no longer Twilio's.
+	tampered := strings.Replace(string(body), "%23123", "%23124", 1)
+	if _, err := quietAdapter().ReceiveURL(hookURL, h, []byte(tampered), testInbox(), testNow); care.ErrorCode(err) != care.EUNAUTHORIZED {
+		t.Errorf("ReceiveURL(tampered fixture) = %v, want EUNAUTHORIZED", err)
+	}
+}
+
+func TestReceiveFixtures(t *testing.T) {
+	t.Parallel()
+	mediaURL := "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages/MM5b3c6a1f2e4d4c8b9a0f1e2d3c4b5a69/Media/"
+	tests := []struct {
+		file string
+		want care.Inbound
+	}{
+		{"inbound_mms_CONSTRUCTED.form", care.Inbound{Kind: care.KindMessage, PlatformID: "MM5b3c6a1f2e4d4c8b9a0f1e2d3c4b5a69",
+			Visibility: care.Private, Author: care.Author{PlatformUserID: customer, Handle: customer},
+			Text: "This is what arrived 📦", SentAt: testNow, Attachments: []care.Attachment{
+				{Kind: "image", URL: mediaURL + "ME0a1b2c3d4e5f60718293a4b5c6d7e8f9", MimeType: "image/jpeg"},
+				{Kind: "file", URL: mediaURL + "ME1f0e8ae6ade43cb3c0ce4525424e4040", MimeType: "application/pdf"},
+			}}},
+		{"status_delivered_CONSTRUCTED.form", care.Inbound{Kind: care.KindStatus, PlatformID: outSID,
+			Author: care.Author{PlatformUserID: customer}, Status: care.DeliveryDelivered, SentAt: testNow}},
+		{"status_undelivered_CONSTRUCTED.form", care.Inbound{Kind: care.KindStatus, PlatformID: outSID,
+			Author: care.Author{PlatformUserID: customer}, Status: care.DeliveryFailed, SentAt: testNow,
+			StatusReason: "the carrier filtered the message as spam or against its rules (Twilio error 30007)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Parallel()
+			body, err := os.ReadFile("testdata/" + tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			params, err := url.ParseQuery(string(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, _ := signed(hookURL, params)
+			events, err := quietAdapter().ReceiveURL(hookURL, h, body, testInbox(), testNow)
+			if err != nil {
+				t.Fatalf("ReceiveURL = %v", err)
+			}
+			if diff := cmp.Diff([]channel.Event{{Inbound: tt.want}}, events); diff != "" {
+				t.Errorf("events (-want +got):\n%s", diff)
+			}
+			checkEvent(t, events[0])
+		})
+	}
+}
+
+func TestReceiveMessages(t *testing.T) {
+	t.Parallel()
+	author := care.Author{PlatformUserID: customer, Handle: customer}
+	img := "https://api.twilio.com/2010-04-01/Accounts/" + testAccount + "/Messages/" + smsSID + "/Media/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+	tests := []struct {
+		name   string
+		params url.Values
+		text   string
+		atts   []care.Attachment
+		author care.Author
+	}{
+		{"text", message("Where is my order?"), "Where is my order?", nil, author},
+		{"control characters removed", message("a\x00b\x1bc\r\nd"), "abc\r\nd", nil, author},
+		{"invalid UTF-8 replaced", message("caf\xe9"), "caf\uFFFD", nil, author},
+		{"empty", message(""), "[An empty message]", nil, author},
+		{"legacy SID only", func() url.Values { p := message("hi"); p.Del("MessageSid"); p.Set("SmsMessageSid", smsSID); return p }(), "hi", nil, author},
+		{"one image, no text", message("", "NumMedia", "1", "MediaUrl0", img, "MediaContentType0", "image/jpeg"), "",
+			[]care.Attachment{{Kind: "image", URL: img, MimeType: "image/jpeg"}}, author},
+		{"media kinds", message("see", "NumMedia", "4", "MediaUrl0", img, "MediaContentType0", "video/mp4",
+			"MediaUrl1", img+"1", "MediaContentType1", "audio/amr", "MediaUrl2", img+"2", "MediaContentType2", "text/vcard",
+			"MediaUrl3", img+"3", "MediaContentType3", "IMAGE/PNG"), "see",
+			[]care.Attachment{{Kind: "video", URL: img, MimeType: "video/mp4"}, {Kind: "audio", URL: img + "1", MimeType: "audio/amr"},
+				{Kind: "file", URL: img + "2", MimeType: "text/vcard"}, {Kind: "image", URL: img + "3", MimeType: "IMAGE/PNG"}}, author},
+		{"NumMedia bounds what is read", message("x", "NumMedia", "1", "MediaUrl0", img, "MediaUrl1", img+"1"), "x",
+			[]care.Attachment{{Kind: "file", URL: img}}, author},
+		{"NumMedia beyond ten is ten", func() url.Values {
+			p := message("x", "NumMedia", "999999999999")
+			for i := range 12 {
+				p.Set("MediaUrl"+strconv.Itoa(i), img)
+			}
+			return p
+		}(), "x", func() []care.Attachment {
+			var atts []care.Attachment
+			for range 10 {
+				atts = append(atts, care.Attachment{Kind: "file", URL: img})
+			}
+			return atts
+		}(), author},
+		{"media that is not an http link skipped", message("x", "NumMedia", "2", "MediaUrl0", "javascript:alert(1)", "MediaUrl1", "https://a.example/\x00"), "x", nil, author},
+		{"WhatsApp profile name", message("hola", "ProfileName", "Ana\x00 Lima"), "hola", nil, care.Author{PlatformUserID: customer, Handle: customer, DisplayName: "Ana Lima"}},
+		{"sender that is not a number", message("hi", "From", "whatsapp:+14155550123"), "hi", nil, care.Author{PlatformUserID: "whatsapp:+14155550123"}},
+		{"STOP", message("STOP"), "STOP\n\n" + optOutNote, nil, author},
+		{"stop in any case, with spaces", message("  Stop \n"), "  Stop \n\n\n" + optOutNote, nil, author},
+		{"STOPALL", message("stopall"), "stopall\n\n" + optOutNote, nil, author},
+		{"REVOKE", message("Revoke"), "Revoke\n\n" + optOutNote, nil, author},
+		{"a sentence with stop is not a keyword", message("STOP PLEASE"), "STOP PLEASE", nil, author},
+		{"Advanced Opt-Out custom keyword", message("ALTO", "OptOutType", "STOP"), "ALTO\n\n" + optOutNote, nil, author},
+		{"START", message("start"), "start\n\n" + optInNote, nil, author},
+		{"UNSTOP", message("UNSTOP"), "UNSTOP\n\n" + optInNote, nil, author},
+		{"HELP has no note", message("HELP"), "HELP", nil, author},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h, body := signed(hookURL, tt.params)
+			events, err := quietAdapter().ReceiveURL(hookURL, h, body, testInbox(), testNow)
+			if err != nil {
+				t.Fatalf("ReceiveURL = %v", err)
+			}
+			want := []channel.Event{{Inbound: care.Inbound{Kind: care.KindMessage, PlatformID: smsSID, Visibility: care.Private,
+				Author: tt.author, Text: tt.text, Attachments: tt.atts, SentAt: testNow}}}
+			if diff := cmp.Diff(want, events); diff != "" {
+				t.Errorf("events (-want +got):\n%s", diff)
+			}
+			checkEvent(t, events[0])
+		})
+	}
+}
+
+func TestReceiveStatuses(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		params url.Values
+		status care.DeliveryStatus
+		reason string
+	}{
+		{"queued", status("queued"), care.DeliverySent, ""},
+		{"accepted by a Messaging Service", status("accepted"), care.DeliverySent, ""},
+		{"sending", status("sending"), care.DeliverySent, ""},
+		{"sent", status("sent"), care.DeliverySent, ""},
+		{"delivered", status("delivered", "RawDlrDoneDate", "2611241000"), care.DeliveryDelivered, ""},
+		{"read", status("read"), care.DeliveryRead, ""},
+		{"partially delivered", status("partially_delivered"), care.DeliveryDelivered, "only part of the message was delivered"},
+		{"undelivered, unreachable", status("undelivered", "ErrorCode", "30003"), care.DeliveryFailed,
+			"the customer's phone is unreachable: switched off, out of coverage or unable to receive SMS (Twilio error 30003)"},
+		{"undelivered, landline", status("undelivered", "ErrorCode", "30006"), care.DeliveryFailed,
+			"the customer's number is a landline or its carrier cannot be reached (Twilio error 30006)"},
+		{"failed, unsubscribed", status("failed", "ErrorCode", "21610"), care.DeliveryFailed, optedOutReason + " (Twilio error 21610)"},
+		{"failed, unknown code", status("failed", "ErrorCode", "63999"), care.DeliveryFailed, "Twilio could not deliver the message (Twilio error 63999)"},
+		{"failed, no code", status("failed"), care.DeliveryFailed, "Twilio could not deliver the message and gave no reason"},
+		{"failed, garbage code", status("failed", "ErrorCode", "-5"), care.DeliveryFailed, "Twilio could not deliver the message and gave no reason"},
+		{"canceled", status("canceled"), care.DeliveryFailed, "the scheduled message was canceled"},
+		{"status in upper case", status("DELIVERED"), care.DeliveryDelivered, ""},
+		{"legacy SmsStatus only", func() url.Values { p := status("sent"); p.Del("MessageStatus"); return p }(), care.DeliverySent, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h, body := signed(hookURL, tt.params)
+			events, err := quietAdapter().ReceiveURL(hookURL, h, body, testInbox(), testNow)
+			if err != nil {
+				t.Fatalf("ReceiveURL = %v", err)
+			}
+			want := []channel.Event{{Inbound: care.Inbound{Kind: care.KindStatus, PlatformID: outSID, Status: tt.status,
+				StatusReason: tt.reason, Author: care.Author{PlatformUserID: customer}, SentAt: testNow}}}
+			if diff := cmp.Diff(want, events); diff != "" {
+				t.Errorf("events (-want +got):\n%s", diff)
+			}
+			checkEvent(t, events[0])
+		})
+	}
+	for _, st := range []string{"scheduled", "paused", "x"} {
+		h, body := signed(hookURL, status(st))
+		if events, err := quietAdapter().ReceiveURL(hookURL, h, body, testInbox(), testNow); err != nil || len(events) != 0 {
+			t.Errorf("ReceiveURL(status %s) = %v, %v; want it skipped", st, events, err)
+		}
+	}
+}
+
+func TestReceiveRejects(t *testing.T) {
+	t.Parallel()
+	good := message("hi")
+	tests := []struct {
+		name    string
+		url     string
+		header  func(h http.Header)
+		body    func(b []byte) []byte
+		params  url.Values
+		inbox   func(in *care.Inbox)
+		code    string
+		signURL string
+	}{
+		{name: "no signature", header: func(h http.Header) { h.Del(SignatureHeader) }, code: care.EUNAUTHORIZED},
+		{name: "signature of another URL", signURL: "https://evil.example/webhooks/twilio/sms", code: care.EUNAUTHORIZED},
+		{name: "signed with another token", inbox: func(in *care.Inbox) { in.Credentials[CredAuthToken] = "rotated" }, code: care.EUNAUTHORIZED},
+		{name: "inbox without an auth token", inbox: func(in *care.Inbox) { delete(in.Credentials, CredAuthToken) }, code: care.EUNAUTHORIZED},
+		{name: "a parameter added", body: func(b []byte) []byte { return append(b, "&Extra=1"...) }, code: care.EUNAUTHORIZED},
+		{name: "another account", params: message("hi", "AccountSid", "ACffffffffffffffffffffffffffffffff"), code: care.EUNAUTHORIZED},
+		{name: "no account", params: func() url.Values { p := message("hi"); p.Del("AccountSid"); return p }(), code: care.EUNAUTHORIZED},
+		{name: "malformed escape", body: func([]byte) []byte { return []byte("Body=%zz") }, code: care.EINVALID},
+		{name: "too many parameters", body: func([]byte) []byte { return []byte(strings.Repeat("a=1&", maxParams+1)) }, code: care.EINVALID},
+		{name: "no MessageSid", params: func() url.Values { p := message("hi"); p.Del("MessageSid"); p.Del("SmsSid"); return p }(), code: care.EINVALID},
+		{name: "MessageSid of the wrong shape", params: message("hi", "MessageSid", "SM'; DROP TABLE"), code: care.EINVALID},
+		{name: "no From", params: message("hi", "From", ""), code: care.EINVALID},
+		{name: "From too long", params: message("hi", "From", strings.Repeat("1", care.MaxPlatformIDBytes+1)), code: care.EINVALID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			params := tt.params
+			if params == nil {
+				params = good
+			}
+			signURL := tt.signURL
+			if signURL == "" {
+				signURL = hookURL
+			}
+			h, body := signed(signURL, params)
+			if tt.header != nil {
+				tt.header(h)
+			}
+			if tt.body != nil {
+				body = tt.body(body)
+			}
+			in := testInbox()
+			if tt.inbox != nil {
+				tt.inbox(&in)
+			}
+			events, err := quietAdapter().ReceiveURL(hookURL, h, body, in, testNow)
+			if care.ErrorCode(err) != tt.code || len(events) != 0 {
+				t.Errorf("ReceiveURL = %v, %v; want no events and %s", events, err, tt.code)
+			}
+		})
+	}
+}
+
+// TestReceiveWithoutURL: a handler that does not pass the URL cannot have
+// a delivery verified.
+func TestReceiveWithoutURL(t *testing.T) {
+	t.Parallel()
+	h, body := signed(hookURL, message("hi"))
+	if _, err := quietAdapter().Receive(h, body, testInbox(), testNow); care.ErrorCode(err) != care.EUNAUTHORIZED {
+		t.Errorf("Receive = %v, want EUNAUTHORIZED", err)
+	}
+}
+
+// TestReceivePorts: Twilio signs with or without the default port; the
+// handler's URL may carry it or not.
+func TestReceivePorts(t *testing.T) {
+	t.Parallel()
+	withPort := "https://inbox.example.com:443/webhooks/twilio/sms"
+	for _, tt := range []struct{ name, signed, received string }{
+		{"signed with :443, received without", withPort, hookURL},
+		{"signed without, received with :443", hookURL, withPort},
+		{"http signed with :80", "http://inbox.example.com:80/webhooks/1?x=1", "http://inbox.example.com/webhooks/1?x=1"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h, body := signed(tt.signed, message("hi"))
+			if _, err := quietAdapter().ReceiveURL(tt.received, h, body, testInbox(), testNow); err != nil {
+				t.Errorf("ReceiveURL = %v, want nil", err)
+			}
+		})
+	}
+	h, body := signed("https://inbox.example.com:8443/webhooks/twilio/sms", message("hi"))
+	if _, err := quietAdapter().ReceiveURL(hookURL, h, body, testInbox(), testNow); care.ErrorCode(err) != care.EUNAUTHORIZED {
+		t.Errorf("ReceiveURL(signed for another port) = %v, want EUNAUTHORIZED", err)
+	}
+}
+
+func TestReceiveJSON(t *testing.T) {
+	t.Parallel()
+	body := []byte(`{"AccountSid":"` + testAccount + `","MessageSid":"` + smsSID + `","From":"` + customer +
+		`","To":"` + business + `","Body":"Hi from JSON","NumMedia":0,"Nested":{"x":1},"List":[1],"Null":null,"Flag":true}`)
+	sum := sha256.Sum256(body)
+	u := hookURL + "?bodySHA256=" + hex.EncodeToString(sum[:])
+	h := http.Header{}
+	h.Set(SignatureHeader, base64.StdEncoding.EncodeToString(sign(testToken, u, nil)))
+
+	events, err := quietAdapter().ReceiveURL(u, h, body, testInbox(), testNow)
+	if err != nil {
+		t.Fatalf("ReceiveURL(JSON) = %v", err)
+	}
+	if len(events) != 1 || events[0].Inbound.Text != "Hi from JSON" || events[0].Inbound.Author.PlatformUserID != customer {
+		t.Errorf("events = %+v", events)
+	}
+	if _, err := quietAdapter().ReceiveURL(u, h, append(body[:len(body)-1:len(body)-1], ' ', '}'), testInbox(), testNow); care.ErrorCode(err) != care.EUNAUTHORIZED {
+		t.Errorf("ReceiveURL(changed JSON body) = %v, want EUNAUTHORIZED", err)
+	}
+
+	for _, bad := range []string{`[1,2]`, `null`, `"x"`, `{`} {
+		sum := sha256.Sum256([]byte(bad))
+		u := hookURL + "?bodySHA256=" + hex.EncodeToString(sum[:])
+		h := http.Header{}
+		h.Set(SignatureHeader, base64.StdEncoding.EncodeToString(sign(testToken, u, nil)))
+		if _, err := quietAdapter().ReceiveURL(u, h, []byte(bad), testInbox(), testNow); care.ErrorCode(err) != care.EINVALID {
+			t.Errorf("ReceiveURL(%s) = %v, want EINVALID", bad, err)
+		}
+	}
+}
+
+func TestHandshake(t *testing.T) {
+	t.Parallel()
+	w := httptest.NewRecorder()
+	quietAdapter().Handshake(w, httptest.NewRequest(http.MethodGet, "/webhooks/7?Body=hi", nil), testInbox())
+	if w.Code != http.StatusMethodNotAllowed || w.Header().Get("Allow") != http.MethodPost {
+		t.Errorf("Handshake = %d, Allow %q; want 405 and POST", w.Code, w.Header().Get("Allow"))
+	}
+}

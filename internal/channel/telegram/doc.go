@@ -1,0 +1,57 @@
+// Package telegram is Parley's adapter for Telegram bots, through the Bot
+// API (core.telegram.org/bots/api). One inbox is one bot: its ExternalID is
+// the bot's user id, and its credentials are:
+//
+//	bot_token     the token @BotFather gave, "123456789:AAH…" (required)
+//	secret_token  sent by Telegram in X-Telegram-Bot-Api-Secret-Token with every
+//	              webhook request; Prepare generates one if absent
+//	bot_username  the bot's @username, to recognise mentions in groups (optional)
+//	mode          "webhook" (the default) or "polling" (getUpdates, for a Parley
+//	              without a public HTTPS URL)
+//	api_base      overrides the Bot API server, e.g. to point the inbox at a local
+//	              fake (optional; default DefaultBaseURL)
+//
+// # Inbound
+//
+// Telegram posts one Update per request to the URL given to setWebhook
+// (SetWebhook makes that call; Instructions shows it). Receive checks the
+// secret header in constant time and returns at most one event; Poll reads
+// the same Updates with getUpdates. A message is named "<chat_id>:<message_id>"
+// (message ids are unique only per chat), the same however it arrives and
+// however often Telegram repeats it; update_id, the delivery's id, is only
+// logged.
+//
+//   - Private chats are a conversation with one customer: every message
+//     becomes a private message, media as attachments whose URL is
+//     "telegram-file:<file_id>" (getFile downloads them), a location or
+//     venue as a "geo:" URI (RFC 5870), a contact, poll or dice as text, and
+//     kinds Parley does not know as a bracketed placeholder naming them.
+//     Service notices (a pinned message, a changed title) are skipped.
+//   - Groups and supergroups: a message addressed to the bot (a reply to
+//     one of its messages, an @mention, a /command@bot) becomes a public
+//     message, answered in the group; the rest of the group's talk is
+//     skipped. In privacy mode, the default, Telegram sends a bot little
+//     else.
+//   - Channel posts are skipped: they are the channel's own broadcasts.
+//   - An edit becomes a message of its own, "[Edited] …", shown as a reply
+//     to the message it changes and named "<chat_id>:<message_id>:edit:<edit_date>".
+//   - A message_reaction update becomes a care.KindReaction event on the
+//     message reacted to; only emoji reactions are shown.
+//   - Messages from bots or sent on behalf of a chat, business messages and
+//     every other update type are skipped, logged at debug level.
+//
+// The author is the sender's user id, first and last name, and @username
+// (without "@") as handle.
+//
+// # Outbound
+//
+// Send posts sendMessage with the reply's text as plain text (no
+// parse_mode), to the customer's user id (their private chat with the bot)
+// or, for a public reply, to the group of the message answered; a reply to a
+// particular message in the same chat quotes it with reply_parameters.
+// Telegram has no delivery receipts for bots: a reply is sent or failed.
+// Flood control (429) is retried after Telegram's retry_after; a blocked bot
+// (403) fails for good with a reason the agent can read.
+//
+// docs/channels/telegram.md explains how to connect a bot.
+package telegram

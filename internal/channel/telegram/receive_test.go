@@ -1,0 +1,296 @@
+package telegram
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
+)
+
+// goldenEvent is an event as the golden files show it.
+type goldenEvent struct {
+	Inbound care.Inbound `json:"inbound"`
+}
+
+type golden struct {
+	UpdateID int64         `json:"update_id"`
+	Events   []goldenEvent `json:"events"`
+	Skipped  []string      `json:"skipped,omitempty"`
+}
+
+func secretHeader(secret string) http.Header {
+	h := http.Header{}
+	h.Set(SecretHeader, secret)
+	return h
+}
+
+// TestReceiveGolden parses every update in testdata/updates and compares
+// the events with testdata/golden (go test -update rewrites them). Every
+// event must pass the core's validation and carry the update as its raw
+// payload.
+func TestReceiveGolden(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("testdata/updates/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no updates in testdata/updates: %v", err)
+	}
+	for _, file := range files {
+		name := filepath.Base(file)
+		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
+			t.Parallel()
+			body, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := newParser(testInbox(), testNow)
+			events, id, err := p.update(body)
+			if err != nil {
+				t.Fatalf("update: %v", err)
+			}
+			got := golden{UpdateID: id, Skipped: p.skipped}
+			for _, ev := range events {
+				checkEvent(t, ev, body)
+				got.Events = append(got.Events, goldenEvent{Inbound: ev.Inbound})
+			}
+			path := filepath.Join("testdata/golden", name)
+			if *updateGolden {
+				b, _ := json.MarshalIndent(got, "", "  ")
+				if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			var want golden
+			if err := json.Unmarshal(b, &want); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("events of %s (-want +got):\n%s", name, diff)
+			}
+		})
+	}
+}
+
+// checkEvent asserts what the core relies on: the event validates once the
+// core fills in inbox and channel, and its raw payload is the update.
+func checkEvent(t *testing.T, ev channel.Event, body []byte) {
+	t.Helper()
+	in := ev.Inbound
+	in.InboxID, in.Channel = 1, care.ChannelTelegram
+	if err := in.Validate(); err != nil {
+		t.Errorf("event %q does not validate: %v", in.PlatformID, err)
+	}
+	if !bytes.Equal(ev.Raw, body) {
+		t.Errorf("event %q: raw payload is not the update", in.PlatformID)
+	}
+	if ev.Account != "" {
+		t.Errorf("event %q: account %q, want the inbox's own", in.PlatformID, ev.Account)
+	}
+}
+
+// TestReceive spells out, for the updates a care team meets most, what
+// becomes of them.
+func TestReceive(t *testing.T) {
+	t.Parallel()
+	sent := func(unix int64) time.Time { return time.Unix(unix, 0).UTC() }
+	customer := care.Author{PlatformUserID: "1111111", DisplayName: "Test Test Lastname", Handle: "Test"}
+	for _, tt := range []struct {
+		file string
+		want []care.Inbound // nil: skipped
+	}{
+		{"private_text_MODERN", []care.Inbound{{Kind: care.KindMessage, PlatformID: "1111111:1365", Visibility: care.Private,
+			Author: customer, Text: "Hi, I need help with my order", SentAt: sent(1441645532)}}},
+		{"private_text_WEBHOOKS_GUIDE", []care.Inbound{{Kind: care.KindMessage, PlatformID: "1111111:1365", Visibility: care.Private,
+			Author: customer, Text: "/start", SentAt: sent(1441645532)}}},
+		{"private_photo_caption_CONSTRUCTED", []care.Inbound{{Kind: care.KindMessage, PlatformID: "1111111:1366", Visibility: care.Private,
+			Author: customer, Text: "The box arrived crushed 📦", SentAt: sent(1441645600),
+			Attachments: []care.Attachment{{Kind: "image", URL: "telegram-file:AgACAgIAAxkBAAIBY2Z_large", Size: 98211}}}}},
+		{"private_reply_quote_CONSTRUCTED", []care.Inbound{{Kind: care.KindMessage, PlatformID: "1111111:1370", ReplyToPlatformID: "1111111:1368",
+			Visibility: care.Private, Author: care.Author{PlatformUserID: "1111111", DisplayName: "Test", Handle: "Test"},
+			Text: "> your order number\nIt is 5521", SentAt: sent(1441645700)}}},
+		{"group_mention_CONSTRUCTED", []care.Inbound{{Kind: care.KindMessage, PlatformID: "-1001987654321:4402", Visibility: care.Public,
+			Author: care.Author{PlatformUserID: "3333333", DisplayName: "Maria Lopez", Handle: "mlopez"},
+			Text:   "Hi 👋 @Parley_Fake_Bot my order never came", SentAt: sent(1441645830)}}},
+		{"group_reply_to_bot_CONSTRUCTED", []care.Inbound{{Kind: care.KindMessage, PlatformID: "-1001987654321:4405",
+			ReplyToPlatformID: "-1001987654321:4403", Visibility: care.Public,
+			Author: care.Author{PlatformUserID: "3333333", DisplayName: "Maria Lopez", Handle: "mlopez"}, Text: "5533", SentAt: sent(1441645840)}}},
+		{"group_chatter_CONSTRUCTED", nil},
+		{"edited_message_CONSTRUCTED", []care.Inbound{{Kind: care.KindMessage, PlatformID: "1111111:1370:edit:1441645820",
+			ReplyToPlatformID: "1111111:1370", Visibility: care.Private, Author: care.Author{PlatformUserID: "1111111", DisplayName: "Test", Handle: "Test"},
+			Text: "[Edited] It is 5512, sorry", SentAt: sent(1441645820)}}},
+		{"channel_post_CONSTRUCTED", nil},
+		{"callback_query_CONSTRUCTED", nil},
+		{"private_service_pinned_CONSTRUCTED", nil},
+		{"message_reaction_CONSTRUCTED", []care.Inbound{{Kind: care.KindReaction, PlatformID: "1111111:1368:reaction:1111111:10018",
+			ReplyToPlatformID: "1111111:1368", Visibility: care.Private, Author: care.Author{PlatformUserID: "1111111", DisplayName: "Test", Handle: "Test"},
+			Text: "👍", SentAt: sent(1441645870)}}},
+		{"message_reaction_removed_CONSTRUCTED", []care.Inbound{{Kind: care.KindReaction, PlatformID: "1111111:1368:reaction:1111111:10019",
+			ReplyToPlatformID: "1111111:1368", Visibility: care.Private, Author: care.Author{PlatformUserID: "1111111", DisplayName: "Test", Handle: "Test"},
+			SentAt: sent(1441645880)}}},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Parallel()
+			body, err := os.ReadFile(filepath.Join("testdata/updates", tt.file+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			events, err := (&Adapter{Logger: slog.New(slog.DiscardHandler)}).Receive(secretHeader(testSecret), body, testInbox(), testNow)
+			if err != nil {
+				t.Fatalf("Receive: %v", err)
+			}
+			var got []care.Inbound
+			for _, ev := range events {
+				got = append(got, ev.Inbound)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Receive(%s) (-want +got):\n%s", tt.file, diff)
+			}
+		})
+	}
+}
+
+// TestReceiveSecret checks that only a request with the inbox's secret is
+// read: everything else is EUNAUTHORIZED, so the webhook handler answers
+// 401 and stores nothing.
+func TestReceiveSecret(t *testing.T) {
+	t.Parallel()
+	body, err := os.ReadFile("testdata/updates/private_text_MODERN.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	noSecret := testInbox()
+	delete(noSecret.Credentials, CredSecretToken)
+	repeated := secretHeader(testSecret)
+	repeated.Add(SecretHeader, testSecret)
+	for _, tt := range []struct {
+		name   string
+		header http.Header
+		inbox  care.Inbox
+		ok     bool
+	}{
+		{"right secret", secretHeader(testSecret), testInbox(), true},
+		{"no header", http.Header{}, testInbox(), false},
+		{"empty header", secretHeader(""), testInbox(), false},
+		{"wrong secret", secretHeader("s3cr3t_T0KEN-for-test"), testInbox(), false},
+		{"secret with a suffix", secretHeader(testSecret + "x"), testInbox(), false},
+		{"other case", secretHeader(strings.ToUpper(testSecret)), testInbox(), false},
+		{"repeated header", repeated, testInbox(), false},
+		{"inbox without a secret", secretHeader(""), noSecret, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			events, err := (&Adapter{}).Receive(tt.header, body, tt.inbox, testNow)
+			if tt.ok {
+				if err != nil || len(events) != 1 {
+					t.Errorf("Receive = %d events, %v; want one", len(events), err)
+				}
+				return
+			}
+			if care.ErrorCode(err) != care.EUNAUTHORIZED || events != nil {
+				t.Errorf("Receive = %v, %v; want EUNAUTHORIZED and no events", events, err)
+			}
+		})
+	}
+}
+
+func TestReceiveInvalid(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{``, `{"update_id":`, `[]`, `{}`, `{"update_id":0,"message":{}}`, `{"update_id":"10000"}`, `null`} {
+		events, err := (&Adapter{}).Receive(secretHeader(testSecret), []byte(body), testInbox(), testNow)
+		if care.ErrorCode(err) != care.EINVALID || events != nil {
+			t.Errorf("Receive(%q) = %v, %v; want EINVALID", body, events, err)
+		}
+	}
+	// A known update whose parts are of the wrong type is acknowledged,
+	// not refused: Telegram would only send it again.
+	events, err := (&Adapter{}).Receive(secretHeader(testSecret), []byte(`{"update_id":5,"message":{"message_id":"x","chat":[]}}`), testInbox(), testNow)
+	if err != nil || len(events) != 0 {
+		t.Errorf("Receive(odd types) = %v, %v; want nothing and no error", events, err)
+	}
+}
+
+// TestGroupAddressing covers what makes a group message the bot's.
+func TestGroupAddressing(t *testing.T) {
+	t.Parallel()
+	msg := func(text string, ents []entity, replyFrom int64) *message {
+		m := &message{MessageID: 9, Chat: chat{ID: -100, Type: "supergroup"}, From: &user{ID: 5, FirstName: "Ana"}, Text: text, Entities: ents}
+		if replyFrom != 0 {
+			m.ReplyToMessage = &message{MessageID: 8, From: &user{ID: replyFrom}}
+		}
+		return m
+	}
+	for _, tt := range []struct {
+		name     string
+		m        *message
+		username string
+		want     bool
+	}{
+		{"mention", msg("@parley_fake_bot help", []entity{{Type: "mention", Offset: 0, Length: 16}}, 0), testUsername, true},
+		{"mention in another case", msg("@PARLEY_FAKE_BOT help", []entity{{Type: "mention", Offset: 0, Length: 16}}, 0), testUsername, true},
+		{"mention after an emoji", msg("🙏 @parley_fake_bot", []entity{{Type: "mention", Offset: 3, Length: 16}}, 0), testUsername, true},
+		{"offset in bytes, not UTF-16", msg("🙏 @parley_fake_bot", []entity{{Type: "mention", Offset: 5, Length: 16}}, 0), testUsername, false},
+		{"mention without a known username", msg("@parley_fake_bot help", []entity{{Type: "mention", Offset: 0, Length: 16}}, 0), "", false},
+		{"mention of another bot", msg("@other_fake_bot", []entity{{Type: "mention", Offset: 0, Length: 15}}, 0), testUsername, false},
+		{"text without an entity", msg("@parley_fake_bot", nil, 0), testUsername, false},
+		{"command to the bot", msg("/help@parley_fake_bot", []entity{{Type: "bot_command", Offset: 0, Length: 21}}, 0), testUsername, true},
+		{"command to all bots", msg("/help", []entity{{Type: "bot_command", Offset: 0, Length: 5}}, 0), testUsername, false},
+		{"text mention of the bot", msg("bot", []entity{{Type: "text_mention", Offset: 0, Length: 3, User: &user{ID: 7000000001}}}, 0), "", true},
+		{"reply to the bot", msg("thanks", nil, 7000000001), "", true},
+		{"reply to someone else", msg("thanks", nil, 6), testUsername, false},
+		{"entity out of range", msg("@p", []entity{{Type: "mention", Offset: 1, Length: 16}}, 0), testUsername, false},
+		{"negative offset", msg("@parley_fake_bot", []entity{{Type: "mention", Offset: -1, Length: 16}}, 0), testUsername, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := &parser{bot: 7000000001, botUsername: tt.username, now: testNow}
+			if got := p.addressed(tt.m); got != tt.want {
+				t.Errorf("addressed(%q) = %v, want %v", tt.m.Text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseMessageID(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		id        string
+		chat, msg int64
+		ok        bool
+	}{
+		{"1111111:1365", 1111111, 1365, true},
+		{"-1001987654321:4402", -1001987654321, 4402, true},
+		{"1111111:1370:edit:1441645820", 1111111, 1370, true},
+		{"1111111", 0, 0, false},
+		{"0:5", 0, 0, false},
+		{"5:0", 0, 0, false},
+		{"5:-1", 0, 0, false},
+		{"+5:1", 0, 0, false},
+		{"5: 1", 0, 0, false},
+		{"99999999999999999999:1", 0, 0, false},
+		{"wamid.X:1", 0, 0, false},
+		{"01:10", 0, 0, false},
+		{"1:010", 0, 0, false},
+		{"-0:1", 0, 0, false},
+	} {
+		chat, msg, ok := ParseMessageID(tt.id)
+		if chat != tt.chat || msg != tt.msg || ok != tt.ok {
+			t.Errorf("ParseMessageID(%q) = %d, %d, %v; want %d, %d, %v", tt.id, chat, msg, ok, tt.chat, tt.msg, tt.ok)
+		}
+		if ok && !strings.HasPrefix(tt.id, MessageID(chat, msg)) {
+			t.Errorf("MessageID(%d, %d) is not a prefix of %q", chat, msg, tt.id)
+		}
+	}
+}
