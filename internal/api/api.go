@@ -48,6 +48,9 @@ type Server struct {
 	Router Router
 	// ValidateHours checks teams' business hours; nil accepts any JSON.
 	ValidateHours HoursValidator
+	// Settings are the workspace settings served under
+	// /api/v1/settings/{name}.
+	Settings map[string]Setting
 
 	mux *http.ServeMux
 }

@@ -44,7 +44,9 @@ var requestBodies = map[string]any{
 	"PATCH /api/v1/teams/{id}":                     teamPatch{},
 	"PATCH /api/v1/agents/{id}":                    agentPatch{},
 	"PUT /api/v1/me/presence":                      presenceRequest{},
-	"POST /api/v1/tokens":                          tokenRequest{},
+	// A setting's document is checked by the setting's own parser.
+	"PUT /api/v1/settings/{name}": json.RawMessage{},
+	"POST /api/v1/tokens":         tokenRequest{},
 }
 
 // responseSchemas maps component schemas to the Go types the handlers
@@ -72,6 +74,8 @@ var responseSchemas = map[string]any{
 	"QueueStats":       care.QueueStats{},
 	"PriorityInputs":   care.PriorityInputs{},
 	"Skills":           care.Skills{},
+	"SLAReportRow":     care.SLAReportRow{},
+	"SLAReport":        slaReport{},
 	"Problem":          problem{},
 	"SearchHit":        care.SearchHit{},
 	"Session":          sessionResponse{},
@@ -382,6 +386,9 @@ func TestOpenAPIRequestBodies(t *testing.T) {
 				t.Fatalf("request body is not application/json: %v", content)
 			}
 			schema := resolve(t, doc, mt["schema"])
+			if _, free := typ.(json.RawMessage); free {
+				return
+			}
 			// The decoder rejects unknown fields, so the schema must too.
 			if schema["additionalProperties"] != false {
 				t.Errorf("schema allows additional properties; the decoder rejects them")

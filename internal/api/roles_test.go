@@ -161,6 +161,10 @@ func TestRoleMatrix(t *testing.T) {
 		"PUT /api/v1/me/presence": {400, fixed("/api/v1/me/presence", `{"presence":"online"}`)},
 		"GET /api/v1/queues":      {200, fixed("/api/v1/queues", "")},
 
+		"GET /api/v1/settings/{name}": {200, fixed("/api/v1/settings/sla", "")},
+		"PUT /api/v1/settings/{name}": {200, fixed("/api/v1/settings/sla", `{"policies":[{"id":1,"name":"Social","match":{"channels":["x"]},"first_response":"1h"}]}`)},
+		"GET /api/v1/reports/sla":     {200, fixed("/api/v1/reports/sla?by=team", "")},
+
 		"GET /api/v1/tokens": {200, fixed("/api/v1/tokens", "")},
 		"POST /api/v1/tokens": {201, func(*testing.T) (string, string) {
 			return "/api/v1/tokens", jsonBody(map[string]any{"name": fmt.Sprintf("ci %d", w.next()), "role": "agent"})

@@ -78,6 +78,10 @@ func (s *Server) routes() []Route {
 
 		{"GET", "/api/v1/search", agent, s.search},
 
+		{"GET", "/api/v1/settings/{name}", supervisor, s.getSetting},
+		{"PUT", "/api/v1/settings/{name}", admin, s.putSetting},
+		{"GET", "/api/v1/reports/sla", supervisor, s.slaReport},
+
 		{"GET", "/api/v1/audit", supervisor, s.listAudit},
 		{"GET", "/api/v1/events", agent, s.events},
 	}

@@ -15,6 +15,8 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/config"
+	"github.com/parleyhq/parley/internal/deadline"
+	"github.com/parleyhq/parley/internal/hours"
 	"github.com/parleyhq/parley/internal/desk"
 	"github.com/parleyhq/parley/internal/dispatch"
 	"github.com/parleyhq/parley/internal/ingest"
@@ -57,6 +59,8 @@ type App struct {
 	Triage *triage.Triager
 	// Dispatch gives waiting conversations to online agents.
 	Dispatch *dispatch.Service
+	// Deadlines keeps SLA clocks and announces warnings and breaches.
+	Deadlines *deadline.Keeper
 	// Addr is the address the server listens on, resolved (useful with
 	// port 0).
 	Addr string
@@ -104,13 +108,14 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	a.Committer.Committed = func([]care.AppendResult) { poke(pipelineWake) }
 	a.Triage = &triage.Triager{Store: store}
 	a.Dispatch = &dispatch.Service{Store: store, Publisher: a.Bus, Logger: log}
-	pipeline := &ingest.Pipeline{Store: store, Publisher: a.Bus, Logger: log, Wake: pipelineWake, Triage: a.Triage,
+	a.Deadlines = &deadline.Keeper{Store: store, Publisher: a.Bus, Logger: log}
+	pipeline := &ingest.Pipeline{Store: store, Publisher: a.Bus, Logger: log, Wake: pipelineWake, Triage: a.Triage, Clocks: a.Deadlines,
 		Passed: func(int) { a.Dispatch.Wake() },
 		Threaded: func(received time.Time) {
 			a.Metrics.PipelineLatency.WithLabelValues("thread").Observe(time.Since(received).Seconds())
 		}}
 	adapters := Adapters(cfg.PublicURL)
-	a.Desk = &desk.Service{Store: store, Publisher: a.Bus, Adapters: adapters, OutboxWake: func() { poke(outboxWake) }}
+	a.Desk = &desk.Service{Store: store, Publisher: a.Bus, Adapters: adapters, Clocks: a.Deadlines, OutboxWake: func() { poke(outboxWake) }}
 	worker := &outbox.Worker{Store: store, Senders: adapters, Logger: log, Wake: outboxWake,
 		OnRecipient: func(out channel.Outbound, recipientID string) {
 			_, err := store.AttachIdentity(wctx, out.Contact.ID, out.Inbox.Channel, care.Author{PlatformUserID: recipientID, DisplayName: out.Contact.Name}, time.Now())
@@ -155,7 +160,13 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		a.workers.Add(1)
 		go func() { defer a.workers.Done(); runner.Run(wctx) }()
 	}
-	a.workers.Add(5)
+	a.workers.Add(6)
+	go func() {
+		defer a.workers.Done()
+		if err := a.Deadlines.Run(wctx); err != nil {
+			log.Error("SLA deadlines stopped", "err", err)
+		}
+	}()
 	go func() { defer a.workers.Done(); a.Dispatch.Run(wctx) }()
 	go func() { defer a.workers.Done(); pipeline.Run(wctx) }()
 	go func() { defer a.workers.Done(); a.Triage.Run(wctx, store, time.Minute, log.Error) }()
@@ -168,6 +179,8 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	}()
 
 	apiServer := &api.Server{Store: store, Desk: a.Desk, Ingest: a.Committer, Logger: log, Adapters: adapters, PublicURL: cfg.PublicURL, Router: a.Dispatch,
+		ValidateHours: func(doc []byte) error { _, err := hours.Parse(doc); return err },
+		Settings:      a.settings(),
 		Events:        &sse.Stream{Source: store, Bus: a.Bus, Logger: log, Poll: ssePoll(cfg)},
 		SessionTTL:    cfg.SessionTTL,
 		SecureCookies: cfg.SecureCookies,

@@ -82,6 +82,12 @@ type Queries interface {
 	// SetPriorities saves recomputed priorities in one statement batch.
 	SetPriorities(ctx context.Context, ps []PriorityChange) error
 
+	// RecordSLAOutcome stores a stopped SLA clock.
+	RecordSLAOutcome(ctx context.Context, o *SLAOutcome) error
+	// SLAReport groups a workspace's SLA outcomes in [from, to) by one of
+	// SLAReportBy, largest groups first (days in order).
+	SLAReport(ctx context.Context, workspaceID ID, from, to time.Time, by string) ([]SLAReportRow, error)
+
 	// Setting returns a workspace's setting (a JSON document), or
 	// ENOTFOUND; SetSetting replaces it.
 	Setting(ctx context.Context, workspaceID ID, name string) ([]byte, error)

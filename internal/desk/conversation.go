@@ -14,7 +14,8 @@ import (
 func (s *Service) Update(ctx context.Context, p care.Principal, convID care.ID, u care.ConversationUpdate) (*care.Conversation, error) {
 	var out *care.Conversation
 	err := s.update(ctx, func(q care.Queries, now time.Time) ([]care.Event, error) {
-		if _, err := conversation(ctx, q, p, convID); err != nil {
+		before, err := conversation(ctx, q, p, convID)
+		if err != nil {
 			return nil, err
 		}
 		if u.AssigneeID != nil && *u.AssigneeID != 0 {
@@ -37,11 +38,17 @@ func (s *Service) Update(ctx context.Context, p care.Principal, convID care.ID, 
 		if err != nil {
 			return nil, err
 		}
+		var alerts []care.Event
+		if c.Status != before.Status {
+			if alerts, err = s.clock(ctx, q, c, care.StatusClock(c.Status), now); err != nil {
+				return nil, err
+			}
+		}
 		out = c
 		if err := audit(ctx, q, p, "conversation.update", target("conversation", c.ID), describe(u), now); err != nil {
 			return nil, err
 		}
-		return []care.Event{ingest.NewEvent(care.EventConversationUpdated, c.WorkspaceID, c.ID, 0, c.InboxID, c, now)}, nil
+		return append([]care.Event{ingest.NewEvent(care.EventConversationUpdated, c.WorkspaceID, c.ID, 0, c.InboxID, c, now)}, alerts...), nil
 	})
 	return out, err
 }
@@ -148,6 +155,11 @@ func (s *Service) WakeSnoozed(ctx context.Context) (int, error) {
 			if err != nil {
 				return nil, err
 			}
+			alerts, err := s.clock(ctx, q, u, care.ClockOpen, now)
+			if err != nil {
+				return nil, err
+			}
+			evs = append(evs, alerts...)
 			sys := care.Principal{WorkspaceID: c.WorkspaceID}
 			if err := audit(ctx, q, sys, "conversation.wake", target("conversation", c.ID), map[string]any{"snoozed_until": c.SnoozedUntil}, now); err != nil {
 				return nil, err

@@ -28,6 +28,17 @@ type Service struct {
 	OutboxWake func()
 	// Adapters, if set, check replies against their platform's rules.
 	Adapters *channel.Registry
+	// Clocks, if set, keeps the conversations' SLA clocks.
+	Clocks care.Clocks
+}
+
+// clock moves conv's SLA clocks, if any are kept, and returns the alerts
+// due for the caller's events.
+func (s *Service) clock(ctx context.Context, q care.Queries, conv *care.Conversation, e care.ClockEvent, now time.Time) ([]care.Event, error) {
+	if s.Clocks == nil {
+		return nil, nil
+	}
+	return s.Clocks.Observe(ctx, q, conv, e, now)
 }
 
 func (s *Service) now() time.Time {

@@ -51,11 +51,15 @@ func (s *Service) TakePrivate(ctx context.Context, p care.Principal, convID care
 			map[string]any{"message_id": post.ID, "public_id": pub.ID, "private_id": priv.ID}, now); err != nil {
 			return nil, err
 		}
-		return []care.Event{
+		alerts, err := s.clock(ctx, q, conv, care.ClockAgentReply, now)
+		if err != nil {
+			return nil, err
+		}
+		return append([]care.Event{
 			ingest.NewEvent(care.EventMessageCreated, conv.WorkspaceID, conv.ID, pub.ID, conv.InboxID, pub, now),
 			ingest.NewEvent(care.EventMessageCreated, conv.WorkspaceID, conv.ID, priv.ID, conv.InboxID, priv, now),
 			ingest.NewEvent(care.EventConversationUpdated, conv.WorkspaceID, conv.ID, 0, conv.InboxID, conv, now),
-		}, nil
+		}, alerts...), nil
 	})
 	if err != nil {
 		return nil, err

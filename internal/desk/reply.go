@@ -42,10 +42,14 @@ func (s *Service) Reply(ctx context.Context, p care.Principal, convID care.ID, r
 		if conv, err = q.Conversation(ctx, conv.ID); err != nil {
 			return nil, err
 		}
-		return []care.Event{
+		alerts, err := s.clock(ctx, q, conv, care.ClockAgentReply, now)
+		if err != nil {
+			return nil, err
+		}
+		return append([]care.Event{
 			ingest.NewEvent(care.EventMessageCreated, conv.WorkspaceID, conv.ID, msg.ID, conv.InboxID, msg, now),
 			ingest.NewEvent(care.EventConversationUpdated, conv.WorkspaceID, conv.ID, 0, conv.InboxID, conv, now),
-		}, nil
+		}, alerts...), nil
 	})
 	if err != nil {
 		return nil, err

@@ -37,6 +37,8 @@ type Pipeline struct {
 	// Triage, if set, reads each customer message and ranks its
 	// conversation.
 	Triage Triager
+	// Clocks, if set, keeps the conversations' SLA clocks.
+	Clocks care.Clocks
 	// Passed, if set, is called after each pass that threaded events, e.g.
 	// to wake routing for the conversations it created.
 	Passed func(n int)
@@ -358,6 +360,27 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 			return nil, err
 		}
 	}
+	var clockEvents []care.Event
+	if p.Clocks != nil {
+		var moves []care.ClockEvent
+		switch {
+		case in.Kind == care.KindEcho:
+			moves = []care.ClockEvent{care.ClockAgentReply}
+		case created:
+			moves = []care.ClockEvent{care.ClockCreated, care.ClockCustomerMessage}
+		case reopened:
+			moves = []care.ClockEvent{care.ClockReopened, care.ClockCustomerMessage}
+		default:
+			moves = []care.ClockEvent{care.ClockCustomerMessage}
+		}
+		for _, m := range moves {
+			evs, err := p.Clocks.Observe(ctx, q, conv, m, now)
+			if err != nil {
+				return nil, err
+			}
+			clockEvents = append(clockEvents, evs...)
+		}
+	}
 	convType := care.EventConversationUpdated
 	if created {
 		convType = care.EventConversationCreated
@@ -366,6 +389,7 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 		NewEvent(convType, conv.WorkspaceID, conv.ID, 0, conv.InboxID, conv, now),
 		NewEvent(care.EventMessageCreated, conv.WorkspaceID, conv.ID, msg.ID, conv.InboxID, msg, now),
 	}
+	events = append(events, clockEvents...)
 	for i := range events {
 		if err := q.AppendEvent(ctx, &events[i]); err != nil {
 			return nil, err

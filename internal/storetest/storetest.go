@@ -79,6 +79,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"HostileText", testHostileText},
 		{"References", testReferences},
 		{"Routing", testRouting},
+		{"SLAOutcomes", testSLAOutcomes},
 		{"Dialect", testDialect},
 	}
 	for _, g := range groups {

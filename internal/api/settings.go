@@ -1,0 +1,157 @@
+package api
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// Setting is one kind of workspace setting the API reads and writes: its
+// validator, and a hook run after it changed.
+type Setting struct {
+	// Validate checks a document, returning EINVALID that says what is
+	// wrong.
+	Validate func(doc []byte) error
+	// Changed, if set, is told after a workspace's document was saved, so
+	// caches drop it.
+	Changed func(workspaceID care.ID)
+	// Default is served when the workspace has not set one.
+	Default json.RawMessage
+}
+
+// maxSettingBody bounds a setting document on the wire.
+const maxSettingBody = 1 << 20
+
+func (s *Server) setting(r *http.Request) (string, Setting, error) {
+	name := r.PathValue("name")
+	st, ok := s.Settings[name]
+	if !ok {
+		return "", Setting{}, care.Errorf(care.ENOTFOUND, "No setting %q.", name)
+	}
+	return name, st, nil
+}
+
+func (s *Server) getSetting(w http.ResponseWriter, r *http.Request) {
+	name, st, err := s.setting(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	doc, err := s.Store.Setting(r.Context(), principal(r).WorkspaceID, name)
+	switch {
+	case care.ErrorCode(err) == care.ENOTFOUND:
+		doc = st.Default
+		if doc == nil {
+			doc = json.RawMessage(`{}`)
+		}
+	case err != nil:
+		writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(doc)
+}
+
+func (s *Server) putSetting(w http.ResponseWriter, r *http.Request) {
+	name, st, err := s.setting(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	doc, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxSettingBody))
+	if err != nil {
+		writeError(w, r, care.Errorf(care.ETOOLARGE, "A setting is at most %d bytes.", maxSettingBody))
+		return
+	}
+	if !json.Valid(doc) {
+		writeError(w, r, care.Errorf(care.EINVALID, "The body is not JSON."))
+		return
+	}
+	if st.Validate != nil {
+		if err := st.Validate(doc); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	}
+	ws := principal(r).WorkspaceID
+	if err := s.Store.SetSetting(r.Context(), ws, name, doc, s.now()); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.auditf(r, "setting.update", "setting:"+name, json.RawMessage(doc))
+	if st.Changed != nil {
+		st.Changed(ws)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(doc)
+}
+
+type slaReport struct {
+	By   string              `json:"by"`
+	From time.Time           `json:"from"`
+	To   time.Time           `json:"to"`
+	Rows []care.SLAReportRow `json:"rows"`
+}
+
+// slaReport reports SLA targets met, grouped by policy, team, agent,
+// channel, kind or day, as JSON or, with format=csv, as a CSV download.
+// The times measured are business time, as the clocks counted them.
+func (s *Server) slaReport(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	by := q.Get("by")
+	if by == "" {
+		by = "day"
+	}
+	to := s.now()
+	from := to.Add(-30 * 24 * time.Hour)
+	for _, p := range []struct {
+		name string
+		to   *time.Time
+	}{{"from", &from}, {"to", &to}} {
+		if v := q.Get(p.name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				writeError(w, r, care.Errorf(care.EINVALID, "%s must be an RFC 3339 time such as 2026-11-01T00:00:00Z.", p.name))
+				return
+			}
+			*p.to = t
+		}
+	}
+	if !from.Before(to) {
+		writeError(w, r, care.Errorf(care.EINVALID, "from must be before to."))
+		return
+	}
+	rows, err := s.Store.SLAReport(r.Context(), principal(r).WorkspaceID, from, to, by)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if q.Get("format") != "csv" {
+		writeJSON(w, http.StatusOK, slaReport{By: by, From: from, To: to, Rows: rows})
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="sla-by-`+by+`.csv"`)
+	cw := csv.NewWriter(w)
+	cw.Write([]string{by, "total", "met", "met_share", "avg_used_seconds"})
+	for _, row := range rows {
+		cw.Write([]string{csvSafe(row.Key), strconv.Itoa(row.Total), strconv.Itoa(row.Met),
+			strconv.FormatFloat(row.MetShare, 'f', 4, 64), strconv.FormatFloat(row.AvgUsedSeconds, 'f', 0, 64)})
+	}
+	cw.Flush()
+}
+
+// csvSafe keeps a cell from being read as a formula by a spreadsheet: keys
+// such as channel names are ours, but a cell is cheap to defuse.
+func csvSafe(v string) string {
+	if v != "" && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@') {
+		return "'" + v
+	}
+	return v
+}

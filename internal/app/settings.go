@@ -1,0 +1,27 @@
+package app
+
+import (
+	"encoding/json"
+
+	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/deadline"
+	"github.com/parleyhq/parley/internal/triage"
+)
+
+// settings are the workspace settings the API serves, each with its
+// validator and the cache to drop when it changes.
+func (a *App) settings() map[string]api.Setting {
+	return map[string]api.Setting{
+		triage.SettingName: {
+			Validate: func(doc []byte) error { _, err := triage.ParseSettings(doc); return err },
+			Changed:  func(ws care.ID) { a.Triage.Invalidate(ws) },
+			Default:  json.RawMessage(`{"topics":null}`),
+		},
+		deadline.SettingName: {
+			Validate: func(doc []byte) error { _, _, err := deadline.ParseSettings(doc); return err },
+			Changed:  func(ws care.ID) { a.Deadlines.Invalidate(ws) },
+			Default:  json.RawMessage(`{"policies":[]}`),
+		},
+	}
+}

@@ -1,0 +1,251 @@
+package deadline_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/deadline"
+	"github.com/parleyhq/parley/internal/desk"
+	"github.com/parleyhq/parley/internal/ingest"
+	"github.com/parleyhq/parley/internal/testdb"
+)
+
+type recorder struct{ events []care.Event }
+
+func (r *recorder) Publish(evs ...care.Event) { r.events = append(r.events, evs...) }
+
+func (r *recorder) count(t care.EventType) int {
+	n := 0
+	for _, e := range r.events {
+		if e.Type == t {
+			n++
+		}
+	}
+	return n
+}
+
+type world struct {
+	s     care.Store
+	ws    *care.Workspace
+	inbox *care.Inbox
+	agent care.Principal
+	now   time.Time
+	pub   *recorder
+	k     *deadline.Keeper
+	p     *ingest.Pipeline
+	d     *desk.Service
+	n     int
+}
+
+// Monday 24 November 2025, 09:00 in London (UTC+0 in winter).
+var monday = time.Date(2025, 11, 24, 9, 0, 0, 0, time.UTC)
+
+func newWorld(t *testing.T, s care.Store, settings string) *world {
+	t.Helper()
+	ctx := t.Context()
+	w := &world{s: s, now: monday, pub: &recorder{}}
+	w.ws = &care.Workspace{Slug: "acme", Name: "Acme"}
+	if err := s.CreateWorkspace(ctx, w.ws); err != nil {
+		t.Fatal(err)
+	}
+	w.inbox = &care.Inbox{WorkspaceID: w.ws.ID, Channel: care.ChannelX, Name: "@acme"}
+	if err := s.CreateInbox(ctx, w.inbox); err != nil {
+		t.Fatal(err)
+	}
+	u := &care.User{Email: "ana@example.com", Name: "Ana"}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetMember(ctx, care.Member{WorkspaceID: w.ws.ID, UserID: u.ID, Role: care.RoleAgent}); err != nil {
+		t.Fatal(err)
+	}
+	w.agent = care.Principal{UserID: u.ID, WorkspaceID: w.ws.ID, Role: care.RoleAgent, Name: "Ana"}
+	if err := s.SetSetting(ctx, w.ws.ID, deadline.SettingName, []byte(settings), w.now); err != nil {
+		t.Fatal(err)
+	}
+	clock := func() time.Time { return w.now }
+	w.k = &deadline.Keeper{Store: s, Publisher: w.pub, Now: clock}
+	w.p = &ingest.Pipeline{Store: s, Publisher: w.pub, Clocks: w.k, Now: clock}
+	w.d = &desk.Service{Store: s, Publisher: w.pub, Clocks: w.k, Now: clock}
+	return w
+}
+
+func (w *world) post(t *testing.T, author, text string) *care.Conversation {
+	t.Helper()
+	w.n++
+	in := care.Inbound{InboxID: w.inbox.ID, Channel: care.ChannelX, PlatformID: fmt.Sprintf("p%d", w.n), Visibility: care.Public,
+		Author: care.Author{PlatformUserID: author}, Text: text, SentAt: w.now}
+	ctx := context.Background()
+	if _, err := w.s.AppendRaw(ctx, []care.RawEvent{{InboxID: w.inbox.ID, WorkspaceID: w.ws.ID, DedupeKey: in.DedupeKey(),
+		Payload: []byte(text), Inbound: in, ReceivedAt: w.now}}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		n, err := w.p.RunOnce(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	m, err := w.s.MessageByPlatformID(ctx, w.inbox.ID, in.PlatformID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w.conv(t, m.ConversationID)
+}
+
+func (w *world) conv(t *testing.T, id care.ID) *care.Conversation {
+	t.Helper()
+	c, err := w.s.Conversation(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+const london = `{"time_zone":"Europe/London","week":{"mon":[["09:00","17:00"]],"tue":[["09:00","17:00"]],"wed":[["09:00","17:00"]],"thu":[["09:00","17:00"]],"fri":[["09:00","17:00"]]}}`
+
+func TestDeadlines(t *testing.T) {
+	settings := `{"hours":` + london + `,"policies":[
+		{"id":1,"name":"Social","match":{"channels":["x"]},"first_response":"1h","next_response":"30m","resolution":"8h","warn_at":0.5}]}`
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		w := newWorld(t, s, settings)
+		ctx := t.Context()
+
+		c := w.post(t, "ana", "my order never arrived")
+		if c.FirstResponseDue == nil || !c.FirstResponseDue.Equal(monday.Add(time.Hour)) {
+			t.Fatalf("first response due %v, want %v", c.FirstResponseDue, monday.Add(time.Hour))
+		}
+		if c.ResolutionDue == nil || !c.ResolutionDue.Equal(monday.Add(8*time.Hour)) {
+			t.Errorf("resolution due %v, want %v", c.ResolutionDue, monday.Add(8*time.Hour))
+		}
+
+		// Half the target: a warning, once.
+		w.now = monday.Add(31 * time.Minute)
+		for range 2 {
+			if err := w.k.Check(ctx, c.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := w.pub.count(care.EventSLAWarning); n != 1 {
+			t.Errorf("%d warnings after half the target, want 1", n)
+		}
+		if n := w.pub.count(care.EventSLABreach); n != 0 {
+			t.Errorf("%d breaches before the target, want 0", n)
+		}
+		// Past the target: a breach, once, stored as an event too.
+		w.now = monday.Add(61 * time.Minute)
+		if err := w.k.Sweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.k.Check(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n := w.pub.count(care.EventSLABreach); n != 1 {
+			t.Errorf("%d breaches after the target, want 1", n)
+		}
+		stored, err := s.EventsAfter(ctx, w.ws.ID, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		breaches := 0
+		for _, e := range stored {
+			if e.Type == care.EventSLABreach {
+				breaches++
+				if !strings.Contains(string(e.Data), `"first_response"`) {
+					t.Errorf("breach event data %s does not name the first response", e.Data)
+				}
+			}
+		}
+		if breaches != 1 {
+			t.Errorf("%d breach events stored, want 1", breaches)
+		}
+
+		// The late reply stops the clock: an outcome, not met.
+		w.now = monday.Add(70 * time.Minute)
+		if _, err := w.d.Reply(ctx, w.agent, c.ID, desk.Reply{Text: "Sorry, we got that wrong. How can I help?"}); err != nil {
+			t.Fatal(err)
+		}
+		c = w.conv(t, c.ID)
+		if c.FirstResponseDue != nil || c.NextResponseDue != nil {
+			t.Errorf("after the reply: first %v next %v, want neither", c.FirstResponseDue, c.NextResponseDue)
+		}
+		rows, err := s.SLAReport(ctx, w.ws.ID, monday, monday.Add(24*time.Hour), "kind")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 1 || rows[0].Key != "first_response" || rows[0].Total != 1 || rows[0].Met != 0 || rows[0].AvgUsedSeconds != 70*60 {
+			t.Errorf("SLA report after a late first response = %+v", rows)
+		}
+
+		// The customer writes at 16:50: next response runs 10 minutes
+		// today and 20 tomorrow, from 09:00.
+		w.now = monday.Add(7*time.Hour + 50*time.Minute)
+		c = w.post(t, "ana", "still nothing")
+		want := monday.Add(24*time.Hour + 20*time.Minute)
+		if c.NextResponseDue == nil || !c.NextResponseDue.Equal(want) {
+			t.Errorf("next response due %v, want %v (outside hours paused)", c.NextResponseDue, want)
+		}
+		// Waiting on the customer pauses every clock.
+		pending := care.StatusPending
+		if _, err := w.d.Update(ctx, w.agent, c.ID, care.ConversationUpdate{Status: &pending}); err != nil {
+			t.Fatal(err)
+		}
+		c = w.conv(t, c.ID)
+		if c.NextResponseDue != nil || c.ResolutionDue != nil {
+			t.Errorf("pending: next %v resolution %v, want both paused", c.NextResponseDue, c.ResolutionDue)
+		}
+		var state map[string]any
+		if err := json.Unmarshal(c.SLA, &state); err != nil || state["policy"] != float64(1) {
+			t.Errorf("SLA state %s, want policy 1", c.SLA)
+		}
+		// Resolving records the resolution outcome.
+		resolved := care.StatusResolved
+		if _, err := w.d.Update(ctx, w.agent, c.ID, care.ConversationUpdate{Status: &resolved}); err != nil {
+			t.Fatal(err)
+		}
+		rows, err = s.SLAReport(ctx, w.ws.ID, monday, monday.Add(24*time.Hour), "kind")
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]care.SLAReportRow{}
+		for _, r := range rows {
+			kinds[r.Key] = r
+		}
+		if r := kinds["resolution"]; r.Total != 1 || r.Met != 1 {
+			t.Errorf("resolution outcome = %+v, want 1 met (under 8 business hours)", r)
+		}
+	})
+}
+
+func TestNoPolicyNoClocks(t *testing.T) {
+	w := newWorld(t, testdb.SQLite(t), `{"policies":[{"id":1,"match":{"channels":["email"]},"first_response":"4h"}]}`)
+	c := w.post(t, "bo", "hello")
+	if c.FirstResponseDue != nil || len(c.SLA) != 0 {
+		t.Errorf("a conversation no policy accepts has due %v and state %s", c.FirstResponseDue, c.SLA)
+	}
+}
+
+func TestParseSettings(t *testing.T) {
+	for _, tc := range []struct{ doc, want string }{
+		{`{"policies":[{"id":1,"first_response":"1h"}]}`, ""},
+		{`{"policies":[{"id":0,"first_response":"1h"}]}`, "id above 0"},
+		{`{"policies":[{"id":1},{"id":1}]}`, "unique"},
+		{`{"policies":[{"id":1,"first_response":"soon"}]}`, "duration"},
+		{`{"policies":[{"id":1,"first_response":"1h","warn_at":1.5}]}`, "warn_at"},
+		{`{"hours":{"time_zone":"Mars/Olympus"},"policies":[]}`, "hours"},
+		{`{"policy":[]}`, "unknown field"},
+	} {
+		_, _, err := deadline.ParseSettings([]byte(tc.doc))
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("ParseSettings(%s) = %v, want %q", tc.doc, err, tc.want)
+		}
+	}
+}
