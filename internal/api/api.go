@@ -51,6 +51,8 @@ type Server struct {
 	// Settings are the workspace settings served under
 	// /api/v1/settings/{name}.
 	Settings map[string]Setting
+	// DryRun tries draft automation rules; nil when automation is off.
+	DryRun DryRunner
 
 	mux *http.ServeMux
 }

@@ -46,7 +46,9 @@ var requestBodies = map[string]any{
 	"PUT /api/v1/me/presence":                      presenceRequest{},
 	// A setting's document is checked by the setting's own parser.
 	"PUT /api/v1/settings/{name}": json.RawMessage{},
-	"POST /api/v1/tokens":         tokenRequest{},
+	// A rule is checked by the automation package's strict parser.
+	"POST /api/v1/automation/dry-run": json.RawMessage{},
+	"POST /api/v1/tokens":             tokenRequest{},
 }
 
 // responseSchemas maps component schemas to the Go types the handlers
@@ -76,6 +78,7 @@ var responseSchemas = map[string]any{
 	"Skills":           care.Skills{},
 	"SLAReportRow":     care.SLAReportRow{},
 	"SLAReport":        slaReport{},
+	"DryRunResult":     dryRunResult{},
 	"Problem":          problem{},
 	"SearchHit":        care.SearchHit{},
 	"Session":          sessionResponse{},

@@ -164,6 +164,8 @@ func TestRoleMatrix(t *testing.T) {
 		"GET /api/v1/settings/{name}": {200, fixed("/api/v1/settings/sla", "")},
 		"PUT /api/v1/settings/{name}": {200, fixed("/api/v1/settings/sla", `{"policies":[{"id":1,"name":"Social","match":{"channels":["x"]},"first_response":"1h"}]}`)},
 		"GET /api/v1/reports/sla":     {200, fixed("/api/v1/reports/sla?by=team", "")},
+		"POST /api/v1/automation/dry-run": {200, fixed("/api/v1/automation/dry-run",
+			`{"id":1,"name":"Orders","enabled":true,"trigger":"message.received","conditions":[{"field":"text","op":"contains","value":"order"}],"actions":[{"type":"add_tag","tag":"order"}]}`)},
 
 		"GET /api/v1/tokens": {200, fixed("/api/v1/tokens", "")},
 		"POST /api/v1/tokens": {201, func(*testing.T) (string, string) {

@@ -81,6 +81,7 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/settings/{name}", supervisor, s.getSetting},
 		{"PUT", "/api/v1/settings/{name}", admin, s.putSetting},
 		{"GET", "/api/v1/reports/sla", supervisor, s.slaReport},
+		{"POST", "/api/v1/automation/dry-run", supervisor, s.dryRun},
 
 		{"GET", "/api/v1/audit", supervisor, s.listAudit},
 		{"GET", "/api/v1/events", agent, s.events},

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"io"
@@ -154,4 +155,44 @@ func csvSafe(v string) string {
 		return "'" + v
 	}
 	return v
+}
+
+// DryRunner runs a draft automation rule against past conversations.
+type DryRunner func(ctx context.Context, q care.Queries, workspaceID care.ID, rule []byte, limit int, now time.Time) ([]care.ID, error)
+
+type dryRunResult struct {
+	Checked         int       `json:"checked"`
+	ConversationIDs []care.ID `json:"conversation_ids"`
+}
+
+// dryRun shows which of the workspace's most recent conversations (up to
+// limit, default 200) a draft rule would have fired for.
+func (s *Server) dryRun(w http.ResponseWriter, r *http.Request) {
+	if s.DryRun == nil {
+		writeError(w, r, care.Errorf(care.ENOTFOUND, "Automation is not available."))
+		return
+	}
+	limit := 200
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			writeError(w, r, care.Errorf(care.EINVALID, "limit must be between 1 and 1000."))
+			return
+		}
+		limit = n
+	}
+	doc, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxSettingBody))
+	if err != nil {
+		writeError(w, r, care.Errorf(care.ETOOLARGE, "A rule is at most %d bytes.", maxSettingBody))
+		return
+	}
+	ids, err := s.DryRun(r.Context(), s.Store, principal(r).WorkspaceID, doc, limit, s.now())
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if ids == nil {
+		ids = []care.ID{}
+	}
+	writeJSON(w, http.StatusOK, dryRunResult{Checked: limit, ConversationIDs: ids})
 }

@@ -12,13 +12,15 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/automation"
+	"github.com/parleyhq/parley/internal/automator"
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/deadline"
-	"github.com/parleyhq/parley/internal/hours"
 	"github.com/parleyhq/parley/internal/desk"
 	"github.com/parleyhq/parley/internal/dispatch"
+	"github.com/parleyhq/parley/internal/hours"
 	"github.com/parleyhq/parley/internal/ingest"
 	"github.com/parleyhq/parley/internal/inmem"
 	"github.com/parleyhq/parley/internal/metrics"
@@ -61,6 +63,8 @@ type App struct {
 	Dispatch *dispatch.Service
 	// Deadlines keeps SLA clocks and announces warnings and breaches.
 	Deadlines *deadline.Keeper
+	// Automation runs workspaces' rules.
+	Automation *automator.Runner
 	// Addr is the address the server listens on, resolved (useful with
 	// port 0).
 	Addr string
@@ -108,14 +112,16 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	a.Committer.Committed = func([]care.AppendResult) { poke(pipelineWake) }
 	a.Triage = &triage.Triager{Store: store}
 	a.Dispatch = &dispatch.Service{Store: store, Publisher: a.Bus, Logger: log}
-	a.Deadlines = &deadline.Keeper{Store: store, Publisher: a.Bus, Logger: log}
-	pipeline := &ingest.Pipeline{Store: store, Publisher: a.Bus, Logger: log, Wake: pipelineWake, Triage: a.Triage, Clocks: a.Deadlines,
+	a.Automation = &automator.Runner{Store: store, Logger: log}
+	a.Deadlines = &deadline.Keeper{Store: store, Publisher: a.Bus, Logger: log, Automation: a.Automation}
+	a.Automation.Clocks = a.Deadlines
+	pipeline := &ingest.Pipeline{Store: store, Publisher: a.Bus, Logger: log, Wake: pipelineWake, Triage: a.Triage, Clocks: a.Deadlines, Automation: a.Automation,
 		Passed: func(int) { a.Dispatch.Wake() },
 		Threaded: func(received time.Time) {
 			a.Metrics.PipelineLatency.WithLabelValues("thread").Observe(time.Since(received).Seconds())
 		}}
 	adapters := Adapters(cfg.PublicURL)
-	a.Desk = &desk.Service{Store: store, Publisher: a.Bus, Adapters: adapters, Clocks: a.Deadlines, OutboxWake: func() { poke(outboxWake) }}
+	a.Desk = &desk.Service{Store: store, Publisher: a.Bus, Adapters: adapters, Clocks: a.Deadlines, Automation: a.Automation, OutboxWake: func() { poke(outboxWake) }}
 	worker := &outbox.Worker{Store: store, Senders: adapters, Logger: log, Wake: outboxWake,
 		OnRecipient: func(out channel.Outbound, recipientID string) {
 			_, err := store.AttachIdentity(wctx, out.Contact.ID, out.Inbox.Channel, care.Author{PlatformUserID: recipientID, DisplayName: out.Contact.Name}, time.Now())
@@ -156,9 +162,12 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	a.commit.Add(1)
 	go func() { defer a.commit.Done(); a.Committer.Run(wctx) }()
 	if cfg.Poll {
+		// Pollers and time-based rules keep their place in memory: they run
+		// on the one node started with polling on.
 		runner := &poll.Runner{Store: store, Adapters: adapters, Ingest: a.Committer, Logger: log}
-		a.workers.Add(1)
+		a.workers.Add(2)
 		go func() { defer a.workers.Done(); runner.Run(wctx) }()
+		go func() { defer a.workers.Done(); a.Automation.Run(wctx, store, a.Bus, time.Minute) }()
 	}
 	a.workers.Add(6)
 	go func() {
@@ -181,6 +190,13 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	apiServer := &api.Server{Store: store, Desk: a.Desk, Ingest: a.Committer, Logger: log, Adapters: adapters, PublicURL: cfg.PublicURL, Router: a.Dispatch,
 		ValidateHours: func(doc []byte) error { _, err := hours.Parse(doc); return err },
 		Settings:      a.settings(),
+		DryRun: func(ctx context.Context, q care.Queries, ws care.ID, doc []byte, limit int, now time.Time) ([]care.ID, error) {
+			rule, err := automation.ParseRule(doc)
+			if err != nil {
+				return nil, err
+			}
+			return automator.DryRun(ctx, q, ws, rule, limit, now)
+		},
 		Events:        &sse.Stream{Source: store, Bus: a.Bus, Logger: log, Poll: ssePoll(cfg)},
 		SessionTTL:    cfg.SessionTTL,
 		SecureCookies: cfg.SecureCookies,

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/automator"
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/deadline"
 	"github.com/parleyhq/parley/internal/triage"
@@ -17,6 +18,11 @@ func (a *App) settings() map[string]api.Setting {
 			Validate: func(doc []byte) error { _, err := triage.ParseSettings(doc); return err },
 			Changed:  func(ws care.ID) { a.Triage.Invalidate(ws) },
 			Default:  json.RawMessage(`{"topics":null}`),
+		},
+		automator.SettingName: {
+			Validate: func(doc []byte) error { _, err := automator.Parse(doc); return err },
+			Changed:  func(ws care.ID) { a.Automation.Invalidate(ws) },
+			Default:  json.RawMessage(`{"mode":"all","rules":[]}`),
 		},
 		deadline.SettingName: {
 			Validate: func(doc []byte) error { _, _, err := deadline.ParseSettings(doc); return err },

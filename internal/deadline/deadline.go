@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -126,6 +127,9 @@ type Keeper struct {
 	// TTL is how long a workspace's settings and team hours are used
 	// before they are read again; 0 means 30 seconds.
 	TTL time.Duration
+	// Automation, if set, runs the workspace's rules on the warnings and
+	// breaches the timer announces.
+	Automation care.Automation
 
 	mu    sync.Mutex
 	cache map[care.ID]*rules
@@ -431,6 +435,19 @@ func (k *Keeper) Check(ctx context.Context, id care.ID) error {
 		}
 		if events, err = k.save(ctx, q, c, st, t, cal, now); err != nil {
 			return err
+		}
+		if k.Automation != nil {
+			for _, ev := range slices.Clone(events) {
+				var alert struct {
+					Kind string `json:"kind"`
+				}
+				json.Unmarshal(ev.Data, &alert)
+				more, err := k.Automation.Automate(ctx, q, care.Change{Trigger: string(ev.Type), Conversation: c, SLAKind: alert.Kind, At: now})
+				if err != nil {
+					return err
+				}
+				events = append(events, more...)
+			}
 		}
 		for i := range events {
 			if err := q.AppendEvent(ctx, &events[i]); err != nil {

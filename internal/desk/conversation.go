@@ -44,6 +44,13 @@ func (s *Service) Update(ctx context.Context, p care.Principal, convID care.ID, 
 				return nil, err
 			}
 		}
+		if s.Automation != nil {
+			evs, err := s.Automation.Automate(ctx, q, care.Change{Trigger: "conversation.updated", Conversation: c, At: now})
+			if err != nil {
+				return nil, err
+			}
+			alerts = append(alerts, evs...)
+		}
 		out = c
 		if err := audit(ctx, q, p, "conversation.update", target("conversation", c.ID), describe(u), now); err != nil {
 			return nil, err

@@ -30,6 +30,9 @@ type Service struct {
 	Adapters *channel.Registry
 	// Clocks, if set, keeps the conversations' SLA clocks.
 	Clocks care.Clocks
+	// Automation, if set, runs the workspace's rules when a person
+	// changes a conversation.
+	Automation care.Automation
 }
 
 // clock moves conv's SLA clocks, if any are kept, and returns the alerts

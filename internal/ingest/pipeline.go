@@ -39,6 +39,9 @@ type Pipeline struct {
 	Triage Triager
 	// Clocks, if set, keeps the conversations' SLA clocks.
 	Clocks care.Clocks
+	// Automation, if set, runs the workspace's rules on new conversations
+	// and customer messages.
+	Automation care.Automation
 	// Passed, if set, is called after each pass that threaded events, e.g.
 	// to wake routing for the conversations it created.
 	Passed func(n int)
@@ -375,6 +378,19 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 		}
 		for _, m := range moves {
 			evs, err := p.Clocks.Observe(ctx, q, conv, m, now)
+			if err != nil {
+				return nil, err
+			}
+			clockEvents = append(clockEvents, evs...)
+		}
+	}
+	if p.Automation != nil && in.Kind != care.KindEcho {
+		triggers := []string{"message.received"}
+		if created {
+			triggers = []string{"conversation.created", "message.received"}
+		}
+		for _, t := range triggers {
+			evs, err := p.Automation.Automate(ctx, q, care.Change{Trigger: t, Conversation: conv, Message: msg, Author: &in.Author, At: now})
 			if err != nil {
 				return nil, err
 			}

@@ -1,0 +1,238 @@
+package automator_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/internal/automation"
+	"github.com/parleyhq/parley/internal/automator"
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/deadline"
+	"github.com/parleyhq/parley/internal/desk"
+	"github.com/parleyhq/parley/internal/ingest"
+	"github.com/parleyhq/parley/internal/testdb"
+	"github.com/parleyhq/parley/internal/triage"
+)
+
+type world struct {
+	s       care.Store
+	ws      *care.Workspace
+	inbox   *care.Inbox
+	billing *care.Team
+	pr      *care.Team
+	agent   care.Principal
+	now     time.Time
+	run     *automator.Runner
+	keeper  *deadline.Keeper
+	p       *ingest.Pipeline
+	d       *desk.Service
+	n       int
+}
+
+var start = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+
+func newWorld(t *testing.T, s care.Store, rules func(w *world) string) *world {
+	t.Helper()
+	ctx := t.Context()
+	w := &world{s: s, now: start}
+	w.ws = &care.Workspace{Slug: "acme", Name: "Acme"}
+	must(t, s.CreateWorkspace(ctx, w.ws))
+	w.inbox = &care.Inbox{WorkspaceID: w.ws.ID, Channel: care.ChannelX, Name: "@acme"}
+	must(t, s.CreateInbox(ctx, w.inbox))
+	w.billing = &care.Team{WorkspaceID: w.ws.ID, Name: "Billing"}
+	must(t, s.CreateTeam(ctx, w.billing))
+	w.pr = &care.Team{WorkspaceID: w.ws.ID, Name: "PR", Escalation: true}
+	must(t, s.CreateTeam(ctx, w.pr))
+	u := &care.User{Email: "ana@example.com", Name: "Ana"}
+	must(t, s.CreateUser(ctx, u))
+	must(t, s.SetMember(ctx, care.Member{WorkspaceID: w.ws.ID, UserID: u.ID, Role: care.RoleAgent}))
+	w.agent = care.Principal{UserID: u.ID, WorkspaceID: w.ws.ID, Role: care.RoleAgent, Name: "Ana"}
+	doc := rules(w)
+	if _, err := automator.Parse([]byte(doc)); err != nil {
+		t.Fatalf("rules do not parse: %v", err)
+	}
+	must(t, s.SetSetting(ctx, w.ws.ID, automator.SettingName, []byte(doc), w.now))
+	must(t, s.SetSetting(ctx, w.ws.ID, deadline.SettingName, []byte(`{"policies":[{"id":1,"name":"All","match":{},"first_response":"1h"}]}`), w.now))
+	clock := func() time.Time { return w.now }
+	w.run = &automator.Runner{Store: s}
+	w.keeper = &deadline.Keeper{Store: s, Now: clock, Automation: w.run}
+	w.run.Clocks = w.keeper
+	w.p = &ingest.Pipeline{Store: s, Now: clock, Triage: &triage.Triager{Store: s}, Clocks: w.keeper, Automation: w.run}
+	w.d = &desk.Service{Store: s, Now: clock, Clocks: w.keeper, Automation: w.run}
+	return w
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (w *world) post(t *testing.T, author, text string) *care.Conversation {
+	t.Helper()
+	w.n++
+	in := care.Inbound{InboxID: w.inbox.ID, Channel: care.ChannelX, PlatformID: fmt.Sprintf("p%d", w.n), Visibility: care.Public,
+		Author: care.Author{PlatformUserID: author, Followers: 500}, Text: text, SentAt: w.now}
+	ctx := context.Background()
+	_, err := w.s.AppendRaw(ctx, []care.RawEvent{{InboxID: w.inbox.ID, WorkspaceID: w.ws.ID, DedupeKey: in.DedupeKey(),
+		Payload: []byte(text), Inbound: in, ReceivedAt: w.now}})
+	must(t, err)
+	for {
+		n, err := w.p.RunOnce(ctx)
+		must(t, err)
+		if n == 0 {
+			break
+		}
+	}
+	m, err := w.s.MessageByPlatformID(ctx, w.inbox.ID, in.PlatformID)
+	must(t, err)
+	return w.conv(t, m.ConversationID)
+}
+
+func (w *world) conv(t *testing.T, id care.ID) *care.Conversation {
+	t.Helper()
+	c, err := w.s.Conversation(t.Context(), id)
+	must(t, err)
+	return c
+}
+
+func (w *world) audit(t *testing.T, c *care.Conversation) []care.AuditEntry {
+	t.Helper()
+	a, err := w.s.Audit(t.Context(), w.ws.ID, fmt.Sprintf("conversation:%d", c.ID), 100)
+	must(t, err)
+	return a
+}
+
+func TestMessageRules(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		w := newWorld(t, s, func(w *world) string {
+			return fmt.Sprintf(`{"mode":"all","rules":[
+				{"id":1,"name":"Refunds to billing","enabled":true,"position":1,"trigger":"message.received",
+				 "conditions":[{"field":"text","op":"contains","value":"refund"}],
+				 "actions":[{"type":"add_tag","tag":"refund"},{"type":"assign_team","team_id":%d}]},
+				{"id":2,"name":"Refund tag bumps priority","enabled":true,"position":2,"trigger":"conversation.updated",
+				 "conditions":[{"field":"tags","op":"has","value":"refund"}],
+				 "actions":[{"type":"set_priority","boost":10},{"type":"add_tag","tag":"bumped"}]},
+				{"id":3,"name":"Angry","enabled":true,"position":3,"trigger":"message.received",
+				 "conditions":[{"field":"sentiment","op":"eq","value":"negative"}],
+				 "actions":[{"type":"note","text":"Customer is upset: answer first."}]},
+				{"id":4,"name":"Off","enabled":false,"position":4,"trigger":"message.received","actions":[{"type":"resolve"}]}
+			]}`, w.billing.ID)
+		})
+		c := w.post(t, "ana", "I want a refund, this is terrible!!!")
+		if c.TeamID != w.billing.ID || !slices.Contains(c.Tags, "refund") || !slices.Contains(c.Tags, "bumped") {
+			t.Errorf("conversation = team %d tags %v, want billing with refund and bumped", c.TeamID, c.Tags)
+		}
+		if c.Status != care.StatusOpen {
+			t.Error("a disabled rule resolved the conversation")
+		}
+		// Rule 2 changes the conversation it triggers on; it must fire
+		// once, not loop.
+		by := map[string]int{}
+		for _, a := range w.audit(t, c) {
+			by[a.Actor+" "+a.Action]++
+		}
+		want := map[string]int{"rule:1 automation.add_tag": 1, "rule:1 automation.assign_team": 1,
+			"rule:2 automation.set_priority": 1, "rule:2 automation.add_tag": 1, "rule:3 automation.note": 1}
+		for k, n := range want {
+			if by[k] != n {
+				t.Errorf("audit %q = %d, want %d (all: %v)", k, by[k], n, by)
+			}
+		}
+		msgs, err := s.Messages(t.Context(), c.ID, 0, 10)
+		must(t, err)
+		if len(msgs) != 2 || msgs[1].Visibility != care.Note || !strings.HasPrefix(msgs[1].AuthorName, "Rule: ") {
+			t.Errorf("messages = %+v, want the customer's and the rule's note", msgs)
+		}
+	})
+}
+
+// A breach of the first-response target escalates to PR, end to end: the
+// SLA timer's check announces the breach and the rule acts on it.
+func TestBreachEscalates(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		w := newWorld(t, s, func(w *world) string {
+			return fmt.Sprintf(`{"rules":[{"id":7,"name":"Breach to PR","enabled":true,"trigger":"sla.breach",
+				"conditions":[{"field":"sla.kind","op":"eq","value":"first_response"}],
+				"actions":[{"type":"escalate","team_id":%d,"note":"First response missed: PR, please watch this one."},
+				           {"type":"notify","team_id":%d,"text":"SLA breached"}]}]}`, w.pr.ID, w.pr.ID)
+		})
+		c := w.post(t, "bo", "Your app deleted all my photos")
+		if c.EscalationTeamID != 0 {
+			t.Fatal("escalated before any breach")
+		}
+		w.now = start.Add(61 * time.Minute)
+		must(t, w.keeper.Check(t.Context(), c.ID))
+		c = w.conv(t, c.ID)
+		if c.EscalationTeamID != w.pr.ID {
+			t.Fatalf("after the breach, escalation team = %d, want PR (%d)", c.EscalationTeamID, w.pr.ID)
+		}
+		events, err := s.EventsAfter(t.Context(), w.ws.ID, 0, 1000)
+		must(t, err)
+		kinds := map[care.EventType]int{}
+		for _, e := range events {
+			kinds[e.Type]++
+		}
+		if kinds[care.EventSLABreach] != 1 || kinds[care.EventNotification] != 1 {
+			t.Errorf("events = %v, want one breach and one notification", kinds)
+		}
+		// Checking again announces nothing new and escalates nothing twice.
+		must(t, w.keeper.Check(t.Context(), c.ID))
+		n := 0
+		for _, a := range w.audit(t, c) {
+			if a.Action == "automation.escalate" && a.Actor == "rule:7" {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("escalated %d times, want 1", n)
+		}
+	})
+}
+
+func TestTimeRules(t *testing.T) {
+	w := newWorld(t, testdb.SQLite(t), func(*world) string {
+		return `{"rules":[{"id":9,"name":"Close silent pending","enabled":true,"trigger":"time.pending","after":"48h",
+			"actions":[{"type":"note","text":"No answer for two days; closing."},{"type":"resolve"}]}]}`
+	})
+	c := w.post(t, "cy", "hello?")
+	pending := care.StatusPending
+	_, err := w.d.Update(t.Context(), w.agent, c.ID, care.ConversationUpdate{Status: &pending})
+	must(t, err)
+	ctx := t.Context()
+	if n, err := w.run.Tick(ctx, w.s, nil, start.Add(time.Hour)); err != nil || n != 0 {
+		t.Fatalf("tick after 1 h: %d fired, %v", n, err)
+	}
+	if n, err := w.run.Tick(ctx, w.s, nil, start.Add(49*time.Hour)); err != nil || n != 1 {
+		t.Fatalf("tick after 49 h: %d fired, %v; want 1", n, err)
+	}
+	if c := w.conv(t, c.ID); c.Status != care.StatusResolved {
+		t.Errorf("status after 48 h pending = %s, want resolved", c.Status)
+	}
+}
+
+func TestParseRefusesWhatParleyCannotDo(t *testing.T) {
+	_, err := automator.Parse([]byte(`{"rules":[{"id":1,"name":"x","enabled":true,"trigger":"message.received","actions":[{"type":"saved_reply","saved_reply_id":3}]}]}`))
+	if care.ErrorCode(err) != care.EINVALID || !strings.Contains(err.Error(), "saved replies") {
+		t.Errorf("Parse(saved_reply) = %v, want EINVALID about saved replies", err)
+	}
+}
+
+func TestDryRun(t *testing.T) {
+	w := newWorld(t, testdb.SQLite(t), func(*world) string { return `{"rules":[]}` })
+	refund := w.post(t, "dee", "still waiting for my refund")
+	w.post(t, "eve", "love the new store!")
+	rule := automation.Rule{ID: 1, Name: "refunds", Enabled: true, Trigger: automation.MessageReceived,
+		Conditions: []automation.Condition{{Field: "text", Op: "contains", Value: []byte(`"refund"`)}},
+		Actions:    []automation.Action{{Type: automation.ActionAddTag, Tag: "refund"}}}
+	ids, err := automator.DryRun(t.Context(), w.s, w.ws.ID, rule, 100, w.now)
+	must(t, err)
+	if !slices.Equal(ids, []care.ID{refund.ID}) {
+		t.Errorf("DryRun = %v, want [%d]", ids, refund.ID)
+	}
+}
