@@ -53,24 +53,28 @@ const (
 // SLAOutcome is one stopped SLA clock: whether the target was met, and in
 // how much business time.
 type SLAOutcome struct {
-	ID             ID            `json:"id"`
-	WorkspaceID    ID            `json:"workspace_id"`
-	ConversationID ID            `json:"conversation_id"`
-	PolicyID       ID            `json:"policy_id"`
-	Kind           string        `json:"kind"` // first_response, next_response, resolution
-	Channel        Channel       `json:"channel"`
-	TeamID         ID            `json:"team_id"`
-	AssigneeID     ID            `json:"assignee_id"`
-	Met            bool          `json:"met"`
-	Used           time.Duration `json:"-"`
-	Target         time.Duration `json:"-"`
-	At             time.Time     `json:"at"`
+	ID             ID      `json:"id"`
+	WorkspaceID    ID      `json:"workspace_id"`
+	ConversationID ID      `json:"conversation_id"`
+	PolicyID       ID      `json:"policy_id"`
+	Kind           string  `json:"kind"` // first_response, next_response, resolution
+	Channel        Channel `json:"channel"`
+	TeamID         ID      `json:"team_id"`
+	AssigneeID     ID      `json:"assignee_id"`
+	// Band is the customer's follower band on the channel ("under 1k",
+	// "1k–10k", …), for the report that shows whether everyone is served
+	// alike.
+	Band   string        `json:"band"`
+	Met    bool          `json:"met"`
+	Used   time.Duration `json:"-"`
+	Target time.Duration `json:"-"`
+	At     time.Time     `json:"at"`
 }
 
 // SLAReportRow is one group of an SLA report.
 type SLAReportRow struct {
-	// Key is the group: a policy, team or agent id, a channel, a kind, or
-	// a day (YYYY-MM-DD, UTC).
+	// Key is the group: a policy, team or agent id, a channel, a kind, a
+	// follower band, or a day (YYYY-MM-DD, UTC).
 	Key string `json:"key"`
 	// Total stopped clocks; Met of them within target.
 	Total int `json:"total"`
@@ -82,7 +86,7 @@ type SLAReportRow struct {
 }
 
 // SLA report groupings.
-var SLAReportBy = []string{"policy", "team", "agent", "channel", "kind", "day"}
+var SLAReportBy = []string{"policy", "team", "agent", "channel", "kind", "band", "day"}
 
 // Change is something that happened to a conversation, for automation:
 // the trigger (automation's names: "message.received",

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/enrich/influence"
 	"github.com/parleyhq/parley/internal/hours"
 	"github.com/parleyhq/parley/internal/sla"
 )
@@ -275,13 +276,36 @@ func (k *Keeper) recordStops(ctx context.Context, q care.Queries, c *care.Conver
 			continue
 		}
 		used := now.Used(at, cal)
+		band, err := followerBand(ctx, q, c)
+		if err != nil {
+			return err
+		}
 		o := &care.SLAOutcome{WorkspaceID: c.WorkspaceID, ConversationID: c.ID, PolicyID: p.ID, Kind: string(kind),
-			Channel: c.Channel, TeamID: c.TeamID, AssigneeID: c.AssigneeID, Met: used <= target, Used: used, Target: target, At: at}
+			Channel: c.Channel, TeamID: c.TeamID, AssigneeID: c.AssigneeID, Band: band, Met: used <= target, Used: used, Target: target, At: at}
 		if err := q.RecordSLAOutcome(ctx, o); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// followerBand is the band of the customer's audience on the
+// conversation's channel: the largest of their identities there.
+func followerBand(ctx context.Context, q care.Queries, c *care.Conversation) (string, error) {
+	contact, err := q.Contact(ctx, c.ContactID)
+	if err != nil {
+		if care.ErrorCode(err) == care.ENOTFOUND {
+			return "", nil
+		}
+		return "", err
+	}
+	var followers int64
+	for _, id := range contact.Identities {
+		if id.Platform == c.Channel {
+			followers = max(followers, id.Followers)
+		}
+	}
+	return string(influence.BandOf(followers)), nil
 }
 
 // save checks st for alerts due by now, stores it with the due times on the

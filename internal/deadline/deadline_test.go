@@ -184,6 +184,13 @@ func TestDeadlines(t *testing.T) {
 		if len(rows) != 1 || rows[0].Key != "first_response" || rows[0].Total != 1 || rows[0].Met != 0 || rows[0].AvgUsedSeconds != 70*60 {
 			t.Errorf("SLA report after a late first response = %+v", rows)
 		}
+		bands, err := s.SLAReport(ctx, w.ws.ID, monday, monday.Add(24*time.Hour), "band")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(bands) != 1 || bands[0].Key != "under 1k" {
+			t.Errorf("SLA report by band = %+v, want the customer's band", bands)
+		}
 
 		// The customer writes at 16:50: next response runs 10 minutes
 		// today and 20 tomorrow, from 09:00.

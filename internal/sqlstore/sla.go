@@ -10,10 +10,10 @@ import (
 
 func (q queries) RecordSLAOutcome(ctx context.Context, o *care.SLAOutcome) error {
 	o.At = fromMicros(micros(o.At))
-	id, err := q.insert(ctx, `INSERT INTO sla_outcomes (workspace_id, conversation_id, policy_id, kind, channel, team_id, assignee_id, met, used, target, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	id, err := q.insert(ctx, `INSERT INTO sla_outcomes (workspace_id, conversation_id, policy_id, kind, channel, team_id, assignee_id, met, used, target, at, band)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.WorkspaceID, o.ConversationID, o.PolicyID, o.Kind, string(o.Channel), o.TeamID, o.AssigneeID, b2i(o.Met),
-		int64(o.Used/time.Second), int64(o.Target/time.Second), micros(o.At))
+		int64(o.Used/time.Second), int64(o.Target/time.Second), micros(o.At), o.Band)
 	if err != nil {
 		return q.wrap(err, "SLA outcome")
 	}
@@ -29,13 +29,14 @@ var slaGroups = map[string]string{
 	"agent":   "assignee_id",
 	"channel": "channel",
 	"kind":    "kind",
+	"band":    "band",
 	"day":     "at / 86400000000",
 }
 
 func (q queries) SLAReport(ctx context.Context, workspaceID care.ID, from, to time.Time, by string) ([]care.SLAReportRow, error) {
 	col, ok := slaGroups[by]
 	if !ok {
-		return nil, care.Errorf(care.EINVALID, "An SLA report groups by policy, team, agent, channel, kind or day, not %q.", by)
+		return nil, care.Errorf(care.EINVALID, "An SLA report groups by policy, team, agent, channel, kind, band or day, not %q.", by)
 	}
 	order := "COUNT(*) DESC, 1"
 	if by == "day" {

@@ -14,8 +14,12 @@ func testSLAOutcomes(t *testing.T, open opener) {
 	day := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	record := func(ws care.ID, kind string, ch care.Channel, team, agent care.ID, met bool, used time.Duration, at time.Time) {
 		t.Helper()
+		band := "under 1k"
+		if agent == 8 {
+			band = "10k–100k"
+		}
 		o := &care.SLAOutcome{WorkspaceID: ws, ConversationID: w.conv.ID, PolicyID: 1, Kind: kind, Channel: ch, TeamID: team,
-			AssigneeID: agent, Met: met, Used: used, Target: time.Hour, At: at}
+			AssigneeID: agent, Band: band, Met: met, Used: used, Target: time.Hour, At: at}
 		must(t, s.RecordSLAOutcome(ctx, o), "RecordSLAOutcome")
 		if o.ID == 0 {
 			t.Fatal("RecordSLAOutcome did not assign an ID")
@@ -33,6 +37,7 @@ func testSLAOutcomes(t *testing.T, open opener) {
 		{"channel", []care.SLAReportRow{{Key: "x", Total: 2, Met: 1, MetShare: 0.5, AvgUsedSeconds: 3300}, {Key: "whatsapp", Total: 1, Met: 1, MetShare: 1, AvgUsedSeconds: 600}}},
 		{"agent", []care.SLAReportRow{{Key: "7", Total: 2, Met: 1, MetShare: 0.5, AvgUsedSeconds: 3300}, {Key: "8", Total: 1, Met: 1, MetShare: 1, AvgUsedSeconds: 600}}},
 		{"day", []care.SLAReportRow{{Key: "2026-11-23", Total: 2, Met: 1, MetShare: 0.5, AvgUsedSeconds: 3300}, {Key: "2026-11-24", Total: 1, Met: 1, MetShare: 1, AvgUsedSeconds: 600}}},
+		{"band", []care.SLAReportRow{{Key: "under 1k", Total: 2, Met: 1, MetShare: 0.5, AvgUsedSeconds: 3300}, {Key: "10k–100k", Total: 1, Met: 1, MetShare: 1, AvgUsedSeconds: 600}}},
 		{"kind", []care.SLAReportRow{{Key: "first_response", Total: 2, Met: 1, MetShare: 0.5, AvgUsedSeconds: 3300}, {Key: "next_response", Total: 1, Met: 1, MetShare: 1, AvgUsedSeconds: 600}}},
 	} {
 		got, err := s.SLAReport(ctx, w.ws.ID, day, day.Add(48*time.Hour), tc.by)
