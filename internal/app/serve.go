@@ -26,6 +26,7 @@ import (
 	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/outbox"
 	"github.com/parleyhq/parley/internal/poll"
+	"github.com/parleyhq/parley/internal/screen"
 	"github.com/parleyhq/parley/internal/sse"
 	"github.com/parleyhq/parley/internal/triage"
 	"github.com/parleyhq/parley/internal/webhook"
@@ -65,6 +66,8 @@ type App struct {
 	Deadlines *deadline.Keeper
 	// Automation runs workspaces' rules.
 	Automation *automator.Runner
+	// Screen applies comment moderation rules.
+	Screen *screen.Screener
 	// Addr is the address the server listens on, resolved (useful with
 	// port 0).
 	Addr string
@@ -122,6 +125,8 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		}}
 	adapters := Adapters(cfg.PublicURL)
 	a.Desk = &desk.Service{Store: store, Publisher: a.Bus, Adapters: adapters, Clocks: a.Deadlines, Automation: a.Automation, OutboxWake: func() { poke(outboxWake) }}
+	a.Screen = &screen.Screener{Store: store, Adapters: adapters, Desk: a.Desk, Logger: log}
+	pipeline.Screen = a.Screen
 	worker := &outbox.Worker{Store: store, Senders: adapters, Logger: log, Wake: outboxWake,
 		OnRecipient: func(out channel.Outbound, recipientID string) {
 			_, err := store.AttachIdentity(wctx, out.Contact.ID, out.Inbox.Channel, care.Author{PlatformUserID: recipientID, DisplayName: out.Contact.Name}, time.Now())

@@ -7,6 +7,7 @@ import (
 	"github.com/parleyhq/parley/internal/automator"
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/deadline"
+	"github.com/parleyhq/parley/internal/screen"
 	"github.com/parleyhq/parley/internal/triage"
 )
 
@@ -23,6 +24,10 @@ func (a *App) settings() map[string]api.Setting {
 			Validate: func(doc []byte) error { _, err := automator.Parse(doc); return err },
 			Changed:  func(ws care.ID) { a.Automation.Invalidate(ws) },
 			Default:  json.RawMessage(`{"mode":"all","rules":[]}`),
+		},
+		screen.SettingName: {
+			Validate: func(doc []byte) error { _, err := screen.Parse(doc); return err },
+			Default:  json.RawMessage(`{"rules":[]}`),
 		},
 		deadline.SettingName: {
 			Validate: func(doc []byte) error { _, _, err := deadline.ParseSettings(doc); return err },

@@ -102,6 +102,9 @@ type Principal struct {
 	WorkspaceID ID     // the workspace the request acts in
 	Role        Role   // role in that workspace
 	Name        string // for the audit trail
+	// System names Parley itself acting ("moderation", "rule:7") when no
+	// person or token does.
+	System string
 }
 
 // Actor describes the principal for the audit trail, e.g. "user:4" or "token:2".
@@ -111,6 +114,8 @@ func (p Principal) Actor() string {
 		return "user:" + itoa(p.UserID)
 	case p.TokenID != 0:
 		return "token:" + itoa(p.TokenID)
+	case p.System != "":
+		return p.System
 	}
 	return "system"
 }

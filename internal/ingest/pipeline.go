@@ -42,9 +42,20 @@ type Pipeline struct {
 	// Automation, if set, runs the workspace's rules on new conversations
 	// and customer messages.
 	Automation care.Automation
+	// Screen, if set, applies the workspace's comment moderation rules to
+	// public comments.
+	Screen Screener
 	// Passed, if set, is called after each pass that threaded events, e.g.
 	// to wake routing for the conversations it created.
 	Passed func(n int)
+}
+
+// Screener judges a customer's public comment inside the transaction that
+// stores it (see package screen). after, if not nil, is what to do on the
+// platform once the transaction committed: hiding a comment is a call to
+// the platform's API, which must not hold the transaction open.
+type Screener interface {
+	Check(ctx context.Context, q care.Queries, conv *care.Conversation, msg *care.Message, author string, now time.Time) (after func(context.Context), events []care.Event, err error)
 }
 
 // Triager reads a customer's message in its conversation (see package
@@ -109,14 +120,17 @@ func (p *Pipeline) RunOnce(ctx context.Context) (int, error) {
 	}
 	var events []care.Event
 	var received []time.Time
+	var after []func(context.Context)
 	var n int
 	err := p.Store.Update(ctx, func(q care.Queries) error {
+		events, received, after = nil, nil, nil
 		pending, err := q.PendingRaw(ctx, batch)
 		if err != nil {
 			return err
 		}
 		n = len(pending)
 		b := newBatch(true)
+		defer func() { after = b.after }()
 		latest := map[care.ID]time.Time{}
 		for i := range pending {
 			evs, err := p.thread(ctx, q, &pending[i], b)
@@ -150,6 +164,7 @@ func (p *Pipeline) RunOnce(ctx context.Context) (int, error) {
 		return p.oneByOne(ctx, batch)
 	}
 	p.publish(events, received)
+	p.runAfter(after)
 	if p.Passed != nil && n > 0 {
 		p.Passed(n)
 	}
@@ -168,6 +183,7 @@ func (p *Pipeline) oneByOne(ctx context.Context, batch int) (int, error) {
 		id := pending[i].ID
 		var events []care.Event
 		var received time.Time
+		var after []func(context.Context)
 		err := p.Store.Update(ctx, func(q care.Queries) error {
 			// Re-read inside the transaction: another node may have
 			// threaded it since the list was read.
@@ -176,7 +192,9 @@ func (p *Pipeline) oneByOne(ctx context.Context, batch int) (int, error) {
 				return err
 			}
 			received = raw.ReceivedAt
-			events, err = p.thread(ctx, q, raw, newBatch(false))
+			b := newBatch(false)
+			events, err = p.thread(ctx, q, raw, b)
+			after = b.after
 			return err
 		})
 		switch {
@@ -185,6 +203,7 @@ func (p *Pipeline) oneByOne(ctx context.Context, batch int) (int, error) {
 			if !received.IsZero() {
 				p.publish(events, []time.Time{received})
 			}
+			p.runAfter(after)
 		case ctx.Err() != nil:
 			return done, err
 		case care.ErrorCode(err) == care.EINTERNAL:
@@ -202,6 +221,21 @@ func (p *Pipeline) oneByOne(ctx context.Context, batch int) (int, error) {
 		}
 	}
 	return done, nil
+}
+
+// runAfter carries out, in the background, what committed events asked of
+// the platforms (hiding a comment), each within a minute.
+func (p *Pipeline) runAfter(after []func(context.Context)) {
+	if len(after) == 0 {
+		return
+	}
+	go func() {
+		for _, f := range after {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			f(ctx)
+			cancel()
+		}
+	}()
 }
 
 func (p *Pipeline) publish(events []care.Event, received []time.Time) {
@@ -226,7 +260,9 @@ type batch struct {
 	// done collects raw events threaded without error, marked processed in
 	// one statement at the end; nil marks each at once.
 	done []care.ID
-	many bool
+	// after is what to do on the platforms once the batch committed.
+	after []func(context.Context)
+	many  bool
 }
 
 type identKey struct {
@@ -383,6 +419,16 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 			}
 			clockEvents = append(clockEvents, evs...)
 		}
+	}
+	if p.Screen != nil && in.Kind != care.KindEcho {
+		after, evs, err := p.Screen.Check(ctx, q, conv, msg, in.Author.PlatformUserID, now)
+		if err != nil {
+			return nil, err
+		}
+		if after != nil {
+			b.after = append(b.after, after)
+		}
+		clockEvents = append(clockEvents, evs...)
 	}
 	if p.Automation != nil && in.Kind != care.KindEcho {
 		triggers := []string{"message.received"}
