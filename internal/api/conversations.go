@@ -310,6 +310,30 @@ func (s *Server) takePrivate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, map[string]any{"messages": msgs})
 }
 
+type dismissRequest struct {
+	Reason string `json:"reason"`
+}
+
+// dismiss closes a conversation that needs no answer, with the reason.
+func (s *Server) dismiss(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var req dismissRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	c, err := s.Desk.Dismiss(r.Context(), principal(r), id, req.Reason)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
 type moderateRequest struct {
 	Action channel.ModerationAction `json:"action"`
 }

@@ -32,6 +32,7 @@ var requestBodies = map[string]any{
 	"POST /api/v1/conversations/{id}/messages":     replyRequest{},
 	"POST /api/v1/conversations/{id}/notes":        noteRequest{},
 	"POST /api/v1/conversations/{id}/take-private": takePrivateRequest{},
+	"POST /api/v1/conversations/{id}/dismiss":      dismissRequest{},
 	"POST /api/v1/messages/{id}/moderate":          moderateRequest{},
 	"POST /api/v1/contacts/{id}/merge":             mergeRequest{},
 	"POST /api/v1/inboxes":                         inboxRequest{},

@@ -104,9 +104,13 @@ func TestRoleMatrix(t *testing.T) {
 		// A token has no password to change.
 		"PUT /api/v1/me/password": {400, fixed("/api/v1/me/password", `{"current_password":"old password 1","new_password":"new password 2"}`)},
 
-		"GET /api/v1/conversations":                {200, fixed("/api/v1/conversations?status=open,pending&sort=priority", "")},
-		"GET /api/v1/conversations/{id}":           {200, fixed(conv, "")},
-		"PATCH /api/v1/conversations/{id}":         {200, fixed(conv, `{"tags":["vip"]}`)},
+		"GET /api/v1/conversations":        {200, fixed("/api/v1/conversations?status=open,pending&sort=priority", "")},
+		"GET /api/v1/conversations/{id}":   {200, fixed(conv, "")},
+		"PATCH /api/v1/conversations/{id}": {200, fixed(conv, `{"tags":["vip"]}`)},
+		"POST /api/v1/conversations/{id}/dismiss": {200, func(t *testing.T) (string, string) {
+			in := w.ingest(t, w.inbox, fmt.Sprintf("d-%d", w.next()), fmt.Sprintf("dismiss-%d", w.next()), "first!!")
+			return fmt.Sprintf("/api/v1/conversations/%d/dismiss", in.ConversationID), `{"reason":"a fan's greeting, nothing to answer"}`
+		}},
 		"POST /api/v1/conversations/{id}/link":     {200, fixed(conv+"/link", jsonBody(map[string]any{"private_conversation_id": w.in2.ConversationID}))},
 		"GET /api/v1/conversations/{id}/messages":  {200, fixed(conv+"/messages", "")},
 		"POST /api/v1/conversations/{id}/messages": {201, fixed(conv+"/messages", `{"text":"Thanks for writing"}`)},

@@ -41,6 +41,7 @@ func (s *Server) routes() []Route {
 		{"POST", "/api/v1/conversations/{id}/messages", agent, s.reply},
 		{"POST", "/api/v1/conversations/{id}/notes", agent, s.note},
 		{"POST", "/api/v1/conversations/{id}/take-private", agent, s.takePrivate},
+		{"POST", "/api/v1/conversations/{id}/dismiss", agent, s.dismiss},
 		{"POST", "/api/v1/messages/{id}/retry", agent, s.retryMessage},
 		{"POST", "/api/v1/messages/{id}/moderate", agent, s.moderateMessage},
 

@@ -7,6 +7,7 @@ import (
 	"github.com/parleyhq/parley/internal/automator"
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/deadline"
+	"github.com/parleyhq/parley/internal/desk"
 	"github.com/parleyhq/parley/internal/screen"
 	"github.com/parleyhq/parley/internal/triage"
 )
@@ -24,6 +25,10 @@ func (a *App) settings() map[string]api.Setting {
 			Validate: func(doc []byte) error { _, err := automator.Parse(doc); return err },
 			Changed:  func(ws care.ID) { a.Automation.Invalidate(ws) },
 			Default:  json.RawMessage(`{"mode":"all","rules":[]}`),
+		},
+		desk.SettingName: {
+			Validate: func(doc []byte) error { _, err := desk.ParseSettings(doc); return err },
+			Default:  json.RawMessage(`{"only_assignee_replies":false}`),
 		},
 		screen.SettingName: {
 			Validate: func(doc []byte) error { _, err := screen.Parse(doc); return err },

@@ -66,6 +66,9 @@ func (s *Service) queue(ctx context.Context, q care.Queries, p care.Principal, c
 	if err := checkText(r.Text, len(r.Attachments)); err != nil {
 		return nil, err
 	}
+	if err := mayReply(ctx, q, p, conv); err != nil {
+		return nil, err
+	}
 	if r.Visibility != "" && r.Visibility != care.Public && r.Visibility != care.Private {
 		return nil, care.Errorf(care.EINVALID, "A reply is public or private; use a note for internal text.")
 	}
