@@ -107,6 +107,14 @@ func TestRoleMatrix(t *testing.T) {
 		"GET /api/v1/conversations":        {200, fixed("/api/v1/conversations?status=open,pending&sort=priority", "")},
 		"GET /api/v1/conversations/{id}":   {200, fixed(conv, "")},
 		"PATCH /api/v1/conversations/{id}": {200, fixed(conv, `{"tags":["vip"]}`)},
+		"GET /api/v1/conversations/{id}/survey": {200, func(t *testing.T) (string, string) {
+			sv := &care.Survey{WorkspaceID: workspace1, ConversationID: w.in.ConversationID, ContactID: w.in.ContactID,
+				Channel: care.ChannelAPI, TokenHash: []byte(fmt.Sprintf("token-%d", w.next())), SentAt: time.Now()}
+			if err := w.Store.CreateSurvey(context.Background(), sv); err != nil {
+				t.Fatal(err)
+			}
+			return conv + "/survey", ""
+		}},
 		"POST /api/v1/conversations/{id}/dismiss": {200, func(t *testing.T) (string, string) {
 			in := w.ingest(t, w.inbox, fmt.Sprintf("d-%d", w.next()), fmt.Sprintf("dismiss-%d", w.next()), "first!!")
 			return fmt.Sprintf("/api/v1/conversations/%d/dismiss", in.ConversationID), `{"reason":"a fan's greeting, nothing to answer"}`
@@ -168,6 +176,7 @@ func TestRoleMatrix(t *testing.T) {
 		"GET /api/v1/settings/{name}": {200, fixed("/api/v1/settings/sla", "")},
 		"PUT /api/v1/settings/{name}": {200, fixed("/api/v1/settings/sla", `{"policies":[{"id":1,"name":"Social","match":{"channels":["x"]},"first_response":"1h"}]}`)},
 		"GET /api/v1/reports/sla":     {200, fixed("/api/v1/reports/sla?by=team", "")},
+		"GET /api/v1/reports/csat":    {200, fixed("/api/v1/reports/csat?by=channel", "")},
 		"POST /api/v1/automation/dry-run": {200, fixed("/api/v1/automation/dry-run",
 			`{"id":1,"name":"Orders","enabled":true,"trigger":"message.received","conditions":[{"field":"text","op":"contains","value":"order"}],"actions":[{"type":"add_tag","tag":"order"}]}`)},
 

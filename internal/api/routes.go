@@ -42,6 +42,7 @@ func (s *Server) routes() []Route {
 		{"POST", "/api/v1/conversations/{id}/notes", agent, s.note},
 		{"POST", "/api/v1/conversations/{id}/take-private", agent, s.takePrivate},
 		{"POST", "/api/v1/conversations/{id}/dismiss", agent, s.dismiss},
+		{"GET", "/api/v1/conversations/{id}/survey", agent, s.conversationSurvey},
 		{"POST", "/api/v1/messages/{id}/retry", agent, s.retryMessage},
 		{"POST", "/api/v1/messages/{id}/moderate", agent, s.moderateMessage},
 
@@ -82,6 +83,7 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/settings/{name}", supervisor, s.getSetting},
 		{"PUT", "/api/v1/settings/{name}", admin, s.putSetting},
 		{"GET", "/api/v1/reports/sla", supervisor, s.slaReport},
+		{"GET", "/api/v1/reports/csat", supervisor, s.csatReport},
 		{"POST", "/api/v1/automation/dry-run", supervisor, s.dryRun},
 
 		{"GET", "/api/v1/audit", supervisor, s.listAudit},

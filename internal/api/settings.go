@@ -109,23 +109,9 @@ func (s *Server) slaReport(w http.ResponseWriter, r *http.Request) {
 	if by == "" {
 		by = "day"
 	}
-	to := s.now()
-	from := to.Add(-30 * 24 * time.Hour)
-	for _, p := range []struct {
-		name string
-		to   *time.Time
-	}{{"from", &from}, {"to", &to}} {
-		if v := q.Get(p.name); v != "" {
-			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				writeError(w, r, care.Errorf(care.EINVALID, "%s must be an RFC 3339 time such as 2026-11-01T00:00:00Z.", p.name))
-				return
-			}
-			*p.to = t
-		}
-	}
-	if !from.Before(to) {
-		writeError(w, r, care.Errorf(care.EINVALID, "from must be before to."))
+	from, to, err := s.period(r)
+	if err != nil {
+		writeError(w, r, err)
 		return
 	}
 	rows, err := s.Store.SLAReport(r.Context(), principal(r).WorkspaceID, from, to, by)
@@ -195,4 +181,76 @@ func (s *Server) dryRun(w http.ResponseWriter, r *http.Request) {
 		ids = []care.ID{}
 	}
 	writeJSON(w, http.StatusOK, dryRunResult{Checked: limit, ConversationIDs: ids})
+}
+
+type csatReport struct {
+	By   string               `json:"by"`
+	From time.Time            `json:"from"`
+	To   time.Time            `json:"to"`
+	Rows []care.CSATReportRow `json:"rows"`
+}
+
+// csatReport reports satisfaction surveys sent and answered, grouped by
+// agent, team, channel or day.
+func (s *Server) csatReport(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	by := q.Get("by")
+	if by == "" {
+		by = "agent"
+	}
+	from, to, err := s.period(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	rows, err := s.Store.CSATReport(r.Context(), principal(r).WorkspaceID, from, to, by)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, csatReport{By: by, From: from, To: to, Rows: rows})
+}
+
+// period reads a report's from and to (RFC 3339), by default the last 30
+// days.
+func (s *Server) period(r *http.Request) (from, to time.Time, err error) {
+	q := r.URL.Query()
+	to = s.now()
+	from = to.Add(-30 * 24 * time.Hour)
+	for _, p := range []struct {
+		name string
+		to   *time.Time
+	}{{"from", &from}, {"to", &to}} {
+		if v := q.Get(p.name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				return from, to, care.Errorf(care.EINVALID, "%s must be an RFC 3339 time such as 2026-11-01T00:00:00Z.", p.name)
+			}
+			*p.to = t
+		}
+	}
+	if !from.Before(to) {
+		return from, to, care.Errorf(care.EINVALID, "from must be before to.")
+	}
+	return from, to, nil
+}
+
+// conversationSurvey is the satisfaction survey sent for a conversation.
+func (s *Server) conversationSurvey(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	c, err := s.Store.Conversation(r.Context(), id)
+	if err != nil || c.WorkspaceID != principal(r).WorkspaceID {
+		writeError(w, r, care.Errorf(care.ENOTFOUND, "Conversation not found."))
+		return
+	}
+	sv, err := s.Store.ConversationSurvey(r.Context(), id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sv)
 }

@@ -26,6 +26,7 @@ func (a *App) routes(apiServer *api.Server, hooks *webhook.Handler) http.Handler
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	ui := &web.Handler{Store: a.Store, Desk: a.Desk, API: apiServer, Logger: a.log}
 	ui.Routes(mux)
+	a.Survey.Routes(mux)
 
 	// Platforms post webhooks server to server; they are authenticated by
 	// their signatures, not by cookies, so cross-origin checks do not apply.

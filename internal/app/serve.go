@@ -17,6 +17,7 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/config"
+	"github.com/parleyhq/parley/internal/csat"
 	"github.com/parleyhq/parley/internal/deadline"
 	"github.com/parleyhq/parley/internal/desk"
 	"github.com/parleyhq/parley/internal/dispatch"
@@ -68,6 +69,8 @@ type App struct {
 	Automation *automator.Runner
 	// Screen applies comment moderation rules.
 	Screen *screen.Screener
+	// Survey asks customers how we did after resolution.
+	Survey *csat.Surveyor
 	// Addr is the address the server listens on, resolved (useful with
 	// port 0).
 	Addr string
@@ -124,7 +127,9 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 			a.Metrics.PipelineLatency.WithLabelValues("thread").Observe(time.Since(received).Seconds())
 		}}
 	adapters := Adapters(cfg.PublicURL)
-	a.Desk = &desk.Service{Store: store, Publisher: a.Bus, Adapters: adapters, Clocks: a.Deadlines, Automation: a.Automation, OutboxWake: func() { poke(outboxWake) }}
+	a.Survey = &csat.Surveyor{Store: store, PublicURL: cfg.PublicURL, Logger: log}
+	a.Desk = &desk.Service{Store: store, Publisher: a.Bus, Adapters: adapters, Clocks: a.Deadlines, Automation: a.Automation, Survey: a.Survey,
+		OutboxWake: func() { poke(outboxWake) }}
 	a.Screen = &screen.Screener{Store: store, Adapters: adapters, Desk: a.Desk, Logger: log}
 	pipeline.Screen = a.Screen
 	worker := &outbox.Worker{Store: store, Senders: adapters, Logger: log, Wake: outboxWake,

@@ -6,6 +6,7 @@ import (
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/automator"
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/csat"
 	"github.com/parleyhq/parley/internal/deadline"
 	"github.com/parleyhq/parley/internal/desk"
 	"github.com/parleyhq/parley/internal/screen"
@@ -25,6 +26,10 @@ func (a *App) settings() map[string]api.Setting {
 			Validate: func(doc []byte) error { _, err := automator.Parse(doc); return err },
 			Changed:  func(ws care.ID) { a.Automation.Invalidate(ws) },
 			Default:  json.RawMessage(`{"mode":"all","rules":[]}`),
+		},
+		csat.SettingName: {
+			Validate: func(doc []byte) error { _, _, err := csat.ParseSettings(doc); return err },
+			Default:  json.RawMessage(`{"enabled":false}`),
 		},
 		desk.SettingName: {
 			Validate: func(doc []byte) error { _, err := desk.ParseSettings(doc); return err },

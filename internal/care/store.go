@@ -88,6 +88,21 @@ type Queries interface {
 	// SLAReportBy, largest groups first (days in order).
 	SLAReport(ctx context.Context, workspaceID ID, from, to time.Time, by string) ([]SLAReportRow, error)
 
+	// CreateSurvey stores a sent survey; its TokenHash is unique.
+	CreateSurvey(ctx context.Context, sv *Survey) error
+	// SurveyByToken finds a survey by its token's hash, or ENOTFOUND.
+	SurveyByToken(ctx context.Context, hash []byte) (*Survey, error)
+	// AnswerSurvey records a score of 1–5 and a comment once; ECONFLICT
+	// when the survey was already answered.
+	AnswerSurvey(ctx context.Context, id ID, score int, comment string, at time.Time) (*Survey, error)
+	// LastSurveyAt is when the contact was last sent a survey, nil if never.
+	LastSurveyAt(ctx context.Context, workspaceID, contactID ID) (*time.Time, error)
+	// ConversationSurvey is the survey sent for a conversation, or ENOTFOUND.
+	ConversationSurvey(ctx context.Context, conversationID ID) (*Survey, error)
+	// CSATReport groups surveys sent in [from, to) by agent, team, channel
+	// or day.
+	CSATReport(ctx context.Context, workspaceID ID, from, to time.Time, by string) ([]CSATReportRow, error)
+
 	// Setting returns a workspace's setting (a JSON document), or
 	// ENOTFOUND; SetSetting replaces it.
 	Setting(ctx context.Context, workspaceID ID, name string) ([]byte, error)

@@ -44,6 +44,13 @@ func (s *Service) Update(ctx context.Context, p care.Principal, convID care.ID, 
 				return nil, err
 			}
 		}
+		if c.Status == care.StatusResolved && before.Status != care.StatusResolved && s.Survey != nil {
+			evs, err := s.survey(ctx, q, c, now)
+			if err != nil {
+				return nil, err
+			}
+			alerts = append(alerts, evs...)
+		}
 		if s.Automation != nil {
 			evs, err := s.Automation.Automate(ctx, q, care.Change{Trigger: "conversation.updated", Conversation: c, At: now})
 			if err != nil {
@@ -177,4 +184,34 @@ func (s *Service) WakeSnoozed(ctx context.Context) (int, error) {
 		return evs, nil
 	})
 	return n, err
+}
+
+// survey sends the customer a satisfaction survey in the conversation's
+// channel, when the workspace asks for one and the platform takes the
+// message (a closed messaging window refuses it: then no survey).
+func (s *Service) survey(ctx context.Context, q care.Queries, c *care.Conversation, now time.Time) ([]care.Event, error) {
+	text, record, err := s.Survey.Offer(ctx, q, c, now)
+	if err != nil || text == "" {
+		return nil, err
+	}
+	p := surveyor
+	p.WorkspaceID = c.WorkspaceID
+	msg, err := s.queue(ctx, q, p, c, Reply{Text: text, Visibility: care.Private}, now)
+	switch care.ErrorCode(err) {
+	case "":
+	case care.EINVALID, care.EFORBIDDEN:
+		return nil, audit(ctx, q, p, "csat.skip", target("conversation", c.ID), map[string]any{"reason": care.ErrorMessage(err)}, now)
+	default:
+		return nil, err
+	}
+	if err := record(msg.ID); err != nil {
+		return nil, err
+	}
+	if err := audit(ctx, q, p, "csat.send", target("conversation", c.ID), map[string]any{"message_id": msg.ID}, now); err != nil {
+		return nil, err
+	}
+	if s.OutboxWake != nil {
+		defer s.OutboxWake()
+	}
+	return []care.Event{ingest.NewEvent(care.EventMessageCreated, c.WorkspaceID, c.ID, msg.ID, c.InboxID, msg, now)}, nil
 }

@@ -33,7 +33,22 @@ type Service struct {
 	// Automation, if set, runs the workspace's rules when a person
 	// changes a conversation.
 	Automation care.Automation
+	// Survey, if set, may ask the customer how we did when a person
+	// resolves their conversation (see package csat).
+	Survey Surveyor
 }
+
+// Surveyor offers a satisfaction survey for a conversation being resolved:
+// the text to send ("" for none) and a function that records the survey
+// once the message is queued.
+type Surveyor interface {
+	Offer(ctx context.Context, q care.Queries, conv *care.Conversation, now time.Time) (text string, record func(messageID care.ID) error, err error)
+}
+
+// surveyor is how a survey appears as the author of its message and in the
+// audit trail. It may always reply: the survey is the workspace's, not an
+// agent's voice.
+var surveyor = care.Principal{Role: care.RoleAdmin, Name: "Survey", System: "csat"}
 
 // clock moves conv's SLA clocks, if any are kept, and returns the alerts
 // due for the caller's events.

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -57,19 +56,7 @@ func (q queries) SLAReport(ctx context.Context, workspaceID care.ID, from, to ti
 		if err := rows.Scan(&key, &r.Total, &r.Met, &used); err != nil {
 			return nil, q.wrap(err, "SLA report")
 		}
-		switch k := key.(type) {
-		case []byte:
-			r.Key = string(k)
-		case string:
-			r.Key = k
-		default:
-			r.Key = fmt.Sprint(k)
-		}
-		if by == "day" {
-			var day int64
-			fmt.Sscan(r.Key, &day)
-			r.Key = time.Unix(day*86400, 0).UTC().Format(time.DateOnly)
-		}
+		r.Key = groupKey(key, by == "day")
 		if r.Total > 0 {
 			r.MetShare = float64(r.Met) / float64(r.Total)
 			r.AvgUsedSeconds = float64(used) / float64(r.Total)

@@ -80,6 +80,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"References", testReferences},
 		{"Routing", testRouting},
 		{"SLAOutcomes", testSLAOutcomes},
+		{"Surveys", testSurveys},
 		{"Dialect", testDialect},
 	}
 	for _, g := range groups {
