@@ -16,6 +16,7 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
+	"github.com/parleyhq/parley/internal/desk"
 )
 
 // servedOutsideRoutes are operations the document describes that Handler
@@ -33,6 +34,8 @@ var requestBodies = map[string]any{
 	"POST /api/v1/conversations/{id}/notes":        noteRequest{},
 	"POST /api/v1/conversations/{id}/take-private": takePrivateRequest{},
 	"POST /api/v1/conversations/{id}/dismiss":      dismissRequest{},
+	"POST /api/v1/messages/{id}/approve":           approveRequest{},
+	"POST /api/v1/messages/{id}/reject":            rejectRequest{},
 	"POST /api/v1/messages/{id}/moderate":          moderateRequest{},
 	"POST /api/v1/contacts/{id}/merge":             mergeRequest{},
 	"POST /api/v1/inboxes":                         inboxRequest{},
@@ -83,6 +86,7 @@ var responseSchemas = map[string]any{
 	"Survey":           care.Survey{},
 	"CSATReportRow":    care.CSATReportRow{},
 	"CSATReport":       csatReport{},
+	"Approval":         desk.Approval{},
 	"Problem":          problem{},
 	"SearchHit":        care.SearchHit{},
 	"Session":          sessionResponse{},

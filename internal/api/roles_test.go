@@ -176,7 +176,14 @@ func TestRoleMatrix(t *testing.T) {
 		"GET /api/v1/settings/{name}": {200, fixed("/api/v1/settings/sla", "")},
 		"PUT /api/v1/settings/{name}": {200, fixed("/api/v1/settings/sla", `{"policies":[{"id":1,"name":"Social","match":{"channels":["x"]},"first_response":"1h"}]}`)},
 		"GET /api/v1/reports/sla":     {200, fixed("/api/v1/reports/sla?by=team", "")},
-		"GET /api/v1/reports/csat":    {200, fixed("/api/v1/reports/csat?by=channel", "")},
+		"GET /api/v1/approvals":       {200, fixed("/api/v1/approvals", "")},
+		"POST /api/v1/messages/{id}/approve": {200, func(t *testing.T) (string, string) {
+			return fmt.Sprintf("/api/v1/messages/%d/approve", w.held(t)), `{"text":"Edited by the approver"}`
+		}},
+		"POST /api/v1/messages/{id}/reject": {200, func(t *testing.T) (string, string) {
+			return fmt.Sprintf("/api/v1/messages/%d/reject", w.held(t)), `{"reason":"Not our tone"}`
+		}},
+		"GET /api/v1/reports/csat": {200, fixed("/api/v1/reports/csat?by=channel", "")},
 		"POST /api/v1/automation/dry-run": {200, fixed("/api/v1/automation/dry-run",
 			`{"id":1,"name":"Orders","enabled":true,"trigger":"message.received","conditions":[{"field":"text","op":"contains","value":"order"}],"actions":[{"type":"add_tag","tag":"order"}]}`)},
 
@@ -497,4 +504,15 @@ func TestSessionCookie(t *testing.T) {
 	w.send(t, "GET", "/api/v1/session", "", headers()).problem(t, http.StatusUnauthorized)
 	w.must(t, http.StatusUnauthorized, "", "POST", "/api/v1/session", `{"email":"sam@example.com","password":"correct horse battery"}`, nil)
 	w.must(t, http.StatusCreated, "", "POST", "/api/v1/session", `{"email":"sam@example.com","password":"another fine phrase"}`, nil)
+}
+
+// held stores a public reply held for approval in the fixture conversation.
+func (w *world) held(t *testing.T) care.ID {
+	t.Helper()
+	m := &care.Message{WorkspaceID: workspace1, ConversationID: w.in.ConversationID, InboxID: w.inbox.ID, Direction: care.DirectionOut,
+		Visibility: care.Public, AuthorName: "Agnes", Text: "A held reply", Status: care.DeliveryPendingApproval, CreatedAt: time.Now()}
+	if err := w.Store.CreateMessage(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	return m.ID
 }

@@ -45,6 +45,9 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/conversations/{id}/survey", agent, s.conversationSurvey},
 		{"POST", "/api/v1/messages/{id}/retry", agent, s.retryMessage},
 		{"POST", "/api/v1/messages/{id}/moderate", agent, s.moderateMessage},
+		{"POST", "/api/v1/messages/{id}/approve", supervisor, s.approveMessage},
+		{"POST", "/api/v1/messages/{id}/reject", supervisor, s.rejectMessage},
+		{"GET", "/api/v1/approvals", supervisor, s.listApprovals},
 
 		{"GET", "/api/v1/contacts/{id}", agent, s.getContact},
 		{"GET", "/api/v1/contacts/{id}/identities", agent, s.listIdentities},

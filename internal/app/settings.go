@@ -31,6 +31,10 @@ func (a *App) settings() map[string]api.Setting {
 			Validate: func(doc []byte) error { _, _, err := csat.ParseSettings(doc); return err },
 			Default:  json.RawMessage(`{"enabled":false}`),
 		},
+		desk.ApprovalSettingName: {
+			Validate: func(doc []byte) error { _, _, err := desk.ParseApprovalSettings(doc); return err },
+			Default:  json.RawMessage(`{"roles":[],"tags":[],"words":[],"sla":"15m"}`),
+		},
 		desk.SettingName: {
 			Validate: func(doc []byte) error { _, err := desk.ParseSettings(doc); return err },
 			Default:  json.RawMessage(`{"only_assignee_replies":false}`),

@@ -29,9 +29,8 @@ const SettingName = "automation"
 // unsupported are actions Parley does not perform yet; a rule set that uses
 // them is refused when saved, rather than saved and silently ignored.
 var unsupported = map[automation.ActionType]string{
-	automation.ActionSavedReply:      "saved replies are not available yet",
-	automation.ActionWebhook:         "webhooks from rules are not available yet",
-	automation.ActionRequireApproval: "approvals are not available yet",
+	automation.ActionSavedReply: "saved replies are not available yet",
+	automation.ActionWebhook:    "webhooks from rules are not available yet",
 }
 
 // Parse checks a rule set document: strict JSON, every rule valid, no
@@ -296,6 +295,14 @@ func (r *Runner) perform(ctx context.Context, q care.Queries, conv *care.Convers
 	case automation.ActionResolve:
 		resolved := care.StatusResolved
 		u.Status = &resolved
+	case automation.ActionRequireApproval:
+		// Public replies in a conversation with this tag wait for an
+		// approver (see desk.TagNeedsApproval).
+		if slices.Contains(conv.Tags, "needs-approval") {
+			return nil, false, nil
+		}
+		tags := append(slices.Clone(conv.Tags), "needs-approval")
+		u.Tags, details["reason"] = &tags, a.Reason
 	default:
 		return nil, false, care.Errorf(care.EINVALID, "%s is not performed by Parley", a.Type)
 	}

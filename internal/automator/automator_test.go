@@ -236,3 +236,22 @@ func TestDryRun(t *testing.T) {
 		t.Errorf("DryRun = %v, want [%d]", ids, refund.ID)
 	}
 }
+
+// A rule requiring approval holds every public reply in the conversation
+// until an approver lets it go.
+func TestRequireApproval(t *testing.T) {
+	w := newWorld(t, testdb.SQLite(t), func(*world) string {
+		return `{"rules":[{"id":5,"name":"Legal threats need approval","enabled":true,"trigger":"message.received",
+			"conditions":[{"field":"text","op":"contains","value":"lawyer"}],
+			"actions":[{"type":"require_approval","reason":"legal threat"}]}]}`
+	})
+	c := w.post(t, "fay", "My lawyer will hear about this")
+	if !slices.Contains(c.Tags, desk.TagNeedsApproval) {
+		t.Fatalf("tags %v, want %s", c.Tags, desk.TagNeedsApproval)
+	}
+	m, err := w.d.Reply(t.Context(), w.agent, c.ID, desk.Reply{Text: "We're sorry to hear that.", Visibility: care.Public})
+	must(t, err)
+	if m.Status != care.DeliveryPendingApproval {
+		t.Errorf("public reply status %s, want pending_approval", m.Status)
+	}
+}

@@ -36,6 +36,10 @@ const (
 	DeliveryDelivered DeliveryStatus = "delivered"
 	DeliveryRead      DeliveryStatus = "read"
 	DeliveryFailed    DeliveryStatus = "failed"
+	// A public reply a rule says an approver must see first: it is not
+	// sent until approved, and a rejected one never is.
+	DeliveryPendingApproval DeliveryStatus = "pending_approval"
+	DeliveryRejected        DeliveryStatus = "rejected"
 )
 
 // Attachment describes a file attached to a message. Parley stores metadata;

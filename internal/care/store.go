@@ -174,6 +174,12 @@ type Queries interface {
 	// Messages lists a conversation's messages oldest first, after the given id.
 	Messages(ctx context.Context, conversationID ID, afterID ID, limit int) ([]Message, error)
 	SetDelivery(ctx context.Context, messageID ID, status DeliveryStatus, reason, platformID string) error
+	// PendingApprovals lists a workspace's replies held for approval,
+	// oldest first.
+	PendingApprovals(ctx context.Context, workspaceID ID, limit int) ([]Message, error)
+	// SetMessageText replaces a message's text (an approver's edit of a
+	// held reply).
+	SetMessageText(ctx context.Context, messageID ID, text string) error
 	// RecordCharge notes, once per message, that the platform bills our
 	// message in the category.
 	RecordCharge(ctx context.Context, inboxID, messageID ID, category string, at time.Time) error

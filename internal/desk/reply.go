@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -100,6 +101,21 @@ func (s *Service) queue(ctx context.Context, q care.Queries, p care.Principal, c
 	// platforms such as WhatsApp show that as a quoted bubble.
 	if parent != nil && (vis == care.Public || r.ReplyToMessageID != 0) {
 		msg.ReplyToPlatformID = parent.PlatformID
+	}
+	if vis == care.Public {
+		reasons, err := approvalReasons(ctx, q, p, conv, r.Text)
+		if err != nil {
+			return nil, err
+		}
+		if len(reasons) > 0 {
+			// Held: stored, shown, but with no outbox entry nothing can
+			// send it until an approver does.
+			msg.Status, msg.StatusReason = care.DeliveryPendingApproval, strings.Join(reasons, "; ")
+			if err := q.CreateMessage(ctx, msg); err != nil {
+				return nil, err
+			}
+			return msg, audit(ctx, q, p, "message.hold", target("message", msg.ID), map[string]any{"reasons": reasons}, now)
+		}
 	}
 	if err := q.CreateMessage(ctx, msg); err != nil {
 		return nil, err

@@ -258,3 +258,19 @@ func (q queries) OutboxDepth(ctx context.Context) (int, error) {
 	err := q.row(ctx, `SELECT COUNT(*) FROM outbox`).Scan(&n)
 	return n, q.wrap(err, "outbox")
 }
+
+func (q queries) PendingApprovals(ctx context.Context, workspaceID care.ID, limit int) ([]care.Message, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 500
+	}
+	rows, err := q.query(ctx, `SELECT `+messageCols+` FROM messages WHERE workspace_id = ? AND status = 'pending_approval' ORDER BY id LIMIT ?`,
+		workspaceID, limit)
+	if err != nil {
+		return nil, q.wrap(err, "messages")
+	}
+	return collect(rows, scanMessage, q, "messages")
+}
+
+func (q queries) SetMessageText(ctx context.Context, messageID care.ID, text string) error {
+	return q.affectOne(ctx, "message", `UPDATE messages SET text = ? WHERE id = ?`, text, messageID)
+}

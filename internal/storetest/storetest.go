@@ -81,6 +81,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"Routing", testRouting},
 		{"SLAOutcomes", testSLAOutcomes},
 		{"Surveys", testSurveys},
+		{"Approvals", testApprovals},
 		{"Dialect", testDialect},
 	}
 	for _, g := range groups {
