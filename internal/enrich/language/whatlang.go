@@ -4,6 +4,7 @@ package language
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/abadojack/whatlanggo"
 )
@@ -26,9 +27,10 @@ const (
 // yields confident nonsense: English as Cebuano, Indonesian as Javanese,
 // Dutch as Afrikaans, Russian as Bulgarian. Among the languages Parley's
 // customers write in, most of those become right answers, and each language
-// left out saves 300 map look-ups on every message. The price is that a
-// post in a Latin-script or Cyrillic language outside the set is named as
-// its nearest neighbour (Croatian as Czech) or, more often, not named. Other
+// left out saves 300 map look-ups on every message whatlanggo reads. The
+// price is that a post in a Latin-script or Cyrillic language outside the
+// set is named as its nearest neighbour (Croatian as Czech) or, more often,
+// not named. Other
 // scripts keep every profile whatlanggo has: narrowing Arabic script to
 // Arabic would call every Persian and Urdu post Arabic, and those profiles
 // cost little, being tried only on text in their script.
@@ -66,18 +68,49 @@ func init() {
 	// profiles a Bokmål text scores them as a tie, at confidence near 0.
 }
 
+// maxTrigramBytes is how much of a cleaned text whatlanggo reads. Its cost
+// grows faster than the text (it sorts the text's trigrams, with a slow
+// swap, before comparing them with each profile), while a couple of
+// sentences settle most texts the tally leaves to it.
+const maxTrigramBytes = 160
+
+// trigramLangs are whatlanggo's names for the tally's languages.
+var trigramLangs = [numLangs]whatlanggo.Lang{
+	english: whatlanggo.Eng, spanish: whatlanggo.Spa, french: whatlanggo.Fra,
+	german: whatlanggo.Deu, italian: whatlanggo.Ita, portuguese: whatlanggo.Por,
+	dutch: whatlanggo.Nld, swedish: whatlanggo.Swe, danish: whatlanggo.Dan,
+	norwegian: whatlanggo.Nob, finnish: whatlanggo.Fin, polish: whatlanggo.Pol,
+	czech: whatlanggo.Ces, turkish: whatlanggo.Tur, romanian: whatlanggo.Ron,
+	hungarian: whatlanggo.Hun, indonesian: whatlanggo.Ind, tagalog: whatlanggo.Tgl,
+	vietnamese: whatlanggo.Vie, russian: whatlanggo.Rus, ukrainian: whatlanggo.Ukr,
+}
+
 // Detect returns the language of a social post, or Code "" when the post
 // has fewer than three words once links, mentions, hashtags, numbers and
-// emoji are removed, or when whatlanggo is unsure. Text in a script that one
-// language alone uses (Greek, Hangul, kana, Thai…) needs only one word.
-// Malay ("ms") is never returned: whatlanggo has no Malay profile and names
-// it Indonesian.
+// emoji are removed, or when neither its function words nor whatlanggo
+// settle it. Text in a script that one language alone uses (Greek, Hangul,
+// kana, Thai…) needs only one word. Malay ("ms") is never returned: it
+// shares Indonesian's function words, and whatlanggo has no Malay profile.
 func Detect(text string) Result {
 	c := clean(text)
 	if !c.enough() {
 		return Result{}
 	}
-	info := whatlanggo.DetectWithOptions(c.text, likely)
+	opts := likely
+	if t, ok := tallyOf(c.text); ok {
+		if l, confidence, ok := t.decide(); ok {
+			return Result{Code: l.String(), Confidence: confidence}
+		}
+		if set := t.candidates(); set != 0 {
+			opts = whatlanggo.Options{Whitelist: make(map[whatlanggo.Lang]bool, maxCandidates+2)}
+			for l := range numLangs {
+				if set&(1<<l) != 0 {
+					opts.Whitelist[trigramLangs[l]] = true
+				}
+			}
+		}
+	}
+	info := whatlanggo.DetectWithOptions(head(c.text, maxTrigramBytes), opts)
 	threshold := minConfidence
 	if c.words >= longTextWords {
 		threshold = minConfidenceLong
@@ -91,6 +124,22 @@ func Detect(text string) Result {
 		code = lang.Iso6393()
 	}
 	return Result{Code: code, Confidence: info.Confidence}
+}
+
+// head returns the words of a cleaned text that fit in n bytes, or, when
+// its first word is longer, that word cut at n bytes: a word of thousands
+// of letters has as many trigrams, and whatlanggo would sort them all.
+func head(text string, n int) string {
+	if len(text) <= n {
+		return text
+	}
+	if i := strings.LastIndexByte(text[:n], ' '); i > 0 {
+		return text[:i+1]
+	}
+	for n > 0 && !utf8.RuneStart(text[n]) {
+		n--
+	}
+	return text[:n]
 }
 
 // eastSlavic corrects whatlanggo's Russian and Ukrainian by the letters only

@@ -8,13 +8,16 @@ import (
 	"github.com/abadojack/whatlanggo"
 )
 
-// TestDetectShort records what whatlanggo makes of short posts: with three
-// or four words it is often unsure, and Detect says so rather than guess.
+// TestDetectShort records what Detect makes of short posts: with three or
+// four words whatlanggo is often unsure, and Detect says so rather than
+// guess, unless the function words settle the post.
 func TestDetectShort(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct{ text, want string }{
 		{"worst customer service ever", "en"},
-		{"where is my parcel", ""},
+		// Three English function words, none of them Dutch, Polish or
+		// Czech as "is" and "my" are: whatlanggo alone was unsure.
+		{"where is my parcel", "en"},
 		{"ok thanks mate", ""},
 		{"obrigado pela ajuda pessoal", "pt"},
 		{"bedankt voor de hulp", "nl"},
@@ -51,6 +54,46 @@ func TestEastSlavic(t *testing.T) {
 	} {
 		if got := eastSlavic(tt.lang, tt.text); got != tt.want {
 			t.Errorf("eastSlavic(%v, %q) = %v, want %v", tt.lang, tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestTrigramLangs checks that the tally and whatlanggo name each language
+// alike, and that whatlanggo considers every language the tally passes it.
+func TestTrigramLangs(t *testing.T) {
+	t.Parallel()
+	for l := range numLangs {
+		wl := trigramLangs[l]
+		code, ok := codes[wl]
+		if !ok {
+			code = wl.Iso6393()
+		}
+		if code != l.String() {
+			t.Errorf("%v is %v (%q) to whatlanggo", l, wl, code)
+		}
+		if !likely.Whitelist[wl] {
+			t.Errorf("%v is not among the likely languages", l)
+		}
+	}
+}
+
+func TestHead(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		text string
+		n    int
+		want string
+	}{
+		{"one two three ", 20, "one two three "},
+		{"one two three ", 9, "one two "},
+		{"one two three ", 8, "one two "},
+		{"one two three ", 7, "one "},
+		{"abcdefgh ", 4, "abcd"},
+		{"ééééé ", 5, "éé"},
+		{"", 5, ""},
+	} {
+		if got := head(tt.text, tt.n); got != tt.want {
+			t.Errorf("head(%q, %d) = %q, want %q", tt.text, tt.n, got, tt.want)
 		}
 	}
 }
