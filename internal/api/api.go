@@ -53,6 +53,8 @@ type Server struct {
 	Settings map[string]Setting
 	// DryRun tries draft automation rules; nil when automation is off.
 	DryRun DryRunner
+	// HookSecret is the secret rule webhooks are signed with.
+	HookSecret HookSecret
 
 	mux *http.ServeMux
 }

@@ -173,10 +173,11 @@ func TestRoleMatrix(t *testing.T) {
 		"PUT /api/v1/me/presence": {400, fixed("/api/v1/me/presence", `{"presence":"online"}`)},
 		"GET /api/v1/queues":      {200, fixed("/api/v1/queues", "")},
 
-		"GET /api/v1/settings/{name}": {200, fixed("/api/v1/settings/sla", "")},
-		"PUT /api/v1/settings/{name}": {200, fixed("/api/v1/settings/sla", `{"policies":[{"id":1,"name":"Social","match":{"channels":["x"]},"first_response":"1h"}]}`)},
-		"GET /api/v1/reports/sla":     {200, fixed("/api/v1/reports/sla?by=team", "")},
-		"GET /api/v1/approvals":       {200, fixed("/api/v1/approvals", "")},
+		"GET /api/v1/settings/{name}":           {200, fixed("/api/v1/settings/sla", "")},
+		"PUT /api/v1/settings/{name}":           {200, fixed("/api/v1/settings/sla", `{"policies":[{"id":1,"name":"Social","match":{"channels":["x"]},"first_response":"1h"}]}`)},
+		"GET /api/v1/reports/sla":               {200, fixed("/api/v1/reports/sla?by=team", "")},
+		"GET /api/v1/approvals":                 {200, fixed("/api/v1/approvals", "")},
+		"GET /api/v1/automation/webhook-secret": {200, fixed("/api/v1/automation/webhook-secret", "")},
 		"POST /api/v1/messages/{id}/approve": {200, func(t *testing.T) (string, string) {
 			return fmt.Sprintf("/api/v1/messages/%d/approve", w.held(t)), `{"text":"Edited by the approver"}`
 		}},

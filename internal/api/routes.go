@@ -88,6 +88,7 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/reports/sla", supervisor, s.slaReport},
 		{"GET", "/api/v1/reports/csat", supervisor, s.csatReport},
 		{"POST", "/api/v1/automation/dry-run", supervisor, s.dryRun},
+		{"GET", "/api/v1/automation/webhook-secret", admin, s.webhookSecret},
 
 		{"GET", "/api/v1/audit", supervisor, s.listAudit},
 		{"GET", "/api/v1/events", agent, s.events},

@@ -254,3 +254,21 @@ func (s *Server) conversationSurvey(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, sv)
 }
+
+// HookSecret returns a workspace's secret for signing rule webhooks.
+type HookSecret func(ctx context.Context, workspaceID care.ID) (string, error)
+
+// webhookSecret shows admins the secret rule webhooks are signed with, so
+// receivers can verify them.
+func (s *Server) webhookSecret(w http.ResponseWriter, r *http.Request) {
+	if s.HookSecret == nil {
+		writeError(w, r, care.Errorf(care.ENOTFOUND, "Automation webhooks are not available."))
+		return
+	}
+	secret, err := s.HookSecret(r.Context(), principal(r).WorkspaceID)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"secret": secret})
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/parleyhq/parley/internal/deadline"
 	"github.com/parleyhq/parley/internal/desk"
 	"github.com/parleyhq/parley/internal/dispatch"
+	"github.com/parleyhq/parley/internal/hooks"
 	"github.com/parleyhq/parley/internal/hours"
 	"github.com/parleyhq/parley/internal/ingest"
 	"github.com/parleyhq/parley/internal/inmem"
@@ -179,7 +180,9 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		go func() { defer a.workers.Done(); runner.Run(wctx) }()
 		go func() { defer a.workers.Done(); a.Automation.Run(wctx, store, a.Bus, time.Minute) }()
 	}
-	a.workers.Add(6)
+	hookWorker := &hooks.Worker{Store: store, Logger: log}
+	a.workers.Add(7)
+	go func() { defer a.workers.Done(); hookWorker.Run(wctx) }()
 	go func() {
 		defer a.workers.Done()
 		if err := a.Deadlines.Run(wctx); err != nil {
@@ -200,6 +203,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	apiServer := &api.Server{Store: store, Desk: a.Desk, Ingest: a.Committer, Logger: log, Adapters: adapters, PublicURL: cfg.PublicURL, Router: a.Dispatch,
 		ValidateHours: func(doc []byte) error { _, err := hours.Parse(doc); return err },
 		Settings:      a.settings(),
+		HookSecret:    func(ctx context.Context, ws care.ID) (string, error) { return hooks.Secret(ctx, store, ws) },
 		DryRun: func(ctx context.Context, q care.Queries, ws care.ID, doc []byte, limit int, now time.Time) ([]care.ID, error) {
 			rule, err := automation.ParseRule(doc)
 			if err != nil {

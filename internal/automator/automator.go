@@ -30,7 +30,6 @@ const SettingName = "automation"
 // them is refused when saved, rather than saved and silently ignored.
 var unsupported = map[automation.ActionType]string{
 	automation.ActionSavedReply: "saved replies are not available yet",
-	automation.ActionWebhook:    "webhooks from rules are not available yet",
 }
 
 // Parse checks a rule set document: strict JSON, every rule valid, no
@@ -285,6 +284,14 @@ func (r *Runner) perform(ctx context.Context, q care.Queries, conv *care.Convers
 			InboxID: conv.InboxID, Data: data, CreatedAt: now})
 		details["notify"] = a.Text
 		return events, false, audit(ctx, q, conv, f, a.Type, details, now)
+	case automation.ActionWebhook:
+		// Written now, posted by package hooks after commit, at least once.
+		body, _ := json.Marshal(map[string]any{"rule_id": f.RuleID, "rule": f.RuleName, "at": now, "conversation": conv})
+		if err := q.EnqueueHook(ctx, &care.HookDelivery{WorkspaceID: conv.WorkspaceID, URL: a.URL, Body: body, CreatedAt: now}); err != nil {
+			return nil, false, err
+		}
+		details["url"] = a.URL
+		return nil, false, audit(ctx, q, conv, f, a.Type, details, now)
 	case automation.ActionSnooze:
 		d, err := a.For.Parse()
 		if err != nil {

@@ -255,3 +255,18 @@ func TestRequireApproval(t *testing.T) {
 		t.Errorf("public reply status %s, want pending_approval", m.Status)
 	}
 }
+
+// A rule's webhook is stored with the change, for package hooks to post.
+func TestWebhookAction(t *testing.T) {
+	w := newWorld(t, testdb.SQLite(t), func(*world) string {
+		return `{"rules":[{"id":6,"name":"Tell the incident channel","enabled":true,"trigger":"message.received",
+			"conditions":[{"field":"text","op":"contains","value":"outage"}],
+			"actions":[{"type":"webhook","url":"https://hooks.example/incident"}]}]}`
+	})
+	w.post(t, "gil", "Is there an outage? Nothing loads")
+	due, err := w.s.LeaseHooks(t.Context(), w.now.Add(time.Hour), time.Minute, 10)
+	must(t, err)
+	if len(due) != 1 || due[0].URL != "https://hooks.example/incident" || !strings.Contains(string(due[0].Body), `"rule":"Tell the incident channel"`) {
+		t.Errorf("hook deliveries = %+v", due)
+	}
+}

@@ -206,6 +206,14 @@ type Queries interface {
 	RetryOutbox(ctx context.Context, id ID, next time.Time, lastErr string) error
 	OutboxDepth(ctx context.Context) (int, error)
 
+	// EnqueueHook stores a webhook call to make; LeaseHooks claims due ones
+	// until now+lease (an expired lease is due again); CompleteHook and
+	// RetryHook settle an attempt.
+	EnqueueHook(ctx context.Context, h *HookDelivery) error
+	LeaseHooks(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]HookDelivery, error)
+	CompleteHook(ctx context.Context, id ID, at time.Time) error
+	RetryHook(ctx context.Context, id ID, next time.Time, lastErr string) error
+
 	RawEvent(ctx context.Context, id ID) (*RawEvent, error)
 	// PendingRaw returns unprocessed raw events, oldest first. Inside Update
 	// on PostgreSQL the rows are locked, skipping rows another node holds.

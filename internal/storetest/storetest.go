@@ -82,6 +82,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"SLAOutcomes", testSLAOutcomes},
 		{"Surveys", testSurveys},
 		{"Approvals", testApprovals},
+		{"Hooks", testHooks},
 		{"Dialect", testDialect},
 	}
 	for _, g := range groups {
