@@ -8,6 +8,7 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
+	"github.com/parleyhq/parley/internal/channel/bluesky"
 	"github.com/parleyhq/parley/internal/channel/meta"
 	"github.com/parleyhq/parley/internal/channel/sms"
 	"github.com/parleyhq/parley/internal/channel/telegram"
@@ -25,6 +26,7 @@ func Adapters(publicURL string) *channel.Registry {
 	client := &http.Client{Timeout: 30 * time.Second}
 	r := &channel.Registry{}
 	r.Register(care.ChannelAPI, &apiinbox.Sender{Client: client})
+	r.Register(care.ChannelBluesky, &bluesky.Adapter{Client: client})
 	r.Register(care.ChannelFacebook, &meta.Messenger{Client: client})
 	r.Register(care.ChannelInstagram, &meta.Instagram{Client: client})
 	r.Register(care.ChannelWhatsApp, &whatsapp.Adapter{Client: client})

@@ -1,0 +1,125 @@
+package bluesky
+
+import (
+	"context"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// Rich text. A post's text is plain; mentions and links are facets
+// pointing into it by UTF-8 byte offsets, [byteStart, byteEnd)
+// (app.bsky.richtext.facet; docs.bsky.app/docs/advanced-guides/posts,
+// "Mentions and links"): without a facet an @handle is not a mention (its
+// owner is not notified) and a URL is not a link. Facets of what customers
+// write are ignored: their text already holds the handles and URLs.
+
+// facet is app.bsky.richtext.facet with one feature.
+type facet struct {
+	Index    byteSlice    `json:"index"`
+	Features []facetValue `json:"features"`
+}
+
+type byteSlice struct {
+	ByteStart int `json:"byteStart"`
+	ByteEnd   int `json:"byteEnd"`
+}
+
+type facetValue struct {
+	Type string `json:"$type"`
+	DID  string `json:"did,omitempty"`
+	URI  string `json:"uri,omitempty"`
+}
+
+// span is a mention or link found in a text, by byte offsets.
+type span struct {
+	start, end int
+	handle     string // a mention's handle, without the @
+	uri        string // a link's URL
+}
+
+// The patterns of Bluesky's own guide (posts.md, parse_mentions and
+// parse_urls), which are what its apps recognise: a mention is @ and a
+// handle, a link an http(s) URL without trailing punctuation, each at the
+// start of the text or after a character that is not an ASCII letter,
+// digit or underscore.
+var (
+	mentionRE = regexp.MustCompile(`(?:^|[^\w])(@(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)`)
+	linkRE    = regexp.MustCompile(`(?:^|[^\w])(https?://(?:www\.)?[-a-zA-Z0-9@:%._+~#=]{1,256}\.[a-zA-Z0-9()]{1,6}\b(?:[-a-zA-Z0-9()@:%_+.~#?&/=]*[-a-zA-Z0-9@%_+~#/=])?)`)
+)
+
+// Bounds: a post of 3000 bytes has at most a few dozen of either; the
+// handles are resolved one request each, so fewer of those.
+const (
+	maxMentions = 10
+	maxLinks    = 20
+)
+
+// findSpans returns the mentions and links in text, in order.
+func findSpans(text string) (mentions, links []span) {
+	for _, m := range mentionRE.FindAllStringSubmatchIndex(text, maxMentions) {
+		start, end := m[2], m[3]
+		mentions = append(mentions, span{start: start, end: end, handle: strings.ToLower(text[start+1 : end])})
+	}
+	for _, m := range linkRE.FindAllStringSubmatchIndex(text, maxLinks) {
+		start, end := m[2], m[3]
+		if u, err := url.Parse(text[start:end]); err == nil && u.Host != "" {
+			links = append(links, span{start: start, end: end, uri: text[start:end]})
+		}
+	}
+	return mentions, links
+}
+
+// buildFacets turns spans into facets: a mention when resolve finds the
+// handle's DID (a handle that does not resolve stays plain text, as the
+// guide does), a link always. Links inside a mention (there are none in
+// practice) are dropped, since facets must not overlap.
+func buildFacets(mentions, links []span, resolve func(handle string) (string, bool)) []facet {
+	var fs []facet
+	for _, m := range mentions {
+		if did, ok := resolve(m.handle); ok {
+			fs = append(fs, facet{Index: byteSlice{m.start, m.end},
+				Features: []facetValue{{Type: "app.bsky.richtext.facet#mention", DID: did}}})
+		}
+	}
+	for _, l := range links {
+		overlaps := false
+		for _, m := range mentions {
+			if l.start < m.end && m.start < l.end {
+				overlaps = true
+			}
+		}
+		if !overlaps {
+			fs = append(fs, facet{Index: byteSlice{l.start, l.end},
+				Features: []facetValue{{Type: "app.bsky.richtext.facet#link", URI: l.uri}}})
+		}
+	}
+	return fs
+}
+
+// facets finds the text's mentions and links and resolves the handles with
+// com.atproto.identity.resolveHandle. A handle that fails to resolve, for
+// whatever reason, is sent as plain text: a reply without one mention is
+// better than no reply.
+func (a *Adapter) facets(ctx context.Context, in care.Inbox, text string) []facet {
+	mentions, links := findSpans(text)
+	resolved := map[string]string{}
+	resolve := func(handle string) (string, bool) {
+		if did, ok := resolved[handle]; ok {
+			return did, did != ""
+		}
+		var out struct {
+			DID string `json:"did"`
+		}
+		_, err := a.xrpc(ctx, in, call{nsid: "com.atproto.identity.resolveHandle", query: url.Values{"handle": {handle}}}, "resolving @"+handle, &out)
+		if err != nil || !validDID(out.DID) {
+			a.logger().Info("bluesky: handle not resolved; sent without a mention", "inbox", in.ID, "handle", handle, "err", err)
+			out.DID = ""
+		}
+		resolved[handle] = out.DID
+		return out.DID, out.DID != ""
+	}
+	return buildFacets(mentions, links, resolve)
+}

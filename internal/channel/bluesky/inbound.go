@@ -1,0 +1,221 @@
+package bluesky
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
+)
+
+// Reasons of the notifications Parley polls: a post that @mentions the
+// brand, answers one of its posts (or a post in a thread it started),
+// or quotes one (app.bsky.notification.listNotifications, reason).
+var careReasons = map[string]bool{"mention": true, "reply": true, "quote": true}
+
+// Chat log entry types (chat.bsky.convo.defs).
+const (
+	logCreateMessage = "chat.bsky.convo.defs#logCreateMessage"
+	logDeleteMessage = "chat.bsky.convo.defs#logDeleteMessage"
+	typeMessageView  = "chat.bsky.convo.defs#messageView"
+)
+
+// notificationInbound maps one notification of the brand's (raw JSON) to a
+// public message: PlatformID the post's at:// URI, ReplyToPlatformID the
+// post it answers (record.reply.parent.uri), Author the poster by DID with
+// "@handle", text as written (facets ignored: the handles and URLs are in
+// the text), images and video as attachments. indexed is the
+// notification's indexedAt. ok is false, with why, for a notification that
+// is not a customer's post.
+func notificationInbound(raw []byte, brand string, now time.Time) (in care.Inbound, indexed time.Time, why string) {
+	var n notification
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return care.Inbound{}, time.Time{}, "not a notification"
+	}
+	indexed = parseTime(n.IndexedAt)
+	switch {
+	case !careReasons[n.Reason]:
+		return care.Inbound{}, indexed, "reason " + cut(n.Reason, 32)
+	case !validDID(n.Author.DID):
+		return care.Inbound{}, indexed, "author without a valid DID"
+	case n.Author.DID == brand:
+		return care.Inbound{}, indexed, "the brand's own post"
+	}
+	uri, ok := parsePostURI(n.URI)
+	if !ok || uri.DID != n.Author.DID {
+		return care.Inbound{}, indexed, "not a post of its author"
+	}
+	var rec postRecord
+	if err := json.Unmarshal(n.Record, &rec); err != nil || rec.Type != "" && rec.Type != postCollection {
+		return care.Inbound{}, indexed, "record is not a post"
+	}
+	in = care.Inbound{Kind: care.KindMessage, PlatformID: uri.String(), Visibility: care.Public,
+		Author: care.Author{PlatformUserID: n.Author.DID, Handle: handleOf(n.Author.Handle),
+			DisplayName: n.Author.DisplayName, Verified: n.Author.verified()},
+		Text:   rec.Text,
+		SentAt: sentAt(now, rec.CreatedAt, n.IndexedAt)}
+	if rec.Reply != nil {
+		if parent, ok := parsePostURI(rec.Reply.Parent.URI); ok {
+			in.ReplyToPlatformID = parent.String()
+		}
+	}
+	in.Attachments = embedAttachments(rec.Embed, uri.DID)
+	in.Text = withEmbedText(in.Text, rec.Embed)
+	return in, indexed, ""
+}
+
+// handleOf is how Parley shows a handle: "@" and the handle, or "" when
+// the network's value is not a handle ("handle.invalid" is what the
+// AppView shows for one that no longer verifies, and is kept).
+func handleOf(h string) string {
+	if h == "" || len(h) > 253 || strings.ContainsAny(h, "@ \t\r\n") {
+		return ""
+	}
+	if !validHandle(h) && h != "handle.invalid" {
+		return ""
+	}
+	return "@" + strings.ToLower(h)
+}
+
+// embedAttachments lists a post's images and video: the CDN's full-size
+// image and the video's HLS playlist, where Bluesky's apps load them.
+func embedAttachments(e *embed, did string) []care.Attachment {
+	if e == nil {
+		return nil
+	}
+	if e.Media != nil {
+		e = e.Media // recordWithMedia: the quote is text, the media attached
+	}
+	var atts []care.Attachment
+	for _, img := range e.Images {
+		if len(atts) == care.MaxAttachments {
+			break
+		}
+		if img.Image == nil || !validCID(img.Image.cid()) {
+			continue
+		}
+		atts = append(atts, care.Attachment{Kind: "image",
+			URL:      "https://cdn.bsky.app/img/feed_fullsize/plain/" + did + "/" + img.Image.cid() + "@jpeg",
+			MimeType: mimeType(img.Image.MimeType), Name: cleanName(img.Alt), Size: int64(img.Image.Size)})
+	}
+	if e.Video != nil && validCID(e.Video.cid()) {
+		atts = append(atts, care.Attachment{Kind: "video",
+			URL:      "https://video.bsky.app/watch/" + url.PathEscape(did) + "/" + e.Video.cid() + "/playlist.m3u8",
+			MimeType: mimeType(e.Video.MimeType), Name: cleanName(e.Alt), Size: int64(e.Video.Size)})
+	}
+	return atts
+}
+
+// withEmbedText adds to text what an embed says that the text may not: a
+// link card's URL when the text does not hold it, and, for a quote without
+// words, which post it quotes.
+func withEmbedText(text string, e *embed) string {
+	if e == nil {
+		return text
+	}
+	if e.External != nil {
+		if u, err := url.Parse(e.External.URI); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" &&
+			len(e.External.URI) <= 2048 && !strings.Contains(text, e.External.URI) {
+			text = joinLines(text, e.External.URI)
+		}
+	}
+	if strings.TrimSpace(text) == "" {
+		if q, ok := parsePostURI(e.quoted()); ok {
+			text = "Quoted " + q.webURL()
+		}
+	}
+	return text
+}
+
+func joinLines(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n" + b
+}
+
+// mimeType keeps a blob's MIME type when it looks like one.
+func mimeType(s string) string {
+	if len(s) > 100 || !strings.Contains(s, "/") || !printable(s) {
+		return ""
+	}
+	return strings.ToLower(s)
+}
+
+// logInbound maps one chat log entry of the brand's (raw JSON) to a private
+// message, or to a deletion, when it is a customer's: PlatformID
+// "{convoId}:{messageId}", Author the sender by DID (the handle and name
+// come from getProfiles). The brand's own messages are skipped: those sent
+// by Parley are stored already. ok is false, with why, otherwise.
+func logInbound(raw []byte, brand string, now time.Time) (in care.Inbound, why string) {
+	var e logEntry
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return care.Inbound{}, "not a log entry"
+	}
+	if e.Type != logCreateMessage && e.Type != logDeleteMessage {
+		return care.Inbound{}, "log entry " + cut(e.Type, 64)
+	}
+	var m messageView
+	if err := json.Unmarshal(e.Message, &m); err != nil {
+		return care.Inbound{}, "message not understood"
+	}
+	switch {
+	case !validKey(e.ConvoID) || !validKey(m.ID):
+		return care.Inbound{}, "message without valid ids"
+	case !validDID(m.Sender.DID):
+		return care.Inbound{}, "sender without a valid DID"
+	case m.Sender.DID == brand:
+		return care.Inbound{}, "the brand's own message"
+	}
+	in = care.Inbound{PlatformID: chatID(e.ConvoID, m.ID), Author: care.Author{PlatformUserID: m.Sender.DID},
+		SentAt: sentAt(now, m.SentAt)}
+	if e.Type == logDeleteMessage {
+		in.Kind = care.KindDelete
+		return in, ""
+	}
+	if m.Type != "" && m.Type != typeMessageView {
+		return care.Inbound{}, "message " + cut(m.Type, 64)
+	}
+	in.Kind, in.Visibility, in.Text = care.KindMessage, care.Private, m.Text
+	if m.Embed != nil && m.Embed.Record != nil {
+		if q, ok := parsePostURI(m.Embed.Record.URI); ok {
+			in.Text = joinLines(in.Text, "Shared "+q.webURL())
+		}
+	}
+	return in, ""
+}
+
+// finish completes an event: channel, cleaned text and names, then care's
+// own validation. ok is false, and the reason logged, for an event that
+// cannot be stored.
+func (a *Adapter) finish(in care.Inbound, raw []byte) (channel.Event, bool) {
+	in.Channel = care.ChannelBluesky
+	in.Text = cleanText(in.Text)
+	in.Author.DisplayName = cleanName(in.Author.DisplayName)
+	in.Author.Handle = cleanName(in.Author.Handle)
+	if len(in.Attachments) > care.MaxAttachments {
+		in.Attachments = in.Attachments[:care.MaxAttachments]
+	}
+	if err := in.Validate(); err != nil {
+		a.logger().Warn("bluesky: event skipped", "id", cut(strings.ToValidUTF8(in.PlatformID, ""), 96), "err", err)
+		return channel.Event{}, false
+	}
+	if len(raw) > care.MaxTextBytes*2 || !utf8.Valid(raw) {
+		raw = nil // the event is what matters; an outsized raw copy is not kept
+	}
+	return channel.Event{Inbound: in, Raw: raw}, true
+}
+
+func parseTime(s string) time.Time {
+	if len(s) > 64 {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
