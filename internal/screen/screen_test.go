@@ -19,7 +19,9 @@ import (
 // page is a channel whose comments can be moderated.
 type page struct{}
 
-func (page) Send(context.Context, channel.Outbound) (channel.Result, error) { return channel.Result{}, nil }
+func (page) Send(context.Context, channel.Outbound) (channel.Result, error) {
+	return channel.Result{}, nil
+}
 func (page) Moderate(context.Context, care.Inbox, string, channel.ModerationAction) error {
 	return nil
 }
