@@ -9,6 +9,7 @@ import (
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
 	"github.com/parleyhq/parley/internal/channel/bluesky"
+	"github.com/parleyhq/parley/internal/channel/mastodon"
 	"github.com/parleyhq/parley/internal/channel/meta"
 	"github.com/parleyhq/parley/internal/channel/sms"
 	"github.com/parleyhq/parley/internal/channel/telegram"
@@ -28,6 +29,7 @@ func Adapters(publicURL string) *channel.Registry {
 	r.Register(care.ChannelAPI, &apiinbox.Sender{Client: client})
 	r.Register(care.ChannelBluesky, &bluesky.Adapter{Client: client})
 	r.Register(care.ChannelFacebook, &meta.Messenger{Client: client})
+	r.Register(care.ChannelMastodon, &mastodon.Adapter{Client: client})
 	r.Register(care.ChannelInstagram, &meta.Instagram{Client: client})
 	r.Register(care.ChannelWhatsApp, &whatsapp.Adapter{Client: client})
 	r.Register(care.ChannelTelegram, &telegram.Adapter{Client: client})

@@ -97,6 +97,9 @@ type Queries interface {
 	AnswerSurvey(ctx context.Context, id ID, score int, comment string, at time.Time) (*Survey, error)
 	// LastSurveyAt is when the contact was last sent a survey, nil if never.
 	LastSurveyAt(ctx context.Context, workspaceID, contactID ID) (*time.Time, error)
+	// OpenSurvey is the contact's newest unanswered survey on a channel sent
+	// at or after since, or ENOTFOUND.
+	OpenSurvey(ctx context.Context, workspaceID, contactID ID, channel Channel, since time.Time) (*Survey, error)
 	// ConversationSurvey is the survey sent for a conversation, or ENOTFOUND.
 	ConversationSurvey(ctx context.Context, conversationID ID) (*Survey, error)
 	// CSATReport groups surveys sent in [from, to) by agent, team, channel

@@ -236,3 +236,74 @@ func (s *Surveyor) answer(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Something went wrong; please try again.", http.StatusInternalServerError)
 	}
 }
+
+// answerWindow is how long after a survey a bare score in the channel is
+// read as its answer.
+const answerWindow = 7 * 24 * time.Hour
+
+// score reads a customer's message as a survey answer: a score of 1 to 5
+// at the very start, alone or followed by "/5", "out of 5", "stars" or a
+// separator and a comment ("5", "4/5", "3 - slow but friendly",
+// "⭐⭐⭐⭐ quick"). It is conservative: "5 great service" and "2 bags
+// lost" are not answers, since a number followed by words may be a new
+// message; those open a conversation as usual.
+func score(text string) (n int, comment string, ok bool) {
+	t := strings.TrimSpace(text)
+	stars := 0
+	for strings.HasPrefix(t, "⭐") {
+		stars++
+		t = strings.TrimPrefix(strings.TrimPrefix(t, "⭐"), "\ufe0f")
+	}
+	switch {
+	case stars > 5:
+		return 0, "", false
+	case stars > 0:
+		n = stars
+	case t != "" && t[0] >= '1' && t[0] <= '5':
+		n, t = int(t[0]-'0'), t[1:]
+		if t != "" && t[0] >= '0' && t[0] <= '9' {
+			return 0, "", false // 10, 15, 42: not a score
+		}
+		rest := strings.TrimLeft(t, " \t")
+		lower := strings.ToLower(rest)
+		for _, suffix := range []string{"/5", "/ 5", "out of 5", "of 5", "stars", "star"} {
+			if strings.HasPrefix(lower, suffix) {
+				rest = rest[len(suffix):]
+				lower = lower[len(suffix):]
+			}
+		}
+		if rest != "" && rest == strings.TrimLeft(t, " \t") && !strings.ContainsAny(rest[:1], "-,.!:;)\r\n") {
+			return 0, "", false // a number followed directly by words
+		}
+		t = rest
+	default:
+		return 0, "", false
+	}
+	comment = strings.TrimSpace(strings.TrimLeft(t, " \t-,.!:;)"))
+	if len(comment) > care.MaxSurveyComment {
+		comment = strings.ToValidUTF8(comment[:care.MaxSurveyComment], "")
+	}
+	return n, comment, true
+}
+
+// AnswerInChannel records a customer's message as the answer to the survey
+// they were sent on this channel in the last week, when it reads as a
+// score, and returns the surveyed conversation; nil when it is not an
+// answer.
+func (s *Surveyor) AnswerInChannel(ctx context.Context, q care.Queries, inbox *care.Inbox, contactID care.ID, text string, now time.Time) (*care.Conversation, error) {
+	n, comment, ok := score(text)
+	if !ok {
+		return nil, nil
+	}
+	sv, err := q.OpenSurvey(ctx, inbox.WorkspaceID, contactID, inbox.Channel, now.Add(-answerWindow))
+	if care.ErrorCode(err) == care.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := q.AnswerSurvey(ctx, sv.ID, n, comment, now); err != nil {
+		return nil, err
+	}
+	return q.Conversation(ctx, sv.ConversationID)
+}

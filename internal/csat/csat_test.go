@@ -14,6 +14,7 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/csat"
 	"github.com/parleyhq/parley/internal/desk"
+	"github.com/parleyhq/parley/internal/ingest"
 	"github.com/parleyhq/parley/internal/testdb"
 )
 
@@ -123,3 +124,51 @@ func must(t *testing.T, err error) {
 }
 
 func itoa(id care.ID) string { return strconv.FormatInt(id, 10) }
+
+// A customer answering in the channel ("4 - thanks") answers the survey; it
+// opens no new conversation.
+func TestAnswerInChannel(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := t.Context()
+		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+		ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+		must(t, s.CreateWorkspace(ctx, ws))
+		in := &care.Inbox{WorkspaceID: ws.ID, Channel: care.ChannelAPI, Name: "Web"}
+		must(t, s.CreateInbox(ctx, in))
+		id, _, err := s.ResolveIdentity(ctx, ws.ID, care.ChannelAPI, care.Author{PlatformUserID: "ana"}, now)
+		must(t, err)
+		c := &care.Conversation{WorkspaceID: ws.ID, InboxID: in.ID, Channel: in.Channel, ContactID: id.ContactID, Status: care.StatusResolved}
+		must(t, s.CreateConversation(ctx, c))
+		must(t, s.CreateSurvey(ctx, &care.Survey{WorkspaceID: ws.ID, ConversationID: c.ID, ContactID: id.ContactID, Channel: in.Channel,
+			TokenHash: []byte("t"), SentAt: now}))
+		sv := &csat.Surveyor{Store: s}
+		p := &ingest.Pipeline{Store: s, Surveys: sv, Now: func() time.Time { return now.Add(time.Hour) }}
+		post := func(pid, text string) care.ID {
+			t.Helper()
+			ib := care.Inbound{InboxID: in.ID, Channel: in.Channel, PlatformID: pid, Visibility: care.Private,
+				Author: care.Author{PlatformUserID: "ana"}, Text: text, SentAt: now.Add(time.Hour)}
+			_, err := s.AppendRaw(ctx, []care.RawEvent{{InboxID: in.ID, WorkspaceID: ws.ID, DedupeKey: ib.DedupeKey(), Payload: []byte(text), Inbound: ib, ReceivedAt: now}})
+			must(t, err)
+			_, err = p.RunOnce(ctx)
+			must(t, err)
+			m, err := s.MessageByPlatformID(ctx, in.ID, pid)
+			must(t, err)
+			return m.ConversationID
+		}
+		if got := post("a1", "4 - thanks, quick answer"); got != c.ID {
+			t.Errorf("the answer went to conversation %d, want the surveyed %d", got, c.ID)
+		}
+		answered, err := s.ConversationSurvey(ctx, c.ID)
+		must(t, err)
+		if answered.Score != 4 || answered.Comment != "thanks, quick answer" {
+			t.Errorf("survey = %+v", answered)
+		}
+		if c2, _ := s.Conversation(ctx, c.ID); c2.Status != care.StatusResolved {
+			t.Errorf("the surveyed conversation is %s, want it to stay resolved", c2.Status)
+		}
+		// A second score is an ordinary message: a new conversation.
+		if got := post("a2", "5"); got == c.ID {
+			t.Error("a second score joined the answered survey's conversation")
+		}
+	})
+}

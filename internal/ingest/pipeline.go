@@ -45,6 +45,8 @@ type Pipeline struct {
 	// Screen, if set, applies the workspace's comment moderation rules to
 	// public comments.
 	Screen Screener
+	// Surveys, if set, recognises answers to satisfaction surveys.
+	Surveys SurveyAnswers
 	// Passed, if set, is called after each pass that threaded events, e.g.
 	// to wake routing for the conversations it created.
 	Passed func(n int)
@@ -56,6 +58,13 @@ type Pipeline struct {
 // the platform's API, which must not hold the transaction open.
 type Screener interface {
 	Check(ctx context.Context, q care.Queries, conv *care.Conversation, msg *care.Message, author string, now time.Time) (after func(context.Context), events []care.Event, err error)
+}
+
+// SurveyAnswers recognises a customer's message as the answer to the
+// satisfaction survey they were sent (see package csat): it records it and
+// returns the surveyed conversation, or nil when the message is not one.
+type SurveyAnswers interface {
+	AnswerInChannel(ctx context.Context, q care.Queries, inbox *care.Inbox, contactID care.ID, text string, now time.Time) (*care.Conversation, error)
 }
 
 // Triager reads a customer's message in its conversation (see package
@@ -339,8 +348,22 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 	if err := q.LockContact(ctx, ident.ContactID); err != nil {
 		return nil, err
 	}
-	conv, created, reopened, err := p.conversationFor(ctx, q, inbox, ident, &in, now, b)
-	if err != nil {
+	// A customer answering a satisfaction survey in the channel ("5,
+	// thanks!") is recorded on the resolved conversation it asked about,
+	// which stays resolved.
+	var answered *care.Conversation
+	if p.Surveys != nil && in.Kind != care.KindEcho && in.ReplyToPlatformID == "" {
+		c, err := p.Surveys.AnswerInChannel(ctx, q, inbox, ident.ContactID, in.Text, now)
+		if err != nil {
+			return nil, err
+		}
+		answered = c
+	}
+	var conv *care.Conversation
+	var created, reopened bool
+	if answered != nil {
+		conv = answered
+	} else if conv, created, reopened, err = p.conversationFor(ctx, q, inbox, ident, &in, now, b); err != nil {
 		return nil, err
 	}
 	msg := &care.Message{
@@ -355,7 +378,7 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 		// Written by the brand in the platform's own tools: ours, sent.
 		msg.Direction, msg.ContactID, msg.Status = care.DirectionOut, 0, care.DeliverySent
 		msg.AuthorName = inbox.Name + " (outside Parley)"
-	} else if p.Triage != nil {
+	} else if p.Triage != nil && answered == nil {
 		if msg.Triage, convTriage, err = p.Triage.Triage(ctx, q, conv, &in, reopened, now); err != nil {
 			return nil, err
 		}
@@ -400,7 +423,7 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 		}
 	}
 	var clockEvents []care.Event
-	if p.Clocks != nil {
+	if p.Clocks != nil && answered == nil {
 		var moves []care.ClockEvent
 		switch {
 		case in.Kind == care.KindEcho:
@@ -420,7 +443,7 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 			clockEvents = append(clockEvents, evs...)
 		}
 	}
-	if p.Screen != nil && in.Kind != care.KindEcho {
+	if p.Screen != nil && in.Kind != care.KindEcho && answered == nil {
 		after, evs, err := p.Screen.Check(ctx, q, conv, msg, in.Author.PlatformUserID, now)
 		if err != nil {
 			return nil, err
@@ -430,7 +453,7 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 		}
 		clockEvents = append(clockEvents, evs...)
 	}
-	if p.Automation != nil && in.Kind != care.KindEcho {
+	if p.Automation != nil && in.Kind != care.KindEcho && answered == nil {
 		triggers := []string{"message.received"}
 		if created {
 			triggers = []string{"conversation.created", "message.received"}

@@ -45,6 +45,12 @@ func (q queries) SurveyByToken(ctx context.Context, hash []byte) (*care.Survey, 
 	return s, q.wrap(err, "survey")
 }
 
+func (q queries) OpenSurvey(ctx context.Context, workspaceID, contactID care.ID, channel care.Channel, since time.Time) (*care.Survey, error) {
+	s, err := scanSurvey(q.row(ctx, `SELECT `+surveyCols+` FROM surveys WHERE workspace_id = ? AND contact_id = ? AND channel = ?
+		AND answered_at IS NULL AND sent_at >= ? ORDER BY sent_at DESC, id DESC LIMIT 1`, workspaceID, contactID, string(channel), micros(since)))
+	return s, q.wrap(err, "survey")
+}
+
 func (q queries) ConversationSurvey(ctx context.Context, conversationID care.ID) (*care.Survey, error) {
 	s, err := scanSurvey(q.row(ctx, `SELECT `+surveyCols+` FROM surveys WHERE conversation_id = ? ORDER BY id DESC LIMIT 1`, conversationID))
 	return s, q.wrap(err, "survey")

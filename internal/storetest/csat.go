@@ -33,6 +33,15 @@ func testSurveys(t *testing.T, open opener) {
 	if last == nil || !last.Equal(micro(at(0))) {
 		t.Errorf("LastSurveyAt = %v, want %v", last, at(0))
 	}
+	open1, err := s.OpenSurvey(ctx, w.ws.ID, w.identity.ContactID, care.ChannelX, at(-time.Hour))
+	must(t, err, "OpenSurvey")
+	if open1.ID != sv.ID {
+		t.Errorf("OpenSurvey = %d, want %d", open1.ID, sv.ID)
+	}
+	_, err = s.OpenSurvey(ctx, w.ws.ID, w.identity.ContactID, care.ChannelX, at(time.Minute))
+	wantCode(t, err, care.ENOTFOUND, "OpenSurvey(sent before since)")
+	_, err = s.OpenSurvey(ctx, w.ws.ID, w.identity.ContactID, care.ChannelWhatsApp, at(-time.Hour))
+	wantCode(t, err, care.ENOTFOUND, "OpenSurvey(other channel)")
 	_, err = s.AnswerSurvey(ctx, sv.ID, 6, "", at(time.Hour))
 	wantCode(t, err, care.EINVALID, "AnswerSurvey(score 6)")
 	a, err := s.AnswerSurvey(ctx, sv.ID, 4, "  Quick and kind.  ", at(time.Hour))
@@ -42,6 +51,8 @@ func testSurveys(t *testing.T, open opener) {
 	}
 	_, err = s.AnswerSurvey(ctx, sv.ID, 1, "changed my mind", at(2*time.Hour))
 	wantCode(t, err, care.ECONFLICT, "AnswerSurvey(twice)")
+	_, err = s.OpenSurvey(ctx, w.ws.ID, w.identity.ContactID, care.ChannelX, at(-time.Hour))
+	wantCode(t, err, care.ENOTFOUND, "OpenSurvey(answered)")
 	c, err := s.ConversationSurvey(ctx, w.conv.ID)
 	must(t, err, "ConversationSurvey")
 	if c.ID != sv.ID || c.Score != 4 {
