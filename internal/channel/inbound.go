@@ -57,6 +57,20 @@ type Poller interface {
 	PollInterval(inbox care.Inbox) time.Duration
 }
 
+// Streamer is implemented by adapters that can follow an account's events
+// over a long-lived connection (Mastodon's streaming API). The poll runner
+// keeps one stream per inbox for which Streaming is true, alongside its
+// polls.
+type Streamer interface {
+	// Streaming reports whether the inbox is followed by a stream.
+	Streaming(inbox care.Inbox) bool
+	// Stream follows the inbox from cursor until ctx ends, calling emit,
+	// never concurrently, with events to store and the cursor to save once
+	// they are stored. It returns a permanent *SendError when the platform
+	// refuses the account.
+	Stream(ctx context.Context, inbox care.Inbox, cursor string, emit func(events []Event, cursor string) error) error
+}
+
 // ReplyCheck is what a Policy sees of a reply before it is stored.
 type ReplyCheck struct {
 	Inbox        care.Inbox

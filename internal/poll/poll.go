@@ -47,8 +47,9 @@ type Runner struct {
 	// loops for new inboxes and stop those of removed ones (default 1m).
 	Rescan time.Duration
 
-	mu    sync.Mutex
-	loops map[care.ID]context.CancelFunc
+	mu      sync.Mutex
+	loops   map[care.ID]context.CancelFunc
+	streams map[care.ID]context.CancelFunc
 }
 
 func (r *Runner) now() time.Time {
@@ -88,7 +89,7 @@ func (r *Runner) Run(ctx context.Context) {
 // scan starts a loop for each polled inbox that has none and stops loops
 // whose inbox is gone or no longer polled.
 func (r *Runner) scan(ctx context.Context, wg *sync.WaitGroup) {
-	want := map[care.ID]bool{}
+	want, streams := map[care.ID]bool{}, map[care.ID]bool{}
 	wss, err := r.Store.Workspaces(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -105,6 +106,9 @@ func (r *Runner) scan(ctx context.Context, wg *sync.WaitGroup) {
 		for _, in := range ins {
 			if p, ok := r.Adapters.Poller(in.Channel); ok && p.PollInterval(in) > 0 {
 				want[in.ID] = true
+			}
+			if st, ok := r.Adapters.Streamer(in.Channel); ok && st.Streaming(in) {
+				streams[in.ID] = true
 			}
 		}
 	}
@@ -131,6 +135,90 @@ func (r *Runner) scan(ctx context.Context, wg *sync.WaitGroup) {
 			r.loop(lctx, id)
 		}()
 	}
+	if r.streams == nil {
+		r.streams = map[care.ID]context.CancelFunc{}
+	}
+	for id, stop := range r.streams {
+		if !streams[id] {
+			stop()
+			delete(r.streams, id)
+		}
+	}
+	for id := range streams {
+		if _, running := r.streams[id]; running {
+			continue
+		}
+		sctx, stop := context.WithCancel(ctx)
+		r.streams[id] = stop
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.stream(sctx, id)
+		}()
+	}
+}
+
+// stream follows one inbox's stream, storing what it brings as a poll's
+// events are stored; when the stream ends on an error it starts again
+// after a while (the polls go on meanwhile).
+func (r *Runner) stream(ctx context.Context, inboxID care.ID) {
+	for {
+		err := r.StreamOnce(ctx, inboxID)
+		if ctx.Err() != nil {
+			return
+		}
+		wait := time.Minute
+		var se *channel.SendError
+		if errors.As(err, &se) {
+			wait = max(wait, se.RetryAfter)
+			if se.Permanent {
+				wait = 10 * time.Minute
+			}
+		}
+		if err != nil {
+			r.logger().Warn("stream ended", "inbox", inboxID, "err", err, "retry_in", wait)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// StreamOnce follows an inbox's stream until it ends, storing each batch
+// of events before its cursor.
+func (r *Runner) StreamOnce(ctx context.Context, inboxID care.ID) error {
+	in, err := r.Store.Inbox(ctx, inboxID)
+	if err != nil {
+		return err
+	}
+	st, ok := r.Adapters.Streamer(in.Channel)
+	if !ok || !st.Streaming(*in) {
+		return nil
+	}
+	cursor, err := r.Store.InboxCursor(ctx, in.ID, CursorName)
+	if err != nil {
+		return err
+	}
+	err = st.Stream(ctx, *in, cursor, func(events []channel.Event, next string) error {
+		if err := r.store(ctx, in, events, cursor, next, r.now()); err != nil {
+			return err
+		}
+		cursor = next
+		return nil
+	})
+	if err != nil && ctx.Err() == nil {
+		reason := "stream failed"
+		var se *channel.SendError
+		if errors.As(err, &se) && se.Reason != "" {
+			reason = se.Reason
+		}
+		r.health(ctx, in.ID, care.HealthUpdate{Error: "stream: " + reason, ErrorAt: r.now()})
+	}
+	return err
 }
 
 // loop polls one inbox at its adapter's interval, or later when the

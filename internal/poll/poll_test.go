@@ -140,3 +140,65 @@ func TestRunStartsAndStopsLoops(t *testing.T) {
 		t.Errorf("polled %d times, want once (only the polled inbox, once per interval)", len(f.polled))
 	}
 }
+
+// stream is a platform that pushes over a long-lived connection: it emits
+// two batches, the second with the cursor unchanged, then fails.
+type stream struct{ feed }
+
+func (*stream) Streaming(in care.Inbox) bool { return in.Credentials["mode"] == "stream" }
+
+func (*stream) Stream(ctx context.Context, in care.Inbox, cursor string, emit func([]channel.Event, string) error) error {
+	ev := func(id string) channel.Event {
+		return channel.Event{Inbound: care.Inbound{PlatformID: id, Visibility: care.Public, Author: care.Author{PlatformUserID: "fan"}, Text: "live"}}
+	}
+	if err := emit([]channel.Event{ev("s-1"), ev("s-2")}, "7"); err != nil {
+		return err
+	}
+	if err := emit([]channel.Event{ev("s-3")}, "7"); err != nil {
+		return err
+	}
+	return &channel.SendError{Permanent: true, Reason: "the token was revoked"}
+}
+
+func TestStreamOnce(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := t.Context()
+		ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+		if err := s.CreateWorkspace(ctx, ws); err != nil {
+			t.Fatal(err)
+		}
+		const ch care.Channel = "live"
+		in := &care.Inbox{WorkspaceID: ws.ID, Channel: ch, Name: "Live", Credentials: map[string]string{"mode": "stream"}}
+		if err := s.CreateInbox(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		reg := &channel.Registry{}
+		reg.Register(ch, &stream{})
+		c := ingest.NewCommitter(s, 16)
+		go c.Run(ctx)
+		defer c.Close(ctx)
+		r := &poll.Runner{Store: s, Adapters: reg, Ingest: c}
+		err := r.StreamOnce(ctx, in.ID)
+		var se *channel.SendError
+		if !errors.As(err, &se) || !se.Permanent {
+			t.Fatalf("StreamOnce = %v, want the stream's permanent error", err)
+		}
+		pending, err := s.PendingRaw(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pending) != 3 {
+			t.Errorf("%d events stored, want 3", len(pending))
+		}
+		if cur, _ := s.InboxCursor(ctx, in.ID, poll.CursorName); cur != "7" {
+			t.Errorf("cursor = %q, want 7", cur)
+		}
+		got, err := s.Inbox(ctx, in.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Health.LastError == "" {
+			t.Errorf("health = %+v, want the stream's error", got.Health)
+		}
+	})
+}

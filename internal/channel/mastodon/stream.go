@@ -77,6 +77,13 @@ type Streamer struct {
 	Rand func() float64
 }
 
+// Streaming reports whether the inbox follows the streaming API: mode
+// stream, the default.
+func (a *Adapter) Streaming(in care.Inbox) bool {
+	m := in.Credentials[CredMode]
+	return m == "" || m == ModeStream
+}
+
 // Stream runs a Streamer with the adapter's defaults; see Streamer.Run.
 func (a *Adapter) Stream(ctx context.Context, in care.Inbox, cursor string, emit func([]channel.Event, string) error) error {
 	return (&Streamer{Adapter: a}).Run(ctx, in, cursor, emit)
