@@ -173,13 +173,14 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	a.commit.Add(1)
 	go func() { defer a.commit.Done(); a.Committer.Run(wctx) }()
 	if cfg.Poll {
-		// Pollers and time-based rules keep their place in memory: they run
-		// on the one node started with polling on.
+		// Every node may poll: leases in the database let one node at a
+		// time poll an inbox or follow its stream.
 		runner := &poll.Runner{Store: store, Adapters: adapters, Ingest: a.Committer, Logger: log}
-		a.workers.Add(2)
+		a.workers.Add(1)
 		go func() { defer a.workers.Done(); runner.Run(wctx) }()
-		go func() { defer a.workers.Done(); a.Automation.Run(wctx, store, a.Bus, time.Minute) }()
 	}
+	a.workers.Add(1)
+	go func() { defer a.workers.Done(); a.Automation.Run(wctx, store, a.Bus, time.Minute) }()
 	hookWorker := &hooks.Worker{Store: store, Logger: log}
 	a.workers.Add(7)
 	go func() { defer a.workers.Done(); hookWorker.Run(wctx) }()

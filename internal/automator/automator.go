@@ -10,6 +10,8 @@ package automator
 
 import (
 	"context"
+	crand "crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -484,8 +486,13 @@ func (r *Runner) tickOne(ctx context.Context, s care.Store, pub Publisher, id ca
 	return n, err
 }
 
-// Run ticks the time-based rules every interval until ctx ends.
+// Run ticks the time-based rules every interval until ctx ends. Every node
+// may run it: a lease lets one node at a time tick, and the stretch since
+// the last tick is that node's, so a rule fires once per stretch.
 func (r *Runner) Run(ctx context.Context, s care.Store, pub Publisher, interval time.Duration) {
+	b := make([]byte, 8)
+	crand.Read(b)
+	holder := "node-" + hex.EncodeToString(b)
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -493,6 +500,17 @@ func (r *Runner) Run(ctx context.Context, s care.Store, pub Publisher, interval 
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
+			mine, err := s.AcquireLease(ctx, "automation:time", holder, 3*interval, now)
+			if err != nil || !mine {
+				if err != nil && ctx.Err() == nil {
+					r.logger().Error("automator: lease", "err", err)
+				}
+				// Another node ticks; start afresh if this one takes over.
+				r.mu.Lock()
+				r.checked = time.Time{}
+				r.mu.Unlock()
+				continue
+			}
 			if _, err := r.Tick(ctx, s, pub, now); err != nil && ctx.Err() == nil {
 				r.logger().Error("automator: time-based rules", "err", err)
 			}

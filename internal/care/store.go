@@ -237,6 +237,12 @@ type Queries interface {
 	AppendAudit(ctx context.Context, a *AuditEntry) error
 	Audit(ctx context.Context, workspaceID ID, target string, limit int) ([]AuditEntry, error)
 
+	// AcquireLease takes or renews the named lease for holder until
+	// now+ttl, and reports whether holder has it: false while another
+	// holder's lease runs. ReleaseLease gives it up.
+	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration, now time.Time) (bool, error)
+	ReleaseLease(ctx context.Context, name, holder string) error
+
 	// LockContact serialises threading for one contact across nodes until the
 	// transaction ends (a no-op where there is a single writer).
 	LockContact(ctx context.Context, contactID ID) error

@@ -57,7 +57,7 @@ func (c *Config) RegisterServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.AdminEmail, "admin-email", env("PARLEY_ADMIN_EMAIL", "admin@parley.local"), "login of the first admin, created at first start (PARLEY_ADMIN_EMAIL)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("PARLEY_SECURE_COOKIES", true), "mark session cookies Secure; browsers accept them on http://localhost too (PARLEY_SECURE_COOKIES)")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", envDuration("PARLEY_SESSION_TTL", 12*time.Hour), "how long a login lasts (PARLEY_SESSION_TTL)")
-	fs.BoolVar(&c.Poll, "poll", envBool("PARLEY_POLL", true), "poll the inboxes that have no webhook; with several nodes, enable it on one (PARLEY_POLL)")
+	fs.BoolVar(&c.Poll, "poll", envBool("PARLEY_POLL", true), "poll the inboxes that have no webhook and follow streams; safe on every node, a lease lets one poll each inbox (PARLEY_POLL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("PARLEY_SHUTDOWN_TIMEOUT", 20*time.Second), "how long a graceful shutdown may take (PARLEY_SHUTDOWN_TIMEOUT)")
 }
 

@@ -1,5 +1,8 @@
 // Package poll fetches events for accounts without webhooks, and from
-// platforms that have no push at all. One loop per polled inbox asks the
+// platforms that have no push at all, and follows the streams of those that
+// push over a long-lived connection. Every node may run it: a lease in the
+// database lets one node at a time poll an inbox or follow its stream. One
+// loop per polled inbox asks the
 // channel's adapter for what is new since the saved cursor, stores the
 // events durably, and only then saves the new cursor: a crash between the
 // two fetches some events again, and deduplication makes that harmless.
@@ -7,7 +10,10 @@ package poll
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -29,6 +35,8 @@ type Store interface {
 	InboxCursor(ctx context.Context, inboxID care.ID, name string) (string, error)
 	SetInboxCursor(ctx context.Context, inboxID care.ID, name, value string, now time.Time) error
 	RecordInboxHealth(ctx context.Context, inboxID care.ID, h care.HealthUpdate) error
+	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration, now time.Time) (bool, error)
+	ReleaseLease(ctx context.Context, name, holder string) error
 }
 
 // Ingester stores events durably.
@@ -46,10 +54,24 @@ type Runner struct {
 	// Rescan is how often the list of inboxes is read again, to start
 	// loops for new inboxes and stop those of removed ones (default 1m).
 	Rescan time.Duration
+	// Holder names this node in the leases that let one node of several
+	// poll an inbox or follow its stream; "" makes a random one.
+	Holder string
 
 	mu      sync.Mutex
 	loops   map[care.ID]context.CancelFunc
 	streams map[care.ID]context.CancelFunc
+}
+
+func (r *Runner) holder() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.Holder == "" {
+		b := make([]byte, 8)
+		rand.Read(b)
+		r.Holder = "node-" + hex.EncodeToString(b)
+	}
+	return r.Holder
 }
 
 func (r *Runner) now() time.Time {
@@ -199,6 +221,31 @@ func (r *Runner) StreamOnce(ctx context.Context, inboxID care.ID) error {
 	if !ok || !st.Streaming(*in) {
 		return nil
 	}
+	// One node follows an inbox's stream, renewing its lease while it
+	// does; a node that cannot renew stops streaming at once.
+	lease, holder := fmt.Sprintf("stream:%d", in.ID), r.holder()
+	mine, err := r.Store.AcquireLease(ctx, lease, holder, 90*time.Second, r.now())
+	if err != nil || !mine {
+		return err
+	}
+	defer r.Store.ReleaseLease(context.WithoutCancel(ctx), lease, holder)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		t := time.NewTicker(30 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if ok, err := r.Store.AcquireLease(ctx, lease, holder, 90*time.Second, r.now()); err != nil || !ok {
+					cancel()
+					return
+				}
+			}
+		}
+	}()
 	cursor, err := r.Store.InboxCursor(ctx, in.ID, CursorName)
 	if err != nil {
 		return err
@@ -256,6 +303,12 @@ func (r *Runner) Once(ctx context.Context, inboxID care.ID) (time.Duration, erro
 	interval := p.PollInterval(*in)
 	if interval <= 0 {
 		return 0, nil
+	}
+	// One node polls an inbox: the lease outlives a missed round or two,
+	// so a node that stops is replaced within a few intervals.
+	mine, err := r.Store.AcquireLease(ctx, fmt.Sprintf("poll:%d", in.ID), r.holder(), max(3*interval, time.Minute), r.now())
+	if err != nil || !mine {
+		return interval, err
 	}
 	cursor, err := r.Store.InboxCursor(ctx, in.ID, CursorName)
 	if err != nil {

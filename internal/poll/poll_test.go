@@ -202,3 +202,36 @@ func TestStreamOnce(t *testing.T) {
 		}
 	})
 }
+
+// Two nodes polling the same inbox: the lease lets one of them poll.
+func TestOneNodePolls(t *testing.T) {
+	s := testdb.SQLite(t)
+	ctx := t.Context()
+	ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+	if err := s.CreateWorkspace(ctx, ws); err != nil {
+		t.Fatal(err)
+	}
+	const ch care.Channel = "feed"
+	in := &care.Inbox{WorkspaceID: ws.ID, Channel: ch, Name: "Feed", Credentials: map[string]string{"mode": "poll"}}
+	if err := s.CreateInbox(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	f := &feed{posts: 2}
+	reg := &channel.Registry{}
+	reg.Register(ch, f)
+	c := ingest.NewCommitter(s, 16)
+	go c.Run(ctx)
+	defer c.Close(ctx)
+	a := &poll.Runner{Store: s, Adapters: reg, Ingest: c, Holder: "node-a"}
+	b := &poll.Runner{Store: s, Adapters: reg, Ingest: c, Holder: "node-b"}
+	for range 3 {
+		for _, r := range []*poll.Runner{a, b} {
+			if _, err := r.Once(ctx, in.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(f.polled) != 3 {
+		t.Errorf("the platform was polled %d times in three rounds of two nodes, want 3", len(f.polled))
+	}
+}

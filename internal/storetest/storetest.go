@@ -83,6 +83,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"Surveys", testSurveys},
 		{"Approvals", testApprovals},
 		{"Hooks", testHooks},
+		{"Leases", testLeases},
 		{"Dialect", testDialect},
 	}
 	for _, g := range groups {

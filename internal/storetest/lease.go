@@ -1,0 +1,59 @@
+package storetest
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+func testLeases(t *testing.T, open opener) {
+	s, ctx := open(t), t.Context()
+	ok, err := s.AcquireLease(ctx, "poll:1", "node-a", time.Minute, at(0))
+	must(t, err, "AcquireLease")
+	if !ok {
+		t.Fatal("a free lease was not acquired")
+	}
+	if ok, _ := s.AcquireLease(ctx, "poll:1", "node-b", time.Minute, at(30*time.Second)); ok {
+		t.Error("another holder took a running lease")
+	}
+	if ok, _ := s.AcquireLease(ctx, "poll:1", "node-a", time.Minute, at(30*time.Second)); !ok {
+		t.Error("the holder could not renew its lease")
+	}
+	if ok, _ := s.AcquireLease(ctx, "poll:1", "node-b", time.Minute, at(80*time.Second)); ok {
+		t.Error("the renewed lease was taken before it expired")
+	}
+	if ok, _ := s.AcquireLease(ctx, "poll:1", "node-b", time.Minute, at(91*time.Second)); !ok {
+		t.Error("an expired lease was not taken over")
+	}
+	must(t, s.ReleaseLease(ctx, "poll:1", "node-a"), "ReleaseLease(not holder)")
+	if ok, _ := s.AcquireLease(ctx, "poll:1", "node-a", time.Minute, at(100*time.Second)); ok {
+		t.Error("releasing someone else's lease freed it")
+	}
+	must(t, s.ReleaseLease(ctx, "poll:1", "node-b"), "ReleaseLease")
+	if ok, _ := s.AcquireLease(ctx, "poll:1", "node-a", time.Minute, at(100*time.Second)); !ok {
+		t.Error("a released lease was not free")
+	}
+
+	// Many nodes at once: exactly one wins.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	winners := 0
+	for i := range 8 {
+		wg.Go(func() {
+			ok, err := s.AcquireLease(ctx, "tick", fmt.Sprintf("node-%d", i), time.Minute, at(0))
+			if err != nil {
+				t.Errorf("AcquireLease: %v", err)
+			}
+			if ok {
+				mu.Lock()
+				winners++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if winners != 1 {
+		t.Errorf("%d nodes hold the same lease, want 1", winners)
+	}
+}
