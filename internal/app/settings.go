@@ -9,6 +9,7 @@ import (
 	"github.com/parleyhq/parley/internal/csat"
 	"github.com/parleyhq/parley/internal/deadline"
 	"github.com/parleyhq/parley/internal/desk"
+	"github.com/parleyhq/parley/internal/savedreply"
 	"github.com/parleyhq/parley/internal/screen"
 	"github.com/parleyhq/parley/internal/triage"
 )
@@ -34,6 +35,10 @@ func (a *App) settings() map[string]api.Setting {
 		desk.ApprovalSettingName: {
 			Validate: func(doc []byte) error { _, _, err := desk.ParseApprovalSettings(doc); return err },
 			Default:  json.RawMessage(`{"roles":[],"tags":[],"words":[],"sla":"15m"}`),
+		},
+		savedreply.SettingName: {
+			Validate: func(doc []byte) error { _, err := savedreply.Parse(doc); return err },
+			Default:  json.RawMessage(`{"replies":[]}`),
 		},
 		desk.SettingName: {
 			Validate: func(doc []byte) error { _, err := desk.ParseSettings(doc); return err },

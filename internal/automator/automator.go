@@ -22,45 +22,36 @@ import (
 
 	"github.com/parleyhq/parley/internal/automation"
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/desk"
 	"github.com/parleyhq/parley/internal/hours"
+	"github.com/parleyhq/parley/internal/savedreply"
 )
 
 // SettingName is the workspace setting that holds the rule set.
 const SettingName = "automation"
 
-// unsupported are actions Parley does not perform yet; a rule set that uses
-// them is refused when saved, rather than saved and silently ignored.
-var unsupported = map[automation.ActionType]string{
-	automation.ActionSavedReply: "saved replies are not available yet",
-}
-
-// Parse checks a rule set document: strict JSON, every rule valid, no
-// action Parley cannot perform.
+// Parse checks a rule set document: strict JSON, every rule valid.
 func Parse(doc []byte) (*automation.Engine, error) {
 	rs, err := automation.ParseRuleSet(doc)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range rs.Rules {
-		for _, a := range r.Actions {
-			if why, ok := unsupported[a.Type]; ok {
-				return nil, care.Errorf(care.EINVALID, "Rule %d %q: %s: %s.", r.ID, r.Name, a.Type, why)
-			}
-		}
-	}
 	return automation.Compile(rs)
 }
 
-// Clocks keeps SLA clocks; the automator tells it about the status changes
-// its actions make.
-type Clocks = care.Clocks
+// Replier queues a reply inside the caller's transaction (desk.Service).
+type Replier interface {
+	ReplyIn(ctx context.Context, q care.Queries, p care.Principal, conv *care.Conversation, r desk.Reply, now time.Time) (*care.Message, error)
+}
 
 // Runner runs rules. Its zero value runs none; set Store to read each
 // workspace's rule set.
 type Runner struct {
 	Store  care.Store
 	Clocks care.Clocks // may be nil
-	Logger *slog.Logger
+	// Replies sends saved replies; nil refuses the saved_reply action.
+	Replies Replier
+	Logger  *slog.Logger
 	// TTL is how long a workspace's rules are used before they are read
 	// again; 0 means 30 seconds.
 	TTL time.Duration
@@ -294,6 +285,12 @@ func (r *Runner) perform(ctx context.Context, q care.Queries, conv *care.Convers
 		}
 		details["url"] = a.URL
 		return nil, false, audit(ctx, q, conv, f, a.Type, details, now)
+	case automation.ActionSavedReply:
+		ev, err := r.savedReply(ctx, q, conv, f, a.SavedReplyID, now)
+		if err != nil {
+			return nil, false, err
+		}
+		return ev, false, nil
 	case automation.ActionSnooze:
 		d, err := a.For.Parse()
 		if err != nil {
@@ -555,4 +552,48 @@ func DryRun(ctx context.Context, q care.Queries, workspaceID care.ID, rule autom
 		past = append(past, *f)
 	}
 	return automation.DryRun(rule, past)
+}
+
+// savedReply sends the workspace's saved reply id in the conversation, its
+// variables filled in, through every check an agent's reply passes. A reply
+// the platform would refuse (a closed messaging window) is skipped, and the
+// audit trail says why: a rule should not fail the customer's message.
+func (r *Runner) savedReply(ctx context.Context, q care.Queries, conv *care.Conversation, f automation.Fired, id care.ID, now time.Time) ([]care.Event, error) {
+	if r.Replies == nil {
+		return nil, care.Errorf(care.EINVALID, "saved replies cannot be sent here")
+	}
+	doc, err := q.Setting(ctx, conv.WorkspaceID, savedreply.SettingName)
+	if err != nil {
+		return nil, care.Errorf(care.EINVALID, "saved reply %d: the workspace has no saved replies", id)
+	}
+	set, err := savedreply.Parse(doc)
+	if err != nil {
+		return nil, err
+	}
+	reply, ok := set.Find(id)
+	if !ok {
+		return nil, audit(ctx, q, conv, f, automation.ActionSavedReply, map[string]any{"rule": f.RuleName, "skipped": "no saved reply " + strconv.FormatInt(id, 10)}, now)
+	}
+	vars := savedreply.Vars{}
+	if c, err := q.Contact(ctx, conv.ContactID); err == nil {
+		vars.ContactName = c.Name
+	}
+	if w, err := q.Workspace(ctx, conv.WorkspaceID); err == nil {
+		vars.Brand = w.Name
+	}
+	p := care.Principal{WorkspaceID: conv.WorkspaceID, Role: care.RoleAdmin, Name: vars.Brand, System: "rule:" + strconv.FormatInt(f.RuleID, 10)}
+	m, err := r.Replies.ReplyIn(ctx, q, p, conv, desk.Reply{Text: savedreply.Render(reply.Text, vars)}, now)
+	switch care.ErrorCode(err) {
+	case "":
+	case care.EINVALID, care.EFORBIDDEN:
+		return nil, audit(ctx, q, conv, f, automation.ActionSavedReply, map[string]any{"rule": f.RuleName, "skipped": care.ErrorMessage(err)}, now)
+	default:
+		return nil, err
+	}
+	if err := audit(ctx, q, conv, f, automation.ActionSavedReply, map[string]any{"rule": f.RuleName, "saved_reply_id": id, "message_id": m.ID}, now); err != nil {
+		return nil, err
+	}
+	data, _ := json.Marshal(m)
+	return []care.Event{{WorkspaceID: conv.WorkspaceID, Type: care.EventMessageCreated, ConversationID: conv.ID, MessageID: m.ID,
+		InboxID: conv.InboxID, Data: data, CreatedAt: now}}, nil
 }

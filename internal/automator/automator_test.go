@@ -63,6 +63,7 @@ func newWorld(t *testing.T, s care.Store, rules func(w *world) string) *world {
 	w.run.Clocks = w.keeper
 	w.p = &ingest.Pipeline{Store: s, Now: clock, Triage: &triage.Triager{Store: s}, Clocks: w.keeper, Automation: w.run}
 	w.d = &desk.Service{Store: s, Now: clock, Clocks: w.keeper, Automation: w.run}
+	w.run.Replies = w.d
 	return w
 }
 
@@ -216,13 +217,6 @@ func TestTimeRules(t *testing.T) {
 	}
 }
 
-func TestParseRefusesWhatParleyCannotDo(t *testing.T) {
-	_, err := automator.Parse([]byte(`{"rules":[{"id":1,"name":"x","enabled":true,"trigger":"message.received","actions":[{"type":"saved_reply","saved_reply_id":3}]}]}`))
-	if care.ErrorCode(err) != care.EINVALID || !strings.Contains(err.Error(), "saved replies") {
-		t.Errorf("Parse(saved_reply) = %v, want EINVALID about saved replies", err)
-	}
-}
-
 func TestDryRun(t *testing.T) {
 	w := newWorld(t, testdb.SQLite(t), func(*world) string { return `{"rules":[]}` })
 	refund := w.post(t, "dee", "still waiting for my refund")
@@ -268,5 +262,33 @@ func TestWebhookAction(t *testing.T) {
 	must(t, err)
 	if len(due) != 1 || due[0].URL != "https://hooks.example/incident" || !strings.Contains(string(due[0].Body), `"rule":"Tell the incident channel"`) {
 		t.Errorf("hook deliveries = %+v", due)
+	}
+}
+
+// A saved reply is sent by the rule, its variables filled in for the
+// customer, through the same checks as an agent's reply.
+func TestSavedReplyAction(t *testing.T) {
+	w := newWorld(t, testdb.SQLite(t), func(*world) string {
+		return `{"rules":[{"id":8,"name":"Acknowledge outages","enabled":true,"trigger":"message.received",
+			"conditions":[{"field":"text","op":"contains","value":"down"}],
+			"actions":[{"type":"saved_reply","saved_reply_id":1}]}]}`
+	})
+	must(t, w.s.SetSetting(t.Context(), w.ws.ID, "saved_replies",
+		[]byte(`{"replies":[{"id":1,"name":"Outage","text":"Hi {{contact.first_name}}, we know, and we're on it. {{workspace.name}}"}]}`), w.now))
+	w.n++
+	in := care.Inbound{InboxID: w.inbox.ID, Channel: care.ChannelX, PlatformID: "sr-1", Visibility: care.Public,
+		Author: care.Author{PlatformUserID: "ana", DisplayName: "Ana Lima"}, Text: "Is the site down again?", SentAt: w.now}
+	_, err := w.s.AppendRaw(t.Context(), []care.RawEvent{{InboxID: w.inbox.ID, WorkspaceID: w.ws.ID, DedupeKey: in.DedupeKey(),
+		Payload: []byte("x"), Inbound: in, ReceivedAt: w.now}})
+	must(t, err)
+	_, err = w.p.RunOnce(t.Context())
+	must(t, err)
+	m, err := w.s.MessageByPlatformID(t.Context(), w.inbox.ID, "sr-1")
+	must(t, err)
+	msgs, err := w.s.Messages(t.Context(), m.ConversationID, 0, 10)
+	must(t, err)
+	last := msgs[len(msgs)-1]
+	if last.Direction != care.DirectionOut || last.Text != "Hi Ana, we know, and we're on it. Acme" || last.Status != care.DeliveryQueued {
+		t.Errorf("last message = %q (%s, %s), want the rendered saved reply, queued", last.Text, last.Direction, last.Status)
 	}
 }

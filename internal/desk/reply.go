@@ -61,6 +61,17 @@ func (s *Service) Reply(ctx context.Context, p care.Principal, convID care.ID, r
 	return msg, nil
 }
 
+// ReplyIn queues a reply inside the caller's transaction, with every check
+// Reply makes; automation sends saved replies this way, in the transaction
+// of the change that fired the rule.
+func (s *Service) ReplyIn(ctx context.Context, q care.Queries, p care.Principal, conv *care.Conversation, r Reply, now time.Time) (*care.Message, error) {
+	m, err := s.queue(ctx, q, p, conv, r, now)
+	if err == nil && s.OutboxWake != nil {
+		defer s.OutboxWake()
+	}
+	return m, err
+}
+
 // queue validates a reply against the conversation and the platform's rules,
 // and stores it with its outbox entry.
 func (s *Service) queue(ctx context.Context, q care.Queries, p care.Principal, conv *care.Conversation, r Reply, now time.Time) (*care.Message, error) {
