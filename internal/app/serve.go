@@ -132,7 +132,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	a.Desk = &desk.Service{Store: store, Publisher: a.Bus, Adapters: adapters, Clocks: a.Deadlines, Automation: a.Automation, Survey: a.Survey,
 		OutboxWake: func() { poke(outboxWake) }}
 	a.Automation.Replies = a.Desk
-	a.Screen = &screen.Screener{Store: store, Adapters: adapters, Desk: a.Desk, Logger: log}
+	a.Screen = &screen.Screener{Store: store, Adapters: adapters, Desk: a.Desk, Replies: a.Desk, Logger: log}
 	pipeline.Screen, pipeline.Surveys = a.Screen, a.Survey
 	worker := &outbox.Worker{Store: store, Senders: adapters, Logger: log, Wake: outboxWake,
 		OnRecipient: func(out channel.Outbound, recipientID string) {

@@ -20,7 +20,9 @@ import (
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/desk"
 	"github.com/parleyhq/parley/internal/moderation"
+	"github.com/parleyhq/parley/internal/savedreply"
 )
 
 // SettingName is the workspace setting that holds its Settings.
@@ -44,6 +46,8 @@ type Rule struct {
 	Words        []string          `json:"words,omitempty"`
 	Threshold    int               `json:"threshold,omitempty"`
 	Window       string            `json:"window,omitempty"`
+	// SavedReplyID, for action reply, is the saved reply to answer with.
+	SavedReplyID int64 `json:"saved_reply_id,omitempty"`
 }
 
 // Parse checks a Settings document and returns its rules.
@@ -56,11 +60,8 @@ func Parse(doc []byte) ([]moderation.Rule, error) {
 	}
 	rules := make([]moderation.Rule, 0, len(s.Rules))
 	for i, r := range s.Rules {
-		if r.Action == moderation.Reply {
-			return nil, care.Errorf(care.EINVALID, "Moderation rule %d: automatic replies need saved replies, which are not available yet; use hide, delete or flag.", i+1)
-		}
 		mr := moderation.Rule{Kind: r.Kind, Action: r.Action, AllowDomains: r.AllowDomains, BlockDomains: r.BlockDomains,
-			Words: r.Words, Threshold: r.Threshold}
+			Words: r.Words, Threshold: r.Threshold, SavedReplyID: r.SavedReplyID}
 		if r.MaxLinks != nil {
 			mr.MaxLinks = *r.MaxLinks
 		} else if r.Kind == moderation.Links {
@@ -81,6 +82,12 @@ func Parse(doc []byte) ([]moderation.Rule, error) {
 	return rules, nil
 }
 
+// Replier answers a comment inside the caller's transaction; desk.Service
+// does.
+type Replier interface {
+	ReplyIn(ctx context.Context, q care.Queries, p care.Principal, conv *care.Conversation, r desk.Reply, now time.Time) (*care.Message, error)
+}
+
 // Moderator carries out a decision on the platform; desk.Service does.
 type Moderator interface {
 	Moderate(ctx context.Context, p care.Principal, messageID care.ID, action channel.ModerationAction) (*care.Message, error)
@@ -94,8 +101,10 @@ type Screener struct {
 	// Adapters tell which channels can moderate comments.
 	Adapters *channel.Registry
 	// Desk hides and deletes on the platform, after the comment is stored.
-	Desk   Moderator
-	Logger *slog.Logger
+	Desk Moderator
+	// Replies answers comments with a saved reply (action reply).
+	Replies Replier
+	Logger  *slog.Logger
 
 	mu    sync.Mutex
 	cache map[care.ID]*entry
@@ -186,6 +195,17 @@ func (s *Screener) Screen(ctx context.Context, q care.Queries, conv *care.Conver
 	case d.Action == moderation.Flag:
 		add("flagged")
 		text += " Review it: hide, delete or leave it."
+	case d.Action == moderation.Reply:
+		add("auto-replied")
+		reply, err := s.savedReply(ctx, q, conv, msg, d.SavedReplyID, now)
+		if err != nil {
+			return nil, nil, err
+		}
+		if reply == "" {
+			text += " The saved reply could not be sent; answer it yourself."
+		} else {
+			text += " Answered with a saved reply: " + reply
+		}
 	case d.Action == moderation.Hide || d.Action == moderation.Delete:
 		add("moderated")
 		pending = &Pending{WorkspaceID: conv.WorkspaceID, MessageID: msg.ID, Action: channel.ModerationAction(d.Action), Reason: d.Reason}
@@ -238,4 +258,39 @@ func (s *Screener) Check(ctx context.Context, q care.Queries, conv *care.Convers
 	}
 	pending := *p
 	return func(ctx context.Context) { s.Apply(ctx, pending) }, events, nil
+}
+
+// savedReply answers the comment publicly with saved reply id and returns
+// the text sent, "" when it could not be (no such reply, or the platform
+// would refuse it).
+func (s *Screener) savedReply(ctx context.Context, q care.Queries, conv *care.Conversation, msg *care.Message, id int64, now time.Time) (string, error) {
+	if s.Replies == nil {
+		return "", nil
+	}
+	doc, err := q.Setting(ctx, conv.WorkspaceID, savedreply.SettingName)
+	if err != nil {
+		return "", nil
+	}
+	set, err := savedreply.Parse(doc)
+	if err != nil {
+		return "", nil
+	}
+	r, ok := set.Find(id)
+	if !ok {
+		return "", nil
+	}
+	vars := savedreply.Vars{ContactName: msg.AuthorName}
+	if w, err := q.Workspace(ctx, conv.WorkspaceID); err == nil {
+		vars.Brand = w.Name
+	}
+	text := savedreply.Render(r.Text, vars)
+	p := care.Principal{WorkspaceID: conv.WorkspaceID, Role: care.RoleAdmin, Name: vars.Brand, System: Actor}
+	_, err = s.Replies.ReplyIn(ctx, q, p, conv, desk.Reply{Text: text, Visibility: care.Public, ReplyToMessageID: msg.ID}, now)
+	switch care.ErrorCode(err) {
+	case "":
+		return text, nil
+	case care.EINVALID, care.EFORBIDDEN:
+		return "", nil
+	}
+	return "", err
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
+	deskpkg "github.com/parleyhq/parley/internal/desk"
 	"github.com/parleyhq/parley/internal/ingest"
 	"github.com/parleyhq/parley/internal/screen"
 	"github.com/parleyhq/parley/internal/testdb"
@@ -137,7 +138,8 @@ func TestScreen(t *testing.T) {
 func TestParse(t *testing.T) {
 	for _, tc := range []struct{ doc, want string }{
 		{`{"rules":[{"kind":"links","action":"hide","max_links":1,"allow_domains":["acme.com"]}]}`, ""},
-		{`{"rules":[{"kind":"spam","action":"reply"}]}`, "saved replies"},
+		{`{"rules":[{"kind":"spam","action":"reply"}]}`, "SavedReplyID"},
+		{`{"rules":[{"kind":"low_effort","action":"reply","saved_reply_id":2}]}`, ""},
 		{`{"rules":[{"kind":"repeated","action":"hide","threshold":3,"window":"soon"}]}`, "window"},
 		{`{"rules":[{"kind":"colour","action":"hide"}]}`, "olour"},
 		{`{"rule":[]}`, "unknown field"},
@@ -146,5 +148,49 @@ func TestParse(t *testing.T) {
 		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
 			t.Errorf("Parse(%s) = %v, want %q", tc.doc, err, tc.want)
 		}
+	}
+}
+
+type replier struct{ sent []string }
+
+func (r *replier) ReplyIn(_ context.Context, _ care.Queries, p care.Principal, _ *care.Conversation, rep deskpkg.Reply, _ time.Time) (*care.Message, error) {
+	r.sent = append(r.sent, p.Actor()+": "+rep.Text)
+	return &care.Message{ID: 1}, nil
+}
+
+func TestReplyAction(t *testing.T) {
+	s := testdb.SQLite(t)
+	ctx := t.Context()
+	ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+	if err := s.CreateWorkspace(ctx, ws); err != nil {
+		t.Fatal(err)
+	}
+	inbox := &care.Inbox{WorkspaceID: ws.ID, Channel: care.ChannelFacebook, Name: "Acme page"}
+	if err := s.CreateInbox(ctx, inbox); err != nil {
+		t.Fatal(err)
+	}
+	for name, doc := range map[string]string{
+		screen.SettingName: `{"rules":[{"kind":"low_effort","action":"reply","saved_reply_id":2}]}`,
+		"saved_replies":    `{"replies":[{"id":2,"name":"Thanks","text":"Thanks {{contact.first_name}}! {{workspace.name}}"}]}`,
+	} {
+		if err := s.SetSetting(ctx, ws.ID, name, []byte(doc), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reg := &channel.Registry{}
+	reg.Register(care.ChannelFacebook, page{})
+	rep := &replier{}
+	p := &ingest.Pipeline{Store: s, Screen: &screen.Screener{Store: s, Adapters: reg, Replies: rep}}
+	in := care.Inbound{InboxID: inbox.ID, Channel: care.ChannelFacebook, PlatformID: "c1", Visibility: care.Public,
+		Author: care.Author{PlatformUserID: "u1", DisplayName: "Ana Lima"}, Text: "nice!", SentAt: time.Now()}
+	if _, err := s.AppendRaw(ctx, []care.RawEvent{{InboxID: inbox.ID, WorkspaceID: ws.ID, DedupeKey: in.DedupeKey(),
+		Payload: []byte("x"), Inbound: in, ReceivedAt: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.sent) != 1 || rep.sent[0] != "moderation: Thanks Ana! Acme" {
+		t.Errorf("replies sent = %q", rep.sent)
 	}
 }
