@@ -145,6 +145,9 @@ type Queries interface {
 	// already has returns it; one that belongs to another contact is
 	// ECONFLICT: that is a merge, for an agent to decide.
 	AttachIdentity(ctx context.Context, contactID ID, platform Channel, a Author, now time.Time) (*Identity, error)
+	// FindIdentity returns the identity (workspace, platform, platform user
+	// id), or ENOTFOUND; unlike ResolveIdentity it never creates one.
+	FindIdentity(ctx context.Context, workspaceID ID, platform Channel, platformUserID string) (*Identity, error)
 	// Contact returns a contact with its identities.
 	Contact(ctx context.Context, id ID) (*Contact, error)
 	// MergeContacts moves the loser's identities and conversations to the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -303,11 +304,66 @@ func (b *batch) identity(ctx context.Context, q care.Queries, workspace care.ID,
 		(a.Handle == "" || a.Handle == id.Handle) && (a.Followers == 0 || a.Followers == id.Followers) && a.Verified == id.Verified {
 		return id, nil
 	}
-	id, _, err := q.ResolveIdentity(ctx, workspace, ch, a, now)
+	id, created, err := q.ResolveIdentity(ctx, workspace, ch, a, now)
 	if err != nil {
 		return nil, err
 	}
+	if created {
+		if id, err = linkByPhone(ctx, q, id, now); err != nil {
+			return nil, err
+		}
+	}
 	b.idents[k] = id
+	return id, nil
+}
+
+// phoneChannels are the channels whose user ids are phone numbers: SMS in
+// E.164 ("+15551234567"), WhatsApp as digits ("15551234567").
+var phoneChannels = map[care.Channel]func(digits string) string{
+	care.ChannelSMS:      func(d string) string { return "+" + d },
+	care.ChannelWhatsApp: func(d string) string { return d },
+}
+
+// linkByPhone joins a new phone identity to the contact who already has
+// the same number on another phone channel: one person texting and then
+// writing on WhatsApp is one customer. A phone number is strong evidence;
+// weaker guesses (a similar name) are never merged by themselves. The
+// merge is recorded, so an agent can see and undo it.
+func linkByPhone(ctx context.Context, q care.Queries, id *care.Identity, now time.Time) (*care.Identity, error) {
+	if _, ok := phoneChannels[id.Platform]; !ok {
+		return id, nil
+	}
+	digits := strings.TrimPrefix(id.PlatformUserID, "+")
+	if len(digits) < 8 || len(digits) > 15 || strings.Trim(digits, "0123456789") != "" {
+		return id, nil
+	}
+	for ch, form := range phoneChannels {
+		if ch == id.Platform {
+			continue
+		}
+		other, err := q.FindIdentity(ctx, id.WorkspaceID, ch, form(digits))
+		if care.ErrorCode(err) == care.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if other.ContactID == id.ContactID {
+			return id, nil
+		}
+		m, err := q.MergeContacts(ctx, id.WorkspaceID, other.ContactID, id.ContactID, now)
+		if err != nil {
+			return nil, err
+		}
+		details, _ := json.Marshal(map[string]any{"merge_id": m.ID, "reason": "same phone number on " + string(ch) + " and " + string(id.Platform)})
+		if err := q.AppendAudit(ctx, &care.AuditEntry{WorkspaceID: id.WorkspaceID, Actor: "system", Action: "contact.link",
+			Target: fmt.Sprintf("contact:%d", other.ContactID), Details: details, CreatedAt: now}); err != nil {
+			return nil, err
+		}
+		linked := *id
+		linked.ContactID = other.ContactID
+		return &linked, nil
+	}
 	return id, nil
 }
 

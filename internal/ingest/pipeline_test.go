@@ -381,3 +381,61 @@ func TestMovedPrivateRecorded(t *testing.T) {
 		}
 	})
 }
+
+// A customer who texts and then writes on WhatsApp from the same number is
+// one contact, linked by a recorded, undoable merge.
+func TestLinkByPhone(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := context.Background()
+		ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+		if err := s.CreateWorkspace(ctx, ws); err != nil {
+			t.Fatal(err)
+		}
+		inboxes := map[care.Channel]*care.Inbox{}
+		for _, ch := range []care.Channel{care.ChannelSMS, care.ChannelWhatsApp} {
+			in := &care.Inbox{WorkspaceID: ws.ID, Channel: ch, Name: string(ch)}
+			if err := s.CreateInbox(ctx, in); err != nil {
+				t.Fatal(err)
+			}
+			inboxes[ch] = in
+		}
+		p := &ingest.Pipeline{Store: s}
+		post := func(ch care.Channel, from, id string) care.ID {
+			t.Helper()
+			in := care.Inbound{InboxID: inboxes[ch].ID, Channel: ch, PlatformID: id, Visibility: care.Private,
+				Author: care.Author{PlatformUserID: from}, Text: "hello", SentAt: time.Now()}
+			if _, err := s.AppendRaw(ctx, []care.RawEvent{{InboxID: in.InboxID, WorkspaceID: ws.ID, DedupeKey: in.DedupeKey(),
+				Payload: []byte("x"), Inbound: in, ReceivedAt: time.Now()}}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.RunOnce(ctx); err != nil {
+				t.Fatal(err)
+			}
+			m, err := s.MessageByPlatformID(ctx, in.InboxID, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m.ContactID
+		}
+		sms := post(care.ChannelSMS, "+15551234567", "SM1")
+		wa := post(care.ChannelWhatsApp, "15551234567", "wamid.1")
+		if sms != wa {
+			t.Fatalf("SMS contact %d and WhatsApp contact %d, want one", sms, wa)
+		}
+		c, err := s.Contact(ctx, sms)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Identities) != 2 {
+			t.Errorf("contact identities = %+v, want SMS and WhatsApp", c.Identities)
+		}
+		// Another number stays another person.
+		if other := post(care.ChannelWhatsApp, "15550000000", "wamid.2"); other == sms {
+			t.Error("a different number joined the same contact")
+		}
+		audit, err := s.Audit(ctx, ws.ID, fmt.Sprintf("contact:%d", sms), 10)
+		if err != nil || len(audit) != 1 || audit[0].Action != "contact.link" {
+			t.Errorf("audit = %+v, %v; want the link recorded", audit, err)
+		}
+	})
+}

@@ -25,6 +25,12 @@ func scanIdentity(sc interface{ Scan(...any) error }) (*care.Identity, error) {
 	return &i, nil
 }
 
+func (q queries) FindIdentity(ctx context.Context, workspaceID care.ID, platform care.Channel, platformUserID string) (*care.Identity, error) {
+	id, err := scanIdentity(q.row(ctx, `SELECT `+identityCols+` FROM identities WHERE workspace_id = ? AND platform = ? AND platform_user_id = ?`,
+		workspaceID, string(platform), platformUserID))
+	return id, q.wrap(err, "identity")
+}
+
 func (q queries) ResolveIdentity(ctx context.Context, workspaceID care.ID, platform care.Channel, a care.Author, now time.Time) (*care.Identity, bool, error) {
 	var ident *care.Identity
 	var created bool

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/parleyhq/parley/internal/care"
 )
 
 func testLeases(t *testing.T, open opener) {
@@ -56,4 +58,16 @@ func testLeases(t *testing.T, open opener) {
 	if winners != 1 {
 		t.Errorf("%d nodes hold the same lease, want 1", winners)
 	}
+}
+
+func testFindIdentity(t *testing.T, open opener) {
+	s, ctx := open(t), t.Context()
+	w := mustWorld(t, s, "acme")
+	got, err := s.FindIdentity(ctx, w.ws.ID, w.identity.Platform, w.identity.PlatformUserID)
+	must(t, err, "FindIdentity")
+	if got.ID != w.identity.ID || got.ContactID != w.identity.ContactID {
+		t.Errorf("FindIdentity = %+v, want %+v", got, w.identity)
+	}
+	_, err = s.FindIdentity(ctx, w.ws.ID, w.identity.Platform, "nobody")
+	wantCode(t, err, care.ENOTFOUND, "FindIdentity(unknown)")
 }

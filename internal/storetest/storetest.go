@@ -84,6 +84,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"Approvals", testApprovals},
 		{"Hooks", testHooks},
 		{"Leases", testLeases},
+		{"FindIdentity", testFindIdentity},
 		{"Dialect", testDialect},
 	}
 	for _, g := range groups {
