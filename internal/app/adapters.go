@@ -9,6 +9,7 @@ import (
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
 	"github.com/parleyhq/parley/internal/channel/bluesky"
+	"github.com/parleyhq/parley/internal/channel/email"
 	"github.com/parleyhq/parley/internal/channel/mastodon"
 	"github.com/parleyhq/parley/internal/channel/meta"
 	"github.com/parleyhq/parley/internal/channel/sms"
@@ -28,6 +29,7 @@ func Adapters(publicURL string) *channel.Registry {
 	r := &channel.Registry{}
 	r.Register(care.ChannelAPI, &apiinbox.Sender{Client: client})
 	r.Register(care.ChannelBluesky, &bluesky.Adapter{Client: client})
+	r.Register(care.ChannelEmail, &email.Adapter{})
 	r.Register(care.ChannelFacebook, &meta.Messenger{Client: client})
 	r.Register(care.ChannelMastodon, &mastodon.Adapter{Client: client})
 	r.Register(care.ChannelInstagram, &meta.Instagram{Client: client})

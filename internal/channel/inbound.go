@@ -2,6 +2,7 @@ package channel
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -70,6 +71,18 @@ type Streamer interface {
 	// refuses the account.
 	Stream(ctx context.Context, inbox care.Inbox, cursor string, emit func(events []Event, cursor string) error) error
 }
+
+// Notifier is implemented by polled adapters that can learn, over a held
+// connection, that something new arrived (IMAP IDLE): the poll runner then
+// polls at once instead of at the next interval. Notify returns nil when
+// ctx ends, ErrNoNotify when the account cannot notify (polling alone
+// serves it), or another error after which the runner tries again later.
+type Notifier interface {
+	Notify(ctx context.Context, inbox care.Inbox, wake func()) error
+}
+
+// ErrNoNotify says an account cannot notify; polling serves it.
+var ErrNoNotify = errors.New("channel: the account cannot notify")
 
 // ReplyCheck is what a Policy sees of a reply before it is stored.
 type ReplyCheck struct {

@@ -54,6 +54,9 @@ func (r *Registry) Webhook(ch care.Channel) (Webhook, bool) { return as[Webhook]
 // Poller returns ch's adapter if it polls.
 func (r *Registry) Poller(ch care.Channel) (Poller, bool) { return as[Poller](r, ch) }
 
+// Notifier returns ch's adapter if it notifies of new arrivals.
+func (r *Registry) Notifier(ch care.Channel) (Notifier, bool) { return as[Notifier](r, ch) }
+
 // Streamer returns ch's adapter if it follows accounts over a stream.
 func (r *Registry) Streamer(ch care.Channel) (Streamer, bool) { return as[Streamer](r, ch) }
 

@@ -60,7 +60,21 @@ type Runner struct {
 
 	mu      sync.Mutex
 	loops   map[care.ID]context.CancelFunc
+	wakes   map[care.ID]chan struct{}
 	streams map[care.ID]context.CancelFunc
+}
+
+// Wake asks the inbox's poll loop to poll at once; it never blocks.
+func (r *Runner) Wake(inboxID care.ID) {
+	r.mu.Lock()
+	c := r.wakes[inboxID]
+	r.mu.Unlock()
+	if c != nil {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
+	}
 }
 
 func (r *Runner) holder() string {
@@ -139,10 +153,14 @@ func (r *Runner) scan(ctx context.Context, wg *sync.WaitGroup) {
 	if r.loops == nil {
 		r.loops = map[care.ID]context.CancelFunc{}
 	}
+	if r.wakes == nil {
+		r.wakes = map[care.ID]chan struct{}{}
+	}
 	for id, stop := range r.loops {
 		if !want[id] {
 			stop()
 			delete(r.loops, id)
+			delete(r.wakes, id)
 		}
 	}
 	for id := range want {
@@ -150,11 +168,16 @@ func (r *Runner) scan(ctx context.Context, wg *sync.WaitGroup) {
 			continue
 		}
 		lctx, stop := context.WithCancel(ctx)
-		r.loops[id] = stop
-		wg.Add(1)
+		wake := make(chan struct{}, 1)
+		r.loops[id], r.wakes[id] = stop, wake
+		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			r.loop(lctx, id)
+			r.loop(lctx, id, wake)
+		}()
+		go func() {
+			defer wg.Done()
+			r.notify(lctx, id)
 		}()
 	}
 	if r.streams == nil {
@@ -268,9 +291,39 @@ func (r *Runner) StreamOnce(ctx context.Context, inboxID care.ID) error {
 	return err
 }
 
-// loop polls one inbox at its adapter's interval, or later when the
-// platform asks to wait.
-func (r *Runner) loop(ctx context.Context, inboxID care.ID) {
+// notify holds the adapter's notification connection for a polled inbox
+// (IMAP IDLE), if it has one, waking the poll loop on news; it tries again
+// a minute after a failure and gives up when the account cannot notify.
+func (r *Runner) notify(ctx context.Context, inboxID care.ID) {
+	for {
+		in, err := r.Store.Inbox(ctx, inboxID)
+		if err != nil {
+			return
+		}
+		n, ok := r.Adapters.Notifier(in.Channel)
+		if !ok {
+			return
+		}
+		err = n.Notify(ctx, *in, func() { r.Wake(inboxID) })
+		if ctx.Err() != nil || errors.Is(err, channel.ErrNoNotify) {
+			return
+		}
+		if err != nil {
+			r.logger().Warn("poll: notifications failed; polling meanwhile", "inbox", inboxID, "err", err)
+		}
+		t := time.NewTimer(time.Minute)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// loop polls one inbox at its adapter's interval, or at once when woken, or
+// later when the platform asks to wait.
+func (r *Runner) loop(ctx context.Context, inboxID care.ID, wake <-chan struct{}) {
 	for {
 		wait, err := r.Once(ctx, inboxID)
 		if err != nil && ctx.Err() == nil {
@@ -284,6 +337,8 @@ func (r *Runner) loop(ctx context.Context, inboxID care.ID) {
 		case <-ctx.Done():
 			t.Stop()
 			return
+		case <-wake:
+			t.Stop()
 		case <-t.C:
 		}
 	}

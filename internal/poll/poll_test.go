@@ -235,3 +235,59 @@ func TestOneNodePolls(t *testing.T) {
 		t.Errorf("the platform was polled %d times in three rounds of two nodes, want 3", len(f.polled))
 	}
 }
+
+// notifying is a polled platform that also says when something arrived.
+type notifying struct{ feed }
+
+func (n *notifying) Notify(ctx context.Context, in care.Inbox, wake func()) error {
+	select {
+	case <-time.After(100 * time.Millisecond):
+		n.mu.Lock()
+		n.posts++
+		n.mu.Unlock()
+		wake()
+	case <-ctx.Done():
+		return nil
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// A notification polls at once, not at the next interval (a minute here).
+func TestNotifyWakesThePoll(t *testing.T) {
+	s := testdb.SQLite(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+	if err := s.CreateWorkspace(ctx, ws); err != nil {
+		t.Fatal(err)
+	}
+	const ch care.Channel = "mail"
+	in := &care.Inbox{WorkspaceID: ws.ID, Channel: ch, Name: "Mail", Credentials: map[string]string{"mode": "poll"}}
+	if err := s.CreateInbox(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	n := &notifying{feed{posts: 1}}
+	reg := &channel.Registry{}
+	reg.Register(ch, n)
+	c := ingest.NewCommitter(s, 16)
+	go c.Run(ctx)
+	defer c.Close(context.Background())
+	r := &poll.Runner{Store: s, Adapters: reg, Ingest: c}
+	done := make(chan struct{})
+	go func() { r.Run(ctx); close(done) }()
+	for {
+		n.mu.Lock()
+		polls := len(n.polled)
+		n.mu.Unlock()
+		if polls >= 2 {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("polled %d times; the notification did not wake the poll", polls)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-done
+}

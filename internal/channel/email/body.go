@@ -1,0 +1,213 @@
+package email
+
+import (
+	"bytes"
+	"io"
+	"mime"
+	"strings"
+
+	"github.com/emersion/go-message"
+	_ "github.com/emersion/go-message/charset" // ISO-8859-*, windows-125*, KOI8, Shift JIS, GB18030, …
+	"github.com/emersion/go-message/mail"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// Bounds on the MIME structure read from one message. Real mail nests three
+// or four levels deep and has a few dozen parts; anything beyond is built to
+// exhaust the reader.
+const (
+	maxDepth     = 12
+	maxParts     = 200
+	maxTextBytes = 2 << 20 // of one text part, decoded
+)
+
+// body is what a message's MIME tree holds for Parley.
+type body struct {
+	plain, html strings.Builder
+	attachments []care.Attachment
+	// more counts attachments over care.MaxAttachments, listed only by
+	// number.
+	more int
+	// encrypted is set for multipart/encrypted and S/MIME envelopes,
+	// whose text Parley cannot read.
+	encrypted bool
+	parts     int
+	// report holds the parts of a multipart/report delivery status
+	// notification: its machine-readable status and the returned
+	// message's header.
+	status, returned []byte
+}
+
+// walk reads the entity e, depth levels down, into b: text parts into plain
+// or html, every other leaf into attachments. Of a multipart/alternative
+// only the best version is read: text/plain, else the richest.
+func (b *body) walk(e *message.Entity, depth int) {
+	b.parts++
+	if depth > maxDepth || b.parts > maxParts {
+		return
+	}
+	mediaType, params, _ := e.Header.ContentType()
+	mediaType = strings.ToLower(mediaType)
+	disposition, _, _ := e.Header.ContentDisposition()
+	attached := strings.EqualFold(disposition, "attachment")
+
+	switch {
+	case mediaType == "multipart/alternative":
+		b.alternative(e, depth)
+	case mediaType == "multipart/encrypted", mediaType == "application/pkcs7-mime" || mediaType == "application/x-pkcs7-mime":
+		b.encrypted = true
+		drain(e.Body)
+	case strings.HasPrefix(mediaType, "multipart/"):
+		signed := mediaType == "multipart/signed"
+		mr := e.MultipartReader()
+		for i := 0; ; i++ {
+			p, err := nextPart(mr)
+			if err != nil {
+				return
+			}
+			// The second part of multipart/signed is the signature: no
+			// attachment a customer meant to send.
+			if signed && i > 0 {
+				drain(p.Body)
+				continue
+			}
+			b.walk(p, depth+1)
+		}
+	case (mediaType == "text/plain" || mediaType == "") && !attached:
+		appendText(&b.plain, e.Body)
+	case mediaType == "text/html" && !attached:
+		appendText(&b.html, e.Body)
+	case mediaType == "message/delivery-status" || mediaType == "message/global-delivery-status":
+		b.status = readUpTo(e.Body, 64<<10)
+	case (mediaType == "message/rfc822" || mediaType == "message/global" || mediaType == "text/rfc822-headers" || mediaType == "message/global-headers") && b.status != nil && b.returned == nil:
+		// The message a DSN returns, or its header: read for its
+		// Message-ID, never shown.
+		b.returned = readUpTo(e.Body, 256<<10)
+		drain(e.Body)
+	case mediaType == "application/pgp-signature" || mediaType == "application/pkcs7-signature" || mediaType == "application/x-pkcs7-signature":
+		drain(e.Body)
+	default:
+		b.attach(e, mediaType, params)
+	}
+}
+
+// alternative reads the best version of a multipart/alternative: the
+// plain-text one when there is one, else the last (the richest, RFC 2046
+// §5.1.4), which may itself be multipart/related with the HTML and its
+// images.
+func (b *body) alternative(e *message.Entity, depth int) {
+	mr := e.MultipartReader()
+	type version struct {
+		header message.Header
+		raw    []byte
+	}
+	var versions []version
+	for len(versions) < 16 {
+		p, err := nextPart(mr)
+		if err != nil {
+			break
+		}
+		// The versions are read decoded; walk decodes again from
+		// identity-encoded copies, so the Content-Transfer-Encoding goes.
+		h := p.Header.Copy()
+		h.Del("Content-Transfer-Encoding")
+		if t, params, _ := h.ContentType(); strings.HasPrefix(strings.ToLower(t), "text/") && params["charset"] != "" {
+			delete(params, "charset")
+			h.SetContentType(t, params)
+		}
+		versions = append(versions, version{h, readUpTo(p.Body, MaxMessageBytes)})
+	}
+	if len(versions) == 0 {
+		return
+	}
+	best := versions[len(versions)-1]
+	for _, v := range versions {
+		if t, _, _ := v.header.ContentType(); strings.EqualFold(t, "text/plain") {
+			best = v
+			break
+		}
+	}
+	p, err := message.New(best.header, bytes.NewReader(best.raw))
+	if p != nil && (err == nil || message.IsUnknownCharset(err) || message.IsUnknownEncoding(err)) {
+		b.walk(p, depth+1)
+	}
+}
+
+// attach records a leaf that is not body text as an attachment: metadata
+// only, the bytes are counted and dropped.
+func (b *body) attach(e *message.Entity, mediaType string, params map[string]string) {
+	size, _ := io.Copy(io.Discard, io.LimitReader(e.Body, MaxMessageBytes))
+	if len(b.attachments) >= care.MaxAttachments {
+		b.more++
+		return
+	}
+	ah := mail.AttachmentHeader{Header: e.Header}
+	name, _ := ah.Filename()
+	if name == "" && (mediaType == "message/rfc822" || mediaType == "message/global") {
+		name = "message.eml"
+	}
+	if !mimeTypeOK(mediaType) {
+		mediaType = "application/octet-stream"
+	}
+	b.attachments = append(b.attachments, care.Attachment{
+		Kind: kindOf(mediaType), MimeType: mediaType, Name: oneLine(name, care.MaxNameBytes), Size: size,
+	})
+}
+
+// kindOf maps a MIME type to an attachment kind.
+func kindOf(mediaType string) string {
+	switch {
+	case strings.HasPrefix(mediaType, "image/"):
+		return "image"
+	case strings.HasPrefix(mediaType, "video/"):
+		return "video"
+	case strings.HasPrefix(mediaType, "audio/"):
+		return "audio"
+	}
+	return "file"
+}
+
+// mimeTypeOK reports whether t is a type/subtype of token characters, as
+// mime.ParseMediaType accepts, and short enough to store.
+func mimeTypeOK(t string) bool {
+	if len(t) > 127 || !strings.Contains(t, "/") {
+		return false
+	}
+	mt, _, err := mime.ParseMediaType(t)
+	return err == nil && mt == t
+}
+
+// nextPart returns the next part of a multipart body, one in an unknown
+// charset or transfer encoding included (it is read as it is).
+func nextPart(mr message.MultipartReader) (*message.Entity, error) {
+	if mr == nil {
+		return nil, io.EOF
+	}
+	p, err := mr.NextPart()
+	if p != nil && err != nil && (message.IsUnknownCharset(err) || message.IsUnknownEncoding(err)) {
+		return p, nil
+	}
+	return p, err
+}
+
+func appendText(b *strings.Builder, r io.Reader) {
+	t := readUpTo(r, maxTextBytes)
+	if len(t) == 0 || b.Len() >= maxTextBytes {
+		return
+	}
+	if b.Len() > 0 {
+		b.WriteString("\n\n")
+	}
+	b.Write(t)
+}
+
+// readUpTo reads at most n bytes of r. A decoding error (bad base64, a
+// truncated part) ends the text where it occurred rather than losing it.
+func readUpTo(r io.Reader, n int64) []byte {
+	var buf bytes.Buffer
+	_, _ = buf.ReadFrom(io.LimitReader(r, n))
+	return buf.Bytes()
+}
+
+func drain(r io.Reader) { _, _ = io.Copy(io.Discard, io.LimitReader(r, MaxMessageBytes)) }

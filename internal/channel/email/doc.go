@@ -1,0 +1,90 @@
+// Package email is Parley's adapter for email: one inbox is one mailbox,
+// read over IMAP and answered through SMTP submission. Its ExternalID is
+// the from address, lower-cased, and its credentials are:
+//
+//	imap_host         host:port of the IMAP server (required)
+//	imap_tls          tls (implicit, the default), starttls, or none (only for 127.0.0.1 or localhost)
+//	imap_user         IMAP user name (required)
+//	imap_password     IMAP password, or the provider's app password (required)
+//	imap_mailbox      the mailbox read (default INBOX)
+//	smtp_host         host:port of the submission server (required to send)
+//	smtp_tls          starttls (the default), tls, or none (only for 127.0.0.1 or localhost)
+//	smtp_user         submission user, with smtp_password; both empty for a server without login
+//	smtp_password     submission password
+//	from              the address replies come from, "Acme Support <support@acme.example>" (required)
+//	dkim_selector     selector of the DKIM key's DNS record (with dkim_private_key)
+//	dkim_private_key  PEM RSA (at least 1024 bits) or Ed25519 key; replies are signed when set
+//	dkim_domain       the signing domain (default the from address's domain)
+//
+// # Inbound
+//
+// The adapter is a channel.Poller. Poll opens the mailbox read-only
+// (EXAMINE) and fetches the messages with a UID above its cursor, at most
+// PollLimit at a time, oldest first, with BODY.PEEK[] so nothing is marked
+// \Seen: Poll cannot know when its events are durably stored, and people
+// reading the same mailbox see it as it was. The cursor is
+// {"uidvalidity":…,"uid":…}. The first poll, and the first after the
+// server changed the mailbox's UIDVALIDITY (a restore, a migration: every
+// UID is then meaningless), start from the messages that arrived in the
+// last day (ResumeWindow) rather than importing the whole mailbox again;
+// Message-IDs make the ones Parley already has harmless. PollInterval is a
+// minute; an Idler holds an IMAP IDLE connection (RFC 2177) beside it and
+// calls wake on new mail, so the poll runner can poll at once.
+//
+// Each message is read up to MaxMessageBytes (10 MB; a note says when
+// there was more) with go-message, whose charset tables decode ISO-8859-*,
+// windows-125* and the rest, in headers (RFC 2047) and bodies
+// (quoted-printable, base64). It becomes an event whose PlatformID is its
+// Message-ID (a hash of its fields and body when it has none, so every
+// copy gets the same id), whose author is the From address, lower-cased,
+// with its display name, and whose ReplyToPlatformID is the first id of
+// In-Reply-To, else the last of References. The text is the text/plain
+// version, else the HTML one sanitised by bluemonday and written as text
+// (links as "text (url)", quotes as "> "), without the quoted history a
+// client appended (see stripQuoted), at most care.MaxTextBytes. Other
+// parts are attachments: metadata only, kind from the MIME type, no URL,
+// since Parley does not store their bytes yet. The raw payload kept with
+// each event is the message's first MB.
+//
+// Mail no person wrote is skipped with a log line, never answered: anything
+// with Auto-Submitted other than "no" (RFC 3834), Precedence bulk, junk or
+// list (mailing lists set it with List-Id), X-Autoreply or X-Autorespond,
+// mail from MAILER-DAEMON or postmaster or with an empty Return-Path, and
+// Parley's own messages coming back, recognised by their Message-IDs,
+// "<parley.…@from domain>". A delivery status notification (RFC 3464,
+// multipart/report; report-type=delivery-status) about one of Parley's
+// replies becomes a status event: failed with the remote server's
+// diagnostic, or delivered. A message from the inbox's own address (an
+// agent answering from their mail client with a copy to the mailbox)
+// becomes an echo to the customer it went to.
+//
+// Threading needs more than Inbound holds. Parley keeps only the parent id,
+// not the References chain: a customer answering a message Parley does not
+// know (one an agent sent outside Parley, say) is threaded by contact, not
+// by an older id of the chain. There is no subject fallback either: a
+// message that names no known parent joins the contact's active
+// conversation in the inbox, whatever its subject, and starts a new one
+// when the contact has none, even with the subject of a resolved one.
+//
+// # Outbound
+//
+// Send writes a plain-text reply (UTF-8, quoted-printable) from the from
+// address to the contact's address, "Re: " and the conversation's subject
+// (without stacking "Re: Re:"), In-Reply-To and References naming the
+// message answered (the one the agent chose, else the customer's newest),
+// and a Message-ID "<parley.HASH@from domain>" where HASH comes from the
+// outbound's idempotency key. It sets no Auto-Submitted: a person wrote it.
+// With a DKIM key it signs From, To, Subject, Date, Message-ID,
+// In-Reply-To, References and the MIME fields (relaxed/relaxed). It
+// submits over STARTTLS or implicit TLS with AUTH PLAIN. The server's 4xx
+// replies and lost connections are temporary failures, its 5xx replies
+// permanent ones with its text. Attachments go as links below the text.
+//
+// SMTP has no idempotency key: a connection lost after the message went
+// out but before the server's "250 OK" makes the outbox send it again, and
+// the customer may receive two copies. They carry the same Message-ID, by
+// which mail clients can tell they are one.
+//
+// docs/channels/email.md explains how to connect a mailbox; package
+// mailtest runs in-memory IMAP and SMTP servers for tests and demos.
+package email

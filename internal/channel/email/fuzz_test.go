@@ -1,0 +1,91 @@
+package email
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// Fuzz targets for every reader of untrusted input. Run one with, e.g.,
+// go test -run '^$' -fuzz FuzzParse -fuzztime 30s ./internal/channel/email
+
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob("testdata/mail/*.eml")
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+		f.Add(crlf(b))
+	}
+	f.Add(dsn("parley.0@acme.example.com", "Action: failed\r\nDiagnostic-Code: smtp; 550 x\r\n"))
+	f.Add([]byte("From: a@b\r\nContent-Type: multipart/alternative; boundary=x\r\n\r\n--x\r\nContent-Type: multipart/alternative; boundary=x\r\n\r\n--x--\r\n"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		p, err := parse(raw, acme, testNow)
+		if err != nil {
+			return
+		}
+		again, err := parse(raw, acme, testNow)
+		if err != nil || again.in.PlatformID != p.in.PlatformID || again.skip != p.skip {
+			t.Fatalf("parse is not deterministic: %q then %q (%v)", p.in.PlatformID, again.in.PlatformID, err)
+		}
+		if p.skip != "" {
+			return
+		}
+		in := p.in
+		in.InboxID, in.Channel = 1, care.ChannelEmail
+		if err := in.Validate(); err != nil {
+			t.Fatalf("parse produced an invalid event %+v: %v", in, err)
+		}
+		if in.Kind == care.KindStatus && !ours(in.PlatformID, acme.domain) {
+			t.Fatalf("a status for a message that is not ours: %s", in.PlatformID)
+		}
+	})
+}
+
+func FuzzStripQuoted(f *testing.F) {
+	for _, s := range []string{
+		"Thanks!\n\nOn Wed, Nov 20, 2024 at 6:10 PM Acme <a@b> wrote:\n> Hi",
+		"ok\n-----Original Message-----\nFrom: x",
+		"a\n________________________________\nFrom: x\nSent: y\nTo: z\nSubject: w\n",
+		"> a\nb\n> c",
+		"On x wrote:\n\n",
+		"---------- Forwarded message ---------\nFrom: a\nDate: b\nSubject: c",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		got := stripQuoted(text)
+		if !strings.HasPrefix(text, got) {
+			t.Fatalf("stripQuoted(%q) = %q, not a beginning of the text", text, got)
+		}
+		if strings.TrimSpace(text) != "" && strings.TrimSpace(got) == "" {
+			t.Fatalf("stripQuoted(%q) left nothing", text)
+		}
+	})
+}
+
+func FuzzHTMLText(f *testing.F) {
+	for _, s := range []string{
+		`<p>Hello <a href="https://x.example/?a=1&amp;b=2">there</a></p><blockquote>q<br>r</blockquote>`,
+		"<pre>a\n b</pre><ul><li>x</li></ul><table><tr><td>1</td><td>2</td></tr></table>",
+		`<a href="javascript:alert(1)">x</a><script>alert(2)</script><style>p{}</style>`,
+		"<<a href=\"x\">>&#0;&#xD800;&amp",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		got := htmlText(h)
+		if utf8.ValidString(h) && !utf8.ValidString(got) {
+			t.Fatalf("htmlText(%q) = %q, not UTF-8", h, got)
+		}
+		if strings.ContainsRune(got, '\r') || strings.HasPrefix(got, "\n") || strings.HasSuffix(got, "\n") {
+			t.Fatalf("htmlText(%q) = %q, with a CR or a blank line at an end", h, got)
+		}
+	})
+}
