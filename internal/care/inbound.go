@@ -72,6 +72,9 @@ type Author struct {
 	Handle         string `json:"handle,omitempty"`
 	Followers      int64  `json:"followers,omitempty"`
 	Verified       bool   `json:"verified,omitempty"`
+	// AccountCreated is when the author's account was made, when the
+	// platform says: very new accounts are damped in reach.
+	AccountCreated *time.Time `json:"account_created,omitempty"`
 }
 
 // Validate checks an inbound event's shape and bounds. It returns EINVALID with

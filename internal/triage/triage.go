@@ -225,10 +225,14 @@ func (t *Triager) Triage(ctx context.Context, q care.Queries, conv *care.Convers
 	tr.Cues = append(tr.Cues, feel.Cues...)
 	matches := r.topics.Match(in.Text)
 	vip := r.isVIP(in.Channel, in.Author)
-	reach := influence.Compute(influence.Input{
+	ii := influence.Input{
 		Public: in.Visibility == care.Public, Followers: in.Author.Followers, Verified: in.Author.Verified,
 		Engagement: in.Engagement, PostedAt: in.SentAt, VIP: vip,
-	}, now)
+	}
+	if in.Author.AccountCreated != nil {
+		ii.AccountCreated = *in.Author.AccountCreated
+	}
+	reach := influence.Compute(ii, now)
 	tr.Reach = round(reach.Reach)
 
 	ct := &care.ConversationTriage{Language: conv.Language, Mood: tr.Mood, Topics: slices.Clone(conv.Topics), Inputs: conv.PriorityInputs}

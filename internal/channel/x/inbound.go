@@ -86,8 +86,13 @@ func cut(s string, n int) string {
 }
 
 func (p profile) author() care.Author {
-	return care.Author{PlatformUserID: p.ID, DisplayName: cleanName(p.Name), Handle: cleanName(p.Handle),
+	a := care.Author{PlatformUserID: p.ID, DisplayName: cleanName(p.Name), Handle: cleanName(p.Handle),
 		Followers: p.Followers, Verified: p.Verified}
+	if !p.Since.IsZero() {
+		since := p.Since
+		a.AccountCreated = &since
+	}
+	return a
 }
 
 // Times. X's v1.1 objects carry "Wed Oct 10 20:19:24 +0000 2018" and

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"time"
 
 	"github.com/parleyhq/parley/internal/channel"
 )
@@ -66,6 +67,10 @@ type wireUserFields struct {
 	} `json:"public_metrics"`
 	Verified     flexBool `json:"verified"`
 	VerifiedType string   `json:"verified_type"`
+	// CreatedAt is when the account was made: v1.1 "Wed Oct 10 20:19:24
+	// +0000 2018", v2 RFC 3339 (user.fields=created_at). Very new
+	// accounts are more often throwaways, which damps their reach.
+	CreatedAt string `json:"created_at"`
 }
 
 // profile is a user reduced to what Parley keeps.
@@ -73,6 +78,7 @@ type profile struct {
 	ID, Name, Handle string
 	Followers        int64
 	Verified         bool
+	Since            time.Time
 }
 
 func (u wireUser) profile() profile {
@@ -87,6 +93,7 @@ func (u wireUser) profile() profile {
 		Followers: int64(max(f.Followers, f.Metrics.Followers)),
 		// X's verified flag, or a paid, business or government badge.
 		Verified: bool(f.Verified) || f.VerifiedType != "" && f.VerifiedType != "none",
+		Since:    accountSince(f.CreatedAt),
 	}
 }
 
@@ -252,4 +259,17 @@ type v2DMEvent struct {
 	Attachments      struct {
 		MediaKeys []string `json:"media_keys"`
 	} `json:"attachments"`
+}
+
+// accountSince reads an account's creation time in either of X's forms;
+// zero when absent or absurd.
+func accountSince(s string) time.Time {
+	t := parseRFC3339(s)
+	if t.IsZero() {
+		t = parseV1Time(s)
+	}
+	if t.Before(earliestPost) || t.After(time.Now().Add(24*time.Hour)) {
+		return time.Time{}
+	}
+	return t.UTC()
 }

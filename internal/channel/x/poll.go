@@ -179,7 +179,7 @@ func (a *Adapter) mentionsPage(ctx context.Context, in care.Inbox, sc streamCurs
 		"max_results":  {fmt.Sprint(mentionsPerPage)},
 		"expansions":   {"author_id,attachments.media_keys"},
 		"tweet.fields": {"created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets,entities,note_tweet,attachments,public_metrics"},
-		"user.fields":  {"name,username,public_metrics,verified,verified_type"},
+		"user.fields":  {"name,username,public_metrics,verified,verified_type,created_at"},
 		"media.fields": {"type,url,preview_image_url"},
 	}
 	if sc.Newest != "" && sc.Newest != "0" {
@@ -245,7 +245,7 @@ func (a *Adapter) dmPage(ctx context.Context, in care.Inbox, sc streamCursor, no
 		"event_types":     {"MessageCreate"},
 		"dm_event.fields": {"id,text,event_type,created_at,sender_id,dm_conversation_id,attachments"},
 		"expansions":      {"sender_id,attachments.media_keys"},
-		"user.fields":     {"name,username,public_metrics,verified,verified_type"},
+		"user.fields":     {"name,username,public_metrics,verified,verified_type,created_at"},
 		"media.fields":    {"type,url,preview_image_url"},
 	}
 	if sc.Next != "" {

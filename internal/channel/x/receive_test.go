@@ -121,14 +121,14 @@ func TestReceiveGolden(t *testing.T) {
 			PlatformID: "1296887316556980230", ReplyToPlatformID: "1296887091901718529", Visibility: care.Public,
 			Text:   "See how @PennMedCDH are using Twitter data to understand the COVID-19 health crisis 📊\n\nhttps://t.co/1tdA8uDWes",
 			SentAt: ms(1598037005584),
-			Author: care.Author{PlatformUserID: "2244994945", DisplayName: "Twitter Dev", Handle: "TwitterDev", Followers: 512292, Verified: true}}}}},
+			Author: care.Author{PlatformUserID: "2244994945", DisplayName: "Twitter Dev", Handle: "TwitterDev", Followers: 512292, Verified: true, AccountCreated: since("2013-12-14T04:35:55Z")}}}}},
 		{"aaa_tweet_create_events_long_mention.json", []gotEvent{{"3001969357", care.Inbound{Kind: care.KindMessage, Channel: x,
 			PlatformID: "2029391742123040768", Visibility: care.Public,
 			Text: "@furiouscamper my tent arrived with a torn rain fly & no stakes. Order 88213. I've waited on hold for 40 minutes, " +
 				"this is the third time I've asked for a replacement <sigh>. Photos attached. https://t.co/aB3dE6gH9k",
 			Attachments: []care.Attachment{{Kind: "image", URL: "https://pbs.twimg.com/media/GlT0rnFWkAA8c2x.jpg"}},
 			SentAt:      ms(1772529267512),
-			Author:      care.Author{PlatformUserID: "1517162345678901248", DisplayName: "Maren Okafor", Handle: "marenhikes", Followers: 12410}}}}},
+			Author:      care.Author{PlatformUserID: "1517162345678901248", DisplayName: "Maren Okafor", Handle: "marenhikes", Followers: 12410, AccountCreated: since("2022-04-21T15:02:11Z")}}}}},
 		{"aaa_tweet_create_events_own_reply.json", []gotEvent{{"3001969357", care.Inbound{Kind: care.KindEcho, Channel: x,
 			PlatformID: "2029395915384037376", ReplyToPlatformID: "2029391742123040768", Visibility: care.Public,
 			Text:   "@marenhikes We're sorry, Maren. A replacement fly and stakes ship today; check your DMs for tracking.",
@@ -143,7 +143,7 @@ func TestReceiveGolden(t *testing.T) {
 		{"aaa_follow_events.json", nil},
 		{"xaa_post_mention_create.json", []gotEvent{{"1111111111111111111", care.Inbound{Kind: care.KindMessage, Channel: x,
 			PlatformID: "2080765813578191303", Visibility: care.Public, Text: "hey @ExampleUser", SentAt: at("2026-07-24T21:23:23Z"),
-			Author: care.Author{PlatformUserID: "2222222222222222222", DisplayName: "OtherUser", Handle: "OtherUser", Followers: 97}}}}},
+			Author: care.Author{PlatformUserID: "2222222222222222222", DisplayName: "OtherUser", Handle: "OtherUser", Followers: 97, AccountCreated: since("2026-04-20T19:55:59Z")}}}}},
 		{"xaa_post_reply_create.json", []gotEvent{{"1111111111111111111", care.Inbound{Kind: care.KindMessage, Channel: x,
 			PlatformID: "2090000000000000001", ReplyToPlatformID: "2080761390344937796", Visibility: care.Public,
 			Text: "@ExampleUser Great post — thanks for sharing!", SentAt: at("2026-08-12T18:00:00Z"),
@@ -157,10 +157,10 @@ func TestReceiveGolden(t *testing.T) {
 			Author: care.Author{PlatformUserID: "1111111111111111111"}}}}},
 		{"xaa_dm_received.json", []gotEvent{{"1111111111111111111", care.Inbound{Kind: care.KindMessage, Channel: x,
 			PlatformID: "2080765901528535096", Visibility: care.Private, Text: "hello!", SentAt: ms(1784928224372),
-			Author: care.Author{PlatformUserID: "2222222222222222222", DisplayName: "OtherUser", Handle: "OtherUser", Followers: 97}}}}},
+			Author: care.Author{PlatformUserID: "2222222222222222222", DisplayName: "OtherUser", Handle: "OtherUser", Followers: 97, AccountCreated: since("2026-04-20T19:55:59Z")}}}}},
 		{"xaa_dm_sent.json", []gotEvent{{"1111111111111111111", care.Inbound{Kind: care.KindEcho, Channel: x,
 			PlatformID: "2080763914820927863", Visibility: care.Private, Text: "Thanks for the update!", SentAt: ms(1784927750704),
-			Author: care.Author{PlatformUserID: "2244994945", DisplayName: "X Developers", Handle: "XDevelopers", Followers: 694887, Verified: true}}}}},
+			Author: care.Author{PlatformUserID: "2244994945", DisplayName: "X Developers", Handle: "XDevelopers", Followers: 694887, Verified: true, AccountCreated: since("2013-12-14T04:35:55Z")}}}}},
 		{"xaa_follow_follow.json", nil},
 		{"xaa_like_create.json", nil},
 		{"xaa_profile_update_bio.json", nil},
@@ -348,4 +348,13 @@ func TestCleanName(t *testing.T) {
 			t.Errorf("cleanName(%+q) = %+q, want %+q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// since is an account's creation time, as the payloads give it.
+func since(rfc3339 string) *time.Time {
+	t, err := time.Parse(time.RFC3339, rfc3339)
+	if err != nil {
+		panic(err)
+	}
+	return &t
 }
