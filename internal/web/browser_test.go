@@ -244,6 +244,9 @@ func (b *tab) checkConsole() {
 // noHorizontalScroll fails the test if the page is wider than the window.
 func (b *tab) noHorizontalScroll(where string) {
 	b.t.Helper()
+	// A form post may still be navigating (the live update can show the
+	// reply before the redirect lands): measure the page that loads.
+	b.waitFor(`document.readyState === 'complete' && document.scrollingElement !== null`, 5*time.Second)
 	w := eval[[]int](b, `[document.scrollingElement.scrollWidth, window.innerWidth]`)
 	if w[0] > w[1] {
 		b.t.Errorf("%s: the page is %dpx wide in a %dpx window", where, w[0], w[1])
