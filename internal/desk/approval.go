@@ -156,6 +156,9 @@ func (s *Service) Approvals(ctx context.Context, p care.Principal) ([]Approval, 
 
 // heldMessage loads a held reply of the principal's workspace.
 func heldMessage(ctx context.Context, q care.Queries, p care.Principal, id care.ID) (*care.Message, *care.Conversation, error) {
+	if !p.Role.AtLeast(care.RoleSupervisor) {
+		return nil, nil, care.Errorf(care.EFORBIDDEN, "Only supervisors and admins approve or reject held replies.")
+	}
 	m, err := q.Message(ctx, id)
 	if err != nil || m.WorkspaceID != p.WorkspaceID {
 		return nil, nil, care.Errorf(care.ENOTFOUND, "Message not found.")

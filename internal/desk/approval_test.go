@@ -59,6 +59,9 @@ func TestApprovals(t *testing.T) {
 		if _, err := w.d.Approve(ctx, w.other, held.ID, nil); care.ErrorCode(err) != care.ENOTFOUND {
 			t.Errorf("approving from another workspace = %v, want ENOTFOUND", err)
 		}
+		if _, err := w.d.Approve(ctx, w.agent, held.ID, nil); care.ErrorCode(err) != care.EFORBIDDEN {
+			t.Errorf("an agent approving = %v, want EFORBIDDEN", err)
+		}
 		edit := "We're sorry. Please DM us so we can put this right."
 		m, err := w.d.Approve(ctx, sup, held.ID, &edit)
 		if err != nil {

@@ -73,7 +73,7 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 		// Each value inserted once: what a value says is not expanded.
-		if text == "{{contact.name}}" && out != v.value("{{contact.name}}") {
+		if text == "{{contact.name}}" && out != v.values()[0] {
 			t.Fatalf("Render(%q) = %q, want the value alone", text, out)
 		}
 	})

@@ -46,6 +46,7 @@ func Render(text string, v Vars) string {
 	}
 	var b strings.Builder
 	b.Grow(len(text))
+	values := v.values()
 	for {
 		i := strings.Index(text, "{{")
 		if i < 0 {
@@ -54,7 +55,7 @@ func Render(text string, v Vars) string {
 		}
 		b.WriteString(text[:i])
 		text = text[i:]
-		name, ok := variableAt(text)
+		k, ok := variableAt(text)
 		if !ok {
 			// One brace at a time, so "{{{contact.name}}}" is a variable
 			// in braces.
@@ -62,42 +63,40 @@ func Render(text string, v Vars) string {
 			text = text[1:]
 			continue
 		}
-		b.WriteString(v.value(name))
-		text = text[len(name):]
+		b.WriteString(values[k])
+		text = text[len(Variables[k]):]
 	}
 }
 
-// variableAt returns the known variable text starts with.
-func variableAt(text string) (string, bool) {
-	for _, name := range Variables {
+// variableAt returns the index in Variables of the variable text starts
+// with.
+func variableAt(text string) (int, bool) {
+	for k, name := range Variables {
 		if strings.HasPrefix(text, name) {
-			return name, true
+			return k, true
 		}
 	}
-	return "", false
+	return 0, false
 }
 
-func (v Vars) value(name string) string {
+// values are the variables' values, in the order of Variables.
+func (v Vars) values() []string {
 	contact, agent, brand := clean(v.ContactName), clean(v.AgentName), clean(v.Brand)
-	switch name {
-	case "{{contact.name}}":
-		return or(contact, contactFallback)
-	case "{{contact.first_name}}":
-		if first := clean(v.ContactFirstName); first != "" {
-			return first
-		}
-		return or(firstWord(contact), contactFallback)
-	case "{{agent.name}}":
-		return or(agent, brand, teamFallback)
-	case "{{agent.first_name}}":
-		if first := clean(v.AgentFirstName); first != "" {
-			return first
-		}
-		return or(firstWord(agent), brand, teamFallback)
-	case "{{workspace.name}}":
-		return or(brand, teamFallback)
+	contactFirst := clean(v.ContactFirstName)
+	if contactFirst == "" {
+		contactFirst = or(firstWord(contact), contactFallback)
 	}
-	return ""
+	agentFirst := clean(v.AgentFirstName)
+	if agentFirst == "" {
+		agentFirst = or(firstWord(agent), brand, teamFallback)
+	}
+	return []string{
+		or(contact, contactFallback),
+		contactFirst,
+		or(agent, brand, teamFallback),
+		agentFirst,
+		or(brand, teamFallback),
+	}
 }
 
 // firstWord is a name's first word, or "" when the name is a handle
@@ -159,9 +158,8 @@ func checkVariables(text string) error {
 			return nil
 		}
 		rest = rest[i:]
-		name, ok := variableAt(rest)
-		if ok {
-			rest = rest[len(name):]
+		if k, ok := variableAt(rest); ok {
+			rest = rest[len(Variables[k]):]
 			continue
 		}
 		if strings.HasPrefix(rest[1:], "{{") {

@@ -29,7 +29,7 @@ func pathConvID(r *http.Request) care.ID {
 }
 
 func (h *Handler) reply(w http.ResponseWriter, r *http.Request, a *agent) {
-	id, text := pathConvID(r), formValue(r, "text")
+	id, text := pathConvID(r), formText(r, "text")
 	vis := care.Visibility(formValue(r, "visibility"))
 	if vis != care.Public && vis != care.Private {
 		vis = ""
@@ -47,7 +47,7 @@ func (h *Handler) reply(w http.ResponseWriter, r *http.Request, a *agent) {
 }
 
 func (h *Handler) note(w http.ResponseWriter, r *http.Request, a *agent) {
-	id, text := pathConvID(r), formValue(r, "text")
+	id, text := pathConvID(r), formText(r, "text")
 	if _, err := h.Desk.Note(r.Context(), a.Principal, id, text); err != nil {
 		h.refused(w, r, a, err, func(cv *convView) { cv.DraftNote, cv.NoteError = text, h.safeMessage(r, err) })
 		return
@@ -179,7 +179,7 @@ func (h *Handler) takePrivate(w http.ResponseWriter, r *http.Request, a *agent) 
 		return
 	}
 	id := pathConvID(r)
-	t := desk.TakePrivate{MessageID: mid, PublicText: formValue(r, "public_text"), PrivateText: formValue(r, "private_text")}
+	t := desk.TakePrivate{MessageID: mid, PublicText: formText(r, "public_text"), PrivateText: formText(r, "private_text")}
 	if _, err := h.Desk.TakePrivate(r.Context(), a.Principal, id, t); err != nil {
 		h.refused(w, r, a, err, func(cv *convView) { cv.ReplyError = h.safeMessage(r, err) })
 		return

@@ -39,8 +39,14 @@ type convView struct {
 	Earlier      int // messages not shown
 	Contact      contactView
 	// Composer.
-	CanPublic  bool
-	PublicDef  bool // the reply defaults to public
+	CanPublic bool
+	PublicDef bool // the reply defaults to public
+	// Rules are how the channel's platform counts a reply, for the
+	// composer's counter.
+	Rules replyRules
+	// Saved are the saved replies offered on the channel, filled in for
+	// the contact and the agent.
+	Saved      []savedOption
 	Draft      string
 	DraftNote  string
 	ReplyError string
@@ -136,6 +142,10 @@ func (h *Handler) showConversation(w http.ResponseWriter, r *http.Request, a *ag
 		h.renderError(w, r, a, err)
 		return
 	}
+	if cv.Saved, err = h.savedFor(ctx, a, c); err != nil {
+		h.renderError(w, r, a, err)
+		return
+	}
 	if edit != nil {
 		edit(&cv)
 	}
@@ -183,7 +193,7 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 	cv := convView{ID: c.ID, ListQuery: lp.query(), BackHref: withQuery("/", lp.query()),
 		Channel: channelName(c.Channel), ChannelKey: string(c.Channel),
 		Status: statusName(c.Status), StatusKey: string(c.Status), Resolved: c.Status == care.StatusResolved,
-		Tags: tagViews(c.Tags), CanPublic: hasPublic(c.Channel)}
+		Tags: tagViews(c.Tags), CanPublic: hasPublic(c.Channel), Rules: rulesFor(c.Channel)}
 	if in, err := h.Store.Inbox(ctx, c.InboxID); err == nil {
 		cv.Inbox = plain(in.Name)
 	}

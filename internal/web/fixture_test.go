@@ -103,6 +103,58 @@ func (f *fixture) conversation(in *care.Inbox, author, text string) *care.Conver
 	return c
 }
 
+// inboxOn adds an inbox of the given channel to the fixture's workspace.
+func (f *fixture) inboxOn(ch care.Channel, name string) *care.Inbox {
+	f.t.Helper()
+	in := &care.Inbox{WorkspaceID: f.ws.ID, Channel: ch, Name: name, ExternalID: name, Credentials: map[string]string{}}
+	if err := f.store.CreateInbox(context.Background(), in); err != nil {
+		f.t.Fatal(err)
+	}
+	return in
+}
+
+// conversationOn stores a conversation of the inbox with one customer
+// message of the given visibility and platform id.
+func (f *fixture) conversationOn(in *care.Inbox, author string, vis care.Visibility, platformID, text string) *care.Conversation {
+	f.t.Helper()
+	ctx := context.Background()
+	f.seq++
+	id, _, err := f.store.ResolveIdentity(ctx, in.WorkspaceID, in.Channel,
+		care.Author{PlatformUserID: "u-" + author, DisplayName: author, Handle: "h" + strconv.Itoa(f.seq)}, f.now)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	c := &care.Conversation{WorkspaceID: in.WorkspaceID, InboxID: in.ID, Channel: in.Channel, ContactID: id.ContactID,
+		CreatedAt: f.now, LastActivityAt: f.now}
+	if err := f.store.CreateConversation(ctx, c); err != nil {
+		f.t.Fatal(err)
+	}
+	m := &care.Message{WorkspaceID: c.WorkspaceID, ConversationID: c.ID, InboxID: c.InboxID, Direction: care.DirectionIn,
+		Visibility: vis, ContactID: c.ContactID, Text: text, PlatformID: platformID, Status: care.DeliveryReceived, CreatedAt: f.now, SentAt: f.now}
+	if err := f.store.CreateMessage(ctx, m); err != nil {
+		f.t.Fatal(err)
+	}
+	return f.reload(c)
+}
+
+// user adds a member of the workspace with the fixture's password.
+func (f *fixture) user(email, name string, role care.Role) *care.User {
+	f.t.Helper()
+	u, _, err := accounts.CreateUser(context.Background(), f.store, f.ws.ID, email, name, role, password, f.now)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return u
+}
+
+// setting stores a workspace setting.
+func (f *fixture) setting(name, doc string) {
+	f.t.Helper()
+	if err := f.store.SetSetting(context.Background(), f.ws.ID, name, []byte(doc), f.now); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
 // message adds a customer message to c.
 func (f *fixture) message(c *care.Conversation, text string) *care.Message {
 	f.t.Helper()
@@ -150,11 +202,17 @@ func (f *fixture) client() *client {
 	}}}
 }
 
-// login signs in through the form and picks up the CSRF token.
+// login signs the agent in through the form and picks up the CSRF token.
 func (f *fixture) login() *client {
 	f.t.Helper()
+	return f.loginAs(f.agent)
+}
+
+// loginAs signs a user in through the form and picks up the CSRF token.
+func (f *fixture) loginAs(u *care.User) *client {
+	f.t.Helper()
 	c := f.client()
-	res, _ := c.post("/login", url.Values{"email": {f.agent.Email}, "password": {password}})
+	res, _ := c.post("/login", url.Values{"email": {u.Email}, "password": {password}})
 	if res.StatusCode != http.StatusSeeOther {
 		f.t.Fatalf("POST /login = %d, want 303", res.StatusCode)
 	}
@@ -222,3 +280,14 @@ func convPath(c *care.Conversation, suffix string) string {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// regexpFind returns the first match of pattern in s, failing the test
+// when there is none.
+func regexpFind(t testing.TB, s, pattern string) string {
+	t.Helper()
+	m := regexp.MustCompile(pattern).FindString(s)
+	if m == "" {
+		t.Fatalf("no match for %s", pattern)
+	}
+	return m
+}

@@ -74,6 +74,7 @@ func trimZero(f float64) string {
 var channelNames = map[care.Channel]string{
 	care.ChannelAPI: "API", care.ChannelX: "X", care.ChannelFacebook: "Facebook", care.ChannelInstagram: "Instagram",
 	care.ChannelWhatsApp: "WhatsApp", care.ChannelEmail: "Email", care.ChannelSMS: "SMS", care.ChannelWebChat: "Web chat",
+	care.ChannelTelegram: "Telegram", care.ChannelMastodon: "Mastodon", care.ChannelBluesky: "Bluesky",
 }
 
 // channelName is a channel as people call it.
@@ -85,10 +86,12 @@ func channelName(c care.Channel) string {
 }
 
 // hasPublic reports whether a channel has public replies beside private
-// messages (a post's comments beside direct messages).
+// messages (a post's comments beside direct messages, a group's messages
+// beside a bot's chats).
 func hasPublic(c care.Channel) bool {
 	switch c {
-	case care.ChannelX, care.ChannelFacebook, care.ChannelInstagram, care.ChannelAPI:
+	case care.ChannelX, care.ChannelFacebook, care.ChannelInstagram, care.ChannelAPI,
+		care.ChannelMastodon, care.ChannelBluesky, care.ChannelTelegram:
 		return true
 	}
 	return false

@@ -311,18 +311,10 @@ func (h *Handler) userName(ctx context.Context, id care.ID, names map[care.ID]st
 }
 
 // contactName is what a contact is called: their name, else their first
-// identity's display name or handle.
+// identity's display name or handle, else "Contact 12".
 func contactName(c *care.Contact) string {
-	if n := plain(c.Name); n != "" {
+	if n := personName(c); n != "" {
 		return n
-	}
-	for _, id := range c.Identities {
-		if n := plain(id.DisplayName); n != "" {
-			return n
-		}
-		if n := plain(id.Handle); n != "" {
-			return "@" + n
-		}
 	}
 	return "Contact " + strconv.FormatInt(c.ID, 10)
 }

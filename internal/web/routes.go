@@ -26,6 +26,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	get("/c/{id}", h.page(h.conversation))
 	get("/c/{id}/live", h.fragment(h.conversationFragment))
 	post("/c/{id}/reply", h.action(h.reply))
+	post("/c/{id}/saved", h.action(h.insertSaved))
 	post("/c/{id}/note", h.action(h.note))
 	post("/c/{id}/status", h.action(h.setStatus))
 	post("/c/{id}/snooze", h.action(h.snooze))
@@ -34,6 +35,10 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	post("/c/{id}/messages/{mid}/retry", h.action(h.retry))
 	post("/c/{id}/messages/{mid}/private", h.action(h.takePrivate))
 	post("/c/{id}/messages/{mid}/moderate", h.action(h.moderate))
+
+	get("/approvals", h.page(h.approvals))
+	post("/approvals/{mid}/approve", h.action(h.approve))
+	post("/approvals/{mid}/reject", h.action(h.reject))
 
 	get("/static/{name}", h.serveAsset)
 }

@@ -43,6 +43,7 @@ type Handler struct {
 	pages    map[string]*template.Template
 	assets   *assetSet
 	excerpts lastMessages
+	saved    savedSets
 }
 
 func (h *Handler) now() time.Time {
@@ -82,7 +83,14 @@ type agent struct {
 	// the script's event stream starts after it, so nothing that happens
 	// between rendering and connecting is missed.
 	EventID care.ID
+	// Approvals is how many replies wait for approval, for approvers'
+	// navigation: "" for none, "100+" past countCap.
+	Approvals string
 }
+
+// CanApprove reports whether the agent approves held replies: supervisors
+// and admins do.
+func (a *agent) CanApprove() bool { return a.Role.AtLeast(care.RoleSupervisor) }
 
 // layout is what every page's frame needs.
 type layout struct {
@@ -191,6 +199,12 @@ func (h *Handler) page(fn func(http.ResponseWriter, *http.Request, *agent)) http
 			h.renderError(w, r, a, err)
 			return
 		}
+		if a.CanApprove() {
+			if a.Approvals, err = h.approvalCount(r.Context(), a); err != nil {
+				h.renderError(w, r, a, err)
+				return
+			}
+		}
 		fn(w, r, a)
 	}
 }
@@ -233,6 +247,13 @@ func (h *Handler) action(fn func(http.ResponseWriter, *http.Request, *agent)) ht
 			h.renderError(w, r, a, care.Errorf(care.EFORBIDDEN, "This form has expired or did not come from Parley. Go back, reload the page and try again."))
 			return
 		}
+		// A refused form is shown again as a page, with the navigation.
+		if a.CanApprove() {
+			if a.Approvals, err = h.approvalCount(r.Context(), a); err != nil {
+				h.renderError(w, r, a, err)
+				return
+			}
+		}
 		fn(w, r, a)
 	}
 }
@@ -240,6 +261,13 @@ func (h *Handler) action(fn func(http.ResponseWriter, *http.Request, *agent)) ht
 // maxFormBytes bounds a posted form: a message of the largest size Parley
 // stores, percent-encoded, with room for the other fields.
 const maxFormBytes = 3*care.MaxTextBytes + 16<<10
+
+// formText reads a posted text field with the line breaks platforms use:
+// browsers post a textarea's as CR LF, which every counter (the composer's
+// and the platforms') would count twice.
+func formText(r *http.Request, name string) string {
+	return strings.ReplaceAll(formValue(r, name), "\r\n", "\n")
+}
 
 // formValue reads a posted form field. A body over maxFormBytes reads as
 // empty, which every handler refuses.

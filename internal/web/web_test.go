@@ -99,7 +99,7 @@ func TestSecurityHeaders(t *testing.T) {
 var (
 	tagPattern  = regexp.MustCompile(`<[a-zA-Z][^>]*>`)
 	attrPattern = regexp.MustCompile(`\s([^\s=>/"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?`)
-	scriptTag   = regexp.MustCompile(`^<script src="/static/app\.[0-9a-f]+\.js" defer>$`)
+	scriptTag   = regexp.MustCompile(`^<script src="/static/(app|count)\.[0-9a-f]+\.js" defer>$`)
 )
 
 // attributes returns a tag's attributes, names lower-cased, values as

@@ -158,6 +158,52 @@
   }
   connect(false);
 
+  // ---- Saved replies ----
+
+  // Insert puts the chosen saved reply, filled in by the server for this
+  // customer and agent, into the reply box where the cursor is, without a
+  // round trip; without this script the button posts the form and the
+  // server puts it after the draft.
+  var savedSelect = doc.getElementById('saved-reply');
+  var replyText = doc.getElementById('reply-text');
+
+  // placed: the agent has put the cursor in the reply box, so it marks
+  // where the text goes; otherwise it goes after the draft.
+  var placed = false;
+  if (replyText) replyText.addEventListener('focus', function () { placed = true; });
+
+  function insertSaved() {
+    var opt = savedSelect.selectedOptions[0];
+    if (!opt || !opt.value || !replyText) return;
+    var text = opt.dataset.text || '';
+    if (replyText.value.trim() === '') {
+      replyText.value = text;
+    } else if (placed) {
+      replyText.setRangeText(text, replyText.selectionStart, replyText.selectionEnd, 'end');
+    } else {
+      replyText.value = replyText.value.replace(/\s+$/, '') + '\n\n' + text;
+    }
+    savedSelect.value = '';
+    write('reply-text', 'mode-reply');
+    replyText.dispatchEvent(new Event('input', { bubbles: true }));
+  }
+
+  if (savedSelect && replyText) {
+    savedSelect.form.addEventListener('submit', function (e) {
+      if (e.submitter && e.submitter.classList.contains('insert')) {
+        e.preventDefault();
+        insertSaved();
+      }
+    });
+    // Enter on the list inserts, so s, a letter or two and Enter do it all.
+    savedSelect.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' && !e.ctrlKey && !e.altKey && !e.metaKey) {
+        e.preventDefault();
+        insertSaved();
+      }
+    });
+  }
+
   // ---- Keyboard ----
 
   function typing(t) {
@@ -224,6 +270,10 @@
       case 'e':
         var resolve = doc.getElementById('resolve-form');
         if (resolve) resolve.requestSubmit();
+        break;
+      case 's':
+        if (!savedSelect) return;
+        write('saved-reply', 'mode-reply');
         break;
       case 'a':
         // Open the Assign menu and put the first colleague under the finger.
