@@ -25,6 +25,9 @@ import (
 const usage = `Parley: social customer care, every channel in one inbox.
 
 Usage:
+  parley demo     [--seed N] [--speed X]              see Parley handle a brand's social care, with local
+                                                      stand-ins of every platform: nothing to configure
+  parley demo --headless --rate N --duration D        drive N messages a second through the signed webhooks
   parley serve    [--addr HOST:PORT] [--data DIR]     run Parley
   parley migrate  [--data DIR]                        apply database migrations
   parley replay   [--data DIR] [--inbox ID] [--since TIME]

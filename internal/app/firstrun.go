@@ -26,7 +26,7 @@ func firstRun(ctx context.Context, store care.Store, cfg *config.Config, stdout 
 	if err != nil {
 		return fmt.Errorf("create first admin: %w", err)
 	}
-	fmt.Fprintf(stdout, "\nParley's first admin was created. Sign in with:\n\n    email:    %s\n    password: %s\n\nThis password is shown once; change it after signing in.\n\n", u.Email, password)
+	fmt.Fprintf(stdout, "\nParley's first admin was created. Sign in with:\n\n    email:    %s\n    password: %s\n\nThis password is shown once; change it after signing in.\n\nNew to Parley? \"parley demo\" (go run ./cmd/parley demo) shows it handling a brand's\ncustomers on every channel, with nothing to connect.\n\n", u.Email, password)
 	return nil
 }
 

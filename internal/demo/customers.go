@@ -1,0 +1,166 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// watch reads what the fakes received since it last looked: it counts
+// replies and surveys, tells the story, and lets customers answer. It runs
+// in the watcher actor, and once more at the end when no actor runs.
+// Customers answer only while the play goes on.
+func (r *run) watch(ctx context.Context) {
+	r.watching.Lock()
+	defer r.watching.Unlock()
+	for _, k := range []kind{bskyPost, mastoPost} {
+		if !r.announced[k] && r.plat.polling(k) {
+			r.announced[k] = true
+			r.say("-- Parley is now fetching from %s, which has no webhooks; its customers join in --", channelName(k.channel()))
+		}
+	}
+	sends := r.plat.sends(r.cast)
+	// A complaint taken private brings a public note and a private reply
+	// at once; the customer answers the private one.
+	private := map[*customer]bool{}
+	for _, s := range sends {
+		if s.private && s.who != nil {
+			private[s.who] = true
+		}
+	}
+	for _, s := range sends {
+		if s.survey {
+			r.tally.survey()
+			r.say("   ↳ %s asks %s how it went: a satisfaction survey on %s", brandName, display(s.who), channelName(care.Channel(s.sample.Channel)))
+			continue
+		}
+		r.tally.reply(s.sample)
+		if s.who == nil {
+			continue
+		}
+		r.say("   ↳ on %s now, where %s sees it", channelName(care.Channel(s.sample.Channel)), display(s.who))
+		if s.private || !private[s.who] {
+			r.reading = append(r.reading, reading{s: s})
+		}
+	}
+	r.answerRead(ctx)
+}
+
+// reading is a reply a customer has received and may answer once Parley
+// has recorded it as sent.
+type reading struct {
+	s     sent
+	looks int
+}
+
+// maxLooks bounds how long a reply waits to be recorded as sent: 50 looks
+// of the watcher, ten seconds.
+const maxLooks = 50
+
+// answerRead lets customers answer the replies Parley has recorded as
+// sent. A platform shows a reply to the customer as soon as it accepts it,
+// a moment before Parley records the answer and what it revealed (the
+// Messenger id of a commenter given a private reply), and no person answers
+// within that moment; customers here would, so they wait for the record.
+func (r *run) answerRead(ctx context.Context) {
+	kept := r.reading[:0]
+	for _, rd := range r.reading {
+		m, err := r.parley.app.Store.MessageByPlatformID(ctx, rd.s.sample.InboxID, rd.s.sample.PlatformID)
+		switch {
+		case err == nil && (m.Status == care.DeliverySent || m.Status == care.DeliveryDelivered || m.Status == care.DeliveryRead):
+			r.answerBack(rd.s)
+		case rd.looks+1 < maxLooks:
+			rd.looks++
+			kept = append(kept, rd)
+		}
+	}
+	clear(r.reading[len(kept):])
+	r.reading = kept
+}
+
+// answerBack has a customer who got a reply answer it now and then: a
+// thank-you, or one more question first. Each customer answers a bounded
+// number of times, so every conversation ends.
+func (r *run) answerBack(s sent) {
+	limit, chance := 2, 0.7
+	if r.opts.Headless {
+		limit, chance = 1, 0.5
+	}
+	who := s.who
+	r.cast.mu.Lock()
+	n := who.followUps
+	ok := n < limit && r.float() < chance
+	if ok {
+		who.followUps++
+	}
+	r.cast.mu.Unlock()
+	if !ok {
+		return
+	}
+	in := thanks
+	if n == 0 && r.float() < 0.4 {
+		in = followUp
+	}
+	r.mu.Lock()
+	text := pick(r.rng, said[who.lang][in])
+	r.mu.Unlock()
+	m := message{who: who, text: text, replyTo: s.replyTo, private: s.private && who.kind.public(), followUp: true}
+	if r.opts.Headless {
+		select {
+		case r.followUps <- m:
+		default: // the driver is behind; this customer stays quiet
+		}
+		return
+	}
+	delay := r.sim(10*time.Second + time.Duration(r.float()*30)*time.Second)
+	r.spawnPlayer(func(ctx context.Context) {
+		if sleep(ctx, delay) {
+			r.post(m)
+		}
+	})
+}
+
+// delivered is told of every inbound delivery, by the worker that made it.
+func (r *run) delivered(m message, s Sample, err error) {
+	if err != nil {
+		r.say("!! %s could not reach Parley on %s: %v", display(m.who), m.who.kind, err)
+		return
+	}
+	if m.takePrivate {
+		r.mu.Lock()
+		r.takePrivate[s.PlatformID] = true
+		r.mu.Unlock()
+	}
+	if m.who.switched {
+		r.links.want(m.who)
+	}
+	r.say("%s %s: “%s”", m.who.kind, describe(m.who, m), clip(m.text, 100))
+}
+
+// describe names the author of a message for the story.
+func describe(c *customer, m message) string {
+	s := display(c)
+	if c.kind == xMention && !m.private {
+		s = "@" + c.handle
+		if c.followers >= 10000 {
+			s += fmt.Sprintf(" (%dk followers)", c.followers/1000)
+		}
+		if m.engagement > 0 {
+			s += fmt.Sprintf(" [%d likes and reposts]", m.engagement+m.engagement/4)
+		}
+	}
+	if m.followUp {
+		s += ", answering"
+	}
+	return s + " (" + c.lang + ")"
+}
+
+// display is how the story names a customer.
+func display(c *customer) string {
+	if c == nil {
+		return "a customer"
+	}
+	return c.name
+}

@@ -1,0 +1,275 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/config"
+	"github.com/parleyhq/parley/internal/dispatch"
+	"github.com/parleyhq/parley/internal/secret"
+	"github.com/parleyhq/parley/internal/sqlite"
+	"github.com/parleyhq/parley/internal/sqlstore"
+)
+
+// syncBuffer is a bytes.Buffer safe for the log's concurrent writers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// openStore opens the database a run left in dir, to check what Parley
+// made of the traffic.
+func openStore(t *testing.T, dir string) *sqlstore.DB {
+	t.Helper()
+	cfg := config.Config{DataDir: dir}
+	key, err := secret.LoadOrCreateKeyFile(cfg.KeyFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, err := secret.NewBox(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sqlite.Open(context.Background(), cfg.SQLitePath(), box)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// TestHeadless drives 200 messages at 50 a second through every channel's
+// signed webhook path, then checks in the database the run left behind that
+// Parley threaded each one to the right contact, linked the customer who
+// wrote on two channels, routed conversations to the online agents, and
+// that the agents' replies reached the platforms' fakes.
+func TestHeadless(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	var out syncBuffer
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	rep, err := Run(ctx, Options{Addr: "127.0.0.1:0", DataDir: dir, Seed: 7, Headless: true, Rate: 50, Count: 200, Duration: time.Minute}, &out, log)
+	if err != nil {
+		t.Fatalf("Run: %v\nlog:\n%s", err, logs)
+	}
+	t.Logf("summary:\n%s", out.String())
+	defer func() {
+		if t.Failed() {
+			t.Logf("log:\n%s", logs)
+		}
+	}()
+
+	if rep.Sent != 200 || rep.Acknowledged != 200 || rep.Failed != 0 {
+		t.Errorf("sent %d, acknowledged %d, failed %d; want 200 sent and acknowledged", rep.Sent, rep.Acknowledged, rep.Failed)
+	}
+	if !strings.Contains(out.String(), "acknowledged  200") {
+		t.Errorf("the summary does not report the acknowledgements:\n%s", out.String())
+	}
+	channels := []care.Channel{care.ChannelX, care.ChannelFacebook, care.ChannelInstagram, care.ChannelWhatsApp,
+		care.ChannelSMS, care.ChannelTelegram, care.ChannelAPI}
+	for _, ch := range channels {
+		if rep.PerChannel[string(ch)] == 0 {
+			t.Errorf("no message acknowledged on %s: %v", ch, rep.PerChannel)
+		}
+	}
+	if rep.AckP50 <= 0 || rep.AckP99 < rep.AckP50 {
+		t.Errorf("latency p50 %v, p99 %v", rep.AckP50, rep.AckP99)
+	}
+
+	ctx = context.Background()
+	s := openStore(t, dir)
+	wss, err := s.Workspaces(ctx)
+	if err != nil || len(wss) != 1 || wss[0].Slug != brandSlug {
+		t.Fatalf("workspaces = %+v, %v; want the brand's alone", wss, err)
+	}
+	ws := wss[0].ID
+
+	t.Run("threaded to the right contacts", func(t *testing.T) {
+		contactOf := map[string]care.ID{} // customer → their contact
+		channelsOf := map[string][]string{}
+		for _, smp := range rep.Inbound {
+			m, err := s.MessageByPlatformID(ctx, smp.InboxID, smp.PlatformID)
+			if err != nil {
+				t.Errorf("%s message %s: %v", smp.Channel, smp.PlatformID, err)
+				continue
+			}
+			conv, err := s.Conversation(ctx, m.ConversationID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if conv.ContactID != m.ContactID || string(conv.Channel) != smp.Channel || m.Direction != care.DirectionIn {
+				t.Errorf("%s message %s: contact %d in conversation %d of contact %d on %s", smp.Channel, smp.PlatformID, m.ContactID, conv.ID, conv.ContactID, conv.Channel)
+			}
+			ct, err := s.Contact(ctx, m.ContactID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.ContainsFunc(ct.Identities, func(id care.Identity) bool {
+				return string(id.Platform) == smp.Channel && id.PlatformUserID == smp.AuthorID
+			}) {
+				t.Errorf("%s message %s by %s is filed under contact %d, whose identities are %+v", smp.Channel, smp.PlatformID, smp.AuthorID, ct.ID, ct.Identities)
+			}
+			if prev, ok := contactOf[smp.Customer]; ok && prev != m.ContactID {
+				t.Errorf("customer %s (%s) has messages under contacts %d and %d", smp.Customer, smp.Channel, prev, m.ContactID)
+			}
+			contactOf[smp.Customer] = m.ContactID
+			if !slices.Contains(channelsOf[smp.Customer], smp.Channel) {
+				channelsOf[smp.Customer] = append(channelsOf[smp.Customer], smp.Channel)
+			}
+		}
+		both := 0
+		for who, chs := range channelsOf {
+			if len(chs) < 2 {
+				continue
+			}
+			both++
+			ct, err := s.Contact(ctx, contactOf[who])
+			if err != nil {
+				t.Fatal(err)
+			}
+			var platforms []care.Channel
+			for _, id := range ct.Identities {
+				platforms = append(platforms, id.Platform)
+			}
+			if !slices.Contains(platforms, care.ChannelWhatsApp) || !slices.Contains(platforms, care.ChannelSMS) {
+				t.Errorf("customer %s wrote on %v; their contact %d has identities on %v, want WhatsApp and SMS", who, chs, ct.ID, platforms)
+			}
+		}
+		// The demo's agent merges them, or Parley links them by itself:
+		// either way, one contact.
+		if both == 0 {
+			t.Errorf("no customer wrote on two channels (%d contacts merged)", rep.Merged)
+		}
+	})
+
+	t.Run("a conversation on every channel", func(t *testing.T) {
+		for _, ch := range channels {
+			page, err := s.Conversations(ctx, care.ConversationFilter{WorkspaceID: ws, Channel: ch, Limit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Conversations) == 0 {
+				t.Errorf("no conversation on %s", ch)
+			}
+		}
+	})
+
+	t.Run("routed", func(t *testing.T) {
+		agents, err := s.Agents(ctx, ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		online := map[care.ID]bool{}
+		for _, a := range agents {
+			// Load may exceed capacity: a customer who answers a pending
+			// conversation reopens it with the agent who has it.
+			if a.Presence == care.PresenceOnline {
+				online[a.UserID] = true
+			}
+		}
+		if len(online) != len(crew) {
+			t.Errorf("%d agents online, want %d", len(online), len(crew))
+		}
+		routed := 0
+		f := care.ConversationFilter{WorkspaceID: ws, Limit: 500}
+		for {
+			page, err := s.Conversations(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range page.Conversations {
+				if c.AssigneeID == 0 {
+					continue
+				}
+				routed++
+				if !online[c.AssigneeID] {
+					t.Errorf("conversation %d is assigned to %d, who is not an online agent", c.ID, c.AssigneeID)
+				}
+			}
+			if page.Next == "" {
+				break
+			}
+			f.After = page.Next
+		}
+		if routed == 0 || routed != rep.Routed {
+			t.Errorf("%d conversations routed, report says %d; want some", routed, rep.Routed)
+		}
+		// What still waits is what no online agent had room for: routing,
+		// run once more on what the demo left, finds nothing to give out.
+		n, err := (&dispatch.Service{Store: s}).DispatchAll(ctx)
+		if err != nil || n != 0 {
+			t.Errorf("a routing pass after the run assigned %d, %v; want 0: every waiting conversation waits for a full agent", n, err)
+		}
+	})
+
+	t.Run("replies reached the fakes", func(t *testing.T) {
+		if rep.Replies == 0 || len(rep.Outbound) == 0 {
+			t.Fatalf("no agent reply reached a fake: %+v", rep.RepliesPerChannel)
+		}
+		for _, smp := range rep.Outbound {
+			m, err := s.MessageByPlatformID(ctx, smp.InboxID, smp.PlatformID)
+			if err != nil {
+				t.Errorf("%s reply %s recorded by the fake is not in Parley: %v", smp.Channel, smp.PlatformID, err)
+				continue
+			}
+			if m.Direction != care.DirectionOut || !slices.Contains([]care.DeliveryStatus{care.DeliverySent, care.DeliveryDelivered, care.DeliveryRead}, m.Status) {
+				t.Errorf("%s reply %s is %s, %s; want outbound and sent", smp.Channel, smp.PlatformID, m.Direction, m.Status)
+			}
+		}
+	})
+}
+
+// TestStory runs the story at twenty times real speed for a few seconds:
+// it prints the logins and tells what customers and agents do.
+func TestStory(t *testing.T) {
+	t.Parallel()
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	var out syncBuffer
+	rep, err := Run(t.Context(), Options{Addr: "127.0.0.1:0", Seed: 11, Speed: 20, Duration: 8 * time.Second}, &out, log)
+	if err != nil {
+		t.Fatalf("Run: %v\nlog:\n%s", err, logs)
+	}
+	story := out.String()
+	defer func() {
+		if t.Failed() {
+			t.Logf("story:\n%s\nlog:\n%s", story, logs)
+		}
+	}()
+	for _, want := range []string{rep.URL + "/", adminEmail, "ana@demo.parley", "ben@demo.parley", "chloe@demo.parley", "--seed 11",
+		"complains in public on X", "writes on WhatsApp", "acknowledged"} {
+		if !strings.Contains(story, want) {
+			t.Errorf("the story does not mention %q", want)
+		}
+	}
+	for _, line := range strings.Split(story, "\n") {
+		if f := strings.Fields(line); len(f) == 3 && strings.HasSuffix(f[0], "@demo.parley") && len(f[1]) < 10 {
+			t.Errorf("login line %q: want a password of at least 10 characters", line)
+		}
+	}
+	if rep.Sent == 0 || rep.Acknowledged != rep.Sent || rep.Replies == 0 {
+		t.Errorf("sent %d, acknowledged %d, replies %d; want messages both ways", rep.Sent, rep.Acknowledged, rep.Replies)
+	}
+}

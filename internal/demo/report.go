@@ -1,0 +1,190 @@
+package demo
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Report is what happened in a run, for tests and for the headless summary.
+type Report struct {
+	Seed int64  // the seed the run used
+	URL  string // where Parley listened
+
+	// Sent counts inbound messages the demo's customers sent, follow-ups
+	// included; Acknowledged those the platform's webhook (or the API inbox)
+	// accepted, and those the platforms Parley polls (Bluesky, Mastodon)
+	// took; Failed the rest.
+	Sent, Acknowledged, Failed int
+	// PerChannel counts acknowledged inbound messages by channel.
+	PerChannel map[string]int
+	// FollowUps counts customers' answers to replies (part of Sent).
+	FollowUps int
+	// AckP50 and AckP99 are the median and 99th percentile of the time from
+	// posting an inbound message to its acknowledgement, which Parley gives
+	// only once the message is on disk.
+	AckP50, AckP99 time.Duration
+	// Elapsed is the time inbound messages were driven for.
+	Elapsed time.Duration
+
+	// Replies counts agent replies the platforms' fakes recorded,
+	// RepliesPerChannel by channel; Surveys the satisfaction surveys
+	// they recorded, which are not replies.
+	Replies           int
+	RepliesPerChannel map[string]int
+	Surveys           int
+
+	// Conversations, at the end: all of them; Routed, those with an
+	// assignee; Queued, open ones nobody has; Resolved, closed ones.
+	Conversations, Routed, Queued, Resolved int
+	// Merged counts the contacts an agent merged because one customer
+	// wrote on two channels (Parley may also link some by itself).
+	Merged int
+
+	// Inbound and Outbound are samples (the first maxSamples) of the
+	// messages customers sent and of the replies the fakes recorded, with
+	// the ids Parley stores them under, so a test can find each one.
+	Inbound, Outbound []Sample
+}
+
+// Sample is one message as the platform and Parley know it.
+type Sample struct {
+	Channel    string
+	InboxID    int64
+	PlatformID string // the message's id as Parley stores it
+	// Customer is the demo's name for the customer, the same on every
+	// channel they use; AuthorID is their id on this channel.
+	Customer, AuthorID string
+}
+
+// maxSamples bounds the samples a report keeps, so a soak test's report
+// stays small.
+const maxSamples = 2000
+
+// maxLatencies bounds the acknowledgement times kept for percentiles: a
+// uniform sample of them (Vitter's algorithm R) once there are more.
+const maxLatencies = 100000
+
+// tally collects a run's figures from many goroutines.
+type tally struct {
+	mu        sync.Mutex
+	r         Report
+	latencies []time.Duration
+	seen      int // latencies offered, kept or not
+	rng       *rand.Rand
+}
+
+func newTally(seed int64, url string) *tally {
+	return &tally{r: Report{Seed: seed, URL: url, PerChannel: map[string]int{}, RepliesPerChannel: map[string]int{}},
+		rng: rand.New(rand.NewPCG(uint64(seed), 0x7a11))}
+}
+
+// inbound records one customer message: acknowledged with its latency
+// (negative for none: a message Parley polls for) and sample, or failed.
+func (t *tally) inbound(s Sample, followUp bool, took time.Duration, err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.r.Sent++
+	if followUp {
+		t.r.FollowUps++
+	}
+	if err != nil {
+		t.r.Failed++
+		return
+	}
+	t.r.Acknowledged++
+	t.r.PerChannel[s.Channel]++
+	if len(t.r.Inbound) < maxSamples {
+		t.r.Inbound = append(t.r.Inbound, s)
+	}
+	if took < 0 {
+		return
+	}
+	t.seen++
+	if len(t.latencies) < maxLatencies {
+		t.latencies = append(t.latencies, took)
+	} else if i := t.rng.IntN(t.seen); i < maxLatencies {
+		t.latencies[i] = took
+	}
+}
+
+// reply records an agent's reply a fake received.
+func (t *tally) reply(s Sample) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.r.Replies++
+	t.r.RepliesPerChannel[s.Channel]++
+	if len(t.r.Outbound) < maxSamples {
+		t.r.Outbound = append(t.r.Outbound, s)
+	}
+}
+
+func (t *tally) survey() {
+	t.mu.Lock()
+	t.r.Surveys++
+	t.mu.Unlock()
+}
+
+func (t *tally) merged() {
+	t.mu.Lock()
+	t.r.Merged++
+	t.mu.Unlock()
+}
+
+// report returns a copy of the figures with the percentiles computed.
+func (t *tally) report() *Report {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	r := t.r
+	r.PerChannel = maps.Clone(t.r.PerChannel)
+	r.RepliesPerChannel = maps.Clone(t.r.RepliesPerChannel)
+	r.Inbound = slices.Clone(t.r.Inbound)
+	r.Outbound = slices.Clone(t.r.Outbound)
+	r.AckP50, r.AckP99 = percentile(t.latencies, 0.50), percentile(t.latencies, 0.99)
+	return &r
+}
+
+// percentile returns the q-quantile of ds by the nearest-rank method, 0 for
+// none. It sorts a copy.
+func percentile(ds []time.Duration, q float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	rank := int(q*float64(len(s))+0.999999999) - 1
+	return s[min(max(rank, 0), len(s)-1)]
+}
+
+// Summary writes the report as the headless summary: a few lines a person
+// reads and a script can grep.
+func (r *Report) Summary(w io.Writer) {
+	rate := 0.0
+	if r.Elapsed > 0 {
+		rate = float64(r.Sent) / r.Elapsed.Seconds()
+	}
+	fmt.Fprintf(w, "Parley demo (seed %d): %d inbound messages in %s, %.1f a second\n", r.Seed, r.Sent, r.Elapsed.Round(time.Millisecond), rate)
+	fmt.Fprintf(w, "  acknowledged  %d, failed %d (follow-ups %d)\n", r.Acknowledged, r.Failed, r.FollowUps)
+	fmt.Fprintf(w, "  ack latency   p50 %s, p99 %s\n", r.AckP50.Round(time.Microsecond), r.AckP99.Round(time.Microsecond))
+	fmt.Fprintf(w, "  per channel   %s\n", counts(r.PerChannel))
+	fmt.Fprintf(w, "  conversations %d: %d routed to agents, %d queued, %d resolved; %d contacts merged across channels\n",
+		r.Conversations, r.Routed, r.Queued, r.Resolved, r.Merged)
+	fmt.Fprintf(w, "  replies       %d reached the platforms (%s); %d surveys\n", r.Replies, counts(r.RepliesPerChannel), r.Surveys)
+}
+
+// counts renders a map as "a 1, b 2" in key order.
+func counts(m map[string]int) string {
+	if len(m) == 0 {
+		return "none"
+	}
+	parts := make([]string, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	return strings.Join(parts, ", ")
+}

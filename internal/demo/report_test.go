@@ -1,0 +1,86 @@
+package demo
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestPercentile(t *testing.T) {
+	t.Parallel()
+	ms := func(ns ...int) []time.Duration {
+		var out []time.Duration
+		for _, n := range ns {
+			out = append(out, time.Duration(n)*time.Millisecond)
+		}
+		return out
+	}
+	hundred := make([]int, 100)
+	for i := range hundred {
+		hundred[i] = 100 - i // unsorted
+	}
+	for _, tt := range []struct {
+		name string
+		in   []time.Duration
+		q    float64
+		want time.Duration
+	}{
+		{"none", nil, 0.5, 0},
+		{"one", ms(7), 0.99, 7 * time.Millisecond},
+		{"median of odd", ms(3, 1, 2), 0.5, 2 * time.Millisecond},
+		{"median of even", ms(4, 1, 3, 2), 0.5, 2 * time.Millisecond},
+		{"p99 of 100", ms(hundred...), 0.99, 99 * time.Millisecond},
+		{"p50 of 100", ms(hundred...), 0.50, 50 * time.Millisecond},
+		{"max", ms(5, 9, 1), 1, 9 * time.Millisecond},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := percentile(tt.in, tt.q); got != tt.want {
+				t.Errorf("percentile(%v, %v) = %v, want %v", tt.in, tt.q, got, tt.want)
+			}
+		})
+	}
+}
+
+// Past maxLatencies the tally keeps a uniform sample, so memory stays
+// bounded in a soak test and the percentiles stay close.
+func TestTallyBoundsLatencies(t *testing.T) {
+	t.Parallel()
+	tl := newTally(1, "http://127.0.0.1:1")
+	n := maxLatencies * 3
+	for i := range n {
+		tl.inbound(Sample{Channel: "x"}, false, time.Duration(i%1000)*time.Microsecond, nil)
+	}
+	tl.inbound(Sample{Channel: "sms"}, true, 0, errors.New("refused"))
+	if len(tl.latencies) != maxLatencies {
+		t.Errorf("%d latencies kept, want %d", len(tl.latencies), maxLatencies)
+	}
+	r := tl.report()
+	if r.Sent != n+1 || r.Acknowledged != n || r.Failed != 1 || r.FollowUps != 1 || r.PerChannel["x"] != n || r.PerChannel["sms"] != 0 {
+		t.Errorf("report = sent %d, acknowledged %d, failed %d, follow-ups %d, per channel %v", r.Sent, r.Acknowledged, r.Failed, r.FollowUps, r.PerChannel)
+	}
+	if len(r.Inbound) != maxSamples {
+		t.Errorf("%d samples kept, want %d", len(r.Inbound), maxSamples)
+	}
+	// Uniform on 0..999 µs: the median is near 500 µs.
+	if r.AckP50 < 450*time.Microsecond || r.AckP50 > 550*time.Microsecond {
+		t.Errorf("p50 = %v, want about 500µs", r.AckP50)
+	}
+}
+
+func TestSummary(t *testing.T) {
+	t.Parallel()
+	r := &Report{Seed: 42, Sent: 100, Acknowledged: 99, Failed: 1, Elapsed: 2 * time.Second,
+		PerChannel: map[string]int{"x": 60, "sms": 39}, AckP50: 1500 * time.Microsecond, AckP99: 20 * time.Millisecond,
+		Conversations: 70, Routed: 30, Queued: 35, Resolved: 5, Merged: 2, Replies: 12, RepliesPerChannel: map[string]int{"x": 12}}
+	var b bytes.Buffer
+	r.Summary(&b)
+	for _, want := range []string{"seed 42", "100 inbound messages in 2s, 50.0 a second", "acknowledged  99, failed 1",
+		"p50 1.5ms, p99 20ms", "sms 39, x 60", "conversations 70: 30 routed", "2 contacts merged", "12 reached the platforms (x 12)"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, b.String())
+		}
+	}
+}

@@ -1,0 +1,58 @@
+package demo
+
+import (
+	"testing"
+
+	"github.com/parleyhq/parley/internal/automator"
+	"github.com/parleyhq/parley/internal/csat"
+	"github.com/parleyhq/parley/internal/deadline"
+	"github.com/parleyhq/parley/internal/desk"
+	"github.com/parleyhq/parley/internal/hours"
+	"github.com/parleyhq/parley/internal/savedreply"
+	"github.com/parleyhq/parley/internal/screen"
+	"github.com/parleyhq/parley/internal/triage"
+)
+
+// The seeded settings must pass the validators Parley runs when they are
+// saved; a document Parley refuses would stop the demo at start.
+func TestSettingsParse(t *testing.T) {
+	t.Parallel()
+	validators := map[string]func([]byte) error{
+		"triage":     func(b []byte) error { _, err := triage.ParseSettings(b); return err },
+		"sla":        func(b []byte) error { _, _, err := deadline.ParseSettings(b); return err },
+		"automation": func(b []byte) error { _, err := automator.Parse(b); return err },
+		"moderation": func(b []byte) error { _, err := screen.Parse(b); return err },
+		"desk":       func(b []byte) error { _, err := desk.ParseSettings(b); return err },
+		"csat":       func(b []byte) error { _, _, err := csat.ParseSettings(b); return err },
+		"approvals":  func(b []byte) error { _, _, err := desk.ParseApprovalSettings(b); return err },
+		savedreply.SettingName: func(b []byte) error {
+			set, err := savedreply.Parse(b)
+			if err == nil && len(set.Replies) != len(languages)*int(numAnswers) {
+				t.Errorf("%d saved replies, want every answer in every language", len(set.Replies))
+			}
+			return err
+		},
+	}
+	docs := settingDocs(7)
+	if len(docs) != len(validators) {
+		t.Errorf("%d setting documents, want one for each of %d settings", len(docs), len(validators))
+	}
+	for _, d := range docs {
+		t.Run(d.name, func(t *testing.T) {
+			validate, ok := validators[d.name]
+			if !ok {
+				t.Fatalf("no validator for setting %q", d.name)
+			}
+			if err := validate(d.doc); err != nil {
+				t.Errorf("%s setting refused: %v", d.name, err)
+			}
+		})
+	}
+	for name, doc := range map[string]string{"always open": alwaysOpen, "office hours": officeHours} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := hours.Parse([]byte(doc)); err != nil {
+				t.Errorf("hours.Parse(%s) = %v", name, err)
+			}
+		})
+	}
+}

@@ -1,0 +1,145 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"text/tabwriter"
+	"time"
+)
+
+// story plays the scripted scenes over a steady stream of customers, all
+// in story time, until ctx ends. The scenes' customers are made up front,
+// in a fixed order, so that a seed always makes the same people.
+func (r *run) story(ctx context.Context) {
+	c := r.cast
+	wave := make([]*customer, 24)
+	for i := range wave {
+		lang := "en"
+		if i%6 == 5 {
+			lang = [...]string{"es", "pt"}[i/6%2]
+		}
+		wave[i] = c.newCustomer(xMention, lang)
+	}
+	influencer := c.newCustomer(xMention, "en")
+	influencer.name, influencer.handle, influencer.followers, influencer.verified = "Jordan Reyes", "jordanreviews", 254000, true
+	commenter := c.newCustomer(fbComment, "en")
+	spammer := c.newCustomer(igComment, "en")
+	switcher := c.newCustomer(waMessage, "pt")
+
+	r.scene(3*time.Second, func(ctx context.Context) { r.stream(ctx) })
+	r.scene(6*time.Second, func(ctx context.Context) { r.outage(ctx, wave) })
+	r.scene(12*time.Second, func(ctx context.Context) {
+		r.say("-- %s, a phone reviewer with %dk followers, complains in public on X --", influencer.name, influencer.followers/1000)
+		r.post(message{who: influencer, text: influencerPost})
+	})
+	r.scene(18*time.Second, func(ctx context.Context) {
+		r.say("-- A customer complains under one of Orbit's Facebook posts --")
+		r.post(message{who: commenter, text: commentComplaint, takePrivate: true})
+	})
+	r.scene(24*time.Second, func(ctx context.Context) {
+		r.say("-- %s writes on WhatsApp… --", switcher.name)
+		r.post(message{who: switcher, text: switcherFirst})
+	})
+	r.scene(32*time.Second, func(ctx context.Context) {
+		r.say("-- A spam comment lands on Instagram; moderation should hide it --")
+		r.post(message{who: spammer, text: spamComment})
+	})
+	r.scene(52*time.Second, func(ctx context.Context) {
+		r.say("-- …and, their phone dead, texts from the same number by SMS --")
+		r.post(message{who: r.cast.switchToSMS(switcher), text: switcherLater})
+	})
+	<-ctx.Done()
+}
+
+// scene runs fn at story time at, on the customers' side.
+func (r *run) scene(at time.Duration, fn func(context.Context)) {
+	r.spawnPlayer(func(ctx context.Context) {
+		if sleep(ctx, r.sim(at)) {
+			fn(ctx)
+		}
+	})
+}
+
+// post sends one scripted message, within the run's count.
+func (r *run) post(m message) {
+	if r.admit() {
+		r.send(m)
+	}
+}
+
+// stream is the everyday traffic: a customer every five seconds of story
+// time on average, on any channel, in any language, a few of them
+// returning to a conversation.
+func (r *run) stream(ctx context.Context) {
+	rng := rand.New(rand.NewPCG(uint64(r.opts.Seed), 0x57ea))
+	for {
+		if !sleep(ctx, r.sim(time.Duration(rng.ExpFloat64()*5*float64(time.Second)))) {
+			return
+		}
+		k := kind(rng.IntN(int(numKinds)))
+		if k == smsMessage && rng.IntN(2) == 0 {
+			k = waMessage // more people use WhatsApp than SMS
+		}
+		if !r.plat.polling(k) {
+			k = xMention
+		}
+		who, isNew := r.cast.someone(k, 0.15)
+		in := pickIntent(rng)
+		if !isNew {
+			in = followUp
+		}
+		m := message{who: who, text: pick(rng, said[who.lang][in])}
+		if !isNew && k.public() {
+			m.replyTo = r.cast.anchorOf(who)
+		}
+		r.post(m)
+	}
+}
+
+// outage is the slow-building wave: posts about the app being down come
+// slowly, then faster, each from another account and with more engagement
+// as the story spreads.
+func (r *run) outage(ctx context.Context, wave []*customer) {
+	rng := rand.New(rand.NewPCG(uint64(r.opts.Seed), 0x0da6))
+	r.say("-- The app's login starts failing; a few people notice on X --")
+	gap := 10 * time.Second
+	for i, who := range wave {
+		stage := float64(i) / float64(len(wave))
+		m := message{who: who, text: outage(rng, who.lang, stage), engagement: int64(math.Pow(2, 1+stage*11)) + rng.Int64N(5)}
+		if i == len(wave)/2 {
+			r.say("-- The outage is trending: posts come faster and spread further --")
+		}
+		r.post(m)
+		if !sleep(ctx, r.sim(gap)) {
+			return
+		}
+		gap = max(gap*8/10, 1500*time.Millisecond)
+	}
+}
+
+// banner prints what runs and how to sign in.
+func (r *run) banner(w io.Writer) {
+	fmt.Fprintf(w, "\nParley demo: %s's social care desk, with local stand-ins for X, Facebook, Instagram,\n", brandName)
+	fmt.Fprintf(w, "WhatsApp, SMS (Twilio) and Telegram, and a web form. Nothing leaves this machine.\n\n")
+	fmt.Fprintf(w, "Open %s/ and sign in as any of:\n\n", r.parley.url)
+	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
+	logins := []login{r.parley.admin}
+	for _, a := range r.team.agents {
+		logins = append(logins, a.login)
+	}
+	for _, l := range logins {
+		fmt.Fprintf(tw, "    %s\t%s\t%s: %s\n", l.Email, l.Password, l.Role, l.Note)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nSeed %d (repeat the run with --seed %d), speed %g×. Ctrl-C stops the demo;\n", r.opts.Seed, r.opts.Seed, r.opts.Speed)
+	fmt.Fprintf(w, "its data is deleted then unless a data directory was given.\n\n")
+}
+
+// epilogue closes the story with the run's figures.
+func (r *run) epilogue(w io.Writer, rep *Report) {
+	fmt.Fprintln(w)
+	rep.Summary(w)
+}
