@@ -6,9 +6,9 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/dispatch"
 )
 
 // Router is told what changes who can take work, so waiting conversations
@@ -102,68 +102,12 @@ type queueList struct {
 // wait, agents online and their load against their capacity. Team 0 is the
 // work no team was chosen for.
 func (s *Server) listQueues(w http.ResponseWriter, r *http.Request) {
-	ctx, ws := r.Context(), principal(r).WorkspaceID
-	teams, err := s.Store.Teams(ctx, ws)
+	qs, err := dispatch.Queues(r.Context(), s.Store, principal(r).WorkspaceID, s.now())
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	agents, err := s.Store.Agents(ctx, ws)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	waiting, err := s.Store.WaitingConversations(ctx, ws, 0)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	now := s.now()
-	stats := map[care.ID]*care.QueueStats{0: {TeamID: 0}}
-	order := []care.ID{0}
-	for _, t := range teams {
-		stats[t.ID] = &care.QueueStats{TeamID: t.ID}
-		order = append(order, t.ID)
-	}
-	for _, wc := range waiting {
-		q := stats[wc.TeamID]
-		if q == nil {
-			q = stats[0]
-		}
-		q.Waiting++
-		if wait := now.Sub(wc.Since); wait > q.LongestWait {
-			q.LongestWait = wait
-		}
-	}
-	for _, a := range agents {
-		if a.Presence != care.PresenceOnline {
-			continue
-		}
-		in := a.TeamIDs
-		if len(in) == 0 {
-			in = []care.ID{0}
-		}
-		for _, t := range in {
-			q := stats[t]
-			if q == nil {
-				continue
-			}
-			q.Online++
-			for _, n := range a.Load {
-				q.Load += n
-			}
-			for _, n := range a.Capacity {
-				q.Capacity += n
-			}
-		}
-	}
-	out := queueList{Queues: make([]care.QueueStats, 0, len(order))}
-	for _, id := range order {
-		q := stats[id]
-		q.LongestWaitS = int64(q.LongestWait / time.Second)
-		out.Queues = append(out.Queues, *q)
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, queueList{Queues: qs})
 }
 
 type teamPatch struct {

@@ -37,6 +37,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	post("/c/{id}/messages/{mid}/moderate", h.action(h.moderate))
 
 	get("/approvals", h.page(h.approvals))
+	get("/queues", h.page(h.queues))
 	post("/approvals/{mid}/approve", h.action(h.approve))
 	post("/approvals/{mid}/reject", h.action(h.reject))
 

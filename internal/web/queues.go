@@ -1,0 +1,73 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/dispatch"
+)
+
+// The queues page shows supervisors each team's queue: how many
+// conversations wait for an agent, the longest wait, who is online and how
+// full they are.
+
+type queueView struct {
+	Team        string
+	Waiting     int
+	LongestWait string
+	Online      int
+	Load        int
+	Capacity    int
+	Full        bool
+}
+
+type queuesPage struct {
+	layout
+	Queues []queueView
+}
+
+func (h *Handler) queues(w http.ResponseWriter, r *http.Request, a *agent) {
+	if !a.CanApprove() {
+		h.renderError(w, r, a, care.Errorf(care.EFORBIDDEN, "Only supervisors and admins see the queues."))
+		return
+	}
+	ctx := r.Context()
+	qs, err := dispatch.Queues(ctx, h.Store, a.WorkspaceID, h.now())
+	if err != nil {
+		h.renderError(w, r, a, err)
+		return
+	}
+	teams, err := h.Store.Teams(ctx, a.WorkspaceID)
+	if err != nil {
+		h.renderError(w, r, a, err)
+		return
+	}
+	names := map[care.ID]string{0: "No team"}
+	for _, t := range teams {
+		names[t.ID] = t.Name
+	}
+	p := queuesPage{layout: layout{Title: "Queues", Page: "queues", Agent: a}}
+	for _, q := range qs {
+		v := queueView{Team: names[q.TeamID], Waiting: q.Waiting, Online: q.Online, Load: q.Load, Capacity: q.Capacity,
+			Full: q.Online > 0 && q.Load >= q.Capacity}
+		if q.Waiting > 0 {
+			v.LongestWait = waitText(q.LongestWait)
+		}
+		p.Queues = append(p.Queues, v)
+	}
+	h.render(w, r, http.StatusOK, "queues", p)
+}
+
+// waitText is a wait as a supervisor reads it: "45s", "12 min", "3 h 5 min".
+func waitText(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return strconv.Itoa(int(d/time.Second)) + "s"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + " min"
+	}
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	return strconv.Itoa(h) + " h " + strconv.Itoa(m) + " min"
+}
