@@ -172,3 +172,29 @@ func TestAnswerInChannel(t *testing.T) {
 		}
 	})
 }
+
+// A customer who only commented in public is not sent a survey: there is
+// no private thread to send it in.
+func TestNoSurveyWithoutPrivateThread(t *testing.T) {
+	s := testdb.SQLite(t)
+	ctx := t.Context()
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+	must(t, s.CreateWorkspace(ctx, ws))
+	in := &care.Inbox{WorkspaceID: ws.ID, Channel: care.ChannelAPI, Name: "Web"}
+	must(t, s.CreateInbox(ctx, in))
+	id, _, err := s.ResolveIdentity(ctx, ws.ID, care.ChannelAPI, care.Author{PlatformUserID: "cy"}, now)
+	must(t, err)
+	c := &care.Conversation{WorkspaceID: ws.ID, InboxID: in.ID, Channel: in.Channel, ContactID: id.ContactID}
+	must(t, s.CreateConversation(ctx, c))
+	must(t, s.CreateMessage(ctx, &care.Message{WorkspaceID: ws.ID, ConversationID: c.ID, InboxID: in.ID, Direction: care.DirectionIn,
+		Visibility: care.Public, ContactID: id.ContactID, Text: "great shop", PlatformID: "pub-1", Status: care.DeliveryReceived}))
+	must(t, s.SetSetting(ctx, ws.ID, csat.SettingName, []byte(`{"enabled":true}`), now))
+	d := &desk.Service{Store: s, Survey: &csat.Surveyor{Store: s, PublicURL: "http://x"}, Now: func() time.Time { return now }}
+	resolved := care.StatusResolved
+	_, err = d.Update(ctx, care.Principal{WorkspaceID: ws.ID, Role: care.RoleAdmin, TokenID: 1}, c.ID, care.ConversationUpdate{Status: &resolved})
+	must(t, err)
+	if _, err := s.ConversationSurvey(ctx, c.ID); care.ErrorCode(err) != care.ENOTFOUND {
+		t.Errorf("a survey was sent to a public-only customer: %v", err)
+	}
+}

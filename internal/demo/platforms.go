@@ -349,8 +349,8 @@ func (p *platforms) inbox(ch care.Channel) care.ID {
 }
 
 // polling reports whether Parley has begun fetching kind k from its
-// platform. Parley picks up a new polled inbox at its next scan, up to a
-// minute after it is connected, and Bluesky's chat log starts from the
+// platform. Parley picks up a new polled inbox at its next scan, up to 15
+// seconds after it is connected, and Bluesky's chat log starts from the
 // first poll, so customers there wait for it.
 func (p *platforms) polling(k kind) bool {
 	switch k {

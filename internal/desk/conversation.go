@@ -190,6 +190,13 @@ func (s *Service) WakeSnoozed(ctx context.Context) (int, error) {
 // channel, when the workspace asks for one and the platform takes the
 // message (a closed messaging window refuses it: then no survey).
 func (s *Service) survey(ctx context.Context, q care.Queries, c *care.Conversation, now time.Time) ([]care.Event, error) {
+	// A survey is a private message; where the customer only ever wrote in
+	// public (a comment, a mention) there is no private thread to send it
+	// in, and a platform such as Meta would refuse it.
+	newest, err := newestInbound(ctx, q, c.ID)
+	if err != nil || newest[care.Private] == nil {
+		return nil, err
+	}
 	text, record, err := s.Survey.Offer(ctx, q, c, now)
 	if err != nil || text == "" {
 		return nil, err

@@ -52,7 +52,8 @@ type Runner struct {
 	Logger   *slog.Logger
 	Now      func() time.Time
 	// Rescan is how often the list of inboxes is read again, to start
-	// loops for new inboxes and stop those of removed ones (default 1m).
+	// loops for new inboxes and stop those of removed ones (default 15s,
+	// so a newly connected account is polled within seconds).
 	Rescan time.Duration
 	// Holder names this node in the leases that let one node of several
 	// poll an inbox or follow its stream; "" makes a random one.
@@ -106,7 +107,7 @@ func (r *Runner) logger() *slog.Logger {
 func (r *Runner) Run(ctx context.Context) {
 	rescan := r.Rescan
 	if rescan <= 0 {
-		rescan = time.Minute
+		rescan = 15 * time.Second
 	}
 	var wg sync.WaitGroup
 	defer wg.Wait()
