@@ -562,27 +562,15 @@ func (r *Runner) savedReply(ctx context.Context, q care.Queries, conv *care.Conv
 	if r.Replies == nil {
 		return nil, care.Errorf(care.EINVALID, "saved replies cannot be sent here")
 	}
-	doc, err := q.Setting(ctx, conv.WorkspaceID, savedreply.SettingName)
-	if err != nil {
-		return nil, care.Errorf(care.EINVALID, "saved reply %d: the workspace has no saved replies", id)
-	}
-	set, err := savedreply.Parse(doc)
+	text, ok, err := savedreply.Text(ctx, q, conv, id, "")
 	if err != nil {
 		return nil, err
 	}
-	reply, ok := set.Find(id)
 	if !ok {
 		return nil, audit(ctx, q, conv, f, automation.ActionSavedReply, map[string]any{"rule": f.RuleName, "skipped": "no saved reply " + strconv.FormatInt(id, 10)}, now)
 	}
-	vars := savedreply.Vars{}
-	if c, err := q.Contact(ctx, conv.ContactID); err == nil {
-		vars.ContactName = c.Name
-	}
-	if w, err := q.Workspace(ctx, conv.WorkspaceID); err == nil {
-		vars.Brand = w.Name
-	}
-	p := care.Principal{WorkspaceID: conv.WorkspaceID, Role: care.RoleAdmin, Name: vars.Brand, System: "rule:" + strconv.FormatInt(f.RuleID, 10)}
-	m, err := r.Replies.ReplyIn(ctx, q, p, conv, desk.Reply{Text: savedreply.Render(reply.Text, vars)}, now)
+	p := care.Principal{WorkspaceID: conv.WorkspaceID, Role: care.RoleAdmin, Name: "Automation", System: "rule:" + strconv.FormatInt(f.RuleID, 10)}
+	m, err := r.Replies.ReplyIn(ctx, q, p, conv, desk.Reply{Text: text}, now)
 	switch care.ErrorCode(err) {
 	case "":
 	case care.EINVALID, care.EFORBIDDEN:

@@ -18,6 +18,7 @@ package savedreply
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -165,4 +166,36 @@ func ordinal(n int) string {
 		suffix = "rd"
 	}
 	return strconv.Itoa(n) + suffix
+}
+
+// Text returns the workspace's saved reply id rendered for conversation
+// conv: the customer's name is contactName, or the contact's when empty,
+// and the brand is the workspace's name. ok is false when the workspace
+// has no such reply; a stored document that no longer parses is an error.
+func Text(ctx context.Context, q care.Queries, conv *care.Conversation, id int64, contactName string) (text string, ok bool, err error) {
+	doc, err := q.Setting(ctx, conv.WorkspaceID, SettingName)
+	if care.ErrorCode(err) == care.ENOTFOUND {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	set, err := Parse(doc)
+	if err != nil {
+		return "", false, err
+	}
+	r, ok := set.Find(id)
+	if !ok {
+		return "", false, nil
+	}
+	vars := Vars{ContactName: contactName}
+	if vars.ContactName == "" {
+		if c, err := q.Contact(ctx, conv.ContactID); err == nil {
+			vars.ContactName = c.Name
+		}
+	}
+	if w, err := q.Workspace(ctx, conv.WorkspaceID); err == nil {
+		vars.Brand = w.Name
+	}
+	return Render(r.Text, vars), true, nil
 }

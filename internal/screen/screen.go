@@ -267,24 +267,11 @@ func (s *Screener) savedReply(ctx context.Context, q care.Queries, conv *care.Co
 	if s.Replies == nil {
 		return "", nil
 	}
-	doc, err := q.Setting(ctx, conv.WorkspaceID, savedreply.SettingName)
-	if err != nil {
-		return "", nil
+	text, ok, err := savedreply.Text(ctx, q, conv, id, msg.AuthorName)
+	if err != nil || !ok {
+		return "", err
 	}
-	set, err := savedreply.Parse(doc)
-	if err != nil {
-		return "", nil
-	}
-	r, ok := set.Find(id)
-	if !ok {
-		return "", nil
-	}
-	vars := savedreply.Vars{ContactName: msg.AuthorName}
-	if w, err := q.Workspace(ctx, conv.WorkspaceID); err == nil {
-		vars.Brand = w.Name
-	}
-	text := savedreply.Render(r.Text, vars)
-	p := care.Principal{WorkspaceID: conv.WorkspaceID, Role: care.RoleAdmin, Name: vars.Brand, System: Actor}
+	p := care.Principal{WorkspaceID: conv.WorkspaceID, Role: care.RoleAdmin, Name: "Moderation", System: Actor}
 	_, err = s.Replies.ReplyIn(ctx, q, p, conv, desk.Reply{Text: text, Visibility: care.Public, ReplyToMessageID: msg.ID}, now)
 	switch care.ErrorCode(err) {
 	case "":
