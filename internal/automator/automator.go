@@ -10,8 +10,6 @@ package automator
 
 import (
 	"context"
-	crand "crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -487,9 +485,7 @@ func (r *Runner) tickOne(ctx context.Context, s care.Store, pub Publisher, id ca
 // may run it: a lease lets one node at a time tick, and the stretch since
 // the last tick is that node's, so a rule fires once per stretch.
 func (r *Runner) Run(ctx context.Context, s care.Store, pub Publisher, interval time.Duration) {
-	b := make([]byte, 8)
-	crand.Read(b)
-	holder := "node-" + hex.EncodeToString(b)
+	holder := care.NodeName()
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {

@@ -10,8 +10,6 @@ package poll
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -56,7 +54,7 @@ type Runner struct {
 	// so a newly connected account is polled within seconds).
 	Rescan time.Duration
 	// Holder names this node in the leases that let one node of several
-	// poll an inbox or follow its stream; "" makes a random one.
+	// poll an inbox or follow its stream; "" means care.NodeName().
 	Holder string
 
 	mu      sync.Mutex
@@ -82,9 +80,7 @@ func (r *Runner) holder() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.Holder == "" {
-		b := make([]byte, 8)
-		rand.Read(b)
-		r.Holder = "node-" + hex.EncodeToString(b)
+		r.Holder = care.NodeName()
 	}
 	return r.Holder
 }

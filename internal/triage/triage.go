@@ -379,6 +379,9 @@ func (t *Triager) Recompute(ctx context.Context, s care.Store, now time.Time) (s
 }
 
 // Run recomputes priorities every interval until ctx ends.
+//
+// Every node may run it: a lease lets one node at a time recompute, so the
+// scores are written once, not once per node.
 func (t *Triager) Run(ctx context.Context, s care.Store, interval time.Duration, logf func(msg string, args ...any)) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
@@ -387,6 +390,13 @@ func (t *Triager) Run(ctx context.Context, s care.Store, interval time.Duration,
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		}
+		mine, err := s.AcquireLease(ctx, "triage:recompute", care.NodeName(), 3*interval, time.Now())
+		if err != nil || !mine {
+			if err != nil && ctx.Err() == nil && logf != nil {
+				logf("triage: lease", "err", err)
+			}
+			continue
 		}
 		if _, _, err := t.Recompute(ctx, s, time.Now()); err != nil && ctx.Err() == nil && logf != nil {
 			logf("triage: recompute priorities", "err", err)
