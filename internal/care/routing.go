@@ -100,13 +100,12 @@ type Waiting struct {
 
 // QueueStats is one team's queue as a supervisor sees it.
 type QueueStats struct {
-	TeamID       ID            `json:"team_id"`
-	Waiting      int           `json:"waiting"`
-	LongestWait  time.Duration `json:"-"`
-	LongestWaitS int64         `json:"longest_wait_seconds"`
-	Online       int           `json:"agents_online"`
-	Load         int           `json:"load"`
-	Capacity     int           `json:"capacity"`
+	TeamID       ID    `json:"team_id"`
+	Waiting      int   `json:"waiting"`
+	LongestWaitS int64 `json:"longest_wait_seconds"`
+	Online       int   `json:"agents_online"`
+	Load         int   `json:"load"`
+	Capacity     int   `json:"capacity"`
 }
 
 // AgentUpdate changes an agent's routing profile; nil fields stay.

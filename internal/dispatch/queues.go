@@ -36,8 +36,8 @@ func Queues(ctx context.Context, q care.Queries, workspaceID care.ID, now time.T
 			s = stats[0]
 		}
 		s.Waiting++
-		if wait := now.Sub(wc.Since); wait > s.LongestWait {
-			s.LongestWait = wait
+		if wait := int64(now.Sub(wc.Since) / time.Second); wait > s.LongestWaitS {
+			s.LongestWaitS = wait
 		}
 	}
 	for _, a := range agents {
@@ -64,9 +64,7 @@ func Queues(ctx context.Context, q care.Queries, workspaceID care.ID, now time.T
 	}
 	out := make([]care.QueueStats, 0, len(order))
 	for _, id := range order {
-		s := stats[id]
-		s.LongestWaitS = int64(s.LongestWait / time.Second)
-		out = append(out, *s)
+		out = append(out, *stats[id])
 	}
 	return out, nil
 }

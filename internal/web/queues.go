@@ -53,7 +53,7 @@ func (h *Handler) queues(w http.ResponseWriter, r *http.Request, a *agent) {
 		v := queueView{Team: names[q.TeamID], Waiting: q.Waiting, Online: q.Online, Load: q.Load, Capacity: q.Capacity,
 			Full: q.Online > 0 && q.Load >= q.Capacity}
 		if q.Waiting > 0 {
-			v.LongestWait = waitText(q.LongestWait)
+			v.LongestWait = waitText(time.Duration(q.LongestWaitS) * time.Second)
 		}
 		p.Queues = append(p.Queues, v)
 	}
