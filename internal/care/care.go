@@ -36,6 +36,15 @@ const (
 	ChannelTelegram  Channel = "telegram"
 	ChannelMastodon  Channel = "mastodon"
 	ChannelBluesky   Channel = "bluesky"
+	ChannelYouTube   Channel = "youtube"
+	ChannelReddit    Channel = "reddit"
+	// ChannelReviews is Google Business Profile's reviews of a location.
+	ChannelReviews Channel = "google-reviews"
+	// ChannelBlog is RSS and Atom feeds: blogs and their comment feeds.
+	ChannelBlog       Channel = "blog"
+	ChannelWordPress  Channel = "wordpress"
+	ChannelPhone      Channel = "phone"
+	ChannelFoursquare Channel = "foursquare"
 )
 
 // Valid reports whether c is a syntactically acceptable channel name: short,

@@ -41,6 +41,9 @@ type Inbound struct {
 	// 0 when the payload does not say. How fast a post gathers engagement
 	// is what predicts whether it spreads.
 	Engagement int64 `json:"engagement,omitempty"`
+	// Rating is a review's star rating, 1 to 5; 0 when the message is
+	// not a rated review. It weighs in the message's sentiment.
+	Rating int `json:"rating,omitempty"`
 }
 
 // InboundKind says what an inbound event is.
@@ -114,6 +117,8 @@ func (in *Inbound) Validate() error {
 		return Errorf(EINVALID, "author.followers cannot be negative")
 	case in.Engagement < 0:
 		return Errorf(EINVALID, "engagement cannot be negative")
+	case in.Rating < 0 || in.Rating > 5:
+		return Errorf(EINVALID, "rating must be between 1 and 5 stars, or 0 for none")
 	case len(in.Text) > MaxTextBytes:
 		return Errorf(EINVALID, "text is longer than %d bytes", MaxTextBytes)
 	case len(in.Subject) > MaxNameBytes || len(in.StatusReason) > MaxNameBytes || len(in.Charge) > 64:

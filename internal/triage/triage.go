@@ -220,7 +220,7 @@ func (t *Triager) Triage(ctx context.Context, q care.Queries, conv *care.Convers
 	tr := &care.Triage{}
 	lang := language.Detect(in.Text)
 	tr.Language = lang.Code
-	feel := sentiment.Analyze(in.Text)
+	feel := sentiment.WithRating(sentiment.Analyze(in.Text), in.Rating)
 	tr.Sentiment, tr.Mood, tr.Intensity = round(feel.Score), care.Mood(feel.Label), round(feel.Intensity)
 	tr.Cues = append(tr.Cues, feel.Cues...)
 	matches := r.topics.Match(in.Text)

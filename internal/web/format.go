@@ -75,6 +75,8 @@ var channelNames = map[care.Channel]string{
 	care.ChannelAPI: "API", care.ChannelX: "X", care.ChannelFacebook: "Facebook", care.ChannelInstagram: "Instagram",
 	care.ChannelWhatsApp: "WhatsApp", care.ChannelEmail: "Email", care.ChannelSMS: "SMS", care.ChannelWebChat: "Web chat",
 	care.ChannelTelegram: "Telegram", care.ChannelMastodon: "Mastodon", care.ChannelBluesky: "Bluesky",
+	care.ChannelYouTube: "YouTube", care.ChannelReddit: "Reddit", care.ChannelReviews: "Google reviews",
+	care.ChannelBlog: "Blogs", care.ChannelWordPress: "WordPress", care.ChannelPhone: "Phone", care.ChannelFoursquare: "Foursquare",
 }
 
 // channelName is a channel as people call it.
@@ -91,7 +93,7 @@ func channelName(c care.Channel) string {
 func hasPublic(c care.Channel) bool {
 	switch c {
 	case care.ChannelX, care.ChannelFacebook, care.ChannelInstagram, care.ChannelAPI,
-		care.ChannelMastodon, care.ChannelBluesky, care.ChannelTelegram:
+		care.ChannelMastodon, care.ChannelBluesky, care.ChannelTelegram, care.ChannelReddit:
 		return true
 	}
 	return false

@@ -2,6 +2,7 @@ package sentiment
 
 import (
 	"math"
+	"strconv"
 	"sync"
 )
 
@@ -111,4 +112,26 @@ func (s *scratch) reset() {
 func (s *scratch) norm(i int) []byte {
 	t := &s.toks[i]
 	return s.arena[t.ns:t.ne]
+}
+
+// starScores are what a review's star rating says on its own, from one
+// star to five: the rating is the reviewer's own verdict, so it outweighs
+// what the words suggest (a polite one-star review is still a complaint).
+var starScores = [6]float64{0, -0.8, -0.5, 0, 0.5, 0.8}
+
+// WithRating folds a review's star rating (1 to 5; 0 means none) into the
+// text's reading: two parts the rating to one part the text, the cue
+// naming the stars first.
+func WithRating(r Result, stars int) Result {
+	if stars < 1 || stars > 5 {
+		return r
+	}
+	r.Score = (2*starScores[stars] + r.Score) / 3
+	r.Label = label(r.Score)
+	cue := strconv.Itoa(stars) + "★ review"
+	r.Cues = append([]string{cue}, r.Cues...)
+	if len(r.Cues) > MaxCues {
+		r.Cues = r.Cues[:MaxCues]
+	}
+	return r
 }

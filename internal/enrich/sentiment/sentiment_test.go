@@ -1,6 +1,7 @@
 package sentiment
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -436,5 +437,28 @@ func TestLexicon(t *testing.T) {
 		if got := normalise(in); got != want {
 			t.Errorf("normalise(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestWithRating(t *testing.T) {
+	polite := Analyze("Thank you for the quick delivery, the staff were kind.")
+	for _, tc := range []struct {
+		stars int
+		want  Label
+	}{{0, polite.Label}, {1, Negative}, {3, polite.Label}, {5, Positive}, {6, polite.Label}} {
+		got := WithRating(polite, tc.stars)
+		if got.Label != tc.want {
+			t.Errorf("%d stars over %+v: %+v, want %s", tc.stars, polite, got, tc.want)
+		}
+		if tc.stars >= 1 && tc.stars <= 5 && (len(got.Cues) == 0 || got.Cues[0] != fmt.Sprintf("%d★ review", tc.stars)) {
+			t.Errorf("%d stars: cues %q do not start with the rating", tc.stars, got.Cues)
+		}
+	}
+	if got := WithRating(polite, 2); got.Label == Positive {
+		t.Errorf("2 stars over polite words stayed positive: %+v", got)
+	}
+	angry := Analyze("Worst service ever, rude staff, never again!!!")
+	if got := WithRating(angry, 5); got.Score <= 0 {
+		t.Errorf("5 stars over an angry text scored %v; the rating should win", got.Score)
 	}
 }
