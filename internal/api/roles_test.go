@@ -172,6 +172,9 @@ func TestRoleMatrix(t *testing.T) {
 		// The matrix calls with tokens, which are nobody: presence is a person's.
 		"PUT /api/v1/me/presence": {400, fixed("/api/v1/me/presence", `{"presence":"online"}`)},
 		"GET /api/v1/queues":      {200, fixed("/api/v1/queues", "")},
+		// So are notifications.
+		"GET /api/v1/me/notifications":       {400, fixed("/api/v1/me/notifications", "")},
+		"POST /api/v1/me/notifications/read": {400, fixed("/api/v1/me/notifications/read", `{"ids":[]}`)},
 
 		"GET /api/v1/settings/{name}":           {200, fixed("/api/v1/settings/sla", "")},
 		"PUT /api/v1/settings/{name}":           {200, fixed("/api/v1/settings/sla", `{"policies":[{"id":1,"name":"Social","match":{"channels":["x"]},"first_response":"1h"}]}`)},

@@ -75,6 +75,8 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/agents", agent, s.listAgents},
 		{"PATCH", "/api/v1/agents/{id}", supervisor, s.updateAgent},
 		{"PUT", "/api/v1/me/presence", agent, s.setPresence},
+		{"GET", "/api/v1/me/notifications", agent, s.listNotifications},
+		{"POST", "/api/v1/me/notifications/read", agent, s.readNotifications},
 		{"GET", "/api/v1/queues", supervisor, s.listQueues},
 
 		{"GET", "/api/v1/tokens", admin, s.listTokens},

@@ -24,7 +24,7 @@ func (a *App) routes(apiServer *api.Server, hooks *webhook.Handler) http.Handler
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
-	ui := &web.Handler{Store: a.Store, Desk: a.Desk, API: apiServer, Logger: a.log}
+	ui := &web.Handler{Store: a.Store, Desk: a.Desk, API: apiServer, Logger: a.log, Presence: a.Presence}
 	ui.Routes(mux)
 	a.Survey.Routes(mux)
 

@@ -28,6 +28,7 @@ import (
 	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/outbox"
 	"github.com/parleyhq/parley/internal/poll"
+	"github.com/parleyhq/parley/internal/presence"
 	"github.com/parleyhq/parley/internal/screen"
 	"github.com/parleyhq/parley/internal/sse"
 	"github.com/parleyhq/parley/internal/triage"
@@ -72,6 +73,8 @@ type App struct {
 	Screen *screen.Screener
 	// Survey asks customers how we did after resolution.
 	Survey *csat.Surveyor
+	// Presence knows which agents view or type in which conversation.
+	Presence *presence.Hub
 	// Addr is the address the server listens on, resolved (useful with
 	// port 0).
 	Addr string
@@ -182,6 +185,9 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	}
 	a.workers.Add(1)
 	go func() { defer a.workers.Done(); a.Automation.Run(wctx, store, a.Bus, time.Minute) }()
+	a.Presence = &presence.Hub{}
+	a.workers.Add(1)
+	go func() { defer a.workers.Done(); a.Presence.Run(wctx) }()
 	hookWorker := &hooks.Worker{Store: store, Logger: log}
 	a.workers.Add(7)
 	go func() { defer a.workers.Done(); hookWorker.Run(wctx) }()
@@ -213,7 +219,8 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 			}
 			return automator.DryRun(ctx, q, ws, rule, limit, now)
 		},
-		Events:        &sse.Stream{Source: store, Bus: a.Bus, Logger: log, Poll: ssePoll(cfg)},
+		Events: &sse.Stream{Source: store, Bus: a.Bus, Logger: log, Poll: ssePoll(cfg),
+			Signals: presenceSignals(a.Presence)},
 		SessionTTL:    cfg.SessionTTL,
 		SecureCookies: cfg.SecureCookies,
 		Observe: func(ch care.Channel, outcome string, started time.Time) {

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -269,7 +270,24 @@ func (r *Runner) perform(ctx context.Context, q care.Queries, conv *care.Convers
 		}
 		events = append(events, ev)
 	case automation.ActionNotify:
-		data, _ := json.Marshal(map[string]any{"user_ids": a.UserIDs, "team_id": a.TeamID, "text": a.Text,
+		users, err := notifyUsers(ctx, q, conv.WorkspaceID, a.UserIDs, a.TeamID)
+		if err != nil {
+			return nil, false, err
+		}
+		text := a.Text
+		if text == "" {
+			text = "Rule " + strconv.Quote(f.RuleName) + " needs you here."
+		}
+		if len(text) > care.MaxNotificationText {
+			text = strings.ToValidUTF8(text[:care.MaxNotificationText-3], "") + "…"
+		}
+		for _, id := range users {
+			n := &care.Notification{WorkspaceID: conv.WorkspaceID, UserID: id, Kind: care.NotifyRule, ConversationID: conv.ID, Text: text, CreatedAt: now}
+			if err := q.CreateNotification(ctx, n); err != nil {
+				return nil, false, err
+			}
+		}
+		data, _ := json.Marshal(map[string]any{"kind": care.NotifyRule, "user_ids": users, "team_id": a.TeamID, "text": text,
 			"rule_id": f.RuleID, "rule": f.RuleName, "conversation_id": conv.ID})
 		events = append(events, care.Event{WorkspaceID: conv.WorkspaceID, Type: care.EventNotification, ConversationID: conv.ID,
 			InboxID: conv.InboxID, Data: data, CreatedAt: now})
@@ -580,4 +598,32 @@ func (r *Runner) savedReply(ctx context.Context, q care.Queries, conv *care.Conv
 	data, _ := json.Marshal(m)
 	return []care.Event{{WorkspaceID: conv.WorkspaceID, Type: care.EventMessageCreated, ConversationID: conv.ID, MessageID: m.ID,
 		InboxID: conv.InboxID, Data: data, CreatedAt: now}}, nil
+}
+
+// notifyUsers is who a notify action reaches: the users it names and the
+// members of its team, each once, only if they belong to the workspace.
+func notifyUsers(ctx context.Context, q care.Queries, workspaceID care.ID, userIDs []care.ID, teamID care.ID) ([]care.ID, error) {
+	ids := slices.Clone(userIDs)
+	if teamID != 0 {
+		t, err := q.Team(ctx, teamID)
+		switch {
+		case care.ErrorCode(err) == care.ENOTFOUND:
+		case err != nil:
+			return nil, err
+		case t.WorkspaceID == workspaceID:
+			ids = append(ids, t.MemberIDs...)
+		}
+	}
+	members, err := q.Members(ctx, workspaceID)
+	if err != nil {
+		return nil, err
+	}
+	var out []care.ID
+	for _, id := range ids {
+		if slices.Contains(out, id) || !slices.ContainsFunc(members, func(m care.Member) bool { return m.UserID == id }) {
+			continue
+		}
+		out = append(out, id)
+	}
+	return out, nil
 }

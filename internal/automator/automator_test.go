@@ -163,6 +163,7 @@ func TestBreachEscalates(t *testing.T) {
 				"actions":[{"type":"escalate","team_id":%d,"note":"First response missed: PR, please watch this one."},
 				           {"type":"notify","team_id":%d,"text":"SLA breached"}]}]}`, w.pr.ID, w.pr.ID)
 		})
+		must(t, s.SetTeamMembers(t.Context(), w.pr.ID, []care.ID{w.agent.UserID}))
 		c := w.post(t, "bo", "Your app deleted all my photos")
 		if c.EscalationTeamID != 0 {
 			t.Fatal("escalated before any breach")
@@ -181,6 +182,12 @@ func TestBreachEscalates(t *testing.T) {
 		}
 		if kinds[care.EventSLABreach] != 1 || kinds[care.EventNotification] != 1 {
 			t.Errorf("events = %v, want one breach and one notification", kinds)
+		}
+		// The PR team's member finds it waiting, even if she was away.
+		ns, err := s.Notifications(t.Context(), w.ws.ID, w.agent.UserID, true, 10)
+		must(t, err)
+		if len(ns) != 1 || ns[0].Kind != care.NotifyRule || ns[0].Text != "SLA breached" || ns[0].ConversationID != c.ID {
+			t.Errorf("PR member's notifications = %+v, want the rule's", ns)
 		}
 		// Checking again announces nothing new and escalates nothing twice.
 		must(t, w.keeper.Check(t.Context(), c.ID))

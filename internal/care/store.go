@@ -237,6 +237,17 @@ type Queries interface {
 	// LatestEventID returns the newest event id of a workspace, 0 if none.
 	LatestEventID(ctx context.Context, workspaceID ID) (ID, error)
 
+	// CreateNotification stores a notification for one agent.
+	CreateNotification(ctx context.Context, n *Notification) error
+	// Notifications lists an agent's notifications in a workspace, newest
+	// first; unreadOnly leaves out those already read.
+	Notifications(ctx context.Context, workspaceID, userID ID, unreadOnly bool, limit int) ([]Notification, error)
+	// UnreadNotifications counts an agent's unread notifications.
+	UnreadNotifications(ctx context.Context, workspaceID, userID ID) (int, error)
+	// ReadNotifications marks an agent's notifications read: those listed,
+	// or all of them when ids is empty. It returns how many changed.
+	ReadNotifications(ctx context.Context, workspaceID, userID ID, ids []ID, now time.Time) (int, error)
+
 	AppendAudit(ctx context.Context, a *AuditEntry) error
 	Audit(ctx context.Context, workspaceID ID, target string, limit int) ([]AuditEntry, error)
 

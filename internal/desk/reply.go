@@ -213,7 +213,12 @@ func (s *Service) Note(ctx context.Context, p care.Principal, convID care.ID, te
 		if err := audit(ctx, q, p, "message.note", target("conversation", conv.ID), map[string]any{"message_id": msg.ID}, now); err != nil {
 			return nil, err
 		}
-		return []care.Event{ingest.NewEvent(care.EventMessageCreated, conv.WorkspaceID, conv.ID, msg.ID, conv.InboxID, msg, now)}, nil
+		events := []care.Event{ingest.NewEvent(care.EventMessageCreated, conv.WorkspaceID, conv.ID, msg.ID, conv.InboxID, msg, now)}
+		ev, err := notifyMentions(ctx, q, p, conv, msg, now)
+		if err != nil {
+			return nil, err
+		}
+		return append(events, ev...), nil
 	})
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package sse
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 	"strconv"
@@ -60,6 +61,20 @@ func (f *frameWriter) event(id care.ID, typ care.EventType, data []byte) error {
 		f.buf = append(f.buf, '\n')
 	}
 	f.buf = append(f.buf, "data: "...)
+	f.buf = append(f.buf, data...)
+	f.buf = append(f.buf, "\n\n"...)
+	return f.flush()
+}
+
+// signal writes an event frame without an id, so the client's position
+// in the stream stays where the stored events left it.
+func (f *frameWriter) signal(typ care.EventType, data []byte) error {
+	if typ == "" || strings.ContainsAny(string(typ), "\r\n") || bytes.ContainsAny(data, "\r\n") {
+		return nil
+	}
+	f.buf = append(f.buf[:0], "event: "...)
+	f.buf = append(f.buf, typ...)
+	f.buf = append(f.buf, "\ndata: "...)
 	f.buf = append(f.buf, data...)
 	f.buf = append(f.buf, "\n\n"...)
 	return f.flush()

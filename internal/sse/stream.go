@@ -68,6 +68,16 @@ type Stream struct {
 	// live event: with several nodes sharing a database, events committed
 	// on another node reach this node's clients that way.
 	Poll time.Duration
+	// Signals, when set, subscribes the stream to a workspace's ephemeral
+	// signals (who is viewing or typing), sent as frames without an id:
+	// they are not stored, so a resumed stream does not replay them.
+	Signals func(workspaceID care.ID) (<-chan Signal, func())
+}
+
+// Signal is an ephemeral event: a type and its JSON data.
+type Signal struct {
+	Type care.EventType
+	Data []byte
 }
 
 // drain empties the subscription's buffer: the backfill that follows reads
@@ -193,11 +203,23 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request, workspaceID care.
 	// that is the first live event: a drop means the buffer was full, so one
 	// is already waiting, and every dropped event has a higher id than it.
 	lagged := false
+	var signals <-chan Signal
+	if s.Signals != nil {
+		ch, stop := s.Signals(workspaceID)
+		defer stop()
+		signals = ch
+	}
 	for {
 		var err error
 		select {
 		case <-ctx.Done():
 			return
+		case sig, ok := <-signals:
+			if !ok {
+				signals = nil
+				break
+			}
+			err = fw.signal(sig.Type, sig.Data)
 		case e, ok := <-sub.C():
 			if !ok {
 				return

@@ -534,3 +534,40 @@ func TestServeEndsWithClient(t *testing.T) {
 	// With the subscription closed, publishing reaches no one and cannot block.
 	bus.Publish(care.Event{ID: 1, WorkspaceID: 1})
 }
+
+// Signals arrive as frames without an id, between stored events, and do
+// not move the client's position.
+func TestServeSignals(t *testing.T) {
+	bus := inmem.NewBus()
+	st := newStore(bus)
+	sigs := make(chan Signal, 4)
+	var asked care.ID
+	srv := serve(t, &Stream{Source: st, Bus: bus, Signals: func(ws care.ID) (<-chan Signal, func()) {
+		asked = ws
+		return sigs, func() {}
+	}})
+	c := connect(t, srv, "/workspaces/3/events", "")
+	first := st.append(3, care.EventMessageCreated)
+	if e := c.event(t); e.ID != first.ID {
+		t.Fatalf("event %d, want %d", e.ID, first.ID)
+	}
+	sigs <- Signal{Type: "presence", Data: []byte(`{"conversation_id":9,"viewers":[]}`)}
+	sigs <- Signal{Type: "presence", Data: []byte("{\"split\":\n\"frame\"}")} // never sent: it would split the frame
+	sigs <- Signal{Type: "presence", Data: []byte(`{"conversation_id":9}`)}
+	for _, want := range []string{`{"conversation_id":9,"viewers":[]}`, `{"conversation_id":9}`} {
+		f := c.next(t)
+		for f.Data == "" {
+			f = c.next(t)
+		}
+		if f.ID != "" || f.Event != "presence" || f.Data != want {
+			t.Errorf("signal frame = %+v, want event presence, no id, data %s", f, want)
+		}
+	}
+	if asked != 3 {
+		t.Errorf("Signals asked for workspace %d, want 3", asked)
+	}
+	second := st.append(3, care.EventMessageCreated)
+	if e := c.event(t); e.ID != second.ID {
+		t.Errorf("after signals, event %d, want %d", e.ID, second.ID)
+	}
+}

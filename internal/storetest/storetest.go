@@ -85,6 +85,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"Hooks", testHooks},
 		{"Leases", testLeases},
 		{"FindIdentity", testFindIdentity},
+		{"Notifications", testNotifications},
 		{"Dialect", testDialect},
 	}
 	for _, g := range groups {

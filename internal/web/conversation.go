@@ -136,6 +136,10 @@ func (h *Handler) showConversation(w http.ResponseWriter, r *http.Request, a *ag
 		h.renderError(w, r, a, err)
 		return
 	}
+	if err := h.readConversation(ctx, a, c.ID); err != nil {
+		h.renderError(w, r, a, err)
+		return
+	}
 	lp := listFrom(r)
 	cv, err := h.convOf(ctx, a, c, lp)
 	if err != nil {

@@ -28,6 +28,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	post("/c/{id}/reply", h.action(h.reply))
 	post("/c/{id}/saved", h.action(h.insertSaved))
 	post("/c/{id}/note", h.action(h.note))
+	post("/c/{id}/presence", h.action(h.touch))
 	post("/c/{id}/status", h.action(h.setStatus))
 	post("/c/{id}/snooze", h.action(h.snooze))
 	post("/c/{id}/assign", h.action(h.assign))
@@ -38,6 +39,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 
 	get("/approvals", h.page(h.approvals))
 	get("/queues", h.page(h.queues))
+	get("/notifications", h.page(h.notifications))
+	post("/notifications/read", h.action(h.readAll))
 	post("/approvals/{mid}/approve", h.action(h.approve))
 	post("/approvals/{mid}/reject", h.action(h.reject))
 

@@ -12,6 +12,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -24,6 +25,7 @@ import (
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/desk"
+	"github.com/parleyhq/parley/internal/presence"
 )
 
 // Handler serves the web interface. Store, Desk and API are required.
@@ -38,6 +40,9 @@ type Handler struct {
 	// Location is the time zone of "snooze until tomorrow"; nil means the
 	// server's.
 	Location *time.Location
+	// Presence, when set, shows agents who else views or types in a
+	// conversation.
+	Presence *presence.Hub
 
 	once     sync.Once
 	pages    map[string]*template.Template
@@ -86,6 +91,8 @@ type agent struct {
 	// Approvals is how many replies wait for approval, for approvers'
 	// navigation: "" for none, "100+" past countCap.
 	Approvals string
+	// Unread counts the agent's unread notifications.
+	Unread int
 }
 
 // CanApprove reports whether the agent approves held replies: supervisors
@@ -199,11 +206,9 @@ func (h *Handler) page(fn func(http.ResponseWriter, *http.Request, *agent)) http
 			h.renderError(w, r, a, err)
 			return
 		}
-		if a.CanApprove() {
-			if a.Approvals, err = h.approvalCount(r.Context(), a); err != nil {
-				h.renderError(w, r, a, err)
-				return
-			}
+		if err := h.counts(r.Context(), a); err != nil {
+			h.renderError(w, r, a, err)
+			return
 		}
 		fn(w, r, a)
 	}
@@ -248,11 +253,9 @@ func (h *Handler) action(fn func(http.ResponseWriter, *http.Request, *agent)) ht
 			return
 		}
 		// A refused form is shown again as a page, with the navigation.
-		if a.CanApprove() {
-			if a.Approvals, err = h.approvalCount(r.Context(), a); err != nil {
-				h.renderError(w, r, a, err)
-				return
-			}
+		if err := h.counts(r.Context(), a); err != nil {
+			h.renderError(w, r, a, err)
+			return
 		}
 		fn(w, r, a)
 	}
@@ -313,4 +316,19 @@ func (h *Handler) safeMessage(r *http.Request, err error) string {
 		h.logger().ErrorContext(r.Context(), "web: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	return care.ErrorMessage(err)
+}
+
+// counts fills in the navigation's counts: unread notifications, and for
+// approvers the replies waiting for approval.
+func (h *Handler) counts(ctx context.Context, a *agent) error {
+	var err error
+	if a.Unread, err = h.Store.UnreadNotifications(ctx, a.WorkspaceID, a.UserID); err != nil {
+		return err
+	}
+	if a.CanApprove() {
+		if a.Approvals, err = h.approvalCount(ctx, a); err != nil {
+			return err
+		}
+	}
+	return nil
 }

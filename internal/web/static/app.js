@@ -12,6 +12,7 @@
   var liveEl = doc.getElementById('live');
   var convId = body.dataset.conversation || '';
   var linkedId = body.dataset.linked || '';
+  var me = Number(body.dataset.user || 0);
 
   // Filters apply as soon as they change.
   var filters = doc.getElementById('filters');
@@ -123,6 +124,14 @@
     if (e.lastEventId) lastEvent = e.lastEventId;
     var data = {};
     try { data = JSON.parse(e.data); } catch (err) { /* keep going */ }
+    if (e.type === 'notification') {
+      notify(data.data || {});
+      return;
+    }
+    if (e.type === 'presence') {
+      showPresence(data);
+      return;
+    }
     refreshList();
     var id = String(data.conversation_id || '');
     if (convId && (id === convId || (linkedId && id === linkedId) || e.type.indexOf('contact.') === 0)) {
@@ -131,7 +140,94 @@
   }
 
   var types = ['conversation.created', 'conversation.updated', 'message.created', 'message.updated',
-    'contact.merged', 'contact.unmerged'];
+    'contact.merged', 'contact.unmerged', 'notification', 'presence'];
+
+  // ---- Presence: who else views or types here ----
+
+  // The page touches the conversation while it is visible, and on each
+  // burst of typing, so colleagues see who else is here before two of them
+  // answer the same customer. The server forgets a page that stops
+  // touching; leaving says so at once.
+  var presenceEl = doc.getElementById('presence');
+  var csrfInput = doc.querySelector('input[name=csrf]');
+  var amTyping = false;
+  var typingTimer = 0;
+  function showPresence(u) {
+    if (!presenceEl || !u || String(u.conversation_id) !== convId) return;
+    var others = (u.viewers || []).filter(function (v) { return v.user_id !== me; });
+    var typers = others.filter(function (v) { return v.typing; });
+    var names = function (vs) { return vs.map(function (v) { return v.name; }).join(', '); };
+    var text = '';
+    if (typers.length) {
+      text = names(typers) + (typers.length === 1 ? ' is' : ' are') + ' typing here…';
+    } else if (others.length) {
+      text = names(others) + (others.length === 1 ? ' is' : ' are') + ' also viewing this conversation.';
+    }
+    presenceEl.textContent = text;
+    presenceEl.hidden = text === '';
+    presenceEl.classList.toggle('collision', typers.length > 0);
+  }
+  function touch(fields, keepalive) {
+    if (!convId || !csrfInput || !window.fetch) return;
+    var form = new URLSearchParams(fields || {});
+    form.set('csrf', csrfInput.value);
+    fetch('/c/' + encodeURIComponent(convId) + '/presence', {
+      method: 'POST', body: form, credentials: 'same-origin', keepalive: !!keepalive,
+      headers: { 'Accept': 'application/json' }
+    }).then(function (r) { return r.ok ? r.json() : null; })
+      .then(showPresence)
+      .catch(function () { /* the next touch tries again */ });
+  }
+  function onTyping() {
+    if (!amTyping) {
+      amTyping = true;
+      touch({ typing: '1' });
+    }
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { amTyping = false; touch({ typing: '0' }); }, 4000);
+  }
+  if (convId && presenceEl) {
+    touch();
+    setInterval(function () { if (doc.visibilityState === 'visible') touch({ typing: amTyping ? '1' : '0' }); }, 15000);
+    doc.addEventListener('visibilitychange', function () { if (doc.visibilityState === 'visible') touch(); });
+    window.addEventListener('pagehide', function () { touch({ leave: '1' }, true); });
+    doc.addEventListener('input', function (e) {
+      if (e.target && (e.target.id === 'reply-text' || e.target.id === 'note-text')) onTyping();
+    });
+  }
+
+  // ---- Notifications ----
+
+  // notify shows a notification meant for this agent (an @mention, a
+  // rule's call) as a toast and counts it on the Mentions link. Its text
+  // is set with textContent: it quotes a note, which may quote a customer.
+  var toasts = doc.getElementById('toasts');
+  function notify(n) {
+    var ids = n.user_ids || [];
+    if (!me || ids.indexOf(me) < 0) return;
+    var count = doc.getElementById('notify-count');
+    if (count) {
+      count.textContent = String((Number(count.textContent) || 0) + 1);
+      count.hidden = false;
+    }
+    if (!toasts) return;
+    var t = doc.createElement('div');
+    t.className = 'toast';
+    var a = doc.createElement('a');
+    a.textContent = String(n.text || 'You have a new notification.');
+    a.href = n.conversation_id ? '/c/' + encodeURIComponent(String(n.conversation_id)) : '/notifications';
+    t.appendChild(a);
+    var close = doc.createElement('button');
+    close.type = 'button';
+    close.className = 'linkish';
+    close.setAttribute('aria-label', 'Dismiss');
+    close.textContent = '\u00d7';
+    close.addEventListener('click', function () { t.remove(); });
+    t.appendChild(close);
+    toasts.appendChild(t);
+    while (toasts.children.length > 3) toasts.firstChild.remove();
+    setTimeout(function () { t.remove(); }, 15000);
+  }
 
   // The stream starts after the event the page was rendered at, so nothing
   // between rendering and connecting is lost. The browser reconnects by

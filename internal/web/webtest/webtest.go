@@ -66,7 +66,7 @@ func Start(t testing.TB) *Server {
 		t.Fatalf("create token: %v", err)
 	}
 
-	ui := &web.Handler{Store: a.Store, Desk: a.Desk, Logger: log,
+	ui := &web.Handler{Store: a.Store, Desk: a.Desk, Logger: log, Presence: a.Presence,
 		API: &api.Server{Store: a.Store, Desk: a.Desk, Logger: log, SessionTTL: cfg.SessionTTL, SecureCookies: cfg.SecureCookies}}
 	backend, _ := url.Parse("http://" + a.Addr)
 	proxy := httputil.NewSingleHostReverseProxy(backend)
