@@ -164,6 +164,10 @@ type Queries interface {
 	// in the inbox, or ENOTFOUND.
 	ActiveConversation(ctx context.Context, inboxID, contactID ID) (*Conversation, error)
 	Conversations(ctx context.Context, f ConversationFilter) (*ConversationPage, error)
+	// CountConversations counts the conversations f matches (its cursor,
+	// sort and limit aside), stopping at limit (at most 1000; 0 means
+	// 1000): a count equal to limit means "limit or more".
+	CountConversations(ctx context.Context, f ConversationFilter, limit int) (int, error)
 	UpdateConversation(ctx context.Context, id ID, u ConversationUpdate, now time.Time) (*Conversation, error)
 	// SnoozedDue returns snoozed conversations whose snooze has ended by
 	// now, earliest first, across workspaces.

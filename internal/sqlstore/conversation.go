@@ -198,6 +198,8 @@ func decodeCursor(s care.Sort, v string) (cursor, error) {
 const (
 	DefaultPageSize = 50
 	MaxPageSize     = 100
+	// MaxCount is where CountConversations stops counting.
+	MaxCount = 1000
 )
 
 // noWait sorts conversations nobody is waiting on after all waiting ones.
@@ -215,44 +217,8 @@ func (q queries) Conversations(ctx context.Context, f care.ConversationFilter) (
 	}
 	limit = min(limit, MaxPageSize)
 
-	var where []string
-	var args []any
+	where, args := conversationWhere(f)
 	add := func(cond string, a ...any) { where = append(where, cond); args = append(args, a...) }
-	add("workspace_id = ?", f.WorkspaceID)
-	if len(f.Statuses) > 0 {
-		ss := make([]any, len(f.Statuses))
-		for i, s := range f.Statuses {
-			ss[i] = string(s)
-		}
-		add("status IN ("+placeholders(len(ss))+")", ss...)
-	}
-	switch {
-	case f.AssigneeID == -1:
-		add("assignee_id = 0")
-	case f.AssigneeID != 0:
-		add("assignee_id = ?", f.AssigneeID)
-	}
-	if f.TeamID != 0 {
-		add("team_id = ?", f.TeamID)
-	}
-	if f.InboxID != 0 {
-		add("inbox_id = ?", f.InboxID)
-	}
-	if f.ContactID != 0 {
-		add("contact_id = ?", f.ContactID)
-	}
-	if f.Channel != "" {
-		add("channel = ?", string(f.Channel))
-	}
-	if f.Tag != "" {
-		add("id IN (SELECT conversation_id FROM conversation_tags WHERE tag = ?)", care.NormalizeTag(f.Tag))
-	}
-	if f.MinPriority != nil {
-		add("priority >= ?", *f.MinPriority)
-	}
-	if f.MaxPriority != nil {
-		add("priority <= ?", *f.MaxPriority)
-	}
 
 	var keyExpr, order string
 	switch f.Sort {
@@ -423,4 +389,61 @@ func encodeInputs(in care.PriorityInputs) (string, error) {
 		return "", fmt.Errorf("sqlstore: encode priority inputs: %w", err)
 	}
 	return string(b), nil
+}
+
+// conversationWhere is the WHERE clause of a list's filters, without its
+// cursor.
+func conversationWhere(f care.ConversationFilter) ([]string, []any) {
+	var where []string
+	var args []any
+	add := func(cond string, a ...any) { where = append(where, cond); args = append(args, a...) }
+	add("workspace_id = ?", f.WorkspaceID)
+	if len(f.Statuses) > 0 {
+		ss := make([]any, len(f.Statuses))
+		for i, s := range f.Statuses {
+			ss[i] = string(s)
+		}
+		add("status IN ("+placeholders(len(ss))+")", ss...)
+	}
+	switch {
+	case f.AssigneeID == -1:
+		add("assignee_id = 0")
+	case f.AssigneeID != 0:
+		add("assignee_id = ?", f.AssigneeID)
+	}
+	if f.TeamID != 0 {
+		add("team_id = ?", f.TeamID)
+	}
+	if f.InboxID != 0 {
+		add("inbox_id = ?", f.InboxID)
+	}
+	if f.ContactID != 0 {
+		add("contact_id = ?", f.ContactID)
+	}
+	if f.Channel != "" {
+		add("channel = ?", string(f.Channel))
+	}
+	if f.Tag != "" {
+		add("id IN (SELECT conversation_id FROM conversation_tags WHERE tag = ?)", care.NormalizeTag(f.Tag))
+	}
+	if f.MinPriority != nil {
+		add("priority >= ?", *f.MinPriority)
+	}
+	if f.MaxPriority != nil {
+		add("priority <= ?", *f.MaxPriority)
+	}
+	return where, args
+}
+
+func (q queries) CountConversations(ctx context.Context, f care.ConversationFilter, limit int) (int, error) {
+	if limit <= 0 || limit > MaxCount {
+		limit = MaxCount
+	}
+	where, args := conversationWhere(f)
+	// Counting stops at limit: a view's badge says "1000+" rather than
+	// scanning a million rows for a number nobody reads.
+	var n int
+	err := q.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM conversations WHERE `+strings.Join(where, " AND ")+
+		fmt.Sprintf(` LIMIT %d) AS c`, limit), args...).Scan(&n)
+	return n, q.wrap(err, "conversations")
 }

@@ -161,6 +161,19 @@ func testConversationList(t *testing.T, open opener) {
 				if p.Next != "" {
 					t.Errorf("Conversations(%+v).Next = %q on the only page, want \"\"", f, p.Next)
 				}
+				// The count agrees with the list, and stops at its limit;
+				// a cursor, sort and page size do not change it.
+				f.After, f.Sort, f.Limit = "", care.SortPriority, 1
+				n, err := s.CountConversations(ctx, f, 0)
+				must(t, err, "CountConversations")
+				if n != len(tt.want) {
+					t.Errorf("CountConversations(%+v) = %d, want %d", f, n, len(tt.want))
+				}
+				if len(tt.want) > 2 {
+					if n, _ := s.CountConversations(ctx, f, 2); n != 2 {
+						t.Errorf("CountConversations(limit 2) = %d, want 2", n)
+					}
+				}
 			})
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/parleyhq/parley/internal/care"
 )
@@ -89,6 +90,17 @@ type contactView struct {
 	Name       string
 	Identities []identityView
 	Others     []otherConv
+
+	// The merge form: the conversation it posts to, the search and what it
+	// found, and the merge just made (with its undo for supervisors).
+	ConvID     care.ID
+	CSRF       string
+	List       string
+	MergeQuery string
+	Searched   bool
+	Candidates []mergeCandidate
+	Merged     care.ID
+	CanUndo    bool
 }
 
 type identityView struct {
@@ -149,6 +161,16 @@ func (h *Handler) showConversation(w http.ResponseWriter, r *http.Request, a *ag
 	if cv.Saved, err = h.savedFor(ctx, a, c); err != nil {
 		h.renderError(w, r, a, err)
 		return
+	}
+	cv.Contact.ConvID, cv.Contact.CSRF, cv.Contact.List = c.ID, a.CSRF, lp.query()
+	cv.Contact.CanUndo = a.CanApprove()
+	cv.Contact.Merged = positiveID(r.URL.Query().Get("merged"))
+	if q := strings.TrimSpace(r.URL.Query().Get("merge_q")); q != "" && len(q) <= care.MaxSearchQuery {
+		cv.Contact.MergeQuery, cv.Contact.Searched = q, true
+		if cv.Contact.Candidates, err = h.mergeCandidates(ctx, a, c.ContactID, q); err != nil {
+			h.renderError(w, r, a, err)
+			return
+		}
 	}
 	if edit != nil {
 		edit(&cv)

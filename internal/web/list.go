@@ -17,9 +17,16 @@ type listParams struct {
 	View    string // mine, unassigned, all
 	Status  string // open, pending, snoozed, resolved, all
 	Channel care.Channel
+	Team    care.ID // a team's view; 0 for none
+	Inbox   care.ID
+	Tag     string
+	MinPrio int // conversations from this priority up; 0 for all
 	Sort    care.Sort
 	Cursor  string
 }
+
+// prioFloors are the priority filter's choices.
+var prioFloors = []int{50, 70, 90}
 
 const (
 	defaultView   = "all"
@@ -45,6 +52,11 @@ func parseListParams(q url.Values) listParams {
 	if c := care.Channel(q.Get("channel")); c.Valid() {
 		lp.Channel = c
 	}
+	lp.Team, lp.Inbox = positiveID(q.Get("team")), positiveID(q.Get("inbox"))
+	lp.Tag = care.NormalizeTag(q.Get("tag"))
+	if p, err := strconv.Atoi(q.Get("prio")); err == nil && slices.Contains(prioFloors, p) {
+		lp.MinPrio = p
+	}
 	switch s := care.Sort(q.Get("sort")); s {
 	case care.SortNewest, care.SortPriority, care.SortWaiting:
 		lp.Sort = s
@@ -66,6 +78,18 @@ func (lp listParams) values() url.Values {
 	}
 	if lp.Channel != "" {
 		v.Set("channel", string(lp.Channel))
+	}
+	if lp.Team != 0 {
+		v.Set("team", strconv.FormatInt(lp.Team, 10))
+	}
+	if lp.Inbox != 0 {
+		v.Set("inbox", strconv.FormatInt(lp.Inbox, 10))
+	}
+	if lp.Tag != "" {
+		v.Set("tag", lp.Tag)
+	}
+	if lp.MinPrio != 0 {
+		v.Set("prio", strconv.Itoa(lp.MinPrio))
 	}
 	if lp.Sort != defaultSort {
 		v.Set("sort", string(lp.Sort))
@@ -97,7 +121,12 @@ func withQuery(path, q string) string {
 
 // filter is the store query for the list as seen by a.
 func (lp listParams) filter(a *agent) care.ConversationFilter {
-	f := care.ConversationFilter{WorkspaceID: a.WorkspaceID, Channel: lp.Channel, Sort: lp.Sort, After: lp.Cursor, Limit: pageSize}
+	f := care.ConversationFilter{WorkspaceID: a.WorkspaceID, Channel: lp.Channel, TeamID: lp.Team, InboxID: lp.Inbox,
+		Tag: lp.Tag, Sort: lp.Sort, After: lp.Cursor, Limit: pageSize}
+	if lp.MinPrio != 0 {
+		p := float64(lp.MinPrio)
+		f.MinPriority = &p
+	}
 	switch lp.View {
 	case "mine":
 		f.AssigneeID = a.UserID
@@ -116,6 +145,8 @@ type listView struct {
 	Views    []tab
 	Statuses []option
 	Channels []option
+	Inboxes  []option
+	Prios    []option
 	Sorts    []option
 	Params   listParams
 	Rows     []row
@@ -128,6 +159,8 @@ type listView struct {
 type tab struct {
 	Label, Count, Href string
 	Active             bool
+	// Team marks a team's view, after Mine, Unassigned and All.
+	Team bool
 }
 
 type option struct {
@@ -172,12 +205,44 @@ func (h *Handler) listOf(ctx context.Context, a *agent, lp listParams, current c
 	lv := listView{Query: lp.query(), Params: lp, Current: current}
 	for _, v := range []struct{ key, label string }{{"mine", "Mine"}, {"unassigned", "Unassigned"}, {"all", "All"}} {
 		cp := lp
-		cp.View, cp.Cursor = v.key, ""
+		cp.View, cp.Team, cp.Cursor = v.key, 0, ""
 		n, err := h.countConversations(ctx, cp.filter(a))
 		if err != nil {
 			return listView{}, err
 		}
-		lv.Views = append(lv.Views, tab{Label: v.label, Count: n, Href: lp.href("view", keep(v.key, defaultView)), Active: lp.View == v.key})
+		lv.Views = append(lv.Views, tab{Label: v.label, Count: n, Href: withQuery("/", cp.query()), Active: lp.Team == 0 && lp.View == v.key})
+	}
+	teams, err := h.viewTeams(ctx, a)
+	if err != nil {
+		return listView{}, err
+	}
+	for _, t := range teams {
+		cp := lp
+		cp.View, cp.Team, cp.Cursor = defaultView, t.ID, ""
+		n, err := h.countConversations(ctx, cp.filter(a))
+		if err != nil {
+			return listView{}, err
+		}
+		lv.Views = append(lv.Views, tab{Label: plain(t.Name), Count: n, Href: withQuery("/", cp.query()), Active: lp.Team == t.ID, Team: true})
+	}
+	inboxes, err := h.Store.Inboxes(ctx, a.WorkspaceID)
+	if err != nil {
+		return listView{}, err
+	}
+	lv.Inboxes = append(lv.Inboxes, option{Value: "", Label: "All inboxes", Selected: lp.Inbox == 0})
+	for _, in := range inboxes {
+		cp := lp
+		cp.Inbox, cp.Cursor = in.ID, ""
+		n, err := h.countConversations(ctx, cp.filter(a))
+		if err != nil {
+			return listView{}, err
+		}
+		lv.Inboxes = append(lv.Inboxes, option{Value: strconv.FormatInt(in.ID, 10),
+			Label: plain(in.Name) + " · " + channelName(in.Channel) + " (" + n + ")", Selected: lp.Inbox == in.ID})
+	}
+	lv.Prios = append(lv.Prios, option{Value: "", Label: "Any priority", Selected: lp.MinPrio == 0})
+	for _, p := range prioFloors {
+		lv.Prios = append(lv.Prios, option{Value: strconv.Itoa(p), Label: "P" + strconv.Itoa(p) + " and up", Selected: lp.MinPrio == p})
 	}
 	for _, s := range []string{"open", "pending", "snoozed", "resolved", "all"} {
 		label := "All statuses"
@@ -335,24 +400,46 @@ func (h *Handler) channels(ctx context.Context, workspaceID care.ID) ([]care.Cha
 	return out, nil
 }
 
-// countCap is how far the view tabs count: storage has no count query, so
-// a tab counts up to one page and shows "100+" beyond.
-const countCap = 100
+// countCap is how far the approvals badge counts; viewCap, the views'.
+const (
+	countCap = 100
+	viewCap  = 1000
+)
 
 func (h *Handler) countConversations(ctx context.Context, f care.ConversationFilter) (string, error) {
-	// Order does not change a count; newest first is the order storage
-	// serves from an index.
-	f.After, f.Sort = "", care.SortNewest
-	f.Limit = countCap
-	page, err := h.Store.Conversations(ctx, f)
+	n, err := h.Store.CountConversations(ctx, f, viewCap)
 	if err != nil {
 		return "", err
 	}
-	n := strconv.Itoa(len(page.Conversations))
-	if page.Next != "" {
-		n += "+"
+	if n >= viewCap {
+		return strconv.Itoa(viewCap) + "+", nil
 	}
-	return n, nil
+	return strconv.Itoa(n), nil
+}
+
+// viewTeams are the teams whose views an agent sees: their own, or every
+// team for supervisors and admins.
+func (h *Handler) viewTeams(ctx context.Context, a *agent) ([]care.Team, error) {
+	teams, err := h.Store.Teams(ctx, a.WorkspaceID)
+	if err != nil || a.CanApprove() {
+		return teams, err
+	}
+	mine := teams[:0]
+	for _, t := range teams {
+		if slices.Contains(t.MemberIDs, a.UserID) {
+			mine = append(mine, t)
+		}
+	}
+	return mine, nil
+}
+
+// positiveID reads an id from a query value, 0 for anything else.
+func positiveID(s string) care.ID {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0
+	}
+	return id
 }
 
 type inboxPage struct {

@@ -29,6 +29,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	post("/c/{id}/saved", h.action(h.insertSaved))
 	post("/c/{id}/note", h.action(h.note))
 	post("/c/{id}/presence", h.action(h.touch))
+	post("/c/{id}/merge", h.action(h.merge))
+	post("/c/{id}/unmerge", h.action(h.unmerge))
 	post("/c/{id}/status", h.action(h.setStatus))
 	post("/c/{id}/snooze", h.action(h.snooze))
 	post("/c/{id}/assign", h.action(h.assign))

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/internal/accounts"
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/web"
 )
@@ -443,5 +444,89 @@ func TestAssets(t *testing.T) {
 	}
 	if res, _ := c.get("/static/app.css"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("GET an unhashed name = %d, want 404", res.StatusCode)
+	}
+}
+
+// Team views, the inbox filter with its counts, tags and priority narrow
+// the list; an agent sees the views of their own teams, a supervisor all.
+func TestListViews(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	billing := &care.Team{WorkspaceID: f.ws.ID, Name: "Billing", MemberIDs: []care.ID{f.agent.ID}}
+	pr := &care.Team{WorkspaceID: f.ws.ID, Name: "PR <team>"}
+	for _, tm := range []*care.Team{billing, pr} {
+		if err := f.store.CreateTeam(ctx, tm); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.store.SetTeamMembers(ctx, billing.ID, []care.ID{f.agent.ID}); err != nil {
+		t.Fatal(err)
+	}
+	x := f.inboxOn(care.ChannelX, "@acme")
+	var convs []*care.Conversation
+	for i := range 4 {
+		f.now = f.now.Add(time.Minute)
+		in := f.inbox
+		if i >= 2 {
+			in = x
+		}
+		convs = append(convs, f.conversation(in, "Customer "+itoa(int64(i)), "Message "+itoa(int64(i))))
+	}
+	sup := care.Principal{UserID: f.agent.ID, WorkspaceID: f.ws.ID, Role: care.RoleSupervisor}
+	high, tags := 80.0, []string{"refund"}
+	for _, u := range []struct {
+		c *care.Conversation
+		u care.ConversationUpdate
+	}{
+		{convs[0], care.ConversationUpdate{TeamID: &billing.ID, Tags: &tags}},
+		{convs[1], care.ConversationUpdate{TeamID: &billing.ID, Priority: &high}},
+		{convs[3], care.ConversationUpdate{TeamID: &pr.ID, Priority: &high}},
+	} {
+		if _, err := f.h.Desk.Update(ctx, sup, u.c.ID, u.u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := func(body string) int { return strings.Count(body, `class="row-link"`) }
+	c := f.login()
+	_, body := c.get("/")
+	for _, want := range []string{
+		`Billing<span class="count">2</span>`,
+		`Web form · API (2)`, `@acme · X (2)`, `P70 and up`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("GET / lacks %s", want)
+		}
+	}
+	if strings.Contains(body, "PR &lt;team&gt;") {
+		t.Errorf("an agent sees the view of a team they are not in")
+	}
+	for _, tc := range []struct {
+		query string
+		want  int
+	}{
+		{"/?team=" + itoa(billing.ID), 2},
+		{"/?team=" + itoa(billing.ID) + "&prio=70", 1},
+		{"/?inbox=" + itoa(x.ID), 2},
+		{"/?tag=Refund", 1},
+		{"/?prio=70", 2},
+		{"/?prio=71", 4}, // not a choice: ignored
+		{"/?team=-3&inbox=abc", 4},
+	} {
+		if _, body := c.get(tc.query); rows(body) != tc.want {
+			t.Errorf("GET %s shows %d rows, want %d", tc.query, rows(body), tc.want)
+		}
+	}
+	_, body = c.get("/?team=" + itoa(billing.ID))
+	if !strings.Contains(body, `class="view team-view active"`) || !strings.Contains(body, `name="team" value="`+itoa(billing.ID)+`"`) {
+		t.Errorf("the team's view is not marked active, or the filters form forgets the team")
+	}
+	// A supervisor sees every team's view, names escaped.
+	boss, _, err := accounts.CreateUser(ctx, f.store, f.ws.ID, "boss@acme.test", "Boss", care.RoleSupervisor, password, f.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body = f.loginAs(boss).get("/")
+	if !strings.Contains(body, `PR &lt;team&gt;<span class="count">1</span>`) {
+		t.Errorf("a supervisor does not see the PR view with its count")
 	}
 }

@@ -1,0 +1,71 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// An agent finds the same customer under another channel's identity from
+// the contact panel and merges them; a supervisor can undo it, an agent
+// cannot.
+func TestMergeFromPanel(t *testing.T) {
+	f := newFixture(t)
+	x := f.inboxOn(care.ChannelX, "@acme")
+	emailC := f.conversation(f.inbox, "Maya Chen", "Where is my refund?")
+	xC := f.conversation(x, "Maya C. on X", "@acme still waiting for my refund")
+	f.conversation(f.inbox, "Someone Else", "hello")
+	c := f.login()
+
+	_, body := c.get(convPath(emailC, "?merge_q=Maya"))
+	if !strings.Contains(body, "Maya C. on X") || strings.Count(body, `action="/c/`+itoa(emailC.ID)+`/merge"`) != 1 {
+		t.Fatalf("the panel does not offer exactly the X contact:\n%s", regexpFind(t, body, `(?s)<ul class="candidates">.*?</ul>`))
+	}
+	_, body = c.get(convPath(emailC, "?merge_q=nobody-like-this"))
+	if !strings.Contains(body, "No other contact matches.") {
+		t.Errorf("an empty search does not say so")
+	}
+
+	res, _ := c.act(convPath(emailC, "/merge"), url.Values{"other": {itoa(xC.ContactID)}})
+	back := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.Contains(back, "merged=") {
+		t.Fatalf("merge answered %d, to %q", res.StatusCode, back)
+	}
+	if got := f.reload(xC).ContactID; got != emailC.ContactID {
+		t.Fatalf("after the merge the X conversation belongs to contact %d, want %d", got, emailC.ContactID)
+	}
+	_, body = c.get(back)
+	if !strings.Contains(body, "Contacts merged") || !strings.Contains(body, "A supervisor can undo it.") {
+		t.Errorf("the agent's notice does not say who can undo")
+	}
+	mergeID := regexp.MustCompile(`merged=(\d+)`).FindStringSubmatch(back)[1]
+	if res, _ := c.act(convPath(emailC, "/unmerge"), url.Values{"merge": {mergeID}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("an agent's undo answered %d, want 403", res.StatusCode)
+	}
+
+	boss := f.user("boss@acme.test", "Boss", care.RoleSupervisor)
+	b := f.loginAs(boss)
+	_, body = b.get(back)
+	if !strings.Contains(body, `action="/c/`+itoa(emailC.ID)+`/unmerge"`) {
+		t.Fatalf("a supervisor is not offered Undo")
+	}
+	if res, _ := b.act(convPath(emailC, "/unmerge"), url.Values{"merge": {mergeID}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("undo answered %d", res.StatusCode)
+	}
+	if got := f.reload(xC).ContactID; got == emailC.ContactID {
+		t.Errorf("after undo the X conversation still belongs to the merged contact")
+	}
+	// Another workspace's contact cannot be merged in.
+	other := f.conversation(f.inbox2, "Globex customer", "hi")
+	if res, _ := c.act(convPath(emailC, "/merge"), url.Values{"other": {itoa(other.ContactID)}}); res.StatusCode < 400 {
+		t.Errorf("merging another workspace's contact answered %d", res.StatusCode)
+	}
+	if got, _ := f.store.Contact(context.Background(), other.ContactID); got == nil || got.WorkspaceID != f.other.ID {
+		t.Errorf("the other workspace's contact changed: %+v", got)
+	}
+}
