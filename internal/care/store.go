@@ -183,6 +183,10 @@ type Queries interface {
 	MessageByPlatformID(ctx context.Context, inboxID ID, platformID string) (*Message, error)
 	// Messages lists a conversation's messages oldest first, after the given id.
 	Messages(ctx context.Context, conversationID ID, afterID ID, limit int) ([]Message, error)
+	// RecentMessages returns the newest messages of up to 100
+	// conversations together, newest first: a contact's history across
+	// channels.
+	RecentMessages(ctx context.Context, conversationIDs []ID, limit int) ([]Message, error)
 	SetDelivery(ctx context.Context, messageID ID, status DeliveryStatus, reason, platformID string) error
 	// PendingApprovals lists a workspace's replies held for approval,
 	// oldest first.

@@ -120,6 +120,29 @@ func (q queries) Messages(ctx context.Context, conversationID care.ID, afterID c
 	return collect(rows, scanMessage, q, "messages")
 }
 
+func (q queries) RecentMessages(ctx context.Context, conversationIDs []care.ID, limit int) ([]care.Message, error) {
+	if len(conversationIDs) == 0 {
+		return nil, nil
+	}
+	if len(conversationIDs) > 100 {
+		return nil, care.Errorf(care.EINVALID, "At most 100 conversations at a time.")
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 500
+	}
+	args := make([]any, 0, len(conversationIDs)+1)
+	for _, id := range conversationIDs {
+		args = append(args, id)
+	}
+	args = append(args, limit)
+	rows, err := q.query(ctx, `SELECT `+messageCols+` FROM messages WHERE conversation_id IN (`+placeholders(len(conversationIDs))+`)
+		ORDER BY id DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, q.wrap(err, "messages")
+	}
+	return collect(rows, scanMessage, q, "messages")
+}
+
 func (q queries) SetDelivery(ctx context.Context, messageID care.ID, status care.DeliveryStatus, reason, platformID string) error {
 	if platformID == "" {
 		return q.affectOne(ctx, "message", `UPDATE messages SET status = ?, status_reason = ? WHERE id = ?`, string(status), reason, messageID)

@@ -287,3 +287,36 @@ func testMessages(t *testing.T, open opener) {
 		wantCode(t, err, care.ENOTFOUND, "MessageByPlatformID(missing)")
 	})
 }
+
+func testRecentMessages(t *testing.T, open opener) {
+	s, ctx := open(t), t.Context()
+	w := mustWorld(t, s, "acme")
+	second := mustConversation(t, s, newConversation(w.inbox, w.identity.ContactID, at(time.Hour)))
+	other := mustWorld(t, s, "globex")
+	var ids []care.ID
+	for i, c := range []*care.Conversation{w.conv, second, w.conv, other.conv, second} {
+		m := mustMessage(t, s, &care.Message{WorkspaceID: c.WorkspaceID, ConversationID: c.ID, InboxID: c.InboxID,
+			Direction: care.DirectionIn, Visibility: care.Public, ContactID: c.ContactID, Text: fmt.Sprint("m", i),
+			Status: care.DeliveryReceived, CreatedAt: at(time.Duration(i) * time.Minute), SentAt: at(time.Duration(i) * time.Minute)})
+		ids = append(ids, m.ID)
+	}
+	got, err := s.RecentMessages(ctx, []care.ID{w.conv.ID, second.ID}, 10)
+	must(t, err, "RecentMessages")
+	var gotIDs []care.ID
+	for _, m := range got {
+		gotIDs = append(gotIDs, m.ID)
+	}
+	if d := diff([]care.ID{ids[4], ids[2], ids[1], ids[0]}, gotIDs); d != "" {
+		t.Errorf("RecentMessages mismatch (-want +got):\n%s", d)
+	}
+	got, _ = s.RecentMessages(ctx, []care.ID{w.conv.ID, second.ID}, 2)
+	if len(got) != 2 || got[0].ID != ids[4] || got[1].ID != ids[2] {
+		t.Errorf("RecentMessages(limit 2) = %+v, want the newest two", got)
+	}
+	if got, err := s.RecentMessages(ctx, nil, 10); err != nil || len(got) != 0 {
+		t.Errorf("RecentMessages(none) = %v, %v", got, err)
+	}
+	if _, err := s.RecentMessages(ctx, make([]care.ID, 101), 10); care.ErrorCode(err) != care.EINVALID {
+		t.Errorf("RecentMessages(101 conversations) = %v, want EINVALID", err)
+	}
+}

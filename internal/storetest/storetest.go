@@ -86,6 +86,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"Leases", testLeases},
 		{"FindIdentity", testFindIdentity},
 		{"Notifications", testNotifications},
+		{"RecentMessages", testRecentMessages},
 		{"Dialect", testDialect},
 	}
 	for _, g := range groups {

@@ -72,7 +72,10 @@ type item struct {
 	// hide/unhide/delete on a customer's public message.
 	CanTakePrivate bool
 	CanModerate    bool
-	Linked         bool // from the linked public or private conversation
+	Linked         bool // from another conversation: the linked one, or the contact's others
+	// Elsewhere names and links the conversation a message comes from when
+	// it is not this one.
+	Elsewhere *elsewhereView
 	Files          []file
 }
 
@@ -277,7 +280,7 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 		cv.Contact.Others = append(cv.Contact.Others, oc)
 	}
 
-	msgs, earlier, err := h.timeline(ctx, c)
+	msgs, earlier, convs, err := h.timeline(ctx, c)
 	if err != nil {
 		return convView{}, err
 	}
@@ -286,6 +289,7 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 		m := &msgs[i]
 		it := item{ID: m.ID, Kind: string(m.Direction), Visibility: string(m.Visibility), When: ago(m.CreatedAt, now),
 			WhenTitle: stamp(m.CreatedAt), Body: renderBody(m.Text), Deleted: m.DeletedAt != nil, Linked: m.ConversationID != c.ID,
+			Elsewhere: elsewhere(c, convs[m.ConversationID], lp),
 			Reactions: reactionEmoji(m.Reactions)}
 		switch {
 		case m.Visibility == care.Note:
@@ -342,46 +346,48 @@ func fileOf(a care.Attachment) file {
 	return f
 }
 
-// timeline returns the newest messages of a conversation and of the one
-// linked to it (a public thread and its private follow-up are one story), in
-// order, and how many older ones were left out.
-func (h *Handler) timeline(ctx context.Context, c *care.Conversation) ([]care.Message, int, error) {
+// maxHistory is how many of the contact's other conversations the
+// timeline draws from, newest first.
+const maxHistory = 20
+
+// timeline is the contact's history across every channel, oldest first:
+// the newest maxTimeline messages of this conversation, its linked one and
+// the contact's other conversations. It also returns how many older ones
+// are left out, and the conversations the messages come from.
+func (h *Handler) timeline(ctx context.Context, c *care.Conversation) ([]care.Message, int, map[care.ID]care.Conversation, error) {
+	convs := map[care.ID]care.Conversation{c.ID: *c}
 	ids := []care.ID{c.ID}
 	if c.LinkedID != 0 {
-		ids = append(ids, c.LinkedID)
-	}
-	var all []care.Message
-	total := 0
-	for _, id := range ids {
-		var msgs []care.Message
-		var after care.ID
-		for {
-			page, err := h.Store.Messages(ctx, id, after, 500)
-			if err != nil {
-				return nil, 0, err
-			}
-			total += len(page)
-			msgs = append(msgs, page...)
-			if len(msgs) > 2*maxTimeline {
-				msgs = slices.Clone(msgs[len(msgs)-maxTimeline:])
-			}
-			if len(page) < 500 {
-				break
-			}
-			after = page[len(page)-1].ID
+		if l, err := h.Store.Conversation(ctx, c.LinkedID); err == nil && l.WorkspaceID == c.WorkspaceID {
+			convs[l.ID] = *l
+			ids = append(ids, l.ID)
 		}
-		all = append(all, msgs...)
 	}
-	slices.SortStableFunc(all, func(a, b care.Message) int {
+	page, err := h.Store.Conversations(ctx, care.ConversationFilter{WorkspaceID: c.WorkspaceID, ContactID: c.ContactID, Limit: maxHistory + 2})
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	for _, o := range page.Conversations {
+		if _, ok := convs[o.ID]; !ok && len(ids) < maxHistory+2 {
+			convs[o.ID] = o
+			ids = append(ids, o.ID)
+		}
+	}
+	msgs, err := h.Store.RecentMessages(ctx, ids, maxTimeline)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	total := 0
+	for _, cv := range convs {
+		total += cv.MessageCount
+	}
+	slices.SortStableFunc(msgs, func(a, b care.Message) int {
 		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
-	if len(all) > maxTimeline {
-		all = all[len(all)-maxTimeline:]
-	}
-	return all, total - len(all), nil
+	return msgs, max(total-len(msgs), 0), convs, nil
 }
 
 func idTarget(kind string, id care.ID) string { return kind + ":" + strconv.FormatInt(id, 10) }
@@ -393,4 +399,24 @@ func reactionEmoji(rs []care.Reaction) []string {
 		out = append(out, r.Emoji)
 	}
 	return out
+}
+
+// elsewhereView is where a message of the contact's history was written.
+type elsewhereView struct {
+	Label, Href string
+}
+
+// elsewhere describes the conversation o for a message shown in c's
+// timeline; nil when o is c.
+func elsewhere(c *care.Conversation, o care.Conversation, lp listParams) *elsewhereView {
+	if o.ID == 0 || o.ID == c.ID {
+		return nil
+	}
+	label := channelName(o.Channel)
+	if o.ID == c.LinkedID {
+		label += " · linked conversation"
+	} else {
+		label += " · " + strings.ToLower(statusName(o.Status)) + " conversation"
+	}
+	return &elsewhereView{Label: label, Href: withQuery("/c/"+strconv.FormatInt(o.ID, 10), lp.query())}
 }

@@ -40,6 +40,12 @@ func TestMergeFromPanel(t *testing.T) {
 		t.Fatalf("after the merge the X conversation belongs to contact %d, want %d", got, emailC.ContactID)
 	}
 	_, body = c.get(back)
+	// One customer, one history: the X conversation's message is in the
+	// email conversation's timeline, marked with where it was written.
+	tl := regexpFind(t, body, `(?s)<ol class="timeline".*?</ol>`)
+	if !strings.Contains(tl, "still waiting for my refund") || !strings.Contains(tl, `X · open conversation</a>`) {
+		t.Errorf("the merged contact's X message is not in the timeline, marked:\n%s", tl)
+	}
 	if !strings.Contains(body, "Contacts merged") || !strings.Contains(body, "A supervisor can undo it.") {
 		t.Errorf("the agent's notice does not say who can undo")
 	}
