@@ -24,9 +24,11 @@ func (a *App) routes(apiServer *api.Server, hooks *webhook.Handler) http.Handler
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
-	ui := &web.Handler{Store: a.Store, Desk: a.Desk, API: apiServer, Logger: a.log, Presence: a.Presence}
+	ui := &web.Handler{Store: a.Store, Desk: a.Desk, API: apiServer, Logger: a.log, Presence: a.Presence,
+		PublicURL: apiServer.PublicURL}
 	ui.Routes(mux)
 	a.Survey.Routes(mux)
+	a.chat.Routes(mux)
 
 	// Platforms post webhooks server to server; they are authenticated by
 	// their signatures, not by cookies, so cross-origin checks do not apply.

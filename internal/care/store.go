@@ -245,6 +245,11 @@ type Queries interface {
 	// LatestEventID returns the newest event id of a workspace, 0 if none.
 	LatestEventID(ctx context.Context, workspaceID ID) (ID, error)
 
+	// CreateFile stores a file an agent attached; File returns it with
+	// its bytes.
+	CreateFile(ctx context.Context, f *File) error
+	File(ctx context.Context, id ID) (*File, error)
+
 	// CreateNotification stores a notification for one agent.
 	CreateNotification(ctx context.Context, n *Notification) error
 	// Notifications lists an agent's notifications in a workspace, newest

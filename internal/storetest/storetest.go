@@ -87,6 +87,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"FindIdentity", testFindIdentity},
 		{"Notifications", testNotifications},
 		{"RecentMessages", testRecentMessages},
+		{"Files", testFiles},
 		{"Dialect", testDialect},
 	}
 	for _, g := range groups {

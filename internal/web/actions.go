@@ -34,7 +34,11 @@ func (h *Handler) reply(w http.ResponseWriter, r *http.Request, a *agent) {
 	if vis != care.Public && vis != care.Private {
 		vis = ""
 	}
-	if _, err := h.Desk.Reply(r.Context(), a.Principal, id, desk.Reply{Text: text, Visibility: vis}); err != nil {
+	files, err := h.uploads(r, a)
+	if err == nil {
+		_, err = h.Desk.Reply(r.Context(), a.Principal, id, desk.Reply{Text: text, Visibility: vis, Attachments: files})
+	}
+	if err != nil {
 		h.refused(w, r, a, err, func(cv *convView) {
 			cv.Draft, cv.ReplyError = text, h.safeMessage(r, err)
 			if vis != "" {

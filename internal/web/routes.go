@@ -25,8 +25,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	get("/search", h.page(h.search))
 	get("/c/{id}", h.page(h.conversation))
 	get("/c/{id}/live", h.fragment(h.conversationFragment))
-	post("/c/{id}/reply", h.action(h.reply))
-	post("/c/{id}/saved", h.action(h.insertSaved))
+	post("/c/{id}/reply", h.upload(h.reply))
+	post("/c/{id}/saved", h.upload(h.insertSaved))
 	post("/c/{id}/note", h.action(h.note))
 	post("/c/{id}/presence", h.action(h.touch))
 	post("/c/{id}/merge", h.action(h.merge))
@@ -47,4 +47,5 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	post("/approvals/{mid}/reject", h.action(h.reject))
 
 	get("/static/{name}", h.serveAsset)
+	mux.HandleFunc("GET /files/{id}/{token}/{name}", h.serveFile)
 }

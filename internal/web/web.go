@@ -43,6 +43,9 @@ type Handler struct {
 	// Presence, when set, shows agents who else views or types in a
 	// conversation.
 	Presence *presence.Hub
+	// PublicURL is where platforms reach Parley, for the links to files
+	// agents attach ("https://care.example.com").
+	PublicURL string
 
 	once     sync.Once
 	pages    map[string]*template.Template
@@ -234,8 +237,17 @@ const CSRFField = "csrf"
 // action wraps a POST handler: it needs a session and the session's CSRF
 // token, in the form field or in the API's header.
 func (h *Handler) action(fn func(http.ResponseWriter, *http.Request, *agent)) http.HandlerFunc {
+	return h.sizedAction(maxFormBytes, fn)
+}
+
+// upload is action for a form that may carry files.
+func (h *Handler) upload(fn func(http.ResponseWriter, *http.Request, *agent)) http.HandlerFunc {
+	return h.sizedAction(maxUploadBytes, fn)
+}
+
+func (h *Handler) sizedAction(limit int64, fn func(http.ResponseWriter, *http.Request, *agent)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		a, err := h.signedIn(r)
 		if care.ErrorCode(err) == care.EUNAUTHORIZED {
 			http.Redirect(w, r, "/login?expired=1", http.StatusSeeOther)
@@ -275,6 +287,14 @@ func formText(r *http.Request, name string) string {
 // formValue reads a posted form field. A body over maxFormBytes reads as
 // empty, which every handler refuses.
 func formValue(r *http.Request, name string) string {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		// Files past 1 MB wait in temporary files, which the server
+		// removes when the request ends.
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
+			return ""
+		}
+		return r.PostForm.Get(name)
+	}
 	if err := r.ParseForm(); err != nil {
 		return ""
 	}

@@ -1,0 +1,165 @@
+package web
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// Agents attach files to replies. Parley keeps them (care.File) and hands
+// the platform a link to each, /files/{id}/{token}/{name}: Meta, WhatsApp
+// and Twilio fetch media from a URL, and the link must work without a
+// session. Its token is 32 random bytes, so the link is the permission.
+
+// maxUploadBytes bounds a reply form with files.
+const maxUploadBytes = care.MaxFilesPerReply*care.MaxFileBytes + maxFormBytes
+
+// inlineTypes are the media types a file is served as; anything else is
+// served as a download of application/octet-stream, so no uploaded file is
+// ever rendered as a page of this origin.
+var inlineTypes = map[string]string{
+	"image/png": "image", "image/jpeg": "image", "image/gif": "image", "image/webp": "image",
+	"video/mp4": "video", "audio/mpeg": "audio", "audio/ogg": "audio", "audio/wave": "audio",
+	"application/pdf": "file",
+}
+
+// uploads stores the files posted in the form's "files" field and returns
+// them as attachments. A form without files returns none.
+func (h *Handler) uploads(r *http.Request, a *agent) ([]care.Attachment, error) {
+	if r.MultipartForm == nil || len(r.MultipartForm.File["files"]) == 0 {
+		return nil, nil
+	}
+	var fhs []*multipart.FileHeader
+	for _, fh := range r.MultipartForm.File["files"] {
+		if fh.Size > 0 || fh.Filename != "" {
+			fhs = append(fhs, fh)
+		}
+	}
+	if len(fhs) > care.MaxFilesPerReply {
+		return nil, care.Errorf(care.EINVALID, "Attach at most %d files to one reply.", care.MaxFilesPerReply)
+	}
+	var out []care.Attachment
+	for _, fh := range fhs {
+		if fh.Size > care.MaxFileBytes {
+			return nil, care.Errorf(care.EINVALID, "%s is larger than %d MB.", safeName(fh.Filename), care.MaxFileBytes>>20)
+		}
+		data, err := readUpload(fh)
+		if err != nil {
+			return nil, err
+		}
+		if len(data) == 0 {
+			return nil, care.Errorf(care.EINVALID, "%s is empty.", safeName(fh.Filename))
+		}
+		// What the bytes are, not what the browser or the file name says.
+		mt, _, _ := mime.ParseMediaType(http.DetectContentType(data))
+		kind, ok := inlineTypes[mt]
+		if !ok {
+			mt, kind = "application/octet-stream", "file"
+		}
+		f := &care.File{WorkspaceID: a.WorkspaceID, Name: safeName(fh.Filename), MimeType: mt, Data: data,
+			Token: randomToken(), CreatedBy: a.UserID, CreatedAt: h.now()}
+		if err := h.Store.CreateFile(r.Context(), f); err != nil {
+			return nil, err
+		}
+		out = append(out, care.Attachment{Kind: kind, URL: h.fileURL(r, f), MimeType: mt, Name: f.Name, Size: f.Size})
+	}
+	return out, nil
+}
+
+func readUpload(fh *multipart.FileHeader) ([]byte, error) {
+	rd, err := fh.Open()
+	if err != nil {
+		return nil, care.Errorf(care.EINVALID, "The file %s could not be read.", safeName(fh.Filename))
+	}
+	defer rd.Close()
+	data, err := io.ReadAll(io.LimitReader(rd, care.MaxFileBytes+1))
+	if err != nil {
+		return nil, care.Errorf(care.EINVALID, "The file %s could not be read.", safeName(fh.Filename))
+	}
+	if len(data) > care.MaxFileBytes {
+		return nil, care.Errorf(care.EINVALID, "%s is larger than %d MB.", safeName(fh.Filename), care.MaxFileBytes>>20)
+	}
+	return data, nil
+}
+
+// safeName is a file name fit to store and show: its last path element,
+// printable, at most 200 bytes.
+func safeName(name string) string {
+	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+			return -1
+		}
+		return r
+	}, name)
+	for len(name) > 200 {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
+	}
+	if name == "" || name == "." || name == "/" {
+		name = "file"
+	}
+	return name
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// fileURL is the link the platform and agents fetch a file from: under
+// PublicURL, else under the address the agent's browser used.
+func (h *Handler) fileURL(r *http.Request, f *care.File) string {
+	base := strings.TrimRight(h.PublicURL, "/")
+	if base == "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
+	}
+	return base + "/files/" + strconv.FormatInt(f.ID, 10) + "/" + f.Token + "/" + url.PathEscape(f.Name)
+}
+
+// serveFile answers GET /files/{id}/{token}/{name}. A wrong token and a
+// missing file look the same.
+func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request) {
+	id := positiveID(r.PathValue("id"))
+	f, err := h.Store.File(r.Context(), id)
+	if err != nil || subtle.ConstantTimeCompare([]byte(f.Token), []byte(r.PathValue("token"))) != 1 {
+		if err != nil && care.ErrorCode(err) != care.ENOTFOUND {
+			h.logger().ErrorContext(r.Context(), "web: load file", "id", id, "err", err)
+		}
+		http.NotFound(w, r)
+		return
+	}
+	hd := w.Header()
+	mt := f.MimeType
+	if _, ok := inlineTypes[mt]; !ok {
+		mt = "application/octet-stream"
+	}
+	hd.Set("Content-Type", mt)
+	disp := "attachment"
+	if mt != "application/octet-stream" {
+		disp = "inline"
+	}
+	hd.Set("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": f.Name}))
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	hd.Set("Cache-Control", "private, max-age=86400")
+	hd.Set("Referrer-Policy", "no-referrer")
+	http.ServeContent(w, r, "", f.CreatedAt, bytes.NewReader(f.Data))
+}

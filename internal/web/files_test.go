@@ -1,0 +1,103 @@
+package web_test
+
+import (
+	"bytes"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// postFiles posts the reply form with files, as the browser does.
+func (c *client) postFiles(path, text string, files map[string][]byte) *http.Response {
+	c.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf", c.csrf)
+	mw.WriteField("text", text)
+	for name, data := range files {
+		w, _ := mw.CreateFormFile("files", name)
+		w.Write(data)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.base+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, _ := c.do(req)
+	return res
+}
+
+var png = append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 64)...)
+
+func TestReplyWithFiles(t *testing.T) {
+	f := newFixture(t)
+	conv := f.conversation(f.inbox, "Maya", "Can you send the invoice?")
+	c := f.login()
+
+	res := c.postFiles(convPath(conv, "/reply"), "Here it is.", map[string][]byte{
+		"invoice.png": png, "../../etc/evil\u202e.html": []byte("<script>alert(1)</script>"),
+	})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reply with files answered %d", res.StatusCode)
+	}
+	msgs := f.messages(conv)
+	reply := msgs[len(msgs)-1]
+	if reply.Text != "Here it is." || len(reply.Attachments) != 2 {
+		t.Fatalf("stored reply = %+v", reply)
+	}
+	byName := map[string]care.Attachment{}
+	for _, a := range reply.Attachments {
+		byName[a.Name] = a
+	}
+	img, html := byName["invoice.png"], byName["evil.html"]
+	if img.Kind != "image" || img.MimeType != "image/png" || img.Size != int64(len(png)) || !strings.HasPrefix(img.URL, f.srv.URL+"/files/") {
+		t.Errorf("image attachment = %+v", img)
+	}
+	if html.Kind != "file" || html.MimeType != "application/octet-stream" {
+		t.Errorf("an HTML upload was kept as %+v; it must be a plain download", html)
+	}
+
+	// The links work without a session: the platform fetches them.
+	anon := &http.Client{}
+	for _, tc := range []struct {
+		a           care.Attachment
+		ctype, disp string
+		body        []byte
+	}{
+		{img, "image/png", "inline", png},
+		{html, "application/octet-stream", "attachment", []byte("<script>alert(1)</script>")},
+	} {
+		res, err := anon.Get(tc.a.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		h := res.Header
+		if res.StatusCode != 200 || !bytes.Equal(body, tc.body) || h.Get("Content-Type") != tc.ctype ||
+			!strings.HasPrefix(h.Get("Content-Disposition"), tc.disp) || h.Get("X-Content-Type-Options") != "nosniff" ||
+			!strings.Contains(h.Get("Content-Security-Policy"), "sandbox") {
+			t.Errorf("GET %s = %d %q, headers %v", tc.a.URL, res.StatusCode, body, h)
+		}
+	}
+	// A guessed token finds nothing.
+	wrong := img.URL[:strings.LastIndex(img.URL[:strings.LastIndex(img.URL, "/")], "/")] + "/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/invoice.png"
+	if res, err := anon.Get(wrong); err != nil || res.StatusCode != http.StatusNotFound {
+		t.Errorf("a wrong token answered %v, %v; want 404", res.StatusCode, err)
+	}
+
+	// Five files are one too many; the draft comes back with the reason.
+	five := map[string][]byte{}
+	for _, n := range []string{"a.png", "b.png", "c.png", "d.png", "e.png"} {
+		five[n] = png
+	}
+	res = c.postFiles(convPath(conv, "/reply"), "Too many", five)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("five files answered %d, want 422", res.StatusCode)
+	}
+	if n := len(f.messages(conv)); n != len(msgs) {
+		t.Errorf("a refused reply was stored (%d messages, want %d)", n, len(msgs))
+	}
+}
