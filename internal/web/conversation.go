@@ -76,7 +76,7 @@ type item struct {
 	// Elsewhere names and links the conversation a message comes from when
 	// it is not this one.
 	Elsewhere *elsewhereView
-	Files          []file
+	Files     []file
 }
 
 type file struct {
