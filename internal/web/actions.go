@@ -99,8 +99,24 @@ func (h *Handler) snooze(w http.ResponseWriter, r *http.Request, a *agent) {
 	case "tomorrow":
 		y, m, d := now.AddDate(0, 0, 1).Date()
 		until = time.Date(y, m, d, 9, 0, 0, 0, now.Location())
+	case "at":
+		// A datetime-local field is a wall-clock time without a zone: the
+		// script sends the browser's own zone beside it, so 9:00 means the
+		// agent's 9:00; without it, the server's.
+		loc := now.Location()
+		if tz := formValue(r, "tz"); tz != "" && len(tz) < 64 {
+			if l, err := time.LoadLocation(tz); err == nil {
+				loc = l
+			}
+		}
+		t, err := time.ParseInLocation("2006-01-02T15:04", formValue(r, "at"), loc)
+		if err != nil {
+			h.renderError(w, r, a, care.Errorf(care.EINVALID, "Choose the day and time to snooze until."))
+			return
+		}
+		until = t
 	default:
-		h.renderError(w, r, a, care.Errorf(care.EINVALID, "Snooze for an hour or until tomorrow."))
+		h.renderError(w, r, a, care.Errorf(care.EINVALID, "Snooze for an hour, until tomorrow or until a time you choose."))
 		return
 	}
 	s := care.StatusSnoozed

@@ -258,6 +258,14 @@ func TestActions(t *testing.T) {
 		{"snooze", "/snooze", url.Values{"until": {"tomorrow"}}, func(c *care.Conversation) bool {
 			return c.Status == care.StatusSnoozed && c.SnoozedUntil != nil && c.SnoozedUntil.Equal(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 		}},
+		{"snooze until a time, in the agent's zone", "/snooze", url.Values{"until": {"at"}, "at": {"2026-11-26T08:30"}, "tz": {"America/New_York"}},
+			func(c *care.Conversation) bool {
+				return c.Status == care.StatusSnoozed && c.SnoozedUntil != nil && c.SnoozedUntil.Equal(time.Date(2026, 11, 26, 13, 30, 0, 0, time.UTC))
+			}},
+		{"snooze until a time, server's zone", "/snooze", url.Values{"until": {"at"}, "at": {"2026-11-26T08:30"}, "tz": {"Not/AZone"}},
+			func(c *care.Conversation) bool {
+				return c.SnoozedUntil != nil && c.SnoozedUntil.Equal(time.Date(2026, 11, 26, 8, 30, 0, 0, time.UTC))
+			}},
 		{"resolve", "/status", url.Values{"status": {"resolved"}}, func(c *care.Conversation) bool { return c.Status == care.StatusResolved }},
 		{"reopen", "/status", url.Values{"status": {"open"}}, func(c *care.Conversation) bool { return c.Status == care.StatusOpen }},
 		{"unassign", "/assign", url.Values{"assignee": {"none"}}, func(c *care.Conversation) bool { return c.AssigneeID == 0 }},

@@ -142,6 +142,17 @@
   var types = ['conversation.created', 'conversation.updated', 'message.created', 'message.updated',
     'contact.merged', 'contact.unmerged', 'notification', 'presence'];
 
+  // ---- Snooze until a time: in the agent's own time zone ----
+
+  // The live part of the page is replaced on refresh, so the zone is put in
+  // when the form is sent, not when the page loads.
+  doc.addEventListener('submit', function (e) {
+    var tz = e.target && e.target.querySelector && e.target.querySelector('input.tz');
+    if (tz && window.Intl) {
+      try { tz.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (err) { /* the server's zone */ }
+    }
+  }, true);
+
   // ---- Presence: who else views or types here ----
 
   // The page touches the conversation while it is visible, and on each
