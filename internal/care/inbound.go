@@ -44,7 +44,14 @@ type Inbound struct {
 	// Rating is a review's star rating, 1 to 5; 0 when the message is
 	// not a rated review. It weighs in the message's sentiment.
 	Rating int `json:"rating,omitempty"`
+	// References are older messages of the thread, newest first (an
+	// email's References chain, its parent left out): when the parent is
+	// unknown to Parley, the newest of them it knows places the message.
+	References []string `json:"references,omitempty"`
 }
+
+// MaxReferences bounds Inbound.References.
+const MaxReferences = 20
 
 // InboundKind says what an inbound event is.
 type InboundKind string
@@ -143,6 +150,14 @@ func (in *Inbound) Validate() error {
 			return Errorf(EINVALID, "%s contains a NUL byte", f.name)
 		}
 	}
+	if len(in.References) > MaxReferences {
+		return Errorf(EINVALID, "at most %d references", MaxReferences)
+	}
+	for i, r := range in.References {
+		if r == "" || len(r) > MaxPlatformIDBytes || !utf8.ValidString(r) || strings.IndexByte(r, 0) >= 0 {
+			return Errorf(EINVALID, "references[%d] must be a platform id of at most %d bytes of UTF-8 text", i, MaxPlatformIDBytes)
+		}
+	}
 	for i, a := range in.Attachments {
 		if len(a.URL) > 2048 || len(a.Name) > MaxNameBytes || len(a.Kind) > 32 || len(a.MimeType) > 255 {
 			return Errorf(EINVALID, "attachments[%d] has a field over its size limit", i)
@@ -185,4 +200,36 @@ type RawEvent struct {
 type AppendResult struct {
 	ID        ID   // the stored event, or the earlier one it duplicates
 	Duplicate bool // true when the dedupe key was already known
+}
+
+// subjectPrefixes are the reply and forward markers mail clients put before
+// a subject, in the languages they commonly use.
+var subjectPrefixes = []string{"re", "aw", "sv", "vs", "antw", "rif", "r", "fw", "fwd", "wg", "tr", "enc", "rv", "doorst"}
+
+// BaseSubject is a subject without its reply and forward markers ("Re:",
+// "Fwd:", "AW:", "[External]"-style tags are kept), trimmed and
+// lower-cased, so "RE: Fwd: Order 4471" and "order 4471" compare equal.
+func BaseSubject(s string) string {
+	s = strings.TrimSpace(s)
+	for {
+		cut := false
+		for _, p := range subjectPrefixes {
+			if len(s) > len(p) && strings.EqualFold(s[:len(p)], p) {
+				rest := s[len(p):]
+				// "Re:", "RE :", "Re[2]:"
+				if i := strings.IndexByte(rest, ']'); strings.HasPrefix(rest, "[") && i > 0 && i < 5 {
+					rest = rest[i+1:]
+				}
+				rest = strings.TrimLeft(rest, " ")
+				if strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "：") {
+					s = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(rest, ":"), "："))
+					cut = true
+					break
+				}
+			}
+		}
+		if !cut {
+			return strings.ToLower(strings.Join(strings.Fields(s), " "))
+		}
+	}
 }

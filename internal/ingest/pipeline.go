@@ -544,8 +544,13 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 // conversation in the inbox; otherwise a new one. A customer writing again
 // reopens a pending, snoozed or resolved conversation it joins.
 func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *care.Inbox, ident *care.Identity, in *care.Inbound, now time.Time, b *batch) (conv *care.Conversation, created, reopened bool, err error) {
-	if in.ReplyToPlatformID != "" {
-		parent, err := q.MessageByPlatformID(ctx, inbox.ID, in.ReplyToPlatformID)
+	// The parent first, then the older messages of its thread, newest
+	// first: the first one Parley knows places the message.
+	for _, ref := range append([]string{in.ReplyToPlatformID}, in.References...) {
+		if ref == "" || conv != nil {
+			continue
+		}
+		parent, err := q.MessageByPlatformID(ctx, inbox.ID, ref)
 		switch {
 		case err == nil:
 			if conv, err = q.Conversation(ctx, parent.ConversationID); err != nil {
@@ -571,6 +576,16 @@ func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *c
 			b.convs[key] = conv
 		case care.ErrorCode(err) != care.ENOTFOUND:
 			return nil, false, false, err
+		}
+	}
+	if conv == nil && in.Subject != "" {
+		c, err := bySubject(ctx, q, inbox, ident.ContactID, in.Subject, now)
+		if err != nil {
+			return nil, false, false, err
+		}
+		if c != nil {
+			conv = c
+			b.convs[key] = conv
 		}
 	}
 	if conv != nil {
@@ -716,4 +731,35 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
+}
+
+// subjectWindow is how long after its last activity a resolved
+// conversation is still joined by a message with its subject.
+const subjectWindow = 30 * 24 * time.Hour
+
+// bySubject finds the contact's recently resolved conversation in the inbox
+// with the same subject ("Re:", "Fwd:" and the like aside): the subject
+// fallback for mail whose parent Parley does not know, so "Re: Order 4471"
+// a week later reopens the order's conversation instead of starting
+// another. nil when there is none.
+func bySubject(ctx context.Context, q care.Queries, inbox *care.Inbox, contactID care.ID, subject string, now time.Time) (*care.Conversation, error) {
+	want := care.BaseSubject(subject)
+	if want == "" {
+		return nil, nil
+	}
+	page, err := q.Conversations(ctx, care.ConversationFilter{WorkspaceID: inbox.WorkspaceID, InboxID: inbox.ID, ContactID: contactID,
+		Statuses: []care.Status{care.StatusResolved}, Limit: 20})
+	if err != nil {
+		return nil, err
+	}
+	for i := range page.Conversations {
+		c := &page.Conversations[i]
+		if now.Sub(c.LastActivityAt) > subjectWindow {
+			break // newest first: the rest are older still
+		}
+		if care.BaseSubject(c.Subject) == want {
+			return c, nil
+		}
+	}
+	return nil, nil
 }

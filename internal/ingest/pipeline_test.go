@@ -439,3 +439,71 @@ func TestLinkByPhone(t *testing.T) {
 		}
 	})
 }
+
+// Mail threading beyond the parent: the References chain places a reply to
+// a message Parley never saw, and a subject joins a recently resolved
+// conversation, not an old one or another subject's.
+func TestThreadingByReferencesAndSubject(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		mail := func(id, replyTo string, refs []string, subject, text string) {
+			f.append(t, care.Inbound{Kind: care.KindMessage, PlatformID: id, ReplyToPlatformID: replyTo, References: refs, Subject: subject,
+				Author: care.Author{PlatformUserID: "jane@example.net"}, Text: text, SentAt: f.now})
+		}
+		resolve := func(c *care.Conversation) {
+			st := care.StatusResolved
+			if _, err := s.UpdateConversation(ctx, c.ID, care.ConversationUpdate{Status: &st}, f.now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mail("m1", "", nil, "Order 4471 not delivered", "Where is it?")
+		order := f.conversationOf(t, 0, "m1")
+		resolve(order)
+		mail("m2", "", nil, "Invoice question", "Another topic")
+		invoice := f.conversationOf(t, 0, "m2")
+		if invoice.ID == order.ID {
+			t.Fatal("another subject joined the resolved order conversation")
+		}
+		resolve(invoice)
+
+		// The parent is an agent's mail sent outside Parley; the chain
+		// names the customer's first message.
+		mail("m3", "outside-parley@acme.example", []string{"m1"}, "Re: Order 4471 not delivered", "Still nothing")
+		if c := f.conversationOf(t, 0, "m3"); c.ID != order.ID || c.Status != care.StatusOpen {
+			t.Errorf("a reply by References went to %d (%s), want %d reopened", c.ID, c.Status, order.ID)
+		}
+		resolve(f.conversationOf(t, 0, "m3"))
+
+		// No known id at all: the subject finds the order conversation.
+		mail("m4", "", nil, "RE: Fwd:  order 4471 NOT delivered", "Any news?")
+		if c := f.conversationOf(t, 0, "m4"); c.ID != order.ID {
+			t.Errorf("the subject fallback went to %d, want %d", c.ID, order.ID)
+		}
+		resolve(f.conversationOf(t, 0, "m4"))
+
+		// Beyond the window, the same subject starts afresh.
+		f.now = f.now.Add(31 * 24 * time.Hour)
+		mail("m5", "", nil, "Re: Order 4471 not delivered", "Months later")
+		if c := f.conversationOf(t, 0, "m5"); c.ID == order.ID {
+			t.Errorf("a message 31 days later joined the old conversation")
+		}
+	})
+}
+
+func TestBaseSubject(t *testing.T) {
+	for in, want := range map[string]string{
+		"Re: Order #123":              "order #123",
+		"RE: Fwd: AW:  Order   #123 ": "order #123",
+		"Re[2]: Order #123":           "order #123",
+		"SV: Bestilling":              "bestilling",
+		"Re:":                         "",
+		"Reorder request":             "reorder request",
+		"[Ticket] Re: x":              "[ticket] re: x",
+		"":                            "",
+	} {
+		if got := care.BaseSubject(in); got != want {
+			t.Errorf("BaseSubject(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

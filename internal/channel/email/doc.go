@@ -58,13 +58,13 @@
 // agent answering from their mail client with a copy to the mailbox)
 // becomes an echo to the customer it went to.
 //
-// Threading needs more than Inbound holds. Parley keeps only the parent id,
-// not the References chain: a customer answering a message Parley does not
-// know (one an agent sent outside Parley, say) is threaded by contact, not
-// by an older id of the chain. There is no subject fallback either: a
-// message that names no known parent joins the contact's active
-// conversation in the inbox, whatever its subject, and starts a new one
-// when the contact has none, even with the subject of a resolved one.
+// The References chain, newest first and without the parent, goes in
+// Inbound.References: the pipeline places a reply to a message it does not
+// know (one an agent sent from their own mail client) by the newest
+// message of the chain it knows, and, failing every id, joins the
+// contact's active conversation, else a conversation of theirs resolved in
+// the last 30 days with the same subject (care.BaseSubject), else starts a
+// new one.
 //
 // # Outbound
 //

@@ -38,8 +38,7 @@ type parsed struct {
 	// auto-reply, a bounce that matches nothing Parley sent, our own
 	// message coming back.
 	skip string
-	// references is the References chain, oldest first. care.Inbound has
-	// no field for it: threading sees only ReplyToPlatformID.
+	// references is the References chain, oldest first.
 	references []string
 }
 
@@ -66,6 +65,13 @@ func parse(raw []byte, me identity, received time.Time) (*parsed, error) {
 	case len(p.references) > 0:
 		// The parent is the last of References (RFC 5322 §3.6.4).
 		in.ReplyToPlatformID = p.references[len(p.references)-1]
+	}
+	// The rest of the chain, newest first, places a reply to a message
+	// Parley never saw (one an agent sent from their own mail client).
+	for i := len(p.references) - 1; i >= 0 && len(in.References) < care.MaxReferences; i-- {
+		if r := p.references[i]; r != in.ReplyToPlatformID && r != in.PlatformID && len(r) <= care.MaxPlatformIDBytes {
+			in.References = append(in.References, r)
+		}
 	}
 	if ours(in.PlatformID, me.domain) {
 		p.skip = "our own message came back (Message-ID " + in.PlatformID + ")"

@@ -43,7 +43,7 @@ func TestParse(t *testing.T) {
 			SentAt: time.Date(2024, 11, 20, 17, 3, 11, 0, time.UTC)}},
 		{file: "03_customer_followup.eml", want: care.Inbound{
 			PlatformID: "CAF=def456.customer@mail.example.net", ReplyToPlatformID: "20241120181000.7f3a9c@inbox.acme.example.com",
-			Visibility: care.Private, Author: jane, Subject: "Re: Order #123 not delivered", Text: "Thanks!",
+			References: []string{"CAF=abc123.customer@mail.example.net"}, Visibility: care.Private, Author: jane, Subject: "Re: Order #123 not delivered", Text: "Thanks!",
 			SentAt: time.Date(2024, 11, 20, 19, 0, 0, 0, time.UTC)}},
 		{file: "html_only.eml", want: care.Inbound{
 			PlatformID: "a1b2c3.html-only@mail.example.org", Visibility: care.Private,
@@ -77,12 +77,13 @@ func TestParse(t *testing.T) {
 			SentAt: time.Date(2024, 11, 24, 11, 0, 0, 0, time.UTC)}},
 		{file: "outlook_reply.eml", want: care.Inbound{
 			PlatformID: "DB9PR01MB1234567890ABCDEF@DB9PR01MB1234.eurprd01.prod.exchangelabs.com", ReplyToPlatformID: ourReply,
-			Visibility: care.Private,
+			References: []string{"CAF=abc123.customer@mail.example.net"}, Visibility: care.Private,
 			Author:     care.Author{PlatformUserID: "tom.baker@corp.example.com", Handle: "tom.baker@corp.example.com", DisplayName: "Tom Baker"},
 			Subject:    "RE: Order #123 not delivered", Text: "It arrived this morning, thank you.\n\nTom",
 			SentAt: time.Date(2024, 11, 25, 9, 1, 0, 0, time.UTC)}},
 		{file: "gmail_reply.eml", want: care.Inbound{
 			PlatformID: "CAF=def456gmail+Yx=Q@mail.gmail.com", ReplyToPlatformID: ourReply, Visibility: care.Private, Author: jane,
+			References: []string{"CAF=abc123.customer@mail.example.net"},
 			Subject: "Re: Order #123 not delivered", Text: "Thanks! One more question: can I change the delivery address?",
 			SentAt: time.Date(2024, 11, 20, 19, 0, 0, 0, time.UTC)}},
 		{file: "outside_reply.eml", want: care.Inbound{
