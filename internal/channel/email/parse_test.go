@@ -78,13 +78,13 @@ func TestParse(t *testing.T) {
 		{file: "outlook_reply.eml", want: care.Inbound{
 			PlatformID: "DB9PR01MB1234567890ABCDEF@DB9PR01MB1234.eurprd01.prod.exchangelabs.com", ReplyToPlatformID: ourReply,
 			References: []string{"CAF=abc123.customer@mail.example.net"}, Visibility: care.Private,
-			Author:     care.Author{PlatformUserID: "tom.baker@corp.example.com", Handle: "tom.baker@corp.example.com", DisplayName: "Tom Baker"},
-			Subject:    "RE: Order #123 not delivered", Text: "It arrived this morning, thank you.\n\nTom",
+			Author:  care.Author{PlatformUserID: "tom.baker@corp.example.com", Handle: "tom.baker@corp.example.com", DisplayName: "Tom Baker"},
+			Subject: "RE: Order #123 not delivered", Text: "It arrived this morning, thank you.\n\nTom",
 			SentAt: time.Date(2024, 11, 25, 9, 1, 0, 0, time.UTC)}},
 		{file: "gmail_reply.eml", want: care.Inbound{
 			PlatformID: "CAF=def456gmail+Yx=Q@mail.gmail.com", ReplyToPlatformID: ourReply, Visibility: care.Private, Author: jane,
 			References: []string{"CAF=abc123.customer@mail.example.net"},
-			Subject: "Re: Order #123 not delivered", Text: "Thanks! One more question: can I change the delivery address?",
+			Subject:    "Re: Order #123 not delivered", Text: "Thanks! One more question: can I change the delivery address?",
 			SentAt: time.Date(2024, 11, 20, 19, 0, 0, 0, time.UTC)}},
 		{file: "outside_reply.eml", want: care.Inbound{
 			Kind: care.KindEcho, PlatformID: "outlook.reply.9@acme.example.com", ReplyToPlatformID: "CAF=abc123.customer@mail.example.net",
