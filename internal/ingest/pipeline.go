@@ -317,10 +317,12 @@ func (b *batch) identity(ctx context.Context, q care.Queries, workspace care.ID,
 	return id, nil
 }
 
-// phoneChannels are the channels whose user ids are phone numbers: SMS in
-// E.164 ("+15551234567"), WhatsApp as digits ("15551234567").
+// phoneChannels are the channels whose user ids are phone numbers: SMS and
+// phone calls in E.164 ("+15551234567"), WhatsApp as digits
+// ("15551234567").
 var phoneChannels = map[care.Channel]func(digits string) string{
 	care.ChannelSMS:      func(d string) string { return "+" + d },
+	care.ChannelPhone:    func(d string) string { return "+" + d },
 	care.ChannelWhatsApp: func(d string) string { return d },
 }
 

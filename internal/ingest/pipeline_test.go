@@ -392,7 +392,7 @@ func TestLinkByPhone(t *testing.T) {
 			t.Fatal(err)
 		}
 		inboxes := map[care.Channel]*care.Inbox{}
-		for _, ch := range []care.Channel{care.ChannelSMS, care.ChannelWhatsApp} {
+		for _, ch := range []care.Channel{care.ChannelSMS, care.ChannelWhatsApp, care.ChannelPhone} {
 			in := &care.Inbox{WorkspaceID: ws.ID, Channel: ch, Name: string(ch)}
 			if err := s.CreateInbox(ctx, in); err != nil {
 				t.Fatal(err)
@@ -429,13 +429,17 @@ func TestLinkByPhone(t *testing.T) {
 		if len(c.Identities) != 2 {
 			t.Errorf("contact identities = %+v, want SMS and WhatsApp", c.Identities)
 		}
+		// The same number calling the contact centre is the same person.
+		if call := post(care.ChannelPhone, "+15551234567", "CA1"); call != sms {
+			t.Errorf("a call from the number went to contact %d, want %d", call, sms)
+		}
 		// Another number stays another person.
 		if other := post(care.ChannelWhatsApp, "15550000000", "wamid.2"); other == sms {
 			t.Error("a different number joined the same contact")
 		}
 		audit, err := s.Audit(ctx, ws.ID, fmt.Sprintf("contact:%d", sms), 10)
-		if err != nil || len(audit) != 1 || audit[0].Action != "contact.link" {
-			t.Errorf("audit = %+v, %v; want the link recorded", audit, err)
+		if err != nil || len(audit) != 2 || audit[0].Action != "contact.link" {
+			t.Errorf("audit = %+v, %v; want both links recorded", audit, err)
 		}
 	})
 }

@@ -102,7 +102,10 @@ type contactView struct {
 	MergeQuery string
 	Searched   bool
 	Candidates []mergeCandidate
-	Merged     care.ID
+	// Suggested are contacts that are probably this person: the email
+	// address a web chat visitor gave is another contact's email.
+	Suggested []mergeCandidate
+	Merged    care.ID
 	CanUndo    bool
 }
 
@@ -263,6 +266,9 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 	for _, idn := range contact.Identities {
 		cv.Contact.Identities = append(cv.Contact.Identities, identityView{Platform: channelName(idn.Platform),
 			Handle: plain(idn.Handle), Name: plain(idn.DisplayName), Followers: count(idn.Followers), Verified: idn.Verified})
+	}
+	if cv.Contact.Suggested, err = h.sameEmail(ctx, contact); err != nil {
+		return convView{}, err
 	}
 	others, err := h.Store.Conversations(ctx, care.ConversationFilter{WorkspaceID: a.WorkspaceID, ContactID: c.ContactID, Limit: 11})
 	if err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -102,4 +103,40 @@ func (h *Handler) unmerge(w http.ResponseWriter, r *http.Request, a *agent) {
 		return
 	}
 	back(w, r, c.ID)
+}
+
+// sameEmail suggests merging the contacts whose email identity is an
+// address this contact gave on another channel (a web chat visitor who
+// typed their email). The address is the visitor's claim, not proof, so
+// Parley suggests and an agent decides.
+func (h *Handler) sameEmail(ctx context.Context, c *care.Contact) ([]mergeCandidate, error) {
+	var out []mergeCandidate
+	for _, idn := range c.Identities {
+		addr := strings.ToLower(strings.TrimSpace(idn.Handle))
+		if idn.Platform == care.ChannelEmail || !looksLikeEmail(addr) {
+			continue
+		}
+		other, err := h.Store.FindIdentity(ctx, c.WorkspaceID, care.ChannelEmail, addr)
+		if care.ErrorCode(err) == care.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if other.ContactID == c.ID || slices.ContainsFunc(out, func(m mergeCandidate) bool { return m.ID == other.ContactID }) {
+			continue
+		}
+		oc, err := h.Store.Contact(ctx, other.ContactID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, mergeCandidate{ID: oc.ID, Name: contactName(oc), Identities: "Email " + addr + ", as given on " + channelName(idn.Platform)})
+	}
+	return out, nil
+}
+
+// looksLikeEmail is a cheap check that s could be an address: one "@"
+// with something before it and a dot after it.
+func looksLikeEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	return at > 0 && at == strings.LastIndexByte(s, '@') && strings.Contains(s[at+1:], ".") && len(s) <= 254
 }

@@ -75,3 +75,32 @@ func TestMergeFromPanel(t *testing.T) {
 		t.Errorf("the other workspace's contact changed: %+v", got)
 	}
 }
+
+// A web chat visitor who gave the address of a customer Parley knows by
+// email is suggested, not merged: the address is only their word.
+func TestSuggestSameEmail(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	chatIn := f.inboxOn(care.ChannelWebChat, "Site chat")
+	id, _, err := f.store.ResolveIdentity(ctx, f.ws.ID, care.ChannelEmail, care.Author{PlatformUserID: "jane@example.net", DisplayName: "Jane Doe"}, f.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chat, _, err := f.store.ResolveIdentity(ctx, f.ws.ID, care.ChannelWebChat, care.Author{PlatformUserID: "v:abc", DisplayName: "Jane", Handle: "Jane@Example.net"}, f.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &care.Conversation{WorkspaceID: f.ws.ID, InboxID: chatIn.ID, Channel: care.ChannelWebChat, ContactID: chat.ContactID, CreatedAt: f.now, LastActivityAt: f.now}
+	if err := f.store.CreateConversation(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	_, body := f.login().get(convPath(c, ""))
+	sug := regexpFind(t, body, `(?s)<div class="suggested">.*?</div>`)
+	if !strings.Contains(sug, "Jane Doe") || !strings.Contains(sug, "Email jane@example.net, as given on Web chat") ||
+		!strings.Contains(sug, `name="other" value="`+itoa(id.ContactID)+`"`) {
+		t.Errorf("suggestion = %s", sug)
+	}
+	if got := f.reload(c).ContactID; got != chat.ContactID {
+		t.Errorf("the visitor was merged without an agent deciding")
+	}
+}
