@@ -106,7 +106,7 @@ type contactView struct {
 	// address a web chat visitor gave is another contact's email.
 	Suggested []mergeCandidate
 	Merged    care.ID
-	CanUndo    bool
+	CanUndo   bool
 }
 
 type identityView struct {
