@@ -241,31 +241,12 @@ func (r *Runner) StreamOnce(ctx context.Context, inboxID care.ID) error {
 	if !ok || !st.Streaming(*in) {
 		return nil
 	}
-	// One node follows an inbox's stream, renewing its lease while it
-	// does; a node that cannot renew stops streaming at once.
-	lease, holder := fmt.Sprintf("stream:%d", in.ID), r.holder()
-	mine, err := r.Store.AcquireLease(ctx, lease, holder, 90*time.Second, r.now())
+	// One node follows an inbox's stream.
+	ctx, release, mine, err := r.hold(ctx, fmt.Sprintf("stream:%d", in.ID))
 	if err != nil || !mine {
 		return err
 	}
-	defer r.Store.ReleaseLease(context.WithoutCancel(ctx), lease, holder)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go func() {
-		t := time.NewTicker(30 * time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if ok, err := r.Store.AcquireLease(ctx, lease, holder, 90*time.Second, r.now()); err != nil || !ok {
-					cancel()
-					return
-				}
-			}
-		}
-	}()
+	defer release()
 	cursor, err := r.Store.InboxCursor(ctx, in.ID, CursorName)
 	if err != nil {
 		return err
@@ -301,11 +282,18 @@ func (r *Runner) notify(ctx context.Context, inboxID care.ID) {
 		if !ok {
 			return
 		}
-		err = n.Notify(ctx, *in, func() { r.Wake(inboxID) })
-		if ctx.Err() != nil || errors.Is(err, channel.ErrNoNotify) {
-			return
+		// One node holds the connection (one IMAP IDLE per mailbox, not
+		// one per node); the others try again in a minute, and take over
+		// within the lease's 90 s when that node stops.
+		nctx, release, mine, err := r.hold(ctx, fmt.Sprintf("notify:%d", inboxID))
+		if mine {
+			err = n.Notify(nctx, *in, func() { r.Wake(inboxID) })
+			release()
+			if ctx.Err() != nil || errors.Is(err, channel.ErrNoNotify) {
+				return
+			}
 		}
-		if err != nil {
+		if err != nil && ctx.Err() == nil {
 			r.logger().Warn("poll: notifications failed; polling meanwhile", "inbox", inboxID, "err", err)
 		}
 		t := time.NewTimer(time.Minute)
@@ -420,4 +408,37 @@ func (r *Runner) health(ctx context.Context, id care.ID, h care.HealthUpdate) {
 	if err := r.Store.RecordInboxHealth(ctx, id, h); err != nil && ctx.Err() == nil {
 		r.logger().Error("poll: record health", "inbox", id, "err", err)
 	}
+}
+
+// hold takes the lease name for this node and keeps renewing it until the
+// returned context ends. It returns that context, a release function to
+// call when done, and whether the lease is this node's; a node that cannot
+// renew the lease has its context cancelled at once, so two nodes never
+// hold one connection for long.
+func (r *Runner) hold(ctx context.Context, name string) (context.Context, func(), bool, error) {
+	holder := r.holder()
+	mine, err := r.Store.AcquireLease(ctx, name, holder, 90*time.Second, r.now())
+	if err != nil || !mine {
+		return ctx, func() {}, false, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		t := time.NewTicker(30 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if ok, err := r.Store.AcquireLease(ctx, name, holder, 90*time.Second, r.now()); err != nil || !ok {
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	return ctx, func() {
+		cancel()
+		r.Store.ReleaseLease(context.WithoutCancel(ctx), name, holder)
+	}, true, nil
 }

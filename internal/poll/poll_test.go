@@ -291,3 +291,68 @@ func TestNotifyWakesThePoll(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// holding is a notifier that counts the connections it holds at once.
+type holding struct {
+	feed
+	mu2       sync.Mutex
+	now, most int
+}
+
+func (h *holding) Notify(ctx context.Context, in care.Inbox, wake func()) error {
+	h.mu2.Lock()
+	h.now++
+	h.most = max(h.most, h.now)
+	h.mu2.Unlock()
+	<-ctx.Done()
+	h.mu2.Lock()
+	h.now--
+	h.mu2.Unlock()
+	return nil
+}
+
+// Two nodes, one IMAP IDLE: the notification connection is held under a
+// lease, like a stream.
+func TestOneNodeNotifies(t *testing.T) {
+	s := testdb.SQLite(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+	if err := s.CreateWorkspace(ctx, ws); err != nil {
+		t.Fatal(err)
+	}
+	const ch care.Channel = "mail"
+	in := &care.Inbox{WorkspaceID: ws.ID, Channel: ch, Name: "Mail", Credentials: map[string]string{"mode": "poll"}}
+	if err := s.CreateInbox(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	h := &holding{}
+	reg := &channel.Registry{}
+	reg.Register(ch, h)
+	c := ingest.NewCommitter(s, 16)
+	go c.Run(ctx)
+	defer c.Close(context.Background())
+	var wg sync.WaitGroup
+	for _, holder := range []string{"node-a", "node-b"} {
+		r := &poll.Runner{Store: s, Adapters: reg, Ingest: c, Holder: holder}
+		wg.Go(func() { r.Run(ctx) })
+	}
+	for {
+		h.mu2.Lock()
+		now := h.now
+		h.mu2.Unlock()
+		if now == 1 {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal("no node held the notification connection")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // time for a second node to (wrongly) connect
+	cancel()
+	wg.Wait()
+	if h.most != 1 {
+		t.Errorf("%d nodes held the notification connection at once, want 1", h.most)
+	}
+}
