@@ -10,8 +10,13 @@ import (
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
 	"github.com/parleyhq/parley/internal/channel/bluesky"
 	"github.com/parleyhq/parley/internal/channel/email"
+	"github.com/parleyhq/parley/internal/channel/foursquare"
 	"github.com/parleyhq/parley/internal/channel/mastodon"
 	"github.com/parleyhq/parley/internal/channel/meta"
+	"github.com/parleyhq/parley/internal/channel/oauth"
+	"github.com/parleyhq/parley/internal/channel/phone"
+	"github.com/parleyhq/parley/internal/channel/reddit"
+	"github.com/parleyhq/parley/internal/channel/reviews"
 	"github.com/parleyhq/parley/internal/channel/sms"
 	"github.com/parleyhq/parley/internal/channel/telegram"
 	"github.com/parleyhq/parley/internal/channel/whatsapp"
@@ -26,6 +31,9 @@ import (
 // their webhook in each request (Twilio's status callbacks) use it.
 func Adapters(publicURL string) *channel.Registry {
 	client := &http.Client{Timeout: 30 * time.Second}
+	// One token cache for every adapter whose platform issues short-lived
+	// access tokens, so a grant is refreshed once, whoever asks.
+	tokens := &oauth.Source{Client: client}
 	r := &channel.Registry{}
 	r.Register(care.ChannelAPI, &apiinbox.Sender{Client: client})
 	r.Register(care.ChannelBluesky, &bluesky.Adapter{Client: client})
@@ -36,6 +44,10 @@ func Adapters(publicURL string) *channel.Registry {
 	r.Register(care.ChannelWhatsApp, &whatsapp.Adapter{Client: client})
 	r.Register(care.ChannelTelegram, &telegram.Adapter{Client: client})
 	r.Register(care.ChannelX, &x.Adapter{Client: client})
+	r.Register(care.ChannelReviews, &reviews.Adapter{Client: client, Tokens: tokens})
+	r.Register(care.ChannelReddit, &reddit.Adapter{Client: client, Tokens: tokens})
+	r.Register(care.ChannelPhone, &phone.Adapter{TwilioVerify: sms.VerifySignature})
+	r.Register(care.ChannelFoursquare, &foursquare.Adapter{Client: client})
 	r.Register(care.ChannelSMS, &sms.Adapter{Client: client, StatusCallback: func(in care.Inbox) string {
 		if publicURL == "" {
 			return ""

@@ -48,6 +48,11 @@ type Inbound struct {
 	// email's References chain, its parent left out): when the parent is
 	// unknown to Parley, the newest of them it knows places the message.
 	References []string `json:"references,omitempty"`
+	// Agent is the email address of the brand's agent who handled the
+	// contact outside Parley (who took the phone call): the conversation
+	// is assigned to the workspace member with that address, so the
+	// customer's next message reaches whoever spoke with them.
+	Agent string `json:"agent,omitempty"`
 }
 
 // MaxReferences bounds Inbound.References.
@@ -128,6 +133,8 @@ func (in *Inbound) Validate() error {
 		return Errorf(EINVALID, "rating must be between 1 and 5 stars, or 0 for none")
 	case len(in.Text) > MaxTextBytes:
 		return Errorf(EINVALID, "text is longer than %d bytes", MaxTextBytes)
+	case len(in.Agent) > 254 || in.Agent != "" && !strings.Contains(in.Agent, "@"):
+		return Errorf(EINVALID, "agent must be an email address of at most 254 bytes")
 	case len(in.Subject) > MaxNameBytes || len(in.StatusReason) > MaxNameBytes || len(in.Charge) > 64:
 		return Errorf(EINVALID, "subject is longer than %d bytes", MaxNameBytes)
 	case msg && in.Text == "" && len(in.Attachments) == 0:
@@ -141,7 +148,7 @@ func (in *Inbound) Validate() error {
 		{"platform_id", in.PlatformID}, {"text", in.Text}, {"subject", in.Subject},
 		{"reply_to_platform_id", in.ReplyToPlatformID}, {"linked_platform_id", in.LinkedPlatformID}, {"status_reason", in.StatusReason},
 		{"author.platform_user_id", in.Author.PlatformUserID},
-		{"author.display_name", in.Author.DisplayName}, {"author.handle", in.Author.Handle},
+		{"author.display_name", in.Author.DisplayName}, {"author.handle", in.Author.Handle}, {"agent", in.Agent},
 	} {
 		if !utf8.ValidString(f.v) {
 			return Errorf(EINVALID, "%s is not valid UTF-8", f.name)

@@ -11,7 +11,7 @@ import (
 )
 
 // Moderate hides, unhides or deletes a customer's public comment on the
-// platform itself. The platform is asked first, outside any transaction; only
+// platform itself, or deletes our own public reply there. The platform is asked first, outside any transaction; only
 // what it accepted is recorded. Returns EINVALID for a message that is not a
 // public inbound comment or a channel that cannot moderate.
 func (s *Service) Moderate(ctx context.Context, p care.Principal, messageID care.ID, action channel.ModerationAction) (*care.Message, error) {
@@ -27,8 +27,12 @@ func (s *Service) Moderate(ctx context.Context, p care.Principal, messageID care
 	if m.WorkspaceID != p.WorkspaceID {
 		return nil, care.Errorf(care.ENOTFOUND, "Message not found.")
 	}
-	if m.Direction != care.DirectionIn || m.Visibility != care.Public || m.PlatformID == "" {
-		return nil, care.Errorf(care.EINVALID, "Only a customer's public comment can be moderated.")
+	// Our own public reply, once the platform has it, can be taken back
+	// (deleted); hiding is for customers' comments.
+	ours := m.Direction == care.DirectionOut && action == channel.Delete && m.DeletedAt == nil &&
+		(m.Status == care.DeliverySent || m.Status == care.DeliveryDelivered || m.Status == care.DeliveryRead)
+	if m.Visibility != care.Public || m.PlatformID == "" || m.Direction != care.DirectionIn && !ours {
+		return nil, care.Errorf(care.EINVALID, "Only a customer's public comment can be moderated, or our own sent public reply deleted.")
 	}
 	in, err := s.Store.Inbox(ctx, m.InboxID)
 	if err != nil {

@@ -475,6 +475,11 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 			conv.TeamID = *convTriage.TeamID
 		}
 	}
+	if in.Agent != "" && conv.AssigneeID == 0 {
+		if err := assignToAgent(ctx, q, conv, in.Agent, now); err != nil {
+			return nil, err
+		}
+	}
 	if in.LinkedPlatformID != "" && conv.LinkedID == 0 {
 		if conv.LinkedID, err = p.link(ctx, q, inbox, conv, in.LinkedPlatformID); err != nil {
 			return nil, err
@@ -764,4 +769,27 @@ func bySubject(ctx context.Context, q care.Queries, inbox *care.Inbox, contactID
 		}
 	}
 	return nil, nil
+}
+
+// assignToAgent gives an unassigned conversation to the workspace member
+// whose email the event names (who took the phone call). An address that
+// is no member's is left alone: routing places the conversation.
+func assignToAgent(ctx context.Context, q care.Queries, conv *care.Conversation, email string, now time.Time) error {
+	u, err := q.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	if care.ErrorCode(err) == care.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if _, err := q.Member(ctx, conv.WorkspaceID, u.ID); care.ErrorCode(err) == care.ENOTFOUND || u.Disabled {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	c, err := q.UpdateConversation(ctx, conv.ID, care.ConversationUpdate{AssigneeID: &u.ID}, now)
+	if err != nil {
+		return err
+	}
+	*conv = *c
+	return nil
 }

@@ -511,3 +511,29 @@ func TestBaseSubject(t *testing.T) {
 		}
 	}
 }
+
+// A phone call taken by an agent assigns the conversation to them; an
+// address that is no member's changes nothing.
+func TestAssignToAgent(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		sam := &care.User{Email: "sam@acme.example", Name: "Sam"}
+		if err := s.CreateUser(ctx, sam); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetMember(ctx, care.Member{WorkspaceID: f.ws.ID, UserID: sam.ID, Role: care.RoleAgent}); err != nil {
+			t.Fatal(err)
+		}
+		f.append(t, care.Inbound{Kind: care.KindMessage, PlatformID: "call-1", Author: care.Author{PlatformUserID: "+14155550123"},
+			Text: "Inbound call, answered", Agent: "Sam@Acme.example", SentAt: f.now})
+		if c := f.conversationOf(t, 0, "call-1"); c.AssigneeID != sam.ID {
+			t.Errorf("the call's conversation is assigned to %d, want Sam (%d)", c.AssigneeID, sam.ID)
+		}
+		f.append(t, care.Inbound{Kind: care.KindMessage, PlatformID: "call-2", Author: care.Author{PlatformUserID: "+14155550999"},
+			Text: "Inbound call, answered", Agent: "stranger@elsewhere.example", SentAt: f.now})
+		if c := f.conversationOf(t, 0, "call-2"); c.AssigneeID != 0 {
+			t.Errorf("a stranger's address assigned the conversation to %d", c.AssigneeID)
+		}
+	})
+}

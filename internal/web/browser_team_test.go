@@ -58,6 +58,8 @@ func TestBrowserColleagues(t *testing.T) {
 		t.Errorf("the note's arrival changed Lee's draft to %q", got)
 	}
 	// Sam's own page counts nothing: the author is not notified.
+	sam.waitFor(`document.readyState === 'complete' && document.getElementById('notify-count') !== null &&
+		[...document.querySelectorAll('#timeline .msg-note')].some(m => m.textContent.includes('you have this one'))`, 5*time.Second)
 	if eval[bool](sam, `!document.getElementById('notify-count').hidden`) {
 		t.Errorf("the author's page shows a notification count")
 	}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel/reddit"
+	"github.com/parleyhq/parley/internal/channel/reviews"
 	"github.com/parleyhq/parley/internal/channel/sms"
 	"github.com/parleyhq/parley/internal/channel/telegram"
 	"github.com/parleyhq/parley/internal/channel/whatsapp"
@@ -45,6 +47,14 @@ const (
 	blueskyDMBytes   = 10_000 // bluesky: MaxDMBytes
 )
 
+// noReply says, for channels where Parley cannot answer at all, what the
+// agent does instead; the composer offers only notes there.
+var noReply = map[care.Channel]string{
+	care.ChannelPhone:      "A phone call is answered by phone: call the customer back with the number's call link in the contact panel, and note what was said.",
+	care.ChannelFoursquare: "Foursquare has no way to answer a tip. Answer the customer where they can read it, or note what was done.",
+	care.ChannelBlog:       "A blog post or comment is answered on the blog itself. Note here what was done, then resolve.",
+}
+
 const (
 	orPrivate = "Shorten it, or reply in private."
 	shorten   = "Shorten it."
@@ -75,6 +85,16 @@ var replyRulesOf = map[care.Channel]replyRules{
 	care.ChannelMastodon: {
 		Public:  countRule{Unit: "mastodon", Limit: mastodonChars, Hint: split},
 		Private: countRule{Unit: "mastodon", Limit: mastodonChars, Hint: split},
+	},
+	// Public only: the composer offers no choice, and counts its one rule
+	// whichever visibility the page would default to.
+	care.ChannelReviews: {
+		Public:  countRule{Unit: "bytes", Limit: reviews.MaxReplyBytes, Hint: shorten},
+		Private: countRule{Unit: "bytes", Limit: reviews.MaxReplyBytes, Hint: shorten},
+	},
+	care.ChannelReddit: {
+		Public:  countRule{Unit: "chars", Limit: reddit.MaxTextChars, Hint: split},
+		Private: countRule{Unit: "chars", Limit: reddit.MaxTextChars, Hint: split},
 	},
 	care.ChannelBluesky: {
 		Public:  countRule{Unit: "graphemes", Limit: blueskyPost, Bytes: blueskyPostBytes, Hint: orPrivate},

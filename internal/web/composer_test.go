@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
@@ -38,6 +39,8 @@ func TestComposerRules(t *testing.T) {
 		{care.ChannelBluesky, care.Public, `data-unit="graphemes" data-limit="300" data-bytes="3000"`, `data-unit="graphemes" data-limit="300" data-bytes="3000"`, `data-unit="graphemes" data-limit="1000" data-bytes="10000"`},
 		{care.ChannelMastodon, care.Public, `data-unit="mastodon" data-limit="500"`, `value="public" checked data-unit="mastodon"`, `value="private" data-unit="mastodon"`},
 		{care.ChannelEmail, care.Private, `data-channel-name="Email" data-unit="bytes" data-limit="65536"`, "", ""},
+		{care.ChannelReviews, care.Public, `data-channel-name="Google reviews" data-unit="bytes" data-limit="4096"`, "", ""},
+		{care.ChannelReddit, care.Public, `data-unit="chars" data-limit="10000"`, `value="public" checked data-unit="chars" data-limit="10000"`, `value="private" data-unit="chars" data-limit="10000"`},
 	}
 	for _, tt := range tests {
 		in := f.inboxOn(tt.ch, string(tt.ch)+" "+string(tt.vis))
@@ -122,6 +125,51 @@ func TestReplyOverLimit(t *testing.T) {
 		}
 		if len(after) != before+1 || after[len(after)-1].Text != tt.stored {
 			t.Errorf("%s: stored %q, want %q", tt.name, after[len(after)-1].Text, tt.stored)
+		}
+	}
+}
+
+// On a channel Parley cannot answer, the composer says what to do instead
+// and offers notes only.
+func TestComposerNoReply(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.login()
+	for _, ch := range []care.Channel{care.ChannelPhone, care.ChannelFoursquare, care.ChannelBlog} {
+		conv := f.conversationOn(f.inboxOn(ch, string(ch)), "Ana", care.Private, "", "Hello")
+		_, body := c.get(convPath(conv, ""))
+		if strings.Contains(body, `id="reply-form"`) || !strings.Contains(body, `id="no-reply"`) || !strings.Contains(body, `id="note-form"`) {
+			t.Errorf("%s: the composer offers a reply, or no notes", ch)
+		}
+	}
+}
+
+func TestCallLink(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.login()
+	for _, tc := range []struct {
+		ch   care.Channel
+		id   string
+		want string
+	}{
+		{care.ChannelPhone, "+14155550123", `href="tel:&#43;14155550123"`},
+		{care.ChannelWhatsApp, "14155550123", `href="tel:&#43;14155550123"`},
+		{care.ChannelX, "14155550123", ""},
+	} {
+		in := f.inboxOn(tc.ch, string(tc.ch)+" line")
+		id, _, err := f.store.ResolveIdentity(context.Background(), f.ws.ID, tc.ch, care.Author{PlatformUserID: tc.id}, f.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conv := &care.Conversation{WorkspaceID: f.ws.ID, InboxID: in.ID, Channel: tc.ch, ContactID: id.ContactID, CreatedAt: f.now, LastActivityAt: f.now}
+		if err := f.store.CreateConversation(context.Background(), conv); err != nil {
+			t.Fatal(err)
+		}
+		_, body := c.get(convPath(conv, ""))
+		got := strings.Contains(body, `class="call"`)
+		if got != (tc.want != "") || tc.want != "" && !strings.Contains(body, tc.want) {
+			t.Errorf("%s %s: call link present %v, want %q in %s", tc.ch, tc.id, got, tc.want, regexpFind(t, body, `<a class="call"[^>]*>`))
 		}
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel/phone"
 )
 
 // maxTimeline is how many of a conversation's newest messages the page
@@ -45,6 +47,9 @@ type convView struct {
 	// Rules are how the channel's platform counts a reply, for the
 	// composer's counter.
 	Rules replyRules
+	// NoReply, on a channel Parley cannot answer, says what to do
+	// instead; the composer offers notes only.
+	NoReply string
 	// Saved are the saved replies offered on the channel, filled in for
 	// the contact and the agent.
 	Saved      []savedOption
@@ -72,7 +77,9 @@ type item struct {
 	// hide/unhide/delete on a customer's public message.
 	CanTakePrivate bool
 	CanModerate    bool
-	Linked         bool // from another conversation: the linked one, or the contact's others
+	// CanDelete offers taking back our own public reply on the platform.
+	CanDelete bool
+	Linked    bool // from another conversation: the linked one, or the contact's others
 	// Elsewhere names and links the conversation a message comes from when
 	// it is not this one.
 	Elsewhere *elsewhereView
@@ -110,6 +117,10 @@ type contactView struct {
 }
 
 type identityView struct {
+	// Call is a tel: link for an identity that is a phone number; the
+	// template trusts it, as phone.CallLink builds it only from a valid
+	// E.164 number.
+	Call      template.URL
 	Platform  string
 	Handle    string
 	Name      string
@@ -225,7 +236,7 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 	cv := convView{ID: c.ID, ListQuery: lp.query(), BackHref: withQuery("/", lp.query()),
 		Channel: channelName(c.Channel), ChannelKey: string(c.Channel),
 		Status: statusName(c.Status), StatusKey: string(c.Status), Resolved: c.Status == care.StatusResolved,
-		Tags: tagViews(c.Tags), CanPublic: hasPublic(c.Channel), Rules: rulesFor(c.Channel)}
+		Tags: tagViews(c.Tags), CanPublic: hasPublic(c.Channel), Rules: rulesFor(c.Channel), NoReply: noReply[c.Channel]}
 	if in, err := h.Store.Inbox(ctx, c.InboxID); err == nil {
 		cv.Inbox = plain(in.Name)
 	}
@@ -265,7 +276,8 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 	cv.Contact = contactView{Name: cv.Name}
 	for _, idn := range contact.Identities {
 		cv.Contact.Identities = append(cv.Contact.Identities, identityView{Platform: channelName(idn.Platform),
-			Handle: plain(idn.Handle), Name: plain(idn.DisplayName), Followers: count(idn.Followers), Verified: idn.Verified})
+			Handle: plain(idn.Handle), Name: plain(idn.DisplayName), Followers: count(idn.Followers), Verified: idn.Verified,
+			Call: callLink(idn)})
 	}
 	if cv.Contact.Suggested, err = h.sameEmail(ctx, contact); err != nil {
 		return convView{}, err
@@ -304,6 +316,10 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 			it.Author = h.authorName(ctx, m, names)
 			it.Status, it.Reason = string(m.Status), plain(m.StatusReason)
 			it.CanRetry = m.Status == care.DeliveryFailed && !it.Linked
+			if h.Desk != nil && m.Visibility == care.Public && m.PlatformID != "" && m.DeletedAt == nil && !it.Linked &&
+				(m.Status == care.DeliverySent || m.Status == care.DeliveryDelivered || m.Status == care.DeliveryRead) {
+				_, it.CanDelete = h.Desk.Adapters.Moderator(c.Channel)
+			}
 		default:
 			it.Author = cv.Name
 			if m.Direction == care.DirectionIn {
@@ -425,4 +441,16 @@ func elsewhere(c *care.Conversation, o care.Conversation, lp listParams) *elsewh
 		label += " · " + strings.ToLower(statusName(o.Status)) + " conversation"
 	}
 	return &elsewhereView{Label: label, Href: withQuery("/c/"+strconv.FormatInt(o.ID, 10), lp.query())}
+}
+
+// callLink is a click-to-call link for an identity that is a phone number
+// (phone calls and SMS in E.164, WhatsApp as its digits), "" otherwise.
+func callLink(idn care.Identity) template.URL {
+	switch idn.Platform {
+	case care.ChannelPhone, care.ChannelSMS:
+		return template.URL(phone.CallLink(idn.PlatformUserID))
+	case care.ChannelWhatsApp:
+		return template.URL(phone.CallLink("+" + idn.PlatformUserID))
+	}
+	return ""
 }

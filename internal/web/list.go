@@ -100,18 +100,6 @@ func (lp listParams) values() url.Values {
 // query is the canonical query string of the list, without the cursor.
 func (lp listParams) query() string { return lp.values().Encode() }
 
-// href is the inbox URL of the list with one parameter changed ("" removes
-// it); the cursor is dropped.
-func (lp listParams) href(key, value string) string {
-	v := lp.values()
-	if value == "" {
-		v.Del(key)
-	} else {
-		v.Set(key, value)
-	}
-	return withQuery("/", v.Encode())
-}
-
 func withQuery(path, q string) string {
 	if q == "" {
 		return path
@@ -289,13 +277,6 @@ func (h *Handler) listOf(ctx context.Context, a *agent, lp listParams, current c
 		lv.Empty = emptyText(lp)
 	}
 	return lv, nil
-}
-
-func keep(v, def string) string {
-	if v == def {
-		return ""
-	}
-	return v
 }
 
 func emptyText(lp listParams) string {

@@ -59,7 +59,7 @@ type Grant struct {
 // key identifies a grant's cache entry without keeping its secret in the
 // map's keys.
 func (g *Grant) key() [32]byte {
-	return sha256.Sum256([]byte(g.TokenURL + "\x00" + g.ClientID + "\x00" + g.RefreshToken))
+	return sha256.Sum256([]byte(g.TokenURL + "\x00" + g.ClientID + "\x00" + g.ClientSecret + "\x00" + g.RefreshToken))
 }
 
 type entry struct {
@@ -223,15 +223,17 @@ func (s *Source) refresh(ctx context.Context, g Grant, refresh string) (*tokenRe
 	if err != nil {
 		return nil, channel.Temporary("the token endpoint's answer was cut off", 0, err)
 	}
-	if resp.StatusCode == http.StatusOK {
+	var er errorResponse
+	_ = json.Unmarshal(body, &er)
+	// Reddit answers a refused grant 200 with an error body: the error
+	// field decides, not the status.
+	if resp.StatusCode == http.StatusOK && er.Error == "" {
 		var tok tokenResponse
 		if err := json.Unmarshal(body, &tok); err != nil || tok.AccessToken == "" {
 			return nil, channel.Temporary("the token endpoint answered without an access token", 0, errors.Join(err, errors.New("no access_token")))
 		}
 		return &tok, nil
 	}
-	var er errorResponse
-	_ = json.Unmarshal(body, &er)
 	switch er.Error {
 	case "invalid_grant", "invalid_client", "unauthorized_client", "unsupported_grant_type", "invalid_scope":
 		// RFC 6749 §5.2: the grant or the client was refused; only the
@@ -242,7 +244,7 @@ func (s *Source) refresh(ctx context.Context, g Grant, refresh string) (*tokenRe
 	}
 	err = channel.ClassifyHTTP(resp, body, s.now())
 	if err == nil {
-		err = channel.Temporary("the token endpoint answered "+resp.Status, 0, nil)
+		err = channel.Temporary("the token endpoint answered "+resp.Status+" with error "+channel.Excerpt([]byte(er.Error), 40), 0, nil)
 	}
 	return nil, err
 }

@@ -132,8 +132,14 @@ func TestTokenErrors(t *testing.T) {
 		w.Header().Set("Retry-After", "7")
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}))
+	// Reddit's way of refusing a grant.
+	reddit := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"error": "invalid_grant"}`)
+	}))
 	defer srv.Close()
 	defer down.Close()
+	defer reddit.Close()
 	s := &Source{Client: srv.Client()}
 	for _, tc := range []struct {
 		name      string
@@ -146,6 +152,7 @@ func TestTokenErrors(t *testing.T) {
 		{"no refresh token", Grant{TokenURL: srv.URL}, true, 0},
 		{"overloaded", Grant{TokenURL: down.URL, RefreshToken: "good"}, false, 7 * time.Second},
 		{"unreachable", Grant{TokenURL: "http://127.0.0.1:1/token", RefreshToken: "good"}, false, 0},
+		{"refused with 200", Grant{TokenURL: reddit.URL, RefreshToken: "good"}, true, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := s.Token(context.Background(), tc.g)

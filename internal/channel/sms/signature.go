@@ -53,6 +53,15 @@ func sign(authToken, rawURL string, params url.Values) []byte {
 	return mac.Sum(nil)
 }
 
+// VerifySignature checks an X-Twilio-Signature header as Twilio signs
+// every webhook it sends (SMS, voice status callbacks): HMAC-SHA1 with the
+// account's auth token over the URL, with and without its default port,
+// and the sorted POST parameters. It returns EUNAUTHORIZED unless the
+// signature matches.
+func VerifySignature(authToken, header, rawURL string, params url.Values) error {
+	return verifySignature(authToken, header, rawURL, params)
+}
+
 // verifySignature checks header against the URL in each form urlVariants
 // gives and params, in constant time for each. It returns EUNAUTHORIZED
 // unless one matches.

@@ -1,0 +1,130 @@
+package reddit
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/channel"
+)
+
+// defaultRatelimitWait is the wait after a RATELIMIT error that names
+// none Parley can read.
+const defaultRatelimitWait = time.Minute
+
+// refusals says, for the errors of an api_type=json envelope that Parley
+// explains, what the agent reads; the rest are shown as Reddit words them.
+// Codes and messages: r2/r2/lib/errors.py, and the checks of POST_comment
+// and POST_compose in r2/r2/controllers/api.py.
+var refusals = map[string]string{
+	"THREAD_LOCKED":                   "the thread is locked: Reddit takes no new comments in it",
+	"DELETED_COMMENT":                 "the comment being answered was deleted",
+	"DELETED_LINK":                    "the post being answered was deleted",
+	"DELETED_THING":                   "what is being answered was deleted",
+	"TOO_OLD":                         "the thread is archived: it is too old to reply to",
+	"TOO_LONG":                        "the reply is longer than Reddit allows (10,000 characters; a subject 100)",
+	"NO_TEXT":                         "the reply is empty",
+	"NO_THING_ID":                     "the comment or message being answered no longer exists",
+	"USER_BLOCKED":                    "the customer has blocked the account, or the account has blocked them",
+	"USER_BLOCKED_MESSAGE":            "the customer does not accept messages from the account",
+	"NOT_WHITELISTED_BY_USER_MESSAGE": "the customer accepts messages only from people they allowed",
+	"USER_MUTED":                      "the account is muted in this subreddit",
+	"MUTED_FROM_SUBREDDIT":            "the customer is muted in this subreddit",
+	"USER_DOESNT_EXIST":               "the customer's Reddit account no longer exists",
+	"NO_USER":                         "the message has no recipient",
+	"SUBREDDIT_NOTALLOWED":            "the account may not comment in this subreddit",
+	"SUBREDDIT_NOEXIST":               "the subreddit does not exist",
+	"USER_REQUIRED":                   "Reddit did not take the authorisation as the account's: connect the account again",
+	"BAD_CAPTCHA":                     "Reddit asks the account to solve a captcha: it needs more karma or a verified email",
+}
+
+// envelopeError turns the errors of an envelope into a *channel.SendError:
+// RATELIMIT is temporary, until the wait its message names; every other
+// error is permanent, with a reason saying what it means.
+func envelopeError(errs [][]nullString, now time.Time) *channel.SendError {
+	code, msg := "", ""
+	for _, e := range errs {
+		if len(e) == 0 {
+			continue
+		}
+		c := channel.Excerpt([]byte(e[0]), 64)
+		if code == "" || c == "RATELIMIT" {
+			code = c
+			if len(e) > 1 {
+				msg = channel.Excerpt([]byte(e[1]), 200)
+			}
+		}
+	}
+	if code == "" {
+		code = "UNKNOWN"
+	}
+	err := fmt.Errorf("reddit: %s: %s", code, msg)
+	if code == "RATELIMIT" {
+		wait, ok := parseWait(msg)
+		if !ok {
+			wait = defaultRatelimitWait
+		}
+		return &channel.SendError{RetryAfter: wait, Err: err,
+			Reason: "Reddit asks the account to slow down (" + msg + "); Parley will retry"}
+	}
+	reason, ok := refusals[code]
+	if !ok {
+		reason = "Reddit refused the reply"
+		if msg != "" {
+			reason += ": " + msg
+		}
+	}
+	return &channel.SendError{Permanent: true, Reason: reason + " (" + code + ")", Err: err}
+}
+
+// waitPart matches a duration in a RATELIMIT message: "try again in 5
+// minutes.", "try again in 9 seconds.", "Take a break for 2 minutes
+// before trying again.", "… in 1 hour and 3 minutes".
+var waitPart = regexp.MustCompile(`(?i)(\d{1,6})\s*(milliseconds?|ms|seconds?|secs?|minutes?|mins?|hours?|hrs?)\b`)
+
+// parseWait reads the wait a RATELIMIT message names, plus a second, at
+// most channel.MaxRetryAfter; ok is false when it names none.
+func parseWait(msg string) (time.Duration, bool) {
+	if len(msg) > 512 {
+		msg = msg[:512]
+	}
+	var d time.Duration
+	found := false
+	for _, m := range waitPart.FindAllStringSubmatch(msg, 4) {
+		n, err := strconv.Atoi(m[1])
+		if err != nil {
+			continue
+		}
+		unit := strings.ToLower(m[2])
+		switch {
+		case unit == "ms" || strings.HasPrefix(unit, "milli"):
+			d += time.Duration(n) * time.Millisecond
+		case strings.HasPrefix(unit, "s"):
+			d += time.Duration(n) * time.Second
+		case strings.HasPrefix(unit, "m"):
+			d += time.Duration(n) * time.Minute
+		default:
+			d += time.Duration(n) * time.Hour
+		}
+		found = true
+		if d > channel.MaxRetryAfter {
+			break
+		}
+	}
+	if !found {
+		return 0, false
+	}
+	return min(d+time.Second, channel.MaxRetryAfter), true
+}
+
+// sendReason is the reason of a send error, for wrapping.
+func sendReason(err error) string {
+	var se *channel.SendError
+	if errors.As(err, &se) && se.Reason != "" {
+		return se.Reason
+	}
+	return "Reddit did not accept the request"
+}

@@ -1,0 +1,93 @@
+package reddit
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseWait(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		msg  string
+		want time.Duration
+		ok   bool
+	}{
+		{"you are doing that too much. try again in 5 minutes.", 5*time.Minute + time.Second, true},
+		{"you are doing that too much. try again in 1 minute.", time.Minute + time.Second, true},
+		{"you are doing that too much. try again in 9 seconds.", 10 * time.Second, true},
+		{"Looks like you've been doing that a lot. Take a break for 2 minutes before trying again.", 2*time.Minute + time.Second, true},
+		{"try again in 1 hour and 3 minutes", time.Hour, true},
+		{"try again in 500 milliseconds", 1500 * time.Millisecond, true},
+		{"you are doing that too much. try again later.", 0, false},
+		{"", 0, false},
+		{"try again in 999999 hours", time.Hour, true},
+	} {
+		got, ok := parseWait(tt.msg)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("parseWait(%q) = %v, %v; want %v, %v", tt.msg, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestEnvelopeError(t *testing.T) {
+	t.Parallel()
+	errs := func(e ...[]nullString) [][]nullString { return e }
+	for _, tt := range []struct {
+		name      string
+		errs      [][]nullString
+		permanent bool
+		retry     time.Duration
+		reason    string
+	}{
+		{"ratelimit", errs([]nullString{"RATELIMIT", "you are doing that too much. try again in 5 minutes.", "ratelimit"}), false, 5*time.Minute + time.Second, "slow down"},
+		{"ratelimit without a wait", errs([]nullString{"RATELIMIT", "try again later", ""}), false, defaultRatelimitWait, "slow down"},
+		{"ratelimit wins", errs([]nullString{"TOO_LONG", "x", "text"}, []nullString{"RATELIMIT", "try again in 2 seconds", "ratelimit"}), false, 3 * time.Second, "slow down"},
+		{"locked", errs([]nullString{"THREAD_LOCKED", "Comments are locked.", "parent"}), true, 0, "locked"},
+		{"too old", errs([]nullString{"TOO_OLD", "that's a piece of history now", "parent"}), true, 0, "archived"},
+		{"unknown", errs([]nullString{"SOMETHING_NEW", "a \u202emessage\n", "x"}), true, 0, "Reddit refused the reply: a message (SOMETHING_NEW)"},
+		{"empty", errs([]nullString{}), true, 0, "(UNKNOWN)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := envelopeError(tt.errs, testNow)
+			if e.Permanent != tt.permanent || e.RetryAfter != tt.retry || !strings.Contains(e.Reason, tt.reason) {
+				t.Errorf("envelopeError = %+v; want permanent %v, retry %v, reason with %q", e, tt.permanent, tt.retry, tt.reason)
+			}
+		})
+	}
+}
+
+func TestAPIError(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		status    int
+		body      string
+		retry     string
+		permanent bool
+		reason    string
+	}{
+		{401, `{"message": "Unauthorized", "error": 401}`, "", true, "refused the account's authorisation (Unauthorized)"},
+		{403, `{"message": "Forbidden", "error": 403}`, "", true, "403 Forbidden"},
+		{404, `<html>not found</html>`, "", true, "404"},
+		{418, " {\"explanation\": \"short and \\u202estout\", \"reason\": \"TEAPOT\"}", "", true, "418: short and stout"},
+		{418, "<html>\n<script>x</script>", "", true, "418: no explanation"},
+		{429, ``, "", false, "rate limit"},
+		{500, ``, "7", false, "Reddit failed (500)"},
+	} {
+		h := http.Header{}
+		if tt.retry != "" {
+			h.Set("Retry-After", tt.retry)
+		}
+		e := apiError(&response{status: tt.status, header: h, body: []byte(tt.body), rate: parseRateLimit(h, testNow)}, testNow)
+		if e.Permanent != tt.permanent || e.Status != tt.status || !strings.Contains(e.Reason, tt.reason) {
+			t.Errorf("apiError(%d, %q) = %+v; want permanent %v, reason with %q", tt.status, tt.body, e, tt.permanent, tt.reason)
+		}
+		if tt.status == 500 && e.RetryAfter != 7*time.Second {
+			t.Errorf("500 with Retry-After: %v", e.RetryAfter)
+		}
+		if tt.status == 429 && e.RetryAfter != defaultRateWait {
+			t.Errorf("429 without headers: %v", e.RetryAfter)
+		}
+	}
+}

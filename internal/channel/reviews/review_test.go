@@ -1,0 +1,244 @@
+package reviews
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
+)
+
+// goldenReview is what the golden files show of one review of a page: the
+// events it makes as a new review (its message, its edit when it was
+// edited, its reply's echo), or that it was skipped.
+type goldenReview struct {
+	Index   int            `json:"index"`
+	Skipped bool           `json:"skipped,omitempty"`
+	Events  []care.Inbound `json:"events,omitempty"`
+}
+
+type goldenPage struct {
+	Reviews       []goldenReview `json:"reviews"`
+	NextPageToken string         `json:"next_page_token,omitempty"`
+}
+
+// checkEvent fails unless ev passes the core's validation and carries its
+// review's bytes.
+func checkEvent(t interface {
+	Helper()
+	Errorf(format string, args ...any)
+}, ev channel.Event) {
+	t.Helper()
+	in := ev.Inbound
+	in.InboxID = 7
+	if err := in.Validate(); err != nil {
+		t.Errorf("event %+v: %v", ev.Inbound, err)
+	}
+	if in.Channel != care.ChannelReviews || !json.Valid(ev.Raw) {
+		t.Errorf("event %s: channel %q, raw %q", in.PlatformID, in.Channel, ev.Raw)
+	}
+}
+
+// allEvents is every event a review can make.
+func allEvents(r *review) []channel.Event {
+	evs := []channel.Event{r.message()}
+	if !r.updated.Equal(r.created) {
+		evs = append(evs, r.edit())
+	}
+	if e, ok := r.echo(); ok {
+		evs = append(evs, e)
+	}
+	return evs
+}
+
+// TestParseGolden maps every page in testdata/reviews and compares the
+// events with testdata/golden (go test -update rewrites them).
+func TestParseGolden(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("testdata/reviews/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no pages in testdata/reviews: %v", err)
+	}
+	for _, file := range files {
+		name := filepath.Base(file)
+		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
+			t.Parallel()
+			body, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var page listJSON
+			if err := json.Unmarshal(body, &page); err != nil {
+				t.Fatalf("page: %v", err)
+			}
+			got := goldenPage{NextPageToken: page.NextPageToken}
+			for i, raw := range page.Reviews {
+				r, err := parseReview(testLocation, raw)
+				if err != nil {
+					got.Reviews = append(got.Reviews, goldenReview{Index: i, Skipped: true})
+					continue
+				}
+				g := goldenReview{Index: i}
+				for _, ev := range allEvents(&r) {
+					checkEvent(t, ev)
+					g.Events = append(g.Events, ev.Inbound)
+				}
+				got.Reviews = append(got.Reviews, g)
+			}
+			path := filepath.Join("testdata/golden", name)
+			if *updateGolden {
+				b, _ := json.MarshalIndent(got, "", "  ")
+				if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			var want goldenPage
+			if err := json.Unmarshal(b, &want); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("events (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestStars(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]int{"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5,
+		"STAR_RATING_UNSPECIFIED": 0, "": 0, "five": 0, "SIX": 0} {
+		if got := stars(in); got != want {
+			t.Errorf("stars(%q) = %d, want %d", in, got, want)
+		}
+	}
+	for n, want := range map[int]string{0: "", 1: "★☆☆☆☆", 2: "★★☆☆☆", 5: "★★★★★", 6: "", -1: ""} {
+		if got := starLine(n); got != want {
+			t.Errorf("starLine(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestOriginal(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, in, want string }{
+		{"plain", "Great food", "Great food"},
+		{"translated", "(Translated by Google) Ok\n\n(Original)\nОк", "Ок"},
+		{"paragraphs kept", "(Translated by Google) A.\n\nB.\n\n(Original)\nА.\n\nБ.", "А.\n\nБ."},
+		{"first marker is the boundary", "(Translated by Google) x\n\n(Original)\ny (Original) z", "y (Original) z"},
+		{"leading space", "  \n(Translated by Google) x\n\n(Original)\ny", "y"},
+		{"prefix mid-text is the customer's", "I wrote (Translated by Google) myself\n\n(Original)\nno", "I wrote (Translated by Google) myself\n\n(Original)\nno"},
+		{"no original kept whole", "(Translated by Google) only a translation", "(Translated by Google) only a translation"},
+		{"empty original kept whole", "(Translated by Google) x\n\n(Original)\n  ", "(Translated by Google) x\n\n(Original)\n  "},
+	} {
+		if got := original(tc.in); got != tc.want {
+			t.Errorf("%s: original(%q) = %q, want %q", tc.name, tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestCleanText(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in    string
+		limit int
+		want  string
+	}{
+		{"a\r\nb\rc", 100, "a\nb\nc"},
+		{"\x00x\x07y\u0085z", 100, "xyz"},
+		{"\xffok", 100, "\uFFFDok"},
+		{"  pad  ", 100, "pad"},
+		{"héllo", 2, "h"},
+		{"日本", 5, "日"},
+	} {
+		if got := cleanText(tc.in, tc.limit); got != tc.want {
+			t.Errorf("cleanText(%q, %d) = %q, want %q", tc.in, tc.limit, got, tc.want)
+		}
+	}
+}
+
+// TestAuthor: an anonymous reviewer is one identity per review, a named
+// one with a photo the same across reviews and photo sizes, a named one
+// without a photo one per review.
+func TestAuthor(t *testing.T) {
+	t.Parallel()
+	const photo = "https://lh3.googleusercontent.com/a-/ALV-UjXjane=s120-c-rp-mo-br100"
+	anon1, anon2 := author("r1", "A Google User", "", true), author("r2", "A Google User", "", true)
+	if anon1.PlatformUserID != "anonymous:r1" || anon1.PlatformUserID == anon2.PlatformUserID || anon1.DisplayName != "A Google User" {
+		t.Errorf("anonymous = %+v, %+v", anon1, anon2)
+	}
+	if a := author("r3", "", "", true); a.DisplayName != anonymousName {
+		t.Errorf("anonymous without a name = %+v", a)
+	}
+	jane1 := author("r1", "Jane Doe", photo, false)
+	jane2 := author("r9", " Jane   Doe ", "https://lh3.googleusercontent.com/a-/ALV-UjXjane=s40", false)
+	if !strings.HasPrefix(jane1.PlatformUserID, "reviewer:") || jane1 != jane2 || jane1.DisplayName != "Jane Doe" {
+		t.Errorf("named = %+v, %+v; want one identity", jane1, jane2)
+	}
+	if other := author("r1", "Jane Doe", "https://lh3.googleusercontent.com/a-/ALV-UjXother=s120", false); other.PlatformUserID == jane1.PlatformUserID {
+		t.Error("two photos gave one identity")
+	}
+	if a := author("r4", "John Smith", "", false); a.PlatformUserID != "review:r4" {
+		t.Errorf("named without a photo = %+v, want one identity per review", a)
+	}
+	if a := author("r5", "Eve", "javascript:alert(1)", false); a.PlatformUserID != "review:r5" {
+		t.Errorf("named with a bad photo address = %+v", a)
+	}
+}
+
+func TestParseID(t *testing.T) {
+	t.Parallel()
+	name := testLocation + "/reviews/AbFvOqm"
+	at := time.Date(2026, 11, 24, 9, 0, 0, 500, time.UTC)
+	for _, tc := range []struct {
+		id   string
+		kind idKind
+		hash string
+		ok   bool
+	}{
+		{name, idReview, "", true},
+		{editID(name, at), idEdit, "", true},
+		{replyID(name, "Thanks!"), idReply, replyHash("Thanks!"), true},
+		{name + "@yesterday", 0, "", false},
+		{name + "/reply/XYZ", 0, "", false},
+		{name + "/reply/0123456789ab/x", 0, "", false},
+		{"accounts/1/locations/2/reviews/AbFvOqm", 0, "", false},
+		{testLocation + "/reviews/../x", 0, "", false},
+		{testLocation + "/reviews/", 0, "", false},
+		{"", 0, "", false},
+		{"t1_abc", 0, "", false},
+	} {
+		gotName, kind, hash, ok := parseID(testLocation, tc.id)
+		if ok != tc.ok || kind != tc.kind || hash != tc.hash || ok && gotName != name {
+			t.Errorf("parseID(%q) = %q, %v, %q, %v; want %v, %q, %v", tc.id, gotName, kind, hash, ok, tc.kind, tc.hash, tc.ok)
+		}
+	}
+	if replyHash(" Thanks!\r\n") != replyHash("Thanks!") || replyHash("Thanks") == replyHash("Thanks!") {
+		t.Error("replyHash does not compare replies as Google stores them")
+	}
+}
+
+// TestMessageIDsFit: the longest name a review may have still gives ids
+// within the core's bound.
+func TestMessageIDsFit(t *testing.T) {
+	t.Parallel()
+	name := testLocation + "/reviews/" + strings.Repeat("A", maxNameBytes-len(testLocation)-len("/reviews/"))
+	if !reviewName(testLocation, name) || reviewName(testLocation, name+"A") {
+		t.Fatalf("reviewName does not bound names at %d bytes", maxNameBytes)
+	}
+	at := time.Date(2026, 11, 24, 9, 0, 0, 123456789, time.FixedZone("x", 3600))
+	for _, id := range []string{name, editID(name, at), replyID(name, "x")} {
+		if len(id) > care.MaxPlatformIDBytes {
+			t.Errorf("id %q is %d bytes", id, len(id))
+		}
+	}
+}
