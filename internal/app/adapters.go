@@ -21,6 +21,7 @@ import (
 	"github.com/parleyhq/parley/internal/channel/telegram"
 	"github.com/parleyhq/parley/internal/channel/whatsapp"
 	"github.com/parleyhq/parley/internal/channel/x"
+	"github.com/parleyhq/parley/internal/channel/youtube"
 )
 
 // Adapters registers every channel adapter Parley ships. Each platform's
@@ -46,6 +47,7 @@ func Adapters(publicURL string) *channel.Registry {
 	r.Register(care.ChannelX, &x.Adapter{Client: client})
 	r.Register(care.ChannelReviews, &reviews.Adapter{Client: client, Tokens: tokens})
 	r.Register(care.ChannelReddit, &reddit.Adapter{Client: client, Tokens: tokens})
+	r.Register(care.ChannelYouTube, &youtube.Adapter{Client: client, Tokens: tokens})
 	r.Register(care.ChannelPhone, &phone.Adapter{TwilioVerify: sms.VerifySignature})
 	r.Register(care.ChannelFoursquare, &foursquare.Adapter{Client: client})
 	r.Register(care.ChannelSMS, &sms.Adapter{Client: client, StatusCallback: func(in care.Inbox) string {

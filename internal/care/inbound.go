@@ -53,6 +53,10 @@ type Inbound struct {
 	// is assigned to the workspace member with that address, so the
 	// customer's next message reaches whoever spoke with them.
 	Agent string `json:"agent,omitempty"`
+	// NewThread marks a post that starts a conversation of its own even
+	// when its author has one open in the inbox: a new top-level comment
+	// under another video, a new review. Replies to it join it.
+	NewThread bool `json:"new_thread,omitempty"`
 }
 
 // MaxReferences bounds Inbound.References.

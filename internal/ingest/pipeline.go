@@ -572,7 +572,7 @@ func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *c
 		}
 	}
 	key := convKey{inbox.ID, ident.ContactID}
-	if conv == nil {
+	if conv == nil && !in.NewThread {
 		if c, ok := b.convs[key]; ok {
 			return c, false, false, nil
 		}
@@ -585,7 +585,7 @@ func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *c
 			return nil, false, false, err
 		}
 	}
-	if conv == nil && in.Subject != "" {
+	if conv == nil && in.Subject != "" && !in.NewThread {
 		c, err := bySubject(ctx, q, inbox, ident.ContactID, in.Subject, now)
 		if err != nil {
 			return nil, false, false, err

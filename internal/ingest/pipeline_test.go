@@ -537,3 +537,26 @@ func TestAssignToAgent(t *testing.T) {
 		}
 	})
 }
+
+// A post that starts its own thread (a comment under another video) is a
+// conversation of its own; replies to it join it.
+func TestNewThread(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		f := newFixture(t, s)
+		post := func(id, replyTo string, newThread bool) *care.Conversation {
+			f.append(t, care.Inbound{Kind: care.KindMessage, PlatformID: id, ReplyToPlatformID: replyTo, NewThread: newThread,
+				Visibility: care.Public, Author: care.Author{PlatformUserID: "UCviewer"}, Text: "comment " + id, SentAt: f.now})
+			return f.conversationOf(t, 0, id)
+		}
+		a, b := post("c1", "", true), post("c2", "", true)
+		if a.ID == b.ID {
+			t.Errorf("two threads share conversation %d", a.ID)
+		}
+		if r := post("c3", "c1", false); r.ID != a.ID {
+			t.Errorf("a reply in the first thread went to %d, want %d", r.ID, a.ID)
+		}
+		if r := post("c4", "", false); r.ID != b.ID {
+			t.Errorf("a plain message went to %d, want the open conversation %d", r.ID, b.ID)
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/parleyhq/parley/internal/channel/telegram"
 	"github.com/parleyhq/parley/internal/channel/whatsapp"
 	"github.com/parleyhq/parley/internal/channel/x"
+	"github.com/parleyhq/parley/internal/channel/youtube"
 )
 
 // countRule is how a platform measures a reply and the most it takes, for
@@ -91,6 +92,10 @@ var replyRulesOf = map[care.Channel]replyRules{
 	care.ChannelReviews: {
 		Public:  countRule{Unit: "bytes", Limit: reviews.MaxReplyBytes, Hint: shorten},
 		Private: countRule{Unit: "bytes", Limit: reviews.MaxReplyBytes, Hint: shorten},
+	},
+	care.ChannelYouTube: {
+		Public:  countRule{Unit: "chars", Limit: youtube.MaxTextChars, Hint: split},
+		Private: countRule{Unit: "chars", Limit: youtube.MaxTextChars, Hint: split},
 	},
 	care.ChannelReddit: {
 		Public:  countRule{Unit: "chars", Limit: reddit.MaxTextChars, Hint: split},

@@ -353,6 +353,8 @@ func (r *review) inbound(kind care.InboundKind, id, text string, at time.Time) c
 		Author: r.author, Text: text, SentAt: at}
 	if id != r.name {
 		in.ReplyToPlatformID = r.name
+	} else {
+		in.NewThread = kind == care.KindMessage // each review is a conversation of its own
 	}
 	return channel.Event{Inbound: in, Raw: r.raw}
 }
