@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -44,9 +46,15 @@ func (s *Server) listInboxes(w http.ResponseWriter, r *http.Request) {
 // for platforms that bill (WhatsApp); amounts depend on Meta's rate card by
 // country, so Parley counts rather than prices them.
 func (s *Server) fillSpend(r *http.Request, in *care.Inbox) error {
+	return s.FillSpend(r.Context(), in)
+}
+
+// FillSpend completes an inbox's health line with this month's billed
+// messages, where the platform bills.
+func (s *Server) FillSpend(ctx context.Context, in *care.Inbox) error {
 	now := s.now().UTC()
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
-	byCat, err := s.Store.InboxCharges(r.Context(), in.ID, month)
+	byCat, err := s.Store.InboxCharges(ctx, in.ID, month)
 	if err != nil || len(byCat) == 0 {
 		return err
 	}
@@ -111,8 +119,8 @@ type inboxRequest struct {
 	Credentials map[string]string `json:"credentials"`
 }
 
-// inboxSecrets are shown once, when an API inbox is created or rotated.
-type inboxSecrets struct {
+// InboxSecrets are shown once, when an API inbox is created or rotated.
+type InboxSecrets struct {
 	Inbox         *care.Inbox           `json:"inbox"`
 	Token         string                `json:"token,omitempty"`
 	WebhookSecret string                `json:"webhook_secret,omitempty"`
@@ -167,51 +175,69 @@ func (s *Server) createInbox(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	req.Name = strings.TrimSpace(req.Name)
-	switch {
-	case !req.Channel.Valid():
-		writeError(w, r, care.Errorf(care.EINVALID, "channel must be a channel name such as api, x, facebook or whatsapp."))
-		return
-	case req.Name == "" || len(req.Name) > 100:
-		writeError(w, r, care.Errorf(care.EINVALID, "An inbox needs a name of up to 100 bytes."))
-		return
-	case len(req.ExternalID) > care.MaxPlatformIDBytes:
-		writeError(w, r, care.Errorf(care.EINVALID, "external_id is too long."))
-		return
-	case len(req.Credentials) > 32:
-		writeError(w, r, care.Errorf(care.EINVALID, "Too many credentials."))
-		return
-	}
-	if err := checkWebhookURL(req.WebhookURL); err != nil {
+	resp, err := s.ConnectInbox(r.Context(), principal(r), req.Channel, req.Name, req.ExternalID, req.WebhookURL, req.Credentials)
+	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	in := &care.Inbox{WorkspaceID: principal(r).WorkspaceID, Channel: req.Channel, Name: req.Name, ExternalID: req.ExternalID,
-		WebhookURL: req.WebhookURL, Credentials: req.Credentials, CreatedAt: s.now()}
+	writeJSON(w, http.StatusCreated, resp)
+}
+
+// ConnectInbox creates an inbox of the principal's workspace: it checks the
+// request, lets the channel's adapter prepare and check the credentials
+// (generating what Parley generates, such as a verify token), stores the
+// inbox with its credentials sealed, and records it in the audit trail.
+// The answer carries what is shown once (an API inbox's token and webhook
+// secret) and what the admin pastes into the platform's console. The web
+// interface's connect form calls it too.
+func (s *Server) ConnectInbox(ctx context.Context, p care.Principal, ch care.Channel, name, externalID, webhookURL string, creds map[string]string) (*InboxSecrets, error) {
+	name = strings.TrimSpace(name)
+	switch {
+	case !ch.Valid():
+		return nil, care.Errorf(care.EINVALID, "channel must be a channel name such as api, x, facebook or whatsapp.")
+	case name == "" || len(name) > 100:
+		return nil, care.Errorf(care.EINVALID, "An inbox needs a name of up to 100 bytes.")
+	case len(externalID) > care.MaxPlatformIDBytes:
+		return nil, care.Errorf(care.EINVALID, "external_id is too long.")
+	case len(creds) > 32:
+		return nil, care.Errorf(care.EINVALID, "Too many credentials.")
+	}
+	if err := checkWebhookURL(webhookURL); err != nil {
+		return nil, err
+	}
+	in := &care.Inbox{WorkspaceID: p.WorkspaceID, Channel: ch, Name: name, ExternalID: externalID,
+		WebhookURL: webhookURL, Credentials: creds, CreatedAt: s.now()}
 	if in.Credentials == nil {
 		in.Credentials = map[string]string{}
 	}
-	resp := inboxSecrets{Inbox: in}
+	resp := &InboxSecrets{Inbox: in}
 	if in.Channel == care.ChannelAPI {
 		var err error
 		if resp.Token, resp.WebhookSecret, err = newAPIInboxSecrets(in); err != nil {
-			writeError(w, r, err)
-			return
+			return nil, err
 		}
 	}
 	if setup, ok := s.Adapters.Setup(in.Channel); ok {
 		if err := setup.Prepare(in); err != nil {
-			writeError(w, r, err)
-			return
+			return nil, err
 		}
 	}
-	if err := s.Store.CreateInbox(r.Context(), in); err != nil {
-		writeError(w, r, err)
-		return
+	if err := s.Store.CreateInbox(ctx, in); err != nil {
+		return nil, err
 	}
 	resp.Setup = s.setupOf(in)
-	s.auditf(r, "inbox.create", idTarget("inbox", in.ID), map[string]any{"channel": in.Channel, "name": in.Name})
-	writeJSON(w, http.StatusCreated, resp)
+	details, _ := json.Marshal(map[string]any{"channel": in.Channel, "name": in.Name})
+	if err := s.Store.AppendAudit(ctx, &care.AuditEntry{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), Action: "inbox.create",
+		Target: idTarget("inbox", in.ID), Details: details, CreatedAt: s.now()}); err != nil {
+		s.logger().ErrorContext(ctx, "audit failed", "action", "inbox.create", "err", err)
+	}
+	return resp, nil
+}
+
+// SetupOf returns the inbox's webhook URL and the values to paste into
+// the platform's console.
+func (s *Server) SetupOf(in *care.Inbox) (webhookURL string, instructions []channel.Instruction) {
+	return s.webhookURL(in), s.setupOf(in)
 }
 
 // newAPIInboxSecrets sets a fresh inbox token and webhook secret on in and
@@ -279,7 +305,7 @@ func (s *Server) rotateInbox(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, care.Errorf(care.EINVALID, "Only API inboxes have a token to rotate."))
 		return
 	}
-	resp := inboxSecrets{Inbox: in}
+	resp := InboxSecrets{Inbox: in}
 	if resp.Token, resp.WebhookSecret, err = newAPIInboxSecrets(in); err != nil {
 		writeError(w, r, err)
 		return

@@ -67,7 +67,7 @@ var responseSchemas = map[string]any{
 	"Event":                     care.Event{},
 	"Identity":                  care.Identity{},
 	"Inbox":                     care.Inbox{},
-	"InboxSecrets":              inboxSecrets{},
+	"InboxSecrets":              InboxSecrets{},
 	"InboxSetup":                inboxSetup{},
 	"InboxHealth":               care.InboxHealth{},
 	"Instruction":               channel.Instruction{},

@@ -2,6 +2,7 @@ package channel
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -46,6 +47,21 @@ func (r *Registry) Sender(ch care.Channel) (Sender, bool) {
 	defer r.mu.RUnlock()
 	s, ok := r.senders[ch]
 	return s, ok
+}
+
+// Channels lists the channels with an adapter, sorted.
+func (r *Registry) Channels() []care.Channel {
+	if r == nil {
+		return nil
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]care.Channel, 0, len(r.senders))
+	for ch := range r.senders {
+		out = append(out, ch)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Webhook returns ch's adapter if it receives pushes.

@@ -77,3 +77,16 @@ func TestRegistryConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestChannels(t *testing.T) {
+	var r Registry
+	if got := r.Channels(); len(got) != 0 {
+		t.Errorf("empty registry lists %v", got)
+	}
+	nop := senderFunc(func(context.Context, Outbound) (Result, error) { return Result{}, nil })
+	r.Register(care.ChannelX, nop)
+	r.Register(care.ChannelAPI, nop)
+	if got := r.Channels(); len(got) != 2 || got[0] != care.ChannelAPI || got[1] != care.ChannelX {
+		t.Errorf("Channels = %v, want [api x]", got)
+	}
+}

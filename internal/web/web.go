@@ -98,6 +98,9 @@ type agent struct {
 	Unread int
 }
 
+// IsAdmin reports whether the agent manages inboxes.
+func (a *agent) IsAdmin() bool { return a.Role.AtLeast(care.RoleAdmin) }
+
 // CanApprove reports whether the agent approves held replies: supervisors
 // and admins do.
 func (a *agent) CanApprove() bool { return a.Role.AtLeast(care.RoleSupervisor) }

@@ -1,0 +1,74 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/apiinbox"
+	"github.com/parleyhq/parley/internal/channel/telegram"
+)
+
+func TestInboxesPage(t *testing.T) {
+	f := newFixture(t)
+	reg := &channel.Registry{}
+	reg.Register(care.ChannelAPI, &apiinbox.Sender{})
+	reg.Register(care.ChannelTelegram, &telegram.Adapter{})
+	f.h.Desk.Adapters = reg
+	f.h.API.Adapters = reg
+	f.h.API.PublicURL = "https://care.example.com"
+	admin := f.user("root@acme.test", "Root", care.RoleAdmin)
+	c := f.loginAs(admin)
+
+	_, body := c.get("/inboxes")
+	for _, want := range []string{"Web form", `<option value="telegram">Telegram</option>`, `action="/inboxes"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("GET /inboxes lacks %s", want)
+		}
+	}
+	res, body := c.act("/inboxes", url.Values{"channel": {"api"}, "name": {"Shop <form>"}, "webhook_url": {"https://shop.example.com/hook"}})
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("connect answered %d:\n%s", res.StatusCode, regexpFind(t, body, `(?s)<main.*</main>`))
+	}
+	for _, want := range []string{"shown this once", "prl_inbox_", "whsec_", "Shop &lt;form&gt;", "https://care.example.com/webhooks/"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the new inbox's page lacks %s", want)
+		}
+	}
+	// Telegram: the adapter checks the credentials and generates the secret.
+	res, body = c.act("/inboxes", url.Values{"channel": {"telegram"}, "name": {"Bot"},
+		"credentials": {"bot_token = 123456789:AAHfakeTokenForParleyTests-0123456789_abc\n# comment\nbot_username = acme_bot"}})
+	if res.StatusCode != http.StatusCreated || !strings.Contains(body, "setWebhook") {
+		t.Errorf("telegram connect answered %d without the setWebhook instruction", res.StatusCode)
+	}
+	if strings.Contains(body, "AAHfakeToken") {
+		t.Errorf("the page shows the bot token back")
+	}
+	// Refused: the reason, the fields kept, the secrets not echoed.
+	res, body = c.act("/inboxes", url.Values{"channel": {"telegram"}, "name": {"Bot 2"}, "credentials": {"bot_username = x\nsecret_token = hunter2"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="Bot 2"`) || strings.Contains(body, "hunter2") {
+		t.Errorf("a refused connect answered %d, or lost the name, or echoed a secret", res.StatusCode)
+	}
+	if res, _ := c.act("/inboxes", url.Values{"channel": {"api"}, "name": {"x"}, "credentials": {"no equals sign"}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a malformed credentials line answered %d", res.StatusCode)
+	}
+	ins, _ := f.store.Inboxes(t.Context(), f.ws.ID)
+	if len(ins) != 3 {
+		t.Errorf("%d inboxes stored, want the fixture's and the two connected", len(ins))
+	}
+	// Agents neither see nor use it.
+	ag := f.login()
+	if res, _ := ag.get("/inboxes"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("an agent's GET /inboxes = %d, want 403", res.StatusCode)
+	}
+	if res, _ := ag.act("/inboxes", url.Values{"channel": {"api"}, "name": {"x"}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("an agent's connect = %d, want 403", res.StatusCode)
+	}
+	// Another workspace's inbox is not found.
+	if res, _ := c.get("/inboxes/" + itoa(f.inbox2.ID)); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another workspace's inbox = %d, want 404", res.StatusCode)
+	}
+}
