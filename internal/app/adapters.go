@@ -8,6 +8,7 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
+	"github.com/parleyhq/parley/internal/channel/blog"
 	"github.com/parleyhq/parley/internal/channel/bluesky"
 	"github.com/parleyhq/parley/internal/channel/email"
 	"github.com/parleyhq/parley/internal/channel/foursquare"
@@ -20,6 +21,7 @@ import (
 	"github.com/parleyhq/parley/internal/channel/sms"
 	"github.com/parleyhq/parley/internal/channel/telegram"
 	"github.com/parleyhq/parley/internal/channel/whatsapp"
+	"github.com/parleyhq/parley/internal/channel/wordpress"
 	"github.com/parleyhq/parley/internal/channel/x"
 	"github.com/parleyhq/parley/internal/channel/youtube"
 )
@@ -48,6 +50,8 @@ func Adapters(publicURL string) *channel.Registry {
 	r.Register(care.ChannelReviews, &reviews.Adapter{Client: client, Tokens: tokens})
 	r.Register(care.ChannelReddit, &reddit.Adapter{Client: client, Tokens: tokens})
 	r.Register(care.ChannelYouTube, &youtube.Adapter{Client: client, Tokens: tokens})
+	r.Register(care.ChannelBlog, &blog.Adapter{Client: client})
+	r.Register(care.ChannelWordPress, &wordpress.Adapter{Client: client})
 	r.Register(care.ChannelPhone, &phone.Adapter{TwilioVerify: sms.VerifySignature})
 	r.Register(care.ChannelFoursquare, &foursquare.Adapter{Client: client})
 	r.Register(care.ChannelSMS, &sms.Adapter{Client: client, StatusCallback: func(in care.Inbox) string {

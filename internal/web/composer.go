@@ -7,6 +7,7 @@ import (
 	"github.com/parleyhq/parley/internal/channel/sms"
 	"github.com/parleyhq/parley/internal/channel/telegram"
 	"github.com/parleyhq/parley/internal/channel/whatsapp"
+	"github.com/parleyhq/parley/internal/channel/wordpress"
 	"github.com/parleyhq/parley/internal/channel/x"
 	"github.com/parleyhq/parley/internal/channel/youtube"
 )
@@ -96,6 +97,10 @@ var replyRulesOf = map[care.Channel]replyRules{
 	care.ChannelYouTube: {
 		Public:  countRule{Unit: "chars", Limit: youtube.MaxTextChars, Hint: split},
 		Private: countRule{Unit: "chars", Limit: youtube.MaxTextChars, Hint: split},
+	},
+	care.ChannelWordPress: {
+		Public:  countRule{Unit: "bytes", Limit: wordpress.MaxCommentBytes, Hint: shorten},
+		Private: countRule{Unit: "bytes", Limit: wordpress.MaxCommentBytes, Hint: shorten},
 	},
 	care.ChannelReddit: {
 		Public:  countRule{Unit: "chars", Limit: reddit.MaxTextChars, Hint: split},

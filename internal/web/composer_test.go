@@ -41,6 +41,7 @@ func TestComposerRules(t *testing.T) {
 		{care.ChannelEmail, care.Private, `data-channel-name="Email" data-unit="bytes" data-limit="65536"`, "", ""},
 		{care.ChannelReviews, care.Public, `data-channel-name="Google reviews" data-unit="bytes" data-limit="4096"`, "", ""},
 		{care.ChannelYouTube, care.Public, `data-channel-name="YouTube" data-unit="chars" data-limit="10000"`, "", ""},
+		{care.ChannelWordPress, care.Public, `data-channel-name="WordPress" data-unit="bytes" data-limit="65525"`, "", ""},
 		{care.ChannelReddit, care.Public, `data-unit="chars" data-limit="10000"`, `value="public" checked data-unit="chars" data-limit="10000"`, `value="private" data-unit="chars" data-limit="10000"`},
 	}
 	for _, tt := range tests {
