@@ -20,6 +20,7 @@ import (
 	"github.com/parleyhq/parley/internal/channel/reviews"
 	"github.com/parleyhq/parley/internal/channel/sms"
 	"github.com/parleyhq/parley/internal/channel/telegram"
+	"github.com/parleyhq/parley/internal/channel/webchat"
 	"github.com/parleyhq/parley/internal/channel/whatsapp"
 	"github.com/parleyhq/parley/internal/channel/wordpress"
 	"github.com/parleyhq/parley/internal/channel/x"
@@ -51,6 +52,7 @@ func Adapters(publicURL string) *channel.Registry {
 	r.Register(care.ChannelReddit, &reddit.Adapter{Client: client, Tokens: tokens})
 	r.Register(care.ChannelYouTube, &youtube.Adapter{Client: client, Tokens: tokens})
 	r.Register(care.ChannelBlog, &blog.Adapter{Client: client})
+	r.Register(care.ChannelWebChat, &webchat.Adapter{})
 	r.Register(care.ChannelWordPress, &wordpress.Adapter{Client: client})
 	r.Register(care.ChannelPhone, &phone.Adapter{TwilioVerify: sms.VerifySignature})
 	r.Register(care.ChannelFoursquare, &foursquare.Adapter{Client: client})

@@ -28,6 +28,7 @@ func (a *App) routes(apiServer *api.Server, hooks *webhook.Handler) http.Handler
 		PublicURL: apiServer.PublicURL}
 	ui.Routes(mux)
 	a.Survey.Routes(mux)
+	a.chat.Routes(mux)
 
 	// Platforms post webhooks server to server; they are authenticated by
 	// their signatures, not by cookies, so cross-origin checks do not apply.

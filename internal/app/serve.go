@@ -81,6 +81,7 @@ type App struct {
 
 	log     *slog.Logger
 	server  *http.Server
+	chat    *webChat
 	streams context.Context // ends when shutdown starts; see endOnShutdown
 	cancel  context.CancelFunc
 	workers sync.WaitGroup
@@ -235,6 +236,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 			a.Metrics.IngestAccepted.WithLabelValues(string(ch), outcome).Add(float64(max(events, 1)))
 			a.Metrics.PipelineLatency.WithLabelValues("ack").Observe(time.Since(started).Seconds())
 		}}
+	a.chat = a.newWebChat(cfg, adapters)
 	a.server = &http.Server{
 		Handler:           a.routes(apiServer, hooks),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -260,6 +262,7 @@ func (a *App) Close(ctx context.Context) error {
 	if err := a.server.Shutdown(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 	}
+	errs = append(errs, a.chat.Close(ctx))
 	if err := a.Committer.Close(ctx); err != nil {
 		errs = append(errs, err)
 	}
