@@ -32,8 +32,9 @@ import (
 // inbox can point at a local fake; otherwise the platform's own.
 //
 // publicURL is where platforms reach this server; adapters that must name
-// their webhook in each request (Twilio's status callbacks) use it.
-func Adapters(publicURL string) *channel.Registry {
+// their webhook in each request (Twilio's status callbacks) use it. creds
+// stores what adapters learn, such as X's rotated refresh tokens.
+func Adapters(publicURL string, creds channel.CredentialStore) *channel.Registry {
 	client := &http.Client{Timeout: 30 * time.Second}
 	// One token cache for every adapter whose platform issues short-lived
 	// access tokens, so a grant is refreshed once, whoever asks.
@@ -47,7 +48,7 @@ func Adapters(publicURL string) *channel.Registry {
 	r.Register(care.ChannelInstagram, &meta.Instagram{Client: client})
 	r.Register(care.ChannelWhatsApp, &whatsapp.Adapter{Client: client})
 	r.Register(care.ChannelTelegram, &telegram.Adapter{Client: client})
-	r.Register(care.ChannelX, &x.Adapter{Client: client})
+	r.Register(care.ChannelX, &x.Adapter{Client: client, Tokens: tokens, Credentials: creds})
 	r.Register(care.ChannelReviews, &reviews.Adapter{Client: client, Tokens: tokens})
 	r.Register(care.ChannelReddit, &reddit.Adapter{Client: client, Tokens: tokens})
 	r.Register(care.ChannelYouTube, &youtube.Adapter{Client: client, Tokens: tokens})

@@ -70,3 +70,10 @@ type Result struct {
 type Sender interface {
 	Send(ctx context.Context, out Outbound) (Result, error)
 }
+
+// CredentialStore saves a credential an adapter learned while working for
+// an inbox (a rotated OAuth refresh token), sealed like the rest of the
+// inbox's credentials, so the next request and the next restart use it.
+type CredentialStore interface {
+	SetCredential(ctx context.Context, inboxID care.ID, key, value string) error
+}

@@ -54,18 +54,35 @@ type Grant struct {
 	// platform issues one, so the caller can store it; the cache uses it
 	// from then on either way.
 	Rotated func(ctx context.Context, refreshToken string) error
+	// Key names the account the grant is for ("x:inbox:12"). A platform
+	// that rotates refresh tokens needs it: the stored refresh token
+	// changes with every refresh, and the cache must still know it is the
+	// same account. "" keys the grant by its refresh token.
+	Key string
 }
 
 // key identifies a grant's cache entry without keeping its secret in the
 // map's keys.
 func (g *Grant) key() [32]byte {
-	return sha256.Sum256([]byte(g.TokenURL + "\x00" + g.ClientID + "\x00" + g.ClientSecret + "\x00" + g.RefreshToken))
+	id := g.Key
+	if id == "" {
+		id = g.RefreshToken
+	}
+	return sha256.Sum256([]byte(g.TokenURL + "\x00" + g.ClientID + "\x00" + g.ClientSecret + "\x00" + id))
 }
 
 type entry struct {
 	access  string
 	expires time.Time
-	refresh string // the newest refresh token, when the platform rotated it
+	// seed is the refresh token the entry started from, refresh the
+	// newest: the platform's rotation, or seed.
+	seed, refresh string
+}
+
+// stale reports whether g's refresh token is one the entry never held:
+// the account was connected again, so the cache starts over.
+func (e *entry) stale(g *Grant) bool {
+	return g.RefreshToken != e.seed && g.RefreshToken != e.refresh
 }
 
 // Source hands out access tokens. Its zero value is ready to use and it is
@@ -98,6 +115,9 @@ func (s *Source) now() time.Time {
 func (s *Source) Token(ctx context.Context, g Grant) (string, error) {
 	k := g.key()
 	s.mu.Lock()
+	if e := s.cache[k]; e != nil && e.stale(&g) {
+		delete(s.cache, k)
+	}
 	if e := s.cache[k]; e != nil && s.now().Before(e.expires) {
 		s.mu.Unlock()
 		return e.access, nil
@@ -122,9 +142,9 @@ func (s *Source) Token(ctx context.Context, g Grant) (string, error) {
 		s.mu.Unlock()
 		return e.access, nil
 	}
-	refresh := g.RefreshToken
-	if e != nil && e.refresh != "" {
-		refresh = e.refresh
+	refresh, seed := g.RefreshToken, g.RefreshToken
+	if e != nil && !e.stale(&g) {
+		refresh, seed = e.refresh, e.seed
 	}
 	s.mu.Unlock()
 
@@ -132,7 +152,7 @@ func (s *Source) Token(ctx context.Context, g Grant) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	ne := &entry{access: tok.AccessToken, refresh: refresh, expires: s.now().Add(tok.lifetime() - Early)}
+	ne := &entry{access: tok.AccessToken, seed: seed, refresh: refresh, expires: s.now().Add(tok.lifetime() - Early)}
 	if tok.RefreshToken != "" && tok.RefreshToken != refresh {
 		ne.refresh = tok.RefreshToken
 		if g.Rotated != nil {
@@ -234,8 +254,16 @@ func (s *Source) refresh(ctx context.Context, g Grant, refresh string) (*tokenRe
 		}
 		return &tok, nil
 	}
+	refused := false
 	switch er.Error {
+	case "", "temporarily_unavailable", "server_error":
 	case "invalid_grant", "invalid_client", "unauthorized_client", "unsupported_grant_type", "invalid_scope":
+		refused = true
+	default:
+		// X answers a spent or unknown refresh token invalid_request.
+		refused = resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusOK
+	}
+	if refused {
 		// RFC 6749 §5.2: the grant or the client was refused; only the
 		// account's owner authorising again can fix that.
 		return nil, &channel.SendError{Permanent: true, Status: resp.StatusCode,

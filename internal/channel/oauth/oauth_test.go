@@ -125,6 +125,42 @@ func TestTokenRotatesRefreshTokens(t *testing.T) {
 	}
 }
 
+// With a Key, the caller may pass the refresh token it stored after a
+// rotation: the cache knows the account and does not refresh again.
+func TestTokenKeyedAcrossRotation(t *testing.T) {
+	ts := &tokenServer{rotate: true, basic: true, valid: map[string]bool{"r0": true}}
+	srv := httptest.NewServer(ts)
+	defer srv.Close()
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	s := &Source{Client: srv.Client(), Now: func() time.Time { return now }}
+	stored := "r0"
+	grant := func() Grant {
+		return Grant{TokenURL: srv.URL, ClientID: "client id", ClientSecret: "s&cret", RefreshToken: stored, BasicAuth: true, Key: "x:inbox:7",
+			Rotated: func(_ context.Context, rt string) error { stored = rt; return nil }}
+	}
+	ctx := context.Background()
+	for i := range 5 {
+		if tok, err := s.Token(ctx, grant()); err != nil || tok != "a1" {
+			t.Fatalf("call %d: %q, %v; want the cached a1", i, tok, err)
+		}
+	}
+	if n := ts.calls.Load(); n != 1 || stored != "r1" {
+		t.Fatalf("%d refreshes, stored %q; want 1 and r1", n, stored)
+	}
+	now = now.Add(2 * time.Hour)
+	if tok, err := s.Token(ctx, grant()); err != nil || tok != "a2" || stored != "r2" {
+		t.Fatalf("after expiry: %q, %v, stored %q", tok, err, stored)
+	}
+	// The account connected again with a fresh grant: start from it.
+	ts.mu.Lock()
+	ts.valid["fresh"] = true
+	ts.mu.Unlock()
+	stored = "fresh"
+	if tok, err := s.Token(ctx, grant()); err != nil || tok != "a3" || stored != "r3" {
+		t.Fatalf("after reconnecting: %q, %v, stored %q", tok, err, stored)
+	}
+}
+
 func TestTokenErrors(t *testing.T) {
 	ts := &tokenServer{valid: map[string]bool{"good": true}}
 	srv := httptest.NewServer(ts)

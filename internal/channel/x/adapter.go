@@ -16,6 +16,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/oauth"
 )
 
 // Names of an X inbox's credentials.
@@ -77,6 +78,12 @@ type Adapter struct {
 	// Logger receives what the adapter skips and why; nil means
 	// slog.Default().
 	Logger *slog.Logger
+	// Tokens refreshes OAuth 2.0 access tokens for inboxes connected with
+	// a refresh token; nil means a source of the adapter's own.
+	Tokens *oauth.Source
+	// Credentials stores the refresh token X rotates with every refresh;
+	// without it a rotated token lasts only as long as the process.
+	Credentials channel.CredentialStore
 
 	mu sync.Mutex
 	// uncertain holds the idempotency keys of sends whose outcome is
@@ -114,6 +121,26 @@ func (a *Adapter) baseURL(in care.Inbox) (string, error) {
 	return channel.BaseURL(in, a.BaseURL, DefaultBaseURL)
 }
 
+// do sends one authorized request.
+func (a *Adapter) do(ctx context.Context, in care.Inbox, method, u string, payload []byte) (*http.Response, error) {
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	if err != nil {
+		return nil, fmt.Errorf("x: build request: %w", err)
+	}
+	if err := a.authorize(ctx, req, in); err != nil {
+		return nil, err
+	}
+	req.Header.Set("User-Agent", "Parley")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return a.client().Do(req)
+}
+
 // apiResponse is what X answered, its body bounded.
 type apiResponse struct {
 	status int
@@ -134,24 +161,21 @@ func (a *Adapter) call(ctx context.Context, in care.Inbox, method, path string, 
 	if len(query) > 0 {
 		u += "?" + query.Encode()
 	}
-	var body io.Reader
+	var payloadBytes []byte
 	if payload != nil {
 		b, err := json.Marshal(payload)
 		if err != nil {
 			return nil, fmt.Errorf("x: encode request: %w", err)
 		}
-		body = bytes.NewReader(b)
+		payloadBytes = b
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, body)
-	if err != nil {
-		return nil, fmt.Errorf("x: build request: %w", err)
+	resp, err := a.do(ctx, in, method, u, payloadBytes)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && refreshes(in) {
+		// The access token expired or was revoked early: refresh once.
+		resp.Body.Close()
+		a.forgetToken(in)
+		resp, err = a.do(ctx, in, method, u, payloadBytes)
 	}
-	a.authorize(req, in)
-	req.Header.Set("User-Agent", "Parley")
-	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := a.client().Do(req)
 	if err != nil {
 		return nil, err
 	}

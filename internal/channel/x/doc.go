@@ -17,13 +17,19 @@
 //	                     two, for requests signed with HMAC-SHA1
 //	access_token_secret  the OAuth 1.0a token's secret (optional)
 //	consumer_key         the app's API key (with an OAuth 1.0a token)
+//	refresh_token        instead of access_token: an OAuth 2.0 refresh token
+//	                     (scope offline.access), with the next two
+//	client_id            the app's OAuth 2.0 client id
+//	client_secret        its secret, for a confidential client
 //	api_base             optional: another base URL for X's API, e.g. a local
 //	                     fake (package xfake)
 //	mode                 "webhook" (default) or "poll"
 //
-// OAuth 2.0 user tokens expire after two hours and Parley does not refresh
-// them (it would have to store each rotated refresh token); for a lasting
-// connection use an OAuth 1.0a token, which does not expire.
+// OAuth 2.0 user access tokens expire after two hours. With a refresh
+// token Parley gets them itself from POST /2/oauth2/token (see oauth2.go)
+// and stores the refresh token X rotates with every refresh, sealed, in the
+// inbox's credentials; a token X refuses before its time is refreshed once.
+// An OAuth 1.0a token does not expire and needs none of this.
 //
 // # Receiving
 //

@@ -1,6 +1,7 @@
 package x
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha1"
@@ -36,11 +37,10 @@ const (
 func usesOAuth1(in care.Inbox) bool { return in.Credentials[CredAccessTokenSecret] != "" }
 
 // authorize sets req's Authorization header for the inbox's account.
-func (a *Adapter) authorize(req *http.Request, in care.Inbox) {
+func (a *Adapter) authorize(ctx context.Context, req *http.Request, in care.Inbox) error {
 	c := in.Credentials
 	if !usesOAuth1(in) {
-		req.Header.Set("Authorization", "Bearer "+c[CredAccessToken])
-		return
+		return a.bearer(ctx, req, in)
 	}
 	oauth := map[string]string{
 		"oauth_consumer_key":     c[CredConsumerKey],
@@ -69,6 +69,7 @@ func (a *Adapter) authorize(req *http.Request, in care.Inbox) {
 		b.WriteString(percentEncode(k) + `="` + percentEncode(oauth[k]) + `"`)
 	}
 	req.Header.Set("Authorization", b.String())
+	return nil
 }
 
 // oauth1Signature is the HMAC-SHA1 signature of a request: method, the URL

@@ -81,7 +81,7 @@ func (c streamCursor) valid() bool {
 // with RetryAfter at the window's reset, 5xx temporary, 401 and 403
 // permanent. A cursor it cannot read is logged and treated as none.
 func (a *Adapter) Poll(ctx context.Context, in care.Inbox, cursor string) ([]channel.Event, string, error) {
-	if in.Credentials[CredAccessToken] == "" {
+	if in.Credentials[CredAccessToken] == "" && !refreshes(in) {
 		return nil, cursor, channel.Permanent("the X inbox has no access token; reconnect the account", nil)
 	}
 	if !validID(in.ExternalID) {
@@ -336,6 +336,9 @@ func v2DMInbound(account string, dm *v2DMEvent, us users, media map[string]v2Med
 // *channel.SendError.
 func (a *Adapter) get(ctx context.Context, in care.Inbox, path string, q url.Values, v any, what string) error {
 	resp, err := a.call(ctx, in, http.MethodGet, path, q, nil)
+	if isAuthError(err) {
+		return err
+	}
 	if err != nil {
 		reason := "X could not be reached"
 		if ctx.Err() != nil || isTimeout(err) {

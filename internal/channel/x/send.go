@@ -58,6 +58,11 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 		a.forget(key)
 		a.logger().Warn("x: reply accepted but the answer was unreadable", "key", key, "err", err)
 		return channel.Result{Status: care.DeliverySent, RateLimit: rateLimitLine(resp.header)}, nil
+	case isAuthError(err):
+		// No token: the request never left, and the reason is the
+		// token's (a refused grant asks for the account to be connected
+		// again).
+		return channel.Result{}, err
 	case err != nil:
 		if !notSent(err) {
 			a.remember(key)
@@ -119,7 +124,7 @@ func (a *Adapter) prepare(out *channel.Outbound) (*sendRequest, error) {
 	msg := &out.Message
 	in := &out.Inbox
 	switch {
-	case in.Credentials[CredAccessToken] == "":
+	case in.Credentials[CredAccessToken] == "" && !refreshes(*in):
 		return nil, channel.Permanent("the X inbox has no access token; reconnect the account", nil)
 	case len(msg.Attachments) > 0:
 		return nil, channel.Permanent("Parley cannot send attachments to X yet; send the text alone", nil)

@@ -27,8 +27,11 @@ func (a *Adapter) Prepare(in *care.Inbox) error {
 	default:
 		problems = append(problems, fmt.Sprintf("credentials.mode must be %q or %q", ModeWebhook, ModePoll))
 	}
-	if creds[CredAccessToken] == "" {
-		problems = append(problems, "credentials.access_token (a user token of the account: OAuth 2.0 with tweet.read, tweet.write, users.read, dm.read, dm.write, or OAuth 1.0a with access_token_secret) is required")
+	switch {
+	case creds[CredRefreshToken] != "" && creds[CredClientID] == "":
+		problems = append(problems, "credentials.client_id (the app's OAuth 2.0 client id) is required with a refresh_token")
+	case creds[CredAccessToken] == "" && creds[CredRefreshToken] == "":
+		problems = append(problems, "credentials.access_token (a user token of the account: OAuth 2.0 with tweet.read, tweet.write, users.read, dm.read, dm.write, or OAuth 1.0a with access_token_secret) or credentials.refresh_token (OAuth 2.0 with offline.access, with client_id) is required")
 	}
 	oauth1 := creds[CredAccessTokenSecret] != ""
 	if (mode != ModePoll || oauth1) && creds[CredConsumerSecret] == "" {

@@ -112,19 +112,22 @@ type Fake struct {
 	client *http.Client
 	mux    *http.ServeMux
 
-	mu      sync.Mutex
-	now     func() time.Time
-	lastID  uint64
-	users   map[string]User
-	tokens  map[string]string // bearer token → user id
-	oauth1  map[string]oauth1Token
-	posts   []*Post // in id order
-	dms     []*DM   // in id order
-	limits  map[Endpoint]int
-	windows map[windowKey]*window
-	calls   map[Endpoint]int
-	fail    []int
-	lose    int
+	mu        sync.Mutex
+	now       func() time.Time
+	lastID    uint64
+	users     map[string]User
+	tokens    map[string]string // bearer token → user id
+	refresh   map[string]refreshGrant
+	issued    []string // access tokens issued by refresh
+	refreshes int
+	oauth1    map[string]oauth1Token
+	posts     []*Post // in id order
+	dms       []*DM   // in id order
+	limits    map[Endpoint]int
+	windows   map[windowKey]*window
+	calls     map[Endpoint]int
+	fail      []int
+	lose      int
 }
 
 type windowKey struct {

@@ -19,6 +19,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.mux.ServeHT
 
 func (f *Fake) routes() *http.ServeMux {
 	mux := http.NewServeMux()
+	mux.HandleFunc("POST /2/oauth2/token", f.token)
 	mux.HandleFunc("POST /2/tweets", f.api(CreatePost, true, f.createPost))
 	mux.HandleFunc("POST /2/dm_conversations/with/{participant}/messages", f.api(SendDM, true, f.sendDM))
 	mux.HandleFunc("GET /2/users/{id}/mentions", f.api(Mentions, false, f.mentions))
