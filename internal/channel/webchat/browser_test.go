@@ -384,8 +384,13 @@ func browseWidget(t *testing.T, vp viewport) {
 	})
 
 	// An agent types, then answers: shown live, by first name, and read.
-	h.hub.Publish(webchat.TypingSignal{WorkspaceID: h.inbox.WorkspaceID, ConversationID: conv, UserID: 1, Name: "Dana Scully", On: true})
-	b.waitFor(widget(`r.querySelector('.typing').textContent === 'Dana is typing…'`))
+	// The socket learns its conversation once the message is threaded, a
+	// moment after the store does: a signal is ephemeral, so say it again
+	// until the widget shows it, as an agent typing does.
+	eventually(t, "the agent's typing to show", func() bool {
+		h.hub.Publish(webchat.TypingSignal{WorkspaceID: h.inbox.WorkspaceID, ConversationID: conv, UserID: 1, Name: "Dana Scully", On: true})
+		return eval[bool](b, "("+widget(`r.querySelector('.typing').textContent === 'Dana is typing…'`)+") === true")
+	})
 	reply := h.reply(conv, "Dana Scully", "Your parcel left today.\nTracking: <a href=x>here</a>", h.bus)
 	b.waitFor(widget(`[...r.querySelectorAll('.msg.out')].some(li => li.textContent.includes('Your parcel left today.'))`))
 	if got := eval[string](b, widget(`(() => { const li = [...r.querySelectorAll('.msg.out')].pop(); return li.querySelector('.who').textContent + '|' + r.querySelector('.typing').textContent + '|' + r.querySelectorAll('.log a').length; })()`)); got != "Dana||0" {
