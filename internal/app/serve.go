@@ -82,6 +82,7 @@ type App struct {
 	log     *slog.Logger
 	server  *http.Server
 	chat    *webChat
+	typing  *typingBridge
 	streams context.Context // ends when shutdown starts; see endOnShutdown
 	cancel  context.CancelFunc
 	workers sync.WaitGroup

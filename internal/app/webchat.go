@@ -7,6 +7,7 @@ import (
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/webchat"
 	"github.com/parleyhq/parley/internal/config"
+	"github.com/parleyhq/parley/internal/presence"
 )
 
 // webChat serves the web chat widget's script and WebSocket (see package
@@ -20,10 +21,47 @@ type webChat = webchat.Server
 // no member of the workspace is online.
 func (a *App) newWebChat(cfg *config.Config, adapters *channel.Registry) *webChat {
 	return &webchat.Server{Store: a.Store, Ingest: a.Committer, Bus: a.Bus, Poll: ssePoll(cfg), Logger: a.log,
-		PublicURL: cfg.PublicURL, Typing: webchat.NewTypingHub(),
+		PublicURL: cfg.PublicURL, Typing: a.chatTyping(),
 		Available: webchat.AnyAgentOnline(a.Store, 15*time.Second),
 		Observe: func(outcome string, started time.Time) {
 			a.Metrics.IngestAccepted.WithLabelValues(string(care.ChannelWebChat), outcome).Inc()
 			a.Metrics.PipelineLatency.WithLabelValues("ack").Observe(time.Since(started).Seconds())
 		}}
+}
+
+// typingBridge joins web chat's typing signals to the agents' presence: a
+// visitor typing shows on the agents' conversation page as a viewer who
+// types ("Maya (customer)"), and an agent typing a reply (never a note)
+// reaches the widget.
+type typingBridge struct {
+	hub      *webchat.TypingHub
+	presence *presence.Hub
+}
+
+// visitorID stands for the customer among the viewers: no user has it.
+const visitorID care.ID = -1
+
+func (b *typingBridge) Publish(sig webchat.TypingSignal) {
+	b.hub.Publish(sig)
+	if !sig.Visitor || b.presence == nil {
+		return
+	}
+	b.presence.Touch(presence.Touch{WorkspaceID: sig.WorkspaceID, ConversationID: sig.ConversationID, UserID: visitorID,
+		Name: sig.Name + " (customer)", Typing: sig.On, Leave: !sig.On})
+}
+
+func (b *typingBridge) Subscribe(ws, conv care.ID) (<-chan webchat.TypingSignal, func()) {
+	return b.hub.Subscribe(ws, conv)
+}
+
+// agentTyping is the web interface's ReplyTyping.
+func (b *typingBridge) agentTyping(ws, conv, user care.ID, name string, on bool) {
+	b.hub.Publish(webchat.TypingSignal{WorkspaceID: ws, ConversationID: conv, UserID: user, Name: name, On: on})
+}
+
+func (a *App) chatTyping() *typingBridge {
+	if a.typing == nil {
+		a.typing = &typingBridge{hub: webchat.NewTypingHub(), presence: a.Presence}
+	}
+	return a.typing
 }

@@ -43,6 +43,9 @@ type Handler struct {
 	// Presence, when set, shows agents who else views or types in a
 	// conversation.
 	Presence *presence.Hub
+	// ReplyTyping, when set, is told when an agent starts or stops typing
+	// a reply (not a note), for customers who can see it (web chat).
+	ReplyTyping func(workspaceID, conversationID, userID care.ID, name string, on bool)
 	// PublicURL is where platforms reach Parley, for the links to files
 	// agents attach ("https://care.example.com").
 	PublicURL string

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"strings"
 	"sync"
 	"testing"
@@ -426,5 +427,72 @@ func TestWidgetScript(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNotModified {
 		t.Errorf("revalidation = %d, want 304", resp.StatusCode)
+	}
+}
+
+// Typing crosses over: the visitor typing shows among the agents' viewers
+// of the conversation, and an agent typing a reply in the browser (never a
+// note) shows in the widget.
+func TestTypingBetweenVisitorAndAgent(t *testing.T) {
+	p := startParley(t, t.TempDir())
+	ctx := testCtx(t)
+	in := p.createInbox(map[string]string{"origins": shop})
+	v := dial(t, p, in.ID, "")
+	if _, _, err := v.Say(ctx, "Hello?"); err != nil {
+		t.Fatal(err)
+	}
+	var conv care.ID
+	eventually(t, "the conversation", func() bool {
+		if cs := p.conversations(in.ID); len(cs) == 1 {
+			conv = cs[0].ID
+		}
+		return conv != 0
+	})
+	eventually(t, "the visitor's typing among the viewers", func() bool {
+		if err := v.Typing(ctx, true); err != nil {
+			t.Fatal(err)
+		}
+		for _, vw := range p.app.Presence.Viewers(conv) {
+			if vw.Typing && strings.HasSuffix(vw.Name, "(customer)") {
+				return true
+			}
+		}
+		return false
+	})
+
+	// Dana, signed in to the browser interface, types a note, then a reply.
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	body := strings.NewReader(`{"email":"dana@example.com","password":"correct horse battery"}`)
+	res, err := hc.Post(p.base+"/api/v1/session", "application/json", body)
+	if err != nil || res.StatusCode != http.StatusCreated {
+		t.Fatalf("sign in: %v %v", res, err)
+	}
+	var sess struct {
+		CSRF string `json:"csrf_token"`
+	}
+	json.NewDecoder(res.Body).Decode(&sess)
+	res.Body.Close()
+	touch := func(box string) {
+		req, _ := http.NewRequest("POST", fmt.Sprintf("%s/c/%d/presence", p.base, conv), strings.NewReader("typing=1&box="+box))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-CSRF-Token", sess.CSRF)
+		res, err := hc.Do(req)
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("presence touch: %v %v", res, err)
+		}
+		res.Body.Close()
+	}
+	touch("note")
+	short, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	f, err := v.WaitFor(short, func(f webchat.ServerFrame) bool { return f.Type == webchat.TypeTyping })
+	cancel()
+	if err == nil {
+		t.Fatalf("typing a note reached the visitor: %+v", f)
+	}
+	touch("reply")
+	f, err = v.WaitFor(ctx, func(f webchat.ServerFrame) bool { return f.Type == webchat.TypeTyping })
+	if err != nil || !f.On || f.Name != "Dana" {
+		t.Fatalf("typing frame = %+v, %v; want Dana typing, and nothing for the note", f, err)
 	}
 }

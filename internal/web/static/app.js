@@ -189,21 +189,26 @@
       .then(showPresence)
       .catch(function () { /* the next touch tries again */ });
   }
-  function onTyping() {
-    if (!amTyping) {
+  // box says which box the agent types in: a customer on web chat sees an
+  // agent typing a reply, never a note.
+  var typingBox = '';
+  function onTyping(box) {
+    if (!amTyping || box !== typingBox) {
       amTyping = true;
-      touch({ typing: '1' });
+      typingBox = box;
+      touch({ typing: '1', box: box });
     }
     clearTimeout(typingTimer);
-    typingTimer = setTimeout(function () { amTyping = false; touch({ typing: '0' }); }, 4000);
+    typingTimer = setTimeout(function () { amTyping = false; touch({ typing: '0', box: typingBox }); }, 4000);
   }
   if (convId && presenceEl) {
     touch();
-    setInterval(function () { if (doc.visibilityState === 'visible') touch({ typing: amTyping ? '1' : '0' }); }, 15000);
+    setInterval(function () { if (doc.visibilityState === 'visible') touch({ typing: amTyping ? '1' : '0', box: typingBox }); }, 15000);
     doc.addEventListener('visibilitychange', function () { if (doc.visibilityState === 'visible') touch(); });
     window.addEventListener('pagehide', function () { touch({ leave: '1' }, true); });
     doc.addEventListener('input', function (e) {
-      if (e.target && (e.target.id === 'reply-text' || e.target.id === 'note-text')) onTyping();
+      if (e.target && e.target.id === 'reply-text') onTyping('reply');
+      if (e.target && e.target.id === 'note-text') onTyping('note');
     });
   }
 
