@@ -90,6 +90,16 @@ func (q queries) ResolveIdentity(ctx context.Context, workspaceID care.ID, platf
 // current profile with each event, so the newest wins.
 func (q queries) refreshIdentity(ctx context.Context, i *care.Identity, a care.Author, now time.Time) error {
 	changed := false
+	// The name the contact was given from this identity when it was new,
+	// before the person said who they are (a web chat visitor who gives
+	// their name later).
+	derived := i.DisplayName
+	if derived == "" {
+		derived = i.Handle
+	}
+	if derived == "" {
+		derived = i.PlatformUserID
+	}
 	if a.DisplayName != "" && a.DisplayName != i.DisplayName {
 		i.DisplayName, changed = a.DisplayName, true
 	}
@@ -110,7 +120,15 @@ func (q queries) refreshIdentity(ctx context.Context, i *care.Identity, a care.A
 	i.UpdatedAt = fromMicros(micros(now))
 	_, err := q.exec(ctx, `UPDATE identities SET display_name = ?, handle = ?, followers = ?, verified = ?, updated_at = ? WHERE id = ?`,
 		i.DisplayName, i.Handle, i.Followers, b2i(i.Verified), micros(now), i.ID)
-	return q.wrap(err, "identity")
+	if err != nil {
+		return q.wrap(err, "identity")
+	}
+	// A contact still called what the identity used to say follows the
+	// new name; one a merge or an agent named otherwise keeps its name.
+	if a.DisplayName != "" && a.DisplayName != derived {
+		_, err = q.exec(ctx, `UPDATE contacts SET name = ? WHERE id = ? AND name = ?`, a.DisplayName, i.ContactID, derived)
+	}
+	return q.wrap(err, "contact")
 }
 
 func (q queries) AttachIdentity(ctx context.Context, contactID care.ID, platform care.Channel, a care.Author, now time.Time) (*care.Identity, error) {

@@ -118,3 +118,31 @@ func contactConversations(t *testing.T, q care.Queries, wsID, contactID care.ID)
 	must(t, err, "Conversations(contact %d)", contactID)
 	return ids(p.Conversations)
 }
+
+// A contact named after its identity follows the identity's new name (a
+// web chat visitor who says who they are); a contact named otherwise
+// keeps its name.
+func testContactFollowsName(t *testing.T, open opener) {
+	s, ctx := open(t), t.Context()
+	ws := mustWorkspace(t, s, "names")
+	id, _, err := s.ResolveIdentity(ctx, ws.ID, care.ChannelWebChat, care.Author{PlatformUserID: "v:abc", DisplayName: "Visitor abc123"}, at(0))
+	must(t, err, "ResolveIdentity")
+	if _, _, err := s.ResolveIdentity(ctx, ws.ID, care.ChannelWebChat, care.Author{PlatformUserID: "v:abc", DisplayName: "Ana Lima"}, at(1)); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.Contact(ctx, id.ContactID)
+	must(t, err, "Contact")
+	if c.Name != "Ana Lima" {
+		t.Errorf("contact name = %q, want the identity's new name", c.Name)
+	}
+	// A second identity of the same contact renaming itself does not
+	// rename the contact.
+	other, err := s.AttachIdentity(ctx, id.ContactID, care.ChannelX, care.Author{PlatformUserID: "42", DisplayName: "ana_x"}, at(2))
+	must(t, err, "AttachIdentity")
+	if _, _, err := s.ResolveIdentity(ctx, ws.ID, care.ChannelX, care.Author{PlatformUserID: other.PlatformUserID, DisplayName: "Ana on X"}, at(3)); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.Contact(ctx, id.ContactID); c.Name != "Ana Lima" {
+		t.Errorf("contact name = %q after another identity's rename, want Ana Lima", c.Name)
+	}
+}

@@ -88,6 +88,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"Notifications", testNotifications},
 		{"RecentMessages", testRecentMessages},
 		{"Files", testFiles},
+		{"ContactFollowsName", testContactFollowsName},
 		{"Dialect", testDialect},
 	}
 	for _, g := range groups {
