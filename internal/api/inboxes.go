@@ -257,8 +257,9 @@ func newAPIInboxSecrets(in *care.Inbox) (token, webhookSecret string, err error)
 }
 
 type inboxPatch struct {
-	Name       *string `json:"name"`
-	WebhookURL *string `json:"webhook_url"`
+	Name        *string           `json:"name"`
+	WebhookURL  *string           `json:"webhook_url"`
+	Credentials map[string]string `json:"credentials"`
 }
 
 func (s *Server) updateInbox(w http.ResponseWriter, r *http.Request) {
@@ -286,11 +287,44 @@ func (s *Server) updateInbox(w http.ResponseWriter, r *http.Request) {
 		}
 		in.WebhookURL = *req.WebhookURL
 	}
+	details := map[string]any{}
+	if req.Name != nil {
+		details["name"] = in.Name
+	}
+	if req.WebhookURL != nil {
+		details["webhook_url"] = in.WebhookURL
+	}
+	if len(req.Credentials) > 0 {
+		if len(req.Credentials) > 32 {
+			writeError(w, r, care.Errorf(care.EINVALID, "Too many credentials."))
+			return
+		}
+		keys := make([]string, 0, len(req.Credentials))
+		if in.Credentials == nil {
+			in.Credentials = map[string]string{}
+		}
+		for k, v := range req.Credentials {
+			if v == "" {
+				delete(in.Credentials, k)
+			} else {
+				in.Credentials[k] = v
+			}
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		details["credentials"] = keys // which, never their values
+		if setup, ok := s.Adapters.Setup(in.Channel); ok {
+			if err := setup.Prepare(in); err != nil {
+				writeError(w, r, err)
+				return
+			}
+		}
+	}
 	if err := s.Store.UpdateInbox(r.Context(), in); err != nil {
 		writeError(w, r, err)
 		return
 	}
-	s.auditf(r, "inbox.update", idTarget("inbox", in.ID), req)
+	s.auditf(r, "inbox.update", idTarget("inbox", in.ID), details)
 	writeJSON(w, http.StatusOK, in)
 }
 
