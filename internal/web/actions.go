@@ -142,6 +142,19 @@ func (h *Handler) assign(w http.ResponseWriter, r *http.Request, a *agent) {
 	h.update(w, r, a, care.ConversationUpdate{AssigneeID: &to})
 }
 
+// team hands the conversation to a team (its id) or to none ("none"); the
+// desk checks the team is the workspace's.
+func (h *Handler) team(w http.ResponseWriter, r *http.Request, a *agent) {
+	var to care.ID
+	if v := formValue(r, "team"); v != "none" {
+		if to = positiveID(v); to == 0 {
+			h.renderError(w, r, a, care.Errorf(care.EINVALID, "Choose a team, or none."))
+			return
+		}
+	}
+	h.update(w, r, a, care.ConversationUpdate{TeamID: &to})
+}
+
 // tag adds the tags in "add" (comma-separated) and removes the one in
 // "remove".
 func (h *Handler) tag(w http.ResponseWriter, r *http.Request, a *agent) {

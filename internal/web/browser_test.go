@@ -186,6 +186,7 @@ var shortcutKeys = map[string]input.DispatchKeyEventParams{
 	"e":         {Key: "e", Code: "KeyE", Text: "e", WindowsVirtualKeyCode: 69},
 	"s":         {Key: "s", Code: "KeyS", Text: "s", WindowsVirtualKeyCode: 83},
 	"?":         {Key: "?", Code: "Slash", Text: "?", WindowsVirtualKeyCode: 191, Modifiers: int64(chromedp.ModifierShift)},
+	"/":         {Key: "/", Code: "Slash", Text: "/", WindowsVirtualKeyCode: 191},
 	"Enter":     {Key: "Enter", Code: "Enter", Text: "\r", WindowsVirtualKeyCode: 13},
 	"Escape":    {Key: "Escape", Code: "Escape", WindowsVirtualKeyCode: 27},
 	"ArrowDown": {Key: "ArrowDown", Code: "ArrowDown", WindowsVirtualKeyCode: 40},
@@ -350,6 +351,22 @@ func TestBrowserInbox(t *testing.T) {
 	b.press("Escape")
 	if !eval[bool](b, `getComputedStyle(document.getElementById('help')).display === 'none'`) {
 		t.Errorf("Escape did not hide the keyboard help")
+	}
+
+	// / searches messages and contacts; a hit opens its conversation.
+	b.press("/")
+	if got := eval[string](b, `document.activeElement.id`); got != "search-q" {
+		t.Fatalf("/ focused %q, want the search box", got)
+	}
+	b.keys("lampshade\r")
+	b.waitFor(`document.body.dataset.page === 'search' && document.readyState === 'complete'`, 5*time.Second)
+	if got := eval[string](b, `document.querySelector('main').textContent`); !strings.Contains(got, "Maya Chen") || !strings.Contains(got, "lampshade") {
+		t.Fatalf("search results for lampshade: %q", got)
+	}
+	b.do(chromedp.Click(chromedp.CSS(`main a[href^="/c/"]`)))
+	b.waitFor(`document.body.dataset.page === 'conversation' && document.readyState === 'complete'`, 5*time.Second)
+	if got := eval[string](b, `document.querySelector('.conv-title h1').textContent`); got != "Maya Chen" {
+		t.Errorf("the search hit opened %q, want Maya Chen", got)
 	}
 
 	msgs, err := s.App.Store.Messages(context.Background(), s.Message(in, "live-1").ConversationID, 0, 10)

@@ -20,19 +20,23 @@ const maxTimeline = 300
 
 // convView is a rendered conversation.
 type convView struct {
-	ID           care.ID
-	ListQuery    string
-	BackHref     string
-	Name         string
-	Channel      string
-	ChannelKey   string
-	Inbox        string
-	Status       string
-	StatusKey    string
-	Resolved     bool
-	Snoozed      string
-	Assignee     string
-	Colleagues   []colleague
+	ID         care.ID
+	ListQuery  string
+	BackHref   string
+	Name       string
+	Channel    string
+	ChannelKey string
+	Inbox      string
+	Status     string
+	StatusKey  string
+	Resolved   bool
+	Snoozed    string
+	Assignee   string
+	Colleagues []colleague
+	// Team is the conversation's team, "" for none; Teams the teams it
+	// can be handed to.
+	Team         string
+	Teams        []colleague
 	AssignedToMe bool
 	Tags         []tagView
 	Priority     string
@@ -254,6 +258,15 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 			if m.UserID != a.UserID && m.UserID != c.AssigneeID {
 				cv.Colleagues = append(cv.Colleagues, colleague{ID: m.UserID, Name: h.userName(ctx, m.UserID, names)})
 			}
+		}
+	}
+	if ts, err := h.Store.Teams(ctx, c.WorkspaceID); err == nil {
+		for _, t := range ts {
+			if t.ID == c.TeamID {
+				cv.Team = plain(t.Name)
+				continue
+			}
+			cv.Teams = append(cv.Teams, colleague{ID: t.ID, Name: plain(t.Name)})
 		}
 	}
 	if c.Priority > 0 {

@@ -34,6 +34,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	post("/c/{id}/status", h.action(h.setStatus))
 	post("/c/{id}/snooze", h.action(h.snooze))
 	post("/c/{id}/assign", h.action(h.assign))
+	post("/c/{id}/team", h.action(h.team))
 	post("/c/{id}/tags", h.action(h.tag))
 	post("/c/{id}/messages/{mid}/retry", h.action(h.retry))
 	post("/c/{id}/messages/{mid}/private", h.action(h.takePrivate))

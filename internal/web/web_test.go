@@ -244,6 +244,10 @@ func TestOtherWorkspace(t *testing.T) {
 func TestActions(t *testing.T) {
 	f := newFixture(t)
 	conv := f.conversation(f.inbox, "Ana", "Where is my parcel?")
+	billing := &care.Team{WorkspaceID: f.ws.ID, Name: "Billing"}
+	if err := f.store.CreateTeam(context.Background(), billing); err != nil {
+		t.Fatal(err)
+	}
 	c := f.login()
 	list := "view=mine&sort=waiting"
 	steps := []struct {
@@ -269,6 +273,8 @@ func TestActions(t *testing.T) {
 		{"resolve", "/status", url.Values{"status": {"resolved"}}, func(c *care.Conversation) bool { return c.Status == care.StatusResolved }},
 		{"reopen", "/status", url.Values{"status": {"open"}}, func(c *care.Conversation) bool { return c.Status == care.StatusOpen }},
 		{"unassign", "/assign", url.Values{"assignee": {"none"}}, func(c *care.Conversation) bool { return c.AssigneeID == 0 }},
+		{"hand to a team", "/team", url.Values{"team": {itoa(billing.ID)}}, func(c *care.Conversation) bool { return c.TeamID == billing.ID }},
+		{"no team", "/team", url.Values{"team": {"none"}}, func(c *care.Conversation) bool { return c.TeamID == 0 }},
 	}
 	for _, s := range steps {
 		s.form.Set("list", list)
