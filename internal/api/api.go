@@ -56,7 +56,8 @@ type Server struct {
 	// HookSecret is the secret rule webhooks are signed with.
 	HookSecret HookSecret
 
-	mux *http.ServeMux
+	mux     *http.ServeMux
+	inboxes inboxCache
 }
 
 // Handler returns the API's HTTP handler, routes included.

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
@@ -324,6 +325,7 @@ func (s *Server) updateInbox(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	s.inboxes.forget(in.ID)
 	s.auditf(r, "inbox.update", idTarget("inbox", in.ID), details)
 	writeJSON(w, http.StatusOK, in)
 }
@@ -348,6 +350,7 @@ func (s *Server) rotateInbox(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	s.inboxes.forget(in.ID)
 	s.auditf(r, "inbox.rotate", idTarget("inbox", in.ID), nil)
 	writeJSON(w, http.StatusOK, resp)
 }
@@ -368,7 +371,7 @@ func (s *Server) ingestAPIMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	in, err := s.Store.Inbox(r.Context(), id)
+	in, err := s.inboxes.get(r.Context(), s.Store, id, started)
 	if err != nil || in.Channel != care.ChannelAPI {
 		writeError(w, r, care.Errorf(care.EUNAUTHORIZED, "Unknown inbox or wrong inbox token."))
 		return
@@ -407,4 +410,47 @@ func (s *Server) ingestAPIMessage(w http.ResponseWriter, r *http.Request) {
 		outcome = "duplicate"
 	}
 	writeJSON(w, http.StatusAccepted, map[string]any{"id": res.ID, "duplicate": res.Duplicate, "received_at": started.UTC().Format(time.RFC3339Nano)})
+}
+
+// inboxTTL is how long an API inbox, with its token hash, is kept between
+// messages: a busy inbox posts thousands a second, and loading it unseals
+// its credentials each time. A rotated token is refused at once on the
+// node that rotated it and within inboxTTL on the others.
+const inboxTTL = 5 * time.Second
+
+// inboxCache keeps recently used inboxes. Its zero value is ready to use.
+type inboxCache struct {
+	mu sync.Mutex
+	m  map[care.ID]cachedInbox
+}
+
+type cachedInbox struct {
+	in     *care.Inbox
+	loaded time.Time
+}
+
+func (c *inboxCache) get(ctx context.Context, st care.Store, id care.ID, now time.Time) (*care.Inbox, error) {
+	c.mu.Lock()
+	e, ok := c.m[id]
+	c.mu.Unlock()
+	if ok && now.Sub(e.loaded) < inboxTTL && !now.Before(e.loaded) {
+		return e.in, nil
+	}
+	in, err := st.Inbox(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) > 10_000 {
+		c.m = map[care.ID]cachedInbox{}
+	}
+	c.m[id] = cachedInbox{in: in, loaded: now}
+	return in, nil
+}
+
+func (c *inboxCache) forget(id care.ID) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, id)
 }

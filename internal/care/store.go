@@ -179,6 +179,10 @@ type Queries interface {
 	// waiting time and message count. Returns ECONFLICT when the inbox already
 	// has a message with the same PlatformID.
 	CreateMessage(ctx context.Context, m *Message) error
+	// CreateTriagedMessage stores a customer's message as CreateMessage
+	// does and, in the same update of its conversation, the conversation's
+	// new reading (as SetTriage would).
+	CreateTriagedMessage(ctx context.Context, m *Message, t *ConversationTriage) error
 	Message(ctx context.Context, id ID) (*Message, error)
 	MessageByPlatformID(ctx context.Context, inboxID ID, platformID string) (*Message, error)
 	// Messages lists a conversation's messages oldest first, after the given id.
@@ -241,6 +245,9 @@ type Queries interface {
 	ResetRaw(ctx context.Context, inboxID ID, since time.Time) (int, error)
 
 	AppendEvent(ctx context.Context, e *Event) error
+	// AppendEvents appends several events at once, in order, setting
+	// their ids.
+	AppendEvents(ctx context.Context, evs []Event) error
 	EventsAfter(ctx context.Context, workspaceID ID, afterID ID, limit int) ([]Event, error)
 	// LatestEventID returns the newest event id of a workspace, 0 if none.
 	LatestEventID(ctx context.Context, workspaceID ID) (ID, error)

@@ -153,6 +153,11 @@ func (p *Pipeline) RunOnce(ctx context.Context) (int, error) {
 				latest[pending[i].InboxID] = t
 			}
 		}
+		// The batch's events in one statement (or a few), in order: for
+		// a busy inbox most of the cost of an event is the statement.
+		if err := q.AppendEvents(ctx, events); err != nil {
+			return err
+		}
 		if err := q.MarkRawsProcessed(ctx, b.done, p.now()); err != nil {
 			return err
 		}
@@ -203,9 +208,11 @@ func (p *Pipeline) oneByOne(ctx context.Context, batch int) (int, error) {
 			}
 			received = raw.ReceivedAt
 			b := newBatch(false)
-			events, err = p.thread(ctx, q, raw, b)
+			if events, err = p.thread(ctx, q, raw, b); err != nil {
+				return err
+			}
 			after = b.after
-			return err
+			return q.AppendEvents(ctx, events)
 		})
 		switch {
 		case err == nil:
@@ -369,7 +376,8 @@ func linkByPhone(ctx context.Context, q care.Queries, id *care.Identity, now tim
 	return id, nil
 }
 
-// thread runs the pipeline on one raw event inside a transaction:
+// thread runs the pipeline on one raw event inside a transaction and
+// returns its events, for the caller to append with the batch's:
 // contact and identity → conversation → message → events.
 func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEvent, b *batch) ([]care.Event, error) {
 	now := p.now()
@@ -441,7 +449,7 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 			return nil, err
 		}
 	}
-	if err := q.CreateMessage(ctx, msg); err != nil {
+	if err := q.CreateTriagedMessage(ctx, msg, convTriage); err != nil {
 		return nil, err
 	}
 	// What CreateMessage did to the conversation, without reading it back.
@@ -466,9 +474,6 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 		*conv = *updated
 	}
 	if convTriage != nil {
-		if err := q.SetTriage(ctx, conv.ID, *convTriage, now); err != nil {
-			return nil, err
-		}
 		conv.Language, conv.Mood, conv.Topics, conv.PriorityInputs = convTriage.Language, convTriage.Mood, convTriage.Topics, convTriage.Inputs
 		conv.Priority, conv.PriorityReasons = convTriage.Priority, convTriage.Reasons
 		if conv.TeamID == 0 && convTriage.TeamID != nil {
@@ -538,11 +543,6 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 		NewEvent(care.EventMessageCreated, conv.WorkspaceID, conv.ID, msg.ID, conv.InboxID, msg, now),
 	}
 	events = append(events, clockEvents...)
-	for i := range events {
-		if err := q.AppendEvent(ctx, &events[i]); err != nil {
-			return nil, err
-		}
-	}
 	return events, b.processed(ctx, q, raw.ID, now)
 }
 
@@ -662,9 +662,6 @@ func (p *Pipeline) status(ctx context.Context, q care.Queries, raw *care.RawEven
 	}
 	m.Status, m.StatusReason = in.Status, in.StatusReason
 	e := NewEvent(care.EventMessageUpdated, m.WorkspaceID, m.ConversationID, m.ID, m.InboxID, m, now)
-	if err := q.AppendEvent(ctx, &e); err != nil {
-		return nil, err
-	}
 	return []care.Event{e}, q.MarkRawProcessed(ctx, raw.ID, now, "")
 }
 
@@ -689,9 +686,6 @@ func (p *Pipeline) reaction(ctx context.Context, q care.Queries, raw *care.RawEv
 		return nil, err
 	}
 	e := NewEvent(care.EventMessageUpdated, m.WorkspaceID, m.ConversationID, m.ID, m.InboxID, m, now)
-	if err := q.AppendEvent(ctx, &e); err != nil {
-		return nil, err
-	}
 	return []care.Event{e}, b.processed(ctx, q, raw.ID, now)
 }
 
@@ -711,9 +705,6 @@ func (p *Pipeline) deletion(ctx context.Context, q care.Queries, raw *care.RawEv
 	}
 	m.DeletedAt = &now
 	e := NewEvent(care.EventMessageUpdated, m.WorkspaceID, m.ConversationID, m.ID, m.InboxID, m, now)
-	if err := q.AppendEvent(ctx, &e); err != nil {
-		return nil, err
-	}
 	return []care.Event{e}, q.MarkRawProcessed(ctx, raw.ID, now, "")
 }
 

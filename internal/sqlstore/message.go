@@ -44,6 +44,14 @@ func scanMessage(sc interface{ Scan(...any) error }) (*care.Message, error) {
 }
 
 func (q queries) CreateMessage(ctx context.Context, m *care.Message) error {
+	return q.createMessage(ctx, m, nil)
+}
+
+func (q queries) CreateTriagedMessage(ctx context.Context, m *care.Message, t *care.ConversationTriage) error {
+	return q.createMessage(ctx, m, t)
+}
+
+func (q queries) createMessage(ctx context.Context, m *care.Message, t *care.ConversationTriage) error {
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = time.Now()
 	}
@@ -78,6 +86,23 @@ func (q queries) CreateMessage(ctx context.Context, m *care.Message) error {
 		// The customer waits from their first unanswered message; any reply
 		// of ours (not a note) ends the wait.
 		switch {
+		case t != nil && m.Direction == care.DirectionIn && m.Visibility != care.Note:
+			// The message's reading and the conversation's new priority in
+			// the same statement as its activity: one update, not two.
+			inputs, err := encodeInputs(t.Inputs)
+			if err != nil {
+				return err
+			}
+			var team care.ID
+			if t.TeamID != nil {
+				team = *t.TeamID
+			}
+			_, err = q.exec(ctx, `UPDATE conversations SET message_count = message_count + 1, last_activity_at = ?, updated_at = ?,
+				waiting_since = COALESCE(waiting_since, ?), language = ?, mood = ?, topics = ?, priority_inputs = ?,
+				priority = ?, priority_reasons = ?, team_id = CASE WHEN team_id = 0 THEN ? ELSE team_id END WHERE id = ?`,
+				micros(m.CreatedAt), micros(m.CreatedAt), micros(m.SentAt), t.Language, string(t.Mood), jsonStrings(t.Topics), inputs,
+				t.Priority, jsonStrings(t.Reasons), team, m.ConversationID)
+			return q.wrap(err, "conversation")
 		case m.Visibility == care.Note:
 			_, err = q.exec(ctx, `UPDATE conversations SET message_count = message_count + 1, updated_at = ? WHERE id = ?`,
 				micros(m.CreatedAt), m.ConversationID)

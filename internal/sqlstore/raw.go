@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -155,6 +157,61 @@ func (q queries) AppendEvent(ctx context.Context, e *care.Event) error {
 			return q.wrap(err, "event")
 		}
 		e.ID = id
+		return nil
+	})
+}
+
+// eventChunk bounds the rows of one multi-row event insert (7 parameters
+// each, far below every engine's limit).
+const eventChunk = 200
+
+func (q queries) AppendEvents(ctx context.Context, evs []care.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	return q.inTx(ctx, func(q queries) error {
+		if q.d.EventLock != "" {
+			if _, err := q.exec(ctx, q.d.EventLock); err != nil {
+				return q.wrap(err, "event lock")
+			}
+		}
+		for start := 0; start < len(evs); start += eventChunk {
+			chunk := evs[start:min(start+eventChunk, len(evs))]
+			args := make([]any, 0, 7*len(chunk))
+			var b strings.Builder
+			b.WriteString(`INSERT INTO events (workspace_id, type, conversation_id, message_id, inbox_id, data, created_at) VALUES `)
+			for i := range chunk {
+				e := &chunk[i]
+				if e.CreatedAt.IsZero() {
+					e.CreatedAt = time.Now()
+				}
+				e.CreatedAt = fromMicros(micros(e.CreatedAt))
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+				args = append(args, e.WorkspaceID, string(e.Type), e.ConversationID, e.MessageID, e.InboxID, string(e.Data), micros(e.CreatedAt))
+			}
+			b.WriteString(" RETURNING id")
+			rows, err := q.query(ctx, b.String(), args...)
+			if err != nil {
+				return q.wrap(err, "events")
+			}
+			ids, err := collectIDs(rows, q)
+			if err != nil {
+				return err
+			}
+			if len(ids) != len(chunk) {
+				return fmt.Errorf("sqlstore: %d events inserted, %d ids returned", len(chunk), len(ids))
+			}
+			// Ids are given in the order the rows are inserted, one writer
+			// at a time (SQLite's, or the event lock's); RETURNING's order
+			// is not promised, so the sorted ids are matched to the rows.
+			slices.Sort(ids)
+			for i := range chunk {
+				chunk[i].ID = ids[i]
+			}
+		}
 		return nil
 	})
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -141,4 +142,33 @@ func testAudit(t *testing.T, open opener) {
 			})
 		}
 	})
+}
+
+// AppendEvents stores a batch in order with increasing ids, interleaved
+// correctly with single appends, and across its internal chunks.
+func testAppendEvents(t *testing.T, open opener) {
+	s, ctx := open(t), t.Context()
+	w := mustWorld(t, s, "batch")
+	first := &care.Event{WorkspaceID: w.ws.ID, Type: care.EventConversationCreated, CreatedAt: at(0)}
+	must(t, s.AppendEvent(ctx, first), "AppendEvent")
+	batch := make([]care.Event, 450)
+	for i := range batch {
+		batch[i] = care.Event{WorkspaceID: w.ws.ID, Type: care.EventMessageCreated, MessageID: care.ID(i + 1),
+			Data: json.RawMessage(fmt.Sprintf(`{"n":%d}`, i)), CreatedAt: at(time.Duration(i) * time.Millisecond)}
+	}
+	must(t, s.AppendEvents(ctx, batch), "AppendEvents")
+	last := &care.Event{WorkspaceID: w.ws.ID, Type: care.EventConversationUpdated, CreatedAt: at(time.Second)}
+	must(t, s.AppendEvent(ctx, last), "AppendEvent")
+	must(t, s.AppendEvents(ctx, nil), "AppendEvents(none)")
+
+	got, err := s.EventsAfter(ctx, w.ws.ID, 0, 1000)
+	must(t, err, "EventsAfter")
+	if len(got) != 452 || got[0].ID != first.ID || got[451].ID != last.ID {
+		t.Fatalf("EventsAfter: %d events, want 452 with the batch between the single ones", len(got))
+	}
+	for i, e := range got[1:451] {
+		if e.ID != batch[i].ID || e.MessageID != care.ID(i+1) || string(e.Data) != fmt.Sprintf(`{"n":%d}`, i) || e.ID <= got[i].ID {
+			t.Fatalf("event %d = %+v, want batch[%d] (id %d) in order", i+1, e, i, batch[i].ID)
+		}
+	}
 }

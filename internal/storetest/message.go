@@ -320,3 +320,33 @@ func testRecentMessages(t *testing.T, open opener) {
 		t.Errorf("RecentMessages(101 conversations) = %v, want EINVALID", err)
 	}
 }
+
+func testCreateTriagedMessage(t *testing.T, open opener) {
+	s, ctx := open(t), t.Context()
+	w := mustWorld(t, s, "triaged")
+	team := mustTeam(t, s, w.ws, "Billing")
+	m := &care.Message{WorkspaceID: w.ws.ID, ConversationID: w.conv.ID, InboxID: w.inbox.ID, Direction: care.DirectionIn,
+		Visibility: care.Public, ContactID: w.identity.ContactID, Text: "Charged twice!", Status: care.DeliveryReceived,
+		CreatedAt: at(time.Minute), SentAt: at(time.Minute)}
+	tr := care.ConversationTriage{Language: "en", Mood: care.Mood("negative"), Topics: []string{"billing"}, Priority: 72.5,
+		Reasons: []string{"angry", "billing"}, TeamID: &team.ID, Inputs: care.PriorityInputs{Need: 0.8, NeedReason: "angry"}}
+	must(t, s.CreateTriagedMessage(ctx, m, &tr), "CreateTriagedMessage")
+	c, err := s.Conversation(ctx, w.conv.ID)
+	must(t, err, "Conversation")
+	if c.MessageCount != 1 || c.WaitingSince == nil || !c.LastActivityAt.Equal(micro(at(time.Minute))) {
+		t.Errorf("activity: %+v", c)
+	}
+	if c.Language != "en" || c.Mood != "negative" || c.Priority != 72.5 || c.TeamID != team.ID ||
+		len(c.Topics) != 1 || len(c.PriorityReasons) != 2 || c.PriorityInputs.Need != 0.8 {
+		t.Errorf("triage not applied: %+v", c)
+	}
+	// A second reading does not take the conversation from its team.
+	other := mustTeam(t, s, w.ws, "PR")
+	tr.TeamID, tr.Priority = &other.ID, 40
+	m2 := *m
+	m2.ID, m2.CreatedAt = 0, at(2*time.Minute)
+	must(t, s.CreateTriagedMessage(ctx, &m2, &tr), "CreateTriagedMessage")
+	if c, _ := s.Conversation(ctx, w.conv.ID); c.TeamID != team.ID || c.Priority != 40 || c.MessageCount != 2 {
+		t.Errorf("second reading: team %d priority %v count %d", c.TeamID, c.Priority, c.MessageCount)
+	}
+}

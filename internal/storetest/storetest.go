@@ -88,6 +88,8 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"Notifications", testNotifications},
 		{"RecentMessages", testRecentMessages},
 		{"Files", testFiles},
+		{"AppendEvents", testAppendEvents},
+		{"CreateTriagedMessage", testCreateTriagedMessage},
 		{"ContactFollowsName", testContactFollowsName},
 		{"Dialect", testDialect},
 	}
