@@ -185,6 +185,9 @@ type Queries interface {
 	CreateTriagedMessage(ctx context.Context, m *Message, t *ConversationTriage) error
 	Message(ctx context.Context, id ID) (*Message, error)
 	MessageByPlatformID(ctx context.Context, inboxID ID, platformID string) (*Message, error)
+	// KnownPlatformIDs returns which of the platform ids the inbox already
+	// has a message with: a batch's replay check in one query.
+	KnownPlatformIDs(ctx context.Context, inboxID ID, platformIDs []string) (map[string]bool, error)
 	// Messages lists a conversation's messages oldest first, after the given id.
 	Messages(ctx context.Context, conversationID ID, afterID ID, limit int) ([]Message, error)
 	// RecentMessages returns the newest messages of up to 100

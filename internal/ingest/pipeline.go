@@ -141,6 +141,9 @@ func (p *Pipeline) RunOnce(ctx context.Context) (int, error) {
 		n = len(pending)
 		b := newBatch(true)
 		defer func() { after = b.after }()
+		if err := b.checkKnown(ctx, q, pending); err != nil {
+			return err
+		}
 		latest := map[care.ID]time.Time{}
 		for i := range pending {
 			evs, err := p.thread(ctx, q, &pending[i], b)
@@ -280,6 +283,10 @@ type batch struct {
 	// after is what to do on the platforms once the batch committed.
 	after []func(context.Context)
 	many  bool
+	// known, when set, holds the platform ids of the batch's messages
+	// that an inbox already has (checked per inbox before threading);
+	// an id it lacks needs no lookup of its own.
+	known map[care.ID]map[string]bool
 }
 
 type identKey struct {
@@ -292,6 +299,27 @@ type convKey struct{ inbox, contact care.ID }
 
 func newBatch(many bool) *batch {
 	return &batch{inboxes: map[care.ID]*care.Inbox{}, idents: map[identKey]*care.Identity{}, convs: map[convKey]*care.Conversation{}, many: many}
+}
+
+// checkKnown looks up, one query per inbox, which of the batch's messages
+// are already stored: a replay, or the echo of our own send.
+func (b *batch) checkKnown(ctx context.Context, q care.Queries, pending []care.RawEvent) error {
+	ids := map[care.ID][]string{}
+	for i := range pending {
+		switch pending[i].Inbound.Kind {
+		case "", care.KindMessage, care.KindEcho:
+			ids[pending[i].InboxID] = append(ids[pending[i].InboxID], pending[i].Inbound.PlatformID)
+		}
+	}
+	b.known = make(map[care.ID]map[string]bool, len(ids))
+	for inbox, list := range ids {
+		known, err := q.KnownPlatformIDs(ctx, inbox, list)
+		if err != nil {
+			return err
+		}
+		b.known[inbox] = known
+	}
+	return nil
 }
 
 // processed marks a raw event threaded, now or at the end of the batch.
@@ -401,7 +429,9 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 	// A replay, a crash after the message was stored but before the raw
 	// event was marked, or the echo of our own send: the message is there,
 	// nothing more to do.
-	if _, err := q.MessageByPlatformID(ctx, inbox.ID, in.PlatformID); err == nil {
+	if known, checked := b.known[inbox.ID]; checked && !known[in.PlatformID] {
+		// Checked with the batch: not there.
+	} else if _, err := q.MessageByPlatformID(ctx, inbox.ID, in.PlatformID); err == nil {
 		return nil, b.processed(ctx, q, raw.ID, now)
 	} else if care.ErrorCode(err) != care.ENOTFOUND {
 		return nil, err

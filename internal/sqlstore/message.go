@@ -133,6 +133,39 @@ func (q queries) MessageByPlatformID(ctx context.Context, inboxID care.ID, platf
 	return m, q.wrap(err, "message")
 }
 
+func (q queries) KnownPlatformIDs(ctx context.Context, inboxID care.ID, platformIDs []string) (map[string]bool, error) {
+	known := map[string]bool{}
+	for start := 0; start < len(platformIDs); start += 500 {
+		chunk := platformIDs[start:min(start+500, len(platformIDs))]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, inboxID)
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		// "platform_id <> ''" lets SQLite use the partial unique index.
+		rows, err := q.query(ctx, `SELECT platform_id FROM messages WHERE inbox_id = ? AND platform_id <> '' AND platform_id IN (`+
+			placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, q.wrap(err, "messages")
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, q.wrap(err, "messages")
+			}
+			known[id] = true
+		}
+		if err := rows.Close(); err != nil {
+			return nil, q.wrap(err, "messages")
+		}
+		if err := rows.Err(); err != nil {
+			return nil, q.wrap(err, "messages")
+		}
+	}
+	return known, nil
+}
+
 func (q queries) Messages(ctx context.Context, conversationID care.ID, afterID care.ID, limit int) ([]care.Message, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 500

@@ -350,3 +350,28 @@ func testCreateTriagedMessage(t *testing.T, open opener) {
 		t.Errorf("second reading: team %d priority %v count %d", c.TeamID, c.Priority, c.MessageCount)
 	}
 }
+
+func testKnownPlatformIDs(t *testing.T, open opener) {
+	s, ctx := open(t), t.Context()
+	w, other := mustWorld(t, s, "known"), mustWorld(t, s, "other")
+	for _, c := range []struct {
+		w  world
+		id string
+	}{{w, "m1"}, {w, "m2"}, {other, "m3"}, {w, ""}} {
+		mustMessage(t, s, &care.Message{WorkspaceID: c.w.ws.ID, ConversationID: c.w.conv.ID, InboxID: c.w.inbox.ID, Direction: care.DirectionIn,
+			Visibility: care.Public, ContactID: c.w.identity.ContactID, Text: "hi", PlatformID: c.id, Status: care.DeliveryReceived,
+			CreatedAt: at(0), SentAt: at(0)})
+	}
+	ids := []string{"m1", "m3", "nope", "", "m2"}
+	for i := range 600 {
+		ids = append(ids, fmt.Sprint("x", i)) // more than one chunk
+	}
+	got, err := s.KnownPlatformIDs(ctx, w.inbox.ID, ids)
+	must(t, err, "KnownPlatformIDs")
+	if len(got) != 2 || !got["m1"] || !got["m2"] {
+		t.Errorf("KnownPlatformIDs = %v, want m1 and m2 (m3 is another inbox's)", got)
+	}
+	if got, err := s.KnownPlatformIDs(ctx, w.inbox.ID, nil); err != nil || len(got) != 0 {
+		t.Errorf("KnownPlatformIDs(none) = %v, %v", got, err)
+	}
+}

@@ -90,6 +90,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"Files", testFiles},
 		{"AppendEvents", testAppendEvents},
 		{"CreateTriagedMessage", testCreateTriagedMessage},
+		{"KnownPlatformIDs", testKnownPlatformIDs},
 		{"ContactFollowsName", testContactFollowsName},
 		{"Dialect", testDialect},
 	}
