@@ -435,6 +435,15 @@ func TestConversationView(t *testing.T) {
 	if res, _ := c.get("/c/abc"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("GET /c/abc = %d, want 404", res.StatusCode)
 	}
+	// The priority opens to its reasons on a tap, not only on hover.
+	if err := f.store.SetPriorities(context.Background(), []care.PriorityChange{{ConversationID: conv.ID, Priority: 81,
+		Reasons: []string{"angry", "<b>48k followers</b>"}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, body = c.get(convPath(conv, ""))
+	if want := `<span class="prio-reasons">Priority 81: <bdi>angry, &lt;b&gt;48k followers&lt;/b&gt;</bdi></span>`; !strings.Contains(body, want) {
+		t.Errorf("conversation page lacks the priority's reasons %s", want)
+	}
 }
 
 func TestAssets(t *testing.T) {
