@@ -1,9 +1,14 @@
 package app
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
+	"log/slog"
+	"time"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/postgres"
 	"github.com/parleyhq/parley/internal/presence"
 	"github.com/parleyhq/parley/internal/sse"
 )
@@ -36,4 +41,45 @@ func presenceSignals(h *presence.Hub) func(care.ID) (<-chan sse.Signal, func()) 
 		}()
 		return out, func() { stop(); close(done) }
 	}
+}
+
+// presenceChannel is the PostgreSQL notification channel presence travels
+// on between nodes.
+const presenceChannel = "parley_presence"
+
+// pgRelay carries presence between the nodes sharing a PostgreSQL
+// database, with NOTIFY and LISTEN: a signal lost while a node reconnects
+// is renewed by the next touch, 15 s later at most.
+type pgRelay struct {
+	db   *sql.DB
+	node string
+	log  *slog.Logger
+}
+
+type relayed struct {
+	Node  string         `json:"node"`
+	Touch presence.Touch `json:"touch"`
+}
+
+func (r *pgRelay) Publish(t presence.Touch) {
+	payload, err := json.Marshal(relayed{Node: r.node, Touch: t})
+	if err != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := postgres.Notify(ctx, r.db, presenceChannel, string(payload)); err != nil {
+		r.log.Warn("presence: not relayed to other nodes", "err", err)
+	}
+}
+
+// listen applies the touches of other nodes to h until ctx ends.
+func (r *pgRelay) listen(ctx context.Context, url string, h *presence.Hub) {
+	postgres.Listen(ctx, url, presenceChannel, func(payload string) {
+		var m relayed
+		if json.Unmarshal([]byte(payload), &m) != nil || m.Node == r.node {
+			return
+		}
+		h.Apply(m.Touch)
+	})
 }

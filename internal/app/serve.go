@@ -188,6 +188,14 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	a.workers.Add(1)
 	go func() { defer a.workers.Done(); a.Automation.Run(wctx, store, a.Bus, time.Minute) }()
 	a.Presence = &presence.Hub{}
+	if cfg.UsesPostgres() {
+		// Agents on other nodes see each other: presence travels by
+		// NOTIFY/LISTEN.
+		relay := &pgRelay{db: store.Writer(), node: care.NodeName(), log: log}
+		a.Presence.Relay = relay
+		a.workers.Add(1)
+		go func() { defer a.workers.Done(); relay.listen(wctx, cfg.DatabaseURL, a.Presence) }()
+	}
 	a.workers.Add(1)
 	go func() { defer a.workers.Done(); a.Presence.Run(wctx) }()
 	hookWorker := &hooks.Worker{Store: store, Logger: log}

@@ -1,0 +1,63 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/parleyhq/parley/internal/presence"
+	"github.com/parleyhq/parley/internal/testdb"
+)
+
+// Two nodes on one PostgreSQL database: an agent's touch on one is seen
+// by the agents of the other, and a node ignores its own echo.
+func TestPresenceAcrossNodes(t *testing.T) {
+	url := os.Getenv(testdb.EnvURL)
+	if url == "" {
+		t.Skip(testdb.EnvURL + " is not set")
+	}
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, b := &presence.Hub{}, &presence.Hub{}
+	ra, rb := &pgRelay{db: db, node: "node-a", log: log}, &pgRelay{db: db, node: "node-b", log: log}
+	a.Relay, b.Relay = ra, rb
+	done := make(chan struct{}, 2)
+	lctx, stop := context.WithCancel(ctx)
+	go func() { ra.listen(lctx, url, a); done <- struct{}{} }()
+	go func() { rb.listen(lctx, url, b); done <- struct{}{} }()
+	defer func() { stop(); <-done; <-done }()
+
+	// The listeners connect in their own time: touch until node B sees it.
+	for {
+		a.Touch(presence.Touch{WorkspaceID: 1, ConversationID: 77, UserID: 5, Name: "Ana", Typing: true})
+		if vs := b.Viewers(77); len(vs) == 1 && vs[0].Name == "Ana" && vs[0].Typing {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal("node B never saw node A's agent")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if vs := a.Viewers(77); len(vs) != 1 {
+		t.Errorf("node A has %d viewers, want its own agent once", len(vs))
+	}
+	a.Touch(presence.Touch{WorkspaceID: 1, ConversationID: 77, UserID: 5, Leave: true})
+	for len(b.Viewers(77)) != 0 {
+		if ctx.Err() != nil {
+			t.Fatal("node B never saw the agent leave")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
