@@ -77,6 +77,9 @@ type Message struct {
 	// DeletedAt is set when the author deleted the message on the platform;
 	// the text is kept for the record.
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
+	// HiddenAt is set while the comment is hidden on the platform by a
+	// moderator (an agent, or a moderation rule); nil when it is shown.
+	HiddenAt *time.Time `json:"hidden_at,omitempty"`
 	// Reactions are the customers' emoji on this message, one per contact.
 	Reactions []Reaction `json:"reactions,omitempty"`
 	// Triage is what Parley read in an inbound message; nil for ours.

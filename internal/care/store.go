@@ -212,6 +212,9 @@ type Queries interface {
 	SetReaction(ctx context.Context, messageID ID, r Reaction) error
 	// MarkMessageDeleted records that the author deleted the message.
 	MarkMessageDeleted(ctx context.Context, messageID ID, at time.Time) error
+	// SetMessageHidden records that a comment is hidden on the platform
+	// since at, or shown again (nil).
+	SetMessageHidden(ctx context.Context, messageID ID, at *time.Time) error
 	// Search finds a workspace's messages (by their text) and contacts (by
 	// their name or an identity's name or handle) containing every word of
 	// query, newest first. The query is user text: no search syntax applies.

@@ -46,11 +46,22 @@ func (s *Service) Moderate(ctx context.Context, p care.Principal, messageID care
 		return nil, care.Errorf(care.EUNAVAILABLE, "%s refused: %s", in.Channel, sendReason(err))
 	}
 	err = s.update(ctx, func(q care.Queries, now time.Time) ([]care.Event, error) {
-		if action == channel.Delete {
+		switch action {
+		case channel.Delete:
 			if err := q.MarkMessageDeleted(ctx, m.ID, now); err != nil {
 				return nil, err
 			}
 			m.DeletedAt = &now
+		case channel.Hide:
+			if err := q.SetMessageHidden(ctx, m.ID, &now); err != nil {
+				return nil, err
+			}
+			m.HiddenAt = &now
+		case channel.Unhide:
+			if err := q.SetMessageHidden(ctx, m.ID, nil); err != nil {
+				return nil, err
+			}
+			m.HiddenAt = nil
 		}
 		if err := audit(ctx, q, p, "message."+string(action), target("message", m.ID), map[string]any{"platform_id": m.PlatformID}, now); err != nil {
 			return nil, err

@@ -54,6 +54,16 @@ func TestModerate(t *testing.T) {
 				t.Errorf("%s: err = %v, want ok %v", tc.name, err, tc.ok)
 			}
 		}
+		if m, _ := s.Message(ctx, w.inMsg.ID); m.HiddenAt == nil {
+			t.Errorf("the hidden comment is not marked hidden")
+		}
+		if _, err := w.d.Moderate(ctx, w.agent, w.inMsg.ID, channel.Unhide); err != nil {
+			t.Fatal(err)
+		}
+		if m, _ := s.Message(ctx, w.inMsg.ID); m.HiddenAt != nil {
+			t.Errorf("the comment shown again is still marked hidden")
+		}
+		mod.asked = mod.asked[:2]
 		if got := len(mod.asked); got != 2 || mod.asked[1] != "delete r-1" {
 			t.Errorf("the platform was asked %q, want the hide and one delete of r-1", mod.asked)
 		}

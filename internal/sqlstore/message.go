@@ -11,16 +11,16 @@ import (
 )
 
 const messageCols = `id, workspace_id, conversation_id, inbox_id, direction, visibility, contact_id, author_id, author_name, text,
-	attachments, platform_id, reply_to_platform_id, status, status_reason, created_at, sent_at, deleted_at, reactions, triage`
+	attachments, platform_id, reply_to_platform_id, status, status_reason, created_at, sent_at, deleted_at, reactions, triage, hidden_at`
 
 func scanMessage(sc interface{ Scan(...any) error }) (*care.Message, error) {
 	var m care.Message
 	var dir, vis, atts, status string
 	var created, sent int64
-	var deleted sql.NullInt64
+	var deleted, hidden sql.NullInt64
 	var reactions, triage string
 	if err := sc.Scan(&m.ID, &m.WorkspaceID, &m.ConversationID, &m.InboxID, &dir, &vis, &m.ContactID, &m.AuthorID, &m.AuthorName, &m.Text,
-		&atts, &m.PlatformID, &m.ReplyToPlatformID, &status, &m.StatusReason, &created, &sent, &deleted, &reactions, &triage); err != nil {
+		&atts, &m.PlatformID, &m.ReplyToPlatformID, &status, &m.StatusReason, &created, &sent, &deleted, &reactions, &triage, &hidden); err != nil {
 		return nil, err
 	}
 	if triage != "" {
@@ -34,7 +34,7 @@ func scanMessage(sc interface{ Scan(...any) error }) (*care.Message, error) {
 			return nil, fmt.Errorf("decode reactions: %w", err)
 		}
 	}
-	m.DeletedAt = timePtr(deleted)
+	m.DeletedAt, m.HiddenAt = timePtr(deleted), timePtr(hidden)
 	m.Direction, m.Visibility, m.Status = care.Direction(dir), care.Visibility(vis), care.DeliveryStatus(status)
 	m.CreatedAt, m.SentAt = fromMicros(created), fromMicros(sent)
 	if err := json.Unmarshal([]byte(atts), &m.Attachments); err != nil {
@@ -259,6 +259,10 @@ func (q queries) SetReaction(ctx context.Context, messageID care.ID, r care.Reac
 		_, err = q.exec(ctx, `UPDATE messages SET reactions = ? WHERE id = ?`, string(b), messageID)
 		return q.wrap(err, "message")
 	})
+}
+
+func (q queries) SetMessageHidden(ctx context.Context, messageID care.ID, at *time.Time) error {
+	return q.affectOne(ctx, "message", `UPDATE messages SET hidden_at = ? WHERE id = ?`, nullMicros(at), messageID)
 }
 
 func (q queries) MarkMessageDeleted(ctx context.Context, messageID care.ID, at time.Time) error {

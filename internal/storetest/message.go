@@ -375,3 +375,24 @@ func testKnownPlatformIDs(t *testing.T, open opener) {
 		t.Errorf("KnownPlatformIDs(none) = %v, %v", got, err)
 	}
 }
+
+func testMessageHidden(t *testing.T, open opener) {
+	s, ctx := open(t), t.Context()
+	w := mustWorld(t, s, "hidden")
+	m := mustMessage(t, s, &care.Message{WorkspaceID: w.ws.ID, ConversationID: w.conv.ID, InboxID: w.inbox.ID, Direction: care.DirectionIn,
+		Visibility: care.Public, ContactID: w.identity.ContactID, Text: "spam", PlatformID: "c1", Status: care.DeliveryReceived, CreatedAt: at(0), SentAt: at(0)})
+	when := at(time.Minute)
+	must(t, s.SetMessageHidden(ctx, m.ID, &when), "SetMessageHidden")
+	got, err := s.Message(ctx, m.ID)
+	must(t, err, "Message")
+	if got.HiddenAt == nil || !got.HiddenAt.Equal(micro(when)) {
+		t.Errorf("HiddenAt = %v, want %v", got.HiddenAt, micro(when))
+	}
+	must(t, s.SetMessageHidden(ctx, m.ID, nil), "SetMessageHidden(nil)")
+	if got, _ := s.Message(ctx, m.ID); got.HiddenAt != nil {
+		t.Errorf("HiddenAt = %v after showing again, want nil", got.HiddenAt)
+	}
+	if err := s.SetMessageHidden(ctx, missingID, &when); care.ErrorCode(err) != care.ENOTFOUND {
+		t.Errorf("SetMessageHidden(missing) = %v, want ENOTFOUND", err)
+	}
+}

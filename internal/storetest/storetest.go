@@ -91,6 +91,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"AppendEvents", testAppendEvents},
 		{"CreateTriagedMessage", testCreateTriagedMessage},
 		{"KnownPlatformIDs", testKnownPlatformIDs},
+		{"MessageHidden", testMessageHidden},
 		{"ContactFollowsName", testContactFollowsName},
 		{"Dialect", testDialect},
 	}

@@ -83,7 +83,9 @@ type item struct {
 	CanModerate    bool
 	// CanDelete offers taking back our own public reply on the platform.
 	CanDelete bool
-	Linked    bool // from another conversation: the linked one, or the contact's others
+	// Hidden: a moderator hid the comment on the platform.
+	Hidden bool
+	Linked bool // from another conversation: the linked one, or the contact's others
 	// Elsewhere names and links the conversation a message comes from when
 	// it is not this one.
 	Elsewhere *elsewhereView
@@ -320,6 +322,7 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 		m := &msgs[i]
 		it := item{ID: m.ID, Kind: string(m.Direction), Visibility: string(m.Visibility), When: ago(m.CreatedAt, now),
 			WhenTitle: stamp(m.CreatedAt), Body: renderBody(m.Text), Deleted: m.DeletedAt != nil, Linked: m.ConversationID != c.ID,
+			Hidden:    m.HiddenAt != nil && m.DeletedAt == nil,
 			Elsewhere: elsewhere(c, convs[m.ConversationID], lp),
 			Reactions: reactionEmoji(m.Reactions)}
 		switch {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/accounts"
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 )
 
 func TestTakePrivateAndModerate(t *testing.T) {
@@ -80,5 +82,37 @@ func TestAssignToColleague(t *testing.T) {
 	}
 	if got := f.reload(conv); got.AssigneeID != lee.ID {
 		t.Errorf("after the refused assignment the assignee is %d", got.AssigneeID)
+	}
+}
+
+// modFake is a platform that hides comments.
+type modFake struct{}
+
+func (modFake) Send(context.Context, channel.Outbound) (channel.Result, error) {
+	return channel.Result{}, nil
+}
+func (modFake) Moderate(context.Context, care.Inbox, string, channel.ModerationAction) error {
+	return nil
+}
+
+// A hidden comment says so, and offers Unhide instead of Hide.
+func TestHiddenComment(t *testing.T) {
+	f := newFixture(t)
+	reg := &channel.Registry{}
+	reg.Register(care.ChannelFacebook, modFake{})
+	f.h.Desk.Adapters = reg
+	conv := f.conversationOn(f.inboxOn(care.ChannelFacebook, "Page"), "Ana", care.Public, "c_1", "Buy cheap followers at spam.example")
+	c := f.login()
+	_, body := c.get(convPath(conv, ""))
+	if !strings.Contains(body, `value="hide"`) || strings.Contains(body, `value="unhide"`) || strings.Contains(body, "b-hidden") {
+		t.Fatal("a shown comment should offer Hide only")
+	}
+	id := f.messages(conv)[0].ID
+	if res, _ := c.act(convPath(conv, "/messages/")+itoa(id)+"/moderate", url.Values{"action": {"hide"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("hide = %d", res.StatusCode)
+	}
+	_, body = c.get(convPath(conv, ""))
+	if strings.Contains(body, `value="hide"`) || !strings.Contains(body, `value="unhide"`) || !strings.Contains(body, `class="badge b-hidden"`) {
+		t.Errorf("a hidden comment should say so and offer Unhide only")
 	}
 }
