@@ -3,6 +3,7 @@ package channel
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"time"
 
@@ -139,4 +140,23 @@ type Setup interface {
 type Instruction struct {
 	Label string `json:"label"`
 	Value string `json:"value"`
+}
+
+// Media is a customer's file as the platform serves it.
+type Media struct {
+	Body     io.ReadCloser
+	MimeType string
+	// Size is the length the platform announced, 0 when unknown.
+	Size int64
+}
+
+// MediaFetcher is implemented by adapters whose platform keeps customers'
+// files behind its API (WhatsApp media ids, Telegram file ids): Parley
+// fetches them for agents on demand, with the inbox's credentials, rather
+// than handing agents a reference their browser cannot open. ref is the
+// attachment's URL as the adapter made it ("whatsapp-media:123"). It
+// returns ENOTFOUND for a reference the adapter does not own or the
+// platform no longer has.
+type MediaFetcher interface {
+	FetchMedia(ctx context.Context, inbox care.Inbox, ref string) (*Media, error)
 }

@@ -82,6 +82,9 @@ func (r *Registry) Policy(ch care.Channel) (Policy, bool) { return as[Policy](r,
 // Moderator returns ch's adapter if it moderates comments.
 func (r *Registry) Moderator(ch care.Channel) (Moderator, bool) { return as[Moderator](r, ch) }
 
+// MediaFetcher returns ch's adapter if it fetches customers' files.
+func (r *Registry) MediaFetcher(ch care.Channel) (MediaFetcher, bool) { return as[MediaFetcher](r, ch) }
+
 // Setup returns ch's adapter if it has connection instructions.
 func (r *Registry) Setup(ch care.Channel) (Setup, bool) { return as[Setup](r, ch) }
 

@@ -26,10 +26,16 @@ const (
 	waMessage
 	smsMessage
 	tgMessage
-	webForm   // the API inbox
-	bskyPost  // a post mentioning the brand on Bluesky
-	bskyDM    // a Bluesky chat message
-	mastoPost // a Mastodon post mentioning the brand, public or direct
+	webForm       // the API inbox
+	bskyPost      // a post mentioning the brand on Bluesky
+	bskyDM        // a Bluesky chat message
+	mastoPost     // a Mastodon post mentioning the brand, public or direct
+	ytComment     // a comment under one of the brand's YouTube videos
+	gbpReview     // a Google review of the brand's flagship shop
+	redditComment // a Reddit comment answering the brand or naming it
+	redditDM      // a Reddit private message to the brand's account
+	phoneCall     // a call to the care line, reported by the phone system
+	fsqTip        // a Foursquare tip about one of the brand's shops
 	numKinds
 )
 
@@ -37,23 +43,40 @@ const (
 func (k kind) channel() care.Channel {
 	return [...]care.Channel{care.ChannelX, care.ChannelX, care.ChannelFacebook, care.ChannelFacebook,
 		care.ChannelInstagram, care.ChannelInstagram, care.ChannelWhatsApp, care.ChannelSMS, care.ChannelTelegram, care.ChannelAPI,
-		care.ChannelBluesky, care.ChannelBluesky, care.ChannelMastodon}[k]
+		care.ChannelBluesky, care.ChannelBluesky, care.ChannelMastodon, care.ChannelYouTube, care.ChannelReviews,
+		care.ChannelReddit, care.ChannelReddit, care.ChannelPhone, care.ChannelFoursquare}[k]
 }
 
 // public reports whether the kind is written for everyone to see.
 func (k kind) public() bool {
-	return k == xMention || k == fbComment || k == igComment || k == bskyPost || k == mastoPost
+	switch k {
+	case xMention, fbComment, igComment, bskyPost, mastoPost, ytComment, gbpReview, redditComment, fsqTip:
+		return true
+	}
+	return false
 }
 
 // polled reports whether Parley fetches the kind from the platform, which
 // has no webhooks, rather than being sent it: such messages have no
 // acknowledgement to time, and headless load, which drives webhook paths,
 // leaves them out.
-func (k kind) polled() bool { return k == bskyPost || k == bskyDM || k == mastoPost }
+func (k kind) polled() bool {
+	switch k {
+	case bskyPost, bskyDM, mastoPost, ytComment, gbpReview, redditComment, redditDM, fsqTip:
+		return true
+	}
+	return false
+}
+
+// unnamed reports whether the platform gives the kind's authors no id of
+// their own: Google names a reviewer only by their name and photo, and
+// Foursquare does not say who wrote a tip, so Parley makes the identity.
+func (k kind) unnamed() bool { return k == gbpReview || k == fsqTip }
 
 func (k kind) String() string {
 	return [...]string{"X post", "X DM", "Messenger", "Facebook comment", "Instagram DM", "Instagram comment",
-		"WhatsApp", "SMS", "Telegram", "web form", "Bluesky post", "Bluesky DM", "Mastodon post"}[k]
+		"WhatsApp", "SMS", "Telegram", "web form", "Bluesky post", "Bluesky DM", "Mastodon post", "YouTube comment", "Google review",
+		"Reddit comment", "Reddit message", "phone call", "Foursquare tip"}[k]
 }
 
 // customer is one simulated person on one channel. A person who writes on
@@ -64,15 +87,16 @@ type customer struct {
 	kind      kind
 	name      string
 	lang      string
-	id        string // their id on the platform, as Parley's identity holds it
+	id        string // their id on the platform, as Parley's identity holds it; "" when it gives none (unnamed)
 	psid      string // a Facebook commenter's Messenger id
 	handle    string
 	followers int64
 	verified  bool
-	phone     string // digits with the country code, for WhatsApp and SMS
+	phone     string // digits with the country code, for WhatsApp, SMS and calls
 	num       int64  // a Telegram user id, a Mastodon account id
 	post      int    // which of the brand's recent posts a commenter comments on
 	switched  bool   // the SMS side of a WhatsApp customer
+	stars     int    // a reviewer's rating, as their review stands
 
 	// Guarded by cast.mu.
 	anchor    string // what their next public message answers: a post or top comment id
@@ -153,6 +177,15 @@ func (c *cast) add(k kind, lang string) *customer {
 		cu.num = 110000000000000000 + int64(n)
 		cu.id = cu.handle + "@" + mastofake.DefaultDomain
 		cu.followers = int64(math.Pow(10, 1+c.r.Float64()*3))
+	case ytComment:
+		// A YouTube channel id is "UC" and 22 more characters.
+		cu.id = fmt.Sprintf("UCorbitviewer%011d", n)
+	case redditComment, redditDM:
+		// Parley knows a Redditor by their username in lower case, as
+		// Reddit compares them; the handle is already.
+		cu.id = cu.handle
+	case phoneCall:
+		cu.phone = countryCode[lang] + fmt.Sprintf("%06d", n%1000000)
 	}
 	c.file(cu)
 	return cu
@@ -164,31 +197,48 @@ func (c *cast) file(cu *customer) {
 	case waMessage:
 		cu.id = wafake.BSUID(cu.phone)
 		c.byID[string(care.ChannelWhatsApp)+":"+cu.phone] = cu
-	case smsMessage:
+	case smsMessage, phoneCall:
 		cu.id = "+" + cu.phone
 	case fbComment:
 		c.byID[string(care.ChannelFacebook)+":"+cu.psid] = cu
 	}
 	c.byKind[cu.kind] = append(c.byKind[cu.kind], cu)
-	c.byID[string(cu.kind.channel())+":"+cu.id] = cu
+	if cu.id != "" {
+		c.byID[string(cu.kind.channel())+":"+cu.id] = cu
+	}
 }
 
 // switchToSMS returns the SMS side of a WhatsApp customer: the same person
 // and phone number, writing by text message.
 func (c *cast) switchToSMS(wa *customer) *customer {
+	return c.sameNumber(wa, smsMessage, true)
+}
+
+// caller returns a customer who texted (or wrote on WhatsApp) calling the
+// care line from the same number. Parley links the call to them by the
+// number, without anyone merging contacts.
+func (c *cast) caller(cu *customer) *customer {
+	return c.sameNumber(cu, phoneCall, false)
+}
+
+func (c *cast) sameNumber(cu *customer, k kind, switched bool) *customer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	cu := &customer{key: wa.key, kind: smsMessage, name: wa.name, lang: wa.lang, phone: wa.phone, handle: wa.handle, switched: true}
-	c.file(cu)
-	return cu
+	other := &customer{key: cu.key, kind: k, name: cu.name, lang: cu.lang, phone: cu.phone, handle: cu.handle, switched: switched}
+	c.file(other)
+	return other
 }
 
 // someone returns a customer who wrote by k before, or a new one: returning
 // customers continue their conversations. It returns whether the customer
-// is new.
+// is new. A Foursquare tip names no author, so whoever writes one is
+// someone new to Parley.
 func (c *cast) someone(k kind, returning float64) (*customer, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if k == fsqTip {
+		returning = 0
+	}
 	if old := c.byKind[k]; len(old) > 0 && c.r.Float64() < returning {
 		return pick(c.r, old), false
 	}
@@ -202,8 +252,9 @@ func (c *cast) find(ch care.Channel, id string) *customer {
 	return c.byID[string(ch)+":"+id]
 }
 
-// fileComment remembers whose comment (or Bluesky conversation, or
-// Mastodon status) id is, so that a reply to it finds them.
+// fileComment remembers whose comment (or Bluesky conversation, Mastodon
+// status, YouTube thread, Google review, Reddit comment or message) id is,
+// so that a reply to it finds them.
 func (c *cast) fileComment(ch care.Channel, id string, cu *customer) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

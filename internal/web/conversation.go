@@ -348,8 +348,17 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 				}
 			}
 		}
-		for _, f := range m.Attachments {
-			it.Files = append(it.Files, fileOf(f))
+		var fetch bool
+		if h.Desk != nil {
+			_, fetch = h.Desk.Adapters.MediaFetcher(convs[m.ConversationID].Channel)
+		}
+		for n, f := range m.Attachments {
+			fv := fileOf(f)
+			if fv.Href == "" && fetch && strings.Contains(f.URL, ":") && !strings.HasPrefix(f.URL, "geo:") {
+				// Held by the platform: Parley fetches it for the agent.
+				fv.Href = "/c/" + strconv.FormatInt(m.ConversationID, 10) + "/media/" + strconv.FormatInt(m.ID, 10) + "/" + strconv.Itoa(n)
+			}
+			it.Files = append(it.Files, fv)
 		}
 		cv.Items = append(cv.Items, it)
 	}

@@ -163,3 +163,64 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Referrer-Policy", "no-referrer")
 	http.ServeContent(w, r, "", f.CreatedAt, bytes.NewReader(f.Data))
 }
+
+// maxProxyBytes bounds a file fetched from a platform for an agent.
+const maxProxyBytes = 100 << 20
+
+// media serves an attachment the platform holds (a WhatsApp media id): the
+// channel's adapter fetches it with the inbox's credentials, and the agent
+// gets it with the same precautions as the files Parley keeps.
+func (h *Handler) media(w http.ResponseWriter, r *http.Request, a *agent) {
+	ctx := r.Context()
+	c, err := h.conversationOf(ctx, a, r)
+	if err != nil {
+		http.Error(w, care.ErrorMessage(err), httpStatus(err))
+		return
+	}
+	m, err := h.Store.Message(ctx, positiveID(r.PathValue("mid")))
+	n, nerr := strconv.Atoi(r.PathValue("n"))
+	if err != nil || nerr != nil || m.WorkspaceID != a.WorkspaceID || n < 0 || n >= len(m.Attachments) ||
+		(m.ConversationID != c.ID && m.ConversationID != c.LinkedID && m.ContactID != c.ContactID) {
+		http.NotFound(w, r)
+		return
+	}
+	in, err := h.Store.Inbox(ctx, m.InboxID)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	f, ok := h.Desk.Adapters.MediaFetcher(in.Channel)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	att := m.Attachments[n]
+	md, err := f.FetchMedia(ctx, *in, att.URL)
+	if err != nil {
+		http.Error(w, care.ErrorMessage(err), httpStatus(err))
+		return
+	}
+	defer md.Body.Close()
+	mt, _, _ := mime.ParseMediaType(md.MimeType)
+	if _, ok := inlineTypes[mt]; !ok {
+		mt = "application/octet-stream"
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", mt)
+	disp := "inline"
+	if mt == "application/octet-stream" {
+		disp = "attachment"
+	}
+	name := safeName(att.Name)
+	if att.Name == "" {
+		name = "attachment"
+	}
+	hd.Set("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": name}))
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	hd.Set("Cache-Control", "private, no-store")
+	if md.Size > 0 && md.Size <= maxProxyBytes {
+		hd.Set("Content-Length", strconv.FormatInt(md.Size, 10))
+	}
+	io.Copy(w, io.LimitReader(md.Body, maxProxyBytes))
+}

@@ -2,13 +2,18 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/whatsapp"
+	"github.com/parleyhq/parley/internal/channel/whatsapp/wafake"
 )
 
 // postFiles posts the reply form with files, as the browser does.
@@ -99,5 +104,56 @@ func TestReplyWithFiles(t *testing.T) {
 	}
 	if n := len(f.messages(conv)); n != len(msgs) {
 		t.Errorf("a refused reply was stored (%d messages, want %d)", n, len(msgs))
+	}
+}
+
+// A customer's WhatsApp photo is fetched from the platform for the agent,
+// typed by what it is and never as a page.
+func TestPlatformMedia(t *testing.T) {
+	f := newFixture(t)
+	fake := wafake.New("app-secret")
+	srv := httptest.NewServer(fake.Handler())
+	defer srv.Close()
+	jpeg := append([]byte{0xff, 0xd8, 0xff, 0xe0}, bytes.Repeat([]byte{1}, 300)...)
+	fake.AddMedia("4242", "image/jpeg", jpeg)
+	fake.AddMedia("4343", "text/html", []byte("<script>alert(1)</script>"))
+	reg := &channel.Registry{}
+	reg.Register(care.ChannelWhatsApp, &whatsapp.Adapter{Client: srv.Client()})
+	f.h.Desk.Adapters = reg
+	in := &care.Inbox{WorkspaceID: f.ws.ID, Channel: care.ChannelWhatsApp, Name: "WA", ExternalID: wafake.DefaultPhoneNumberID,
+		Credentials: map[string]string{whatsapp.CredAccessToken: wafake.DefaultAccessToken, whatsapp.CredAPIBase: srv.URL + "/v26.0"}}
+	if err := f.store.CreateInbox(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	conv := f.conversationOn(in, "Sheena", care.Private, "wamid.1", "photo")
+	m := &care.Message{WorkspaceID: f.ws.ID, ConversationID: conv.ID, InboxID: in.ID, Direction: care.DirectionIn, Visibility: care.Private,
+		ContactID: conv.ContactID, Text: "and the label", PlatformID: "wamid.2", Status: care.DeliveryReceived, CreatedAt: f.now, SentAt: f.now,
+		Attachments: []care.Attachment{{Kind: "image", URL: whatsapp.MediaScheme + "4242", MimeType: "image/jpeg"},
+			{Kind: "file", URL: whatsapp.MediaScheme + "4343", Name: "page.html"}}}
+	if err := f.store.CreateMessage(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	c := f.login()
+	_, body := c.get(convPath(conv, ""))
+	link := convPath(conv, "/media/"+itoa(m.ID)+"/0")
+	if !strings.Contains(body, `href="`+link+`"`) {
+		t.Fatalf("the timeline does not link the photo through Parley (%s)", link)
+	}
+	res, got := c.get(link)
+	if res.StatusCode != 200 || got != string(jpeg) || res.Header.Get("Content-Type") != "image/jpeg" ||
+		res.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(res.Header.Get("Content-Security-Policy"), "sandbox") {
+		t.Errorf("GET %s = %d %q %v", link, res.StatusCode, res.Header.Get("Content-Type"), res.Header)
+	}
+	res, _ = c.get(convPath(conv, "/media/"+itoa(m.ID)+"/1"))
+	if res.Header.Get("Content-Type") != "application/octet-stream" || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") {
+		t.Errorf("an HTML file was served as %q %q", res.Header.Get("Content-Type"), res.Header.Get("Content-Disposition"))
+	}
+	for _, p := range []string{convPath(conv, "/media/"+itoa(m.ID)+"/2"), convPath(conv, "/media/999/0")} {
+		if res, _ := c.get(p); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s = %d, want 404", p, res.StatusCode)
+		}
+	}
+	if res, _ := f.client().get(link); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("without a session GET %s = %d, want 401", link, res.StatusCode)
 	}
 }

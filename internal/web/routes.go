@@ -25,6 +25,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	get("/search", h.page(h.search))
 	get("/c/{id}", h.page(h.conversation))
 	get("/c/{id}/live", h.fragment(h.conversationFragment))
+	get("/c/{id}/media/{mid}/{n}", h.fragment(h.media))
 	post("/c/{id}/reply", h.upload(h.reply))
 	post("/c/{id}/saved", h.upload(h.insertSaved))
 	post("/c/{id}/note", h.action(h.note))

@@ -62,6 +62,7 @@ type Fake struct {
 	lastInbound  map[customer]time.Time
 	templates    map[string]template // by name and language
 	sent         []Sent
+	media        map[string]media
 	throttle     int
 	serverErrors int
 }

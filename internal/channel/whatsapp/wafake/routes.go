@@ -10,6 +10,15 @@ func (f *Fake) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{phone}/messages", f.messages)
 	mux.HandleFunc("POST /{version}/{phone}/messages", f.messages)
+	mux.HandleFunc("GET /whatsapp_business/attachments/", f.mediaDownload)
+	mux.HandleFunc("GET /{media}", f.mediaInfo)
+	mux.HandleFunc("GET /{version}/{media}", func(w http.ResponseWriter, r *http.Request) {
+		if !isMediaID(r.PathValue("media")) {
+			http.NotFound(w, r)
+			return
+		}
+		f.mediaInfo(w, r)
+	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, 100, "Unsupported request", "The fake serves only POST /{phone-number-id}/messages.")
 	})
