@@ -96,7 +96,6 @@ type customer struct {
 	num       int64  // a Telegram user id, a Mastodon account id
 	post      int    // which of the brand's recent posts a commenter comments on
 	switched  bool   // the SMS side of a WhatsApp customer
-	stars     int    // a reviewer's rating, as their review stands
 
 	// Guarded by cast.mu.
 	anchor    string // what their next public message answers: a post or top comment id

@@ -122,22 +122,17 @@ var shopSaid = map[string][numIntents][]string{
 }
 
 // starsFor is a review's rating for what its author writes: one or two
-// stars for a complaint, three for a question, four or five once the shop
-// has put things right, five for praise; a further question keeps the
-// rating it had (before, 0 for none yet).
-func starsFor(r *rand.Rand, in intent, before int) int {
+// stars for a complaint, three for a question or for one more once the
+// shop has answered, four or five once it has put things right, five for
+// praise.
+func starsFor(r *rand.Rand, in intent) int {
 	switch in {
 	case complaint:
 		return 1 + r.IntN(2)
-	case question:
-		return 3
 	case thanks:
 		return 4 + r.IntN(2)
 	case praise:
 		return 5
-	}
-	if before > 0 {
-		return before
 	}
 	return 3
 }
@@ -174,7 +169,7 @@ func writes(r *rand.Rand, who *customer, in intent) message {
 	case gbpReview, fsqTip:
 		m.text = pick(r, shopSaid[who.lang][in])
 		if who.kind == gbpReview {
-			m.stars = starsFor(r, in, who.stars)
+			m.stars = starsFor(r, in)
 		}
 	default:
 		m.text = pick(r, said[who.lang][in])

@@ -59,6 +59,7 @@ type Fake struct {
 	// it.
 	pollAllowed  []string
 	sent         []Sent
+	files        map[string]file
 	throttle     int
 	retryAfter   int
 	serverErrors int

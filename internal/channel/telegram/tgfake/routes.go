@@ -7,8 +7,8 @@ import (
 )
 
 // Handler serves the Bot API at /bot<token>/<method>, by GET or POST:
-// getMe, sendMessage, setWebhook, deleteWebhook, getWebhookInfo and
-// getUpdates. A wrong token is answered 401 Unauthorized and an unknown
+// getMe, sendMessage, setWebhook, deleteWebhook, getWebhookInfo, getUpdates
+// and getFile, and files at /file/bot<token>/<file_path>. A wrong token is answered 401 Unauthorized and an unknown
 // method 404 Not Found, with the Bot API's error envelope, as
 // api.telegram.org answers them. Point an inbox's api_base at the server's
 // URL.
@@ -20,8 +20,10 @@ func (f *Fake) Handler() http.Handler {
 		"deletewebhook":  f.deleteWebhook,
 		"getwebhookinfo": f.getWebhookInfo,
 		"getupdates":     f.getUpdates,
+		"getfile":        f.getFile,
 	}
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /file/{bot}/{path...}", f.download)
 	mux.HandleFunc("/{bot}/{method}", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodPost {
 			writeError(w, http.StatusMethodNotAllowed, "Method Not Allowed")
