@@ -61,6 +61,10 @@ type Result struct {
 	// the id on the comment. The outbox adds it to the contact, so their
 	// answer in Messenger joins the same story.
 	RecipientID string
+	// Charge is the billing category of the send when the platform bills
+	// it (X bills every post and DM its API creates), "" when free; the
+	// inbox's health line counts them per month.
+	Charge string
 }
 
 // Sender delivers outbound messages to one platform. Send must be safe for

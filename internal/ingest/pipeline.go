@@ -482,6 +482,12 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 	if err := q.CreateTriagedMessage(ctx, msg, convTriage); err != nil {
 		return nil, err
 	}
+	if in.Charge != "" {
+		// The platform bills the read that brought this message (X).
+		if err := q.RecordCharge(ctx, inbox.ID, msg.ID, in.Charge, now); err != nil {
+			return nil, err
+		}
+	}
 	// What CreateMessage did to the conversation, without reading it back.
 	conv.MessageCount++
 	conv.LastActivityAt, conv.UpdatedAt = msg.CreatedAt, msg.CreatedAt

@@ -560,3 +560,18 @@ func TestNewThread(t *testing.T) {
 		}
 	})
 }
+
+// A message the platform billed to read is counted for the inbox's spend.
+func TestChargedRead(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		f := newFixture(t, s)
+		f.append(t, care.Inbound{Kind: care.KindMessage, PlatformID: "p1", Visibility: care.Public, Charge: "post read",
+			Author: care.Author{PlatformUserID: "u1"}, Text: "@acme hi", SentAt: f.now})
+		f.append(t, care.Inbound{Kind: care.KindMessage, PlatformID: "p2", Visibility: care.Public,
+			Author: care.Author{PlatformUserID: "u1"}, Text: "@acme pushed, free", SentAt: f.now})
+		got, err := s.InboxCharges(context.Background(), f.inboxes[0].ID, f.now.Add(-time.Hour))
+		if err != nil || got["post read"] != 1 || len(got) != 1 {
+			t.Errorf("charges = %v, %v; want one post read", got, err)
+		}
+	})
+}

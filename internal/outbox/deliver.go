@@ -194,6 +194,12 @@ func (w *Worker) sent(ctx context.Context, e care.OutboxEntry, log *slog.Logger,
 	if err != nil {
 		return fmt.Errorf("outbox: record delivery of message %d: %w", e.MessageID, err)
 	}
+	if res.Charge != "" {
+		if err := w.Store.RecordCharge(ctx, e.InboxID, e.MessageID, res.Charge, w.now()); err != nil {
+			// The send stands; only the spend count misses it.
+			log.Warn("outbox: charge not recorded", "err", err)
+		}
+	}
 	if err := w.complete(ctx, e); err != nil {
 		return err
 	}

@@ -91,3 +91,17 @@ func TestRecipientRevealed(t *testing.T) {
 	}
 	f.checkStatus(42, care.DeliverySent, "", "m_1")
 }
+
+// A send the platform bills is counted for the inbox's spend.
+func TestChargeRecorded(t *testing.T) {
+	f := newFixture(t)
+	f.w.Senders = &channel.Registry{}
+	f.w.Senders.Register(care.ChannelAPI, senderFunc(func(context.Context, channel.Outbound) (channel.Result, error) {
+		return channel.Result{Status: care.DeliverySent, PlatformID: "p1", Charge: "post created"}, nil
+	}))
+	f.runOnce(1)
+	f.checkStatus(42, care.DeliverySent, "", "p1")
+	if fmt.Sprint(f.store.charges) != "[42:post created]" {
+		t.Errorf("charges = %v, want message 42's post", f.store.charges)
+	}
+}

@@ -37,6 +37,7 @@ type Store interface {
 	Contact(ctx context.Context, id care.ID) (*care.Contact, error)
 	SetDelivery(ctx context.Context, messageID care.ID, status care.DeliveryStatus, reason, platformID string) error
 	Messages(ctx context.Context, conversationID care.ID, afterID care.ID, limit int) ([]care.Message, error)
+	RecordCharge(ctx context.Context, inboxID, messageID care.ID, category string, at time.Time) error
 }
 
 var _ Store = care.Store(nil)

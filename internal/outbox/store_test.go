@@ -3,6 +3,7 @@ package outbox
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -28,6 +29,8 @@ type fakeStore struct {
 	errMessage error
 	// conflictOnPlatformID makes SetDelivery reject any non-empty platform id.
 	conflictOnPlatformID bool
+	// charges are the billed sends recorded, "message id:category".
+	charges []string
 }
 
 func newFakeStore() *fakeStore {
@@ -137,6 +140,13 @@ func (s *fakeStore) Conversation(_ context.Context, id care.ID) (*care.Conversat
 
 func (s *fakeStore) Contact(_ context.Context, id care.ID) (*care.Contact, error) {
 	return get(s, s.contacts, id)
+}
+
+func (s *fakeStore) RecordCharge(_ context.Context, _, messageID care.ID, category string, _ time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.charges = append(s.charges, fmt.Sprintf("%d:%s", messageID, category))
+	return nil
 }
 
 func (s *fakeStore) SetDelivery(_ context.Context, messageID care.ID, status care.DeliveryStatus, reason, platformID string) error {

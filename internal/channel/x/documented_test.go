@@ -51,7 +51,7 @@ func TestDocumentedResponses(t *testing.T) {
 		Text: "Hey @XDevelopers, love the new API!", SentAt: time.Date(2024, 1, 15, 10, 30, 0, 0, time.UTC),
 		Author: care.Author{PlatformUserID: "1234567890", DisplayName: "Dev Person", Handle: "developer"},
 		// public_metrics: 5 reposts, 2 replies, 42 likes, 1 quote.
-		Engagement: 50}
+		Engagement: 50, Charge: ChargePostRead}
 	if diff := cmp.Diff(want, evs[0].Inbound); diff != "" {
 		t.Errorf("event (-want +got):\n%s", diff)
 	}

@@ -220,6 +220,8 @@ func (a *Adapter) mentionsPage(ctx context.Context, in care.Inbox, sc streamCurs
 		if !ok {
 			continue
 		}
+		// X bills every post its API returns (pay-per-use pricing).
+		ib.Charge = ChargePostRead
 		if ev, ok := a.finish(in.ExternalID, ib, rawPost(raw, authors[string(post.AuthorID)])); ok {
 			p.events = append(p.events, ev)
 		}
@@ -288,6 +290,7 @@ func (a *Adapter) dmPage(ctx context.Context, in care.Inbox, sc streamCursor, no
 		if !ok {
 			continue
 		}
+		ib.Charge = ChargeDMRead
 		if ev, ok := a.finish(in.ExternalID, ib, rawPost(raw, rawUsers[string(dm.SenderID)])); ok {
 			p.events = append(p.events, ev)
 		}

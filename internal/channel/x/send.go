@@ -94,7 +94,11 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 		return channel.Result{}, a.sendError(req, resp, rl)
 	}
 	a.forget(key)
-	return channel.Result{PlatformID: createdID(resp.body, req.public), Status: care.DeliverySent, RateLimit: rl}, nil
+	charge := ChargeDMSent
+	if req.public {
+		charge = ChargePostCreated
+	}
+	return channel.Result{PlatformID: createdID(resp.body, req.public), Status: care.DeliverySent, RateLimit: rl, Charge: charge}, nil
 }
 
 // sendRequest is one reply as X's API takes it.
