@@ -146,21 +146,8 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	hd := w.Header()
-	mt := f.MimeType
-	if _, ok := inlineTypes[mt]; !ok {
-		mt = "application/octet-stream"
-	}
-	hd.Set("Content-Type", mt)
-	disp := "attachment"
-	if mt != "application/octet-stream" {
-		disp = "inline"
-	}
-	hd.Set("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": f.Name}))
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	hd.Set("Cache-Control", "private, max-age=86400")
-	hd.Set("Referrer-Policy", "no-referrer")
+	safeFileHeaders(w.Header(), f.MimeType, f.Name)
+	w.Header().Set("Cache-Control", "private, max-age=86400")
 	http.ServeContent(w, r, "", f.CreatedAt, bytes.NewReader(f.Data))
 }
 
@@ -201,26 +188,32 @@ func (h *Handler) media(w http.ResponseWriter, r *http.Request, a *agent) {
 		return
 	}
 	defer md.Body.Close()
-	mt, _, _ := mime.ParseMediaType(md.MimeType)
-	if _, ok := inlineTypes[mt]; !ok {
-		mt = "application/octet-stream"
-	}
-	hd := w.Header()
-	hd.Set("Content-Type", mt)
-	disp := "inline"
-	if mt == "application/octet-stream" {
-		disp = "attachment"
-	}
 	name := safeName(att.Name)
 	if att.Name == "" {
 		name = "attachment"
 	}
-	hd.Set("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": name}))
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	hd := w.Header()
+	safeFileHeaders(hd, md.MimeType, name)
 	hd.Set("Cache-Control", "private, no-store")
 	if md.Size > 0 && md.Size <= maxProxyBytes {
 		hd.Set("Content-Length", strconv.FormatInt(md.Size, 10))
 	}
 	io.Copy(w, io.LimitReader(md.Body, maxProxyBytes))
+}
+
+// safeFileHeaders sets what every file Parley passes on carries: its type
+// only when it is one of inlineTypes (otherwise a download of
+// application/octet-stream), no sniffing, and a sandbox, so no file is ever
+// a page of this origin.
+func safeFileHeaders(hd http.Header, mimeType, name string) {
+	mt, _, _ := mime.ParseMediaType(mimeType)
+	disp := "inline"
+	if _, ok := inlineTypes[mt]; !ok {
+		mt, disp = "application/octet-stream", "attachment"
+	}
+	hd.Set("Content-Type", mt)
+	hd.Set("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": name}))
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	hd.Set("Referrer-Policy", "no-referrer")
 }
