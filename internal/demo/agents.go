@@ -62,11 +62,15 @@ func (r *run) tick(story, headless time.Duration) time.Duration {
 
 // work is one agent at their desk: every tick they look at the open
 // conversations routing gave them, and answer the one whose customer has
-// waited longest, once it has waited their reading time. Headless, they
-// answer one a tick as soon as it is theirs: a low, steady rate.
+// waited longest, once it has waited their reading time; and, beside it,
+// the call record routing gave them, if any: Parley counts an agent's
+// capacity by kind of work, one call beside six social conversations, and
+// a call record, waiting since the call began, would otherwise come first
+// every time. Headless, they answer one of each a tick as soon as it is
+// theirs: a low, steady rate.
 func (r *run) work(ctx context.Context, a *agent) {
 	retry := map[care.ID]time.Time{} // conversations to leave alone for a while
-	r.every(ctx, r.tick(3*time.Second, 300*time.Millisecond), func() {
+	r.every(ctx, r.deskTick(), func() {
 		var page care.ConversationPage
 		if err := a.api.call(ctx, "GET", "/api/v1/conversations?assignee=me&status=open&sort=waiting&limit=25", nil, &page, http.StatusOK); err != nil {
 			if ctx.Err() == nil {
@@ -82,21 +86,26 @@ func (r *run) work(ctx context.Context, a *agent) {
 				}
 			}
 		}
+		done := map[care.WorkKind]bool{}
 		for i := range page.Conversations {
 			c := &page.Conversations[i]
-			if c.WaitingSince == nil || now.Before(retry[c.ID]) || now.Sub(*c.WaitingSince) < r.readingTime(c.ID) {
+			kind := care.KindOf(c.Channel)
+			if done[kind] || c.WaitingSince == nil || now.Before(retry[c.ID]) || now.Sub(*c.WaitingSince) < r.readingTime(c.ID) {
 				continue
 			}
+			done[kind] = true
 			if err := r.answer(ctx, a, c); err != nil {
 				if ctx.Err() == nil {
 					r.log.Info("demo: an agent could not answer", "agent", a.spec.first, "conversation", c.ID, "err", err)
 				}
 				retry[c.ID] = now.Add(r.tick(30*time.Second, 2*time.Second))
 			}
-			return
 		}
 	})
 }
+
+// deskTick is how often an agent looks at their work.
+func (r *run) deskTick() time.Duration { return r.tick(3*time.Second, 300*time.Millisecond) }
 
 // readingTime is how long an agent takes before answering a conversation,
 // in story time: 8 to 30 seconds, the same for the same conversation and
@@ -159,6 +168,10 @@ func (r *run) answer(ctx context.Context, a *agent, c *care.Conversation) error 
 		return nil
 	}
 
+	if !answerable(c.Channel) {
+		return r.note(ctx, a, c, last, what)
+	}
+
 	r.mu.Lock()
 	private := r.takePrivate[last.PlatformID]
 	r.mu.Unlock()
@@ -190,6 +203,53 @@ func (r *run) answer(ctx context.Context, a *agent, c *care.Conversation) error 
 		return nil
 	}
 	return r.setStatus(ctx, a, id, care.StatusPending)
+}
+
+// answerable reports whether a channel takes replies. A phone line
+// carries calls, and Foursquare has no way to answer a tip: there the
+// composer takes notes only.
+func answerable(ch care.Channel) bool {
+	return ch != care.ChannelPhone && ch != care.ChannelFoursquare
+}
+
+// noteText is what an agent notes having done, by answer, where the
+// channel takes no reply.
+var noteText = [numAnswers]string{
+	aQuestion:   "explained how to do it in the app, under My plan",
+	aComplaint:  "apologised and passed it to the team concerned",
+	aOutage:     "explained the app and login outage; engineers are on it",
+	aBilling:    "asked billing to refund the duplicate charge, 3 to 5 working days",
+	aDelivery:   "opened a trace with the courier; a replacement goes out if it is not found within 48 hours",
+	aNetwork:    "opened a network fault for their area; the network team calls within a day",
+	aPraise:     "thanked them and passed the praise on to the team",
+	aGoodbye:    "confirmed all is sorted",
+	aFollowUp:   "confirmed the email confirmation and the refund times",
+	aPublicAck:  "apologised",
+	aPrivateAsk: "asked for the account number",
+}
+
+// note is an agent's work where the channel takes no reply: they call the
+// customer back, or pass a tip on to the shop, note what they did, and
+// resolve the conversation.
+func (r *run) note(ctx context.Context, a *agent, c *care.Conversation, last *care.Message, what answer) error {
+	id := strconv.FormatInt(c.ID, 10)
+	var text string
+	switch {
+	case c.Channel == care.ChannelFoursquare:
+		text = "Passed the tip on to the shop's manager: Foursquare tips cannot be answered."
+	case strings.HasPrefix(last.Text, "Inbound call, missed"):
+		text = "Returned the missed call: no answer, left a voicemail asking them to call back."
+	default:
+		text = "Called the customer back: " + noteText[what] + "."
+	}
+	if err := a.api.call(ctx, "POST", "/api/v1/conversations/"+id+"/notes", map[string]any{"text": text}, nil, http.StatusCreated); err != nil {
+		return err
+	}
+	if err := r.setStatus(ctx, a, id, care.StatusResolved); err != nil {
+		return err
+	}
+	r.say("%s notes on %s (no replies there) “%s” and resolves the conversation", a.spec.first, channelName(c.Channel), clip(text, 100))
+	return nil
 }
 
 // notable names the tags that tell the story of a conversation.
@@ -239,6 +299,16 @@ func channelName(ch care.Channel) string {
 		return "Bluesky"
 	case care.ChannelMastodon:
 		return "Mastodon"
+	case care.ChannelYouTube:
+		return "YouTube"
+	case care.ChannelReviews:
+		return "Google reviews"
+	case care.ChannelReddit:
+		return "Reddit"
+	case care.ChannelPhone:
+		return "the care line"
+	case care.ChannelFoursquare:
+		return "Foursquare"
 	}
 	return string(ch)
 }

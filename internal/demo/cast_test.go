@@ -1,6 +1,8 @@
 package demo
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -34,15 +36,18 @@ func TestCastIdentities(t *testing.T) {
 	c := newCast(1)
 	for k := range numKinds {
 		cu := c.newCustomer(k, "")
-		if cu.id == "" || cu.name == "" {
-			t.Errorf("%s customer %+v has no id or name", k, cu)
+		if (cu.id == "") != k.unnamed() || cu.name == "" {
+			t.Errorf("%s customer %+v: want a name, and an id unless the platform gives none", k, cu)
 		}
 		if len(cu.handle) > 15 || fold(cu.handle) != cu.handle {
 			t.Errorf("%s handle %q: X wants at most 15 letters and digits", k, cu.handle)
 		}
-		if got := c.find(k.channel(), cu.id); got != cu {
+		if got := c.find(k.channel(), cu.id); cu.id != "" && got != cu {
 			t.Errorf("find(%s, %s) = %+v, want the customer", k.channel(), cu.id, got)
 		}
+	}
+	if yt := c.newCustomer(ytComment, ""); len(yt.id) != 24 || !strings.HasPrefix(yt.id, "UC") {
+		t.Errorf("YouTube viewer's channel id %q: want UC and 22 more characters", yt.id)
 	}
 	wa := c.newCustomer(waMessage, "pt")
 	if wa.id != wafake.BSUID(wa.phone) || c.find(care.ChannelWhatsApp, wa.phone) != wa {
@@ -51,6 +56,15 @@ func TestCastIdentities(t *testing.T) {
 	sms := c.switchToSMS(wa)
 	if sms.key != wa.key || sms.id != "+"+wa.phone || !sms.switched || c.find(care.ChannelSMS, sms.id) != sms {
 		t.Errorf("the SMS side of %+v is %+v", wa, sms)
+	}
+	call := c.caller(sms)
+	if call.key != wa.key || call.kind != phoneCall || call.id != "+"+wa.phone || call.switched || c.find(care.ChannelPhone, call.id) != call {
+		t.Errorf("%+v calling from their number is %+v", sms, call)
+	}
+	for range 50 {
+		if _, isNew := c.someone(fsqTip, 1); !isNew {
+			t.Fatalf("a Foursquare tip came from a returning customer: tips name no author")
+		}
 	}
 	fb := c.newCustomer(fbComment, "")
 	if c.find(care.ChannelFacebook, fb.psid) != fb {
@@ -73,20 +87,29 @@ func TestFold(t *testing.T) {
 }
 
 // The headless plan writes every way with a webhook in turn, so any run of
-// ten messages covers every such channel, and makes a customer who moves
-// from WhatsApp to SMS.
+// a dozen messages covers every such channel, and makes a customer who
+// moves from WhatsApp to SMS and a texter who calls.
 func TestPlan(t *testing.T) {
 	t.Parallel()
 	p := newPlan(newCast(9), 9)
 	seen := map[kind]int{}
 	switched := false
+	keys := map[string][]kind{}
 	for range 2 * len(p.order) {
 		m := p.next()
 		seen[m.who.kind]++
 		switched = switched || m.who.switched
+		keys[m.who.key] = append(keys[m.who.key], m.who.kind)
 		if m.text == "" {
 			t.Errorf("an empty message from %+v", m.who)
 		}
+	}
+	called := false
+	for _, ks := range keys {
+		called = called || slices.Contains(ks, smsMessage) && slices.Contains(ks, phoneCall)
+	}
+	if !called {
+		t.Errorf("no texter called the care line in two rounds: %v", keys)
 	}
 	for k := range numKinds {
 		want := 2
@@ -99,5 +122,26 @@ func TestPlan(t *testing.T) {
 	}
 	if !switched {
 		t.Errorf("no customer moved from WhatsApp to SMS in two rounds")
+	}
+}
+
+// The start of a headless run has a few customers write on each platform
+// Parley polls that the load leaves out, reviews with their stars.
+func TestPollSide(t *testing.T) {
+	t.Parallel()
+	ms := newPlan(newCast(9), 9).pollSide()
+	seen := map[kind]int{}
+	for _, m := range ms {
+		seen[m.who.kind]++
+		if !m.who.kind.polled() || m.text == "" || m.replyTo != "" {
+			t.Errorf("%s %+v: want a first message on a polled platform", m.who.kind, m)
+		}
+		if (m.stars != 0) != (m.who.kind == gbpReview) || m.stars < 0 || m.stars > 5 {
+			t.Errorf("%s rated %d stars", m.who.kind, m.stars)
+		}
+	}
+	want := map[kind]int{ytComment: polledPerKind, gbpReview: polledPerKind, redditComment: polledPerKind, redditDM: polledPerKind, fsqTip: polledPerKind}
+	if diff := cmp.Diff(want, seen); diff != "" {
+		t.Errorf("customers by kind (-want +got):\n%s", diff)
 	}
 }

@@ -21,6 +21,10 @@ func (r *run) watch(ctx context.Context) {
 			r.say("-- Parley is now fetching from %s, which has no webhooks; its customers join in --", channelName(k.channel()))
 		}
 	}
+	if held := len(r.plat.yt.Moderations()); held > r.held {
+		r.held = held
+		r.say("   ↳ YouTube holds the comment for review, at Parley's request: it is off the video")
+	}
 	sends := r.plat.sends(r.cast)
 	// A complaint taken private brings a public note and a private reply
 	// at once; the customer answers the private one.
@@ -89,6 +93,10 @@ func (r *run) answerBack(s sent) {
 		limit, chance = 1, 0.5
 	}
 	who := s.who
+	if who.kind == gbpReview {
+		// A reviewer edits their review once.
+		limit = 1
+	}
 	r.cast.mu.Lock()
 	n := who.followUps
 	ok := n < limit && r.float() < chance
@@ -104,10 +112,16 @@ func (r *run) answerBack(s sent) {
 		in = followUp
 	}
 	r.mu.Lock()
-	text := pick(r.rng, said[who.lang][in])
+	m := writes(r.rng, who, in)
 	r.mu.Unlock()
-	m := message{who: who, text: text, replyTo: s.replyTo, private: s.private && who.kind.public(), followUp: true}
-	if r.opts.Headless {
+	m.replyTo, m.private, m.followUp = s.replyTo, s.private && who.kind.public(), true
+	switch {
+	case r.opts.Headless && who.kind.polled():
+		// Headless load drives webhooks at its rate; what customers write
+		// on the platforms Parley polls is outside it.
+		r.spawnPlayer(func(ctx context.Context) { r.traffic.send(ctx, m) })
+		return
+	case r.opts.Headless:
 		select {
 		case r.followUps <- m:
 		default: // the driver is behind; this customer stays quiet
@@ -136,7 +150,16 @@ func (r *run) delivered(m message, s Sample, err error) {
 	if m.who.switched {
 		r.links.want(m.who)
 	}
-	r.say("%s %s: “%s”", m.who.kind, describe(m.who, m), clip(m.text, 100))
+	if m.who.kind.polled() && s.PlatformID != "" && r.opts.Headless {
+		r.mu.Lock()
+		r.polledIn = append(r.polledIn, s)
+		r.mu.Unlock()
+	}
+	if m.who.kind == phoneCall {
+		r.say("%s %s: %s", m.who.kind, describe(m.who, m), callStory(callOf(m.who, m)))
+		return
+	}
+	r.say("%s %s: “%s”", m.who.kind, describe(m.who, m), clip(stars(m.stars)+m.text, 100))
 }
 
 // describe names the author of a message for the story.

@@ -34,7 +34,9 @@ type message struct {
 	// engagement is the likes and reposts an X post has by the time X
 	// delivers it.
 	engagement int64
-	followUp   bool
+	// stars rate a Google review, or the review as its author edits it.
+	stars    int
+	followUp bool
 	// takePrivate marks a public complaint the agent is to take private.
 	takePrivate bool
 }
@@ -99,6 +101,12 @@ func (p *platforms) deliver(ctx context.Context, c *cast, m message) (Sample, er
 		st := p.masto.Mention(mastofake.Mention{From: mastoAccount(who), Text: m.text, ReplyTo: m.replyTo, Visibility: vis})
 		s.PlatformID = st.StatusID
 		c.fileComment(care.ChannelMastodon, "status:"+st.StatusID, who)
+	case k == phoneCall:
+		s.PlatformID, err = p.phone.Report(ctx, callOf(who, m))
+	case k.polled(): // YouTube, Google reviews, Reddit, Foursquare
+		if err = p.look(ctx, s.InboxID); err == nil {
+			s, err = p.deliverPolled(c, s, m)
+		}
 	default:
 		err = fmt.Errorf("demo: no way to deliver a %s", k)
 	}

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -47,11 +48,15 @@ type run struct {
 	actors     sync.WaitGroup
 	stopActors context.CancelFunc
 
-	mu        sync.Mutex // guards rng, takePrivate and the narration
+	mu        sync.Mutex // guards rng, takePrivate, polledIn and the narration
 	rng       *rand.Rand
-	watching  sync.Mutex // one look at the fakes at a time; guards announced and reading
+	watching  sync.Mutex // one look at the fakes at a time; guards announced, reading and held
 	announced map[kind]bool
 	reading   []reading
+	held      int // YouTube comments moderation held, as told
+	// polledIn are what headless customers wrote on the platforms Parley
+	// polls, which the wind-down waits for Parley to fetch.
+	polledIn []Sample
 	// takePrivate are public comments an agent answers by taking the
 	// conversation private, whatever triage read in them.
 	takePrivate map[string]bool
@@ -106,7 +111,7 @@ func Run(ctx context.Context, opts Options, stdout io.Writer, log *slog.Logger) 
 	if r.team, err = seed(ctx, p, r.admin); err != nil {
 		return nil, err
 	}
-	if r.plat, err = connect(ctx, r.admin, hc, log); err != nil {
+	if r.plat, err = connect(ctx, p, r.admin, hc, log); err != nil {
 		return nil, err
 	}
 	r.links = &linker{r: r, waiting: map[string]*customer{}, tries: map[string]int{}, idents: map[care.ID][]care.Identity{}}
@@ -262,6 +267,9 @@ func (r *run) finish(ctx context.Context) *Report {
 		raws, err := r.parley.app.Store.PendingRaw(ctx, 1)
 		return len(raws) == 0, err
 	})
+	if r.opts.Headless {
+		r.awaitPolled(ctx)
+	}
 	r.waitFor(ctx, settle/2, "linking contacts", func() (bool, error) { return r.links.pass(ctx) })
 	r.stopActors()
 	r.actors.Wait()
@@ -285,19 +293,32 @@ func (r *run) finish(ctx context.Context) *Report {
 
 // waitFor polls done until it holds or d passes.
 func (r *run) waitFor(ctx context.Context, d time.Duration, what string, done func() (bool, error)) {
+	if err := r.waitUntil(ctx, d, done); err != nil {
+		r.log.Warn("demo: gave up waiting", "for", what, "after", d, "err", err)
+	}
+}
+
+// waitUntil polls done until it holds, or returns an error once d has
+// passed: done's last, or errGaveUp.
+func (r *run) waitUntil(ctx context.Context, d time.Duration, done func() (bool, error)) error {
 	deadline := time.Now().Add(d)
 	for {
 		ok, err := done()
 		if ok {
-			return
+			return nil
 		}
 		if time.Now().After(deadline) {
-			r.log.Warn("demo: gave up waiting", "for", what, "after", d, "err", err)
-			return
+			if err == nil {
+				err = errGaveUp
+			}
+			return err
 		}
 		sleep(ctx, 50*time.Millisecond)
 	}
 }
+
+// errGaveUp is waitUntil's error when the wait ran out.
+var errGaveUp = errors.New("demo: not yet")
 
 // census counts the workspace's conversations by state.
 func (r *run) census(ctx context.Context, rep *Report) error {

@@ -3,6 +3,7 @@ package demo
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -57,11 +58,22 @@ func openStore(t *testing.T, dir string) *sqlstore.DB {
 	return s
 }
 
+// The channels a headless run reaches: through webhooks at its rate, and
+// on the platforms Parley polls, once at the start.
+var (
+	pushedChannels = []care.Channel{care.ChannelX, care.ChannelFacebook, care.ChannelInstagram, care.ChannelWhatsApp,
+		care.ChannelSMS, care.ChannelTelegram, care.ChannelAPI, care.ChannelPhone}
+	polledChannels = []care.Channel{care.ChannelYouTube, care.ChannelReviews, care.ChannelReddit, care.ChannelFoursquare}
+)
+
 // TestHeadless drives 200 messages at 50 a second through every channel's
-// signed webhook path, then checks in the database the run left behind that
-// Parley threaded each one to the right contact, linked the customer who
-// wrote on two channels, routed conversations to the online agents, and
-// that the agents' replies reached the platforms' fakes.
+// signed webhook path, while a few customers write on YouTube, Google
+// reviews, Reddit and Foursquare, which Parley polls. Then it checks in the
+// database the run left behind that Parley threaded each message to the
+// right contact, linked the customers who wrote or called on two channels,
+// routed conversations on every channel to the online agents, that the
+// agents' replies reached the platforms' fakes, and that where no reply is
+// possible (a phone line, Foursquare) agents noted what they did instead.
 func TestHeadless(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -81,14 +93,14 @@ func TestHeadless(t *testing.T) {
 		}
 	}()
 
-	if rep.Sent != 200 || rep.Acknowledged != 200 || rep.Failed != 0 {
-		t.Errorf("sent %d, acknowledged %d, failed %d; want 200 sent and acknowledged", rep.Sent, rep.Acknowledged, rep.Failed)
+	if rep.Sent-rep.Polled != 200 || rep.Polled < 5*polledPerKind || rep.Acknowledged != rep.Sent || rep.Failed != 0 {
+		t.Errorf("sent %d (%d to platforms Parley polls), acknowledged %d, failed %d; want 200 through webhooks, at least %d polled, all acknowledged",
+			rep.Sent, rep.Polled, rep.Acknowledged, rep.Failed, 5*polledPerKind)
 	}
-	if !strings.Contains(out.String(), "acknowledged  200") {
-		t.Errorf("the summary does not report the acknowledgements:\n%s", out.String())
+	if !strings.Contains(out.String(), fmt.Sprintf("acknowledged  %d", rep.Acknowledged)) || !strings.Contains(out.String(), "200 inbound messages") {
+		t.Errorf("the summary does not report the messages and their acknowledgements:\n%s", out.String())
 	}
-	channels := []care.Channel{care.ChannelX, care.ChannelFacebook, care.ChannelInstagram, care.ChannelWhatsApp,
-		care.ChannelSMS, care.ChannelTelegram, care.ChannelAPI}
+	channels := append(slices.Clone(pushedChannels), polledChannels...)
 	for _, ch := range channels {
 		if rep.PerChannel[string(ch)] == 0 {
 			t.Errorf("no message acknowledged on %s: %v", ch, rep.PerChannel)
@@ -126,8 +138,9 @@ func TestHeadless(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Google gives a reviewer no id: Parley knows them by name.
 			if !slices.ContainsFunc(ct.Identities, func(id care.Identity) bool {
-				return string(id.Platform) == smp.Channel && id.PlatformUserID == smp.AuthorID
+				return string(id.Platform) == smp.Channel && (id.PlatformUserID == smp.AuthorID || smp.AuthorID == "" && id.DisplayName == smp.AuthorName)
 			}) {
 				t.Errorf("%s message %s by %s is filed under contact %d, whose identities are %+v", smp.Channel, smp.PlatformID, smp.AuthorID, ct.ID, ct.Identities)
 			}
@@ -139,28 +152,37 @@ func TestHeadless(t *testing.T) {
 				channelsOf[smp.Customer] = append(channelsOf[smp.Customer], smp.Channel)
 			}
 		}
-		both := 0
+		// Every customer who wrote on two channels is one contact with an
+		// identity on each: the demo's agent merges WhatsApp and SMS, or
+		// Parley links them by itself, and Parley links a call to the
+		// texter with the same number.
+		both, called := 0, 0
 		for who, chs := range channelsOf {
 			if len(chs) < 2 {
 				continue
 			}
-			both++
 			ct, err := s.Contact(ctx, contactOf[who])
 			if err != nil {
 				t.Fatal(err)
 			}
-			var platforms []care.Channel
+			var platforms []string
 			for _, id := range ct.Identities {
-				platforms = append(platforms, id.Platform)
+				platforms = append(platforms, string(id.Platform))
 			}
-			if !slices.Contains(platforms, care.ChannelWhatsApp) || !slices.Contains(platforms, care.ChannelSMS) {
-				t.Errorf("customer %s wrote on %v; their contact %d has identities on %v, want WhatsApp and SMS", who, chs, ct.ID, platforms)
+			for _, ch := range chs {
+				if !slices.Contains(platforms, ch) {
+					t.Errorf("customer %s wrote on %v; their contact %d has identities on %v, none on %s", who, chs, ct.ID, platforms, ch)
+				}
+			}
+			if slices.Contains(chs, string(care.ChannelWhatsApp)) && slices.Contains(chs, string(care.ChannelSMS)) {
+				both++
+			}
+			if slices.Contains(chs, string(care.ChannelPhone)) {
+				called++
 			}
 		}
-		// The demo's agent merges them, or Parley links them by itself:
-		// either way, one contact.
-		if both == 0 {
-			t.Errorf("no customer wrote on two channels (%d contacts merged)", rep.Merged)
+		if both == 0 || called == 0 {
+			t.Errorf("%d customers wrote on WhatsApp and by SMS, %d texted and called; want some of each (%d contacts merged)", both, called, rep.Merged)
 		}
 	})
 
@@ -216,6 +238,16 @@ func TestHeadless(t *testing.T) {
 		if routed == 0 || routed != rep.Routed {
 			t.Errorf("%d conversations routed, report says %d; want some", routed, rep.Routed)
 		}
+		// The channels a run reaches least, routed too.
+		for _, ch := range append([]care.Channel{care.ChannelPhone}, polledChannels...) {
+			page, err := s.Conversations(ctx, care.ConversationFilter{WorkspaceID: ws, Channel: ch, Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.ContainsFunc(page.Conversations, func(c care.Conversation) bool { return online[c.AssigneeID] }) {
+				t.Errorf("no conversation on %s was routed to an agent", ch)
+			}
+		}
 		// What still waits is what no online agent had room for: routing,
 		// run once more on what the demo left, finds nothing to give out.
 		n, err := (&dispatch.Service{Store: s}).DispatchAll(ctx)
@@ -228,6 +260,11 @@ func TestHeadless(t *testing.T) {
 		if rep.Replies == 0 || len(rep.Outbound) == 0 {
 			t.Fatalf("no agent reply reached a fake: %+v", rep.RepliesPerChannel)
 		}
+		for _, ch := range []care.Channel{care.ChannelYouTube, care.ChannelReviews, care.ChannelReddit} {
+			if rep.RepliesPerChannel[string(ch)] == 0 {
+				t.Errorf("no reply reached %s's fake: %v", ch, rep.RepliesPerChannel)
+			}
+		}
 		for _, smp := range rep.Outbound {
 			m, err := s.MessageByPlatformID(ctx, smp.InboxID, smp.PlatformID)
 			if err != nil {
@@ -236,6 +273,37 @@ func TestHeadless(t *testing.T) {
 			}
 			if m.Direction != care.DirectionOut || !slices.Contains([]care.DeliveryStatus{care.DeliverySent, care.DeliveryDelivered, care.DeliveryRead}, m.Status) {
 				t.Errorf("%s reply %s is %s, %s; want outbound and sent", smp.Channel, smp.PlatformID, m.Direction, m.Status)
+			}
+		}
+	})
+
+	t.Run("notes where no reply is possible", func(t *testing.T) {
+		for _, ch := range []care.Channel{care.ChannelPhone, care.ChannelFoursquare} {
+			page, err := s.Conversations(ctx, care.ConversationFilter{WorkspaceID: ws, Channel: ch, Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			noted := 0
+			for _, c := range page.Conversations {
+				msgs, err := s.Messages(ctx, c.ID, 0, 500)
+				if err != nil {
+					t.Fatal(err)
+				}
+				notes := 0
+				for _, m := range msgs {
+					switch {
+					case m.Visibility == care.Note:
+						notes++
+					case m.Direction == care.DirectionOut:
+						t.Errorf("conversation %d on %s has an outbound %s message %d", c.ID, ch, m.Visibility, m.ID)
+					}
+				}
+				if notes > 0 && c.Status == care.StatusResolved {
+					noted++
+				}
+			}
+			if noted == 0 {
+				t.Errorf("no conversation on %s was noted and resolved (%d conversations)", ch, len(page.Conversations))
 			}
 		}
 	})
@@ -259,7 +327,8 @@ func TestStory(t *testing.T) {
 		}
 	}()
 	for _, want := range []string{rep.URL + "/", adminEmail, "ana@demo.parley", "ben@demo.parley", "chloe@demo.parley", "--seed 11",
-		"complains in public on X", "writes on WhatsApp", "acknowledged"} {
+		"complains in public on X", "writes on WhatsApp", "tips about Orbit's shops on Foursquare", "Orbit's YouTube videos",
+		"Google review of the Oxford Street shop", "weekly help thread", "calls the care line", "acknowledged"} {
 		if !strings.Contains(story, want) {
 			t.Errorf("the story does not mention %q", want)
 		}

@@ -8,9 +8,15 @@ import (
 
 // drive sends inbound messages at the run's rate until ctx ends or the
 // count is spent: customers' answers to replies first, when there are any,
-// then new messages from the plan.
+// then new messages from the plan. First, outside the rate and the count,
+// a few customers write on the platforms Parley polls (pollSide).
 func (r *run) drive(ctx context.Context) {
 	plan := newPlan(r.cast, r.opts.Seed)
+	for _, m := range plan.pollSide() {
+		if !r.traffic.send(ctx, m) {
+			return
+		}
+	}
 	b := newBucket(r.opts.Rate)
 	for {
 		if !sleep(ctx, b.reserve(time.Now())) || !r.admit() {
@@ -28,8 +34,8 @@ func (r *run) drive(ctx context.Context) {
 
 // plan is the headless stream of customers: every way to write through a
 // webhook in turn, in an order shuffled by the seed, so a short run covers
-// every such channel; some returning customers; and WhatsApp customers who
-// write again by SMS.
+// every such channel; some returning customers; WhatsApp customers who
+// write again by SMS; and texters who call the care line.
 type plan struct {
 	c         *cast
 	r         *rand.Rand
@@ -37,6 +43,26 @@ type plan struct {
 	i         int
 	switchers []*customer
 	wa        int
+	callers   []*customer // texters who will call
+	sms       int
+}
+
+// polledPerKind is how many customers write once on each platform Parley
+// polls (except Bluesky and Mastodon) at the start of a headless run.
+const polledPerKind = 2
+
+// pollSide is what a few customers write on YouTube, Google reviews,
+// Reddit and Foursquare as a headless run starts. Parley fetches it at its
+// next polls, whatever the rate; the load itself drives webhooks, which
+// acknowledge what they are sent.
+func (p *plan) pollSide() []message {
+	var out []message
+	for _, k := range []kind{ytComment, gbpReview, redditComment, redditDM, fsqTip} {
+		for range polledPerKind {
+			out = append(out, writes(p.r, p.c.newCustomer(k, ""), pickIntent(p.r)))
+		}
+	}
+	return out
 }
 
 func newPlan(c *cast, seed int64) *plan {
@@ -61,9 +87,18 @@ func (p *plan) next() message {
 		wa := p.switchers[0]
 		p.switchers = p.switchers[1:]
 		who := p.c.switchToSMS(wa)
-		return message{who: who, text: pick(p.r, said[who.lang][followUp])}
+		p.texted(who)
+		return writes(p.r, who, followUp)
+	}
+	if k == phoneCall && len(p.callers) > 0 {
+		who := p.c.caller(p.callers[0])
+		p.callers = p.callers[1:]
+		return writes(p.r, who, followUp)
 	}
 	who, isNew := p.c.someone(k, 0.3)
+	if k == smsMessage && isNew {
+		p.texted(who)
+	}
 	if k == waMessage && isNew {
 		// The first WhatsApp customer, and one in four after, will write by
 		// SMS too.
@@ -79,9 +114,18 @@ func (p *plan) next() message {
 	if !isNew && p.r.Float64() < 0.5 {
 		in = followUp
 	}
-	m := message{who: who, text: pick(p.r, said[who.lang][in])}
+	m := writes(p.r, who, in)
 	if !isNew && k.public() {
 		m.replyTo = p.c.anchorOf(who)
 	}
 	return m
+}
+
+// texted notes a new texter: the first, and one in four after, will call
+// the care line from the same number.
+func (p *plan) texted(who *customer) {
+	if p.sms == 0 || p.r.Float64() < 0.25 {
+		p.callers = append(p.callers, who)
+	}
+	p.sms++
 }

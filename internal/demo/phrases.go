@@ -174,10 +174,12 @@ var said = map[string][numIntents][]string{
 // a thank-you from a further question, as a person reading it would.
 var intentOf = func() map[string]intent {
 	m := map[string]intent{}
-	for _, byIntent := range said {
-		for in, texts := range byIntent {
-			for _, s := range texts {
-				m[s] = intent(in)
+	for _, corpus := range []map[string][numIntents][]string{said, shopSaid} {
+		for _, byIntent := range corpus {
+			for in, texts := range byIntent {
+				for _, s := range texts {
+					m[s] = intent(in)
+				}
 			}
 		}
 	}
@@ -185,23 +187,33 @@ var intentOf = func() map[string]intent {
 }()
 
 // isClosing reports whether a customer's message is a thank-you that needs
-// no more than a goodbye, ignoring the @mentions a public post starts with.
+// no more than a goodbye, ignoring what the platform adds (customerWords).
 func isClosing(text string) bool {
-	in, ok := intentOf[stripMentions(text)]
+	in, ok := intentOf[customerWords(text)]
 	return ok && in == thanks
 }
 
 // isFollowUp reports whether a message is a further question after an
 // answer.
 func isFollowUp(text string) bool {
-	in, ok := intentOf[stripMentions(text)]
+	in, ok := intentOf[customerWords(text)]
 	return ok && in == followUp
 }
 
-// stripMentions removes the @handles a post starts with.
+// customerWords is what the customer wrote, without what Parley shows
+// around it: "[Edited] " before an edited review or comment, a review's
+// stars, and the mentions a post starts with.
+func customerWords(text string) string {
+	text = strings.TrimPrefix(strings.TrimSpace(text), "[Edited] ")
+	text = strings.TrimLeft(text, "★☆ ")
+	return stripMentions(text)
+}
+
+// stripMentions removes the @handles (u/names on Reddit) a post starts
+// with.
 func stripMentions(s string) string {
 	s = strings.TrimSpace(s)
-	for strings.HasPrefix(s, "@") {
+	for strings.HasPrefix(s, "@") || strings.HasPrefix(s, "u/") || strings.HasPrefix(s, "/u/") {
 		i := strings.IndexByte(s, ' ')
 		if i < 0 {
 			return ""
@@ -284,4 +296,5 @@ const (
 	spamComment   = "🔥🔥 EARN $500 A DAY FROM HOME!!! DM me for details 👉 bit.ly/easy-cash-now 🔥🔥 #money #crypto #win"
 	switcherFirst = "Olá, fiz a portabilidade do meu número para a Orbit ontem mas ainda não tenho rede no telemóvel. Podem ajudar?"
 	switcherLater = "Sou eu outra vez: escrevi-vos pelo WhatsApp mas fiquei sem bateria. Continuo sem rede desde a portabilidade."
+	switcherCall  = "Liguei porque continuo sem rede desde a portabilidade do meu número e já escrevi por WhatsApp e SMS."
 )

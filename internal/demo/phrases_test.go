@@ -16,17 +16,23 @@ func TestCorpusComplete(t *testing.T) {
 	for _, l := range languages {
 		t.Run(l.code, func(t *testing.T) {
 			t.Parallel()
-			byIntent, ok := said[l.code]
-			if !ok {
-				t.Fatalf("no customer texts in %s", l.code)
-			}
-			for in := range numIntents {
-				if len(byIntent[in]) == 0 {
-					t.Errorf("no %s in %s", in, l.code)
+			for name, corpus := range map[string]map[string][numIntents][]string{"said": said, "shopSaid": shopSaid} {
+				byIntent, ok := corpus[l.code]
+				if !ok {
+					t.Fatalf("no customer texts in %s in %s", l.code, name)
 				}
-				for _, s := range byIntent[in] {
-					if got, ok := intentOf[s]; !ok || got != in {
-						t.Errorf("%q is read as %v, want %v: texts must be unique across intents", s, got, in)
+				for in := range numIntents {
+					if len(byIntent[in]) == 0 {
+						t.Errorf("no %s in %s in %s", in, l.code, name)
+					}
+					for _, s := range byIntent[in] {
+						if got, ok := intentOf[s]; !ok || got != in {
+							t.Errorf("%q is read as %v, want %v: texts must be unique across intents", s, got, in)
+						}
+						// Foursquare takes tips of 200 characters.
+						if n := utf8.RuneCountInString(s); name == "shopSaid" && n > 200 {
+							t.Errorf("%q is %d characters, too long for a tip", s, n)
+						}
 					}
 				}
 			}
@@ -66,6 +72,11 @@ func TestChoose(t *testing.T) {
 		want answer
 	}{
 		{"thanks on X", care.Conversation{Topics: []string{"outage"}}, "@orbitmobile Thanks, that worked!", aGoodbye},
+		{"thanks on Reddit", care.Conversation{Topics: []string{"billing"}}, "u/OrbitMobile Perfect, all sorted now. Thanks!", aGoodbye},
+		{"a review put right", care.Conversation{Topics: []string{"billing"}},
+			"[Edited] ★★★★☆ Update: refund received and the plan is fixed. Thank you for following up.", aGoodbye},
+		{"a review asking more", care.Conversation{Mood: care.MoodNegative},
+			"[Edited] ★★★☆☆ Update: thanks. Do I need to bring my ID when I come back for the new SIM?", aFollowUp},
 		{"outage", care.Conversation{Topics: []string{"outage", "refund"}}, "the app is down", aOutage},
 		{"billing", care.Conversation{Topics: []string{"refund"}}, "money back", aBilling},
 		{"delivery", care.Conversation{Topics: []string{"delivery"}}, "where is it", aDelivery},
@@ -129,6 +140,9 @@ func TestStripMentions(t *testing.T) {
 		"@a @b  hello":                      "hello",
 		"no mention":                        "no mention",
 		"@only":                             "",
+		"u/OrbitMobile Thanks!":             "Thanks!",
+		"/u/OrbitMobile hi":                 "hi",
+		"url/ is not a mention":             "url/ is not a mention",
 		"  @orbitmobile   Great, thank you so much.": "Great, thank you so much.",
 	} {
 		if got := stripMentions(in); got != want {

@@ -9,15 +9,21 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel/bluesky"
 	"github.com/parleyhq/parley/internal/channel/bluesky/bskyfake"
+	"github.com/parleyhq/parley/internal/channel/foursquare/fsqfake"
 	"github.com/parleyhq/parley/internal/channel/mastodon"
 	"github.com/parleyhq/parley/internal/channel/mastodon/mastofake"
 	"github.com/parleyhq/parley/internal/channel/meta"
 	"github.com/parleyhq/parley/internal/channel/meta/metafake"
+	"github.com/parleyhq/parley/internal/channel/phone"
+	"github.com/parleyhq/parley/internal/channel/phone/phonefake"
+	"github.com/parleyhq/parley/internal/channel/reddit/redditfake"
+	"github.com/parleyhq/parley/internal/channel/reviews/gbpfake"
 	"github.com/parleyhq/parley/internal/channel/sms"
 	"github.com/parleyhq/parley/internal/channel/sms/twiliofake"
 	"github.com/parleyhq/parley/internal/channel/telegram"
@@ -26,6 +32,8 @@ import (
 	"github.com/parleyhq/parley/internal/channel/whatsapp/wafake"
 	"github.com/parleyhq/parley/internal/channel/x"
 	"github.com/parleyhq/parley/internal/channel/x/xfake"
+	"github.com/parleyhq/parley/internal/channel/youtube/ytfake"
+	"github.com/parleyhq/parley/internal/poll"
 )
 
 // The brand's accounts on the fake platforms.
@@ -40,6 +48,10 @@ const (
 
 	bskyBrandDID    = "did:plc:orbitmobileaaaaaaaaaaaaa"
 	bskyBrandHandle = "orbitmobile.bsky.social"
+
+	ytChannelID = "UCorbitmobileOfficial001"
+	redditBrand = "OrbitMobile" // u/OrbitMobile, moderator of r/OrbitMobile
+	careLine    = "+442079460000"
 )
 
 // platforms are the fakes of the platforms, each on its own loopback port,
@@ -78,6 +90,35 @@ type platforms struct {
 	mastoSrv   *server
 	mastoInbox care.ID
 
+	yt      *ytfake.Fake
+	ytSrv   *server
+	ytInbox care.ID
+
+	gbp      *gbpfake.Fake
+	gbpSrv   *server
+	gbpInbox care.ID
+
+	reddit      *redditfake.Fake
+	redditSrv   *server
+	redditInbox care.ID
+	// helpThread is the brand's weekly help thread, and communityPost a
+	// customer's thread about the brand: what Redditors comment under.
+	helpThread, communityPost string
+
+	phone      *phonefake.Fake
+	phoneInbox care.ID
+
+	fsq      *fsqfake.Fake
+	fsqSrv   *server
+	fsqInbox care.ID
+
+	// firstPoll is a poll runner on Parley's store and ingest, with the
+	// polled platforms' adapters, for the first look at a polled inbox
+	// (see look); looked are the inboxes it has looked at.
+	firstPoll *poll.Runner
+	lookMu    sync.Mutex
+	looked    map[care.ID]bool
+
 	web      *webform
 	webSrv   *server
 	webInbox care.ID
@@ -101,8 +142,9 @@ type inboxCreated struct {
 // and api_base pointing at the fake; then it runs each platform's own check
 // of the webhook (X's CRC, Meta's and WhatsApp's hub.challenge), as the
 // platform does when the webhook is registered.
-func connect(ctx context.Context, admin *client, hooks *http.Client, log *slog.Logger) (*platforms, error) {
-	p := &platforms{log: log, hooks: hooks}
+func connect(ctx context.Context, pl *parley, admin *client, hooks *http.Client, log *slog.Logger) (*platforms, error) {
+	p := &platforms{log: log, hooks: hooks, looked: map[care.ID]bool{}}
+	p.firstPoll = &poll.Runner{Store: pl.app.Store, Adapters: pollers(hooks, log), Ingest: pl.app.Committer, Logger: log}
 	ok := false
 	defer func() {
 		if !ok {
@@ -110,7 +152,8 @@ func connect(ctx context.Context, admin *client, hooks *http.Client, log *slog.L
 		}
 	}()
 	steps := []func(context.Context, *client) error{p.connectX, p.connectMeta, p.connectWhatsApp, p.connectSMS, p.connectTelegram,
-		p.connectBluesky, p.connectMastodon, p.connectWebForm}
+		p.connectBluesky, p.connectMastodon, p.connectWebForm, p.connectPhone, p.connectYouTube, p.connectReviews, p.connectReddit,
+		p.connectFoursquare}
 	for _, step := range steps {
 		if err := step(ctx, admin); err != nil {
 			return nil, err
@@ -323,6 +366,23 @@ func (p *platforms) connectWebForm(ctx context.Context, admin *client) error {
 	return nil
 }
 
+// connectPhone connects the care line: its phone system reports every
+// finished call to the inbox's webhook, signed with the secret the admin
+// gives the inbox (Parley would generate one if none were given).
+func (p *platforms) connectPhone(ctx context.Context, admin *client) error {
+	secret := "whsec_" + rand.Text()
+	in, hook, err := createInbox(ctx, admin, map[string]any{"channel": "phone", "name": "Care line " + careLine,
+		"credentials": map[string]string{phone.CredWebhookSecret: secret}})
+	if err != nil {
+		return err
+	}
+	p.phoneInbox = in.Inbox.ID
+	p.phone = phonefake.New(hook, secret)
+	p.phone.Line = careLine
+	p.phone.Client = p.hooks
+	return nil
+}
+
 // inbox returns the inbox of a channel.
 func (p *platforms) inbox(ch care.Channel) care.ID {
 	switch ch {
@@ -344,6 +404,16 @@ func (p *platforms) inbox(ch care.Channel) care.ID {
 		return p.bskyInbox
 	case care.ChannelMastodon:
 		return p.mastoInbox
+	case care.ChannelYouTube:
+		return p.ytInbox
+	case care.ChannelReviews:
+		return p.gbpInbox
+	case care.ChannelReddit:
+		return p.redditInbox
+	case care.ChannelPhone:
+		return p.phoneInbox
+	case care.ChannelFoursquare:
+		return p.fsqInbox
 	}
 	return 0
 }
@@ -351,7 +421,9 @@ func (p *platforms) inbox(ch care.Channel) care.ID {
 // polling reports whether Parley has begun fetching kind k from its
 // platform. Parley picks up a new polled inbox at its next scan, up to 15
 // seconds after it is connected, and Bluesky's chat log starts from the
-// first poll, so customers there wait for it.
+// first poll, so customers there wait for it. YouTube's, Google's,
+// Reddit's and Foursquare's customers need not: their first writes bring
+// Parley's first look (see look).
 func (p *platforms) polling(k kind) bool {
 	switch k {
 	case bskyPost, bskyDM:
@@ -376,7 +448,8 @@ func (p *platforms) advance(ctx context.Context) {
 
 // close stops every fake that was started.
 func (p *platforms) close() {
-	for _, s := range []*server{p.xSrv, p.metaSrv, p.waSrv, p.smsSrv, p.tgSrv, p.bskySrv, p.mastoSrv, p.webSrv} {
+	for _, s := range []*server{p.xSrv, p.metaSrv, p.waSrv, p.smsSrv, p.tgSrv, p.bskySrv, p.mastoSrv, p.webSrv, p.ytSrv, p.gbpSrv,
+		p.redditSrv, p.fsqSrv} {
 		s.close()
 	}
 }

@@ -18,9 +18,13 @@ type Report struct {
 
 	// Sent counts inbound messages the demo's customers sent, follow-ups
 	// included; Acknowledged those the platform's webhook (or the API inbox)
-	// accepted, and those the platforms Parley polls (Bluesky, Mastodon)
-	// took; Failed the rest.
+	// accepted, and those the platforms Parley polls took; Failed the rest.
 	Sent, Acknowledged, Failed int
+	// Polled counts the messages of Sent written on platforms Parley polls
+	// (Bluesky, Mastodon, YouTube, Google reviews, Reddit, Foursquare),
+	// which have no acknowledgement to time; headless, they are outside
+	// the rate and the count.
+	Polled int
 	// PerChannel counts acknowledged inbound messages by channel.
 	PerChannel map[string]int
 	// FollowUps counts customers' answers to replies (part of Sent).
@@ -48,7 +52,9 @@ type Report struct {
 
 	// Inbound and Outbound are samples (the first maxSamples) of the
 	// messages customers sent and of the replies the fakes recorded, with
-	// the ids Parley stores them under, so a test can find each one.
+	// the ids Parley stores them under, so a test can find each one. A
+	// review's edit, which Parley names by the time Google gives it, is
+	// not sampled.
 	Inbound, Outbound []Sample
 }
 
@@ -58,8 +64,10 @@ type Sample struct {
 	InboxID    int64
 	PlatformID string // the message's id as Parley stores it
 	// Customer is the demo's name for the customer, the same on every
-	// channel they use; AuthorID is their id on this channel.
-	Customer, AuthorID string
+	// channel they use; AuthorID is their id on this channel, "" where the
+	// platform gives none (a Google reviewer), and AuthorName then the
+	// name the platform shows.
+	Customer, AuthorID, AuthorName string
 }
 
 // maxSamples bounds the samples a report keeps, so a soak test's report
@@ -93,13 +101,16 @@ func (t *tally) inbound(s Sample, followUp bool, took time.Duration, err error) 
 	if followUp {
 		t.r.FollowUps++
 	}
+	if took < 0 {
+		t.r.Polled++
+	}
 	if err != nil {
 		t.r.Failed++
 		return
 	}
 	t.r.Acknowledged++
 	t.r.PerChannel[s.Channel]++
-	if len(t.r.Inbound) < maxSamples {
+	if len(t.r.Inbound) < maxSamples && s.PlatformID != "" {
 		t.r.Inbound = append(t.r.Inbound, s)
 	}
 	if took < 0 {
@@ -164,11 +175,16 @@ func percentile(ds []time.Duration, q float64) time.Duration {
 // Summary writes the report as the headless summary: a few lines a person
 // reads and a script can grep.
 func (r *Report) Summary(w io.Writer) {
+	pushed := r.Sent - r.Polled
 	rate := 0.0
 	if r.Elapsed > 0 {
-		rate = float64(r.Sent) / r.Elapsed.Seconds()
+		rate = float64(pushed) / r.Elapsed.Seconds()
 	}
-	fmt.Fprintf(w, "Parley demo (seed %d): %d inbound messages in %s, %.1f a second\n", r.Seed, r.Sent, r.Elapsed.Round(time.Millisecond), rate)
+	polled := ""
+	if r.Polled > 0 {
+		polled = fmt.Sprintf(", and %d more to platforms Parley polls", r.Polled)
+	}
+	fmt.Fprintf(w, "Parley demo (seed %d): %d inbound messages in %s, %.1f a second%s\n", r.Seed, pushed, r.Elapsed.Round(time.Millisecond), rate, polled)
 	fmt.Fprintf(w, "  acknowledged  %d, failed %d (follow-ups %d)\n", r.Acknowledged, r.Failed, r.FollowUps)
 	fmt.Fprintf(w, "  ack latency   p50 %s, p99 %s\n", r.AckP50.Round(time.Microsecond), r.AckP99.Round(time.Microsecond))
 	fmt.Fprintf(w, "  per channel   %s\n", counts(r.PerChannel))

@@ -3,6 +3,7 @@ package demo
 import (
 	"bytes"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -51,7 +52,7 @@ func TestTallyBoundsLatencies(t *testing.T) {
 	tl := newTally(1, "http://127.0.0.1:1")
 	n := maxLatencies * 3
 	for i := range n {
-		tl.inbound(Sample{Channel: "x"}, false, time.Duration(i%1000)*time.Microsecond, nil)
+		tl.inbound(Sample{Channel: "x", PlatformID: strconv.Itoa(i)}, false, time.Duration(i%1000)*time.Microsecond, nil)
 	}
 	tl.inbound(Sample{Channel: "sms"}, true, 0, errors.New("refused"))
 	if len(tl.latencies) != maxLatencies {
@@ -77,10 +78,37 @@ func TestSummary(t *testing.T) {
 		Conversations: 70, Routed: 30, Queued: 35, Resolved: 5, Merged: 2, Replies: 12, RepliesPerChannel: map[string]int{"x": 12}}
 	var b bytes.Buffer
 	r.Summary(&b)
-	for _, want := range []string{"seed 42", "100 inbound messages in 2s, 50.0 a second", "acknowledged  99, failed 1",
+	for _, want := range []string{"seed 42", "100 inbound messages in 2s, 50.0 a second\n", "acknowledged  99, failed 1",
 		"p50 1.5ms, p99 20ms", "sms 39, x 60", "conversations 70: 30 routed", "2 contacts merged", "12 reached the platforms (x 12)"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b.String())
 		}
+	}
+
+	// What customers wrote on the platforms Parley polls is not part of
+	// the rate, which is the webhooks'.
+	r.Sent, r.Acknowledged, r.Polled, r.PerChannel["youtube"] = 110, 109, 10, 10
+	b.Reset()
+	r.Summary(&b)
+	for _, want := range []string{"100 inbound messages in 2s, 50.0 a second, and 10 more to platforms Parley polls", "acknowledged  109", "youtube 10"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+// A message Parley polls for counts as polled and has no latency; an
+// edit of a review, which has no id of its own, is counted but not
+// sampled.
+func TestTallyPolled(t *testing.T) {
+	t.Parallel()
+	tl := newTally(1, "")
+	tl.inbound(Sample{Channel: "youtube", PlatformID: "Ugz1"}, false, -1, nil)
+	tl.inbound(Sample{Channel: "google-reviews"}, true, -1, nil)
+	tl.inbound(Sample{Channel: "x", PlatformID: "1"}, false, time.Millisecond, nil)
+	r := tl.report()
+	if r.Sent != 3 || r.Polled != 2 || r.Acknowledged != 3 || len(r.Inbound) != 2 || r.AckP50 != time.Millisecond || r.AckP99 != time.Millisecond {
+		t.Errorf("report = sent %d, polled %d, acknowledged %d, %d samples, p50 %v, p99 %v; want 3, 2, 3, 2, 1ms, 1ms",
+			r.Sent, r.Polled, r.Acknowledged, len(r.Inbound), r.AckP50, r.AckP99)
 	}
 }

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,7 @@ type sendCursor struct {
 	meta, wa, sms, tg, webfm int
 	bskyCalls, bskyPosts     int
 	bskyDMs, masto           int
+	yt, gbp, reddit          int
 }
 
 // sends returns what the fakes recorded since the last call. It is called
@@ -131,6 +133,37 @@ func (p *platforms) sends(c *cast) []sent {
 		add(care.ChannelMastodon, s.ID, idOf(who), who, s.ID, s.Visibility == "direct", s.Status)
 	}
 	cur.masto = len(ps)
+
+	ys := p.yt.Replies()
+	for _, s := range ys[min(cur.yt, len(ys)):] {
+		// YouTube threads every reply under the top-level comment.
+		who := c.find(care.ChannelYouTube, "comment:"+s.ParentID)
+		add(care.ChannelYouTube, s.ID, idOf(who), who, s.ID, false, s.Text)
+	}
+	cur.yt = len(ys)
+
+	gs := p.gbp.Calls()
+	for _, call := range gs[min(cur.gbp, len(gs)):] {
+		if call.Method != http.MethodPut || call.Status != http.StatusOK {
+			continue
+		}
+		// The customer answers by editing their review.
+		who := c.find(care.ChannelReviews, "comment:"+call.Review)
+		add(care.ChannelReviews, reviewReplyID(call.Review, call.Comment), idOf(who), who, call.Review, false, call.Comment)
+	}
+	cur.gbp = len(gs)
+
+	rs := p.reddit.Posted()
+	for _, s := range rs[min(cur.reddit, len(rs)):] {
+		// A comment or a reply answers what the customer wrote; a composed
+		// message goes to a commenter by name.
+		who := c.find(care.ChannelReddit, "comment:"+s.ThingID)
+		if s.Kind == "compose" {
+			who = c.find(care.ChannelReddit, strings.ToLower(s.To))
+		}
+		add(care.ChannelReddit, s.Name, idOf(who), who, s.Name, s.Kind != "comment", s.Text)
+	}
+	cur.reddit = len(rs)
 
 	ws := p.web.sent()
 	for _, s := range ws[min(cur.webfm, len(ws)):] {

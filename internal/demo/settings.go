@@ -43,7 +43,7 @@ const triageSettings = `{"topics": [
 
 // slaSettings are three policies, strictest first.
 const slaSettings = `{"policies": [
- {"id": 1, "name": "Public and urgent", "match": {"channels": ["x", "facebook", "instagram"], "min_priority": 40},
+ {"id": 1, "name": "Public and urgent", "match": {"channels": ["x", "facebook", "instagram", "youtube", "reddit", "google-reviews"], "min_priority": 40},
   "first_response": "15m", "next_response": "30m", "resolution": "8h", "warn_at": 0.75},
  {"id": 2, "name": "Messaging", "match": {"channels": ["whatsapp", "sms", "telegram", "api"]},
   "first_response": "30m", "next_response": "1h", "resolution": "24h", "warn_at": 0.8},

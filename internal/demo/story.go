@@ -28,7 +28,24 @@ func (r *run) story(ctx context.Context) {
 	commenter := c.newCustomer(fbComment, "en")
 	spammer := c.newCustomer(igComment, "en")
 	switcher := c.newCustomer(waMessage, "pt")
+	tippers := []*customer{c.newCustomer(fsqTip, "en"), c.newCustomer(fsqTip, "es")}
+	viewer := c.newCustomer(ytComment, "fr")
+	reviewer := c.newCustomer(gbpReview, "de")
+	redditor := c.newCustomer(redditComment, "en")
+	ytSpammer := c.newCustomer(ytComment, "en")
+	rng := rand.New(rand.NewPCG(uint64(r.opts.Seed), 0x5ce9))
+	tips := []message{writes(rng, tippers[0], praise), writes(rng, tippers[1], complaint)}
+	ytAsk, review, redditAsk := writes(rng, viewer, question), writes(rng, reviewer, complaint), writes(rng, redditor, question)
 
+	// Foursquare is polled every five minutes at the most: its customers
+	// write at once, before Parley's first scheduled poll, which brings
+	// what they wrote; later tips come in five minutes after.
+	r.scene(0, func(ctx context.Context) {
+		r.say("-- Two customers leave tips about Orbit's shops on Foursquare, which Parley reads at its next poll --")
+		for _, m := range tips {
+			r.post(m)
+		}
+	})
 	r.scene(3*time.Second, func(ctx context.Context) { r.stream(ctx) })
 	r.scene(6*time.Second, func(ctx context.Context) { r.outage(ctx, wave) })
 	r.scene(12*time.Second, func(ctx context.Context) {
@@ -47,9 +64,29 @@ func (r *run) story(ctx context.Context) {
 		r.say("-- A spam comment lands on Instagram; moderation should hide it --")
 		r.post(message{who: spammer, text: spamComment})
 	})
+	r.scene(14*time.Second, func(ctx context.Context) {
+		r.say("-- %s asks under one of Orbit's YouTube videos; Parley reads the channel's comments every 15 seconds --", viewer.name)
+		r.post(ytAsk)
+	})
+	r.scene(20*time.Second, func(ctx context.Context) {
+		r.say("-- A %d-star Google review of the Oxford Street shop --", review.stars)
+		r.post(review)
+	})
+	r.scene(28*time.Second, func(ctx context.Context) {
+		r.say("-- On Reddit, u/%s asks in Orbit's weekly help thread --", redditor.handle)
+		r.post(redditAsk)
+	})
+	r.scene(40*time.Second, func(ctx context.Context) {
+		r.say("-- A spam comment under a YouTube video; moderation should hold it for review --")
+		r.post(message{who: ytSpammer, text: spamComment})
+	})
 	r.scene(52*time.Second, func(ctx context.Context) {
 		r.say("-- …and, their phone dead, texts from the same number by SMS --")
 		r.post(message{who: r.cast.switchToSMS(switcher), text: switcherLater})
+	})
+	r.scene(64*time.Second, func(ctx context.Context) {
+		r.say("-- …then calls the care line: Parley files the call with their texts, by the number --")
+		r.post(message{who: r.cast.caller(switcher), text: switcherCall})
 	})
 	<-ctx.Done()
 }
@@ -91,7 +128,7 @@ func (r *run) stream(ctx context.Context) {
 		if !isNew {
 			in = followUp
 		}
-		m := message{who: who, text: pick(rng, said[who.lang][in])}
+		m := writes(rng, who, in)
 		if !isNew && k.public() {
 			m.replyTo = r.cast.anchorOf(who)
 		}
@@ -123,7 +160,8 @@ func (r *run) outage(ctx context.Context, wave []*customer) {
 // banner prints what runs and how to sign in.
 func (r *run) banner(w io.Writer) {
 	fmt.Fprintf(w, "\nParley demo: %s's social care desk, with local stand-ins for X, Facebook, Instagram,\n", brandName)
-	fmt.Fprintf(w, "WhatsApp, SMS (Twilio) and Telegram, and a web form. Nothing leaves this machine.\n\n")
+	fmt.Fprintf(w, "WhatsApp, SMS (Twilio), Telegram, Bluesky, Mastodon, YouTube, Google reviews, Reddit,\n")
+	fmt.Fprintf(w, "Foursquare and the care line's phone system, and a web form. Nothing leaves this machine.\n\n")
 	fmt.Fprintf(w, "Open %s/ and sign in as any of:\n\n", r.parley.url)
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 	logins := []login{r.parley.admin}
