@@ -3,8 +3,6 @@ package demo
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -246,7 +244,4 @@ func subjectOf(text string) string {
 // reviewReplyID is the id Parley gives the reply it sets on a Google
 // review, and reads the reply back by: the review's name, "/reply/" and a
 // hash of the reply's trimmed text (package reviews).
-func reviewReplyID(review, text string) string {
-	sum := sha256.Sum256([]byte(strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))))
-	return review + "/reply/" + hex.EncodeToString(sum[:6])
-}
+func reviewReplyID(review, text string) string { return reviews.ReplyID(review, text) }

@@ -295,6 +295,11 @@ func editID(name string, updated time.Time) string { return name + "@" + stamp(u
 
 func replyID(name, comment string) string { return name + replyPart + replyHash(comment) }
 
+// ReplyID is the platform id under which Parley stores a reply to the
+// review name with the given text (our own, or one made in Google's
+// tools): tools that check what was answered compare against it.
+func ReplyID(name, comment string) string { return replyID(name, comment) }
+
 // replyHash identifies a reply's text, compared as Google may store it:
 // trimmed, with \n line breaks.
 func replyHash(comment string) string {
