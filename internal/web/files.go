@@ -3,8 +3,6 @@ package web
 import (
 	"bytes"
 	"crypto/rand"
-	"crypto/subtle"
-	"encoding/base64"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -15,13 +13,14 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/care"
 )
 
 // Agents attach files to replies. Parley keeps them (care.File) and hands
 // the platform a link to each, /files/{id}/{token}/{name}: Meta, WhatsApp
 // and Twilio fetch media from a URL, and the link must work without a
-// session. Its token is 32 random bytes, so the link is the permission.
+// session. Its token is 128 random bits, so the link is the permission.
 
 // maxUploadBytes bounds a reply form with files.
 const maxUploadBytes = care.MaxFilesPerReply*care.MaxFileBytes + maxFormBytes
@@ -69,7 +68,7 @@ func (h *Handler) uploads(r *http.Request, a *agent) ([]care.Attachment, error) 
 			mt, kind = "application/octet-stream", "file"
 		}
 		f := &care.File{WorkspaceID: a.WorkspaceID, Name: safeName(fh.Filename), MimeType: mt, Data: data,
-			Token: randomToken(), CreatedBy: a.UserID, CreatedAt: h.now()}
+			Token: rand.Text(), CreatedBy: a.UserID, CreatedAt: h.now()}
 		if err := h.Store.CreateFile(r.Context(), f); err != nil {
 			return nil, err
 		}
@@ -114,12 +113,6 @@ func safeName(name string) string {
 	return name
 }
 
-func randomToken() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 // fileURL is the link the platform and agents fetch a file from: under
 // PublicURL, else under the address the agent's browser used.
 func (h *Handler) fileURL(r *http.Request, f *care.File) string {
@@ -139,7 +132,7 @@ func (h *Handler) fileURL(r *http.Request, f *care.File) string {
 func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request) {
 	id := positiveID(r.PathValue("id"))
 	f, err := h.Store.File(r.Context(), id)
-	if err != nil || subtle.ConstantTimeCompare([]byte(f.Token), []byte(r.PathValue("token"))) != 1 {
+	if err != nil || !auth.EqualToken(f.Token, r.PathValue("token")) {
 		if err != nil && care.ErrorCode(err) != care.ENOTFOUND {
 			h.logger().ErrorContext(r.Context(), "web: load file", "id", id, "err", err)
 		}
@@ -164,7 +157,8 @@ func (h *Handler) media(w http.ResponseWriter, r *http.Request, a *agent) {
 		http.Error(w, care.ErrorMessage(err), httpStatus(err))
 		return
 	}
-	m, err := h.Store.Message(ctx, positiveID(r.PathValue("mid")))
+	mid, _ := messageID(r)
+	m, err := h.Store.Message(ctx, mid)
 	n, nerr := strconv.Atoi(r.PathValue("n"))
 	if err != nil || nerr != nil || m.WorkspaceID != a.WorkspaceID || n < 0 || n >= len(m.Attachments) ||
 		(m.ConversationID != c.ID && m.ConversationID != c.LinkedID && m.ContactID != c.ContactID) {

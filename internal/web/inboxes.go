@@ -133,10 +133,9 @@ func (h *Handler) connect(w http.ResponseWriter, r *http.Request, a *agent) {
 		WebhookURL: strings.TrimSpace(formValue(r, "webhook_url")), Credentials: formText(r, "credentials")}
 	creds, err := parseCredentials(f.Credentials)
 	if err == nil {
-		var sec *apiSecrets
-		sec, err = h.connectInbox(r, a, f, creds)
-		if err == nil {
-			h.showInboxes(w, r, a, http.StatusCreated, inboxesPage{Detail: sec.detail, Form: connectForm{Channel: string(care.ChannelAPI)}})
+		var d *inboxDetail
+		if d, err = h.connectInbox(r, a, f, creds); err == nil {
+			h.showInboxes(w, r, a, http.StatusCreated, inboxesPage{Detail: d, Form: connectForm{Channel: string(care.ChannelAPI)}})
 			return
 		}
 	}
@@ -150,9 +149,7 @@ func (h *Handler) connect(w http.ResponseWriter, r *http.Request, a *agent) {
 	h.showInboxes(w, r, a, http.StatusUnprocessableEntity, p)
 }
 
-type apiSecrets struct{ detail *inboxDetail }
-
-func (h *Handler) connectInbox(r *http.Request, a *agent, f connectForm, creds map[string]string) (*apiSecrets, error) {
+func (h *Handler) connectInbox(r *http.Request, a *agent, f connectForm, creds map[string]string) (*inboxDetail, error) {
 	if h.API == nil {
 		return nil, care.Errorf(care.EUNAVAILABLE, "Connecting inboxes is not available here.")
 	}
@@ -162,7 +159,7 @@ func (h *Handler) connectInbox(r *http.Request, a *agent, f connectForm, creds m
 	}
 	d := &inboxDetail{inboxRow: h.inboxRowOf(res.Inbox), Token: res.Token, WebhookSecret: res.WebhookSecret}
 	d.WebhookURL, d.Instructions = h.API.SetupOf(res.Inbox)
-	return &apiSecrets{detail: d}, nil
+	return d, nil
 }
 
 // parseCredentials reads "key = value" lines; blank lines and lines

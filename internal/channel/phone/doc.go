@@ -84,9 +84,9 @@
 // ("<call_id>/recording" with the audio attached, "<call_id>/transcript"),
 // answering the call: a record sent again once its recording is ready adds
 // exactly the recording, once. The call's own message is fixed by the first
-// delivery; a later change of outcome or notes is not applied. AgentEmail
-// reads the agent from a stored event's payload, for the core to assign the
-// conversation.
+// delivery; a later change of outcome or notes is not applied. The call's
+// message carries the agent's address (care.Inbound.Agent), and the core
+// assigns the conversation to the workspace member with it.
 //
 // Twilio's Voice status callbacks are accepted too (see receiveTwilio): the
 // webhook handler passes the URL Twilio signed, and the signature is

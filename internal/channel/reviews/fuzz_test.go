@@ -136,7 +136,7 @@ func FuzzAPIError(f *testing.F) {
 // location, and then its parts rebuild it.
 func FuzzParseID(f *testing.F) {
 	name := testLocation + "/reviews/AbFvOqm"
-	for _, s := range []string{name, editID(name, testNow), replyID(name, "x"), name + "/reply/", "@", testLocation + "/reviews/a@b@c"} {
+	for _, s := range []string{name, editID(name, testNow), ReplyID(name, "x"), name + "/reply/", "@", testLocation + "/reviews/a@b@c"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, id string) {

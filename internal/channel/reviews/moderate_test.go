@@ -67,7 +67,7 @@ func TestModerate(t *testing.T) {
 	}
 	// A reply made outside Parley can be deleted too.
 	must(t, g.fake.OwnerReply(name, "From the owner"))
-	if err := g.adapter.Moderate(ctx, g.inbox, replyID(name, "From the owner"), channel.Delete); err != nil {
+	if err := g.adapter.Moderate(ctx, g.inbox, ReplyID(name, "From the owner"), channel.Delete); err != nil {
 		t.Errorf("deleting an outside reply = %v", err)
 	}
 	g.fake.Remove(name)

@@ -86,7 +86,7 @@ func TestPollFirst(t *testing.T) {
 	must(t, g.fake.Edit(answered, 5, "answered, and better now"))
 	events, _ = g.poll(t, cursor)
 	want := []string{"message " + editID(answered, g.clock.Now()) + " [Edited] ★★★★★ answered, and better now",
-		"echo " + replyID(answered, "Thanks again!") + " Thanks again!"}
+		"echo " + ReplyID(answered, "Thanks again!") + " Thanks again!"}
 	if got := summary(events); !cmp.Equal(got, want) {
 		t.Errorf("poll after an edit = %q, want %q", got, want)
 	}
@@ -141,7 +141,7 @@ func TestPollLifecycle(t *testing.T) {
 	must(t, g.fake.OwnerReply(b, "Thank you!"))
 	events, cursor = g.poll(t, cursor)
 	if got, want := summary(events), []string{
-		"echo " + replyID(b, "Thank you!") + " Thank you!",
+		"echo " + ReplyID(b, "Thank you!") + " Thank you!",
 		"message " + editID(a, edited) + " [Edited] ★★★★☆ Went back: much better.",
 	}; !cmp.Equal(got, want) {
 		t.Fatalf("edit and outside reply = %q, want %q", got, want)
@@ -169,7 +169,7 @@ func TestPollLifecycle(t *testing.T) {
 	}
 	g.fake.DeleteOwnerReply(b)
 	events, _ = g.poll(t, cursor)
-	if got, want := summary(events), []string{"delete " + replyID(b, "Thank you!") + " "}; !cmp.Equal(got, want) {
+	if got, want := summary(events), []string{"delete " + ReplyID(b, "Thank you!") + " "}; !cmp.Equal(got, want) {
 		t.Fatalf("after the outside reply was deleted = %q, want %q", got, want)
 	}
 }
@@ -200,7 +200,7 @@ func TestPollDeep(t *testing.T) {
 	events, _ = g.poll(t, cursor)
 	if got, want := summary(events), []string{
 		"message " + late + " ★☆☆☆☆ written 5 hours ago",
-		"echo " + replyID(seenEarly, "Thanks, Jane") + " Thanks, Jane",
+		"echo " + ReplyID(seenEarly, "Thanks, Jane") + " Thanks, Jane",
 	}; !cmp.Equal(got, want) {
 		t.Fatalf("deep poll = %q, want %q", got, want)
 	}
@@ -226,7 +226,7 @@ func TestPollOldReviewChanged(t *testing.T) {
 	events, _ := g.poll(t, cursor)
 	if got, want := summary(events), []string{
 		"message " + editID(edited, at) + " [Edited] ★★★☆☆ better",
-		"echo " + replyID(replied, "Thanks") + " Thanks",
+		"echo " + ReplyID(replied, "Thanks") + " Thanks",
 	}; !cmp.Equal(got, want) {
 		t.Fatalf("poll = %q, want %q", got, want)
 	}

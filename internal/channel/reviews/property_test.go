@@ -118,7 +118,7 @@ func TestPollProperty(t *testing.T) {
 			}
 			wantReply := ""
 			if r.Reply != "" {
-				wantReply = replyID(r.Name, r.Reply)
+				wantReply = ReplyID(r.Name, r.Reply)
 			}
 			if shown[r.Name] != wantReply {
 				t.Fatalf("review %s shows reply %q, want %q", r.Name, shown[r.Name], wantReply)

@@ -293,12 +293,10 @@ const replyPart = "/reply/"
 
 func editID(name string, updated time.Time) string { return name + "@" + stamp(updated) }
 
-func replyID(name, comment string) string { return name + replyPart + replyHash(comment) }
-
 // ReplyID is the platform id under which Parley stores a reply to the
 // review name with the given text (our own, or one made in Google's
 // tools): tools that check what was answered compare against it.
-func ReplyID(name, comment string) string { return replyID(name, comment) }
+func ReplyID(name, comment string) string { return name + replyPart + replyHash(comment) }
 
 // replyHash identifies a reply's text, compared as Google may store it:
 // trimmed, with \n line breaks.
@@ -398,7 +396,7 @@ func (r *review) echo() (channel.Event, bool) {
 	if r.reply == nil {
 		return channel.Event{}, false
 	}
-	return r.inbound(care.KindEcho, replyID(r.name, r.reply.comment), r.reply.comment, r.reply.updated), true
+	return r.inbound(care.KindEcho, ReplyID(r.name, r.reply.comment), r.reply.comment, r.reply.updated), true
 }
 
 // replyGone says the reply with hash h no longer shows on Google: deleted,

@@ -207,7 +207,7 @@ func TestParseID(t *testing.T) {
 	}{
 		{name, idReview, "", true},
 		{editID(name, at), idEdit, "", true},
-		{replyID(name, "Thanks!"), idReply, replyHash("Thanks!"), true},
+		{ReplyID(name, "Thanks!"), idReply, replyHash("Thanks!"), true},
 		{name + "@yesterday", 0, "", false},
 		{name + "/reply/XYZ", 0, "", false},
 		{name + "/reply/0123456789ab/x", 0, "", false},
@@ -236,7 +236,7 @@ func TestMessageIDsFit(t *testing.T) {
 		t.Fatalf("reviewName does not bound names at %d bytes", maxNameBytes)
 	}
 	at := time.Date(2026, 11, 24, 9, 0, 0, 123456789, time.FixedZone("x", 3600))
-	for _, id := range []string{name, editID(name, at), replyID(name, "x")} {
+	for _, id := range []string{name, editID(name, at), ReplyID(name, "x")} {
 		if len(id) > care.MaxPlatformIDBytes {
 			t.Errorf("id %q is %d bytes", id, len(id))
 		}

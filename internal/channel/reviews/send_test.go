@@ -23,7 +23,7 @@ func TestSend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != care.DeliverySent || res.PlatformID != replyID(name, "Sorry, Jane – we've added staff.") {
+	if res.Status != care.DeliverySent || res.PlatformID != ReplyID(name, "Sorry, Jane – we've added staff.") {
 		t.Errorf("Send = %+v", res)
 	}
 	calls := g.fake.Calls()
