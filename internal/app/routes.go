@@ -25,7 +25,7 @@ func (a *App) routes(apiServer *api.Server, hooks *webhook.Handler) http.Handler
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	ui := &web.Handler{Store: a.Store, Desk: a.Desk, API: apiServer, Logger: a.log, Presence: a.Presence,
-		PublicURL: apiServer.PublicURL, ReplyTyping: a.chatTyping().agentTyping}
+		PublicURL: apiServer.PublicURL, ReplyTyping: a.typing.agentTyping}
 	ui.Routes(mux)
 	a.Survey.Routes(mux)
 	a.chat.Routes(mux)

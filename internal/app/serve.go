@@ -16,6 +16,7 @@ import (
 	"github.com/parleyhq/parley/internal/automator"
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/webchat"
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/csat"
 	"github.com/parleyhq/parley/internal/deadline"
@@ -245,6 +246,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 			a.Metrics.IngestAccepted.WithLabelValues(string(ch), outcome).Add(float64(max(events, 1)))
 			a.Metrics.PipelineLatency.WithLabelValues("ack").Observe(time.Since(started).Seconds())
 		}}
+	a.typing = &typingBridge{hub: webchat.NewTypingHub(), presence: a.Presence}
 	a.chat = a.newWebChat(cfg, adapters)
 	a.server = &http.Server{
 		Handler:           a.routes(apiServer, hooks),

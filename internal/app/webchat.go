@@ -21,7 +21,7 @@ type webChat = webchat.Server
 // no member of the workspace is online.
 func (a *App) newWebChat(cfg *config.Config, adapters *channel.Registry) *webChat {
 	return &webchat.Server{Store: a.Store, Ingest: a.Committer, Bus: a.Bus, Poll: ssePoll(cfg), Logger: a.log,
-		PublicURL: cfg.PublicURL, Typing: a.chatTyping(),
+		PublicURL: cfg.PublicURL, Typing: a.typing,
 		Available: webchat.AnyAgentOnline(a.Store, 15*time.Second),
 		Observe: func(outcome string, started time.Time) {
 			a.Metrics.IngestAccepted.WithLabelValues(string(care.ChannelWebChat), outcome).Inc()
@@ -57,11 +57,4 @@ func (b *typingBridge) Subscribe(ws, conv care.ID) (<-chan webchat.TypingSignal,
 // agentTyping is the web interface's ReplyTyping.
 func (b *typingBridge) agentTyping(ws, conv, user care.ID, name string, on bool) {
 	b.hub.Publish(webchat.TypingSignal{WorkspaceID: ws, ConversationID: conv, UserID: user, Name: name, On: on})
-}
-
-func (a *App) chatTyping() *typingBridge {
-	if a.typing == nil {
-		a.typing = &typingBridge{hub: webchat.NewTypingHub(), presence: a.Presence}
-	}
-	return a.typing
 }
