@@ -273,6 +273,9 @@ type Queries interface {
 	// ReadNotifications marks an agent's notifications read: those listed,
 	// or all of them when ids is empty. It returns how many changed.
 	ReadNotifications(ctx context.Context, workspaceID, userID ID, ids []ID, now time.Time) (int, error)
+	// ReadConversationNotifications marks an agent's notifications about
+	// one conversation read, now that they opened it.
+	ReadConversationNotifications(ctx context.Context, workspaceID, userID, conversationID ID, now time.Time) (int, error)
 
 	AppendAudit(ctx context.Context, a *AuditEntry) error
 	Audit(ctx context.Context, workspaceID ID, target string, limit int) ([]AuditEntry, error)

@@ -95,3 +95,13 @@ func (q queries) ReadNotifications(ctx context.Context, workspaceID, userID care
 	n, err := res.RowsAffected()
 	return int(n), q.wrap(err, "notifications")
 }
+
+func (q queries) ReadConversationNotifications(ctx context.Context, workspaceID, userID, conversationID care.ID, now time.Time) (int, error) {
+	res, err := q.exec(ctx, `UPDATE notifications SET read_at = ? WHERE workspace_id = ? AND user_id = ? AND conversation_id = ? AND read_at IS NULL`,
+		micros(now), workspaceID, userID, conversationID)
+	if err != nil {
+		return 0, q.wrap(err, "notifications")
+	}
+	n, err := res.RowsAffected()
+	return int(n), q.wrap(err, "notifications")
+}

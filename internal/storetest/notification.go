@@ -68,13 +68,21 @@ func testNotifications(t *testing.T, open opener) {
 	if len(all) != 2 || all[1].ReadAt == nil || !all[1].ReadAt.Equal(micro(at(10))) {
 		t.Errorf("the read notification = %+v, want read_at %v", all, micro(at(10)))
 	}
+	// Opening the conversation reads Ben's one notification about it, not
+	// Ana's other ones.
+	if n, err := s.ReadConversationNotifications(ctx, ws.ID, ben.ID, conv.ID, at(10)); err != nil || n != 1 {
+		t.Errorf("ReadConversationNotifications(Ben) = %d, %v; want 1", n, err)
+	}
+	if n, err := s.ReadConversationNotifications(ctx, ws.ID, ana.ID, conv.ID, at(10)); err != nil || n != 0 {
+		t.Errorf("ReadConversationNotifications(Ana, already read) = %d, %v; want 0", n, err)
+	}
 	if n, err := s.ReadNotifications(ctx, ws.ID, ana.ID, nil, at(11)); err != nil || n != 1 {
 		t.Errorf("ReadNotifications(all) = %d, %v; want 1", n, err)
 	}
 	for _, c := range []struct {
 		ws, user care.ID
 		want     int
-	}{{ws.ID, ana.ID, 0}, {ws.ID, ben.ID, 1}, {other.ID, ana.ID, 1}} {
+	}{{ws.ID, ana.ID, 0}, {ws.ID, ben.ID, 0}, {other.ID, ana.ID, 1}} {
 		if n, _ := s.UnreadNotifications(ctx, c.ws, c.user); n != c.want {
 			t.Errorf("UnreadNotifications(%d, %d) = %d, want %d", c.ws, c.user, n, c.want)
 		}

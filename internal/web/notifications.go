@@ -66,20 +66,7 @@ func (h *Handler) readConversation(ctx context.Context, a *agent, convID care.ID
 	if a.Unread == 0 {
 		return nil
 	}
-	ns, err := h.Store.Notifications(ctx, a.WorkspaceID, a.UserID, true, notificationLimit)
-	if err != nil {
-		return err
-	}
-	var ids []care.ID
-	for _, n := range ns {
-		if n.ConversationID == convID {
-			ids = append(ids, n.ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	n, err := h.Store.ReadNotifications(ctx, a.WorkspaceID, a.UserID, ids, h.now())
+	n, err := h.Store.ReadConversationNotifications(ctx, a.WorkspaceID, a.UserID, convID, h.now())
 	a.Unread -= n
 	return err
 }
