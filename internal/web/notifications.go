@@ -63,10 +63,6 @@ func (h *Handler) readAll(w http.ResponseWriter, r *http.Request, a *agent) {
 // readConversation marks the agent's notifications about a conversation
 // read, now that they have opened it.
 func (h *Handler) readConversation(ctx context.Context, a *agent, convID care.ID) error {
-	if a.Unread == 0 {
-		return nil
-	}
-	n, err := h.Store.ReadConversationNotifications(ctx, a.WorkspaceID, a.UserID, convID, h.now())
-	a.Unread -= n
+	_, err := h.Store.ReadConversationNotifications(ctx, a.WorkspaceID, a.UserID, convID, h.now())
 	return err
 }

@@ -121,9 +121,21 @@ type layout struct {
 }
 
 // render writes a full page with the given status.
+// The navigation's counts are read here, for the pages that show them,
+// not for every action: most actions answer with a redirect.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	if p, ok := data.(interface{ agentOf() *agent }); ok {
+		if a := p.agentOf(); a != nil {
+			if err := h.counts(r.Context(), a); err != nil {
+				h.logger().ErrorContext(r.Context(), "web: navigation counts", "err", err)
+			}
+		}
+	}
 	h.execute(w, r, status, h.pages[name], "layout", data)
 }
+
+// agentOf is who a page is for; nil before sign-in.
+func (l layout) agentOf() *agent { return l.Agent }
 
 // renderFragment writes one named template of a page, for the script's
 // live refresh.
@@ -215,10 +227,6 @@ func (h *Handler) page(fn func(http.ResponseWriter, *http.Request, *agent)) http
 			h.renderError(w, r, a, err)
 			return
 		}
-		if err := h.counts(r.Context(), a); err != nil {
-			h.renderError(w, r, a, err)
-			return
-		}
 		fn(w, r, a)
 	}
 }
@@ -268,11 +276,6 @@ func (h *Handler) sizedAction(limit int64, fn func(http.ResponseWriter, *http.Re
 		}
 		if !auth.EqualToken(token, a.CSRF) {
 			h.renderError(w, r, a, care.Errorf(care.EFORBIDDEN, "This form has expired or did not come from Parley. Go back, reload the page and try again."))
-			return
-		}
-		// A refused form is shown again as a page, with the navigation.
-		if err := h.counts(r.Context(), a); err != nil {
-			h.renderError(w, r, a, err)
 			return
 		}
 		fn(w, r, a)
