@@ -51,7 +51,8 @@ func (s *Server) fillSpend(r *http.Request, in *care.Inbox) error {
 }
 
 // FillSpend completes an inbox's health line with this month's billed
-// messages, where the platform bills.
+// messages, where the platform bills, and what they cost where the
+// channel's adapter prices them (X).
 func (s *Server) FillSpend(ctx context.Context, in *care.Inbox) error {
 	now := s.now().UTC()
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
@@ -60,6 +61,11 @@ func (s *Server) FillSpend(ctx context.Context, in *care.Inbox) error {
 		return err
 	}
 	in.Health.Spend = describeSpend(byCat)
+	if p, ok := s.Adapters.Pricer(in.Channel); ok {
+		if money := p.Spend(*in, byCat); money != "" {
+			in.Health.Spend += "; " + money
+		}
+	}
 	return nil
 }
 

@@ -90,6 +90,9 @@ type item struct {
 	// it is not this one.
 	Elsewhere *elsewhereView
 	Files     []file
+	// Formatted is the address of the message's HTML version, shown on
+	// demand beside its text; "" when it has none.
+	Formatted string
 }
 
 type file struct {
@@ -353,6 +356,11 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 			_, fetch = h.Desk.Adapters.MediaFetcher(convs[m.ConversationID].Channel)
 		}
 		for n, f := range m.Attachments {
+			if f.Kind == kindHTML {
+				// Not a file: the message's own formatting.
+				it.Formatted = h.formattedHref(convs[m.ConversationID].Channel, m)
+				continue
+			}
 			fv := fileOf(f)
 			if fv.Href == "" && fetch && strings.Contains(f.URL, ":") && !strings.HasPrefix(f.URL, "geo:") {
 				// Held by the platform: Parley fetches it for the agent.

@@ -32,6 +32,8 @@ type inboxesPage struct {
 	Form connectForm
 	// Shown after creating or opening one inbox.
 	Detail *inboxDetail
+	// X is the "Connect an X account" form (xconnect.go).
+	X xConnectView
 }
 
 type connectForm struct {
@@ -82,6 +84,7 @@ func (h *Handler) showInboxes(w http.ResponseWriter, r *http.Request, a *agent, 
 			p.Channels = append(p.Channels, option{Value: string(ch), Label: channelName(ch), Selected: string(ch) == p.Form.Channel})
 		}
 	}
+	h.fillXConnect(&p)
 	p.layout = layout{Title: "Inboxes", Page: "inboxes", Agent: a, Error: p.Error}
 	h.render(w, r, status, "inboxes", p)
 }

@@ -55,6 +55,8 @@ type Handler struct {
 	assets   *assetSet
 	excerpts lastMessages
 	saved    savedSets
+	// xAttempts are X connections waiting for X's callback.
+	xAttempts xAttempts
 }
 
 func (h *Handler) now() time.Time {

@@ -3,6 +3,7 @@ package email
 import (
 	"crypto/tls"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -58,13 +59,22 @@ type Adapter struct {
 	// Logger notes the messages Poll skips on purpose (auto-replies,
 	// bounces it cannot match, our own messages); nil means slog.Default().
 	Logger *slog.Logger
+	// PublicURL is Parley's public address (--public-url). A reply's
+	// attachment linked under PublicURL/files/, a file Parley keeps, is
+	// fetched from there and sent inside the email; other attachments go
+	// as links. "" sends every attachment as a link.
+	PublicURL string
+	// Client fetches those files; nil means one with a 30 s timeout. It
+	// follows no redirect.
+	Client *http.Client
 }
 
 var (
-	_ channel.Sender = (*Adapter)(nil)
-	_ channel.Poller = (*Adapter)(nil)
-	_ channel.Policy = (*Adapter)(nil)
-	_ channel.Setup  = (*Adapter)(nil)
+	_ channel.Sender       = (*Adapter)(nil)
+	_ channel.Poller       = (*Adapter)(nil)
+	_ channel.Policy       = (*Adapter)(nil)
+	_ channel.Setup        = (*Adapter)(nil)
+	_ channel.MediaFetcher = (*Adapter)(nil)
 )
 
 func (a *Adapter) now() time.Time {

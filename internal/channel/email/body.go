@@ -26,9 +26,19 @@ const (
 type body struct {
 	plain, html strings.Builder
 	attachments []care.Attachment
+	// paths holds the IMAP part number of each attachment, for its
+	// reference (see partRef).
+	paths [][]int
 	// more counts attachments over care.MaxAttachments, listed only by
 	// number.
 	more int
+	// htmlPath is the part number of the message's HTML version, read
+	// for its text or not (a multipart/alternative whose plain-text
+	// version was read), and htmlParts how many HTML bodies there are: a
+	// message whose text is spread over several (Apple Mail's around
+	// inline images) has no single HTML version to show.
+	htmlPath  []int
+	htmlParts int
 	// encrypted is set for multipart/encrypted and S/MIME envelopes,
 	// whose text Parley cannot read.
 	encrypted bool
@@ -41,8 +51,9 @@ type body struct {
 
 // walk reads the entity e, depth levels down, into b: text parts into plain
 // or html, every other leaf into attachments. Of a multipart/alternative
-// only the best version is read: text/plain, else the richest.
-func (b *body) walk(e *message.Entity, depth int) {
+// only the best version is read: text/plain, else the richest. path is e's
+// IMAP part number, nil for the message itself.
+func (b *body) walk(e *message.Entity, depth int, path []int) {
 	b.parts++
 	if depth > maxDepth || b.parts > maxParts {
 		return
@@ -54,7 +65,7 @@ func (b *body) walk(e *message.Entity, depth int) {
 
 	switch {
 	case mediaType == "multipart/alternative":
-		b.alternative(e, depth)
+		b.alternative(e, depth, path)
 	case mediaType == "multipart/encrypted", mediaType == "application/pkcs7-mime" || mediaType == "application/x-pkcs7-mime":
 		b.encrypted = true
 		drain(e.Body)
@@ -72,12 +83,13 @@ func (b *body) walk(e *message.Entity, depth int) {
 				drain(p.Body)
 				continue
 			}
-			b.walk(p, depth+1)
+			b.walk(p, depth+1, child(path, i))
 		}
 	case (mediaType == "text/plain" || mediaType == "") && !attached:
 		appendText(&b.plain, e.Body)
 	case mediaType == "text/html" && !attached:
 		appendText(&b.html, e.Body)
+		b.foundHTML(path)
 	case mediaType == "message/delivery-status" || mediaType == "message/global-delivery-status":
 		b.status = readUpTo(e.Body, 64<<10)
 	case (mediaType == "message/rfc822" || mediaType == "message/global" || mediaType == "text/rfc822-headers" || mediaType == "message/global-headers") && b.status != nil && b.returned == nil:
@@ -88,7 +100,30 @@ func (b *body) walk(e *message.Entity, depth int) {
 	case mediaType == "application/pgp-signature" || mediaType == "application/pkcs7-signature" || mediaType == "application/x-pkcs7-signature":
 		drain(e.Body)
 	default:
-		b.attach(e, mediaType, params)
+		b.attach(e, mediaType, params, path)
+	}
+}
+
+// child returns the part number of the i-th (from 0) part of the multipart
+// entity at path.
+func child(path []int, i int) []int {
+	return append(path[:len(path):len(path)], i+1)
+}
+
+// leaf returns the part number of a leaf entity: the body of a message that
+// is not multipart is part 1.
+func leaf(path []int) []int {
+	if len(path) == 0 {
+		return []int{1}
+	}
+	return path
+}
+
+// foundHTML notes an HTML body at path.
+func (b *body) foundHTML(path []int) {
+	b.htmlParts++
+	if b.htmlPath == nil {
+		b.htmlPath = leaf(path)
 	}
 }
 
@@ -96,11 +131,12 @@ func (b *body) walk(e *message.Entity, depth int) {
 // plain-text one when there is one, else the last (the richest, RFC 2046
 // §5.1.4), which may itself be multipart/related with the HTML and its
 // images.
-func (b *body) alternative(e *message.Entity, depth int) {
+func (b *body) alternative(e *message.Entity, depth int, path []int) {
 	mr := e.MultipartReader()
 	type version struct {
 		header message.Header
 		raw    []byte
+		path   []int
 	}
 	var versions []version
 	for len(versions) < 16 {
@@ -116,27 +152,73 @@ func (b *body) alternative(e *message.Entity, depth int) {
 			delete(params, "charset")
 			h.SetContentType(t, params)
 		}
-		versions = append(versions, version{h, readUpTo(p.Body, MaxMessageBytes)})
+		versions = append(versions, version{h, readUpTo(p.Body, MaxMessageBytes), child(path, len(versions))})
 	}
 	if len(versions) == 0 {
 		return
 	}
-	best := versions[len(versions)-1]
-	for _, v := range versions {
+	best := len(versions) - 1
+	for i, v := range versions {
 		if t, _, _ := v.header.ContentType(); strings.EqualFold(t, "text/plain") {
-			best = v
+			best = i
 			break
 		}
 	}
-	p, err := message.New(best.header, bytes.NewReader(best.raw))
-	if p != nil && (err == nil || message.IsUnknownCharset(err) || message.IsUnknownEncoding(err)) {
-		b.walk(p, depth+1)
+	entity := func(v version) *message.Entity {
+		p, err := message.New(v.header, bytes.NewReader(v.raw))
+		if p != nil && (err == nil || message.IsUnknownCharset(err) || message.IsUnknownEncoding(err)) {
+			return p
+		}
+		return nil
+	}
+	if p := entity(versions[best]); p != nil {
+		b.walk(p, depth+1, versions[best].path)
+	}
+	// The plain text was read: the richest other version, when it is
+	// HTML, is the one an agent may want to see formatted.
+	for i := len(versions) - 1; i >= 0 && b.htmlParts == 0; i-- {
+		if i == best {
+			continue
+		}
+		if p := entity(versions[i]); p != nil {
+			b.findHTML(p, depth+1, versions[i].path)
+		}
+	}
+}
+
+// findHTML looks for the HTML body of an alternative version that is not
+// read (text/html, or multipart/related around it) and notes it without
+// reading its text or listing its images.
+func (b *body) findHTML(e *message.Entity, depth int, path []int) {
+	b.parts++
+	if depth > maxDepth || b.parts > maxParts {
+		return
+	}
+	mediaType, _, _ := e.Header.ContentType()
+	mediaType = strings.ToLower(mediaType)
+	disposition, _, _ := e.Header.ContentDisposition()
+	switch {
+	case mediaType == "text/html" && !strings.EqualFold(disposition, "attachment"):
+		drain(e.Body)
+		b.foundHTML(path)
+	case mediaType == "multipart/related" || mediaType == "multipart/mixed":
+		mr := e.MultipartReader()
+		for i := 0; ; i++ {
+			p, err := nextPart(mr)
+			if err != nil {
+				return
+			}
+			b.findHTML(p, depth+1, child(path, i))
+		}
+	default:
+		drain(e.Body)
 	}
 }
 
 // attach records a leaf that is not body text as an attachment: metadata
-// only, the bytes are counted and dropped.
-func (b *body) attach(e *message.Entity, mediaType string, params map[string]string) {
+// and its part number (the bytes stay in the mailbox); the bytes are
+// counted and dropped.
+func (b *body) attach(e *message.Entity, mediaType string, params map[string]string, path []int) {
 	size, _ := io.Copy(io.Discard, io.LimitReader(e.Body, MaxMessageBytes))
 	if len(b.attachments) >= care.MaxAttachments {
 		b.more++
@@ -153,6 +235,21 @@ func (b *body) attach(e *message.Entity, mediaType string, params map[string]str
 	b.attachments = append(b.attachments, care.Attachment{
 		Kind: kindOf(mediaType), MimeType: mediaType, Name: oneLine(name, care.MaxNameBytes), Size: size,
 	})
+	b.paths = append(b.paths, leaf(path))
+}
+
+// htmlVersion returns the attachment that stands for the message's HTML
+// version, with its part number, and makes room for it among the
+// attachments; nil when there is no single HTML body.
+func (b *body) htmlVersion() (*care.Attachment, []int) {
+	if b.htmlParts != 1 {
+		return nil, nil
+	}
+	if n := len(b.attachments); n >= care.MaxAttachments {
+		b.attachments, b.paths = b.attachments[:care.MaxAttachments-1], b.paths[:care.MaxAttachments-1]
+		b.more += n - (care.MaxAttachments - 1)
+	}
+	return &care.Attachment{Kind: KindHTML, MimeType: "text/html", Name: "message.html"}, b.htmlPath
 }
 
 // kindOf maps a MIME type to an attachment kind.

@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,9 +38,11 @@ type draft struct {
 // compose writes out as an RFC 5322 message: plain text in UTF-8, quoted-
 // printable, threaded under the customer's message by In-Reply-To and
 // References, with a Message-ID derived from the outbound's idempotency
-// key. It returns a permanent *channel.SendError when the contact has no
-// email address.
-func compose(out *channel.Outbound, s *smtpSettings, now time.Time) (*draft, error) {
+// key. files[i], when not nil, is the i-th attachment's content: the
+// message is then multipart/mixed, the text and one base64 part per file;
+// the other attachments are links below the text. It returns a permanent
+// *channel.SendError when the contact has no email address.
+func compose(out *channel.Outbound, s *smtpSettings, now time.Time, files []*attached) (*draft, error) {
 	rcpt, ok := out.Recipient()
 	to := strings.ToLower(rcpt.PlatformUserID)
 	if !ok || !plausibleAddress(to) {
@@ -61,24 +65,71 @@ func compose(out *channel.Outbound, s *smtpSettings, now time.Time) (*draft, err
 		h.SetMsgIDList("References", []string{parent})
 	}
 	h.Set("MIME-Version", "1.0")
-	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
-	h.Set("Content-Transfer-Encoding", "quoted-printable")
 	// No Auto-Submitted: a person wrote this reply, and the customer's
 	// own autoresponder should answer it like any other mail (RFC 3834).
 
 	var buf bytes.Buffer
-	w, err := message.CreateWriter(&buf, h.Header)
-	if err != nil {
-		return nil, channel.Permanent("the reply could not be written as an email", err)
-	}
-	if _, err := w.Write([]byte(replyText(&out.Message))); err != nil {
-		return nil, channel.Permanent("the reply could not be written as an email", err)
-	}
-	if err := w.Close(); err != nil {
+	if err := writeBody(&buf, h.Header, replyText(&out.Message, files), files); err != nil {
 		return nil, channel.Permanent("the reply could not be written as an email", err)
 	}
 	d.raw = buf.Bytes()
 	return d, nil
+}
+
+// writeBody writes the message with header h: text alone, or text and
+// files as multipart/mixed.
+func writeBody(buf *bytes.Buffer, h message.Header, text string, files []*attached) error {
+	var textHeader message.Header
+	textHeader.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+	textHeader.Set("Content-Transfer-Encoding", "quoted-printable")
+	if !slices.ContainsFunc(files, func(f *attached) bool { return f != nil }) {
+		for _, k := range []string{"Content-Type", "Content-Transfer-Encoding"} {
+			h.Set(k, textHeader.Get(k))
+		}
+		w, err := message.CreateWriter(buf, h)
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, text); err != nil {
+			return err
+		}
+		return w.Close()
+	}
+	h.SetContentType("multipart/mixed", nil)
+	w, err := message.CreateWriter(buf, h)
+	if err != nil {
+		return err
+	}
+	tw, err := w.CreatePart(textHeader)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(tw, text); err != nil {
+		return err
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	for _, f := range files {
+		if f == nil {
+			continue
+		}
+		ph := mail.AttachmentHeader{}
+		ph.SetContentType(f.mimeType, nil)
+		ph.SetFilename(f.name)
+		ph.Set("Content-Transfer-Encoding", "base64")
+		pw, err := w.CreatePart(ph.Header)
+		if err != nil {
+			return err
+		}
+		if _, err := pw.Write(f.data); err != nil {
+			return err
+		}
+		if err := pw.Close(); err != nil {
+			return err
+		}
+	}
+	return w.Close()
 }
 
 // messageIDFor returns the Message-ID of a reply: "parley." and a hash of
@@ -133,14 +184,14 @@ func replySubject(subject string, reply bool) string {
 	return "Re: " + s
 }
 
-// replyText is the body of a reply: its text, then a line per attachment
-// with its link, since Parley does not hold attachments' bytes.
-func replyText(m *care.Message) string {
+// replyText is the text of a reply: its text, then a line with the link
+// of each attachment that is not sent as a part (files[i] nil).
+func replyText(m *care.Message, files []*attached) string {
 	var b strings.Builder
 	b.WriteString(strings.ReplaceAll(m.Text, "\r\n", "\n"))
 	first := true
-	for _, a := range m.Attachments {
-		if a.URL == "" {
+	for i, a := range m.Attachments {
+		if a.URL == "" || i < len(files) && files[i] != nil {
 			continue
 		}
 		if first {

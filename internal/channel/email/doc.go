@@ -42,9 +42,24 @@
 // version, else the HTML one sanitised by bluemonday and written as text
 // (links as "text (url)", quotes as "> "), without the quoted history a
 // client appended (see stripQuoted), at most care.MaxTextBytes. Other
-// parts are attachments: metadata only, kind from the MIME type, no URL,
-// since Parley does not store their bytes yet. The raw payload kept with
-// each event is the message's first MB.
+// parts are attachments, kind from the MIME type, whose URL says where the
+// part is (PartScheme: mailbox, UIDVALIDITY, UID, IMAP part number);
+// Parley keeps no copy of their bytes. A message with one HTML body (the
+// HTML alternative of a plain-text one included) also lists it, last, as
+// an attachment of kind KindHTML. The raw payload kept with each event is
+// the message's first MB.
+//
+// The adapter is a channel.MediaFetcher: FetchMedia opens the inbox's
+// mailbox read-only (a reference to any other is refused), refuses when
+// its UIDVALIDITY is no longer the one recorded
+// (the UID may name another message), finds the part in the message's
+// BODYSTRUCTURE and streams it with BODY.PEEK[part], at most MaxPartBytes,
+// its Content-Transfer-Encoding undone. FetchHTML does the same for the
+// KindHTML part and returns it sanitised for display (see sanitizeHTML):
+// an allowlist of simple elements rebuilt from golang.org/x/net/html's
+// parse, links to http, https and mailto only, no style, script, form,
+// frame or remote image; the message's own images (cid:) inlined as data:
+// URLs.
 //
 // Mail no person wrote is skipped with a log line, never answered: anything
 // with Auto-Submitted other than "no" (RFC 3834), Precedence bulk, junk or
@@ -78,7 +93,11 @@
 // In-Reply-To, References and the MIME fields (relaxed/relaxed). It
 // submits over STARTTLS or implicit TLS with AUTH PLAIN. The server's 4xx
 // replies and lost connections are temporary failures, its 5xx replies
-// permanent ones with its text. Attachments go as links below the text.
+// permanent ones with its text. The files an agent attached, linked under
+// Adapter.PublicURL's /files/, are fetched from there and sent as base64
+// parts of a multipart/mixed message, up to 15 MB in all; any other
+// attachment, and one that cannot be fetched, goes as a link below the
+// text.
 //
 // SMTP has no idempotency key: a connection lost after the message went
 // out but before the server's "250 OK" makes the outbox send it again, and

@@ -37,6 +37,15 @@ func FuzzParse(f *testing.F) {
 		if p.skip != "" {
 			return
 		}
+		if len(p.paths) != len(p.in.Attachments) {
+			t.Fatalf("%d part numbers for %d attachments", len(p.paths), len(p.in.Attachments))
+		}
+		p.locate("INBOX", 1, 1)
+		for _, a := range p.in.Attachments {
+			if _, err := parseRef(a.URL); err != nil {
+				t.Fatalf("attachment URL %q does not read back: %v", a.URL, err)
+			}
+		}
 		in := p.in
 		in.InboxID, in.Channel = 1, care.ChannelEmail
 		if err := in.Validate(); err != nil {
@@ -86,6 +95,46 @@ func FuzzHTMLText(f *testing.F) {
 		}
 		if strings.ContainsRune(got, '\r') || strings.HasPrefix(got, "\n") || strings.HasSuffix(got, "\n") {
 			t.Fatalf("htmlText(%q) = %q, with a CR or a blank line at an end", h, got)
+		}
+	})
+}
+
+func FuzzParseRef(f *testing.F) {
+	f.Add(partRef{mailbox: "INBOX", uidValidity: 1, uid: 42, part: []int{1, 2}}.String())
+	f.Add(partRef{mailbox: "Support/Café & co", uidValidity: 4294967295, uid: 7, part: []int{1}}.String())
+	f.Add("email-part:mailbox=INBOX&part=1.0&uid=1&uidvalidity=1")
+	f.Add("email-part:mailbox=%FF&part=1&uid=1&uidvalidity=1;x")
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := parseRef(s)
+		if err != nil {
+			return
+		}
+		again, err := parseRef(r.String())
+		if err != nil || again.String() != r.String() {
+			t.Fatalf("parseRef(%q) = %+v, which writes as %q and reads back as %+v, %v", s, r, r.String(), again, err)
+		}
+		if !mailboxName(r.mailbox) || r.uid == 0 || r.uidValidity == 0 || len(r.part) == 0 || len(r.String()) > maxRefBytes+2048 {
+			t.Fatalf("parseRef(%q) accepted %+v", s, r)
+		}
+	})
+}
+
+func FuzzSanitizeHTML(f *testing.F) {
+	for _, s := range []string{
+		`<p>Hello <a href="https://x.example/?a=1&amp;b=2" onclick="x">there</a></p><img src="cid:logo@acme" alt="A">`,
+		`<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>`,
+		`<svg><style><img src=x onerror=alert(1)></style></svg><math><mtext><table><mglyph><style><img src=x onerror=alert(1)>`,
+		`<table><tr><td colspan=3 dir=rtl>a<form><input></form><a href="jav&#x09;ascript:x">b</a>`,
+		`<div><p>a<div>b</p></span><b><i>c</b>d</i><select><option>x</select><xmp><script></xmp>`,
+		"<<a href=\"x\">>&#0;&#xD800;&amp\x00\xff<p dir=auto>\u202e",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		got := sanitizeHTML(h, images)
+		checkSafe(t, got)
+		if len(got) > maxSafeHTMLBytes+len(pixel)*strings.Count(got, pixel)+64 {
+			t.Fatalf("sanitizeHTML wrote %d bytes", len(got))
 		}
 	})
 }

@@ -18,6 +18,9 @@ import (
 type imapConn struct {
 	*imapclient.Client
 	stop func() bool
+	// conn is the connection beneath the client, closed to abandon a
+	// literal half read.
+	conn net.Conn
 }
 
 // logoutTimeout bounds the wait for the server's goodbye.
@@ -88,7 +91,7 @@ func (a *Adapter) dialIMAP(ctx context.Context, s *imapSettings, opts *imapclien
 		c.Close()
 		return nil, imapFailure(s, "login", err)
 	}
-	return &imapConn{Client: c, stop: stop}, nil
+	return &imapConn{Client: c, stop: stop, conn: conn}, nil
 }
 
 // imapFailure classifies a failed IMAP step. A NO to LOGIN is permanent

@@ -40,6 +40,18 @@ type parsed struct {
 	skip string
 	// references is the References chain, oldest first.
 	references []string
+	// paths holds the IMAP part number of each of in's attachments.
+	paths [][]int
+}
+
+// locate gives every attachment of p its reference: the part of the
+// message uid in mailbox, whose UIDVALIDITY is uidValidity.
+func (p *parsed) locate(mailbox string, uidValidity, uid uint32) {
+	for i := range p.in.Attachments {
+		if i < len(p.paths) {
+			p.in.Attachments[i].URL = partRef{mailbox: mailbox, uidValidity: uidValidity, uid: uid, part: p.paths[i]}.String()
+		}
+	}
 }
 
 // parse reads one raw message (RFC 5322, MIME) as Parley sees it. received
@@ -79,7 +91,7 @@ func parse(raw []byte, me identity, received time.Time) (*parsed, error) {
 	}
 
 	var b body
-	b.walk(e, 0)
+	b.walk(e, 0, nil)
 	if isReport(e.Header) {
 		p.bounce(&b, me)
 		return p, nil
@@ -105,8 +117,12 @@ func parse(raw []byte, me identity, received time.Time) (*parsed, error) {
 		}
 		in.Kind, in.Author = care.KindEcho, to
 	}
+	html, htmlPath := b.htmlVersion()
 	in.Text = bodyText(&b, in.Subject)
-	in.Attachments = b.attachments
+	in.Attachments, p.paths = b.attachments, b.paths
+	if html != nil {
+		in.Attachments, p.paths = append(in.Attachments, *html), append(p.paths, htmlPath)
+	}
 	return p, nil
 }
 

@@ -32,6 +32,7 @@ func TestParse(t *testing.T) {
 	received := time.Date(2024, 11, 25, 12, 0, 0, 0, time.UTC)
 	jane := care.Author{PlatformUserID: "jane@example.net", Handle: "jane@example.net", DisplayName: "Jane Doe"}
 	const ourReply = "parley.2c1a0c3f86aa2c52a1c0b0e6f7d8e9a1@acme.example.com"
+	html := care.Attachment{Kind: KindHTML, MimeType: "text/html", Name: "message.html"}
 	for _, tt := range []struct {
 		file string
 		want care.Inbound
@@ -51,18 +52,21 @@ func TestParse(t *testing.T) {
 			Subject: "Broken link on your returns page",
 			Text: "Hello team,\n\nThe link on your returns page (https://acme.example.com/returns) gives a 404 & the form at " +
 				"https://acme.example.com/form won't load.\n\n- Chrome 131\n- Windows 11\n\nThanks,\nRavi\n\nclick",
-			SentAt: time.Date(2024, 11, 21, 3, 45, 2, 0, time.UTC)}},
+			Attachments: []care.Attachment{html},
+			SentAt:      time.Date(2024, 11, 21, 3, 45, 2, 0, time.UTC)}},
 		{file: "alternative.eml", want: care.Inbound{
 			PlatformID: "8F2E1C44-AAAA-4B9B-9C8D-0123456789AB@example.com", Visibility: care.Private,
 			Author:  care.Author{PlatformUserID: "zoe@example.com", Handle: "zoe@example.com", DisplayName: "Zoë Martin"},
 			Subject: "Café order ☕", Text: "Bonjour, my café order arrived cold 😞\nCan you help?",
-			SentAt: time.Date(2024, 11, 22, 7, 0, 0, 0, time.UTC)}},
+			Attachments: []care.Attachment{html},
+			SentAt:      time.Date(2024, 11, 22, 7, 0, 0, 0, time.UTC)}},
 		{file: "attachments.eml", want: care.Inbound{
 			PlatformID: "CAF=attach789@mail.example.net", Visibility: care.Private, Author: jane,
 			Subject: "Receipt and photo", Text: "The box was damaged, see the photo. Receipt attached.",
 			Attachments: []care.Attachment{
 				{Kind: "image", MimeType: "image/png", Name: "box.png", Size: 70},
 				{Kind: "file", MimeType: "application/pdf", Name: "Reçu 123.pdf", Size: 45},
+				html,
 			},
 			SentAt: time.Date(2024, 11, 23, 10, 30, 0, 0, time.UTC)}},
 		{file: "latin1.eml", want: care.Inbound{
@@ -80,12 +84,14 @@ func TestParse(t *testing.T) {
 			References: []string{"CAF=abc123.customer@mail.example.net"}, Visibility: care.Private,
 			Author:  care.Author{PlatformUserID: "tom.baker@corp.example.com", Handle: "tom.baker@corp.example.com", DisplayName: "Tom Baker"},
 			Subject: "RE: Order #123 not delivered", Text: "It arrived this morning, thank you.\n\nTom",
-			SentAt: time.Date(2024, 11, 25, 9, 1, 0, 0, time.UTC)}},
+			Attachments: []care.Attachment{html},
+			SentAt:      time.Date(2024, 11, 25, 9, 1, 0, 0, time.UTC)}},
 		{file: "gmail_reply.eml", want: care.Inbound{
 			PlatformID: "CAF=def456gmail+Yx=Q@mail.gmail.com", ReplyToPlatformID: ourReply, Visibility: care.Private, Author: jane,
 			References: []string{"CAF=abc123.customer@mail.example.net"},
 			Subject:    "Re: Order #123 not delivered", Text: "Thanks! One more question: can I change the delivery address?",
-			SentAt: time.Date(2024, 11, 20, 19, 0, 0, 0, time.UTC)}},
+			Attachments: []care.Attachment{html},
+			SentAt:      time.Date(2024, 11, 20, 19, 0, 0, 0, time.UTC)}},
 		{file: "outside_reply.eml", want: care.Inbound{
 			Kind: care.KindEcho, PlatformID: "outlook.reply.9@acme.example.com", ReplyToPlatformID: "CAF=abc123.customer@mail.example.net",
 			Visibility: care.Private, Author: jane, Subject: "Re: Order #123 not delivered",

@@ -21,7 +21,7 @@ func (a *Adapter) CheckReply(c channel.ReplyCheck) error {
 	case c.Visibility == care.Public:
 		return care.Errorf(care.EINVALID, "Email is private: reply privately.")
 	case strings.TrimSpace(c.Text) == "":
-		return care.Errorf(care.EINVALID, "An email needs text: write the reply (attachments go out as links below it).")
+		return care.Errorf(care.EINVALID, "An email needs text: write the reply (attachments go with it).")
 	case len(c.Text) > MaxReplyBytes:
 		return care.Errorf(care.EINVALID, "An email reply is limited to %d KB of text; shorten it or link to a document.", MaxReplyBytes>>10)
 	}

@@ -107,7 +107,7 @@ func (a *Adapter) Poll(ctx context.Context, in care.Inbox, cur string) ([]channe
 		return nil, next.String(), nil
 	}
 	uids = uids[:min(len(uids), PollLimit)]
-	events, last, err := a.fetch(c, in, me, uids)
+	events, last, err := a.fetch(c, in, me, s.mailbox, sel.UIDValidity, uids)
 	if last > 0 {
 		next.UID = uint32(last)
 	}
@@ -141,17 +141,19 @@ func newUIDs(data *imap.SearchData, after uint32) []imap.UID {
 
 // fetched is one message as the server returned it.
 type fetched struct {
-	uid      imap.UID
-	received time.Time
-	size     int64
-	raw      []byte
+	mailbox     string
+	uidValidity uint32
+	uid         imap.UID
+	received    time.Time
+	size        int64
+	raw         []byte
 }
 
 // fetch reads the messages uids, at most MaxMessageBytes of each, and
 // turns them into events in UID order. last is the highest UID up to which
 // every message was read (or found gone), so a poll cut short by a lost
 // connection resumes after it.
-func (a *Adapter) fetch(c *imapConn, in care.Inbox, me identity, uids []imap.UID) (events []channel.Event, last imap.UID, err error) {
+func (a *Adapter) fetch(c *imapConn, in care.Inbox, me identity, mailbox string, uidValidity uint32, uids []imap.UID) (events []channel.Event, last imap.UID, err error) {
 	body := &imap.FetchItemBodySection{Peek: true, Partial: &imap.SectionPartial{Offset: 0, Size: MaxMessageBytes}}
 	cmd := c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
 		UID: true, InternalDate: true, RFC822Size: true, BodySection: []*imap.FetchItemBodySection{body},
@@ -182,6 +184,7 @@ func (a *Adapter) fetch(c *imapConn, in care.Inbox, me identity, uids []imap.UID
 		if f.raw == nil || !slices.Contains(uids, f.uid) {
 			continue // a FETCH for flags changed elsewhere, say
 		}
+		f.mailbox, f.uidValidity = mailbox, uidValidity
 		got[f.uid] = a.event(in, me, &f)
 	}
 	err = cmd.Close()
@@ -213,6 +216,7 @@ func (a *Adapter) event(in care.Inbox, me identity, f *fetched) []channel.Event 
 		a.logger().Info("email: message skipped", "inbox", in.ID, "uid", f.uid, "message_id", p.in.PlatformID, "reason", p.skip)
 		return nil
 	}
+	p.locate(f.mailbox, f.uidValidity, uint32(f.uid))
 	if f.size > MaxMessageBytes && p.in.Kind != care.KindStatus {
 		note := fmt.Sprintf("\n\n[This email is %.1f MB; Parley read its first %d MB. Open it in the mailbox for the rest.]", float64(f.size)/(1<<20), MaxMessageBytes>>20)
 		p.in.Text = cutText(p.in.Text, care.MaxTextBytes-len(note)) + note

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -223,6 +224,61 @@ func TestRealServersSend(t *testing.T) {
 			t.Errorf("our own reply came back as an event: %+v", e.Inbound)
 		}
 	}
+}
+
+// appendReal adds a message to the real mailbox, as a delivery would.
+func appendReal(t *testing.T, c *imapclient.Client, raw []byte) {
+	t.Helper()
+	cmd := c.Append("INBOX", int64(len(raw)), nil)
+	if _, err := cmd.Write(raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cmd.Wait(); err != nil {
+		t.Fatalf("APPEND: %v", err)
+	}
+}
+
+// Dovecot numbers the parts as Parley recorded them, and serves them back
+// decoded; the HTML version comes back sanitised with its own image.
+func TestRealServersParts(t *testing.T) {
+	in := realInbox(t, false)
+	a := &Adapter{Logger: quiet()}
+	cur := catchUp(t, a, in)
+	c := realClient(t, in)
+
+	id := "parts." + unique(t) + "@example.net"
+	raw := bytes.Replace(crlf(readMail(t, "attachments.eml")), []byte("CAF=attach789@mail.example.net"), []byte(id), 1)
+	appendReal(t, c, raw)
+	ev, cur := pollUntil(t, a, in, cur, id)
+	atts := ev.Inbound.Attachments
+	if len(atts) != 3 || atts[2].Kind != KindHTML {
+		t.Fatalf("attachments = %+v", atts)
+	}
+	for i, want := range [][]byte{b64(t, strings.TrimPrefix(pixel, "data:image/png;base64,")), b64(t, "JVBERi0xLjQKMSAwIG9iajw8Pj5lbmRvYmoKdHJhaWxlcjw8Pj4KJSVFT0YK")} {
+		if m, data := fetchAll(t, a, in, atts[i].URL); !bytes.Equal(data, want) || m.MimeType != atts[i].MimeType {
+			t.Errorf("attachment %d = %s %q, want %s %q", i, m.MimeType, data, atts[i].MimeType, want)
+		}
+	}
+	h, err := a.FetchHTML(context.Background(), in, atts[2].URL)
+	if want := `<div dir="ltr">The box was damaged, see the photo. Receipt attached.<div><img src="` + pixel + `" alt=""></div></div>` + "\n"; err != nil || h != want {
+		t.Errorf("FetchHTML = %q, %v; want %q", h, err, want)
+	}
+
+	id = "html." + unique(t) + "@example.net"
+	appendReal(t, c, crlf([]byte(strings.Replace(hostileHTML, "html@example.net", id, 1))))
+	ev, _ = pollUntil(t, a, in, cur, id)
+	atts = ev.Inbound.Attachments
+	if len(atts) != 2 || atts[0].Kind != "image" || atts[1].Kind != KindHTML {
+		t.Fatalf("attachments = %+v", atts)
+	}
+	h, err = a.FetchHTML(context.Background(), in, atts[1].URL)
+	if err != nil || !strings.HasPrefix(h, "<p>Café <b>cold</b>") || !strings.Contains(h, `<img src="`+pixel+`" alt="Logo">`) {
+		t.Errorf("FetchHTML = %q, %v", h, err)
+	}
+	checkSafe(t, h)
 }
 
 func TestRealServersIdle(t *testing.T) {

@@ -436,7 +436,7 @@ func TestCompose(t *testing.T) {
 			if tt.change != nil {
 				tt.change(&out)
 			}
-			d, err := compose(&out, s, testNow)
+			d, err := compose(&out, s, testNow, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -59,9 +59,9 @@ func (r *receiver) feed(value, raw json.RawMessage) {
 	}
 	switch {
 	case v.Photo != "":
-		in.Attachments = []care.Attachment{urlAttachment("image", v.Photo)}
+		in.Attachments = []care.Attachment{r.urlAttachment("image", v.Photo)}
 	case v.Video != "":
-		in.Attachments = []care.Attachment{urlAttachment("video", v.Video)}
+		in.Attachments = []care.Attachment{r.urlAttachment("video", v.Video)}
 	}
 	if in.Text == "" && len(in.Attachments) == 0 {
 		in.Text = unsupportedText
@@ -70,9 +70,9 @@ func (r *receiver) feed(value, raw json.RawMessage) {
 }
 
 // urlAttachment is an attachment of kind at a URL from a webhook.
-func urlAttachment(kind, u string) care.Attachment {
+func (r *receiver) urlAttachment(kind, u string) care.Attachment {
 	p, _ := json.Marshal(attachmentPayload{URL: u})
-	return attachment{Type: kind, Payload: p}.normalise()
+	return r.attachment(attachment{Type: kind, Payload: p})
 }
 
 // igCommentValue is the value of an Instagram "comments" change

@@ -2,8 +2,8 @@
 // through Meta's Graph API: Messenger and Instagram direct messages, comments
 // on Page posts and Instagram media, and Instagram @mentions. Two adapters
 // share the code: Messenger (channel "facebook") and Instagram (channel
-// "instagram"). Each is a channel.Sender, Webhook, Policy, Moderator and
-// Setup.
+// "instagram"). Each is a channel.Sender, Webhook, Policy, Moderator,
+// Setup and MediaFetcher.
 //
 // # Credentials
 //
@@ -38,7 +38,9 @@
 //
 //   - messaging[] and standby[] message: a private customer message; the
 //     mid is its platform id, reply_to.mid its reply target. Attachments keep
-//     their type and URL (reel and ig_reel become video). A quick reply
+//     their type (reel and ig_reel become video) and URL, a file on Meta's
+//     CDN as a "meta-media:" reference that FetchMedia opens for agents
+//     (media.go). A quick reply
 //     arrives as its button title in text. An Instagram message with
 //     is_deleted (unsent by the customer) is a deletion.
 //   - message with is_echo: a message the Page sent. One sent by Parley

@@ -116,7 +116,7 @@ func (r *receiver) message(ev *messagingEvent, sentAt time.Time, raw json.RawMes
 		if len(in.Attachments) == care.MaxAttachments {
 			break
 		}
-		in.Attachments = append(in.Attachments, a.normalise())
+		in.Attachments = append(in.Attachments, r.attachment(a))
 	}
 	if in.Text == "" && len(in.Attachments) == 0 {
 		in.Text = unsupportedText
@@ -138,6 +138,17 @@ func (r *receiver) ours(m *message) bool {
 	return r.appID != "" && string(m.AppID) == r.appID || strings.HasPrefix(m.Metadata, echoMetadataPrefix)
 }
 
+// maxAttachmentURL is the longest attachment URL the core stores.
+const maxAttachmentURL = 2048
+
+// attachment maps an attachment, its file on Meta's CDN kept as a
+// reference Parley fetches (see media.go).
+func (r *receiver) attachment(a attachment) care.Attachment {
+	out := a.normalise()
+	out.URL = mediaRef(out.URL, r.inbox)
+	return out
+}
+
 // normalise maps an attachment to Parley's kinds: image, video, audio,
 // file, sticker; reels are videos, templates and anything newer are files.
 func (a attachment) normalise() care.Attachment {
@@ -157,7 +168,7 @@ func (a attachment) normalise() care.Attachment {
 	if p.StickerID != "" {
 		out.Kind = "sticker"
 	}
-	if len(out.URL) > 2048 || !utf8.ValidString(out.URL) || strings.IndexByte(out.URL, 0) >= 0 {
+	if len(out.URL) > maxAttachmentURL || !utf8.ValidString(out.URL) || strings.IndexByte(out.URL, 0) >= 0 {
 		out.URL = ""
 	}
 	return out

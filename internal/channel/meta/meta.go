@@ -58,6 +58,9 @@ var (
 	_ channel.Policy    = (*Instagram)(nil)
 	_ channel.Moderator = (*Instagram)(nil)
 	_ channel.Setup     = (*Instagram)(nil)
+
+	_ channel.MediaFetcher = (*Messenger)(nil)
+	_ channel.MediaFetcher = (*Instagram)(nil)
 )
 
 // adapter is what the two adapters share, for one channel.

@@ -42,6 +42,7 @@ type receiver struct {
 	ch      care.Channel // facebook for object "page", instagram for "instagram"
 	account string       // the entry's id: Page or Instagram account
 	appID   string       // the inbox's app_id credential
+	inbox   care.Inbox   // whose api_base, with Meta's CDN, Parley fetches files from
 	now     time.Time
 	entryAt time.Time // the entry's time, for items without their own
 	events  []channel.Event
@@ -54,13 +55,13 @@ func receive(h http.Header, body []byte, in care.Inbox, now time.Time) ([]channe
 	if !Verify(in.Credentials[CredAppSecret], body, h.Get(SignatureHeader)) {
 		return nil, care.Errorf(care.EUNAUTHORIZED, "The X-Hub-Signature-256 signature does not verify with the inbox's app secret.")
 	}
-	return parse(body, in.Credentials[CredAppID], now)
+	return parse(body, in, now)
 }
 
 // parse turns a verified delivery into events. Only an undecodable envelope
 // is an error; an item that cannot be understood is skipped, so one odd item
 // does not make Meta retry (and re-deliver) the whole batch.
-func parse(body []byte, appID string, now time.Time) ([]channel.Event, error) {
+func parse(body []byte, in care.Inbox, now time.Time) ([]channel.Event, error) {
 	var d delivery
 	if err := json.Unmarshal(body, &d); err != nil {
 		return nil, care.Errorf(care.EINVALID, "The delivery is not a Meta webhook notification.")
@@ -80,7 +81,7 @@ func parse(body []byte, appID string, now time.Time) ([]channel.Event, error) {
 		if json.Unmarshal(raw, &e) != nil || e.ID == "" {
 			continue
 		}
-		r := &receiver{ch: ch, account: string(e.ID), appID: appID, now: now, entryAt: e.Time.millis(now)}
+		r := &receiver{ch: ch, account: string(e.ID), appID: in.Credentials[CredAppID], inbox: in, now: now, entryAt: e.Time.millis(now)}
 		for _, m := range e.Messaging {
 			r.messaging(m)
 		}

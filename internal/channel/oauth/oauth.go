@@ -1,8 +1,9 @@
 // Package oauth obtains short-lived access tokens with OAuth 2.0 refresh
 // tokens (RFC 6749 §6) for the adapters whose platforms issue them: Google's
 // YouTube and Business Profile APIs, Reddit, X. A platform hands an inbox a
-// refresh token once, when its owner authorises Parley; every access token
-// after that comes from the refresh grant and lives about an hour.
+// refresh token once, when its owner authorises Parley (the authorization
+// code grant with PKCE, in authcode.go); every access token after that
+// comes from the refresh grant and lives about an hour.
 //
 // Tokens are cached in memory per grant until shortly before they expire, so
 // a busy inbox asks the token endpoint about once an hour, not once per

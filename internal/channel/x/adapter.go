@@ -98,6 +98,7 @@ var (
 	_ channel.Poller  = (*Adapter)(nil)
 	_ channel.Policy  = (*Adapter)(nil)
 	_ channel.Setup   = (*Adapter)(nil)
+	_ channel.Pricer  = (*Adapter)(nil)
 )
 
 func (a *Adapter) now() time.Time {

@@ -24,12 +24,23 @@
 //	api_base             optional: another base URL for X's API, e.g. a local
 //	                     fake (package xfake)
 //	mode                 "webhook" (default) or "poll"
+//	prices               optional: what each billed category costs the
+//	                     inbox (see billing.go)
 //
 // OAuth 2.0 user access tokens expire after two hours. With a refresh
 // token Parley gets them itself from POST /2/oauth2/token (see oauth2.go)
 // and stores the refresh token X rotates with every refresh, sealed, in the
 // inbox's credentials; a token X refuses before its time is refreshed once.
-// An OAuth 1.0a token does not expire and needs none of this.
+// An OAuth 1.0a token does not expire and needs none of this. StartConnect
+// and FinishConnect (connect.go) obtain the first refresh token through
+// OAuth 2.0 Authorization Code with PKCE, for the web interface's
+// "Connect an X account".
+//
+// # Billing
+//
+// Sends, polled reads and X Activity API deliveries carry the category X
+// bills them under (billing.go); Spend prices a month's counts for the
+// inbox's health line.
 //
 // # Receiving
 //

@@ -316,6 +316,20 @@ func TestEndToEnd(t *testing.T) {
 	if last := msgs[len(msgs)-1]; len(msgs) != 4 || last.Direction != care.DirectionOut || last.PlatformID != native.ID || last.Status != care.DeliverySent {
 		t.Errorf("after the native reply: %v", summarise2(msgs))
 	}
+
+	// What X bills is counted once per message: the two X Activity API
+	// post events stored (the mention, the native reply), the reply and
+	// the DM sent. Account Activity API deliveries have no documented
+	// price, and the DM stored from one is not counted again when the X
+	// Activity API repeats it.
+	charges, err := w.store.InboxCharges(ctx, w.inbox.ID, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCharges := map[string]int{x.ChargePostDelivered: 2, x.ChargePostCreated: 1, x.ChargeDMSent: 1}
+	if diff := cmp.Diff(wantCharges, charges); diff != "" {
+		t.Errorf("charges (-want +got):\n%s", diff)
+	}
 }
 
 // A reply X refuses under its 2026 rule fails with a reason the agent can

@@ -95,7 +95,11 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 	}
 	a.forget(key)
 	charge := ChargeDMSent
-	if req.public {
+	switch {
+	case req.public && len(extractURLs(req.text)) > 0:
+		// X prices a post with a URL apart, as it finds URLs.
+		charge = ChargePostCreatedLink
+	case req.public:
 		charge = ChargePostCreated
 	}
 	return channel.Result{PlatformID: createdID(resp.body, req.public), Status: care.DeliverySent, RateLimit: rl, Charge: charge}, nil

@@ -13,8 +13,9 @@ import (
 // numeric user id, its mode "webhook" (the default) or "poll", and it needs
 // an access_token, plus a consumer_secret in webhook mode, and
 // consumer_key and consumer_secret with an OAuth 1.0a token
-// (access_token_secret); api_base, when given, must be an http or https URL. It returns EINVALID naming what is
-// missing or wrong. It generates nothing.
+// (access_token_secret); api_base, when given, must be an http or https
+// URL, and prices (see CredPrices) readable. It returns EINVALID naming
+// what is missing or wrong. It generates nothing.
 func (a *Adapter) Prepare(in *care.Inbox) error {
 	creds := in.Credentials
 	var problems []string
@@ -39,6 +40,11 @@ func (a *Adapter) Prepare(in *care.Inbox) error {
 	}
 	if oauth1 && creds[CredConsumerKey] == "" {
 		problems = append(problems, "credentials.consumer_key (the app's API key) is required with an OAuth 1.0a token")
+	}
+	if p := creds[CredPrices]; p != "" {
+		if _, _, err := parsePrices(p); err != nil {
+			problems = append(problems, strings.TrimSuffix(care.ErrorMessage(err), "."))
+		}
 	}
 	if base := creds[CredAPIBase]; base != "" {
 		if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -60,6 +60,8 @@ func (a *Adapter) parseXAA(body []byte, now time.Time) ([]channel.Event, error) 
 		if !ok {
 			return nil, nil
 		}
+		// X bills every post event it delivers (x-api/activity/event-pricing).
+		in.Charge = ChargePostDelivered
 		return a.one(account, in, body), nil
 	case "post.delete":
 		var p struct {
@@ -97,6 +99,10 @@ func (a *Adapter) parseXAA(body []byte, now time.Time) ([]channel.Event, error) 
 			in, ok := legacyDMInbound(account, &dm, us, now)
 			if !ok {
 				continue
+			}
+			if typ == "dm.received" {
+				// dm.sent is not billed; dm.received is.
+				in.Charge = ChargeDMDelivered
 			}
 			raw := body
 			if len(p.Events) > 1 {

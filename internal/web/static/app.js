@@ -93,18 +93,19 @@
   }
 
   // refreshConversation keeps the reader's place: how far they scrolled up
-  // the timeline, and which long messages they opened.
+  // the timeline, and which long messages and original formattings they
+  // opened.
   function refreshConversation() {
     if (!liveEl) return;
     refresh('live', liveURL, liveEl, function (html) {
       var scroller = doc.getElementById('timeline-scroll');
       var top = scroller ? scroller.scrollTop : 0;
-      var open = Array.prototype.map.call(liveEl.querySelectorAll('.msg details.more[open]'), function (d) {
-        return d.closest('.msg').id;
+      var open = Array.prototype.map.call(liveEl.querySelectorAll('.msg details.more[open], .msg details.formatted[open]'), function (d) {
+        return '#' + d.closest('.msg').id + ' details.' + d.className;
       });
       liveEl.innerHTML = html;
-      open.forEach(function (id) {
-        var d = doc.querySelector('#' + id + ' details.more');
+      open.forEach(function (sel) {
+        var d = doc.querySelector(sel);
         if (d) d.open = true;
       });
       scroller = doc.getElementById('timeline-scroll');

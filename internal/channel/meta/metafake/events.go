@@ -14,8 +14,11 @@ type Message struct {
 	Text    string
 	// ReplyTo is the mid of the message the customer swiped to answer.
 	ReplyTo string
-	// ImageURL, if set, attaches an image.
+	// ImageURL, if set, attaches an image at that address.
 	ImageURL string
+	// Image, if set, attaches a file the fake's CDN serves (under
+	// Fake.CDNBase), as an image.
+	Image []byte
 	// At is when they wrote; zero means the fake's now.
 	At time.Time
 }
@@ -88,8 +91,15 @@ func (f *Fake) Message(m Message) (string, *Delivery) {
 	if m.ReplyTo != "" {
 		msg["reply_to"] = map[string]any{"mid": m.ReplyTo, "is_self_reply": false}
 	}
-	if m.ImageURL != "" {
-		msg["attachments"] = []any{map[string]any{"type": "image", "payload": map[string]string{"url": m.ImageURL}}}
+	image := m.ImageURL
+	if m.Image != nil {
+		if f.CDNBase == "" {
+			panic("metafake: Message.Image without Fake.CDNBase")
+		}
+		image = f.addMedia(f.CDNBase, "", m.Image)
+	}
+	if image != "" {
+		msg["attachments"] = []any{map[string]any{"type": "image", "payload": map[string]string{"url": image}}}
 	}
 	item := map[string]any{"sender": map[string]string{"id": m.From}, "recipient": map[string]string{"id": m.Account},
 		"timestamp": at.UnixMilli(), "message": msg}

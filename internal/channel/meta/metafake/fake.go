@@ -5,7 +5,8 @@
 // and documented error bodies; it can inject throttling and outages; and it
 // builds webhook deliveries the way Meta sends them (non-ASCII escaped as
 // \uXXXX, signed with X-Hub-Signature-256), posts them to a URL, and runs
-// the hub.challenge verification.
+// the hub.challenge verification. Customers' files are served at CDN-like
+// URLs, which can be made to expire (media.go).
 //
 // Customers write through the fake's builders (Message, Comment, Mention),
 // which record what opens a messaging window and return the delivery Meta
@@ -32,6 +33,10 @@ type Fake struct {
 	Now func() time.Time
 	// Client posts deliveries and challenges; nil means http.DefaultClient.
 	Client *http.Client
+	// CDNBase is the fake's server URL, under which the files of
+	// customers' messages (Message.Image) are served; set it once the
+	// server runs.
+	CDNBase string
 
 	mu       sync.Mutex
 	accounts map[string]*account // by id
@@ -42,6 +47,10 @@ type Fake struct {
 	sent     []Sent
 	failures []Failure
 	seq      int
+	// Files on the fake CDN, by name; see media.go.
+	media        map[string]mediaFile
+	mediaExpired bool
+	mediaFetches int
 }
 
 type account struct {

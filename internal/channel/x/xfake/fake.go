@@ -24,6 +24,12 @@
 //     5..100, at most the 800 most recent), GET /2/users/{id}/tweets,
 //     GET /2/dm_events and GET /2/dm_conversations/with/{participant_id}/dm_events,
 //     newest first with next_token paging.
+//   - OAuth 2.0: GET /i/oauth2/authorize for the Apps added with AddApp
+//     (redirecting to the App's callback with a code, or with
+//     error=access_denied after RefuseAuthorization), POST /2/oauth2/token
+//     with the authorization_code grant (PKCE checked, codes single-use
+//     and short-lived) and the refresh_token grant (rotating), and
+//     GET /2/users/me.
 //   - x-rate-limit-limit, -remaining and -reset on every response, and a
 //     per-user budget per endpoint and 15-minute window (SetLimit; X's
 //     documented defaults) answered with 429 once spent.
@@ -38,6 +44,7 @@ package xfake
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -56,6 +63,7 @@ const (
 	UserPosts            Endpoint = "GET /2/users/:id/tweets"
 	DMEvents             Endpoint = "GET /2/dm_events"
 	ConversationDMEvents Endpoint = "GET /2/dm_conversations/with/:participant_id/dm_events"
+	UsersMe              Endpoint = "GET /2/users/me"
 )
 
 // Window is the length of X's rate-limit windows.
@@ -64,7 +72,7 @@ const Window = 15 * time.Minute
 // defaultLimits are X's per-user limits per 15 minutes
 // (x-api/fundamentals/rate-limits on docs.x.com).
 var defaultLimits = map[Endpoint]int{
-	CreatePost: 100, SendDM: 15, Mentions: 300, UserPosts: 900, DMEvents: 15, ConversationDMEvents: 15,
+	CreatePost: 100, SendDM: 15, Mentions: 300, UserPosts: 900, DMEvents: 15, ConversationDMEvents: 15, UsersMe: 75,
 }
 
 // User is an X account.
@@ -120,14 +128,22 @@ type Fake struct {
 	refresh   map[string]refreshGrant
 	issued    []string // access tokens issued by refresh
 	refreshes int
-	oauth1    map[string]oauth1Token
-	posts     []*Post // in id order
-	dms       []*DM   // in id order
-	limits    map[Endpoint]int
-	windows   map[windowKey]*window
-	calls     map[Endpoint]int
-	fail      []int
-	lose      int
+	// OAuth 2.0 authorization: Apps by client id, who approves, codes
+	// waiting to be redeemed; see authorize.go.
+	apps          map[string]App
+	approver      string
+	refuse        bool
+	authorizeReqs []url.Values
+	codes         map[string]authCode
+	grants        int
+	oauth1        map[string]oauth1Token
+	posts         []*Post // in id order
+	dms           []*DM   // in id order
+	limits        map[Endpoint]int
+	windows       map[windowKey]*window
+	calls         map[Endpoint]int
+	fail          []int
+	lose          int
 }
 
 type windowKey struct {

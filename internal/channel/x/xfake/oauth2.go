@@ -6,7 +6,8 @@ import (
 	"net/url"
 )
 
-// OAuth 2.0 refresh, as X's token endpoint does it
+// OAuth 2.0 refresh, as X's token endpoint does it (the authorization
+// code grant is in authorize.go)
 // (docs.x.com/fundamentals/authentication/oauth-2-0/user-access-token):
 // POST /2/oauth2/token with grant_type=refresh_token answers a new access
 // token (two hours) and a new refresh token; the refresh token used stops
@@ -48,12 +49,20 @@ func (f *Fake) Refreshes() int {
 
 func (f *Fake) token(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<16)
-	if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "refresh_token" {
+	grant := ""
+	if err := r.ParseForm(); err == nil {
+		grant = r.PostForm.Get("grant_type")
+	}
+	if grant != "refresh_token" && grant != "authorization_code" {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "Missing required parameter [grant_type]."})
 		return
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if grant == "authorization_code" {
+		f.redeem(w, r, r.PostForm)
+		return
+	}
 	g, ok := f.refresh[r.PostForm.Get("refresh_token")]
 	if !ok {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "Value passed for the token was invalid."})

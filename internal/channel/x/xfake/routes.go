@@ -19,7 +19,9 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.mux.ServeHT
 
 func (f *Fake) routes() *http.ServeMux {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /i/oauth2/authorize", f.authorize)
 	mux.HandleFunc("POST /2/oauth2/token", f.token)
+	mux.HandleFunc("GET /2/users/me", f.api(UsersMe, false, f.me))
 	mux.HandleFunc("POST /2/tweets", f.api(CreatePost, true, f.createPost))
 	mux.HandleFunc("POST /2/dm_conversations/with/{participant}/messages", f.api(SendDM, true, f.sendDM))
 	mux.HandleFunc("GET /2/users/{id}/mentions", f.api(Mentions, false, f.mentions))
