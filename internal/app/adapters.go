@@ -32,9 +32,12 @@ import (
 // inbox can point at a local fake; otherwise the platform's own.
 //
 // publicURL is where platforms reach this server; adapters that must name
-// their webhook in each request (Twilio's status callbacks) use it. creds
-// stores what adapters learn, such as X's rotated refresh tokens.
-func Adapters(publicURL string, creds channel.CredentialStore) *channel.Registry {
+// their webhook in each request (Twilio's status callbacks) use it. store
+// keeps what adapters learn, such as X's rotated refresh tokens and
+// YouTube's quota spent today, and answers what an adapter must know
+// beyond one conversation: an SMS customer's opt-out in another one.
+func Adapters(publicURL string, store care.Store) *channel.Registry {
+	creds := storedCredentials{store}
 	client := &http.Client{Timeout: 30 * time.Second}
 	// One token cache for every adapter whose platform issues short-lived
 	// access tokens, so a grant is refreshed once, whoever asks.
@@ -42,7 +45,7 @@ func Adapters(publicURL string, creds channel.CredentialStore) *channel.Registry
 	r := &channel.Registry{}
 	r.Register(care.ChannelAPI, &apiinbox.Sender{Client: client})
 	r.Register(care.ChannelBluesky, &bluesky.Adapter{Client: client})
-	r.Register(care.ChannelEmail, &email.Adapter{})
+	r.Register(care.ChannelEmail, &email.Adapter{PublicURL: publicURL, Client: client})
 	r.Register(care.ChannelFacebook, &meta.Messenger{Client: client})
 	r.Register(care.ChannelMastodon, &mastodon.Adapter{Client: client})
 	r.Register(care.ChannelInstagram, &meta.Instagram{Client: client})
@@ -51,13 +54,13 @@ func Adapters(publicURL string, creds channel.CredentialStore) *channel.Registry
 	r.Register(care.ChannelX, &x.Adapter{Client: client, Tokens: tokens, Credentials: creds})
 	r.Register(care.ChannelReviews, &reviews.Adapter{Client: client, Tokens: tokens})
 	r.Register(care.ChannelReddit, &reddit.Adapter{Client: client, Tokens: tokens})
-	r.Register(care.ChannelYouTube, &youtube.Adapter{Client: client, Tokens: tokens})
+	r.Register(care.ChannelYouTube, &youtube.Adapter{Client: client, Tokens: tokens, State: store})
 	r.Register(care.ChannelBlog, &blog.Adapter{Client: client})
-	r.Register(care.ChannelWebChat, &webchat.Adapter{})
+	r.Register(care.ChannelWebChat, &webchat.Adapter{CheckSMTP: email.CheckSMTP})
 	r.Register(care.ChannelWordPress, &wordpress.Adapter{Client: client})
 	r.Register(care.ChannelPhone, &phone.Adapter{TwilioVerify: sms.VerifySignature})
 	r.Register(care.ChannelFoursquare, &foursquare.Adapter{Client: client})
-	r.Register(care.ChannelSMS, &sms.Adapter{Client: client, StatusCallback: func(in care.Inbox) string {
+	r.Register(care.ChannelSMS, &sms.Adapter{Client: client, History: store, StatusCallback: func(in care.Inbox) string {
 		if publicURL == "" {
 			return ""
 		}

@@ -133,7 +133,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		Threaded: func(received time.Time) {
 			a.Metrics.PipelineLatency.WithLabelValues("thread").Observe(time.Since(received).Seconds())
 		}}
-	adapters := Adapters(cfg.PublicURL, storedCredentials{store})
+	adapters := Adapters(cfg.PublicURL, store)
 	a.Survey = &csat.Surveyor{Store: store, PublicURL: cfg.PublicURL, Logger: log}
 	a.Desk = &desk.Service{Store: store, Publisher: a.Bus, Adapters: adapters, Clocks: a.Deadlines, Automation: a.Automation, Survey: a.Survey,
 		OutboxWake: func() { poke(outboxWake) }}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/email"
 	"github.com/parleyhq/parley/internal/channel/webchat"
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/presence"
@@ -18,11 +19,13 @@ type webChat = webchat.Server
 // Adapters): the server that takes visitors' messages down the committer's durable
 // path and watches the store (through the bus, and by polling when other
 // nodes write) for agents' replies. A visitor sees the offline form while
-// no member of the workspace is online.
+// no member of the workspace is online; a reply to a visitor who left an
+// email and is gone is emailed through the inbox's SMTP settings.
 func (a *App) newWebChat(cfg *config.Config, adapters *channel.Registry) *webChat {
 	return &webchat.Server{Store: a.Store, Ingest: a.Committer, Bus: a.Bus, Poll: ssePoll(cfg), Logger: a.log,
 		PublicURL: cfg.PublicURL, Typing: a.typing,
 		Available: webchat.AnyAgentOnline(a.Store, 15*time.Second),
+		Mail:      webChatMail{smtp: &email.Adapter{Logger: a.log}},
 		Observe: func(outcome string, started time.Time) {
 			a.Metrics.IngestAccepted.WithLabelValues(string(care.ChannelWebChat), outcome).Inc()
 			a.Metrics.PipelineLatency.WithLabelValues("ack").Observe(time.Since(started).Seconds())

@@ -28,7 +28,7 @@ const (
 // Adapter connects Twilio phone numbers and Messaging Services. Register it
 // once:
 //
-//	r.Register(care.ChannelSMS, &sms.Adapter{Client: client, StatusCallback: webhookURLOf})
+//	r.Register(care.ChannelSMS, &sms.Adapter{Client: client, StatusCallback: webhookURLOf, History: store})
 //
 // Its zero value is ready to use and it is safe for concurrent use.
 type Adapter struct {
@@ -44,6 +44,11 @@ type Adapter struct {
 	// credential overrides it. A Messaging Service can instead be given the
 	// URL in Twilio's console.
 	StatusCallback func(in care.Inbox) string
+	// History finds the customer's newest opt-out or opt-in across their
+	// conversations in the inbox, which is what Twilio goes by; nil looks
+	// at the reply's conversation only, and leaves a STOP sent in another
+	// one to Twilio's error 21610.
+	History History
 	// Now is the clock for Retry-After dates; nil means time.Now.
 	Now func() time.Time
 	// Logger notes what Receive skips on purpose; nil means slog.Default().

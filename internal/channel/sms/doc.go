@@ -38,10 +38,14 @@
 // REVOKE, OPTOUT, or a custom keyword Twilio's Advanced Opt-Out reports in
 // OptOutType) is opted out by Twilio, which refuses every later message to
 // them with error 21610 until they text START, YES or UNSTOP. Receive keeps
-// the keyword as the message text and adds a note saying so; CheckReply then
-// refuses replies while the customer's last message is an opt-out, Send
-// refuses to send them, and error 21610 fails a reply with "the customer
-// replied STOP; they must text START before you can message them".
+// the keyword as the message text and adds a note saying so. Twilio's
+// opt-out belongs to the pair of numbers, not to a conversation, so Send
+// looks for the customer's newest opt-out or opt-in keyword across all
+// their conversations in the inbox (Adapter.History) and refuses to send
+// while it is an opt-out; CheckReply, which sees one conversation, refuses
+// replies while that conversation's last customer message is an opt-out;
+// and error 21610 fails a reply with "the customer replied STOP; they must
+// text START before you can message them".
 //
 // # Outbound
 //

@@ -75,7 +75,7 @@ func newParley(t *testing.T, store care.Store) *parley {
 	api := httptest.NewServer(p.fake.Handler())
 	t.Cleanup(api.Close)
 
-	adapter := &sms.Adapter{Client: api.Client(), Now: p.clock.Now, Logger: quiet,
+	adapter := &sms.Adapter{Client: api.Client(), Now: p.clock.Now, Logger: quiet, History: store,
 		StatusCallback: func(in care.Inbox) string { return publicBase + "/webhooks/" + strconv.FormatInt(in.ID, 10) }}
 	adapters := &channel.Registry{}
 	adapters.Register(care.ChannelSMS, adapter)
@@ -296,12 +296,17 @@ func endToEnd(t *testing.T, p *parley) {
 	if care.ErrorCode(err) != care.EINVALID || !strings.Contains(care.ErrorMessage(err), "text START") {
 		t.Errorf("reply after STOP = %v, want EINVALID telling the customer must text START", err)
 	}
-	// The customer writes again without opting in: Parley lets the reply
-	// through, Twilio refuses it with 21610, and the agent sees why.
+	// The customer writes again without opting in: the composer lets the
+	// reply through, but their newest keyword is still STOP, so it fails
+	// without reaching Twilio, and the agent sees why.
 	p.text(twiliofake.Message{Body: "why did I get texts"})
+	before := len(p.fake.Sent())
 	m3 := p.reply(conv, "You signed up at checkout.")
 	if m3.Status != care.DeliveryFailed || !strings.Contains(m3.StatusReason, "replied STOP") {
 		t.Errorf("reply to an opted-out number = %s %q, want failed because they replied STOP", m3.Status, m3.StatusReason)
+	}
+	if n := len(p.fake.Sent()); n != before {
+		t.Errorf("the fake accepted %d messages for an opted-out number", n-before)
 	}
 	// START opts them back in.
 	p.text(twiliofake.Message{Body: "start"})
@@ -335,5 +340,49 @@ func endToEnd(t *testing.T, p *parley) {
 	}
 	if pending, _ := p.store.PendingRaw(ctx, 10); len(pending) != 0 {
 		t.Errorf("%d events left pending", len(pending))
+	}
+}
+
+// TestOptOutAcrossConversations checks that a STOP holds for the number,
+// not the conversation: a reply in another conversation with the same
+// customer (one an agent opened) fails without reaching Twilio until they
+// text START.
+func TestOptOutAcrossConversations(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) { optOutAcrossConversations(t, newParley(t, s)) })
+}
+
+func optOutAcrossConversations(t *testing.T, p *parley) {
+	ctx := p.ctx
+	first := p.message(p.text(twiliofake.Message{Body: "Where is my refund?"}))
+	p.text(twiliofake.Message{Body: "STOP"})
+	resolved := care.StatusResolved
+	if _, err := p.store.UpdateConversation(ctx, first.ConversationID, care.ConversationUpdate{Status: &resolved}, p.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	// An agent opens another conversation with the customer: nothing in it
+	// shows the STOP.
+	other := &care.Conversation{WorkspaceID: p.inbox.WorkspaceID, InboxID: p.inbox.ID, Channel: care.ChannelSMS,
+		ContactID: first.ContactID, Status: care.StatusOpen, CreatedAt: p.clock.Now(), LastActivityAt: p.clock.Now()}
+	if err := p.store.CreateConversation(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	m := p.reply(other.ID, "Your refund went out today.")
+	if m.Status != care.DeliveryFailed || m.StatusReason != "the customer replied STOP; they must text START before you can message them" {
+		t.Errorf("reply in another conversation after STOP = %s %q, want failed with the opt-out reason", m.Status, m.StatusReason)
+	}
+	if sent := p.fake.Sent(); len(sent) != 0 {
+		t.Errorf("the fake accepted %+v for an opted-out number", sent)
+	}
+
+	// START, wherever it lands, opts them back in for every conversation.
+	start := p.message(p.text(twiliofake.Message{Body: "START"}))
+	if start.ConversationID != other.ID {
+		t.Errorf("START went to conversation %d, want the open one %d", start.ConversationID, other.ID)
+	}
+	if m := p.reply(other.ID, "Your refund went out today."); m.Status != care.DeliverySent {
+		t.Errorf("reply after START = %s %q, want sent", m.Status, m.StatusReason)
+	}
+	if sent := p.fake.Sent(); len(sent) != 1 || sent[0].To != customer {
+		t.Errorf("the fake accepted %+v, want one message to %s", sent, customer)
 	}
 }

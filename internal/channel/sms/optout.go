@@ -1,9 +1,12 @@
 package sms
 
 import (
+	"context"
+	"fmt"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 )
 
 // keyword is what a customer's message means to Twilio's opt-out handling.
@@ -65,11 +68,86 @@ const optedOutReason = "the customer replied STOP; they must text START before y
 // conversation, opted them out: its text carries the note Receive adds, or
 // is an opt-out keyword on its own.
 func optedOut(last *care.Message) bool {
-	if last == nil {
-		return false
+	return last != nil && keywordOf(last) == optOut
+}
+
+// keywordOf is what a stored customer message meant to Twilio's opt-out
+// handling: optOut or optIn when its text carries the note Receive added
+// (custom keywords included) or is a default keyword on its own,
+// noKeyword otherwise.
+func keywordOf(m *care.Message) keyword {
+	switch {
+	case strings.HasSuffix(m.Text, optOutNote):
+		return optOut
+	case strings.HasSuffix(m.Text, optInNote):
+		return optIn
 	}
-	if strings.HasSuffix(last.Text, optOutNote) {
-		return true
+	if k := classify(m.Text, ""); k == optOut || k == optIn {
+		return k
 	}
-	return classify(last.Text, "") == optOut
+	return noKeyword
+}
+
+// History reads a customer's messages across an inbox's conversations.
+// Twilio keeps an opt-out per pair of numbers, the inbox's and the
+// customer's, not per conversation: a STOP in one conversation holds for
+// every other one with the same customer until they text START.
+// care.Store satisfies it.
+type History interface {
+	Conversations(ctx context.Context, f care.ConversationFilter) (*care.ConversationPage, error)
+	RecentMessages(ctx context.Context, conversationIDs []care.ID, limit int) ([]care.Message, error)
+}
+
+// How far back the opt-out check looks: the customer's newest
+// conversations in the inbox and their newest messages. A customer who
+// opted out and then sent more messages than that without opting in is
+// stopped by Twilio instead (error 21610), with the same reason.
+const (
+	historyConversations = 100
+	historyMessages      = 500
+)
+
+// optedOutOn reports whether the outbound's recipient opted out of the
+// inbox's number: whether their newest opt-out or opt-in keyword in any of
+// their conversations in the inbox is an opt-out. Without a History it
+// looks at the conversation's own last message only.
+//
+// Messages do not record which of a contact's numbers sent them, so a
+// contact with several SMS numbers (contacts merged by an agent) counts as
+// opted out when any of them last texted STOP: Parley holds back a
+// message Twilio might have sent, never the other way round.
+func (a *Adapter) optedOutOn(ctx context.Context, out *channel.Outbound) (bool, error) {
+	if a.History == nil || out.Contact.ID == 0 {
+		return optedOut(out.LastInbound), nil
+	}
+	page, err := a.History.Conversations(ctx, care.ConversationFilter{WorkspaceID: out.Inbox.WorkspaceID,
+		InboxID: out.Inbox.ID, ContactID: out.Contact.ID, Sort: care.SortNewest, Limit: historyConversations})
+	if err != nil {
+		return false, fmt.Errorf("sms: conversations of contact %d in inbox %d: %w", out.Contact.ID, out.Inbox.ID, err)
+	}
+	ids := make([]care.ID, 0, len(page.Conversations)+1)
+	seen := false
+	for _, c := range page.Conversations {
+		ids = append(ids, c.ID)
+		seen = seen || c.ID == out.Conversation.ID
+	}
+	if !seen && out.Conversation.ID != 0 && len(ids) < historyConversations {
+		// The reply's own conversation, should the contact have been
+		// merged away from it since.
+		ids = append(ids, out.Conversation.ID)
+	}
+	msgs, err := a.History.RecentMessages(ctx, ids, historyMessages)
+	if err != nil {
+		return false, fmt.Errorf("sms: messages of contact %d in inbox %d: %w", out.Contact.ID, out.Inbox.ID, err)
+	}
+	// Newest first: the first keyword decides.
+	for i := range msgs {
+		if msgs[i].Direction != care.DirectionIn || msgs[i].InboxID != out.Inbox.ID {
+			continue
+		}
+		if k := keywordOf(&msgs[i]); k != noKeyword {
+			return k == optOut, nil
+		}
+	}
+	return false, nil
 }

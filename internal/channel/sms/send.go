@@ -32,11 +32,13 @@ type sendResponse struct {
 // inbox's status callback URL, if known, as StatusCallback.
 //
 // It returns a permanent *channel.SendError when the inbox is not fully
-// configured, the contact has no SMS identity or opted out, the reply cannot
-// be one message (see CheckReply), or Twilio refuses it (error 21610 for a
-// customer who replied STOP); a temporary one when Twilio is throttling
-// (429, error 20429, with its Retry-After), failing (5xx) or does not
-// answer in time.
+// configured, the contact has no SMS identity or opted out (their newest
+// opt-out or opt-in keyword to the inbox, in any conversation, is an
+// opt-out; see History), the reply cannot be one message (see CheckReply),
+// or Twilio refuses it (error 21610 for a customer who replied STOP); a
+// temporary one when Twilio is throttling (429, error 20429, with its
+// Retry-After), failing (5xx) or does not answer in time, or the History
+// cannot be read.
 //
 // The Messages resource has no idempotency key. When Twilio accepts a
 // message but its answer is lost, the outbox sends the reply again and the
@@ -62,8 +64,13 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 		return channel.Result{}, channel.Permanent("the contact has no SMS identity", nil)
 	}
 	// Twilio would refuse it too (error 21610); a reply queued before the
-	// STOP arrived must not go out either.
-	if optedOut(out.LastInbound) {
+	// STOP arrived, or written in another of the customer's conversations,
+	// must not go out either.
+	stopped, err := a.optedOutOn(ctx, &out)
+	if err != nil {
+		return channel.Result{}, channel.Temporary("Parley could not read the customer's earlier messages to check for an opt-out", 0, err)
+	}
+	if stopped {
 		return channel.Result{}, channel.Permanent(optedOutReason, nil)
 	}
 	if err := checkContent(out.Message.Text, out.Message.Attachments); err != nil {

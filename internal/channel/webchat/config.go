@@ -40,6 +40,11 @@ type Config struct {
 	Greeting       string
 	OfflineMessage string
 	Color          string
+	// Mail says the inbox has SMTP settings: replies to visitors who left
+	// an email and are gone are emailed to them.
+	Mail bool
+	// PageURL is the page an emailed reply links back to, "" for none.
+	PageURL string
 }
 
 // ConfigOf reads in's credentials, filling in defaults. It returns EINVALID
@@ -80,7 +85,31 @@ func ConfigOf(in care.Inbox) (Config, error) {
 	if cfg.Color == "" {
 		cfg.Color = DefaultColor
 	}
+	cfg.Mail = strings.TrimSpace(c[CredSMTPHost]) != ""
+	if p := strings.TrimSpace(c[CredPageURL]); p != "" {
+		if !pageURL(p) {
+			return Config{}, care.Errorf(care.EINVALID, "credentials.%s must be an http or https address, e.g. https://shop.example.com/help.", CredPageURL)
+		}
+		cfg.PageURL = p
+	} else {
+		for _, o := range cfg.Origins {
+			if !strings.Contains(o, "://*.") {
+				cfg.PageURL = o + "/"
+				break
+			}
+		}
+	}
 	return cfg, nil
+}
+
+// pageURL reports whether s is an absolute http(s) address of sane length
+// with nothing in it that could break out of a line of text.
+func pageURL(s string) bool {
+	if len(s) > 2048 || strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.User == nil
 }
 
 // isControl reports control characters other than new lines, which a

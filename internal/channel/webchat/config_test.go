@@ -103,10 +103,35 @@ func TestConfigOf(t *testing.T) {
 		{"control in greeting", map[string]string{CredSecret: secret, CredGreeting: "hi\x00"}},
 		{"long offline message", map[string]string{CredSecret: secret, CredOfflineMessage: strings.Repeat("o", maxTextChars+1)}},
 		{"bad origin", map[string]string{CredSecret: secret, CredOrigins: "shop.example.com"}},
+		{"page not a web address", map[string]string{CredSecret: secret, CredPageURL: "javascript:alert(1)"}},
+		{"page with a space", map[string]string{CredSecret: secret, CredPageURL: "https://shop.example.com/help me"}},
 	}
 	for _, tt := range bad {
 		if _, err := ConfigOf(inbox(tt.creds)); care.ErrorCode(err) != care.EINVALID {
 			t.Errorf("ConfigOf(%s) = %v, want EINVALID", tt.name, err)
+		}
+	}
+}
+
+func TestConfigMail(t *testing.T) {
+	secret := strings.Repeat("s", 43)
+	tests := []struct {
+		name  string
+		creds map[string]string
+		mail  bool
+		page  string
+	}{
+		{"no SMTP, no origins", map[string]string{}, false, ""},
+		{"the first origin that names one site", map[string]string{CredOrigins: "https://*.example.org, https://shop.example.com", CredSMTPHost: "smtp.example.com:587"},
+			true, "https://shop.example.com/"},
+		{"only wildcards", map[string]string{CredOrigins: "https://*.example.org"}, false, ""},
+		{"a page given", map[string]string{CredOrigins: "https://shop.example.com", CredPageURL: " https://shop.example.com/help "}, false, "https://shop.example.com/help"},
+	}
+	for _, tt := range tests {
+		tt.creds[CredSecret] = secret
+		cfg, err := ConfigOf(care.Inbox{Name: "Acme", Credentials: tt.creds})
+		if err != nil || cfg.Mail != tt.mail || cfg.PageURL != tt.page {
+			t.Errorf("%s: ConfigOf = mail %v, page %q, %v; want %v, %q", tt.name, cfg.Mail, cfg.PageURL, err, tt.mail, tt.page)
 		}
 	}
 }

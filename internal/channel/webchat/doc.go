@@ -12,6 +12,11 @@
 //	greeting         the first bubble; default DefaultGreeting
 //	offline_message  tops the offline form; default DefaultOfflineMessage
 //	color            the accent, "#rrggbb"; default DefaultColor
+//	smtp_host, smtp_tls, smtp_user, smtp_password, from, dkim_*
+//	                 optional SMTP submission settings, as an email
+//	                 inbox's: replies to visitors who left are emailed
+//	page_url         the page the emails link back to; default the first
+//	                 origin that names one site
 //
 // Instructions give the tag, which loads WidgetPath from Parley:
 //
@@ -117,8 +122,22 @@
 // Typing carries typing signals both ways; TypingHub is an in-memory one for
 // a single node. Availability decides whether the widget shows the composer
 // or the offline form (name, email, message), whose message arrives as any
-// other, from an identified visitor; agents answer it by email today.
-// AnyAgentOnline is the default: anyone in the workspace online.
+// other, from an identified visitor. AnyAgentOnline is the default: anyone
+// in the workspace online.
+//
+// # Email
+//
+// With Server.Mail set and SMTP settings on the inbox, a reply to a visitor
+// who gave an email and is gone is emailed to them: when, Server.MailAfter
+// after it was written, it is sent but no widget on any node has reported
+// it delivered, and the visitor has no socket on the emailing node. One
+// node at a time emails (a lease), reading each inbox's message events from
+// its MailCursor; an email is recorded as the reply's delivered status
+// ("emailed to <address>") through Ingester, the receipts' durable path, so
+// it is sent once across nodes and restarts, but for a stop between the
+// server's acceptance and that status being applied. The email is plain
+// text: who answered, the reply, the visitor's message quoted, and the
+// link back to page_url. The reply stays in the widget's history.
 //
 // # Limits and security
 //

@@ -24,20 +24,23 @@ import (
 // node, where tests reach what the app does not expose (the typing hub,
 // the limits, the clock of availability).
 type harness struct {
-	t     *testing.T
-	store care.Store
-	bus   *inmem.Bus
-	hub   *webchat.TypingHub
-	srv   *webchat.Server
-	http  *httptest.Server
-	inbox care.Inbox
+	t         *testing.T
+	store     care.Store
+	bus       *inmem.Bus
+	hub       *webchat.TypingHub
+	srv       *webchat.Server
+	http      *httptest.Server
+	inbox     care.Inbox
+	committer *ingest.Committer
 }
 
 type harnessOptions struct {
 	store care.Store
 	// origins are the inbox's allowed origins; "" means shop.
 	origins string
-	server  func(*webchat.Server)
+	// creds are more credentials of the inbox.
+	creds  map[string]string
+	server func(*webchat.Server)
 	// http adjusts the HTTP server before it starts.
 	http func(*http.Server)
 	// publisher is where the pipeline announces events; nil means the
@@ -58,6 +61,9 @@ func newHarness(t *testing.T, opt harnessOptions) *harness {
 	}
 	in := &care.Inbox{WorkspaceID: ws.ID, Channel: care.ChannelWebChat, Name: "Acme chat", CreatedAt: time.Now(),
 		Credentials: map[string]string{webchat.CredOrigins: cmp.Or(opt.origins, shop)}}
+	for k, v := range opt.creds {
+		in.Credentials[k] = v
+	}
 	if err := (&webchat.Adapter{}).Prepare(in); err != nil {
 		t.Fatal(err)
 	}
@@ -68,6 +74,7 @@ func newHarness(t *testing.T, opt harnessOptions) *harness {
 
 	wake := make(chan struct{}, 1)
 	committer := ingest.NewCommitter(store, 64)
+	h.committer = committer
 	committer.Committed = func([]care.AppendResult) {
 		select {
 		case wake <- struct{}{}:

@@ -25,7 +25,8 @@ const (
 	SocketPath = "/chat/ws/"
 )
 
-// Store is what Server reads. care.Store satisfies it.
+// Store is what Server reads, and the little the mailer writes (its lease
+// and cursors). care.Store satisfies it.
 type Store interface {
 	Inbox(ctx context.Context, id care.ID) (*care.Inbox, error)
 	FindIdentity(ctx context.Context, workspaceID care.ID, platform care.Channel, platformUserID string) (*care.Identity, error)
@@ -34,6 +35,17 @@ type Store interface {
 	Message(ctx context.Context, id care.ID) (*care.Message, error)
 	EventsAfter(ctx context.Context, workspaceID care.ID, afterID care.ID, limit int) ([]care.Event, error)
 	LatestEventID(ctx context.Context, workspaceID care.ID) (care.ID, error)
+
+	// What the mailer needs besides (see Mailer).
+	Workspaces(ctx context.Context) ([]care.Workspace, error)
+	Inboxes(ctx context.Context, workspaceID care.ID) ([]care.Inbox, error)
+	Conversation(ctx context.Context, id care.ID) (*care.Conversation, error)
+	Contact(ctx context.Context, id care.ID) (*care.Contact, error)
+	RecentMessages(ctx context.Context, conversationIDs []care.ID, limit int) ([]care.Message, error)
+	InboxCursor(ctx context.Context, inboxID care.ID, name string) (string, error)
+	SetInboxCursor(ctx context.Context, inboxID care.ID, name, value string, now time.Time) error
+	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration, now time.Time) (bool, error)
+	ReleaseLease(ctx context.Context, name, holder string) error
 }
 
 // Ingester makes visitors' messages durable before the widget is told
@@ -77,6 +89,17 @@ type Server struct {
 	Now      func() time.Time
 	Observe  Observer
 
+	// Mail, when set, emails agents' replies to visitors who left an
+	// email and are not connected, through the SMTP settings of their
+	// inbox; inboxes without them are left alone. One node at a time
+	// does it (a lease in the store); see mailer.
+	Mail Mailer
+	// MailAfter is how long a reply waits to be shown in a widget before
+	// it is emailed (default DefaultMailAfter); MailPoll how often the
+	// mailer looks (default DefaultMailPoll).
+	MailAfter time.Duration
+	MailPoll  time.Duration
+
 	initOnce   sync.Once
 	ctx        context.Context
 	cancel     context.CancelFunc
@@ -95,6 +118,10 @@ func (s *Server) init() {
 		s.ctx, s.cancel = context.WithCancel(context.Background())
 		s.lim = s.Limits.withDefaults()
 		s.watchers = map[care.ID]*watcher{}
+		if s.Mail != nil {
+			s.wg.Add(1)
+			go func() { defer s.wg.Done(); s.runMail(s.ctx) }()
+		}
 	})
 }
 
@@ -106,7 +133,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 }
 
 // Close ends every socket (with "going away", so widgets reconnect to
-// another node) and waits for them until ctx ends.
+// another node) and the mailer, and waits for them until ctx ends.
 func (s *Server) Close(ctx context.Context) error {
 	s.init()
 	s.mu.Lock()

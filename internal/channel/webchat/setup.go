@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
@@ -14,7 +15,8 @@ import (
 // admin gave none. It normalises origins and color, and returns EINVALID
 // naming what is wrong: an origin that is not scheme and host, a colour that
 // is not #rrggbb, a text over its length, a secret of the wrong size, an
-// external id (a web chat inbox has none).
+// external id (a web chat inbox has none), a page_url that is not an http(s)
+// address, SMTP settings without smtp_host or that CheckSMTP refuses.
 func (a *Adapter) Prepare(in *care.Inbox) error {
 	if in.Credentials == nil {
 		in.Credentials = map[string]string{}
@@ -38,12 +40,32 @@ func (a *Adapter) Prepare(in *care.Inbox) error {
 	if c[CredColor] != "" {
 		c[CredColor] = cfg.Color
 	}
-	for _, k := range []string{CredTitle, CredGreeting, CredOfflineMessage} {
+	for _, k := range []string{CredTitle, CredGreeting, CredOfflineMessage, CredPageURL} {
 		if v := strings.TrimSpace(c[k]); v != "" {
 			c[k] = v
 		} else {
 			delete(c, k)
 		}
+	}
+	return a.checkMail(*in)
+}
+
+// checkMail validates the SMTP settings of an inbox that has any.
+func (a *Adapter) checkMail(in care.Inbox) error {
+	c := in.Credentials
+	if c[CredSMTPHost] == "" {
+		for _, k := range []string{CredSMTPTLS, CredSMTPUser, CredSMTPPassword, CredFrom} {
+			if c[k] != "" {
+				return care.Errorf(care.EINVALID, "credentials.%s is set but credentials.%s is not: give the SMTP server to email replies to visitors who left, or leave out every SMTP setting.", k, CredSMTPHost)
+			}
+		}
+		return nil
+	}
+	if a.CheckSMTP != nil {
+		return a.CheckSMTP(in)
+	}
+	if c[CredFrom] == "" {
+		return care.Errorf(care.EINVALID, "credentials.%s is required with credentials.%s: the address replies are emailed from.", CredFrom, CredSMTPHost)
 	}
 	return nil
 }
@@ -69,10 +91,19 @@ func (a *Adapter) Instructions(in care.Inbox, webhookURL string) []channel.Instr
 	if cfg, err := ConfigOf(in); err == nil && len(cfg.Origins) > 0 {
 		origins = strings.Join(cfg.Origins, ", ")
 	}
+	mail := "shown in the widget when they come back; set smtp_host and from to email them too"
+	if cfg, err := ConfigOf(in); err == nil && cfg.Mail {
+		mail = "emailed from " + in.Credentials[CredFrom] + " through " + in.Credentials[CredSMTPHost] + " when no widget showed them within " +
+			strconv.Itoa(int(DefaultMailAfter/time.Minute)) + " minutes, and shown in the widget when they come back"
+		if err := a.checkMail(in); err != nil {
+			mail = "not emailed: " + care.ErrorMessage(err)
+		}
+	}
 	return []channel.Instruction{
 		{Label: "Add to every page, before </body>", Value: ScriptTag(base, in.ID)},
 		{Label: "Allowed page origins", Value: origins},
 		{Label: "If your site sends a Content-Security-Policy, allow", Value: "script-src " + base + "; connect-src " + ws},
+		{Label: "Replies to visitors who left an email", Value: mail},
 	}
 }
 

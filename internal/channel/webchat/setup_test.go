@@ -55,6 +55,7 @@ func TestInstructions(t *testing.T) {
 		{Label: "Add to every page, before </body>", Value: `<script src="https://care.example.net/chat/widget.js" data-inbox="12" async></script>`},
 		{Label: "Allowed page origins", Value: "https://shop.example.com"},
 		{Label: "If your site sends a Content-Security-Policy, allow", Value: "script-src https://care.example.net; connect-src wss://care.example.net"},
+		{Label: "Replies to visitors who left an email", Value: "shown in the widget when they come back; set smtp_host and from to email them too"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Instructions (-want +got):\n%s", diff)
@@ -63,5 +64,33 @@ func TestInstructions(t *testing.T) {
 	got = a.Instructions(in, "http://127.0.0.1:8080/webhooks/12")
 	if !strings.HasPrefix(got[1].Value, "none yet") || got[2].Value != "script-src http://127.0.0.1:8080; connect-src ws://127.0.0.1:8080" {
 		t.Errorf("Instructions without origins, over http = %+v", got)
+	}
+	in.Credentials[CredSMTPHost], in.Credentials[CredFrom] = "smtp.example.com:587", "Acme <help@acme.example>"
+	got = a.Instructions(in, "https://care.example.net/webhooks/12")
+	if want := "emailed from Acme <help@acme.example> through smtp.example.com:587 when no widget showed them within 2 minutes, and shown in the widget when they come back"; got[3].Value != want {
+		t.Errorf("Instructions with SMTP settings: %q, want %q", got[3].Value, want)
+	}
+}
+
+func TestPrepareMail(t *testing.T) {
+	refused := care.Errorf(care.EINVALID, "credentials.smtp_tls must be tls, starttls or none.")
+	tests := []struct {
+		name  string
+		check func(care.Inbox) error
+		creds map[string]string
+		code  string
+	}{
+		{"no SMTP settings", nil, map[string]string{}, ""},
+		{"server and sender", nil, map[string]string{CredSMTPHost: "smtp.example.com:587", CredFrom: "help@acme.example"}, ""},
+		{"a login without a server", nil, map[string]string{CredSMTPUser: "help@acme.example"}, care.EINVALID},
+		{"a server without a sender", nil, map[string]string{CredSMTPHost: "smtp.example.com:587"}, care.EINVALID},
+		{"settings the check refuses", func(care.Inbox) error { return refused }, map[string]string{CredSMTPHost: "smtp.example.com:587", CredFrom: "help@acme.example"}, care.EINVALID},
+		{"settings the check takes", func(care.Inbox) error { return nil }, map[string]string{CredSMTPHost: "smtp.example.com:587"}, ""},
+	}
+	for _, tt := range tests {
+		err := (&Adapter{CheckSMTP: tt.check}).Prepare(&care.Inbox{Credentials: tt.creds})
+		if care.ErrorCode(err) != tt.code {
+			t.Errorf("%s: Prepare = %v, want code %q", tt.name, err, tt.code)
+		}
 	}
 }

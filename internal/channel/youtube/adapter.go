@@ -67,7 +67,7 @@ const MaxTextChars = 10_000
 // Adapter connects YouTube channels: their comments are polled, answered
 // and moderated through the YouTube Data API v3. Register it once:
 //
-//	r.Register(care.ChannelYouTube, &youtube.Adapter{Client: client})
+//	r.Register(care.ChannelYouTube, &youtube.Adapter{Client: client, State: store})
 //
 // Its zero value is ready to use and it is safe for concurrent use. It must
 // not be copied after first use: it holds each inbox's quota meter.
@@ -88,6 +88,9 @@ type Adapter struct {
 	Now func() time.Time
 	// Logger notes what polls skip on purpose; nil means slog.Default().
 	Logger *slog.Logger
+	// State keeps each inbox's quota usage of the day across restarts;
+	// nil keeps it in memory only, and a restart starts the day at zero.
+	State QuotaStore
 
 	once   sync.Once
 	tokens *oauth.Source

@@ -84,6 +84,7 @@ func (a *Adapter) call(ctx context.Context, in care.Inbox, r request) (*response
 	}
 	src := a.tokenSource()
 	l := limitsOf(in)
+	a.loadQuota(ctx, in.ID)
 	spend := func(units int) {
 		if r.spent != nil {
 			*r.spent += units

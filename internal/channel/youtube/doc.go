@@ -100,8 +100,12 @@
 // then). YouTube's own quotaExceeded (403, domain youtube.quota), for
 // instance when other inboxes or programs share the project, stops the
 // inbox until the reset the same way. Inboxes sharing a project share its
-// quota: give each its part with daily_quota. The meter starts at zero
-// when Parley restarts; YouTube's quotaExceeded is then the backstop.
+// quota: give each its part with daily_quota. With Adapter.State the
+// meter is kept in the inbox cursor QuotaCursor, read on an inbox's first
+// request of the Pacific day and saved after each poll, reply or
+// moderation that spent units, so a restart continues the day's count;
+// without it the meter starts at zero when Parley restarts, and YouTube's
+// quotaExceeded is the backstop.
 //
 // # Errors
 //

@@ -75,7 +75,7 @@ func newParley(t *testing.T, store care.Store, creds map[string]string) *parley 
 	api := httptest.NewServer(p.fake.Handler())
 	t.Cleanup(api.Close)
 
-	p.adapter = &youtube.Adapter{Client: api.Client(), Now: p.clock.Now, Logger: quiet}
+	p.adapter = &youtube.Adapter{Client: api.Client(), Now: p.clock.Now, Logger: quiet, State: store}
 	adapters := &channel.Registry{}
 	adapters.Register(care.ChannelYouTube, p.adapter)
 

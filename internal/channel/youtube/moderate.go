@@ -29,6 +29,7 @@ var moderationStatus = map[channel.ModerationAction]string{
 // temporary one when the day's quota is spent (until the Pacific midnight
 // reset) or YouTube is rate limiting, failing or out of reach.
 func (a *Adapter) Moderate(ctx context.Context, in care.Inbox, platformID string, action channel.ModerationAction) error {
+	defer a.saveQuota(ctx, in.ID)
 	status, ok := moderationStatus[action]
 	if !ok {
 		return channel.Permanent("unknown moderation action", nil)

@@ -91,6 +91,7 @@ func (a *Adapter) PollInterval(in care.Inbox) time.Duration {
 // health line; a refused refresh token is permanent. A cursor Poll cannot
 // read is logged and treated as none.
 func (a *Adapter) Poll(ctx context.Context, in care.Inbox, cur string) ([]channel.Event, string, error) {
+	defer a.saveQuota(ctx, in.ID)
 	brand, err := brandChannel(in)
 	if err != nil {
 		return nil, cur, err

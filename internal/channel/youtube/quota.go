@@ -79,12 +79,17 @@ func parseInterval(s string) (time.Duration, error) {
 }
 
 // meter counts the units each inbox spent in the current Pacific day. It
-// lives in memory, so a restarted Parley starts the day at zero; YouTube's
-// own quotaExceeded answer, which the meter records, is the backstop. Its
-// zero value is ready and it is safe for concurrent use.
+// counts in memory; with the Adapter's State, the count is loaded from the
+// store on an inbox's first request of the day and what it spent is saved
+// after (see saveQuota), so a restarted Parley continues the day's count.
+// Without one, a restart starts the day at zero and YouTube's own
+// quotaExceeded answer, which the meter records, is the backstop. Its zero
+// value is ready and it is safe for concurrent use.
 type meter struct {
 	mu    sync.Mutex
 	inbox map[care.ID]*usage
+	// locks makes the loads and saves of one inbox take turns.
+	locks map[care.ID]*sync.Mutex
 }
 
 // usage is one inbox's spending in one Pacific day.
@@ -95,6 +100,10 @@ type usage struct {
 	exhausted  bool // YouTube answered quotaExceeded
 	polls      int
 	pollsUnits int
+	// loaded says the day's stored usage is counted in; unsaved is what
+	// was spent here since the last save.
+	loaded  bool
+	unsaved spending
 }
 
 // day returns the inbox's usage for now's Pacific day, starting a new one
@@ -112,6 +121,67 @@ func (m *meter) day(id care.ID, now time.Time) *usage {
 	return u
 }
 
+// io returns the lock the inbox's loads and saves take turns with.
+func (m *meter) io(id care.ID) *sync.Mutex {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.locks == nil {
+		m.locks = map[care.ID]*sync.Mutex{}
+	}
+	l := m.locks[id]
+	if l == nil {
+		l = &sync.Mutex{}
+		m.locks[id] = l
+	}
+	return l
+}
+
+// loaded reports whether the inbox's stored usage of now's day is counted.
+func (m *meter) loaded(id care.ID, now time.Time) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.day(id, now).loaded
+}
+
+// unsaved returns what the inbox spent since its last save, and the day
+// it counts against; ok is false when there is nothing to save.
+func (m *meter) unsaved(id care.ID, now time.Time) (d spending, day string, ok bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	u := m.day(id, now)
+	return u.unsaved, u.day, !u.unsaved.zero()
+}
+
+// absorb makes the inbox's usage the stored usage plus what is still
+// unsaved once saved, just written into stored, is taken off. The stored
+// usage may include other nodes' spending, which this one then counts too.
+// A usage of another day than stored's is left alone.
+func (m *meter) absorb(id care.ID, stored savedUsage, saved spending) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.inbox == nil {
+		m.inbox = map[care.ID]*usage{}
+	}
+	u := m.inbox[id]
+	if u == nil {
+		u = &usage{day: stored.Day}
+		m.inbox[id] = u
+	}
+	if u.day != stored.Day {
+		return
+	}
+	d := &u.unsaved
+	d.reads -= saved.reads
+	d.writes -= saved.writes
+	d.polls -= saved.polls
+	d.pollUnits -= saved.pollUnits
+	d.exhausted = d.exhausted && !saved.exhausted
+	all := stored.plus(*d)
+	u.reads, u.writes, u.polls, u.pollsUnits = all.Reads, all.Writes, all.Polls, all.PollUnits
+	u.exhausted = all.Exhausted
+	u.loaded = true
+}
+
 // take spends cost units for a read or a write if the inbox's budget
 // allows it, and reports whether it did, with the usage after.
 func (m *meter) take(id care.ID, l limits, now time.Time, cost int, write bool) (bool, quotaState) {
@@ -125,8 +195,10 @@ func (m *meter) take(id care.ID, l limits, now time.Time, cost int, write bool) 
 	if ok {
 		if write {
 			u.writes += cost
+			u.unsaved.writes += cost
 		} else {
 			u.reads += cost
+			u.unsaved.reads += cost
 		}
 	}
 	return ok, stateOf(u, l, now)
@@ -143,8 +215,10 @@ func (m *meter) refund(id care.ID, now time.Time, units int, write bool) {
 	u := m.day(id, now)
 	if write {
 		u.writes = max(u.writes-units, 0)
+		u.unsaved.writes -= units
 	} else {
 		u.reads = max(u.reads-units, 0)
+		u.unsaved.reads -= units
 	}
 }
 
@@ -153,7 +227,8 @@ func (m *meter) refund(id care.ID, now time.Time, units int, write bool) {
 func (m *meter) exhaust(id care.ID, now time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.day(id, now).exhausted = true
+	u := m.day(id, now)
+	u.exhausted, u.unsaved.exhausted = true, true
 }
 
 // polled records that a poll spent units, for the estimate of what the
@@ -164,6 +239,8 @@ func (m *meter) polled(id care.ID, now time.Time, units int) {
 	u := m.day(id, now)
 	u.polls++
 	u.pollsUnits += units
+	u.unsaved.polls++
+	u.unsaved.pollUnits += units
 }
 
 // state returns the inbox's usage now.

@@ -51,6 +51,7 @@ const noPrivate = "YouTube has no private messages: answer in the comment thread
 // rate limiting or failing, or cannot be reached.
 func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Result, error) {
 	in, msg := out.Inbox, out.Message
+	defer a.saveQuota(ctx, in.ID)
 	brand, err := brandChannel(in)
 	if err != nil {
 		return channel.Result{}, err
