@@ -63,10 +63,10 @@ func (r *run) tick(story, headless time.Duration) time.Duration {
 // work is one agent at their desk: every tick they look at the open
 // conversations routing gave them, and answer the one whose customer has
 // waited longest, once it has waited their reading time; and, beside it,
-// the call record routing gave them, if any: Parley counts an agent's
-// capacity by kind of work, one call beside six social conversations, and
-// a call record, waiting since the call began, would otherwise come first
-// every time. Headless, they answer one of each a tick as soon as it is
+// the call record, web chat and email routing gave them, if any: Parley
+// counts an agent's capacity by kind of work, one call, three chats and
+// eight emails beside six social conversations, and a call record, waiting
+// since the call began, would otherwise come first every time. Headless, they answer one of each a tick as soon as it is
 // theirs: a low, steady rate.
 func (r *run) work(ctx context.Context, a *agent) {
 	retry := map[care.ID]time.Time{} // conversations to leave alone for a while
@@ -206,10 +206,11 @@ func (r *run) answer(ctx context.Context, a *agent, c *care.Conversation) error 
 }
 
 // answerable reports whether a channel takes replies. A phone line
-// carries calls, and Foursquare has no way to answer a tip: there the
-// composer takes notes only.
+// carries calls, Foursquare has no way to answer a tip, and a blog is
+// read through its feed, answered (if at all) on the blog itself: there
+// the composer takes notes only.
 func answerable(ch care.Channel) bool {
-	return ch != care.ChannelPhone && ch != care.ChannelFoursquare
+	return ch != care.ChannelPhone && ch != care.ChannelFoursquare && ch != care.ChannelBlog
 }
 
 // noteText is what an agent notes having done, by answer, where the
@@ -229,14 +230,16 @@ var noteText = [numAnswers]string{
 }
 
 // note is an agent's work where the channel takes no reply: they call the
-// customer back, or pass a tip on to the shop, note what they did, and
-// resolve the conversation.
+// customer back, pass a tip on to the shop or a blog post to PR, note what
+// they did, and resolve the conversation.
 func (r *run) note(ctx context.Context, a *agent, c *care.Conversation, last *care.Message, what answer) error {
 	id := strconv.FormatInt(c.ID, 10)
 	var text string
 	switch {
 	case c.Channel == care.ChannelFoursquare:
 		text = "Passed the tip on to the shop's manager: Foursquare tips cannot be answered."
+	case c.Channel == care.ChannelBlog:
+		text = "Shared the post with PR & Marketing, who answer bloggers on their own blogs: a blog cannot be answered from here."
 	case strings.HasPrefix(last.Text, "Inbound call, missed"):
 		text = "Returned the missed call: no answer, left a voicemail asking them to call back."
 	default:
@@ -309,6 +312,14 @@ func channelName(ch care.Channel) string {
 		return "the care line"
 	case care.ChannelFoursquare:
 		return "Foursquare"
+	case care.ChannelWebChat:
+		return "the web chat"
+	case care.ChannelEmail:
+		return "email"
+	case care.ChannelBlog:
+		return "a blog"
+	case care.ChannelWordPress:
+		return "Orbit's blog"
 	}
 	return string(ch)
 }

@@ -36,6 +36,10 @@ const (
 	redditDM      // a Reddit private message to the brand's account
 	phoneCall     // a call to the care line, reported by the phone system
 	fsqTip        // a Foursquare tip about one of the brand's shops
+	webChat       // a message in the chat on the brand's website
+	emailMessage  // an email to the brand's care address
+	blogPost      // a post on a blog, mentioning the brand
+	wpComment     // a comment on the brand's own blog, a WordPress site
 	numKinds
 )
 
@@ -44,13 +48,14 @@ func (k kind) channel() care.Channel {
 	return [...]care.Channel{care.ChannelX, care.ChannelX, care.ChannelFacebook, care.ChannelFacebook,
 		care.ChannelInstagram, care.ChannelInstagram, care.ChannelWhatsApp, care.ChannelSMS, care.ChannelTelegram, care.ChannelAPI,
 		care.ChannelBluesky, care.ChannelBluesky, care.ChannelMastodon, care.ChannelYouTube, care.ChannelReviews,
-		care.ChannelReddit, care.ChannelReddit, care.ChannelPhone, care.ChannelFoursquare}[k]
+		care.ChannelReddit, care.ChannelReddit, care.ChannelPhone, care.ChannelFoursquare, care.ChannelWebChat, care.ChannelEmail,
+		care.ChannelBlog, care.ChannelWordPress}[k]
 }
 
 // public reports whether the kind is written for everyone to see.
 func (k kind) public() bool {
 	switch k {
-	case xMention, fbComment, igComment, bskyPost, mastoPost, ytComment, gbpReview, redditComment, fsqTip:
+	case xMention, fbComment, igComment, bskyPost, mastoPost, ytComment, gbpReview, redditComment, fsqTip, blogPost, wpComment:
 		return true
 	}
 	return false
@@ -58,15 +63,27 @@ func (k kind) public() bool {
 
 // polled reports whether Parley fetches the kind from the platform, which
 // has no webhooks, rather than being sent it: such messages have no
-// acknowledgement to time, and headless load, which drives webhook paths,
-// leaves them out.
+// acknowledgement to time. A mailbox is polled too, over IMAP.
 func (k kind) polled() bool {
 	switch k {
-	case bskyPost, bskyDM, mastoPost, ytComment, gbpReview, redditComment, redditDM, fsqTip:
+	case bskyPost, bskyDM, mastoPost, ytComment, gbpReview, redditComment, redditDM, fsqTip, blogPost, wpComment, emailMessage:
 		return true
 	}
 	return false
 }
+
+// pushed reports whether the platform pushes the kind to Parley's webhook
+// (or the brand's backend to its API inbox): what headless load drives at
+// its rate, and times. Everything else, what Parley polls and the web
+// chat's socket, a headless run sends aside, a few at the start.
+func (k kind) pushed() bool { return !k.polled() && k != webChat }
+
+// prompt reports whether Parley has what a customer writes at once:
+// pushed to it, said over the web chat's socket, or in a mailbox whose
+// IMAP IDLE wakes Parley's poll. A headless run's customers answer
+// replies aside from the rate only there, since the run ends before
+// Parley's next poll of the other platforms.
+func (k kind) prompt() bool { return !k.polled() || k == emailMessage }
 
 // unnamed reports whether the platform gives the kind's authors no id of
 // their own: Google names a reviewer only by their name and photo, and
@@ -76,7 +93,7 @@ func (k kind) unnamed() bool { return k == gbpReview || k == fsqTip }
 func (k kind) String() string {
 	return [...]string{"X post", "X DM", "Messenger", "Facebook comment", "Instagram DM", "Instagram comment",
 		"WhatsApp", "SMS", "Telegram", "web form", "Bluesky post", "Bluesky DM", "Mastodon post", "YouTube comment", "Google review",
-		"Reddit comment", "Reddit message", "phone call", "Foursquare tip"}[k]
+		"Reddit comment", "Reddit message", "phone call", "Foursquare tip", "web chat", "email", "blog post", "WordPress comment"}[k]
 }
 
 // customer is one simulated person on one channel. A person who writes on
@@ -96,10 +113,16 @@ type customer struct {
 	num       int64  // a Telegram user id, a Mastodon account id
 	post      int    // which of the brand's recent posts a commenter comments on
 	switched  bool   // the SMS side of a WhatsApp customer
+	// email is the address a web chat visitor gives in the chat, ""
+	// for none; chat is, for the email side of such a visitor, the
+	// visitor.
+	email string
+	chat  *customer
 
 	// Guarded by cast.mu.
 	anchor    string // what their next public message answers: a post or top comment id
 	followUps int
+	visitor   string // a web chat visitor's id, once Parley has given one
 }
 
 var names = map[string]struct{ first, last []string }{
@@ -185,6 +208,10 @@ func (c *cast) add(k kind, lang string) *customer {
 		cu.id = cu.handle
 	case phoneCall:
 		cu.phone = countryCode[lang] + fmt.Sprintf("%06d", n%1000000)
+	case emailMessage, wpComment:
+		// Parley knows an email customer, and a WordPress commenter, by
+		// the address they write from, in lower case.
+		cu.id = address(first, last, n)
 	}
 	c.file(cu)
 	return cu
@@ -228,14 +255,45 @@ func (c *cast) sameNumber(cu *customer, k kind, switched bool) *customer {
 	return other
 }
 
+// chatWithEmail returns a new web chat visitor who gives their name and
+// email address in the chat.
+func (c *cast) chatWithEmail(lang string) *customer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cu := c.add(webChat, lang)
+	first, last, _ := strings.Cut(cu.name, " ")
+	cu.email = address(first, last, c.n)
+	return cu
+}
+
+// byEmail returns the email side of a web chat visitor who gave their
+// address: the same person, writing from it.
+func (c *cast) byEmail(chat *customer) *customer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	other := &customer{key: chat.key, kind: emailMessage, name: chat.name, lang: chat.lang, handle: chat.handle, id: chat.email, chat: chat}
+	c.file(other)
+	return other
+}
+
+// address is a customer's email address, made from their name.
+func address(first, last string, n int) string {
+	return fmt.Sprintf("%s.%s%d@%s", fold(first), fold(last), n, mailDomains[n%len(mailDomains)])
+}
+
+// mailDomains are the customers' mail providers, all on domains reserved
+// for examples.
+var mailDomains = [...]string{"example.net", "example.org", "example.com"}
+
 // someone returns a customer who wrote by k before, or a new one: returning
 // customers continue their conversations. It returns whether the customer
 // is new. A Foursquare tip names no author, so whoever writes one is
-// someone new to Parley.
+// someone new to Parley; a blog post is someone new writing about the
+// brand, since bloggers do not follow a conversation up.
 func (c *cast) someone(k kind, returning float64) (*customer, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if k == fsqTip {
+	if k == fsqTip || k == blogPost {
 		returning = 0
 	}
 	if old := c.byKind[k]; len(old) > 0 && c.r.Float64() < returning {

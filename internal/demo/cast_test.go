@@ -36,7 +36,10 @@ func TestCastIdentities(t *testing.T) {
 	c := newCast(1)
 	for k := range numKinds {
 		cu := c.newCustomer(k, "")
-		if (cu.id == "") != k.unnamed() || cu.name == "" {
+		// A web chat visitor's id is Parley's to give when they connect,
+		// and a blogger's is the blog's address and their name.
+		later := k == webChat || k == blogPost
+		if (cu.id == "") != (k.unnamed() || later) || cu.name == "" {
 			t.Errorf("%s customer %+v: want a name, and an id unless the platform gives none", k, cu)
 		}
 		if len(cu.handle) > 15 || fold(cu.handle) != cu.handle {
@@ -65,6 +68,14 @@ func TestCastIdentities(t *testing.T) {
 		if _, isNew := c.someone(fsqTip, 1); !isNew {
 			t.Fatalf("a Foursquare tip came from a returning customer: tips name no author")
 		}
+	}
+	chat := c.chatWithEmail("fr")
+	if !strings.Contains(chat.email, "@") || chat.kind != webChat {
+		t.Errorf("a web chat visitor giving their email is %+v", chat)
+	}
+	byMail := c.byEmail(chat)
+	if byMail.key != chat.key || byMail.kind != emailMessage || byMail.id != chat.email || byMail.chat != chat || c.find(care.ChannelEmail, chat.email) != byMail {
+		t.Errorf("%+v writing by email is %+v", chat, byMail)
 	}
 	fb := c.newCustomer(fbComment, "")
 	if c.find(care.ChannelFacebook, fb.psid) != fb {
@@ -113,7 +124,7 @@ func TestPlan(t *testing.T) {
 	}
 	for k := range numKinds {
 		want := 2
-		if k.polled() {
+		if !k.pushed() {
 			want = 0
 		}
 		if seen[k] != want {
@@ -126,22 +137,47 @@ func TestPlan(t *testing.T) {
 }
 
 // The start of a headless run has a few customers write on each platform
-// Parley polls that the load leaves out, reviews with their stars.
-func TestPollSide(t *testing.T) {
+// Parley polls and in the web chat, which the load leaves out: reviews
+// with their stars, blog posts with their titles, and a visitor who gives
+// their email in the chat and writes from it.
+func TestAside(t *testing.T) {
 	t.Parallel()
-	ms := newPlan(newCast(9), 9).pollSide()
+	ms := newPlan(newCast(9), 9).aside()
 	seen := map[kind]int{}
+	var chat, byMail *customer
 	for _, m := range ms {
-		seen[m.who.kind]++
-		if !m.who.kind.polled() || m.text == "" || m.replyTo != "" {
-			t.Errorf("%s %+v: want a first message on a polled platform", m.who.kind, m)
+		k := m.who.kind
+		seen[k]++
+		if k.pushed() || m.text == "" || m.replyTo != "" {
+			t.Errorf("%s %+v: want a first message where no webhook takes it", k, m)
 		}
-		if (m.stars != 0) != (m.who.kind == gbpReview) || m.stars < 0 || m.stars > 5 {
-			t.Errorf("%s rated %d stars", m.who.kind, m.stars)
+		if (m.stars != 0) != (k == gbpReview) || m.stars < 0 || m.stars > 5 {
+			t.Errorf("%s rated %d stars", k, m.stars)
+		}
+		if (m.subject != "") != (k == blogPost) {
+			t.Errorf("%s with subject %q", k, m.subject)
+		}
+		switch {
+		case k == webChat && m.who.email != "":
+			chat = m.who
+		case m.who.chat != nil:
+			byMail = m.who
 		}
 	}
-	want := map[kind]int{ytComment: polledPerKind, gbpReview: polledPerKind, redditComment: polledPerKind, redditDM: polledPerKind, fsqTip: polledPerKind}
+	want := map[kind]int{}
+	for k := range numKinds {
+		if !k.pushed() {
+			want[k] = asidePerKind
+		}
+	}
+	if len(asideKinds) != len(want) {
+		t.Errorf("asideKinds = %v, want every kind no webhook takes: %v", asideKinds, want)
+	}
+	want[emailMessage]++
 	if diff := cmp.Diff(want, seen); diff != "" {
 		t.Errorf("customers by kind (-want +got):\n%s", diff)
+	}
+	if chat == nil || byMail == nil || byMail.chat != chat || byMail.id != chat.email {
+		t.Errorf("no web chat visitor who also writes from the email they gave: %+v, %+v", chat, byMail)
 	}
 }

@@ -22,7 +22,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.DataDir, "data", "", "keep the data in this new directory; default a temporary one, deleted at the end")
 	fs.Int64Var(&o.Seed, "seed", 0, "the same customers saying the same things; 0 picks a seed and prints it")
 	fs.Float64Var(&o.Speed, "speed", 1, "story time runs this many times faster (1 to 1000)")
-	fs.BoolVar(&o.Headless, "headless", false, "no story: drive --rate messages a second through the signed webhooks (a few customers also write on the platforms Parley polls), then print a summary")
+	fs.BoolVar(&o.Headless, "headless", false, "no story: drive --rate messages a second through the signed webhooks (a few customers also write on the platforms Parley polls and in the web chat), then print a summary")
 	fs.Float64Var(&o.Rate, "rate", 0, "with --headless: inbound messages a second")
 	fs.DurationVar(&o.Duration, "duration", 0, "stop after this long (30s, 10m); default until Ctrl-C")
 	fs.IntVar(&o.Count, "count", 0, "stop after this many inbound messages")

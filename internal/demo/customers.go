@@ -88,11 +88,16 @@ func (r *run) answerRead(ctx context.Context) {
 // thank-you, or one more question first. Each customer answers a bounded
 // number of times, so every conversation ends.
 func (r *run) answerBack(s sent) {
+	who := s.who
 	limit, chance := 2, 0.7
-	if r.opts.Headless {
+	switch {
+	case r.opts.Headless && !who.kind.pushed():
+		// The few customers aside from the rate answer their first reply,
+		// so that a short run shows their threads.
+		limit, chance = 1, 1
+	case r.opts.Headless:
 		limit, chance = 1, 0.5
 	}
-	who := s.who
 	if who.kind == gbpReview {
 		// A reviewer edits their review once.
 		limit = 1
@@ -116,9 +121,15 @@ func (r *run) answerBack(s sent) {
 	r.mu.Unlock()
 	m.replyTo, m.private, m.followUp = s.replyTo, s.private && who.kind.public(), true
 	switch {
-	case r.opts.Headless && who.kind.polled():
-		// Headless load drives webhooks at its rate; what customers write
-		// on the platforms Parley polls is outside it.
+	case r.opts.Headless && who.kind.prompt() && !who.kind.pushed():
+		// Headless load drives webhooks at its rate; the web chat and the
+		// care mailbox are outside it, and Parley has what is written
+		// there at once, so the wind-down waits for these answers.
+		r.spawnAside(func(ctx context.Context) { r.deliverAside(ctx, m) })
+		return
+	case r.opts.Headless && !who.kind.pushed():
+		// On the other platforms Parley polls, an answer arrives at its
+		// next poll, if the run lasts that long.
 		r.spawnPlayer(func(ctx context.Context) { r.traffic.send(ctx, m) })
 		return
 	case r.opts.Headless:
@@ -129,6 +140,10 @@ func (r *run) answerBack(s sent) {
 		return
 	}
 	delay := r.sim(10*time.Second + time.Duration(r.float()*30)*time.Second)
+	if who.kind == webChat {
+		// A visitor with the chat open answers within seconds.
+		delay = r.sim(3*time.Second + time.Duration(r.float()*7)*time.Second)
+	}
 	r.spawnPlayer(func(ctx context.Context) {
 		if sleep(ctx, delay) {
 			r.post(m)
@@ -150,16 +165,34 @@ func (r *run) delivered(m message, s Sample, err error) {
 	if m.who.switched {
 		r.links.want(m.who)
 	}
-	if m.who.kind.polled() && s.PlatformID != "" && r.opts.Headless {
+	if m.who.chat != nil {
+		r.links.suggestion(m.who)
+	}
+	if !m.who.kind.pushed() && s.PlatformID != "" && r.opts.Headless {
 		r.mu.Lock()
-		r.polledIn = append(r.polledIn, s)
+		r.asideIn = append(r.asideIn, s)
 		r.mu.Unlock()
 	}
 	if m.who.kind == phoneCall {
 		r.say("%s %s: %s", m.who.kind, describe(m.who, m), callStory(callOf(m.who, m)))
 		return
 	}
-	r.say("%s %s: “%s”", m.who.kind, describe(m.who, m), clip(stars(m.stars)+m.text, 100))
+	text := stars(m.stars) + m.text
+	if m.who.kind == blogPost {
+		text = m.subject
+	}
+	r.say("%s %s: “%s”", m.who.kind, describe(m.who, m), clip(text, 100))
+}
+
+// deliverAside delivers a customer's answer outside the rate and the
+// count, which headless load keeps for webhooks, as a worker would.
+func (r *run) deliverAside(ctx context.Context, m message) {
+	s, err := r.plat.deliver(ctx, r.cast, m)
+	r.tally.inbound(s, m.followUp, -1, err)
+	if err != nil && ctx.Err() == nil {
+		r.log.Warn("demo: a delivery failed", "channel", s.Channel, "err", err)
+	}
+	r.delivered(m, s, err)
 }
 
 // describe names the author of a message for the story.

@@ -35,10 +35,24 @@ type message struct {
 	// delivers it.
 	engagement int64
 	// stars rate a Google review, or the review as its author edits it.
-	stars    int
+	stars int
+	// subject is a blog post's title; an email's is its first sentence,
+	// or the thread's.
+	subject  string
 	followUp bool
 	// takePrivate marks a public complaint the agent is to take private.
 	takePrivate bool
+}
+
+// answering is the platform id, as Parley stores it, of what a message
+// answers where the platform says so, for the samples: the reply an email
+// answers (In-Reply-To), the comment a WordPress comment is under.
+func (m message) answering() string {
+	switch m.who.kind {
+	case emailMessage, wpComment:
+		return m.replyTo
+	}
+	return ""
 }
 
 // deliver has the platform's fake send the customer's message to Parley,
@@ -46,7 +60,8 @@ type message struct {
 // An error means the message was not acknowledged.
 func (p *platforms) deliver(ctx context.Context, c *cast, m message) (Sample, error) {
 	who := m.who
-	s := Sample{Channel: string(who.kind.channel()), InboxID: p.inbox(who.kind.channel()), Customer: who.key, AuthorID: who.id}
+	s := Sample{Channel: string(who.kind.channel()), InboxID: p.inbox(who.kind.channel()), Customer: who.key, AuthorID: who.id,
+		ReplyTo: m.answering()}
 	var err error
 	switch k := who.kind; {
 	case k == xMention && !m.private:
@@ -81,29 +96,15 @@ func (p *platforms) deliver(ctx context.Context, c *cast, m message) (Sample, er
 		s.PlatformID, err = p.tgMessage(ctx, who, m)
 	case k == webForm:
 		s.PlatformID, err = p.webMessage(ctx, who, m)
-	case k == bskyPost:
-		var post bskyfake.Post
-		if post, err = p.bsky.Publish(who.id, bskyfake.PostInput{Text: "@" + bskyBrandHandle + " " + m.text, ReplyTo: m.replyTo}); err == nil {
-			s.PlatformID = post.URI
-			c.setAnchor(who, post.URI)
-		}
-	case k == bskyDM:
-		var dm bskyfake.Message
-		if dm, err = p.bsky.SendDM(who.id, bskyBrandDID, m.text); err == nil {
-			s.PlatformID = dm.ConvoID + ":" + dm.ID
-			c.fileComment(care.ChannelBluesky, "convo:"+dm.ConvoID, who)
-		}
-	case k == mastoPost:
-		vis := "public"
-		if m.private {
-			vis = "direct"
-		}
-		st := p.masto.Mention(mastofake.Mention{From: mastoAccount(who), Text: m.text, ReplyTo: m.replyTo, Visibility: vis})
-		s.PlatformID = st.StatusID
-		c.fileComment(care.ChannelMastodon, "status:"+st.StatusID, who)
 	case k == phoneCall:
 		s.PlatformID, err = p.phone.Report(ctx, callOf(who, m))
-	case k.polled(): // YouTube, Google reviews, Reddit, Foursquare
+	case k == webChat:
+		s.PlatformID, s.AuthorID, err = p.chat.say(ctx, c, who, m.text)
+	case k == emailMessage:
+		// Parley's first poll of a mailbox reads the last day's mail:
+		// nothing to wait for.
+		s.PlatformID, err = p.mail.write(who, m)
+	case k.polled(): // Bluesky, Mastodon, YouTube, Google reviews, Reddit, Foursquare, blogs, WordPress
 		if err = p.look(ctx, s.InboxID); err == nil {
 			s, err = p.deliverPolled(c, s, m)
 		}

@@ -41,22 +41,29 @@ type run struct {
 	playCtx  context.Context
 	stopPlay context.CancelFunc
 	players  sync.WaitGroup
-	pmu      sync.Mutex // guards stopped, and adding to players
+	pmu      sync.Mutex // guards stopped and asidesDone, and adding to players and asides
 	stopped  bool
+	// asides are headless customers' answers on the channels aside from
+	// the rate that Parley has at once (the web chat, the care mailbox),
+	// which the wind-down waits for; asideCtx bounds each delivery.
+	asides     sync.WaitGroup
+	asideCtx   context.Context
+	asidesDone bool
 	// actors are the agents, the approver, the linker and the watcher of
 	// the fakes; stopActors ends them.
 	actors     sync.WaitGroup
 	stopActors context.CancelFunc
 
-	mu        sync.Mutex // guards rng, takePrivate, polledIn and the narration
+	mu        sync.Mutex // guards rng, takePrivate, asideIn and the narration
 	rng       *rand.Rand
 	watching  sync.Mutex // one look at the fakes at a time; guards announced, reading and held
 	announced map[kind]bool
 	reading   []reading
 	held      int // YouTube comments moderation held, as told
-	// polledIn are what headless customers wrote on the platforms Parley
-	// polls, which the wind-down waits for Parley to fetch.
-	polledIn []Sample
+	// asideIn are what headless customers wrote aside from the rate, on
+	// the platforms Parley polls and in the web chat, which the wind-down
+	// waits for Parley to have.
+	asideIn []Sample
 	// takePrivate are public comments an agent answers by taking the
 	// conversation private, whatever triage read in them.
 	takePrivate map[string]bool
@@ -98,6 +105,11 @@ func Run(ctx context.Context, opts Options, stdout io.Writer, log *slog.Logger) 
 		r.out = io.Discard
 	}
 	defer func() {
+		if r.plat != nil {
+			// Visitors leave the site: their sockets would hold Parley's
+			// shutdown up.
+			r.plat.chat.close()
+		}
 		if err := p.close(); err != nil {
 			log.Error("demo: stop Parley", "err", err)
 		}
@@ -114,7 +126,8 @@ func Run(ctx context.Context, opts Options, stdout io.Writer, log *slog.Logger) 
 	if r.plat, err = connect(ctx, p, r.admin, hc, log); err != nil {
 		return nil, err
 	}
-	r.links = &linker{r: r, waiting: map[string]*customer{}, tries: map[string]int{}, idents: map[care.ID][]care.Identity{}}
+	r.links = &linker{r: r, waiting: map[string]*customer{}, tries: map[string]int{}, idents: map[care.ID][]care.Identity{},
+		suggest: map[string]*customer{}, found: map[string]bool{}}
 	if err := r.team.online(ctx); err != nil {
 		return nil, err
 	}
@@ -161,6 +174,7 @@ func (r *run) play(ctx context.Context) {
 	}
 	stop := func() { stopTimer(); stopBase() }
 	r.playCtx, r.stopPlay = playCtx, stop
+	r.asideCtx = context.WithoutCancel(ctx)
 	// Enough workers to hold the rate while each acknowledgement takes up
 	// to a second. Deliveries under way finish even when ctx ends, so every
 	// message sent is counted as acknowledged or failed.
@@ -199,6 +213,30 @@ func (r *run) spawnPlayer(fn func(ctx context.Context)) {
 		defer r.players.Done()
 		fn(r.playCtx)
 	}()
+}
+
+// spawnAside runs fn, a headless customer's answer aside from the rate,
+// unless the wind-down has stopped waiting for such answers.
+func (r *run) spawnAside(fn func(ctx context.Context)) {
+	r.pmu.Lock()
+	defer r.pmu.Unlock()
+	if r.asidesDone {
+		return
+	}
+	r.asides.Add(1)
+	go func() {
+		defer r.asides.Done()
+		fn(r.asideCtx)
+	}()
+}
+
+// closeAsides stops headless customers' answers aside from the rate and
+// waits for those under way.
+func (r *run) closeAsides() {
+	r.pmu.Lock()
+	r.asidesDone = true
+	r.pmu.Unlock()
+	r.asides.Wait()
 }
 
 // admit takes one message from the count's budget. It returns false, and
@@ -263,16 +301,23 @@ func (r *run) finish(ctx context.Context) *Report {
 	if !r.opts.Headless {
 		settle = 5 * time.Second
 	}
-	r.waitFor(ctx, settle, "threading", func() (bool, error) {
+	threaded := func() (bool, error) {
 		raws, err := r.parley.app.Store.PendingRaw(ctx, 1)
 		return len(raws) == 0, err
-	})
+	}
+	r.waitFor(ctx, settle, "threading", threaded)
 	if r.opts.Headless {
-		r.awaitPolled(ctx)
+		r.awaitAside(ctx)
+		// The last answers aside from the rate are in the web chat or the
+		// care mailbox, whose IMAP IDLE has Parley read them at once.
+		r.closeAsides()
+		r.waitFor(ctx, settle/3, "fetching the last answers", func() (bool, error) { return r.asideDone(ctx, false) })
+		r.waitFor(ctx, settle/3, "threading the last answers", threaded)
 	}
 	r.waitFor(ctx, settle/2, "linking contacts", func() (bool, error) { return r.links.pass(ctx) })
 	r.stopActors()
 	r.actors.Wait()
+	r.closeAsides()
 	r.waitFor(ctx, settle, "sending replies", func() (bool, error) {
 		n, err := r.parley.app.Store.OutboxDepth(ctx)
 		return n == 0, err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -59,21 +60,30 @@ func openStore(t *testing.T, dir string) *sqlstore.DB {
 }
 
 // The channels a headless run reaches: through webhooks at its rate, and
-// on the platforms Parley polls, once at the start.
+// aside from it, once at the start, on the platforms Parley polls and in
+// the web chat; and those that take no reply, where agents note instead.
 var (
 	pushedChannels = []care.Channel{care.ChannelX, care.ChannelFacebook, care.ChannelInstagram, care.ChannelWhatsApp,
 		care.ChannelSMS, care.ChannelTelegram, care.ChannelAPI, care.ChannelPhone}
-	polledChannels = []care.Channel{care.ChannelYouTube, care.ChannelReviews, care.ChannelReddit, care.ChannelFoursquare}
+	asideChannels = []care.Channel{care.ChannelBluesky, care.ChannelMastodon, care.ChannelYouTube, care.ChannelReviews,
+		care.ChannelReddit, care.ChannelFoursquare, care.ChannelWebChat, care.ChannelEmail, care.ChannelBlog, care.ChannelWordPress}
+	noteChannels = []care.Channel{care.ChannelPhone, care.ChannelFoursquare, care.ChannelBlog}
 )
 
 // TestHeadless drives 200 messages at 50 a second through every channel's
-// signed webhook path, while a few customers write on YouTube, Google
-// reviews, Reddit and Foursquare, which Parley polls. Then it checks in the
-// database the run left behind that Parley threaded each message to the
-// right contact, linked the customers who wrote or called on two channels,
-// routed conversations on every channel to the online agents, that the
-// agents' replies reached the platforms' fakes, and that where no reply is
-// possible (a phone line, Foursquare) agents noted what they did instead.
+// signed webhook path, while a few customers write where no webhook takes
+// it: on the platforms Parley polls (Bluesky, Mastodon, YouTube, Google
+// reviews, Reddit, Foursquare, a blog, WordPress, the care mailbox) and in
+// the web chat. Then it checks in the database the run left behind that
+// Parley threaded each message to the right contact, linked the customers
+// who wrote or called on two channels, and only suggested merging the web
+// chat visitor who wrote from the email they typed; that it routed
+// conversations on every channel to the online agents; that the agents'
+// replies reached the platforms' fakes (the care mailbox's in the
+// customers' mailboxes, the web chat's on the visitors' sockets) and
+// customers answered in their threads; and that where no reply is
+// possible (a phone line, Foursquare, a blog) agents noted what they did
+// instead.
 func TestHeadless(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -93,14 +103,15 @@ func TestHeadless(t *testing.T) {
 		}
 	}()
 
-	if rep.Sent-rep.Polled != 200 || rep.Polled < 5*polledPerKind || rep.Acknowledged != rep.Sent || rep.Failed != 0 {
-		t.Errorf("sent %d (%d to platforms Parley polls), acknowledged %d, failed %d; want 200 through webhooks, at least %d polled, all acknowledged",
-			rep.Sent, rep.Polled, rep.Acknowledged, rep.Failed, 5*polledPerKind)
+	minAside := len(asideChannels) * asidePerKind
+	if rep.Sent-rep.Aside != 200 || rep.Aside < minAside || rep.Acknowledged != rep.Sent || rep.Failed != 0 {
+		t.Errorf("sent %d (%d aside from the webhooks), acknowledged %d, failed %d; want 200 through webhooks, at least %d aside, all acknowledged",
+			rep.Sent, rep.Aside, rep.Acknowledged, rep.Failed, minAside)
 	}
 	if !strings.Contains(out.String(), fmt.Sprintf("acknowledged  %d", rep.Acknowledged)) || !strings.Contains(out.String(), "200 inbound messages") {
 		t.Errorf("the summary does not report the messages and their acknowledgements:\n%s", out.String())
 	}
-	channels := append(slices.Clone(pushedChannels), polledChannels...)
+	channels := append(slices.Clone(pushedChannels), asideChannels...)
 	for _, ch := range channels {
 		if rep.PerChannel[string(ch)] == 0 {
 			t.Errorf("no message acknowledged on %s: %v", ch, rep.PerChannel)
@@ -117,10 +128,13 @@ func TestHeadless(t *testing.T) {
 		t.Fatalf("workspaces = %+v, %v; want the brand's alone", wss, err)
 	}
 	ws := wss[0].ID
+	suggested := map[string]Suggestion{}
+	for _, sg := range rep.Suggested {
+		suggested[sg.Customer] = sg
+	}
 
 	t.Run("threaded to the right contacts", func(t *testing.T) {
-		contactOf := map[string]care.ID{} // customer → their contact
-		channelsOf := map[string][]string{}
+		contactOf := map[string]map[string]care.ID{} // customer → channel → their contact
 		for _, smp := range rep.Inbound {
 			m, err := s.MessageByPlatformID(ctx, smp.InboxID, smp.PlatformID)
 			if err != nil {
@@ -144,24 +158,45 @@ func TestHeadless(t *testing.T) {
 			}) {
 				t.Errorf("%s message %s by %s is filed under contact %d, whose identities are %+v", smp.Channel, smp.PlatformID, smp.AuthorID, ct.ID, ct.Identities)
 			}
-			if prev, ok := contactOf[smp.Customer]; ok && prev != m.ContactID {
-				t.Errorf("customer %s (%s) has messages under contacts %d and %d", smp.Customer, smp.Channel, prev, m.ContactID)
+			if contactOf[smp.Customer] == nil {
+				contactOf[smp.Customer] = map[string]care.ID{}
 			}
-			contactOf[smp.Customer] = m.ContactID
-			if !slices.Contains(channelsOf[smp.Customer], smp.Channel) {
-				channelsOf[smp.Customer] = append(channelsOf[smp.Customer], smp.Channel)
+			if prev, ok := contactOf[smp.Customer][smp.Channel]; ok && prev != m.ContactID {
+				t.Errorf("customer %s has messages on %s under contacts %d and %d", smp.Customer, smp.Channel, prev, m.ContactID)
 			}
+			contactOf[smp.Customer][smp.Channel] = m.ContactID
 		}
 		// Every customer who wrote on two channels is one contact with an
 		// identity on each: the demo's agent merges WhatsApp and SMS, or
 		// Parley links them by itself, and Parley links a call to the
-		// texter with the same number.
-		both, called := 0, 0
-		for who, chs := range channelsOf {
-			if len(chs) < 2 {
+		// texter with the same number. A web chat visitor who wrote from
+		// the email they typed is the exception: the address is not
+		// verified, so Parley keeps two contacts and suggests the merge.
+		both, called, chatMail := 0, 0, 0
+		for who, byChannel := range contactOf {
+			if len(byChannel) < 2 {
 				continue
 			}
-			ct, err := s.Contact(ctx, contactOf[who])
+			chs := slices.Sorted(maps.Keys(byChannel))
+			if slices.Equal(chs, []string{string(care.ChannelEmail), string(care.ChannelWebChat)}) {
+				chatMail++
+				if byChannel["email"] == byChannel["webchat"] {
+					t.Errorf("customer %s's web chat and email are one contact, %d: Parley merged on an unverified address", who, byChannel["email"])
+				}
+				if sg, ok := suggested[who]; !ok || sg.Contact != byChannel["webchat"] || sg.Candidate != byChannel["email"] {
+					t.Errorf("customer %s wrote in the web chat (contact %d) and by email (contact %d); suggestions seen: %+v",
+						who, byChannel["webchat"], byChannel["email"], rep.Suggested)
+				}
+				continue
+			}
+			var contact care.ID
+			for _, id := range byChannel {
+				if contact != 0 && id != contact {
+					t.Errorf("customer %s wrote on %v under different contacts: %v", who, chs, byChannel)
+				}
+				contact = id
+			}
+			ct, err := s.Contact(ctx, contact)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -181,8 +216,39 @@ func TestHeadless(t *testing.T) {
 				called++
 			}
 		}
-		if both == 0 || called == 0 {
-			t.Errorf("%d customers wrote on WhatsApp and by SMS, %d texted and called; want some of each (%d contacts merged)", both, called, rep.Merged)
+		if both == 0 || called == 0 || chatMail == 0 {
+			t.Errorf("%d customers wrote on WhatsApp and by SMS, %d texted and called, %d wrote in the web chat and by email; want some of each (%d contacts merged)",
+				both, called, chatMail, rep.Merged)
+		}
+	})
+
+	t.Run("a merge suggested, not made", func(t *testing.T) {
+		if len(rep.Suggested) == 0 {
+			t.Fatalf("no merge suggestion seen on a web chat conversation's page")
+		}
+		for _, sg := range rep.Suggested {
+			chat, err := s.Contact(ctx, sg.Contact)
+			if err != nil {
+				t.Fatalf("the web chat visitor's contact %d: %v", sg.Contact, err)
+			}
+			mail, err := s.Contact(ctx, sg.Candidate)
+			if err != nil {
+				t.Fatalf("the suggested contact %d is gone: %v", sg.Candidate, err)
+			}
+			var typed string
+			for _, id := range chat.Identities {
+				if id.Platform == care.ChannelWebChat {
+					typed = id.Handle
+				}
+			}
+			if typed == "" || !slices.ContainsFunc(mail.Identities, func(id care.Identity) bool {
+				return id.Platform == care.ChannelEmail && strings.EqualFold(id.PlatformUserID, typed)
+			}) {
+				t.Errorf("contact %d (identities %+v) was suggested for %d, who typed %q in the web chat", mail.ID, mail.Identities, chat.ID, typed)
+			}
+			if c, err := s.Conversation(ctx, sg.Conversation); err != nil || c.ContactID != sg.Contact || c.Channel != care.ChannelWebChat {
+				t.Errorf("the suggestion was on conversation %+v, %v; want the visitor's web chat", c, err)
+			}
 		}
 	})
 
@@ -239,7 +305,7 @@ func TestHeadless(t *testing.T) {
 			t.Errorf("%d conversations routed, report says %d; want some", routed, rep.Routed)
 		}
 		// The channels a run reaches least, routed too.
-		for _, ch := range append([]care.Channel{care.ChannelPhone}, polledChannels...) {
+		for _, ch := range append([]care.Channel{care.ChannelPhone}, asideChannels...) {
 			page, err := s.Conversations(ctx, care.ConversationFilter{WorkspaceID: ws, Channel: ch, Limit: 500})
 			if err != nil {
 				t.Fatal(err)
@@ -260,8 +326,8 @@ func TestHeadless(t *testing.T) {
 		if rep.Replies == 0 || len(rep.Outbound) == 0 {
 			t.Fatalf("no agent reply reached a fake: %+v", rep.RepliesPerChannel)
 		}
-		for _, ch := range []care.Channel{care.ChannelYouTube, care.ChannelReviews, care.ChannelReddit} {
-			if rep.RepliesPerChannel[string(ch)] == 0 {
+		for _, ch := range asideChannels {
+			if !slices.Contains(noteChannels, ch) && rep.RepliesPerChannel[string(ch)] == 0 {
 				t.Errorf("no reply reached %s's fake: %v", ch, rep.RepliesPerChannel)
 			}
 		}
@@ -277,8 +343,40 @@ func TestHeadless(t *testing.T) {
 		}
 	})
 
+	t.Run("customers answered in their threads", func(t *testing.T) {
+		// An email answering a reply (In-Reply-To) joins the reply's
+		// conversation; a web chat visitor answers in the chat.
+		answered := map[string]int{}
+		chats := map[string]int{}
+		for _, smp := range rep.Inbound {
+			if smp.Channel == string(care.ChannelWebChat) {
+				if chats[smp.Customer]++; chats[smp.Customer] == 2 {
+					answered[smp.Channel]++
+				}
+			}
+			if smp.ReplyTo == "" {
+				continue
+			}
+			m, err := s.MessageByPlatformID(ctx, smp.InboxID, smp.PlatformID)
+			if err != nil {
+				continue // reported above
+			}
+			parent, err := s.MessageByPlatformID(ctx, smp.InboxID, smp.ReplyTo)
+			if err != nil || parent.Direction != care.DirectionOut || parent.ConversationID != m.ConversationID {
+				t.Errorf("%s message %s answers %s, which is %+v, %v; want the reply, in its conversation %d", smp.Channel, smp.PlatformID, smp.ReplyTo, parent, err, m.ConversationID)
+				continue
+			}
+			answered[smp.Channel]++
+		}
+		for _, ch := range []care.Channel{care.ChannelEmail, care.ChannelWebChat} {
+			if answered[string(ch)] == 0 {
+				t.Errorf("no customer answered a reply on %s: %v", ch, answered)
+			}
+		}
+	})
+
 	t.Run("notes where no reply is possible", func(t *testing.T) {
-		for _, ch := range []care.Channel{care.ChannelPhone, care.ChannelFoursquare} {
+		for _, ch := range noteChannels {
 			page, err := s.Conversations(ctx, care.ConversationFilter{WorkspaceID: ws, Channel: ch, Limit: 500})
 			if err != nil {
 				t.Fatal(err)
@@ -328,7 +426,8 @@ func TestStory(t *testing.T) {
 	}()
 	for _, want := range []string{rep.URL + "/", adminEmail, "ana@demo.parley", "ben@demo.parley", "chloe@demo.parley", "--seed 11",
 		"complains in public on X", "writes on WhatsApp", "tips about Orbit's shops on Foursquare", "Orbit's YouTube videos",
-		"Google review of the Oxford Street shop", "weekly help thread", "calls the care line", "acknowledged"} {
+		"Google review of the Oxford Street shop", "weekly help thread", "calls the care line", "on " + techBlogTitle, "Orbit's blog",
+		"opens the chat", "emails " + careAddress, "writes by email, from the address they gave in the chat", "acknowledged"} {
 		if !strings.Contains(story, want) {
 			t.Errorf("the story does not mention %q", want)
 		}

@@ -25,6 +25,13 @@ type linker struct {
 	tries   map[string]int       // passes that found a pair incomplete
 	// idents caches contacts' identities; a merge drops its two contacts.
 	idents map[care.ID][]care.Identity
+	// suggest are web chat visitors' email sides, by customer key, whose
+	// merge Parley should suggest (see suggest.go), and found those whose
+	// suggestion was seen; web is the agent's session in the web
+	// interface that looks for it.
+	suggest map[string]*customer
+	found   map[string]bool
+	web     *webSession
 }
 
 // want asks for cu's two contacts to be linked once both exist.
@@ -34,8 +41,8 @@ func (l *linker) want(cu *customer) {
 	l.mu.Unlock()
 }
 
-// pass tries to link every waiting customer once, and reports whether none
-// is left waiting.
+// pass tries to link every waiting customer once, and to find every
+// waiting suggestion, and reports whether none is left waiting.
 func (l *linker) pass(ctx context.Context) (bool, error) {
 	l.passing.Lock()
 	defer l.passing.Unlock()
@@ -51,9 +58,12 @@ func (l *linker) pass(ctx context.Context) (bool, error) {
 			last = err
 		}
 	}
+	if err := l.suggestPass(ctx); err != nil {
+		last = err
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.waiting) == 0, last
+	return len(l.waiting) == 0 && len(l.suggest) == 0, last
 }
 
 // link merges the SMS contact of cu into their WhatsApp contact, if both

@@ -9,10 +9,11 @@ import (
 // drive sends inbound messages at the run's rate until ctx ends or the
 // count is spent: customers' answers to replies first, when there are any,
 // then new messages from the plan. First, outside the rate and the count,
-// a few customers write on the platforms Parley polls (pollSide).
+// a few customers write on the platforms Parley polls and in the web chat
+// (aside).
 func (r *run) drive(ctx context.Context) {
 	plan := newPlan(r.cast, r.opts.Seed)
-	for _, m := range plan.pollSide() {
+	for _, m := range plan.aside() {
 		if !r.traffic.send(ctx, m) {
 			return
 		}
@@ -47,28 +48,48 @@ type plan struct {
 	sms       int
 }
 
-// polledPerKind is how many customers write once on each platform Parley
-// polls (except Bluesky and Mastodon) at the start of a headless run.
-const polledPerKind = 2
+// asidePerKind is how many customers write once on each platform Parley
+// polls, and in the web chat, at the start of a headless run: enough to
+// see each channel at work, few enough that the agents reach them all
+// before the run ends.
+const asidePerKind = 1
 
-// pollSide is what a few customers write on YouTube, Google reviews,
-// Reddit and Foursquare as a headless run starts. Parley fetches it at its
-// next polls, whatever the rate; the load itself drives webhooks, which
+// aside is what a few customers write where no webhook takes it, as a
+// headless run starts: on the platforms Parley polls (Bluesky, Mastodon,
+// YouTube, Google reviews, Reddit, Foursquare, a blog, WordPress, the care
+// mailbox), which it fetches at its next polls whatever the rate, and in
+// the web chat. The first visitor gives their email address in the chat,
+// and writes from it by email too. The load itself drives webhooks, which
 // acknowledge what they are sent.
-func (p *plan) pollSide() []message {
+func (p *plan) aside() []message {
 	var out []message
-	for _, k := range []kind{ytComment, gbpReview, redditComment, redditDM, fsqTip} {
-		for range polledPerKind {
-			out = append(out, writes(p.r, p.c.newCustomer(k, ""), pickIntent(p.r)))
+	for _, k := range asideKinds {
+		for i := range asidePerKind {
+			var who *customer
+			if k == webChat && i == 0 {
+				who = p.c.chatWithEmail("")
+			} else {
+				who = p.c.newCustomer(k, "")
+			}
+			out = append(out, writes(p.r, who, pickIntent(p.r)))
+			if who.email != "" {
+				out = append(out, writes(p.r, p.c.byEmail(who), pickIntent(p.r)))
+			}
 		}
 	}
 	return out
 }
 
+// asideKinds are the kinds no webhook takes, those Parley polls least
+// often first: what is written after Parley's first scheduled poll of an
+// inbox waits for the next, five minutes later on a blog or Foursquare.
+var asideKinds = []kind{blogPost, fsqTip, wpComment, redditComment, redditDM, bskyPost, bskyDM, ytComment, gbpReview, mastoPost,
+	emailMessage, webChat}
+
 func newPlan(c *cast, seed int64) *plan {
 	p := &plan{c: c, r: rand.New(rand.NewPCG(uint64(seed), 0x10ad))}
 	for k := range numKinds {
-		if !k.polled() {
+		if k.pushed() {
 			p.order = append(p.order, k)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel/blog/feedfake"
 	"github.com/parleyhq/parley/internal/channel/bluesky"
 	"github.com/parleyhq/parley/internal/channel/bluesky/bskyfake"
 	"github.com/parleyhq/parley/internal/channel/foursquare/fsqfake"
@@ -30,6 +31,7 @@ import (
 	"github.com/parleyhq/parley/internal/channel/telegram/tgfake"
 	"github.com/parleyhq/parley/internal/channel/whatsapp"
 	"github.com/parleyhq/parley/internal/channel/whatsapp/wafake"
+	"github.com/parleyhq/parley/internal/channel/wordpress/wpfake"
 	"github.com/parleyhq/parley/internal/channel/x"
 	"github.com/parleyhq/parley/internal/channel/x/xfake"
 	"github.com/parleyhq/parley/internal/channel/youtube/ytfake"
@@ -112,12 +114,29 @@ type platforms struct {
 	fsqSrv   *server
 	fsqInbox care.ID
 
+	chat      *chatSite
+	chatInbox care.ID
+
+	mail      *mailSite
+	mailInbox care.ID
+
+	feed      *feedfake.Fake
+	feedSrv   *server
+	feedHost  string // the host of the blog's feed, as Parley names bloggers by it
+	blogInbox care.ID
+
+	wp      *wpfake.Fake
+	wpSrv   *server
+	wpPosts []int // the brand's posts on its blog
+	wpInbox care.ID
+
 	// firstPoll is a poll runner on Parley's store and ingest, with the
 	// polled platforms' adapters, for the first look at a polled inbox
-	// (see look); looked are the inboxes it has looked at.
+	// (see look); looks are the inboxes it has looked at, or is looking
+	// at.
 	firstPoll *poll.Runner
 	lookMu    sync.Mutex
-	looked    map[care.ID]bool
+	looks     map[care.ID]*firstLook
 
 	web      *webform
 	webSrv   *server
@@ -143,7 +162,7 @@ type inboxCreated struct {
 // of the webhook (X's CRC, Meta's and WhatsApp's hub.challenge), as the
 // platform does when the webhook is registered.
 func connect(ctx context.Context, pl *parley, admin *client, hooks *http.Client, log *slog.Logger) (*platforms, error) {
-	p := &platforms{log: log, hooks: hooks, looked: map[care.ID]bool{}}
+	p := &platforms{log: log, hooks: hooks, looks: map[care.ID]*firstLook{}}
 	p.firstPoll = &poll.Runner{Store: pl.app.Store, Adapters: pollers(hooks, log), Ingest: pl.app.Committer, Logger: log}
 	ok := false
 	defer func() {
@@ -151,9 +170,10 @@ func connect(ctx context.Context, pl *parley, admin *client, hooks *http.Client,
 			p.close()
 		}
 	}()
+	p.chat = &chatSite{base: pl.url, log: log, visitors: map[string]*chatter{}}
 	steps := []func(context.Context, *client) error{p.connectX, p.connectMeta, p.connectWhatsApp, p.connectSMS, p.connectTelegram,
 		p.connectBluesky, p.connectMastodon, p.connectWebForm, p.connectPhone, p.connectYouTube, p.connectReviews, p.connectReddit,
-		p.connectFoursquare}
+		p.connectFoursquare, p.connectWebChat, p.connectEmail, p.connectBlog, p.connectWordPress}
 	for _, step := range steps {
 		if err := step(ctx, admin); err != nil {
 			return nil, err
@@ -414,6 +434,14 @@ func (p *platforms) inbox(ch care.Channel) care.ID {
 		return p.phoneInbox
 	case care.ChannelFoursquare:
 		return p.fsqInbox
+	case care.ChannelWebChat:
+		return p.chatInbox
+	case care.ChannelEmail:
+		return p.mailInbox
+	case care.ChannelBlog:
+		return p.blogInbox
+	case care.ChannelWordPress:
+		return p.wpInbox
 	}
 	return 0
 }
@@ -421,9 +449,11 @@ func (p *platforms) inbox(ch care.Channel) care.ID {
 // polling reports whether Parley has begun fetching kind k from its
 // platform. Parley picks up a new polled inbox at its next scan, up to 15
 // seconds after it is connected, and Bluesky's chat log starts from the
-// first poll, so customers there wait for it. YouTube's, Google's,
-// Reddit's and Foursquare's customers need not: their first writes bring
-// Parley's first look (see look).
+// first poll, so the story's customers there wait for it. YouTube's,
+// Google's, Reddit's, Foursquare's, the blogs' and WordPress's customers
+// need not: their first writes bring Parley's first look (see look), as
+// do a headless run's on Bluesky and Mastodon. Parley's first poll of a
+// mailbox reads the last day's mail.
 func (p *platforms) polling(k kind) bool {
 	switch k {
 	case bskyPost, bskyDM:
@@ -448,8 +478,10 @@ func (p *platforms) advance(ctx context.Context) {
 
 // close stops every fake that was started.
 func (p *platforms) close() {
+	p.chat.close()
 	for _, s := range []*server{p.xSrv, p.metaSrv, p.waSrv, p.smsSrv, p.tgSrv, p.bskySrv, p.mastoSrv, p.webSrv, p.ytSrv, p.gbpSrv,
-		p.redditSrv, p.fsqSrv} {
+		p.redditSrv, p.fsqSrv, p.feedSrv, p.wpSrv} {
 		s.close()
 	}
+	p.mail.close()
 }

@@ -8,15 +8,22 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/blog"
+	"github.com/parleyhq/parley/internal/channel/bluesky"
+	"github.com/parleyhq/parley/internal/channel/bluesky/bskyfake"
 	"github.com/parleyhq/parley/internal/channel/foursquare"
 	"github.com/parleyhq/parley/internal/channel/foursquare/fsqfake"
+	"github.com/parleyhq/parley/internal/channel/mastodon"
+	"github.com/parleyhq/parley/internal/channel/mastodon/mastofake"
 	"github.com/parleyhq/parley/internal/channel/reddit"
 	"github.com/parleyhq/parley/internal/channel/reddit/redditfake"
 	"github.com/parleyhq/parley/internal/channel/reviews"
 	"github.com/parleyhq/parley/internal/channel/reviews/gbpfake"
+	"github.com/parleyhq/parley/internal/channel/wordpress"
 	"github.com/parleyhq/parley/internal/channel/youtube"
 	"github.com/parleyhq/parley/internal/channel/youtube/ytfake"
 	"github.com/parleyhq/parley/internal/poll"
@@ -131,10 +138,14 @@ func (p *platforms) connectFoursquare(ctx context.Context, admin *client) error 
 // Parley take, as the app registers them.
 func pollers(hc *http.Client, log *slog.Logger) *channel.Registry {
 	r := &channel.Registry{}
+	r.Register(care.ChannelBluesky, &bluesky.Adapter{Client: hc, Logger: log})
+	r.Register(care.ChannelMastodon, &mastodon.Adapter{Client: hc, Logger: log})
 	r.Register(care.ChannelYouTube, &youtube.Adapter{Client: hc, Logger: log})
 	r.Register(care.ChannelReviews, &reviews.Adapter{Client: hc, Logger: log})
 	r.Register(care.ChannelReddit, &reddit.Adapter{Client: hc, Logger: log})
 	r.Register(care.ChannelFoursquare, &foursquare.Adapter{Client: hc, Logger: log})
+	r.Register(care.ChannelBlog, &blog.Adapter{Client: hc, Logger: log})
+	r.Register(care.ChannelWordPress, &wordpress.Adapter{Client: hc, Logger: log})
 	return r
 }
 
@@ -143,14 +154,23 @@ func pollers(hc *http.Client, log *slog.Logger) *channel.Registry {
 // customers write afterwards is new. Parley's poll runner takes it at its
 // next scan, up to 15 seconds after the inbox is connected; until then,
 // whatever customers write is from before the inbox's start and never
-// fetched, and Foursquare, polled every five minutes at the most, would
+// fetched, and Foursquare and the blog, polled every five minutes, would
 // show nothing for five minutes more. So the first customer on each such
 // platform has Parley take it just before they write, with its own poll
 // runner's Once, as the scan would.
 func (p *platforms) look(ctx context.Context, inbox care.ID) error {
+	// One look per inbox, each inbox's apart, so that a headless run's
+	// customers on every platform are written before the scan.
 	p.lookMu.Lock()
-	defer p.lookMu.Unlock()
-	if p.looked[inbox] {
+	l := p.looks[inbox]
+	if l == nil {
+		l = &firstLook{}
+		p.looks[inbox] = l
+	}
+	p.lookMu.Unlock()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.done {
 		return nil
 	}
 	cur, err := p.firstPoll.Store.InboxCursor(ctx, inbox, poll.CursorName)
@@ -162,8 +182,14 @@ func (p *platforms) look(ctx context.Context, inbox care.ID) error {
 			return fmt.Errorf("demo: Parley's first poll of inbox %d: %w", inbox, err)
 		}
 	}
-	p.looked[inbox] = true
+	l.done = true
 	return nil
+}
+
+// firstLook is Parley's first poll of one inbox, taken once.
+type firstLook struct {
+	mu   sync.Mutex
+	done bool
 }
 
 // deliverPolled has a customer write on a platform Parley polls, after its
@@ -172,6 +198,33 @@ func (p *platforms) look(ctx context.Context, inbox care.ID) error {
 func (p *platforms) deliverPolled(c *cast, s Sample, m message) (Sample, error) {
 	who := m.who
 	switch who.kind {
+	case bskyPost:
+		post, err := p.bsky.Publish(who.id, bskyfake.PostInput{Text: "@" + bskyBrandHandle + " " + m.text, ReplyTo: m.replyTo})
+		if err != nil {
+			return s, err
+		}
+		s.PlatformID = post.URI
+		c.setAnchor(who, post.URI)
+	case bskyDM:
+		dm, err := p.bsky.SendDM(who.id, bskyBrandDID, m.text)
+		if err != nil {
+			return s, err
+		}
+		s.PlatformID = dm.ConvoID + ":" + dm.ID
+		c.fileComment(care.ChannelBluesky, "convo:"+dm.ConvoID, who)
+	case mastoPost:
+		vis := "public"
+		if m.private {
+			vis = "direct"
+		}
+		st := p.masto.Mention(mastofake.Mention{From: mastoAccount(who), Text: m.text, ReplyTo: m.replyTo, Visibility: vis})
+		s.PlatformID = st.StatusID
+		c.fileComment(care.ChannelMastodon, "status:"+st.StatusID, who)
+	case blogPost:
+		s.PlatformID, s.AuthorID = p.blogWrite(who, m)
+	case wpComment:
+		s.PlatformID = p.wpWrite(who, m)
+		c.fileComment(care.ChannelWordPress, s.PlatformID, who)
 	case ytComment:
 		v := ytfake.Viewer{ChannelID: who.id, DisplayName: who.name, Handle: who.handle}
 		if m.replyTo != "" {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/parleyhq/parley/internal/care"
 )
 
 // Report is what happened in a run, for tests and for the headless summary.
@@ -20,11 +22,13 @@ type Report struct {
 	// included; Acknowledged those the platform's webhook (or the API inbox)
 	// accepted, and those the platforms Parley polls took; Failed the rest.
 	Sent, Acknowledged, Failed int
-	// Polled counts the messages of Sent written on platforms Parley polls
-	// (Bluesky, Mastodon, YouTube, Google reviews, Reddit, Foursquare),
-	// which have no acknowledgement to time; headless, they are outside
-	// the rate and the count.
-	Polled int
+	// Aside counts the messages of Sent that no webhook acknowledged:
+	// those written on platforms Parley polls (Bluesky, Mastodon, YouTube,
+	// Google reviews, Reddit, Foursquare, blogs, WordPress, the care
+	// mailbox), which have no acknowledgement to time, and those said in
+	// the web chat, over its socket. Headless, they are outside the rate
+	// and the count.
+	Aside int
 	// PerChannel counts acknowledged inbound messages by channel.
 	PerChannel map[string]int
 	// FollowUps counts customers' answers to replies (part of Sent).
@@ -49,6 +53,10 @@ type Report struct {
 	// Merged counts the contacts an agent merged because one customer
 	// wrote on two channels (Parley may also link some by itself).
 	Merged int
+	// Suggested are the merges Parley suggested, and an agent saw on a
+	// conversation's page, without making them: a web chat visitor who
+	// gave an email address in the chat, and wrote from it by email.
+	Suggested []Suggestion
 
 	// Inbound and Outbound are samples (the first maxSamples) of the
 	// messages customers sent and of the replies the fakes recorded, with
@@ -68,6 +76,19 @@ type Sample struct {
 	// platform gives none (a Google reviewer), and AuthorName then the
 	// name the platform shows.
 	Customer, AuthorID, AuthorName string
+	// ReplyTo is the platform id of what the message answers, where the
+	// platform says so: the reply an email answers (In-Reply-To), the
+	// comment a WordPress comment is under; "" otherwise.
+	ReplyTo string
+}
+
+// Suggestion is a merge Parley suggested on a conversation's page.
+type Suggestion struct {
+	Customer     string  // the demo's name for the customer
+	Conversation care.ID // the conversation whose page showed it
+	// Contact is the conversation's contact, Candidate the contact
+	// suggested as the same person.
+	Contact, Candidate care.ID
 }
 
 // maxSamples bounds the samples a report keeps, so a soak test's report
@@ -93,7 +114,8 @@ func newTally(seed int64, url string) *tally {
 }
 
 // inbound records one customer message: acknowledged with its latency
-// (negative for none: a message Parley polls for) and sample, or failed.
+// (negative for none timed: a message aside from the webhooks) and sample,
+// or failed.
 func (t *tally) inbound(s Sample, followUp bool, took time.Duration, err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -102,7 +124,7 @@ func (t *tally) inbound(s Sample, followUp bool, took time.Duration, err error) 
 		t.r.FollowUps++
 	}
 	if took < 0 {
-		t.r.Polled++
+		t.r.Aside++
 	}
 	if err != nil {
 		t.r.Failed++
@@ -147,6 +169,12 @@ func (t *tally) merged() {
 	t.mu.Unlock()
 }
 
+func (t *tally) suggested(s Suggestion) {
+	t.mu.Lock()
+	t.r.Suggested = append(t.r.Suggested, s)
+	t.mu.Unlock()
+}
+
 // report returns a copy of the figures with the percentiles computed.
 func (t *tally) report() *Report {
 	t.mu.Lock()
@@ -156,6 +184,7 @@ func (t *tally) report() *Report {
 	r.RepliesPerChannel = maps.Clone(t.r.RepliesPerChannel)
 	r.Inbound = slices.Clone(t.r.Inbound)
 	r.Outbound = slices.Clone(t.r.Outbound)
+	r.Suggested = slices.Clone(t.r.Suggested)
 	r.AckP50, r.AckP99 = percentile(t.latencies, 0.50), percentile(t.latencies, 0.99)
 	return &r
 }
@@ -175,21 +204,21 @@ func percentile(ds []time.Duration, q float64) time.Duration {
 // Summary writes the report as the headless summary: a few lines a person
 // reads and a script can grep.
 func (r *Report) Summary(w io.Writer) {
-	pushed := r.Sent - r.Polled
+	pushed := r.Sent - r.Aside
 	rate := 0.0
 	if r.Elapsed > 0 {
 		rate = float64(pushed) / r.Elapsed.Seconds()
 	}
-	polled := ""
-	if r.Polled > 0 {
-		polled = fmt.Sprintf(", and %d more to platforms Parley polls", r.Polled)
+	aside := ""
+	if r.Aside > 0 {
+		aside = fmt.Sprintf(", and %d more by web chat and on platforms Parley polls", r.Aside)
 	}
-	fmt.Fprintf(w, "Parley demo (seed %d): %d inbound messages in %s, %.1f a second%s\n", r.Seed, pushed, r.Elapsed.Round(time.Millisecond), rate, polled)
+	fmt.Fprintf(w, "Parley demo (seed %d): %d inbound messages in %s, %.1f a second%s\n", r.Seed, pushed, r.Elapsed.Round(time.Millisecond), rate, aside)
 	fmt.Fprintf(w, "  acknowledged  %d, failed %d (follow-ups %d)\n", r.Acknowledged, r.Failed, r.FollowUps)
 	fmt.Fprintf(w, "  ack latency   p50 %s, p99 %s\n", r.AckP50.Round(time.Microsecond), r.AckP99.Round(time.Microsecond))
 	fmt.Fprintf(w, "  per channel   %s\n", counts(r.PerChannel))
-	fmt.Fprintf(w, "  conversations %d: %d routed to agents, %d queued, %d resolved; %d contacts merged across channels\n",
-		r.Conversations, r.Routed, r.Queued, r.Resolved, r.Merged)
+	fmt.Fprintf(w, "  conversations %d: %d routed to agents, %d queued, %d resolved; %d contacts merged across channels, %d merges suggested\n",
+		r.Conversations, r.Routed, r.Queued, r.Resolved, r.Merged, len(r.Suggested))
 	fmt.Fprintf(w, "  replies       %d reached the platforms (%s); %d surveys\n", r.Replies, counts(r.RepliesPerChannel), r.Surveys)
 }
 

@@ -85,30 +85,32 @@ func TestSummary(t *testing.T) {
 		}
 	}
 
-	// What customers wrote on the platforms Parley polls is not part of
-	// the rate, which is the webhooks'.
-	r.Sent, r.Acknowledged, r.Polled, r.PerChannel["youtube"] = 110, 109, 10, 10
+	// What customers wrote on the platforms Parley polls and in the web
+	// chat is not part of the rate, which is the webhooks'.
+	r.Sent, r.Acknowledged, r.Aside, r.PerChannel["youtube"], r.PerChannel["webchat"] = 112, 111, 12, 10, 2
+	r.Suggested = []Suggestion{{Customer: "c7", Conversation: 3, Contact: 4, Candidate: 5}}
 	b.Reset()
 	r.Summary(&b)
-	for _, want := range []string{"100 inbound messages in 2s, 50.0 a second, and 10 more to platforms Parley polls", "acknowledged  109", "youtube 10"} {
+	for _, want := range []string{"100 inbound messages in 2s, 50.0 a second, and 12 more by web chat and on platforms Parley polls",
+		"acknowledged  111", "webchat 2", "youtube 10", "1 merges suggested"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b.String())
 		}
 	}
 }
 
-// A message Parley polls for counts as polled and has no latency; an
+// A message Parley polls for counts as aside and has no latency; an
 // edit of a review, which has no id of its own, is counted but not
 // sampled.
-func TestTallyPolled(t *testing.T) {
+func TestTallyAside(t *testing.T) {
 	t.Parallel()
 	tl := newTally(1, "")
 	tl.inbound(Sample{Channel: "youtube", PlatformID: "Ugz1"}, false, -1, nil)
 	tl.inbound(Sample{Channel: "google-reviews"}, true, -1, nil)
 	tl.inbound(Sample{Channel: "x", PlatformID: "1"}, false, time.Millisecond, nil)
 	r := tl.report()
-	if r.Sent != 3 || r.Polled != 2 || r.Acknowledged != 3 || len(r.Inbound) != 2 || r.AckP50 != time.Millisecond || r.AckP99 != time.Millisecond {
-		t.Errorf("report = sent %d, polled %d, acknowledged %d, %d samples, p50 %v, p99 %v; want 3, 2, 3, 2, 1ms, 1ms",
-			r.Sent, r.Polled, r.Acknowledged, len(r.Inbound), r.AckP50, r.AckP99)
+	if r.Sent != 3 || r.Aside != 2 || r.Acknowledged != 3 || len(r.Inbound) != 2 || r.AckP50 != time.Millisecond || r.AckP99 != time.Millisecond {
+		t.Errorf("report = sent %d, aside %d, acknowledged %d, %d samples, p50 %v, p99 %v; want 3, 2, 3, 2, 1ms, 1ms",
+			r.Sent, r.Aside, r.Acknowledged, len(r.Inbound), r.AckP50, r.AckP99)
 	}
 }

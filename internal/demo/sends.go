@@ -8,6 +8,7 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel/bluesky/bskyfake"
 	"github.com/parleyhq/parley/internal/channel/telegram"
+	"github.com/parleyhq/parley/internal/channel/webchat"
 	"github.com/parleyhq/parley/internal/channel/x/xfake"
 )
 
@@ -30,6 +31,7 @@ type sendCursor struct {
 	bskyCalls, bskyPosts     int
 	bskyDMs, masto           int
 	yt, gbp, reddit          int
+	chat, wp                 int
 }
 
 // sends returns what the fakes recorded since the last call. It is called
@@ -170,6 +172,29 @@ func (p *platforms) sends(c *cast) []sent {
 		add(care.ChannelAPI, s.PlatformID, s.RecipientID, c.find(care.ChannelAPI, s.RecipientID), s.PlatformID, true, s.Text)
 	}
 	cur.webfm = len(ws)
+
+	// A web chat reply is in Parley as "out:" and its id; the visitor
+	// answers by writing on in the chat.
+	cs := p.chat.received()
+	for _, s := range cs[min(cur.chat, len(cs)):] {
+		add(care.ChannelWebChat, webchat.OutboundPlatformID(s.id), webchat.VisitorUserID(s.visitor), s.who, "", true, s.text)
+	}
+	cur.chat = len(cs)
+
+	// An email counts once it is in the customer's mailbox; they answer it
+	// by its Message-ID.
+	for _, s := range p.mail.received() {
+		add(care.ChannelEmail, s.id, s.to, c.find(care.ChannelEmail, s.to), s.id, true, s.text)
+	}
+
+	wps := p.wp.Replies()
+	for _, s := range wps[min(cur.wp, len(wps)):] {
+		// The commenter answers under the brand's comment.
+		id := strconv.Itoa(s.ID)
+		who := c.find(care.ChannelWordPress, "comment:"+strconv.Itoa(s.ParentID))
+		add(care.ChannelWordPress, id, idOf(who), who, id, false, s.Content)
+	}
+	cur.wp = len(wps)
 	return out
 }
 

@@ -77,7 +77,7 @@ const deskSettings = `{"only_assignee_replies": true}`
 // only commented on Facebook or Instagram passes Parley's checks but Meta
 // refuses it: there is no private thread to send it in.)
 const csatSettings = `{"enabled": true, "question": "Thanks for talking to Orbit Mobile. How did we do? One click, 1 to 5: {link}",
- "channels": ["whatsapp", "sms", "telegram", "api"]}`
+ "channels": ["whatsapp", "sms", "telegram", "api", "webchat", "email"]}`
 
 // Public replies to 100k+ audiences wait for an approver.
 const approvalSettings = `{"min_followers": 100000, "tags": ["crisis"], "sla": "15m"}`

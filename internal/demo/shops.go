@@ -162,7 +162,7 @@ func shopFor(lang string) shop {
 }
 
 // writes is what who writes with intent in: their words, drawn from r,
-// and for a review its stars.
+// for a review its stars, and for a blog post its title.
 func writes(r *rand.Rand, who *customer, in intent) message {
 	m := message{who: who}
 	switch who.kind {
@@ -171,6 +171,9 @@ func writes(r *rand.Rand, who *customer, in intent) message {
 		if who.kind == gbpReview {
 			m.stars = starsFor(r, in)
 		}
+	case blogPost:
+		post := blogPostOf(who.lang, in)
+		m.subject, m.text = post.title, post.text
 	default:
 		m.text = pick(r, said[who.lang][in])
 	}

@@ -29,8 +29,8 @@ func TestStars(t *testing.T) {
 	}
 }
 
-// Reviews and tips use the shop corpus, with stars for reviews; everyone
-// else says what said has for them.
+// Reviews and tips use the shop corpus, with stars for reviews, and blog
+// posts have titles; everyone else says what said has for them.
 func TestWrites(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(5, 6))
@@ -38,6 +38,12 @@ func TestWrites(t *testing.T) {
 	for k := range numKinds {
 		who := c.newCustomer(k, "de")
 		m := writes(r, who, complaint)
+		if k == blogPost {
+			if want := blogSaid["de"][complaint]; m.subject != want.title || m.text != want.text {
+				t.Errorf("%s: writes = %+v, want a German complaint, with its title", k, m)
+			}
+			continue
+		}
 		corpus := said
 		if k == gbpReview || k == fsqTip {
 			corpus = shopSaid

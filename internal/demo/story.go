@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -33,9 +34,17 @@ func (r *run) story(ctx context.Context) {
 	reviewer := c.newCustomer(gbpReview, "de")
 	redditor := c.newCustomer(redditComment, "en")
 	ytSpammer := c.newCustomer(ytComment, "en")
+	blogger := c.newCustomer(blogPost, "en")
+	blogReader := c.newCustomer(wpComment, "es")
+	visitor := c.chatWithEmail("en")
+	emailer := c.newCustomer(emailMessage, "fr")
 	rng := rand.New(rand.NewPCG(uint64(r.opts.Seed), 0x5ce9))
 	tips := []message{writes(rng, tippers[0], praise), writes(rng, tippers[1], complaint)}
 	ytAsk, review, redditAsk := writes(rng, viewer, question), writes(rng, reviewer, complaint), writes(rng, redditor, question)
+	post, wpAsk := writes(rng, blogger, complaint), writes(rng, blogReader, question)
+	// The visitor's email side joins the cast when they write, so that the
+	// stream cannot bring them back by email before.
+	chatAsk, mailAsk, chatMail := writes(rng, visitor, question), writes(rng, emailer, complaint), writes(rng, visitor, followUp)
 
 	// Foursquare is polled every five minutes at the most: its customers
 	// write at once, before Parley's first scheduled poll, which brings
@@ -46,7 +55,29 @@ func (r *run) story(ctx context.Context) {
 			r.post(m)
 		}
 	})
+	r.scene(0, func(ctx context.Context) {
+		r.say("-- %s writes about Orbit Mobile on %s, a tech blog; Parley reads its feed every five minutes --", blogger.name, techBlogTitle)
+		r.post(post)
+	})
 	r.scene(3*time.Second, func(ctx context.Context) { r.stream(ctx) })
+	r.scene(5*time.Second, func(ctx context.Context) {
+		r.say("-- %s asks under a post on Orbit's blog, a WordPress site whose comments Parley reads every minute --", blogReader.name)
+		r.post(wpAsk)
+	})
+	r.scene(8*time.Second, func(ctx context.Context) {
+		r.say("-- %s opens the chat on %s, leaves their email (%s) for the answer, and asks --", visitor.name,
+			strings.TrimPrefix(brandSite, "https://"), visitor.email)
+		r.post(chatAsk)
+	})
+	r.scene(36*time.Second, func(ctx context.Context) {
+		r.say("-- %s emails %s; the reply will land in their mailbox --", emailer.name, careAddress)
+		r.post(mailAsk)
+	})
+	r.scene(46*time.Second, func(ctx context.Context) {
+		r.say("-- …later %s writes by email, from the address they gave in the chat --", visitor.name)
+		chatMail.who = c.byEmail(visitor)
+		r.post(chatMail)
+	})
 	r.scene(6*time.Second, func(ctx context.Context) { r.outage(ctx, wave) })
 	r.scene(12*time.Second, func(ctx context.Context) {
 		r.say("-- %s, a phone reviewer with %dk followers, complains in public on X --", influencer.name, influencer.followers/1000)
@@ -161,7 +192,8 @@ func (r *run) outage(ctx context.Context, wave []*customer) {
 func (r *run) banner(w io.Writer) {
 	fmt.Fprintf(w, "\nParley demo: %s's social care desk, with local stand-ins for X, Facebook, Instagram,\n", brandName)
 	fmt.Fprintf(w, "WhatsApp, SMS (Twilio), Telegram, Bluesky, Mastodon, YouTube, Google reviews, Reddit,\n")
-	fmt.Fprintf(w, "Foursquare and the care line's phone system, and a web form. Nothing leaves this machine.\n\n")
+	fmt.Fprintf(w, "Foursquare, a blog, the brand's WordPress site, its mail servers and the care line's phone\n")
+	fmt.Fprintf(w, "system, a web form, and visitors in the web chat. Nothing leaves this machine.\n\n")
 	fmt.Fprintf(w, "Open %s/ and sign in as any of:\n\n", r.parley.url)
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 	logins := []login{r.parley.admin}

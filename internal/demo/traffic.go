@@ -52,8 +52,10 @@ func (tr *traffic) deliver(ctx context.Context, m message) {
 	}
 	s, err := tr.p.deliver(ctx, tr.cast, m)
 	took := time.Since(start)
-	if m.who.kind.polled() {
-		took = -1 // nothing was acknowledged: Parley fetches it later
+	if !m.who.kind.pushed() {
+		// No webhook acknowledged it: Parley fetches it later, or the web
+		// chat's socket took it, aside from what the rate times.
+		took = -1
 	}
 	tr.tally.inbound(s, m.followUp, took, err)
 	tr.mu.Lock()
