@@ -108,6 +108,16 @@ type Policy interface {
 	CheckReply(c ReplyCheck) error
 }
 
+// HistoryPolicy is implemented by adapters whose platform's rules depend on
+// what the customer did outside the conversation being answered: an SMS
+// opt-out holds for the number, whichever conversation the STOP came in.
+// It is asked after Policy, and may read the store.
+type HistoryPolicy interface {
+	// CheckReplyHistory returns EINVALID, as CheckReply does, or an error
+	// reading the history.
+	CheckReplyHistory(ctx context.Context, c ReplyCheck) error
+}
+
 // ModerationAction is what a moderator does to a public comment.
 type ModerationAction string
 

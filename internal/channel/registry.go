@@ -79,6 +79,12 @@ func (r *Registry) Streamer(ch care.Channel) (Streamer, bool) { return as[Stream
 // Policy returns ch's adapter if it checks replies.
 func (r *Registry) Policy(ch care.Channel) (Policy, bool) { return as[Policy](r, ch) }
 
+// HistoryPolicy returns ch's adapter if it checks replies against the
+// customer's other conversations.
+func (r *Registry) HistoryPolicy(ch care.Channel) (HistoryPolicy, bool) {
+	return as[HistoryPolicy](r, ch)
+}
+
 // Moderator returns ch's adapter if it moderates comments.
 func (r *Registry) Moderator(ch care.Channel) (Moderator, bool) { return as[Moderator](r, ch) }
 

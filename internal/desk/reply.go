@@ -187,8 +187,15 @@ func (s *Service) checkPolicy(ctx context.Context, q care.Queries, conv *care.Co
 	if err != nil {
 		return err
 	}
-	return pol.CheckReply(channel.ReplyCheck{Inbox: *in, Conversation: *conv, Text: r.Text, Visibility: vis,
-		Attachments: r.Attachments, ReplyTo: parent, LastInbound: last, Now: now})
+	c := channel.ReplyCheck{Inbox: *in, Conversation: *conv, Text: r.Text, Visibility: vis,
+		Attachments: r.Attachments, ReplyTo: parent, LastInbound: last, Now: now}
+	if err := pol.CheckReply(c); err != nil {
+		return err
+	}
+	if hp, ok := s.Adapters.HistoryPolicy(conv.Channel); ok {
+		return hp.CheckReplyHistory(ctx, c)
+	}
+	return nil
 }
 
 // Note adds an internal note, which never leaves Parley.

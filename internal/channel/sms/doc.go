@@ -42,9 +42,8 @@
 // opt-out belongs to the pair of numbers, not to a conversation, so Send
 // looks for the customer's newest opt-out or opt-in keyword across all
 // their conversations in the inbox (Adapter.History) and refuses to send
-// while it is an opt-out; CheckReply, which sees one conversation, refuses
-// replies while that conversation's last customer message is an opt-out;
-// and error 21610 fails a reply with "the customer replied STOP; they must
+// while it is an opt-out; CheckReplyHistory makes the same check in the
+// composer, before a reply is queued; and error 21610 fails a reply with "the customer replied STOP; they must
 // text START before you can message them".
 //
 // # Outbound

@@ -296,20 +296,29 @@ func endToEnd(t *testing.T, p *parley) {
 	if care.ErrorCode(err) != care.EINVALID || !strings.Contains(care.ErrorMessage(err), "text START") {
 		t.Errorf("reply after STOP = %v, want EINVALID telling the customer must text START", err)
 	}
-	// The customer writes again without opting in: the composer lets the
-	// reply through, but their newest keyword is still STOP, so it fails
-	// without reaching Twilio, and the agent sees why.
+	// The customer writes again without opting in: their newest keyword
+	// is still STOP, so the composer still refuses.
 	p.text(twiliofake.Message{Body: "why did I get texts"})
+	if _, err := p.desk.Reply(ctx, p.agent, conv, desk.Reply{Text: "You signed up at checkout."}); care.ErrorCode(err) != care.EINVALID {
+		t.Errorf("reply after STOP and another message = %v, want EINVALID", err)
+	}
+	// START opts them back in.
+	p.text(twiliofake.Message{Body: "start"})
+	// A reply queued before a STOP arrives fails without reaching Twilio,
+	// and the agent sees why.
+	queued, err := p.desk.Reply(ctx, p.agent, conv, desk.Reply{Text: "Welcome back!"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.text(twiliofake.Message{Body: "Stop"})
 	before := len(p.fake.Sent())
-	m3 := p.reply(conv, "You signed up at checkout.")
-	if m3.Status != care.DeliveryFailed || !strings.Contains(m3.StatusReason, "replied STOP") {
-		t.Errorf("reply to an opted-out number = %s %q, want failed because they replied STOP", m3.Status, m3.StatusReason)
+	if got := p.send(queued.ID); got.Status != care.DeliveryFailed || !strings.Contains(got.StatusReason, "replied STOP") {
+		t.Errorf("reply queued before a STOP = %s %q, want failed because they replied STOP", got.Status, got.StatusReason)
 	}
 	if n := len(p.fake.Sent()); n != before {
 		t.Errorf("the fake accepted %d messages for an opted-out number", n-before)
 	}
-	// START opts them back in.
-	p.text(twiliofake.Message{Body: "start"})
+	p.text(twiliofake.Message{Body: "START"})
 	if m4 := p.reply(conv, "Welcome back!"); m4.Status != care.DeliverySent {
 		t.Errorf("reply after START = %s %q, want sent", m4.Status, m4.StatusReason)
 	}
@@ -345,8 +354,8 @@ func endToEnd(t *testing.T, p *parley) {
 
 // TestOptOutAcrossConversations checks that a STOP holds for the number,
 // not the conversation: a reply in another conversation with the same
-// customer (one an agent opened) fails without reaching Twilio until they
-// text START.
+// customer (one an agent opened) is refused and nothing reaches Twilio
+// until they text START.
 func TestOptOutAcrossConversations(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s care.Store) { optOutAcrossConversations(t, newParley(t, s)) })
 }
@@ -366,9 +375,11 @@ func optOutAcrossConversations(t *testing.T, p *parley) {
 	if err := p.store.CreateConversation(ctx, other); err != nil {
 		t.Fatal(err)
 	}
-	m := p.reply(other.ID, "Your refund went out today.")
-	if m.Status != care.DeliveryFailed || m.StatusReason != "the customer replied STOP; they must text START before you can message them" {
-		t.Errorf("reply in another conversation after STOP = %s %q, want failed with the opt-out reason", m.Status, m.StatusReason)
+	// The composer refuses it: the STOP holds for the number. (A reply
+	// queued before the STOP fails when sent: TestEndToEnd.)
+	_, err := p.desk.Reply(ctx, p.agent, other.ID, desk.Reply{Text: "Your refund went out today."})
+	if care.ErrorCode(err) != care.EINVALID || !strings.Contains(care.ErrorMessage(err), "another conversation") {
+		t.Errorf("reply in another conversation after STOP = %v, want EINVALID naming the other conversation", err)
 	}
 	if sent := p.fake.Sent(); len(sent) != 0 {
 		t.Errorf("the fake accepted %+v for an opted-out number", sent)

@@ -117,32 +117,53 @@ const (
 // opted out when any of them last texted STOP: Parley holds back a
 // message Twilio might have sent, never the other way round.
 func (a *Adapter) optedOutOn(ctx context.Context, out *channel.Outbound) (bool, error) {
-	if a.History == nil || out.Contact.ID == 0 {
-		return optedOut(out.LastInbound), nil
-	}
-	page, err := a.History.Conversations(ctx, care.ConversationFilter{WorkspaceID: out.Inbox.WorkspaceID,
-		InboxID: out.Inbox.ID, ContactID: out.Contact.ID, Sort: care.SortNewest, Limit: historyConversations})
+	return a.optedOutIn(ctx, &out.Inbox, out.Contact.ID, out.Conversation.ID, out.LastInbound)
+}
+
+// CheckReplyHistory refuses a reply to a customer who opted out of the
+// inbox's number in any of their conversations, so the agent hears it in
+// the composer rather than from a failed delivery.
+func (a *Adapter) CheckReplyHistory(ctx context.Context, c channel.ReplyCheck) error {
+	out, err := a.optedOutIn(ctx, &c.Inbox, c.Conversation.ContactID, c.Conversation.ID, c.LastInbound)
 	if err != nil {
-		return false, fmt.Errorf("sms: conversations of contact %d in inbox %d: %w", out.Contact.ID, out.Inbox.ID, err)
+		return err
+	}
+	if out {
+		return care.Errorf(care.EINVALID, "The customer replied STOP to this number (in this or another conversation) and is opted out of SMS; they must text START before you can message them.")
+	}
+	return nil
+}
+
+// optedOutIn reports whether contact opted out of inbox's number: see
+// optedOutOn. last is the conversation's newest customer message, the
+// answer when there is no History.
+func (a *Adapter) optedOutIn(ctx context.Context, inbox *care.Inbox, contact, convID care.ID, last *care.Message) (bool, error) {
+	if a.History == nil || contact == 0 {
+		return optedOut(last), nil
+	}
+	page, err := a.History.Conversations(ctx, care.ConversationFilter{WorkspaceID: inbox.WorkspaceID,
+		InboxID: inbox.ID, ContactID: contact, Sort: care.SortNewest, Limit: historyConversations})
+	if err != nil {
+		return false, fmt.Errorf("sms: conversations of contact %d in inbox %d: %w", contact, inbox.ID, err)
 	}
 	ids := make([]care.ID, 0, len(page.Conversations)+1)
 	seen := false
 	for _, c := range page.Conversations {
 		ids = append(ids, c.ID)
-		seen = seen || c.ID == out.Conversation.ID
+		seen = seen || c.ID == convID
 	}
-	if !seen && out.Conversation.ID != 0 && len(ids) < historyConversations {
+	if !seen && convID != 0 && len(ids) < historyConversations {
 		// The reply's own conversation, should the contact have been
 		// merged away from it since.
-		ids = append(ids, out.Conversation.ID)
+		ids = append(ids, convID)
 	}
 	msgs, err := a.History.RecentMessages(ctx, ids, historyMessages)
 	if err != nil {
-		return false, fmt.Errorf("sms: messages of contact %d in inbox %d: %w", out.Contact.ID, out.Inbox.ID, err)
+		return false, fmt.Errorf("sms: messages of contact %d in inbox %d: %w", contact, inbox.ID, err)
 	}
 	// Newest first: the first keyword decides.
 	for i := range msgs {
-		if msgs[i].Direction != care.DirectionIn || msgs[i].InboxID != out.Inbox.ID {
+		if msgs[i].Direction != care.DirectionIn || msgs[i].InboxID != inbox.ID {
 			continue
 		}
 		if k := keywordOf(&msgs[i]); k != noKeyword {
