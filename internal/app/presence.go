@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel/webchat"
 	"github.com/parleyhq/parley/internal/postgres"
 	"github.com/parleyhq/parley/internal/presence"
 	"github.com/parleyhq/parley/internal/sse"
@@ -50,19 +51,35 @@ const presenceChannel = "parley_presence"
 // pgRelay carries presence between the nodes sharing a PostgreSQL
 // database, with NOTIFY and LISTEN: a signal lost while a node reconnects
 // is renewed by the next touch, 15 s later at most.
+//
+// It carries agents typing a web chat reply too: the visitor's socket may
+// be on another node than the agent's page.
 type pgRelay struct {
 	db   *sql.DB
 	node string
 	log  *slog.Logger
+	// chat receives other nodes' agents typing to web chat visitors.
+	chat *webchat.TypingHub
 }
 
+// relayed is one notification: a presence touch, or, with Chat, an agent
+// typing to a web chat visitor.
 type relayed struct {
-	Node  string         `json:"node"`
-	Touch presence.Touch `json:"touch"`
+	Node  string                `json:"node"`
+	Touch presence.Touch        `json:"touch"`
+	Chat  *webchat.TypingSignal `json:"chat,omitempty"`
 }
 
-func (r *pgRelay) Publish(t presence.Touch) {
-	payload, err := json.Marshal(relayed{Node: r.node, Touch: t})
+func (r *pgRelay) Publish(t presence.Touch) { r.notify(relayed{Node: r.node, Touch: t}) }
+
+// PublishTyping relays an agent's typing signal to the web chat sockets on
+// other nodes.
+func (r *pgRelay) PublishTyping(sig webchat.TypingSignal) {
+	r.notify(relayed{Node: r.node, Chat: &sig})
+}
+
+func (r *pgRelay) notify(m relayed) {
+	payload, err := json.Marshal(m)
 	if err != nil {
 		return
 	}
@@ -78,6 +95,12 @@ func (r *pgRelay) listen(ctx context.Context, url string, h *presence.Hub) {
 	postgres.Listen(ctx, url, presenceChannel, func(payload string) {
 		var m relayed
 		if json.Unmarshal([]byte(payload), &m) != nil || m.Node == r.node {
+			return
+		}
+		if m.Chat != nil {
+			if r.chat != nil {
+				r.chat.Publish(*m.Chat)
+			}
 			return
 		}
 		h.Apply(m.Touch)

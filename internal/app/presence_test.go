@@ -11,6 +11,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/parleyhq/parley/internal/channel/webchat"
 	"github.com/parleyhq/parley/internal/presence"
 	"github.com/parleyhq/parley/internal/testdb"
 )
@@ -59,5 +60,64 @@ func TestPresenceAcrossNodes(t *testing.T) {
 			t.Fatal("node B never saw the agent leave")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// An agent typing a web chat reply on one node reaches the visitor's
+// socket on another: the relay carries it to that node's typing hub.
+func TestAgentTypingAcrossNodes(t *testing.T) {
+	url := os.Getenv(testdb.EnvURL)
+	if url == "" {
+		t.Skip(testdb.EnvURL + " is not set")
+	}
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	hubA, hubB := webchat.NewTypingHub(), webchat.NewTypingHub()
+	ra := &pgRelay{db: db, node: "node-a", log: log, chat: hubA}
+	rb := &pgRelay{db: db, node: "node-b", log: log, chat: hubB}
+	agentNode := &typingBridge{hub: hubA, relay: ra.PublishTyping}
+	done := make(chan struct{}, 2)
+	lctx, stop := context.WithCancel(ctx)
+	go func() { ra.listen(lctx, url, &presence.Hub{}); done <- struct{}{} }()
+	go func() { rb.listen(lctx, url, &presence.Hub{}); done <- struct{}{} }()
+	defer func() { stop(); <-done; <-done }()
+
+	// The visitor's socket is on node B; its own node's echo is ignored.
+	onB, leaveB := hubB.Subscribe(1, 77)
+	defer leaveB()
+	onA, leaveA := hubA.Subscribe(1, 77)
+	defer leaveA()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	// The listeners connect in their own time: type until node B hears it.
+	for {
+		agentNode.agentTyping(1, 77, 5, "Ana Lima", true)
+		select {
+		case sig := <-onB:
+			if sig.Visitor || sig.UserID != 5 || sig.Name != "Ana Lima" || !sig.On || sig.ConversationID != 77 {
+				t.Fatalf("node B heard %+v", sig)
+			}
+		case <-tick.C:
+			continue
+		case <-ctx.Done():
+			t.Fatal("node B never heard the agent on node A typing")
+		}
+		break
+	}
+	// A visitor socket on the agent's own node hears it from the local
+	// hub. (The relay ignores its own node's echo: TestPresenceAcrossNodes.)
+	n := 0
+	for len(onA) > 0 {
+		<-onA
+		n++
+	}
+	if n == 0 {
+		t.Error("node A's own visitor socket did not hear its agent typing")
 	}
 }

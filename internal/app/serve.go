@@ -189,11 +189,13 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	a.workers.Add(1)
 	go func() { defer a.workers.Done(); a.Automation.Run(wctx, store, a.Bus, time.Minute) }()
 	a.Presence = &presence.Hub{}
+	a.typing = &typingBridge{hub: webchat.NewTypingHub(), presence: a.Presence}
 	if cfg.UsesPostgres() {
-		// Agents on other nodes see each other: presence travels by
-		// NOTIFY/LISTEN.
-		relay := &pgRelay{db: store.Writer(), node: care.NodeName(), log: log}
+		// Agents on other nodes see each other, and web chat visitors see
+		// agents typing on other nodes: both travel by NOTIFY/LISTEN.
+		relay := &pgRelay{db: store.Writer(), node: care.NodeName(), log: log, chat: a.typing.hub}
 		a.Presence.Relay = relay
+		a.typing.relay = relay.PublishTyping
 		a.workers.Add(1)
 		go func() { defer a.workers.Done(); relay.listen(wctx, cfg.DatabaseURL, a.Presence) }()
 	}
@@ -246,7 +248,6 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 			a.Metrics.IngestAccepted.WithLabelValues(string(ch), outcome).Add(float64(max(events, 1)))
 			a.Metrics.PipelineLatency.WithLabelValues("ack").Observe(time.Since(started).Seconds())
 		}}
-	a.typing = &typingBridge{hub: webchat.NewTypingHub(), presence: a.Presence}
 	a.chat = a.newWebChat(cfg, adapters)
 	a.server = &http.Server{
 		Handler:           a.routes(apiServer, hooks),

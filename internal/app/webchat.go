@@ -39,6 +39,9 @@ func (a *App) newWebChat(cfg *config.Config, adapters *channel.Registry) *webCha
 type typingBridge struct {
 	hub      *webchat.TypingHub
 	presence *presence.Hub
+	// relay, when nodes share a database, carries agents' typing to the
+	// visitors' sockets on the other nodes.
+	relay func(webchat.TypingSignal)
 }
 
 // visitorID stands for the customer among the viewers: no user has it.
@@ -59,5 +62,9 @@ func (b *typingBridge) Subscribe(ws, conv care.ID) (<-chan webchat.TypingSignal,
 
 // agentTyping is the web interface's ReplyTyping.
 func (b *typingBridge) agentTyping(ws, conv, user care.ID, name string, on bool) {
-	b.hub.Publish(webchat.TypingSignal{WorkspaceID: ws, ConversationID: conv, UserID: user, Name: name, On: on})
+	sig := webchat.TypingSignal{WorkspaceID: ws, ConversationID: conv, UserID: user, Name: name, On: on}
+	b.hub.Publish(sig)
+	if b.relay != nil {
+		b.relay(sig)
+	}
 }
