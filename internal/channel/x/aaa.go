@@ -12,16 +12,25 @@ import (
 // in favour of the X Activity API but still delivering) posts one JSON object
 // per delivery: for_user_id, the subscribed account, and one array of
 // events. Parley reads tweet_create_events (v1.1 Tweets: mentions, replies,
-// quotes, and the account's own posts), direct_message_events (with a users
-// map for names) and tweet_delete_events. It skips, on purpose,
-// favorite_events, follow_events, block_events, mute_events, user_event (an
-// app revoke), direct_message_indicate_typing_events and
-// direct_message_mark_read_events: none is a message for an agent.
+// quotes, and the account's own posts; a post over 280 characters comes
+// with text cut and truncated true, its whole text in
+// extended_tweet.full_text), direct_message_events (with a users map for
+// names) and tweet_delete_events (the account's own deleted posts). It
+// skips, on purpose, retweets, favorite_events, follow_events,
+// block_events, mute_events, user_event (an app revoke),
+// direct_message_indicate_typing_events, direct_message_mark_read_events
+// and the replay_job_status notice of a replay: none is a message for an
+// agent. Ids are read from the *_str fields: the numeric ones lose digits
+// in JavaScript and are rounded in X's own examples.
 type aaaDelivery struct {
 	ForUserID flexString `json:"for_user_id"`
 	// UserHasBlocked accompanies a mention: true when the account has
-	// blocked its author.
+	// blocked its author. The documentation's example writes it as a
+	// string ("false"), and its field table names it is_blocked_by
+	// (x-api/account-activity/introduction); either is read, in either
+	// form.
 	UserHasBlocked      flexBool                   `json:"user_has_blocked"`
+	IsBlockedBy         flexBool                   `json:"is_blocked_by"`
 	TweetCreateEvents   []json.RawMessage          `json:"tweet_create_events"`
 	DirectMessageEvents []json.RawMessage          `json:"direct_message_events"`
 	Users               map[string]json.RawMessage `json:"users"`
@@ -39,6 +48,7 @@ func (a *Adapter) parseAAA(body []byte, now time.Time) ([]channel.Event, error) 
 		return nil, care.Errorf(care.EINVALID, "The Account Activity delivery is not understood: %s.", jsonProblem(err))
 	}
 	account := string(d.ForUserID)
+	blocked := bool(d.UserHasBlocked || d.IsBlockedBy)
 	var evs []channel.Event
 	for _, raw := range d.TweetCreateEvents {
 		var t v1Tweet
@@ -46,7 +56,7 @@ func (a *Adapter) parseAAA(body []byte, now time.Time) ([]channel.Event, error) 
 			a.logger().Warn("x: tweet_create_event not understood; skipped", "err", err)
 			continue
 		}
-		in, ok := a.aaaTweet(account, bool(d.UserHasBlocked), &t, now)
+		in, ok := a.aaaTweet(account, blocked, &t, now)
 		if !ok {
 			continue
 		}
@@ -54,7 +64,7 @@ func (a *Adapter) parseAAA(body []byte, now time.Time) ([]channel.Event, error) 
 			ForUserID         string            `json:"for_user_id"`
 			UserHasBlocked    bool              `json:"user_has_blocked,omitempty"`
 			TweetCreateEvents []json.RawMessage `json:"tweet_create_events"`
-		}{account, bool(d.UserHasBlocked), []json.RawMessage{raw}})
+		}{account, blocked, []json.RawMessage{raw}})
 		if ev, ok := a.finish(account, in, envelope); ok {
 			evs = append(evs, ev)
 		}

@@ -11,13 +11,20 @@ import (
 )
 
 // X's error bodies come in two shapes (x-api/fundamentals/response-codes-and-errors
-// and rate-limits on docs.x.com): an RFC 7807 problem,
+// and rate-limits on docs.x.com): an RFC 7807 problem, whose type, title and
+// detail are always present,
 //
-//	{"title": "Invalid Request", "detail": "The 'query' parameter is required.",
+//	{"title": "Forbidden", "detail": "You are not allowed to create a Tweet with duplicate content.",
+//	 "type": "about:blank", "status": 403}
+//
+// with, for an invalid request, the specific reasons in "errors" beside a
+// generic detail,
+//
+//	{"errors": [{"message": "…", "parameters": {…}}], "title": "Invalid Request",
+//	 "detail": "One or more parameters to your request was invalid.",
 //	 "type": "https://api.x.com/2/problems/invalid-request"}
 //
-// sometimes with "errors": [{"message": …, "parameters": …}] beside it, and
-// the older list {"errors": [{"code": 88, "message": "Rate limit exceeded"}]}.
+// and the older list {"errors": [{"code": 88, "message": "Rate limit exceeded"}]}.
 type problem struct {
 	Title  string `json:"title"`
 	Detail string `json:"detail"`
@@ -33,23 +40,30 @@ type problem struct {
 const maxDetail = 200
 
 // problemDetail returns the most specific message in an error body, as one
-// line of at most maxDetail bytes, "" if it has none.
+// line of at most maxDetail bytes, "" if it has none: the first of the
+// errors' messages, else the problem's detail, else its title.
 func problemDetail(body []byte) string {
 	var p problem
 	if json.Unmarshal(body, &p) != nil {
 		return channel.Excerpt(body, maxDetail)
 	}
-	msg := p.Detail
+	var msg string
 	for _, e := range p.Errors {
-		if msg != "" {
+		if msg = firstNonEmpty(e.Message, e.Detail, e.Title); msg != "" {
 			break
 		}
-		msg = firstNonEmpty(e.Detail, e.Message, e.Title)
 	}
 	if msg == "" {
-		msg = p.Title
+		msg = firstNonEmpty(p.Detail, p.Title)
 	}
 	return channel.Excerpt([]byte(msg), maxDetail)
+}
+
+// usageCapped reports whether an error body is X's usage-capped problem: a
+// 429 that the App's usage cap, not the endpoint's 15-minute window, caused.
+func usageCapped(body []byte) bool {
+	var p problem
+	return json.Unmarshal(body, &p) == nil && strings.HasSuffix(strings.ToLower(p.Type), "/problems/usage-capped")
 }
 
 // rateLimit is one of X's rate-limit header triples: x-rate-limit-* for the

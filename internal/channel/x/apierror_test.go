@@ -64,6 +64,12 @@ func TestProblemDetail(t *testing.T) {
 			"You are not allowed to create a Tweet with duplicate content."},
 		{`{"errors":[{"parameters":{"text":[""]},"message":"text must not be empty"}],"title":"Invalid Request","detail":"","type":"https://api.x.com/2/problems/invalid-request"}`,
 			"text must not be empty"},
+		// The documented invalid-request body: the reason is in errors,
+		// beside a generic detail (x-api/webhooks/introduction).
+		{`{"errors":[{"message":"CrcValidationFailed: no response_token"}],"title":"Invalid Request","detail":"One or more parameters to your request was invalid.","type":"https://api.twitter.com/2/problems/invalid-request"}`,
+			"CrcValidationFailed: no response_token"},
+		{`{"title":"Usage Capped","detail":"Usage cap exceeded: Monthly product cap","type":"https://api.x.com/2/problems/usage-capped"}`,
+			"Usage cap exceeded: Monthly product cap"},
 		{`{"errors":[{"code":88,"message":"Rate limit exceeded"}]}`, "Rate limit exceeded"},
 		{`{"title":"Unauthorized","type":"about:blank","status":401}`, "Unauthorized"},
 		{"<html>Bad gateway\r\n\x1b[31m</html>", "<html>Bad gateway [31m</html>"},
@@ -73,6 +79,24 @@ func TestProblemDetail(t *testing.T) {
 	for _, tt := range tests {
 		if got := problemDetail([]byte(tt.body)); got != tt.want {
 			t.Errorf("problemDetail(%.40q) = %q, want %q", tt.body, got, tt.want)
+		}
+	}
+}
+
+func TestUsageCapped(t *testing.T) {
+	tests := []struct {
+		body string
+		want bool
+	}{
+		{`{"title":"Usage Capped","detail":"Usage cap exceeded: Monthly product cap","type":"https://api.x.com/2/problems/usage-capped"}`, true},
+		{`{"type":"https://api.twitter.com/2/problems/usage-capped"}`, true},
+		{`{"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429}`, false},
+		{`{"errors":[{"code":88,"message":"Rate limit exceeded"}]}`, false},
+		{`not json`, false},
+	}
+	for _, tt := range tests {
+		if got := usageCapped([]byte(tt.body)); got != tt.want {
+			t.Errorf("usageCapped(%s) = %v, want %v", tt.body, got, tt.want)
 		}
 	}
 }

@@ -66,3 +66,48 @@ func TestDocumentedResponses(t *testing.T) {
 		t.Errorf("paths = %v, want %v", paths, want)
 	}
 }
+
+// A page of mentions as X may return it: a repost (its "RT @…" text
+// mentions the account) is skipped; an edited post without created_at or
+// public_metrics keeps its earlier version as a reference and its photo,
+// not the media key X did not include; the cursor moves past all three.
+func TestPollMentionsMixed(t *testing.T) {
+	mentions := readTestdata(t, "v2_mentions_timeline_mixed.json")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/mentions") {
+			w.Write(mentions)
+			return
+		}
+		w.Write([]byte(`{"meta":{"result_count":0}}`))
+	}))
+	defer srv.Close()
+	a := quietAdapter()
+	in := care.Inbox{ID: 3, Channel: care.ChannelX, ExternalID: "2244994945",
+		Credentials: map[string]string{CredAccessToken: "user-token", CredAPIBase: srv.URL, CredMode: ModePoll}}
+	evs, cursor, err := a.Poll(context.Background(), in, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []care.Inbound
+	for _, ev := range evs {
+		got = append(got, ev.Inbound)
+	}
+	want := []care.Inbound{
+		{Kind: care.KindMessage, Channel: care.ChannelX, PlatformID: "1301573587187331074", Visibility: care.Public,
+			Text: "Hey @XDevelopers, love the new API!", SentAt: time.Date(2024, 1, 15, 10, 30, 0, 0, time.UTC),
+			Author:     care.Author{PlatformUserID: "1234567890", DisplayName: "Dev Person", Handle: "developer"},
+			Engagement: 50, Charge: ChargePostRead},
+		{Kind: care.KindMessage, Channel: care.ChannelX, PlatformID: "2090000000000000002", Visibility: care.Public,
+			References: []string{"2090000000000000001"},
+			Text:       "@XDevelopers the new docs say one thing & the API does another", SentAt: testNow,
+			Attachments: []care.Attachment{{Kind: "image", URL: "https://pbs.twimg.com/media/GxYz0AbCdEfGhIj.jpg"}},
+			Author:      care.Author{PlatformUserID: "3333333333333333333", DisplayName: "Third User", Handle: "ThirdUser", Followers: 12, Verified: true},
+			Charge:      ChargePostRead},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	if want := `{"m":{"n":"2090000000000000003"},"d":{"n":"0"}}`; cursor != want {
+		t.Errorf("cursor = %s, want %s", cursor, want)
+	}
+}

@@ -3,9 +3,12 @@ package x
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
 )
 
@@ -38,11 +41,15 @@ func (c *flexCount) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// flexBool is a JSON true; anything else is false.
+// flexBool is a JSON true or the string "true" in any case; anything else
+// is false. X writes some flags as strings: the Account Activity API's
+// documented mention delivery carries "user_has_blocked": "false"
+// (docs.x.com, x-api/account-activity/introduction, payload examples).
 type flexBool bool
 
 func (v *flexBool) UnmarshalJSON(b []byte) error {
-	*v = flexBool(string(bytes.TrimSpace(b)) == "true")
+	b = bytes.TrimSpace(b)
+	*v = flexBool(string(b) == "true" || strings.EqualFold(string(b), `"true"`))
 	return nil
 }
 
@@ -71,6 +78,9 @@ type wireUserFields struct {
 	// +0000 2018", v2 RFC 3339 (user.fields=created_at). Very new
 	// accounts are more often throwaways, which damps their reach.
 	CreatedAt string `json:"created_at"`
+	// CreatedTimestamp is the same in milliseconds, as the users map of
+	// the Account Activity API's direct_message_events gives it.
+	CreatedTimestamp flexString `json:"created_timestamp"`
 }
 
 // profile is a user reduced to what Parley keeps.
@@ -93,7 +103,7 @@ func (u wireUser) profile() profile {
 		Followers: int64(max(f.Followers, f.Metrics.Followers)),
 		// X's verified flag, or a paid, business or government badge.
 		Verified: bool(f.Verified) || f.VerifiedType != "" && f.VerifiedType != "none",
-		Since:    accountSince(f.CreatedAt),
+		Since:    accountSince(f.CreatedAt, string(f.CreatedTimestamp)),
 	}
 }
 
@@ -162,7 +172,11 @@ type v2Post struct {
 	CreatedAt        string     `json:"created_at"`
 	InReplyToUserID  flexString `json:"in_reply_to_user_id"`
 	InReplyToTweetID flexString `json:"in_reply_to_tweet_id"`
-	ReferencedTweets []struct {
+	// EditHistoryTweetIDs lists every version of an edited post, oldest
+	// first; an edit is a new post with a new id
+	// (x-api/fundamentals/edit-posts).
+	EditHistoryTweetIDs []flexString `json:"edit_history_tweet_ids"`
+	ReferencedTweets    []struct {
 		Type string     `json:"type"`
 		ID   flexString `json:"id"`
 	} `json:"referenced_tweets"`
@@ -204,6 +218,31 @@ func (p *v2Post) repliedTo() string {
 		}
 	}
 	return string(p.InReplyToTweetID)
+}
+
+// isRepost reports whether p is a repost ("RT @…"): it says nothing of its
+// own.
+func (p *v2Post) isRepost() bool {
+	for _, r := range p.ReferencedTweets {
+		if r.Type == "retweeted" {
+			return true
+		}
+	}
+	return false
+}
+
+// editedFrom returns the earlier versions of an edited post, newest first.
+// X gives an edit a new id, so the edit arrives as a new message; these
+// place it in the conversation of the version it replaces.
+func (p *v2Post) editedFrom() []string {
+	var refs []string
+	for i := len(p.EditHistoryTweetIDs) - 1; i >= 0 && len(refs) < care.MaxReferences; i-- {
+		id := string(p.EditHistoryTweetIDs[i])
+		if validID(id) && id != string(p.ID) && !slices.Contains(refs, id) {
+			refs = append(refs, id)
+		}
+	}
+	return refs
 }
 
 // v2Includes are the objects a v2 response or X Activity API event expands.
@@ -261,12 +300,15 @@ type v2DMEvent struct {
 	} `json:"attachments"`
 }
 
-// accountSince reads an account's creation time in either of X's forms;
-// zero when absent or absurd.
-func accountSince(s string) time.Time {
+// accountSince reads an account's creation time in any of X's forms (RFC
+// 3339, v1.1's, or epoch milliseconds); zero when absent or absurd.
+func accountSince(s, millis string) time.Time {
 	t := parseRFC3339(s)
 	if t.IsZero() {
 		t = parseV1Time(s)
+	}
+	if t.IsZero() {
+		t = parseMillis(millis)
 	}
 	if t.Before(earliestPost) || t.After(time.Now().Add(24*time.Hour)) {
 		return time.Time{}

@@ -355,6 +355,9 @@ func (a *Adapter) get(ctx context.Context, in care.Inbox, path string, q url.Val
 		e := &channel.SendError{Permanent: !temporaryStatus(resp.status), Status: resp.status, RateLimit: rl,
 			Err: fmt.Errorf("x: read %s: %s: %s", what, statusLine(resp.status), detail)}
 		switch {
+		case resp.status == http.StatusTooManyRequests && usageCapped(resp.body):
+			e.RetryAfter = retryAfter(resp.header, a.now())
+			e.Reason = "X's usage cap for the App is reached; check the App's plan or credits in X's Developer Console"
 		case resp.status == http.StatusTooManyRequests:
 			e.RetryAfter = retryAfter(resp.header, a.now())
 			e.Reason = "X's rate limit for reading " + what + " is reached"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -207,3 +208,18 @@ func TestPollErrors(t *testing.T) {
 }
 
 func errorAs(err error, se **channel.SendError) bool { return errors.As(err, se) }
+
+// A post over 280 characters (X Premium) is read in full: X's v2 objects
+// cut its text and carry the whole of it in note_tweet.
+func TestPollLongPost(t *testing.T) {
+	w := newWorld(t)
+	long := "@acme " + strings.Repeat("the tent pole snapped on the first night & the spare was missing. ", 8)
+	m := w.fake.AddPost(xfake.Post{AuthorID: anaID, Text: long})
+	evs, _, err := w.a.Poll(context.Background(), pollInbox(w), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 1 || evs[0].Inbound.PlatformID != m.ID || evs[0].Inbound.Text != long {
+		t.Errorf("Poll = %+v, want the whole post %s", summarise(evs), m.ID)
+	}
+}

@@ -110,10 +110,10 @@ func TestReceiveGolden(t *testing.T) {
 	}{
 		{"aaa_direct_message_events.json", []gotEvent{{"4337869213", care.Inbound{Kind: care.KindMessage, Channel: x,
 			PlatformID: "954491830116155396", Visibility: care.Private, Text: "Hello World!", SentAt: ms(1516403560557),
-			Author: care.Author{PlatformUserID: "3001969357", DisplayName: "Jordan Brinks", Handle: "furiouscamper", Followers: 22}}}}},
+			Author: care.Author{PlatformUserID: "3001969357", DisplayName: "Jordan Brinks", Handle: "furiouscamper", Followers: 22, AccountCreated: sinceMillis(1422556069340)}}}}},
 		{"aaa_direct_message_events_sent.json", []gotEvent{{"4337869213", care.Inbound{Kind: care.KindEcho, Channel: x,
 			PlatformID: "954491830116155400", Visibility: care.Private, Text: "Thanks Jordan, a replacement is on its way.", SentAt: ms(1516403640112),
-			Author: care.Author{PlatformUserID: "3001969357", DisplayName: "Jordan Brinks", Handle: "furiouscamper", Followers: 22}}}}},
+			Author: care.Author{PlatformUserID: "3001969357", DisplayName: "Jordan Brinks", Handle: "furiouscamper", Followers: 22, AccountCreated: sinceMillis(1422556069340)}}}}},
 		{"aaa_tweet_delete_events.json", []gotEvent{{"930524282358325248", care.Inbound{Kind: care.KindDelete, Channel: x,
 			PlatformID: "1045405559317569537", Visibility: care.Public, SentAt: ms(1432228155593),
 			Author: care.Author{PlatformUserID: "930524282358325248"}}}}},
@@ -134,8 +134,23 @@ func TestReceiveGolden(t *testing.T) {
 			Text:   "@marenhikes We're sorry, Maren. A replacement fly and stakes ship today; check your DMs for tracking.",
 			SentAt: ms(1772530262004),
 			Author: care.Author{PlatformUserID: "1517162345678901248", DisplayName: "Maren Okafor", Handle: "marenhikes"}}}}},
+		// The documentation's longform example: text cut at 140 with
+		// truncated true, the whole post in extended_tweet, a numeric id
+		// rounded beside the exact id_str, and user_has_blocked as the
+		// string "false".
+		{"aaa_tweet_create_events_longform.json", []gotEvent{{"1661523610111193088", care.Inbound{Kind: care.KindMessage, Channel: x,
+			PlatformID: "1924465506158878979", Visibility: care.Public,
+			Text: "The Antikythera Mechanism: A Window into Ancient Ingenuity Discovered in 1901 among the wreckage of a Roman ship off the " +
+				"Greek island of Antikythera, the Antikythera Mechanism is often hailed as the world's first analog computer. This intricate " +
+				"bronze device, dating back to around 100 BCE, has captivated historians, archaeologists, and scientists with its sophisticated " +
+				"design & mysterious purpose.\n@xai\n@HistoryInPics",
+			SentAt: ms(1747663306664),
+			Author: care.Author{PlatformUserID: "1603419180975409153", DisplayName: "Ancient Tech Notes", Handle: "ancienttech", Followers: 1204, AccountCreated: since("2022-12-15T15:30:00Z")}}}}},
 		{"aaa_tweet_create_events_retweet.json", nil},
 		{"aaa_tweet_create_events_blocked.json", nil},
+		{"aaa_tweet_create_events_blocked_string.json", nil},
+		{"aaa_tweet_create_events_is_blocked_by.json", nil},
+		{"aaa_replay_job_status.json", nil},
 		{"aaa_direct_message_indicate_typing_events.json", nil},
 		{"aaa_direct_message_mark_read_events.json", nil},
 		{"aaa_user_event.json", nil},
@@ -152,6 +167,23 @@ func TestReceiveGolden(t *testing.T) {
 			PlatformID: "2090000000000000002", Visibility: care.Public, Text: "Adding some context to this. https://t.co/xxxxxxxx",
 			SentAt: at("2026-08-12T18:05:00Z"), Charge: ChargePostDelivered, Author: care.Author{PlatformUserID: "2222222222222222222"}}}}},
 		{"xaa_post_create.json", nil},
+		// The account's own reply, with in_reply_to_tweet_id but no
+		// in_reply_to_user_id: the customer answered is found among the
+		// included posts.
+		{"xaa_post_create_reply.json", []gotEvent{{"1111111111111111111", care.Inbound{Kind: care.KindEcho, Channel: x,
+			PlatformID: "2090000000000000010", ReplyToPlatformID: "2090000000000000001", Visibility: care.Public,
+			Text: "@OtherUser Thanks! A fix ships on Monday & we'll post here.", SentAt: at("2026-08-12T18:20:00Z"), Charge: ChargePostDelivered,
+			Author: care.Author{PlatformUserID: "2222222222222222222", DisplayName: "OtherUser", Handle: "OtherUser", Followers: 97, AccountCreated: since("2026-04-20T19:55:59Z")}}}}},
+		// Every optional field absent or null, unknown fields beside them,
+		// the event type in another case, and an edit: its earlier
+		// version is a reference.
+		{"xaa_post_mention_create_sparse.json", []gotEvent{{"1111111111111111111", care.Inbound{Kind: care.KindMessage, Channel: x,
+			PlatformID: "2080766000000000000", Visibility: care.Public, References: []string{"2080765813578191303"},
+			Text: "@ExampleUser my order still hasn't shipped (edited: order 5521)", SentAt: testNow, Charge: ChargePostDelivered,
+			Author: care.Author{PlatformUserID: "3333333333333333333"}}}}},
+		{"xaa_post_repost_create.json", nil},
+		{"xaa_broadcast_chat.json", nil},
+		{"xaa_unknown_event_type.json", nil},
 		{"xaa_post_delete.json", []gotEvent{{"1111111111111111111", care.Inbound{Kind: care.KindDelete, Channel: x,
 			PlatformID: "2080761269309813134", Visibility: care.Public, SentAt: testNow,
 			Author: care.Author{PlatformUserID: "1111111111111111111"}}}}},
@@ -350,6 +382,13 @@ func TestCleanName(t *testing.T) {
 	}
 }
 
+// sinceMillis is an account's creation time in epoch milliseconds, as the
+// Account Activity API's users map gives it.
+func sinceMillis(ms int64) *time.Time {
+	t := time.UnixMilli(ms).UTC()
+	return &t
+}
+
 // since is an account's creation time, as the payloads give it.
 func since(rfc3339 string) *time.Time {
 	t, err := time.Parse(time.RFC3339, rfc3339)
@@ -357,4 +396,29 @@ func since(rfc3339 string) *time.Time {
 		panic(err)
 	}
 	return &t
+}
+
+// X delivers a reply that @mentions the account both as post.mention.create
+// and as post.reply.create, and may deliver any event twice; each yields the
+// same PlatformID, the post's id, so Parley stores the message once. The
+// envelope's event_uuid differs between the two and is not a dedupe key.
+func TestReceiveSamePostTwoEvents(t *testing.T) {
+	a := quietAdapter()
+	mention := readTestdata(t, "xaa_post_mention_create.json")
+	asReply := bytes.Replace(mention, []byte(`"event_type": "post.mention.create"`), []byte(`"event_type": "post.reply.create"`), 1)
+	asReply = bytes.Replace(asReply, []byte(`"event_uuid": "2080765813578191303"`), []byte(`"event_uuid": "-1"`), 1)
+	if bytes.Count(asReply, []byte("post.reply.create")) != 1 || bytes.Contains(asReply, []byte(`"event_uuid": "2080765813578191303"`)) {
+		t.Fatal("the fixture no longer has the shape this test rewrites")
+	}
+	var ids []string
+	for _, body := range [][]byte{mention, asReply, mention} {
+		evs, err := a.Receive(signed(body), body, webhookInbox(), testNow)
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("Receive = %d events, %v", len(evs), err)
+		}
+		ids = append(ids, evs[0].Inbound.PlatformID)
+	}
+	if want := []string{"2080765813578191303", "2080765813578191303", "2080765813578191303"}; !cmp.Equal(ids, want) {
+		t.Errorf("PlatformIDs = %v, want %v", ids, want)
+	}
 }

@@ -212,6 +212,9 @@ func (a *Adapter) sendError(req *sendRequest, resp *apiResponse, rl string) erro
 		Err: fmt.Errorf("x: %s: %s: %s", req.what, statusLine(resp.status), detail)}
 	lower := strings.ToLower(detail)
 	switch s := resp.status; {
+	case s == http.StatusTooManyRequests && usageCapped(resp.body):
+		e.RetryAfter = retryAfter(resp.header, a.now())
+		e.Reason = "X's usage cap for the App is reached; Parley will retry, but check the App's plan or credits in X's Developer Console"
 	case s == http.StatusTooManyRequests:
 		e.RetryAfter = retryAfter(resp.header, a.now())
 		e.Reason = "X's rate limit for this account is reached; Parley will retry when it resets"

@@ -274,3 +274,19 @@ func TestSendOAuth1(t *testing.T) {
 		t.Errorf("wrong token secret: %+v, want 401", se)
 	}
 }
+
+// X's usage-capped 429 is told apart from a spent 15-minute window: still
+// retried, but the reason points at the App's plan, not at waiting.
+func TestSendUsageCapped(t *testing.T) {
+	w := newWorld(t)
+	m := w.fake.AddPost(xfake.Post{AuthorID: anaID, Text: "@acme hello"})
+	w.fake.CapUsage(1)
+	_, err := w.a.Send(context.Background(), w.reply("k1", "Hello Ana", m.ID, anaID))
+	se := sendErr(t, err)
+	if se.Permanent || se.Status != 429 || !strings.Contains(se.Reason, "usage cap") || !strings.Contains(se.Reason, "Monthly product cap") {
+		t.Errorf("SendError = %+v, want a temporary usage-cap 429", se)
+	}
+	if _, err := w.a.Send(context.Background(), w.reply("k1", "Hello Ana", m.ID, anaID)); err != nil {
+		t.Errorf("Send once the cap lifts: %v", err)
+	}
+}

@@ -39,8 +39,8 @@ func verify(consumerSecret string, body []byte, sig string) bool {
 // Handshake answers X's challenge-response check, GET ?crc_token=…, with 200
 // and {"response_token": "sha256=…"}, the token signed with the inbox's
 // consumer secret. X sends it when the webhook is registered, when it is
-// re-validated (PUT /2/webhooks/:id) and periodically; a webhook that fails
-// it stops receiving events. A missing or oversized token is answered 400;
+// re-validated (PUT /2/webhooks/:id) and every hour (x-api/webhooks/quickstart);
+// a webhook that fails it is marked invalid and stops receiving events. A missing or oversized token is answered 400;
 // an inbox without a consumer secret 500, which X treats as a passing
 // failure rather than a wrong answer.
 func (a *Adapter) Handshake(w http.ResponseWriter, r *http.Request, in care.Inbox) {

@@ -11,21 +11,29 @@ import (
 )
 
 // The X Activity API (x-api/activity on docs.x.com, the Account Activity
-// API's successor) posts one event per delivery in a common envelope:
+// API's successor) posts one event per delivery in a common envelope
+// (x-api/activity/event-payloads):
 //
 //	{"data": {"event_uuid": "…", "filter": {"user_id": "…"}, "event_type": "post.mention.create",
 //	          "tag": "…", "payload": {…}, "includes": {…}}}
 //
-// filter.user_id is the subscribed account. Parley reads the post events
-// (post.mention.create, post.reply.create and post.quote.create: a v2 Post
-// that summons the account; post.create: the account's own post, an echo when
-// it replies to someone; post.delete: the account deleted a post), and
-// dm.received and dm.sent, whose payload is the legacy direct_message_events
-// list with a users map of {"data": v2 user}. It skips, on purpose, likes,
-// follows, profile updates, XChat (end-to-end encrypted, unreadable here),
-// Spaces, broadcasts, news, typing and read indicators, and oauth.revoke.
-// Event names are matched case-insensitively; the PascalCase names X used
-// before 18 March 2026 named none of these events.
+// filter.user_id is the subscribed account; tag and includes are optional.
+// Parley reads the post events (post.mention.create: an explicit @mention
+// of the account, not the implicit one of a reply; post.reply.create: a
+// direct reply to one of its posts; post.quote.create: a direct quote of
+// one; each a v2 Post that summons the account; post.create: the account's
+// own post, an echo when it replies to someone; post.delete: the account
+// deleted one of its own posts), and dm.received and dm.sent, whose payload
+// is the legacy direct_message_events list with a users map of
+// {"data": v2 user}. It skips, on purpose: post.repost.create (a repost
+// says nothing), like.create, follow.*, mute.*, block.*, profile.update.*,
+// chat.* (XChat, end-to-end encrypted, unreadable here), dm.read and
+// dm.indicate_typing, spaces.*, broadcast.* (a live broadcast's chat is not
+// a care conversation), news.new, subscriptions.* and oauth.revoke (whose
+// filter may be empty), and any event type it does not know, so that a new
+// one never makes X retry a delivery. Event names are matched
+// case-insensitively; the PascalCase names X used before 18 March 2026
+// named none of these events.
 type xaaEnvelope struct {
 	Data *struct {
 		Filter struct {
@@ -152,6 +160,11 @@ func xaaDMEnvelope(account, eventType string, raw json.RawMessage, us map[string
 // public message; the account's own reply to someone an echo filed under
 // that person; its other posts are skipped.
 func v2PostInbound(account string, p *v2Post, inc *v2Includes, now time.Time) (care.Inbound, bool) {
+	if p.isRepost() {
+		// A repost says nothing of its own, and its "RT @…" text mentions
+		// the account whose post it repeats.
+		return care.Inbound{}, false
+	}
 	us := users{}
 	for _, u := range inc.Users {
 		us.add(u)
@@ -165,6 +178,7 @@ func v2PostInbound(account string, p *v2Post, inc *v2Includes, now time.Time) (c
 		Author: userOr(us, string(p.AuthorID)).author(), Text: unescapePost.Replace(text),
 		SentAt:     sentAt(now, parseRFC3339(p.CreatedAt)),
 		Engagement: p.engagement(),
+		References: p.editedFrom(),
 	}
 	media := map[string]v2Media{}
 	for _, m := range inc.Media {
@@ -181,6 +195,11 @@ func v2PostInbound(account string, p *v2Post, inc *v2Includes, now time.Time) (c
 	}
 	if account != "" && string(p.AuthorID) == account {
 		to := string(p.InReplyToUserID)
+		if to == "" && p.repliedTo() != "" {
+			// post.create promises in_reply_to_tweet_id on replies, not
+			// the user id; the post answered may be among the includes.
+			to = inc.author(p.repliedTo())
+		}
 		if to == "" || to == account {
 			return care.Inbound{}, false
 		}
@@ -195,6 +214,21 @@ func v2PostInbound(account string, p *v2Post, inc *v2Includes, now time.Time) (c
 		in.Kind, in.Author = care.KindEcho, target.author()
 	}
 	return in, true
+}
+
+// author returns the author of the included post with the id, "" if it is
+// not included.
+func (inc *v2Includes) author(id string) string {
+	for _, raw := range inc.Posts {
+		var p struct {
+			ID       flexString `json:"id"`
+			AuthorID flexString `json:"author_id"`
+		}
+		if json.Unmarshal(raw, &p) == nil && string(p.ID) == id {
+			return string(p.AuthorID)
+		}
+	}
+	return ""
 }
 
 func isObject(b json.RawMessage) bool {

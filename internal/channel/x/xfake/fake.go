@@ -23,7 +23,9 @@
 //   - GET /2/users/{id}/mentions (since_id, pagination_token, max_results
 //     5..100, at most the 800 most recent), GET /2/users/{id}/tweets,
 //     GET /2/dm_events and GET /2/dm_conversations/with/{participant_id}/dm_events,
-//     newest first with next_token paging.
+//     newest first with next_token paging. A post over 280 characters comes
+//     with its text cut and the whole of it in note_tweet, as in X's v2
+//     objects.
 //   - OAuth 2.0: GET /i/oauth2/authorize for the Apps added with AddApp
 //     (redirecting to the App's callback with a code, or with
 //     error=access_denied after RefuseAuthorization), POST /2/oauth2/token
@@ -34,8 +36,9 @@
 //     per-user budget per endpoint and 15-minute window (SetLimit; X's
 //     documented defaults) answered with 429 once spent.
 //   - Faults: FailNext answers the next requests with a status (a 503, say);
-//     LoseResponses carries out the next write requests and then drops the
-//     connection unanswered, as a lost response does.
+//     CapUsage with X's usage-capped 429; LoseResponses carries out the
+//     next write requests and then drops the connection unanswered, as a
+//     lost response does.
 //
 // Error wording is modelled on X's problem bodies; where X's exact words are
 // not documented (the reply and DM refusals), the fake's are its own.
@@ -142,7 +145,7 @@ type Fake struct {
 	limits        map[Endpoint]int
 	windows       map[windowKey]*window
 	calls         map[Endpoint]int
-	fail          []int
+	fail          []reply
 	lose          int
 }
 
@@ -210,7 +213,22 @@ func (f *Fake) FailNext(n, status int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for range n {
-		f.fail = append(f.fail, status)
+		f.fail = append(f.fail, reply{status, problemBody(status, http.StatusText(status))})
+	}
+}
+
+// CapUsage answers the next n API requests with 429 and X's usage-capped
+// problem, as X answers once the App's usage cap is spent, rather than an
+// endpoint's 15-minute window (x-api/fundamentals/response-codes-and-errors:
+// type https://api.x.com/2/problems/usage-capped, "Usage cap exceeded:
+// Monthly product cap"). The rate-limit headers are not sent with it.
+func (f *Fake) CapUsage(n int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for range n {
+		f.fail = append(f.fail, reply{http.StatusTooManyRequests, map[string]any{
+			"title": "Usage Capped", "detail": "Usage cap exceeded: Monthly product cap",
+			"type": "https://api.x.com/2/problems/usage-capped", "period": "Monthly", "scope": "Product"}})
 	}
 }
 

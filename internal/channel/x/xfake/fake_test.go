@@ -228,3 +228,38 @@ func TestWebhookDelivery(t *testing.T) {
 		t.Error("PostEvent for a user the post does not concern succeeded")
 	}
 }
+
+func TestUsageCap(t *testing.T) {
+	e := newEnv(t)
+	e.fake.CapUsage(1)
+	resp, body := e.do(t, "GET", "/2/users/"+brand+"/mentions", "")
+	if resp.StatusCode != 429 || body["type"] != "https://api.x.com/2/problems/usage-capped" || body["detail"] == nil {
+		t.Errorf("capped answer %d %v", resp.StatusCode, body)
+	}
+	if resp, _ := e.do(t, "GET", "/2/users/"+brand+"/mentions", ""); resp.StatusCode != 200 {
+		t.Errorf("after the cap: %d", resp.StatusCode)
+	}
+}
+
+// The shapes X documents where they are easy to get wrong: a long post's
+// text cut with the whole in note_tweet, and the Account Activity API's
+// user_has_blocked as a string.
+func TestWireShapes(t *testing.T) {
+	e := newEnv(t)
+	long := "@acme " + strings.Repeat("x", 300)
+	p := e.fake.AddPost(xfake.Post{AuthorID: ana, Text: long})
+	_, body := e.do(t, "GET", "/2/users/"+brand+"/mentions", "")
+	post := body["data"].([]any)[0].(map[string]any)
+	note, _ := post["note_tweet"].(map[string]any)
+	if text := post["text"].(string); len([]rune(text)) != 280 || note == nil || note["text"] != long {
+		t.Errorf("long post %v", post)
+	}
+	ev, err := e.fake.PostEvent(xfake.AAA, brand, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d map[string]any
+	if err := json.Unmarshal(ev, &d); err != nil || d["user_has_blocked"] != "false" {
+		t.Errorf("AAA mention %s", ev)
+	}
+}

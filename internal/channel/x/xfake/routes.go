@@ -49,10 +49,10 @@ func (f *Fake) api(e Endpoint, write bool, h handler) http.HandlerFunc {
 		f.mu.Lock()
 		f.calls[e]++
 		if len(f.fail) > 0 {
-			status := f.fail[0]
+			rep := f.fail[0]
 			f.fail = f.fail[1:]
 			f.mu.Unlock()
-			writeJSON(w, status, problemBody(status, http.StatusText(status)))
+			writeJSON(w, rep.status, rep.body)
 			return
 		}
 		token, bearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")

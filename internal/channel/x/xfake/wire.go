@@ -26,12 +26,20 @@ func v2User(u User) map[string]any {
 	}
 }
 
-// v2Post is p as a v2 Post object with the fields Parley asks for.
+// v2Post is p as a v2 Post object with the fields Parley asks for. The text
+// of a post over 280 characters is cut, its whole text in
+// note_tweet.text, as X's v2 objects carry long posts (the fake cuts at
+// 280 code points; X's own cut is its business).
 func (f *Fake) v2Post(p *Post) map[string]any {
+	text := escape(p.Text)
 	m := map[string]any{
-		"id": p.ID, "text": escape(p.Text), "author_id": p.AuthorID, "created_at": p.CreatedAt.UTC().Format(v2Time),
+		"id": p.ID, "text": text, "author_id": p.AuthorID, "created_at": p.CreatedAt.UTC().Format(v2Time),
 		"edit_history_tweet_ids": []string{p.ID}, "conversation_id": f.conversationRoot(p), "lang": "en",
 		"reply_settings": "everyone",
+	}
+	if r := []rune(text); len(r) > 280 {
+		m["text"] = string(r[:280])
+		m["note_tweet"] = map[string]any{"text": text}
 	}
 	var refs []map[string]any
 	if target := f.post(p.InReplyTo); target != nil {
