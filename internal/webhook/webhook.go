@@ -19,9 +19,10 @@ import (
 	"github.com/parleyhq/parley/internal/channel"
 )
 
-// MaxBodyBytes bounds one delivery. Platforms batch, but none documents a
-// delivery near this size.
-const MaxBodyBytes = 1 << 20
+// MaxBodyBytes bounds one delivery. WhatsApp documents webhook payloads of
+// up to 3 MB (developers.facebook.com/docs/whatsapp/cloud-api/webhooks), and
+// a delivery refused as too large is retried, unchanged, for days.
+const MaxBodyBytes = 4 << 20
 
 // Ingester makes a delivery's events durable before they are acknowledged.
 type Ingester interface {

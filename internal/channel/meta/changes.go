@@ -7,10 +7,13 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 )
 
-// feedValue is the value of a Page "feed" change. Meta's field reference was
-// not at hand; the fields are those of a captured comment notification
-// (item, verb, comment_id, post_id, parent_id, from, message, created_time)
-// and of the Graph Comment object.
+// feedValue is the value of a Page "feed" change
+// (developers.facebook.com/docs/graph-api/webhooks/reference/page, field
+// feed): item, verb (add, edit, edited, delete, remove, hide, unhide, …),
+// comment_id, post_id, parent_id, from, message, photo, video and
+// created_time in seconds. from is left out when Meta does not show the
+// commenter to the app (a Page token without the access Meta asks for, or
+// the person's privacy settings), as the Graph Comment object leaves it out.
 type feedValue struct {
 	Item      string  `json:"item"`
 	Verb      string  `json:"verb"`
@@ -35,23 +38,29 @@ func (r *receiver) feed(value, raw json.RawMessage) {
 	}
 	sentAt := v.CreatedTime.seconds(r.entryAt)
 	switch v.Verb {
-	case "remove":
+	case "remove", "delete":
 		r.add(care.Inbound{Kind: care.KindDelete, PlatformID: string(v.CommentID), SentAt: sentAt}, raw)
 		return
 	case "add":
 	default:
-		// "edited": the core has no edits and keeps the first text;
+		// "edit"/"edited": the core has no edits and keeps the first text;
 		// "hide"/"unhide" are moderation, recorded when done from Parley.
 		return
 	}
-	if v.From.ID == "" || string(v.From.ID) == r.account {
+	if string(v.From.ID) == r.account {
 		// The Page's own comment: a reply sent by Parley is stored already,
 		// and one typed in Meta's tools names no customer to file it under.
 		return
 	}
+	author := care.Author{PlatformUserID: string(v.From.ID), DisplayName: v.From.Name}
+	if author.PlatformUserID == "" {
+		// A commenter Meta does not name is still a customer to answer,
+		// in public or by a Private Reply (which reaches them by the
+		// comment's id); each such comment gets an author of its own.
+		author = care.Author{PlatformUserID: hiddenAuthorPrefix + string(v.CommentID), DisplayName: "Facebook user"}
+	}
 	in := care.Inbound{PlatformID: string(v.CommentID), Visibility: care.Public, Text: clip(v.Message), SentAt: sentAt,
-		Author:  care.Author{PlatformUserID: string(v.From.ID), DisplayName: v.From.Name},
-		Subject: "Comment on Facebook post " + string(v.PostID)}
+		Author: author, Subject: subject("Comment on Facebook post", string(v.PostID))}
 	// A top-level comment's parent is the post; a reply's is the comment
 	// it answers, which is what threads it.
 	if v.ParentID != "" && v.ParentID != v.PostID {
@@ -67,6 +76,18 @@ func (r *receiver) feed(value, raw json.RawMessage) {
 		in.Text = unsupportedText
 	}
 	r.add(in, raw)
+}
+
+// hiddenAuthorPrefix starts the author id of a comment whose author Meta
+// does not name: "comment:{comment-id}".
+const hiddenAuthorPrefix = "comment:"
+
+// subject names what a comment is on, when the webhook says.
+func subject(what, id string) string {
+	if id == "" {
+		return what
+	}
+	return what + " " + id
 }
 
 // urlAttachment is an attachment of kind at a URL from a webhook.
@@ -92,14 +113,18 @@ type igCommentValue struct {
 
 func (r *receiver) igComment(value, raw json.RawMessage) {
 	var v igCommentValue
-	if json.Unmarshal(value, &v) != nil || v.ID == "" || v.From.ID == "" || string(v.From.ID) == r.account {
+	if json.Unmarshal(value, &v) != nil || v.ID == "" || string(v.From.ID) == r.account {
 		return
+	}
+	author := care.Author{PlatformUserID: string(v.From.ID), Handle: v.From.Username}
+	if author.PlatformUserID == "" {
+		// Documented as always present; read as on Facebook if not.
+		author = care.Author{PlatformUserID: hiddenAuthorPrefix + string(v.ID), DisplayName: "Instagram user"}
 	}
 	// The notification has no time of its own; the entry's is when Meta sent it.
 	in := care.Inbound{PlatformID: string(v.ID), ReplyToPlatformID: string(v.ParentID), Visibility: care.Public,
-		Text: clip(v.Text), SentAt: r.entryAt,
-		Author:  care.Author{PlatformUserID: string(v.From.ID), Handle: v.From.Username},
-		Subject: "Comment on Instagram media " + string(v.Media.ID)}
+		Text: clip(v.Text), SentAt: r.entryAt, Author: author,
+		Subject: subject("Comment on Instagram media", string(v.Media.ID))}
 	if in.Text == "" {
 		in.Text = unsupportedText
 	}

@@ -29,10 +29,12 @@
 // signs the body as sent, with non-ASCII escaped as \uXXXX
 // (developers.facebook.com/docs/graph-api/webhooks/getting-started,
 // "Validating Payloads"). Receive verifies those exact bytes before decoding
-// anything. One app subscription serves every Page and Instagram account the
-// app is connected to, so each event carries its entry's id as Account, and
-// the channel of its object ("page" is facebook, "instagram" is instagram);
-// the webhook handler routes it to the inbox of that account.
+// anything. An entry's time is in milliseconds for messaging and in
+// seconds for changes; both are read. One app subscription serves every
+// Page and Instagram account the app is connected to, so each event carries
+// its entry's id as Account, and the channel of its object ("page" is
+// facebook, "instagram" is instagram); the webhook handler routes it to the
+// inbox of that account.
 //
 // What becomes of each item (everything else is skipped on purpose):
 //
@@ -42,7 +44,10 @@
 //     CDN as a "meta-media:" reference that FetchMedia opens for agents
 //     (media.go). A quick reply
 //     arrives as its button title in text. An Instagram message with
-//     is_deleted (unsent by the customer) is a deletion.
+//     is_deleted (unsent by the customer) is a deletion. A story mention
+//     and a reply to a story (reply_to.story) keep the story's file as an
+//     attachment named "Instagram story", with a placeholder text when the
+//     customer wrote none. A shared location is a "geo:" URI.
 //   - message with is_echo: a message the Page sent. One sent by Parley
 //     itself (app_id equal to the inbox's app_id, or metadata starting with
 //     "parley:", which Send sets on Messenger) is skipped: Parley recorded it
@@ -55,13 +60,22 @@
 //     becomes a read status.
 //   - postback (a button tapped): a customer message whose text is the
 //     button's title.
-//   - reactions, referrals, opt-ins, edits, handover events: skipped.
+//   - reaction (message_reactions, Messenger and Instagram): a
+//     care.KindReaction on the message reacted to, with the emoji (or one
+//     for the named reaction), "" for unreact. A reaction has no id: its
+//     platform id is made of the person, the time and the message, the same
+//     when Meta delivers it again.
+//   - referrals, opt-ins, message edits (the core keeps the first text),
+//     policy enforcement and handover events: skipped.
 //   - changes[] field "feed" with item "comment": verb "add" is a public
 //     message (comment_id; parent_id is the reply target when it names
-//     another comment rather than the post), verb "remove" a deletion. Edits
-//     are skipped (the core keeps the first text), as are hide/unhide,
-//     comments by the Page itself (the Page's replies are stored when Parley
-//     sends them), posts, reactions, likes and shares.
+//     another comment rather than the post), verb "remove" or "delete" a
+//     deletion. Meta leaves "from" out when it does not show the commenter
+//     to the app; such a comment is kept, from an author of its own
+//     ("comment:{comment-id}", "Facebook user"), and a Private Reply still
+//     reaches them. Edits are skipped (the core keeps the first text), as
+//     are hide/unhide, comments by the Page itself (the Page's replies are
+//     stored when Parley sends them), posts, reactions, likes and shares.
 //   - changes[] field "comments" or "live_comments" (Instagram): a public
 //     message; parent_id is the reply target. The account's own comments are
 //     skipped.

@@ -167,6 +167,19 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("reply status %s after the delivery report, want delivered", reply.Status)
 	}
 
+	// The customer reacts to the reply, then takes the reaction back.
+	deliver(fake.Reaction(pageID, psid, sent[0].ID, "❤️"))
+	if rs := message(fb, sent[0].ID).Reactions; len(rs) != 1 || rs[0].Emoji != "❤️" {
+		t.Errorf("reactions on the reply = %+v, want one ❤️", rs)
+	}
+	if n := count(convID); n != 2 {
+		t.Errorf("%d messages after a reaction, want 2 (a reaction is not a message)", n)
+	}
+	deliver(fake.Reaction(pageID, psid, sent[0].ID, ""))
+	if rs := message(fb, sent[0].ID).Reactions; len(rs) != 0 {
+		t.Errorf("reactions after unreact = %+v, want none", rs)
+	}
+
 	// The customer answers in Messenger, replying to our message: one story.
 	mid, d := fake.Message(metafake.Message{Account: pageID, From: psid, Text: "Order 4411", ReplyTo: sent[0].ID})
 	deliver(d)
@@ -189,6 +202,25 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("removed comment not marked deleted")
 	}
 
+	// A comment whose author Meta does not show to the app is still stored,
+	// and answered by a Private Reply, which reaches them by the comment.
+	hiddenID, d := fake.Comment(metafake.Comment{Account: pageID, From: "7009", PSID: "24000000000000009",
+		Post: pageID + "_55", Text: "Is there a discount?", Anonymous: true})
+	deliver(d)
+	hidden := message(fb, hiddenID)
+	if hidden.AuthorName != "Facebook user" || hidden.Visibility != care.Public {
+		t.Fatalf("comment without from stored as %+v", hidden)
+	}
+	if _, err := dsk.Reply(ctx, agent, hidden.ConversationID, desk.Reply{Text: "Check your inbox", Visibility: care.Private, ReplyToMessageID: hidden.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := worker.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if sent := fake.Sent(); sent[len(sent)-1].CommentID != hiddenID || sent[len(sent)-1].Customer != "24000000000000009" {
+		t.Errorf("Meta received %+v, want a private reply to comment %s", sent[len(sent)-1], hiddenID)
+	}
+
 	// An Instagram comment arrives on the same app subscription (the Page
 	// inbox's URL) and is routed to the Instagram inbox; the agent answers
 	// in public and hides it.
@@ -201,7 +233,7 @@ func TestEndToEnd(t *testing.T) {
 	if _, err := worker.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if sent := fake.Sent(); len(sent) != 2 || sent[1].Path != "/"+igComment+"/replies" || sent[1].Text != "Yes, we do!" {
+	if sent := fake.Sent(); len(sent) != 3 || sent[2].Path != "/"+igComment+"/replies" || sent[2].Text != "Yes, we do!" {
 		t.Errorf("Meta received %+v, want a reply to the Instagram comment", sent)
 	}
 	if _, err := dsk.Moderate(ctx, agent, igMsg.ID, channel.Hide); err != nil || !fake.Hidden(igComment) {

@@ -57,14 +57,15 @@ func fuzzReceive(t *testing.T, body []byte) {
 }
 
 func FuzzReceivePage(f *testing.F) {
-	addTestdata(f, "messenger_text.json", "messenger_batch.json", "page_feed.json", "unicode_escaped_body.json")
+	addTestdata(f, "messenger_text.json", "messenger_batch.json", "page_feed.json", "unicode_escaped_body.json",
+		"messenger_events.json", "page_feed_changes.json")
 	f.Add([]byte(`{"object":"page","entry":[{"id":1,"time":"x","messaging":[{"sender":{"id":true},"message":{"mid":"m","text":"\u0000"}}]}]}`))
 	f.Add([]byte(`{"object":"page","entry":[{"id":"1","changes":[{"field":"feed","value":{"item":"comment","verb":"add","comment_id":"1_2","from":{"id":"3"},"created_time":1e300}}]}]}`))
 	f.Fuzz(fuzzReceive)
 }
 
 func FuzzReceiveInstagram(f *testing.F) {
-	addTestdata(f, "instagram_dm.json", "instagram_changes.json")
+	addTestdata(f, "instagram_dm.json", "instagram_changes.json", "instagram_events.json")
 	f.Add([]byte(`{"object":"instagram","entry":[{"id":"1","field":"mentions","value":{"media_id":"2","comment_id":"3"}}]}`))
 	f.Add([]byte(`{"object":"instagram","entry":[{"id":"1","messaging":[{"sender":{"id":"2"},"read":{"mid":""},"message":{"mid":"x","is_echo":true,"app_id":42}}]}]}`))
 	f.Fuzz(fuzzReceive)

@@ -1,7 +1,10 @@
 package meta
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -28,6 +31,17 @@ type messagingEvent struct {
 		Title   string `json:"title"`
 		Payload string `json:"payload"`
 	} `json:"postback"`
+	// Reaction is a customer reacting to a message, or taking the reaction
+	// back (action "unreact", often without reaction and emoji): the
+	// message_reactions field, on Messenger
+	// (.../messenger-platform/webhooks/webhook-events/message-reactions) and
+	// Instagram alike. Meta sends none for the business's own reactions.
+	Reaction *struct {
+		Mid      string `json:"mid"`
+		Action   string `json:"action"`
+		Reaction string `json:"reaction"`
+		Emoji    string `json:"emoji"`
+	} `json:"reaction"`
 }
 
 type message struct {
@@ -39,8 +53,15 @@ type message struct {
 	IsDeleted   bool         `json:"is_deleted"`
 	Unsupported bool         `json:"is_unsupported"`
 	Attachments []attachment `json:"attachments"`
-	ReplyTo     *struct {
-		Mid string `json:"mid"`
+	// ReplyTo names the message answered, or on Instagram the story
+	// replied to ({"story": {"id", "url"}}), whose file lasts as long as
+	// the story (24 hours).
+	ReplyTo *struct {
+		Mid   string `json:"mid"`
+		Story *struct {
+			ID  graphID `json:"id"`
+			URL string  `json:"url"`
+		} `json:"story"`
 	} `json:"reply_to"`
 }
 
@@ -55,8 +76,12 @@ type attachment struct {
 }
 
 type attachmentPayload struct {
-	URL       string  `json:"url"`
-	StickerID graphID `json:"sticker_id"`
+	URL         string  `json:"url"`
+	StickerID   graphID `json:"sticker_id"`
+	Coordinates *struct {
+		Lat  float64 `json:"lat"`
+		Long float64 `json:"long"`
+	} `json:"coordinates"`
 }
 
 // echoMetadataPrefix marks the metadata Send puts on Messenger messages, so
@@ -65,8 +90,12 @@ const echoMetadataPrefix = "parley:"
 
 // Placeholders for messages whose content Meta does not pass on.
 const (
-	unsupportedText = "[a message Meta does not show to apps; open it in Meta Business Suite]"
-	postbackText    = "[tapped a button]"
+	unsupportedText  = "[a message Meta does not show to apps; open it in Meta Business Suite]"
+	postbackText     = "[tapped a button]"
+	storyMentionText = "[mentioned this account in their Instagram story]"
+	storyReplyText   = "[replied to this account's Instagram story]"
+	// storyName names a story's file among a message's attachments.
+	storyName = "Instagram story"
 )
 
 func (r *receiver) messaging(raw json.RawMessage) {
@@ -84,6 +113,8 @@ func (r *receiver) messaging(raw json.RawMessage) {
 		}
 	case ev.Read != nil && ev.Read.Mid != "":
 		r.add(care.Inbound{Kind: care.KindStatus, PlatformID: ev.Read.Mid, Status: care.DeliveryRead, SentAt: sentAt}, raw)
+	case ev.Reaction != nil:
+		r.reaction(&ev, sentAt, raw)
 	case ev.Postback != nil:
 		// A tapped button is the customer speaking; the title is what they
 		// saw and chose. Older postbacks carry no mid: the sender and time
@@ -109,16 +140,34 @@ func (r *receiver) message(ev *messagingEvent, sentAt time.Time, raw json.RawMes
 	}
 	in := care.Inbound{PlatformID: m.Mid, Visibility: care.Private, Text: clip(m.Text), SentAt: sentAt,
 		Author: care.Author{PlatformUserID: string(ev.Sender.ID)}}
+	story := ""
 	if m.ReplyTo != nil {
 		in.ReplyToPlatformID = m.ReplyTo.Mid
+		if s := m.ReplyTo.Story; s != nil && in.ReplyToPlatformID == "" {
+			story = storyReplyText
+			if s.URL != "" {
+				a := r.attachment(attachment{Type: "story", URL: s.URL})
+				a.Name = storyName
+				in.Attachments = append(in.Attachments, a)
+			}
+		}
 	}
 	for _, a := range m.Attachments {
 		if len(in.Attachments) == care.MaxAttachments {
 			break
 		}
-		in.Attachments = append(in.Attachments, r.attachment(a))
+		att := r.attachment(a)
+		if a.Type == "story_mention" {
+			story, att.Name = storyMentionText, storyName
+		}
+		in.Attachments = append(in.Attachments, att)
 	}
-	if in.Text == "" && len(in.Attachments) == 0 {
+	switch {
+	case in.Text == "" && story != "":
+		// A story mention carries no text, nor may a story reply; the
+		// story's file, named so, says what a text answers.
+		in.Text = story
+	case in.Text == "" && len(in.Attachments) == 0:
 		in.Text = unsupportedText
 	}
 	if m.IsEcho {
@@ -168,6 +217,11 @@ func (a attachment) normalise() care.Attachment {
 	if p.StickerID != "" {
 		out.Kind = "sticker"
 	}
+	if c := p.Coordinates; c != nil && c.Lat >= -90 && c.Lat <= 90 && c.Long >= -180 && c.Long <= 180 {
+		// A shared location, as an RFC 5870 URI like WhatsApp's, rather
+		// than the map link Meta wraps in a redirect.
+		out.URL = "geo:" + strconv.FormatFloat(c.Lat, 'f', -1, 64) + "," + strconv.FormatFloat(c.Long, 'f', -1, 64)
+	}
 	if len(out.URL) > maxAttachmentURL || !utf8.ValidString(out.URL) || strings.IndexByte(out.URL, 0) >= 0 {
 		out.URL = ""
 	}
@@ -193,4 +247,50 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// reactionEmoji stands in for the emoji when a reaction names only its
+// kind (the documented values of reaction.reaction).
+var reactionEmoji = map[string]string{
+	"like": "\U0001F44D", "dislike": "\U0001F44E", "love": "\u2764\ufe0f", "smile": "\U0001F604",
+	"laugh": "\U0001F606", "wow": "\U0001F62E", "sad": "\U0001F622", "angry": "\U0001F620",
+}
+
+// maxReactionBytes is the core's bound on a reaction's emoji.
+const maxReactionBytes = 64
+
+// reaction maps a customer's reaction to one of the conversation's
+// messages; "" takes their reaction back.
+func (r *receiver) reaction(ev *messagingEvent, sentAt time.Time, raw json.RawMessage) {
+	re := ev.Reaction
+	who := string(ev.Sender.ID)
+	if re.Mid == "" || len(re.Mid) > care.MaxPlatformIDBytes || who == "" || who == r.account {
+		return
+	}
+	emoji := ""
+	if re.Action != "unreact" {
+		// Without an emoji or a reaction Parley knows, there is nothing
+		// true to show.
+		if emoji = firstNonEmpty(re.Emoji, reactionEmoji[re.Reaction]); emoji == "" {
+			return
+		}
+	}
+	if len(emoji) > maxReactionBytes || !utf8.ValidString(emoji) {
+		return
+	}
+	r.add(care.Inbound{Kind: care.KindReaction, PlatformID: reactionID(re.Mid, who, ev.Timestamp),
+		ReplyToPlatformID: re.Mid, Author: care.Author{PlatformUserID: who}, Text: emoji, SentAt: sentAt}, raw)
+}
+
+// reactionID is a reaction's platform id. A reaction has no id of its own;
+// the message, the person and the time name one change, and stay the same
+// when Meta delivers it again. Too long an id (Instagram mids are long) is
+// replaced by its hash.
+func reactionID(mid, who string, at stamp) string {
+	id := "reaction:" + who + ":" + strconv.FormatInt(int64(at), 10) + ":" + mid
+	if len(id) <= care.MaxPlatformIDBytes {
+		return id
+	}
+	sum := sha256.Sum256([]byte(id))
+	return "reaction:" + hex.EncodeToString(sum[:])
 }

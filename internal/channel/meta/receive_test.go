@@ -49,7 +49,8 @@ func receiveFile(t *testing.T, a adapter, name string, now time.Time) []channel.
 // the events with testdata/*.golden.json (go test -update rewrites them).
 func TestReceiveGolden(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	for _, name := range []string{"messenger_text.json", "messenger_batch.json", "page_feed.json", "instagram_dm.json", "instagram_changes.json"} {
+	for _, name := range []string{"messenger_text.json", "messenger_batch.json", "page_feed.json", "instagram_dm.json", "instagram_changes.json",
+		"messenger_events.json", "page_feed_changes.json", "instagram_events.json"} {
 		t.Run(name, func(t *testing.T) {
 			evs := receiveFile(t, &meta.Messenger{}, name, now)
 			// Both adapters read a delivery the same way.

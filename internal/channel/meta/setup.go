@@ -49,8 +49,10 @@ func prepare(in *care.Inbox, ch care.Channel) error {
 // (developers.facebook.com/docs/graph-api/webhooks/getting-started/webhooks-for-pages,
 // …/webhooks-for-instagram, and the messaging webhook-events list).
 var (
-	fbFields = []string{"messages", "messaging_postbacks", "message_echoes", "message_deliveries", "message_reads", "feed"}
-	igFields = []string{"messages", "messaging_postbacks", "comments", "mentions"}
+	fbFields = []string{"messages", "messaging_postbacks", "message_echoes", "message_deliveries", "message_reads", "message_reactions", "feed"}
+	// Instagram's echoes come with messages; its read receipts are
+	// messaging_seen.
+	igFields = []string{"messages", "messaging_postbacks", "messaging_seen", "message_reactions", "comments", "live_comments", "mentions"}
 	fbPerms  = []string{"pages_messaging", "pages_manage_metadata", "pages_read_engagement", "pages_manage_engagement", "pages_show_list"}
 	igPerms  = []string{"instagram_basic", "instagram_manage_messages", "instagram_manage_comments", "pages_manage_metadata", "pages_show_list"}
 )

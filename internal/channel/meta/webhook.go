@@ -81,7 +81,7 @@ func parse(body []byte, in care.Inbox, now time.Time) ([]channel.Event, error) {
 		if json.Unmarshal(raw, &e) != nil || e.ID == "" {
 			continue
 		}
-		r := &receiver{ch: ch, account: string(e.ID), appID: in.Credentials[CredAppID], inbox: in, now: now, entryAt: e.Time.millis(now)}
+		r := &receiver{ch: ch, account: string(e.ID), appID: in.Credentials[CredAppID], inbox: in, now: now, entryAt: e.Time.either(now)}
 		for _, m := range e.Messaging {
 			r.messaging(m)
 		}

@@ -54,6 +54,22 @@ func (s stamp) seconds(fallback time.Time) time.Time {
 	return plausible(float64(s)*1e3, fallback)
 }
 
+// secondsBefore is the largest value read as seconds rather than
+// milliseconds: 1e11 seconds is in the year 5138, 1e11 milliseconds in 1973.
+const secondsBefore = 1e11
+
+// either converts a time whose unit varies by payload. An entry's time is in
+// milliseconds for messaging events (developers.facebook.com/documentation/
+// business-messaging/messenger-platform/webhooks, "time": 1458692752478) but
+// in seconds for changes (the feed and Instagram comments examples of
+// developers.facebook.com/docs/graph-api/webhooks/reference, "time": 1520383571).
+func (s stamp) either(fallback time.Time) time.Time {
+	if s > 0 && s < secondsBefore {
+		return s.seconds(fallback)
+	}
+	return s.millis(fallback)
+}
+
 // plausible turns milliseconds since the epoch into a time in the range a
 // platform timestamp can take, else returns fallback.
 func plausible(ms float64, fallback time.Time) time.Time {

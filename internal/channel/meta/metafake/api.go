@@ -234,6 +234,11 @@ func (f *Fake) sendMessage(w http.ResponseWriter, r *http.Request) {
 			graphError(w, invalid("Param tag must be one of {CONFIRMED_EVENT_UPDATE, POST_PURCHASE_UPDATE, ACCOUNT_UPDATE, HUMAN_AGENT}"))
 			return
 		case s.MessagingType == "MESSAGE_TAG" && age <= humanWindow, s.MessagingType != "MESSAGE_TAG" && age <= standardWindow:
+		case acct.instagram:
+			// Instagram's own subcode and exception type.
+			graphError(w, Failure{Status: http.StatusForbidden, Code: 10, Subcode: 2534022, Type: "IGApiException",
+				Message: "This message is sent outside of allowed window."})
+			return
 		default:
 			graphError(w, Failure{Status: http.StatusBadRequest, Code: 10, Subcode: 2018278, Type: "OAuthException",
 				Message: "(#10) This message is sent outside of allowed window. Learn more about the new policy here: https://developers.facebook.com/docs/messenger-platform/policy-overview"})

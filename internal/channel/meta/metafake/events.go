@@ -38,6 +38,9 @@ type Comment struct {
 	Parent string
 	Text   string
 	At     time.Time
+	// Anonymous leaves "from" out of the feed change, as Meta does when it
+	// does not show the commenter to the app (Facebook only).
+	Anonymous bool
 }
 
 func (f *Fake) at(t time.Time) time.Time {
@@ -64,9 +67,15 @@ func object(ig bool) string {
 	return "page"
 }
 
-// entry builds one entry holding one messaging item or one change.
+// entry builds one entry holding one messaging item or one change. Meta
+// writes an entry's time in milliseconds for messaging and in seconds for
+// changes (the examples of the Messenger and Page webhook references).
 func entry(account string, at time.Time, key string, item any) json.RawMessage {
-	b, err := json.Marshal(map[string]any{"id": account, "time": at.UnixMilli(), key: []any{item}})
+	t := at.UnixMilli()
+	if key == "changes" {
+		t = at.Unix()
+	}
+	b, err := json.Marshal(map[string]any{"id": account, "time": t, key: []any{item}})
 	if err != nil {
 		panic("metafake: " + err.Error())
 	}
@@ -156,8 +165,7 @@ func (f *Fake) Comment(c Comment) (string, *Delivery) {
 		if c.Parent != "" {
 			parent = c.Parent
 		}
-		change = map[string]any{"field": "feed", "value": map[string]any{
-			"from":       map[string]string{"id": c.From, "name": c.Name},
+		v := map[string]any{
 			"post":       map[string]any{"status_type": "mobile_status_update", "is_published": true, "id": c.Post},
 			"message":    c.Text,
 			"post_id":    c.Post,
@@ -167,7 +175,11 @@ func (f *Fake) Comment(c Comment) (string, *Delivery) {
 			"verb":       "add",
 			// created_time is Unix seconds in the feed change.
 			"created_time": at.Unix(),
-		}}
+		}
+		if !c.Anonymous {
+			v["from"] = map[string]string{"id": c.From, "name": c.Name}
+		}
+		change = map[string]any{"field": "feed", "value": v}
 	}
 	f.comments[id] = &comment{id: id, account: c.Account, post: c.Post, parent: c.Parent, from: c.From, psid: psid, at: at}
 	return id, &Delivery{Object: object(ig), Entries: []json.RawMessage{entry(c.Account, f.now(), "changes", change)}}
@@ -198,6 +210,22 @@ func (f *Fake) Mention(account, mediaID, commentID string) *Delivery {
 	}
 	return &Delivery{Object: object(f.accountKind(account)),
 		Entries: []json.RawMessage{entry(account, f.now(), "changes", map[string]any{"field": "mentions", "value": v})}}
+}
+
+// Reaction is the customer reacting to message mid with emoji, or taking
+// their reaction back when emoji is "" (the message_reactions field, the
+// same on Messenger and Instagram).
+func (f *Fake) Reaction(account, customer, mid, emoji string) *Delivery {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := f.now()
+	r := map[string]string{"mid": mid, "action": "unreact"}
+	if emoji != "" {
+		r["action"], r["reaction"], r["emoji"] = "react", "other", emoji
+	}
+	item := map[string]any{"sender": map[string]string{"id": customer}, "recipient": map[string]string{"id": account},
+		"timestamp": now.UnixMilli(), "reaction": r}
+	return &Delivery{Object: object(f.accountKind(account)), Entries: []json.RawMessage{entry(account, now, "messaging", item)}}
 }
 
 // Delivered reports messages as delivered to the customer.

@@ -8,9 +8,9 @@
 // the hub.challenge verification. Customers' files are served at CDN-like
 // URLs, which can be made to expire (media.go).
 //
-// Customers write through the fake's builders (Message, Comment, Mention),
-// which record what opens a messaging window and return the delivery Meta
-// would push. The fake is safe for concurrent use.
+// Customers write through the fake's builders (Message, Comment, Mention,
+// Reaction), which record what opens a messaging window and return the
+// delivery Meta would push. The fake is safe for concurrent use.
 package metafake
 
 import (

@@ -81,3 +81,62 @@ func TestSendAPIFormEncoded(t *testing.T) {
 		t.Errorf("bad token = %d %s, want 400 code 190", code, body)
 	}
 }
+
+// TestInstagramWindowError answers as Instagram does outside the window:
+// code 10, subcode 2534022, IGApiException.
+func TestInstagramWindowError(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	f := metafake.New("s3cret")
+	f.Now = func() time.Time { return now }
+	f.AddInstagram("1784", "tok")
+	srv := httptest.NewServer(f.Handler())
+	defer srv.Close()
+	f.Message(metafake.Message{Account: "1784", From: "3003", Text: "hi", At: now.Add(-25 * time.Hour)})
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/me/messages",
+		strings.NewReader(`{"recipient":{"id":"3003"},"messaging_type":"RESPONSE","message":{"text":"late"}}`))
+	req.Header.Set("Authorization", "Bearer tok")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(b), `"error_subcode":2534022`) || !strings.Contains(string(b), `"IGApiException"`) {
+		t.Errorf("Instagram send after 25h = %d %s, want 403 code 10/2534022 IGApiException", resp.StatusCode, b)
+	}
+}
+
+// TestChangeEntriesInSeconds checks the entry times Meta writes: seconds
+// for changes, milliseconds for messaging.
+func TestChangeEntriesInSeconds(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	f := metafake.New("s3cret")
+	f.Now = func() time.Time { return now }
+	f.AddPage("1001", "tok")
+	_, comment := f.Comment(metafake.Comment{Account: "1001", From: "7", Post: "1001_5", Text: "hi", Anonymous: true})
+	reaction := f.Reaction("1001", "2002", "m_1", "👍")
+	var c, r struct {
+		Entry []struct {
+			Time    int64 `json:"time"`
+			Changes []struct {
+				Value map[string]json.RawMessage `json:"value"`
+			} `json:"changes"`
+		} `json:"entry"`
+	}
+	if err := json.Unmarshal(comment.Body(), &c); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(reaction.Body(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Entry[0].Time; got != now.Unix() {
+		t.Errorf("changes entry time = %d, want %d (seconds)", got, now.Unix())
+	}
+	if _, ok := c.Entry[0].Changes[0].Value["from"]; ok {
+		t.Errorf("anonymous comment carries from: %s", comment.Body())
+	}
+	if got := r.Entry[0].Time; got != now.UnixMilli() {
+		t.Errorf("messaging entry time = %d, want %d (milliseconds)", got, now.UnixMilli())
+	}
+}

@@ -14,7 +14,8 @@
 // the messages it delivered or was told of (Remember): a free-form message
 // outside it is refused with error 131047, a registered template is always
 // accepted. Throttle and FailNext make the next sends fail with 130429 or a
-// 5xx.
+// 5xx; PairInterval makes sends to one customer in quick succession fail
+// with 131056.
 package wafake
 
 import (
@@ -54,6 +55,11 @@ type Fake struct {
 	// and fail afterwards, as a failed status with error 131047 on the
 	// next Advance, the way WhatsApp reports many delivery errors.
 	DeferWindowErrors bool
+	// PairInterval, when set, is the least time between two messages to
+	// the same customer: a send sooner fails with error 131056 (pair rate
+	// limit; WhatsApp allows about one message every six seconds to one
+	// customer, ".../whatsapp/throughput").
+	PairInterval time.Duration
 
 	appSecret string
 
@@ -65,6 +71,7 @@ type Fake struct {
 	media        map[string]media
 	throttle     int
 	serverErrors int
+	lastSent     map[customer]time.Time // by recipient, for PairInterval
 }
 
 // customer is a customer of one business number, by phone number or BSUID.
@@ -80,7 +87,7 @@ type template struct {
 // number does.
 func New(appSecret string) *Fake {
 	f := &Fake{AccessToken: DefaultAccessToken, PricingModel: "PMP", appSecret: appSecret,
-		lastInbound: map[customer]time.Time{}, templates: map[string]template{}}
+		lastInbound: map[customer]time.Time{}, templates: map[string]template{}, lastSent: map[customer]time.Time{}}
 	f.AddTemplate("hello_world", "en_US", "utility", 0)
 	return f
 }

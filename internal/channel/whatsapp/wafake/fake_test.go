@@ -270,6 +270,36 @@ func TestStatuses(t *testing.T) {
 	}
 }
 
+func TestPairInterval(t *testing.T) {
+	f, srv := newFake(t)
+	now := testNow
+	f.Now = func() time.Time { return now }
+	f.PairInterval = 6 * time.Second
+	f.Remember(DefaultPhoneNumberID, "16505550001", testNow.Add(-time.Hour))
+	f.Remember(DefaultPhoneNumberID, "16505550002", testNow.Add(-time.Hour))
+	url := srv.URL + "/v26.0/" + DefaultPhoneNumberID + "/messages"
+	text := func(to string) string {
+		return `{"messaging_product":"whatsapp","recipient_type":"individual","to":"` + to + `","type":"text","text":{"body":"hi"}}`
+	}
+	for _, tt := range []struct {
+		name    string
+		advance time.Duration
+		to      string
+		status  int
+		code    float64
+	}{
+		{"first message", 0, "16505550001", 200, 0},
+		{"again at once", time.Second, "16505550001", 400, 131056},
+		{"another customer", 0, "16505550002", 200, 0},
+		{"six seconds after the first", 5 * time.Second, "16505550001", 200, 0},
+	} {
+		now = now.Add(tt.advance)
+		if status, m := post(t, url, DefaultAccessToken, text(tt.to)); status != tt.status || errorCode(m) != tt.code {
+			t.Errorf("%s: POST = %d %v, want %d with code %v", tt.name, status, m, tt.status, tt.code)
+		}
+	}
+}
+
 func TestDeferWindowErrors(t *testing.T) {
 	f, srv := newFake(t)
 	f.DeferWindowErrors = true

@@ -104,6 +104,13 @@ func (f *Fake) messages(w http.ResponseWriter, r *http.Request) {
 
 	f.mu.Lock()
 	now := f.now()
+	pair := customer{phone, strings.TrimPrefix(req.To, "+") + "|" + req.Recipient}
+	if last, ok := f.lastSent[pair]; ok && f.PairInterval > 0 && now.Sub(last) < f.PairInterval {
+		f.mu.Unlock()
+		writeError(w, http.StatusBadRequest, 131056, "(Business Account, Consumer Account) pair rate limit hit",
+			"Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.")
+		return
+	}
 	s := Sent{PhoneNumberID: phone, To: req.To, Recipient: req.Recipient, Type: req.Type, Opaque: req.BizOpaqueCallbackData,
 		Body: body, At: now, category: "service"}
 	if req.Context != nil {
@@ -141,6 +148,7 @@ func (f *Fake) messages(w http.ResponseWriter, r *http.Request) {
 	}
 	s.ID = f.nextID()
 	f.sent = append(f.sent, s)
+	f.lastSent[pair] = now
 	f.mu.Unlock()
 
 	input := req.To
