@@ -64,6 +64,11 @@ func newFixture(t testing.TB) *fixture {
 	return f
 }
 
+// fixtureSessionTTL is the fixture's session lifetime. The session cookie
+// expires by the fixture's clock, but the client's cookie jar drops it by
+// the real one: sessions long enough that the fixed date never ends them.
+const fixtureSessionTTL = 100 * 365 * 24 * time.Hour
+
 // newBareFixture is the interface over an empty store: no workspace, no
 // user.
 func newBareFixture(t testing.TB) *fixture {
@@ -71,7 +76,7 @@ func newBareFixture(t testing.TB) *fixture {
 	f := &fixture{t: t, store: testdb.SQLite(t), now: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
 	now := func() time.Time { return f.now }
 	f.h = &web.Handler{Store: f.store, Desk: &desk.Service{Store: f.store, Now: now}, Now: now, Location: time.UTC,
-		API: &api.Server{Store: f.store, Now: now, SessionTTL: time.Hour}}
+		API: &api.Server{Store: f.store, Now: now, SessionTTL: fixtureSessionTTL}}
 	mux := http.NewServeMux()
 	f.h.Routes(mux)
 	f.srv = httptest.NewServer(mux)

@@ -86,7 +86,7 @@ func TestLoginLogout(t *testing.T) {
 func TestSessionExpiry(t *testing.T) {
 	f := newFixture(t)
 	c := f.login()
-	f.now = f.now.Add(2 * time.Hour) // past the one-hour session
+	f.now = f.now.Add(fixtureSessionTTL + time.Hour) // past the session
 	res, _ := c.get("/c/1")
 	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/login?expired=1&next=%2Fc%2F1" {
 		t.Errorf("GET /c/1 after expiry = %d to %q, want 303 to the login form, coming back after", res.StatusCode, loc)
