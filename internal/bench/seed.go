@@ -116,6 +116,14 @@ func (s *session) seedHistory(ctx context.Context, n, assignees int, rng *rand.R
 	if err != nil {
 		return nil, err
 	}
+	// The store adds the rows it writes to its search indexes as it
+	// commits (SQLite's in one statement per transaction); rows written
+	// around it are added now, as the store would have.
+	if ix, ok := s.p.Store.(interface{ IndexSearch(context.Context) error }); ok {
+		if err := ix.IndexSearch(ctx); err != nil {
+			return nil, fmt.Errorf("bench: index the seeded contacts for search: %w", err)
+		}
+	}
 	if b.numbered {
 		// Explicit ids leave PostgreSQL's identity sequences behind; move
 		// them on so the store's own inserts do not collide. Then gather

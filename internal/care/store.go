@@ -186,8 +186,9 @@ type Queries interface {
 	Message(ctx context.Context, id ID) (*Message, error)
 	MessageByPlatformID(ctx context.Context, inboxID ID, platformID string) (*Message, error)
 	// KnownPlatformIDs returns which of the platform ids the inbox already
-	// has a message with: a batch's replay check in one query.
-	KnownPlatformIDs(ctx context.Context, inboxID ID, platformIDs []string) (map[string]bool, error)
+	// has a message with, each with that message's conversation: a batch's
+	// replay check, and where its replies go, in one query.
+	KnownPlatformIDs(ctx context.Context, inboxID ID, platformIDs []string) (map[string]ID, error)
 	// Messages lists a conversation's messages oldest first, after the given id.
 	Messages(ctx context.Context, conversationID ID, afterID ID, limit int) ([]Message, error)
 	// RecentMessages returns the newest messages of up to 100

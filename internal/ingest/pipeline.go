@@ -27,7 +27,10 @@ type Pipeline struct {
 	Now       func() time.Time
 	// Batch is how many raw events one transaction threads.
 	Batch int
-	// Wake, when signalled, starts a pass at once instead of at the next poll.
+	// Wake, when signalled, starts a pass at once instead of at the next
+	// poll. If set, it must be signalled after each commit of raw events
+	// (as the committer's Committed does): a pass that was not full is not
+	// followed by another until then.
 	Wake <-chan struct{}
 	// Poll is the interval between passes when nothing wakes the pipeline;
 	// with PostgreSQL and several nodes, other nodes' events arrive this way.
@@ -82,6 +85,13 @@ func (p *Pipeline) now() time.Time {
 	return time.Now()
 }
 
+func (p *Pipeline) batch() int {
+	if p.Batch <= 0 {
+		return 256
+	}
+	return p.Batch
+}
+
 func (p *Pipeline) logger() *slog.Logger {
 	if p.Logger != nil {
 		return p.Logger
@@ -107,7 +117,11 @@ func (p *Pipeline) Run(ctx context.Context) {
 				p.logger().Error("ingest pipeline pass failed", "err", err)
 				break
 			}
-			if n == 0 {
+			// A pass that was not full took everything pending when it
+			// began. With Wake signalled after each commit, what was
+			// stored since has woken the pipeline again: another pass now
+			// would mostly find nothing, in a transaction of its own.
+			if n == 0 || (p.Wake != nil && n < p.batch()) {
 				break
 			}
 		}
@@ -124,10 +138,7 @@ func (p *Pipeline) Run(ctx context.Context) {
 // If the batch fails as a whole, each event is retried in a transaction of
 // its own, so one bad event is marked failed without holding up the rest.
 func (p *Pipeline) RunOnce(ctx context.Context) (int, error) {
-	batch := p.Batch
-	if batch <= 0 {
-		batch = 256
-	}
+	batch := p.batch()
 	var events []care.Event
 	var received []time.Time
 	var after []func(context.Context)
@@ -277,16 +288,20 @@ type batch struct {
 	inboxes map[care.ID]*care.Inbox
 	idents  map[identKey]*care.Identity
 	convs   map[convKey]*care.Conversation
+	// byID holds the conversations of convs by id.
+	byID map[care.ID]*care.Conversation
 	// done collects raw events threaded without error, marked processed in
 	// one statement at the end; nil marks each at once.
 	done []care.ID
 	// after is what to do on the platforms once the batch committed.
 	after []func(context.Context)
 	many  bool
-	// known, when set, holds the platform ids of the batch's messages
-	// that an inbox already has (checked per inbox before threading);
-	// an id it lacks needs no lookup of its own.
-	known map[care.ID]map[string]bool
+	// known, when set, holds per inbox the platform ids of the batch's
+	// messages and of the messages they answer, each with the
+	// conversation of the inbox's message with that id, or 0 where the
+	// inbox has none: checked before threading, and added to as the batch
+	// stores messages. An id it holds needs no lookup of its own.
+	known map[care.ID]map[string]care.ID
 }
 
 type identKey struct {
@@ -298,24 +313,55 @@ type identKey struct {
 type convKey struct{ inbox, contact care.ID }
 
 func newBatch(many bool) *batch {
-	return &batch{inboxes: map[care.ID]*care.Inbox{}, idents: map[identKey]*care.Identity{}, convs: map[convKey]*care.Conversation{}, many: many}
+	return &batch{inboxes: map[care.ID]*care.Inbox{}, idents: map[identKey]*care.Identity{}, convs: map[convKey]*care.Conversation{},
+		byID: map[care.ID]*care.Conversation{}, many: many}
+}
+
+// remember keeps conv as the one the contact's messages in the inbox join,
+// in place of any other.
+func (b *batch) remember(key convKey, conv *care.Conversation) {
+	if old, ok := b.convs[key]; ok {
+		delete(b.byID, old.ID)
+	}
+	b.convs[key] = conv
+	b.byID[conv.ID] = conv
+}
+
+// stored notes a message the batch stored, for the replay check and for
+// replies to it later in the batch.
+func (b *batch) stored(m *care.Message) {
+	if known, ok := b.known[m.InboxID]; ok && m.PlatformID != "" {
+		known[m.PlatformID] = m.ConversationID
+	}
 }
 
 // checkKnown looks up, one query per inbox, which of the batch's messages
-// are already stored: a replay, or the echo of our own send.
+// are already stored (a replay, or the echo of our own send), and the
+// conversations of the messages they answer.
 func (b *batch) checkKnown(ctx context.Context, q care.Queries, pending []care.RawEvent) error {
 	ids := map[care.ID][]string{}
 	for i := range pending {
-		switch pending[i].Inbound.Kind {
+		in := &pending[i].Inbound
+		switch in.Kind {
 		case "", care.KindMessage, care.KindEcho:
-			ids[pending[i].InboxID] = append(ids[pending[i].InboxID], pending[i].Inbound.PlatformID)
+			ids[pending[i].InboxID] = append(ids[pending[i].InboxID], in.PlatformID)
+			for _, ref := range append([]string{in.ReplyToPlatformID}, in.References...) {
+				if ref != "" {
+					ids[pending[i].InboxID] = append(ids[pending[i].InboxID], ref)
+				}
+			}
 		}
 	}
-	b.known = make(map[care.ID]map[string]bool, len(ids))
+	b.known = make(map[care.ID]map[string]care.ID, len(ids))
 	for inbox, list := range ids {
 		known, err := q.KnownPlatformIDs(ctx, inbox, list)
 		if err != nil {
 			return err
+		}
+		for _, id := range list {
+			if _, ok := known[id]; !ok {
+				known[id] = 0
+			}
 		}
 		b.known[inbox] = known
 	}
@@ -429,7 +475,7 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 	// A replay, a crash after the message was stored but before the raw
 	// event was marked, or the echo of our own send: the message is there,
 	// nothing more to do.
-	if known, checked := b.known[inbox.ID]; checked && !known[in.PlatformID] {
+	if conv, checked := b.known[inbox.ID][in.PlatformID]; checked && conv == 0 {
 		// Checked with the batch: not there.
 	} else if _, err := q.MessageByPlatformID(ctx, inbox.ID, in.PlatformID); err == nil {
 		return nil, b.processed(ctx, q, raw.ID, now)
@@ -482,6 +528,7 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 	if err := q.CreateTriagedMessage(ctx, msg, convTriage); err != nil {
 		return nil, err
 	}
+	b.stored(msg)
 	if in.Charge != "" {
 		// The platform bills the read that brought this message (X).
 		if err := q.RecordCharge(ctx, inbox.ID, msg.ID, in.Charge, now); err != nil {
@@ -593,17 +640,25 @@ func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *c
 		if ref == "" || conv != nil {
 			continue
 		}
-		parent, err := q.MessageByPlatformID(ctx, inbox.ID, ref)
-		switch {
-		case err == nil:
-			if conv, err = q.Conversation(ctx, parent.ConversationID); err != nil {
+		id, checked := b.known[inbox.ID][ref]
+		if checked && id == 0 {
+			continue // a message Parley does not have
+		}
+		if !checked {
+			// Not among the batch's: looked up on its own.
+			parent, err := q.MessageByPlatformID(ctx, inbox.ID, ref)
+			switch {
+			case care.ErrorCode(err) == care.ENOTFOUND:
+				continue
+			case err != nil:
 				return nil, false, false, err
 			}
-			// The batch may hold this conversation, newer than the row.
-			if c, ok := b.convs[convKey{conv.InboxID, conv.ContactID}]; ok && c.ID == conv.ID {
-				conv = c
-			}
-		case care.ErrorCode(err) != care.ENOTFOUND:
+			id = parent.ConversationID
+		}
+		// The batch may hold this conversation, newer than the row.
+		if c, ok := b.byID[id]; ok {
+			conv = c
+		} else if conv, err = q.Conversation(ctx, id); err != nil {
 			return nil, false, false, err
 		}
 	}
@@ -616,7 +671,7 @@ func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *c
 		switch {
 		case err == nil:
 			conv = c
-			b.convs[key] = conv
+			b.remember(key, conv)
 		case care.ErrorCode(err) != care.ENOTFOUND:
 			return nil, false, false, err
 		}
@@ -628,7 +683,7 @@ func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *c
 		}
 		if c != nil {
 			conv = c
-			b.convs[key] = conv
+			b.remember(key, conv)
 		}
 	}
 	if conv != nil {
@@ -650,7 +705,7 @@ func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *c
 	if err := q.CreateConversation(ctx, conv); err != nil {
 		return nil, false, false, err
 	}
-	b.convs[key] = conv
+	b.remember(key, conv)
 	return conv, true, false, nil
 }
 

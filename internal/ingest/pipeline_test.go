@@ -575,3 +575,67 @@ func TestChargedRead(t *testing.T) {
 		}
 	})
 }
+
+// TestRepliesInOnePass: a pass looks up the conversations of the messages
+// its events answer in one query, before threading any of them. A reply to
+// a message stored earlier in the same pass, to another customer's, to one
+// whose conversation was resolved, to a thread the customer has left for a
+// new one, or to a message Parley never saw, goes where it would had each
+// event come in a pass of its own.
+func TestRepliesInOnePass(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		f.post(t, 0, "old1", "eve", "", "An old question")
+		old := f.conversationOf(t, 0, "old1")
+		resolved := care.StatusResolved
+		if _, err := s.UpdateConversation(ctx, old.ID, care.ConversationUpdate{Status: &resolved}, f.now); err != nil {
+			t.Fatal(err)
+		}
+		f.post(t, 0, "eve2", "eve", "", "A new question")
+		current := f.conversationOf(t, 0, "eve2")
+
+		var batch []care.RawEvent
+		add := func(id, author, replyTo string, newThread bool) {
+			f.now = f.now.Add(time.Second)
+			in := care.Inbound{InboxID: f.inboxes[0].ID, Channel: care.ChannelAPI, PlatformID: id, ReplyToPlatformID: replyTo, NewThread: newThread,
+				Visibility: care.Public, Author: care.Author{PlatformUserID: author, DisplayName: author}, Text: "text of " + id, SentAt: f.now}
+			batch = append(batch, care.RawEvent{InboxID: in.InboxID, WorkspaceID: f.ws.ID, DedupeKey: in.DedupeKey(), Inbound: in, ReceivedAt: f.now})
+		}
+		add("a1", "ana", "", false)
+		add("b1", "ben", "", false)
+		add("a2", "ana", "a1", false)     // stored earlier in the pass
+		add("d1", "dan", "b1", false)     // another customer's message
+		add("eve3", "eve", "old1", false) // a resolved conversation
+		add("c1", "cara", "", true)       // two threads of one customer
+		add("c2", "cara", "", true)
+		add("c3", "cara", "c1", false)     // back in the first thread
+		add("a3", "ana", "nowhere", false) // never seen
+		if _, err := s.AppendRaw(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := f.p.RunOnce(ctx); err != nil || n != len(batch) {
+			t.Fatalf("RunOnce = %d, %v; want the %d events in one pass", n, err, len(batch))
+		}
+
+		conv := func(id string) *care.Conversation { return f.conversationOf(t, 0, id) }
+		a1, b1, c1, c2 := conv("a1"), conv("b1"), conv("c1"), conv("c2")
+		for _, c := range []struct {
+			id   string
+			want *care.Conversation
+		}{{"a2", a1}, {"d1", b1}, {"eve3", old}, {"c3", c1}, {"a3", a1}} {
+			if got := conv(c.id); got.ID != c.want.ID {
+				t.Errorf("%s went to conversation %d, want %d", c.id, got.ID, c.want.ID)
+			}
+		}
+		if c1.ID == c2.ID {
+			t.Errorf("cara's two threads share conversation %d", c1.ID)
+		}
+		if got := conv("eve3"); got.Status != care.StatusOpen || got.ID == current.ID {
+			t.Errorf("eve's reply: conversation %d (%s), want %d reopened", got.ID, got.Status, old.ID)
+		}
+		if a1.MessageCount != 3 || c1.MessageCount != 2 {
+			t.Errorf("message counts: ana %d, cara's first thread %d; want 3 and 2", a1.MessageCount, c1.MessageCount)
+		}
+	})
+}

@@ -55,6 +55,7 @@ func (q queries) ResolveIdentity(ctx context.Context, workspaceID care.ID, platf
 		if err != nil {
 			return q.wrap(err, "contact")
 		}
+		q.added("contacts")
 		// Two nodes may resolve the same new author at once. ON CONFLICT DO
 		// NOTHING waits for the other transaction; if it won, its identity is
 		// visible to the next statement (READ COMMITTED) and our contact goes.
@@ -77,6 +78,7 @@ func (q queries) ResolveIdentity(ctx context.Context, workspaceID care.ID, platf
 		if err != nil {
 			return q.wrap(err, "identity")
 		}
+		q.added("identities")
 		created = true
 		return nil
 	})
@@ -152,7 +154,11 @@ func (q queries) AttachIdentity(ctx context.Context, contactID care.ID, platform
 			DisplayName: a.DisplayName, Handle: a.Handle, Followers: a.Followers, Verified: a.Verified, UpdatedAt: fromMicros(micros(now))}
 		ident.ID, err = q.insert(ctx, `INSERT INTO identities (workspace_id, contact_id, platform, platform_user_id, display_name, handle, followers, verified, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.WorkspaceID, contactID, string(platform), a.PlatformUserID, a.DisplayName, a.Handle, a.Followers, b2i(a.Verified), micros(now))
-		return q.wrap(err, "identity")
+		if err != nil {
+			return q.wrap(err, "identity")
+		}
+		q.added("identities")
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -33,9 +33,7 @@ func scanConversation(sc interface{ Scan(...any) error }) (*care.Conversation, e
 	if sla != "" {
 		c.SLA = []byte(sla)
 	}
-	if topics == "[]" {
-		c.Topics = []string{}
-	} else if err := json.Unmarshal([]byte(topics), &c.Topics); err != nil {
+	if err := decodeStrings(topics, &c.Topics); err != nil {
 		return nil, fmt.Errorf("decode topics: %w", err)
 	}
 	if inputs != "{}" {
@@ -47,13 +45,23 @@ func scanConversation(sc interface{ Scan(...any) error }) (*care.Conversation, e
 	c.SnoozedUntil, c.FirstResponseDue, c.NextResponseDue, c.ResolutionDue, c.WaitingSince =
 		timePtr(snoozed), timePtr(frd), timePtr(nrd), timePtr(rd), timePtr(waiting)
 	c.LastActivityAt, c.CreatedAt, c.UpdatedAt = fromMicros(last), fromMicros(created), fromMicros(updated)
-	if err := json.Unmarshal([]byte(tags), &c.Tags); err != nil {
+	if err := decodeStrings(tags, &c.Tags); err != nil {
 		return nil, fmt.Errorf("decode tags: %w", err)
 	}
-	if err := json.Unmarshal([]byte(reasons), &c.PriorityReasons); err != nil {
+	if err := decodeStrings(reasons, &c.PriorityReasons); err != nil {
 		return nil, fmt.Errorf("decode priority reasons: %w", err)
 	}
 	return &c, nil
+}
+
+// decodeStrings decodes a JSON array of strings. Most stored lists are
+// empty, and reading a conversation is on every message's path.
+func decodeStrings(s string, dst *[]string) error {
+	if s == "[]" {
+		*dst = []string{}
+		return nil
+	}
+	return json.Unmarshal([]byte(s), dst)
 }
 
 // normalizeTags cleans, de-duplicates and sorts tags, rejecting bad ones.
@@ -135,7 +143,8 @@ func (q queries) CreateConversation(ctx context.Context, c *care.Conversation) e
 			return q.wrap(err, "conversation")
 		}
 		c.ID = id
-		return q.writeTags(ctx, id, tags)
+		// A new conversation has no tags to replace.
+		return q.insertTags(ctx, id, tags)
 	})
 }
 
@@ -143,6 +152,10 @@ func (q queries) writeTags(ctx context.Context, id care.ID, tags []string) error
 	if _, err := q.exec(ctx, `DELETE FROM conversation_tags WHERE conversation_id = ?`, id); err != nil {
 		return q.wrap(err, "tags")
 	}
+	return q.insertTags(ctx, id, tags)
+}
+
+func (q queries) insertTags(ctx context.Context, id care.ID, tags []string) error {
 	for _, t := range tags {
 		if _, err := q.exec(ctx, `INSERT INTO conversation_tags (conversation_id, tag) VALUES (?, ?)`, id, t); err != nil {
 			return q.wrap(err, "tag")
@@ -157,8 +170,11 @@ func (q queries) Conversation(ctx context.Context, id care.ID) (*care.Conversati
 }
 
 func (q queries) ActiveConversation(ctx context.Context, inboxID, contactID care.ID) (*care.Conversation, error) {
-	c, err := scanConversation(q.row(ctx, `SELECT `+conversationCols+` FROM conversations
-		WHERE contact_id = ? AND inbox_id = ? AND status <> 'resolved' ORDER BY id DESC LIMIT 1`, contactID, inboxID))
+	// MAX(id) over conversations_contact rather than ORDER BY id DESC
+	// LIMIT 1, which SQLite sorts in a temporary b-tree: the index orders
+	// a contact's conversations by status before id.
+	c, err := scanConversation(q.row(ctx, `SELECT `+conversationCols+` FROM conversations WHERE id =
+		(SELECT MAX(id) FROM conversations WHERE contact_id = ? AND inbox_id = ? AND status <> 'resolved')`, contactID, inboxID))
 	return c, q.wrap(err, "conversation")
 }
 

@@ -14,6 +14,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,6 +62,15 @@ type Dialect struct {
 	SearchMessages string
 	SearchContacts string
 	SearchQuery    func(string) string
+	// IndexSearch, if set, holds for each table the search index covers
+	// ("messages", "contacts", "identities") the statements that add the
+	// rows stored since they last ran to its index. They run once at the
+	// end of each transaction that stored such rows, before it commits:
+	// one statement for a pipeline pass of hundreds of messages is much
+	// cheaper than a trigger per row, and a row is still searchable from
+	// the moment it is visible. Nil where the engine's indexes keep
+	// themselves current.
+	IndexSearch map[string][]string
 }
 
 // Execer is the part of *sql.DB and *sql.Tx the queries use.
@@ -144,8 +155,24 @@ type queries struct {
 	sealer Sealer
 	r, w   Execer
 	intx   bool
+	tx     *txState // inside a transaction only
 	begin  func(context.Context) (*sql.Tx, error)
 	binds  *sync.Map
+}
+
+// txState is what one transaction remembers until it commits.
+type txState struct {
+	// unindexed names the tables the transaction added rows to that its
+	// end adds to the search index (Dialect.IndexSearch).
+	unindexed []string
+}
+
+// added notes that the transaction stored a row in table.
+func (q queries) added(table string) {
+	if q.tx == nil || q.d.IndexSearch == nil || slices.Contains(q.tx.unindexed, table) {
+		return
+	}
+	q.tx.unindexed = append(q.tx.unindexed, table)
 }
 
 // inTx runs fn in a transaction, joining the current one if there is one.
@@ -167,14 +194,48 @@ func (q queries) inTx(ctx context.Context, fn func(queries) error) (err error) {
 		}
 	}()
 	inner := q
-	inner.r, inner.w, inner.intx = tx, tx, true
+	inner.r, inner.w, inner.intx, inner.tx = tx, tx, true, &txState{}
 	if err = fn(inner); err != nil {
 		return err
+	}
+	for _, table := range inner.tx.unindexed {
+		if err = inner.indexSearch(ctx, table); err != nil {
+			return err
+		}
 	}
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("sqlstore: commit: %w", err)
 	}
 	return nil
+}
+
+// indexSearch adds the rows of table stored since the last time to its
+// search index, where the dialect indexes in batches.
+func (q queries) indexSearch(ctx context.Context, table string) error {
+	for _, stmt := range q.d.IndexSearch[table] {
+		if _, err := q.w.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("sqlstore: index %s for search: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// IndexSearch adds to the search indexes any row stored without them: none
+// when every write went through the store. Engines whose indexes keep
+// themselves current have nothing to do.
+func (db *DB) IndexSearch(ctx context.Context) error {
+	if len(db.d.IndexSearch) == 0 {
+		return nil
+	}
+	tables := slices.Sorted(maps.Keys(db.d.IndexSearch))
+	return db.queries.inTx(ctx, func(q queries) error {
+		for _, table := range tables {
+			if err := q.indexSearch(ctx, table); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // bind rewrites "?" placeholders for engines that number them. Queries are
@@ -262,6 +323,22 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// inList appends to args the values of an IN (…) list, which must not be
+// empty, and returns its placeholders. The list is padded to a power of two
+// by repeating its last value, which changes nothing it matches: a
+// statement of each size is prepared once and kept (see internal/sqlite),
+// so sizes are kept few.
+func inList[T any](args []any, values []T) ([]any, string) {
+	n := 1
+	for n < len(values) {
+		n *= 2
+	}
+	for i := range n {
+		args = append(args, values[min(i, len(values)-1)])
+	}
+	return args, placeholders(n)
 }
 
 // placeholders returns "?, ?, ?" for n values.

@@ -37,7 +37,9 @@ func scanMessage(sc interface{ Scan(...any) error }) (*care.Message, error) {
 	m.DeletedAt, m.HiddenAt = timePtr(deleted), timePtr(hidden)
 	m.Direction, m.Visibility, m.Status = care.Direction(dir), care.Visibility(vis), care.DeliveryStatus(status)
 	m.CreatedAt, m.SentAt = fromMicros(created), fromMicros(sent)
-	if err := json.Unmarshal([]byte(atts), &m.Attachments); err != nil {
+	if atts == "[]" {
+		m.Attachments = []care.Attachment{}
+	} else if err := json.Unmarshal([]byte(atts), &m.Attachments); err != nil {
 		return nil, fmt.Errorf("decode attachments: %w", err)
 	}
 	return &m, nil
@@ -63,9 +65,9 @@ func (q queries) createMessage(ctx context.Context, m *care.Message, t *care.Con
 	if m.Attachments == nil {
 		m.Attachments = []care.Attachment{}
 	}
-	atts, err := json.Marshal(m.Attachments)
+	atts, err := encodeAttachments(m.Attachments)
 	if err != nil {
-		return fmt.Errorf("sqlstore: encode attachments: %w", err)
+		return err
 	}
 	var triage []byte
 	if m.Triage != nil {
@@ -83,6 +85,7 @@ func (q queries) createMessage(ctx context.Context, m *care.Message, t *care.Con
 			return q.wrap(err, "message")
 		}
 		m.ID = id
+		q.added("messages")
 		// The customer waits from their first unanswered message; any reply
 		// of ours (not a note) ends the wait.
 		switch {
@@ -117,6 +120,18 @@ func (q queries) createMessage(ctx context.Context, m *care.Message, t *care.Con
 	})
 }
 
+// encodeAttachments is the attachments column: most messages have none.
+func encodeAttachments(atts []care.Attachment) ([]byte, error) {
+	if len(atts) == 0 {
+		return []byte("[]"), nil
+	}
+	b, err := json.Marshal(atts)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: encode attachments: %w", err)
+	}
+	return b, nil
+}
+
 func (q queries) Message(ctx context.Context, id care.ID) (*care.Message, error) {
 	m, err := scanMessage(q.row(ctx, `SELECT `+messageCols+` FROM messages WHERE id = ?`, id))
 	return m, q.wrap(err, "message")
@@ -133,28 +148,25 @@ func (q queries) MessageByPlatformID(ctx context.Context, inboxID care.ID, platf
 	return m, q.wrap(err, "message")
 }
 
-func (q queries) KnownPlatformIDs(ctx context.Context, inboxID care.ID, platformIDs []string) (map[string]bool, error) {
-	known := map[string]bool{}
+func (q queries) KnownPlatformIDs(ctx context.Context, inboxID care.ID, platformIDs []string) (map[string]care.ID, error) {
+	known := map[string]care.ID{}
 	for start := 0; start < len(platformIDs); start += 500 {
 		chunk := platformIDs[start:min(start+500, len(platformIDs))]
-		args := make([]any, 0, len(chunk)+1)
-		args = append(args, inboxID)
-		for _, id := range chunk {
-			args = append(args, id)
-		}
+		args, in := inList([]any{inboxID}, chunk)
 		// "platform_id <> ''" lets SQLite use the partial unique index.
-		rows, err := q.query(ctx, `SELECT platform_id FROM messages WHERE inbox_id = ? AND platform_id <> '' AND platform_id IN (`+
-			placeholders(len(chunk))+`)`, args...)
+		rows, err := q.query(ctx, `SELECT platform_id, conversation_id FROM messages WHERE inbox_id = ? AND platform_id <> '' AND platform_id IN (`+
+			in+`)`, args...)
 		if err != nil {
 			return nil, q.wrap(err, "messages")
 		}
 		for rows.Next() {
 			var id string
-			if err := rows.Scan(&id); err != nil {
+			var conv care.ID
+			if err := rows.Scan(&id, &conv); err != nil {
 				rows.Close()
 				return nil, q.wrap(err, "messages")
 			}
-			known[id] = true
+			known[id] = conv
 		}
 		if err := rows.Close(); err != nil {
 			return nil, q.wrap(err, "messages")

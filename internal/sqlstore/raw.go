@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,41 +12,97 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 )
 
+// rawChunk bounds the rows of one multi-row raw event insert (6 parameters
+// each, far below every engine's limit).
+const rawChunk = 500
+
 // AppendRaw stores a batch in one transaction, so one fsync covers every
-// event in it: this is the group commit the ingest path builds on.
+// event in it: this is the group commit the ingest path builds on. The
+// batch's new events go in multi-row statements; an event whose key is
+// already stored, or came earlier in the batch, is a duplicate.
 func (db *DB) AppendRaw(ctx context.Context, events []care.RawEvent) ([]care.AppendResult, error) {
 	results := make([]care.AppendResult, len(events))
+	type key struct {
+		inbox  care.ID
+		dedupe string
+	}
+	first := make(map[key]int, len(events)) // the first event with each key
+	fresh := make([]int, 0, len(events))
+	for i := range events {
+		e := &events[i]
+		if e.ReceivedAt.IsZero() {
+			e.ReceivedAt = time.Now()
+		}
+		k := key{e.InboxID, e.DedupeKey}
+		if _, ok := first[k]; !ok {
+			first[k] = i
+			fresh = append(fresh, i)
+		}
+	}
 	err := db.queries.inTx(ctx, func(q queries) error {
-		for i := range events {
-			e := &events[i]
-			inbound, err := json.Marshal(e.Inbound)
-			if err != nil {
-				return fmt.Errorf("sqlstore: encode inbound: %w", err)
-			}
-			if e.ReceivedAt.IsZero() {
-				e.ReceivedAt = time.Now()
-			}
-			var id care.ID
-			err = q.w.QueryRowContext(ctx, q.bind(`INSERT INTO raw_events (workspace_id, inbox_id, dedupe_key, payload, inbound, received_at)
-				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (inbox_id, dedupe_key) DO NOTHING RETURNING id`),
-				e.WorkspaceID, e.InboxID, e.DedupeKey, nonNil(e.Payload), string(inbound), micros(e.ReceivedAt)).Scan(&id)
-			if errors.Is(err, sql.ErrNoRows) {
-				if err := q.row(ctx, `SELECT id FROM raw_events WHERE inbox_id = ? AND dedupe_key = ?`, e.InboxID, e.DedupeKey).Scan(&id); err != nil {
-					return q.wrap(err, "raw event")
+		for start := 0; start < len(fresh); start += rawChunk {
+			chunk := fresh[start:min(start+rawChunk, len(fresh))]
+			args := make([]any, 0, 6*len(chunk))
+			var b strings.Builder
+			b.WriteString(`INSERT INTO raw_events (workspace_id, inbox_id, dedupe_key, payload, inbound, received_at) VALUES `)
+			for n, i := range chunk {
+				e := &events[i]
+				inbound, err := json.Marshal(e.Inbound)
+				if err != nil {
+					return fmt.Errorf("sqlstore: encode inbound: %w", err)
 				}
-				results[i] = care.AppendResult{ID: id, Duplicate: true}
+				if n > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("(?, ?, ?, ?, ?, ?)")
+				args = append(args, e.WorkspaceID, e.InboxID, e.DedupeKey, nonNil(e.Payload), string(inbound), micros(e.ReceivedAt))
+			}
+			b.WriteString(` ON CONFLICT (inbox_id, dedupe_key) DO NOTHING RETURNING id, inbox_id, dedupe_key`)
+			rows, err := q.query(ctx, b.String(), args...)
+			if err != nil {
+				return q.wrap(err, "raw events")
+			}
+			for rows.Next() {
+				var id care.ID
+				var k key
+				if err := rows.Scan(&id, &k.inbox, &k.dedupe); err != nil {
+					rows.Close()
+					return q.wrap(err, "raw events")
+				}
+				i, ok := first[k]
+				if !ok {
+					rows.Close()
+					return fmt.Errorf("sqlstore: raw event %d stored under a key the batch does not have", id)
+				}
+				events[i].ID, results[i] = id, care.AppendResult{ID: id}
+			}
+			if err := rows.Close(); err != nil {
+				return q.wrap(err, "raw events")
+			}
+			if err := rows.Err(); err != nil {
+				return q.wrap(err, "raw events")
+			}
+		}
+		// What the inserts skipped was stored before.
+		for _, i := range fresh {
+			if results[i].ID != 0 {
 				continue
 			}
-			if err != nil {
+			var id care.ID
+			if err := q.row(ctx, `SELECT id FROM raw_events WHERE inbox_id = ? AND dedupe_key = ?`, events[i].InboxID, events[i].DedupeKey).Scan(&id); err != nil {
 				return q.wrap(err, "raw event")
 			}
-			e.ID = id
-			results[i] = care.AppendResult{ID: id}
+			results[i] = care.AppendResult{ID: id, Duplicate: true}
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	for i := range events {
+		if j := first[key{events[i].InboxID, events[i].DedupeKey}]; j != i {
+			results[i] = care.AppendResult{ID: results[j].ID, Duplicate: true}
+		}
 	}
 	return results, nil
 }
@@ -106,12 +161,8 @@ func (q queries) markRaws(ctx context.Context, ids []care.ID, now time.Time) err
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), 500)]
 		ids = ids[len(chunk):]
-		args := make([]any, 0, len(chunk)+1)
-		args = append(args, micros(now))
-		for _, id := range chunk {
-			args = append(args, id)
-		}
-		res, err := q.exec(ctx, `UPDATE raw_events SET processed_at = ?, error = '' WHERE id IN (`+placeholders(len(chunk))+`)`, args...)
+		args, in := inList([]any{micros(now)}, chunk)
+		res, err := q.exec(ctx, `UPDATE raw_events SET processed_at = ?, error = '' WHERE id IN (`+in+`)`, args...)
 		if err != nil {
 			return q.wrap(err, "raw events")
 		}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/parleyhq/parley/internal/care"
 )
 
@@ -354,11 +356,13 @@ func testCreateTriagedMessage(t *testing.T, open opener) {
 func testKnownPlatformIDs(t *testing.T, open opener) {
 	s, ctx := open(t), t.Context()
 	w, other := mustWorld(t, s, "known"), mustWorld(t, s, "other")
+	second := mustConversation(t, s, newConversation(w.inbox, w.identity.ContactID, at(time.Minute)))
 	for _, c := range []struct {
-		w  world
-		id string
-	}{{w, "m1"}, {w, "m2"}, {other, "m3"}, {w, ""}} {
-		mustMessage(t, s, &care.Message{WorkspaceID: c.w.ws.ID, ConversationID: c.w.conv.ID, InboxID: c.w.inbox.ID, Direction: care.DirectionIn,
+		w    world
+		conv *care.Conversation
+		id   string
+	}{{w, w.conv, "m1"}, {w, second, "m2"}, {other, other.conv, "m3"}, {w, w.conv, ""}} {
+		mustMessage(t, s, &care.Message{WorkspaceID: c.w.ws.ID, ConversationID: c.conv.ID, InboxID: c.w.inbox.ID, Direction: care.DirectionIn,
 			Visibility: care.Public, ContactID: c.w.identity.ContactID, Text: "hi", PlatformID: c.id, Status: care.DeliveryReceived,
 			CreatedAt: at(0), SentAt: at(0)})
 	}
@@ -368,8 +372,8 @@ func testKnownPlatformIDs(t *testing.T, open opener) {
 	}
 	got, err := s.KnownPlatformIDs(ctx, w.inbox.ID, ids)
 	must(t, err, "KnownPlatformIDs")
-	if len(got) != 2 || !got["m1"] || !got["m2"] {
-		t.Errorf("KnownPlatformIDs = %v, want m1 and m2 (m3 is another inbox's)", got)
+	if want := map[string]care.ID{"m1": w.conv.ID, "m2": second.ID}; !cmp.Equal(want, got) {
+		t.Errorf("KnownPlatformIDs = %v, want %v: m1 and m2 with their conversations (m3 is another inbox's)", got, want)
 	}
 	if got, err := s.KnownPlatformIDs(ctx, w.inbox.ID, nil); err != nil || len(got) != 0 {
 		t.Errorf("KnownPlatformIDs(none) = %v, %v", got, err)

@@ -68,6 +68,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"AttachIdentity", testAttachIdentity},
 		{"Charges", testCharges},
 		{"Search", testSearch},
+		{"SearchInBatches", testSearchInBatches},
 		{"Reactions", testReactions},
 		{"Messages", testMessages},
 		{"Outbox", testOutbox},

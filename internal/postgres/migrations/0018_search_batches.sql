@@ -1,0 +1,5 @@
+-- Nothing to change on PostgreSQL. SQLite's 0018 moves its FTS5 indexes
+-- from a trigger per row to one statement per transaction; PostgreSQL's GIN
+-- indexes (0006_search.sql) already gather new entries in their pending
+-- list and merge them in bulk. The file keeps the two engines' migrations
+-- numbered alike.
