@@ -16,9 +16,11 @@ import (
 	"github.com/parleyhq/parley/internal/testdb"
 )
 
-// Two nodes on one PostgreSQL database: an agent's touch on one is seen
-// by the agents of the other, and a node ignores its own echo.
-func TestPresenceAcrossNodes(t *testing.T) {
+// relayTest returns what a relay between two nodes needs: the test
+// database's URL and a connection to it, a context bounding the test, and a
+// quiet logger. It skips the test without a PostgreSQL database.
+func relayTest(t *testing.T) (string, *sql.DB, context.Context, *slog.Logger) {
+	t.Helper()
 	url := os.Getenv(testdb.EnvURL)
 	if url == "" {
 		t.Skip(testdb.EnvURL + " is not set")
@@ -27,10 +29,16 @@ func TestPresenceAcrossNodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	t.Cleanup(cancel)
+	return url, db, ctx, slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// Two nodes on one PostgreSQL database: an agent's touch on one is seen
+// by the agents of the other, and a node ignores its own echo.
+func TestPresenceAcrossNodes(t *testing.T) {
+	url, db, ctx, log := relayTest(t)
 	a, b := &presence.Hub{}, &presence.Hub{}
 	ra, rb := &pgRelay{db: db, node: "node-a", log: log}, &pgRelay{db: db, node: "node-b", log: log}
 	a.Relay, b.Relay = ra, rb
@@ -66,18 +74,7 @@ func TestPresenceAcrossNodes(t *testing.T) {
 // An agent typing a web chat reply on one node reaches the visitor's
 // socket on another: the relay carries it to that node's typing hub.
 func TestAgentTypingAcrossNodes(t *testing.T) {
-	url := os.Getenv(testdb.EnvURL)
-	if url == "" {
-		t.Skip(testdb.EnvURL + " is not set")
-	}
-	db, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	url, db, ctx, log := relayTest(t)
 	hubA, hubB := webchat.NewTypingHub(), webchat.NewTypingHub()
 	ra := &pgRelay{db: db, node: "node-a", log: log, chat: hubA}
 	rb := &pgRelay{db: db, node: "node-b", log: log, chat: hubB}

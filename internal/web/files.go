@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"io"
 	"mime"
@@ -144,6 +145,33 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", f.CreatedAt, bytes.NewReader(f.Data))
 }
 
+// timelineMessage returns the message the request's {mid} names, and its
+// inbox, when the conversation's timeline shows it: the conversation's own
+// messages, its linked conversation's and the contact's. Anything else is
+// ENOTFOUND, so an agent cannot reach another customer's message through a
+// conversation they may see.
+func (h *Handler) timelineMessage(ctx context.Context, a *agent, r *http.Request) (*care.Message, *care.Inbox, error) {
+	c, err := h.conversationOf(ctx, a, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	notFound := care.Errorf(care.ENOTFOUND, "There is no such message in this conversation.")
+	mid, ok := messageID(r)
+	if !ok {
+		return nil, nil, notFound
+	}
+	m, err := h.Store.Message(ctx, mid)
+	if err != nil || m.WorkspaceID != a.WorkspaceID ||
+		m.ConversationID != c.ID && m.ConversationID != c.LinkedID && m.ContactID != c.ContactID {
+		return nil, nil, notFound
+	}
+	in, err := h.Store.Inbox(ctx, m.InboxID)
+	if err != nil {
+		return nil, nil, notFound
+	}
+	return m, in, nil
+}
+
 // maxProxyBytes bounds a file fetched from a platform for an agent.
 const maxProxyBytes = 100 << 20
 
@@ -152,21 +180,13 @@ const maxProxyBytes = 100 << 20
 // gets it with the same precautions as the files Parley keeps.
 func (h *Handler) media(w http.ResponseWriter, r *http.Request, a *agent) {
 	ctx := r.Context()
-	c, err := h.conversationOf(ctx, a, r)
+	m, in, err := h.timelineMessage(ctx, a, r)
 	if err != nil {
 		http.Error(w, care.ErrorMessage(err), httpStatus(err))
 		return
 	}
-	mid, _ := messageID(r)
-	m, err := h.Store.Message(ctx, mid)
-	n, nerr := strconv.Atoi(r.PathValue("n"))
-	if err != nil || nerr != nil || m.WorkspaceID != a.WorkspaceID || n < 0 || n >= len(m.Attachments) ||
-		(m.ConversationID != c.ID && m.ConversationID != c.LinkedID && m.ContactID != c.ContactID) {
-		http.NotFound(w, r)
-		return
-	}
-	in, err := h.Store.Inbox(ctx, m.InboxID)
-	if err != nil {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 0 || n >= len(m.Attachments) {
 		http.NotFound(w, r)
 		return
 	}

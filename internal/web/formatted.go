@@ -73,19 +73,11 @@ func (h *Handler) formatted(w http.ResponseWriter, r *http.Request, a *agent) {
 }
 
 func (h *Handler) formattedBody(ctx context.Context, a *agent, r *http.Request) (string, error) {
-	c, err := h.conversationOf(ctx, a, r)
+	m, in, err := h.timelineMessage(ctx, a, r)
 	if err != nil {
 		return "", err
 	}
 	notFound := care.Errorf(care.ENOTFOUND, "This message has no original formatting to show.")
-	mid, _ := messageID(r)
-	m, err := h.Store.Message(ctx, mid)
-	// The same messages as the timeline shows: this conversation's, its
-	// linked one's, and the contact's.
-	if err != nil || m.WorkspaceID != a.WorkspaceID ||
-		m.ConversationID != c.ID && m.ConversationID != c.LinkedID && m.ContactID != c.ContactID {
-		return "", notFound
-	}
 	ref := ""
 	for _, att := range m.Attachments {
 		if att.Kind == kindHTML {
@@ -94,10 +86,6 @@ func (h *Handler) formattedBody(ctx context.Context, a *agent, r *http.Request) 
 		}
 	}
 	if ref == "" || h.Desk == nil {
-		return "", notFound
-	}
-	in, err := h.Store.Inbox(ctx, m.InboxID)
-	if err != nil {
 		return "", notFound
 	}
 	s, ok := h.Desk.Adapters.Sender(in.Channel)

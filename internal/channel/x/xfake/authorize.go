@@ -187,14 +187,7 @@ func (f *Fake) redeem(w http.ResponseWriter, r *http.Request, form url.Values) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "Value passed for the authorization code was invalid."})
 		return
 	}
-	id, secret, basic := r.BasicAuth()
-	if basic {
-		id, _ = url.QueryUnescape(id)
-		secret, _ = url.QueryUnescape(secret)
-	} else {
-		id = form.Get("client_id")
-	}
-	if id != c.app.ClientID || c.app.ClientSecret != "" && (!basic || secret != c.app.ClientSecret) {
+	if !clientAuthenticated(r, form, c.app.ClientID, c.app.ClientSecret) {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "unauthorized_client", "error_description": "Missing valid authorization header"})
 		return
 	}

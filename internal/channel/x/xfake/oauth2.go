@@ -68,14 +68,7 @@ func (f *Fake) token(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "Value passed for the token was invalid."})
 		return
 	}
-	id, secret, basic := r.BasicAuth()
-	if basic {
-		id, _ = url.QueryUnescape(id)
-		secret, _ = url.QueryUnescape(secret)
-	} else {
-		id = r.PostForm.Get("client_id")
-	}
-	if id != g.clientID || g.clientSecret != "" && (!basic || secret != g.clientSecret) {
+	if !clientAuthenticated(r, r.PostForm, g.clientID, g.clientSecret) {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "unauthorized_client", "error_description": "Missing valid authorization header"})
 		return
 	}
@@ -87,4 +80,19 @@ func (f *Fake) token(w http.ResponseWriter, r *http.Request) {
 	f.refresh[next] = g
 	writeJSON(w, http.StatusOK, map[string]any{"token_type": "bearer", "expires_in": 7200, "access_token": access,
 		"scope": "tweet.read tweet.write users.read dm.read dm.write offline.access", "refresh_token": next})
+}
+
+// clientAuthenticated reports whether a token request comes from the App
+// with clientID: a confidential client (one with a secret) must send HTTP
+// Basic credentials, form-encoded as OAuth 2.0 asks (RFC 6749 2.3.1); a
+// public one names itself in the form's client_id.
+func clientAuthenticated(r *http.Request, form url.Values, clientID, clientSecret string) bool {
+	id, secret, basic := r.BasicAuth()
+	if basic {
+		id, _ = url.QueryUnescape(id)
+		secret, _ = url.QueryUnescape(secret)
+	} else {
+		id = form.Get("client_id")
+	}
+	return id == clientID && (clientSecret == "" || basic && secret == clientSecret)
 }
