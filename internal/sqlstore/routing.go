@@ -39,8 +39,12 @@ func (q queries) Agents(ctx context.Context, workspaceID care.ID) ([]care.Agent,
 	for i := range agents {
 		byID[agents[i].UserID] = &agents[i]
 	}
+	// "> 0", not "<> 0": a range the queue index can seek, so the
+	// unassigned open conversations (the queue, possibly thousands) are
+	// not read to count the assigned ones. Routing asks after every
+	// ingest pass.
 	rows, err = q.query(ctx, `SELECT assignee_id, kind, COUNT(*) FROM conversations
-		WHERE workspace_id = ? AND status = 'open' AND assignee_id <> 0 GROUP BY assignee_id, kind`, workspaceID)
+		WHERE workspace_id = ? AND status = 'open' AND assignee_id > 0 GROUP BY assignee_id, kind`, workspaceID)
 	if err != nil {
 		return nil, q.wrap(err, "agent load")
 	}
