@@ -148,6 +148,10 @@ type Queries interface {
 	// FindIdentity returns the identity (workspace, platform, platform user
 	// id), or ENOTFOUND; unlike ResolveIdentity it never creates one.
 	FindIdentity(ctx context.Context, workspaceID ID, platform Channel, platformUserID string) (*Identity, error)
+	// FindIdentities is FindIdentity for many platform user ids at once
+	// (an ingest pass's authors): the identities found, by platform user
+	// id; ids with none are left out.
+	FindIdentities(ctx context.Context, workspaceID ID, platform Channel, platformUserIDs []string) (map[string]*Identity, error)
 	// Contact returns a contact with its identities.
 	Contact(ctx context.Context, id ID) (*Contact, error)
 	// MergeContacts moves the loser's identities and conversations to the
@@ -163,6 +167,9 @@ type Queries interface {
 	// ActiveConversation returns the contact's newest unresolved conversation
 	// in the inbox, or ENOTFOUND.
 	ActiveConversation(ctx context.Context, inboxID, contactID ID) (*Conversation, error)
+	// ActiveConversationsOf is ActiveConversation for many contacts at once
+	// (an ingest pass's authors): by contact id, contacts with none left out.
+	ActiveConversationsOf(ctx context.Context, inboxID ID, contactIDs []ID) (map[ID]*Conversation, error)
 	Conversations(ctx context.Context, f ConversationFilter) (*ConversationPage, error)
 	// CountConversations counts the conversations f matches (its cursor,
 	// sort and limit aside), stopping at limit (at most 1000; 0 means

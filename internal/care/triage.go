@@ -58,4 +58,10 @@ type ConversationTriage struct {
 	TeamID   *ID // a topic rule's team, when the conversation has none
 	Priority float64
 	Reasons  []string
+	// Was, if set, is the conversation as the caller read it in the same
+	// transaction, before this message. The store then leaves out of its
+	// update what the message does not change (the start of a wait that is
+	// already running, an equal priority), so the list indexes ordered by
+	// those columns are not rewritten: a fifth of the update's cost each.
+	Was *Conversation
 }

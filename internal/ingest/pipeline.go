@@ -155,6 +155,9 @@ func (p *Pipeline) RunOnce(ctx context.Context) (int, error) {
 		if err := b.checkKnown(ctx, q, pending); err != nil {
 			return err
 		}
+		if err := b.prefetch(ctx, q, pending); err != nil {
+			return err
+		}
 		latest := map[care.ID]time.Time{}
 		for i := range pending {
 			evs, err := p.thread(ctx, q, &pending[i], b)
@@ -296,6 +299,9 @@ type batch struct {
 	// after is what to do on the platforms once the batch committed.
 	after []func(context.Context)
 	many  bool
+	// none holds the contacts the batch found to have no active
+	// conversation in an inbox, until it opens one (see prefetch).
+	none map[convKey]bool
 	// known, when set, holds per inbox the platform ids of the batch's
 	// messages and of the messages they answer, each with the
 	// conversation of the inbox's message with that id, or 0 where the
@@ -364,6 +370,68 @@ func (b *batch) checkKnown(ctx context.Context, q care.Queries, pending []care.R
 			}
 		}
 		b.known[inbox] = known
+	}
+	return nil
+}
+
+// prefetch reads, in a query per inbox or platform rather than one per
+// message, the batch's known authors and their active conversations: what
+// threading asks of storage for nearly every message. What it finds is
+// remembered as identity and conversation would remember it.
+func (b *batch) prefetch(ctx context.Context, q care.Queries, pending []care.RawEvent) error {
+	type platform struct {
+		workspace care.ID
+		channel   care.Channel
+	}
+	users := map[platform][]string{}
+	inboxes := map[platform][]care.ID{} // the inboxes each platform's authors wrote to
+	for i := range pending {
+		in := &pending[i].Inbound
+		switch in.Kind {
+		case "", care.KindMessage, care.KindEcho:
+		default:
+			continue
+		}
+		if in.Author.PlatformUserID == "" {
+			continue
+		}
+		k := platform{pending[i].WorkspaceID, in.Channel}
+		users[k] = append(users[k], in.Author.PlatformUserID)
+		if !slices.Contains(inboxes[k], pending[i].InboxID) {
+			inboxes[k] = append(inboxes[k], pending[i].InboxID)
+		}
+	}
+	contacts := map[care.ID][]care.ID{} // by inbox
+	for k, ids := range users {
+		found, err := q.FindIdentities(ctx, k.workspace, k.channel, ids)
+		if err != nil {
+			return err
+		}
+		for uid, ident := range found {
+			b.idents[identKey{k.workspace, k.channel, uid}] = ident
+			for _, inbox := range inboxes[k] {
+				contacts[inbox] = append(contacts[inbox], ident.ContactID)
+			}
+		}
+	}
+	for inbox, ids := range contacts {
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		active, err := q.ActiveConversationsOf(ctx, inbox, ids)
+		if err != nil {
+			return err
+		}
+		for _, contact := range ids {
+			key := convKey{inbox, contact}
+			if c, ok := active[contact]; ok {
+				b.remember(key, c)
+			} else {
+				if b.none == nil {
+					b.none = map[convKey]bool{}
+				}
+				b.none[key] = true
+			}
+		}
 	}
 	return nil
 }
@@ -525,6 +593,9 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 			return nil, err
 		}
 	}
+	if convTriage != nil {
+		convTriage.Was = conv // read in this transaction, and kept up to date in it
+	}
 	if err := q.CreateTriagedMessage(ctx, msg, convTriage); err != nil {
 		return nil, err
 	}
@@ -665,15 +736,21 @@ func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *c
 	key := convKey{inbox.ID, ident.ContactID}
 	if conv == nil && !in.NewThread {
 		if c, ok := b.convs[key]; ok {
-			return c, false, false, nil
-		}
-		c, err := q.ActiveConversation(ctx, inbox.ID, ident.ContactID)
-		switch {
-		case err == nil:
-			conv = c
-			b.remember(key, conv)
-		case care.ErrorCode(err) != care.ENOTFOUND:
-			return nil, false, false, err
+			// Prefetched, or joined earlier in the batch: pending or
+			// snoozed reopens below, as from storage; resolved since is
+			// no longer active.
+			if c.Active() {
+				conv = c
+			}
+		} else if !b.none[key] {
+			c, err := q.ActiveConversation(ctx, inbox.ID, ident.ContactID)
+			switch {
+			case err == nil:
+				conv = c
+				b.remember(key, conv)
+			case care.ErrorCode(err) != care.ENOTFOUND:
+				return nil, false, false, err
+			}
 		}
 	}
 	if conv == nil && in.Subject != "" && !in.NewThread {

@@ -639,3 +639,80 @@ func TestRepliesInOnePass(t *testing.T) {
 		}
 	})
 }
+
+// TestKnownCustomersInOnePass: a pass reads its known authors and their
+// active conversations up front (prefetch); each message must still go
+// where a pass of its own would put it, whatever state the customer's
+// conversation is in.
+func TestKnownCustomersInOnePass(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		setStatus := func(id care.ID, st care.Status) {
+			t.Helper()
+			if _, err := s.UpdateConversation(ctx, id, care.ConversationUpdate{Status: &st}, f.now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.post(t, 0, "pat0", "pat", "", "Open")
+		f.post(t, 0, "sam0", "sam", "", "Will be pending")
+		f.post(t, 0, "res0", "res", "", "Will be resolved")
+		f.post(t, 1, "oth0", "oth", "", "In the other inbox")
+		f.post(t, 0, "pro0", "pro", "", "Renamed later")
+		patConv, samConv, resConv, othConv := f.conversationOf(t, 0, "pat0"), f.conversationOf(t, 0, "sam0"), f.conversationOf(t, 0, "res0"), f.conversationOf(t, 1, "oth0")
+		setStatus(samConv.ID, care.StatusPending)
+		setStatus(resConv.ID, care.StatusResolved)
+
+		var batch []care.RawEvent
+		add := func(id, author, name string) {
+			f.now = f.now.Add(time.Second)
+			in := care.Inbound{InboxID: f.inboxes[0].ID, Channel: care.ChannelAPI, PlatformID: id, Visibility: care.Private,
+				Author: care.Author{PlatformUserID: author, DisplayName: name}, Text: "text of " + id, SentAt: f.now}
+			batch = append(batch, care.RawEvent{InboxID: in.InboxID, WorkspaceID: f.ws.ID, DedupeKey: in.DedupeKey(), Inbound: in, ReceivedAt: f.now})
+		}
+		add("pat1", "pat", "pat")
+		add("sam1", "sam", "sam")
+		add("res1", "res", "res")
+		add("oth1", "oth", "oth")
+		add("pro1", "pro", "Prof. Pro")
+		add("new1", "new", "new")
+		add("pat2", "pat", "pat")
+		add("new2", "new", "new")
+		if _, err := s.AppendRaw(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := f.p.RunOnce(ctx); err != nil || n != len(batch) {
+			t.Fatalf("RunOnce = %d, %v; want the %d events in one pass", n, err, len(batch))
+		}
+
+		conv := func(id string) *care.Conversation { return f.conversationOf(t, 0, id) }
+		if c := conv("pat1"); c.ID != patConv.ID || c.MessageCount != 3 || conv("pat2").ID != patConv.ID {
+			t.Errorf("pat: conversation %d with %d messages, want %d with 3", c.ID, c.MessageCount, patConv.ID)
+		}
+		if c := conv("sam1"); c.ID != samConv.ID || c.Status != care.StatusOpen {
+			t.Errorf("sam: conversation %d (%s), want %d reopened", c.ID, c.Status, samConv.ID)
+		}
+		if c := conv("res1"); c.ID == resConv.ID || c.ContactID != resConv.ContactID || c.Status != care.StatusOpen {
+			t.Errorf("res: conversation %d of contact %d, want a new one for contact %d", c.ID, c.ContactID, resConv.ContactID)
+		}
+		if old, _ := s.Conversation(ctx, resConv.ID); old.Status != care.StatusResolved {
+			t.Errorf("res's resolved conversation is %s now", old.Status)
+		}
+		if c := conv("oth1"); c.ID == othConv.ID || c.ContactID != othConv.ContactID || c.InboxID != f.inboxes[0].ID {
+			t.Errorf("oth: conversation %+v, want a new one in the first inbox for contact %d", c, othConv.ContactID)
+		}
+		if c1, c2 := conv("new1"), conv("new2"); c1.ID != c2.ID || c1.MessageCount != 2 {
+			t.Errorf("new customer: conversations %d and %d, want one with 2 messages", c1.ID, c2.ID)
+		}
+		pro, err := s.FindIdentity(ctx, f.ws.ID, care.ChannelAPI, "pro")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pro.DisplayName != "Prof. Pro" {
+			t.Errorf("pro's identity is called %q, want the new name", pro.DisplayName)
+		}
+		if c := conv("pro1"); c.ID != f.conversationOf(t, 0, "pro0").ID {
+			t.Errorf("pro's renamed message went to conversation %d", c.ID)
+		}
+	})
+}

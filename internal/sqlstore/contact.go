@@ -31,6 +31,23 @@ func (q queries) FindIdentity(ctx context.Context, workspaceID care.ID, platform
 	return id, q.wrap(err, "identity")
 }
 
+func (q queries) FindIdentities(ctx context.Context, workspaceID care.ID, platform care.Channel, platformUserIDs []string) (map[string]*care.Identity, error) {
+	found := make(map[string]*care.Identity, len(platformUserIDs))
+	err := inChunks(platformUserIDs, func(chunk []string) error {
+		args, in := inList([]any{workspaceID, string(platform)}, chunk)
+		rows, err := q.query(ctx, `SELECT `+identityCols+` FROM identities WHERE workspace_id = ? AND platform = ? AND platform_user_id IN (`+in+`)`, args...)
+		if err != nil {
+			return q.wrap(err, "identities")
+		}
+		list, err := collect(rows, scanIdentity, q, "identities")
+		for i := range list {
+			found[list[i].PlatformUserID] = &list[i]
+		}
+		return err
+	})
+	return found, err
+}
+
 func (q queries) ResolveIdentity(ctx context.Context, workspaceID care.ID, platform care.Channel, a care.Author, now time.Time) (*care.Identity, bool, error) {
 	var ident *care.Identity
 	var created bool

@@ -178,6 +178,24 @@ func (q queries) ActiveConversation(ctx context.Context, inboxID, contactID care
 	return c, q.wrap(err, "conversation")
 }
 
+func (q queries) ActiveConversationsOf(ctx context.Context, inboxID care.ID, contactIDs []care.ID) (map[care.ID]*care.Conversation, error) {
+	found := make(map[care.ID]*care.Conversation, len(contactIDs))
+	err := inChunks(contactIDs, func(chunk []care.ID) error {
+		args, in := inList([]any{inboxID}, chunk)
+		rows, err := q.query(ctx, `SELECT `+conversationCols+` FROM conversations WHERE id IN
+			(SELECT MAX(id) FROM conversations WHERE inbox_id = ? AND status <> 'resolved' AND contact_id IN (`+in+`) GROUP BY contact_id)`, args...)
+		if err != nil {
+			return q.wrap(err, "conversations")
+		}
+		list, err := collect(rows, scanConversation, q, "conversations")
+		for i := range list {
+			found[list[i].ContactID] = &list[i]
+		}
+		return err
+	})
+	return found, err
+}
+
 // cursor is the position after the last row of a page: the sort key and id.
 type cursor struct {
 	key float64

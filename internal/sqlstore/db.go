@@ -330,6 +330,17 @@ func b2i(b bool) int {
 // by repeating its last value, which changes nothing it matches: a
 // statement of each size is prepared once and kept (see internal/sqlite),
 // so sizes are kept few.
+// inChunks calls f with values a chunk at a time, each small enough for an
+// IN list within every engine's limit on parameters.
+func inChunks[T any](values []T, f func(chunk []T) error) error {
+	for start := 0; start < len(values); start += 500 {
+		if err := f(values[start:min(start+500, len(values))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func inList[T any](args []any, values []T) ([]any, string) {
 	n := 1
 	for n < len(values) {

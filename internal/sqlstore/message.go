@@ -100,11 +100,22 @@ func (q queries) createMessage(ctx context.Context, m *care.Message, t *care.Con
 			if t.TeamID != nil {
 				team = *t.TeamID
 			}
-			_, err = q.exec(ctx, `UPDATE conversations SET message_count = message_count + 1, last_activity_at = ?, updated_at = ?,
-				waiting_since = COALESCE(waiting_since, ?), language = ?, mood = ?, topics = ?, priority_inputs = ?,
-				priority = ?, priority_reasons = ?, team_id = CASE WHEN team_id = 0 THEN ? ELSE team_id END WHERE id = ?`,
-				micros(m.CreatedAt), micros(m.CreatedAt), micros(m.SentAt), t.Language, string(t.Mood), jsonStrings(t.Topics), inputs,
-				t.Priority, jsonStrings(t.Reasons), team, m.ConversationID)
+			// A column named in SET has its index entries rewritten even
+			// when its value stays, so those that stay are left out.
+			set := `UPDATE conversations SET message_count = message_count + 1, last_activity_at = ?, updated_at = ?,
+				language = ?, mood = ?, topics = ?, priority_inputs = ?, priority_reasons = ?,
+				team_id = CASE WHEN team_id = 0 THEN ? ELSE team_id END`
+			args := []any{micros(m.CreatedAt), micros(m.CreatedAt), t.Language, string(t.Mood), jsonStrings(t.Topics), inputs,
+				jsonStrings(t.Reasons), team}
+			if t.Was == nil || t.Was.WaitingSince == nil {
+				set += `, waiting_since = COALESCE(waiting_since, ?)`
+				args = append(args, micros(m.SentAt))
+			}
+			if t.Was == nil || t.Was.Priority != t.Priority {
+				set += `, priority = ?`
+				args = append(args, t.Priority)
+			}
+			_, err = q.exec(ctx, set+` WHERE id = ?`, append(args, m.ConversationID)...)
 			return q.wrap(err, "conversation")
 		case m.Visibility == care.Note:
 			_, err = q.exec(ctx, `UPDATE conversations SET message_count = message_count + 1, updated_at = ? WHERE id = ?`,
@@ -150,32 +161,26 @@ func (q queries) MessageByPlatformID(ctx context.Context, inboxID care.ID, platf
 
 func (q queries) KnownPlatformIDs(ctx context.Context, inboxID care.ID, platformIDs []string) (map[string]care.ID, error) {
 	known := map[string]care.ID{}
-	for start := 0; start < len(platformIDs); start += 500 {
-		chunk := platformIDs[start:min(start+500, len(platformIDs))]
+	err := inChunks(platformIDs, func(chunk []string) error {
 		args, in := inList([]any{inboxID}, chunk)
 		// "platform_id <> ''" lets SQLite use the partial unique index.
 		rows, err := q.query(ctx, `SELECT platform_id, conversation_id FROM messages WHERE inbox_id = ? AND platform_id <> '' AND platform_id IN (`+
 			in+`)`, args...)
 		if err != nil {
-			return nil, q.wrap(err, "messages")
+			return q.wrap(err, "messages")
 		}
+		defer rows.Close()
 		for rows.Next() {
 			var id string
 			var conv care.ID
 			if err := rows.Scan(&id, &conv); err != nil {
-				rows.Close()
-				return nil, q.wrap(err, "messages")
+				return q.wrap(err, "messages")
 			}
 			known[id] = conv
 		}
-		if err := rows.Close(); err != nil {
-			return nil, q.wrap(err, "messages")
-		}
-		if err := rows.Err(); err != nil {
-			return nil, q.wrap(err, "messages")
-		}
-	}
-	return known, nil
+		return q.wrap(rows.Err(), "messages")
+	})
+	return known, err
 }
 
 func (q queries) Messages(ctx context.Context, conversationID care.ID, afterID care.ID, limit int) ([]care.Message, error) {

@@ -74,11 +74,28 @@ func testConversations(t *testing.T, open opener) {
 			got, err := s.ActiveConversation(ctx, w.inbox.ID, contact)
 			if want == 0 {
 				wantCode(t, err, care.ENOTFOUND, "ActiveConversation()")
+				if many, err := s.ActiveConversationsOf(ctx, w.inbox.ID, []care.ID{contact}); err != nil || len(many) != 0 {
+					t.Errorf("ActiveConversationsOf() = %v, %v; want none", many, err)
+				}
 				return
 			}
 			must(t, err, "ActiveConversation")
 			if got.ID != want {
 				t.Errorf("ActiveConversation().ID = %d, want %d", got.ID, want)
+			}
+			// Asked with others, the same answer; the stranger's own.
+			many, err := s.ActiveConversationsOf(ctx, w.inbox.ID, []care.ID{stranger.ContactID, contact, missingID})
+			must(t, err, "ActiveConversationsOf")
+			if many[contact] == nil || many[contact].ID != want {
+				t.Errorf("ActiveConversationsOf()[contact] = %+v, want conversation %d", many[contact], want)
+			} else if d := diff(got, many[contact]); d != "" {
+				t.Errorf("ActiveConversationsOf()[contact] mismatch (-ActiveConversation +ActiveConversationsOf):\n%s", d)
+			}
+			if c := many[stranger.ContactID]; c != nil && c.ContactID != stranger.ContactID {
+				t.Errorf("ActiveConversationsOf()[stranger] = %+v, another contact's", c)
+			}
+			if _, ok := many[missingID]; ok {
+				t.Errorf("ActiveConversationsOf() holds the missing contact")
 			}
 		}
 

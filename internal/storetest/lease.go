@@ -70,4 +70,27 @@ func testFindIdentity(t *testing.T, open opener) {
 	}
 	_, err = s.FindIdentity(ctx, w.ws.ID, w.identity.Platform, "nobody")
 	wantCode(t, err, care.ENOTFOUND, "FindIdentity(unknown)")
+
+	// Many at once: each as FindIdentity finds it, the unknown left out,
+	// and nothing from another platform or workspace.
+	second := mustIdentity(t, s, w.ws, "second")
+	elsewhere := mustWorld(t, s, "elsewhere")
+	ids := []string{w.identity.PlatformUserID, "nobody", second.PlatformUserID, elsewhere.identity.PlatformUserID}
+	for i := range 600 {
+		ids = append(ids, fmt.Sprint("unknown-", i)) // more than one chunk
+	}
+	found, err := s.FindIdentities(ctx, w.ws.ID, w.identity.Platform, ids)
+	must(t, err, "FindIdentities")
+	if len(found) != 2 || found[w.identity.PlatformUserID] == nil || found[second.PlatformUserID] == nil {
+		t.Fatalf("FindIdentities = %v, want %q and %q", found, w.identity.PlatformUserID, second.PlatformUserID)
+	}
+	if d := diff(second, found[second.PlatformUserID]); d != "" {
+		t.Errorf("FindIdentities()[%q] mismatch (-want +got):\n%s", second.PlatformUserID, d)
+	}
+	if found, err := s.FindIdentities(ctx, w.ws.ID, care.ChannelFacebook, ids); err != nil || len(found) != 0 {
+		t.Errorf("FindIdentities(another platform) = %v, %v; want none", found, err)
+	}
+	if found, err := s.FindIdentities(ctx, w.ws.ID, w.identity.Platform, nil); err != nil || len(found) != 0 {
+		t.Errorf("FindIdentities(none) = %v, %v", found, err)
+	}
 }

@@ -351,6 +351,33 @@ func testCreateTriagedMessage(t *testing.T, open opener) {
 	if c, _ := s.Conversation(ctx, w.conv.ID); c.TeamID != team.ID || c.Priority != 40 || c.MessageCount != 2 {
 		t.Errorf("second reading: team %d priority %v count %d", c.TeamID, c.Priority, c.MessageCount)
 	}
+	// Told what the row holds, the store may leave the running wait and an
+	// equal priority out of its update; the row reads the same either way.
+	was, err := s.Conversation(ctx, w.conv.ID)
+	must(t, err, "Conversation")
+	for i, p := range []float64{40, 55} {
+		tr.Was, tr.Priority, tr.Mood = was, p, care.Mood("positive")
+		m3 := *m
+		m3.ID, m3.CreatedAt, m3.SentAt = 0, at(time.Duration(3+i)*time.Minute), at(time.Duration(3+i)*time.Minute)
+		must(t, s.CreateTriagedMessage(ctx, &m3, &tr), "CreateTriagedMessage")
+		c, err := s.Conversation(ctx, w.conv.ID)
+		must(t, err, "Conversation")
+		if c.Priority != p || c.Mood != "positive" || c.MessageCount != 3+i || c.WaitingSince == nil || !c.WaitingSince.Equal(*was.WaitingSince) ||
+			!c.LastActivityAt.Equal(micro(m3.CreatedAt)) {
+			t.Errorf("reading %d with Was: priority %v (want %v) mood %q count %d waiting %v (want %v) activity %v",
+				3+i, c.Priority, p, c.Mood, c.MessageCount, c.WaitingSince, was.WaitingSince, c.LastActivityAt)
+		}
+		was = c
+	}
+	// The list orders still find it at its new priority and activity.
+	openOnly := []care.Status{care.StatusOpen}
+	for _, sort := range []care.Sort{care.SortPriority, care.SortNewest} {
+		page, err := s.Conversations(ctx, care.ConversationFilter{WorkspaceID: w.ws.ID, Statuses: openOnly, Sort: sort, Limit: 10})
+		must(t, err, "Conversations")
+		if len(page.Conversations) != 1 || page.Conversations[0].Priority != 55 {
+			t.Errorf("Conversations(%s) = %+v, want the conversation at priority 55", sort, page.Conversations)
+		}
+	}
 }
 
 func testKnownPlatformIDs(t *testing.T, open opener) {
