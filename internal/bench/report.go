@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/parleyhq/parley/internal/cputime"
 )
 
 // Report holds every figure of a run.
@@ -46,12 +48,19 @@ type window struct {
 	cpu, machine time.Duration
 }
 
-func startWindow() window { return window{cpu: cpuTime(), machine: machineBusy()} }
+func startWindow() window { return window{cpu: processCPU(), machine: machineBusy()} }
+
+// processCPU is the process's CPU time so far, or 0 where the platform does
+// not tell (the per-CPU-second figures then come out as zero).
+func processCPU() time.Duration {
+	d, _ := cputime.Process()
+	return d
+}
 
 // throughput returns n messages over wall, with the CPU time used since w
 // started.
 func (w window) throughput(n int, wall time.Duration) Throughput {
-	cpu, machine := cpuTime()-w.cpu, machineBusy()-w.machine
+	cpu, machine := processCPU()-w.cpu, machineBusy()-w.machine
 	return Throughput{Messages: n, Seconds: wall.Seconds(), PerSecond: perSecond(n, wall),
 		CPUSeconds: cpu.Seconds(), PerCPUSecond: perSecond(n, cpu), OtherCPUSeconds: max(0, (machine - cpu).Seconds())}
 }

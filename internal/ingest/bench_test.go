@@ -9,6 +9,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/automator"
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/cputime"
 	"github.com/parleyhq/parley/internal/csat"
 	"github.com/parleyhq/parley/internal/deadline"
 	"github.com/parleyhq/parley/internal/ingest"
@@ -74,7 +75,7 @@ func BenchmarkStoreAndThread(b *testing.B) {
 	flush()
 
 	b.ReportAllocs()
-	start, measured := cpuTime()
+	stop := cputime.Bench(b)
 	for b.Loop() {
 		k := rng.IntN(known)
 		if rng.IntN(10) == 0 {
@@ -86,9 +87,7 @@ func BenchmarkStoreAndThread(b *testing.B) {
 		}
 	}
 	flush()
-	if end, _ := cpuTime(); measured {
-		b.ReportMetric(float64((end-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
-	}
+	stop()
 }
 
 func storeAndThread(b *testing.B, s care.Store, p *ingest.Pipeline, batch []care.RawEvent) {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/internal/cputime"
 	"github.com/parleyhq/parley/internal/sla"
 )
 
@@ -33,7 +34,7 @@ func BenchmarkRecompute100k(b *testing.B) {
 		states[i], _ = s.Check(t, standard, cal)
 	}
 	var dues, alerts int
-	cpu0, cpuOK := cpuTime()
+	stop := cputime.Bench(b)
 	for b.Loop() {
 		dues, alerts = 0, 0
 		for _, s := range states {
@@ -42,9 +43,7 @@ func BenchmarkRecompute100k(b *testing.B) {
 			alerts += len(a)
 		}
 	}
-	if cpu1, ok := cpuTime(); ok && cpuOK {
-		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
-	}
+	stop()
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/conv")
 	b.ReportMetric(float64(dues)/n, "dues/conv")
 	b.ReportMetric(float64(alerts)/n, "alerts/conv")

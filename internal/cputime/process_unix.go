@@ -1,15 +1,15 @@
 //go:build unix
 
-package ingest_test
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime returns the CPU time the process has used, user and system, so a
-// benchmark can report its cost apart from waiting for a busy machine.
-func cpuTime() (time.Duration, bool) {
+// Process returns the CPU time the process has used so far, user plus
+// system; ok is false when it cannot be read.
+func Process() (d time.Duration, ok bool) {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0, false

@@ -1,0 +1,32 @@
+package cputime
+
+import (
+	"runtime"
+	"testing"
+	"time"
+)
+
+func TestProcessGrowsWithWork(t *testing.T) {
+	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" || runtime.GOOS == "js" || runtime.GOOS == "wasip1" {
+		t.Skip("not measured here")
+	}
+	before, ok := Process()
+	if !ok {
+		t.Fatal("Process() not measured on a unix system")
+	}
+	// Spin until the clock moves: rusage counts in ticks, so a fixed amount
+	// of work could read as none.
+	x := 0
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		for i := range 1_000_000 {
+			x += i ^ x
+		}
+		if after, _ := Process(); after > before {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Process() still %v after 10 s of work", before)
+		}
+	}
+	_ = x
+}
