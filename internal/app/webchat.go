@@ -5,7 +5,6 @@ import (
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
-	"github.com/parleyhq/parley/internal/channel/email"
 	"github.com/parleyhq/parley/internal/channel/webchat"
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/presence"
@@ -25,7 +24,7 @@ func (a *App) newWebChat(cfg *config.Config, adapters *channel.Registry) *webCha
 	return &webchat.Server{Store: a.Store, Ingest: a.Committer, Bus: a.Bus, Poll: ssePoll(cfg), Logger: a.log,
 		PublicURL: cfg.PublicURL, Typing: a.typing,
 		Available: webchat.AnyAgentOnline(a.Store, 15*time.Second),
-		Mail:      webChatMail{smtp: &email.Adapter{Logger: a.log}},
+		Mail:      newWebChatMail(adapters),
 		Observe: func(outcome string, started time.Time) {
 			a.Metrics.IngestAccepted.WithLabelValues(string(care.ChannelWebChat), outcome).Inc()
 			a.Metrics.PipelineLatency.WithLabelValues("ack").Observe(time.Since(started).Seconds())
