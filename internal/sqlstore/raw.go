@@ -40,6 +40,7 @@ func (db *DB) AppendRaw(ctx context.Context, events []care.RawEvent) ([]care.App
 		}
 	}
 	err := db.queries.inTx(ctx, func(q queries) error {
+		var buf []byte
 		for start := 0; start < len(fresh); start += rawChunk {
 			chunk := fresh[start:min(start+rawChunk, len(fresh))]
 			args := make([]any, 0, 6*len(chunk))
@@ -47,9 +48,16 @@ func (db *DB) AppendRaw(ctx context.Context, events []care.RawEvent) ([]care.App
 			b.WriteString(`INSERT INTO raw_events (workspace_id, inbox_id, dedupe_key, payload, inbound, received_at) VALUES `)
 			for n, i := range chunk {
 				e := &events[i]
-				inbound, err := json.Marshal(e.Inbound)
-				if err != nil {
-					return fmt.Errorf("sqlstore: encode inbound: %w", err)
+				// AppendJSON writes json.Marshal's bytes without reflection
+				// (string copies them out of the reused buffer); nil means
+				// json.Marshal fails too, and says why.
+				buf = e.Inbound.AppendJSON(buf[:0])
+				inbound := buf
+				if inbound == nil {
+					var err error
+					if inbound, err = json.Marshal(e.Inbound); err != nil {
+						return fmt.Errorf("sqlstore: encode inbound: %w", err)
+					}
 				}
 				if n > 0 {
 					b.WriteString(", ")
