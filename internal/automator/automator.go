@@ -24,6 +24,7 @@ import (
 	"github.com/parleyhq/parley/internal/desk"
 	"github.com/parleyhq/parley/internal/hours"
 	"github.com/parleyhq/parley/internal/savedreply"
+	"github.com/parleyhq/parley/internal/wscache"
 )
 
 // SettingName is the workspace setting that holds the rule set.
@@ -55,24 +56,19 @@ type Runner struct {
 	// again; 0 means 30 seconds.
 	TTL time.Duration
 
-	mu    sync.Mutex
-	cache map[care.ID]*compiled
+	cache wscache.Cache[*compiled]
+	mu    sync.Mutex // guards checked
 	// checked remembers when time-based rules were last evaluated.
 	checked time.Time
 }
 
 type compiled struct {
-	loaded time.Time
 	engine *automation.Engine
 	timed  bool
 }
 
 // Invalidate forgets a workspace's rules after they changed.
-func (r *Runner) Invalidate(workspaceID care.ID) {
-	r.mu.Lock()
-	delete(r.cache, workspaceID)
-	r.mu.Unlock()
-}
+func (r *Runner) Invalidate(workspaceID care.ID) { r.cache.Invalidate(workspaceID) }
 
 func (r *Runner) logger() *slog.Logger {
 	if r.Logger != nil {
@@ -82,17 +78,11 @@ func (r *Runner) logger() *slog.Logger {
 }
 
 func (r *Runner) rules(ctx context.Context, q care.Queries, ws care.ID, now time.Time) (*compiled, error) {
-	ttl := r.TTL
-	if ttl <= 0 {
-		ttl = 30 * time.Second
-	}
-	r.mu.Lock()
-	c := r.cache[ws]
-	r.mu.Unlock()
-	if c != nil && now.Sub(c.loaded) < ttl && !now.Before(c.loaded) {
-		return c, nil
-	}
-	c = &compiled{loaded: now}
+	return r.cache.Get(ws, now, r.TTL, func() (*compiled, error) { return r.load(ctx, q, ws) })
+}
+
+func (r *Runner) load(ctx context.Context, q care.Queries, ws care.ID) (*compiled, error) {
+	c := &compiled{}
 	doc, err := q.Setting(ctx, ws, SettingName)
 	switch {
 	case err == nil:
@@ -110,12 +100,6 @@ func (r *Runner) rules(ctx context.Context, q care.Queries, ws care.ID, now time
 	case care.ErrorCode(err) != care.ENOTFOUND:
 		return nil, fmt.Errorf("automator: read rules: %w", err)
 	}
-	r.mu.Lock()
-	if r.cache == nil {
-		r.cache = map[care.ID]*compiled{}
-	}
-	r.cache[ws] = c
-	r.mu.Unlock()
 	return c, nil
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/parleyhq/parley/internal/enrich/influence"
 	"github.com/parleyhq/parley/internal/hours"
 	"github.com/parleyhq/parley/internal/sla"
+	"github.com/parleyhq/parley/internal/wscache"
 )
 
 // SettingName is the workspace setting that holds its Settings.
@@ -54,7 +55,6 @@ const MaxPolicies = 100
 
 // rules is a workspace's settings, ready to use.
 type rules struct {
-	loaded   time.Time
 	policies []sla.Policy
 	fallback *hours.Calendar
 	teams    map[care.ID]*hours.Calendar
@@ -132,8 +132,8 @@ type Keeper struct {
 	// breaches the timer announces.
 	Automation care.Automation
 
-	mu    sync.Mutex
-	cache map[care.ID]*rules
+	mu    sync.Mutex // guards timer
+	cache wscache.Cache[*rules]
 	timer *sla.Timer
 }
 
@@ -153,24 +153,14 @@ func (k *Keeper) logger() *slog.Logger {
 
 // Invalidate forgets a workspace's settings, after they or its teams'
 // hours changed.
-func (k *Keeper) Invalidate(workspaceID care.ID) {
-	k.mu.Lock()
-	delete(k.cache, workspaceID)
-	k.mu.Unlock()
-}
+func (k *Keeper) Invalidate(workspaceID care.ID) { k.cache.Invalidate(workspaceID) }
 
 func (k *Keeper) rulesFor(ctx context.Context, q care.Queries, ws care.ID, now time.Time) (*rules, error) {
-	ttl := k.TTL
-	if ttl <= 0 {
-		ttl = 30 * time.Second
-	}
-	k.mu.Lock()
-	r := k.cache[ws]
-	k.mu.Unlock()
-	if r != nil && now.Sub(r.loaded) < ttl && !now.Before(r.loaded) {
-		return r, nil
-	}
-	r = &rules{loaded: now, teams: map[care.ID]*hours.Calendar{}}
+	return k.cache.Get(ws, now, k.TTL, func() (*rules, error) { return k.load(ctx, q, ws) })
+}
+
+func (k *Keeper) load(ctx context.Context, q care.Queries, ws care.ID) (*rules, error) {
+	r := &rules{teams: map[care.ID]*hours.Calendar{}}
 	doc, err := q.Setting(ctx, ws, SettingName)
 	switch {
 	case err == nil:
@@ -203,12 +193,6 @@ func (k *Keeper) rulesFor(ctx context.Context, q care.Queries, ws care.ID, now t
 		}
 		r.teams[t.ID] = cal
 	}
-	k.mu.Lock()
-	if k.cache == nil {
-		k.cache = map[care.ID]*rules{}
-	}
-	k.cache[ws] = r
-	k.mu.Unlock()
 	return r, nil
 }
 

@@ -15,7 +15,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -24,6 +23,7 @@ import (
 	"github.com/parleyhq/parley/internal/enrich/sentiment"
 	"github.com/parleyhq/parley/internal/enrich/topic"
 	"github.com/parleyhq/parley/internal/priority"
+	"github.com/parleyhq/parley/internal/wscache"
 )
 
 // SettingName is the workspace setting that holds a workspace's Settings.
@@ -104,7 +104,6 @@ func (s *Settings) topicRules() []topic.Rule {
 
 // rules is a workspace's Settings ready to use.
 type rules struct {
-	loaded  time.Time
 	topics  *topic.Matcher
 	weights priority.Weights
 	vip     map[string]bool
@@ -120,42 +119,17 @@ type Triager struct {
 	// again; 0 means 30 seconds.
 	TTL time.Duration
 
-	mu    sync.Mutex
-	cache map[care.ID]*rules
+	cache wscache.Cache[*rules]
 }
 
 // Invalidate forgets a workspace's settings, after they changed.
-func (t *Triager) Invalidate(workspaceID care.ID) {
-	t.mu.Lock()
-	delete(t.cache, workspaceID)
-	t.mu.Unlock()
-}
+func (t *Triager) Invalidate(workspaceID care.ID) { t.cache.Invalidate(workspaceID) }
 
 func (t *Triager) rulesFor(ctx context.Context, q care.Queries, ws care.ID, now time.Time) (*rules, error) {
-	ttl := t.TTL
-	if ttl <= 0 {
-		ttl = 30 * time.Second
-	}
-	t.mu.Lock()
-	r := t.cache[ws]
-	t.mu.Unlock()
-	if r != nil && now.Sub(r.loaded) < ttl && !now.Before(r.loaded) {
-		return r, nil
-	}
-	r, err := t.load(ctx, q, ws, now)
-	if err != nil {
-		return nil, err
-	}
-	t.mu.Lock()
-	if t.cache == nil {
-		t.cache = map[care.ID]*rules{}
-	}
-	t.cache[ws] = r
-	t.mu.Unlock()
-	return r, nil
+	return t.cache.Get(ws, now, t.TTL, func() (*rules, error) { return t.load(ctx, q, ws) })
 }
 
-func (t *Triager) load(ctx context.Context, q care.Queries, ws care.ID, now time.Time) (*rules, error) {
+func (t *Triager) load(ctx context.Context, q care.Queries, ws care.ID) (*rules, error) {
 	s := &Settings{}
 	if q != nil {
 		doc, err := q.Setting(ctx, ws, SettingName)
@@ -171,7 +145,7 @@ func (t *Triager) load(ctx context.Context, q care.Queries, ws care.ID, now time
 			return nil, fmt.Errorf("triage: read settings: %w", err)
 		}
 	}
-	r := &rules{loaded: now, weights: priority.DefaultWeights(), vip: map[string]bool{}, teams: map[string]care.ID{}}
+	r := &rules{weights: priority.DefaultWeights(), vip: map[string]bool{}, teams: map[string]care.ID{}}
 	m, err := topic.Compile(s.topicRules())
 	if err != nil {
 		return nil, fmt.Errorf("triage: compile topics: %w", err)
