@@ -169,6 +169,9 @@ type Queries interface {
 	ActiveConversation(ctx context.Context, inboxID, contactID ID) (*Conversation, error)
 	// ActiveConversationsOf is ActiveConversation for many contacts at once
 	// (an ingest pass's authors): by contact id, contacts with none left out.
+	// Where several nodes write, the rows are locked until commit, so what
+	// it read stays true for the transaction; a caller threading for the
+	// contacts holds their LockContact first, taken in id order.
 	ActiveConversationsOf(ctx context.Context, inboxID ID, contactIDs []ID) (map[ID]*Conversation, error)
 	Conversations(ctx context.Context, f ConversationFilter) (*ConversationPage, error)
 	// CountConversations counts the conversations f matches (its cursor,

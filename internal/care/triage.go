@@ -59,9 +59,10 @@ type ConversationTriage struct {
 	Priority float64
 	Reasons  []string
 	// Was, if set, is the conversation as the caller read it in the same
-	// transaction, before this message. The store then leaves out of its
-	// update what the message does not change (the start of a wait that is
-	// already running, an equal priority), so the list indexes ordered by
-	// those columns are not rewritten: a fifth of the update's cost each.
+	// transaction, before this message. Where one writer guarantees the
+	// row is still so (SQLite), the store leaves out of its update what the
+	// message does not change (the start of a wait that is already running,
+	// an equal priority), so the list indexes ordered by those columns are
+	// not rewritten.
 	Was *Conversation
 }

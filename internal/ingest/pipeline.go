@@ -302,6 +302,8 @@ type batch struct {
 	// none holds the contacts the batch found to have no active
 	// conversation in an inbox, until it opens one (see prefetch).
 	none map[convKey]bool
+	// locked holds the contacts whose threading lock the transaction holds.
+	locked map[care.ID]bool
 	// known, when set, holds per inbox the platform ids of the batch's
 	// messages and of the messages they answer, each with the
 	// conversation of the inbox's message with that id, or 0 where the
@@ -414,6 +416,20 @@ func (b *batch) prefetch(ctx context.Context, q care.Queries, pending []care.Raw
 			}
 		}
 	}
+	// Where several nodes thread, another may be placing one of these
+	// customers' messages: their locks come first, in id order (two
+	// passes locking in different orders could deadlock), so what is read
+	// next stays true until commit.
+	var all []care.ID
+	for _, ids := range contacts {
+		all = append(all, ids...)
+	}
+	slices.Sort(all)
+	for _, id := range slices.Compact(all) {
+		if err := b.lock(ctx, q, id); err != nil {
+			return err
+		}
+	}
 	for inbox, ids := range contacts {
 		slices.Sort(ids)
 		ids = slices.Compact(ids)
@@ -433,6 +449,22 @@ func (b *batch) prefetch(ctx context.Context, q care.Queries, pending []care.Raw
 			}
 		}
 	}
+	return nil
+}
+
+// lock takes the contact's threading lock (see care.Queries.LockContact)
+// once per transaction.
+func (b *batch) lock(ctx context.Context, q care.Queries, contact care.ID) error {
+	if b.locked[contact] {
+		return nil
+	}
+	if err := q.LockContact(ctx, contact); err != nil {
+		return err
+	}
+	if b.locked == nil {
+		b.locked = map[care.ID]bool{}
+	}
+	b.locked[contact] = true
 	return nil
 }
 
@@ -555,7 +587,7 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 	if err != nil {
 		return nil, err
 	}
-	if err := q.LockContact(ctx, ident.ContactID); err != nil {
+	if err := b.lock(ctx, q, ident.ContactID); err != nil {
 		return nil, err
 	}
 	// A customer answering a satisfaction survey in the channel ("5,

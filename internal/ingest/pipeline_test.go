@@ -222,15 +222,45 @@ func TestBadEventDoesNotBlock(t *testing.T) {
 
 // TestConcurrentPipelines: several pipelines (as on several nodes) threading
 // one new customer's burst of messages open one conversation, with every
-// message in it exactly once.
+// message in it exactly once; so do known customers whose conversations were
+// all resolved (each pipeline's pass reads them up front, and must not
+// conclude alongside another that a new one is needed).
 func TestConcurrentPipelines(t *testing.T) {
+	for _, known := range []bool{false, true} {
+		t.Run(map[bool]string{false: "new customers", true: "known customers"}[known], func(t *testing.T) {
+			testConcurrentPipelines(t, known)
+		})
+	}
+}
+
+func testConcurrentPipelines(t *testing.T, known bool) {
 	testdb.Each(t, func(t *testing.T, s care.Store) {
 		ctx := context.Background()
 		f := newFixture(t, s)
+		var resolved []care.ID
+		if known {
+			for i := range 3 {
+				id := fmt.Sprint("before-", i)
+				f.post(t, 0, id, fmt.Sprint("author-", i), "", "An earlier matter")
+				c := f.conversationOf(t, 0, id)
+				st := care.StatusResolved
+				if _, err := s.UpdateConversation(ctx, c.ID, care.ConversationUpdate{Status: &st}, f.now); err != nil {
+					t.Fatal(err)
+				}
+				resolved = append(resolved, c.ID)
+			}
+		}
 		var batch []care.RawEvent
 		for i := range 60 {
+			author := i % 3
+			if known {
+				// A pass (5 events) per author in turn, so passes on
+				// different nodes hold one customer each and race for it
+				// rather than deadlock over several.
+				author = i / 5 % 3
+			}
 			in := care.Inbound{InboxID: f.inboxes[0].ID, Channel: care.ChannelAPI, PlatformID: fmt.Sprint("m", i), Visibility: care.Private,
-				Author: care.Author{PlatformUserID: fmt.Sprint("author-", i%3)}, Text: "burst"}
+				Author: care.Author{PlatformUserID: fmt.Sprint("author-", author)}, Text: "burst"}
 			batch = append(batch, care.RawEvent{InboxID: in.InboxID, WorkspaceID: f.ws.ID, DedupeKey: in.DedupeKey(), Inbound: in})
 		}
 		if _, err := s.AppendRaw(ctx, batch); err != nil {
@@ -255,12 +285,17 @@ func TestConcurrentPipelines(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		page, err := s.Conversations(ctx, care.ConversationFilter{WorkspaceID: f.ws.ID, Limit: 100})
+		page, err := s.Conversations(ctx, care.ConversationFilter{WorkspaceID: f.ws.ID, Statuses: []care.Status{care.StatusOpen}, Limit: 100})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(page.Conversations) != 3 {
-			t.Fatalf("%d conversations, want 3 (one per author)", len(page.Conversations))
+			t.Fatalf("%d open conversations, want 3 (one per author)", len(page.Conversations))
+		}
+		for _, c := range page.Conversations {
+			if slices.Contains(resolved, c.ID) {
+				t.Errorf("the burst reopened resolved conversation %d", c.ID)
+			}
 		}
 		total := 0
 		for _, c := range page.Conversations {
@@ -713,6 +748,82 @@ func TestKnownCustomersInOnePass(t *testing.T) {
 		}
 		if c := conv("pro1"); c.ID != f.conversationOf(t, 0, "pro0").ID {
 			t.Errorf("pro's renamed message went to conversation %d", c.ID)
+		}
+	})
+}
+
+// pausingStore holds its transactions open at AppendEvents, the end of a
+// pipeline pass, until told to go on.
+type pausingStore struct {
+	care.Store
+	paused, resume chan struct{}
+}
+
+func (s pausingStore) Update(ctx context.Context, fn func(care.Queries) error) error {
+	return s.Store.Update(ctx, func(q care.Queries) error { return fn(pausingQueries{q, s}) })
+}
+
+type pausingQueries struct {
+	care.Queries
+	s pausingStore
+}
+
+func (q pausingQueries) AppendEvents(ctx context.Context, evs []care.Event) error {
+	q.s.paused <- struct{}{}
+	<-q.s.resume
+	return q.Queries.AppendEvents(ctx, evs)
+}
+
+// TestPassesRaceForOneCustomer: while one node's pass has opened a
+// conversation for a known customer and not yet committed, another node's
+// pass with the same customer must wait for it and join that conversation,
+// not read "no active conversation" up front and open a second. Two things
+// make it wait today: on PostgreSQL every writing transaction takes the
+// event lock first, and a pass takes its customers' locks before it reads
+// their conversations; either alone passes this test.
+func TestPassesRaceForOneCustomer(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		f.post(t, 0, "before", "kim", "", "An earlier matter")
+		earlier := f.conversationOf(t, 0, "before")
+		st := care.StatusResolved
+		if _, err := s.UpdateConversation(ctx, earlier.ID, care.ConversationUpdate{Status: &st}, f.now); err != nil {
+			t.Fatal(err)
+		}
+		var batch []care.RawEvent
+		for i := range 4 {
+			in := care.Inbound{InboxID: f.inboxes[0].ID, Channel: care.ChannelAPI, PlatformID: fmt.Sprint("k", i), Visibility: care.Private,
+				Author: care.Author{PlatformUserID: "kim"}, Text: "again", SentAt: f.now}
+			batch = append(batch, care.RawEvent{InboxID: in.InboxID, WorkspaceID: f.ws.ID, DedupeKey: in.DedupeKey(), Inbound: in, ReceivedAt: f.now})
+		}
+		if _, err := s.AppendRaw(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		first := pausingStore{Store: s, paused: make(chan struct{}), resume: make(chan struct{})}
+		errs := make(chan error, 2)
+		go func() {
+			_, err := (&ingest.Pipeline{Store: first, Batch: 2}).RunOnce(ctx)
+			errs <- err
+		}()
+		<-first.paused // k0 and k1 threaded into a new conversation, not committed
+		go func() {
+			_, err := (&ingest.Pipeline{Store: s, Batch: 2}).RunOnce(ctx)
+			errs <- err
+		}()
+		// Give the second pass time to read ahead, as it would if nothing
+		// held it back; then let the first commit.
+		time.Sleep(200 * time.Millisecond)
+		close(first.resume)
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.drain(t)
+		c0, c3 := f.conversationOf(t, 0, "k0"), f.conversationOf(t, 0, "k3")
+		if c0.ID != c3.ID || c0.ID == earlier.ID || c3.MessageCount != 4 {
+			t.Errorf("k0 in conversation %d, k3 in %d with %d messages; want one new conversation with all 4", c0.ID, c3.ID, c3.MessageCount)
 		}
 	})
 }

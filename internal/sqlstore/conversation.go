@@ -183,7 +183,7 @@ func (q queries) ActiveConversationsOf(ctx context.Context, inboxID care.ID, con
 	err := inChunks(contactIDs, func(chunk []care.ID) error {
 		args, in := inList([]any{inboxID}, chunk)
 		rows, err := q.query(ctx, `SELECT `+conversationCols+` FROM conversations WHERE id IN
-			(SELECT MAX(id) FROM conversations WHERE inbox_id = ? AND status <> 'resolved' AND contact_id IN (`+in+`) GROUP BY contact_id)`, args...)
+			(SELECT MAX(id) FROM conversations WHERE inbox_id = ? AND status <> 'resolved' AND contact_id IN (`+in+`) GROUP BY contact_id)`+q.d.ForUpdate, args...)
 		if err != nil {
 			return q.wrap(err, "conversations")
 		}

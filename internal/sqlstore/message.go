@@ -101,17 +101,24 @@ func (q queries) createMessage(ctx context.Context, m *care.Message, t *care.Con
 				team = *t.TeamID
 			}
 			// A column named in SET has its index entries rewritten even
-			// when its value stays, so those that stay are left out.
+			// when its value stays, so those that stay are left out. Only
+			// with one writer: with several (PostgreSQL), an agent's reply
+			// may have ended the wait since Was was read, and the UPDATE
+			// must judge by the row as it is.
+			was := t.Was
+			if q.d.LockContact != nil {
+				was = nil
+			}
 			set := `UPDATE conversations SET message_count = message_count + 1, last_activity_at = ?, updated_at = ?,
 				language = ?, mood = ?, topics = ?, priority_inputs = ?, priority_reasons = ?,
 				team_id = CASE WHEN team_id = 0 THEN ? ELSE team_id END`
 			args := []any{micros(m.CreatedAt), micros(m.CreatedAt), t.Language, string(t.Mood), jsonStrings(t.Topics), inputs,
 				jsonStrings(t.Reasons), team}
-			if t.Was == nil || t.Was.WaitingSince == nil {
+			if was == nil || was.WaitingSince == nil {
 				set += `, waiting_since = COALESCE(waiting_since, ?)`
 				args = append(args, micros(m.SentAt))
 			}
-			if t.Was == nil || t.Was.Priority != t.Priority {
+			if was == nil || was.Priority != t.Priority {
 				set += `, priority = ?`
 				args = append(args, t.Priority)
 			}
