@@ -93,14 +93,56 @@ func clean(text string) cleaned {
 	b.Grow(len(text))
 	words := 0
 	var scripts uint8
-	for _, field := range strings.Fields(text) {
-		if skipField(field) {
+	for i := 0; i < len(text); {
+		// The fields of strings.Fields, without allocating them.
+		if c := text[i]; c < utf8.RuneSelf {
+			if asciiClass[c] == aSpace {
+				i++
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(text[i:]); unicode.IsSpace(r) {
+			i += size
+			continue
+		}
+		end, skip := scanField(text, i)
+		field := text[i:end]
+		i = end
+		if skip {
 			continue
 		}
 		inWord := false
 		letters := 0
 		var first rune
-		for _, r := range field {
+		for j := 0; j < len(field); {
+			// ASCII, most of most posts, has letters of the shared
+			// script and no marks; a run of its letters is copied whole.
+			if c := field[j]; c < utf8.RuneSelf {
+				if !isLetter(c) {
+					j++
+					if inWord {
+						b.WriteByte(' ')
+						words += wordsIn(first, letters)
+						inWord = false
+					}
+					continue
+				}
+				run := j + 1
+				for run < len(field) && isLetter(field[run]) {
+					run++
+				}
+				if !inWord {
+					first = rune(c)
+					letters = 0
+				}
+				inWord = true
+				letters += run - j
+				scripts |= shared
+				b.WriteString(field[j:run])
+				j = run
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(field[j:])
+			j += size
 			switch {
 			case unicode.IsLetter(r):
 				if !inWord {
@@ -129,12 +171,88 @@ func clean(text string) cleaned {
 	return cleaned{text: b.String(), words: words, scripts: scripts}
 }
 
+// isLetter reports whether c is an ASCII letter, which are all the letters
+// below utf8.RuneSelf.
+func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+
+// ASCII classes, for reading the ASCII that most posts are made of a byte
+// at a time: the bytes that end or may skip a field, and the rest.
+const (
+	aOther uint8 = iota
+	aSpace       // as unicode.IsSpace
+	aAt
+	aColon
+	aDot
+	aSlash
+)
+
+var asciiClass = func() (c [utf8.RuneSelf]uint8) {
+	for _, b := range "\t\n\v\f\r " {
+		c[b] = aSpace
+	}
+	c['@'], c[':'], c['.'], c['/'] = aAt, aColon, aDot, aSlash
+	return c
+}()
+
+// scanField finds the end of the white-space-separated field that starts
+// at text[i], and whether it is markup or an address rather than words: a
+// field that starts with "@", "#", "$", "＃", "＠" or "www.", is "RT", has
+// "://" or "@" in it, or a "/" after its first dot when that is not its
+// first byte (example.com/orders/123).
+func scanField(text string, i int) (end int, skip bool) {
+	switch f := text[i:]; {
+	case f[0] == '@' || f[0] == '#' || f[0] == '$',
+		strings.HasPrefix(f, "＃") || strings.HasPrefix(f, "＠"),
+		len(f) >= 4 && f[0]|0x20 == 'w' && f[1]|0x20 == 'w' && f[2]|0x20 == 'w' && f[3] == '.':
+		skip = true
+	}
+	dot := -1 // the first '.', from the start of the field
+	for end = i; end < len(text); {
+		c := text[end]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(text[end:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			end += size
+			continue
+		}
+		k := asciiClass[c]
+		if k == aOther {
+			end++
+			continue
+		}
+		switch k {
+		case aSpace:
+			return end, skip || isRT(text, i, end)
+		case aAt:
+			skip = true
+		case aColon:
+			skip = skip || strings.HasPrefix(text[end+1:], "//")
+		case aDot:
+			if dot < 0 {
+				dot = end - i
+			}
+		case aSlash:
+			skip = skip || dot > 0
+		}
+		end++
+	}
+	return end, skip || isRT(text, i, end)
+}
+
+// isRT reports whether text[i:end] is "RT", the mark of a retweet.
+func isRT(text string, i, end int) bool {
+	return end-i == 2 && text[i] == 'R' && text[i+1] == 'T'
+}
+
 // wordsIn counts the words in a run of letters that starts with first. In
 // scripts written without spaces between words a run is a whole phrase, and
 // two characters stand for about a word; elsewhere one-letter runs, often
 // the remains of "don't" or "l'avion", are not counted.
 func wordsIn(first rune, letters int) int {
-	if unspaced(first) {
+	// No unspaced script has a letter below U+0E00.
+	if first >= 0x0E00 && unspaced(first) {
 		return letters / 2
 	}
 	if letters < 2 {
@@ -146,27 +264,4 @@ func wordsIn(first rune, letters int) int {
 func unspaced(r rune) bool {
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana,
 		unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
-}
-
-// skipField reports whether a whitespace-separated field is markup or an
-// address rather than words.
-func skipField(f string) bool {
-	switch f[0] {
-	case '@', '#', '$':
-		return true
-	}
-	if strings.HasPrefix(f, "＃") || strings.HasPrefix(f, "＠") || f == "RT" {
-		return true
-	}
-	if strings.Contains(f, "://") || strings.Contains(f, "@") {
-		return true
-	}
-	if len(f) >= 4 && strings.EqualFold(f[:4], "www.") {
-		return true
-	}
-	// A bare link such as example.com/orders/123: a dot before a slash.
-	if dot := strings.IndexByte(f, '.'); dot > 0 && strings.IndexByte(f[dot:], '/') > 0 {
-		return true
-	}
-	return false
 }

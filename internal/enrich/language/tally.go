@@ -2,7 +2,6 @@ package language
 
 import (
 	"math/bits"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -35,48 +34,108 @@ type tally struct {
 	text  string // the cleaned text, which decide reads again
 	votes [numLangs]int
 	words int // words in the text's main alphabet
+	// sets are the votes of the text's first words in the Latin or the
+	// Cyrillic alphabet, so that decide need not look them up again;
+	// known has a bit for each word of the text that sets holds, and n
+	// counts the words of the text.
+	sets  [64]langSet
+	known uint64
+	n     int
 }
 
-// tallyOf reads the words of a cleaned text, one map look-up each, and
+// tallyOf reads the words of a cleaned text, one look-up each, and
 // reports false when the text is not mostly in the Latin or the Cyrillic
 // alphabet, which the tally's languages are written in.
 func tallyOf(text string) (tally, bool) {
-	latin, cyrillic := tally{text: text}, tally{text: text}
+	const latin, cyrillic = 0, 1
+	var votes [2][numLangs]int
+	var words [2]int
+	t := tally{text: text}
 	other := 0
 	var buf [maxWordBytes]byte
-	for word := range strings.FieldsSeq(text) {
+	for rest := text; rest != ""; t.n++ {
+		var word string
+		if word, rest = nextWord(rest); word == "" {
+			continue
+		}
+		k := t.n
 		first, _ := utf8.DecodeRuneInString(word)
-		t := &latin
+		script := latin
 		switch {
-		case unicode.Is(unicode.Latin, first):
+		case first < utf8.RuneSelf || unicode.Is(unicode.Latin, first):
 		case unicode.Is(unicode.Cyrillic, first):
-			t = &cyrillic
+			script = cyrillic
 		default:
 			other += max(1, wordsIn(first, utf8.RuneCountInString(word)))
 			continue
 		}
-		t.words++
-		for set := voteOf(word, &buf); set != 0; set &= set - 1 {
-			t.votes[bits.TrailingZeros32(uint32(set))]++
+		words[script]++
+		set := voteOf(word, &buf)
+		if k < len(t.sets) {
+			t.sets[k] = set
+			t.known |= 1 << k
+		}
+		for ; set != 0; set &= set - 1 {
+			votes[script][bits.TrailingZeros32(uint32(set))]++
 		}
 	}
 	main := latin
-	if cyrillic.words > latin.words {
+	if words[cyrillic] > words[latin] {
 		main = cyrillic
 	}
 	// Three words in four: a post in Cyrillic with a brand name in Latin
 	// letters is still read, a half-Japanese one is left to whatlanggo.
-	if 4*main.words < 3*(latin.words+cyrillic.words+other) {
+	if 4*words[main] < 3*(words[latin]+words[cyrillic]+other) {
 		return tally{}, false
 	}
-	return main, true
+	t.votes, t.words = votes[main], words[main]
+	return t, true
+}
+
+// nextWord splits the first word off a cleaned text, whose words are runs
+// of letters and marks each followed by one space: what strings.FieldsSeq
+// would yield, without decoding the text.
+func nextWord(text string) (word, rest string) {
+	// Words are short: a loop costs less than a call to strings.IndexByte.
+	for i := 0; i < len(text); i++ {
+		if text[i] == ' ' {
+			return text[:i], text[i+1:]
+		}
+	}
+	return text, ""
 }
 
 // voteOf returns the languages a word votes for; buf is room to lower it.
 func voteOf(word string, buf *[maxWordBytes]byte) langSet {
+	if len(word) <= maxWordBytes {
+		// An ASCII word has no telling letters, and is lowered and
+		// hashed in one pass.
+		lower := buf[:len(word)]
+		h := hashSeed
+		ascii := true
+		for i := 0; i < len(word); i++ {
+			c := word[i]
+			if c >= utf8.RuneSelf {
+				ascii = false
+				break
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			lower[i] = c
+			h = hashByte(h, c)
+		}
+		if ascii {
+			return functionWordTable.get(lower, h)
+		}
+	}
 	set := lettersOf(word)
 	if lower, ok := lowerInto(buf[:0], word); ok {
-		set |= wordLangs[string(lower)]
+		h := hashSeed
+		for _, c := range lower {
+			h = hashByte(h, c)
+		}
+		set |= functionWordTable.get(lower, h)
 	}
 	return set
 }
@@ -195,17 +254,34 @@ func (t *tally) decide() (lang, float64, bool) {
 	// own[l] counts the words that vote for first and not l, against[l]
 	// those that vote for l and not first.
 	var own, against [numLangs]int
-	var buf [maxWordBytes]byte
-	for word := range strings.FieldsSeq(t.text) {
-		set := voteOf(word, &buf)
-		var count *[numLangs]int
+	add := func(set langSet) {
+		count := &against
 		if set&(1<<first) != 0 {
 			set, count = rivals&^set, &own
 		} else {
-			set, count = rivals&set, &against
+			set &= rivals
 		}
 		for ; set != 0; set &= set - 1 {
 			count[bits.TrailingZeros32(uint32(set))]++
+		}
+	}
+	if t.n <= len(t.sets) && t.known == 1<<t.n-1 {
+		// tallyOf kept the votes of every word.
+		for _, set := range t.sets[:t.n] {
+			add(set)
+		}
+	} else {
+		var buf [maxWordBytes]byte
+		for k, rest := 0, t.text; rest != ""; k++ {
+			var word string
+			if word, rest = nextWord(rest); word == "" {
+				continue
+			}
+			if k < len(t.sets) && t.known&(1<<k) != 0 {
+				add(t.sets[k])
+			} else {
+				add(voteOf(word, &buf))
+			}
 		}
 	}
 	closest := 0.0

@@ -1,6 +1,10 @@
 package language
 
-import "strings"
+import (
+	"maps"
+	"slices"
+	"strings"
+)
 
 // lang is a language the function-word tally knows: one Parley's customers
 // write in Latin or Cyrillic script.
@@ -203,3 +207,57 @@ var wordLangs = func() map[string]langSet {
 	}
 	return m
 }()
+
+// functionWordTable is wordLangs as an open-addressing hash table, looked up
+// with a hash that the tally computes as it lowers a word: every word of a
+// post is looked up, and a map would hash it again, at several times the
+// cost.
+var functionWordTable = func() *wordTable {
+	size := 1
+	for size < 2*len(wordLangs) {
+		size *= 2
+	}
+	t := &wordTable{slots: make([]wordSlot, size), mask: uint32(size - 1)}
+	// In a fixed order, so that every process probes the same slots.
+	for _, w := range slices.Sorted(maps.Keys(wordLangs)) {
+		set := wordLangs[w]
+		var h uint32 = hashSeed
+		for i := 0; i < len(w); i++ {
+			h = hashByte(h, w[i])
+		}
+		i := h & t.mask
+		for t.slots[i].word != "" {
+			i = (i + 1) & t.mask
+		}
+		t.slots[i] = wordSlot{word: w, set: set}
+	}
+	return t
+}()
+
+type wordTable struct {
+	slots []wordSlot // a power of two, at most half full
+	mask  uint32
+}
+
+type wordSlot struct {
+	word string
+	set  langSet
+}
+
+// hashSeed and hashByte are FNV-1a.
+const hashSeed uint32 = 2166136261
+
+func hashByte(h uint32, c byte) uint32 { return (h ^ uint32(c)) * 16777619 }
+
+// get returns the languages of the lower-case word w, whose hash is h.
+func (t *wordTable) get(w []byte, h uint32) langSet {
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		s := &t.slots[i]
+		if s.word == string(w) {
+			return s.set
+		}
+		if s.word == "" {
+			return 0
+		}
+	}
+}

@@ -233,7 +233,13 @@ func truncate(s string, n int) string {
 // valid drops bytes that are not UTF-8 and line breaks, so a cue is always
 // one printable line.
 func valid(s string) string {
-	if utf8.ValidString(s) && !strings.ContainsAny(s, "\r\n\t") {
+	// Most cues are ASCII without line breaks, which one pass shows.
+	ascii := true
+	for i := 0; i < len(s) && ascii; i++ {
+		c := s[i]
+		ascii = c < utf8.RuneSelf && c != '\r' && c != '\n' && c != '\t'
+	}
+	if ascii || utf8.ValidString(s) && !strings.ContainsAny(s, "\r\n\t") {
 		return s
 	}
 	s = strings.ToValidUTF8(s, "")

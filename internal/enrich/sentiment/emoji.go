@@ -59,16 +59,20 @@ var emoticons = []struct {
 	{":-P", 1.0, true}, {":-p", 1.0, true}, {":O", -0.4, true}, {":o", -0.4, true},
 }
 
+// emoticonStart marks the bytes that start an emoticon, so that the
+// tokenizer calls emoticonAt only where one may be.
+var emoticonStart = func() (b [256]bool) {
+	for _, e := range emoticons {
+		b[e.face[0]] = true
+	}
+	return b
+}()
+
 // emoticonAt returns the length and valence of an emoticon at the start of
 // s, or 0. Faces made of letters need a space before them ("xD" but not
 // "boxD").
 func emoticonAt(s string, afterSpace bool) (int, float64) {
-	if s == "" {
-		return 0, 0
-	}
-	switch s[0] {
-	case ':', ';', '=', '<', '>', 'x', 'X':
-	default:
+	if s == "" || !emoticonStart[s[0]] {
 		return 0, 0
 	}
 	for _, e := range emoticons {

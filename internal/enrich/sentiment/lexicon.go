@@ -2,6 +2,8 @@ package sentiment
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -58,10 +60,8 @@ type entry struct {
 
 // known reports whether w is a word of the lexicon or starts a phrase.
 func (l *lexicon) known(w []byte) bool {
-	if _, ok := l.words[string(w)]; ok {
-		return true
-	}
-	return l.longest[string(w)] > 0
+	info := &l.infos[l.byWord.get(w)]
+	return info.isWord || info.longest > 0
 }
 
 func (e entry) has(f flag) bool { return e.flags&f != 0 }
@@ -88,7 +88,181 @@ type lexicon struct {
 	longest map[string]int
 	// acronyms are upper-case words that are not shouting ("ATM", "SMS").
 	acronyms map[string]bool
+
+	// The maps above, as the tokenizer and the matcher read them: every
+	// word of a post is looked up, most are in none of the maps, and one
+	// probe of a table costs less than a map look-up, let alone three.
+	//
+	// byWord holds every word of words, every first word of a phrase and
+	// every numberWord, as an index in infos, whose first element is
+	// that of an unknown word.
+	byWord strTable
+	infos  []wordInfo
+	// byPrefix holds every phrase and every run of two or more words
+	// that starts one, as an index in prefixes, so that the matcher can
+	// stop at the first run that leads nowhere.
+	byPrefix strTable
+	prefixes []prefixInfo
+	// hashLongest is longest["#"]: phrases with a number first.
+	hashLongest int
+	// pairs is a Bloom filter of the first two words of every phrase, as
+	// indexes in infos, which therefore has every word of every phrase:
+	// most words that start a phrase are followed by none of its second
+	// words. hashInfo is the index of "#".
+	pairs    [pairBits / 64]uint64
+	hashInfo int32
 }
+
+// pairBits is the size of lexicon.pairs: about 16 bits a phrase.
+const pairBits = 1 << 13
+
+func pairBit(a, b int32) uint32 {
+	return (uint32(a)*0x9E3779B1 ^ uint32(b)) * 0x85EBCA6B >> (32 - 13)
+}
+
+// mayPair reports false when no phrase starts with the words whose indexes
+// in infos are a and b.
+func (l *lexicon) mayPair(a, b int32) bool {
+	bit := pairBit(a, b)
+	return l.pairs[bit/64]&(1<<(bit%64)) != 0
+}
+
+// wordInfo is what the lexicon knows of a word.
+type wordInfo struct {
+	e       entry // words[w], if isWord
+	isWord  bool
+	longest int  // longest[w]
+	number  bool // numberWords[w]
+}
+
+// prefixInfo is what the lexicon knows of a run of words.
+type prefixInfo struct {
+	e        entry // phrases[run], if isPhrase
+	isPhrase bool
+	longer   bool // a longer phrase starts with the run
+}
+
+// index builds byWord, byPrefix and pairs from the maps, in the order of
+// their sorted keys so that every process builds the same tables.
+func (l *lexicon) index() {
+	l.infos = []wordInfo{{}}
+	words := map[string]int32{}
+	info := func(w string) *wordInfo {
+		k, ok := words[w]
+		if !ok {
+			k = int32(len(l.infos))
+			words[w] = k
+			l.infos = append(l.infos, wordInfo{})
+		}
+		return &l.infos[k]
+	}
+	for _, w := range slices.Sorted(maps.Keys(l.words)) {
+		in := info(w)
+		in.e, in.isWord = l.words[w], true
+	}
+	for _, w := range slices.Sorted(maps.Keys(l.longest)) {
+		info(w).longest = l.longest[w]
+	}
+	for _, w := range slices.Sorted(maps.Keys(numberWords)) {
+		info(w).number = true
+	}
+	phrases := slices.Sorted(maps.Keys(l.phrases))
+	for _, p := range phrases {
+		for _, w := range strings.Split(p, " ") {
+			info(w)
+		}
+	}
+	for _, p := range phrases {
+		ws := strings.Split(p, " ")
+		bit := pairBit(words[ws[0]], words[ws[1]])
+		l.pairs[bit/64] |= 1 << (bit % 64)
+	}
+	l.hashInfo = words["#"]
+	l.byWord = newStrTable(words)
+
+	l.prefixes = []prefixInfo{{}}
+	prefixes := map[string]int32{}
+	prefix := func(run string) *prefixInfo {
+		k, ok := prefixes[run]
+		if !ok {
+			k = int32(len(l.prefixes))
+			prefixes[run] = k
+			l.prefixes = append(l.prefixes, prefixInfo{})
+		}
+		return &l.prefixes[k]
+	}
+	for _, p := range phrases {
+		words := strings.Split(p, " ")
+		for n := 2; n < len(words); n++ {
+			prefix(strings.Join(words[:n], " ")).longer = true
+		}
+		in := prefix(p)
+		in.e, in.isPhrase = l.phrases[p], true
+	}
+	l.byPrefix = newStrTable(prefixes)
+	l.hashLongest = l.longest["#"]
+}
+
+// strTable maps strings to numbers other than 0 by open addressing, with
+// FNV-1a for a hash.
+type strTable struct {
+	slots []strSlot // a power of two, at most half full
+	mask  uint32
+}
+
+type strSlot struct {
+	key string
+	val int32
+}
+
+func newStrTable(m map[string]int32) strTable {
+	size := 2
+	for size < 2*len(m) {
+		size *= 2
+	}
+	t := strTable{slots: make([]strSlot, size), mask: uint32(size - 1)}
+	for _, key := range slices.Sorted(maps.Keys(m)) {
+		val := m[key]
+		i := hashOf([]byte(key)) & t.mask
+		for t.slots[i].key != "" {
+			i = (i + 1) & t.mask
+		}
+		t.slots[i] = strSlot{key, val}
+	}
+	return t
+}
+
+// get returns the number of key, or 0 when key is not in the table.
+func (t *strTable) get(key []byte) int32 {
+	return t.getHashed(key, hashOf(key))
+}
+
+// getHashed is get of a key whose hash is h.
+func (t *strTable) getHashed(key []byte, h uint32) int32 {
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		s := &t.slots[i]
+		if s.key == string(key) {
+			return s.val
+		}
+		if s.key == "" {
+			return 0
+		}
+	}
+}
+
+func hashOf(b []byte) uint32 {
+	h := hashSeed
+	for _, c := range b {
+		h = hashByte(h, c)
+	}
+	return h
+}
+
+// hashSeed and hashByte are FNV-1a, which the tokenizer computes as it reads
+// a word.
+const hashSeed uint32 = 2166136261
+
+func hashByte(h uint32, c byte) uint32 { return (h ^ uint32(c)) * 16777619 }
 
 // lex is built at init from the tables in words.go and words_intl.go; the
 // tables are code, so a mistake in them fails every test.
@@ -134,6 +308,7 @@ func build(sources []string) (*lexicon, error) {
 			}
 		}
 	}
+	l.index()
 	return l, nil
 }
 

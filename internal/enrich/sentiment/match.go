@@ -1,7 +1,5 @@
 package sentiment
 
-import "bytes"
-
 // item is a word, phrase, emoji or emoticon with what the rules made of it.
 type item struct {
 	first, last int // tokens, inclusive
@@ -66,52 +64,81 @@ func (s *scratch) match() {
 // and how many tokens it spans; an unknown word is a zero entry of one
 // token.
 func (s *scratch) lookup(i int) (entry, int) {
-	w := s.norm(i)
-	longest := lex.longest[string(w)]
-	if s.toks[i].number {
-		longest = max(longest, lex.longest["#"])
+	t := &s.toks[i]
+	info := &lex.infos[t.info]
+	longest := info.longest
+	if t.number {
+		longest = max(longest, lex.hashLongest)
 	}
 	if longest > 1 {
 		n := 1
 		for n < longest && i+n < len(s.toks) && s.toks[i+n].kind == kWord {
 			n++
 		}
-		for ; n >= 2; n-- {
-			if e, ok := lex.phrases[string(s.phraseKey(i, n, false))]; ok {
-				return e, n
+		if n >= 2 {
+			// The longest phrase wins, its words as written before the
+			// same words with numbers as "#".
+			pn, pe := 0, entry{}
+			if lex.mayPair(t.info, s.toks[i+1].info) {
+				pn, pe = s.longestPhrase(i, n, false)
 			}
-			if s.anyNumber(i, n) {
-				if e, ok := lex.phrases[string(s.phraseKey(i, n, true))]; ok {
-					return e, n
-				}
+			hn, he := 0, entry{}
+			if s.anyNumber(i, n) && lex.mayPair(s.hashedInfo(i), s.hashedInfo(i+1)) {
+				hn, he = s.longestPhrase(i, n, true)
+			}
+			switch {
+			case pn >= 2 && pn >= hn:
+				return pe, pn
+			case hn >= 2:
+				return he, hn
 			}
 		}
 	}
-	if e, ok := lex.words[string(w)]; ok {
-		return e, 1
+	if info.isWord {
+		return info.e, 1
 	}
-	if bytes.HasSuffix(w, []byte("n't")) {
+	if w := s.norm(i); len(w) >= 3 && w[len(w)-1] == 't' && w[len(w)-2] == '\'' && w[len(w)-3] == 'n' {
 		// Contractions the table does not list ("mustn't", "needn't").
 		return entry{flags: fNegator}, 1
 	}
 	return entry{}, 1
 }
 
-// phraseKey joins n words from token i with spaces into s.key; with hash,
-// numbers are written "#".
-func (s *scratch) phraseKey(i, n int, hash bool) []byte {
-	s.key = s.key[:0]
-	for j := i; j < i+n; j++ {
-		if j > i {
-			s.key = append(s.key, ' ')
+// longestPhrase returns the number of words and the entry of the longest
+// phrase of two to n words from token i, or 0; with hash, numbers are
+// written "#". It stops at the first run of words that starts no phrase.
+func (s *scratch) longestPhrase(i, n int, hash bool) (int, entry) {
+	s.key = s.keyWord(s.key[:0], i, hash)
+	best, e := 0, entry{}
+	for j := i + 1; j < i+n; j++ {
+		s.key = append(s.key, ' ')
+		s.key = s.keyWord(s.key, j, hash)
+		p := &lex.prefixes[lex.byPrefix.get(s.key)]
+		if p.isPhrase {
+			best, e = j-i+1, p.e
 		}
-		if hash && s.toks[j].number {
-			s.key = append(s.key, '#')
-			continue
+		if !p.longer {
+			break
 		}
-		s.key = append(s.key, s.norm(j)...)
 	}
-	return s.key
+	return best, e
+}
+
+// hashedInfo is the index in lex.infos of word token j, as "#" if it is a
+// number.
+func (s *scratch) hashedInfo(j int) int32 {
+	if s.toks[j].number {
+		return lex.hashInfo
+	}
+	return s.toks[j].info
+}
+
+// keyWord appends word token j to key, as "#" if hash and it is a number.
+func (s *scratch) keyWord(key []byte, j int, hash bool) []byte {
+	if hash && s.toks[j].number {
+		return append(key, '#')
+	}
+	return append(key, s.norm(j)...)
 }
 
 func (s *scratch) anyNumber(i, n int) bool {

@@ -1,6 +1,9 @@
 package sentiment
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Weights of the rules. VADER's authors measured most of them on human
 // ratings; the care-specific ones were set on testdata/dev.tsv.
@@ -116,17 +119,17 @@ func (s *scratch) classifySentences() {
 	if len(s.toks) > 0 {
 		n = int(s.toks[len(s.toks)-1].sent) + 1
 	}
-	for range n {
-		s.sents = append(s.sents, sentence{})
-	}
-	for _, t := range s.toks {
-		if t.kind == kPunct && t.qs > 0 {
+	s.sents = slices.Grow(s.sents[:0], n)[:n]
+	clear(s.sents)
+	for k := range s.toks {
+		if t := &s.toks[k]; t.kind == kPunct && t.qs > 0 {
 			s.sents[t.sent].asks = true
 			s.sents[t.sent].question = t.qs == 1 && t.bangs == 0
 		}
 	}
 	seen := -1
-	for _, it := range s.items {
+	for k := range s.items {
+		it := &s.items[k]
 		sent := int(s.toks[it.first].sent)
 		if !it.word || sent == seen {
 			continue

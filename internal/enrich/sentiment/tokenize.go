@@ -21,6 +21,7 @@ const (
 type token struct {
 	start, end int32 // bytes of the input
 	ns, ne     int32 // bytes of the normalised form in scratch.arena
+	info       int32 // kWord: the index of the normalised form in lex.infos
 	val        float64
 	r          rune // kEmoji: the pictograph
 	sent       int32
@@ -40,7 +41,19 @@ func (s *scratch) tokenize(text string) {
 	quoteOpen := -1 // index in s.toks of the first token after an open quote
 	prevSpace := true
 	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
+		// Most posts are mostly ASCII, which needs no decoding.
+		c := text[i]
+		if c == ' ' {
+			i++
+			prevSpace = true
+			continue
+		}
+		r, size := rune(c), 1
+		wordRune := c < utf8.RuneSelf && isWordByte(c)
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
+			wordRune = isWordRune(r)
+		}
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			i++
@@ -51,7 +64,7 @@ func (s *scratch) tokenize(text string) {
 			i += size
 			prevSpace = true
 			continue
-		case unicode.IsSpace(r):
+		case c < utf8.RuneSelf && asciiSpace[c] || c >= utf8.RuneSelf && unicode.IsSpace(r):
 			i += size
 			prevSpace = true
 			continue
@@ -66,7 +79,7 @@ func (s *scratch) tokenize(text string) {
 			prevSpace = true
 			continue
 		}
-		if prevSpace || !isWordRune(r) {
+		if (prevSpace || !wordRune) && emoticonStart[c] {
 			if n, v := emoticonAt(text[i:], prevSpace); n > 0 {
 				s.toks = append(s.toks, token{kind: kEmoticon, start: int32(i), end: int32(i + n), val: v, sent: sent})
 				i += n
@@ -75,7 +88,7 @@ func (s *scratch) tokenize(text string) {
 			}
 		}
 		switch {
-		case isWordRune(r):
+		case wordRune:
 			i = s.word(text, i, sent)
 		case r == '!' || r == '?' || r == '.' || r == ',' || r == ';' || r == ':' || r == '…':
 			i = s.punctRun(text, i, &sent)
@@ -97,26 +110,76 @@ func (s *scratch) tokenize(text string) {
 func (s *scratch) word(text string, i int, sent int32) int {
 	start := i
 	end := i
+	// Most words are lower-case ASCII letters, their own normal form,
+	// which is hashed as it is read; lower says whether the word is one.
+	lower, triple := true, false
+	h := hashSeed
+	var prev byte
 	for end < len(text) {
-		r, size := utf8.DecodeRuneInString(text[end:])
-		if isWordRune(r) {
+		for ; end < len(text); end++ {
+			c := text[end]
+			if c-'a' < 26 {
+				if c == prev && end-start >= 2 && c == text[end-2] {
+					triple = true
+				}
+				prev = c
+				h = hashByte(h, c)
+			} else if isWordByte(c) {
+				lower = false
+			} else {
+				break
+			}
+		}
+		if end == len(text) {
+			break
+		}
+		r, size := rune(text[end]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[end:])
+		}
+		if r >= utf8.RuneSelf && isWordRune(r) {
 			end += size
+			lower = false
 			continue
 		}
 		if r == '\'' || r == '’' || r == '-' {
-			if next, _ := utf8.DecodeRuneInString(text[end+size:]); end+size < len(text) && isWordRune(next) {
+			if end+size < len(text) && wordRuneAt(text[end+size:]) {
 				end += size
+				lower = false
 				continue
 			}
 		}
 		break
 	}
-	w := text[start:end]
-	if w[0] >= '0' && w[0] <= '9' {
+	switch {
+	case text[start] >= '0' && text[start] <= '9':
 		return s.numeric(text, start, end, sent)
+	case lower:
+		s.appendLower(text, start, end, sent, h, triple)
+	default:
+		s.appendWord(text, start, end, sent)
 	}
-	s.appendWord(text, start, end, sent)
 	return end
+}
+
+// appendLower adds text[start:end], lower-case ASCII letters whose hash is
+// h, as a word token; triple says whether a letter is repeated three times
+// or more. It is appendWord for the words that are most of most posts.
+func (s *scratch) appendLower(text string, start, end int, sent int32, h uint32, triple bool) {
+	ns := len(s.arena)
+	s.arena = append(s.arena, text[start:end]...)
+	t := token{kind: kWord, start: int32(start), end: int32(end), ns: int32(ns), ne: int32(len(s.arena)), sent: sent}
+	if triple {
+		t.elong = true
+		s.collapse(ns)
+		t.ne = int32(len(s.arena))
+		t.info = lex.byWord.get(s.arena[ns:])
+	} else {
+		t.info = lex.byWord.getHashed(s.arena[ns:], h)
+	}
+	// Without capitals, no caps.
+	t.number = t.ne-t.ns >= 3 && t.ne-t.ns <= 6 && lex.infos[t.info].number
+	s.toks = append(s.toks, t)
 }
 
 // appendWord adds text[start:end] as a word token, normalised into the arena.
@@ -125,30 +188,41 @@ func (s *scratch) appendWord(text string, start, end int, sent int32) {
 	letters, upper, digits := 0, 0, 0
 	var last rune
 	run, elong := 0, false
-	for _, r := range text[start:end] {
-		var f rune
-		switch {
-		case r >= 'a' && r <= 'z':
-			letters++
-			f = r
-		case r >= 'A' && r <= 'Z':
-			letters++
-			upper++
-			f = r + 'a' - 'A'
-		case r >= '0' && r <= '9':
-			digits++
-			f = r
-		case r < utf8.RuneSelf:
-			f = r
-		default:
-			if unicode.IsLetter(r) {
+	for j := start; j < end; {
+		if c := text[j]; c < utf8.RuneSelf {
+			j++
+			switch {
+			case c >= 'a' && c <= 'z':
 				letters++
-				if unicode.IsUpper(r) {
-					upper++
-				}
+			case c >= 'A' && c <= 'Z':
+				letters++
+				upper++
+				c += 'a' - 'A'
+			case c >= '0' && c <= '9':
+				digits++
 			}
-			f = fold(r)
+			// Lower-case letters are the only ASCII letters left.
+			if rune(c) == last && c >= 'a' && c <= 'z' {
+				run++
+				if run >= 3 {
+					elong = true
+				}
+			} else {
+				run = 1
+			}
+			last = rune(c)
+			s.arena = append(s.arena, c)
+			continue
 		}
+		r, size := utf8.DecodeRuneInString(text[j:])
+		j += size
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.IsUpper(r) {
+				upper++
+			}
+		}
+		f := fold(r)
 		if f == last && unicode.IsLetter(f) {
 			run++
 			if run >= 3 {
@@ -167,9 +241,10 @@ func (s *scratch) appendWord(text string, start, end int, sent int32) {
 		t.ne = int32(len(s.arena))
 	}
 	norm := s.arena[ns:t.ne]
+	t.info = lex.byWord.get(norm)
 	// Codes such as "ABC123" or "SL204" are capitals, not shouting.
 	t.caps = letters >= 3 && upper == letters && digits == 0 && !lex.acronyms[string(norm)]
-	t.number = len(norm) >= 3 && len(norm) <= 6 && numberWords[string(norm)]
+	t.number = len(norm) >= 3 && len(norm) <= 6 && lex.infos[t.info].number
 	s.toks = append(s.toks, t)
 }
 
@@ -230,7 +305,8 @@ func (s *scratch) numeric(text string, start, end int, sent int32) int {
 	case suffix == "st" || suffix == "nd" || suffix == "rd" || suffix == "th":
 		ns := len(s.arena)
 		s.arena = append(s.arena, "#th"...)
-		s.toks = append(s.toks, token{kind: kWord, start: int32(start), end: int32(end), ns: int32(ns), ne: int32(len(s.arena)), sent: sent})
+		s.toks = append(s.toks, token{kind: kWord, start: int32(start), end: int32(end), ns: int32(ns), ne: int32(len(s.arena)), sent: sent,
+			info: lex.byWord.get(s.arena[ns:])})
 	case units[suffix]:
 		s.hash(text, start, d, sent)
 		s.appendWord(text, d, end, sent)
@@ -245,7 +321,8 @@ func (s *scratch) numeric(text string, start, end int, sent int32) int {
 func (s *scratch) hash(text string, start, end int, sent int32) {
 	ns := len(s.arena)
 	s.arena = append(s.arena, text[start:end]...)
-	s.toks = append(s.toks, token{kind: kWord, start: int32(start), end: int32(end), ns: int32(ns), ne: int32(len(s.arena)), sent: sent, number: true})
+	s.toks = append(s.toks, token{kind: kWord, start: int32(start), end: int32(end), ns: int32(ns), ne: int32(len(s.arena)), sent: sent, number: true,
+		info: lex.byWord.get(s.arena[ns:])})
 }
 
 // rating reads "N/10" or "N/5" at the start of text and maps it to a valence:
@@ -351,6 +428,18 @@ func (s *scratch) quote(r rune, open int) int {
 	return -1
 }
 
+// wordRuneAt reports whether s starts with a word rune.
+func wordRuneAt(s string) bool {
+	if s[0] < utf8.RuneSelf {
+		return isWordByte(s[0])
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return isWordRune(r)
+}
+
+// asciiSpace marks the ASCII bytes that unicode.IsSpace accepts.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
 func isWordRune(r rune) bool {
 	return r < utf8.RuneSelf && isWordByte(byte(r)) || r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r))
 }
@@ -372,8 +461,19 @@ func isURL(s string) bool {
 	return hasPrefixFold(s, "http://") || hasPrefixFold(s, "https://") || hasPrefixFold(s, "www.")
 }
 
+// hasPrefixFold reports whether s starts with prefix, which is lower-case
+// ASCII, in any case: strings.EqualFold without decoding, since only ASCII
+// can match ASCII byte for byte.
 func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if c, p := s[i], prefix[i]; c != p && (c|0x20 != p || p < 'a' || p > 'z') {
+			return false
+		}
+	}
+	return true
 }
 
 // units are the time units a number may be glued to ("45min", "2hrs").

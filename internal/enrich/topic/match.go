@@ -26,9 +26,15 @@ func (m *Matcher) Match(text string) []Match {
 				if l > len(tok) {
 					break
 				}
+				if !at.mayHave(tok[:l]) {
+					continue
+				}
 				if ids, ok := at.stems[string(tok[:l])]; ok {
 					n += m.record(t.found, ids, start)
 				}
+			}
+			if !at.mayHave(tok) {
+				break
 			}
 			if at = at.next[string(tok)]; at != nil {
 				n += m.record(t.found, at.ends, start)

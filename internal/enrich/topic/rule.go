@@ -3,6 +3,7 @@ package topic
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -77,6 +78,59 @@ type node struct {
 	// that prefix; stemLens are the stems' lengths in bytes, ascending.
 	stems    map[string][]int
 	stemLens []int
+	// keys is a Bloom filter of the keys of next and stems, so that most
+	// words of a message, which lead nowhere, are turned away without a
+	// map look-up; keyShift picks a bit of it from a key's hash.
+	keys     []uint64
+	keyShift uint8
+}
+
+// keyHash hashes what tells most keys of a node apart: the length and the
+// first, second and last bytes. Keys are never empty.
+func keyHash(b []byte) uint32 {
+	n := len(b)
+	h := uint32(n) | uint32(b[0])<<8 | uint32(b[n-1])<<16
+	if n > 1 {
+		h |= uint32(b[1]) << 24
+	}
+	return h * 0x9E3779B1
+}
+
+// mayHave reports false when key is certainly neither in n.next nor in
+// n.stems.
+func (n *node) mayHave(key []byte) bool {
+	if n.keys == nil {
+		return false
+	}
+	bit := keyHash(key) >> n.keyShift
+	return n.keys[bit/64]&(1<<(bit%64)) != 0
+}
+
+// index builds the key filters of n and the nodes under it: about 16 bits
+// a key, so that a word that is not a key gets through one time in ten or
+// less.
+func (n *node) index() {
+	count := len(n.next) + len(n.stems)
+	if count == 0 {
+		return
+	}
+	size := 64
+	for size < 16*count {
+		size *= 2
+	}
+	n.keys = make([]uint64, size/64)
+	n.keyShift = uint8(32 - bits.TrailingZeros(uint(size)))
+	set := func(key string) {
+		bit := keyHash([]byte(key)) >> n.keyShift
+		n.keys[bit/64] |= 1 << (bit % 64)
+	}
+	for key, child := range n.next {
+		set(key)
+		child.index()
+	}
+	for key := range n.stems {
+		set(key)
+	}
 }
 
 // Compile checks rules and builds a Matcher from them. It returns EINVALID
@@ -123,6 +177,7 @@ func Compile(rules []Rule) (*Matcher, error) {
 			m.phrases = append(m.phrases, phrase{rule: i, index: j})
 		}
 	}
+	m.root.index()
 	return m, nil
 }
 

@@ -34,30 +34,76 @@ func (t *tokenizer) reset(text string) {
 	}
 	t.buf = t.buf[:0]
 	t.spans = t.spans[:0]
-	for len(text) > 0 {
-		// Split on white space without allocating the fields.
-		i := strings.IndexFunc(text, unicode.IsSpace)
-		field := text
-		if i >= 0 {
-			field = text[:i]
-			_, size := utf8.DecodeRuneInString(text[i:])
-			text = text[i+size:]
-		} else {
-			text = ""
-		}
-		if field == "" || skip(field) {
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf {
+			if asciiClass[c] == aSpace {
+				i++
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(text[i:]); unicode.IsSpace(r) {
+			i += size
 			continue
 		}
-		t.field(field)
+		i = t.field(text, i)
 	}
 }
 
-func skip(f string) bool {
-	return f[0] == '@' || strings.HasPrefix(f, "＠") || strings.Contains(f, "://") ||
-		len(f) >= 4 && strings.EqualFold(f[:4], "www.")
+// ASCII classes, for reading the ASCII that most messages are made of a
+// byte at a time: it has no marks and no letters of unspaced scripts.
+const (
+	aOther uint8 = iota // ends a word
+	aSpace              // ends a field, as unicode.IsSpace
+	aUpper
+	aLower
+	aDigit
+	aColon // may start the "://" of a link
+)
+
+var asciiClass = func() (c [utf8.RuneSelf]uint8) {
+	for _, b := range "\t\n\v\f\r " {
+		c[b] = aSpace
+	}
+	for b := 'A'; b <= 'Z'; b++ {
+		c[b] = aUpper
+		c[b+'a'-'A'] = aLower
+	}
+	for b := '0'; b <= '9'; b++ {
+		c[b] = aDigit
+	}
+	c[':'] = aColon
+	return c
+}()
+
+// fieldEnd returns the end of the white-space-separated field that holds
+// text[i].
+func fieldEnd(text string, i int) int {
+	for i < len(text) {
+		if c := text[i]; c < utf8.RuneSelf {
+			if asciiClass[c] == aSpace {
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) {
+			return i
+		}
+		i += size
+	}
+	return i
 }
 
-func (t *tokenizer) field(f string) {
+// field splits into words the white-space-separated field that starts at
+// text[i], unless it is a mention or a link, and returns where it ends.
+func (t *tokenizer) field(text string, i int) int {
+	if f := text[i:]; f[0] == '@' || strings.HasPrefix(f, "＠") ||
+		len(f) >= 4 && f[0]|0x20 == 'w' && f[1]|0x20 == 'w' && f[2]|0x20 == 'w' && f[3] == '.' {
+		return fieldEnd(text, i)
+	}
+	// A "://" further on makes the field a link, and what was read of it
+	// is dropped.
+	bufLen, spansLen := len(t.buf), len(t.spans)
 	start := -1 // start of the open word in buf, -1 when none is open
 	single := false
 	closeWord := func() {
@@ -67,7 +113,42 @@ func (t *tokenizer) field(f string) {
 		start = -1
 		single = false
 	}
-	for _, r := range f {
+	for i < len(text) {
+		if c := text[i]; c < utf8.RuneSelf {
+			switch asciiClass[c] {
+			case aSpace:
+				closeWord()
+				return i
+			case aUpper:
+				c += 'a' - 'A'
+			case aLower, aDigit:
+			case aColon:
+				if strings.HasPrefix(text[i+1:], "//") {
+					t.buf, t.spans = t.buf[:bufLen], t.spans[:spansLen]
+					return fieldEnd(text, i)
+				}
+				fallthrough
+			default:
+				closeWord()
+				i++
+				continue
+			}
+			i++
+			if single {
+				closeWord()
+			}
+			if start < 0 {
+				start = len(t.buf)
+			}
+			t.buf = append(t.buf, c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) {
+			closeWord()
+			return i
+		}
+		i += size
 		switch {
 		case 0x300 <= r && r <= 0x36F:
 			// A combining accent (the é of "e\u0301"): dropped, like the
@@ -94,6 +175,7 @@ func (t *tokenizer) field(f string) {
 		}
 	}
 	closeWord()
+	return i
 }
 
 func (t *tokenizer) token(i int) []byte {
