@@ -181,7 +181,13 @@ func (s *scratch) format(text string, c cand) string {
 	}
 	switch it.how {
 	case howNegated:
-		return quote(s.span(text, s.items[it.negBy].first, it.last)) + " (negated)"
+		// The negator comes first ("not good") or, in German, French and
+		// Dutch, may follow its verb ("gut nicht", "aime pas").
+		first, last := s.items[it.negBy].first, it.last
+		if it.negBy > c.k {
+			first, last = it.first, s.items[it.negBy].last
+		}
+		return quote(s.span(text, first, last)) + " (negated)"
 	case howUnmet:
 		last := it.last
 		if it.e.has(fPost) && c.k > 0 && s.items[c.k-1].clause == it.clause {

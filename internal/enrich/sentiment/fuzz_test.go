@@ -18,6 +18,7 @@ func FuzzAnalyze(f *testing.F) {
 		"", "\xff\xfe", "not", "no one", "never … again", "\"great\"", "“free”", "sooooooo",
 		"10/10", "99999/10", "1/5/10", ":-(((", "x", "@", "#", "http://", "¿?", "?!?!?!", "A B C D E",
 		"NOT NOT NOT", "but but but", "thanks for", "great,", "❤\uFE0F\u200D🔥", "👍🏿", "4th time", "45min",
+		"das ist gut nicht", "c'est bien pas", "dat is goed niet", "ich mag das nicht",
 		strings.Repeat("ñ", 3000), strings.Repeat("no ", 2000), strings.Repeat(":(", 3000),
 	} {
 		f.Add(s)

@@ -313,6 +313,10 @@ func TestCues(t *testing.T) {
 		want []string
 	}{
 		{"not happy", []string{`"not happy" (negated)`}},
+		// A negator after its verb: the cue runs from the verb to it.
+		{"das ist gut nicht", []string{`"gut nicht" (negated)`}},
+		{"c'est bien pas", []string{`"bien pas" (negated)`}},
+		{"dat is goed niet", []string{`"goed niet" (negated)`}},
 		{"@acme 😡", []string{"😡"}},
 		{"❤", []string{"❤️"}},
 		{"I am NOT HAPPY!!!", []string{`"NOT HAPPY" (negated)`, "ALL CAPS", `"!!!"`}},
