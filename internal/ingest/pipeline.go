@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -160,7 +161,7 @@ func (p *Pipeline) RunOnce(ctx context.Context) (int, error) {
 		}
 		latest := map[care.ID]time.Time{}
 		for i := range pending {
-			evs, err := p.thread(ctx, q, &pending[i], b)
+			evs, err := p.threadSafely(ctx, q, &pending[i], b)
 			if err != nil {
 				return fmt.Errorf("raw event %d: %w", pending[i].ID, err)
 			}
@@ -225,7 +226,7 @@ func (p *Pipeline) oneByOne(ctx context.Context, batch int) (int, error) {
 			}
 			received = raw.ReceivedAt
 			b := newBatch(false)
-			if events, err = p.thread(ctx, q, raw, b); err != nil {
+			if events, err = p.threadSafely(ctx, q, raw, b); err != nil {
 				return err
 			}
 			after = b.after
@@ -548,6 +549,20 @@ func linkByPhone(ctx context.Context, q care.Queries, id *care.Identity, now tim
 		return &linked, nil
 	}
 	return id, nil
+}
+
+// threadSafely is thread with a panic (a bug some text or payload met)
+// turned into an error: the batch is then threaded event by event and the
+// one event kept, with the error, for a replay once mended. Unrecovered, it
+// would end the process, and again at every start while the event waits.
+func (p *Pipeline) threadSafely(ctx context.Context, q care.Queries, raw *care.RawEvent, b *batch) (events []care.Event, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			p.logger().Error("ingest: threading panicked", "raw_event", raw.ID, "panic", v, "stack", string(debug.Stack()))
+			events, err = nil, care.Errorf(care.EINVALID, "threading failed on this event (a fault in Parley): %v", v)
+		}
+	}()
+	return p.thread(ctx, q, raw, b)
 }
 
 // thread runs the pipeline on one raw event inside a transaction and

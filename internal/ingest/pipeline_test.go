@@ -3,7 +3,9 @@ package ingest_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -826,4 +828,50 @@ func TestPassesRaceForOneCustomer(t *testing.T) {
 			t.Errorf("k0 in conversation %d, k3 in %d with %d messages; want one new conversation with all 4", c0.ID, c3.ID, c3.MessageCount)
 		}
 	})
+}
+
+// panickyTriage fails as a bug would, on one text.
+type panickyTriage struct{}
+
+func (panickyTriage) Triage(_ context.Context, _ care.Queries, _ *care.Conversation, in *care.Inbound, _ bool, _ time.Time) (*care.Triage, *care.ConversationTriage, error) {
+	if in.Text == "boom" {
+		panic("index out of range") // as the sentiment cue's fault did
+	}
+	return nil, nil, nil
+}
+
+// TestPanicKeepsTheEvent: a fault met while threading one event keeps that
+// event, with the error, and threads the rest; the process goes on.
+func TestPanicKeepsTheEvent(t *testing.T) {
+	s := testdb.SQLite(t)
+	ctx := context.Background()
+	f := newFixture(t, s)
+	f.p.Triage = panickyTriage{}
+	f.p.Logger = slog.New(slog.DiscardHandler)
+	var batch []care.RawEvent
+	for i, text := range []string{"hello", "boom", "still there?"} {
+		in := care.Inbound{InboxID: f.inboxes[0].ID, Channel: care.ChannelAPI, PlatformID: fmt.Sprint("p", i), Visibility: care.Private,
+			Author: care.Author{PlatformUserID: "pat"}, Text: text, SentAt: f.now}
+		batch = append(batch, care.RawEvent{InboxID: in.InboxID, WorkspaceID: f.ws.ID, DedupeKey: in.DedupeKey(), Inbound: in, ReceivedAt: f.now})
+	}
+	res, err := s.AppendRaw(ctx, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.drain(t)
+	for _, id := range []string{"p0", "p2"} {
+		if _, err := s.MessageByPlatformID(ctx, f.inboxes[0].ID, id); err != nil {
+			t.Errorf("message %s: %v; want it threaded", id, err)
+		}
+	}
+	if _, err := s.MessageByPlatformID(ctx, f.inboxes[0].ID, "p1"); care.ErrorCode(err) != care.ENOTFOUND {
+		t.Errorf("the faulty event's message: %v; want none", err)
+	}
+	raw, err := s.RawEvent(ctx, res[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw.ProcessedAt == nil || !strings.Contains(raw.Error, "a fault in Parley") {
+		t.Errorf("faulty raw event: processed %v, error %q; want it kept with the fault", raw.ProcessedAt, raw.Error)
+	}
 }
