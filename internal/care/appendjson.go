@@ -8,10 +8,10 @@ import (
 	"unicode/utf8"
 )
 
-// The snapshots events carry (a conversation, a message, an inbound event)
-// encode themselves here without reflection: encoding/json spends more on
-// reflection, and on compacting what time.Time.MarshalJSON returns, than on
-// the bytes. Clients are promised encoding/json's bytes, so each appender
+// The snapshots events carry (a conversation, a message, an inbound event),
+// and the triage values the store keeps, encode themselves here without
+// reflection: encoding/json spends more on reflection, and on compacting
+// what time.Time.MarshalJSON returns, than on the bytes. Clients are promised encoding/json's bytes, so each appender
 // writes exactly what json.Marshal writes for the same value: field order,
 // omitempty, HTML-safe string escaping, float and time formats. Where
 // json.Marshal fails (a NaN or infinite float, a time RFC 3339 cannot hold)
@@ -61,6 +61,32 @@ func (in *Inbound) AppendJSON(b []byte) []byte {
 		w.b = slices.Grow(b, 256+len(in.Text)+len(in.Subject)+len(in.Author.DisplayName)+stringsLen(in.References)+len(in.Attachments)*64)
 	}
 	w.inbound(in)
+	return w.result()
+}
+
+// AppendJSON appends t as json.Marshal encodes it, or returns nil when
+// json.Marshal would fail.
+func (t *Triage) AppendJSON(b []byte) []byte {
+	w := jsonWriter{b: b}
+	if t == nil {
+		w.b = append(w.b, "null"...)
+		return w.b
+	}
+	w.b = slices.Grow(b, 128+len(t.Language)+len(t.Mood)+stringsLen(t.Topics)+stringsLen(t.Cues))
+	w.triage(t)
+	return w.result()
+}
+
+// AppendJSON appends p as json.Marshal encodes it, or returns nil when
+// json.Marshal would fail.
+func (p *PriorityInputs) AppendJSON(b []byte) []byte {
+	w := jsonWriter{b: b}
+	if p == nil {
+		w.b = append(w.b, "null"...)
+		return w.b
+	}
+	w.b = slices.Grow(b, 192+len(p.NeedReason)+len(p.ReachReason))
+	w.priorityInputs(p)
 	return w.result()
 }
 

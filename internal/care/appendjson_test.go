@@ -25,6 +25,8 @@ var appenders = []struct {
 	{"Conversation", func() jsonAppender { return new(care.Conversation) }},
 	{"Message", func() jsonAppender { return new(care.Message) }},
 	{"Inbound", func() jsonAppender { return new(care.Inbound) }},
+	{"Triage", func() jsonAppender { return new(care.Triage) }},
+	{"PriorityInputs", func() jsonAppender { return new(care.PriorityInputs) }},
 }
 
 // checkSame fails unless v.AppendJSON writes what json.Marshal(v) does, or
@@ -259,6 +261,12 @@ func TestAppendJSONEdges(t *testing.T) {
 		{"nil conversation", (*care.Conversation)(nil), "null"},
 		{"nil message", (*care.Message)(nil), "null"},
 		{"nil inbound", (*care.Inbound)(nil), "null"},
+		{"nil triage", (*care.Triage)(nil), "null"},
+		{"nil priority inputs", (*care.PriorityInputs)(nil), "null"},
+		{"zero triage", &care.Triage{}, `{"sentiment":0}`},
+		{"zero priority inputs", &care.PriorityInputs{}, `{}`},
+		{"NaN triage", &care.Triage{Intensity: math.NaN()}, ""},
+		{"infinite boost", &care.PriorityInputs{Boost: math.Inf(1)}, ""},
 		{"NaN priority", &care.Conversation{Priority: math.NaN()}, ""},
 		{"infinite reach", &care.Conversation{PriorityInputs: care.PriorityInputs{Reach: math.Inf(-1)}}, ""},
 		{"NaN sentiment", &care.Message{Triage: &care.Triage{Sentiment: math.NaN()}}, ""},

@@ -133,8 +133,12 @@ func scanRaw(sc interface{ Scan(...any) error }) (*care.RawEvent, error) {
 		return nil, err
 	}
 	e.ReceivedAt, e.ProcessedAt = fromMicros(received), timePtr(processed)
-	if err := json.Unmarshal([]byte(inbound), &e.Inbound); err != nil {
-		return nil, fmt.Errorf("decode inbound: %w", err)
+	// AppendRaw stored what AppendJSON writes, which ParseJSONString reads
+	// without reflection; rows written otherwise go to json.Unmarshal.
+	if !e.Inbound.ParseJSONString(inbound) {
+		if err := json.Unmarshal([]byte(inbound), &e.Inbound); err != nil {
+			return nil, fmt.Errorf("decode inbound: %w", err)
+		}
 	}
 	return &e, nil
 }
