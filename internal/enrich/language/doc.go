@@ -39,7 +39,7 @@
 // Indonesian, which the votes do not either.
 //
 // On a 2-core machine a 280-byte post settled by its words costs about
-// 7 µs of CPU and one allocation, against about 285 µs when every post
+// 2 µs of CPU and one allocation, against about 285 µs when every post
 // went to whatlanggo; one left to whatlanggo costs 140 to 190 µs, and the
 // 4 KB Detect reads at most about 120 µs (1 ms before). The enrichment
 // budget of a message is 200 µs. BenchmarkDetect and its neighbours in bench_test.go

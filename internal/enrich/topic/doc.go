@@ -26,8 +26,8 @@
 // Compile builds a trie of the phrases' words, with the stems kept apart by
 // length; Match splits the message once and walks the trie from every word,
 // so its cost grows with the message and the longest phrase, not with the
-// number of rules: about 4 µs for a 280-byte post against 300 phrases, with
-// one allocation.
+// number of rules: about 1.3 µs for a 280-byte post against 300 phrases,
+// with one allocation.
 //
 // Defaults is a starter set for customer care that each workspace edits.
 package topic
