@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -251,12 +252,14 @@ func (r *Runner) StreamOnce(ctx context.Context, inboxID care.ID) error {
 	if err != nil {
 		return err
 	}
-	err = st.Stream(ctx, *in, cursor, func(events []channel.Event, next string) error {
-		if err := r.store(ctx, in, events, cursor, next, r.now()); err != nil {
-			return err
-		}
-		cursor = next
-		return nil
+	err = guard(func() error {
+		return st.Stream(ctx, *in, cursor, func(events []channel.Event, next string) error {
+			if err := r.store(ctx, in, events, cursor, next, r.now()); err != nil {
+				return err
+			}
+			cursor = next
+			return nil
+		})
 	})
 	if err != nil && ctx.Err() == nil {
 		reason := "stream failed"
@@ -267,6 +270,19 @@ func (r *Runner) StreamOnce(ctx context.Context, inboxID care.ID) error {
 		r.health(ctx, in.ID, care.HealthUpdate{Error: "stream: " + reason, ErrorAt: r.now()})
 	}
 	return err
+}
+
+// guard runs a call into an adapter, which reads what a platform sent,
+// with a panic (a fault some response meets) turned into an error: the
+// inbox's health shows it and the next round tries again, instead of the
+// process ending for every inbox.
+func guard(call func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = channel.Permanent("the channel adapter failed", fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
+		}
+	}()
+	return call()
 }
 
 // notify holds the adapter's notification connection for a polled inbox
@@ -287,7 +303,7 @@ func (r *Runner) notify(ctx context.Context, inboxID care.ID) {
 		// within the lease's 90 s when that node stops.
 		nctx, release, mine, err := r.hold(ctx, fmt.Sprintf("notify:%d", inboxID))
 		if mine {
-			err = n.Notify(nctx, *in, func() { r.Wake(inboxID) })
+			err = guard(func() error { return n.Notify(nctx, *in, func() { r.Wake(inboxID) }) })
 			release()
 			if ctx.Err() != nil || errors.Is(err, channel.ErrNoNotify) {
 				return
@@ -355,7 +371,12 @@ func (r *Runner) Once(ctx context.Context, inboxID care.ID) (time.Duration, erro
 		return interval, err
 	}
 	now := r.now()
-	events, next, err := p.Poll(ctx, *in, cursor)
+	var events []channel.Event
+	var next string
+	err = guard(func() (err error) {
+		events, next, err = p.Poll(ctx, *in, cursor)
+		return err
+	})
 	if err != nil && next != cursor && len(events) > 0 {
 		// Part of the poll succeeded (mentions read, DMs refused, say):
 		// keep what was read, so one failing stream cannot block another.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +22,7 @@ type feed struct {
 	mu     sync.Mutex
 	posts  int
 	fail   error
+	panics bool // as an adapter's parser might, on a response no one foresaw
 	polled []string
 }
 
@@ -39,6 +41,9 @@ func (f *feed) Poll(_ context.Context, in care.Inbox, cursor string) ([]channel.
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.polled = append(f.polled, cursor)
+	if f.panics {
+		panic("runtime error: index out of range [3] with length 3")
+	}
 	if f.fail != nil {
 		return nil, cursor, f.fail
 	}
@@ -99,6 +104,17 @@ func TestOnce(t *testing.T) {
 		got, _ := s.Inbox(ctx, in.ID)
 		if got.Health.LastError == "" || got.Health.RateLimit != "0/15 left" {
 			t.Errorf("health = %+v", got.Health)
+		}
+
+		// An adapter that panics fails the round, not the process, and
+		// says so on the health line.
+		f.fail, f.panics = nil, true
+		_, err = r.Once(ctx, in.ID)
+		if !errors.As(err, &se) || se.Reason != "the channel adapter failed" {
+			t.Errorf("Once with a panicking adapter = %v; want the adapter's failure", err)
+		}
+		if got, _ := s.Inbox(ctx, in.ID); !strings.Contains(got.Health.LastError, "the channel adapter failed") {
+			t.Errorf("health after a panic = %+v", got.Health)
 		}
 	})
 }
