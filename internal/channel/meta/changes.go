@@ -1,7 +1,10 @@
 package meta
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -37,13 +40,15 @@ func (r *receiver) feed(value, raw json.RawMessage) {
 		return
 	}
 	sentAt := v.CreatedTime.seconds(r.entryAt)
+	edit := false
 	switch v.Verb {
 	case "remove", "delete":
 		r.add(care.Inbound{Kind: care.KindDelete, PlatformID: string(v.CommentID), SentAt: sentAt}, raw)
 		return
 	case "add":
+	case "edit", "edited":
+		edit = true
 	default:
-		// "edit"/"edited": the core has no edits and keeps the first text;
 		// "hide"/"unhide" are moderation, recorded when done from Parley.
 		return
 	}
@@ -74,6 +79,16 @@ func (r *receiver) feed(value, raw json.RawMessage) {
 	}
 	if in.Text == "" && len(in.Attachments) == 0 {
 		in.Text = unsupportedText
+	}
+	if edit {
+		// An edit is a comment of its own, replying to the one it changes
+		// (see messageEdit). Meta numbers no versions of a comment; its
+		// time and new text name this one, and stay the same when Meta
+		// delivers the change again.
+		sum := sha256.Sum256([]byte(in.Text))
+		in.PlatformID = editID(string(v.CommentID), strconv.FormatInt(sentAt.Unix(), 10)+"-"+hex.EncodeToString(sum[:4]))
+		in.ReplyToPlatformID = string(v.CommentID)
+		in.Text = clip(editedPrefix + in.Text)
 	}
 	r.add(in, raw)
 }

@@ -65,17 +65,21 @@
 //     for the named reaction), "" for unreact. A reaction has no id: its
 //     platform id is made of the person, the time and the message, the same
 //     when Meta delivers it again.
-//   - referrals, opt-ins, message edits (the core keeps the first text),
-//     policy enforcement and handover events: skipped.
+//   - message_edit (message_edits): a new message "[Edited] {text}"
+//     replying to the one changed, whose first text is kept, as Telegram's
+//     and X's edits are; its platform id is "{mid}:edit:{num_edit}".
+//   - referrals, opt-ins, policy enforcement and handover events: skipped.
 //   - changes[] field "feed" with item "comment": verb "add" is a public
 //     message (comment_id; parent_id is the reply target when it names
 //     another comment rather than the post), verb "remove" or "delete" a
 //     deletion. Meta leaves "from" out when it does not show the commenter
 //     to the app; such a comment is kept, from an author of its own
 //     ("comment:{comment-id}", "Facebook user"), and a Private Reply still
-//     reaches them. Edits are skipped (the core keeps the first text), as
-//     are hide/unhide, comments by the Page itself (the Page's replies are
-//     stored when Parley sends them), posts, reactions, likes and shares.
+//     reaches them. Verb "edit" or "edited" is a new public message
+//     "[Edited] {text}" replying to the comment, named by the change's time
+//     and text. Skipped: hide/unhide, comments by the Page itself (the
+//     Page's replies are stored when Parley sends them), posts, reactions,
+//     likes and shares.
 //   - changes[] field "comments" or "live_comments" (Instagram): a public
 //     message; parent_id is the reply target. The account's own comments are
 //     skipped.

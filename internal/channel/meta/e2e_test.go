@@ -187,6 +187,24 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("the customer's answer went to conversation %d (%s), want %d, private", answer.ConversationID, answer.Visibility, convID)
 	}
 
+	// They correct it: the edit joins the story as a reply to what it
+	// changes, which keeps its first text; Meta delivering it again adds
+	// nothing, a second edit does.
+	before := count(convID)
+	edit := fake.Edit(pageID, psid, mid, "Order 4412", 1)
+	deliver(edit)
+	deliver(edit)
+	deliver(fake.Edit(pageID, psid, mid, "Order 4412, sorry", 2))
+	if n := count(convID); n != before+2 {
+		t.Errorf("%d messages after two edits (one delivered twice), want %d", n, before+2)
+	}
+	if e := message(fb, mid+":edit:1"); e.Text != "[Edited] Order 4412" || e.ReplyToPlatformID != mid || e.ConversationID != convID {
+		t.Errorf("the edit is stored as %+v", e)
+	}
+	if m := message(fb, mid); m.Text != "Order 4411" {
+		t.Errorf("the edited message reads %q, want its first text kept", m.Text)
+	}
+
 	// A message typed in Meta Business Suite is stored as the brand's.
 	other, d := fake.Message(metafake.Message{Account: pageID, From: "2005", Text: "hello?"})
 	deliver(d)

@@ -42,6 +42,16 @@ type messagingEvent struct {
 		Reaction string `json:"reaction"`
 		Emoji    string `json:"emoji"`
 	} `json:"reaction"`
+	// MessageEdit is a customer changing the text of a message they sent:
+	// the message_edits field (.../webhook-events/message-edits): mid, the
+	// new text, and num_edit, how many times it was edited (at most five,
+	// by Messenger's own limit). Meta's example quotes num_edit; it is read
+	// as a number or a string.
+	MessageEdit *struct {
+		Mid     string  `json:"mid"`
+		Text    string  `json:"text"`
+		NumEdit graphID `json:"num_edit"`
+	} `json:"message_edit"`
 }
 
 type message struct {
@@ -115,6 +125,8 @@ func (r *receiver) messaging(raw json.RawMessage) {
 		r.add(care.Inbound{Kind: care.KindStatus, PlatformID: ev.Read.Mid, Status: care.DeliveryRead, SentAt: sentAt}, raw)
 	case ev.Reaction != nil:
 		r.reaction(&ev, sentAt, raw)
+	case ev.MessageEdit != nil:
+		r.messageEdit(&ev, sentAt, raw)
 	case ev.Postback != nil:
 		// A tapped button is the customer speaking; the title is what they
 		// saw and chose. Older postbacks carry no mid: the sender and time
@@ -280,6 +292,41 @@ func (r *receiver) reaction(ev *messagingEvent, sentAt time.Time, raw json.RawMe
 	}
 	r.add(care.Inbound{Kind: care.KindReaction, PlatformID: reactionID(re.Mid, who, ev.Timestamp),
 		ReplyToPlatformID: re.Mid, Author: care.Author{PlatformUserID: who}, Text: emoji, SentAt: sentAt}, raw)
+}
+
+// messageEdit maps a customer's edit of a message. Parley keeps what it
+// was sent, so an edit is a message of its own, "[Edited] …", shown as a
+// reply to the message it changes, as Telegram's and X's edits are. Its id
+// names the edit by its number: the same edit delivered again is the same
+// message, a second edit another.
+func (r *receiver) messageEdit(ev *messagingEvent, sentAt time.Time, raw json.RawMessage) {
+	e := ev.MessageEdit
+	who := string(ev.Sender.ID)
+	if e.Mid == "" || len(e.Mid) > care.MaxPlatformIDBytes || who == "" || who == r.account {
+		return
+	}
+	version := string(e.NumEdit)
+	if version == "" || version == "0" {
+		version = "t" + strconv.FormatInt(int64(ev.Timestamp), 10)
+	}
+	r.add(care.Inbound{PlatformID: editID(e.Mid, version), ReplyToPlatformID: e.Mid, Visibility: care.Private,
+		Author: care.Author{PlatformUserID: who}, Text: clip(editedPrefix + e.Text), SentAt: sentAt}, raw)
+}
+
+// editedPrefix starts the text of an edit, which is stored as a message of
+// its own.
+const editedPrefix = "[Edited] "
+
+// editID is the platform id of an edit of the message or comment id:
+// "{id}:edit:{version}", or, when that is too long for the core (Instagram
+// mids are long), a hash of it.
+func editID(id, version string) string {
+	out := id + ":edit:" + version
+	if len(out) <= care.MaxPlatformIDBytes {
+		return out
+	}
+	sum := sha256.Sum256([]byte(out))
+	return "edit:" + hex.EncodeToString(sum[:])
 }
 
 // reactionID is a reaction's platform id. A reaction has no id of its own;

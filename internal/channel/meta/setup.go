@@ -49,7 +49,7 @@ func prepare(in *care.Inbox, ch care.Channel) error {
 // (developers.facebook.com/docs/graph-api/webhooks/getting-started/webhooks-for-pages,
 // …/webhooks-for-instagram, and the messaging webhook-events list).
 var (
-	fbFields = []string{"messages", "messaging_postbacks", "message_echoes", "message_deliveries", "message_reads", "message_reactions", "feed"}
+	fbFields = []string{"messages", "messaging_postbacks", "message_echoes", "message_deliveries", "message_reads", "message_reactions", "message_edits", "feed"}
 	// Instagram's echoes come with messages; its read receipts are
 	// messaging_seen.
 	igFields = []string{"messages", "messaging_postbacks", "messaging_seen", "message_reactions", "comments", "live_comments", "mentions"}

@@ -48,3 +48,20 @@ func TestReactionID(t *testing.T) {
 		t.Errorf("reactionID gives two reactions at different times the same id %q", long)
 	}
 }
+
+func TestEditID(t *testing.T) {
+	if got, want := editID("m_1", "2"), "m_1:edit:2"; got != want {
+		t.Errorf("editID(short) = %q, want %q", got, want)
+	}
+	mid := strings.Repeat("aWdf", 63) // 252 bytes: Instagram's mids are long
+	long := editID(mid, "1")
+	if len(long) > care.MaxPlatformIDBytes || !strings.HasPrefix(long, "edit:") {
+		t.Errorf("editID(long mid) = %q (%d bytes), want an edit id of at most %d bytes", long, len(long), care.MaxPlatformIDBytes)
+	}
+	if again := editID(mid, "1"); again != long {
+		t.Errorf("editID is not stable: %q then %q", long, again)
+	}
+	if second := editID(mid, "2"); second == long {
+		t.Errorf("editID gives two edits the same id %q", long)
+	}
+}

@@ -228,6 +228,18 @@ func (f *Fake) Reaction(account, customer, mid, emoji string) *Delivery {
 	return &Delivery{Object: object(f.accountKind(account)), Entries: []json.RawMessage{entry(account, now, "messaging", item)}}
 }
 
+// Edit is the customer changing the text of their message mid for the
+// n-th time (the message_edits field; Meta's example quotes num_edit, and
+// so does the fake).
+func (f *Fake) Edit(account, customer, mid, text string, n int) *Delivery {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := f.now()
+	item := map[string]any{"sender": map[string]string{"id": customer}, "recipient": map[string]string{"id": account},
+		"timestamp": now.UnixMilli(), "message_edit": map[string]any{"mid": mid, "text": text, "num_edit": strconv.Itoa(n)}}
+	return &Delivery{Object: object(f.accountKind(account)), Entries: []json.RawMessage{entry(account, now, "messaging", item)}}
+}
+
 // Delivered reports messages as delivered to the customer.
 func (f *Fake) Delivered(account, customer string, mids ...string) *Delivery {
 	f.mu.Lock()
