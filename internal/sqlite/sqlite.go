@@ -33,7 +33,8 @@ func Migrations() fs.FS {
 
 // Dialect describes SQLite to the shared queries.
 var Dialect = sqlstore.Dialect{
-	Name: "sqlite",
+	Name:         "sqlite",
+	SingleWriter: true,
 	IsUnique: func(err error) bool {
 		return hasCode(err, sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 	},

@@ -44,6 +44,9 @@ type Dialect struct {
 	// ForUpdate is appended to a SELECT inside a transaction to lock the
 	// rows it reads until commit; empty where one writer makes that moot.
 	ForUpdate string
+	// SingleWriter is true where one connection does all writing (SQLite):
+	// what a transaction read stays true until it commits.
+	SingleWriter bool
 	// LockContact serialises threading per contact across nodes; nil where
 	// there is a single writer.
 	LockContact func(ctx context.Context, ex Execer, id care.ID) error

@@ -109,7 +109,7 @@ func (q queries) createMessage(ctx context.Context, m *care.Message, t *care.Con
 			// may have ended the wait since Was was read, and the UPDATE
 			// must judge by the row as it is.
 			was := t.Was
-			if q.d.LockContact != nil {
+			if !q.d.SingleWriter {
 				was = nil
 			}
 			set := `UPDATE conversations SET message_count = message_count + 1, last_activity_at = ?, updated_at = ?,
