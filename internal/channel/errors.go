@@ -1,6 +1,8 @@
 package channel
 
 import (
+	"fmt"
+	"runtime/debug"
 	"strings"
 	"time"
 )
@@ -53,6 +55,19 @@ func (e *SendError) Unwrap() error { return e.Err }
 // Permanent returns a *SendError that must not be retried.
 func Permanent(reason string, err error) error {
 	return &SendError{Permanent: true, Reason: reason, Err: err}
+}
+
+// Guard calls into an adapter, which reads what a platform sent, with a
+// panic (a fault some response meets) turned into a permanent *SendError:
+// the reply, poll or stream fails, not the process, and trying the same
+// call again would only panic again.
+func Guard(call func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = Permanent("the channel adapter failed", fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
+		}
+	}()
+	return call()
 }
 
 // Temporary returns a *SendError worth retrying, not before retryAfter when it

@@ -3,6 +3,7 @@ package channel
 import (
 	"errors"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,5 +45,17 @@ func TestSendErrorConstructors(t *testing.T) {
 				t.Errorf("errors.Is(%v, %v) = false, want true", tt.err, tt.want.Err)
 			}
 		})
+	}
+}
+
+func TestGuard(t *testing.T) {
+	boom := errors.New("refused")
+	if err := Guard(func() error { return boom }); err != boom {
+		t.Errorf("Guard(error) = %v, want the call's own error", err)
+	}
+	err := Guard(func() error { panic("index out of range") })
+	var se *SendError
+	if !errors.As(err, &se) || !se.Permanent || se.Reason != "the channel adapter failed" || !strings.Contains(se.Err.Error(), "index out of range") {
+		t.Errorf("Guard(panic) = %#v, want a permanent send error carrying the panic", err)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"time"
 	"unicode/utf8"
 
@@ -171,12 +170,11 @@ func (w *Worker) health(inboxID care.ID, h care.HealthUpdate) {
 func (w *Worker) send(ctx context.Context, s channel.Sender, out channel.Outbound, timeout time.Duration) (res channel.Result, err error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	defer func() {
-		if p := recover(); p != nil {
-			err = channel.Permanent("the channel adapter failed", fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
-		}
-	}()
-	return s.Send(ctx, out)
+	err = channel.Guard(func() (err error) {
+		res, err = s.Send(ctx, out)
+		return err
+	})
+	return res, err
 }
 
 func (w *Worker) sent(ctx context.Context, e care.OutboxEntry, log *slog.Logger, res channel.Result) error {

@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"sync"
 	"time"
 
@@ -252,7 +251,7 @@ func (r *Runner) StreamOnce(ctx context.Context, inboxID care.ID) error {
 	if err != nil {
 		return err
 	}
-	err = guard(func() error {
+	err = channel.Guard(func() error {
 		return st.Stream(ctx, *in, cursor, func(events []channel.Event, next string) error {
 			if err := r.store(ctx, in, events, cursor, next, r.now()); err != nil {
 				return err
@@ -270,19 +269,6 @@ func (r *Runner) StreamOnce(ctx context.Context, inboxID care.ID) error {
 		r.health(ctx, in.ID, care.HealthUpdate{Error: "stream: " + reason, ErrorAt: r.now()})
 	}
 	return err
-}
-
-// guard runs a call into an adapter, which reads what a platform sent,
-// with a panic (a fault some response meets) turned into an error: the
-// inbox's health shows it and the next round tries again, instead of the
-// process ending for every inbox.
-func guard(call func() error) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = channel.Permanent("the channel adapter failed", fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
-		}
-	}()
-	return call()
 }
 
 // notify holds the adapter's notification connection for a polled inbox
@@ -303,7 +289,7 @@ func (r *Runner) notify(ctx context.Context, inboxID care.ID) {
 		// within the lease's 90 s when that node stops.
 		nctx, release, mine, err := r.hold(ctx, fmt.Sprintf("notify:%d", inboxID))
 		if mine {
-			err = guard(func() error { return n.Notify(nctx, *in, func() { r.Wake(inboxID) }) })
+			err = channel.Guard(func() error { return n.Notify(nctx, *in, func() { r.Wake(inboxID) }) })
 			release()
 			if ctx.Err() != nil || errors.Is(err, channel.ErrNoNotify) {
 				return
@@ -373,7 +359,7 @@ func (r *Runner) Once(ctx context.Context, inboxID care.ID) (time.Duration, erro
 	now := r.now()
 	var events []channel.Event
 	var next string
-	err = guard(func() (err error) {
+	err = channel.Guard(func() (err error) {
 		events, next, err = p.Poll(ctx, *in, cursor)
 		return err
 	})
