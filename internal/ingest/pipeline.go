@@ -387,24 +387,12 @@ func (b *batch) prefetch(ctx context.Context, q care.Queries, pending []care.Raw
 		channel   care.Channel
 	}
 	users := map[platform][]string{}
-	inboxes := map[platform][]care.ID{} // the inboxes each platform's authors wrote to
 	for i := range pending {
-		in := &pending[i].Inbound
-		switch in.Kind {
-		case "", care.KindMessage, care.KindEcho:
-		default:
-			continue
-		}
-		if in.Author.PlatformUserID == "" {
-			continue
-		}
-		k := platform{pending[i].WorkspaceID, in.Channel}
-		users[k] = append(users[k], in.Author.PlatformUserID)
-		if !slices.Contains(inboxes[k], pending[i].InboxID) {
-			inboxes[k] = append(inboxes[k], pending[i].InboxID)
+		if in := &pending[i].Inbound; threadsAuthor(in) {
+			k := platform{pending[i].WorkspaceID, in.Channel}
+			users[k] = append(users[k], in.Author.PlatformUserID)
 		}
 	}
-	contacts := map[care.ID][]care.ID{} // by inbox
 	for k, ids := range users {
 		found, err := q.FindIdentities(ctx, k.workspace, k.channel, ids)
 		if err != nil {
@@ -412,9 +400,17 @@ func (b *batch) prefetch(ctx context.Context, q care.Queries, pending []care.Raw
 		}
 		for uid, ident := range found {
 			b.idents[identKey{k.workspace, k.channel, uid}] = ident
-			for _, inbox := range inboxes[k] {
-				contacts[inbox] = append(contacts[inbox], ident.ContactID)
-			}
+		}
+	}
+	// Each known author's conversations in the inboxes they wrote to.
+	contacts := map[care.ID][]care.ID{} // by inbox
+	for i := range pending {
+		in := &pending[i].Inbound
+		if !threadsAuthor(in) {
+			continue
+		}
+		if ident, ok := b.idents[identKey{pending[i].WorkspaceID, in.Channel, in.Author.PlatformUserID}]; ok {
+			contacts[pending[i].InboxID] = append(contacts[pending[i].InboxID], ident.ContactID)
 		}
 	}
 	// Where several nodes thread, another may be placing one of these
@@ -451,6 +447,16 @@ func (b *batch) prefetch(ctx context.Context, q care.Queries, pending []care.Raw
 		}
 	}
 	return nil
+}
+
+// threadsAuthor reports whether threading in resolves in's author and
+// looks for their conversation: messages and echoes do.
+func threadsAuthor(in *care.Inbound) bool {
+	switch in.Kind {
+	case "", care.KindMessage, care.KindEcho:
+		return in.Author.PlatformUserID != ""
+	}
+	return false
 }
 
 // lock takes the contact's threading lock (see care.Queries.LockContact)
