@@ -328,11 +328,6 @@ func b2i(b bool) int {
 	return 0
 }
 
-// inList appends to args the values of an IN (…) list, which must not be
-// empty, and returns its placeholders. The list is padded to a power of two
-// by repeating its last value, which changes nothing it matches: a
-// statement of each size is prepared once and kept (see internal/sqlite),
-// so sizes are kept few.
 // inChunks calls f with values a chunk at a time, each small enough for an
 // IN list within every engine's limit on parameters.
 func inChunks[T any](values []T, f func(chunk []T) error) error {
@@ -344,6 +339,11 @@ func inChunks[T any](values []T, f func(chunk []T) error) error {
 	return nil
 }
 
+// inList appends to args the values of an IN (…) list, which must not be
+// empty, and returns its placeholders. The list is padded to a power of two
+// by repeating its last value, which changes nothing it matches: a
+// statement of each size is prepared once and kept (see internal/sqlite),
+// so sizes are kept few.
 func inList[T any](args []any, values []T) ([]any, string) {
 	n := 1
 	for n < len(values) {

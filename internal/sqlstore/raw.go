@@ -169,10 +169,7 @@ func (q queries) MarkRawsProcessed(ctx context.Context, ids []care.ID, now time.
 }
 
 func (q queries) markRaws(ctx context.Context, ids []care.ID, now time.Time) error {
-	// Chunks keep each statement well under every engine's parameter limit.
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), 500)]
-		ids = ids[len(chunk):]
+	return inChunks(ids, func(chunk []care.ID) error {
 		args, in := inList([]any{micros(now)}, chunk)
 		res, err := q.exec(ctx, `UPDATE raw_events SET processed_at = ?, error = '' WHERE id IN (`+in+`)`, args...)
 		if err != nil {
@@ -183,8 +180,8 @@ func (q queries) markRaws(ctx context.Context, ids []care.ID, now time.Time) err
 		} else if int(n) != len(chunk) {
 			return care.Errorf(care.ENOTFOUND, "Raw event not found.")
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func (q queries) ResetRaw(ctx context.Context, inboxID care.ID, since time.Time) (int, error) {
