@@ -1,6 +1,7 @@
 package care
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
@@ -11,15 +12,30 @@ import (
 // The snapshots events carry (a conversation, a message, an inbound event),
 // and the triage values the store keeps, encode themselves here without
 // reflection: encoding/json spends more on reflection, and on compacting
-// what time.Time.MarshalJSON returns, than on the bytes. Clients are promised encoding/json's bytes, so each appender
-// writes exactly what json.Marshal writes for the same value: field order,
-// omitempty, HTML-safe string escaping, float and time formats. Where
-// json.Marshal fails (a NaN or infinite float, a time RFC 3339 cannot hold)
-// the appender returns nil, and the caller falls back to json.Marshal for
-// its error.
+// what time.Time.MarshalJSON returns, than on the bytes. Clients are
+// promised encoding/json's bytes, so each appender writes exactly what
+// json.Marshal writes for the same value: field order, omitempty, HTML-safe
+// string escaping, float and time formats. Where json.Marshal fails (a NaN
+// or infinite float, a time RFC 3339 cannot hold) the appender returns nil,
+// and EncodeJSON falls back to json.Marshal for its error.
 //
 // These are deliberately not MarshalJSON methods: encoding/json would then
 // validate and compact their output, costing what they save.
+
+// JSONAppender is a value that encodes itself as json.Marshal would (see
+// above), or returns nil where json.Marshal fails.
+type JSONAppender interface {
+	AppendJSON(b []byte) []byte
+}
+
+// EncodeJSON is json.Marshal for a JSONAppender: its own bytes, without
+// reflection, and json.Marshal's error for a value json.Marshal refuses.
+func EncodeJSON(v JSONAppender) ([]byte, error) {
+	if b := v.AppendJSON(nil); b != nil {
+		return b, nil
+	}
+	return json.Marshal(v)
+}
 
 // AppendJSON appends c as json.Marshal encodes it, or returns nil when
 // json.Marshal would fail.

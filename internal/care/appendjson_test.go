@@ -325,3 +325,16 @@ func BenchmarkAppendJSON(b *testing.B) {
 		})
 	}
 }
+
+func TestEncodeJSON(t *testing.T) {
+	in := &care.PriorityInputs{Need: 0.8, NeedReason: "refund <now>"}
+	want, _ := json.Marshal(in)
+	if got, err := care.EncodeJSON(in); err != nil || string(got) != string(want) {
+		t.Errorf("EncodeJSON = %s, %v; want %s", got, err, want)
+	}
+	// What json.Marshal refuses, EncodeJSON refuses with its error.
+	_, wantErr := json.Marshal(&care.PriorityInputs{Need: math.NaN()})
+	if _, err := care.EncodeJSON(&care.PriorityInputs{Need: math.NaN()}); err == nil || wantErr == nil || err.Error() != wantErr.Error() {
+		t.Errorf("EncodeJSON(NaN) error = %v, want json.Marshal's %v", err, wantErr)
+	}
+}

@@ -932,13 +932,11 @@ func (p *Pipeline) deletion(ctx context.Context, q care.Queries, raw *care.RawEv
 // NewEvent builds an event whose data is a snapshot of v.
 func NewEvent(t care.EventType, workspaceID, conversationID, messageID, inboxID care.ID, v any, now time.Time) care.Event {
 	// Conversations and messages, two events per ingested message, encode
-	// themselves to the same bytes without reflection; nil from them means a
-	// value json.Marshal refuses too.
+	// themselves to the same bytes without reflection.
 	var data []byte
-	if a, ok := v.(interface{ AppendJSON([]byte) []byte }); ok {
-		data = a.AppendJSON(nil)
-	}
-	if data == nil {
+	if a, ok := v.(care.JSONAppender); ok {
+		data, _ = care.EncodeJSON(a)
+	} else {
 		data, _ = json.Marshal(v)
 	}
 	return care.Event{WorkspaceID: workspaceID, Type: t, ConversationID: conversationID, MessageID: messageID,

@@ -418,11 +418,7 @@ func encodeInputs(in care.PriorityInputs) (string, error) {
 	if in == (care.PriorityInputs{}) {
 		return "{}", nil
 	}
-	// nil where json.Marshal fails too, and says why
-	if b := in.AppendJSON(nil); b != nil {
-		return string(b), nil
-	}
-	b, err := json.Marshal(in)
+	b, err := care.EncodeJSON(&in)
 	if err != nil {
 		return "", fmt.Errorf("sqlstore: encode priority inputs: %w", err)
 	}

@@ -71,11 +71,8 @@ func (q queries) createMessage(ctx context.Context, m *care.Message, t *care.Con
 	}
 	var triage []byte
 	if m.Triage != nil {
-		// nil where json.Marshal fails too, and says why
-		if triage = m.Triage.AppendJSON(nil); triage == nil {
-			if triage, err = json.Marshal(m.Triage); err != nil {
-				return fmt.Errorf("sqlstore: encode triage: %w", err)
-			}
+		if triage, err = care.EncodeJSON(m.Triage); err != nil {
+			return fmt.Errorf("sqlstore: encode triage: %w", err)
 		}
 	}
 	return q.inTx(ctx, func(q queries) error {
