@@ -114,7 +114,8 @@ type Adapter struct {
 	passwords map[[32]byte]*passwordToken
 	budgets   map[care.ID]budget
 	idle      map[care.ID]int
-	uncertain map[string]time.Time
+
+	unanswered channel.Unanswered // see reconcile.go
 }
 
 var (

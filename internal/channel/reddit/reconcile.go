@@ -35,60 +35,12 @@ import (
 // message, which /api/compose does not return.
 
 const (
-	uncertainTTL = 48 * time.Hour
-	maxUncertain = 10000
 	// clockSkew widens the window in which a reply found counts as ours.
 	clockSkew = 5 * time.Minute
 	// lookupLimit is how many of the newest comments or sent messages are
 	// searched.
 	lookupLimit = 25
 )
-
-func (a *Adapter) remember(key string) {
-	if key == "" {
-		return
-	}
-	now := a.now()
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.uncertain == nil {
-		a.uncertain = map[string]time.Time{}
-	}
-	if _, ok := a.uncertain[key]; ok {
-		return // keep the first attempt's time
-	}
-	if len(a.uncertain) >= maxUncertain {
-		for k, t := range a.uncertain {
-			if now.Sub(t) > uncertainTTL {
-				delete(a.uncertain, k)
-			}
-		}
-		if len(a.uncertain) >= maxUncertain {
-			return // a flood of failures; each costs at worst a duplicate
-		}
-	}
-	a.uncertain[key] = now
-}
-
-func (a *Adapter) uncertainSince(key string) (time.Time, bool) {
-	if key == "" {
-		return time.Time{}, false
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	t, ok := a.uncertain[key]
-	if ok && a.now().Sub(t) > uncertainTTL {
-		delete(a.uncertain, key)
-		return time.Time{}, false
-	}
-	return t, ok
-}
-
-func (a *Adapter) forget(key string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	delete(a.uncertain, key)
-}
 
 // reconcile looks on Reddit for the reply of p, written since. found
 // reports whether it is there; err is a temporary *channel.SendError when

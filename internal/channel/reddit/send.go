@@ -78,13 +78,13 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 	}
 	in := out.Inbox
 	key := out.IdempotencyKey
-	if since, ok := a.uncertainSince(key); ok {
+	if since, ok := a.unanswered.Since(key, a.now()); ok {
 		res, found, err := a.reconcile(ctx, in, p, since)
 		if err != nil {
 			return channel.Result{}, err
 		}
 		if found {
-			a.forget(key)
+			a.unanswered.Forget(key)
 			return res, nil
 		}
 	}
@@ -92,7 +92,7 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 	res, err := a.deliver(ctx, in, p)
 	switch {
 	case err == nil:
-		a.forget(key)
+		a.unanswered.Forget(key)
 		if p.kind == planCompose && res.PlatformID == "" {
 			// Best effort: the id lets the customer's answer join this
 			// conversation by its parent_id.
@@ -101,7 +101,7 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 			}
 		}
 	case errors.Is(err, errNoAnswer):
-		a.remember(key)
+		a.unanswered.Remember(key, a.now())
 	}
 	return res, err
 }

@@ -85,11 +85,11 @@ type Adapter struct {
 	// without it a rotated token lasts only as long as the process.
 	Credentials channel.CredentialStore
 
-	mu sync.Mutex
-	// uncertain holds the idempotency keys of sends whose outcome is
-	// unknown (the request went out, no answer came back), with the time
-	// of that attempt; see reconcile.go.
-	uncertain map[string]time.Time
+	// unanswered holds the sends whose outcome is unknown (the request
+	// went out, no answer came back); see reconcile.go.
+	unanswered channel.Unanswered
+
+	mu sync.Mutex // guards Tokens when it is set on first use
 }
 
 var (

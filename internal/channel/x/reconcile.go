@@ -36,57 +36,9 @@ import (
 // attempt.
 
 const (
-	uncertainTTL = 48 * time.Hour
-	maxUncertain = 10000
 	// clockSkew widens the window in which a DM found counts as ours.
 	clockSkew = 5 * time.Minute
 )
-
-func (a *Adapter) remember(key string) {
-	if key == "" {
-		return
-	}
-	now := a.now()
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.uncertain == nil {
-		a.uncertain = map[string]time.Time{}
-	}
-	if _, ok := a.uncertain[key]; ok {
-		return // keep the first attempt's time
-	}
-	if len(a.uncertain) >= maxUncertain {
-		for k, t := range a.uncertain {
-			if now.Sub(t) > uncertainTTL {
-				delete(a.uncertain, k)
-			}
-		}
-		if len(a.uncertain) >= maxUncertain {
-			return // a flood of failures; each costs at worst a duplicate
-		}
-	}
-	a.uncertain[key] = now
-}
-
-func (a *Adapter) uncertainSince(key string) (time.Time, bool) {
-	if key == "" {
-		return time.Time{}, false
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	t, ok := a.uncertain[key]
-	if ok && a.now().Sub(t) > uncertainTTL {
-		delete(a.uncertain, key)
-		return time.Time{}, false
-	}
-	return t, ok
-}
-
-func (a *Adapter) forget(key string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	delete(a.uncertain, key)
-}
 
 // reconcile looks on X for the reply of an earlier, unanswered attempt made
 // at since. found reports whether it is there; err is a temporary

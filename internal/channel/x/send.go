@@ -39,13 +39,13 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 		return channel.Result{}, err
 	}
 	key := out.IdempotencyKey
-	if since, ok := a.uncertainSince(key); ok {
+	if since, ok := a.unanswered.Since(key, a.now()); ok {
 		res, found, err := a.reconcile(ctx, out.Inbox, req, since)
 		if err != nil {
 			return channel.Result{}, err
 		}
 		if found {
-			a.forget(key)
+			a.unanswered.Forget(key)
 			a.logger().Info("x: an earlier attempt had reached X; not sending again", "key", key, "platform_id", res.PlatformID)
 			return res, nil
 		}
@@ -55,7 +55,7 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 	case err != nil && resp != nil && resp.status >= 200 && resp.status < 300:
 		// Accepted, but the answer was cut short: the reply is out, only
 		// its id is lost. Sending again would post it twice.
-		a.forget(key)
+		a.unanswered.Forget(key)
 		a.logger().Warn("x: reply accepted but the answer was unreadable", "key", key, "err", err)
 		return channel.Result{Status: care.DeliverySent, RateLimit: rateLimitLine(resp.header)}, nil
 	case isAuthError(err):
@@ -65,7 +65,7 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 		return channel.Result{}, err
 	case err != nil:
 		if !notSent(err) {
-			a.remember(key)
+			a.unanswered.Remember(key, a.now())
 		}
 		reason := "X could not be reached"
 		if ctx.Err() != nil || isTimeout(err) {
@@ -77,23 +77,23 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 	if resp.status < 200 || resp.status > 299 {
 		if resp.status >= 500 {
 			// X may have acted before failing; check before the next try.
-			a.remember(key)
+			a.unanswered.Remember(key, a.now())
 		}
 		if resp.status == http.StatusForbidden && req.public && isDuplicate(resp.body) {
-			if _, ok := a.uncertainSince(key); ok {
+			if _, ok := a.unanswered.Since(key, a.now()); ok {
 				// An earlier attempt reached X after all, beyond what the
 				// lookup could see: it is the duplicate.
-				a.forget(key)
+				a.unanswered.Forget(key)
 				a.logger().Warn("x: duplicate after an unanswered attempt; counted as sent", "key", key)
 				return channel.Result{Status: care.DeliverySent, RateLimit: rl}, nil
 			}
 		}
 		if !temporaryStatus(resp.status) {
-			a.forget(key)
+			a.unanswered.Forget(key)
 		}
 		return channel.Result{}, a.sendError(req, resp, rl)
 	}
-	a.forget(key)
+	a.unanswered.Forget(key)
 	charge := ChargeDMSent
 	switch {
 	case req.public && len(extractURLs(req.text)) > 0:

@@ -95,7 +95,7 @@ type Adapter struct {
 	once   sync.Once
 	tokens *oauth.Source
 	quota  meter
-	sends  uncertainSends
+	sends  channel.Unanswered
 }
 
 var (

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -83,13 +82,13 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 	}
 
 	key := out.IdempotencyKey
-	if since, ok := a.sends.since(key); ok {
+	if since, ok := a.sends.Since(key, a.now()); ok {
 		id, err := a.findReply(ctx, in, brand, parent, text, since)
 		if err != nil {
 			return channel.Result{}, err
 		}
 		if id != "" {
-			a.sends.forget(key)
+			a.sends.Forget(key)
 			return channel.Result{PlatformID: id, Status: care.DeliverySent, RateLimit: a.quotaLine(in)}, nil
 		}
 	}
@@ -106,20 +105,20 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 	if err != nil {
 		if spent > 0 {
 			// Sent, and no answer: it may have been posted.
-			a.sends.remember(key, attempted)
+			a.sends.Remember(key, attempted)
 		}
 		return channel.Result{}, withQuota(err, a.quotaLine(in))
 	}
 	if !r.ok() {
 		if r.status >= 500 {
-			a.sends.remember(key, attempted)
+			a.sends.Remember(key, attempted)
 		}
 		st := a.quota.state(in.ID, limitsOf(in), a.now())
 		e := apiError(r, opReply, st.reset, a.now())
 		e.RateLimit = st.String()
 		return channel.Result{}, e
 	}
-	a.sends.forget(key)
+	a.sends.Forget(key)
 	res := channel.Result{Status: care.DeliverySent, RateLimit: a.quotaLine(in)}
 	// A 2xx means the reply is posted; an answer without a usable id
 	// costs only the id, never a second reply.
@@ -225,54 +224,4 @@ func withQuota(err error, line string) error {
 		se.RateLimit = line
 	}
 	return err
-}
-
-// uncertainSends remembers, by idempotency key, the sends that may have
-// been posted without Parley hearing so, and when. Its zero value is
-// ready; it is safe for concurrent use.
-type uncertainSends struct {
-	mu   sync.Mutex
-	keys map[string]time.Time
-}
-
-// maxUncertain bounds the sends remembered; the oldest go first.
-const maxUncertain = 10_000
-
-func (u *uncertainSends) remember(key string, at time.Time) {
-	if key == "" {
-		return
-	}
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	if u.keys == nil {
-		u.keys = map[string]time.Time{}
-	}
-	if len(u.keys) >= maxUncertain {
-		var oldest string
-		for k, t := range u.keys {
-			if oldest == "" || t.Before(u.keys[oldest]) {
-				oldest = k
-			}
-		}
-		delete(u.keys, oldest)
-	}
-	if _, ok := u.keys[key]; !ok {
-		u.keys[key] = at
-	}
-}
-
-func (u *uncertainSends) since(key string) (time.Time, bool) {
-	if key == "" {
-		return time.Time{}, false
-	}
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	t, ok := u.keys[key]
-	return t, ok
-}
-
-func (u *uncertainSends) forget(key string) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	delete(u.keys, key)
 }
