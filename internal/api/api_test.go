@@ -124,7 +124,8 @@ func TestMalformedInput(t *testing.T) {
 
 		{name: "API inbox: not JSON", method: "POST", path: apiInboxPath, token: w.inbox.Token, body: `{"id":`, status: 400, detail: "not a valid message"},
 		{name: "API inbox: unknown field", method: "POST", path: apiInboxPath, token: w.inbox.Token, body: `{"id":"bad-1","author":{"id":"c"},"text":"hi","from":"x"}`, status: 400, detail: `unknown field "from"`},
-		{name: "API inbox: no author", method: "POST", path: apiInboxPath, token: w.inbox.Token, body: `{"id":"bad-2","text":"hi"}`, status: 400, detail: "author.platform_user_id"},
+		{name: "inbox of an unknown channel", method: "POST", path: "/api/v1/inboxes", token: w.admin, body: `{"channel":"whatsap","name":"WA"}`, status: 400, detail: "no channel \"whatsap\"; it connects: api,"},
+		{name: "API inbox: no author", method: "POST", path: apiInboxPath, token: w.inbox.Token, body: `{"id":"bad-2","text":"hi"}`, status: 400, detail: "author.id is required"},
 		{name: "API inbox: oversized text", method: "POST", path: apiInboxPath, token: w.inbox.Token, body: jsonBody(map[string]any{"id": "bad-3", "author": map[string]any{"id": "c"}, "text": bigText}), status: 400, detail: "text is longer"},
 		{name: "API inbox: oversized body", method: "POST", path: apiInboxPath, token: w.inbox.Token, body: `{"id":"bad-4","author":{"id":"c"},"text":"` + strings.Repeat("a", apiinbox.MaxBodyBytes) + `"}`, status: 413, detail: "larger than"},
 		{name: "API inbox: trailing data", method: "POST", path: apiInboxPath, token: w.inbox.Token, body: `{"id":"bad-5","author":{"id":"c"},"text":"hi"} x`, status: 400, detail: "exactly one JSON object"},
@@ -457,7 +458,7 @@ func TestAPIInbox(t *testing.T) {
 
 	t.Run("refused", func(t *testing.T) {
 		var x care.Inbox
-		w.must(t, http.StatusCreated, w.admin, "POST", "/api/v1/inboxes", `{"channel":"voice","name":"Phone","external_id":"+15550100"}`, &struct {
+		w.must(t, http.StatusCreated, w.admin, "POST", "/api/v1/inboxes", `{"channel":"phone","name":"Phone","external_id":"+15550100"}`, &struct {
 			Inbox *care.Inbox `json:"inbox"`
 		}{&x})
 		refusals := []struct{ name, token, path string }{
@@ -520,6 +521,30 @@ func TestAPIInbox(t *testing.T) {
 		w.must(t, http.StatusOK, w.admin, "POST", fmt.Sprintf("/api/v1/inboxes/%d/rotate", w.inbox.ID), "", &sec)
 		w.call(t, w.inbox.Token, "POST", path, `{"id":"old-token","author":{"id":"c"},"text":"hi"}`).problem(t, http.StatusUnauthorized)
 		w.ingest(t, apiInbox{ID: w.inbox.ID, Token: sec.Token}, "new-token", "c", "hi")
+		w.inbox.Token = sec.Token
+	})
+
+	t.Run("rotated with a grace period", func(t *testing.T) {
+		rotate := fmt.Sprintf("/api/v1/inboxes/%d/rotate", w.inbox.ID)
+		for _, grace := range []string{"soon", "-1h", "169h"} {
+			w.call(t, w.admin, "POST", rotate+"?grace="+grace, "").problem(t, http.StatusBadRequest)
+		}
+		var sec struct {
+			Token string `json:"token"`
+		}
+		w.must(t, http.StatusOK, w.admin, "POST", rotate+"?grace=1h", "", &sec)
+		// Both work until the hour is up, so the sending system can
+		// change over without losing a message.
+		w.ingest(t, apiInbox{ID: w.inbox.ID, Token: w.inbox.Token}, "grace-old", "c", "hi")
+		w.ingest(t, apiInbox{ID: w.inbox.ID, Token: sec.Token}, "grace-new", "c", "hi")
+		// Rotating again without one ends every earlier token at once.
+		old := sec.Token
+		w.must(t, http.StatusOK, w.admin, "POST", rotate, "", &sec)
+		for _, tok := range []string{w.inbox.Token, old} {
+			w.call(t, tok, "POST", path, `{"id":"after","author":{"id":"c"},"text":"hi"}`).problem(t, http.StatusUnauthorized)
+		}
+		w.ingest(t, apiInbox{ID: w.inbox.ID, Token: sec.Token}, "after", "c", "hi")
+		w.inbox.Token = sec.Token
 	})
 }
 

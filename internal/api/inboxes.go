@@ -26,7 +26,13 @@ import (
 const (
 	credTokenHash     = "token_hash"     // SHA-256 of the inbox token, hex
 	credWebhookSecret = "webhook_secret" // signs outbound webhooks
+	// credPrevTokenHash is the token a rotation with a grace period
+	// replaced; it is accepted until apiinbox.PreviousUntilCredential.
+	credPrevTokenHash = "previous_token_hash"
 )
+
+// maxRotationGrace bounds how long a rotated token and secret stay valid.
+const maxRotationGrace = 7 * 24 * time.Hour
 
 func (s *Server) listInboxes(w http.ResponseWriter, r *http.Request) {
 	ins, err := s.Store.Inboxes(r.Context(), principal(r).WorkspaceID)
@@ -209,6 +215,15 @@ func (s *Server) ConnectInbox(ctx context.Context, p care.Principal, ch care.Cha
 	case len(creds) > 32:
 		return nil, care.Errorf(care.EINVALID, "Too many credentials.")
 	}
+	// An inbox of a channel with no adapter would take no webhook and send
+	// no reply: a typo ("whatsap") must not look connected.
+	if _, ok := s.Adapters.Sender(ch); s.Adapters != nil && !ok {
+		names := make([]string, 0, 20)
+		for _, c := range s.Adapters.Channels() {
+			names = append(names, string(c))
+		}
+		return nil, care.Errorf(care.EINVALID, "Parley has no channel %.40q; it connects: %s.", ch, strings.Join(names, ", "))
+	}
 	if err := checkWebhookURL(webhookURL); err != nil {
 		return nil, err
 	}
@@ -347,18 +362,57 @@ func (s *Server) rotateInbox(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, care.Errorf(care.EINVALID, "Only API inboxes have a token to rotate."))
 		return
 	}
+	// A grace period lets the sending system and the webhook's receiver
+	// change over without losing a message: both tokens are accepted, and
+	// deliveries are signed with both secrets, until it ends. Without one
+	// (the default, and what a leaked token needs) the old ones stop now.
+	var grace time.Duration
+	if v := r.URL.Query().Get("grace"); v != "" {
+		grace, err = time.ParseDuration(v)
+		if err != nil || grace < 0 || grace > maxRotationGrace {
+			writeError(w, r, care.Errorf(care.EINVALID, "grace must be a duration such as 30m or 24h, at most %s.", "168h"))
+			return
+		}
+	}
+	oldHash, oldSecret := in.Credentials[credTokenHash], in.Credentials[credWebhookSecret]
 	resp := InboxSecrets{Inbox: in}
 	if resp.Token, resp.WebhookSecret, err = newAPIInboxSecrets(in); err != nil {
 		writeError(w, r, err)
 		return
+	}
+	details := map[string]any{}
+	if grace > 0 {
+		until := s.now().Add(grace).UTC().Truncate(time.Second)
+		in.Credentials[credPrevTokenHash] = oldHash
+		in.Credentials[apiinbox.PreviousSecretCredential] = oldSecret
+		in.Credentials[apiinbox.PreviousUntilCredential] = until.Format(time.RFC3339)
+		details["previous_valid_until"] = until
+	} else {
+		delete(in.Credentials, credPrevTokenHash)
+		delete(in.Credentials, apiinbox.PreviousSecretCredential)
+		delete(in.Credentials, apiinbox.PreviousUntilCredential)
 	}
 	if err := s.Store.UpdateInbox(r.Context(), in); err != nil {
 		writeError(w, r, err)
 		return
 	}
 	s.inboxes.forget(in.ID)
-	s.auditf(r, "inbox.rotate", idTarget("inbox", in.ID), nil)
+	s.auditf(r, "inbox.rotate", idTarget("inbox", in.ID), details)
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// tokenMatches reports, in constant time per hash, whether token is in's
+// inbox token, or the one a rotation replaced while its grace period runs.
+func tokenMatches(in *care.Inbox, token string, now time.Time) bool {
+	if token == "" {
+		return false
+	}
+	got := sha256.Sum256([]byte(token))
+	match := func(key string) bool {
+		want, _ := hex.DecodeString(in.Credentials[key])
+		return len(want) == len(got) && subtle.ConstantTimeCompare(want, got[:]) == 1
+	}
+	return match(credTokenHash) || apiinbox.InGrace(in, now) && match(credPrevTokenHash)
 }
 
 // ingestAPIMessage is the API inbox: a system posts one customer message,
@@ -378,14 +432,16 @@ func (s *Server) ingestAPIMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, err := s.inboxes.get(r.Context(), s.Store, id, started)
-	if err != nil || in.Channel != care.ChannelAPI {
-		writeError(w, r, care.Errorf(care.EUNAUTHORIZED, "Unknown inbox or wrong inbox token."))
+	if err != nil && care.ErrorCode(err) != care.ENOTFOUND {
+		// Parley's fault (the database, or credentials the secret key
+		// cannot open), not the sender's: a 5xx they retry, and a log
+		// line for the operator, not a 401 they would give up on.
+		outcome = "error"
+		writeError(w, r, fmt.Errorf("api inbox %d: %w", id, err))
 		return
 	}
 	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	want, _ := hex.DecodeString(in.Credentials[credTokenHash])
-	got := sha256.Sum256([]byte(token))
-	if token == "" || len(want) != len(got) || subtle.ConstantTimeCompare(want, got[:]) != 1 {
+	if err != nil || in.Channel != care.ChannelAPI || !tokenMatches(in, token, started) {
 		writeError(w, r, care.Errorf(care.EUNAUTHORIZED, "Unknown inbox or wrong inbox token."))
 		return
 	}

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/care"
 )
@@ -45,6 +47,12 @@ func Decode(body []byte, inboxID care.ID, now time.Time) (care.Inbound, error) {
 	if len(body) > MaxBodyBytes {
 		return care.Inbound{}, care.Errorf(care.ETOOLARGE, "The message is larger than %d bytes.", MaxBodyBytes)
 	}
+	// encoding/json replaces invalid UTF-8 with U+FFFD rather than failing,
+	// which would make two different ids one, and the second message a
+	// "duplicate" never stored. JSON text is UTF-8 (RFC 8259, section 8.1).
+	if !utf8.Valid(body) {
+		return care.Inbound{}, care.Errorf(care.EINVALID, "The body is not valid UTF-8 (first bad byte at offset %d); JSON must be sent as UTF-8.", invalidAt(body))
+	}
 	var m Message
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -56,6 +64,18 @@ func Decode(body []byte, inboxID care.ID, now time.Time) (care.Inbound, error) {
 	}
 	if m.Visibility == "" {
 		m.Visibility = care.Private
+	}
+	// An escaped lone surrogate ("\udc80") decodes to U+FFFD too: in an
+	// id it would merge distinct messages, or customers.
+	for _, f := range []struct{ name, v string }{{"id", m.ID}, {"reply_to_id", m.ReplyToID}, {"author.id", m.Author.ID}} {
+		if strings.ContainsRune(f.v, utf8.RuneError) {
+			return care.Inbound{}, care.Errorf(care.EINVALID, "%s contains U+FFFD or an unpaired surrogate escape; ids must be text as the sending system stores them.", f.name)
+		}
+	}
+	// A message of white space alone shows as an empty bubble; agents
+	// cannot send one either.
+	if strings.TrimSpace(m.Text) == "" && m.Text != "" && len(m.Attachments) == 0 {
+		return care.Inbound{}, care.Errorf(care.EINVALID, "text is only white space; a message needs text or at least one attachment.")
 	}
 	in := care.Inbound{
 		InboxID: inboxID, Channel: care.ChannelAPI, PlatformID: m.ID, ReplyToPlatformID: m.ReplyToID,
@@ -72,21 +92,48 @@ func Decode(body []byte, inboxID care.ID, now time.Time) (care.Inbound, error) {
 		}
 	}
 	if err := in.Validate(); err != nil {
-		return care.Inbound{}, err
+		return care.Inbound{}, care.Errorf(care.ErrorCode(err), "%s", apiNames.Replace(care.ErrorMessage(err)))
 	}
 	return in, nil
+}
+
+// apiNames turns the field names of Parley's normalised inbound event, as
+// care.Inbound.Validate names them, into this API's.
+var apiNames = strings.NewReplacer(
+	"reply_to_platform_id", "reply_to_id",
+	"platform_id", "id",
+	"author.platform_user_id", "author.id",
+	"author.display_name", "author.name",
+)
+
+// invalidAt is the offset of the first byte of b that is not valid UTF-8.
+func invalidAt(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
 }
 
 func jsonProblem(err error) string {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var when *time.ParseError
 	switch {
 	case errors.Is(err, io.EOF):
 		return "the body is empty"
 	case errors.As(err, &syntax):
 		return fmt.Sprintf("invalid JSON at byte %d", syntax.Offset)
+	case errors.As(err, &typ) && typ.Field == "":
+		return fmt.Sprintf("the body must be a JSON object, not %s", typ.Value)
 	case errors.As(err, &typ):
-		return fmt.Sprintf("field %q must be %s, not %s", typ.Field, typ.Type, typ.Value)
+		return fmt.Sprintf("field %q must be %s, not %s", typ.Field, jsonKind(typ.Type), typ.Value)
+	case errors.As(err, &when) || strings.Contains(err.Error(), "Time.UnmarshalJSON"):
+		// Message has one time, and time.Time's errors name no field.
+		return `field "sent_at" must be a time in RFC 3339 form, such as "2026-11-24T09:30:00Z"`
 	}
 	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok && len(f) < 100 {
 		return "unknown field " + f
@@ -95,4 +142,33 @@ func jsonProblem(err error) string {
 		return "the JSON ends too early"
 	}
 	return "invalid JSON"
+}
+
+// jsonKind names what JSON value a Go type takes, for a sender who knows
+// JSON and not Parley's types.
+func jsonKind(t reflect.Type) string {
+	switch {
+	case t == nil:
+		return "another type"
+	case t == reflect.TypeFor[time.Time]():
+		return `a time in RFC 3339 form, such as "2026-11-24T09:30:00Z"`
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "another type"
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -51,6 +52,12 @@ func TestDecode(t *testing.T) {
 		{"text too long", `{"id":"1","author":{"id":"a"},"text":"` + strings.Repeat("x", care.MaxTextBytes+1) + `"}`, care.EINVALID},
 		{"nul", `{"id":"1","author":{"id":"a"},"text":"a\u0000b"}`, care.EINVALID},
 		{"body too large", strings.Repeat(" ", MaxBodyBytes+1), care.ETOOLARGE},
+		{"white space only", `{"id":"1","author":{"id":"a"},"text":" \n\t "}`, care.EINVALID},
+		{"invalid UTF-8 in id", "{\"id\":\"ord-\xff\",\"author\":{\"id\":\"a\"},\"text\":\"hi\"}", care.EINVALID},
+		{"invalid UTF-8 in text", "{\"id\":\"1\",\"author\":{\"id\":\"a\"},\"text\":\"h\xc3\"}", care.EINVALID},
+		{"lone surrogate in id", `{"id":"ord-\udcff","author":{"id":"a"},"text":"hi"}`, care.EINVALID},
+		{"lone surrogate in author id", `{"id":"1","author":{"id":"\ud800"},"text":"hi"}`, care.EINVALID},
+		{"bad sent_at", `{"id":"1","author":{"id":"a"},"text":"hi","sent_at":"yesterday"}`, care.EINVALID},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,6 +66,35 @@ func TestDecode(t *testing.T) {
 				t.Errorf("Decode(%.40q) code = %q, want %q (err %v)", tt.body, got, tt.code, err)
 			}
 		})
+	}
+}
+
+// TestDecodeProblems holds the details a sending system's developer reads:
+// they name this API's fields and JSON's types, not Parley's internals.
+func TestDecodeProblems(t *testing.T) {
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	tests := []struct{ body, want string }{
+		{`[1]`, "the body must be a JSON object, not array"},
+		{`{"author":{"id":"a"},"text":"hi"}`, "id is required"},
+		{`{"id":"1","author":{"id":""},"text":"hi"}`, "author.id is required"},
+		{`{"id":"1","author":{"id":"a","followers":"many"},"text":"hi"}`, `field "author.followers" must be a whole number, not string`},
+		{`{"id":"1","author":{"id":"a"},"text":"hi","attachments":{}}`, `field "attachments" must be an array, not object`},
+		{`{"id":"1","author":{"id":"a"},"text":"hi","sent_at":"yesterday"}`, `field "sent_at" must be a time in RFC 3339 form`},
+		{`{"id":"1","author":{"id":"a"},"text":"hi","sent_at":5}`, `field "sent_at" must be a time in RFC 3339 form`},
+		{`{"id":"1","reply_to_id":"` + strings.Repeat("r", care.MaxPlatformIDBytes+1) + `","author":{"id":"a"},"text":"hi"}`, "reply_to_id is longer than"},
+		{"{\"id\":\"1\",\"author\":{\"id\":\"a\"},\"text\":\"caf\xe9\"}", "not valid UTF-8 (first bad byte at offset 41)"},
+	}
+	for _, tt := range tests {
+		_, err := Decode([]byte(tt.body), 1, now)
+		msg := care.ErrorMessage(err)
+		if !strings.Contains(msg, tt.want) {
+			t.Errorf("Decode(%.50q) = %q; want it to say %q", tt.body, msg, tt.want)
+		}
+		for _, internal := range []string{"platform_id", "platform_user_id", "display_name", "apiinbox.", "care.", "int64", "time.Time"} {
+			if strings.Contains(msg, internal) {
+				t.Errorf("Decode(%.50q) = %q; names %q, which a sender does not know", tt.body, msg, internal)
+			}
+		}
 	}
 }
 
@@ -75,9 +111,19 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
-		// Whatever is accepted must satisfy the core's own validation.
+		// Whatever is accepted must satisfy the core's own validation,
+		// and its ids must be the sender's bytes: a replaced character
+		// would make two ids one.
 		if err := in.Validate(); err != nil {
 			t.Fatalf("accepted message fails validation: %v", err)
+		}
+		if !utf8.Valid(body) {
+			t.Fatalf("accepted a body that is not UTF-8: %q", body)
+		}
+		for _, id := range []string{in.PlatformID, in.ReplyToPlatformID, in.Author.PlatformUserID} {
+			if strings.ContainsRune(id, utf8.RuneError) {
+				t.Fatalf("accepted id %q with a replacement character", id)
+			}
 		}
 	})
 }

@@ -19,6 +19,19 @@ import (
 // Credentials.
 const SecretCredential = "webhook_secret"
 
+// A rotation with a grace period keeps the old secret, and when it ends, in
+// these credentials; until then deliveries carry a signature made with each.
+const (
+	PreviousSecretCredential = "previous_webhook_secret"
+	PreviousUntilCredential  = "previous_until" // RFC 3339
+)
+
+// InGrace reports whether in's previous secrets are still honoured at now.
+func InGrace(in *care.Inbox, now time.Time) bool {
+	until, err := time.Parse(time.RFC3339, in.Credentials[PreviousUntilCredential])
+	return err == nil && now.Before(until)
+}
+
 // maxResponseBytes bounds what is read of a receiver's response: enough for an
 // id or an error message, not enough to exhaust memory.
 const maxResponseBytes = 64 << 10
@@ -78,7 +91,12 @@ func (s *Sender) Send(ctx context.Context, out channel.Outbound) (channel.Result
 	if out.IdempotencyKey != "" {
 		req.Header.Set("Idempotency-Key", out.IdempotencyKey)
 	}
-	req.Header.Set(SignatureHeader, Sign(secret, s.now(), body))
+	now := s.now()
+	if prev := in.Credentials[PreviousSecretCredential]; s.Secret == nil && prev != "" && InGrace(in, now) {
+		req.Header.Set(SignatureHeader, SignAll(now, body, secret, []byte(prev)))
+	} else {
+		req.Header.Set(SignatureHeader, Sign(secret, now, body))
+	}
 
 	resp, err := s.client().Do(req)
 	if err != nil {

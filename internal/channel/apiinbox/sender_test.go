@@ -346,3 +346,39 @@ func TestSendSecretFunc(t *testing.T) {
 		t.Errorf("Verify with the secret from Secret = %v, want nil", err)
 	}
 }
+
+// TestSendDuringRotation: while a rotation's grace period runs, a receiver
+// holding either secret verifies the delivery; after it, only the new one.
+func TestSendDuringRotation(t *testing.T) {
+	rc := newReceiver(t, answer(http.StatusOK, ``))
+	const oldSecret = "whsec_old"
+	for _, tt := range []struct {
+		name    string
+		until   time.Time
+		oldOK   bool
+		signers int
+	}{
+		{"in grace", testNow.Add(time.Hour), true, 2},
+		{"grace over", testNow, false, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			out := testOutbound(rc.srv.URL)
+			out.Inbox.Credentials[PreviousSecretCredential] = oldSecret
+			out.Inbox.Credentials[PreviousUntilCredential] = tt.until.Format(time.RFC3339)
+			if _, err := rc.sender().Send(context.Background(), out); err != nil {
+				t.Fatalf("Send: %v", err)
+			}
+			r, body := rc.got[len(rc.got)-1], rc.bodies[len(rc.bodies)-1]
+			header := r.Header.Get(SignatureHeader)
+			if _, sigs, err := ParseSignatureHeader(header); err != nil || len(sigs) != tt.signers {
+				t.Errorf("header %q: %d signatures (%v), want %d", header, len(sigs), err, tt.signers)
+			}
+			if err := Verify(header, []byte(testSecret), body, testNow, 0); err != nil {
+				t.Errorf("the new secret does not verify: %v", err)
+			}
+			if err := Verify(header, []byte(oldSecret), body, testNow, 0); (err == nil) != tt.oldOK {
+				t.Errorf("the old secret verifies: %v, want %v", err == nil, tt.oldOK)
+			}
+		})
+	}
+}

@@ -38,8 +38,20 @@ var (
 
 // Sign returns the Parley-Signature header value for body sent at t.
 func Sign(secret []byte, t time.Time, body []byte) string {
+	return SignAll(t, body, secret)
+}
+
+// SignAll returns a Parley-Signature header value with one v1 per secret, in
+// order: while a rotation's grace period runs, a receiver that still has
+// only the old secret verifies as well as one that has the new.
+func SignAll(t time.Time, body []byte, secrets ...[]byte) string {
 	ts := strconv.FormatInt(t.Unix(), 10)
-	return "t=" + ts + ",v1=" + hex.EncodeToString(mac(secret, ts, body))
+	var b strings.Builder
+	b.WriteString("t=" + ts)
+	for _, secret := range secrets {
+		b.WriteString(",v1=" + hex.EncodeToString(mac(secret, ts, body)))
+	}
+	return b.String()
 }
 
 func mac(secret []byte, ts string, body []byte) []byte {
