@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"strings"
@@ -118,6 +119,7 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*sqls
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
 	}
+	_, statErr := os.Stat(cfg.KeyFile())
 	key, err := loadKey(cfg, log)
 	if err != nil {
 		return nil, err
@@ -126,10 +128,26 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*sqls
 	if err != nil {
 		return nil, err
 	}
+	var db *sqlstore.DB
 	if cfg.UsesPostgres() {
-		return postgres.Open(ctx, cfg.DatabaseURL, box)
+		db, err = postgres.Open(ctx, cfg.DatabaseURL, box)
+	} else {
+		db, err = sqlite.Open(ctx, cfg.SQLitePath(), box)
 	}
-	return sqlite.Open(ctx, cfg.SQLitePath(), box)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.CheckKey(ctx); err != nil {
+		db.Close()
+		// A key file this call made for a database sealed with another
+		// key (a command run without the server's PARLEY_SECRET_KEY)
+		// would only be in the way of the right one.
+		if cfg.SecretKey == "" && !cfg.UsesPostgres() && errors.Is(statErr, fs.ErrNotExist) {
+			os.Remove(cfg.KeyFile())
+		}
+		return nil, err
+	}
+	return db, nil
 }
 
 func loadKey(cfg *config.Config, log *slog.Logger) ([]byte, error) {

@@ -61,12 +61,23 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return fmt.Errorf("--since must be an RFC 3339 time such as 2026-11-24T09:00:00Z")
 		}
 	}
+	if inbox < 0 {
+		return fmt.Errorf("--inbox must be an inbox id (see GET /api/v1/inboxes), or 0 for all")
+	}
 	log := newLogger(&cfg, stderr)
 	store, err := openStore(ctx, &cfg, log)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	// "Replayed 0 events" for a mistyped id would read as "nothing to do".
+	if inbox > 0 {
+		if _, err := store.Inbox(ctx, inbox); care.ErrorCode(err) == care.ENOTFOUND {
+			return fmt.Errorf("--inbox %d: there is no such inbox", inbox)
+		} else if err != nil {
+			return fmt.Errorf("--inbox %d: %w", inbox, err)
+		}
+	}
 	n, err := store.ResetRaw(ctx, inbox, from)
 	if err != nil {
 		return err

@@ -3,10 +3,17 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/parleyhq/parley/internal/app"
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/secret"
+	"github.com/parleyhq/parley/internal/sqlite"
 )
 
 // run calls the command line in-process and returns its exit code and output.
@@ -44,6 +51,11 @@ func TestCommandLine(t *testing.T) {
 	if code, _, errOut := run(t, "replay", "--since", "yesterday"); code != 1 || !strings.Contains(errOut, "RFC 3339") {
 		t.Errorf("replay with a bad time = %d, %q", code, errOut)
 	}
+	for _, id := range []string{"999", "-3"} {
+		if code, out, errOut := run(t, "replay", "--inbox", id); code != 1 || !strings.Contains(errOut, "--inbox") || out != "" {
+			t.Errorf("replay --inbox %s = %d, stdout %q, stderr %q; want an error naming the inbox", id, code, out, errOut)
+		}
+	}
 
 	for _, tt := range []struct {
 		args []string
@@ -69,5 +81,52 @@ func TestPostgresNeedsSharedKey(t *testing.T) {
 	code, _, errOut := run(t, "migrate")
 	if code != 1 || !strings.Contains(errOut, "PARLEY_SECRET_KEY is required") {
 		t.Errorf("migrate on PostgreSQL without a key = %d, %q", code, errOut)
+	}
+}
+
+// TestWrongSecretKey: a database whose inbox credentials were sealed with
+// one key is refused, at start, with another, and a command run without
+// the server's PARLEY_SECRET_KEY leaves no key file of its own behind.
+func TestWrongSecretKey(t *testing.T) {
+	dir := t.TempDir()
+	keyA, keyB := strings.Repeat("a1", 32), strings.Repeat("b2", 32)
+	key, err := secret.ParseKey(keyA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, err := secret.NewBox(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "parley.db"), box)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+	if err := db.CreateWorkspace(ctx, ws); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateInbox(ctx, &care.Inbox{WorkspaceID: ws.ID, Channel: care.ChannelSMS, Name: "SMS",
+		Credentials: map[string]string{"auth_token": "s3cret"}}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	t.Setenv("PARLEY_DATA", dir)
+	t.Setenv("PARLEY_SECRET_KEY", "")
+	if code, out, errOut := run(t, "token", "create", "--name", "ci", "--role", "admin"); code != 1 || out != "" || !strings.Contains(errOut, "secret key does not open") {
+		t.Errorf("token create with a new key file = %d, %q, %q; want the wrong key named", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "secret.key")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the refused command left a key file behind: %v", err)
+	}
+	t.Setenv("PARLEY_SECRET_KEY", keyB)
+	if code, _, errOut := run(t, "migrate"); code != 1 || !strings.Contains(errOut, "secret key does not open") {
+		t.Errorf("migrate with another key = %d, %q", code, errOut)
+	}
+	t.Setenv("PARLEY_SECRET_KEY", keyA)
+	if code, out, errOut := run(t, "token", "create", "--name", "ci", "--role", "admin"); code != 0 || !strings.HasPrefix(out, "prl_") {
+		t.Errorf("token create with the right key = %d, %q, %q", code, out, errOut)
 	}
 }

@@ -154,3 +154,25 @@ func (q queries) SetInboxCursor(ctx context.Context, inboxID care.ID, name, valu
 		inboxID, name, value, micros(now))
 	return q.wrap(err, "inbox cursor")
 }
+
+// ErrWrongKey is returned by CheckKey.
+var ErrWrongKey = errors.New("the secret key does not open the inbox credentials stored in this database; start Parley with the key they were sealed with (PARLEY_SECRET_KEY, or secret.key in the data directory)")
+
+// CheckKey opens the oldest inbox's sealed credentials, if there are any,
+// and returns ErrWrongKey (wrapping the cause) when the store's key cannot.
+// With the wrong key every platform call and every API inbox message would
+// fail one by one; at start, one clear refusal is better.
+func (db *DB) CheckKey(ctx context.Context) error {
+	var sealed []byte
+	err := db.reader.QueryRowContext(ctx, `SELECT credentials FROM inboxes WHERE credentials IS NOT NULL ORDER BY id LIMIT 1`).Scan(&sealed)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && len(sealed) == 0 {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sqlstore: check the secret key: %w", err)
+	}
+	if _, err := db.queries.openCredentials(sealed); err != nil {
+		return fmt.Errorf("%w (%w)", ErrWrongKey, err)
+	}
+	return nil
+}
