@@ -38,7 +38,7 @@ func notificationInbound(raw []byte, brand string, now time.Time) (in care.Inbou
 	indexed = parseTime(n.IndexedAt)
 	switch {
 	case !careReasons[n.Reason]:
-		return care.Inbound{}, indexed, "reason " + cut(n.Reason, 32)
+		return care.Inbound{}, indexed, "reason " + channel.Cut(n.Reason, 32)
 	case !validDID(n.Author.DID):
 		return care.Inbound{}, indexed, "author without a valid DID"
 	case n.Author.DID == brand:
@@ -99,12 +99,12 @@ func embedAttachments(e *embed, did string) []care.Attachment {
 		}
 		atts = append(atts, care.Attachment{Kind: "image",
 			URL:      "https://cdn.bsky.app/img/feed_fullsize/plain/" + did + "/" + img.Image.cid() + "@jpeg",
-			MimeType: mimeType(img.Image.MimeType), Name: cleanName(img.Alt), Size: int64(img.Image.Size)})
+			MimeType: mimeType(img.Image.MimeType), Name: channel.CleanName(img.Alt, care.MaxNameBytes), Size: int64(img.Image.Size)})
 	}
 	if e.Video != nil && validCID(e.Video.cid()) {
 		atts = append(atts, care.Attachment{Kind: "video",
 			URL:      "https://video.bsky.app/watch/" + url.PathEscape(did) + "/" + e.Video.cid() + "/playlist.m3u8",
-			MimeType: mimeType(e.Video.MimeType), Name: cleanName(e.Alt), Size: int64(e.Video.Size)})
+			MimeType: mimeType(e.Video.MimeType), Name: channel.CleanName(e.Alt, care.MaxNameBytes), Size: int64(e.Video.Size)})
 	}
 	return atts
 }
@@ -156,7 +156,7 @@ func logInbound(raw []byte, brand string, now time.Time) (in care.Inbound, why s
 		return care.Inbound{}, "not a log entry"
 	}
 	if e.Type != logCreateMessage && e.Type != logDeleteMessage {
-		return care.Inbound{}, "log entry " + cut(e.Type, 64)
+		return care.Inbound{}, "log entry " + channel.Cut(e.Type, 64)
 	}
 	var m messageView
 	if err := json.Unmarshal(e.Message, &m); err != nil {
@@ -177,7 +177,7 @@ func logInbound(raw []byte, brand string, now time.Time) (in care.Inbound, why s
 		return in, ""
 	}
 	if m.Type != "" && m.Type != typeMessageView {
-		return care.Inbound{}, "message " + cut(m.Type, 64)
+		return care.Inbound{}, "message " + channel.Cut(m.Type, 64)
 	}
 	in.Kind, in.Visibility, in.Text = care.KindMessage, care.Private, m.Text
 	if m.Embed != nil && m.Embed.Record != nil {
@@ -193,14 +193,14 @@ func logInbound(raw []byte, brand string, now time.Time) (in care.Inbound, why s
 // cannot be stored.
 func (a *Adapter) finish(in care.Inbound, raw []byte) (channel.Event, bool) {
 	in.Channel = care.ChannelBluesky
-	in.Text = cleanText(in.Text)
-	in.Author.DisplayName = cleanName(in.Author.DisplayName)
-	in.Author.Handle = cleanName(in.Author.Handle)
+	in.Text = channel.CleanText(in.Text, care.MaxTextBytes)
+	in.Author.DisplayName = channel.CleanName(in.Author.DisplayName, care.MaxNameBytes)
+	in.Author.Handle = channel.CleanName(in.Author.Handle, care.MaxNameBytes)
 	if len(in.Attachments) > care.MaxAttachments {
 		in.Attachments = in.Attachments[:care.MaxAttachments]
 	}
 	if err := in.Validate(); err != nil {
-		a.logger().Warn("bluesky: event skipped", "id", cut(strings.ToValidUTF8(in.PlatformID, ""), 96), "err", err)
+		a.logger().Warn("bluesky: event skipped", "id", channel.Cut(strings.ToValidUTF8(in.PlatformID, ""), 96), "err", err)
 		return channel.Event{}, false
 	}
 	if len(raw) > care.MaxTextBytes*2 || !utf8.Valid(raw) {

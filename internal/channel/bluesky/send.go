@@ -95,7 +95,7 @@ func (a *Adapter) sendPost(ctx context.Context, out channel.Outbound) (channel.R
 	case target == "":
 		return channel.Result{}, channel.Permanent("nothing to reply to: a public reply on Bluesky must answer the customer's post", nil)
 	case !ok:
-		return channel.Result{}, channel.Permanent(fmt.Sprintf("the message replied to (%q) is not a Bluesky post", cut(target, 60)), nil)
+		return channel.Result{}, channel.Permanent(fmt.Sprintf("the message replied to (%q) is not a Bluesky post", channel.Cut(target, 60)), nil)
 	}
 	did, err := a.accountDID(ctx, in)
 	if err != nil {

@@ -272,7 +272,7 @@ func (a *Adapter) store(in care.Inbox, s *session, body []byte) error {
 		s.hold(a.now().Add(wrongPasswordWait), err.(*channel.SendError))
 		return err
 	case ans.Active != nil && !*ans.Active:
-		err := channel.Permanent(fmt.Sprintf("the Bluesky account is not active (%s)", cut(cleanName(ans.Status), 64)), nil)
+		err := channel.Permanent(fmt.Sprintf("the Bluesky account is not active (%s)", channel.CleanName(ans.Status, 64)), nil)
 		s.hold(a.now().Add(wrongPasswordWait), err.(*channel.SendError))
 		return err
 	}

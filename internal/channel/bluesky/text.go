@@ -3,8 +3,6 @@ package bluesky
 import (
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/care"
 )
@@ -133,44 +131,6 @@ func (u postURI) webURL() string { return "https://bsky.app/profile/" + u.DID + 
 // ids are issued by the chat service; the pair is unique whatever their
 // scope.
 func chatID(convo, msg string) string { return convo + ":" + msg }
-
-// cleanText makes a message body storable: valid UTF-8 without NUL, cut on
-// a character boundary at care.MaxTextBytes.
-func cleanText(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.ReplaceAll(s, "\x00", "")
-	return cut(s, care.MaxTextBytes)
-}
-
-// cleanName makes a display name, handle or alt text storable and safe to
-// show: one line, without the bidirectional controls that can make a name
-// read as another, at most care.MaxNameBytes. Joiners and variation
-// selectors stay, for the emoji people put in their names.
-func cleanName(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == 0x061C || r == 0x200E || r == 0x200F || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069:
-			return -1
-		case unicode.IsControl(r) || unicode.IsSpace(r):
-			return ' '
-		}
-		return r
-	}, strings.ToValidUTF8(s, ""))
-	return cut(strings.Join(strings.Fields(s), " "), care.MaxNameBytes)
-}
-
-// cut shortens s to at most n bytes on a rune boundary, ending it with an
-// ellipsis when it cuts.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	n -= len("…")
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
 
 // Times. Records carry createdAt as the author's device set it, so it may
 // be anything; the network's indexedAt is the fallback, then the receipt

@@ -29,7 +29,7 @@ func event(t tip, v venue, now time.Time, raw []byte) (channel.Event, bool) {
 	if !tipID(id) {
 		return channel.Event{}, false
 	}
-	text := strings.TrimSpace(clean(t.Text, care.MaxTextBytes-maxURLBytes-4))
+	text := strings.TrimSpace(channel.CleanText(t.Text, care.MaxTextBytes-maxURLBytes-4))
 	if link := t.URL; httpsURL(link) {
 		if text != "" {
 			text += "\n\n"

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 )
 
 // Bounds of the venues credential.
@@ -34,7 +35,7 @@ func parseVenues(s string) ([]venue, error) {
 			continue
 		}
 		id, label, _ := strings.Cut(entry, "=")
-		id, label = strings.TrimSpace(id), strings.Join(strings.Fields(clean(label, maxVenueLabel)), " ")
+		id, label = strings.TrimSpace(id), channel.CleanName(label, maxVenueLabel)
 		if !placeID(id) {
 			return nil, care.Errorf(care.EINVALID, "credentials.venues: %.70q is not a Foursquare place id (fsq_place_id, like 5a187743ccad6b307315e6fe).", id)
 		}

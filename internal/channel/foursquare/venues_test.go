@@ -21,7 +21,7 @@ func TestParseVenues(t *testing.T) {
 		{soho + "=Acme Soho", []venue{{soho, "Acme Soho"}}, ""},
 		{" " + soho + " = Acme\tSoho ,\n" + brooklyn + "\r\n", []venue{{soho, "Acme Soho"}, {brooklyn, brooklyn}}, ""},
 		{soho + "=Acme=Soho", []venue{{soho, "Acme=Soho"}}, ""},
-		{soho + "=" + strings.Repeat("é", 80), []venue{{soho, strings.Repeat("é", 50)}}, ""},
+		{soho + "=" + strings.Repeat("é", 80), []venue{{soho, strings.Repeat("é", 48) + "…"}}, ""},
 		{"", nil, "venues is required"},
 		{" , ,\n", nil, "venues is required"},
 		{"../tips", nil, "not a Foursquare place id"},

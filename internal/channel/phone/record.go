@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 )
 
 // Record is one finished call in Parley's call record format, which any
@@ -221,23 +222,22 @@ func (r *Record) call(now time.Time) (call, error) {
 		c.agent = a
 	}
 	for _, f := range []struct {
-		name string
-		v    string
-		max  int
-		dst  *string
+		name  string
+		v     string
+		max   int
+		clean func(string, int) string
+		dst   *string
 	}{
-		{"caller_name", r.CallerName, care.MaxNameBytes, &c.callerName},
-		{"voicemail_transcript", r.VoicemailTranscript, maxNotesBytes, &c.transcript},
-		{"agent_notes", r.AgentNotes, maxNotesBytes, &c.notes},
-		{"queue", r.Queue, maxQueueBytes, &c.queue},
+		{"caller_name", r.CallerName, care.MaxNameBytes, channel.CleanName, &c.callerName},
+		{"voicemail_transcript", r.VoicemailTranscript, maxNotesBytes, channel.CleanText, &c.transcript},
+		{"agent_notes", r.AgentNotes, maxNotesBytes, channel.CleanText, &c.notes},
+		{"queue", r.Queue, maxQueueBytes, channel.CleanName, &c.queue},
 	} {
 		if len(f.v) > f.max {
 			return call{}, invalid("%s is longer than %d bytes", f.name, f.max)
 		}
-		*f.dst = strings.TrimSpace(clean(f.v, f.max))
+		*f.dst = strings.TrimSpace(f.clean(f.v, f.max))
 	}
-	c.queue = oneLine(c.queue)
-	c.callerName = oneLine(c.callerName)
 	return c, nil
 }
 
@@ -318,41 +318,3 @@ func printable(s string) bool {
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
-
-// clean makes s safe to store and show: valid UTF-8, no NUL or other
-// control characters but tab and newline (a carriage return before a
-// newline is dropped), at most max bytes cut on a rune boundary.
-func clean(s string, max int) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\t':
-			return r
-		case r == '\r':
-			return '\n'
-		case isControl(r):
-			return -1
-		}
-		return r
-	}, s)
-	return truncate(s, max)
-}
-
-// truncate cuts s to at most max bytes on a rune boundary.
-func truncate(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	for max > 0 && !utf8.RuneStart(s[max]) {
-		max--
-	}
-	return s[:max]
-}
-
-// oneLine joins s's lines with spaces, for names shown inline.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}

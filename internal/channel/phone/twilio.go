@@ -104,7 +104,7 @@ func twilioCall(p url.Values, now time.Time) (c call, skipped string, err error)
 		}
 		return call{}, "", care.Errorf(care.EINVALID, "the callback has no CallStatus: it is not a Twilio Voice status callback")
 	default:
-		return call{}, "call status " + strconv.Quote(truncate(status, 40)), nil
+		return call{}, "call status " + strconv.Quote(channel.Cut(status, 40)), nil
 	}
 	c.id = p.Get("CallSid")
 	if !callSID(c.id) {
@@ -138,9 +138,9 @@ func twilioCall(p url.Values, now time.Time) (c call, skipped string, err error)
 		// outbound-dial is a leg a <Dial> created: its To may be an
 		// agent's phone the call was forwarded to rather than the
 		// customer, who is on the parent call, reported separately.
-		return call{}, "call " + c.id + " of direction " + strconv.Quote(truncate(dir, 40)), nil
+		return call{}, "call " + c.id + " of direction " + strconv.Quote(channel.Cut(dir, 40)), nil
 	}
-	c.callerName = oneLine(clean(p.Get("CallerName"), care.MaxNameBytes))
+	c.callerName = channel.CleanName(p.Get("CallerName"), care.MaxNameBytes)
 	if d, err := strconv.ParseInt(strings.TrimSpace(p.Get("CallDuration")), 10, 64); err == nil && d >= 0 && d <= int64(maxDuration/time.Second) {
 		c.duration, c.durationOK = time.Duration(d)*time.Second, true
 	}

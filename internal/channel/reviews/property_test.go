@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,7 +113,7 @@ func TestPollProperty(t *testing.T) {
 			}
 		}
 		for _, r := range f.Reviews() {
-			want := (&review{rating: r.Stars, comment: cleanText(r.Comment, care.MaxTextBytes)}).text()
+			want := (&review{rating: r.Stars, comment: strings.TrimSpace(channel.CleanText(r.Comment, care.MaxTextBytes))}).text()
 			if got := text[r.Name]; got != want && got != editedPrefix+want {
 				t.Fatalf("review %s shows %q, want %q", r.Name, got, want)
 			}

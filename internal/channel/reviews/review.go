@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
@@ -105,10 +104,10 @@ func parseReview(loc string, raw []byte) (review, error) {
 		updated = created
 	}
 	r := review{name: name, id: name[strings.LastIndexByte(name, '/')+1:], rating: stars(v.StarRating),
-		comment: cleanText(original(v.Comment), care.MaxTextBytes/2), created: created, updated: updated, raw: raw}
+		comment: strings.TrimSpace(channel.CleanText(original(v.Comment), care.MaxTextBytes/2)), created: created, updated: updated, raw: raw}
 	r.author = author(r.id, v.Reviewer.DisplayName, v.Reviewer.ProfilePhotoURL, v.Reviewer.IsAnonymous)
 	if rr := v.ReviewReply; rr != nil {
-		if c := cleanText(rr.Comment, care.MaxTextBytes); strings.TrimSpace(c) != "" {
+		if c := strings.TrimSpace(channel.CleanText(rr.Comment, care.MaxTextBytes)); c != "" {
 			t, ok := parseTime(rr.UpdateTime)
 			if !ok {
 				t = updated
@@ -195,26 +194,6 @@ func original(comment string) string {
 	return comment
 }
 
-// cleanText makes platform text safe to store and show: valid UTF-8,
-// without NUL and other control characters but line breaks and tabs,
-// line breaks as \n, trimmed, at most limit bytes (cut at a character).
-func cleanText(s string, limit int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\t':
-			return r
-		case r == '\r':
-			return '\n'
-		case unicode.IsControl(r):
-			return -1
-		}
-		return r
-	}, s)
-	return truncate(strings.TrimSpace(s), limit)
-}
-
 // dropFormat removes format characters from a name, such as the bidi
 // overrides that would make a name read backwards, but for the joiners
 // that emoji sequences need.
@@ -225,17 +204,6 @@ func dropFormat(s string) string {
 		}
 		return r
 	}, s)
-}
-
-// truncate cuts s to at most limit bytes at a character boundary.
-func truncate(s string, limit int) string {
-	if len(s) <= limit {
-		return s
-	}
-	for limit > 0 && !utf8.RuneStart(s[limit]) {
-		limit--
-	}
-	return s[:limit]
 }
 
 // author is the reviewer as Parley knows them. Google gives a reviewer no
@@ -250,7 +218,7 @@ func truncate(s string, limit int) string {
 //   - a named reviewer without a photo is "review:{reviewId}", since a name
 //     alone ("John Smith") is no identity.
 func author(reviewID, name, photo string, anonymous bool) care.Author {
-	name = strings.Join(strings.Fields(cleanText(dropFormat(name), care.MaxNameBytes)), " ")
+	name = channel.CleanName(dropFormat(name), care.MaxNameBytes)
 	if anonymous {
 		if name == "" {
 			name = anonymousName

@@ -146,26 +146,6 @@ func TestOriginal(t *testing.T) {
 	}
 }
 
-func TestCleanText(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		in    string
-		limit int
-		want  string
-	}{
-		{"a\r\nb\rc", 100, "a\nb\nc"},
-		{"\x00x\x07y\u0085z", 100, "xyz"},
-		{"\xffok", 100, "\uFFFDok"},
-		{"  pad  ", 100, "pad"},
-		{"héllo", 2, "h"},
-		{"日本", 5, "日"},
-	} {
-		if got := cleanText(tc.in, tc.limit); got != tc.want {
-			t.Errorf("cleanText(%q, %d) = %q, want %q", tc.in, tc.limit, got, tc.want)
-		}
-	}
-}
-
 // TestAuthor: an anonymous reviewer is one identity per review, a named
 // one with a photo the same across reviews and photo sizes, a named one
 // without a photo one per review.

@@ -87,5 +87,5 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 	if json.Unmarshal(r.body, &got) == nil && strings.TrimSpace(got.Comment) != "" {
 		comment = got.Comment
 	}
-	return channel.Result{PlatformID: ReplyID(name, cleanText(comment, care.MaxTextBytes)), Status: care.DeliverySent}, nil
+	return channel.Result{PlatformID: ReplyID(name, strings.TrimSpace(channel.CleanText(comment, care.MaxTextBytes))), Status: care.DeliverySent}, nil
 }

@@ -116,5 +116,5 @@ func statusReason(code int, status string) string {
 	case code == 0:
 		return "Twilio could not deliver the message and gave no reason"
 	}
-	return clean(describe(code, "", "Twilio could not deliver the message"), care.MaxNameBytes)
+	return channel.CleanName(describe(code, "", "Twilio could not deliver the message"), care.MaxNameBytes)
 }

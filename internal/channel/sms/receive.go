@@ -122,12 +122,12 @@ func inbound(p url.Values, sid string, now time.Time) (channel.Event, error) {
 	if from == "" {
 		return channel.Event{}, care.Errorf(care.EINVALID, "message %s has no usable From", sid)
 	}
-	author := care.Author{PlatformUserID: from, DisplayName: clean(p.Get("ProfileName"), care.MaxNameBytes)}
+	author := care.Author{PlatformUserID: from, DisplayName: channel.CleanName(p.Get("ProfileName"), care.MaxNameBytes)}
 	if validSender(from) {
 		author.Handle = from
 	}
 	body := p.Get("Body")
-	text := clean(body, care.MaxTextBytes)
+	text := channel.CleanText(body, care.MaxTextBytes)
 	switch classify(body, p.Get("OptOutType")) {
 	case optOut:
 		text = joinNote(text, optOutNote)
@@ -155,7 +155,7 @@ func media(p url.Values) []care.Attachment {
 		if !httpURL(u) || !utf8.ValidString(u) || strings.ContainsFunc(u, isControl) {
 			continue
 		}
-		mime := clean(p.Get("MediaContentType"+strconv.Itoa(i)), 255)
+		mime := channel.CleanName(p.Get("MediaContentType"+strconv.Itoa(i)), 255)
 		atts = append(atts, care.Attachment{Kind: mediaKind(mime), URL: u, MimeType: mime})
 	}
 	return atts
@@ -210,7 +210,7 @@ func joinNote(text, note string) string {
 	if text == "" {
 		return note
 	}
-	return clean(text, care.MaxTextBytes-len(note)-2) + "\n\n" + note
+	return channel.CleanText(text, care.MaxTextBytes-len(note)-2) + "\n\n" + note
 }
 
 // boundedID returns a platform id that fits care.Inbound, or "": an id cut
@@ -221,34 +221,6 @@ func boundedID(id string) string {
 		return ""
 	}
 	return id
-}
-
-// clean makes s safe to store and show: valid UTF-8, no NUL or other C0
-// control characters but tab, newline and carriage return, at most max
-// bytes cut on a rune boundary.
-func clean(s string, max int) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	if strings.ContainsFunc(s, isStrayControl) {
-		s = strings.Map(func(r rune) rune {
-			if isStrayControl(r) {
-				return -1
-			}
-			return r
-		}, s)
-	}
-	if len(s) <= max {
-		return s
-	}
-	for max > 0 && !utf8.RuneStart(s[max]) {
-		max--
-	}
-	return s[:max]
-}
-
-func isStrayControl(r rune) bool {
-	return r < 0x20 && r != '\n' && r != '\t' && r != '\r' || r == 0x7f
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }

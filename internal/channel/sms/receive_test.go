@@ -153,7 +153,8 @@ func TestReceiveMessages(t *testing.T) {
 		author care.Author
 	}{
 		{"text", message("Where is my order?"), "Where is my order?", nil, author},
-		{"control characters removed", message("a\x00b\x1bc\r\nd"), "abc\r\nd", nil, author},
+		{"control characters removed", message("a\x00b\x1bc\r\nd"), "abc\nd", nil, author},
+		{"a lone carriage return is a line break", message("a\rb"), "a\nb", nil, author},
 		{"invalid UTF-8 replaced", message("caf\xe9"), "caf\uFFFD", nil, author},
 		{"empty", message(""), "[An empty message]", nil, author},
 		{"legacy SID only", func() url.Values { p := message("hi"); p.Del("MessageSid"); p.Set("SmsMessageSid", smsSID); return p }(), "hi", nil, author},

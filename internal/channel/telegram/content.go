@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 )
 
 // FileScheme prefixes the URL of an attachment Telegram holds: the rest is
@@ -95,7 +96,7 @@ func content(m *message, unknown func() (kind string, service bool)) (text strin
 	}
 	if m.Quote != nil && strings.TrimSpace(m.Quote.Text) != "" {
 		// The part of the replied-to message the customer quoted.
-		q := clean(m.Quote.Text, maxQuoteBytes)
+		q := channel.CleanText(m.Quote.Text, maxQuoteBytes)
 		notes = append(notes, "> "+strings.ReplaceAll(q, "\n", "\n> "))
 	}
 	if strings.TrimSpace(body) == "" && len(atts) == 0 {
@@ -105,7 +106,7 @@ func content(m *message, unknown func() (kind string, service bool)) (text strin
 		}
 		body = fmt.Sprintf("[A Telegram message (%s) that Parley cannot show yet]", kind)
 	}
-	text = clean(joinNonEmpty("\n", append(notes, body)...), care.MaxTextBytes)
+	text = channel.CleanText(joinNonEmpty("\n", append(notes, body)...), care.MaxTextBytes)
 	if text == "" && len(atts) == 0 {
 		text = "[An empty Telegram message]"
 	}
@@ -119,7 +120,7 @@ func attach(atts []care.Attachment, kind string, f file) []care.Attachment {
 	if !tokenChars(id, maxAttachmentURL-len(FileScheme)) {
 		return atts
 	}
-	a := care.Attachment{Kind: kind, URL: FileScheme + id, MimeType: clean(f.MimeType, 255), Name: name(cmp.Or(f.FileName, f.Title))}
+	a := care.Attachment{Kind: kind, URL: FileScheme + id, MimeType: channel.CleanName(f.MimeType, 255), Name: name(cmp.Or(f.FileName, f.Title))}
 	if f.FileSize > 0 && f.FileSize <= maxFileSize {
 		a.Size = f.FileSize
 	}
@@ -206,5 +207,5 @@ func unknownKind(raw json.RawMessage) (kind string, service bool) {
 		return "unknown", service
 	}
 	slices.Sort(unknown)
-	return clean(fmt.Sprintf("%.40s", unknown[0]), 40), false
+	return channel.CleanName(unknown[0], 40), false
 }

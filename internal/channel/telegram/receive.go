@@ -206,7 +206,7 @@ func (p *parser) message(m *message, edited bool, updateID int64, raw func() jso
 		}
 		in.PlatformID = id + ":edit:" + version
 		in.ReplyToPlatformID = id
-		in.Text = clean("[Edited] "+in.Text, care.MaxTextBytes)
+		in.Text = channel.CleanText("[Edited] "+in.Text, care.MaxTextBytes)
 		in.SentAt = p.sentAt(m.EditDate)
 	}
 	return channel.Event{Inbound: in}, true
@@ -289,14 +289,14 @@ func (p *parser) reaction(r *reactionUpdate, updateID int64) (channel.Event, boo
 	// One id per change, stable when the update is delivered again.
 	id := target + ":reaction:" + strconv.FormatInt(r.User.ID, 10) + ":" + strconv.FormatInt(updateID, 10)
 	return channel.Event{Inbound: care.Inbound{Kind: care.KindReaction, PlatformID: id, ReplyToPlatformID: target,
-		Visibility: vis, Author: author(r.User), Text: clean(emoji, 64), SentAt: p.sentAt(r.Date)}}, true
+		Visibility: vis, Author: author(r.User), Text: channel.CleanName(emoji, 64), SentAt: p.sentAt(r.Date)}}, true
 }
 
 // author is the care.Author of a Telegram user: their id, the name they
 // chose and their @username without the "@".
 func author(u *user) care.Author {
 	return care.Author{PlatformUserID: strconv.FormatInt(u.ID, 10), DisplayName: name(u.FirstName, u.LastName),
-		Handle: clean(u.Username, care.MaxNameBytes)}
+		Handle: channel.CleanName(u.Username, care.MaxNameBytes)}
 }
 
 // Bounds on a plausible Telegram date: Telegram started in 2013, and a

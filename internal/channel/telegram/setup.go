@@ -150,7 +150,7 @@ func (a *Adapter) GetMe(ctx context.Context, in care.Inbox) (Bot, error) {
 	if err := json.Unmarshal(result, &b); err != nil || b.ID <= 0 {
 		return Bot{}, channel.Temporary("Telegram's description of the bot was not understood", 0, fmt.Errorf("telegram: getMe: %s", channel.Excerpt(result, 200)))
 	}
-	b.FirstName, b.Username = name(b.FirstName), clean(b.Username, 64)
+	b.FirstName, b.Username = name(b.FirstName), channel.CleanName(b.Username, 64)
 	return b, nil
 }
 

@@ -3,43 +3,15 @@ package telegram
 import (
 	"strings"
 	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 )
-
-// clean makes s safe to store and show: valid UTF-8, no NUL or other C0
-// control characters but tab and newline, at most max bytes cut on a rune
-// boundary.
-func clean(s string, max int) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	if strings.ContainsFunc(s, isStrayControl) {
-		s = strings.Map(func(r rune) rune {
-			if isStrayControl(r) {
-				return -1
-			}
-			return r
-		}, s)
-	}
-	if len(s) <= max {
-		return s
-	}
-	for max > 0 && !utf8.RuneStart(s[max]) {
-		max--
-	}
-	return s[:max]
-}
-
-func isStrayControl(r rune) bool {
-	return r < 0x20 && r != '\n' && r != '\t' || r == 0x7f
-}
 
 // name is a person's or chat's name for display: its parts joined with a
 // space, cleaned and bounded.
 func name(parts ...string) string {
-	return clean(joinNonEmpty(" ", parts...), care.MaxNameBytes)
+	return channel.CleanName(strings.Join(parts, " "), care.MaxNameBytes)
 }
 
 func joinNonEmpty(sep string, parts ...string) string {

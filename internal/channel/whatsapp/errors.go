@@ -126,7 +126,7 @@ func describe(code int, title, message, details string) string {
 		message = rest
 	}
 	// Shown to agents and stored: one line of bounded, printable text.
-	detail := clean(strings.Join(strings.Fields(cmp.Or(details, title, message)), " "), maxDetailBytes)
+	detail := channel.CleanName(cmp.Or(details, title, message), maxDetailBytes)
 	c, known := classOf(code)
 	reason := c.reason
 	if !known {

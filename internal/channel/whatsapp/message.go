@@ -7,9 +7,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 )
 
 // MediaScheme prefixes the URL of an attachment WhatsApp holds: the rest is
@@ -42,9 +44,9 @@ func content(m *message) messageContent {
 	case mediaOf(m) != nil:
 		md, kind := mediaOf(m), mediaKind(m.Type)
 		body = md.Caption
-		if id := strings.TrimSpace(md.ID); id != "" && len(MediaScheme+id) <= maxAttachmentURL {
-			c.attachments = append(c.attachments, care.Attachment{Kind: kind, URL: MediaScheme + clean(id, maxAttachmentURL),
-				MimeType: clean(md.MimeType, 255), Name: clean(md.Filename, care.MaxNameBytes)})
+		if id := strings.TrimSpace(md.ID); id != "" && len(MediaScheme+id) <= maxAttachmentURL && plainID(id) {
+			c.attachments = append(c.attachments, care.Attachment{Kind: kind, URL: MediaScheme + id,
+				MimeType: channel.CleanName(md.MimeType, 255), Name: channel.CleanName(md.Filename, care.MaxNameBytes)})
 		} else if body == "" {
 			body = fmt.Sprintf("[%s that WhatsApp sent without a media id]", m.Type)
 		}
@@ -86,7 +88,7 @@ func content(m *message) messageContent {
 			c.linked = r.SourceID
 		}
 	}
-	c.text = clean(joinNonEmpty("\n\n", append([]string{body}, notes...)...), care.MaxTextBytes)
+	c.text = channel.CleanText(joinNonEmpty("\n\n", append([]string{body}, notes...)...), care.MaxTextBytes)
 	if c.text == "" && len(c.attachments) == 0 {
 		c.text = fmt.Sprintf("[An empty WhatsApp message of type %.40q]", m.Type)
 	}
@@ -129,7 +131,7 @@ func locationContent(l *location) (string, []care.Attachment) {
 	if l.URL != "" {
 		text += " " + l.URL
 	}
-	return text, []care.Attachment{{Kind: "location", URL: geo, Name: clean(l.Name, care.MaxNameBytes)}}
+	return text, []care.Attachment{{Kind: "location", URL: geo, Name: channel.CleanName(l.Name, care.MaxNameBytes)}}
 }
 
 func contactsContent(cs []sharedContact) string {
@@ -241,12 +243,18 @@ func unsupportedContent(m *message) string {
 }
 
 // boundedID returns a platform id that fits care.Inbound, or "": an id cut
-// short would name another message.
+// short, or cleaned of stray bytes, would name another message.
 func boundedID(id string) string {
-	if len(id) > care.MaxPlatformIDBytes {
+	if len(id) > care.MaxPlatformIDBytes || !plainID(id) {
 		return ""
 	}
-	return clean(id, care.MaxPlatformIDBytes)
+	return id
+}
+
+// plainID reports whether id is valid UTF-8 without control characters, as
+// the ids WhatsApp issues are.
+func plainID(id string) bool {
+	return utf8.ValidString(id) && !strings.ContainsFunc(id, unicode.IsControl)
 }
 
 func joinNonEmpty(sep string, parts ...string) string {
@@ -257,32 +265,4 @@ func joinNonEmpty(sep string, parts ...string) string {
 		}
 	}
 	return strings.Join(kept, sep)
-}
-
-// clean makes s safe to store and show: valid UTF-8, no NUL or other C0
-// control characters but tab and newline, at most max bytes cut on a rune
-// boundary.
-func clean(s string, max int) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	if strings.ContainsFunc(s, isStrayControl) {
-		s = strings.Map(func(r rune) rune {
-			if isStrayControl(r) {
-				return -1
-			}
-			return r
-		}, s)
-	}
-	if len(s) <= max {
-		return s
-	}
-	for max > 0 && !utf8.RuneStart(s[max]) {
-		max--
-	}
-	return s[:max]
-}
-
-func isStrayControl(r rune) bool {
-	return r < 0x20 && r != '\n' && r != '\t' || r == 0x7f
 }

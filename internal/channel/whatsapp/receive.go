@@ -137,7 +137,7 @@ func (p *parser) appendMessage(events []channel.Event, raw json.RawMessage, echo
 		}
 		return append(events, p.event(raw, care.Inbound{
 			Kind: care.KindReaction, PlatformID: m.ID, ReplyToPlatformID: boundedID(m.Reaction.MessageID),
-			Author: author, Text: clean(m.Reaction.Emoji, 64), SentAt: p.sentAt(m.Timestamp),
+			Author: author, Text: channel.CleanName(m.Reaction.Emoji, 64), SentAt: p.sentAt(m.Timestamp),
 		}))
 	}
 	c := content(&m)
@@ -174,8 +174,8 @@ func (p *parser) author(m *message, echo bool) care.Author {
 	var a care.Author
 	if c != nil {
 		phone, bsuid = cmp.Or(phone, c.WaID), cmp.Or(bsuid, c.UserID)
-		a.DisplayName = clean(c.Profile.Name, care.MaxNameBytes)
-		a.Handle = clean(c.Profile.Username, care.MaxNameBytes)
+		a.DisplayName = channel.CleanName(c.Profile.Name, care.MaxNameBytes)
+		a.Handle = channel.CleanName(c.Profile.Username, care.MaxNameBytes)
 	}
 	if isDigits(phone) {
 		a.Handle = "+" + phone
@@ -204,7 +204,7 @@ func (p *parser) appendStatus(events []channel.Event, raw json.RawMessage) []cha
 		in.Status = care.DeliveryRead
 	case "failed":
 		in.Status = care.DeliveryFailed
-		in.StatusReason = clean(statusFailure(s.Errors), care.MaxNameBytes)
+		in.StatusReason = channel.CleanName(statusFailure(s.Errors), care.MaxNameBytes)
 	default:
 		p.skip("status %.40q of message %s", s.Status, s.ID)
 		return events
@@ -212,7 +212,7 @@ func (p *parser) appendStatus(events []channel.Event, raw json.RawMessage) []cha
 	in.Author.PlatformUserID = boundedID(cmp.Or(s.RecipientUserID, s.RecipientID))
 	if pr, ok := PricingOf(raw); ok && pr.Charged() {
 		// Counted once per message by the core, for the inbox's spend line.
-		in.Charge = clean(cmp.Or(pr.Category, "billed"), 64)
+		in.Charge = channel.CleanName(cmp.Or(pr.Category, "billed"), 64)
 	}
 	return append(events, p.event(raw, in))
 }

@@ -117,3 +117,23 @@ func TestReceiveVerifiesFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestBoundedID: an id is stored as WhatsApp sent it or not at all, since
+// one cut or stripped of stray bytes would name another message.
+func TestBoundedID(t *testing.T) {
+	t.Parallel()
+	const wamid = "wamid.HBgLMTU1NTEyMzQ1NjcVAgASGBQzQUQ5RjBBNkE4NjZEQzNGNzA2OQA="
+	for _, tt := range []struct{ in, want string }{
+		{wamid, wamid},
+		{"US.13491208655302741918", "US.13491208655302741918"},
+		{strings.Repeat("a", care.MaxPlatformIDBytes), strings.Repeat("a", care.MaxPlatformIDBytes)},
+		{strings.Repeat("a", care.MaxPlatformIDBytes+1), ""},
+		{"wamid.\x00HBg", ""},
+		{"wamid.\u0085HBg", ""},
+		{"wamid.\xffHBg", ""},
+	} {
+		if got := boundedID(tt.in); got != tt.want {
+			t.Errorf("boundedID(%.40q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

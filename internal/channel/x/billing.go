@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 )
 
 // X bills its API by use (docs.x.com x-api/getting-started/pricing): each
@@ -77,14 +78,14 @@ func parsePrices(s string) (prices map[string]int64, off bool, err error) {
 		for part := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == ';' || r == ',' || r == '\n' }) {
 			k, v, ok := strings.Cut(part, "=")
 			if !ok {
-				return nil, false, care.Errorf(care.EINVALID, "credentials.prices: %q is not category=price.", cut(strings.TrimSpace(part), 40))
+				return nil, false, care.Errorf(care.EINVALID, "credentials.prices: %q is not category=price.", channel.Cut(strings.TrimSpace(part), 40))
 			}
 			pairs[strings.TrimSpace(k)] = strings.TrimSpace(v)
 		}
 	}
 	for k, v := range pairs {
 		if _, known := defaultPrices[k]; !known {
-			return nil, false, care.Errorf(care.EINVALID, "credentials.prices: %q is not one of X's billed categories (%s).", cut(k, 40), strings.Join(chargeCategories(), ", "))
+			return nil, false, care.Errorf(care.EINVALID, "credentials.prices: %q is not one of X's billed categories (%s).", channel.Cut(k, 40), strings.Join(chargeCategories(), ", "))
 		}
 		p, ok := micros(strings.TrimPrefix(v, "$"))
 		if !ok {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/oauth"
 )
 
@@ -149,5 +150,5 @@ func (a *Adapter) FinishConnect(ctx context.Context, auth Authorization, code st
 	if auth.APIBase != "" {
 		creds[CredAPIBase] = auth.APIBase
 	}
-	return &Account{UserID: string(me.Data.ID), Username: cut(me.Data.Username, 64), Name: cut(me.Data.Name, 100), Credentials: creds}, nil
+	return &Account{UserID: string(me.Data.ID), Username: channel.Cut(me.Data.Username, 64), Name: channel.Cut(me.Data.Name, 100), Credentials: creds}, nil
 }

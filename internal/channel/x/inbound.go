@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -43,51 +42,12 @@ func idLess(a, b string) bool {
 // these), in v1.1 and v2 alike.
 var unescapePost = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
 
-// cleanText makes a message body storable: valid UTF-8 without NUL, cut on
-// a character boundary at care.MaxTextBytes. A long post (X Premium allows
-// 25,000 characters, up to 100 KB) is kept cut, with an ellipsis, rather
-// than refused: the customer's words matter more than their last part.
-func cleanText(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.ReplaceAll(s, "\x00", "")
-	return cut(s, care.MaxTextBytes)
-}
-
-// cleanName makes a display name or handle storable and safe to show: one
-// line, without the bidirectional controls that can make a name read as
-// another, at most care.MaxNameBytes. Joiners and variation selectors stay,
-// for the emoji people put in their names. X caps names at 50 characters,
-// so a longer one is already out of the ordinary; it is cut rather than
-// refused, since the identity is the user id, not the name.
-func cleanName(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == 0x061C || r == 0x200E || r == 0x200F || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069:
-			return -1
-		case unicode.IsControl(r) || unicode.IsSpace(r):
-			return ' '
-		}
-		return r
-	}, strings.ToValidUTF8(s, ""))
-	return cut(strings.Join(strings.Fields(s), " "), care.MaxNameBytes)
-}
-
-// cut shortens s to at most n bytes on a rune boundary, ending it with an
-// ellipsis when it cuts.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	n -= len("…")
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
-
 func (p profile) author() care.Author {
-	a := care.Author{PlatformUserID: p.ID, DisplayName: cleanName(p.Name), Handle: cleanName(p.Handle),
-		Followers: p.Followers, Verified: p.Verified}
+	// X caps names at 50 characters, so a longer one is already out of the
+	// ordinary; it is cut rather than refused, since the identity is the
+	// user id, not the name.
+	a := care.Author{PlatformUserID: p.ID, DisplayName: channel.CleanName(p.Name, care.MaxNameBytes),
+		Handle: channel.CleanName(p.Handle, care.MaxNameBytes), Followers: p.Followers, Verified: p.Verified}
 	if !p.Since.IsZero() {
 		since := p.Since
 		a.AccountCreated = &since
@@ -151,7 +111,10 @@ func attachment(kind, rawURL string) (care.Attachment, bool) {
 // event that cannot be stored.
 func (a *Adapter) finish(account string, in care.Inbound, raw []byte) (channel.Event, bool) {
 	in.Channel = care.ChannelX
-	in.Text = cleanText(in.Text)
+	// A long post (X Premium allows 25,000 characters, up to 100 KB) is
+	// kept cut rather than refused: the customer's words matter more than
+	// their last part.
+	in.Text = channel.CleanText(in.Text, care.MaxTextBytes)
 	if len(in.Attachments) > care.MaxAttachments {
 		in.Attachments = in.Attachments[:care.MaxAttachments]
 	}
@@ -160,7 +123,7 @@ func (a *Adapter) finish(account string, in care.Inbound, raw []byte) (channel.E
 	}
 	switch {
 	case !validID(in.PlatformID):
-		a.logger().Warn("x: event without a valid id skipped", "id", cut(in.PlatformID, 64))
+		a.logger().Warn("x: event without a valid id skipped", "id", channel.Cut(in.PlatformID, 64))
 		return channel.Event{}, false
 	case in.Author.PlatformUserID != "" && !validID(in.Author.PlatformUserID):
 		a.logger().Warn("x: event with an invalid user id skipped", "id", in.PlatformID)

@@ -51,9 +51,9 @@ func (a *Adapter) Receive(h http.Header, body []byte, in care.Inbox, now time.Ti
 	}
 	keys := make([]string, 0, len(top))
 	for k := range top {
-		keys = append(keys, cut(k, 40))
+		keys = append(keys, channel.Cut(k, 40))
 	}
-	a.logger().Info("x: delivery of an unknown kind ignored", "inbox", in.ID, "keys", cut(strings.Join(keys, ","), 200))
+	a.logger().Info("x: delivery of an unknown kind ignored", "inbox", in.ID, "keys", channel.Cut(strings.Join(keys, ","), 200))
 	return nil, nil
 }
 
@@ -69,7 +69,7 @@ func jsonProblem(err error) string {
 	case errors.As(err, &syntax):
 		return fmt.Sprintf("invalid JSON at byte %d", syntax.Offset)
 	case errors.As(err, &typ):
-		return fmt.Sprintf("field %q must be %s, not %s", cut(typ.Field, 100), typ.Type, typ.Value)
+		return fmt.Sprintf("field %q must be %s, not %s", channel.Cut(typ.Field, 100), typ.Type, typ.Value)
 	}
 	return "invalid JSON"
 }

@@ -366,22 +366,6 @@ func checkEvent(t *testing.T, ev channel.Event) {
 	}
 }
 
-func TestCleanName(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"Ana Lima", "Ana Lima"},
-		{"  Ana\n\tLima ", "Ana Lima"},
-		{"Fam \U0001F468\u200D\U0001F469\u200D\U0001F467", "Fam \U0001F468\u200D\U0001F469\u200D\U0001F467"},
-		{"evil\u202Egnp.exe", "evilgnp.exe"},
-		{"bad\xffutf8", "badutf8"},
-		{strings.Repeat("é", 400), strings.Repeat("é", (care.MaxNameBytes-len("…"))/2) + "…"},
-	}
-	for _, tt := range tests {
-		if got := cleanName(tt.in); got != tt.want {
-			t.Errorf("cleanName(%+q) = %+q, want %+q", tt.in, got, tt.want)
-		}
-	}
-}
-
 // sinceMillis is an account's creation time in epoch milliseconds, as the
 // Account Activity API's users map gives it.
 func sinceMillis(ms int64) *time.Time {

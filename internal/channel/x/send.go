@@ -148,7 +148,7 @@ func (a *Adapter) prepare(out *channel.Outbound) (*sendRequest, error) {
 		case target == "":
 			return nil, channel.Permanent("nothing to reply to: a public reply on X must answer the customer's post", nil)
 		case !validID(target):
-			return nil, channel.Permanent(fmt.Sprintf("the message replied to (%q) is not an X post", cut(target, 40)), nil)
+			return nil, channel.Permanent(fmt.Sprintf("the message replied to (%q) is not an X post", channel.Cut(target, 40)), nil)
 		}
 		switch n, invalid := weigh(msg.Text); {
 		case invalid:

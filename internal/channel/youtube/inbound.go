@@ -78,7 +78,7 @@ func (m *mapper) comment(raw json.RawMessage, th *threadInfo) ([]item, *threadIn
 	}
 	author := care.Author{
 		PlatformUserID: s.AuthorChannelID.Value,
-		DisplayName:    clean(strings.TrimSpace(s.AuthorDisplayName), care.MaxNameBytes),
+		DisplayName:    channel.CleanName(s.AuthorDisplayName, care.MaxNameBytes),
 		Handle:         handleOf(s.AuthorChannelURL, s.AuthorDisplayName),
 	}
 	if !idChars(author.PlatformUserID, 64) {
@@ -104,7 +104,7 @@ func (m *mapper) comment(raw json.RawMessage, th *threadInfo) ([]item, *threadIn
 	if strings.TrimSpace(text) == "" {
 		text = s.TextDisplay
 	}
-	text = strings.TrimSpace(clean(text, care.MaxTextBytes-len("[Edited] ")))
+	text = strings.TrimSpace(channel.CleanText(text, care.MaxTextBytes-len("[Edited] ")))
 	switch {
 	case author.PlatformUserID == "":
 		return skip("a comment without its author's channel")

@@ -221,22 +221,3 @@ func TestHandleOf(t *testing.T) {
 		}
 	}
 }
-
-func TestClean(t *testing.T) {
-	t.Parallel()
-	for _, tt := range []struct {
-		in   string
-		max  int
-		want string
-	}{
-		{"plain", 100, "plain"},
-		{"a\x00b\x07c\td\ne\x7f", 100, "abc\td\ne"},
-		{"bad \xff utf8", 100, "bad \uFFFD utf8"},
-		{"héllo", 2, "h"}, // never cuts a rune in two
-		{"日本語", 7, "日本"},
-	} {
-		if got := clean(tt.in, tt.max); got != tt.want {
-			t.Errorf("clean(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
-		}
-	}
-}

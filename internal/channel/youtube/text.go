@@ -7,34 +7,6 @@ import (
 	"unicode/utf8"
 )
 
-// clean makes s safe to store and show: valid UTF-8, no NUL or other C0
-// control characters but tab and newline, at most max bytes cut on a rune
-// boundary.
-func clean(s string, max int) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	if strings.ContainsFunc(s, isStrayControl) {
-		s = strings.Map(func(r rune) rune {
-			if isStrayControl(r) {
-				return -1
-			}
-			return r
-		}, s)
-	}
-	if len(s) <= max {
-		return s
-	}
-	for max > 0 && !utf8.RuneStart(s[max]) {
-		max--
-	}
-	return s[:max]
-}
-
-func isStrayControl(r rune) bool {
-	return r < 0x20 && r != '\n' && r != '\t' || r == 0x7f
-}
-
 // maxHandleChars bounds a handle: YouTube's are 3 to 30 characters.
 const maxHandleChars = 30
 

@@ -1,0 +1,185 @@
+package channel
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ellipsis ends text that was cut, so that whoever reads it knows there
+// was more.
+const ellipsis = "…"
+
+// CleanText makes the text of a message safe to store and show. Anyone can
+// write it, and what a browser, a terminal or a log viewer makes of
+// stray bytes and controls is not what the customer saw: invalid UTF-8
+// becomes U+FFFD (each run of bad bytes one, as with strings.ToValidUTF8);
+// "\r\n" and a lone "\r", a line break to whoever typed it, become "\n";
+// the other C0 controls, DEL and the C1 controls go; tab and newline stay.
+// The result is at most max bytes, cut as Cut cuts.
+//
+// Text that is clean and short enough comes back as it is, without
+// allocating: adapters clean every message.
+func CleanText(s string, max int) string {
+	if len(s) <= max && isCleanText(s) {
+		return s
+	}
+	if max <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(min(len(s), max) + utf8.UTFMax)
+	bad := false
+	// What is past max does not change where the text is cut.
+	for i := 0; i < len(s) && b.Len() <= max; {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == utf8.RuneError && size == 1 {
+			if !bad {
+				b.WriteRune(utf8.RuneError)
+			}
+			bad = true
+			continue
+		}
+		bad = false
+		switch {
+		case r == '\r':
+			if i < len(s) && s[i] == '\n' {
+				i++
+			}
+			r = '\n'
+		case unicode.IsControl(r) && r != '\t' && r != '\n':
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return Cut(b.String(), max)
+}
+
+// CleanName makes a display name, handle or other one-line label safe to
+// store and show inline. As CleanText, and besides: each run of control
+// characters and white space becomes one space, the ends are trimmed, and
+// the bidirectional controls go, since they can make a name read as
+// another ("evil\u202Egnp.exe" shows as "evilexe.png"). Zero-width joiners
+// and variation selectors stay: the emoji people put in names need them.
+// The result is at most max bytes, cut as Cut cuts but for a space before
+// the ellipsis.
+func CleanName(s string, max int) string {
+	if len(s) <= max && isCleanName(s) {
+		return s
+	}
+	if max <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(min(len(s), max) + utf8.UTFMax)
+	bad, space := false, false
+	for i := 0; i < len(s) && b.Len() <= max; {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == utf8.RuneError && size == 1 {
+			if bad {
+				continue
+			}
+			bad = true
+		} else {
+			bad = false
+			switch {
+			case isBidiControl(r):
+				continue
+			case unicode.IsControl(r) || unicode.IsSpace(r):
+				space = b.Len() > 0
+				continue
+			}
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	s = b.String()
+	if len(s) <= max {
+		return s
+	}
+	n, tail := cutAt(s, max)
+	return strings.TrimRight(s[:n], " ") + tail
+}
+
+// Cut shortens s to at most max bytes on a rune boundary, ending it with
+// an ellipsis, counted within max, when it cuts: a reader must not take
+// the start of a message for all of it. Below len("…") it cuts without
+// one.
+func Cut(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	n, tail := cutAt(s, max)
+	return s[:n] + tail
+}
+
+// cutAt is where Cut cuts s, which is longer than max bytes, and what it
+// appends.
+func cutAt(s string, max int) (int, string) {
+	tail := ellipsis
+	if max < len(ellipsis) {
+		tail = ""
+	}
+	n := max - len(tail)
+	if n < 0 {
+		n = 0
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return n, tail
+}
+
+// isBidiControl reports whether r is one of the marks, embeddings,
+// overrides and isolates that reorder the text around them.
+func isBidiControl(r rune) bool {
+	return r == '\u061C' || r == '\u200E' || r == '\u200F' || r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069'
+}
+
+// isCleanText reports whether CleanText leaves s as it is, but for its
+// length.
+func isCleanText(s string) bool {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r <= 0x9f {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// isCleanName reports whether CleanName leaves s as it is, but for its
+// length.
+func isCleanName(s string) bool {
+	space := true // a space here would lead the name
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c == ' ' && space || c < 0x20 || c == 0x7f {
+				return false
+			}
+			space = c == ' '
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || unicode.IsControl(r) || unicode.IsSpace(r) || isBidiControl(r) {
+			return false
+		}
+		space = false
+		i += size
+	}
+	return !space || s == ""
+}
