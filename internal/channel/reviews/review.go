@@ -195,11 +195,12 @@ func original(comment string) string {
 }
 
 // dropFormat removes format characters from a name, such as the bidi
-// overrides that would make a name read backwards, but for the joiners
-// that emoji sequences need.
+// overrides that would make a name read backwards, but for what emoji
+// sequences need: the joiners, and the tag characters of subdivision flags
+// (Scotland's is a black flag followed by the tags "gbsct" and a cancel tag).
 func dropFormat(s string) string {
 	return strings.Map(func(r rune) rune {
-		if unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d' {
+		if unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d' && !(r >= 0xE0020 && r <= 0xE007F) {
 			return -1
 		}
 		return r

@@ -222,3 +222,19 @@ func TestMessageIDsFit(t *testing.T) {
 		}
 	}
 }
+
+func TestDropFormat(t *testing.T) {
+	t.Parallel()
+	const scotland = "\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F"
+	tests := []struct{ in, want string }{
+		{"Ana\u202Eevil", "Anaevil"},
+		{"zero\u200Bwidth\uFEFF", "zerowidth"},
+		{"family 👨\u200D👩\u200D👧", "family 👨\u200D👩\u200D👧"},
+		{"Fiona " + scotland, "Fiona " + scotland},
+	}
+	for _, tt := range tests {
+		if got := dropFormat(tt.in); got != tt.want {
+			t.Errorf("dropFormat(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
