@@ -74,6 +74,21 @@ type Stream struct {
 	Signals func(workspaceID care.ID) (<-chan Signal, func())
 }
 
+// EventReset is the type of the frame a stream sends first to a client whose
+// position is past the workspace's newest event, as when the database was
+// restored from a backup while a browser stayed open: the events it saw are
+// gone, and those stored next will reuse their ids. The frame's id is the
+// newest event's, so the client's next reconnection resumes from there, and
+// the client should fetch afresh whatever it shows. Its data is resetData.
+const EventReset care.EventType = "reset"
+
+// resetData is the data of a reset frame.
+type resetData struct {
+	Type        care.EventType `json:"type"`
+	LastEventID care.ID        `json:"last_event_id"`   // the position the client asked for
+	NewestID    care.ID        `json:"newest_event_id"` // where the stream goes on from
+}
+
 // Signal is an ephemeral event: a type and its JSON data.
 type Signal struct {
 	Type care.EventType
@@ -105,6 +120,12 @@ func drain(sub *inmem.Subscription) {
 // than the workspace's newest at connection time: an unreadable position
 // cannot be resumed faithfully, and replaying the whole history to a client
 // that cannot say where it stopped would be worse than starting afresh.
+//
+// A position past the workspace's newest event cannot be resumed either:
+// waiting for the ids to catch up would send nothing for as long. The client
+// gets an EventReset frame and then the events after the newest. Both checks
+// need a Source that implements Latest; without it, a missing position starts
+// at the first live event and a position from the future is taken as given.
 //
 // A Source read that fails ends the stream; the client reconnects with its
 // Last-Event-ID and loses nothing.
@@ -146,6 +167,14 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request, workspaceID care.
 	if err := fw.retry(retryMillis); err != nil {
 		s.logEnd(ctx, log, err)
 		return
+	}
+	if l, ok := s.Source.(Latest); ok && resume {
+		// Checked once the stream is open, so that a failed read ends it
+		// like any other and the client comes back with its Last-Event-ID.
+		if err := resetPast(ctx, log, fw, l, workspaceID, &last); err != nil {
+			s.logEnd(ctx, log, err)
+			return
+		}
 	}
 
 	send := func(e care.Event) error {
@@ -251,6 +280,26 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request, workspaceID care.
 			return
 		}
 	}
+}
+
+// resetPast moves a position past the workspace's newest event back to the
+// newest, telling the client with an EventReset frame.
+func resetPast(ctx context.Context, log *slog.Logger, fw *frameWriter, latest Latest, workspaceID care.ID, last *care.ID) error {
+	newest, err := latest.LatestEventID(ctx, workspaceID)
+	if err != nil {
+		return fmt.Errorf("sse: latest event id: %w", err)
+	}
+	if *last <= newest {
+		return nil
+	}
+	log.InfoContext(ctx, "sse: a client's position is past the newest event; it starts again from the newest",
+		"last_event_id", *last, "newest_event_id", newest)
+	data, err := json.Marshal(resetData{Type: EventReset, LastEventID: *last, NewestID: newest})
+	if err != nil {
+		return fmt.Errorf("sse: reset frame: %w", err)
+	}
+	*last = newest
+	return fw.event(newest, EventReset, data)
 }
 
 func (s *Stream) heartbeat() time.Duration {

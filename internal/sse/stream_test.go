@@ -362,6 +362,62 @@ func TestServeStartsAtNewest(t *testing.T) {
 	}
 }
 
+// TestServeResetPastNewest covers a client whose position is past the
+// newest event, as after the database was restored from a backup: it is
+// told so, moved to the newest event, and gets what happens next.
+func TestServeResetPastNewest(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		stored        int
+		path          string
+		lastEventID   string
+		asked, newest care.ID
+	}{
+		{"header", 3, "/workspaces/1/events", "999999", 999999, 3},
+		{"query", 3, "/workspaces/1/events?last_event_id=4", "", 4, 3},
+		{"no event stored", 0, "/workspaces/1/events", "7", 7, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bus := inmem.NewBus()
+			st := newStore(bus)
+			st.appendN(tc.stored, 1)
+			st.appendN(2, 2) // another workspace's newer events do not count
+			srv := serve(t, &Stream{Source: st, Bus: bus})
+
+			c := connect(t, srv, tc.path, tc.lastEventID)
+			if f := c.next(t); f.Retry == "" {
+				t.Fatalf("first frame = %+v, want retry", f)
+			}
+			f := c.next(t)
+			var got resetData
+			if err := json.Unmarshal([]byte(f.Data), &got); err != nil {
+				t.Fatalf("reset frame data %q: %v", f.Data, err)
+			}
+			want := resetData{Type: EventReset, LastEventID: tc.asked, NewestID: tc.newest}
+			if f.ID != strconv.FormatInt(tc.newest, 10) || f.Event != string(EventReset) || got != want {
+				t.Errorf("second frame = %+v, want id %d, event reset, data %+v", f, tc.newest, want)
+			}
+			st.appendN(2, 1)
+			next := care.ID(tc.stored + 3)
+			if diff := cmp.Diff([]care.ID{next, next + 1}, c.ids(t, 2)); diff != "" {
+				t.Errorf("ids after the reset (-want +got):\n%s", diff)
+			}
+		})
+	}
+	t.Run("at the newest", func(t *testing.T) {
+		bus := inmem.NewBus()
+		st := newStore(bus)
+		st.appendN(3, 1)
+		srv := serve(t, &Stream{Source: st, Bus: bus})
+		c := connect(t, srv, "/workspaces/1/events", "3")
+		st.appendN(1, 1)
+		// c.event fails on a reset frame: its data is not an event.
+		if got := c.event(t); got.ID != 4 {
+			t.Errorf("first event after resuming at the newest = %d, want 4", got.ID)
+		}
+	})
+}
+
 func TestServeFilter(t *testing.T) {
 	bus := inmem.NewBus()
 	st := newStore(bus)
@@ -475,6 +531,7 @@ func TestServeHeartbeat(t *testing.T) {
 func TestServeSourceError(t *testing.T) {
 	bus := inmem.NewBus()
 	st := newStore(bus)
+	st.appendN(5, 1)
 	st.err = errors.New("disk on fire")
 	srv := serve(t, &Stream{Source: st, Bus: bus})
 
@@ -487,12 +544,31 @@ func TestServeSourceError(t *testing.T) {
 	}
 }
 
+// TestServeLatestError: a client without a position cannot be started, and
+// is refused; a resuming one gets a stream that ends, like one whose read
+// failed, and comes back with its Last-Event-ID.
 func TestServeLatestError(t *testing.T) {
-	bus := inmem.NewBus()
-	srv := serve(t, &Stream{Source: failingLatest{newStore(bus)}, Bus: bus})
-	c := connect(t, srv, "/workspaces/1/events", "")
-	if c.resp.StatusCode != http.StatusServiceUnavailable {
-		t.Errorf("status = %d, want %d", c.resp.StatusCode, http.StatusServiceUnavailable)
+	for _, tc := range []struct {
+		name        string
+		lastEventID string
+		status      int
+	}{
+		{"no position", "", http.StatusServiceUnavailable},
+		{"resuming", "5", http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bus := inmem.NewBus()
+			srv := serve(t, &Stream{Source: failingLatest{newStore(bus)}, Bus: bus})
+			c := connect(t, srv, "/workspaces/1/events", tc.lastEventID)
+			if c.resp.StatusCode != tc.status {
+				t.Errorf("status = %d, want %d", c.resp.StatusCode, tc.status)
+			}
+			for f := range c.frames {
+				if f.Data != "" {
+					t.Errorf("got event %+v, want none", f)
+				}
+			}
+		})
 	}
 }
 

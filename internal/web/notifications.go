@@ -38,7 +38,7 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request, a *agent
 	now := h.now()
 	p := notificationsPage{layout: layout{Title: "Notifications", Page: "notifications", Agent: a}}
 	for _, n := range ns {
-		v := notificationView{ID: n.ID, Kind: string(n.Kind), Text: n.Text, When: ago(n.CreatedAt, now),
+		v := notificationView{ID: n.ID, Kind: string(n.Kind), Text: plain(n.Text), When: ago(n.CreatedAt, now),
 			WhenTitle: stamp(n.CreatedAt), Unread: n.ReadAt == nil}
 		if n.ConversationID != 0 {
 			v.Href = "/c/" + strconv.FormatInt(n.ConversationID, 10)

@@ -46,7 +46,10 @@ func (h *Handler) queues(w http.ResponseWriter, r *http.Request, a *agent) {
 	}
 	names := map[care.ID]string{0: "No team"}
 	for _, t := range teams {
-		names[t.ID] = t.Name
+		// A name made only of hidden characters would leave the row unnamed.
+		if names[t.ID] = plain(t.Name); names[t.ID] == "" {
+			names[t.ID] = "Team " + strconv.FormatInt(t.ID, 10)
+		}
 	}
 	p := queuesPage{layout: layout{Title: "Queues", Page: "queues", Agent: a}}
 	for _, q := range qs {

@@ -20,7 +20,7 @@ type searchHit struct {
 	ConvID  care.ID
 	Contact string
 	Kind    string // "message" or "contact"
-	Snippet string // plain text; the template escapes it
+	Snippet string // hidden characters dropped; the template escapes it
 }
 
 // search shows the workspace's messages and contacts matching the words of
@@ -48,7 +48,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, a *agent) {
 		name, ok := names[hit.ContactID]
 		if !ok {
 			if c, err := h.Store.Contact(r.Context(), hit.ContactID); err == nil && c.WorkspaceID == a.WorkspaceID {
-				name = c.Name
+				name = personName(c)
 			}
 			names[hit.ContactID] = name
 		}
@@ -56,7 +56,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, a *agent) {
 		if hit.MessageID == 0 {
 			kind = "contact"
 		}
-		p.Hits = append(p.Hits, searchHit{ConvID: hit.ConversationID, Contact: name, Kind: kind, Snippet: hit.Snippet})
+		p.Hits = append(p.Hits, searchHit{ConvID: hit.ConversationID, Contact: name, Kind: kind, Snippet: plain(hit.Snippet)})
 	}
 	h.render(w, r, http.StatusOK, "search", p)
 }

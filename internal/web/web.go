@@ -103,6 +103,10 @@ type agent struct {
 	Unread int
 }
 
+// Shown is the agent's name as the top bar shows it. Principal.Name stays
+// as stored: it is what the audit trail and mentions record.
+func (a *agent) Shown() string { return plain(a.Name) }
+
 // IsAdmin reports whether the agent manages inboxes.
 func (a *agent) IsAdmin() bool { return a.Role.AtLeast(care.RoleAdmin) }
 

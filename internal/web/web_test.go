@@ -207,6 +207,70 @@ func TestHostileText(t *testing.T) {
 	}
 }
 
+// hiddenChars are the characters docs/ui.md says names, excerpts and tags
+// drop: bidirectional embeddings, overrides and isolates, zero-width
+// spaces, an invisible operator, a tag character, a Hangul filler and a
+// control character.
+const hiddenChars = "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200B\u2060\uFEFF\u180E\u2062\U000E0041\u3164\x07"
+
+var hiddenInput = regexp.MustCompile(`<input type="hidden"[^>]*>`)
+
+// Every page that shows a name, an excerpt, a tag or a team name drops the
+// hidden characters in it, not only the list and the conversation.
+func TestHiddenCharactersDropped(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	lee := f.user("lee@acme.test", "Lee"+hiddenChars+"Super", care.RoleSupervisor)
+	team := &care.Team{WorkspaceID: f.ws.ID, Name: "Tier" + hiddenChars + " one"}
+	blank := &care.Team{WorkspaceID: f.ws.ID, Name: hiddenChars}
+	for _, tm := range []*care.Team{team, blank} {
+		if err := f.store.CreateTeam(ctx, tm); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conv := f.conversation(f.inbox, "Ana"+hiddenChars+"evil", "refund "+hiddenChars+"gnp.exe please")
+	if err := f.store.Update(ctx, func(q care.Queries) error {
+		// Tags refuse control characters; the rest can be stored.
+		tags := []string{"vip" + strings.TrimSuffix(hiddenChars, "\x07")}
+		if _, err := q.UpdateConversation(ctx, conv.ID, care.ConversationUpdate{Tags: &tags}, f.now); err != nil {
+			return err
+		}
+		return q.CreateNotification(ctx, &care.Notification{WorkspaceID: f.ws.ID, UserID: lee.ID, Kind: care.NotifyMention,
+			ConversationID: conv.ID, Text: "Sam" + hiddenChars + " mentioned you: look" + hiddenChars + " here", CreatedAt: f.now})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	c := f.loginAs(lee)
+	for _, tt := range []struct {
+		path string
+		want []string
+	}{
+		{"/", []string{"Anaevil", "LeeSuper", "<bdi>vip</bdi>"}},
+		{convPath(conv, ""), []string{"Anaevil", "team-view"}},
+		{"/search?q=refund", []string{`<bdi class="hit-name">Anaevil</bdi>`, "refund gnp.exe please"}},
+		{"/search?q=evil", []string{`<bdi class="hit-name">Anaevil</bdi>`}},
+		{"/queues", []string{"<bdi>Tier one</bdi>", "<bdi>Team " + itoa(blank.ID) + "</bdi>"}},
+		{"/notifications", []string{"Sam mentioned you: look here"}},
+	} {
+		t.Run(tt.path, func(t *testing.T) {
+			res, body := c.get(tt.path)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s = %d", tt.path, res.StatusCode)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(body, want) {
+					t.Errorf("GET %s lacks %s", tt.path, want)
+				}
+			}
+			// A tag's remove button carries the tag as stored, to name it exactly.
+			body = hiddenInput.ReplaceAllString(body, "")
+			if i := strings.IndexAny(body, hiddenChars); i >= 0 {
+				t.Errorf("GET %s keeps a hidden character: %+q", tt.path, body[max(0, i-40):min(len(body), i+40)])
+			}
+		})
+	}
+}
+
 func TestOtherWorkspace(t *testing.T) {
 	f := newFixture(t)
 	theirs := f.conversation(f.inbox2, "Zed", "Globex secret")
