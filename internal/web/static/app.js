@@ -255,6 +255,14 @@
     if (!window.EventSource || (!listEl && !liveEl)) return;
     var es = new EventSource('/api/v1/events' + (lastEvent ? '?last_event_id=' + encodeURIComponent(lastEvent) : ''));
     types.forEach(function (t) { es.addEventListener(t, onEvent); });
+    // The server no longer has the events after our position (the
+    // database was restored from a backup): what the page shows may be
+    // gone, so fetch it afresh and go on from the newest.
+    es.addEventListener('reset', function (e) {
+      if (e.lastEventId) lastEvent = e.lastEventId;
+      refreshList();
+      refreshConversation();
+    });
     var dot = doc.querySelector('.live-dot');
     es.addEventListener('open', function () {
       body.dataset.live = 'on';
