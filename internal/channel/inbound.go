@@ -47,6 +47,20 @@ type URLSigned interface {
 	ReceiveURL(url string, h http.Header, body []byte, inbox care.Inbox, now time.Time) ([]Event, error)
 }
 
+// SharedSecret is implemented by webhook adapters whose platform delivers
+// events for several accounts to one URL: one Meta app's subscription
+// serves every Page, Instagram account and WhatsApp number it was granted,
+// one X app every subscribed user. The delivery is verified with the
+// secret of the inbox whose URL it arrived at, and an event for another
+// account is filed in that account's inbox only if that inbox verifies with
+// the same secret: otherwise anyone holding one inbox's secret could forge
+// customer messages into every other inbox of the workspace.
+type SharedSecret interface {
+	// WebhookSecret returns the secret inbox's deliveries are verified
+	// with, "" if it has none.
+	WebhookSecret(inbox care.Inbox) string
+}
+
 // Poller is implemented by adapters that fetch events for accounts without
 // webhooks (or platforms without push).
 type Poller interface {

@@ -391,7 +391,7 @@ func (r *Runner) Once(ctx context.Context, inboxID care.ID) (time.Duration, erro
 
 // store makes a poll's events durable, then saves the cursor after them.
 func (r *Runner) store(ctx context.Context, in *care.Inbox, events []channel.Event, cursor, next string, now time.Time) error {
-	raws, err := webhook.Route(ctx, r.Store, r.logger(), in, events, nil, now)
+	raws, err := webhook.Route(ctx, r.Store, r.logger(), in, events, nil, now, nil)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ package webhook
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"io"
 	"log/slog"
@@ -149,7 +150,7 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	raws, err := Route(r.Context(), h.Store, h.logger(), in, events, body, started)
+	raws, err := Route(r.Context(), h.Store, h.logger(), in, events, body, started, sameSecret(wh, in))
 	if err != nil {
 		outcome = "error"
 		h.logger().Error("webhook: route events", "inbox", in.ID, "err", err)
@@ -191,12 +192,31 @@ type InboxFinder interface {
 	InboxByExternalID(ctx context.Context, workspaceID care.ID, channel care.Channel, externalID string) (*care.Inbox, error)
 }
 
+// sameSecret is Route's trust check for a delivery verified with arrived's
+// secret: another inbox may receive its events only if the adapter says
+// what its deliveries are verified with and that is the same, non-empty,
+// secret (see channel.SharedSecret).
+func sameSecret(wh channel.Webhook, arrived *care.Inbox) func(*care.Inbox) bool {
+	return func(other *care.Inbox) bool {
+		ss, ok := wh.(channel.SharedSecret)
+		if !ok {
+			return false
+		}
+		a, b := ss.WebhookSecret(*arrived), ss.WebhookSecret(*other)
+		return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+	}
+}
+
 // Route turns an adapter's events into raw events for the inboxes they
 // belong to; body is the payload kept for events that carry no Raw of their
 // own. An event for an account with no inbox in the workspace is skipped:
 // one app subscription can serve pages nobody connected to Parley. Pollers
 // route their events the same way.
-func Route(ctx context.Context, store InboxFinder, log *slog.Logger, arrived *care.Inbox, events []channel.Event, body []byte, now time.Time) ([]care.RawEvent, error) {
+//
+// trusted, if not nil, decides whether an event may go to an inbox other
+// than arrived: a webhook delivery was verified with arrived's secret only.
+// Pollers pass nil: what they fetched came from the platform's API.
+func Route(ctx context.Context, store InboxFinder, log *slog.Logger, arrived *care.Inbox, events []channel.Event, body []byte, now time.Time, trusted func(*care.Inbox) bool) ([]care.RawEvent, error) {
 	type key struct {
 		ch      care.Channel
 		account string
@@ -215,6 +235,9 @@ func Route(ctx context.Context, store InboxFinder, log *slog.Logger, arrived *ca
 		if !ok {
 			found, err := store.InboxByExternalID(ctx, arrived.WorkspaceID, ch, ev.Account)
 			switch {
+			case err == nil && found.ID != arrived.ID && trusted != nil && !trusted(found):
+				log.Warn("webhook: event for an inbox that verifies with another secret than the one this delivery was signed with; skipped",
+					"arrived_inbox", arrived.ID, "inbox", found.ID, "channel", ch)
 			case err == nil:
 				in = found
 			case care.ErrorCode(err) == care.ENOTFOUND:

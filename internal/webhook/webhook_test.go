@@ -52,6 +52,10 @@ func (platform) Receive(h http.Header, body []byte, in care.Inbox, now time.Time
 	return evs, nil
 }
 
+// WebhookSecret makes the platform one whose deliveries carry several
+// accounts' events, all verified with one secret.
+func (platform) WebhookSecret(in care.Inbox) string { return in.Credentials["secret"] }
+
 func sign(secret, body string) string {
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write([]byte(body))
@@ -67,8 +71,11 @@ func TestWebhook(t *testing.T) {
 		}
 		const ch care.Channel = "testnet"
 		main := &care.Inbox{WorkspaceID: ws.ID, Channel: ch, Name: "Main", ExternalID: "acct-1", Credentials: map[string]string{"secret": "s3cret"}}
-		second := &care.Inbox{WorkspaceID: ws.ID, Channel: ch, Name: "Second", ExternalID: "acct-2"}
-		for _, in := range []*care.Inbox{main, second} {
+		second := &care.Inbox{WorkspaceID: ws.ID, Channel: ch, Name: "Second", ExternalID: "acct-2", Credentials: map[string]string{"secret": "s3cret"}}
+		// Another app's account: a delivery signed with main's secret
+		// must not speak for it.
+		other := &care.Inbox{WorkspaceID: ws.ID, Channel: ch, Name: "Other app", ExternalID: "acct-3", Credentials: map[string]string{"secret": "0ther"}}
+		for _, in := range []*care.Inbox{main, second, other} {
 			if err := s.CreateInbox(ctx, in); err != nil {
 				t.Fatal(err)
 			}
@@ -113,7 +120,7 @@ func TestWebhook(t *testing.T) {
 			t.Errorf("handshake answered %q", b)
 		}
 
-		body := `[{"ID":"m1","Account":"acct-1","From":"ana","Text":"hi"},{"ID":"m2","Account":"acct-2","From":"ben","Text":"yo"},{"ID":"m3","Account":"acct-9","From":"cy","Text":"nobody's"}]`
+		body := `[{"ID":"m1","Account":"acct-1","From":"ana","Text":"hi"},{"ID":"m2","Account":"acct-2","From":"ben","Text":"yo"},{"ID":"m3","Account":"acct-9","From":"cy","Text":"nobody's"},{"ID":"m4","Account":"acct-3","From":"eve","Text":"forged"}]`
 		if code := post(body, sign("wrong", body)); code != http.StatusUnauthorized {
 			t.Errorf("bad signature: %d, want 401", code)
 		}
@@ -139,7 +146,7 @@ func TestWebhook(t *testing.T) {
 		}
 		want := map[string]care.ID{"m1": main.ID, "m2": second.ID}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("stored %v, want %v (routed by account, unknown skipped, repeat deduplicated)", got, want)
+			t.Errorf("stored %v, want %v (routed by account, unknown and other-secret skipped, repeat deduplicated)", got, want)
 		}
 
 		for _, path := range []string{"/webhooks/9999", "/webhooks/abc"} {

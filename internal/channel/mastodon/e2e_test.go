@@ -297,7 +297,7 @@ func TestEndToEndStream(t *testing.T) {
 
 	quiet := slog.New(slog.DiscardHandler)
 	emit := func(evs []channel.Event, cursor string) error {
-		raws, err := webhook.Route(ctx, p.store, quiet, p.inbox, evs, nil, p.clock.Now())
+		raws, err := webhook.Route(ctx, p.store, quiet, p.inbox, evs, nil, p.clock.Now(), nil)
 		if err != nil {
 			return err
 		}
