@@ -870,6 +870,12 @@ func (p *Pipeline) status(ctx context.Context, q care.Queries, raw *care.RawEven
 	} else if err != nil {
 		return nil, err
 	}
+	if m.Direction != care.DirectionOut {
+		// Platforms report the delivery of what the business sent; a
+		// status naming a customer's message is a platform's mistake or a
+		// forgery, and "failed" on it would mislead the agent.
+		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "a delivery status for a customer's message; ignored")
+	}
 	if in.Charge != "" {
 		if err := q.RecordCharge(ctx, inbox.ID, m.ID, in.Charge, now); err != nil {
 			return nil, err

@@ -356,6 +356,17 @@ func TestStatusEchoDeleteAndLink(t *testing.T) {
 		if m, _ := s.Message(ctx, out.ID); m.Status != care.DeliveryFailed || m.StatusReason == "" {
 			t.Errorf("after failed: %s %q", m.Status, m.StatusReason)
 		}
+		// A status naming the customer's own message (a platform's slip,
+		// or a forgery) leaves it as it was, and bills nothing.
+		before, _ := s.MessageByPlatformID(ctx, f.inboxes[0].ID, "c1")
+		f.append(t, care.Inbound{Kind: care.KindStatus, PlatformID: "c1", Status: care.DeliveryFailed, StatusReason: "131026 Message undeliverable", Charge: "marketing"})
+		f.append(t, care.Inbound{Kind: care.KindStatus, PlatformID: "c1", Status: care.DeliveryRead})
+		if m, _ := s.MessageByPlatformID(ctx, f.inboxes[0].ID, "c1"); m.Status != before.Status || m.StatusReason != before.StatusReason {
+			t.Errorf("the customer's message went from %q to %q %q", before.Status, m.Status, m.StatusReason)
+		}
+		if got, _ := s.InboxCharges(ctx, f.inboxes[0].ID, time.Time{}); got["marketing"] != 0 {
+			t.Errorf("charges = %v; a status of a customer's message was billed", got)
+		}
 
 		// The echo of our own send changes nothing; an echo of a reply typed
 		// in the platform's tools is stored as ours.
