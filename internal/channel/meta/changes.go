@@ -64,7 +64,7 @@ func (r *receiver) feed(value, raw json.RawMessage) {
 		// comment's id); each such comment gets an author of its own.
 		author = care.Author{PlatformUserID: hiddenAuthorPrefix + string(v.CommentID), DisplayName: "Facebook user"}
 	}
-	in := care.Inbound{PlatformID: string(v.CommentID), Visibility: care.Public, Text: clip(v.Message), SentAt: sentAt,
+	in := care.Inbound{PlatformID: string(v.CommentID), Visibility: care.Public, Text: v.Message, SentAt: sentAt,
 		Author: author, Subject: subject("Comment on Facebook post", string(v.PostID))}
 	// A top-level comment's parent is the post; a reply's is the comment
 	// it answers, which is what threads it.
@@ -88,7 +88,7 @@ func (r *receiver) feed(value, raw json.RawMessage) {
 		sum := sha256.Sum256([]byte(in.Text))
 		in.PlatformID = editID(string(v.CommentID), strconv.FormatInt(sentAt.Unix(), 10)+"-"+hex.EncodeToString(sum[:4]))
 		in.ReplyToPlatformID = string(v.CommentID)
-		in.Text = clip(editedPrefix + in.Text)
+		in.Text = editedPrefix + in.Text
 	}
 	r.add(in, raw)
 }
@@ -138,7 +138,7 @@ func (r *receiver) igComment(value, raw json.RawMessage) {
 	}
 	// The notification has no time of its own; the entry's is when Meta sent it.
 	in := care.Inbound{PlatformID: string(v.ID), ReplyToPlatformID: string(v.ParentID), Visibility: care.Public,
-		Text: clip(v.Text), SentAt: r.entryAt, Author: author,
+		Text: v.Text, SentAt: r.entryAt, Author: author,
 		Subject: subject("Comment on Instagram media", string(v.Media.ID))}
 	if in.Text == "" {
 		in.Text = unsupportedText

@@ -1,15 +1,18 @@
 package meta
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 )
 
 // messagingEvent is one item of messaging[]: the shape shared by Messenger
@@ -81,17 +84,64 @@ type message struct {
 // message.
 type attachment struct {
 	Type    string          `json:"type"`
-	URL     string          `json:"url"` // fallback attachments (shared links)
+	URL     string          `json:"url"`   // fallback attachments (shared links)
+	Title   string          `json:"title"` // fallback attachments
 	Payload json.RawMessage `json:"payload"`
 }
 
 type attachmentPayload struct {
 	URL         string  `json:"url"`
+	Title       string  `json:"title"`
 	StickerID   graphID `json:"sticker_id"`
 	Coordinates *struct {
 		Lat  float64 `json:"lat"`
 		Long float64 `json:"long"`
 	} `json:"coordinates"`
+	// Elements are a template's cards, or a product's, as an array or an
+	// object; only their titles are read.
+	Elements json.RawMessage `json:"elements"`
+}
+
+// title is what an attachment is called: its own title, else its first
+// card's or product's, cleaned to one line.
+func (a attachment) title() string {
+	var p attachmentPayload
+	_ = json.Unmarshal(a.Payload, &p)
+	t := cmp.Or(a.Title, p.Title)
+	if t == "" && len(p.Elements) > 0 {
+		var cards []struct {
+			Title string `json:"title"`
+		}
+		var products struct {
+			Products []struct {
+				Title string `json:"title"`
+			} `json:"products"`
+		}
+		if json.Unmarshal(p.Elements, &cards) == nil && len(cards) > 0 {
+			t = cards[0].Title
+		} else if json.Unmarshal(p.Elements, &products) == nil && len(products.Products) > 0 {
+			t = products.Products[0].Title
+		}
+	}
+	return channel.CleanName(t, 200)
+}
+
+// attachmentNote is the line that stands for an attachment with nothing to
+// fetch (a template, a product, a type newer than this code), so the agent
+// sees that something was sent and what, not an empty bubble.
+func attachmentNote(a attachment, ch care.Channel) string {
+	kind := channel.CleanName(a.Type, 40)
+	if kind == "" {
+		kind = "unknown"
+	}
+	app := "A Messenger"
+	if ch == care.ChannelInstagram {
+		app = "An Instagram"
+	}
+	if t := a.title(); t != "" {
+		return fmt.Sprintf("[%s %s: %s]", app, kind, t)
+	}
+	return fmt.Sprintf("[%s attachment of type %q that Parley cannot show]", app, kind)
 }
 
 // echoMetadataPrefix marks the metadata Send puts on Messenger messages, so
@@ -137,7 +187,7 @@ func (r *receiver) messaging(raw json.RawMessage) {
 		}
 		text := firstNonEmpty(ev.Postback.Title, ev.Postback.Payload, postbackText)
 		r.add(care.Inbound{PlatformID: id, Visibility: care.Private, Author: care.Author{PlatformUserID: string(ev.Sender.ID)},
-			Text: clip(text), SentAt: sentAt}, raw)
+			Text: text, SentAt: sentAt}, raw)
 	}
 }
 
@@ -150,7 +200,7 @@ func (r *receiver) message(ev *messagingEvent, sentAt time.Time, raw json.RawMes
 		r.add(care.Inbound{Kind: care.KindDelete, PlatformID: m.Mid, SentAt: sentAt}, raw)
 		return
 	}
-	in := care.Inbound{PlatformID: m.Mid, Visibility: care.Private, Text: clip(m.Text), SentAt: sentAt,
+	in := care.Inbound{PlatformID: m.Mid, Visibility: care.Private, Text: m.Text, SentAt: sentAt,
 		Author: care.Author{PlatformUserID: string(ev.Sender.ID)}}
 	story := ""
 	if m.ReplyTo != nil {
@@ -164,6 +214,7 @@ func (r *receiver) message(ev *messagingEvent, sentAt time.Time, raw json.RawMes
 			}
 		}
 	}
+	var notes []string
 	for _, a := range m.Attachments {
 		if len(in.Attachments) == care.MaxAttachments {
 			break
@@ -172,7 +223,18 @@ func (r *receiver) message(ev *messagingEvent, sentAt time.Time, raw json.RawMes
 		if a.Type == "story_mention" {
 			story, att.Name = storyMentionText, storyName
 		}
+		if att.URL == "" && att.Kind != "sticker" {
+			notes = append(notes, attachmentNote(a, r.ch))
+			continue
+		}
+		if att.Name == "" {
+			att.Name = a.title()
+		}
 		in.Attachments = append(in.Attachments, att)
+	}
+	if len(notes) > 0 {
+		in.Text = strings.Join(append([]string{in.Text}, notes...), "\n\n")
+		in.Text = strings.TrimPrefix(in.Text, "\n\n")
 	}
 	switch {
 	case in.Text == "" && story != "":
@@ -240,18 +302,6 @@ func (a attachment) normalise() care.Attachment {
 	return out
 }
 
-// clip cuts text to what the core stores, on a rune boundary.
-func clip(s string) string {
-	if len(s) <= care.MaxTextBytes {
-		return s
-	}
-	n := care.MaxTextBytes
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
 func firstNonEmpty(ss ...string) string {
 	for _, s := range ss {
 		if s != "" {
@@ -310,7 +360,7 @@ func (r *receiver) messageEdit(ev *messagingEvent, sentAt time.Time, raw json.Ra
 		version = "t" + strconv.FormatInt(int64(ev.Timestamp), 10)
 	}
 	r.add(care.Inbound{PlatformID: editID(e.Mid, version), ReplyToPlatformID: e.Mid, Visibility: care.Private,
-		Author: care.Author{PlatformUserID: who}, Text: clip(editedPrefix + e.Text), SentAt: sentAt}, raw)
+		Author: care.Author{PlatformUserID: who}, Text: editedPrefix + e.Text, SentAt: sentAt}, raw)
 }
 
 // editedPrefix starts the text of an edit, which is stored as a message of

@@ -87,3 +87,68 @@ func TestReceiveGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestReceiveHostileText: a message whose text or sender's name carries
+// control characters is stored cleaned, not lost; one whose id Parley
+// cannot keep is skipped without taking the rest of the delivery with it.
+func TestReceiveHostileText(t *testing.T) {
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	long := strings.Repeat("m", care.MaxPlatformIDBytes+1)
+	body := []byte(`{"object":"page","entry":[{"id":"682498302938465","time":1795485435000,"messaging":[
+		{"sender":{"id":"6001"},"recipient":{"id":"682498302938465"},"timestamp":1795485435000,"message":{"mid":"m_nul","text":"my order\u0000 is late\r\nplease"}},
+		{"sender":{"id":"6002"},"recipient":{"id":"682498302938465"},"timestamp":1795485436000,"message":{"mid":"` + long + `","text":"too long an id"}},
+		{"sender":{"id":"6003"},"recipient":{"id":"682498302938465"},"timestamp":1795485437000,"message":{"mid":"m_ok","text":"fine"}}]}]}`)
+	in := care.Inbox{Channel: care.ChannelFacebook, ExternalID: "682498302938465",
+		Credentials: map[string]string{meta.CredAppSecret: "s3cret", meta.CredAppID: goldenAppID}}
+	h := http.Header{}
+	h.Set(meta.SignatureHeader, meta.Sign("s3cret", body))
+	evs, err := (&meta.Messenger{}).Receive(h, body, in, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, e := range evs {
+		got[e.Inbound.PlatformID] = e.Inbound.Text
+	}
+	want := map[string]string{"m_nul": "my order is late\nplease", "m_ok": "fine"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}
+
+// TestReceiveNothingToFetch: attachments with no file (templates, products,
+// types newer than Parley) become a line of text naming them, not an empty
+// bubble.
+func TestReceiveNothingToFetch(t *testing.T) {
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	msg := func(mid, text, atts string) string {
+		return `{"sender":{"id":"6001"},"recipient":{"id":"682498302938465"},"timestamp":1795485435000,"message":{"mid":"` + mid + `","text":"` + text + `","attachments":[` + atts + `]}}`
+	}
+	body := []byte(`{"object":"page","entry":[{"id":"682498302938465","time":1795485435000,"messaging":[` +
+		msg("m1", "", `{"type":"template","payload":{"template_type":"generic","elements":[{"title":"Order #99","subtitle":"Shipped"}]}}`) + `,` +
+		msg("m2", "is this in stock?", `{"type":"product","payload":{"elements":{"products":[{"id":"42","title":"Blue kettle"}]}}}`) + `,` +
+		msg("m3", "", `{"type":"hologram","payload":{}}`) + `]}]}`)
+	in := care.Inbox{Channel: care.ChannelFacebook, ExternalID: "682498302938465",
+		Credentials: map[string]string{meta.CredAppSecret: "s3cret", meta.CredAppID: goldenAppID}}
+	h := http.Header{}
+	h.Set(meta.SignatureHeader, meta.Sign("s3cret", body))
+	evs, err := (&meta.Messenger{}).Receive(h, body, in, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, e := range evs {
+		got[e.Inbound.PlatformID] = e.Inbound.Text
+		if len(e.Inbound.Attachments) != 0 {
+			t.Errorf("%s: attachments %+v; want none (nothing to fetch)", e.Inbound.PlatformID, e.Inbound.Attachments)
+		}
+	}
+	want := map[string]string{
+		"m1": "[A Messenger template: Order #99]",
+		"m2": "is this in stock?\n\n[A Messenger product: Blue kettle]",
+		"m3": `[A Messenger attachment of type "hologram" that Parley cannot show]`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("texts (-want +got):\n%s", diff)
+	}
+}

@@ -2,6 +2,7 @@ package meta
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -102,12 +103,21 @@ func parse(body []byte, in care.Inbox, now time.Time) ([]channel.Event, error) {
 	return events, nil
 }
 
-// add records an event for the entry's account if it is valid; the core
-// would reject an invalid one anyway, and Receive's callers get only events
-// they can store.
+// add records an event for the entry's account. Text and names are anyone's
+// to write, so they are cleaned (a NUL, a stray byte) rather than the
+// message lost; what still fails the core's validation (an id Parley cannot
+// keep as it is) is skipped with a log line, since Receive's callers get
+// only events they can store.
 func (r *receiver) add(in care.Inbound, raw json.RawMessage) {
 	in.Channel = r.ch
-	if in.Validate() != nil {
+	in.Text = channel.CleanText(in.Text, care.MaxTextBytes)
+	in.Subject = channel.CleanName(in.Subject, care.MaxNameBytes)
+	in.Author.DisplayName = channel.CleanName(in.Author.DisplayName, care.MaxNameBytes)
+	in.Author.Handle = channel.CleanName(in.Author.Handle, care.MaxNameBytes)
+	in.StatusReason = channel.CleanName(in.StatusReason, care.MaxNameBytes)
+	if err := in.Validate(); err != nil {
+		slog.Warn("meta: an event of a delivery cannot be stored; skipped", "channel", r.ch, "inbox", r.inbox.ID,
+			"platform_id", channel.Cut(in.PlatformID, 80), "err", err)
 		return
 	}
 	r.events = append(r.events, channel.Event{Inbound: in, Account: r.account, Raw: append([]byte(nil), raw...)})
