@@ -105,11 +105,13 @@ func ClassifyHTTP(resp *http.Response, body []byte, now time.Time) error {
 // Excerpt returns at most limit bytes of b as one line of printable text:
 // runs of whitespace and control characters become one space, format
 // characters (which can reorder what a reader sees) and invalid UTF-8 are
-// dropped, and a cut is marked with an ellipsis.
+// dropped, and a cut is marked with an ellipsis, counted within limit as
+// Cut counts it, so that the caller's bound is the excerpt's.
 func Excerpt(b []byte, limit int) string {
 	var s strings.Builder
 	space := false
-	for len(b) > 0 {
+	// What is past limit does not change where the excerpt is cut.
+	for len(b) > 0 && s.Len() <= limit {
 		r, size := utf8.DecodeRune(b)
 		b = b[size:]
 		switch {
@@ -121,19 +123,16 @@ func Excerpt(b []byte, limit int) string {
 		case unicode.Is(unicode.Cf, r):
 			continue
 		}
-		n := utf8.RuneLen(r)
-		if space {
-			n++
-		}
-		if s.Len()+n > limit {
-			s.WriteString("…")
-			break
-		}
 		if space {
 			s.WriteByte(' ')
 			space = false
 		}
 		s.WriteRune(r)
 	}
-	return s.String()
+	ex := s.String()
+	if len(ex) <= limit {
+		return ex
+	}
+	n, tail := cutAt(ex, limit)
+	return strings.TrimRight(ex[:n], " ") + tail
 }

@@ -2,10 +2,13 @@ package channel
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -119,9 +122,9 @@ func TestClassifyHTTP(t *testing.T) {
 		{"body with invalid UTF-8", response(400), "bad \xff\xfe bytes",
 			&SendError{Permanent: true, Status: 400, Reason: "400 Bad Request: bad bytes"}},
 		{"long body", response(400), strings.Repeat("a", 10000),
-			&SendError{Permanent: true, Status: 400, Reason: "400 Bad Request: " + strings.Repeat("a", maxExcerpt) + "…"}},
+			&SendError{Permanent: true, Status: 400, Reason: "400 Bad Request: " + strings.Repeat("a", maxExcerpt-len("…")) + "…"}},
 		{"long body cut between runes", response(400), strings.Repeat("é", 1000),
-			&SendError{Permanent: true, Status: 400, Reason: "400 Bad Request: " + strings.Repeat("é", maxExcerpt/2) + "…"}},
+			&SendError{Permanent: true, Status: 400, Reason: "400 Bad Request: " + strings.Repeat("é", (maxExcerpt-len("…"))/2) + "…"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -148,4 +151,65 @@ func TestClassifyHTTPNilResponse(t *testing.T) {
 	if err := ClassifyHTTP(nil, nil, now); !errors.As(err, &se) || se.Permanent {
 		t.Errorf("ClassifyHTTP(nil) = %v, want a temporary *SendError", err)
 	}
+}
+
+func TestExcerpt(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name  string
+		in    string
+		limit int
+		want  string
+	}{
+		{"short", "plain", 10, "plain"},
+		{"exactly limit", "abcde", 5, "abcde"},
+		{"cut within limit", "abcdef", 5, "ab…"},
+		{"never cuts a rune in two", "日本語", 8, "日…"},
+		{"no space before the ellipsis", "abc defgh", 7, "abc…"},
+		{"trailing white space is no cut", "abcde \r\n\t", 5, "abcde"},
+		{"white space counts once", "a \t\r\n b", 3, "a b"},
+		{"below an ellipsis, none", "abcdef", 2, "ab"},
+		{"limit 0", "abc", 0, ""},
+		{"limit negative", "abc", -1, ""},
+		{"format characters go", "a\u202Eb\u200Bc", 10, "abc"},
+		{"invalid bytes go", "a\xff\xfeb", 10, "ab"},
+	} {
+		if got := Excerpt([]byte(tt.in), tt.limit); got != tt.want {
+			t.Errorf("%s: Excerpt(%q, %d) = %q, want %q", tt.name, tt.in, tt.limit, got, tt.want)
+		}
+	}
+}
+
+// FuzzExcerpt: whatever the body and limit, the excerpt is one line of
+// valid UTF-8 without controls or format characters, within the limit,
+// and the whole body's excerpt when that fits.
+func FuzzExcerpt(f *testing.F) {
+	for _, s := range textSeeds {
+		f.Add(s, 16)
+	}
+	f.Add("abc defgh", 7)
+	f.Add("日本語", 2)
+	f.Fuzz(func(t *testing.T, s string, limit int) {
+		limit %= 1 << 12
+		got := Excerpt([]byte(s), limit)
+		switch {
+		case !utf8.ValidString(got):
+			t.Fatalf("Excerpt(%q, %d) = %q: not valid UTF-8", s, limit, got)
+		case limit >= 0 && len(got) > limit, limit < 0 && got != "":
+			t.Fatalf("Excerpt(%q, %d) = %q: %d bytes", s, limit, got, len(got))
+		case strings.ContainsFunc(got, func(r rune) bool {
+			return unicode.IsControl(r) || unicode.IsSpace(r) && r != ' ' || unicode.Is(unicode.Cf, r)
+		}):
+			t.Fatalf("Excerpt(%q, %d) = %+q: a control or format character", s, limit, got)
+		case strings.TrimSpace(got) != got || strings.Contains(got, "  "):
+			t.Fatalf("Excerpt(%q, %d) = %q: not one trimmed line", s, limit, got)
+		}
+		whole := Excerpt([]byte(s), math.MaxInt)
+		if len(whole) <= limit && got != whole {
+			t.Fatalf("Excerpt(%q, %d) = %q, want %q", s, limit, got, whole)
+		}
+		if len(whole) > limit && !strings.HasPrefix(whole, strings.TrimSuffix(got, ellipsis)) {
+			t.Fatalf("Excerpt(%q, %d) = %q, not a cut of %q", s, limit, got, whole)
+		}
+	})
 }

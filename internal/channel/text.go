@@ -118,6 +118,23 @@ func Cut(s string, max int) string {
 	return s[:n] + tail
 }
 
+// Prefix shortens s to at most max bytes on a rune boundary, as Cut does
+// but without the ellipsis: for text no one reads as a message, which must
+// not gain bytes it did not have, such as an id made from a name, a raw
+// copy kept for audit or the input of a parser.
+func Prefix(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	if max <= 0 {
+		return ""
+	}
+	for max > 0 && !utf8.RuneStart(s[max]) {
+		max--
+	}
+	return s[:max]
+}
+
 // cutAt is where Cut cuts s, which is longer than max bytes, and what it
 // appends.
 func cutAt(s string, max int) (int, string) {

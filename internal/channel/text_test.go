@@ -93,26 +93,31 @@ func TestCleanName(t *testing.T) {
 func TestCut(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
-		in   string
-		max  int
-		want string
+		in     string
+		max    int
+		cut    string // Cut's
+		prefix string // Prefix's
 	}{
-		{"abc", 3, "abc"},
-		{"abcd", 3, "…"},
-		{"abcd", 4, "abcd"},
-		{"abcdef", 5, "ab…"},
-		{"abc", 2, "ab"},
-		{"héllo", 2, "h"},
-		{"日本語", 8, "日…"},
-		{"日本語", 2, ""},
-		{"abc", 0, ""},
-		{"abc", -1, ""},
-		{"", -1, ""},
-		// Bytes are bytes: Cut does not clean.
-		{"a\x00\xffbcdef", 6, "a\x00\xff…"},
+		{"abc", 3, "abc", "abc"},
+		{"abcd", 3, "…", "abc"},
+		{"abcd", 4, "abcd", "abcd"},
+		{"abcdef", 5, "ab…", "abcde"},
+		{"abc", 2, "ab", "ab"},
+		{"héllo", 2, "h", "h"},
+		{"héllo", 3, "…", "hé"},
+		{"日本語", 8, "日…", "日本"},
+		{"日本語", 2, "", ""},
+		{"abc", 0, "", ""},
+		{"abc", -1, "", ""},
+		{"", -1, "", ""},
+		// Bytes are bytes: neither cleans.
+		{"a\x00\xffbcdef", 6, "a\x00\xff…", "a\x00\xffbcd"},
 	} {
-		if got := Cut(tt.in, tt.max); got != tt.want {
-			t.Errorf("Cut(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+		if got := Cut(tt.in, tt.max); got != tt.cut {
+			t.Errorf("Cut(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.cut)
+		}
+		if got := Prefix(tt.in, tt.max); got != tt.prefix {
+			t.Errorf("Prefix(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.prefix)
 		}
 	}
 }
@@ -130,6 +135,7 @@ func TestCleanAllocs(t *testing.T) {
 		{"CleanText", func() string { return CleanText(text, len(text)) }, text},
 		{"CleanName", func() string { return CleanName(name, len(name)) }, name},
 		{"Cut", func() string { return Cut(text, len(text)) }, text},
+		{"Prefix", func() string { return Prefix(text, len(text)) }, text},
 	} {
 		var got string
 		if n := testing.AllocsPerRun(100, func() { got = tt.f() }); n != 0 {
@@ -259,29 +265,50 @@ func FuzzCleanName(f *testing.F) {
 	})
 }
 
-// FuzzCut: Cut keeps the start of s within max, on a rune boundary, and
-// leaves a short s as it is.
+// FuzzCut: Cut and Prefix keep the start of s within max, on a rune
+// boundary, and leave a short s as it is; Prefix keeps as much of valid
+// text as fits, and Cut is Prefix with room left for the ellipsis.
 func FuzzCut(f *testing.F) {
 	for _, s := range textSeeds {
 		f.Add(s, 4)
 	}
 	f.Add("abcd", 3)
 	f.Add("日本語", 2)
+	f.Add("日本語", 5)
 	f.Fuzz(func(t *testing.T, s string, max int) {
 		max %= 1 << 12
 		got := Cut(s, max)
-		switch {
-		case max >= 0 && len(got) > max, max < 0 && got != "":
-			t.Fatalf("Cut(%q, %d) = %q: %d bytes", s, max, got, len(got))
-		case len(s) <= max && !unsafeSame(got, s):
-			t.Fatalf("Cut(%q, %d) = %q: changed a short string", s, max, got)
-		case !strings.HasPrefix(s, strings.TrimSuffix(got, ellipsis)) && !strings.HasPrefix(s, got):
-			t.Fatalf("Cut(%q, %d) = %q: not a start of it", s, max, got)
-		case utf8.ValidString(s) && !utf8.ValidString(got):
-			t.Fatalf("Cut(%q, %d) = %q: a rune cut in two", s, max, got)
-		}
+		checkStart(t, "Cut", s, max, got, strings.TrimSuffix(got, ellipsis))
 		if again := Cut(got, max); again != got {
 			t.Fatalf("Cut(%q, %d) = %q, and again %q", s, max, got, again)
 		}
+		p := Prefix(s, max)
+		checkStart(t, "Prefix", s, max, p, p)
+		if utf8.ValidString(s) && len(p) < len(s) && len(p) <= max-utf8.UTFMax {
+			t.Fatalf("Prefix(%q, %d) = %q: shorter than it needs to be", s, max, p)
+		}
+		if len(s) > max && max >= len(ellipsis) {
+			p = Prefix(s, max-len(ellipsis)) + ellipsis
+		}
+		if got != p {
+			t.Fatalf("Cut(%q, %d) = %q, want %q", s, max, got, p)
+		}
 	})
+}
+
+// checkStart checks got, what the cut name made of s at max, and kept,
+// the part of got taken from s: got is within max, s itself when s is
+// short and valid UTF-8 when s is, and kept is a start of s.
+func checkStart(t *testing.T, name, s string, max int, got, kept string) {
+	t.Helper()
+	switch {
+	case max >= 0 && len(got) > max, max < 0 && got != "":
+		t.Fatalf("%s(%q, %d) = %q: %d bytes", name, s, max, got, len(got))
+	case len(s) <= max && !unsafeSame(got, s):
+		t.Fatalf("%s(%q, %d) = %q: changed a short string", name, s, max, got)
+	case !strings.HasPrefix(s, kept) && !strings.HasPrefix(s, got):
+		t.Fatalf("%s(%q, %d) = %q: not a start of it", name, s, max, got)
+	case utf8.ValidString(s) && !utf8.ValidString(got):
+		t.Fatalf("%s(%q, %d) = %q: a rune cut in two", name, s, max, got)
+	}
 }

@@ -223,7 +223,7 @@ func authorOf(src source, it *gofeed.Item) care.Author {
 		}
 		return care.Author{PlatformUserID: src.host, DisplayName: display}
 	}
-	id := src.host + "/" + cut(name, care.MaxPlatformIDBytes-len(src.host)-1)
+	id := src.host + "/" + channel.Prefix(name, care.MaxPlatformIDBytes-len(src.host)-1)
 	return care.Author{PlatformUserID: id, DisplayName: name}
 }
 
@@ -327,7 +327,8 @@ func webURL(s string) string {
 }
 
 // oneLine is s with white space runs made one space and control and
-// format characters dropped, trimmed and cut to at most limit bytes.
+// format characters dropped, trimmed and cut as channel.Cut cuts to at
+// most limit bytes.
 func oneLine(s string, limit int) string {
 	var b strings.Builder
 	space := false
@@ -348,21 +349,7 @@ func oneLine(s string, limit int) string {
 			break
 		}
 	}
-	return cut(b.String(), limit)
-}
-
-// cut shortens s to at most n bytes on a rune boundary.
-func cut(s string, n int) string {
-	if n <= 0 {
-		return ""
-	}
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
+	return channel.Cut(b.String(), limit)
 }
 
 // rawItem is an item as Parley read it, kept as the event's raw payload
@@ -384,13 +371,13 @@ func rawItem(src source, it *gofeed.Item) []byte {
 		Description string   `json:"description,omitempty"`
 		Content     string   `json:"content,omitempty"`
 	}{
-		Feed: display(src.feed), GUID: cut(it.GUID, maxRawField), Link: cut(it.Link, maxRawField), Title: cut(it.Title, maxRawField),
-		Published: cut(it.Published, 256), Updated: cut(it.Updated, 256),
-		Description: cut(it.Description, maxRawField), Content: cut(it.Content, maxRawField),
+		Feed: display(src.feed), GUID: channel.Prefix(it.GUID, maxRawField), Link: channel.Prefix(it.Link, maxRawField),
+		Title: channel.Prefix(it.Title, maxRawField), Published: channel.Prefix(it.Published, 256), Updated: channel.Prefix(it.Updated, 256),
+		Description: channel.Prefix(it.Description, maxRawField), Content: channel.Prefix(it.Content, maxRawField),
 	}
 	for _, p := range it.Authors {
 		if p != nil && len(r.Authors) < 10 {
-			r.Authors = append(r.Authors, person{cut(p.Name, 512), cut(p.Email, 512)})
+			r.Authors = append(r.Authors, person{channel.Prefix(p.Name, 512), channel.Prefix(p.Email, 512)})
 		}
 	}
 	b, _ := json.Marshal(r)

@@ -85,7 +85,7 @@ func (a *Adapter) replyFiles(ctx context.Context, out *channel.Outbound) []*atta
 		f, err := a.fetchFile(ctx, att, maxAttachedBytes-total)
 		if err != nil {
 			// The link holds the file's token: it stays out of the log.
-			a.logger().Warn("email: a reply's file goes as a link", "inbox", out.Inbox.ID, "message", out.Message.ID, "file", oneLine(att.Name, 200), "err", err)
+			a.logger().Warn("email: a reply's file goes as a link", "inbox", out.Inbox.ID, "message", out.Message.ID, "file", channel.CleanName(att.Name, 200), "err", err)
 			continue
 		}
 		total += len(f.data)
@@ -126,7 +126,7 @@ func (a *Adapter) fetchFile(ctx context.Context, att care.Attachment, limit int)
 	if len(data) > limit {
 		return nil, errFileTooLarge
 	}
-	f := &attached{name: oneLine(att.Name, 200), mimeType: att.MimeType, data: data}
+	f := &attached{name: channel.CleanName(att.Name, 200), mimeType: att.MimeType, data: data}
 	if f.name == "" {
 		f.name = "attachment"
 	}

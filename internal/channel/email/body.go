@@ -11,6 +11,7 @@ import (
 	"github.com/emersion/go-message/mail"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 )
 
 // Bounds on the MIME structure read from one message. Real mail nests three
@@ -233,7 +234,7 @@ func (b *body) attach(e *message.Entity, mediaType string, params map[string]str
 		mediaType = "application/octet-stream"
 	}
 	b.attachments = append(b.attachments, care.Attachment{
-		Kind: kindOf(mediaType), MimeType: mediaType, Name: oneLine(name, care.MaxNameBytes), Size: size,
+		Kind: kindOf(mediaType), MimeType: mediaType, Name: channel.CleanName(name, care.MaxNameBytes), Size: size,
 	})
 	b.paths = append(b.paths, leaf(path))
 }

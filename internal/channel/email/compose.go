@@ -53,7 +53,7 @@ func compose(out *channel.Outbound, s *smtpSettings, now time.Time, files []*att
 	var h mail.Header
 	h.SetDate(now)
 	h.SetAddressList("From", []*mail.Address{{Name: s.from.Name, Address: s.from.Address}})
-	h.SetAddressList("To", []*mail.Address{{Name: oneLine(rcpt.DisplayName, 200), Address: to}})
+	h.SetAddressList("To", []*mail.Address{{Name: channel.CleanName(rcpt.DisplayName, 200), Address: to}})
 	parent := parentID(out)
 	answers := out.LastInbound != nil || out.Message.ReplyToPlatformID != ""
 	h.SetSubject(replySubject(out.Conversation.Subject, answers))
@@ -166,7 +166,7 @@ var replyPrefix = regexp.MustCompile(`(?i)^\s*(re|aw|sv|vs|antw|ref|rif)(\[\d+\]
 // replySubject is "Re: " and the conversation's subject, with the reply
 // markers already on it removed so they do not stack up.
 func replySubject(subject string, reply bool) string {
-	s := oneLine(subject, 900)
+	s := channel.CleanName(subject, 900)
 	for i := 0; i < 20; i++ {
 		loc := replyPrefix.FindStringIndex(s)
 		if loc == nil {
@@ -202,7 +202,7 @@ func replyText(m *care.Message, files []*attached) string {
 		if name == "" {
 			name = a.Kind
 		}
-		fmt.Fprintf(&b, "\n%s: %s", oneLine(name, 200), oneLine(a.URL, 2048))
+		fmt.Fprintf(&b, "\n%s: %s", channel.CleanName(name, 200), channel.CleanName(a.URL, 2048))
 	}
 	if !strings.HasSuffix(b.String(), "\n") {
 		b.WriteString("\n")

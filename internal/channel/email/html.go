@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/microcosm-cc/bluemonday"
+	"github.com/parleyhq/parley/internal/channel"
 )
 
 // maxHTMLBytes bounds the HTML read for its text. Sanitising costs about
@@ -35,7 +36,7 @@ var textPolicy = func() *bluemonday.Policy {
 // quoted with "> " as a plain-text client would, links kept as
 // "text (url)", entities unescaped and whitespace collapsed.
 func htmlText(h string) string {
-	safe := textPolicy.Sanitize(truncate(h, maxHTMLBytes))
+	safe := textPolicy.Sanitize(channel.Prefix(h, maxHTMLBytes))
 	w := &textWriter{}
 	for len(safe) > 0 {
 		lt := strings.IndexByte(safe, '<')

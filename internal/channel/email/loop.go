@@ -65,7 +65,7 @@ func token(v string) string {
 	if i := strings.IndexAny(v, " \t;("); i >= 0 {
 		v = v[:i]
 	}
-	return strings.ToLower(truncate(v, 64))
+	return strings.ToLower(channel.Cut(v, 64))
 }
 
 // isReport reports whether a message is a delivery status notification
@@ -103,7 +103,7 @@ func (p *parsed) bounce(b *body, me identity) {
 		return
 	}
 	p.in = care.Inbound{Kind: care.KindStatus, PlatformID: orig, Status: status, SentAt: p.in.SentAt,
-		StatusReason: truncate(reason, care.MaxNameBytes)}
+		StatusReason: channel.Cut(reason, care.MaxNameBytes)}
 }
 
 // dsnOutcome reads the message/delivery-status part: groups of fields, the

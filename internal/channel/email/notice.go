@@ -61,8 +61,8 @@ func (a *Adapter) SubmitNotice(ctx context.Context, in care.Inbox, n Notice) (st
 	var h mail.Header
 	h.SetDate(a.now())
 	h.SetAddressList("From", []*mail.Address{{Name: s.from.Name, Address: s.from.Address}})
-	h.SetAddressList("To", []*mail.Address{{Name: oneLine(n.ToName, 200), Address: to}})
-	h.SetSubject(oneLine(n.Subject, 900))
+	h.SetAddressList("To", []*mail.Address{{Name: channel.CleanName(n.ToName, 200), Address: to}})
+	h.SetSubject(channel.CleanName(n.Subject, 900))
 	h.SetMessageID(d.id)
 	h.Set("MIME-Version", "1.0")
 	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})

@@ -14,6 +14,7 @@ import (
 	"github.com/emersion/go-message/mail"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 )
 
 // MaxMessageBytes is the most of one message Parley reads. A larger
@@ -251,7 +252,7 @@ func looseIDs(v string) []string {
 // charset go-message knows) as one line of safe text.
 func headerText(h mail.Header, key string) string {
 	v, _ := h.Text(key) // an unknown charset leaves the raw text, still shown
-	return oneLine(v, care.MaxNameBytes)
+	return channel.CleanName(v, care.MaxNameBytes)
 }
 
 // sentAt is the Date field, or received when it is missing, unreadable or
@@ -301,7 +302,7 @@ func addresses(h mail.Header, key string) []care.Author {
 		if !plausibleAddress(addr) {
 			continue
 		}
-		out = append(out, care.Author{PlatformUserID: addr, Handle: addr, DisplayName: oneLine(a.Name, care.MaxNameBytes)})
+		out = append(out, care.Author{PlatformUserID: addr, Handle: addr, DisplayName: channel.CleanName(a.Name, care.MaxNameBytes)})
 		if len(out) == 10 {
 			break
 		}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/parleyhq/parley/internal/channel"
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -79,7 +80,7 @@ var voidElements = map[atom.Atom]bool{atom.Br: true, atom.Hr: true, atom.Img: tr
 // vanish. The input is read up to maxHTMLBytes, the output cut at
 // maxSafeHTMLBytes of markup.
 func sanitizeHTML(src string, image func(cid string) (string, bool)) string {
-	src = strings.ToValidUTF8(truncate(src, maxHTMLBytes), "\uFFFD")
+	src = strings.ToValidUTF8(channel.Prefix(src, maxHTMLBytes), "\uFFFD")
 	doc, err := xhtml.Parse(strings.NewReader(src))
 	if err != nil {
 		return "" // only a failing reader makes Parse fail
@@ -199,7 +200,7 @@ func (s *sanitizer) text(t string) {
 		return r
 	}, t))
 	if room := maxSafeHTMLBytes - (s.b.Len() - s.images); len(e) > room {
-		e = truncate(e, max(room, 0))
+		e = channel.Prefix(e, room)
 		if amp := strings.LastIndexByte(e, '&'); amp >= 0 && !strings.Contains(e[amp:], ";") {
 			e = e[:amp] // no half an entity
 		}
@@ -223,7 +224,7 @@ func (s *sanitizer) img(n *xhtml.Node) {
 	if (w == "0" || w == "1") && (h == "0" || h == "1") {
 		return // a tracking pixel: nothing to see
 	}
-	alt := oneLine(attr(n, "alt"), 200)
+	alt := channel.CleanName(attr(n, "alt"), 200)
 	src := strings.TrimSpace(attr(n, "src"))
 	if cid, ok := cutPrefixFold(src, "cid:"); ok && s.image != nil {
 		if u, ok := s.image(cid); ok && safeImageURL(u) {

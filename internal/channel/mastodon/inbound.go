@@ -176,7 +176,7 @@ func statusText(s *status) string {
 		}
 		b.WriteString("\n\n[Poll: " + strings.Join(opts, " | ") + "]")
 	}
-	return strings.TrimSpace(truncate(b.String(), care.MaxTextBytes))
+	return strings.TrimSpace(channel.Cut(b.String(), care.MaxTextBytes))
 }
 
 // attachments maps a post's media to attachments, metadata only: the file
@@ -261,24 +261,7 @@ func oneLine(s string, limit int) string {
 			break
 		}
 	}
-	return truncate(b.String(), limit)
-}
-
-// truncate cuts s to at most limit bytes at a rune boundary, marking the
-// cut with an ellipsis.
-func truncate(s string, limit int) string {
-	if len(s) <= limit {
-		return s
-	}
-	mark := ellipsis
-	if limit < len(mark) {
-		mark = "" // no room to say it was cut
-	}
-	cut := max(limit-len(mark), 0)
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + mark
+	return channel.Cut(b.String(), limit)
 }
 
 // storableID reports whether a platform id can be stored and shown.

@@ -191,7 +191,7 @@ func TestIDs(t *testing.T) {
 	}
 }
 
-func TestTruncate(t *testing.T) {
+func TestOneLine(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		s     string
@@ -199,6 +199,10 @@ func TestTruncate(t *testing.T) {
 		want  string
 	}{
 		{"hello", 5, "hello"},
+		{"  a\n\tb\u00a0 c\u0085", 100, "a b c"},
+		{"a\u202Eb\u200Bc\x00d\x7fe", 100, "abcde"},
+		{"👨\u200D👩\u200D👧", 100, "👨\u200D👩\u200D👧"},
+		{"bad\xffbyte", 100, "bad\uFFFDbyte"},
 		{"hello!", 5, "he…"},
 		{"日本語です", 9, "日本…"},
 		{"日本語です", 3, "…"},
@@ -206,8 +210,8 @@ func TestTruncate(t *testing.T) {
 		{"abc", 2, "ab"},
 	}
 	for _, tt := range tests {
-		if got := truncate(tt.s, tt.limit); got != tt.want || len(got) > tt.limit {
-			t.Errorf("truncate(%q, %d) = %q, want %q", tt.s, tt.limit, got, tt.want)
+		if got := oneLine(tt.s, tt.limit); got != tt.want || len(got) > tt.limit {
+			t.Errorf("oneLine(%+q, %d) = %+q, want %+q", tt.s, tt.limit, got, tt.want)
 		}
 	}
 }

@@ -11,8 +11,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
@@ -147,7 +145,7 @@ func classify(resp *http.Response, body []byte, u usage, now time.Time) error {
 }
 
 func graphSendError(ge *graphError, status int) *channel.SendError {
-	meta := excerpt(firstNonEmpty(ge.UserMsg, ge.Message), 160)
+	meta := channel.Excerpt([]byte(firstNonEmpty(ge.UserMsg, ge.Message)), 160)
 	perm := func(reason string) *channel.SendError {
 		if meta != "" {
 			reason += " (Meta: " + meta + ")"
@@ -192,31 +190,6 @@ func graphSendError(ge *graphError, status int) *channel.SendError {
 		return perm("Meta refused the request as invalid")
 	}
 	return perm(fmt.Sprintf("Meta refused the request (error %d)", ge.Code))
-}
-
-// excerpt returns at most limit bytes of s as one printable line.
-func excerpt(s string, limit int) string {
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		switch {
-		case r == utf8.RuneError, unicode.Is(unicode.Cf, r):
-			continue
-		case unicode.IsSpace(r) || unicode.IsControl(r):
-			space = b.Len() > 0
-			continue
-		}
-		if b.Len()+utf8.RuneLen(r)+1 > limit {
-			b.WriteString("…")
-			break
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 func isTimeout(err error) bool {

@@ -162,7 +162,7 @@ func contextLink(context, subreddit, title string) (care.Attachment, bool) {
 	if title != "" {
 		name += ": " + title
 	}
-	return care.Attachment{Kind: "link", URL: u.String(), Name: truncate(name, 300)}, true
+	return care.Attachment{Kind: "link", URL: u.String(), Name: channel.Cut(name, 300)}, true
 }
 
 // sentAt is an item's created_utc; a missing or future one is now.

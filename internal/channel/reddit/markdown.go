@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 )
 
 // Comments and messages are written in Reddit's Markdown (snudown, a fork
@@ -397,24 +398,7 @@ func finish(lines []string, limit int) string {
 			break
 		}
 	}
-	return truncate(b.String(), limit)
-}
-
-// truncate cuts s to at most limit bytes at a rune boundary, marking the
-// cut with an ellipsis.
-func truncate(s string, limit int) string {
-	if len(s) <= limit {
-		return s
-	}
-	mark := ellipsis
-	if limit < len(mark) {
-		mark = ""
-	}
-	cut := max(limit-len(mark), 0)
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + mark
+	return channel.Cut(b.String(), limit)
 }
 
 // oneLine is s on one line: runs of white space become one space, control
@@ -440,5 +424,5 @@ func oneLine(s string, limit int) string {
 			break
 		}
 	}
-	return truncate(b.String(), limit)
+	return channel.Cut(b.String(), limit)
 }

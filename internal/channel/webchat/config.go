@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 )
 
 // Defaults for the texts and colour an admin leaves out.
@@ -135,7 +136,7 @@ func ParseOrigins(s string) ([]string, error) {
 	for _, f := range fields {
 		o, ok := normalizeOrigin(strings.TrimSuffix(f, "/"), true)
 		if !ok {
-			return nil, care.Errorf(care.EINVALID, "credentials.origins: %q is not an origin like https://shop.example.com (scheme and host, no path).", truncate(f, 100))
+			return nil, care.Errorf(care.EINVALID, "credentials.origins: %q is not an origin like https://shop.example.com (scheme and host, no path).", channel.Cut(f, 100))
 		}
 		out = append(out, o)
 	}
@@ -230,14 +231,4 @@ func OriginAllowed(origin string, allowed, self []string) bool {
 		}
 	}
 	return false
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

@@ -411,7 +411,7 @@ func (m *mailer) settle(ctx context.Context, p *pendingMail) error {
 func (m *mailer) record(ctx context.Context, in care.Inbox, p *pendingMail, msg *care.Message) error {
 	now := m.srv.now()
 	st := care.Inbound{Kind: care.KindStatus, InboxID: in.ID, Channel: care.ChannelWebChat, PlatformID: msg.PlatformID,
-		Status: care.DeliveryDelivered, StatusReason: truncate("emailed to "+p.emailed, care.MaxNameBytes-4), SentAt: now}
+		Status: care.DeliveryDelivered, StatusReason: channel.Cut("emailed to "+p.emailed, care.MaxNameBytes), SentAt: now}
 	payload, _ := json.Marshal(map[string]any{"type": "emailed", "platform_id": msg.PlatformID, "to": p.emailed})
 	actx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
@@ -514,7 +514,7 @@ func composeEmail(cfg Config, reply *care.Message, to, name, anonymous, quoted s
 	b.WriteString("\n")
 	if q := strings.TrimSpace(strings.ReplaceAll(quoted, "\r\n", "\n")); q != "" {
 		b.WriteString("\nYou wrote:\n")
-		for line := range strings.SplitSeq(truncate(q, mailQuoteBytes), "\n") {
+		for line := range strings.SplitSeq(channel.Cut(q, mailQuoteBytes), "\n") {
 			b.WriteString("> " + line + "\n")
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 )
 
 // Client frame types, from the widget to Parley.
@@ -146,7 +147,7 @@ func DecodeClient(data []byte) (ClientFrame, error) {
 		}
 		f.ID = *r.ID
 	default:
-		return ClientFrame{}, care.Errorf(care.EINVALID, "Unknown frame type %q.", truncate(r.Type, 32))
+		return ClientFrame{}, care.Errorf(care.EINVALID, "Unknown frame type %q.", channel.Cut(r.Type, 32))
 	}
 	return f, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/inmem"
 )
 
@@ -230,7 +231,7 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	// and a browser lets any page open a socket anywhere: the Origin
 	// header, which pages cannot forge, is the only guard (RFC 6455 §10.2).
 	if origin := r.Header.Get("Origin"); !OriginAllowed(origin, cfg.Origins, s.selfOrigins(r)) {
-		log.Info("webchat: origin refused", "inbox", id, "origin", truncate(origin, 200))
+		log.Info("webchat: origin refused", "inbox", id, "origin", channel.Cut(origin, 200))
 		http.Error(w, "This page's origin may not open this chat.", http.StatusForbidden)
 		return
 	}

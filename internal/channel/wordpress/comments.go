@@ -173,7 +173,7 @@ func authorOf(c *comment) care.Author {
 	case c.author() != "":
 		id = "user:" + c.author()
 	case name != "":
-		id = "name:" + cut(name, care.MaxPlatformIDBytes-len("name:"))
+		id = "name:" + channel.Prefix(name, care.MaxPlatformIDBytes-len("name:"))
 	default:
 		id = "comment:" + c.id()
 	}
@@ -221,8 +221,8 @@ func hostOf(s string) string {
 }
 
 // oneLine is s with white space runs made one space and control and
-// invisible format characters dropped, trimmed and cut to at most limit
-// bytes.
+// invisible format characters dropped, trimmed and cut as channel.Cut
+// cuts to at most limit bytes.
 func oneLine(s string, limit int) string {
 	var b strings.Builder
 	space := false
@@ -243,16 +243,5 @@ func oneLine(s string, limit int) string {
 			b.WriteRune(r)
 		}
 	}
-	return cut(b.String(), limit)
-}
-
-// cut shortens s to at most n bytes on a rune boundary.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
+	return channel.Cut(b.String(), limit)
 }

@@ -118,7 +118,7 @@ func TestAuthorOf(t *testing.T) {
 		{"name only", comment{AuthorName: "Lee  Smith\n"}, care.Author{PlatformUserID: "name:Lee Smith", DisplayName: "Lee Smith"}},
 		{"anonymous", comment{ID: "77"}, care.Author{PlatformUserID: "comment:77", DisplayName: "Anonymous"}},
 		{"not an email", comment{AuthorName: "X", AuthorEmail: "a b@c"}, care.Author{PlatformUserID: "name:X", DisplayName: "X"}},
-		{"long name", comment{AuthorName: strings.Repeat("é", 400)}, care.Author{PlatformUserID: "name:" + strings.Repeat("é", 125), DisplayName: strings.Repeat("é", 256)}},
+		{"long name", comment{AuthorName: strings.Repeat("é", 400)}, care.Author{PlatformUserID: "name:" + strings.Repeat("é", 125), DisplayName: strings.Repeat("é", 254) + "…"}},
 	}
 	for _, tt := range tests {
 		if got := authorOf(&tt.c); got != tt.want {

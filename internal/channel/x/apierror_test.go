@@ -74,7 +74,7 @@ func TestProblemDetail(t *testing.T) {
 		{`{"title":"Unauthorized","type":"about:blank","status":401}`, "Unauthorized"},
 		{"<html>Bad gateway\r\n\x1b[31m</html>", "<html>Bad gateway [31m</html>"},
 		{"", ""},
-		{strings.Repeat("é", 500), strings.Repeat("é", maxDetail/2) + "…"},
+		{strings.Repeat("é", 500), strings.Repeat("é", (maxDetail-len("…"))/2) + "…"},
 	}
 	for _, tt := range tests {
 		if got := problemDetail([]byte(tt.body)); got != tt.want {
