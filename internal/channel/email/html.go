@@ -2,6 +2,7 @@ package email
 
 import (
 	"html"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -20,16 +21,26 @@ const maxHTMLBytes = 1 << 20
 // Everything else goes, script and style with their content; what remains
 // is markup bluemonday wrote itself, simple enough for htmlText to read
 // without a full HTML parser.
+//
+// Stripped tags leave nothing behind: inline ones (<b>, <span>, <font>)
+// sit inside words and sentences ("<b>#123</b>, placed" must not read
+// "#123 , placed"). The block elements that separate words are kept, and
+// htmlText breaks lines at them.
 var textPolicy = func() *bluemonday.Policy {
 	p := bluemonday.StrictPolicy()
 	p.AllowElements("p", "div", "br", "hr", "blockquote", "pre", "ul", "ol", "li",
 		"table", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6")
+	p.AllowElements(sectionElements...)
 	p.AllowAttrs("href").OnElements("a")
 	p.AllowURLSchemes("http", "https", "mailto")
 	p.RequireParseableURLs(true)
-	p.AddSpaceWhenStrippingTag(true)
 	return p
 }()
+
+// sectionElements are the other block elements mail clients write, each a
+// line of its own in the text.
+var sectionElements = []string{"section", "article", "header", "footer", "main", "nav", "aside", "address",
+	"figure", "figcaption", "center", "caption", "dl", "dt", "dd", "thead", "tbody", "tfoot", "form", "fieldset", "legend", "details", "summary"}
 
 // htmlText turns an HTML email body into the plain text a reader sees:
 // sanitised by textPolicy, blocks on lines of their own, <blockquote>
@@ -160,6 +171,10 @@ func (w *textWriter) tag(t string) {
 			w.text(u)
 		default:
 			w.text(" (" + u + ")")
+		}
+	default:
+		if slices.Contains(sectionElements, strings.ToLower(name)) {
+			w.block()
 		}
 	}
 }

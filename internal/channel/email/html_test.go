@@ -28,6 +28,10 @@ func TestHTMLText(t *testing.T) {
 		{"horizontal rule", "a<hr>b", "a\n———\nb"},
 		{"unclosed tags", "<p>a<div>b", "a\nb"},
 		{"markup in attributes", `<p title="<b>">x</p><img alt="<script>">`, "x"},
+		{"inline markup inside words and sentences", "<p>My order <b>#123</b>, placed on <i>Monday</i>. It's <strong>urgent</strong>! Total: <span>€</span>42</p>", "My order #123, placed on Monday. It's urgent! Total: €42"},
+		{"section elements are lines", "<header>Acme</header><section>one</section><article>two</article><footer>bye</footer>", "Acme\none\ntwo\nbye"},
+		{"definition lists", "<dl><dt>Order</dt><dd>#123</dd></dl>", "Order\n#123"},
+		{"unknown inline tags leave no glue", "<font face=x>a</font><font>b</font>", "ab"},
 		{"not html at all", "just text", "just text"},
 		{"empty", "", ""},
 	} {
