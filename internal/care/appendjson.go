@@ -44,7 +44,7 @@ func (c *Conversation) AppendJSON(b []byte) []byte {
 	if c != nil {
 		// one allocation, not one per doubling, for the usual snapshot
 		w.b = slices.Grow(b, 640+len(c.Subject)+stringsLen(c.Tags)+stringsLen(c.PriorityReasons)+stringsLen(c.Topics)+
-			len(c.PriorityInputs.NeedReason)+len(c.PriorityInputs.ReachReason))
+			len(c.PriorityInputs.NeedReason)+len(c.PriorityInputs.ReachReason)+len(c.PriorityInputs.IncidentReason))
 	}
 	w.conversation(c)
 	return w.result()
@@ -202,6 +202,8 @@ func (w *jsonWriter) priorityInputs(p *PriorityInputs) {
 	w.stringOmit("need_reason", p.NeedReason)
 	w.floatOmit("reach", p.Reach)
 	w.stringOmit("reach_reason", p.ReachReason)
+	w.floatOmit("incident", p.Incident)
+	w.stringOmit("incident_reason", p.IncidentReason)
 	w.floatOmit("history", p.History)
 	w.floatOmit("value", p.Value)
 	w.floatOmit("boost", p.Boost)

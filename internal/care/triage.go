@@ -40,6 +40,10 @@ type PriorityInputs struct {
 	// Reach is the largest reach of the customer's public posts here (0…1).
 	Reach       float64 `json:"reach,omitempty"`
 	ReachReason string  `json:"reach_reason,omitempty"`
+	// Incident is the severity (0…1) of an incident the conversation is
+	// part of: many customers raising one topic at once.
+	Incident       float64 `json:"incident,omitempty"`
+	IncidentReason string  `json:"incident_reason,omitempty"`
 	// History is repeat contact on the same matter (0…1).
 	History float64 `json:"history,omitempty"`
 	// Value is the customer's value to the business (0…1): a VIP is 1.

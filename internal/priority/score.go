@@ -29,7 +29,9 @@ type Input struct {
 	Reach       float64
 	ReachReason string
 	// Incident is V in [0,1]: severity/10 of an open incident.
-	Incident float64
+	// IncidentReason names it ("outage: 6 customers in 30 min").
+	Incident       float64
+	IncidentReason string
 	// History is H in [0,1]: repeat contacts on the same matter, reopens.
 	History float64
 	// Value is the customer's value to the business in [0,1].
@@ -97,7 +99,7 @@ func Compute(in Input, w Weights, now time.Time) Result {
 	}
 	add("need", w.Need, in.Need, in.NeedReason, "needs help")
 	add("reach", w.Reach, in.Reach, in.ReachReason, "public post")
-	add("incident", w.Incident, in.Incident, "", "open incident")
+	add("incident", w.Incident, in.Incident, in.IncidentReason, "open incident")
 	add("history", w.History, in.History, "", "repeat contact")
 	add("value", w.Value, in.Value, "", "valued customer")
 	if b := boost(in.Boost); b != 0 {
@@ -148,7 +150,7 @@ func reasons(in Input, r Result, waited time.Duration, now time.Time) []string {
 		case "reach":
 			out = append(out, label(in.ReachReason, "public post"))
 		case "incident":
-			out = append(out, "open incident")
+			out = append(out, label(in.IncidentReason, "open incident"))
 		case "history":
 			out = append(out, "repeat contact")
 		case "value":

@@ -119,7 +119,8 @@ type Triager struct {
 	// again; 0 means 30 seconds.
 	TTL time.Duration
 
-	cache wscache.Cache[*rules]
+	cache     wscache.Cache[*rules]
+	incidents incidents
 }
 
 // Invalidate forgets a workspace's settings, after they changed.
@@ -218,6 +219,7 @@ func (t *Triager) Triage(ctx context.Context, q care.Queries, conv *care.Convers
 	in0 := &ct.Inputs
 	if conv.WaitingSince == nil {
 		in0.Need, in0.NeedReason = 0, ""
+		in0.Incident, in0.IncidentReason = 0, ""
 	}
 	if neg := -feel.Score; neg > in0.Need {
 		in0.Need, in0.NeedReason = round(neg), moodReason(feel)
@@ -230,6 +232,11 @@ func (t *Triager) Triage(ctx context.Context, q care.Queries, conv *care.Convers
 		}
 		if m.Severity > in0.Need {
 			in0.Need, in0.NeedReason = m.Severity, m.Topic
+		}
+		if m.Severity > 0 && conv.ContactID != 0 {
+			if n := t.incidents.raise(conv.WorkspaceID, m.Topic, conv.ContactID, now); n >= IncidentCustomers && m.Severity >= in0.Incident {
+				in0.Incident, in0.IncidentReason = round(m.Severity), incidentReason(m.Topic, n)
+			}
 		}
 		boost = math.Max(boost, m.Boost)
 		if ct.TeamID == nil && m.Team != "" {
@@ -287,6 +294,7 @@ func reachReason(s influence.Score) string {
 func Rank(c *care.Conversation, in care.PriorityInputs, w priority.Weights, now time.Time) (float64, []string) {
 	p := priority.Input{
 		Need: in.Need, NeedReason: in.NeedReason, Reach: in.Reach, ReachReason: in.ReachReason,
+		Incident: in.Incident, IncidentReason: in.IncidentReason,
 		History: in.History, Value: in.Value, Boost: in.Boost,
 	}
 	if c.WaitingSince != nil && c.Status == care.StatusOpen {

@@ -157,3 +157,50 @@ func TestParseSettings(t *testing.T) {
 		})
 	}
 }
+
+// TestIncident: when enough different customers raise one topic within the
+// window, their conversations are part of an incident (V), named on the
+// card; customers spread out over hours, or one customer repeating
+// themselves, are not one.
+func TestIncident(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		f := newFixture(t, s)
+		outage := func(id string) *care.Conversation {
+			return f.post(t, care.Author{PlatformUserID: id}, care.Private, "your app is down again, outage since this morning")
+		}
+		// One customer, many times: no incident.
+		for range triage.IncidentCustomers + 1 {
+			if c := outage("same"); c.PriorityInputs.Incident != 0 {
+				t.Fatalf("one customer repeating made an incident: %+v", c.PriorityInputs)
+			}
+		}
+		// Customers an hour apart: no incident.
+		for i := range triage.IncidentCustomers {
+			f.now = f.now.Add(time.Hour)
+			if c := outage(fmt.Sprint("slow-", i)); c.PriorityInputs.Incident != 0 {
+				t.Fatalf("customers an hour apart made an incident: %+v", c.PriorityInputs)
+			}
+		}
+		// Then several at once: the one who completes the count, and those
+		// after, are part of it.
+		f.now = f.now.Add(time.Hour)
+		var last *care.Conversation
+		for i := range triage.IncidentCustomers + 1 {
+			f.now = f.now.Add(time.Minute)
+			last = outage(fmt.Sprint("burst-", i))
+			want := i+1 >= triage.IncidentCustomers
+			if got := last.PriorityInputs.Incident > 0; got != want {
+				t.Errorf("customer %d of the burst: incident %v, want %v", i+1, last.PriorityInputs.Incident, want)
+			}
+		}
+		if last.PriorityInputs.Incident != 1 || !slices.ContainsFunc(last.PriorityReasons, func(r string) bool {
+			return strings.Contains(r, "outage: 6 customers in 30 min")
+		}) {
+			t.Errorf("inputs %+v, reasons %q; want V = outage's severity 1, named", last.PriorityInputs, last.PriorityReasons)
+		}
+		calm := f.post(t, care.Author{PlatformUserID: "other"}, care.Private, "what time do you open tomorrow?")
+		if calm.Priority >= last.Priority || calm.PriorityInputs.Incident != 0 {
+			t.Errorf("a question during the incident: %v %+v", calm.Priority, calm.PriorityInputs)
+		}
+	})
+}
