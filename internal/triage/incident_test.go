@@ -50,3 +50,19 @@ func TestIncidentsBounded(t *testing.T) {
 		t.Errorf("%d topics tracked, want at most %d", len(ins.seen), maxIncidentKeys)
 	}
 }
+
+func TestCustomerWords(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain text", "plain text"},
+		{`[A WhatsApp message of type "poll_vote" that Parley cannot show yet]`, ""},
+		{"is this in stock?\n\n[A Messenger product: Blue kettle]", "is this in stock?\n\n"},
+		{"[Edited] the box was crushed", "[Edited] the box was crushed"},
+		{"[URGENT]\nmy card was charged twice", "my card was charged twice"},
+		{"a [note] inside a line stays", "a [note] inside a line stays"},
+	}
+	for _, tt := range tests {
+		if got := customerWords(tt.in); got != tt.want {
+			t.Errorf("customerWords(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

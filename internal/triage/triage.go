@@ -193,9 +193,10 @@ func (t *Triager) Triage(ctx context.Context, q care.Queries, conv *care.Convers
 		return nil, nil, err
 	}
 	tr := &care.Triage{}
-	lang := language.Detect(in.Text)
+	words := customerWords(in.Text)
+	lang := language.Detect(words)
 	tr.Language = lang.Code
-	feel := sentiment.WithRating(sentiment.Analyze(in.Text), in.Rating)
+	feel := sentiment.WithRating(sentiment.Analyze(words), in.Rating)
 	tr.Sentiment, tr.Mood, tr.Intensity = round(feel.Score), care.Mood(feel.Label), round(feel.Intensity)
 	tr.Cues = append(tr.Cues, feel.Cues...)
 	matches := r.topics.Match(in.Text)
@@ -384,4 +385,26 @@ func (t *Triager) Run(ctx context.Context, s care.Store, interval time.Duration,
 			logf("triage: recompute priorities", "err", err)
 		}
 	}
+}
+
+// customerWords is text without the lines adapters write for what they
+// cannot show ("[A WhatsApp message of type "poll" that Parley cannot
+// show yet]", "[tapped a button]", "[A Messenger template: Order #99]"):
+// whole lines in square brackets are the platform's or Parley's words, not
+// the customer's, and "cannot show" is no complaint. Sentiment and language
+// read the rest; topics read everything, since a template's title may name
+// the order.
+func customerWords(text string) string {
+	if strings.IndexByte(text, '[') < 0 {
+		return text
+	}
+	var b strings.Builder
+	for line := range strings.Lines(text) {
+		t := strings.TrimSpace(line)
+		if len(t) >= 2 && t[0] == '[' && t[len(t)-1] == ']' {
+			continue
+		}
+		b.WriteString(line)
+	}
+	return b.String()
 }

@@ -204,3 +204,13 @@ func TestIncident(t *testing.T) {
 		}
 	})
 }
+
+// TestPlaceholderIsNoComplaint: the line an adapter writes for a message
+// it cannot show ("cannot show yet") is not the customer's mood.
+func TestPlaceholderIsNoComplaint(t *testing.T) {
+	f := newFixture(t, testdb.SQLite(t))
+	c := f.post(t, care.Author{PlatformUserID: "p"}, care.Private, `[A WhatsApp message of type "poll_vote" that Parley cannot show yet]`)
+	if c.Mood == care.MoodNegative || c.PriorityInputs.Need != 0 {
+		t.Errorf("placeholder read as mood %q, need %v (%q)", c.Mood, c.PriorityInputs.Need, c.PriorityInputs.NeedReason)
+	}
+}
