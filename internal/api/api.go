@@ -48,6 +48,9 @@ type Server struct {
 	Router Router
 	// ValidateHours checks teams' business hours; nil accepts any JSON.
 	ValidateHours HoursValidator
+	// HoursChanged, if set, hears that a team's business hours changed, so
+	// caches of them (the SLA clocks') apply the new hours at once.
+	HoursChanged func(workspaceID care.ID)
 	// Settings are the workspace settings served under
 	// /api/v1/settings/{name}.
 	Settings map[string]Setting

@@ -223,6 +223,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 
 	apiServer := &api.Server{Store: store, Desk: a.Desk, Ingest: a.Committer, Logger: log, Adapters: adapters, PublicURL: cfg.PublicURL, Router: a.Dispatch,
 		ValidateHours: func(doc []byte) error { _, err := hours.Parse(doc); return err },
+		HoursChanged:  a.Deadlines.Invalidate,
 		Settings:      a.settings(),
 		HookSecret:    func(ctx context.Context, ws care.ID) (string, error) { return hooks.Secret(ctx, store, ws) },
 		DryRun: func(ctx context.Context, q care.Queries, ws care.ID, doc []byte, limit int, now time.Time) ([]care.ID, error) {

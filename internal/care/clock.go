@@ -20,6 +20,11 @@ const (
 	ClockSnoozed         ClockEvent = "snoozed"
 	ClockResolved        ClockEvent = "resolved"
 	ClockReopened        ClockEvent = "reopened"
+	// ClockRecheck moves no clock but may change which policy applies or
+	// whose hours count: a change of the conversation's tags or team. The
+	// clocks keep the time they used; their due times follow the policy
+	// and hours that apply now.
+	ClockRecheck ClockEvent = "recheck"
 )
 
 // StatusClock is the clock event of a change to status s.

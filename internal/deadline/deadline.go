@@ -226,6 +226,11 @@ func decodeState(c *care.Conversation) (sla.State, error) {
 
 // Observe implements care.Clocks.
 func (k *Keeper) Observe(ctx context.Context, q care.Queries, c *care.Conversation, e care.ClockEvent, at time.Time) ([]care.Event, error) {
+	if e == care.ClockRecheck && len(c.SLA) == 0 {
+		// No clock has started (no policy applied when the customer
+		// wrote): a later policy starts them at the next real event.
+		return nil, nil
+	}
 	r, err := k.rulesFor(ctx, q, c.WorkspaceID, at)
 	if err != nil {
 		return nil, err
@@ -239,7 +244,10 @@ func (k *Keeper) Observe(ctx context.Context, q care.Queries, c *care.Conversati
 		return nil, nil // no SLA applies, and none ever did
 	}
 	cal := r.calendar(c)
-	st := before.Apply(sla.Event{At: at, Type: sla.EventType(e)}, p.Targets, cal)
+	st := before
+	if e != care.ClockRecheck {
+		st = before.Apply(sla.Event{At: at, Type: sla.EventType(e)}, p.Targets, cal)
+	}
 	st.Policy = p.ID
 	if err := k.recordStops(ctx, q, c, before, st, p, cal, at); err != nil {
 		return nil, err

@@ -256,3 +256,137 @@ func TestParseSettings(t *testing.T) {
 		}
 	}
 }
+
+// supervisor adds a supervisor to w's workspace, to approve what the
+// agent's rules hold.
+func (w *world) supervisor(t *testing.T) care.Principal {
+	t.Helper()
+	u := &care.User{Email: "sue@example.com", Name: "Sue"}
+	if err := w.s.CreateUser(t.Context(), u); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.SetMember(t.Context(), care.Member{WorkspaceID: w.ws.ID, UserID: u.ID, Role: care.RoleSupervisor}); err != nil {
+		t.Fatal(err)
+	}
+	return care.Principal{UserID: u.ID, WorkspaceID: w.ws.ID, Role: care.RoleSupervisor, Name: "Sue"}
+}
+
+func TestHeldReplyClock(t *testing.T) {
+	settings := `{"policies":[{"id":1,"name":"All","match":{},"first_response":"1h","resolution":"8h"}]}`
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		w := newWorld(t, s, settings)
+		ctx := t.Context()
+		if err := s.SetSetting(ctx, w.ws.ID, desk.ApprovalSettingName, []byte(`{"words":["compensation"]}`), w.now); err != nil {
+			t.Fatal(err)
+		}
+		sue := w.supervisor(t)
+		c := w.post(t, "ana", "my order never arrived")
+		outcomes := func() []care.SLAReportRow {
+			t.Helper()
+			rows, err := s.SLAReport(ctx, w.ws.ID, monday, monday.Add(24*time.Hour), "kind")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rows
+		}
+		reply := func(text string) *care.Message {
+			t.Helper()
+			m, err := w.d.Reply(ctx, w.agent, c.ID, desk.Reply{Text: text, Visibility: care.Public})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Status != care.DeliveryPendingApproval {
+				t.Fatalf("reply %q is %s, want held", text, m.Status)
+			}
+			return m
+		}
+
+		// Held, then rejected: the customer has had nothing, so the clock
+		// runs on.
+		w.now = monday.Add(10 * time.Minute)
+		m := reply("We can offer compensation.")
+		if c = w.conv(t, c.ID); c.FirstResponseDue == nil || !c.FirstResponseDue.Equal(monday.Add(time.Hour)) {
+			t.Errorf("first response due %v after a held reply, want %v", c.FirstResponseDue, monday.Add(time.Hour))
+		}
+		if _, err := w.d.Reject(ctx, sue, m.ID, "Not in public."); err != nil {
+			t.Fatal(err)
+		}
+		if c = w.conv(t, c.ID); c.FirstResponseDue == nil || len(outcomes()) != 0 {
+			t.Errorf("after a rejected reply: first response due %v, outcomes %+v; want the clock running and none", c.FirstResponseDue, outcomes())
+		}
+
+		// Held at 09:20, approved at 09:40: answered at the approval.
+		w.now = monday.Add(20 * time.Minute)
+		m = reply("We can offer compensation by DM.")
+		w.now = monday.Add(40 * time.Minute)
+		if _, err := w.d.Approve(ctx, sue, m.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		if c = w.conv(t, c.ID); c.FirstResponseDue != nil {
+			t.Errorf("first response due %v after the approval, want stopped", c.FirstResponseDue)
+		}
+		if rows := outcomes(); len(rows) != 1 || rows[0].Key != "first_response" || rows[0].Met != 1 || rows[0].AvgUsedSeconds != 40*60 {
+			t.Errorf("outcomes = %+v, want one first response, met in 40 minutes", rows)
+		}
+	})
+}
+
+func TestTagsAndTeamRecheck(t *testing.T) {
+	settings := `{"policies":[
+		{"id":2,"name":"Crisis","match":{"tags":["crisis"]},"first_response":"15m","warn_at":0.5},
+		{"id":3,"name":"Everything else","match":{},"first_response":"1h","resolution":"8h"}]}`
+	afternoons := `{"time_zone":"Europe/London","week":{"mon":[["12:00","17:00"]]}}`
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		w := newWorld(t, s, settings)
+		ctx := t.Context()
+		team := &care.Team{WorkspaceID: w.ws.ID, Name: "Afternoons", Hours: json.RawMessage(afternoons), CreatedAt: w.now}
+		if err := s.CreateTeam(ctx, team); err != nil {
+			t.Fatal(err)
+		}
+		c := w.post(t, "ana", "a question about my bill")
+		w.now = monday.Add(5 * time.Minute)
+		at := func(d time.Duration) *time.Time { v := monday.Add(d); return &v }
+		for _, step := range []struct {
+			name       string
+			u          care.ConversationUpdate
+			first, res *time.Time
+			policy     float64
+		}{
+			{"tagged crisis", care.ConversationUpdate{Tags: &[]string{"crisis"}}, at(15 * time.Minute), nil, 2},
+			{"untagged", care.ConversationUpdate{Tags: &[]string{}}, at(time.Hour), at(8 * time.Hour), 3},
+			// The team opens at 12:00: nothing counted before it.
+			{"moved to a team with hours", care.ConversationUpdate{TeamID: &team.ID}, at(4 * time.Hour), nil, 3},
+		} {
+			if _, err := w.d.Update(ctx, w.agent, c.ID, step.u); err != nil {
+				t.Fatal(err)
+			}
+			c = w.conv(t, c.ID)
+			if !sameTime(c.FirstResponseDue, step.first) || (step.res != nil && !sameTime(c.ResolutionDue, step.res)) {
+				t.Errorf("%s: first response due %v, resolution due %v; want %v, %v", step.name, c.FirstResponseDue, c.ResolutionDue, step.first, step.res)
+			}
+			if step.policy == 2 && c.ResolutionDue != nil {
+				t.Errorf("%s: resolution due %v, want none under a policy without one", step.name, c.ResolutionDue)
+			}
+			var state map[string]any
+			if err := json.Unmarshal(c.SLA, &state); err != nil || state["policy"] != step.policy {
+				t.Errorf("%s: SLA state %s, want policy %v", step.name, c.SLA, step.policy)
+			}
+		}
+
+		// Tagged crisis 20 minutes in: past the stricter target at once.
+		w.now = monday.Add(20 * time.Minute)
+		if _, err := w.d.Update(ctx, w.agent, c.ID, care.ConversationUpdate{TeamID: new(care.ID), Tags: &[]string{"crisis"}}); err != nil {
+			t.Fatal(err)
+		}
+		if n := w.pub.count(care.EventSLABreach); n != 1 {
+			t.Errorf("%d breaches after tagging crisis past its target, want 1", n)
+		}
+	})
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Equal(*b)
+}

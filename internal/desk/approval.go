@@ -183,6 +183,11 @@ func (s *Service) Approve(ctx context.Context, p care.Principal, messageID care.
 		if err != nil {
 			return nil, err
 		}
+		// A reply is held so that a second person sees it before the world
+		// does; its author approving it would skip exactly that.
+		if m.AuthorID != 0 && m.AuthorID == p.UserID {
+			return nil, care.Errorf(care.EFORBIDDEN, "You cannot approve your own reply; another supervisor or admin must.")
+		}
 		edited := false
 		if text != nil && *text != m.Text {
 			if err := checkText(*text, len(m.Attachments)); err != nil {
@@ -210,6 +215,8 @@ func (s *Service) Approve(ctx context.Context, p care.Principal, messageID care.
 			return nil, err
 		}
 		m.Status, m.StatusReason = care.DeliveryQueued, ""
+		// SetDelivery ended the customer's wait with the approval.
+		conv.WaitingSince = nil
 		if err := q.EnqueueOutbox(ctx, &care.OutboxEntry{MessageID: m.ID, InboxID: m.InboxID, Channel: conv.Channel,
 			IdempotencyKey: fmt.Sprintf("parley-message-%d", m.ID), NextAttemptAt: now, CreatedAt: now}); err != nil {
 			return nil, err
@@ -218,7 +225,16 @@ func (s *Service) Approve(ctx context.Context, p care.Principal, messageID care.
 			return nil, err
 		}
 		out = m
-		return []care.Event{ingest.NewEvent(care.EventMessageUpdated, m.WorkspaceID, m.ConversationID, m.ID, m.InboxID, m, now)}, nil
+		// The customer is answered now, not when the reply was written:
+		// the response clocks stop at the approval.
+		alerts, err := s.clock(ctx, q, conv, care.ClockAgentReply, now)
+		if err != nil {
+			return nil, err
+		}
+		return append([]care.Event{
+			ingest.NewEvent(care.EventMessageUpdated, m.WorkspaceID, m.ConversationID, m.ID, m.InboxID, m, now),
+			ingest.NewEvent(care.EventConversationUpdated, conv.WorkspaceID, conv.ID, 0, conv.InboxID, conv, now),
+		}, alerts...), nil
 	})
 	if err == nil && s.OutboxWake != nil {
 		s.OutboxWake()

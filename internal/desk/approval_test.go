@@ -47,7 +47,11 @@ func TestApprovals(t *testing.T) {
 			t.Fatalf("outbox %d, want the private reply only", outbox())
 		}
 
-		sup := care.Principal{UserID: w.agent.UserID, WorkspaceID: ws, Role: care.RoleSupervisor, Name: "Sue"}
+		sue := &care.User{Email: "sue@acme.test", Name: "Sue"}
+		if err := s.CreateUser(ctx, sue); err != nil {
+			t.Fatal(err)
+		}
+		sup := care.Principal{UserID: sue.ID, WorkspaceID: ws, Role: care.RoleSupervisor, Name: "Sue"}
 		w.now = w.now.Add(11 * time.Minute)
 		queue, err := w.d.Approvals(ctx, sup)
 		if err != nil {
@@ -85,6 +89,10 @@ func TestApprovals(t *testing.T) {
 		if crisis.Status != care.DeliveryPendingApproval || !strings.Contains(crisis.StatusReason, "crisis") {
 			t.Fatalf("crisis reply = %s %q", crisis.Status, crisis.StatusReason)
 		}
+		// Nobody approves their own reply: that is no second person.
+		if _, err := w.d.Approve(ctx, sup, crisis.ID, nil); care.ErrorCode(err) != care.EFORBIDDEN || !strings.Contains(err.Error(), "your own reply") {
+			t.Errorf("approving one's own reply = %v, want EFORBIDDEN", err)
+		}
 		if _, err := w.d.Reject(ctx, sup, crisis.ID, ""); care.ErrorCode(err) != care.EINVALID {
 			t.Errorf("reject without a reason = %v", err)
 		}
@@ -110,6 +118,40 @@ func TestApprovals(t *testing.T) {
 			if !seen[a] {
 				t.Errorf("audit has no %s", a)
 			}
+		}
+	})
+}
+
+// TestNeedsApprovalTag checks that only approvers lift the hold automation
+// put on a conversation: the agents it holds cannot remove the tag.
+func TestNeedsApprovalTag(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := t.Context()
+		w := setup(t, s)
+		sup := w.agent
+		sup.Role = care.RoleSupervisor
+		tagged := []string{"vip", desk.TagNeedsApproval}
+		if _, err := w.d.Update(ctx, w.agent, w.conv.ID, care.ConversationUpdate{Tags: &tagged}); err != nil {
+			t.Fatalf("an agent adding the tag: %v", err)
+		}
+		for _, tc := range []struct {
+			name string
+			p    care.Principal
+			tags []string
+			code string
+		}{
+			{"an agent removes it", w.agent, []string{"vip"}, care.EFORBIDDEN},
+			{"an agent clears every tag", w.agent, []string{}, care.EFORBIDDEN},
+			{"an agent changes the others", w.agent, []string{desk.TagNeedsApproval, "billing"}, ""},
+			{"a supervisor removes it", sup, []string{"billing"}, ""},
+		} {
+			_, err := w.d.Update(ctx, tc.p, w.conv.ID, care.ConversationUpdate{Tags: &tc.tags})
+			if care.ErrorCode(err) != tc.code {
+				t.Errorf("%s: %v, want %q", tc.name, err, tc.code)
+			}
+		}
+		if c, _ := s.Conversation(ctx, w.conv.ID); len(c.Tags) != 1 || c.Tags[0] != "billing" {
+			t.Errorf("tags %v, want [billing]", c.Tags)
 		}
 	})
 }

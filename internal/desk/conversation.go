@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -29,6 +30,16 @@ func (s *Service) Update(ctx context.Context, p care.Principal, convID care.ID, 
 				return nil, care.Errorf(care.EINVALID, "Team %d is not a team of this workspace.", *u.TeamID)
 			}
 		}
+		if u.AssigneeID != nil {
+			if err := mayReassign(ctx, q, p, before, *u.AssigneeID); err != nil {
+				return nil, err
+			}
+		}
+		if u.Tags != nil && slices.Contains(before.Tags, TagNeedsApproval) && !slices.Contains(*u.Tags, TagNeedsApproval) && !p.Role.AtLeast(care.RoleSupervisor) {
+			// The tag is the hold on every public reply here; the agents
+			// it holds must not be the ones able to lift it.
+			return nil, care.Errorf(care.EFORBIDDEN, "Only supervisors and admins remove the %s tag.", TagNeedsApproval)
+		}
 		if u.Status != nil && *u.Status == care.StatusSnoozed {
 			if u.SnoozedUntil == nil || !u.SnoozedUntil.After(now) {
 				return nil, care.Errorf(care.EINVALID, "Snoozing needs snoozed_until in the future.")
@@ -39,8 +50,16 @@ func (s *Service) Update(ctx context.Context, p care.Principal, convID care.ID, 
 			return nil, err
 		}
 		var alerts []care.Event
-		if c.Status != before.Status {
+		switch {
+		case c.Status != before.Status:
 			if alerts, err = s.clock(ctx, q, c, care.StatusClock(c.Status), now); err != nil {
+				return nil, err
+			}
+		case c.TeamID != before.TeamID || !slices.Equal(c.Tags, before.Tags):
+			// Tags and team choose the policy and the team's hours: a
+			// conversation tagged crisis is due sooner at once, not at its
+			// next status change.
+			if alerts, err = s.clock(ctx, q, c, care.ClockRecheck, now); err != nil {
 				return nil, err
 			}
 		}

@@ -95,20 +95,43 @@ func mayReply(ctx context.Context, q care.Queries, p care.Principal, conv *care.
 	if conv.AssigneeID == 0 || conv.AssigneeID == p.UserID || p.Role.AtLeast(care.RoleSupervisor) {
 		return nil
 	}
-	doc, err := q.Setting(ctx, conv.WorkspaceID, SettingName)
-	if care.ErrorCode(err) == care.ENOTFOUND {
-		return nil
-	}
-	if err != nil {
+	if one, err := onlyAssigneeReplies(ctx, q, conv.WorkspaceID); err != nil || !one {
 		return err
 	}
-	st, err := ParseSettings(doc)
-	if err != nil || !st.OnlyAssigneeReplies {
+	return care.Errorf(care.EFORBIDDEN, "Only %s may reply to this conversation; ask them or a supervisor to reassign it.", assigneeName(ctx, q, conv))
+}
+
+// mayReassign refuses an agent moving a conversation assigned to someone
+// else while only the assignee replies: taking it would be the way round
+// the rule. Agents still take unassigned work and hand on their own.
+func mayReassign(ctx context.Context, q care.Queries, p care.Principal, conv *care.Conversation, to care.ID) error {
+	if to == conv.AssigneeID || conv.AssigneeID == 0 || conv.AssigneeID == p.UserID || p.Role.AtLeast(care.RoleSupervisor) {
 		return nil
 	}
-	name := "its assignee"
-	if u, err := q.User(ctx, conv.AssigneeID); err == nil {
-		name = u.Name
+	if one, err := onlyAssigneeReplies(ctx, q, conv.WorkspaceID); err != nil || !one {
+		return err
 	}
-	return care.Errorf(care.EFORBIDDEN, "Only %s may reply to this conversation; ask them or a supervisor to reassign it.", name)
+	return care.Errorf(care.EFORBIDDEN, "This conversation is assigned to %s and only its assignee replies; ask a supervisor to reassign it.", assigneeName(ctx, q, conv))
+}
+
+// onlyAssigneeReplies reports whether the workspace's desk setting asks for
+// one voice per conversation. Settings that stopped parsing leave the desk
+// open rather than lock every agent out.
+func onlyAssigneeReplies(ctx context.Context, q care.Queries, ws care.ID) (bool, error) {
+	doc, err := q.Setting(ctx, ws, SettingName)
+	if care.ErrorCode(err) == care.ENOTFOUND {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	st, err := ParseSettings(doc)
+	return err == nil && st.OnlyAssigneeReplies, nil
+}
+
+func assigneeName(ctx context.Context, q care.Queries, conv *care.Conversation) string {
+	if u, err := q.User(ctx, conv.AssigneeID); err == nil {
+		return u.Name
+	}
+	return "its assignee"
 }

@@ -83,5 +83,41 @@ func TestOnlyAssigneeReplies(t *testing.T) {
 		if _, err := w.d.Note(ctx, kim, w.conv.ID, "Notes stay open to everyone"); err != nil {
 			t.Errorf("a note by a non-assignee: %v", err)
 		}
+
+		// Taking the conversation is no way round the rule: agents may take
+		// unassigned work and hand on their own, supervisors move anything.
+		none := care.ID(0)
+		for _, tc := range []struct {
+			name string
+			p    care.Principal
+			to   care.ID
+			code string
+		}{
+			{"an agent takes another's conversation", kim, kim.UserID, care.EFORBIDDEN},
+			{"an agent unassigns another's conversation", kim, none, care.EFORBIDDEN},
+			{"the assignee hands it on", w.agent, kim.UserID, ""},
+			{"the new assignee hands it back", kim, w.agent.UserID, ""},
+			{"the assignee unassigns it", w.agent, none, ""},
+			{"an agent takes it unassigned", kim, kim.UserID, ""},
+			{"a supervisor moves it", sup, w.agent.UserID, ""},
+		} {
+			_, err := w.d.Update(ctx, tc.p, w.conv.ID, care.ConversationUpdate{AssigneeID: &tc.to})
+			if care.ErrorCode(err) != tc.code {
+				t.Errorf("%s: %v, want %q", tc.name, err, tc.code)
+			}
+			if tc.code == care.EFORBIDDEN && !strings.Contains(err.Error(), "ask a supervisor") {
+				t.Errorf("%s: %q does not say to ask a supervisor", tc.name, err)
+			}
+		}
+		if c, _ := s.Conversation(ctx, w.conv.ID); c.AssigneeID != w.agent.UserID {
+			t.Errorf("assignee %d, want %d", c.AssigneeID, w.agent.UserID)
+		}
+		// With the setting off, anyone may move it again.
+		if err := s.SetSetting(ctx, w.agent.WorkspaceID, desk.SettingName, []byte(`{"only_assignee_replies":false}`), w.now); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.d.Update(ctx, kim, w.conv.ID, care.ConversationUpdate{AssigneeID: &kim.UserID}); err != nil {
+			t.Errorf("taking a conversation with the setting off: %v", err)
+		}
 	})
 }

@@ -43,9 +43,13 @@ func (s *Service) Reply(ctx context.Context, p care.Principal, convID care.ID, r
 		if conv, err = q.Conversation(ctx, conv.ID); err != nil {
 			return nil, err
 		}
-		alerts, err := s.clock(ctx, q, conv, care.ClockAgentReply, now)
-		if err != nil {
-			return nil, err
+		// A held reply has answered nobody yet: its clocks stop when it is
+		// approved (see Approve).
+		var alerts []care.Event
+		if msg.Status != care.DeliveryPendingApproval {
+			if alerts, err = s.clock(ctx, q, conv, care.ClockAgentReply, now); err != nil {
+				return nil, err
+			}
 		}
 		return append([]care.Event{
 			ingest.NewEvent(care.EventMessageCreated, conv.WorkspaceID, conv.ID, msg.ID, conv.InboxID, msg, now),

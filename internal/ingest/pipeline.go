@@ -663,7 +663,8 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 	conv.MessageCount++
 	conv.LastActivityAt, conv.UpdatedAt = msg.CreatedAt, msg.CreatedAt
 	if msg.Direction == care.DirectionIn {
-		if conv.WaitingSince == nil {
+		// A survey's answer on a resolved conversation starts no wait.
+		if conv.WaitingSince == nil && conv.Status != care.StatusResolved {
 			t := msg.SentAt
 			conv.WaitingSince = &t
 		}

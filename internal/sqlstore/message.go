@@ -128,8 +128,17 @@ func (q queries) createMessage(ctx context.Context, m *care.Message, t *care.Con
 			_, err = q.exec(ctx, `UPDATE conversations SET message_count = message_count + 1, updated_at = ? WHERE id = ?`,
 				micros(m.CreatedAt), m.ConversationID)
 		case m.Direction == care.DirectionIn:
+			// A customer message on a resolved conversation is one that
+			// did not reopen it (the pipeline reopens before storing any
+			// other): a survey's answer, which asks nothing of anyone.
 			_, err = q.exec(ctx, `UPDATE conversations SET message_count = message_count + 1, last_activity_at = ?, updated_at = ?,
-				waiting_since = COALESCE(waiting_since, ?) WHERE id = ?`, micros(m.CreatedAt), micros(m.CreatedAt), micros(m.SentAt), m.ConversationID)
+				waiting_since = CASE WHEN status = 'resolved' THEN waiting_since ELSE COALESCE(waiting_since, ?) END WHERE id = ?`,
+				micros(m.CreatedAt), micros(m.CreatedAt), micros(m.SentAt), m.ConversationID)
+		case m.Status == care.DeliveryPendingApproval:
+			// A reply held for approval has not answered the customer:
+			// the wait ends when it is approved (SetDelivery).
+			_, err = q.exec(ctx, `UPDATE conversations SET message_count = message_count + 1, last_activity_at = ?, updated_at = ? WHERE id = ?`,
+				micros(m.CreatedAt), micros(m.CreatedAt), m.ConversationID)
 		default:
 			_, err = q.exec(ctx, `UPDATE conversations SET message_count = message_count + 1, last_activity_at = ?, updated_at = ?,
 				waiting_since = NULL WHERE id = ?`, micros(m.CreatedAt), micros(m.CreatedAt), m.ConversationID)
@@ -226,6 +235,14 @@ func (q queries) RecentMessages(ctx context.Context, conversationIDs []care.ID, 
 }
 
 func (q queries) SetDelivery(ctx context.Context, messageID care.ID, status care.DeliveryStatus, reason, platformID string) error {
+	if status == care.DeliveryQueued {
+		// An approved reply answers the customer now: their wait ends,
+		// as it ends when an unheld reply is stored.
+		if _, err := q.exec(ctx, `UPDATE conversations SET waiting_since = NULL
+			WHERE id = (SELECT conversation_id FROM messages WHERE id = ? AND status = 'pending_approval' AND direction = 'out')`, messageID); err != nil {
+			return q.wrap(err, "conversation")
+		}
+	}
 	if platformID == "" {
 		return q.affectOne(ctx, "message", `UPDATE messages SET status = ?, status_reason = ? WHERE id = ?`, string(status), reason, messageID)
 	}

@@ -126,6 +126,48 @@ func testMessages(t *testing.T, open opener) {
 		}
 	})
 
+	t.Run("HeldReplyWaitsForApproval", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		w := mustWorld(t, s, "acme")
+		in := newMessage(w.conv, care.DirectionIn, care.Private, at(time.Minute))
+		mustMessage(t, s, in)
+		held := newMessage(w.conv, care.DirectionOut, care.Public, at(2*time.Minute))
+		held.Status = care.DeliveryPendingApproval
+		mustMessage(t, s, held)
+		got, err := s.Conversation(ctx, w.conv.ID)
+		must(t, err, "Conversation")
+		if got.WaitingSince == nil {
+			t.Fatal("a reply held for approval ended the customer's wait")
+		}
+		// A retried failure is queued again too; it touches no wait.
+		must(t, s.SetDelivery(ctx, held.ID, care.DeliveryQueued, "", ""), "SetDelivery(queued)")
+		got, err = s.Conversation(ctx, w.conv.ID)
+		must(t, err, "Conversation")
+		if got.WaitingSince != nil {
+			t.Errorf("after approval the customer still waits since %v", got.WaitingSince)
+		}
+		again := newMessage(w.conv, care.DirectionIn, care.Private, at(3*time.Minute))
+		mustMessage(t, s, again)
+		must(t, s.SetDelivery(ctx, held.ID, care.DeliveryFailed, "boom", ""), "SetDelivery(failed)")
+		must(t, s.SetDelivery(ctx, held.ID, care.DeliveryQueued, "", ""), "SetDelivery(queued) for a retry")
+		if got, _ = s.Conversation(ctx, w.conv.ID); got.WaitingSince == nil {
+			t.Error("queueing a failed reply again ended a later wait")
+		}
+	})
+
+	t.Run("AnswerOnResolvedStartsNoWait", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		w := mustWorld(t, s, "acme")
+		_, err := s.UpdateConversation(ctx, w.conv.ID, care.ConversationUpdate{Status: ptr(care.StatusResolved)}, at(time.Minute))
+		must(t, err, "resolve")
+		mustMessage(t, s, newMessage(w.conv, care.DirectionIn, care.Private, at(2*time.Minute)))
+		got, err := s.Conversation(ctx, w.conv.ID)
+		must(t, err, "Conversation")
+		if got.WaitingSince != nil || got.Status != care.StatusResolved {
+			t.Errorf("a message stored on a resolved conversation: status %s, waiting since %v; want resolved, not waiting", got.Status, got.WaitingSince)
+		}
+	})
+
 	t.Run("DuplicatePlatformID", func(t *testing.T) {
 		s, ctx := open(t), t.Context()
 		w := mustWorld(t, s, "acme")

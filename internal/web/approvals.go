@@ -199,9 +199,15 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, a *agent, fn fu
 	switch care.ErrorCode(err) {
 	case "":
 		http.Redirect(w, r, "/approvals?done="+done, http.StatusSeeOther)
-	case care.EINVALID, care.EUNAVAILABLE:
+	case care.EINVALID, care.EUNAVAILABLE, care.EFORBIDDEN:
+		// Refused for this reply alone (its own author may not approve
+		// it): said beside it, with the rest of the queue still workable.
+		status := http.StatusUnprocessableEntity
+		if care.ErrorCode(err) == care.EFORBIDDEN {
+			status = http.StatusForbidden
+		}
 		msg := h.safeMessage(r, err)
-		h.showApprovals(w, r, a, http.StatusUnprocessableEntity, approvalsPage{layout: layout{Title: "Approvals", Page: "approvals", Agent: a}},
+		h.showApprovals(w, r, a, status, approvalsPage{layout: layout{Title: "Approvals", Page: "approvals", Agent: a}},
 			func(v *approvalView) {
 				if v.ID == mid {
 					keep(v)

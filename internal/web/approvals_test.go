@@ -183,3 +183,27 @@ func TestApproveUnchanged(t *testing.T) {
 		t.Errorf("the approved text = %q, want it as written", got.Text)
 	}
 }
+
+// TestApproveOwnReply checks that an approver cannot approve a reply of
+// their own: the refusal is said beside it, and another approver may.
+func TestApproveOwnReply(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.setting(desk.ApprovalSettingName, `{"words":["refund"]}`)
+	lee := f.user("lee@acme.test", "Lee Supervisor", care.RoleSupervisor)
+	ada := f.user("ada@acme.test", "Ada Admin", care.RoleAdmin)
+	conv := f.conversation(f.inbox, "Ana", "Charged twice")
+	supervisor := f.loginAs(lee)
+	m := held(t, f, supervisor, conv, "A refund is on its way.")
+
+	res, body := supervisor.act("/approvals/"+itoa(m.ID)+"/approve", url.Values{"text": {m.Text}})
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "You cannot approve your own reply; another supervisor or admin must.") {
+		t.Errorf("approving one's own reply = %d, want 403 saying why", res.StatusCode)
+	}
+	if got, _ := f.store.Message(context.Background(), m.ID); got.Status != care.DeliveryPendingApproval {
+		t.Errorf("the reply is %s after its author approved it, want still held", got.Status)
+	}
+	if res, _ := f.loginAs(ada).act("/approvals/"+itoa(m.ID)+"/approve", url.Values{"text": {m.Text}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("another approver approving = %d, want 303", res.StatusCode)
+	}
+}
