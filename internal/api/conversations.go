@@ -10,8 +10,9 @@ import (
 )
 
 // conversationFilter reads a list's filters from the query string:
-// status (comma-separated), assignee (an id, "me" or "none"), team, inbox,
-// contact, channel, tag, priority_min, priority_max, sort, cursor, limit.
+// status (comma-separated), assignee (an id, "me" or "none"), team (owned
+// by it or escalated to it), inbox, contact, channel, tag, priority_min,
+// priority_max, sort, cursor, limit.
 func conversationFilter(r *http.Request, p care.Principal) (care.ConversationFilter, error) {
 	q := r.URL.Query()
 	f := care.ConversationFilter{WorkspaceID: p.WorkspaceID, Sort: care.Sort(q.Get("sort")), After: q.Get("cursor")}

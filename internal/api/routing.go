@@ -99,8 +99,9 @@ type queueList struct {
 }
 
 // listQueues shows each team's queue: waiting conversations, the longest
-// wait, agents online and their load against their capacity. Team 0 is the
-// work no team was chosen for.
+// wait, agents online and their load against their capacity, per kind of
+// work as places are. Team 0 is the work no team was chosen for, which
+// every online agent may take (see dispatch.Queues).
 func (s *Server) listQueues(w http.ResponseWriter, r *http.Request) {
 	qs, err := dispatch.Queues(r.Context(), s.Store, principal(r).WorkspaceID, s.now())
 	if err != nil {
@@ -158,6 +159,9 @@ func (s *Server) updateTeam(w http.ResponseWriter, r *http.Request) {
 	if err := s.Store.UpdateTeam(r.Context(), t); err != nil {
 		writeError(w, r, err)
 		return
+	}
+	if req.Hours != nil && s.HoursChanged != nil {
+		s.HoursChanged(t.WorkspaceID)
 	}
 	s.auditf(r, "team.update", idTarget("team", t.ID), req)
 	if t, err = s.Store.Team(r.Context(), t.ID); err != nil {

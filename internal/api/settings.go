@@ -94,10 +94,21 @@ func (s *Server) putSetting(w http.ResponseWriter, r *http.Request) {
 }
 
 type slaReport struct {
-	By   string              `json:"by"`
-	From time.Time           `json:"from"`
-	To   time.Time           `json:"to"`
-	Rows []care.SLAReportRow `json:"rows"`
+	By   string         `json:"by"`
+	From time.Time      `json:"from"`
+	To   time.Time      `json:"to"`
+	Rows []slaReportRow `json:"rows"`
+}
+
+// slaReportRow is care.SLAReportRow with the name of the policy, team or
+// agent its key is the id of, so a report reads without a second lookup.
+type slaReportRow struct {
+	Key            string  `json:"key"`
+	Name           string  `json:"name,omitempty"`
+	Total          int     `json:"total"`
+	Met            int     `json:"met"`
+	MetShare       float64 `json:"met_share"`
+	AvgUsedSeconds float64 `json:"avg_used_seconds"`
 }
 
 // slaReport reports SLA targets met, grouped by policy, team, agent,
@@ -120,7 +131,17 @@ func (s *Server) slaReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q.Get("format") != "csv" {
-		writeJSON(w, http.StatusOK, slaReport{By: by, From: from, To: to, Rows: rows})
+		names, err := s.groupNames(r.Context(), principal(r).WorkspaceID, by)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		out := make([]slaReportRow, len(rows))
+		for i, row := range rows {
+			out[i] = slaReportRow{Key: row.Key, Name: names[row.Key], Total: row.Total, Met: row.Met,
+				MetShare: row.MetShare, AvgUsedSeconds: row.AvgUsedSeconds}
+		}
+		writeJSON(w, http.StatusOK, slaReport{By: by, From: from, To: to, Rows: out})
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -152,7 +173,8 @@ type dryRunResult struct {
 }
 
 // dryRun shows which of the workspace's most recent conversations (up to
-// limit, default 200) a draft rule would have fired for.
+// limit, default 200) a draft rule would have fired for, and how many it
+// checked.
 func (s *Server) dryRun(w http.ResponseWriter, r *http.Request) {
 	if s.DryRun == nil {
 		writeError(w, r, care.Errorf(care.ENOTFOUND, "Automation is not available."))
@@ -172,7 +194,16 @@ func (s *Server) dryRun(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, care.Errorf(care.ETOOLARGE, "A rule is at most %d bytes.", maxSettingBody))
 		return
 	}
-	ids, err := s.DryRun(r.Context(), s.Store, principal(r).WorkspaceID, doc, limit, s.now())
+	ws := principal(r).WorkspaceID
+	// The runner tries the rule on the workspace's newest conversations, up
+	// to limit; a workspace with fewer has had fewer checked, and saying
+	// limit would overstate how much history the rule was tried on.
+	page, err := s.Store.Conversations(r.Context(), care.ConversationFilter{WorkspaceID: ws, Limit: limit})
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	ids, err := s.DryRun(r.Context(), s.Store, ws, doc, limit, s.now())
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -180,14 +211,25 @@ func (s *Server) dryRun(w http.ResponseWriter, r *http.Request) {
 	if ids == nil {
 		ids = []care.ID{}
 	}
-	writeJSON(w, http.StatusOK, dryRunResult{Checked: limit, ConversationIDs: ids})
+	writeJSON(w, http.StatusOK, dryRunResult{Checked: len(page.Conversations), ConversationIDs: ids})
 }
 
 type csatReport struct {
-	By   string               `json:"by"`
-	From time.Time            `json:"from"`
-	To   time.Time            `json:"to"`
-	Rows []care.CSATReportRow `json:"rows"`
+	By   string          `json:"by"`
+	From time.Time       `json:"from"`
+	To   time.Time       `json:"to"`
+	Rows []csatReportRow `json:"rows"`
+}
+
+// csatReportRow is care.CSATReportRow with the name of the team or agent
+// its key is the id of.
+type csatReportRow struct {
+	Key       string  `json:"key"`
+	Name      string  `json:"name,omitempty"`
+	Sent      int     `json:"sent"`
+	Answered  int     `json:"answered"`
+	AvgScore  float64 `json:"avg_score"`
+	Satisfied float64 `json:"satisfied"`
 }
 
 // csatReport reports satisfaction surveys sent and answered, grouped by
@@ -208,7 +250,69 @@ func (s *Server) csatReport(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, csatReport{By: by, From: from, To: to, Rows: rows})
+	names, err := s.groupNames(r.Context(), principal(r).WorkspaceID, by)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := make([]csatReportRow, len(rows))
+	for i, row := range rows {
+		out[i] = csatReportRow{Key: row.Key, Name: names[row.Key], Sent: row.Sent, Answered: row.Answered,
+			AvgScore: row.AvgScore, Satisfied: row.Satisfied}
+	}
+	writeJSON(w, http.StatusOK, csatReport{By: by, From: from, To: to, Rows: out})
+}
+
+// slaSettingName is the workspace setting that holds the SLA policies.
+const slaSettingName = "sla"
+
+// groupNames maps a report's keys to names when it groups by something
+// with one: an agent's name, a team's, an SLA policy's. Others, and ids
+// that name nothing any more (a deleted policy, a former member, 0 for
+// unassigned), get none.
+func (s *Server) groupNames(ctx context.Context, ws care.ID, by string) (map[string]string, error) {
+	names := map[string]string{}
+	key := func(id care.ID) string { return strconv.FormatInt(id, 10) }
+	switch by {
+	case "agent":
+		agents, err := s.Store.Agents(ctx, ws)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range agents {
+			names[key(a.UserID)] = a.Name
+		}
+	case "team":
+		teams, err := s.Store.Teams(ctx, ws)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range teams {
+			names[key(t.ID)] = t.Name
+		}
+	case "policy":
+		doc, err := s.Store.Setting(ctx, ws, slaSettingName)
+		if care.ErrorCode(err) == care.ENOTFOUND {
+			doc, err = s.Settings[slaSettingName].Default, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		var set struct {
+			Policies []struct {
+				ID   care.ID `json:"id"`
+				Name string  `json:"name"`
+			} `json:"policies"`
+		}
+		// The document was checked when it was saved; one that no longer
+		// reads only costs the names.
+		if len(doc) > 0 && json.Unmarshal(doc, &set) == nil {
+			for _, p := range set.Policies {
+				names[key(p.ID)] = p.Name
+			}
+		}
+	}
+	return names, nil
 }
 
 // period reads a report's from and to (RFC 3339), by default the last 30

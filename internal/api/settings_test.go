@@ -50,3 +50,34 @@ func TestSettings(t *testing.T) {
 	w.call(t, w.supervisor, "GET", "/api/v1/reports/sla?by=colour", "").problem(t, http.StatusBadRequest)
 	w.call(t, w.supervisor, "GET", "/api/v1/reports/sla?from=yesterday", "").problem(t, http.StatusBadRequest)
 }
+
+// A dry run says how many conversations it looked at, which is fewer than
+// its limit in a workspace that has fewer.
+func TestDryRunChecked(t *testing.T) {
+	w := newWorld(t)
+	page, err := w.Store.Conversations(t.Context(), care.ConversationFilter{WorkspaceID: workspace1, Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := len(page.Conversations)
+	rule := `{"id":1,"name":"Orders","enabled":true,"trigger":"message.received","conditions":[{"field":"text","op":"contains","value":"order"}],"actions":[{"type":"add_tag","tag":"order"}]}`
+	for _, tc := range []struct {
+		query string
+		want  int
+	}{
+		{"", all},
+		{"?limit=1000", all},
+		{"?limit=1", 1},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			var got struct {
+				Checked         int       `json:"checked"`
+				ConversationIDs []care.ID `json:"conversation_ids"`
+			}
+			w.must(t, http.StatusOK, w.supervisor, "POST", "/api/v1/automation/dry-run"+tc.query, rule, &got)
+			if got.Checked != tc.want || len(got.ConversationIDs) > got.Checked {
+				t.Errorf("dry run = %+v, want %d checked", got, tc.want)
+			}
+		})
+	}
+}

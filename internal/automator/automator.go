@@ -203,7 +203,7 @@ func (r *Runner) perform(ctx context.Context, q care.Queries, conv *care.Convers
 	details := map[string]any{"rule": f.RuleName}
 	switch a.Type {
 	case automation.ActionAssignTeam:
-		if err := sameWorkspaceTeam(ctx, q, conv.WorkspaceID, a.TeamID); err != nil {
+		if _, err := workspaceTeam(ctx, q, conv.WorkspaceID, a.TeamID); err != nil {
 			return nil, false, err
 		}
 		u.TeamID, details["team_id"] = &a.TeamID, a.TeamID
@@ -240,15 +240,35 @@ func (r *Runner) perform(ctx context.Context, q care.Queries, conv *care.Convers
 		ev, err := note(ctx, q, conv, f, a.Text, now)
 		return []care.Event{ev}, false, err
 	case automation.ActionEscalate:
-		if err := sameWorkspaceTeam(ctx, q, conv.WorkspaceID, a.TeamID); err != nil {
+		team, err := workspaceTeam(ctx, q, conv.WorkspaceID, a.TeamID)
+		if err != nil {
 			return nil, false, err
 		}
+		if conv.EscalationTeamID == a.TeamID {
+			// A loud customer's every message would otherwise call the
+			// team again about a conversation it already sees.
+			return nil, false, nil
+		}
 		u.EscalationTeamID, details["team_id"] = &a.TeamID, a.TeamID
-		text := a.Note
+		text, told := a.Note, "Escalated to "+team.Name+": "+a.Note
 		if text == "" {
 			text = "Escalated by rule " + strconv.Quote(f.RuleName) + "."
+			told = "Escalated to " + team.Name + " by rule " + strconv.Quote(f.RuleName) + "."
 		}
 		ev, err := note(ctx, q, conv, f, text, now)
+		if err != nil {
+			return nil, false, err
+		}
+		events = append(events, ev)
+		// The conversation page shows why it was escalated from here.
+		details["note"], details["message_id"] = text, ev.MessageID
+		// The team is told, with the rule's reason, as a notify action
+		// would tell it: the view alone is easy to miss.
+		users, err := notifyUsers(ctx, q, conv.WorkspaceID, nil, team.ID)
+		if err != nil {
+			return nil, false, err
+		}
+		ev, err = notify(ctx, q, conv, f, users, team.ID, told, now)
 		if err != nil {
 			return nil, false, err
 		}
@@ -262,19 +282,11 @@ func (r *Runner) perform(ctx context.Context, q care.Queries, conv *care.Convers
 		if text == "" {
 			text = "Rule " + strconv.Quote(f.RuleName) + " needs you here."
 		}
-		if len(text) > care.MaxNotificationText {
-			text = strings.ToValidUTF8(text[:care.MaxNotificationText-3], "") + "…"
+		ev, err := notify(ctx, q, conv, f, users, a.TeamID, text, now)
+		if err != nil {
+			return nil, false, err
 		}
-		for _, id := range users {
-			n := &care.Notification{WorkspaceID: conv.WorkspaceID, UserID: id, Kind: care.NotifyRule, ConversationID: conv.ID, Text: text, CreatedAt: now}
-			if err := q.CreateNotification(ctx, n); err != nil {
-				return nil, false, err
-			}
-		}
-		data, _ := json.Marshal(map[string]any{"kind": care.NotifyRule, "user_ids": users, "team_id": a.TeamID, "text": text,
-			"rule_id": f.RuleID, "rule": f.RuleName, "conversation_id": conv.ID})
-		events = append(events, care.Event{WorkspaceID: conv.WorkspaceID, Type: care.EventNotification, ConversationID: conv.ID,
-			InboxID: conv.InboxID, Data: data, CreatedAt: now})
+		events = append(events, ev)
 		details["notify"] = a.Text
 		return events, false, audit(ctx, q, conv, f, a.Type, details, now)
 	case automation.ActionWebhook:
@@ -312,28 +324,60 @@ func (r *Runner) perform(ctx context.Context, q care.Queries, conv *care.Convers
 	default:
 		return nil, false, care.Errorf(care.EINVALID, "%s is not performed by Parley", a.Type)
 	}
-	before := conv.Status
+	before, beforeTeam, beforeTags := conv.Status, conv.TeamID, conv.Tags
 	c, err := q.UpdateConversation(ctx, conv.ID, u, now)
 	if err != nil {
 		return nil, false, err
 	}
 	*conv = *c
-	if conv.Status != before && r.Clocks != nil {
-		alerts, err := r.Clocks.Observe(ctx, q, conv, care.StatusClock(conv.Status), now)
-		if err != nil {
-			return nil, false, err
+	if r.Clocks != nil {
+		// As when an agent makes the change (desk.Update): a status moves
+		// the clocks; tags and team choose the policy and whose hours
+		// count.
+		e := care.ClockEvent("")
+		switch {
+		case conv.Status != before:
+			e = care.StatusClock(conv.Status)
+		case conv.TeamID != beforeTeam || !slices.Equal(conv.Tags, beforeTags):
+			e = care.ClockRecheck
 		}
-		events = append(events, alerts...)
+		if e != "" {
+			alerts, err := r.Clocks.Observe(ctx, q, conv, e, now)
+			if err != nil {
+				return nil, false, err
+			}
+			events = append(events, alerts...)
+		}
 	}
 	return events, true, audit(ctx, q, conv, f, a.Type, details, now)
 }
 
-func sameWorkspaceTeam(ctx context.Context, q care.Queries, ws, team care.ID) error {
+// workspaceTeam reads a team a rule names, refusing one of another
+// workspace.
+func workspaceTeam(ctx context.Context, q care.Queries, ws, team care.ID) (*care.Team, error) {
 	t, err := q.Team(ctx, team)
 	if err != nil || t.WorkspaceID != ws {
-		return care.Errorf(care.EINVALID, "team %d is not a team of the workspace", team)
+		return nil, care.Errorf(care.EINVALID, "team %d is not a team of the workspace", team)
 	}
-	return nil
+	return t, nil
+}
+
+// notify stores a notification about conv for each of users and returns
+// the live event that announces them (see notifyUsers for who they are).
+func notify(ctx context.Context, q care.Queries, conv *care.Conversation, f automation.Fired, users []care.ID, teamID care.ID, text string, now time.Time) (care.Event, error) {
+	if len(text) > care.MaxNotificationText {
+		text = strings.ToValidUTF8(text[:care.MaxNotificationText-3], "") + "…"
+	}
+	for _, id := range users {
+		n := &care.Notification{WorkspaceID: conv.WorkspaceID, UserID: id, Kind: care.NotifyRule, ConversationID: conv.ID, Text: text, CreatedAt: now}
+		if err := q.CreateNotification(ctx, n); err != nil {
+			return care.Event{}, err
+		}
+	}
+	data, _ := json.Marshal(map[string]any{"kind": care.NotifyRule, "user_ids": users, "team_id": teamID, "text": text,
+		"rule_id": f.RuleID, "rule": f.RuleName, "conversation_id": conv.ID})
+	return care.Event{WorkspaceID: conv.WorkspaceID, Type: care.EventNotification, ConversationID: conv.ID,
+		InboxID: conv.InboxID, Data: data, CreatedAt: now}, nil
 }
 
 // note adds an internal note written by the rule.

@@ -180,14 +180,23 @@ func TestBreachEscalates(t *testing.T) {
 		for _, e := range events {
 			kinds[e.Type]++
 		}
-		if kinds[care.EventSLABreach] != 1 || kinds[care.EventNotification] != 1 {
-			t.Errorf("events = %v, want one breach and one notification", kinds)
+		if kinds[care.EventSLABreach] != 1 || kinds[care.EventNotification] != 2 {
+			t.Errorf("events = %v, want one breach and two notifications (the escalation's and the notify action's)", kinds)
 		}
-		// The PR team's member finds it waiting, even if she was away.
+		// The PR team's member finds both waiting, even if she was away.
 		ns, err := s.Notifications(t.Context(), w.ws.ID, w.agent.UserID, true, 10)
 		must(t, err)
-		if len(ns) != 1 || ns[0].Kind != care.NotifyRule || ns[0].Text != "SLA breached" || ns[0].ConversationID != c.ID {
-			t.Errorf("PR member's notifications = %+v, want the rule's", ns)
+		var texts []string
+		for _, n := range ns {
+			if n.Kind != care.NotifyRule || n.ConversationID != c.ID {
+				t.Errorf("notification %+v, want a rule's about conversation %d", n, c.ID)
+			}
+			texts = append(texts, n.Text)
+		}
+		slices.Sort(texts)
+		want := []string{"Escalated to PR: First response missed: PR, please watch this one.", "SLA breached"}
+		if !slices.Equal(texts, want) {
+			t.Errorf("PR member's notifications = %q, want %q", texts, want)
 		}
 		// Checking again announces nothing new and escalates nothing twice.
 		must(t, w.keeper.Check(t.Context(), c.ID))
@@ -199,6 +208,84 @@ func TestBreachEscalates(t *testing.T) {
 		}
 		if n != 1 {
 			t.Errorf("escalated %d times, want 1", n)
+		}
+	})
+}
+
+// An escalation tells the escalation team's members, with the rule's note,
+// once per conversation however often the customer writes; the
+// conversation keeps its own team and shows in the escalation team's list.
+func TestEscalateNotifiesTeam(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		w := newWorld(t, s, func(w *world) string {
+			return fmt.Sprintf(`{"rules":[
+				{"id":1,"name":"Refunds to billing","enabled":true,"position":1,"trigger":"message.received",
+				 "conditions":[{"field":"text","op":"contains","value":"refund"}],"actions":[{"type":"assign_team","team_id":%d}]},
+				{"id":2,"name":"Going public","enabled":true,"position":2,"trigger":"message.received",
+				 "conditions":[{"field":"text","op":"contains","value":"everyone"}],
+				 "actions":[{"type":"escalate","team_id":%d,"note":"Big account complaining"}]},
+				{"id":3,"name":"Quiet escalation","enabled":true,"position":3,"trigger":"message.received",
+				 "conditions":[{"field":"text","op":"contains","value":"quietly"}],"actions":[{"type":"escalate","team_id":%d}]}]}`,
+				w.billing.ID, w.pr.ID, w.pr.ID)
+		})
+		ctx := t.Context()
+		lead := &care.User{Email: "pat@example.com", Name: "Pat"}
+		must(t, s.CreateUser(ctx, lead))
+		must(t, s.SetMember(ctx, care.Member{WorkspaceID: w.ws.ID, UserID: lead.ID, Role: care.RoleSupervisor}))
+		outsider := &care.User{Email: "eve@example.com", Name: "Eve"}
+		must(t, s.CreateUser(ctx, outsider))
+		// Eve left the workspace but is still listed in the team: she is
+		// told nothing about its conversations.
+		must(t, s.SetTeamMembers(ctx, w.pr.ID, []care.ID{lead.ID, outsider.ID}))
+
+		c := w.post(t, "bo", "I want a refund and everyone should know")
+		if c.TeamID != w.billing.ID || c.EscalationTeamID != w.pr.ID {
+			t.Fatalf("conversation team %d, escalation team %d; want billing (%d) escalated to PR (%d)", c.TeamID, c.EscalationTeamID, w.billing.ID, w.pr.ID)
+		}
+		ns, err := s.Notifications(ctx, w.ws.ID, lead.ID, true, 10)
+		must(t, err)
+		if len(ns) != 1 || ns[0].Kind != care.NotifyRule || ns[0].ConversationID != c.ID || ns[0].Text != "Escalated to PR: Big account complaining" {
+			t.Fatalf("PR lead's notifications = %+v, want one about the escalation with its note", ns)
+		}
+		ns, err = s.Notifications(ctx, w.ws.ID, w.agent.UserID, true, 10)
+		must(t, err)
+		if len(ns) != 0 {
+			t.Errorf("an agent outside PR was notified: %+v", ns)
+		}
+		events, err := s.EventsAfter(ctx, w.ws.ID, 0, 1000)
+		must(t, err)
+		var live []care.Event
+		for _, e := range events {
+			if e.Type == care.EventNotification {
+				live = append(live, e)
+			}
+		}
+		if len(live) != 1 || !strings.Contains(string(live[0].Data), fmt.Sprintf(`"user_ids":[%d]`, lead.ID)) ||
+			!strings.Contains(string(live[0].Data), `"text":"Escalated to PR: Big account complaining"`) {
+			t.Errorf("notification events = %+v, want one for the PR lead with the note", live)
+		}
+
+		// The customer goes on: the team already sees the conversation.
+		w.post(t, "bo", "everyone look at this refund mess")
+		w.post(t, "bo", "and quietly too")
+		ns, err = s.Notifications(ctx, w.ws.ID, lead.ID, false, 10)
+		must(t, err)
+		if len(ns) != 1 {
+			t.Errorf("PR lead has %d notifications after more messages, want 1", len(ns))
+		}
+
+		page, err := s.Conversations(ctx, care.ConversationFilter{WorkspaceID: w.ws.ID, TeamID: w.pr.ID})
+		must(t, err)
+		if len(page.Conversations) != 1 || page.Conversations[0].ID != c.ID {
+			t.Errorf("PR's list = %v, want the escalated conversation", page.Conversations)
+		}
+
+		// Without a note, the notification names the rule.
+		c2 := w.post(t, "cy", "please look quietly")
+		ns, err = s.Notifications(ctx, w.ws.ID, lead.ID, true, 10)
+		must(t, err)
+		if len(ns) != 2 || ns[0].ConversationID != c2.ID || ns[0].Text != `Escalated to PR by rule "Quiet escalation".` {
+			t.Errorf("PR lead's newest notification = %+v, want the quiet escalation's", ns[0])
 		}
 	})
 }
@@ -298,4 +385,23 @@ func TestSavedReplyAction(t *testing.T) {
 	if last.Direction != care.DirectionOut || last.Text != "Hi Ana, we know, and we're on it. Acme" || last.Status != care.DeliveryQueued {
 		t.Errorf("last message = %q (%s, %s), want the rendered saved reply, queued", last.Text, last.Direction, last.Status)
 	}
+}
+
+// TestTagRechecksPolicy: a rule's tag chooses the SLA policy at once, as an
+// agent's would: tagged crisis, the conversation is due in 15 minutes, not
+// the hour it was due under the default policy.
+func TestTagRechecksPolicy(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		w := newWorld(t, s, func(w *world) string {
+			return `{"mode":"all","rules":[{"id":1,"name":"Outage","enabled":true,"position":1,"trigger":"message.received",
+				"conditions":[{"field":"text","op":"contains","value":"down"}],"actions":[{"type":"add_tag","tag":"crisis"}]}]}`
+		})
+		must(t, s.SetSetting(t.Context(), w.ws.ID, deadline.SettingName, []byte(`{"policies":[
+			{"id":2,"name":"Crisis","match":{"tags":["crisis"]},"first_response":"15m"},
+			{"id":1,"name":"All","match":{},"first_response":"1h"}]}`), w.now))
+		c := w.post(t, "ana", "your site is down")
+		if want := start.Add(15 * time.Minute); c.FirstResponseDue == nil || !c.FirstResponseDue.Equal(want) {
+			t.Errorf("first response due %v, want %v under the crisis policy the rule's tag chose", c.FirstResponseDue, want)
+		}
+	})
 }

@@ -98,14 +98,26 @@ type Waiting struct {
 	PreferredAgent ID
 }
 
-// QueueStats is one team's queue as a supervisor sees it.
+// QueueStats is one team's queue as a supervisor sees it. Load and
+// Capacity add up every kind of work; an agent's places are per kind, so
+// whether the queue can be served is read from Kinds.
 type QueueStats struct {
-	TeamID       ID    `json:"team_id"`
-	Waiting      int   `json:"waiting"`
-	LongestWaitS int64 `json:"longest_wait_seconds"`
-	Online       int   `json:"agents_online"`
-	Load         int   `json:"load"`
-	Capacity     int   `json:"capacity"`
+	TeamID       ID          `json:"team_id"`
+	Waiting      int         `json:"waiting"`
+	LongestWaitS int64       `json:"longest_wait_seconds"`
+	Online       int         `json:"agents_online"`
+	Load         int         `json:"load"`
+	Capacity     int         `json:"capacity"`
+	Kinds        []KindStats `json:"kinds"`
+}
+
+// KindStats is one kind of work in a queue: what waits, and the load and
+// capacity of that kind among the agents who can take it.
+type KindStats struct {
+	Kind     WorkKind `json:"kind"`
+	Waiting  int      `json:"waiting"`
+	Load     int      `json:"load"`
+	Capacity int      `json:"capacity"`
 }
 
 // AgentUpdate changes an agent's routing profile; nil fields stay.

@@ -1,6 +1,7 @@
 package care
 
 import (
+	"encoding/json"
 	"strconv"
 	"time"
 )
@@ -66,7 +67,7 @@ type Team struct {
 	Skills Skills `json:"skills"`
 	// Hours is the team's business-hours calendar (see package hours) as
 	// JSON; empty means always open.
-	Hours []byte `json:"-"`
+	Hours json.RawMessage `json:"hours,omitempty"`
 	// Escalation marks a team conversations are handed to rather than
 	// routed to: PR, marketing, legal.
 	Escalation bool `json:"escalation"`

@@ -7,10 +7,18 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 )
 
+// kinds are the kinds of work in the order a queue lists them.
+var kinds = [...]care.WorkKind{care.WorkCall, care.WorkChat, care.WorkSocial, care.WorkEmail}
+
 // Queues is each team's queue as a supervisor sees it: unassigned open
-// conversations waiting, the longest wait, the team's agents online, their
-// load and their capacity. Team 0 is the work no team was chosen for, and
-// the agents in no team.
+// conversations waiting, the longest wait, the agents online who can take
+// them, their load and their capacity, in all and per kind of work. A
+// team's agents are its members; team 0 is the work no team was chosen
+// for, which any online agent may take, so its agents are all those online.
+// Load is all the open work the agents hold, whatever its team, since an
+// agent's places are shared by every queue they serve. Skills are not
+// weighed: an agent counted here may still not match a conversation's
+// language or channel.
 func Queues(ctx context.Context, q care.Queries, workspaceID care.ID, now time.Time) ([]care.QueueStats, error) {
 	teams, err := q.Teams(ctx, workspaceID)
 	if err != nil {
@@ -24,10 +32,10 @@ func Queues(ctx context.Context, q care.Queries, workspaceID care.ID, now time.T
 	if err != nil {
 		return nil, err
 	}
-	stats := map[care.ID]*care.QueueStats{0: {TeamID: 0}}
+	stats := map[care.ID]*care.QueueStats{0: newQueue(0)}
 	order := []care.ID{0}
 	for _, t := range teams {
-		stats[t.ID] = &care.QueueStats{TeamID: t.ID}
+		stats[t.ID] = newQueue(t.ID)
 		order = append(order, t.ID)
 	}
 	for _, wc := range waiting {
@@ -36,6 +44,9 @@ func Queues(ctx context.Context, q care.Queries, workspaceID care.ID, now time.T
 			s = stats[0]
 		}
 		s.Waiting++
+		if k := kindStats(s, wc.Kind); k != nil {
+			k.Waiting++
+		}
 		if wait := int64(now.Sub(wc.Since) / time.Second); wait > s.LongestWaitS {
 			s.LongestWaitS = wait
 		}
@@ -44,21 +55,10 @@ func Queues(ctx context.Context, q care.Queries, workspaceID care.ID, now time.T
 		if a.Presence != care.PresenceOnline {
 			continue
 		}
-		in := a.TeamIDs
-		if len(in) == 0 {
-			in = []care.ID{0}
-		}
-		for _, t := range in {
-			s := stats[t]
-			if s == nil {
-				continue
-			}
-			s.Online++
-			for _, n := range a.Load {
-				s.Load += n
-			}
-			for _, n := range a.Capacity {
-				s.Capacity += n
+		add(stats[0], &a)
+		for _, t := range a.TeamIDs {
+			if s := stats[t]; s != nil && t != 0 {
+				add(s, &a)
 			}
 		}
 	}
@@ -67,4 +67,35 @@ func Queues(ctx context.Context, q care.Queries, workspaceID care.ID, now time.T
 		out = append(out, *stats[id])
 	}
 	return out, nil
+}
+
+func newQueue(teamID care.ID) *care.QueueStats {
+	s := &care.QueueStats{TeamID: teamID, Kinds: make([]care.KindStats, len(kinds))}
+	for i, k := range kinds {
+		s.Kinds[i].Kind = k
+	}
+	return s
+}
+
+// kindStats is s's entry for kind k; nil for a kind Parley does not know.
+func kindStats(s *care.QueueStats, k care.WorkKind) *care.KindStats {
+	for i := range s.Kinds {
+		if s.Kinds[i].Kind == k {
+			return &s.Kinds[i]
+		}
+	}
+	return nil
+}
+
+// add counts an online agent among those who can take s's work.
+func add(s *care.QueueStats, a *care.Agent) {
+	s.Online++
+	for _, k := range kinds {
+		ks := kindStats(s, k)
+		load, capacity := max(a.Load[k], 0), a.Capacity[k]
+		ks.Load += load
+		ks.Capacity += capacity
+		s.Load += load
+		s.Capacity += capacity
+	}
 }

@@ -55,8 +55,10 @@ var Dialect = sqlstore.Dialect{
 		WHERE m.workspace_id = $1 AND m.deleted_at IS NULL
 		AND to_tsvector('simple', m.text) @@ plainto_tsquery('simple', $2)
 		ORDER BY m.id DESC LIMIT $3`,
+	// A handle stored with its "@" (Mastodon's "@user@host", an API
+	// inbox author's "@vera") is shown with just the one.
 	SearchContacts: `SELECT cv.id, 0, ct.id,
-		ct.name || COALESCE(' · ' || (SELECT string_agg(CASE WHEN i.handle <> '' THEN '@' || i.handle ELSE i.display_name END, ' ' ORDER BY i.id)
+		ct.name || COALESCE(' · ' || (SELECT string_agg(CASE WHEN i.handle = '' THEN i.display_name WHEN i.handle LIKE '@%' THEN i.handle ELSE '@' || i.handle END, ' ' ORDER BY i.id)
 			FROM identities i WHERE i.contact_id = ct.id), ''),
 		cv.last_activity_at
 		FROM contacts ct JOIN conversations cv ON cv.id = (SELECT MAX(id) FROM conversations WHERE contact_id = ct.id)

@@ -44,8 +44,10 @@ var Dialect = sqlstore.Dialect{
 		WHERE m.workspace_id = ?1 AND m.deleted_at IS NULL
 		AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?2)
 		ORDER BY m.id DESC LIMIT ?3`,
+	// A handle stored with its "@" (Mastodon's "@user@host", an API
+	// inbox author's "@vera") is shown with just the one.
 	SearchContacts: `SELECT cv.id, 0, ct.id,
-		ct.name || COALESCE(' · ' || (SELECT group_concat(CASE WHEN i.handle <> '' THEN '@' || i.handle ELSE i.display_name END, ' ')
+		ct.name || COALESCE(' · ' || (SELECT group_concat(CASE WHEN i.handle = '' THEN i.display_name WHEN i.handle LIKE '@%' THEN i.handle ELSE '@' || i.handle END, ' ')
 			FROM identities i WHERE i.contact_id = ct.id), ''),
 		cv.last_activity_at
 		FROM contacts ct JOIN conversations cv ON cv.id = (SELECT MAX(id) FROM conversations WHERE contact_id = ct.id)

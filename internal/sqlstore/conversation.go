@@ -446,7 +446,11 @@ func conversationWhere(f care.ConversationFilter) ([]string, []any) {
 		add("assignee_id = ?", f.AssigneeID)
 	}
 	if f.TeamID != 0 {
-		add("team_id = ?", f.TeamID)
+		// A team sees what it owns and what was escalated to it. The OR
+		// leaves the plan as it was with team_id alone: SQLite and
+		// PostgreSQL walk the workspace's status (or priority, or waiting)
+		// index in the list's order and test each row, stopping at the page.
+		add("(team_id = ? OR escalation_team_id = ?)", f.TeamID, f.TeamID)
 	}
 	if f.InboxID != 0 {
 		add("inbox_id = ?", f.InboxID)

@@ -12,13 +12,15 @@ import (
 // listWorld holds seven conversations in one workspace, chosen so that every
 // filter selects a different subset and every sort a different order, with
 // ties on LastActivityAt, Priority and WaitingSince; and one more conversation
-// in another workspace that would lead every list if it leaked.
+// in another workspace that would lead every list if it leaked. Two of the
+// conversations are escalated to PR and two to their own team, so a team's
+// list holds what it owns and what was escalated to it, each once.
 type listWorld struct {
 	ws, other *care.Workspace
 	inX, inFB *care.Inbox
 	k1, k2    care.ID // contacts
 	u1, u2    care.ID // agents
-	team      care.ID
+	team, pr  care.ID
 	conv      [8]care.ID // conv[1] to conv[7]; conv[0] is unused
 	otherConv care.ID
 	newcomers int
@@ -31,7 +33,7 @@ func mustListWorld(t *testing.T, q care.Queries) *listWorld {
 	w.inX, w.inFB = mustInbox(t, q, w.ws, care.ChannelX), mustInbox(t, q, w.ws, care.ChannelFacebook)
 	w.k1, w.k2 = mustIdentity(t, q, w.ws, "k1").ContactID, mustIdentity(t, q, w.ws, "k2").ContactID
 	w.u1, w.u2 = mustUser(t, q, "u1@example.com").ID, mustUser(t, q, "u2@example.com").ID
-	w.team = mustTeam(t, q, w.ws, "Support").ID
+	w.team, w.pr = mustTeam(t, q, w.ws, "Support").ID, mustTeam(t, q, w.ws, "PR").ID
 
 	specs := []struct {
 		inbox    *care.Inbox
@@ -39,22 +41,23 @@ func mustListWorld(t *testing.T, q care.Queries) *listWorld {
 		status   care.Status
 		assignee care.ID
 		team     care.ID
+		escalate care.ID
 		tags     []string
 		priority float64
 		activity time.Duration
 		waiting  time.Duration // 0: not waiting
 	}{
-		1: {w.inX, w.k1, care.StatusOpen, w.u1, w.team, []string{"billing"}, 10, 1 * time.Minute, 10 * time.Minute},
-		2: {w.inX, w.k2, care.StatusPending, 0, 0, []string{"billing", "vip"}, 50, 2 * time.Minute, 0},
-		3: {w.inFB, w.k1, care.StatusOpen, w.u2, w.team, nil, 50, 3 * time.Minute, 5 * time.Minute},
-		4: {w.inFB, w.k2, care.StatusSnoozed, w.u1, 0, []string{"vip"}, 90, 3 * time.Minute, 5 * time.Minute},
-		5: {w.inX, w.k1, care.StatusResolved, w.u2, w.team, nil, 0, 5 * time.Minute, 0},
-		6: {w.inX, w.k2, care.StatusOpen, 0, w.team, []string{"billing"}, 90, 6 * time.Minute, 1 * time.Minute},
-		7: {w.inFB, w.k1, care.StatusOpen, 0, 0, nil, 20, 7 * time.Minute, 20 * time.Minute},
+		1: {w.inX, w.k1, care.StatusOpen, w.u1, w.team, 0, []string{"billing"}, 10, 1 * time.Minute, 10 * time.Minute},
+		2: {w.inX, w.k2, care.StatusPending, 0, 0, w.team, []string{"billing", "vip"}, 50, 2 * time.Minute, 0},
+		3: {w.inFB, w.k1, care.StatusOpen, w.u2, w.team, w.pr, nil, 50, 3 * time.Minute, 5 * time.Minute},
+		4: {w.inFB, w.k2, care.StatusSnoozed, w.u1, 0, w.pr, []string{"vip"}, 90, 3 * time.Minute, 5 * time.Minute},
+		5: {w.inX, w.k1, care.StatusResolved, w.u2, w.team, 0, nil, 0, 5 * time.Minute, 0},
+		6: {w.inX, w.k2, care.StatusOpen, 0, w.team, w.team, []string{"billing"}, 90, 6 * time.Minute, 1 * time.Minute},
+		7: {w.inFB, w.k1, care.StatusOpen, 0, 0, 0, nil, 20, 7 * time.Minute, 20 * time.Minute},
 	}
 	for i, sp := range specs[1:] {
 		c := newConversation(sp.inbox, sp.contact, at(sp.activity))
-		c.Status, c.AssigneeID, c.TeamID, c.Tags, c.Priority = sp.status, sp.assignee, sp.team, sp.tags, sp.priority
+		c.Status, c.AssigneeID, c.TeamID, c.EscalationTeamID, c.Tags, c.Priority = sp.status, sp.assignee, sp.team, sp.escalate, sp.tags, sp.priority
 		if sp.waiting != 0 {
 			c.WaitingSince = ptr(at(sp.waiting))
 		}
@@ -65,7 +68,7 @@ func mustListWorld(t *testing.T, q care.Queries) *listWorld {
 	}
 
 	c := newConversation(mustInbox(t, q, w.other, care.ChannelX), mustIdentity(t, q, w.other, "k1").ContactID, at(time.Hour))
-	c.Tags, c.Priority, c.WaitingSince = []string{"billing"}, 99, ptr(at(-time.Hour))
+	c.Tags, c.Priority, c.WaitingSince, c.EscalationTeamID = []string{"billing"}, 99, ptr(at(-time.Hour)), w.pr
 	w.otherConv = mustConversation(t, q, c).ID
 	return w
 }
@@ -128,7 +131,9 @@ func testConversationList(t *testing.T, open opener) {
 			{"StatusResolved", care.ConversationFilter{Statuses: []care.Status{care.StatusResolved}}, w.pick(5)},
 			{"Assignee", care.ConversationFilter{AssigneeID: w.u1}, w.pick(4, 1)},
 			{"Unassigned", care.ConversationFilter{AssigneeID: -1}, w.pick(7, 6, 2)},
-			{"Team", care.ConversationFilter{TeamID: w.team}, w.pick(6, 5, 3, 1)},
+			{"TeamOwnedOrEscalated", care.ConversationFilter{TeamID: w.team}, w.pick(6, 5, 3, 2, 1)},
+			{"TeamEscalatedOnly", care.ConversationFilter{TeamID: w.pr}, w.pick(4, 3)},
+			{"TeamEscalatedOpen", care.ConversationFilter{TeamID: w.pr, Statuses: []care.Status{care.StatusOpen}}, w.pick(3)},
 			{"Inbox", care.ConversationFilter{InboxID: w.inFB.ID}, w.pick(7, 4, 3)},
 			{"ChannelX", care.ConversationFilter{Channel: care.ChannelX}, w.pick(6, 5, 2, 1)},
 			{"ChannelFacebook", care.ConversationFilter{Channel: care.ChannelFacebook}, w.pick(7, 4, 3)},
@@ -314,5 +319,7 @@ func sortCases(w *listWorld) []struct {
 		{"WaitingOpen", care.ConversationFilter{Sort: care.SortWaiting, Statuses: []care.Status{care.StatusOpen}}, w.pick(6, 3, 1, 7)},
 		{"PriorityUnassigned", care.ConversationFilter{Sort: care.SortPriority, AssigneeID: -1}, w.pick(6, 2, 7)},
 		{"NewestTag", care.ConversationFilter{Sort: care.SortNewest, Tag: "billing"}, w.pick(6, 2, 1)},
+		{"PriorityTeam", care.ConversationFilter{Sort: care.SortPriority, TeamID: w.team}, w.pick(6, 3, 2, 1, 5)},
+		{"WaitingEscalated", care.ConversationFilter{Sort: care.SortWaiting, TeamID: w.pr}, w.pick(3, 4)},
 	}
 }

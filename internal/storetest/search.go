@@ -116,6 +116,28 @@ func testSearch(t *testing.T, open opener) {
 		t.Errorf("Search(%d bytes) = %v", care.MaxSearchQuery, err)
 	}
 
+	// A handle is shown with one "@", whether or not the platform gave it
+	// one (Mastodon's "@user@host" does; X's does not).
+	for i, tc := range []struct{ name, handle, want string }{
+		{"Veraheld", "@veraheld", "@veraheld"},
+		{"Quillon", "quillon", "@quillon"},
+		{"Ottoheld", "@ottoheld@social.example", "@ottoheld@social.example"},
+	} {
+		a := care.Author{PlatformUserID: "handle-" + tc.handle, DisplayName: tc.name, Handle: tc.handle}
+		id, _, err := s.ResolveIdentity(ctx, w.ws.ID, care.ChannelAPI, a, at(0))
+		must(t, err, "ResolveIdentity(%q)", tc.handle)
+		mustConversation(t, s, newConversation(w.inbox, id.ContactID, at(time.Duration(i)*time.Minute)))
+		hits, err := s.Search(ctx, w.ws.ID, tc.name, 0)
+		must(t, err, "Search(%q)", tc.name)
+		if len(hits) != 1 || hits[0].ContactID != id.ContactID {
+			t.Errorf("Search(%q) = %+v, want contact %d", tc.name, hits, id.ContactID)
+			continue
+		}
+		if snip := hits[0].Snippet; !strings.Contains(snip, " "+tc.want) || strings.Contains(snip, "@@") {
+			t.Errorf("Search(%q) snippet = %q, want the handle as %q", tc.name, snip, tc.want)
+		}
+	}
+
 	// A long message yields a snippet around the match.
 	long := say(w.conv, strings.Repeat("filler words here ", 40)+"the needle is here "+strings.Repeat("more filler ", 40), 4*time.Minute)
 	hits = search("needle")

@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -35,16 +36,21 @@ type convView struct {
 	Colleagues []colleague
 	// Team is the conversation's team, "" for none; Teams the teams it
 	// can be handed to.
-	Team         string
-	Teams        []colleague
-	AssignedToMe bool
-	Tags         []tagView
-	Priority     string
-	Reasons      string
-	Waiting      string
-	Items        []item
-	Earlier      int // messages not shown
-	Contact      contactView
+	Team  string
+	Teams []colleague
+	// Escalation is the second team the conversation was escalated to, ""
+	// for none, with the rule's note saying why and a link to it.
+	Escalation     string
+	EscalationNote string
+	EscalationHref string
+	AssignedToMe   bool
+	Tags           []tagView
+	Priority       string
+	Reasons        string
+	Waiting        string
+	Items          []item
+	Earlier        int // messages not shown
+	Contact        contactView
 	// Composer.
 	CanPublic bool
 	PublicDef bool // the reply defaults to public
@@ -267,12 +273,18 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 	}
 	if ts, err := h.Store.Teams(ctx, c.WorkspaceID); err == nil {
 		for _, t := range ts {
+			if t.ID == c.EscalationTeamID {
+				cv.Escalation = plain(t.Name)
+			}
 			if t.ID == c.TeamID {
 				cv.Team = plain(t.Name)
 				continue
 			}
 			cv.Teams = append(cv.Teams, colleague{ID: t.ID, Name: plain(t.Name)})
 		}
+	}
+	if cv.Escalation != "" {
+		cv.EscalationNote, cv.EscalationHref = h.escalationNote(ctx, c)
 	}
 	if c.Priority > 0 {
 		cv.Priority = strconv.FormatFloat(c.Priority, 'f', 0, 64)
@@ -294,7 +306,7 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 	cv.Contact = contactView{Name: cv.Name}
 	for _, idn := range contact.Identities {
 		cv.Contact.Identities = append(cv.Contact.Identities, identityView{Platform: channelName(idn.Platform),
-			Handle: plain(idn.Handle), Name: plain(idn.DisplayName), Followers: count(idn.Followers), Verified: idn.Verified,
+			Handle: atHandle(plain(idn.Handle)), Name: plain(idn.DisplayName), Followers: count(idn.Followers), Verified: idn.Verified,
 			Call: callLink(idn)})
 	}
 	if cv.Contact.Suggested, err = h.sameEmail(ctx, contact); err != nil {
@@ -486,4 +498,36 @@ func callLink(idn care.Identity) template.URL {
 		return template.URL(phone.CallLink("+" + idn.PlatformUserID))
 	}
 	return ""
+}
+
+// escalationAudits is how far back in a conversation's audit trail its
+// escalation's note is looked for.
+const escalationAudits = 200
+
+// escalationNote is the note of the rule that escalated c to its
+// escalation team, and the link to it in the timeline; "" when the trail
+// no longer holds it nearby. Only escalated conversations pay for the read.
+func (h *Handler) escalationNote(ctx context.Context, c *care.Conversation) (note, href string) {
+	entries, err := h.Store.Audit(ctx, c.WorkspaceID, "conversation:"+strconv.FormatInt(c.ID, 10), escalationAudits)
+	if err != nil {
+		return "", ""
+	}
+	for _, e := range entries {
+		if e.Action != "automation.escalate" {
+			continue
+		}
+		var d struct {
+			TeamID    care.ID `json:"team_id"`
+			Note      string  `json:"note"`
+			MessageID care.ID `json:"message_id"`
+		}
+		if json.Unmarshal(e.Details, &d) != nil || d.TeamID != c.EscalationTeamID {
+			return "", ""
+		}
+		if d.MessageID != 0 {
+			href = "#m" + strconv.FormatInt(d.MessageID, 10)
+		}
+		return plain(d.Note), href
+	}
+	return "", ""
 }

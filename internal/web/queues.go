@@ -11,16 +11,28 @@ import (
 
 // The queues page shows supervisors each team's queue: how many
 // conversations wait for an agent, the longest wait, who is online and how
-// full they are.
+// full they are for each kind of work. "No team" counts every agent online,
+// as any of them may take work no team was chosen for.
 
 type queueView struct {
 	Team        string
 	Waiting     int
 	LongestWait string
 	Online      int
-	Load        int
-	Capacity    int
-	Full        bool
+	// Kinds are the kinds of work the queue has waiting or its agents have
+	// places or load for: places are per kind, so a total would show room
+	// for social work in the spare chat places.
+	Kinds []kindView
+	// Full is set when work waits in a kind whose places are all taken.
+	Full bool
+}
+
+type kindView struct {
+	Kind     care.WorkKind
+	Waiting  int
+	Load     int
+	Capacity int
+	Full     bool
 }
 
 type queuesPage struct {
@@ -53,8 +65,16 @@ func (h *Handler) queues(w http.ResponseWriter, r *http.Request, a *agent) {
 	}
 	p := queuesPage{layout: layout{Title: "Queues", Page: "queues", Agent: a}}
 	for _, q := range qs {
-		v := queueView{Team: names[q.TeamID], Waiting: q.Waiting, Online: q.Online, Load: q.Load, Capacity: q.Capacity,
-			Full: q.Online > 0 && q.Load >= q.Capacity}
+		v := queueView{Team: names[q.TeamID], Waiting: q.Waiting, Online: q.Online}
+		for _, k := range q.Kinds {
+			if k.Waiting == 0 && k.Load == 0 && k.Capacity == 0 {
+				continue
+			}
+			kv := kindView{Kind: k.Kind, Waiting: k.Waiting, Load: k.Load, Capacity: k.Capacity,
+				Full: q.Online > 0 && k.Load >= k.Capacity}
+			v.Full = v.Full || kv.Full && kv.Waiting > 0
+			v.Kinds = append(v.Kinds, kv)
+		}
 		if q.Waiting > 0 {
 			v.LongestWait = waitText(time.Duration(q.LongestWaitS) * time.Second)
 		}

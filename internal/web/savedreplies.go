@@ -87,11 +87,21 @@ func personName(c *care.Contact) string {
 		if n := plain(id.DisplayName); n != "" {
 			return n
 		}
-		if n := plain(id.Handle); n != "" {
-			return "@" + n
+		if n := atHandle(plain(id.Handle)); n != "" {
+			return n
 		}
 	}
 	return ""
+}
+
+// atHandle is a handle as people write it, with one "@": some platforms
+// store it with its "@" (Mastodon's "@user@host"), and an API inbox passes
+// on whatever its caller sent. "" stays "".
+func atHandle(h string) string {
+	if h == "" || strings.HasPrefix(h, "@") {
+		return h
+	}
+	return "@" + h
 }
 
 // savedFor returns the saved replies offered on a conversation's channel,

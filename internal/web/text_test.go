@@ -210,3 +210,16 @@ func TestSegmentsLinearTime(t *testing.T) {
 		}
 	}
 }
+
+func TestAtHandle(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"vera", "@vera"},
+		{"@vera", "@vera"},
+		{"@vera@social.example", "@vera@social.example"},
+	} {
+		if got := atHandle(tc.in); got != tc.want {
+			t.Errorf("atHandle(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
