@@ -21,10 +21,13 @@ const maxTimeline = 300
 
 // convView is a rendered conversation.
 type convView struct {
-	ID         care.ID
-	ListQuery  string
-	BackHref   string
-	Name       string
+	ID        care.ID
+	ListQuery string
+	BackHref  string
+	Name      string
+	// Subject is the email's subject or what a comment is on ("Comment
+	// on Facebook post …"), "" for chats.
+	Subject    string
 	Channel    string
 	ChannelKey string
 	Inbox      string
@@ -251,7 +254,8 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 	cv := convView{ID: c.ID, ListQuery: lp.query(), BackHref: withQuery("/", lp.query()),
 		Channel: channelName(c.Channel), ChannelKey: string(c.Channel),
 		Status: statusName(c.Status), StatusKey: string(c.Status), Resolved: c.Status == care.StatusResolved,
-		Tags: tagViews(c.Tags), CanPublic: hasPublic(c.Channel), Rules: rulesFor(c.Channel), NoReply: noReply[c.Channel]}
+		Tags: tagViews(c.Tags), CanPublic: hasPublic(c.Channel), Rules: rulesFor(c.Channel), NoReply: noReply[c.Channel],
+		Subject: truncate(plain(c.Subject), 200)}
 	if in, err := h.Store.Inbox(ctx, c.InboxID); err == nil {
 		cv.Inbox = plain(in.Name)
 	}

@@ -1,0 +1,47 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// An email's subject, or what a comment is on, heads its conversation,
+// escaped and without the characters that reorder text; a chat has none.
+func TestConversationSubject(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	id, _, err := f.store.ResolveIdentity(ctx, f.ws.ID, f.inbox.Channel, care.Author{PlatformUserID: "u-mail", DisplayName: "Jane"}, f.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &care.Conversation{WorkspaceID: f.ws.ID, InboxID: f.inbox.ID, Channel: f.inbox.Channel, ContactID: id.ContactID,
+		Subject: "Order #123 <b>not</b> delivered\u202e", CreatedAt: f.now, LastActivityAt: f.now}
+	if err := f.store.CreateConversation(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	chat := f.conversation(f.inbox, "Chatty", "hello?")
+
+	cl := f.login()
+	_, page := cl.get(convPath(c, ""))
+	if !strings.Contains(page, `class="conv-subject"><bdi>Order #123 &lt;b&gt;not&lt;/b&gt; delivered</bdi>`) {
+		t.Errorf("the subject is not shown, escaped, in the header:\n%s", excerptAround(page, "conv-title"))
+	}
+	if strings.Contains(page, "\u202e") {
+		t.Error("the subject's right-to-left override reached the page")
+	}
+	if _, page := cl.get(convPath(chat, "")); strings.Contains(page, "conv-subject") {
+		t.Error("a chat without a subject shows a subject line")
+	}
+}
+
+// excerptAround is a little of page around marker, for failure messages.
+func excerptAround(page, marker string) string {
+	i := strings.Index(page, marker)
+	if i < 0 {
+		return "(" + marker + " not found)"
+	}
+	return page[max(0, i-50):min(len(page), i+400)]
+}
