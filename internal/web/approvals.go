@@ -39,6 +39,9 @@ type approvalView struct {
 	// Error says what was wrong with this reply's approval or rejection.
 	Reason string
 	Error  string
+	// Own is the viewer's own reply: a second person approves it, so the
+	// page offers only withdrawing it.
+	Own bool
 }
 
 type approvalsPage struct {
@@ -111,7 +114,8 @@ func (h *Handler) showApprovals(w http.ResponseWriter, r *http.Request, a *agent
 	for _, ap := range held {
 		m := &ap.Message
 		v := approvalView{ID: m.ID, ConvHref: "/c/" + strconv.FormatInt(m.ConversationID, 10), Author: h.authorName(ctx, m, names),
-			When: ago(m.CreatedAt, now), WhenTitle: stamp(m.CreatedAt), Overdue: ap.Overdue, DueTitle: stamp(ap.Due), Text: m.Text}
+			When: ago(m.CreatedAt, now), WhenTitle: stamp(m.CreatedAt), Overdue: ap.Overdue, DueTitle: stamp(ap.Due), Text: m.Text,
+			Own: m.AuthorID == a.UserID}
 		if ap.Overdue {
 			v.Due = "Overdue by " + duration(now.Sub(ap.Due))
 			p.Overdue++

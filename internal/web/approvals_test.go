@@ -195,6 +195,13 @@ func TestApproveOwnReply(t *testing.T) {
 	conv := f.conversation(f.inbox, "Ana", "Charged twice")
 	supervisor := f.loginAs(lee)
 	m := held(t, f, supervisor, conv, "A refund is on its way.")
+	approveForm := `action="/approvals/` + itoa(m.ID) + `/approve"`
+	if _, page := supervisor.get("/approvals"); strings.Contains(page, approveForm) || !strings.Contains(page, "Your own reply") {
+		t.Error("the approvals page offers its author Approve on their own reply")
+	}
+	if _, page := f.loginAs(ada).get("/approvals"); !strings.Contains(page, approveForm) {
+		t.Error("the approvals page does not offer another approver Approve")
+	}
 
 	res, body := supervisor.act("/approvals/"+itoa(m.ID)+"/approve", url.Values{"text": {m.Text}})
 	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "You cannot approve your own reply; another supervisor or admin must.") {
