@@ -59,9 +59,11 @@ func CleanText(s string, max int) string {
 // CleanName makes a display name, handle or other one-line label safe to
 // store and show inline. As CleanText, and besides: each run of control
 // characters and white space becomes one space, the ends are trimmed, and
-// the bidirectional controls go, since they can make a name read as
-// another ("evil\u202Egnp.exe" shows as "evilexe.png"). Zero-width joiners
-// and variation selectors stay: the emoji people put in names need them.
+// invisible format characters go: bidirectional controls can make a name
+// read as another ("evil\u202Egnp.exe" shows as "evilexe.png"), and a
+// zero-width space makes two names that look alike differ. Zero-width
+// joiners, variation selectors and flag tags stay: the emoji people put in
+// names need them.
 // The result is at most max bytes, cut as Cut cuts but for a space before
 // the ellipsis.
 func CleanName(s string, max int) string {
@@ -85,7 +87,7 @@ func CleanName(s string, max int) string {
 		} else {
 			bad = false
 			switch {
-			case isBidiControl(r):
+			case isHiddenFormat(r):
 				continue
 			case unicode.IsControl(r) || unicode.IsSpace(r):
 				space = b.Len() > 0
@@ -152,10 +154,14 @@ func cutAt(s string, max int) (int, string) {
 	return n, tail
 }
 
-// isBidiControl reports whether r is one of the marks, embeddings,
-// overrides and isolates that reorder the text around them.
-func isBidiControl(r rune) bool {
-	return r == '\u061C' || r == '\u200E' || r == '\u200F' || r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069'
+// isHiddenFormat reports whether r is an invisible format character a name
+// does without: the bidirectional marks, embeddings, overrides and isolates
+// that reorder the text around them, zero-width spaces, the byte-order
+// mark, soft hyphens. The joiners and the tag characters of subdivision
+// flags (Scotland's is a black flag, the tags "gbsct" and a cancel tag)
+// are what emoji are made of, and stay.
+func isHiddenFormat(r rune) bool {
+	return unicode.Is(unicode.Cf, r) && r != '\u200C' && r != '\u200D' && !(r >= 0xE0020 && r <= 0xE007F)
 }
 
 // isCleanText reports whether CleanText leaves s as it is, but for its
@@ -192,7 +198,7 @@ func isCleanName(s string) bool {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 || unicode.IsControl(r) || unicode.IsSpace(r) || isBidiControl(r) {
+		if r == utf8.RuneError && size == 1 || unicode.IsControl(r) || unicode.IsSpace(r) || isHiddenFormat(r) {
 			return false
 		}
 		space = false

@@ -65,6 +65,8 @@ func TestCleanName(t *testing.T) {
 		{"empty", "", 100, ""},
 		{"white space and controls are one space", "  Ana\n\t\x00Lima\r ", 100, "Ana Lima"},
 		{"other spaces", "Ana\u00a0\u2028\u3000Lima\u0085", 100, "Ana Lima"},
+		{"zero-width and other invisible format characters go", "A\u200Bna\uFEFF Li\u00ADma\u2060", 100, "Ana Lima"},
+		{"subdivision flags keep their tags", "Fiona \U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F", 100, "Fiona \U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F"},
 		{"only spaces", " \t\n ", 100, ""},
 		{"joiners stay", family, 100, family},
 		{"variation selector stays", "I \u2764\uFE0F tea", 100, "I \u2764\uFE0F tea"},
@@ -175,7 +177,7 @@ func refText(s string) string {
 func refName(s string) string {
 	s = strings.Map(func(r rune) rune {
 		switch {
-		case isBidiControl(r):
+		case isHiddenFormat(r):
 			return -1
 		case unicode.IsControl(r):
 			return ' '
@@ -190,7 +192,7 @@ func badInText(r rune) bool { return unicode.IsControl(r) && r != '\t' && r != '
 
 // badInName reports whether r must not be in CleanName's result.
 func badInName(r rune) bool {
-	return unicode.IsControl(r) || unicode.IsSpace(r) && r != ' ' || isBidiControl(r)
+	return unicode.IsControl(r) || unicode.IsSpace(r) && r != ' ' || isHiddenFormat(r)
 }
 
 // checkCleaned checks what a cleaner made of s at max, and returns it:

@@ -41,7 +41,7 @@ func sourceOf(feed string, f *gofeed.Feed) source {
 	if f == nil {
 		return s
 	}
-	s.title = oneLine(htmlToText(f.Title, care.MaxNameBytes), care.MaxNameBytes)
+	s.title = channel.CleanName(htmlToText(f.Title, care.MaxNameBytes), care.MaxNameBytes)
 	for _, p := range f.Authors {
 		if p != nil {
 			if s.author = personName(p); s.author != "" {
@@ -74,7 +74,7 @@ func mapItem(src source, it *gofeed.Item, now time.Time) item {
 	if t := itemDate(it); !t.IsZero() {
 		m.at = t
 	}
-	title := oneLine(htmlToText(it.Title, care.MaxNameBytes), care.MaxNameBytes)
+	title := channel.CleanName(htmlToText(it.Title, care.MaxNameBytes), care.MaxNameBytes)
 	bodyHTML := it.Content
 	if strings.TrimSpace(bodyHTML) == "" {
 		bodyHTML = it.Description
@@ -229,10 +229,10 @@ func authorOf(src source, it *gofeed.Item) care.Author {
 
 // personName is a person's name on one line, else their email address.
 func personName(p *gofeed.Person) string {
-	if n := oneLine(p.Name, care.MaxNameBytes); n != "" {
+	if n := channel.CleanName(p.Name, care.MaxNameBytes); n != "" {
 		return n
 	}
-	return oneLine(p.Email, care.MaxNameBytes)
+	return channel.CleanName(p.Email, care.MaxNameBytes)
 }
 
 // wordPressCommentGUID matches the guid WordPress gives a comment in its
@@ -306,7 +306,7 @@ func enclosure(e *gofeed.Enclosure) (care.Attachment, bool) {
 	a := care.Attachment{Kind: kind, URL: u, MimeType: mime}
 	if p, err := url.Parse(u); err == nil {
 		if base := path.Base(p.Path); base != "/" && base != "." {
-			a.Name = oneLine(base, care.MaxNameBytes)
+			a.Name = channel.CleanName(base, care.MaxNameBytes)
 		}
 	}
 	if n, err := strconv.ParseInt(strings.TrimSpace(e.Length), 10, 64); err == nil && n > 0 {
@@ -324,32 +324,6 @@ func webURL(s string) string {
 		return ""
 	}
 	return s
-}
-
-// oneLine is s with white space runs made one space and control and
-// format characters dropped, trimmed and cut as channel.Cut cuts to at
-// most limit bytes.
-func oneLine(s string, limit int) string {
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		switch {
-		case r == utf8.RuneError:
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-		case unicode.IsControl(r) || isFormat(r):
-		default:
-			if space {
-				b.WriteByte(' ')
-				space = false
-			}
-			b.WriteRune(r)
-		}
-		if b.Len() > limit {
-			break
-		}
-	}
-	return channel.Cut(b.String(), limit)
 }
 
 // rawItem is an item as Parley read it, kept as the event's raw payload

@@ -139,7 +139,7 @@ func authorOf(in care.Inbox, acct *account) (care.Author, bool) {
 	return care.Author{
 		PlatformUserID: strings.ToLower(user + "@" + host),
 		Handle:         handle,
-		DisplayName:    oneLine(acct.DisplayName, care.MaxNameBytes),
+		DisplayName:    channel.CleanName(acct.DisplayName, care.MaxNameBytes),
 		Followers:      int64(acct.FollowersCount),
 	}, true
 }
@@ -162,7 +162,7 @@ func handlePart(s string) bool {
 // "[CW: …] ", its content as plain text, and its poll's options.
 func statusText(s *status) string {
 	var b strings.Builder
-	if cw := oneLine(s.SpoilerText, maxCWBytes); cw != "" {
+	if cw := channel.CleanName(s.SpoilerText, maxCWBytes); cw != "" {
 		b.WriteString("[CW: " + cw + "] ")
 	}
 	b.WriteString(HTMLToText(s.Content))
@@ -172,7 +172,7 @@ func statusText(s *status) string {
 			if i == 10 {
 				break
 			}
-			opts = append(opts, oneLine(o.Title, 200))
+			opts = append(opts, channel.CleanName(o.Title, 200))
 		}
 		b.WriteString("\n\n[Poll: " + strings.Join(opts, " | ") + "]")
 	}
@@ -187,7 +187,7 @@ func attachments(media []mediaAttachment) []care.Attachment {
 		if len(out) == care.MaxAttachments {
 			break
 		}
-		a := care.Attachment{Kind: "file", Name: oneLine(m.Description, care.MaxNameBytes)}
+		a := care.Attachment{Kind: "file", Name: channel.CleanName(m.Description, care.MaxNameBytes)}
 		switch m.Type {
 		case "image":
 			a.Kind = "image"
@@ -235,33 +235,6 @@ func deletion(id string, now time.Time) (channel.Event, bool) {
 		Inbound: care.Inbound{Kind: care.KindDelete, PlatformID: id, SentAt: now},
 		Raw:     []byte(id),
 	}, true
-}
-
-// oneLine is s on one line: white space runs become one space, control and
-// format characters other than the joiners of emoji sequences go, and it is
-// cut at a rune boundary to at most limit bytes.
-func oneLine(s string, limit int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-			continue
-		case unicode.IsControl(r), unicode.Is(unicode.Cf, r) && r != '\u200d' && r != '\u200c':
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-		if b.Len() > limit+len(ellipsis) {
-			break
-		}
-	}
-	return channel.Cut(b.String(), limit)
 }
 
 // storableID reports whether a platform id can be stored and shown.

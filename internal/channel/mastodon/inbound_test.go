@@ -190,28 +190,3 @@ func TestIDs(t *testing.T) {
 		}
 	}
 }
-
-func TestOneLine(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		s     string
-		limit int
-		want  string
-	}{
-		{"hello", 5, "hello"},
-		{"  a\n\tb\u00a0 c\u0085", 100, "a b c"},
-		{"a\u202Eb\u200Bc\x00d\x7fe", 100, "abcde"},
-		{"👨\u200D👩\u200D👧", 100, "👨\u200D👩\u200D👧"},
-		{"bad\xffbyte", 100, "bad\uFFFDbyte"},
-		{"hello!", 5, "he…"},
-		{"日本語です", 9, "日本…"},
-		{"日本語です", 3, "…"},
-		{"日本語です", 2, ""},
-		{"abc", 2, "ab"},
-	}
-	for _, tt := range tests {
-		if got := oneLine(tt.s, tt.limit); got != tt.want || len(got) > tt.limit {
-			t.Errorf("oneLine(%+q, %d) = %+q, want %+q", tt.s, tt.limit, got, tt.want)
-		}
-	}
-}

@@ -84,7 +84,7 @@ func mapThing(in care.Inbox, raw []byte, now time.Time) (mapped, error) {
 		if p := string(d.ParentID); validFullname(p) && (kindOf(p) == kindComment || kindOf(p) == kindLink) {
 			ib.ReplyToPlatformID = p
 		}
-		ib.Subject = oneLine(string(d.LinkTitle), care.MaxNameBytes)
+		ib.Subject = channel.CleanName(string(d.LinkTitle), care.MaxNameBytes)
 		if s := int64(d.Score) - 1; s > 0 && s < 1<<40 {
 			ib.Engagement = s // the author's own vote is not engagement
 		}
@@ -104,7 +104,7 @@ func mapThing(in care.Inbox, raw []byte, now time.Time) (mapped, error) {
 				break
 			}
 		}
-		ib.Subject = oneLine(string(d.Subject), care.MaxNameBytes)
+		ib.Subject = channel.CleanName(string(d.Subject), care.MaxNameBytes)
 		if ib.Text == "" {
 			ib.Text = "[An empty Reddit message]"
 		}

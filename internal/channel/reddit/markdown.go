@@ -400,29 +400,3 @@ func finish(lines []string, limit int) string {
 	}
 	return channel.Cut(b.String(), limit)
 }
-
-// oneLine is s on one line: runs of white space become one space, control
-// and bidirectional control characters go, and it is cut to limit bytes.
-func oneLine(s string, limit int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-			continue
-		case unicode.IsControl(r), r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069', r == '\ufeff':
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-		if b.Len() > limit+len(ellipsis) {
-			break
-		}
-	}
-	return channel.Cut(b.String(), limit)
-}

@@ -76,21 +76,3 @@ func TestMarkdownToTextBounds(t *testing.T) {
 		}
 	}
 }
-
-func TestOneLine(t *testing.T) {
-	t.Parallel()
-	for _, tt := range []struct {
-		in   string
-		max  int
-		want string
-	}{
-		{"  a\n\tb  ", 100, "a b"},
-		{"a\u202eb\u0000c", 100, "abc"},
-		{"abcdef", 4, "a…"},
-		{"ééé", 5, "é…"},
-	} {
-		if got := oneLine(tt.in, tt.max); got != tt.want {
-			t.Errorf("oneLine(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
-		}
-	}
-}

@@ -178,7 +178,7 @@ func recipient(out channel.Outbound) (string, error) {
 // "Re: " and its subject (the title of the thread the customer wrote in),
 // or "Re: your comment on Reddit", cut to MaxSubjectChars characters.
 func subjectFor(conv string) string {
-	s := oneLine(conv, 4*MaxSubjectChars)
+	s := channel.CleanName(conv, 4*MaxSubjectChars)
 	switch {
 	case s == "":
 		s = "Re: your comment on Reddit"

@@ -109,10 +109,10 @@ func mapComment(in care.Inbox, c *comment, raw []byte, now time.Time) mapped {
 		m.skipped = "a comment without a usable id"
 		return m
 	case c.Type != "" && c.Type != "comment":
-		m.skipped = "a " + oneLine(c.Type, 32) + ", not a comment"
+		m.skipped = "a " + channel.CleanName(c.Type, 32) + ", not a comment"
 		return m
 	case c.Status != "" && c.Status != "approved" && c.Status != "hold":
-		m.skipped = "a comment in " + oneLine(c.Status, 32)
+		m.skipped = "a comment in " + channel.CleanName(c.Status, 32)
 		return m
 	}
 	kind := care.KindMessage
@@ -165,7 +165,7 @@ func mapComment(in care.Inbox, c *comment, raw []byte, now time.Time) mapped {
 // anonymous comment, as the comment itself, so that strangers are not
 // merged.
 func authorOf(c *comment) care.Author {
-	name := oneLine(c.AuthorName, care.MaxNameBytes)
+	name := channel.CleanName(c.AuthorName, care.MaxNameBytes)
 	var id string
 	switch email := strings.ToLower(strings.TrimSpace(c.AuthorEmail)); {
 	case validEmail(email):
@@ -218,30 +218,4 @@ func hostOf(s string) string {
 		return "the site"
 	}
 	return u.Hostname()
-}
-
-// oneLine is s with white space runs made one space and control and
-// invisible format characters dropped, trimmed and cut as channel.Cut
-// cuts to at most limit bytes.
-func oneLine(s string, limit int) string {
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		if b.Len() > limit {
-			break
-		}
-		switch {
-		case r == utf8.RuneError:
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) && r != '\u200d':
-		default:
-			if space {
-				b.WriteByte(' ')
-				space = false
-			}
-			b.WriteRune(r)
-		}
-	}
-	return channel.Cut(b.String(), limit)
 }

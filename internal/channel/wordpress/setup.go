@@ -108,7 +108,7 @@ func (a *Adapter) Connect(ctx context.Context, in *care.Inbox) error {
 	case in.ExternalID != "" && in.ExternalID != id:
 		return care.Errorf(care.EINVALID, "The application password belongs to user %s, not to %s, the inbox's external_id.", id, in.ExternalID)
 	case !u.Capabilities["moderate_comments"]:
-		return care.Errorf(care.EINVALID, "The WordPress user %q cannot moderate comments: Parley reads held comments and moderates as the user, so it needs an Editor or Administrator.", oneLine(u.Name, 100))
+		return care.Errorf(care.EINVALID, "The WordPress user %q cannot moderate comments: Parley reads held comments and moderates as the user, so it needs an Editor or Administrator.", channel.CleanName(u.Name, 100))
 	}
 	in.ExternalID = id
 	c[CredUserID] = id
