@@ -290,7 +290,9 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 	if cv.Escalation != "" {
 		cv.EscalationNote, cv.EscalationHref = h.escalationNote(ctx, c)
 	}
-	if c.Priority > 0 {
+	// A resolved conversation is not ranked any more (only open ones are
+	// recomputed): its last priority and "SLA due in" would mislead.
+	if c.Priority > 0 && c.Status != care.StatusResolved {
 		cv.Priority = strconv.FormatFloat(c.Priority, 'f', 0, 64)
 		for i, reason := range c.PriorityReasons {
 			if i > 0 {

@@ -308,7 +308,7 @@ func (h *Handler) rowOf(ctx context.Context, a *agent, c *care.Conversation, lis
 		r.Waiting = duration(now.Sub(*c.WaitingSince))
 		r.WaitingTitle = "Waiting for a reply since " + stamp(*c.WaitingSince)
 	}
-	if c.Priority > 0 {
+	if c.Priority > 0 && c.Status != care.StatusResolved {
 		r.Priority = strconv.FormatFloat(c.Priority, 'f', 0, 64)
 		r.High = c.Priority >= 70
 		for i, reason := range c.PriorityReasons {

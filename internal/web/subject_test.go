@@ -45,3 +45,23 @@ func excerptAround(page, marker string) string {
 	}
 	return page[max(0, i-50):min(len(page), i+400)]
 }
+
+// A resolved conversation shows no priority: only open ones are ranked, so
+// its last reasons ("SLA due in 29 min") would be stale.
+func TestResolvedShowsNoPriority(t *testing.T) {
+	f := newFixture(t)
+	c := f.conversation(f.inbox, "Done", "thanks, all sorted")
+	resolved := care.StatusResolved
+	if _, err := f.store.UpdateConversation(context.Background(), c.ID, care.ConversationUpdate{Status: &resolved,
+		Priority: ptrTo(18.0), Reasons: &[]string{"refund", "SLA due in 29 min"}}, f.now); err != nil {
+		t.Fatal(err)
+	}
+	cl := f.login()
+	for _, path := range []string{convPath(c, ""), "/?status=resolved"} {
+		if _, page := cl.get(path); strings.Contains(page, "SLA due in 29 min") || strings.Contains(page, ">P18<") {
+			t.Errorf("%s shows a resolved conversation's stale priority", path)
+		}
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
