@@ -96,9 +96,10 @@ func personName(c *care.Contact) string {
 
 // atHandle is a handle as people write it, with one "@": some platforms
 // store it with its "@" (Mastodon's "@user@host"), and an API inbox passes
-// on whatever its caller sent. "" stays "".
+// on whatever its caller sent. A phone number (WhatsApp, SMS: "+4477…")
+// or an email address (web chat, email) is shown as it is. "" stays "".
 func atHandle(h string) string {
-	if h == "" || strings.HasPrefix(h, "@") {
+	if h == "" || strings.HasPrefix(h, "@") || strings.HasPrefix(h, "+") || strings.Contains(h, "@") {
 		return h
 	}
 	return "@" + h

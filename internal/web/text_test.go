@@ -217,6 +217,8 @@ func TestAtHandle(t *testing.T) {
 		{"vera", "@vera"},
 		{"@vera", "@vera"},
 		{"@vera@social.example", "@vera@social.example"},
+		{"+447700900123", "+447700900123"},
+		{"jane@example.net", "jane@example.net"},
 	} {
 		if got := atHandle(tc.in); got != tc.want {
 			t.Errorf("atHandle(%q) = %q, want %q", tc.in, got, tc.want)
