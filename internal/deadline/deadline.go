@@ -272,13 +272,39 @@ func (k *Keeper) recordStops(ctx context.Context, q care.Queries, c *care.Conver
 		if err != nil {
 			return err
 		}
+		agent := c.AssigneeID
+		if kind != sla.Resolution {
+			// A response is the work of whoever sent it, assigned or not.
+			if agent, err = replier(ctx, q, c); err != nil {
+				return err
+			}
+		}
 		o := &care.SLAOutcome{WorkspaceID: c.WorkspaceID, ConversationID: c.ID, PolicyID: p.ID, Kind: string(kind),
-			Channel: c.Channel, TeamID: c.TeamID, AssigneeID: c.AssigneeID, Band: band, Met: used <= target, Used: used, Target: target, At: at}
+			Channel: c.Channel, TeamID: c.TeamID, AssigneeID: agent, Band: band, Met: used <= target, Used: used, Target: target, At: at}
 		if err := q.RecordSLAOutcome(ctx, o); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// replier is the agent whose reply stopped a response clock: the author of
+// the conversation's newest reply, else its assignee (a reply written
+// outside Parley, an automated one).
+func replier(ctx context.Context, q care.Queries, c *care.Conversation) (care.ID, error) {
+	msgs, err := q.RecentMessages(ctx, []care.ID{c.ID}, 20)
+	if err != nil {
+		return 0, err
+	}
+	for _, m := range msgs {
+		if m.Direction == care.DirectionOut && m.Visibility != care.Note {
+			if m.AuthorID != 0 {
+				return m.AuthorID, nil
+			}
+			break
+		}
+	}
+	return c.AssigneeID, nil
 }
 
 // followerBand is the band of the customer's audience on the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -190,6 +191,17 @@ func TestDeadlines(t *testing.T) {
 		}
 		if len(bands) != 1 || bands[0].Key != "under 1k" {
 			t.Errorf("SLA report by band = %+v, want the customer's band", bands)
+		}
+		// The conversation is unassigned: the response is the replier's.
+		if c.AssigneeID != 0 {
+			t.Fatalf("the conversation is assigned to %d; the test wants it unassigned", c.AssigneeID)
+		}
+		agents, err := s.SLAReport(ctx, w.ws.ID, monday, monday.Add(24*time.Hour), "agent")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := strconv.FormatInt(w.agent.UserID, 10); len(agents) != 1 || agents[0].Key != want {
+			t.Errorf("SLA report by agent = %+v, want the replier %s credited", agents, want)
 		}
 
 		// The customer writes at 16:50: next response runs 10 minutes
