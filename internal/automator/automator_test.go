@@ -342,6 +342,10 @@ func TestRequireApproval(t *testing.T) {
 	if m.Status != care.DeliveryPendingApproval {
 		t.Errorf("public reply status %s, want pending_approval", m.Status)
 	}
+	// The approver reads why: the rule's reason is on the held reply.
+	if !strings.Contains(m.StatusReason, "the conversation needs approval (legal threat)") {
+		t.Errorf("held for %q, want the rule's reason named", m.StatusReason)
+	}
 }
 
 // A rule's webhook is stored with the change, for package hooks to post.

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/ingest"
 )
 
@@ -74,7 +76,15 @@ func ParseApprovalSettings(doc []byte) (*ApprovalSettings, time.Duration, error)
 func approvalReasons(ctx context.Context, q care.Queries, p care.Principal, conv *care.Conversation, text string) ([]string, error) {
 	var reasons []string
 	if slices.Contains(conv.Tags, TagNeedsApproval) {
-		reasons = append(reasons, "the conversation needs approval")
+		r := "the conversation needs approval"
+		why, err := ruleReason(ctx, q, conv)
+		if err != nil {
+			return nil, err
+		}
+		if why != "" {
+			r += " (" + why + ")"
+		}
+		reasons = append(reasons, r)
 	}
 	doc, err := q.Setting(ctx, conv.WorkspaceID, ApprovalSettingName)
 	if care.ErrorCode(err) == care.ENOTFOUND {
@@ -275,4 +285,31 @@ func (s *Service) Reject(ctx context.Context, p care.Principal, messageID care.I
 		}, nil
 	})
 	return out, err
+}
+
+// ruleAudits bounds the conversation's audit entries read for the reason a
+// rule required approval.
+const ruleAudits = 100
+
+// ruleReason is the reason the automation rule that required approval on
+// conv gave ("legal threat"), so the approver reads why: "" when an agent
+// added the tag, or the entry is too far back.
+func ruleReason(ctx context.Context, q care.Queries, conv *care.Conversation) (string, error) {
+	entries, err := q.Audit(ctx, conv.WorkspaceID, "conversation:"+strconv.FormatInt(conv.ID, 10), ruleAudits)
+	if err != nil {
+		return "", err
+	}
+	for _, e := range entries {
+		if e.Action != "automation.require_approval" {
+			continue
+		}
+		var d struct {
+			Reason string `json:"reason"`
+		}
+		if json.Unmarshal(e.Details, &d) == nil {
+			return channel.CleanName(d.Reason, 200), nil
+		}
+		return "", nil
+	}
+	return "", nil
 }
