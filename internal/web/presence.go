@@ -21,10 +21,10 @@ func (h *Handler) touch(w http.ResponseWriter, r *http.Request, a *agent) {
 	others := []presence.Viewer{}
 	typing, leave := formValue(r, "typing") == "1", formValue(r, "leave") == "1"
 	if h.ReplyTyping != nil && (formValue(r, "box") == "reply" || leave) {
-		h.ReplyTyping(a.WorkspaceID, c.ID, a.UserID, a.Name, typing && !leave)
+		h.ReplyTyping(a.WorkspaceID, c.ID, a.UserID, a.Shown(), typing && !leave)
 	}
 	if h.Presence != nil {
-		h.Presence.Touch(presence.Touch{WorkspaceID: a.WorkspaceID, ConversationID: c.ID, UserID: a.UserID, Name: a.Name,
+		h.Presence.Touch(presence.Touch{WorkspaceID: a.WorkspaceID, ConversationID: c.ID, UserID: a.UserID, Name: a.Shown(),
 			Typing: typing, Leave: leave})
 		for _, v := range h.Presence.Viewers(c.ID) {
 			if v.UserID != a.UserID {

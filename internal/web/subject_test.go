@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/presence"
 )
 
 // An email's subject, or what a comment is on, heads its conversation,
@@ -65,3 +68,20 @@ func TestResolvedShowsNoPriority(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// Colleagues see a viewer's name without the characters that reorder or
+// hide text, as every page shows it.
+func TestPresenceNamesArePlain(t *testing.T) {
+	f := newFixture(t)
+	f.h.Presence = &presence.Hub{}
+	c := f.conversation(f.inbox, "Ana", "hello?")
+	sly := f.user("sly@acme.test", "Sly\u202e\u200b Fox", care.RoleAgent)
+	other := f.user("lee@acme.test", "Lee", care.RoleAgent)
+	if res, _ := f.loginAs(sly).act(convPath(c, "/presence"), url.Values{"typing": {"1"}, "box": {"reply"}}); res.StatusCode != http.StatusOK {
+		t.Fatalf("presence = %d", res.StatusCode)
+	}
+	_, body := f.loginAs(other).act(convPath(c, "/presence"), nil)
+	if !strings.Contains(body, `"name":"Sly Fox"`) || strings.ContainsAny(body, "\u202e\u200b") {
+		t.Errorf("viewers = %s, want Sly Fox without hidden characters", body)
+	}
+}
