@@ -118,6 +118,9 @@ type conversationPatch struct {
 	AssigneeID   *care.ID     `json:"assignee_id"`
 	TeamID       *care.ID     `json:"team_id"`
 	Tags         *[]string    `json:"tags"`
+	// EscalationTeamID 0 ends an escalation; escalating is a rule's
+	// action (see package automator), which tells the team.
+	EscalationTeamID *care.ID `json:"escalation_team_id"`
 }
 
 func (s *Server) updateConversation(w http.ResponseWriter, r *http.Request) {
@@ -139,7 +142,12 @@ func (s *Server) updateConversation(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, care.Errorf(care.EINVALID, "Send snoozed_until together with \"status\": \"snoozed\"."))
 		return
 	}
-	u := care.ConversationUpdate{Status: req.Status, SnoozedUntil: req.SnoozedUntil, AssigneeID: req.AssigneeID, TeamID: req.TeamID, Tags: req.Tags}
+	if req.EscalationTeamID != nil && *req.EscalationTeamID != 0 {
+		writeError(w, r, care.Errorf(care.EINVALID, "escalation_team_id can only be 0, to end an escalation; an automation rule's escalate action escalates and tells the team."))
+		return
+	}
+	u := care.ConversationUpdate{Status: req.Status, SnoozedUntil: req.SnoozedUntil, AssigneeID: req.AssigneeID, TeamID: req.TeamID, Tags: req.Tags,
+		EscalationTeamID: req.EscalationTeamID}
 	c, err := s.Desk.Update(r.Context(), principal(r), id, u)
 	if err != nil {
 		writeError(w, r, err)

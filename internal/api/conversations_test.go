@@ -85,4 +85,17 @@ func TestEscalatedConversations(t *testing.T) {
 	if n := ns.Notifications[0]; n.Kind != care.NotifyRule || n.ConversationID != loud.ConversationID || n.Text != "Escalated to PR: Big account complaining" {
 		t.Errorf("notification = %+v, want the escalation with its note", n)
 	}
+
+	// PR is done with it: 0 ends the escalation; escalating by hand is
+	// refused (a rule escalates, and tells the team).
+	convPath := fmt.Sprintf("/api/v1/conversations/%d", loud.ConversationID)
+	ta.call(t, admin, "PATCH", convPath, fmt.Sprintf(`{"escalation_team_id":%d}`, pr.ID)).problem(t, http.StatusBadRequest)
+	var ended care.Conversation
+	ta.must(t, http.StatusOK, admin, "PATCH", convPath, `{"escalation_team_id":0}`, &ended)
+	if ended.EscalationTeamID != 0 || ended.TeamID != care1.ID {
+		t.Errorf("after ending the escalation: escalation %d, team %d; want 0 and Care kept", ended.EscalationTeamID, ended.TeamID)
+	}
+	if got := list(fmt.Sprintf("team=%d", pr.ID)); len(got) != 0 {
+		t.Errorf("PR still lists %v after the escalation ended", got)
+	}
 }
