@@ -80,6 +80,12 @@ func TestEscalatedConversation(t *testing.T) {
 	if n := strings.Count(body, `class="row-link"`); n != 1 || !strings.Contains(body, `href="/c/`+itoa(loud.ID)) {
 		t.Errorf("PR's view shows %d rows, want the escalated conversation alone", n)
 	}
+	if !strings.Contains(body, `class="escalated" title="Escalated to PR &lt;team&gt;">&uarr; <bdi>PR &lt;team&gt;</bdi>`) {
+		t.Errorf("the row does not mark the escalation:\n%s", body)
+	}
+	if _, all := c.get("/"); strings.Count(all, `class="escalated"`) != 1 {
+		t.Errorf("the list marks %d rows as escalated, want 1", strings.Count(all, `class="escalated"`))
+	}
 
 	_, body = c.get("/notifications")
 	if !strings.Contains(body, "Escalated to PR &lt;team&gt;: Big account &lt;complaining&gt;") {

@@ -175,6 +175,7 @@ type row struct {
 	High            bool
 	Tags            []tagView
 	Assignee        string
+	Escalated       string // the team it was escalated to, "" for none
 	Current         bool
 	Unanswered      bool
 }
@@ -320,6 +321,13 @@ func (h *Handler) rowOf(ctx context.Context, a *agent, c *care.Conversation, lis
 	}
 	if c.AssigneeID != 0 {
 		r.Assignee = h.userName(ctx, c.AssigneeID, names)
+	}
+	if c.EscalationTeamID != 0 {
+		// Rare enough to read the team per row.
+		r.Escalated = "a team"
+		if t, err := h.Store.Team(ctx, c.EscalationTeamID); err == nil && plain(t.Name) != "" {
+			r.Escalated = plain(t.Name)
+		}
 	}
 	m, err := h.lastMessage(ctx, c)
 	if err != nil {
