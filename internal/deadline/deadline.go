@@ -226,10 +226,16 @@ func decodeState(c *care.Conversation) (sla.State, error) {
 
 // Observe implements care.Clocks.
 func (k *Keeper) Observe(ctx context.Context, q care.Queries, c *care.Conversation, e care.ClockEvent, at time.Time) ([]care.Event, error) {
+	ev := sla.Event{At: at, Type: sla.EventType(e)}
 	if e == care.ClockRecheck && len(c.SLA) == 0 {
-		// No clock has started (no policy applied when the customer
-		// wrote): a later policy starts them at the next real event.
-		return nil, nil
+		// No clock has started: no policy applied when the customer
+		// wrote. If one applies now (a tag, a team) while they wait, the
+		// clocks start as if it had applied at their first unanswered
+		// message.
+		if c.WaitingSince == nil || c.Status != care.StatusOpen {
+			return nil, nil
+		}
+		ev = sla.Event{At: *c.WaitingSince, Type: sla.CustomerMessage}
 	}
 	r, err := k.rulesFor(ctx, q, c.WorkspaceID, at)
 	if err != nil {
@@ -245,8 +251,8 @@ func (k *Keeper) Observe(ctx context.Context, q care.Queries, c *care.Conversati
 	}
 	cal := r.calendar(c)
 	st := before
-	if e != care.ClockRecheck {
-		st = before.Apply(sla.Event{At: at, Type: sla.EventType(e)}, p.Targets, cal)
+	if ev.Type != sla.EventType(care.ClockRecheck) {
+		st = before.Apply(ev, p.Targets, cal)
 	}
 	st.Policy = p.ID
 	if err := k.recordStops(ctx, q, c, before, st, p, cal, at); err != nil {

@@ -402,3 +402,26 @@ func sameTime(a, b *time.Time) bool {
 	}
 	return a.Equal(*b)
 }
+
+// TestPolicyByLaterTag: a conversation no policy applied to when the
+// customer wrote gets its clocks when a tag makes one apply, counted from
+// the customer's first unanswered message.
+func TestPolicyByLaterTag(t *testing.T) {
+	settings := `{"policies":[{"id":2,"name":"Crisis","match":{"tags":["crisis"]},"first_response":"15m"}]}`
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		w := newWorld(t, s, settings)
+		ctx := t.Context()
+		c := w.post(t, "ana", "your site is down")
+		if len(c.SLA) != 0 || c.FirstResponseDue != nil {
+			t.Fatalf("no policy applies yet, but SLA %s, due %v", c.SLA, c.FirstResponseDue)
+		}
+		w.now = monday.Add(5 * time.Minute)
+		if _, err := w.d.Update(ctx, w.agent, c.ID, care.ConversationUpdate{Tags: &[]string{"crisis"}}); err != nil {
+			t.Fatal(err)
+		}
+		c = w.conv(t, c.ID)
+		if want := monday.Add(15 * time.Minute); !sameTime(c.FirstResponseDue, &want) {
+			t.Errorf("first response due %v, want %v: 15 minutes from the customer's message", c.FirstResponseDue, want)
+		}
+	})
+}
