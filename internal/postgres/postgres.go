@@ -49,7 +49,8 @@ var Dialect = sqlstore.Dialect{
 	},
 	EventLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", eventLock),
 	Retryable: func(err error) bool { return hasCode(err, "40P01") || hasCode(err, "40001") },
-	// The to_tsvector expressions match the indexes of 0006_search.sql.
+	// The to_tsvector expressions match the indexes of 0006_search.sql and
+	// 0019_handle_search.sql.
 	SearchMessages: `SELECT m.conversation_id, m.id, cv.contact_id, m.text, m.created_at
 		FROM messages m JOIN conversations cv ON cv.id = m.conversation_id
 		WHERE m.workspace_id = $1 AND m.deleted_at IS NULL
@@ -65,7 +66,7 @@ var Dialect = sqlstore.Dialect{
 		WHERE ct.workspace_id = $1 AND ct.merged_into = 0
 		AND (to_tsvector('simple', ct.name) @@ plainto_tsquery('simple', $2)
 			OR ct.id IN (SELECT i.contact_id FROM identities i
-				WHERE to_tsvector('simple', i.display_name || ' ' || i.handle) @@ plainto_tsquery('simple', $2)))
+				WHERE to_tsvector('simple', i.display_name || ' ' || replace(i.handle, '@', ' ')) @@ plainto_tsquery('simple', $2)))
 		ORDER BY cv.last_activity_at DESC, cv.id DESC LIMIT $3`,
 	// Only words reach plainto_tsquery, split as on SQLite.
 	SearchQuery: func(text string) string { return strings.Join(care.SearchTerms(text), " ") },

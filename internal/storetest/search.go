@@ -138,6 +138,19 @@ func testSearch(t *testing.T, open opener) {
 		}
 	}
 
+	// A fediverse handle's user part alone finds its contact.
+	fedi := care.Author{PlatformUserID: "fedi-1", DisplayName: "Marguerite Lune", Handle: "@margot@social.example"}
+	fid, _, err := s.ResolveIdentity(ctx, w.ws.ID, care.ChannelMastodon, fedi, at(0))
+	must(t, err, "ResolveIdentity(fediverse)")
+	mustConversation(t, s, newConversation(w.inbox, fid.ContactID, at(5*time.Minute)))
+	for _, q := range []string{"margot", "Margot"} {
+		hits, err := s.Search(ctx, w.ws.ID, q, 0)
+		must(t, err, "Search(%q)", q)
+		if len(hits) != 1 || hits[0].ContactID != fid.ContactID {
+			t.Errorf("Search(%q) = %+v, want the contact whose handle is @margot@social.example", q, hits)
+		}
+	}
+
 	// A long message yields a snippet around the match.
 	long := say(w.conv, strings.Repeat("filler words here ", 40)+"the needle is here "+strings.Repeat("more filler ", 40), 4*time.Minute)
 	hits = search("needle")
