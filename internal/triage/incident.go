@@ -37,50 +37,70 @@ type incidentKey struct {
 // use.
 type incidents struct {
 	mu   sync.Mutex
-	seen map[incidentKey]map[care.ID]time.Time
+	seen map[incidentKey]*raisers
+}
+
+// raisers are a topic's customers within the window: when each last raised
+// it, and every raise in order, so the ones that leave the window drop off
+// the front without reading the rest (a topic at the height of an outage
+// has thousands, and every one of their messages asks for the count).
+type raisers struct {
+	last  map[care.ID]time.Time
+	order []raise // order[head:] are within the window
+	head  int
+}
+
+type raise struct {
+	contact care.ID
+	at      time.Time
 }
 
 // raise records that contact raised topic at now and returns how many
 // different customers raised it within IncidentWindow, this one included.
+// now does not go back: it is the pipeline's clock.
 func (ins *incidents) raise(ws care.ID, topic string, contact care.ID, now time.Time) int {
 	ins.mu.Lock()
 	defer ins.mu.Unlock()
 	k := incidentKey{ws, topic}
-	m := ins.seen[k]
-	if m == nil {
+	r := ins.seen[k]
+	if r == nil {
 		if ins.seen == nil {
-			ins.seen = map[incidentKey]map[care.ID]time.Time{}
+			ins.seen = map[incidentKey]*raisers{}
 		}
 		if len(ins.seen) >= maxIncidentKeys {
 			ins.prune(now)
 		}
-		m = map[care.ID]time.Time{}
-		ins.seen[k] = m
+		r = &raisers{last: map[care.ID]time.Time{}}
+		ins.seen[k] = r
 	}
-	m[contact] = now
-	n := 0
-	for c, at := range m {
-		if now.Sub(at) > IncidentWindow {
-			delete(m, c)
-			continue
+	r.last[contact] = now
+	r.order = append(r.order, raise{contact, now})
+	r.expire(now)
+	return len(r.last)
+}
+
+// expire drops the raises older than the window; a customer goes with
+// their last one.
+func (r *raisers) expire(now time.Time) {
+	for r.head < len(r.order) && now.Sub(r.order[r.head].at) > IncidentWindow {
+		if old := r.order[r.head]; r.last[old.contact].Equal(old.at) {
+			delete(r.last, old.contact)
 		}
-		n++
+		r.head++
 	}
-	return n
+	// Moved down only once half is spent, so each raise is copied at
+	// most about once.
+	if r.head > len(r.order)/2 {
+		r.order = append(r.order[:0], r.order[r.head:]...)
+		r.head = 0
+	}
 }
 
 // prune drops the topics no one raised within the window, and if that is
 // not enough, the rest: a flood of topics must not grow without bound.
 func (ins *incidents) prune(now time.Time) {
-	for k, m := range ins.seen {
-		quiet := true
-		for _, at := range m {
-			if now.Sub(at) <= IncidentWindow {
-				quiet = false
-				break
-			}
-		}
-		if quiet {
+	for k, r := range ins.seen {
+		if newest := r.order[len(r.order)-1].at; now.Sub(newest) > IncidentWindow {
 			delete(ins.seen, k)
 		}
 	}
