@@ -103,10 +103,8 @@ type attachmentPayload struct {
 }
 
 // title is what an attachment is called: its own title, else its first
-// card's or product's, cleaned to one line.
-func (a attachment) title() string {
-	var p attachmentPayload
-	_ = json.Unmarshal(a.Payload, &p)
+// card's or product's (p is its payload), cleaned to one line.
+func (a attachment) title(p *attachmentPayload) string {
 	t := cmp.Or(a.Title, p.Title)
 	if t == "" && len(p.Elements) > 0 {
 		var cards []struct {
@@ -129,7 +127,7 @@ func (a attachment) title() string {
 // attachmentNote is the line that stands for an attachment with nothing to
 // fetch (a template, a product, a type newer than this code), so the agent
 // sees that something was sent and what, not an empty bubble.
-func attachmentNote(a attachment, ch care.Channel) string {
+func attachmentNote(a attachment, title string, ch care.Channel) string {
 	kind := channel.CleanName(a.Type, 40)
 	if kind == "" {
 		kind = "unknown"
@@ -138,8 +136,8 @@ func attachmentNote(a attachment, ch care.Channel) string {
 	if ch == care.ChannelInstagram {
 		app = "An Instagram"
 	}
-	if t := a.title(); t != "" {
-		return fmt.Sprintf("[%s %s: %s]", app, kind, t)
+	if title != "" {
+		return fmt.Sprintf("[%s %s: %s]", app, kind, title)
 	}
 	return fmt.Sprintf("[%s attachment of type %q that Parley cannot show]", app, kind)
 }
@@ -220,15 +218,13 @@ func (r *receiver) message(ev *messagingEvent, sentAt time.Time, raw json.RawMes
 			break
 		}
 		att := r.attachment(a)
+		title := att.Name
 		if a.Type == "story_mention" {
 			story, att.Name = storyMentionText, storyName
 		}
 		if att.URL == "" && att.Kind != "sticker" {
-			notes = append(notes, attachmentNote(a, r.ch))
+			notes = append(notes, attachmentNote(a, title, r.ch))
 			continue
-		}
-		if att.Name == "" {
-			att.Name = a.title()
 		}
 		in.Attachments = append(in.Attachments, att)
 	}
@@ -273,11 +269,12 @@ func (r *receiver) attachment(a attachment) care.Attachment {
 }
 
 // normalise maps an attachment to Parley's kinds: image, video, audio,
-// file, sticker; reels are videos, templates and anything newer are files.
+// file, sticker; reels are videos, templates and anything newer are files;
+// named by their title, if they have one.
 func (a attachment) normalise() care.Attachment {
 	var p attachmentPayload
 	_ = json.Unmarshal(a.Payload, &p)
-	out := care.Attachment{Kind: "file", URL: firstNonEmpty(p.URL, a.URL)}
+	out := care.Attachment{Kind: "file", URL: firstNonEmpty(p.URL, a.URL), Name: a.title(&p)}
 	switch a.Type {
 	case "image", "video", "audio", "file":
 		out.Kind = a.Type

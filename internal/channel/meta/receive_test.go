@@ -34,13 +34,19 @@ func receiveFile(t *testing.T, a adapter, name string, now time.Time) []channel.
 	if err != nil {
 		t.Fatal(err)
 	}
+	return receiveBody(t, a, body, now)
+}
+
+// receiveBody signs body and has a receive it for the golden files' Page inbox.
+func receiveBody(t *testing.T, a adapter, body []byte, now time.Time) []channel.Event {
+	t.Helper()
 	in := care.Inbox{Channel: care.ChannelFacebook, ExternalID: "682498302938465",
 		Credentials: map[string]string{meta.CredAppSecret: "s3cret", meta.CredAppID: goldenAppID}}
 	h := http.Header{}
 	h.Set(meta.SignatureHeader, meta.Sign("s3cret", body))
 	evs, err := a.Receive(h, body, in, now)
 	if err != nil {
-		t.Fatalf("Receive(%s) error = %v", name, err)
+		t.Fatalf("Receive(%.60s) error = %v", body, err)
 	}
 	return evs
 }
@@ -98,14 +104,7 @@ func TestReceiveHostileText(t *testing.T) {
 		{"sender":{"id":"6001"},"recipient":{"id":"682498302938465"},"timestamp":1795485435000,"message":{"mid":"m_nul","text":"my order\u0000 is late\r\nplease"}},
 		{"sender":{"id":"6002"},"recipient":{"id":"682498302938465"},"timestamp":1795485436000,"message":{"mid":"` + long + `","text":"too long an id"}},
 		{"sender":{"id":"6003"},"recipient":{"id":"682498302938465"},"timestamp":1795485437000,"message":{"mid":"m_ok","text":"fine"}}]}]}`)
-	in := care.Inbox{Channel: care.ChannelFacebook, ExternalID: "682498302938465",
-		Credentials: map[string]string{meta.CredAppSecret: "s3cret", meta.CredAppID: goldenAppID}}
-	h := http.Header{}
-	h.Set(meta.SignatureHeader, meta.Sign("s3cret", body))
-	evs, err := (&meta.Messenger{}).Receive(h, body, in, now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	evs := receiveBody(t, &meta.Messenger{}, body, now)
 	got := map[string]string{}
 	for _, e := range evs {
 		got[e.Inbound.PlatformID] = e.Inbound.Text
@@ -128,14 +127,7 @@ func TestReceiveNothingToFetch(t *testing.T) {
 		msg("m1", "", `{"type":"template","payload":{"template_type":"generic","elements":[{"title":"Order #99","subtitle":"Shipped"}]}}`) + `,` +
 		msg("m2", "is this in stock?", `{"type":"product","payload":{"elements":{"products":[{"id":"42","title":"Blue kettle"}]}}}`) + `,` +
 		msg("m3", "", `{"type":"hologram","payload":{}}`) + `]}]}`)
-	in := care.Inbox{Channel: care.ChannelFacebook, ExternalID: "682498302938465",
-		Credentials: map[string]string{meta.CredAppSecret: "s3cret", meta.CredAppID: goldenAppID}}
-	h := http.Header{}
-	h.Set(meta.SignatureHeader, meta.Sign("s3cret", body))
-	evs, err := (&meta.Messenger{}).Receive(h, body, in, now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	evs := receiveBody(t, &meta.Messenger{}, body, now)
 	got := map[string]string{}
 	for _, e := range evs {
 		got[e.Inbound.PlatformID] = e.Inbound.Text
