@@ -165,7 +165,7 @@ func csvSafe(v string) string {
 }
 
 // DryRunner runs a draft automation rule against past conversations.
-type DryRunner func(ctx context.Context, q care.Queries, workspaceID care.ID, rule []byte, limit int, now time.Time) ([]care.ID, error)
+type DryRunner func(ctx context.Context, q care.Queries, workspaceID care.ID, rule []byte, limit int, now time.Time) (fired []care.ID, checked int, err error)
 
 type dryRunResult struct {
 	Checked         int       `json:"checked"`
@@ -195,15 +195,7 @@ func (s *Server) dryRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ws := principal(r).WorkspaceID
-	// The runner tries the rule on the workspace's newest conversations, up
-	// to limit; a workspace with fewer has had fewer checked, and saying
-	// limit would overstate how much history the rule was tried on.
-	page, err := s.Store.Conversations(r.Context(), care.ConversationFilter{WorkspaceID: ws, Limit: limit})
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	ids, err := s.DryRun(r.Context(), s.Store, ws, doc, limit, s.now())
+	ids, checked, err := s.DryRun(r.Context(), s.Store, ws, doc, limit, s.now())
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -211,7 +203,7 @@ func (s *Server) dryRun(w http.ResponseWriter, r *http.Request) {
 	if ids == nil {
 		ids = []care.ID{}
 	}
-	writeJSON(w, http.StatusOK, dryRunResult{Checked: len(page.Conversations), ConversationIDs: ids})
+	writeJSON(w, http.StatusOK, dryRunResult{Checked: checked, ConversationIDs: ids})
 }
 
 type csatReport struct {

@@ -226,10 +226,10 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		HoursChanged:  a.Deadlines.Invalidate,
 		Settings:      a.settings(),
 		HookSecret:    func(ctx context.Context, ws care.ID) (string, error) { return hooks.Secret(ctx, store, ws) },
-		DryRun: func(ctx context.Context, q care.Queries, ws care.ID, doc []byte, limit int, now time.Time) ([]care.ID, error) {
+		DryRun: func(ctx context.Context, q care.Queries, ws care.ID, doc []byte, limit int, now time.Time) ([]care.ID, int, error) {
 			rule, err := automation.ParseRule(doc)
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			return automator.DryRun(ctx, q, ws, rule, limit, now)
 		},

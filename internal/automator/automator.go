@@ -559,11 +559,12 @@ func (r *Runner) Run(ctx context.Context, s care.Store, pub Publisher, interval 
 
 // DryRun lists the conversations among a workspace's most recent (up to
 // limit) that rule would have fired for, judged on each one's state now and
-// its customer's newest message.
-func DryRun(ctx context.Context, q care.Queries, workspaceID care.ID, rule automation.Rule, limit int, now time.Time) ([]care.ID, error) {
+// its customer's newest message, and says how many it tried (fewer than
+// limit in a workspace with fewer).
+func DryRun(ctx context.Context, q care.Queries, workspaceID care.ID, rule automation.Rule, limit int, now time.Time) (fired []care.ID, checked int, err error) {
 	page, err := q.Conversations(ctx, care.ConversationFilter{WorkspaceID: workspaceID, Limit: limit})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	r := &Runner{}
 	past := make([]automation.Facts, 0, len(page.Conversations))
@@ -572,7 +573,7 @@ func DryRun(ctx context.Context, q care.Queries, workspaceID care.ID, rule autom
 		ch := care.Change{Trigger: string(rule.Trigger), Conversation: c, At: now}
 		msgs, err := q.Messages(ctx, c.ID, 0, 500)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		for j := len(msgs) - 1; j >= 0; j-- {
 			if msgs[j].Direction == care.DirectionIn {
@@ -582,7 +583,7 @@ func DryRun(ctx context.Context, q care.Queries, workspaceID care.ID, rule autom
 		}
 		f, err := r.facts(ctx, q, ch)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if rule.Trigger.Timed() {
 			for _, t := range timedTriggers(c) {
@@ -593,7 +594,8 @@ func DryRun(ctx context.Context, q care.Queries, workspaceID care.ID, rule autom
 		}
 		past = append(past, *f)
 	}
-	return automation.DryRun(rule, past)
+	fired, err = automation.DryRun(rule, past)
+	return fired, len(past), err
 }
 
 // savedReply sends the workspace's saved reply id in the conversation, its

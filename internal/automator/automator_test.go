@@ -318,10 +318,10 @@ func TestDryRun(t *testing.T) {
 	rule := automation.Rule{ID: 1, Name: "refunds", Enabled: true, Trigger: automation.MessageReceived,
 		Conditions: []automation.Condition{{Field: "text", Op: "contains", Value: []byte(`"refund"`)}},
 		Actions:    []automation.Action{{Type: automation.ActionAddTag, Tag: "refund"}}}
-	ids, err := automator.DryRun(t.Context(), w.s, w.ws.ID, rule, 100, w.now)
+	ids, checked, err := automator.DryRun(t.Context(), w.s, w.ws.ID, rule, 100, w.now)
 	must(t, err)
-	if !slices.Equal(ids, []care.ID{refund.ID}) {
-		t.Errorf("DryRun = %v, want [%d]", ids, refund.ID)
+	if !slices.Equal(ids, []care.ID{refund.ID}) || checked != 2 {
+		t.Errorf("DryRun = %v, %d checked; want [%d], 2 checked", ids, checked, refund.ID)
 	}
 }
 
