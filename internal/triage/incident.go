@@ -15,7 +15,9 @@ import (
 // severity > 0 within IncidentWindow, and every conversation that raises
 // the topic while it lasts gets V = the topic's severity. The first
 // customers count towards it; their conversations get V with their next
-// message.
+// message. A message sent longer ago than the window (a backfill after
+// downtime, a replay) is not counted: many old messages threaded at once
+// are no incident.
 //
 // The count is the process's own: with several nodes on PostgreSQL, each
 // counts the messages it threads, so an incident opens later than on one.

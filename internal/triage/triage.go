@@ -234,7 +234,9 @@ func (t *Triager) Triage(ctx context.Context, q care.Queries, conv *care.Convers
 		if m.Severity > in0.Need {
 			in0.Need, in0.NeedReason = m.Severity, m.Topic
 		}
-		if m.Severity > 0 && conv.ContactID != 0 {
+		// A message older than the window (a backfill after downtime, a
+		// replay) says nothing about what is happening now.
+		if m.Severity > 0 && conv.ContactID != 0 && now.Sub(in.SentAt) <= IncidentWindow {
 			if n := t.incidents.raise(conv.WorkspaceID, m.Topic, conv.ContactID, now); n >= IncidentCustomers && m.Severity >= in0.Incident {
 				in0.Incident, in0.IncidentReason = round(m.Severity), incidentReason(m.Topic, n)
 			}

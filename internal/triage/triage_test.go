@@ -214,3 +214,35 @@ func TestPlaceholderIsNoComplaint(t *testing.T) {
 		t.Errorf("placeholder read as mood %q, need %v (%q)", c.Mood, c.PriorityInputs.Need, c.PriorityInputs.NeedReason)
 	}
 }
+
+// TestIncidentIgnoresBackfill: messages sent hours ago and threaded at once
+// (a poller catching up, a replay) open no incident.
+func TestIncidentIgnoresBackfill(t *testing.T) {
+	f := newFixture(t, testdb.SQLite(t))
+	sent := f.now
+	f.now = f.now.Add(3 * time.Hour)
+	for i := range triage.IncidentCustomers + 1 {
+		f.n++
+		in := care.Inbound{InboxID: f.inbox.ID, Channel: f.inbox.Channel, PlatformID: fmt.Sprintf("old%d", i), Visibility: care.Private,
+			Author: care.Author{PlatformUserID: fmt.Sprint("old-", i)}, Text: "your app is down, outage", SentAt: sent}
+		if _, err := f.store.AppendRaw(t.Context(), []care.RawEvent{{InboxID: in.InboxID, WorkspaceID: f.ws.ID,
+			DedupeKey: in.DedupeKey(), Payload: []byte(in.Text), Inbound: in, ReceivedAt: f.now}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.p.RunOnce(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	page, err := f.store.Conversations(t.Context(), care.ConversationFilter{WorkspaceID: f.ws.ID, Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range page.Conversations {
+		if c.PriorityInputs.Incident != 0 {
+			t.Errorf("conversation %d: incident %v from a backfill", c.ID, c.PriorityInputs.Incident)
+		}
+	}
+	if len(page.Conversations) != triage.IncidentCustomers+1 {
+		t.Fatalf("%d conversations threaded, want %d", len(page.Conversations), triage.IncidentCustomers+1)
+	}
+}
