@@ -324,30 +324,18 @@ func (r *Runner) perform(ctx context.Context, q care.Queries, conv *care.Convers
 	default:
 		return nil, false, care.Errorf(care.EINVALID, "%s is not performed by Parley", a.Type)
 	}
-	before, beforeTeam, beforeTags := conv.Status, conv.TeamID, conv.Tags
+	before := *conv
 	c, err := q.UpdateConversation(ctx, conv.ID, u, now)
 	if err != nil {
 		return nil, false, err
 	}
 	*conv = *c
-	if r.Clocks != nil {
-		// As when an agent makes the change (desk.Update): a status moves
-		// the clocks; tags and team choose the policy and whose hours
-		// count.
-		e := care.ClockEvent("")
-		switch {
-		case conv.Status != before:
-			e = care.StatusClock(conv.Status)
-		case conv.TeamID != beforeTeam || !slices.Equal(conv.Tags, beforeTags):
-			e = care.ClockRecheck
+	if e := care.ClockFor(&before, conv); r.Clocks != nil && e != "" {
+		alerts, err := r.Clocks.Observe(ctx, q, conv, e, now)
+		if err != nil {
+			return nil, false, err
 		}
-		if e != "" {
-			alerts, err := r.Clocks.Observe(ctx, q, conv, e, now)
-			if err != nil {
-				return nil, false, err
-			}
-			events = append(events, alerts...)
-		}
+		events = append(events, alerts...)
 	}
 	return events, true, audit(ctx, q, conv, f, a.Type, details, now)
 }

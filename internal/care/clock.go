@@ -2,6 +2,7 @@ package care
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -38,6 +39,20 @@ func StatusClock(s Status) ClockEvent {
 		return ClockResolved
 	}
 	return ClockOpen
+}
+
+// ClockFor is the clock event of a change from before to after, "" when it
+// moves no clock: a new status moves them; tags and team choose the policy
+// and whose hours count, so a conversation tagged crisis is due sooner at
+// once, not at its next status change.
+func ClockFor(before, after *Conversation) ClockEvent {
+	switch {
+	case after.Status != before.Status:
+		return StatusClock(after.Status)
+	case after.TeamID != before.TeamID || !slices.Equal(after.Tags, before.Tags):
+		return ClockRecheck
+	}
+	return ""
 }
 
 // Clocks keeps conversations' service-level clocks (see package deadline).

@@ -226,7 +226,8 @@ func decodeState(c *care.Conversation) (sla.State, error) {
 
 // Observe implements care.Clocks.
 func (k *Keeper) Observe(ctx context.Context, q care.Queries, c *care.Conversation, e care.ClockEvent, at time.Time) ([]care.Event, error) {
-	ev := sla.Event{At: at, Type: sla.EventType(e)}
+	// A recheck moves no clock: only the policy and hours change.
+	ev, apply := sla.Event{At: at, Type: sla.EventType(e)}, e != care.ClockRecheck
 	if e == care.ClockRecheck && len(c.SLA) == 0 {
 		// No clock has started: no policy applied when the customer
 		// wrote. If one applies now (a tag, a team) while they wait, the
@@ -235,7 +236,7 @@ func (k *Keeper) Observe(ctx context.Context, q care.Queries, c *care.Conversati
 		if c.WaitingSince == nil || c.Status != care.StatusOpen {
 			return nil, nil
 		}
-		ev = sla.Event{At: *c.WaitingSince, Type: sla.CustomerMessage}
+		ev, apply = sla.Event{At: *c.WaitingSince, Type: sla.CustomerMessage}, true
 	}
 	r, err := k.rulesFor(ctx, q, c.WorkspaceID, at)
 	if err != nil {
@@ -251,7 +252,7 @@ func (k *Keeper) Observe(ctx context.Context, q care.Queries, c *care.Conversati
 	}
 	cal := r.calendar(c)
 	st := before
-	if ev.Type != sla.EventType(care.ClockRecheck) {
+	if apply {
 		st = before.Apply(ev, p.Targets, cal)
 	}
 	st.Policy = p.ID
@@ -267,6 +268,9 @@ func (k *Keeper) recordStops(ctx context.Context, q care.Queries, c *care.Conver
 	if p.ID == 0 {
 		return nil
 	}
+	// One reply often stops two clocks (first and next response): the
+	// band and the replier are read once, when the first one stops.
+	band, replied, read := "", care.ID(0), false
 	for _, kind := range []sla.Kind{sla.FirstResponse, sla.NextResponse, sla.Resolution} {
 		target := p.Targets.Target(kind)
 		was, now := before.Clock(kind), after.Clock(kind)
@@ -274,16 +278,23 @@ func (k *Keeper) recordStops(ctx context.Context, q care.Queries, c *care.Conver
 			continue
 		}
 		used := now.Used(at, cal)
-		band, err := followerBand(ctx, q, c)
-		if err != nil {
-			return err
+		if !read {
+			var err error
+			if band, err = followerBand(ctx, q, c); err != nil {
+				return err
+			}
+			read = true
 		}
 		agent := c.AssigneeID
 		if kind != sla.Resolution {
 			// A response is the work of whoever sent it, assigned or not.
-			if agent, err = replier(ctx, q, c); err != nil {
-				return err
+			if replied == 0 {
+				var err error
+				if replied, err = replier(ctx, q, c); err != nil {
+					return err
+				}
 			}
+			agent = replied
 		}
 		o := &care.SLAOutcome{WorkspaceID: c.WorkspaceID, ConversationID: c.ID, PolicyID: p.ID, Kind: string(kind),
 			Channel: c.Channel, TeamID: c.TeamID, AssigneeID: agent, Band: band, Met: used <= target, Used: used, Target: target, At: at}

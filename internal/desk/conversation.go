@@ -50,16 +50,8 @@ func (s *Service) Update(ctx context.Context, p care.Principal, convID care.ID, 
 			return nil, err
 		}
 		var alerts []care.Event
-		switch {
-		case c.Status != before.Status:
-			if alerts, err = s.clock(ctx, q, c, care.StatusClock(c.Status), now); err != nil {
-				return nil, err
-			}
-		case c.TeamID != before.TeamID || !slices.Equal(c.Tags, before.Tags):
-			// Tags and team choose the policy and the team's hours: a
-			// conversation tagged crisis is due sooner at once, not at its
-			// next status change.
-			if alerts, err = s.clock(ctx, q, c, care.ClockRecheck, now); err != nil {
+		if e := care.ClockFor(before, c); e != "" {
+			if alerts, err = s.clock(ctx, q, c, e, now); err != nil {
 				return nil, err
 			}
 		}
