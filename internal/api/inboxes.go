@@ -218,8 +218,9 @@ func (s *Server) ConnectInbox(ctx context.Context, p care.Principal, ch care.Cha
 	// An inbox of a channel with no adapter would take no webhook and send
 	// no reply: a typo ("whatsap") must not look connected.
 	if _, ok := s.Adapters.Sender(ch); s.Adapters != nil && !ok {
-		names := make([]string, 0, 20)
-		for _, c := range s.Adapters.Channels() {
+		channels := s.Adapters.Channels()
+		names := make([]string, 0, len(channels))
+		for _, c := range channels {
 			names = append(names, string(c))
 		}
 		return nil, care.Errorf(care.EINVALID, "Parley has no channel %.40q; it connects: %s.", ch, strings.Join(names, ", "))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/deadline"
 )
 
 // Setting is one kind of workspace setting the API reads and writes: its
@@ -255,9 +256,6 @@ func (s *Server) csatReport(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, csatReport{By: by, From: from, To: to, Rows: out})
 }
 
-// slaSettingName is the workspace setting that holds the SLA policies.
-const slaSettingName = "sla"
-
 // groupNames maps a report's keys to names when it groups by something
 // with one: an agent's name, a team's, an SLA policy's. Others, and ids
 // that name nothing any more (a deleted policy, a former member, 0 for
@@ -283,24 +281,18 @@ func (s *Server) groupNames(ctx context.Context, ws care.ID, by string) (map[str
 			names[key(t.ID)] = t.Name
 		}
 	case "policy":
-		doc, err := s.Store.Setting(ctx, ws, slaSettingName)
+		doc, err := s.Store.Setting(ctx, ws, deadline.SettingName)
 		if care.ErrorCode(err) == care.ENOTFOUND {
-			doc, err = s.Settings[slaSettingName].Default, nil
+			doc, err = s.Settings[deadline.SettingName].Default, nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		var set struct {
-			Policies []struct {
-				ID   care.ID `json:"id"`
-				Name string  `json:"name"`
-			} `json:"policies"`
-		}
 		// The document was checked when it was saved; one that no longer
 		// reads only costs the names.
-		if len(doc) > 0 && json.Unmarshal(doc, &set) == nil {
-			for _, p := range set.Policies {
-				names[key(p.ID)] = p.Name
+		if _, policies, err := deadline.ParseSettings(doc); err == nil {
+			for _, p := range policies {
+				names[key(care.ID(p.ID))] = p.Name
 			}
 		}
 	}

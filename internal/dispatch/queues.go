@@ -90,8 +90,8 @@ func kindStats(s *care.QueueStats, k care.WorkKind) *care.KindStats {
 // add counts an online agent among those who can take s's work.
 func add(s *care.QueueStats, a *care.Agent) {
 	s.Online++
-	for _, k := range kinds {
-		ks := kindStats(s, k)
+	for i, k := range kinds {
+		ks := &s.Kinds[i] // newQueue lays them out in kinds' order
 		load, capacity := max(a.Load[k], 0), a.Capacity[k]
 		ks.Load += load
 		ks.Capacity += capacity

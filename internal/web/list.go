@@ -257,9 +257,14 @@ func (h *Handler) listOf(ctx context.Context, a *agent, lp listParams, current c
 	}{{care.SortNewest, "Newest"}, {care.SortPriority, "Priority"}, {care.SortWaiting, "Waiting longest"}} {
 		lv.Sorts = append(lv.Sorts, option{Value: string(s.v), Label: s.label, Selected: lp.Sort == s.v})
 	}
-	names := map[care.ID]string{a.UserID: "You"}
+	names, teamNames := map[care.ID]string{a.UserID: "You"}, map[care.ID]string{}
+	for _, t := range teams {
+		if n := plain(t.Name); n != "" {
+			teamNames[t.ID] = n
+		}
+	}
 	for _, c := range page.Conversations {
-		r, err := h.rowOf(ctx, a, &c, lv.Query, names)
+		r, err := h.rowOf(ctx, a, &c, lv.Query, names, teamNames)
 		if err != nil {
 			return listView{}, err
 		}
@@ -292,8 +297,9 @@ func emptyText(lp listParams) string {
 	return "No conversations match these filters."
 }
 
-// rowOf renders one conversation of the list.
-func (h *Handler) rowOf(ctx context.Context, a *agent, c *care.Conversation, listQuery string, names map[care.ID]string) (row, error) {
+// rowOf renders one conversation of the list; names and teams remember the
+// users' and teams' names the list has read.
+func (h *Handler) rowOf(ctx context.Context, a *agent, c *care.Conversation, listQuery string, names, teams map[care.ID]string) (row, error) {
 	now := h.now()
 	r := row{ID: c.ID, Href: withQuery("/c/"+strconv.FormatInt(c.ID, 10), listQuery),
 		Channel: channelName(c.Channel), ChannelKey: string(c.Channel),
@@ -323,11 +329,7 @@ func (h *Handler) rowOf(ctx context.Context, a *agent, c *care.Conversation, lis
 		r.Assignee = h.userName(ctx, c.AssigneeID, names)
 	}
 	if c.EscalationTeamID != 0 {
-		// Rare enough to read the team per row.
-		r.Escalated = "a team"
-		if t, err := h.Store.Team(ctx, c.EscalationTeamID); err == nil && plain(t.Name) != "" {
-			r.Escalated = plain(t.Name)
-		}
+		r.Escalated = h.teamName(ctx, c.EscalationTeamID, teams)
 	}
 	m, err := h.lastMessage(ctx, c)
 	if err != nil {
@@ -361,6 +363,19 @@ func (h *Handler) userName(ctx context.Context, id care.ID, names map[care.ID]st
 		n = plain(u.Name)
 	}
 	names[id] = n
+	return n
+}
+
+// teamName is a team's name for the list, read once per list.
+func (h *Handler) teamName(ctx context.Context, id care.ID, teams map[care.ID]string) string {
+	if n, ok := teams[id]; ok {
+		return n
+	}
+	n := "Team " + strconv.FormatInt(id, 10)
+	if t, err := h.Store.Team(ctx, id); err == nil && plain(t.Name) != "" {
+		n = plain(t.Name)
+	}
+	teams[id] = n
 	return n
 }
 
