@@ -197,13 +197,13 @@ type InboxFinder interface {
 // what its deliveries are verified with and that is the same, non-empty,
 // secret (see channel.SharedSecret).
 func sameSecret(wh channel.Webhook, arrived *care.Inbox) func(*care.Inbox) bool {
+	ss, ok := wh.(channel.SharedSecret)
+	if !ok {
+		return func(*care.Inbox) bool { return false }
+	}
+	a := []byte(ss.WebhookSecret(*arrived))
 	return func(other *care.Inbox) bool {
-		ss, ok := wh.(channel.SharedSecret)
-		if !ok {
-			return false
-		}
-		a, b := ss.WebhookSecret(*arrived), ss.WebhookSecret(*other)
-		return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+		return len(a) > 0 && subtle.ConstantTimeCompare(a, []byte(ss.WebhookSecret(*other))) == 1
 	}
 }
 

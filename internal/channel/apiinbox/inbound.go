@@ -147,11 +147,8 @@ func jsonProblem(err error) string {
 // jsonKind names what JSON value a Go type takes, for a sender who knows
 // JSON and not Parley's types.
 func jsonKind(t reflect.Type) string {
-	switch {
-	case t == nil:
+	if t == nil {
 		return "another type"
-	case t == reflect.TypeFor[time.Time]():
-		return `a time in RFC 3339 form, such as "2026-11-24T09:30:00Z"`
 	}
 	switch t.Kind() {
 	case reflect.String:

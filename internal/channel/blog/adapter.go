@@ -132,7 +132,7 @@ func feedURL(s string) (string, error) {
 	u, err := url.Parse(s)
 	switch {
 	case err != nil || len(s) > maxFeedURLBytes || u.Opaque != "" || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
-		return "", care.Errorf(care.EINVALID, "credentials.%s: %q is not an http or https address.", CredFeeds, trimTo(s, 80))
+		return "", care.Errorf(care.EINVALID, "credentials.%s: %q is not an http or https address.", CredFeeds, channel.Cut(s, 80))
 	case u.User != nil:
 		return "", care.Errorf(care.EINVALID, "credentials.%s: %q carries a user name or password; Parley reads public feeds only.", CredFeeds, redact(u))
 	}
@@ -157,9 +157,9 @@ func redact(u *url.URL) string {
 func display(s string) string {
 	u, err := url.Parse(s)
 	if err != nil {
-		return trimTo(s, 80)
+		return channel.Cut(s, 80)
 	}
-	return trimTo(redact(u), 200)
+	return channel.Cut(redact(u), 200)
 }
 
 // hostOf is the lower-case host (and port) of a feed's address: the scope

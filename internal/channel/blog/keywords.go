@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 )
 
 // Bounds of the keywords credential.
@@ -32,7 +33,7 @@ func parseKeywords(s string) (keywords, error) {
 		case k == "" || seen[k]:
 			continue
 		case len(k) > maxKeywordBytes || !utf8.ValidString(k):
-			return nil, care.Errorf(care.EINVALID, "credentials.%s: %q is longer than %d bytes; keywords are brand names and short phrases.", CredKeywords, trimTo(f, 40), maxKeywordBytes)
+			return nil, care.Errorf(care.EINVALID, "credentials.%s: %q is longer than %d bytes; keywords are brand names and short phrases.", CredKeywords, channel.Cut(f, 40), maxKeywordBytes)
 		}
 		seen[k] = true
 		out = append(out, k)
@@ -103,15 +104,4 @@ func containsWord(t, kw string) bool {
 
 func wordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
-}
-
-// trimTo cuts s to at most n bytes on a rune boundary, for messages.
-func trimTo(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

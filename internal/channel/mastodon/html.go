@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 )
 
 // A status's content is HTML: Mastodon's own posts use <p>, <br>, <a> and
@@ -64,10 +65,7 @@ var blocks = map[string]bool{
 }
 
 func htmlToText(s string, limit int) string {
-	if len(s) > maxHTMLBytes {
-		s = s[:maxHTMLBytes]
-	}
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ToValidUTF8(channel.Prefix(s, maxHTMLBytes), "\uFFFD")
 	w := &textWriter{limit: limit}
 	skip := 0 // depth of dropped elements
 	for i := 0; i < len(s) && !w.full; {
