@@ -119,8 +119,7 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*sqls
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
 	}
-	_, statErr := os.Stat(cfg.KeyFile())
-	key, err := loadKey(cfg, log)
+	key, created, err := loadKey(cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +141,7 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*sqls
 		// A key file this call made for a database sealed with another
 		// key (a command run without the server's PARLEY_SECRET_KEY)
 		// would only be in the way of the right one.
-		if cfg.SecretKey == "" && !cfg.UsesPostgres() && errors.Is(statErr, fs.ErrNotExist) {
+		if created {
 			os.Remove(cfg.KeyFile())
 		}
 		return nil, err
@@ -150,18 +149,23 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*sqls
 	return db, nil
 }
 
-func loadKey(cfg *config.Config, log *slog.Logger) ([]byte, error) {
+// loadKey returns the key that seals inbox credentials, and whether it made
+// the key file just now.
+func loadKey(cfg *config.Config, log *slog.Logger) (key []byte, created bool, err error) {
 	if cfg.SecretKey != "" {
-		return secret.ParseKey(cfg.SecretKey)
+		key, err = secret.ParseKey(cfg.SecretKey)
+		return key, false, err
 	}
 	if cfg.UsesPostgres() {
 		// Nodes sharing a database must share the key; a key file on one
 		// node's disk would make the others unable to read credentials.
-		return nil, errors.New("PARLEY_SECRET_KEY is required with PostgreSQL, the same on every node (generate one with: openssl rand -hex 32)")
+		return nil, false, errors.New("PARLEY_SECRET_KEY is required with PostgreSQL, the same on every node (generate one with: openssl rand -hex 32)")
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("create data directory: %w", err)
+		return nil, false, fmt.Errorf("create data directory: %w", err)
 	}
 	log.Debug("using secret key file", "path", cfg.KeyFile())
-	return secret.LoadOrCreateKeyFile(cfg.KeyFile())
+	_, statErr := os.Stat(cfg.KeyFile())
+	key, err = secret.LoadOrCreateKeyFile(cfg.KeyFile())
+	return key, err == nil && errors.Is(statErr, fs.ErrNotExist), err
 }
