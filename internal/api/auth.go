@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -80,7 +81,8 @@ func (s *Server) Authenticate(r *http.Request) (care.Principal, *care.Session, e
 		if err != nil {
 			return care.Principal{}, nil, care.Errorf(care.EUNAUTHORIZED, "The API token is not valid; it may have been deleted.")
 		}
-		return care.Principal{TokenID: t.ID, UserID: t.UserID, WorkspaceID: t.WorkspaceID, Role: t.Role, Name: t.Name}, nil, nil
+		p := care.Principal{TokenID: t.ID, UserID: t.UserID, WorkspaceID: t.WorkspaceID, Role: t.Role, Name: t.Name}
+		return s.scoped(ctx, p)
 	}
 	c, err := r.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {
@@ -98,7 +100,23 @@ func (s *Server) Authenticate(r *http.Request) (care.Principal, *care.Session, e
 	if err != nil {
 		return care.Principal{}, nil, err
 	}
-	return care.Principal{UserID: u.ID, WorkspaceID: m.WorkspaceID, Role: m.Role, Name: u.Name}, sess, nil
+	p, _, err := s.scoped(ctx, care.Principal{UserID: u.ID, WorkspaceID: m.WorkspaceID, Role: m.Role, Name: u.Name})
+	return p, sess, err
+}
+
+// scoped sets what p may see: a member of a partner team (a token acting
+// for one too) sees only their teams' work. Read on every request, so a
+// change of teams applies at once.
+func (s *Server) scoped(ctx context.Context, p care.Principal) (care.Principal, *care.Session, error) {
+	if p.UserID == 0 || p.Role == care.RoleAdmin {
+		return p, nil, nil
+	}
+	teams, err := s.Store.TeamsOfMember(ctx, p.WorkspaceID, p.UserID)
+	if err != nil {
+		return care.Principal{}, nil, fmt.Errorf("api: teams of user %d: %w", p.UserID, err)
+	}
+	p.Scope = care.ScopeFor(p.UserID, p.Role, teams)
+	return p, nil, nil
 }
 
 // membership picks the user's membership in the requested workspace, or

@@ -133,6 +133,8 @@ type ConversationFilter struct {
 	// After is an opaque cursor returned as ConversationPage.Next.
 	After string
 	Limit int
+	// Scope, when set, keeps only the conversations it sees.
+	Scope *Scope
 }
 
 // ConversationPage is one page of a conversation list.

@@ -50,6 +50,9 @@ type Queries interface {
 	CreateTeam(ctx context.Context, t *Team) error
 	Team(ctx context.Context, id ID) (*Team, error)
 	Teams(ctx context.Context, workspaceID ID) ([]Team, error)
+	// TeamsOfMember lists the workspace's teams userID belongs to, without
+	// their members.
+	TeamsOfMember(ctx context.Context, workspaceID, userID ID) ([]Team, error)
 	SetTeamMembers(ctx context.Context, teamID ID, userIDs []ID) error
 	// UpdateTeam saves a team's name, skills, hours and escalation flag.
 	UpdateTeam(ctx context.Context, t *Team) error

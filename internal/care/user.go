@@ -71,6 +71,10 @@ type Team struct {
 	// Escalation marks a team conversations are handed to rather than
 	// routed to: PR, marketing, legal.
 	Escalation bool `json:"escalation"`
+	// Partner marks an outsourced team: its members (other than admins)
+	// see only the conversations of their own teams and those assigned to
+	// them, and the contacts and events of those (see Scope).
+	Partner bool `json:"partner"`
 }
 
 // Token is an API token. Only a hash of its secret is stored; the secret is
@@ -106,6 +110,51 @@ type Principal struct {
 	// System names Parley itself acting ("moderation", "rule:7") when no
 	// person or token does.
 	System string
+	// Scope limits what the principal sees; nil sees the whole workspace.
+	Scope *Scope
+}
+
+// Scope is what a member of a partner team may see of a workspace: the
+// conversations owned by or escalated to one of their teams, and those
+// assigned to them. A contact is seen through its conversations.
+type Scope struct {
+	UserID ID
+	// Teams are all the user's teams, partner or not.
+	Teams []ID
+}
+
+// Sees reports whether the scope includes c. A nil scope sees everything.
+func (s *Scope) Sees(c *Conversation) bool {
+	if s == nil {
+		return true
+	}
+	if s.UserID != 0 && c.AssigneeID == s.UserID {
+		return true
+	}
+	for _, t := range s.Teams {
+		if t != 0 && (c.TeamID == t || c.EscalationTeamID == t) {
+			return true
+		}
+	}
+	return false
+}
+
+// ScopeFor is the scope of userID, given the teams they belong to: nil
+// (the whole workspace) for admins and for users in no partner team.
+func ScopeFor(userID ID, role Role, theirs []Team) *Scope {
+	if userID == 0 || role == RoleAdmin {
+		return nil
+	}
+	for i := range theirs {
+		if theirs[i].Partner {
+			s := &Scope{UserID: userID}
+			for _, t := range theirs {
+				s.Teams = append(s.Teams, t.ID)
+			}
+			return s
+		}
+	}
+	return nil
 }
 
 // Actor describes the principal for the audit trail, e.g. "user:4" or "token:2".

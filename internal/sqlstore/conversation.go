@@ -470,6 +470,28 @@ func conversationWhere(f care.ConversationFilter) ([]string, []any) {
 	if f.MaxPriority != nil {
 		add("priority <= ?", *f.MaxPriority)
 	}
+	if sc := f.Scope; sc != nil {
+		// A partner's view: their teams' conversations and their own. Like
+		// the team filter, a test on each row of the list's index walk.
+		var conds []string
+		var a []any
+		if sc.UserID != 0 {
+			conds, a = append(conds, "assignee_id = ?"), append(a, sc.UserID)
+		}
+		if len(sc.Teams) > 0 {
+			in := placeholders(len(sc.Teams))
+			conds = append(conds, "team_id IN ("+in+")", "escalation_team_id IN ("+in+")")
+			for range 2 {
+				for _, t := range sc.Teams {
+					a = append(a, t)
+				}
+			}
+		}
+		if len(conds) == 0 {
+			conds = []string{"1 = 0"}
+		}
+		add("("+strings.Join(conds, " OR ")+")", a...)
+	}
 	return where, args
 }
 

@@ -191,8 +191,8 @@ func (q queries) CreateTeam(ctx context.Context, t *care.Team) error {
 		if err != nil {
 			return fmt.Errorf("sqlstore: encode skills: %w", err)
 		}
-		id, err := q.insert(ctx, `INSERT INTO teams (workspace_id, name, created_at, skills, hours, escalation) VALUES (?, ?, ?, ?, ?, ?)`,
-			t.WorkspaceID, t.Name, micros(t.CreatedAt), string(skills), string(t.Hours), b2i(t.Escalation))
+		id, err := q.insert(ctx, `INSERT INTO teams (workspace_id, name, created_at, skills, hours, escalation, partner) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			t.WorkspaceID, t.Name, micros(t.CreatedAt), string(skills), string(t.Hours), b2i(t.Escalation), b2i(t.Partner))
 		if err != nil {
 			return q.wrap(err, "team")
 		}
@@ -207,14 +207,14 @@ func (q queries) CreateTeam(ctx context.Context, t *care.Team) error {
 
 func (q queries) Team(ctx context.Context, id care.ID) (*care.Team, error) {
 	var t care.Team
-	var at, esc int64
+	var at, esc, partner int64
 	var skills, hours string
-	err := q.row(ctx, `SELECT id, workspace_id, name, created_at, skills, hours, escalation FROM teams WHERE id = ?`, id).
-		Scan(&t.ID, &t.WorkspaceID, &t.Name, &at, &skills, &hours, &esc)
+	err := q.row(ctx, `SELECT id, workspace_id, name, created_at, skills, hours, escalation, partner FROM teams WHERE id = ?`, id).
+		Scan(&t.ID, &t.WorkspaceID, &t.Name, &at, &skills, &hours, &esc, &partner)
 	if err != nil {
 		return nil, q.wrap(err, "team")
 	}
-	t.CreatedAt, t.Escalation = fromMicros(at), esc != 0
+	t.CreatedAt, t.Escalation, t.Partner = fromMicros(at), esc != 0, partner != 0
 	if hours != "" {
 		t.Hours = []byte(hours)
 	}
@@ -268,13 +268,33 @@ func (q queries) Teams(ctx context.Context, workspaceID care.ID) ([]care.Team, e
 	return teams, nil
 }
 
+func (q queries) TeamsOfMember(ctx context.Context, workspaceID, userID care.ID) ([]care.Team, error) {
+	rows, err := q.query(ctx, `SELECT t.id, t.name, t.escalation, t.partner FROM teams t JOIN team_members m ON m.team_id = t.id
+		WHERE t.workspace_id = ? AND m.user_id = ? ORDER BY t.id`, workspaceID, userID)
+	if err != nil {
+		return nil, q.wrap(err, "teams")
+	}
+	defer rows.Close()
+	teams := []care.Team{}
+	for rows.Next() {
+		t := care.Team{WorkspaceID: workspaceID}
+		var esc, partner int64
+		if err := rows.Scan(&t.ID, &t.Name, &esc, &partner); err != nil {
+			return nil, q.wrap(err, "teams")
+		}
+		t.Escalation, t.Partner = esc != 0, partner != 0
+		teams = append(teams, t)
+	}
+	return teams, q.wrap(rows.Err(), "teams")
+}
+
 func (q queries) UpdateTeam(ctx context.Context, t *care.Team) error {
 	skills, err := json.Marshal(t.Skills)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encode skills: %w", err)
 	}
-	return q.affectOne(ctx, "team", `UPDATE teams SET name = ?, skills = ?, hours = ?, escalation = ? WHERE id = ? AND workspace_id = ?`,
-		t.Name, string(skills), string(t.Hours), b2i(t.Escalation), t.ID, t.WorkspaceID)
+	return q.affectOne(ctx, "team", `UPDATE teams SET name = ?, skills = ?, hours = ?, escalation = ?, partner = ? WHERE id = ? AND workspace_id = ?`,
+		t.Name, string(skills), string(t.Hours), b2i(t.Escalation), b2i(t.Partner), t.ID, t.WorkspaceID)
 }
 
 func (q queries) SetTeamMembers(ctx context.Context, teamID care.ID, userIDs []care.ID) error {

@@ -150,6 +150,14 @@ func testConversationList(t *testing.T, open opener) {
 			{"Combined", care.ConversationFilter{Statuses: []care.Status{care.StatusOpen}, TeamID: w.team, AssigneeID: -1}, w.pick(6)},
 			{"NoMatch", care.ConversationFilter{Statuses: []care.Status{care.StatusResolved}, AssigneeID: w.u1}, nil},
 			{"OtherWorkspace", care.ConversationFilter{WorkspaceID: w.other.ID}, []care.ID{w.otherConv}},
+			// A partner's scope: their teams' (owned or escalated) and
+			// their own conversations, combined with other filters.
+			{"ScopeTeam", care.ConversationFilter{Scope: &care.Scope{UserID: 999, Teams: []care.ID{w.pr}}}, w.pick(4, 3)},
+			{"ScopeTeamAndSelf", care.ConversationFilter{Scope: &care.Scope{UserID: w.u1, Teams: []care.ID{w.pr}}}, w.pick(4, 3, 1)},
+			{"ScopeTwoTeams", care.ConversationFilter{Scope: &care.Scope{Teams: []care.ID{w.pr, w.team}}}, w.pick(6, 5, 4, 3, 2, 1)},
+			{"ScopeSelfOnly", care.ConversationFilter{Scope: &care.Scope{UserID: w.u2}}, w.pick(5, 3)},
+			{"ScopeNothing", care.ConversationFilter{Scope: &care.Scope{}}, nil},
+			{"ScopeAndStatus", care.ConversationFilter{Scope: &care.Scope{UserID: w.u1, Teams: []care.ID{w.pr}}, Statuses: []care.Status{care.StatusOpen}}, w.pick(3, 1)},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -162,6 +170,20 @@ func testConversationList(t *testing.T, open opener) {
 				must(t, err, "Conversations")
 				if d := diff(tt.want, ids(p.Conversations)); d != "" {
 					t.Errorf("Conversations(%+v) mismatch (-want +got):\n%s", f, d)
+				}
+				// The store's scope and Scope.Sees agree on every row.
+				if f.Scope != nil {
+					all, err := s.Conversations(ctx, care.ConversationFilter{WorkspaceID: f.WorkspaceID, Statuses: f.Statuses, Limit: 100})
+					must(t, err, "Conversations(unscoped)")
+					var seen []care.ID
+					for i := range all.Conversations {
+						if f.Scope.Sees(&all.Conversations[i]) {
+							seen = append(seen, all.Conversations[i].ID)
+						}
+					}
+					if d := diff(tt.want, seen); d != "" {
+						t.Errorf("Scope.Sees disagrees with the store (-store +Sees):\n%s", d)
+					}
 				}
 				if p.Next != "" {
 					t.Errorf("Conversations(%+v).Next = %q on the only page, want \"\"", f, p.Next)

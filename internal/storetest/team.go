@@ -81,6 +81,45 @@ func testTeams(t *testing.T, open opener) {
 		}
 	})
 
+	t.Run("PartnerAndTeamsOfMember", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		ws, other := mustWorkspace(t, s, "acme"), mustWorkspace(t, s, "other")
+		u, v := mustUser(t, s, "u1@example.com"), mustUser(t, s, "u2@example.com")
+		vendor := &care.Team{WorkspaceID: ws.ID, Name: "Vendor", MemberIDs: []care.ID{u.ID}, Partner: true, CreatedAt: at(0)}
+		must(t, s.CreateTeam(ctx, vendor), "CreateTeam(partner)")
+		got, err := s.Team(ctx, vendor.ID)
+		must(t, err, "Team")
+		if !got.Partner {
+			t.Error("Team.Partner = false after creating a partner team")
+		}
+		pr := &care.Team{WorkspaceID: ws.ID, Name: "PR", MemberIDs: []care.ID{u.ID, v.ID}, Escalation: true, CreatedAt: at(0)}
+		must(t, s.CreateTeam(ctx, pr), "CreateTeam(PR)")
+		mustTeam(t, s, ws, "Nobody's")
+		elsewhere := &care.Team{WorkspaceID: other.ID, Name: "Elsewhere", MemberIDs: []care.ID{u.ID}, Partner: true, CreatedAt: at(0)}
+		must(t, s.CreateTeam(ctx, elsewhere), "CreateTeam(other workspace)")
+
+		mine, err := s.TeamsOfMember(ctx, ws.ID, u.ID)
+		must(t, err, "TeamsOfMember")
+		want := []care.Team{
+			{ID: vendor.ID, WorkspaceID: ws.ID, Name: "Vendor", Partner: true},
+			{ID: pr.ID, WorkspaceID: ws.ID, Name: "PR", Escalation: true},
+		}
+		if d := diff(want, mine); d != "" {
+			t.Errorf("TeamsOfMember mismatch (-want +got):\n%s", d)
+		}
+		none, err := s.TeamsOfMember(ctx, other.ID, v.ID)
+		must(t, err, "TeamsOfMember(none)")
+		if len(none) != 0 {
+			t.Errorf("TeamsOfMember of a user in no team = %v, want none", none)
+		}
+
+		got.Partner = false
+		must(t, s.UpdateTeam(ctx, got), "UpdateTeam")
+		if got, _ = s.Team(ctx, vendor.ID); got.Partner {
+			t.Error("Team.Partner = true after UpdateTeam cleared it")
+		}
+	})
+
 	t.Run("NotFound", func(t *testing.T) {
 		s, ctx := open(t), t.Context()
 		u := mustUser(t, s, "u1@example.com")
