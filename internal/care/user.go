@@ -114,49 +114,6 @@ type Principal struct {
 	Scope *Scope
 }
 
-// Scope is what a member of a partner team may see of a workspace: the
-// conversations owned by or escalated to one of their teams, and those
-// assigned to them. A contact is seen through its conversations.
-type Scope struct {
-	UserID ID
-	// Teams are all the user's teams, partner or not.
-	Teams []ID
-}
-
-// Sees reports whether the scope includes c. A nil scope sees everything.
-func (s *Scope) Sees(c *Conversation) bool {
-	if s == nil {
-		return true
-	}
-	if s.UserID != 0 && c.AssigneeID == s.UserID {
-		return true
-	}
-	for _, t := range s.Teams {
-		if t != 0 && (c.TeamID == t || c.EscalationTeamID == t) {
-			return true
-		}
-	}
-	return false
-}
-
-// ScopeFor is the scope of userID, given the teams they belong to: nil
-// (the whole workspace) for admins and for users in no partner team.
-func ScopeFor(userID ID, role Role, theirs []Team) *Scope {
-	if userID == 0 || role == RoleAdmin {
-		return nil
-	}
-	for i := range theirs {
-		if theirs[i].Partner {
-			s := &Scope{UserID: userID}
-			for _, t := range theirs {
-				s.Teams = append(s.Teams, t.ID)
-			}
-			return s
-		}
-	}
-	return nil
-}
-
 // Actor describes the principal for the audit trail, e.g. "user:4" or "token:2".
 func (p Principal) Actor() string {
 	switch {

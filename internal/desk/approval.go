@@ -143,10 +143,14 @@ type Approval struct {
 }
 
 // Approvals lists the workspace's held replies, oldest first, with when
-// each is due.
+// each is due; a member of a partner team sees only those in their teams'
+// conversations.
 func (s *Service) Approvals(ctx context.Context, p care.Principal) ([]Approval, error) {
 	msgs, err := s.Store.PendingApprovals(ctx, p.WorkspaceID, 500)
 	if err != nil {
+		return nil, err
+	}
+	if msgs, err = s.inScope(ctx, p, msgs); err != nil {
 		return nil, err
 	}
 	sla := 15 * time.Minute
@@ -164,21 +168,18 @@ func (s *Service) Approvals(ctx context.Context, p care.Principal) ([]Approval, 
 	return out, nil
 }
 
-// heldMessage loads a held reply of the principal's workspace.
+// heldMessage loads a held reply the principal may approve: one of their
+// workspace, and of their teams' conversations for a partner member.
 func heldMessage(ctx context.Context, q care.Queries, p care.Principal, id care.ID) (*care.Message, *care.Conversation, error) {
 	if !p.Role.AtLeast(care.RoleSupervisor) {
 		return nil, nil, care.Errorf(care.EFORBIDDEN, "Only supervisors and admins approve or reject held replies.")
 	}
-	m, err := q.Message(ctx, id)
-	if err != nil || m.WorkspaceID != p.WorkspaceID {
-		return nil, nil, care.Errorf(care.ENOTFOUND, "Message not found.")
+	m, c, err := message(ctx, q, p, id)
+	if err != nil {
+		return nil, nil, err
 	}
 	if m.Status != care.DeliveryPendingApproval {
 		return nil, nil, care.Errorf(care.ECONFLICT, "This reply is not waiting for approval.")
-	}
-	c, err := q.Conversation(ctx, m.ConversationID)
-	if err != nil {
-		return nil, nil, err
 	}
 	return m, c, nil
 }
@@ -312,4 +313,29 @@ func ruleReason(ctx context.Context, q care.Queries, conv *care.Conversation) (s
 		return "", nil
 	}
 	return "", nil
+}
+
+// inScope keeps the messages whose conversations p sees, reading each
+// conversation once however many held replies it has.
+func (s *Service) inScope(ctx context.Context, p care.Principal, msgs []care.Message) ([]care.Message, error) {
+	if p.Scope == nil {
+		return msgs, nil
+	}
+	sees := map[care.ID]bool{}
+	out := msgs[:0]
+	for _, m := range msgs {
+		ok, known := sees[m.ConversationID]
+		if !known {
+			c, err := s.Store.Conversation(ctx, m.ConversationID)
+			if err != nil {
+				return nil, err
+			}
+			ok = p.Scope.Sees(c)
+			sees[m.ConversationID] = ok
+		}
+		if ok {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }

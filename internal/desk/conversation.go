@@ -9,14 +9,19 @@ import (
 	"github.com/parleyhq/parley/internal/ingest"
 )
 
-// Update changes a conversation's status, snooze, assignee, team or tags.
-// The assignee must be a member of the workspace and the team one of its
-// teams; snoozing needs a time in the future.
+// Update changes a conversation's status, snooze, assignee, team or tags,
+// or ends its escalation. The assignee must be a member of the workspace and
+// the team one of its teams; snoozing needs a time in the future. A member
+// of a partner team keeps the conversation among their teams (see
+// withinScope).
 func (s *Service) Update(ctx context.Context, p care.Principal, convID care.ID, u care.ConversationUpdate) (*care.Conversation, error) {
 	var out *care.Conversation
 	err := s.update(ctx, func(q care.Queries, now time.Time) ([]care.Event, error) {
 		before, err := conversation(ctx, q, p, convID)
 		if err != nil {
+			return nil, err
+		}
+		if err := withinScope(ctx, q, p, before, u); err != nil {
 			return nil, err
 		}
 		if u.AssigneeID != nil && *u.AssigneeID != 0 {
@@ -96,6 +101,9 @@ func describe(u care.ConversationUpdate) map[string]any {
 	if u.Tags != nil {
 		d["tags"] = *u.Tags
 	}
+	if u.EscalationTeamID != nil {
+		d["escalation_team_id"] = *u.EscalationTeamID
+	}
 	return d
 }
 
@@ -132,8 +140,13 @@ func (s *Service) Link(ctx context.Context, p care.Principal, publicID, privateI
 	})
 }
 
-// Merge folds the loser contact into the winner with all its history.
+// Merge folds the loser contact into the winner with all its history. A
+// member of a partner team may not: the contacts' other conversations may
+// be outside their view.
 func (s *Service) Merge(ctx context.Context, p care.Principal, winnerID, loserID care.ID) (*care.Merge, error) {
+	if err := p.Scope.Refuse("merge contacts"); err != nil {
+		return nil, err
+	}
 	var m *care.Merge
 	err := s.update(ctx, func(q care.Queries, now time.Time) ([]care.Event, error) {
 		var err error
@@ -148,8 +161,12 @@ func (s *Service) Merge(ctx context.Context, p care.Principal, winnerID, loserID
 	return m, err
 }
 
-// Unmerge undoes a merge, moving back exactly what it moved.
+// Unmerge undoes a merge, moving back exactly what it moved. Like Merge,
+// it is not for members of a partner team.
 func (s *Service) Unmerge(ctx context.Context, p care.Principal, mergeID care.ID) (*care.Merge, error) {
+	if err := p.Scope.Refuse("undo contact merges"); err != nil {
+		return nil, err
+	}
 	var m *care.Merge
 	err := s.update(ctx, func(q care.Queries, now time.Time) ([]care.Event, error) {
 		var err error

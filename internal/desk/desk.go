@@ -89,16 +89,19 @@ func (s *Service) update(ctx context.Context, fn func(q care.Queries, now time.T
 	return err
 }
 
-// conversation loads a conversation and checks it is in the principal's
-// workspace; a conversation of another workspace is "not found", so ids do
-// not leak across brands.
+// conversation loads a conversation the principal may act on. One of
+// another workspace, or outside a partner member's scope, is "not found",
+// exactly as a missing one, so ids leak neither across brands nor out of a
+// partner team's view.
 func conversation(ctx context.Context, q care.Queries, p care.Principal, id care.ID) (*care.Conversation, error) {
 	c, err := q.Conversation(ctx, id)
-	if err != nil {
+	switch {
+	case care.ErrorCode(err) == care.ENOTFOUND:
+		return nil, care.ConversationNotFound()
+	case err != nil:
 		return nil, err
-	}
-	if c.WorkspaceID != p.WorkspaceID {
-		return nil, care.Errorf(care.ENOTFOUND, "Conversation not found.")
+	case c.WorkspaceID != p.WorkspaceID || !p.Scope.Sees(c):
+		return nil, care.ConversationNotFound()
 	}
 	return c, nil
 }

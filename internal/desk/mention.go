@@ -12,7 +12,8 @@ import (
 
 // notifyMentions stores a notification for each colleague the note
 // mentions (never its author) and returns the event that tells their
-// browsers at once.
+// browsers at once. A member of a partner team who cannot see the
+// conversation is not notified: the notification would show them its text.
 func notifyMentions(ctx context.Context, q care.Queries, p care.Principal, conv *care.Conversation, note *care.Message, now time.Time) ([]care.Event, error) {
 	if len(mention.Words(note.Text)) == 0 {
 		return nil, nil
@@ -22,7 +23,9 @@ func notifyMentions(ctx context.Context, q care.Queries, p care.Principal, conv 
 		return nil, err
 	}
 	users := make([]care.User, 0, len(members))
+	roles := make(map[care.ID]care.Role, len(members))
 	for _, m := range members {
+		roles[m.UserID] = m.Role
 		u, err := q.User(ctx, m.UserID)
 		if err != nil {
 			return nil, err
@@ -39,6 +42,13 @@ func notifyMentions(ctx context.Context, q care.Queries, p care.Principal, conv 
 	text := clip(by+" mentioned you: "+note.Text, care.MaxNotificationText)
 	for _, id := range mention.Resolve(note.Text, users) {
 		if id == p.UserID {
+			continue
+		}
+		sees, err := seesConversation(ctx, q, conv, id, roles[id])
+		if err != nil {
+			return nil, err
+		}
+		if !sees {
 			continue
 		}
 		n := &care.Notification{WorkspaceID: conv.WorkspaceID, UserID: id, Kind: care.NotifyMention,

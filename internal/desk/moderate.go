@@ -11,21 +11,20 @@ import (
 )
 
 // Moderate hides, unhides or deletes a customer's public comment on the
-// platform itself, or deletes our own public reply there. The platform is asked first, outside any transaction; only
-// what it accepted is recorded. Returns EINVALID for a message that is not a
-// public inbound comment or a channel that cannot moderate.
+// platform itself, or deletes our own public reply there. The platform is
+// asked first, outside any transaction; only what it accepted is recorded.
+// Returns ENOTFOUND for a message the principal may not see, and EINVALID for
+// a message that is not a public inbound comment or a channel that cannot
+// moderate.
 func (s *Service) Moderate(ctx context.Context, p care.Principal, messageID care.ID, action channel.ModerationAction) (*care.Message, error) {
 	switch action {
 	case channel.Hide, channel.Unhide, channel.Delete:
 	default:
 		return nil, care.Errorf(care.EINVALID, "action must be hide, unhide or delete.")
 	}
-	m, err := s.Store.Message(ctx, messageID)
+	m, _, err := message(ctx, s.Store, p, messageID)
 	if err != nil {
 		return nil, err
-	}
-	if m.WorkspaceID != p.WorkspaceID {
-		return nil, care.Errorf(care.ENOTFOUND, "Message not found.")
 	}
 	// Our own public reply, once the platform has it, can be taken back
 	// (deleted); hiding is for customers' comments.

@@ -69,6 +69,9 @@ func (s *Service) Reply(ctx context.Context, p care.Principal, convID care.ID, r
 // Reply makes; automation sends saved replies this way, in the transaction
 // of the change that fired the rule.
 func (s *Service) ReplyIn(ctx context.Context, q care.Queries, p care.Principal, conv *care.Conversation, r Reply, now time.Time) (*care.Message, error) {
+	if conv.WorkspaceID != p.WorkspaceID || !p.Scope.Sees(conv) {
+		return nil, care.ConversationNotFound()
+	}
 	m, err := s.queue(ctx, q, p, conv, r, now)
 	if err == nil && s.OutboxWake != nil {
 		defer s.OutboxWake()
@@ -237,24 +240,18 @@ func (s *Service) Note(ctx context.Context, p care.Principal, convID care.ID, te
 	return msg, nil
 }
 
-// Retry queues a failed reply again. Returns EINVALID unless the message is
-// an outbound reply that failed.
+// Retry queues a failed reply again. Returns ENOTFOUND for a message the
+// principal may not see, and EINVALID unless the message is an outbound
+// reply that failed.
 func (s *Service) Retry(ctx context.Context, p care.Principal, messageID care.ID) (*care.Message, error) {
 	var msg *care.Message
 	err := s.update(ctx, func(q care.Queries, now time.Time) ([]care.Event, error) {
-		m, err := q.Message(ctx, messageID)
+		m, conv, err := message(ctx, q, p, messageID)
 		if err != nil {
 			return nil, err
-		}
-		if m.WorkspaceID != p.WorkspaceID {
-			return nil, care.Errorf(care.ENOTFOUND, "Message not found.")
 		}
 		if m.Direction != care.DirectionOut || m.Visibility == care.Note || m.Status != care.DeliveryFailed {
 			return nil, care.Errorf(care.EINVALID, "Only a failed reply can be retried.")
-		}
-		conv, err := q.Conversation(ctx, m.ConversationID)
-		if err != nil {
-			return nil, err
 		}
 		if err := q.EnqueueOutbox(ctx, &care.OutboxEntry{
 			MessageID: m.ID, InboxID: m.InboxID, Channel: conv.Channel,

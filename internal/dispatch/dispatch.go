@@ -124,7 +124,7 @@ func (s *Service) Dispatch(ctx context.Context, workspaceID care.ID) (int, error
 		return 0, err
 	}
 	online := make([]*routing.Agent, 0, len(agents))
-	teams, err := s.teamSkills(ctx, workspaceID, agents)
+	teams, err := s.teams(ctx, workspaceID, agents)
 	if err != nil {
 		return 0, err
 	}
@@ -161,9 +161,11 @@ func (s *Service) Dispatch(ctx context.Context, workspaceID care.ID) (int, error
 	return assigned, nil
 }
 
-// teamSkills returns each team's skills, for agents who list none of their
-// own: an agent in the Spanish team speaks Spanish.
-func (s *Service) teamSkills(ctx context.Context, workspaceID care.ID, agents []care.Agent) (map[care.ID]care.Skills, error) {
+// teams returns the workspace's teams by ID, read once per pass and only
+// when some agent is on a team: their skills, for agents who list none of
+// their own (an agent in the Spanish team speaks Spanish), and whether they
+// are partner teams, whose members are given only their teams' work.
+func (s *Service) teams(ctx context.Context, workspaceID care.ID, agents []care.Agent) (map[care.ID]*care.Team, error) {
 	need := false
 	for i := range agents {
 		if len(agents[i].TeamIDs) > 0 {
@@ -178,15 +180,15 @@ func (s *Service) teamSkills(ctx context.Context, workspaceID care.ID, agents []
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[care.ID]care.Skills, len(teams))
-	for _, t := range teams {
-		out[t.ID] = t.Skills
+	out := make(map[care.ID]*care.Team, len(teams))
+	for i := range teams {
+		out[teams[i].ID] = &teams[i]
 	}
 	return out, nil
 }
 
-func toAgent(a *care.Agent, teams map[care.ID]care.Skills) *routing.Agent {
-	r := &routing.Agent{ID: a.UserID, Presence: routing.Presence(a.Presence), Teams: a.TeamIDs,
+func toAgent(a *care.Agent, teams map[care.ID]*care.Team) *routing.Agent {
+	r := &routing.Agent{ID: a.UserID, Presence: routing.Presence(a.Presence), Teams: a.TeamIDs, Partner: partner(a, teams),
 		Languages: a.Skills.Languages, Channels: a.Skills.Channels, Topics: a.Skills.Topics,
 		Capacity: make(map[routing.Kind]int, len(a.Capacity)), Load: make(map[routing.Kind]int, len(a.Load)),
 		LastAssigned: a.LastAssignedAt}
@@ -202,8 +204,10 @@ func toAgent(a *care.Agent, teams map[care.ID]care.Skills) *routing.Agent {
 			return own
 		}
 		var all []string
-		for _, t := range a.TeamIDs {
-			all = append(all, pick(teams[t])...)
+		for _, id := range a.TeamIDs {
+			if t := teams[id]; t != nil {
+				all = append(all, pick(t.Skills)...)
+			}
 		}
 		return all
 	}
@@ -211,6 +215,23 @@ func toAgent(a *care.Agent, teams map[care.ID]care.Skills) *routing.Agent {
 	r.Channels = inherit(r.Channels, func(s care.Skills) []string { return s.Channels })
 	r.Topics = inherit(r.Topics, func(s care.Skills) []string { return s.Topics })
 	return r
+}
+
+// partner reports whether a sees only their teams' conversations, and so
+// may be routed only their teams' work. The answer is care.ScopeFor's, the
+// rule authentication applies, so routing cannot disagree with what the
+// agent is allowed to see.
+func partner(a *care.Agent, teams map[care.ID]*care.Team) bool {
+	if len(a.TeamIDs) == 0 {
+		return false
+	}
+	theirs := make([]care.Team, 0, len(a.TeamIDs))
+	for _, id := range a.TeamIDs {
+		if t := teams[id]; t != nil {
+			theirs = append(theirs, care.Team{ID: id, Partner: t.Partner})
+		}
+	}
+	return care.ScopeFor(a.UserID, a.Role, theirs) != nil
 }
 
 // urgentAt is the share of its deadline from which a conversation is

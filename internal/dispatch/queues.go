@@ -14,7 +14,8 @@ var kinds = [...]care.WorkKind{care.WorkCall, care.WorkChat, care.WorkSocial, ca
 // conversations waiting, the longest wait, the agents online who can take
 // them, their load and their capacity, in all and per kind of work. A
 // team's agents are its members; team 0 is the work no team was chosen
-// for, which any online agent may take, so its agents are all those online.
+// for, which any online agent may take but members of partner teams (who
+// take only their teams' work), so its agents are all the others online.
 // Load is all the open work the agents hold, whatever its team, since an
 // agent's places are shared by every queue they serve. Skills are not
 // weighed: an agent counted here may still not match a conversation's
@@ -34,7 +35,9 @@ func Queues(ctx context.Context, q care.Queries, workspaceID care.ID, now time.T
 	}
 	stats := map[care.ID]*care.QueueStats{0: newQueue(0)}
 	order := []care.ID{0}
-	for _, t := range teams {
+	byID := make(map[care.ID]*care.Team, len(teams))
+	for i, t := range teams {
+		byID[t.ID] = &teams[i]
 		stats[t.ID] = newQueue(t.ID)
 		order = append(order, t.ID)
 	}
@@ -55,7 +58,9 @@ func Queues(ctx context.Context, q care.Queries, workspaceID care.ID, now time.T
 		if a.Presence != care.PresenceOnline {
 			continue
 		}
-		add(stats[0], &a)
+		if !partner(&a, byID) {
+			add(stats[0], &a)
+		}
 		for _, t := range a.TeamIDs {
 			if s := stats[t]; s != nil && t != 0 {
 				add(s, &a)

@@ -29,6 +29,11 @@ type Agent struct {
 	ID       int64
 	Presence Presence
 	Teams    []int64
+	// Partner marks a member of a partner team, who sees only their teams'
+	// work: they are given only work of one of Teams, never work of no
+	// team. (Routing does not route by escalation team, which is handed
+	// work rather than routed it, so the work's own team is what counts.)
+	Partner bool
 	// Languages, Channels and Topics are what the agent handles; an empty
 	// list means any. Languages are language tags ("en", "pt-BR"),
 	// matched by their primary language and without regard to case.

@@ -10,17 +10,20 @@
 // chats, eight social or email threads), are on its team when it has one,
 // speak its language when it is known and the agent lists languages, and
 // handle its channel and topic when the agent lists those. An empty list
-// means any.
+// means any. A member of a partner team (an outsourced team, who may see only
+// their teams' conversations) takes only work of one of their teams: work of
+// no team, which any other agent may take, is never theirs.
 //
 // # Who gets it
 //
 // Pick gives work back to the agent who already has the customer's open
-// conversation (PreferredAgent) when they are eligible, so a returning
-// customer is not passed around; otherwise to the eligible agent with the
-// smallest share of that kind's capacity in use, then the one who has waited
-// longest since their last assignment, then the lower ID, so the result does
-// not depend on the order agents are listed in. Nothing is ever pushed onto a
-// full agent: when nobody is eligible the work stays queued.
+// conversation (PreferredAgent) when they are eligible by the same rules, a
+// partner's included, so a returning customer is not passed around;
+// otherwise to the eligible agent with the smallest share of that kind's
+// capacity in use, then the one who has waited longest since their last
+// assignment, then the lower ID, so the result does not depend on the order
+// agents are listed in. Nothing is ever pushed onto a full agent: when
+// nobody is eligible the work stays queued.
 //
 // # In which order
 //

@@ -6,9 +6,10 @@ import (
 )
 
 // Eligible reports whether a may be given w now: a is online, has a free
-// place for w.Kind, is on w's team when it has one, speaks w's language when
-// it is known and a lists languages, and handles w's channel and topic when
-// a lists them. A nil agent or work is never eligible.
+// place for w.Kind, is on w's team when it has one (and w has one when a is
+// a partner), speaks w's language when it is known and a lists languages,
+// and handles w's channel and topic when a lists them. A nil agent or work
+// is never eligible.
 func Eligible(a *Agent, w *Work) bool {
 	_, _, ok := check(a, w)
 	return ok
@@ -26,7 +27,10 @@ func check(a *Agent, w *Work) (load, capacity int, ok bool) {
 	if load >= capacity {
 		return 0, 0, false
 	}
-	if w.TeamID != 0 && !slices.Contains(a.Teams, w.TeamID) {
+	// With the team rule, a partner is given only work of their teams:
+	// anything else would put a conversation they may not see in their
+	// hands.
+	if w.TeamID == 0 && a.Partner || w.TeamID != 0 && !slices.Contains(a.Teams, w.TeamID) {
 		return 0, 0, false
 	}
 	ok = handles(a.Languages, w.Language, sameLanguage) &&

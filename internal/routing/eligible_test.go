@@ -49,6 +49,13 @@ func TestEligible(t *testing.T) {
 		{"not on the team", agent(1, func(a *routing.Agent) { a.Teams = []int64{3} }), routing.Work{Kind: routing.Social, TeamID: 7}, false},
 		{"on no team", agent(1), routing.Work{Kind: routing.Social, TeamID: 7}, false},
 
+		{"partner: their team", agent(1, partner(7)), routing.Work{Kind: routing.Social, TeamID: 7}, true},
+		{"partner: another of their teams", agent(1, partner(3, 7)), routing.Work{Kind: routing.Social, TeamID: 3}, true},
+		{"partner: an in-house team", agent(1, partner(7)), routing.Work{Kind: routing.Social, TeamID: 4}, false},
+		{"partner: work of no team", agent(1, partner(7)), social, false},
+		{"partner on no team: work of no team", agent(1, func(a *routing.Agent) { a.Partner = true }), social, false},
+		{"partner: their team, but full", agent(1, partner(7), loaded(routing.Social, 2)), routing.Work{Kind: routing.Social, TeamID: 7}, false},
+
 		{"language unknown", agent(1, speaks("de")), social, true},
 		{"agent lists no languages", agent(1), routing.Work{Kind: routing.Social, Language: "ja"}, true},
 		{"speaks it", agent(1, speaks("de", "fr")), routing.Work{Kind: routing.Social, Language: "fr"}, true},
@@ -122,6 +129,12 @@ func TestPick(t *testing.T) {
 			[]*routing.Agent{agent(1, loaded(routing.Chat, 1)), agent(2, func(a *routing.Agent) { a.Presence = routing.Away })}, 1},
 		{"preferred off the team", routing.Work{Kind: routing.Chat, TeamID: 5, PreferredAgent: 2},
 			[]*routing.Agent{agent(1, onTeam(5), loaded(routing.Chat, 1)), agent(2)}, 1},
+		{"preferred partner, work of no team", routing.Work{Kind: routing.Chat, PreferredAgent: 2},
+			[]*routing.Agent{agent(1, loaded(routing.Chat, 1)), agent(2, partner(5))}, 1},
+		{"preferred partner, work of an in-house team", routing.Work{Kind: routing.Chat, TeamID: 4, PreferredAgent: 2},
+			[]*routing.Agent{agent(1, onTeam(4), loaded(routing.Chat, 1)), agent(2, partner(5))}, 1},
+		{"preferred partner, work of their team", routing.Work{Kind: routing.Chat, TeamID: 5, PreferredAgent: 2},
+			[]*routing.Agent{agent(1, onTeam(5)), agent(2, partner(5), loaded(routing.Chat, 1))}, 2},
 		{"preferred not listed", routing.Work{Kind: routing.Chat, PreferredAgent: 9},
 			[]*routing.Agent{agent(1, loaded(routing.Chat, 1)), agent(2)}, 2},
 		{"preferred alone and full", routing.Work{Kind: routing.Chat, PreferredAgent: 1},
@@ -159,6 +172,12 @@ func TestPick(t *testing.T) {
 			[]*routing.Agent{agent(1, speaks("en")), agent(2, speaks("es"))}, 0},
 		{"all full: nothing is pushed onto a full agent", routing.Work{Kind: routing.Call},
 			[]*routing.Agent{agent(1, loaded(routing.Call, 2)), agent(2, capacity(routing.Call, 1), loaded(routing.Call, 1))}, 0},
+		{"partner alone with room: work of no team waits", routing.Work{Kind: routing.Chat},
+			[]*routing.Agent{agent(1, partner(5)), agent(2, loaded(routing.Chat, 2))}, 0},
+		{"partner alone with room: an in-house team's work waits", routing.Work{Kind: routing.Chat, TeamID: 4},
+			[]*routing.Agent{agent(1, partner(5)), agent(2, onTeam(4), loaded(routing.Chat, 2))}, 0},
+		{"partner: their team's work", routing.Work{Kind: routing.Chat, TeamID: 5},
+			[]*routing.Agent{agent(1, partner(5)), agent(2, loaded(routing.Chat, 2))}, 1},
 		{"no agents", routing.Work{Kind: routing.Call}, nil, 0},
 		{"nil agents skipped", routing.Work{Kind: routing.Call}, []*routing.Agent{nil, agent(4)}, 4},
 	} {
@@ -177,4 +196,9 @@ func TestPick(t *testing.T) {
 
 func onTeam(teams ...int64) func(*routing.Agent) {
 	return func(a *routing.Agent) { a.Teams = teams }
+}
+
+// partner makes the agent a member of a partner team, on the given teams.
+func partner(teams ...int64) func(*routing.Agent) {
+	return func(a *routing.Agent) { a.Teams, a.Partner = teams, true }
 }

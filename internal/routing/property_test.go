@@ -22,6 +22,7 @@ func drawAgents(t *rapid.T) []*routing.Agent {
 			ID:           int64(i + 1),
 			Presence:     rapid.SampledFrom([]routing.Presence{routing.Online, routing.Online, routing.Away, routing.Offline}).Draw(t, "presence"),
 			Teams:        rapid.SliceOfDistinct(rapid.Int64Range(1, 2), func(v int64) int64 { return v }).Draw(t, "teams"),
+			Partner:      rapid.IntRange(0, 3).Draw(t, "partner") == 0,
 			Languages:    rapid.SliceOfDistinct(rapid.SampledFrom([]string{"en", "es", "pt-BR"}), id).Draw(t, "languages"),
 			Channels:     rapid.SliceOfDistinct(rapid.SampledFrom([]string{"x", "email"}), id).Draw(t, "channels"),
 			Topics:       rapid.SliceOfDistinct(rapid.SampledFrom([]string{"billing", "refund"}), id).Draw(t, "topics"),

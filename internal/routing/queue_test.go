@@ -175,6 +175,29 @@ func TestDispatch(t *testing.T) {
 			want:  want{assigned: []routing.Assignment{{1, 1}}, left: 2, load: map[int64]int{1: 1, 2: 0}},
 		},
 		{
+			name: "a partner takes only their team's work, even when nobody else has room",
+			works: []routing.Work{
+				{ID: 1, Kind: routing.Chat, TeamID: 4, Priority: 4}, // in-house team A
+				{ID: 2, Kind: routing.Chat, Priority: 3},            // no team
+				{ID: 3, Kind: routing.Chat, TeamID: 5, Priority: 2}, // partner team P
+				{ID: 4, Kind: routing.Chat, TeamID: 5, PreferredAgent: 1, Priority: 1},
+			},
+			agents: []*routing.Agent{agent(1, partner(5), capacity(routing.Chat, 9)),
+				agent(2, onTeam(4), loaded(routing.Chat, 2))},
+			limit: -1,
+			want:  want{assigned: []routing.Assignment{{3, 1}, {4, 1}}, left: 2, load: map[int64]int{1: 2, 2: 2}},
+		},
+		{
+			name: "the preferred partner does not get work of no team",
+			works: []routing.Work{
+				{ID: 1, Kind: routing.Chat, PreferredAgent: 1, Priority: 2},
+				{ID: 2, Kind: routing.Chat, TeamID: 5, PreferredAgent: 1, Priority: 1},
+			},
+			agents: []*routing.Agent{agent(1, partner(5)), agent(2, onTeam(5), loaded(routing.Chat, 1))},
+			limit:  -1,
+			want:   want{assigned: []routing.Assignment{{1, 2}, {2, 1}}, left: 0, load: map[int64]int{1: 1, 2: 2}},
+		},
+		{
 			name:  "no agents",
 			works: []routing.Work{{ID: 1, Kind: routing.Chat}},
 			limit: -1,

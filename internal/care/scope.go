@@ -1,0 +1,64 @@
+package care
+
+// Partner teams: see Team.Partner and docs/ownership.md.
+
+// Scope is what a member of a partner team may see of a workspace: the
+// conversations owned by or escalated to one of their teams, and those
+// assigned to them. A contact is seen through its conversations.
+type Scope struct {
+	UserID ID
+	// Teams are all the user's teams, partner or not.
+	Teams []ID
+}
+
+// Sees reports whether the scope includes c. A nil scope sees everything.
+func (s *Scope) Sees(c *Conversation) bool {
+	if s == nil {
+		return true
+	}
+	if s.UserID != 0 && c.AssigneeID == s.UserID {
+		return true
+	}
+	for _, t := range s.Teams {
+		if t != 0 && (c.TeamID == t || c.EscalationTeamID == t) {
+			return true
+		}
+	}
+	return false
+}
+
+// ScopeFor is the scope of userID, given the teams they belong to: nil
+// (the whole workspace) for admins and for users in no partner team.
+func ScopeFor(userID ID, role Role, theirs []Team) *Scope {
+	if userID == 0 || role == RoleAdmin {
+		return nil
+	}
+	for i := range theirs {
+		if theirs[i].Partner {
+			s := &Scope{UserID: userID}
+			for _, t := range theirs {
+				s.Teams = append(s.Teams, t.ID)
+			}
+			return s
+		}
+	}
+	return nil
+}
+
+// Refuse is the answer to a scoped principal asking for what spans the
+// whole workspace; what names it ("see workspace reports"). A nil scope is
+// refused nothing.
+func (s *Scope) Refuse(what string) error {
+	if s == nil {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Members of a partner team cannot %s; ask a supervisor of your company's own team.", what)
+}
+
+// The answers for a conversation, message or contact that is missing, of
+// another workspace or outside the caller's scope: word for word the same,
+// since any difference (a 403, other words) would confirm to a partner
+// team that the id is real.
+func ConversationNotFound() error { return Errorf(ENOTFOUND, "Conversation not found.") }
+func MessageNotFound() error      { return Errorf(ENOTFOUND, "Message not found.") }
+func ContactNotFound() error      { return Errorf(ENOTFOUND, "Contact not found.") }
