@@ -1,22 +1,37 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/parleyhq/parley/internal/care"
 )
 
+// contactOf loads the contact in the path, if the caller sees it: one of
+// their workspace and, for a member of a partner team, with a conversation
+// in their scope. Any other is not found, exactly as a missing one.
 func (s *Server) contactOf(r *http.Request) (*care.Contact, error) {
 	id, err := pathID(r)
 	if err != nil {
 		return nil, err
 	}
 	c, err := s.Store.Contact(r.Context(), id)
+	if care.ErrorCode(err) == care.ENOTFOUND {
+		return nil, care.ContactNotFound()
+	}
 	if err != nil {
 		return nil, err
 	}
-	if c.WorkspaceID != principal(r).WorkspaceID {
-		return nil, care.Errorf(care.ENOTFOUND, "Contact not found.")
+	p := principal(r)
+	if c.WorkspaceID != p.WorkspaceID {
+		return nil, care.ContactNotFound()
+	}
+	ok, err := s.seesContact(r.Context(), p, c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("api: conversations of contact %d: %w", c.ID, err)
+	}
+	if !ok {
+		return nil, care.ContactNotFound()
 	}
 	return c, nil
 }
@@ -50,8 +65,13 @@ type mergeRequest struct {
 // mergeContact folds the contact named in the body into the one in the path.
 // Both are looked up here first so that a contact of another workspace is
 // "not found", as everywhere else, rather than an error that confirms it
-// exists.
+// exists. Members of a partner team may not merge: a merge moves every
+// conversation of both contacts, theirs to see or not.
 func (s *Server) mergeContact(w http.ResponseWriter, r *http.Request) {
+	if err := principal(r).Scope.Refuse("merge contacts"); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	winner, err := s.contactOf(r)
 	if err != nil {
 		writeError(w, r, err)
@@ -68,7 +88,7 @@ func (s *Server) mergeContact(w http.ResponseWriter, r *http.Request) {
 	}
 	loser, err := s.Store.Contact(r.Context(), req.ContactID)
 	if err == nil && loser.WorkspaceID != principal(r).WorkspaceID {
-		err = care.Errorf(care.ENOTFOUND, "Contact not found.")
+		err = care.ContactNotFound()
 	}
 	if err != nil {
 		writeError(w, r, err)
@@ -83,6 +103,10 @@ func (s *Server) mergeContact(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) undoMerge(w http.ResponseWriter, r *http.Request) {
+	if err := principal(r).Scope.Refuse("undo contact merges"); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	id, err := pathID(r)
 	if err != nil {
 		writeError(w, r, err)

@@ -12,10 +12,11 @@ import (
 // conversationFilter reads a list's filters from the query string:
 // status (comma-separated), assignee (an id, "me" or "none"), team (owned
 // by it or escalated to it), inbox, contact, channel, tag, priority_min,
-// priority_max, sort, cursor, limit.
+// priority_max, sort, cursor, limit. A member of a partner team lists only
+// what their scope sees, whatever the filters ask for.
 func conversationFilter(r *http.Request, p care.Principal) (care.ConversationFilter, error) {
 	q := r.URL.Query()
-	f := care.ConversationFilter{WorkspaceID: p.WorkspaceID, Sort: care.Sort(q.Get("sort")), After: q.Get("cursor")}
+	f := care.ConversationFilter{WorkspaceID: p.WorkspaceID, Sort: care.Sort(q.Get("sort")), After: q.Get("cursor"), Scope: p.Scope}
 	for _, s := range splitList(q.Get("status")) {
 		st := care.Status(s)
 		if !st.Valid() {
@@ -87,18 +88,28 @@ func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, page)
 }
 
-// conversationOf loads a conversation of the caller's workspace.
+// conversationOf loads the conversation in the path, if the caller sees it.
 func (s *Server) conversationOf(r *http.Request) (*care.Conversation, error) {
 	id, err := pathID(r)
 	if err != nil {
 		return nil, err
 	}
+	return s.seenConversation(r, id)
+}
+
+// seenConversation loads a conversation of the caller's workspace within
+// their scope; any other is not found, exactly as a missing one.
+func (s *Server) seenConversation(r *http.Request, id care.ID) (*care.Conversation, error) {
 	c, err := s.Store.Conversation(r.Context(), id)
+	if care.ErrorCode(err) == care.ENOTFOUND {
+		return nil, care.ConversationNotFound()
+	}
 	if err != nil {
 		return nil, err
 	}
-	if c.WorkspaceID != principal(r).WorkspaceID {
-		return nil, care.Errorf(care.ENOTFOUND, "Conversation not found.")
+	p := principal(r)
+	if c.WorkspaceID != p.WorkspaceID || !p.Scope.Sees(c) {
+		return nil, care.ConversationNotFound()
 	}
 	return c, nil
 }
@@ -172,6 +183,16 @@ func (s *Server) linkConversation(w http.ResponseWriter, r *http.Request) {
 	if err := decodeJSON(w, r, &req); err != nil {
 		writeError(w, r, err)
 		return
+	}
+	// Both ends must be the caller's to see: linking to a conversation
+	// outside the scope would confirm it exists and show it in theirs.
+	if p := principal(r); p.Scope != nil {
+		for _, cid := range []care.ID{id, req.PrivateID} {
+			if _, err := s.seenConversation(r, cid); err != nil {
+				writeError(w, r, err)
+				return
+			}
+		}
 	}
 	if err := s.Desk.Link(r.Context(), principal(r), id, req.PrivateID); err != nil {
 		writeError(w, r, err)
@@ -274,6 +295,10 @@ func (s *Server) retryMessage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) {
+	if err := principal(r).Scope.Refuse("read the workspace's audit trail"); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	limit, err := queryInt(r, "limit", 100, 1000)
 	if err != nil {
 		writeError(w, r, err)
@@ -287,8 +312,11 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
 }
 
+// events streams the workspace's events; a member of a partner team gets
+// only those of the conversations their scope sees.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
-	s.Events.Serve(w, r, principal(r).WorkspaceID)
+	p := principal(r)
+	s.Events.ServeScoped(w, r, p.WorkspaceID, p.Scope)
 }
 
 type takePrivateRequest struct {

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -38,7 +40,12 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	n, err := s.Store.UnreadNotifications(r.Context(), p.WorkspaceID, p.UserID)
+	v := s.visibility(r)
+	if list, err = v.notifications(r.Context(), list); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	n, err := s.unreadNotifications(r, v)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -75,10 +82,56 @@ func (s *Server) readNotifications(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	left, err := s.Store.UnreadNotifications(r.Context(), p.WorkspaceID, p.UserID)
+	left, err := s.unreadNotifications(r, s.visibility(r))
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, readNotificationsResponse{Read: n, Unread: left})
+}
+
+// maxScopedUnread bounds how many unread notifications are read back to
+// count those a scoped caller sees; any beyond are counted as seen.
+const maxScopedUnread = 500
+
+// notifications keeps those about a conversation the caller sees, or about
+// none: a member of a partner team may have been mentioned in, or a rule may
+// have told their team of, a conversation since moved out of their scope.
+func (v *visibility) notifications(ctx context.Context, list []care.Notification) ([]care.Notification, error) {
+	if v.p.Scope == nil {
+		return list, nil
+	}
+	kept := list[:0]
+	for _, n := range list {
+		if n.ConversationID != 0 {
+			ok, err := v.sees(ctx, n.ConversationID)
+			if err != nil {
+				return nil, fmt.Errorf("api: notification %d: %w", n.ID, err)
+			}
+			if !ok {
+				continue
+			}
+		}
+		kept = append(kept, n)
+	}
+	return kept, nil
+}
+
+// unreadNotifications counts the caller's unread notifications they may
+// read, so the count matches the list.
+func (s *Server) unreadNotifications(r *http.Request, v *visibility) (int, error) {
+	p := principal(r)
+	n, err := s.Store.UnreadNotifications(r.Context(), p.WorkspaceID, p.UserID)
+	if err != nil || p.Scope == nil || n == 0 {
+		return n, err
+	}
+	unread, err := s.Store.Notifications(r.Context(), p.WorkspaceID, p.UserID, true, min(n, maxScopedUnread))
+	if err != nil {
+		return 0, err
+	}
+	beyond := max(n-len(unread), 0)
+	if unread, err = v.notifications(r.Context(), unread); err != nil {
+		return 0, err
+	}
+	return len(unread) + beyond, nil
 }

@@ -210,16 +210,57 @@ func TestRoleMatrix(t *testing.T) {
 	// Routes that authenticate by their own means have tests of their own.
 	public := map[string]bool{"POST /api/v1/session": true, "POST /api/v1/inboxes/{id}/messages": true}
 
+	// partnerWant is the status for an agent of a partner team, who sees
+	// none of the fixtures' conversations and contacts, on the routes an
+	// agent may call. partnerUnchecked are the agent routes it leaves out:
+	// changes to a conversation or message, which the desk checks and
+	// answers for, and the password, which the token's user has none of.
+	partnerWant := map[string]int{
+		"GET /api/v1/session":                     200,
+		"DELETE /api/v1/session":                  204,
+		"GET /api/v1/conversations":               200,
+		"GET /api/v1/conversations/{id}":          404,
+		"GET /api/v1/conversations/{id}/survey":   404,
+		"GET /api/v1/conversations/{id}/messages": 404,
+		"POST /api/v1/conversations/{id}/link":    404,
+		"GET /api/v1/contacts/{id}":               404,
+		"GET /api/v1/contacts/{id}/identities":    404,
+		"POST /api/v1/contacts/{id}/merge":        403,
+		"GET /api/v1/inboxes":                     200,
+		"GET /api/v1/inboxes/{id}":                200,
+		"GET /api/v1/users":                       200,
+		"GET /api/v1/teams":                       200,
+		"GET /api/v1/teams/{id}":                  200,
+		"GET /api/v1/agents":                      200,
+		"PUT /api/v1/me/presence":                 200,
+		"GET /api/v1/me/notifications":            200,
+		"POST /api/v1/me/notifications/read":      200,
+		"GET /api/v1/search":                      200,
+		"GET /api/v1/events":                      200,
+	}
+	partnerUnchecked := map[string]bool{
+		"PATCH /api/v1/conversations/{id}":             true,
+		"POST /api/v1/conversations/{id}/dismiss":      true,
+		"POST /api/v1/conversations/{id}/messages":     true,
+		"POST /api/v1/conversations/{id}/notes":        true,
+		"POST /api/v1/conversations/{id}/take-private": true,
+		"POST /api/v1/messages/{id}/retry":             true,
+		"POST /api/v1/messages/{id}/moderate":          true,
+		"PUT /api/v1/me/password":                      true,
+	}
+
 	principals := []struct {
-		name  string
-		token string
-		role  care.Role // "" for no valid credentials
+		name    string
+		token   string
+		role    care.Role // "" for no valid credentials
+		partner bool      // a member of a partner team: see partnerWant
 	}{
-		{"no credentials", "", ""},
-		{"bogus token", "prl_not-a-real-token", ""},
-		{"agent", w.agent, care.RoleAgent},
-		{"supervisor", w.supervisor, care.RoleSupervisor},
-		{"admin", w.admin, care.RoleAdmin},
+		{"no credentials", "", "", false},
+		{"bogus token", "prl_not-a-real-token", "", false},
+		{"agent", w.agent, care.RoleAgent, false},
+		{"supervisor", w.supervisor, care.RoleSupervisor, false},
+		{"admin", w.admin, care.RoleAdmin, false},
+		{"partner agent", w.partnerAgent(t), care.RoleAgent, true},
 	}
 
 	for _, rt := range (&api.Server{}).Routes() {
@@ -235,8 +276,15 @@ func TestRoleMatrix(t *testing.T) {
 			t.Errorf("%s has no case in the role matrix", key)
 			continue
 		}
+		partner, hasPartner := partnerWant[key]
+		if rt.Role == care.RoleAgent && !hasPartner && !partnerUnchecked[key] {
+			t.Errorf("%s has no status for a partner agent in partnerWant", key)
+		}
 		t.Run(key, func(t *testing.T) {
 			for _, p := range principals {
+				if p.partner && rt.Role == care.RoleAgent && !hasPartner {
+					continue
+				}
 				path, body := c.req(t)
 				res := w.call(t, p.token, rt.Method, path, body)
 				switch {
@@ -248,6 +296,10 @@ func TestRoleMatrix(t *testing.T) {
 				case !p.role.AtLeast(rt.Role):
 					if pr := res.problem(t, http.StatusForbidden); !strings.Contains(pr.Detail, string(rt.Role)) {
 						t.Errorf("%s: 403 detail %q does not name the %s role needed", p.name, pr.Detail, rt.Role)
+					}
+				case p.partner:
+					if res.status != partner {
+						t.Errorf("%s: %s %s = %s, want %d", p.name, rt.Method, path, res, partner)
 					}
 				case c.want != 0:
 					if res.status != c.want {
@@ -270,6 +322,16 @@ func TestRoleMatrix(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("the role matrix has a case for %s, which is not a route", key)
+		}
+	}
+	for key := range partnerWant {
+		if _, ok := cases[key]; !ok || partnerUnchecked[key] {
+			t.Errorf("partnerWant names %s, which has no case or is in partnerUnchecked too", key)
+		}
+	}
+	for key := range partnerUnchecked {
+		if _, ok := cases[key]; !ok {
+			t.Errorf("partnerUnchecked names %s, which has no case", key)
 		}
 	}
 
@@ -508,6 +570,23 @@ func TestSessionCookie(t *testing.T) {
 	w.send(t, "GET", "/api/v1/session", "", headers()).problem(t, http.StatusUnauthorized)
 	w.must(t, http.StatusUnauthorized, "", "POST", "/api/v1/session", `{"email":"sam@example.com","password":"correct horse battery"}`, nil)
 	w.must(t, http.StatusCreated, "", "POST", "/api/v1/session", `{"email":"sam@example.com","password":"another fine phrase"}`, nil)
+}
+
+// partnerAgent returns the token of an agent in a new partner team, which
+// owns none of the world's conversations.
+func (w *world) partnerAgent(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	u, _, err := accounts.CreateUser(ctx, w.Store, workspace1, "partner@example.com", "Pat", care.RoleAgent, "", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.must(t, http.StatusCreated, w.admin, "POST", "/api/v1/teams", jsonBody(map[string]any{"name": "Outsourced", "partner": true, "member_ids": []care.ID{u.ID}}), nil)
+	_, secret, err := accounts.CreateToken(ctx, w.Store, workspace1, u.ID, "Pat's token", care.RoleAgent, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
 }
 
 // held stores a public reply held for approval in the fixture conversation.

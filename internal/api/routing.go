@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -32,6 +33,14 @@ func (s *Server) listAgents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	mates, err := s.teammates(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if mates != nil {
+		agents = slices.DeleteFunc(agents, func(a care.Agent) bool { return !mates[a.UserID] })
+	}
 	writeJSON(w, http.StatusOK, agentList{Agents: agents})
 }
 
@@ -49,6 +58,10 @@ func (s *Server) updateAgent(w http.ResponseWriter, r *http.Request) {
 	}
 	var req agentPatch
 	if err := decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := s.inTeamsOf(r, id); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -71,6 +84,25 @@ func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.changeAgent(w, r, p.UserID, care.AgentUpdate{Presence: &req.Presence}, req)
+}
+
+// inTeamsOf lets a supervisor of a partner team change only themselves and
+// the members of their teams; anyone else is not found, as a stranger is.
+func (s *Server) inTeamsOf(r *http.Request, userID care.ID) error {
+	p := principal(r)
+	if p.Scope == nil || userID == p.UserID {
+		return nil
+	}
+	theirs, err := s.Store.TeamsOfMember(r.Context(), p.WorkspaceID, userID)
+	if err != nil {
+		return fmt.Errorf("api: teams of user %d: %w", userID, err)
+	}
+	for _, t := range theirs {
+		if slices.Contains(p.Scope.Teams, t.ID) {
+			return nil
+		}
+	}
+	return care.Errorf(care.ENOTFOUND, "User not found in this workspace.")
 }
 
 func (s *Server) changeAgent(w http.ResponseWriter, r *http.Request, userID care.ID, u care.AgentUpdate, details any) {
@@ -101,12 +133,20 @@ type queueList struct {
 // listQueues shows each team's queue: waiting conversations, the longest
 // wait, agents online and their load against their capacity, per kind of
 // work as places are. Team 0 is the work no team was chosen for, which
-// every online agent may take (see dispatch.Queues).
+// every online agent may take (see dispatch.Queues). A supervisor of a
+// partner team sees only their teams' queues: team 0 is the workspace's.
 func (s *Server) listQueues(w http.ResponseWriter, r *http.Request) {
-	qs, err := dispatch.Queues(r.Context(), s.Store, principal(r).WorkspaceID, s.now())
+	p := principal(r)
+	qs, err := dispatch.Queues(r.Context(), s.Store, p.WorkspaceID, s.now())
 	if err != nil {
 		writeError(w, r, err)
 		return
+	}
+	if p.Scope != nil {
+		qs = slices.DeleteFunc(qs, func(q care.QueueStats) bool { return !slices.Contains(p.Scope.Teams, q.TeamID) })
+	}
+	if qs == nil {
+		qs = []care.QueueStats{}
 	}
 	writeJSON(w, http.StatusOK, queueList{Queues: qs})
 }
@@ -116,9 +156,15 @@ type teamPatch struct {
 	Skills     *care.Skills    `json:"skills"`
 	Hours      json.RawMessage `json:"hours"`
 	Escalation *bool           `json:"escalation"`
+	// Partner is an admin's to set: it decides what the team's members see.
+	Partner *bool `json:"partner,omitempty"`
 }
 
 func (s *Server) updateTeam(w http.ResponseWriter, r *http.Request) {
+	if err := principal(r).Scope.Refuse("manage teams"); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	t, err := s.teamOf(r)
 	if err != nil {
 		writeError(w, r, err)
@@ -128,6 +174,13 @@ func (s *Server) updateTeam(w http.ResponseWriter, r *http.Request) {
 	if err := decodeJSON(w, r, &req); err != nil {
 		writeError(w, r, err)
 		return
+	}
+	if req.Partner != nil {
+		if err := onlyAdminPartners(r); err != nil {
+			writeError(w, r, err)
+			return
+		}
+		t.Partner = *req.Partner
 	}
 	if req.Name != nil {
 		name := strings.TrimSpace(*req.Name)
@@ -169,4 +222,14 @@ func (s *Server) updateTeam(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, t)
+}
+
+// onlyAdminPartners keeps the partner flag an admin's: a supervisor who
+// could lift it would see the whole workspace, one who could set it would
+// hide it from a team.
+func onlyAdminPartners(r *http.Request) error {
+	if principal(r).Role != care.RoleAdmin {
+		return care.Errorf(care.EFORBIDDEN, "Only an admin can mark a team as a partner team.")
+	}
+	return nil
 }

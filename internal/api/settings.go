@@ -40,6 +40,10 @@ func (s *Server) setting(r *http.Request) (string, Setting, error) {
 
 func (s *Server) getSetting(w http.ResponseWriter, r *http.Request) {
 	name, st, err := s.setting(r)
+	if err == nil {
+		// Rules, policies and word lists are the workspace's, not a team's.
+		err = principal(r).Scope.Refuse("read the workspace's settings")
+	}
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -116,6 +120,10 @@ type slaReportRow struct {
 // channel, kind or day, as JSON or, with format=csv, as a CSV download.
 // The times measured are business time, as the clocks counted them.
 func (s *Server) slaReport(w http.ResponseWriter, r *http.Request) {
+	if err := principal(r).Scope.Refuse("see workspace reports"); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	q := r.URL.Query()
 	by := q.Get("by")
 	if by == "" {
@@ -175,8 +183,13 @@ type dryRunResult struct {
 
 // dryRun shows which of the workspace's most recent conversations (up to
 // limit, default 200) a draft rule would have fired for, and how many it
-// checked.
+// checked. Members of a partner team may not: the rule runs over the whole
+// workspace's conversations and names those it would fire for.
 func (s *Server) dryRun(w http.ResponseWriter, r *http.Request) {
+	if err := principal(r).Scope.Refuse("try rules against the workspace's conversations"); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	if s.DryRun == nil {
 		writeError(w, r, care.Errorf(care.ENOTFOUND, "Automation is not available."))
 		return
@@ -228,6 +241,10 @@ type csatReportRow struct {
 // csatReport reports satisfaction surveys sent and answered, grouped by
 // agent, team, channel or day.
 func (s *Server) csatReport(w http.ResponseWriter, r *http.Request) {
+	if err := principal(r).Scope.Refuse("see workspace reports"); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	q := r.URL.Query()
 	by := q.Get("by")
 	if by == "" {
@@ -325,17 +342,12 @@ func (s *Server) period(r *http.Request) (from, to time.Time, err error) {
 
 // conversationSurvey is the satisfaction survey sent for a conversation.
 func (s *Server) conversationSurvey(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	c, err := s.conversationOf(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	c, err := s.Store.Conversation(r.Context(), id)
-	if err != nil || c.WorkspaceID != principal(r).WorkspaceID {
-		writeError(w, r, care.Errorf(care.ENOTFOUND, "Conversation not found."))
-		return
-	}
-	sv, err := s.Store.ConversationSurvey(r.Context(), id)
+	sv, err := s.Store.ConversationSurvey(r.Context(), c.ID)
 	if err != nil {
 		writeError(w, r, err)
 		return

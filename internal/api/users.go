@@ -23,8 +23,17 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	// A partner's people see their own colleagues, not the brand's staff.
+	mates, err := s.teammates(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
 	out := make([]memberView, 0, len(ms))
 	for _, m := range ms {
+		if mates != nil && !mates[m.UserID] {
+			continue
+		}
 		u, err := s.Store.User(r.Context(), m.UserID)
 		if err != nil {
 			writeError(w, r, err)
@@ -120,6 +129,8 @@ func (s *Server) listTeams(w http.ResponseWriter, r *http.Request) {
 type teamRequest struct {
 	Name      string    `json:"name"`
 	MemberIDs []care.ID `json:"member_ids"`
+	// Partner is an admin's to set: it decides what the team's members see.
+	Partner *bool `json:"partner,omitempty"`
 }
 
 func (s *Server) checkMembers(r *http.Request, ids []care.ID) error {
@@ -131,11 +142,23 @@ func (s *Server) checkMembers(r *http.Request, ids []care.ID) error {
 	return nil
 }
 
+// createTeam makes a team. Members of a partner team may not manage teams:
+// they could make one, join it and be handed what it is given.
 func (s *Server) createTeam(w http.ResponseWriter, r *http.Request) {
+	if err := principal(r).Scope.Refuse("manage teams"); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	var req teamRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		writeError(w, r, err)
 		return
+	}
+	if req.Partner != nil {
+		if err := onlyAdminPartners(r); err != nil {
+			writeError(w, r, err)
+			return
+		}
 	}
 	req.Name = strings.TrimSpace(req.Name)
 	if req.Name == "" || len(req.Name) > 100 {
@@ -146,7 +169,8 @@ func (s *Server) createTeam(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	t := &care.Team{WorkspaceID: principal(r).WorkspaceID, Name: req.Name, MemberIDs: req.MemberIDs, CreatedAt: s.now()}
+	t := &care.Team{WorkspaceID: principal(r).WorkspaceID, Name: req.Name, MemberIDs: req.MemberIDs, CreatedAt: s.now(),
+		Partner: req.Partner != nil && *req.Partner}
 	if err := s.Store.CreateTeam(r.Context(), t); err != nil {
 		writeError(w, r, err)
 		return
@@ -188,7 +212,13 @@ type teamMembersRequest struct {
 	MemberIDs []care.ID `json:"member_ids"`
 }
 
+// setTeamMembers replaces a team's members. Members of a partner team may
+// not: adding themselves to another team would widen their own scope.
 func (s *Server) setTeamMembers(w http.ResponseWriter, r *http.Request) {
+	if err := principal(r).Scope.Refuse("manage teams"); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	t, err := s.teamOf(r)
 	if err != nil {
 		writeError(w, r, err)

@@ -45,7 +45,8 @@ const (
 	pageSize = 500
 	// liveBuffer is how many events may wait for a slow client before the
 	// subscription drops them and the stream falls back to Source.
-	liveBuffer = 256
+	liveBuffer    = 256
+	defaultMaxAge = 10 * time.Minute
 	// retryMillis is the reconnection delay browsers are told to use.
 	retryMillis = 3000
 )
@@ -72,6 +73,16 @@ type Stream struct {
 	// signals (who is viewing or typing), sent as frames without an id:
 	// they are not stored, so a resumed stream does not replay them.
 	Signals func(workspaceID care.ID) (<-chan Signal, func())
+	// Conversations looks up the conversation of an event, for streams
+	// limited to a scope (see ServeScoped). When nil, Source is used if it
+	// implements Conversations, as care.Store does.
+	Conversations Conversations
+	// MaxAge ends a stream after this long (default 10 minutes); the
+	// client reconnects with its Last-Event-ID and authenticates again.
+	// The caller's rights are read when a stream starts, so this bounds
+	// how long a deleted token, an ended session or a user's new partner
+	// team goes unnoticed by an open stream. Negative: no limit.
+	MaxAge time.Duration
 }
 
 // EventReset is the type of the frame a stream sends first to a client whose
@@ -130,6 +141,21 @@ func drain(sub *inmem.Subscription) {
 // A Source read that fails ends the stream; the client reconnects with its
 // Last-Event-ID and loses nothing.
 func (s *Stream) Serve(w http.ResponseWriter, r *http.Request, workspaceID care.ID) {
+	s.ServeScoped(w, r, workspaceID, nil)
+}
+
+// ServeScoped is Serve for a caller limited to a scope (a member of a
+// partner team); a nil scope sees the whole workspace, as Serve does.
+//
+// A scoped stream delivers, backfill and replay included, only the events
+// of conversations the scope sees, judged as each event is reached: a
+// conversation.* event carries its conversation and decides for it and
+// those after it, so a conversation moved into the scope's teams starts
+// streaming and one moved out stops; other events' conversations are looked
+// up once and remembered. Events of no conversation (contact merges) are
+// withheld, and so are signals that name no conversation the scope sees.
+// The reset frame is sent as to anyone: it carries only event ids.
+func (s *Stream) ServeScoped(w http.ResponseWriter, r *http.Request, workspaceID care.ID, scope *care.Scope) {
 	ctx := r.Context()
 	log := s.Logger
 	if log == nil {
@@ -177,9 +203,29 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request, workspaceID care.
 		}
 	}
 
+	var scoped *scopeFilter
+	if scope != nil {
+		lookup := s.Conversations
+		if lookup == nil {
+			lookup, _ = s.Source.(Conversations)
+		}
+		scoped = newScopeFilter(scope, workspaceID, lookup)
+	}
 	send := func(e care.Event) error {
 		if e.ID <= last {
 			return nil
+		}
+		if scoped != nil {
+			// Judged before the position moves: a lookup that fails ends
+			// the stream, and the event is judged again on resuming.
+			ok, err := scoped.event(ctx, e)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				last, haveCursor = e.ID, true
+				return nil
+			}
 		}
 		last, haveCursor = e.ID, true
 		if s.Filter != nil && !s.Filter(e) {
@@ -222,6 +268,12 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request, workspaceID care.
 	}
 	ticker := time.NewTicker(s.heartbeat())
 	defer ticker.Stop()
+	var expire <-chan time.Time
+	if age := s.maxAge(); age > 0 {
+		t := time.NewTimer(age)
+		defer t.Stop()
+		expire = t.C
+	}
 	var poll <-chan time.Time
 	if s.Poll > 0 {
 		pt := time.NewTicker(s.Poll)
@@ -243,9 +295,14 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request, workspaceID care.
 		select {
 		case <-ctx.Done():
 			return
+		case <-expire:
+			return
 		case sig, ok := <-signals:
 			if !ok {
 				signals = nil
+				break
+			}
+			if scoped != nil && !scoped.signal(ctx, sig) {
 				break
 			}
 			err = fw.signal(sig.Type, sig.Data)
@@ -300,6 +357,13 @@ func resetPast(ctx context.Context, log *slog.Logger, fw *frameWriter, latest La
 	}
 	*last = newest
 	return fw.event(newest, EventReset, data)
+}
+
+func (s *Stream) maxAge() time.Duration {
+	if s.MaxAge == 0 {
+		return defaultMaxAge
+	}
+	return s.MaxAge
 }
 
 func (s *Stream) heartbeat() time.Duration {

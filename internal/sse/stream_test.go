@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -576,6 +577,27 @@ type failingLatest struct{ *store }
 
 func (failingLatest) LatestEventID(context.Context, care.ID) (care.ID, error) {
 	return 0, errors.New("no connection")
+}
+
+// TestServeMaxAge: a stream ends on its own after MaxAge, having sent what
+// there was, so the client reconnects and is authenticated again.
+func TestServeMaxAge(t *testing.T) {
+	bus := inmem.NewBus()
+	st := newStore(bus)
+	st.appendN(3, 1)
+	srv := serve(t, &Stream{Source: st, Bus: bus, MaxAge: 50 * time.Millisecond})
+	c := connect(t, srv, "/workspaces/1/events", "1")
+	var ids []string
+	// The frames channel closes when the stream ends; a stream without an
+	// end would fail the test at its deadline instead.
+	for f := range c.frames {
+		if f.ID != "" {
+			ids = append(ids, f.ID)
+		}
+	}
+	if want := []string{"2", "3"}; !slices.Equal(ids, want) {
+		t.Errorf("event ids before the stream ended = %v, want %v", ids, want)
+	}
 }
 
 // TestServeEndsWithClient checks that Serve returns, releasing its
