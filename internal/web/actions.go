@@ -34,6 +34,10 @@ func (h *Handler) reply(w http.ResponseWriter, r *http.Request, a *agent) {
 	if vis != care.Public && vis != care.Private {
 		vis = ""
 	}
+	if err := h.checkScope(r.Context(), a, r); err != nil {
+		h.renderError(w, r, a, err)
+		return
+	}
 	files, err := h.uploads(r, a)
 	if err == nil {
 		_, err = h.Desk.Reply(r.Context(), a.Principal, id, desk.Reply{Text: text, Visibility: vis, Attachments: files})
@@ -52,6 +56,10 @@ func (h *Handler) reply(w http.ResponseWriter, r *http.Request, a *agent) {
 
 func (h *Handler) note(w http.ResponseWriter, r *http.Request, a *agent) {
 	id, text := pathConvID(r), formText(r, "text")
+	if err := h.checkScope(r.Context(), a, r); err != nil {
+		h.renderError(w, r, a, err)
+		return
+	}
 	if _, err := h.Desk.Note(r.Context(), a.Principal, id, text); err != nil {
 		h.refused(w, r, a, err, func(cv *convView) { cv.DraftNote, cv.NoteError = text, h.safeMessage(r, err) })
 		return
@@ -70,11 +78,23 @@ func (h *Handler) refused(w http.ResponseWriter, r *http.Request, a *agent, err 
 	h.showConversation(w, r, a, http.StatusUnprocessableEntity, edit)
 }
 
-// update applies a change to the conversation and goes back to it.
+// update applies a change to the conversation and goes back to it; to
+// the list, when the change took it out of the agent's scope (a partner
+// member let go of one that was theirs by assignment alone), where it
+// would only be "not found" now.
 func (h *Handler) update(w http.ResponseWriter, r *http.Request, a *agent, u care.ConversationUpdate) {
 	id := pathConvID(r)
-	if _, err := h.Desk.Update(r.Context(), a.Principal, id, u); err != nil {
+	if err := h.checkScope(r.Context(), a, r); err != nil {
 		h.renderError(w, r, a, err)
+		return
+	}
+	c, err := h.Desk.Update(r.Context(), a.Principal, id, u)
+	if err != nil {
+		h.renderError(w, r, a, err)
+		return
+	}
+	if !a.Scope.Sees(c) {
+		http.Redirect(w, r, withQuery("/", listFrom(r).query()), http.StatusSeeOther)
 		return
 	}
 	back(w, r, id)
@@ -187,7 +207,11 @@ func (h *Handler) tag(w http.ResponseWriter, r *http.Request, a *agent) {
 func (h *Handler) retry(w http.ResponseWriter, r *http.Request, a *agent) {
 	mid, err := strconv.ParseInt(r.PathValue("mid"), 10, 64)
 	if err != nil || mid <= 0 {
-		h.renderError(w, r, a, care.Errorf(care.ENOTFOUND, "Message not found."))
+		h.renderError(w, r, a, care.MessageNotFound())
+		return
+	}
+	if err := h.checkMessageScope(r.Context(), a, r); err != nil {
+		h.renderError(w, r, a, err)
 		return
 	}
 	if _, err := h.Desk.Retry(r.Context(), a.Principal, mid); err != nil {
@@ -212,6 +236,10 @@ func (h *Handler) takePrivate(w http.ResponseWriter, r *http.Request, a *agent) 
 		return
 	}
 	id := pathConvID(r)
+	if err := h.checkMessageScope(r.Context(), a, r); err != nil {
+		h.renderError(w, r, a, err)
+		return
+	}
 	t := desk.TakePrivate{MessageID: mid, PublicText: formText(r, "public_text"), PrivateText: formText(r, "private_text")}
 	if _, err := h.Desk.TakePrivate(r.Context(), a.Principal, id, t); err != nil {
 		h.refused(w, r, a, err, func(cv *convView) { cv.ReplyError = h.safeMessage(r, err) })
@@ -224,7 +252,11 @@ func (h *Handler) takePrivate(w http.ResponseWriter, r *http.Request, a *agent) 
 func (h *Handler) moderate(w http.ResponseWriter, r *http.Request, a *agent) {
 	mid, ok := messageID(r)
 	if !ok {
-		h.renderError(w, r, a, care.Errorf(care.ENOTFOUND, "Message not found."))
+		h.renderError(w, r, a, care.MessageNotFound())
+		return
+	}
+	if err := h.checkMessageScope(r.Context(), a, r); err != nil {
+		h.renderError(w, r, a, err)
 		return
 	}
 	if _, err := h.Desk.Moderate(r.Context(), a.Principal, mid, channel.ModerationAction(formValue(r, "action"))); err != nil {

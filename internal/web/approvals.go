@@ -51,10 +51,23 @@ type approvalsPage struct {
 	MaxReason int // bytes of a rejection's reason
 }
 
+// approvalScan is how many held replies of the workspace are read to count
+// those a member of a partner team sees, as the page shows (desk.Approvals
+// reads as many).
+const approvalScan = 500
+
 // approvalCount counts the replies waiting for approval, for the
 // navigation: "" for none, "100+" past countCap.
 func (h *Handler) approvalCount(ctx context.Context, a *agent) (string, error) {
-	msgs, err := h.Store.PendingApprovals(ctx, a.WorkspaceID, countCap+1)
+	limit := countCap + 1
+	if a.Scoped() {
+		limit = approvalScan
+	}
+	msgs, err := h.Store.PendingApprovals(ctx, a.WorkspaceID, limit)
+	if err == nil && a.Scoped() {
+		seen := h.sight(a)
+		msgs, err = filterErr(msgs, func(m care.Message) (bool, error) { return seen.sees(ctx, m.ConversationID) })
+	}
 	switch {
 	case err != nil:
 		return "", err
@@ -93,6 +106,11 @@ func (h *Handler) approvals(w http.ResponseWriter, r *http.Request, a *agent) {
 func (h *Handler) showApprovals(w http.ResponseWriter, r *http.Request, a *agent, status int, p approvalsPage, edit func(*approvalView)) {
 	ctx := r.Context()
 	held, err := h.Desk.Approvals(ctx, a.Principal)
+	if err == nil && a.Scoped() {
+		// An approver in a partner team decides on their teams' replies.
+		seen := h.sight(a)
+		held, err = filterErr(held, func(ap desk.Approval) (bool, error) { return seen.sees(ctx, ap.Message.ConversationID) })
+	}
 	if err != nil {
 		h.renderError(w, r, a, err)
 		return
@@ -194,9 +212,12 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, a *agent, fn fu
 		h.renderError(w, r, a, care.Errorf(care.ENOTFOUND, "Message not found."))
 		return
 	}
-	m, err := h.Store.Message(ctx, mid)
-	if err != nil || m.WorkspaceID != a.WorkspaceID {
-		h.renderError(w, r, a, care.Errorf(care.ENOTFOUND, "Message not found."))
+	m, err := h.visibleMessage(ctx, a, mid)
+	if care.ErrorCode(err) == care.ENOTFOUND {
+		h.renderError(w, r, a, care.MessageNotFound())
+		return
+	} else if err != nil {
+		h.renderError(w, r, a, err)
 		return
 	}
 	keep, err := fn(ctx, m)

@@ -132,6 +132,9 @@ type contactView struct {
 	Suggested []mergeCandidate
 	Merged    care.ID
 	CanUndo   bool
+	// CanMerge offers merging at all: merging spans the workspace's
+	// contacts, which a member of a partner team does not see.
+	CanMerge bool
 }
 
 type identityView struct {
@@ -156,18 +159,14 @@ type conversationPage struct {
 	Conv convView
 }
 
-// conversationOf loads a conversation of the agent's workspace; another
-// workspace's conversation is not found.
+// conversationOf loads the request's conversation {id}; another
+// workspace's, or one outside the agent's scope, is not found.
 func (h *Handler) conversationOf(ctx context.Context, a *agent, r *http.Request) (*care.Conversation, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return nil, care.Errorf(care.ENOTFOUND, "Conversation not found.")
+	if err != nil {
+		return nil, care.ConversationNotFound()
 	}
-	c, err := h.Store.Conversation(ctx, id)
-	if care.ErrorCode(err) == care.ENOTFOUND || err == nil && c.WorkspaceID != a.WorkspaceID {
-		return nil, care.Errorf(care.ENOTFOUND, "Conversation not found.")
-	}
-	return c, err
+	return h.loadConversation(ctx, a, id)
 }
 
 func (h *Handler) conversation(w http.ResponseWriter, r *http.Request, a *agent) {
@@ -198,9 +197,10 @@ func (h *Handler) showConversation(w http.ResponseWriter, r *http.Request, a *ag
 		return
 	}
 	cv.Contact.ConvID, cv.Contact.CSRF, cv.Contact.List = c.ID, a.CSRF, lp.query()
-	cv.Contact.CanUndo = a.CanApprove()
+	cv.Contact.CanMerge = !a.Scoped()
+	cv.Contact.CanUndo = a.CanApprove() && cv.Contact.CanMerge
 	cv.Contact.Merged = positiveID(r.URL.Query().Get("merged"))
-	if q := strings.TrimSpace(r.URL.Query().Get("merge_q")); q != "" && len(q) <= care.MaxSearchQuery {
+	if q := strings.TrimSpace(r.URL.Query().Get("merge_q")); q != "" && len(q) <= care.MaxSearchQuery && cv.Contact.CanMerge {
 		cv.Contact.MergeQuery, cv.Contact.Searched = q, true
 		if cv.Contact.Candidates, err = h.mergeCandidates(ctx, a, c.ContactID, q); err != nil {
 			h.renderError(w, r, a, err)
@@ -215,8 +215,16 @@ func (h *Handler) showConversation(w http.ResponseWriter, r *http.Request, a *ag
 		h.renderError(w, r, a, err)
 		return
 	}
+	// The script refreshes the page on the linked conversation's events
+	// too; one outside the scope is not named to it.
+	linked := c.LinkedID
+	if linked != 0 && a.Scoped() {
+		if _, err := h.loadConversation(ctx, a, linked); err != nil {
+			linked = 0
+		}
+	}
 	h.render(w, r, status, "conversation", conversationPage{
-		layout: layout{Title: cv.Name, Page: "conversation", Agent: a, ConvID: c.ID, Linked: c.LinkedID}, List: lv, Conv: cv})
+		layout: layout{Title: cv.Name, Page: "conversation", Agent: a, ConvID: c.ID, Linked: linked}, List: lv, Conv: cv})
 }
 
 // conversationFragment is the live part of the conversation (header and
@@ -267,15 +275,11 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 		cv.Assignee = h.userName(ctx, c.AssigneeID, names)
 		cv.AssignedToMe = c.AssigneeID == a.UserID
 	}
-	// Colleagues the conversation can be handed to, for the Assign menu.
-	if ms, err := h.Store.Members(ctx, c.WorkspaceID); err == nil {
-		for _, m := range ms {
-			if m.UserID != a.UserID && m.UserID != c.AssigneeID {
-				cv.Colleagues = append(cv.Colleagues, colleague{ID: m.UserID, Name: h.userName(ctx, m.UserID, names)})
-			}
-		}
-	}
-	if ts, err := h.Store.Teams(ctx, c.WorkspaceID); err == nil {
+	// The teams it can be handed to, for the Team menu. A member of a
+	// partner team is offered their own teams only: the workspace's other
+	// teams, like its other conversations, are not theirs to see.
+	ts, err := h.Store.Teams(ctx, c.WorkspaceID)
+	if err == nil {
 		for _, t := range ts {
 			if t.ID == c.EscalationTeamID {
 				cv.Escalation = plain(t.Name)
@@ -284,7 +288,27 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 				cv.Team = plain(t.Name)
 				continue
 			}
-			cv.Teams = append(cv.Teams, colleague{ID: t.ID, Name: plain(t.Name)})
+			if a.Scope == nil || slices.Contains(a.Scope.Teams, t.ID) {
+				cv.Teams = append(cv.Teams, colleague{ID: t.ID, Name: plain(t.Name)})
+			}
+		}
+	}
+	// Colleagues the conversation can be handed to, for the Assign menu:
+	// for a member of a partner team, the members of their teams.
+	var teammates map[care.ID]bool
+	if a.Scope != nil {
+		teammates = map[care.ID]bool{}
+		for _, t := range inScope(a, ts) {
+			for _, id := range t.MemberIDs {
+				teammates[id] = true
+			}
+		}
+	}
+	if ms, err := h.Store.Members(ctx, c.WorkspaceID); err == nil {
+		for _, m := range ms {
+			if m.UserID != a.UserID && m.UserID != c.AssigneeID && (teammates == nil || teammates[m.UserID]) {
+				cv.Colleagues = append(cv.Colleagues, colleague{ID: m.UserID, Name: h.userName(ctx, m.UserID, names)})
+			}
 		}
 	}
 	if cv.Escalation != "" {
@@ -315,10 +339,14 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 			Handle: atHandle(plain(idn.Handle)), Name: plain(idn.DisplayName), Followers: count(idn.Followers), Verified: idn.Verified,
 			Call: callLink(idn)})
 	}
-	if cv.Contact.Suggested, err = h.sameEmail(ctx, contact); err != nil {
-		return convView{}, err
+	// Suggestions name other contacts, and lead to a merge: not for a
+	// member of a partner team.
+	if !a.Scoped() {
+		if cv.Contact.Suggested, err = h.sameEmail(ctx, contact); err != nil {
+			return convView{}, err
+		}
 	}
-	others, err := h.Store.Conversations(ctx, care.ConversationFilter{WorkspaceID: a.WorkspaceID, ContactID: c.ContactID, Limit: 11})
+	others, err := h.Store.Conversations(ctx, care.ConversationFilter{WorkspaceID: a.WorkspaceID, ContactID: c.ContactID, Scope: a.Scope, Limit: 11})
 	if err != nil {
 		return convView{}, err
 	}
@@ -334,7 +362,7 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 		cv.Contact.Others = append(cv.Contact.Others, oc)
 	}
 
-	msgs, earlier, convs, err := h.timeline(ctx, c)
+	msgs, earlier, convs, err := h.timeline(ctx, a.Scope, c)
 	if err != nil {
 		return convView{}, err
 	}
@@ -425,18 +453,19 @@ const maxHistory = 20
 
 // timeline is the contact's history across every channel, oldest first:
 // the newest maxTimeline messages of this conversation, its linked one and
-// the contact's other conversations. It also returns how many older ones
-// are left out, and the conversations the messages come from.
-func (h *Handler) timeline(ctx context.Context, c *care.Conversation) ([]care.Message, int, map[care.ID]care.Conversation, error) {
+// the contact's other conversations, those the scope sees. It also returns
+// how many older ones are left out, and the conversations the messages
+// come from.
+func (h *Handler) timeline(ctx context.Context, scope *care.Scope, c *care.Conversation) ([]care.Message, int, map[care.ID]care.Conversation, error) {
 	convs := map[care.ID]care.Conversation{c.ID: *c}
 	ids := []care.ID{c.ID}
 	if c.LinkedID != 0 {
-		if l, err := h.Store.Conversation(ctx, c.LinkedID); err == nil && l.WorkspaceID == c.WorkspaceID {
+		if l, err := h.Store.Conversation(ctx, c.LinkedID); err == nil && l.WorkspaceID == c.WorkspaceID && scope.Sees(l) {
 			convs[l.ID] = *l
 			ids = append(ids, l.ID)
 		}
 	}
-	page, err := h.Store.Conversations(ctx, care.ConversationFilter{WorkspaceID: c.WorkspaceID, ContactID: c.ContactID, Limit: maxHistory + 2})
+	page, err := h.Store.Conversations(ctx, care.ConversationFilter{WorkspaceID: c.WorkspaceID, ContactID: c.ContactID, Scope: scope, Limit: maxHistory + 2})
 	if err != nil {
 		return nil, 0, nil, err
 	}

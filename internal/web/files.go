@@ -165,6 +165,15 @@ func (h *Handler) timelineMessage(ctx context.Context, a *agent, r *http.Request
 		m.ConversationID != c.ID && m.ConversationID != c.LinkedID && m.ContactID != c.ContactID {
 		return nil, nil, notFound
 	}
+	if m.ConversationID != c.ID && a.Scoped() {
+		// The timeline of a scoped agent leaves out the contact's
+		// conversations outside their scope, and so does this.
+		if _, err := h.loadConversation(ctx, a, m.ConversationID); care.ErrorCode(err) == care.ENOTFOUND {
+			return nil, nil, notFound
+		} else if err != nil {
+			return nil, nil, err
+		}
+	}
 	in, err := h.Store.Inbox(ctx, m.InboxID)
 	if err != nil {
 		return nil, nil, notFound

@@ -107,10 +107,12 @@ func withQuery(path, q string) string {
 	return path + "?" + q
 }
 
-// filter is the store query for the list as seen by a.
+// filter is the store query for the list as seen by a: within a's scope,
+// for a member of a partner team, so the list and every count beside it
+// leave out what they may not see.
 func (lp listParams) filter(a *agent) care.ConversationFilter {
 	f := care.ConversationFilter{WorkspaceID: a.WorkspaceID, Channel: lp.Channel, TeamID: lp.Team, InboxID: lp.Inbox,
-		Tag: lp.Tag, Sort: lp.Sort, After: lp.Cursor, Limit: pageSize}
+		Tag: lp.Tag, Sort: lp.Sort, After: lp.Cursor, Limit: pageSize, Scope: a.Scope}
 	if lp.MinPrio != 0 {
 		p := float64(lp.MinPrio)
 		f.MinPriority = &p
@@ -422,11 +424,18 @@ func (h *Handler) countConversations(ctx context.Context, f care.ConversationFil
 }
 
 // viewTeams are the teams whose views an agent sees: their own, or every
-// team for supervisors and admins.
+// team for supervisors and admins, except a member of a partner team,
+// supervisor or not, who sees their own teams only.
 func (h *Handler) viewTeams(ctx context.Context, a *agent) ([]care.Team, error) {
 	teams, err := h.Store.Teams(ctx, a.WorkspaceID)
-	if err != nil || a.CanApprove() {
-		return teams, err
+	if err != nil {
+		return nil, err
+	}
+	if a.Scoped() {
+		return inScope(a, teams), nil
+	}
+	if a.CanApprove() {
+		return teams, nil
 	}
 	mine := teams[:0]
 	for _, t := range teams {

@@ -67,6 +67,10 @@ func (h *Handler) mergeCandidates(ctx context.Context, a *agent, contactID care.
 func (h *Handler) merge(w http.ResponseWriter, r *http.Request, a *agent) {
 	ctx := r.Context()
 	c, err := h.conversationOf(ctx, a, r)
+	if err == nil {
+		// Merging reaches contacts, and conversations, beyond their teams'.
+		err = a.Scope.Refuse("merge contacts")
+	}
 	if err != nil {
 		h.renderError(w, r, a, err)
 		return
@@ -88,6 +92,10 @@ func (h *Handler) merge(w http.ResponseWriter, r *http.Request, a *agent) {
 
 // unmerge undoes a merge made from this conversation's panel.
 func (h *Handler) unmerge(w http.ResponseWriter, r *http.Request, a *agent) {
+	if err := a.Scope.Refuse("undo contact merges"); err != nil {
+		h.renderError(w, r, a, err)
+		return
+	}
 	if !a.CanApprove() {
 		h.renderError(w, r, a, care.Errorf(care.EFORBIDDEN, "Only supervisors and admins undo merges."))
 		return

@@ -45,6 +45,11 @@ func (h *Handler) queues(w http.ResponseWriter, r *http.Request, a *agent) {
 		h.renderError(w, r, a, care.Errorf(care.EFORBIDDEN, "Only supervisors and admins see the queues."))
 		return
 	}
+	if a.Scoped() {
+		// Every team's waiting work and who is online: the workspace's.
+		h.renderError(w, r, a, a.Scope.Refuse("see the workspace's queues"))
+		return
+	}
 	ctx := r.Context()
 	qs, err := dispatch.Queues(ctx, h.Store, a.WorkspaceID, h.now())
 	if err != nil {

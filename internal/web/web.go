@@ -357,7 +357,7 @@ func (h *Handler) safeMessage(r *http.Request, err error) string {
 // approvers the replies waiting for approval.
 func (h *Handler) counts(ctx context.Context, a *agent) error {
 	var err error
-	if a.Unread, err = h.Store.UnreadNotifications(ctx, a.WorkspaceID, a.UserID); err != nil {
+	if a.Unread, err = h.unreadCount(ctx, a); err != nil {
 		return err
 	}
 	if a.CanApprove() {

@@ -1,0 +1,148 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"slices"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// A member of a partner team (an outsourced team) works in a scope: their
+// teams' conversations and those assigned to them, and the contacts of
+// those. Every page and action checks it here, beside the desk's own
+// check, so that nothing outside it is shown, changed or even confirmed to
+// exist: a conversation outside it is "not found", like a missing one,
+// and what only makes sense for the whole workspace (queues, merging
+// contacts) is refused.
+
+// Scoped reports whether the agent sees only part of the workspace, for
+// the templates to leave out what they may not use.
+func (a *agent) Scoped() bool { return a.Scope != nil }
+
+// loadConversation loads conversation id when a may see it.
+func (h *Handler) loadConversation(ctx context.Context, a *agent, id care.ID) (*care.Conversation, error) {
+	if id <= 0 {
+		return nil, care.ConversationNotFound()
+	}
+	c, err := h.Store.Conversation(ctx, id)
+	if care.ErrorCode(err) == care.ENOTFOUND || err == nil && (c.WorkspaceID != a.WorkspaceID || !a.Scope.Sees(c)) {
+		return nil, care.ConversationNotFound()
+	}
+	return c, err
+}
+
+// checkScope refuses an action on the request's conversation when it is
+// outside the agent's scope, before anything (an upload) is stored for
+// it. An agent without a scope pays nothing: the desk finds a missing
+// conversation itself.
+func (h *Handler) checkScope(ctx context.Context, a *agent, r *http.Request) error {
+	if a.Scope == nil {
+		return nil
+	}
+	_, err := h.conversationOf(ctx, a, r)
+	return err
+}
+
+// checkMessageScope is checkScope for an action on the request's message
+// {mid}: both the conversation of the address and the message's own must
+// be in scope.
+func (h *Handler) checkMessageScope(ctx context.Context, a *agent, r *http.Request) error {
+	if a.Scope == nil {
+		return nil
+	}
+	if _, err := h.conversationOf(ctx, a, r); err != nil {
+		return err
+	}
+	mid, ok := messageID(r)
+	if !ok {
+		return care.MessageNotFound()
+	}
+	_, err := h.visibleMessage(ctx, a, mid)
+	return err
+}
+
+// visibleMessage loads message id when its conversation is one a may see.
+func (h *Handler) visibleMessage(ctx context.Context, a *agent, id care.ID) (*care.Message, error) {
+	m, err := h.Store.Message(ctx, id)
+	if care.ErrorCode(err) == care.ENOTFOUND || err == nil && m.WorkspaceID != a.WorkspaceID {
+		return nil, care.MessageNotFound()
+	} else if err != nil {
+		return nil, err
+	}
+	if a.Scope == nil {
+		return m, nil
+	}
+	if _, err := h.loadConversation(ctx, a, m.ConversationID); care.ErrorCode(err) == care.ENOTFOUND {
+		return nil, care.MessageNotFound()
+	} else if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// sight answers, for one page, whether the agent sees conversations by
+// id, reading each at most once.
+type sight struct {
+	h    *Handler
+	a    *agent
+	seen map[care.ID]bool
+}
+
+func (h *Handler) sight(a *agent) *sight { return &sight{h: h, a: a, seen: map[care.ID]bool{}} }
+
+// sees reports whether the agent sees conversation id; without a scope,
+// every conversation of the workspace is seen without a read.
+func (s *sight) sees(ctx context.Context, id care.ID) (bool, error) {
+	if s.a.Scope == nil {
+		return true, nil
+	}
+	if ok, known := s.seen[id]; known {
+		return ok, nil
+	}
+	_, err := s.h.loadConversation(ctx, s.a, id)
+	switch care.ErrorCode(err) {
+	case "":
+		s.seen[id] = true
+	case care.ENOTFOUND:
+		s.seen[id] = false
+	default:
+		return false, err
+	}
+	return s.seen[id], nil
+}
+
+// visibleConversationOf returns a conversation of the contact that a
+// sees, 0 for none: a contact is seen through its conversations.
+func (h *Handler) visibleConversationOf(ctx context.Context, a *agent, contactID care.ID) (care.ID, error) {
+	page, err := h.Store.Conversations(ctx, care.ConversationFilter{WorkspaceID: a.WorkspaceID, ContactID: contactID, Scope: a.Scope, Limit: 1})
+	if err != nil || len(page.Conversations) == 0 {
+		return 0, err
+	}
+	return page.Conversations[0].ID, nil
+}
+
+// inScope keeps the teams a scoped agent belongs to; an agent without a
+// scope keeps them all.
+func inScope(a *agent, teams []care.Team) []care.Team {
+	if a.Scope == nil {
+		return teams
+	}
+	return slices.DeleteFunc(teams, func(t care.Team) bool { return !slices.Contains(a.Scope.Teams, t.ID) })
+}
+
+// filterErr keeps the elements of s that keep says to, in place; it stops
+// at keep's first error.
+func filterErr[T any](s []T, keep func(T) (bool, error)) ([]T, error) {
+	out := s[:0]
+	for _, v := range s {
+		ok, err := keep(v)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
