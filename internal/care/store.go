@@ -105,6 +105,11 @@ type Queries interface {
 	OpenSurvey(ctx context.Context, workspaceID, contactID ID, channel Channel, since time.Time) (*Survey, error)
 	// ConversationSurvey is the survey sent for a conversation, or ENOTFOUND.
 	ConversationSurvey(ctx context.Context, conversationID ID) (*Survey, error)
+	// Arrivals counts, per UTC hour of [from, to), the conversations opened
+	// and the customer messages received, in hour order, leaving out hours
+	// with neither. It relies on ids growing with creation times, as they
+	// do when rows are stamped as they are stored.
+	Arrivals(ctx context.Context, workspaceID ID, from, to time.Time, f ArrivalFilter) ([]HourCount, error)
 	// CSATReport groups surveys sent in [from, to) by agent, team, channel
 	// or day.
 	CSATReport(ctx context.Context, workspaceID ID, from, to time.Time, by string) ([]CSATReportRow, error)

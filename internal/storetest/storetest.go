@@ -82,6 +82,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"Routing", testRouting},
 		{"SLAOutcomes", testSLAOutcomes},
 		{"Surveys", testSurveys},
+		{"Arrivals", testArrivals},
 		{"Approvals", testApprovals},
 		{"Hooks", testHooks},
 		{"Leases", testLeases},
