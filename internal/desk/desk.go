@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -130,3 +131,25 @@ func checkText(text string, attachments int) error {
 	}
 	return nil
 }
+
+// checkAttachments admits on a reply only what an agent can rightly send:
+// a web link (an upload, or a file the platform fetches) and WhatsApp's
+// template form. The other schemes (email-part:, meta-media:,
+// whatsapp-media:, telegram-file:) name files a platform holds, which
+// Parley fetches with the inbox's credentials: on a reply, one would send
+// another customer's file, or show it to whoever asks for the reply's
+// media.
+func checkAttachments(atts []care.Attachment) error {
+	for i, a := range atts {
+		u, err := url.Parse(a.URL)
+		ok := err == nil && len(a.URL) <= maxAttachmentURL &&
+			((u.Scheme == "https" || u.Scheme == "http") && u.Host != "" || u.Scheme == "whatsapp-template" && u.Opaque != "")
+		if !ok {
+			return care.Errorf(care.EINVALID, "Attachment %d: send a file as an http(s) link (upload it first), or a WhatsApp template as whatsapp-template:NAME?language=CODE.", i+1)
+		}
+	}
+	return nil
+}
+
+// maxAttachmentURL bounds an attachment's address.
+const maxAttachmentURL = 2048

@@ -116,6 +116,16 @@ func TestReplyRejects(t *testing.T) {
 			{"other workspace", w.other, w.conv.ID, desk.Reply{Text: "hi"}, care.ENOTFOUND},
 			{"missing", w.agent, 9999, desk.Reply{Text: "hi"}, care.ENOTFOUND},
 			{"foreign reply target", w.agent, w.conv.ID, desk.Reply{Text: "hi", ReplyToMessageID: 9999}, care.EINVALID},
+			// References to files a platform holds: Parley would fetch
+			// another customer's file with the inbox's credentials.
+			{"email part", w.agent, w.conv.ID, attach("email-part:mailbox=INBOX&part=2&uid=7&uidvalidity=1"), care.EINVALID},
+			{"meta media", w.agent, w.conv.ID, attach("meta-media:123456"), care.EINVALID},
+			{"whatsapp media", w.agent, w.conv.ID, attach("whatsapp-media:987"), care.EINVALID},
+			{"telegram file", w.agent, w.conv.ID, attach("telegram-file:AgAD"), care.EINVALID},
+			{"file path", w.agent, w.conv.ID, attach("/etc/passwd"), care.EINVALID},
+			{"javascript", w.agent, w.conv.ID, attach("javascript:alert(1)"), care.EINVALID},
+			{"no host", w.agent, w.conv.ID, attach("https:///x.png"), care.EINVALID},
+			{"overlong", w.agent, w.conv.ID, attach("https://files.example/" + strings.Repeat("a", 2048)), care.EINVALID},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -128,7 +138,19 @@ func TestReplyRejects(t *testing.T) {
 		if n, _ := s.OutboxDepth(ctx); n != 0 {
 			t.Errorf("rejected replies left %d outbox entries", n)
 		}
+		// What agents do send: a link to an upload, a WhatsApp template.
+		for _, u := range []string{"https://parley.example/files/3/tok/receipt.pdf", "http://127.0.0.1:8080/files/4/tok/a.png",
+			"whatsapp-template:order_update?language=en_US"} {
+			if _, err := w.d.Reply(ctx, w.agent, w.conv.ID, attach(u)); err != nil {
+				t.Errorf("Reply with attachment %q: %v", u, err)
+			}
+		}
 	})
+}
+
+// attach is a reply of one attachment at u.
+func attach(u string) desk.Reply {
+	return desk.Reply{Text: "see attached", Attachments: []care.Attachment{{Kind: "file", URL: u, Name: "f"}}}
 }
 
 func TestNoteNeverLeaves(t *testing.T) {

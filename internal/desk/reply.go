@@ -85,6 +85,9 @@ func (s *Service) queue(ctx context.Context, q care.Queries, p care.Principal, c
 	if err := checkText(r.Text, len(r.Attachments)); err != nil {
 		return nil, err
 	}
+	if err := checkAttachments(r.Attachments); err != nil {
+		return nil, err
+	}
 	if err := mayReply(ctx, q, p, conv); err != nil {
 		return nil, err
 	}

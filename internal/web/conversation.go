@@ -408,7 +408,7 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 				continue
 			}
 			fv := fileOf(f)
-			if fv.Href == "" && fetch && strings.Contains(f.URL, ":") && !strings.HasPrefix(f.URL, "geo:") {
+			if fv.Href == "" && fetch && m.Direction == care.DirectionIn && strings.Contains(f.URL, ":") && !strings.HasPrefix(f.URL, "geo:") {
 				// Held by the platform: Parley fetches it for the agent.
 				fv.Href = "/c/" + strconv.FormatInt(m.ConversationID, 10) + "/media/" + strconv.FormatInt(m.ID, 10) + "/" + strconv.Itoa(n)
 			}

@@ -195,7 +195,9 @@ func (h *Handler) media(w http.ResponseWriter, r *http.Request, a *agent) {
 		return
 	}
 	n, err := strconv.Atoi(r.PathValue("n"))
-	if err != nil || n < 0 || n >= len(m.Attachments) {
+	// Only the platform's own messages hold references to its files; one
+	// on a message of ours would be a reference an agent typed.
+	if err != nil || n < 0 || n >= len(m.Attachments) || m.Direction != care.DirectionIn {
 		http.NotFound(w, r)
 		return
 	}

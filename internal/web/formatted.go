@@ -38,7 +38,7 @@ const formattedCSP = "default-src 'none'; img-src data:; style-src 'unsafe-inlin
 // formattedHref is the address of a message's formatted view, "" when its
 // channel's adapter cannot show one.
 func (h *Handler) formattedHref(ch care.Channel, m *care.Message) string {
-	if h.Desk == nil {
+	if h.Desk == nil || m.Direction != care.DirectionIn {
 		return ""
 	}
 	if s, ok := h.Desk.Adapters.Sender(ch); ok {
@@ -78,6 +78,10 @@ func (h *Handler) formattedBody(ctx context.Context, a *agent, r *http.Request) 
 		return "", err
 	}
 	notFound := care.Errorf(care.ENOTFOUND, "This message has no original formatting to show.")
+	if m.Direction != care.DirectionIn {
+		// As for media: only the platform's messages hold its references.
+		return "", notFound
+	}
 	ref := ""
 	for _, att := range m.Attachments {
 		if att.Kind == kindHTML {

@@ -67,4 +67,23 @@ func TestMetaMedia(t *testing.T) {
 	if n := fake.MediaFetches(); n != 2 {
 		t.Errorf("the CDN was asked %d times, want 2 (the page itself fetches nothing)", n)
 	}
+
+	// The same reference on a message of ours (stored past the desk, which
+	// refuses it) is a reference someone typed: never fetched.
+	ours := *m
+	ours.ID, ours.Direction, ours.ContactID, ours.PlatformID, ours.Status = 0, care.DirectionOut, 0, "", care.DeliverySent
+	if err := f.store.CreateMessage(context.Background(), &ours); err != nil {
+		t.Fatal(err)
+	}
+	_, page = c.get(convPath(conv, ""))
+	link = convPath(conv, "/media/"+itoa(ours.ID)+"/0")
+	if strings.Contains(page, `href="`+link+`"`) {
+		t.Errorf("the timeline links %s, a platform reference on our own message", link)
+	}
+	if res, _ := c.get(link); res.StatusCode != http.StatusNotFound {
+		t.Errorf("GET %s = %d, want 404", link, res.StatusCode)
+	}
+	if n := fake.MediaFetches(); n != 2 {
+		t.Errorf("the CDN was asked %d times after our own message's media, want still 2", n)
+	}
 }
