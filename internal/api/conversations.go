@@ -81,6 +81,14 @@ func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page, err := s.Store.Conversations(r.Context(), f)
+	if err == nil {
+		v := s.visibility(r)
+		for i := range page.Conversations {
+			if err = v.hideLink(r.Context(), &page.Conversations[i]); err != nil {
+				break
+			}
+		}
+	}
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -116,6 +124,9 @@ func (s *Server) seenConversation(r *http.Request, id care.ID) (*care.Conversati
 
 func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
 	c, err := s.conversationOf(r)
+	if err == nil {
+		err = s.visibility(r).hideLink(r.Context(), c)
+	}
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -160,6 +171,9 @@ func (s *Server) updateConversation(w http.ResponseWriter, r *http.Request) {
 	u := care.ConversationUpdate{Status: req.Status, SnoozedUntil: req.SnoozedUntil, AssigneeID: req.AssigneeID, TeamID: req.TeamID, Tags: req.Tags,
 		EscalationTeamID: req.EscalationTeamID}
 	c, err := s.Desk.Update(r.Context(), principal(r), id, u)
+	if err == nil {
+		err = s.visibility(r).hideLink(r.Context(), c)
+	}
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -199,6 +213,9 @@ func (s *Server) linkConversation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.Store.Conversation(r.Context(), id)
+	if err == nil {
+		err = s.visibility(r).hideLink(r.Context(), c)
+	}
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -364,6 +381,9 @@ func (s *Server) dismiss(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.Desk.Dismiss(r.Context(), principal(r), id, req.Reason)
+	if err == nil {
+		err = s.visibility(r).hideLink(r.Context(), c)
+	}
 	if err != nil {
 		writeError(w, r, err)
 		return

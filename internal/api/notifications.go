@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/parleyhq/parley/internal/care"
 )
@@ -77,17 +78,51 @@ func (s *Server) readNotifications(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	n, err := s.Store.ReadNotifications(r.Context(), p.WorkspaceID, p.UserID, req.IDs, s.now())
+	v := s.visibility(r)
+	ids, err := s.readable(r, v, req.IDs)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	left, err := s.unreadNotifications(r, s.visibility(r))
+	n := 0
+	if ids == nil || len(ids) > 0 {
+		if n, err = s.Store.ReadNotifications(r.Context(), p.WorkspaceID, p.UserID, ids, s.now()); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	}
+	left, err := s.unreadNotifications(r, v)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, readNotificationsResponse{Read: n, Unread: left})
+}
+
+// readable narrows the ids a caller marks read (none: all of theirs) to
+// the unread ones they may see. Unscoped, it is ids itself; scoped, it is
+// never nil, and empty when nothing is left, since the store would read
+// an empty list as "all". Otherwise "read": 1 for a hidden notification's
+// id, and 0 for a missing one, would tell the two apart.
+func (s *Server) readable(r *http.Request, v *visibility, ids []care.ID) ([]care.ID, error) {
+	p := principal(r)
+	if p.Scope == nil {
+		return ids, nil
+	}
+	unread, err := s.Store.Notifications(r.Context(), p.WorkspaceID, p.UserID, true, maxScopedUnread)
+	if err != nil {
+		return nil, err
+	}
+	if unread, err = v.notifications(r.Context(), unread); err != nil {
+		return nil, err
+	}
+	out := []care.ID{}
+	for _, n := range unread {
+		if len(ids) == 0 || slices.Contains(ids, n.ID) {
+			out = append(out, n.ID)
+		}
+	}
+	return out, nil
 }
 
 // maxScopedUnread bounds how many unread notifications are read back to

@@ -167,6 +167,29 @@ func TestPartnerScope(t *testing.T) {
 		}
 	})
 
+	t.Run("links to hidden conversations are hidden", func(t *testing.T) {
+		if err := w.Store.LinkConversations(ctx, w.convP.ConversationID, w.convA.ConversationID); err != nil {
+			t.Fatal(err)
+		}
+		path := fmt.Sprintf("/api/v1/conversations/%d", w.convP.ConversationID)
+		var c care.Conversation
+		w.must(t, http.StatusOK, w.p1Tok, "GET", path, "", &c)
+		if c.LinkedID != 0 {
+			t.Errorf("p1 sees P's conversation linked to %d, a conversation outside their scope", c.LinkedID)
+		}
+		var page care.ConversationPage
+		w.must(t, http.StatusOK, w.p1Tok, "GET", "/api/v1/conversations", "", &page)
+		for _, c := range page.Conversations {
+			if c.LinkedID != 0 {
+				t.Errorf("p1's list shows conversation %d linked to %d", c.ID, c.LinkedID)
+			}
+		}
+		w.must(t, http.StatusOK, w.admin, "GET", path, "", &c)
+		if c.LinkedID != w.convA.ConversationID {
+			t.Errorf("an admin sees linked_id %d, want %d", c.LinkedID, w.convA.ConversationID)
+		}
+	})
+
 	t.Run("contacts", func(t *testing.T) {
 		for _, p := range scoped {
 			for _, suffix := range []string{"", "/identities"} {
@@ -268,12 +291,26 @@ func TestPartnerScope(t *testing.T) {
 	})
 
 	t.Run("notifications", func(t *testing.T) {
+		var ids []care.ID
 		for _, m := range []*care.Message{w.convA, w.convP} {
 			n := &care.Notification{WorkspaceID: workspace1, UserID: w.p1, Kind: care.NotifyMention, ConversationID: m.ConversationID,
 				Text: "a1 mentioned you", CreatedAt: time.Now()}
 			if err := w.Store.CreateNotification(ctx, n); err != nil {
 				t.Fatal(err)
 			}
+			ids = append(ids, n.ID)
+		}
+		// Marking read tells a hidden notification from a missing one by
+		// nothing, and leaves it as it was.
+		var read struct{ Read, Unread int }
+		for _, id := range []care.ID{ids[0], 999999} {
+			w.must(t, http.StatusOK, w.p1Tok, "POST", "/api/v1/me/notifications/read", fmt.Sprintf(`{"ids":[%d]}`, id), &read)
+			if read.Read != 0 || read.Unread != 1 {
+				t.Errorf("p1 marking notification %d read = %+v, want read 0, unread 1", id, read)
+			}
+		}
+		if n, _ := w.Store.UnreadNotifications(ctx, workspace1, w.p1); n != 2 {
+			t.Errorf("p1 has %d unread notifications in the store, want both still unread", n)
 		}
 		var out struct {
 			Notifications []care.Notification `json:"notifications"`
@@ -282,6 +319,13 @@ func TestPartnerScope(t *testing.T) {
 		w.must(t, http.StatusOK, w.p1Tok, "GET", "/api/v1/me/notifications", "", &out)
 		if len(out.Notifications) != 1 || out.Notifications[0].ConversationID != w.convP.ConversationID || out.Unread != 1 {
 			t.Errorf("p1's notifications = %+v, want only the one about P's conversation, unread", out)
+		}
+		w.must(t, http.StatusOK, w.p1Tok, "POST", "/api/v1/me/notifications/read", `{}`, &read)
+		if read.Read != 1 || read.Unread != 0 {
+			t.Errorf("p1 marking all read = %+v, want read 1 (theirs), unread 0", read)
+		}
+		if n, _ := w.Store.UnreadNotifications(ctx, workspace1, w.p1); n != 1 {
+			t.Errorf("after p1 marked all read, %d unread in the store, want the hidden one", n)
 		}
 	})
 
@@ -306,6 +350,25 @@ func TestPartnerScope(t *testing.T) {
 		sameProblem(t, "ps1 changing a1", hidden, missing)
 		w.must(t, http.StatusOK, w.ps1Tok, "PATCH", fmt.Sprintf("/api/v1/agents/%d", w.p1), body, nil)
 		w.must(t, http.StatusOK, w.ps1Tok, "PATCH", fmt.Sprintf("/api/v1/agents/%d", w.ps1), body, nil)
+	})
+
+	t.Run("teams name but do not list the brand's staff", func(t *testing.T) {
+		var out struct{ Teams []care.Team }
+		w.must(t, http.StatusOK, w.p1Tok, "GET", "/api/v1/teams", "", &out)
+		for _, tm := range out.Teams {
+			if tm.ID == w.teamA && len(tm.MemberIDs) != 0 || tm.ID == w.teamP && len(tm.MemberIDs) != 3 {
+				t.Errorf("p1 sees team %d (%s) with members %v", tm.ID, tm.Name, tm.MemberIDs)
+			}
+		}
+		var one care.Team
+		w.must(t, http.StatusOK, w.p1Tok, "GET", fmt.Sprintf("/api/v1/teams/%d", w.teamA), "", &one)
+		if one.Name != "A" || len(one.MemberIDs) != 0 {
+			t.Errorf("p1's GET of team A = %+v, want its name and no members", one)
+		}
+		w.must(t, http.StatusOK, w.a1Tok, "GET", fmt.Sprintf("/api/v1/teams/%d", w.teamA), "", &one)
+		if len(one.MemberIDs) != 1 {
+			t.Errorf("a1's GET of team A = %+v, want its member", one)
+		}
 	})
 
 	t.Run("people lists hold their colleagues", func(t *testing.T) {

@@ -40,6 +40,19 @@ func (v *visibility) sees(ctx context.Context, id care.ID) (bool, error) {
 	return ok, nil
 }
 
+// hideLink clears c's link to its public or private other half when the
+// caller does not see that one: its id would confirm it exists.
+func (v *visibility) hideLink(ctx context.Context, c *care.Conversation) error {
+	if v.p.Scope == nil || c.LinkedID == 0 {
+		return nil
+	}
+	ok, err := v.sees(ctx, c.LinkedID)
+	if err == nil && !ok {
+		c.LinkedID = 0
+	}
+	return err
+}
+
 // seesContact reports whether the caller sees a contact of their workspace:
 // anyone unscoped does; a scoped caller needs one of its conversations in
 // their scope.

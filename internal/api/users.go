@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/accounts"
@@ -123,6 +124,9 @@ func (s *Server) listTeams(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	for i := range ts {
+		hideMembers(principal(r), &ts[i])
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"teams": ts})
 }
 
@@ -205,7 +209,18 @@ func (s *Server) getTeam(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	hideMembers(principal(r), t)
 	writeJSON(w, http.StatusOK, t)
+}
+
+// hideMembers empties the member list of a team outside a scoped caller's
+// teams: who works in the brand's own teams is not a partner's to know
+// (the list of users leaves them out too). The team's name stays, so a
+// conversation's team can be named.
+func hideMembers(p care.Principal, t *care.Team) {
+	if p.Scope != nil && !slices.Contains(p.Scope.Teams, t.ID) {
+		t.MemberIDs = []care.ID{}
+	}
 }
 
 type teamMembersRequest struct {

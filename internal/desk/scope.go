@@ -45,6 +45,11 @@ func withinScope(ctx context.Context, q care.Queries, p care.Principal, before *
 	if u.EscalationTeamID != nil && *u.EscalationTeamID != 0 {
 		return care.Errorf(care.EFORBIDDEN, "Members of a partner team cannot escalate a conversation; ask a supervisor of your company's own team.")
 	}
+	if u.EscalationTeamID != nil && before.EscalationTeamID != 0 && !slices.Contains(s.Teams, before.EscalationTeamID) {
+		// The escalation is another team's to end: it would lose the
+		// conversation without being told.
+		return care.Errorf(care.EFORBIDDEN, "Only the team this conversation was escalated to can end the escalation.")
+	}
 	if u.TeamID != nil && *u.TeamID != 0 && !slices.Contains(s.Teams, *u.TeamID) {
 		return care.Errorf(care.EFORBIDDEN, "You can only move a conversation to one of your teams.")
 	}

@@ -275,6 +275,8 @@ func TestScopeUpdate(t *testing.T) {
 			{name: "escalate", team: w.p, u: care.ConversationUpdate{EscalationTeamID: id(w.inHouse)}, code: care.EFORBIDDEN},
 			{name: "escalate to their own team", team: w.p, u: care.ConversationUpdate{EscalationTeamID: id(w.p2)}, code: care.EFORBIDDEN},
 			{name: "end an escalation to them", team: w.inHouse, escalation: w.p, u: care.ConversationUpdate{EscalationTeamID: id(0)}},
+			{name: "end an escalation to an in-house team", team: w.p, escalation: w.inHouse, u: care.ConversationUpdate{EscalationTeamID: id(0)}, code: care.EFORBIDDEN},
+			{name: "end no escalation", team: w.p, u: care.ConversationUpdate{EscalationTeamID: id(0)}},
 			{name: "clear the team", team: w.p, u: care.ConversationUpdate{TeamID: id(0)}, code: care.EFORBIDDEN},
 			{name: "clear the team, assigned to a teammate", team: w.p, assignee: w.pia, u: care.ConversationUpdate{TeamID: id(0)}, code: care.EFORBIDDEN},
 			{name: "clear the team and unassign", team: w.p, assignee: w.pat, u: care.ConversationUpdate{TeamID: id(0), AssigneeID: id(0)}, code: care.EFORBIDDEN},

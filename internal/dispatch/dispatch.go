@@ -148,9 +148,16 @@ func (s *Service) Dispatch(ctx context.Context, workspaceID care.ID) (int, error
 	for i := range waiting {
 		q.Push(toWork(&waiting[i], now))
 	}
+	// The team each decision was made for: a conversation moved to another
+	// team since the queue was read may not suit the agent (a partner's
+	// agent may not even see it), so its claim is refused.
+	teamOf := make(map[care.ID]care.ID, len(waiting))
+	for i := range waiting {
+		teamOf[waiting[i].ConversationID] = waiting[i].TeamID
+	}
 	assigned := 0
 	for _, a := range q.Dispatch(online, -1) {
-		ok, err := s.claim(ctx, workspaceID, a.WorkID, a.AgentID, now)
+		ok, err := s.claim(ctx, workspaceID, a.WorkID, teamOf[a.WorkID], a.AgentID, now)
 		if err != nil {
 			return assigned, err
 		}
@@ -253,15 +260,20 @@ func toWork(w *care.Waiting, now time.Time) *routing.Work {
 	return r
 }
 
-// claim makes one assignment stick, with its event and audit entry. false
-// means the conversation or the agent changed since the decision: another
-// node or a person got there first.
-func (s *Service) claim(ctx context.Context, ws, convID, agentID care.ID, now time.Time) (bool, error) {
+// claim makes one assignment stick, with its event and audit entry, if the
+// conversation is still of teamID. false means the conversation or the
+// agent changed since the decision: another node or a person got there
+// first, or someone moved it.
+func (s *Service) claim(ctx context.Context, ws, convID, teamID, agentID care.ID, now time.Time) (bool, error) {
 	var ev care.Event
 	err := s.Store.Update(ctx, func(q care.Queries) error {
 		c, err := q.ClaimConversation(ctx, convID, agentID, now)
 		if err != nil {
 			return err
+		}
+		if c.TeamID != teamID {
+			// Undone with the transaction.
+			return care.Errorf(care.ECONFLICT, "The conversation moved to another team.")
 		}
 		data, _ := json.Marshal(c)
 		ev = care.Event{WorkspaceID: ws, Type: care.EventConversationUpdated, ConversationID: c.ID, InboxID: c.InboxID, Data: data, CreatedAt: now}

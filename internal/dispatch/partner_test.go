@@ -1,6 +1,7 @@
 package dispatch_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -136,6 +137,43 @@ func TestQueuesPartner(t *testing.T) {
 		}
 		if online[0] != 1 || online[partner] != 1 {
 			t.Errorf("agents online per queue = %v, want 1 for no team (Bo) and 1 for the partner team (Pat)", online)
+		}
+	})
+}
+
+// movingStore moves a conversation to another team as soon as the queue has
+// been read: what a person changing its team in that moment would do.
+type movingStore struct {
+	care.Store
+	conv, to care.ID
+	now      time.Time
+}
+
+func (m *movingStore) WaitingConversations(ctx context.Context, ws care.ID, limit int) ([]care.Waiting, error) {
+	out, err := m.Store.WaitingConversations(ctx, ws, limit)
+	if err == nil {
+		_, err = m.Store.UpdateConversation(ctx, m.conv, care.ConversationUpdate{TeamID: &m.to}, m.now)
+	}
+	return out, err
+}
+
+// A conversation moved to another team between the decision and the claim
+// is not claimed: the decision was for its old team.
+func TestDispatchClaimFollowsTeam(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		w := newWorld(t, s)
+		pat := w.agent(t, "pat", care.PresenceOnline, 9)
+		ina := w.agent(t, "ina", care.PresenceAway, 9)
+		inHouse := w.team(t, "Care", false, ina)
+		partner := w.team(t, "Outsourced", true, pat)
+		c := w.teamConversation(t, 0, partner)
+		svc := &dispatch.Service{Store: &movingStore{Store: s, conv: c.ID, to: inHouse, now: w.now}, Now: func() time.Time { return w.now }}
+		n, err := svc.Dispatch(t.Context(), w.ws.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := w.assignee(t, c); n != 0 || got != 0 {
+			t.Errorf("Dispatch assigned %d; the conversation moved in-house went to %d, want no one", n, got)
 		}
 	})
 }

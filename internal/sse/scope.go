@@ -59,6 +59,34 @@ func (f *scopeFilter) event(ctx context.Context, e care.Event) (bool, error) {
 	return f.sees(ctx, e.ConversationID)
 }
 
+// hideLink removes from a delivered conversation event the link to the
+// conversation's other half (public thread or private follow-up) when the
+// scope does not see that one: its id would confirm it exists.
+func (f *scopeFilter) hideLink(ctx context.Context, e *care.Event) error {
+	if !strings.HasPrefix(string(e.Type), "conversation.") || !strings.Contains(string(e.Data), `"linked_id"`) {
+		return nil
+	}
+	var d map[string]json.RawMessage
+	if json.Unmarshal(e.Data, &d) != nil {
+		return nil
+	}
+	var linked care.ID
+	if json.Unmarshal(d["linked_id"], &linked) != nil || linked == 0 {
+		return nil
+	}
+	seen, err := f.sees(ctx, linked)
+	if err != nil || seen {
+		return err
+	}
+	delete(d, "linked_id")
+	data, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("sse: event %d: %w", e.ID, err)
+	}
+	e.Data = data
+	return nil
+}
+
 // signal reports whether an ephemeral signal may be delivered: those that
 // name a conversation the scope sees. A signal is not worth ending the
 // stream for, so a failed lookup withholds it.

@@ -273,3 +273,27 @@ func TestScopeFilterRemembersBoundedly(t *testing.T) {
 		t.Errorf("a new verdict on a remembered conversation = %v, %v; want false, true", seen, ok)
 	}
 }
+
+// TestServeScopedHidesLinks: a conversation the scope sees keeps its link
+// to a linked conversation only when the scope sees that one too.
+func TestServeScopedHidesLinks(t *testing.T) {
+	bus := inmem.NewBus()
+	st := newConvStore(bus,
+		care.Conversation{ID: 2, WorkspaceID: 1, TeamID: otherTeam},
+		care.Conversation{ID: 4, WorkspaceID: 1, TeamID: ownTeam},
+	)
+	st.appendConv(care.EventConversationUpdated, 1, conv(t, care.Conversation{ID: 1, TeamID: ownTeam, LinkedID: 2}))
+	st.appendConv(care.EventConversationUpdated, 3, conv(t, care.Conversation{ID: 3, TeamID: ownTeam, LinkedID: 4}))
+	srv := serveScoped(t, &Stream{Source: st, Bus: bus}, partnerScope)
+	c := connect(t, srv, "/events", "0")
+	for _, want := range []care.ID{0, 4} {
+		e := c.event(t)
+		var got care.Conversation
+		if err := json.Unmarshal(e.Data, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.LinkedID != want || got.ID != e.ConversationID || got.TeamID != ownTeam {
+			t.Errorf("event %d's conversation = %+v, want linked_id %d and the rest kept", e.ID, got, want)
+		}
+	}
+}

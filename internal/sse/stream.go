@@ -219,6 +219,9 @@ func (s *Stream) ServeScoped(w http.ResponseWriter, r *http.Request, workspaceID
 			// Judged before the position moves: a lookup that fails ends
 			// the stream, and the event is judged again on resuming.
 			ok, err := scoped.event(ctx, e)
+			if err == nil && ok {
+				err = scoped.hideLink(ctx, &e)
+			}
 			if err != nil {
 				return err
 			}
