@@ -2,7 +2,9 @@ package api
 
 import (
 	"encoding/json"
+	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -20,8 +22,20 @@ func pathID(r *http.Request) (care.ID, error) {
 }
 
 // queryID parses an optional id query parameter.
-func queryID(r *http.Request, name string) (care.ID, error) {
-	v := r.URL.Query().Get(name)
+func queryID(r *http.Request, name string) (care.ID, error) { return valuesID(r.URL.Query(), name) }
+
+func queryInt(r *http.Request, name string, def, max int) (int, error) {
+	return valuesInt(r.URL.Query(), name, def, max)
+}
+
+func queryFloat(r *http.Request, name string) (*float64, error) {
+	return valuesFloat(r.URL.Query(), name)
+}
+
+// valuesID, valuesInt and valuesFloat read the query parameters of q, for
+// what the web's forms share with the API.
+func valuesID(q url.Values, name string) (care.ID, error) {
+	v := q.Get(name)
 	if v == "" {
 		return 0, nil
 	}
@@ -32,8 +46,8 @@ func queryID(r *http.Request, name string) (care.ID, error) {
 	return id, nil
 }
 
-func queryInt(r *http.Request, name string, def, max int) (int, error) {
-	v := r.URL.Query().Get(name)
+func valuesInt(q url.Values, name string, def, max int) (int, error) {
+	v := q.Get(name)
 	if v == "" {
 		return def, nil
 	}
@@ -44,13 +58,13 @@ func queryInt(r *http.Request, name string, def, max int) (int, error) {
 	return n, nil
 }
 
-func queryFloat(r *http.Request, name string) (*float64, error) {
-	v := r.URL.Query().Get(name)
+func valuesFloat(q url.Values, name string) (*float64, error) {
+	v := q.Get(name)
 	if v == "" {
 		return nil, nil
 	}
 	f, err := strconv.ParseFloat(v, 64)
-	if err != nil {
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 		return nil, care.Errorf(care.EINVALID, "Query parameter %s must be a number.", name)
 	}
 	return &f, nil

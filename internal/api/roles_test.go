@@ -187,7 +187,8 @@ func TestRoleMatrix(t *testing.T) {
 		"POST /api/v1/messages/{id}/reject": {200, func(t *testing.T) (string, string) {
 			return fmt.Sprintf("/api/v1/messages/%d/reject", w.held(t)), `{"reason":"Not our tone"}`
 		}},
-		"GET /api/v1/reports/csat": {200, fixed("/api/v1/reports/csat?by=channel", "")},
+		"GET /api/v1/reports/csat":     {200, fixed("/api/v1/reports/csat?by=channel", "")},
+		"GET /api/v1/reports/staffing": {200, fixed("/api/v1/reports/staffing?model=workload", "")},
 		"POST /api/v1/automation/dry-run": {200, fixed("/api/v1/automation/dry-run",
 			`{"id":1,"name":"Orders","enabled":true,"trigger":"message.received","conditions":[{"field":"text","op":"contains","value":"order"}],"actions":[{"type":"add_tag","tag":"order"}]}`)},
 

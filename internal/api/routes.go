@@ -89,6 +89,7 @@ func (s *Server) routes() []Route {
 		{"PUT", "/api/v1/settings/{name}", admin, s.putSetting},
 		{"GET", "/api/v1/reports/sla", supervisor, s.slaReport},
 		{"GET", "/api/v1/reports/csat", supervisor, s.csatReport},
+		{"GET", "/api/v1/reports/staffing", supervisor, s.staffingPlan},
 		{"POST", "/api/v1/automation/dry-run", supervisor, s.dryRun},
 		{"GET", "/api/v1/automation/webhook-secret", admin, s.webhookSecret},
 

@@ -1,0 +1,149 @@
+package api_test
+
+import (
+	"context"
+	"encoding/csv"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// staffingReport is the answer of GET /api/v1/reports/staffing, as a
+// client reads it.
+type staffingReport struct {
+	TimeZone string    `json:"time_zone"`
+	From     time.Time `json:"from"`
+	To       time.Time `json:"to"`
+	Count    string    `json:"count"`
+	Queue    struct {
+		Model         string  `json:"model"`
+		AHTSeconds    float64 `json:"aht_seconds"`
+		WithinSeconds float64 `json:"within_seconds"`
+	} `json:"queue"`
+	History struct {
+		Weeks    int `json:"weeks"`
+		Contacts int `json:"contacts"`
+	} `json:"history"`
+	Totals struct {
+		Contacts       float64  `json:"contacts"`
+		AgentHours     int      `json:"agent_hours"`
+		StaffHours     int      `json:"staff_hours"`
+		PeakAgents     int      `json:"peak_agents"`
+		Cost           *float64 `json:"cost"`
+		CostPerContact *float64 `json:"cost_per_contact"`
+	} `json:"totals"`
+	Hours []struct {
+		Start        time.Time `json:"start"`
+		Contacts     float64   `json:"contacts"`
+		Agents       int       `json:"agents"`
+		Scheduled    int       `json:"scheduled"`
+		ServiceLevel float64   `json:"service_level"`
+		ASASeconds   *float64  `json:"asa_seconds"`
+		Occupancy    float64   `json:"occupancy"`
+	} `json:"hours"`
+}
+
+// TestStaffingPlan seeds four weeks with 36 conversations in one hour of
+// the week (a day ago's hour, each week) and checks the plan for next
+// week: that hour of the week forecast at 36, staffed by the workload
+// model, every other hour at zero; then the CSV, the parameters' errors and
+// the team and channel filters.
+func TestStaffingPlan(t *testing.T) {
+	ta := startApp(t)
+	ctx := context.Background()
+	sup := ta.token(t, workspace1, care.RoleSupervisor)
+	in := &care.Inbox{WorkspaceID: workspace1, Channel: care.ChannelX, Name: "@acme"}
+	if err := ta.Store.CreateInbox(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	ident, _, err := ta.Store.ResolveIdentity(ctx, workspace1, care.ChannelX, care.Author{PlatformUserID: "9", DisplayName: "Vera"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy := time.Now().UTC().Truncate(time.Hour).Add(-24 * time.Hour)
+	for week := 3; week >= 0; week-- { // oldest first, as ids grow with time
+		at := busy.Add(-time.Duration(week) * 7 * 24 * time.Hour)
+		for i := range 36 {
+			when := at.Add(time.Duration(i) * time.Minute)
+			c := &care.Conversation{WorkspaceID: workspace1, InboxID: in.ID, Channel: in.Channel, ContactID: ident.ContactID,
+				Status: care.StatusResolved, CreatedAt: when, LastActivityAt: when, UpdatedAt: when}
+			if err := ta.Store.CreateConversation(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+
+	var rep staffingReport
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/reports/staffing?model=workload&aht=600&max_occupancy=0.5&shrinkage=0.25&hourly_cost=20", "", &rep)
+	if len(rep.Hours) != 168 || rep.TimeZone != "UTC" || rep.History.Contacts != 4*36 || rep.History.Weeks != 4 || rep.Count != "conversations" {
+		t.Fatalf("plan: %d hours, zone %q, history %+v, count %q", len(rep.Hours), rep.TimeZone, rep.History, rep.Count)
+	}
+	if !rep.From.After(time.Now()) || rep.From.Weekday() != time.Monday || rep.To.Sub(rep.From) != 7*24*time.Hour {
+		t.Errorf("plan from %v to %v, want next week, Monday to Monday", rep.From, rep.To)
+	}
+	busyHours := 0
+	for _, h := range rep.Hours {
+		if h.Start.Weekday() == busy.Weekday() && h.Start.Hour() == busy.Hour() {
+			busyHours++
+			// 36 contacts × 10 minutes = 6 hours of work, at 50%: 12
+			// agents; 12 / (1 − 0.25) = 16 rostered.
+			if h.Contacts != 36 || h.Agents != 12 || h.Scheduled != 16 || h.Occupancy != 0.5 {
+				t.Errorf("busy hour %v = %+v, want 36 contacts, 12 agents, 16 rostered, occupancy 0.5", h.Start, h)
+			}
+		} else if h.Contacts != 0 || h.Agents != 0 || h.Scheduled != 0 {
+			t.Errorf("quiet hour %v = %+v, want nothing", h.Start, h)
+		}
+	}
+	if busyHours != 1 {
+		t.Errorf("%d hours of the plan match the busy hour of the week, want 1", busyHours)
+	}
+	tot := rep.Totals
+	if tot.Contacts != 36 || tot.AgentHours != 12 || tot.StaffHours != 16 || tot.PeakAgents != 12 ||
+		tot.Cost == nil || *tot.Cost != 320 || tot.CostPerContact == nil || *tot.CostPerContact != 320.0/36 {
+		t.Errorf("totals = %+v, want 36 contacts, 12 agent hours, 16 staff hours, cost 320, %.4f a contact", tot, 320.0/36)
+	}
+
+	// The default model for an hour's target and five-minute contacts is
+	// the workload; a tighter target turns to Erlang C.
+	rep = staffingReport{} // each answer decoded afresh, nothing left from the last
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/reports/staffing", "", &rep)
+	if rep.Queue.Model != "workload" || rep.Queue.AHTSeconds != 300 || rep.Queue.WithinSeconds != 3600 {
+		t.Errorf("default queue = %+v", rep.Queue)
+	}
+	rep = staffingReport{}
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/reports/staffing?within=60&aht=240&tz=Europe/London", "", &rep)
+	if rep.Queue.Model != "erlang_c" || rep.TimeZone != "Europe/London" {
+		t.Errorf("queue = %+v in %s, want erlang_c in Europe/London", rep.Queue, rep.TimeZone)
+	}
+	for _, h := range rep.Hours {
+		if h.Contacts > 0 && (h.ServiceLevel < 0.8 || h.ASASeconds == nil) {
+			t.Errorf("Erlang C hour %+v misses the 80%% target", h)
+		}
+	}
+
+	// Filters: no Facebook contacts, and a team owns none of them.
+	rep = staffingReport{}
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/reports/staffing?channel=facebook", "", &rep)
+	if rep.History.Contacts != 0 || rep.Totals.AgentHours != 0 {
+		t.Errorf("facebook plan = %+v, want empty", rep.Totals)
+	}
+
+	res := ta.must(t, http.StatusOK, sup, "GET", "/api/v1/reports/staffing?model=workload&aht=600&max_occupancy=0.5&format=csv", "", nil)
+	rows, err := csv.NewReader(strings.NewReader(string(res.body))).ReadAll()
+	if err != nil || len(rows) != 169 || rows[0][0] != "start" || !strings.HasPrefix(res.header.Get("Content-Type"), "text/csv") {
+		t.Errorf("CSV: %d rows, %v, header %v", len(rows), err, res.header.Get("Content-Type"))
+	}
+
+	for _, q := range []string{"aht=0", "aht=abc", "within=-5", "service_level=1", "shrinkage=1", "max_occupancy=2",
+		"model=magic", "concurrency=x", "concurrency=99&model=concurrent", "weeks=0", "weeks=27", "count=calls",
+		"trend=maybe", "tz=Mars/Olympus", "tz=Local", "hourly_cost=-1", "model=workload&max_occupancy=0"} {
+		p := ta.call(t, sup, "GET", "/api/v1/reports/staffing?"+q, "").problem(t, http.StatusBadRequest)
+		if p.Detail == "" {
+			t.Errorf("%s: no detail", q)
+		}
+	}
+	ta.call(t, sup, "GET", "/api/v1/reports/staffing?team=999999", "").problem(t, http.StatusNotFound)
+}
