@@ -105,6 +105,9 @@ func (s *Server) staffingPlan(w http.ResponseWriter, r *http.Request) {
 // staffing for the models). q holds the parameters of GET
 // /api/v1/reports/staffing, so the web's page takes the same.
 func (s *Server) StaffingPlan(ctx context.Context, p care.Principal, q url.Values) (*StaffingReport, error) {
+	if !p.Role.AtLeast(care.RoleSupervisor) {
+		return nil, care.Errorf(care.EFORBIDDEN, "Staffing plans are for supervisors and admins.")
+	}
 	if err := p.Scope.Refuse("see workspace reports"); err != nil {
 		return nil, err
 	}
