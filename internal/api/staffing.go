@@ -3,8 +3,10 @@ package api
 import (
 	"context"
 	"encoding/csv"
+	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -24,6 +26,8 @@ const (
 	defaultShrinkage    = 0.3
 	defaultHistoryWeeks = 4
 	maxHistoryWeeks     = 26
+	// maxHourlyCost keeps a week's cost a finite number, in any currency.
+	maxHourlyCost = 1_000_000
 )
 
 // StaffingReport is a week's staffing plan: the answer of GET
@@ -112,6 +116,12 @@ func (s *Server) StaffingPlan(ctx context.Context, p care.Principal, q url.Value
 		return nil, err
 	}
 	f := care.ArrivalFilter{Channel: care.Channel(q.Get("channel"))}
+	if f.Channel != "" {
+		// A misspelt channel would plan an empty week without a word.
+		if _, ok := s.Adapters.Sender(f.Channel); !f.Channel.Valid() || s.Adapters != nil && !ok {
+			return nil, care.Errorf(care.EINVALID, "Unknown channel %.40q; use a channel name such as x, facebook or email.", f.Channel)
+		}
+	}
 	var err error
 	if f.TeamID, err = valuesID(q, "team"); err != nil {
 		return nil, err
@@ -145,8 +155,8 @@ func (s *Server) StaffingPlan(ctx context.Context, p care.Principal, q url.Value
 		return nil, care.Errorf(care.EINVALID, "trend must be true or false.")
 	}
 	cost, err := valuesFloat(q, "hourly_cost")
-	if err == nil && cost != nil && *cost < 0 {
-		err = care.Errorf(care.EINVALID, "hourly_cost must be a number of 0 or more.")
+	if err == nil && cost != nil && !(*cost >= 0 && *cost <= maxHourlyCost) {
+		err = care.Errorf(care.EINVALID, "hourly_cost must be a number from 0 to %d, the cost of one rostered hour.", maxHourlyCost)
 	}
 	if err != nil {
 		return nil, err
@@ -173,6 +183,16 @@ func (s *Server) StaffingPlan(ctx context.Context, p care.Principal, q url.Value
 			total += n
 		}
 	}
+	// Weeks before the queue's first arrival are unknown, not quiet: a
+	// new inbox or team would otherwise be forecast at a fraction of its
+	// rate, and a trend would read its start as growth. The forecast
+	// counts weeks back from the end, so whole weeks go.
+	used := weeks
+	for used > 1 && total > 0 && slices.Max(past.Counts[:7*24]) == 0 {
+		past.Start = past.Start.Add(7 * 24 * time.Hour)
+		past.Counts = past.Counts[7*24:]
+		used--
+	}
 	week, err := staffing.Forecast(past, loc, staffing.Options{Trend: trend})
 	if err != nil {
 		return nil, err
@@ -186,7 +206,7 @@ func (s *Server) StaffingPlan(ctx context.Context, p care.Principal, q url.Value
 	out := &StaffingReport{TimeZone: loc.String(), From: from, To: from.AddDate(0, 0, 7), Count: count,
 		Queue: StaffingQueue{Model: queue.Model, AHTSeconds: queue.AHT.Seconds(), Concurrency: queue.Concurrency,
 			ServiceLevel: queue.ServiceLevel, WithinSeconds: queue.Within.Seconds(), MaxOccupancy: queue.MaxOccupancy, Shrinkage: queue.Shrinkage},
-		History: StaffingPast{From: start, Weeks: weeks, Contacts: total, Trend: week.Trend},
+		History: StaffingPast{From: past.Start, Weeks: used, Contacts: total, Trend: week.Trend},
 		Hours:   make([]StaffingHour, len(plan))}
 	for i, h := range plan {
 		row := StaffingHour{Start: h.Start, Contacts: h.Rate, Agents: h.Agents, Scheduled: h.Scheduled, Erlangs: h.Erlangs,
@@ -198,9 +218,12 @@ func (s *Server) StaffingPlan(ctx context.Context, p care.Principal, q url.Value
 		out.Hours[i] = row
 		out.Totals.Contacts += h.Rate
 		out.Totals.AgentHours += h.Agents
-		out.Totals.StaffHours += h.Scheduled
 		out.Totals.PeakAgents = max(out.Totals.PeakAgents, h.Agents)
 	}
+	// Rostered hours are the week's agent hours over the time on the
+	// queue, not the sum of each hour's rounded-up roster: one agent in
+	// a quiet hour is not two people's pay.
+	out.Totals.StaffHours = int(math.Ceil(float64(out.Totals.AgentHours) / (1 - queue.Shrinkage)))
 	if cost != nil {
 		c := float64(out.Totals.StaffHours) * *cost
 		out.Totals.Cost = &c
@@ -242,6 +265,13 @@ func staffingQueueOf(values url.Values) (staffing.Queue, error) {
 			return q, err
 		}
 	}
+	stretch, err := valuesFloat(values, "stretch")
+	if err != nil {
+		return q, err
+	}
+	if stretch != nil {
+		q.Stretch = *stretch
+	}
 	if v := values.Get("concurrency"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -259,22 +289,27 @@ func staffingQueueOf(values url.Values) (staffing.Queue, error) {
 // staffingZone is the clock a plan's hours of the week are read on:
 // ?tz=, else the team's business hours' zone, else UTC.
 func (s *Server) staffingZone(ctx context.Context, p care.Principal, name string, teamID care.ID) (*time.Location, error) {
+	var team *care.Team
+	if teamID != 0 {
+		t, err := s.Store.Team(ctx, teamID)
+		switch {
+		case care.ErrorCode(err) == care.ENOTFOUND || err == nil && t.WorkspaceID != p.WorkspaceID:
+			return nil, care.Errorf(care.ENOTFOUND, "Team not found.")
+		case err != nil:
+			return nil, err
+		}
+		team = t
+	}
 	if name != "" {
 		loc, err := time.LoadLocation(name)
 		if err != nil || name == "Local" {
-			return nil, care.Errorf(care.EINVALID, "Unknown time zone %q; use an IANA name such as Europe/London.", name)
+			return nil, care.Errorf(care.EINVALID, "Unknown time zone %.64q; use an IANA name such as Europe/London.", name)
 		}
 		return loc, nil
 	}
-	if teamID != 0 {
-		t, err := s.Store.Team(ctx, teamID)
-		if err != nil || t.WorkspaceID != p.WorkspaceID {
-			return nil, care.Errorf(care.ENOTFOUND, "Team not found.")
-		}
-		if len(t.Hours) > 0 {
-			if c, err := hours.Parse(t.Hours); err == nil {
-				return c.Location(), nil
-			}
+	if team != nil && len(team.Hours) > 0 {
+		if c, err := hours.Parse(team.Hours); err == nil {
+			return c.Location(), nil
 		}
 	}
 	return time.UTC, nil

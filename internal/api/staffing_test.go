@@ -3,6 +3,8 @@ package api_test
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -76,8 +78,25 @@ func TestStaffingPlan(t *testing.T) {
 		}
 	}
 
+	// A Facebook inbox opened last week: ten conversations in the same
+	// hour of the week, once. Its forecast is ten, not a quarter of it.
+	fb := &care.Inbox{WorkspaceID: workspace1, Channel: care.ChannelFacebook, Name: "Acme Page"}
+	if err := ta.Store.CreateInbox(ctx, fb); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		when := busy.Add(time.Duration(40+i) * time.Minute)
+		c := &care.Conversation{WorkspaceID: workspace1, InboxID: fb.ID, Channel: fb.Channel, ContactID: ident.ContactID,
+			Status: care.StatusResolved, CreatedAt: when, LastActivityAt: when, UpdatedAt: when}
+		if err := ta.Store.CreateConversation(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	var rep staffingReport
 	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/reports/staffing?model=workload&aht=600&max_occupancy=0.5&shrinkage=0.25&hourly_cost=20", "", &rep)
+	rep = staffingReport{}
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/reports/staffing?model=workload&aht=600&max_occupancy=0.5&shrinkage=0.25&hourly_cost=20&channel=x", "", &rep)
 	if len(rep.Hours) != 168 || rep.TimeZone != "UTC" || rep.History.Contacts != 4*36 || rep.History.Weeks != 4 || rep.Count != "conversations" {
 		t.Fatalf("plan: %d hours, zone %q, history %+v, count %q", len(rep.Hours), rep.TimeZone, rep.History, rep.Count)
 	}
@@ -124,12 +143,35 @@ func TestStaffingPlan(t *testing.T) {
 		}
 	}
 
-	// Filters: no Facebook contacts, and a team owns none of them.
+	// The young Facebook queue: one week of history used, at its rate.
 	rep = staffingReport{}
-	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/reports/staffing?channel=facebook", "", &rep)
-	if rep.History.Contacts != 0 || rep.Totals.AgentHours != 0 {
-		t.Errorf("facebook plan = %+v, want empty", rep.Totals)
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/reports/staffing?channel=facebook&weeks=8&trend=true", "", &rep)
+	if rep.History.Weeks != 1 || rep.History.Contacts != 10 || rep.Totals.Contacts != 10 {
+		t.Errorf("facebook plan: history %+v, totals %+v; want one week of 10, forecast 10", rep.History, rep.Totals)
 	}
+	// A channel with no history at all, and a team that owns none.
+	rep = staffingReport{}
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/reports/staffing?channel=instagram", "", &rep)
+	if rep.History.Contacts != 0 || rep.Totals.AgentHours != 0 {
+		t.Errorf("instagram plan = %+v, want empty", rep.Totals)
+	}
+	team := &care.Team{WorkspaceID: workspace1, Name: "Billing"}
+	if err := ta.Store.CreateTeam(ctx, team); err != nil {
+		t.Fatal(err)
+	}
+	rep = staffingReport{}
+	ta.must(t, http.StatusOK, sup, "GET", fmt.Sprintf("/api/v1/reports/staffing?team=%d", team.ID), "", &rep)
+	if rep.History.Contacts != 0 {
+		t.Errorf("a team that owns nothing has %d contacts of history", rep.History.Contacts)
+	}
+	// Staff hours are the week's agent hours over the time on the queue.
+	rep = staffingReport{}
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/reports/staffing?shrinkage=0.3", "", &rep)
+	if want := int(math.Ceil(float64(rep.Totals.AgentHours) / 0.7)); rep.Totals.StaffHours != want {
+		t.Errorf("staff hours %d for %d agent hours at 30%% shrinkage, want %d", rep.Totals.StaffHours, rep.Totals.AgentHours, want)
+	}
+	// Concurrency above 5 takes a measured stretch.
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/reports/staffing?model=concurrent&concurrency=6&stretch=4&within=60", "", nil)
 
 	res := ta.must(t, http.StatusOK, sup, "GET", "/api/v1/reports/staffing?model=workload&aht=600&max_occupancy=0.5&format=csv", "", nil)
 	rows, err := csv.NewReader(strings.NewReader(string(res.body))).ReadAll()
@@ -139,11 +181,14 @@ func TestStaffingPlan(t *testing.T) {
 
 	for _, q := range []string{"aht=0", "aht=abc", "within=-5", "service_level=1", "shrinkage=1", "max_occupancy=2",
 		"model=magic", "concurrency=x", "concurrency=99&model=concurrent", "weeks=0", "weeks=27", "count=calls",
-		"trend=maybe", "tz=Mars/Olympus", "tz=Local", "hourly_cost=-1", "model=workload&max_occupancy=0"} {
+		"trend=maybe", "tz=Mars/Olympus", "tz=Local", "hourly_cost=-1", "hourly_cost=1.7e308", "hourly_cost=NaN",
+		"model=workload&max_occupancy=0", "model=workload&max_occupancy=1", "channel=facebok", "aht=Inf",
+		"model=concurrent&concurrency=6", "model=concurrent&concurrency=3&stretch=9"} {
 		p := ta.call(t, sup, "GET", "/api/v1/reports/staffing?"+q, "").problem(t, http.StatusBadRequest)
 		if p.Detail == "" {
 			t.Errorf("%s: no detail", q)
 		}
 	}
 	ta.call(t, sup, "GET", "/api/v1/reports/staffing?team=999999", "").problem(t, http.StatusNotFound)
+	ta.call(t, sup, "GET", "/api/v1/reports/staffing?team=999999&tz=UTC", "").problem(t, http.StatusNotFound)
 }

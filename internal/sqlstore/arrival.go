@@ -57,8 +57,11 @@ func (q queries) Arrivals(ctx context.Context, workspaceID care.ID, from, to tim
 	if err != nil {
 		return nil, err
 	}
+	// The unary + keeps SQLite, which has no statistics (Parley does not
+	// run ANALYZE), from taking a workspace index over the id range: that
+	// would read every conversation the workspace ever had.
 	err = count("arrivals", `SELECT c.created_at / `+fmt.Sprint(microsPerHour)+`, COUNT(*) FROM conversations c
-		WHERE c.id >= ? AND c.workspace_id = ? AND c.created_at >= ? AND c.created_at < ?`+cond+` GROUP BY 1`,
+		WHERE c.id >= ? AND +c.workspace_id = ? AND c.created_at >= ? AND c.created_at < ?`+cond+` GROUP BY 1`,
 		append([]any{lo, workspaceID, micros(from), micros(to)}, cargs...),
 		func(c *care.HourCount, n int) { c.Conversations = n })
 	if err != nil {
@@ -73,7 +76,7 @@ func (q queries) Arrivals(ctx context.Context, workspaceID care.ID, from, to tim
 		join = " JOIN conversations c ON c.id = m.conversation_id"
 	}
 	err = count("arrivals", `SELECT m.created_at / `+fmt.Sprint(microsPerHour)+`, COUNT(*) FROM messages m`+join+`
-		WHERE m.id >= ? AND m.workspace_id = ? AND m.direction = 'in' AND m.visibility <> 'note'
+		WHERE m.id >= ? AND +m.workspace_id = ? AND m.direction = 'in' AND m.visibility <> 'note'
 		AND m.created_at >= ? AND m.created_at < ?`+cond+` GROUP BY 1`,
 		append([]any{lo, workspaceID, micros(from), micros(to)}, cargs...),
 		func(c *care.HourCount, n int) { c.Messages = n })
@@ -97,7 +100,9 @@ func (q queries) Arrivals(ctx context.Context, workspaceID care.ID, from, to tim
 // every message.
 func (q queries) firstIDFrom(ctx context.Context, table string, t time.Time) (care.ID, error) {
 	var lo, hi sql.NullInt64
-	if err := q.row(ctx, `SELECT MIN(id), MAX(id) FROM `+table).Scan(&lo, &hi); err != nil {
+	// Two subqueries: SQLite answers a lone MIN or MAX from the end of the
+	// primary key, but reads the whole table for both in one SELECT.
+	if err := q.row(ctx, `SELECT (SELECT MIN(id) FROM `+table+`), (SELECT MAX(id) FROM `+table+`)`).Scan(&lo, &hi); err != nil {
 		return 0, q.wrap(err, table)
 	}
 	if !hi.Valid {

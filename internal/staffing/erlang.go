@@ -27,7 +27,9 @@ func ErlangB(a float64, n int) float64 {
 // advanceB continues the Erlang B recursion from b = B(from) to B(to), so
 // that a search over n pays for each server once.
 func advanceB(b, a float64, from, to int) float64 {
-	for k := from + 1; k <= to; k++ {
+	// Once b has underflowed to 0 it stays there: stop, rather than walk
+	// the rest of a search that a tiny occupancy cap can make long.
+	for k := from + 1; k <= to && b > 0; k++ {
 		ab := a * b
 		b = ab / (float64(k) + ab)
 	}

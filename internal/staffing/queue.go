@@ -173,8 +173,10 @@ func (q Queue) Validate() error {
 	if !(q.MaxOccupancy >= 0 && q.MaxOccupancy <= 1) {
 		return care.Errorf(care.EINVALID, "max_occupancy is a share of the agents' time, above 0 and at most 1, such as 0.85, or 0 for no cap.")
 	}
-	if q.Model == ModelWorkload && q.MaxOccupancy == 0 {
-		return care.Errorf(care.EINVALID, "max_occupancy is needed by the workload model: the share of their time agents can spend on the work, such as 0.85.")
+	if q.Model == ModelWorkload && !(q.MaxOccupancy > 0 && q.MaxOccupancy < 1) {
+		// At 1, whole Erlangs would get exactly as many agents as the
+		// work, and a queue that never clears.
+		return care.Errorf(care.EINVALID, "max_occupancy is needed by the workload model, below 1: the share of their time agents can spend on the work, such as 0.85.")
 	}
 	if !(q.Shrinkage >= 0 && q.Shrinkage <= MaxShrinkage) {
 		return care.Errorf(care.EINVALID, "shrinkage is the share of rostered time agents are off the queue, from 0 to %g, such as 0.3.", MaxShrinkage)

@@ -3,6 +3,7 @@ package staffing_test
 import (
 	"math"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,7 +131,7 @@ func TestOverloaded(t *testing.T) {
 		{"fewer agents than Erlangs", classic, 200, 3},
 		{"no agents", classic, 1, 0},
 		{"concurrent slots full", staffing.Queue{Model: staffing.ModelConcurrent, Concurrency: 2, AHT: 10 * time.Minute}, 120, 11}, // 23.5 slot-Erlangs in 22 slots
-		{"workload at 100%", staffing.Queue{Model: staffing.ModelWorkload, AHT: 10 * time.Minute, MaxOccupancy: 1}, 60, 10},
+		{"workload at 90%, too few", staffing.Queue{Model: staffing.ModelWorkload, AHT: 10 * time.Minute, MaxOccupancy: 0.9}, 60, 10},
 	} {
 		m, err := tt.q.Evaluate(tt.rate, tt.agents)
 		if err != nil {
@@ -140,11 +141,15 @@ func TestOverloaded(t *testing.T) {
 			t.Errorf("%s: %+v, want overloaded", tt.name, m)
 		}
 	}
-	// The workload model staffs at 100% when told to, and says what that
-	// means for waiting.
-	m, err := staffing.Queue{Model: staffing.ModelWorkload, AHT: 10 * time.Minute, MaxOccupancy: 1}.Required(60)
-	if err != nil || m.Agents != 10 || !m.Overloaded {
-		t.Errorf("workload at 100%%: %+v, %v; want 10 agents, overloaded", m, err)
+	// The workload model is never staffed at 100%: whole Erlangs would
+	// get as many agents as the work, a queue that never clears.
+	_, err := staffing.Queue{Model: staffing.ModelWorkload, AHT: 10 * time.Minute, MaxOccupancy: 1}.Required(60)
+	if care.ErrorCode(err) != care.EINVALID || !strings.Contains(err.Error(), "max_occupancy") {
+		t.Errorf("workload at 100%%: %v; want max_occupancy refused", err)
+	}
+	m, err := staffing.Queue{Model: staffing.ModelWorkload, AHT: 10 * time.Minute, MaxOccupancy: 0.99}.Required(60)
+	if err != nil || m.Agents != 11 || m.Overloaded {
+		t.Errorf("workload at 99%%: %+v, %v; want 11 agents, keeping up", m, err)
 	}
 }
 
