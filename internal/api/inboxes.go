@@ -53,6 +53,12 @@ func (s *Server) listInboxes(w http.ResponseWriter, r *http.Request) {
 // for platforms that bill (WhatsApp); amounts depend on Meta's rate card by
 // country, so Parley counts rather than prices them.
 func (s *Server) fillSpend(r *http.Request, in *care.Inbox) error {
+	if principal(r).Scope != nil {
+		// The health line (errors, rate budget, what the platform bills)
+		// is the brand's running of its accounts, not a partner's.
+		in.Health = care.InboxHealth{}
+		return nil
+	}
 	return s.FillSpend(r.Context(), in)
 }
 

@@ -371,6 +371,28 @@ func TestPartnerScope(t *testing.T) {
 		}
 	})
 
+	t.Run("inboxes without the brand's health line", func(t *testing.T) {
+		if err := w.Store.RecordInboxHealth(ctx, w.inbox.ID, care.HealthUpdate{Error: "token expired", ErrorAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		var list struct{ Inboxes []care.Inbox }
+		w.must(t, http.StatusOK, w.p1Tok, "GET", "/api/v1/inboxes", "", &list)
+		for _, in := range list.Inboxes {
+			if in.Health != (care.InboxHealth{}) {
+				t.Errorf("p1 sees inbox %d's health %+v", in.ID, in.Health)
+			}
+		}
+		var one care.Inbox
+		w.must(t, http.StatusOK, w.p1Tok, "GET", fmt.Sprintf("/api/v1/inboxes/%d", w.inbox.ID), "", &one)
+		if one.Name != "Shop" || one.Health != (care.InboxHealth{}) {
+			t.Errorf("p1's inbox = %+v, want its name and no health line", one)
+		}
+		w.must(t, http.StatusOK, w.a1Tok, "GET", fmt.Sprintf("/api/v1/inboxes/%d", w.inbox.ID), "", &one)
+		if one.Health.LastError != "token expired" {
+			t.Errorf("an in-house agent's inbox health = %+v, want the error", one.Health)
+		}
+	})
+
 	t.Run("people lists hold their colleagues", func(t *testing.T) {
 		var users struct{ Users []struct{ ID care.ID } }
 		w.must(t, http.StatusOK, w.p1Tok, "GET", "/api/v1/users", "", &users)
