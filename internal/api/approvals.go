@@ -1,7 +1,6 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/parleyhq/parley/internal/desk"
@@ -14,27 +13,12 @@ type approvalList struct {
 // listApprovals is the approvers' queue: public replies held for approval,
 // oldest first, each with when it is due by the workspace's approval SLA.
 // A member of a partner team sees only the replies held in conversations
-// their scope sees.
+// their scope sees (desk.Approvals keeps to it).
 func (s *Server) listApprovals(w http.ResponseWriter, r *http.Request) {
 	list, err := s.Desk.Approvals(r.Context(), principal(r))
 	if err != nil {
 		writeError(w, r, err)
 		return
-	}
-	if principal(r).Scope != nil {
-		v := s.visibility(r)
-		kept := make([]desk.Approval, 0, len(list))
-		for _, a := range list {
-			ok, err := v.sees(r.Context(), a.Message.ConversationID)
-			if err != nil {
-				writeError(w, r, fmt.Errorf("api: held reply %d: %w", a.Message.ID, err))
-				return
-			}
-			if ok {
-				kept = append(kept, a)
-			}
-		}
-		list = kept
 	}
 	writeJSON(w, http.StatusOK, approvalList{Approvals: list})
 }

@@ -7,46 +7,21 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 )
 
-// visibility tells whether the caller sees conversations, loading each at
-// most once: lists (search hits, held replies, notifications) name the same
-// conversation many times.
-type visibility struct {
-	store care.Store
-	p     care.Principal
-	seen  map[care.ID]bool
-}
+// visibility is the caller's care.Sight, for what an answer must leave
+// out of their view.
+type visibility struct{ *care.Sight }
 
-func (s *Server) visibility(r *http.Request) *visibility {
-	return &visibility{store: s.Store, p: principal(r), seen: map[care.ID]bool{}}
-}
-
-// sees reports whether the conversation exists in the caller's workspace
-// and within their scope. A missing conversation is not seen; any other
-// failure is returned, so a list is never cut short by an outage unawares.
-func (v *visibility) sees(ctx context.Context, id care.ID) (bool, error) {
-	if ok, done := v.seen[id]; done {
-		return ok, nil
-	}
-	c, err := v.store.Conversation(ctx, id)
-	switch {
-	case care.ErrorCode(err) == care.ENOTFOUND:
-		v.seen[id] = false
-		return false, nil
-	case err != nil:
-		return false, err
-	}
-	ok := c.WorkspaceID == v.p.WorkspaceID && v.p.Scope.Sees(c)
-	v.seen[id] = ok
-	return ok, nil
+func (s *Server) visibility(r *http.Request) visibility {
+	return visibility{care.NewSight(principal(r), s.Store.Conversation)}
 }
 
 // hideLink clears c's link to its public or private other half when the
 // caller does not see that one: its id would confirm it exists.
-func (v *visibility) hideLink(ctx context.Context, c *care.Conversation) error {
-	if v.p.Scope == nil || c.LinkedID == 0 {
+func (v visibility) hideLink(ctx context.Context, c *care.Conversation) error {
+	if c.LinkedID == 0 {
 		return nil
 	}
-	ok, err := v.sees(ctx, c.LinkedID)
+	ok, err := v.Sees(ctx, c.LinkedID)
 	if err == nil && !ok {
 		c.LinkedID = 0
 	}

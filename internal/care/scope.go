@@ -1,5 +1,7 @@
 package care
 
+import "context"
+
 // Partner teams: see Team.Partner and docs/ownership.md.
 
 // Scope is what a member of a partner team may see of a workspace: the
@@ -62,3 +64,42 @@ func (s *Scope) Refuse(what string) error {
 func ConversationNotFound() error { return Errorf(ENOTFOUND, "Conversation not found.") }
 func MessageNotFound() error      { return Errorf(ENOTFOUND, "Message not found.") }
 func ContactNotFound() error      { return Errorf(ENOTFOUND, "Contact not found.") }
+
+// Sight answers, for one request, whether a principal sees conversations
+// by id, reading each at most once: lists (search hits, held replies,
+// notifications) name the same conversation many times. Without a scope
+// every conversation of the principal's workspace is seen, without a read.
+type Sight struct {
+	p    Principal
+	load func(ctx context.Context, id ID) (*Conversation, error)
+	seen map[ID]bool
+}
+
+// NewSight returns p's sight, loading conversations with load (a store's
+// Conversation).
+func NewSight(p Principal, load func(ctx context.Context, id ID) (*Conversation, error)) *Sight {
+	return &Sight{p: p, load: load, seen: map[ID]bool{}}
+}
+
+// Sees reports whether the conversation is one of the principal's
+// workspace within their scope. A missing one is not seen; any other
+// failure is returned, so that a list is never cut short unawares.
+func (s *Sight) Sees(ctx context.Context, id ID) (bool, error) {
+	if s.p.Scope == nil {
+		return true, nil
+	}
+	if ok, known := s.seen[id]; known {
+		return ok, nil
+	}
+	c, err := s.load(ctx, id)
+	switch {
+	case ErrorCode(err) == ENOTFOUND:
+		s.seen[id] = false
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	ok := c.WorkspaceID == s.p.WorkspaceID && s.p.Scope.Sees(c)
+	s.seen[id] = ok
+	return ok, nil
+}

@@ -1,6 +1,8 @@
 package care
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"testing"
 )
@@ -57,5 +59,44 @@ func TestScopeSees(t *testing.T) {
 				t.Errorf("%+v.Sees(%+v) = %v, want %v", tt.s, tt.c, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestSight(t *testing.T) {
+	convs := map[ID]*Conversation{
+		1: {ID: 1, WorkspaceID: 1, TeamID: 7},
+		2: {ID: 2, WorkspaceID: 1, TeamID: 8},
+		3: {ID: 3, WorkspaceID: 2, TeamID: 7}, // another workspace's
+	}
+	loads := 0
+	load := func(_ context.Context, id ID) (*Conversation, error) {
+		loads++
+		if c, ok := convs[id]; ok {
+			return c, nil
+		}
+		if id == 99 {
+			return nil, errors.New("disk on fire")
+		}
+		return nil, Errorf(ENOTFOUND, "Conversation not found.")
+	}
+	s := NewSight(Principal{UserID: 5, WorkspaceID: 1, Scope: &Scope{UserID: 5, Teams: []ID{7}}}, load)
+	for _, tt := range []struct {
+		id   ID
+		want bool
+	}{{1, true}, {2, false}, {3, false}, {4, false}, {1, true}, {2, false}} {
+		if got, err := s.Sees(t.Context(), tt.id); err != nil || got != tt.want {
+			t.Errorf("Sees(%d) = %v, %v; want %v", tt.id, got, err, tt.want)
+		}
+	}
+	if loads != 4 {
+		t.Errorf("%d loads for 4 distinct conversations, want each read once", loads)
+	}
+	if _, err := s.Sees(t.Context(), 99); err == nil {
+		t.Error("Sees hid a failed read")
+	}
+	unscoped := NewSight(Principal{WorkspaceID: 1}, load)
+	loads = 0
+	if ok, err := unscoped.Sees(t.Context(), 2); !ok || err != nil || loads != 0 {
+		t.Errorf("an unscoped sight = %v, %v after %d loads; want seen without a read", ok, err, loads)
 	}
 }

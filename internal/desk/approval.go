@@ -315,23 +315,14 @@ func ruleReason(ctx context.Context, q care.Queries, conv *care.Conversation) (s
 	return "", nil
 }
 
-// inScope keeps the messages whose conversations p sees, reading each
-// conversation once however many held replies it has.
+// inScope keeps the messages whose conversations p sees.
 func (s *Service) inScope(ctx context.Context, p care.Principal, msgs []care.Message) ([]care.Message, error) {
-	if p.Scope == nil {
-		return msgs, nil
-	}
-	sees := map[care.ID]bool{}
+	sight := s.sight(p)
 	out := msgs[:0]
 	for _, m := range msgs {
-		ok, known := sees[m.ConversationID]
-		if !known {
-			c, err := s.Store.Conversation(ctx, m.ConversationID)
-			if err != nil {
-				return nil, err
-			}
-			ok = p.Scope.Sees(c)
-			sees[m.ConversationID] = ok
+		ok, err := sight.Sees(ctx, m.ConversationID)
+		if err != nil {
+			return nil, err
 		}
 		if ok {
 			out = append(out, m)

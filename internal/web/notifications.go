@@ -30,10 +30,7 @@ type notificationsPage struct {
 const notificationLimit = 100
 
 func (h *Handler) notifications(w http.ResponseWriter, r *http.Request, a *agent) {
-	ns, err := h.Store.Notifications(r.Context(), a.WorkspaceID, a.UserID, false, notificationLimit)
-	if err == nil {
-		ns, err = h.visibleNotifications(r.Context(), a, ns)
-	}
+	ns, err := h.Desk.Notifications(r.Context(), a.Principal, false, notificationLimit)
 	if err != nil {
 		h.renderError(w, r, a, err)
 		return
@@ -68,37 +65,4 @@ func (h *Handler) readAll(w http.ResponseWriter, r *http.Request, a *agent) {
 func (h *Handler) readConversation(ctx context.Context, a *agent, convID care.ID) error {
 	_, err := h.Store.ReadConversationNotifications(ctx, a.WorkspaceID, a.UserID, convID, h.now())
 	return err
-}
-
-// visibleNotifications keeps the notifications about conversations a
-// sees, and those about none. A colleague may @mention a member of a
-// partner team in a conversation outside their scope: its words must not
-// reach them through the notification either.
-func (h *Handler) visibleNotifications(ctx context.Context, a *agent, ns []care.Notification) ([]care.Notification, error) {
-	if !a.Scoped() {
-		return ns, nil
-	}
-	seen := h.sight(a)
-	return filterErr(ns, func(n care.Notification) (bool, error) {
-		if n.ConversationID == 0 {
-			return true, nil
-		}
-		return seen.sees(ctx, n.ConversationID)
-	})
-}
-
-// unreadScan is how many unread notifications are read to count those a
-// member of a partner team sees.
-const unreadScan = 500
-
-// unreadCount counts a's unread notifications, for the navigation.
-func (h *Handler) unreadCount(ctx context.Context, a *agent) (int, error) {
-	if !a.Scoped() {
-		return h.Store.UnreadNotifications(ctx, a.WorkspaceID, a.UserID)
-	}
-	ns, err := h.Store.Notifications(ctx, a.WorkspaceID, a.UserID, true, unreadScan)
-	if err == nil {
-		ns, err = h.visibleNotifications(ctx, a, ns)
-	}
-	return len(ns), err
 }

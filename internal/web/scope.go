@@ -81,47 +81,6 @@ func (h *Handler) visibleMessage(ctx context.Context, a *agent, id care.ID) (*ca
 	return m, nil
 }
 
-// sight answers, for one page, whether the agent sees conversations by
-// id, reading each at most once.
-type sight struct {
-	h    *Handler
-	a    *agent
-	seen map[care.ID]bool
-}
-
-func (h *Handler) sight(a *agent) *sight { return &sight{h: h, a: a, seen: map[care.ID]bool{}} }
-
-// sees reports whether the agent sees conversation id; without a scope,
-// every conversation of the workspace is seen without a read.
-func (s *sight) sees(ctx context.Context, id care.ID) (bool, error) {
-	if s.a.Scope == nil {
-		return true, nil
-	}
-	if ok, known := s.seen[id]; known {
-		return ok, nil
-	}
-	_, err := s.h.loadConversation(ctx, s.a, id)
-	switch care.ErrorCode(err) {
-	case "":
-		s.seen[id] = true
-	case care.ENOTFOUND:
-		s.seen[id] = false
-	default:
-		return false, err
-	}
-	return s.seen[id], nil
-}
-
-// visibleConversationOf returns a conversation of the contact that a
-// sees, 0 for none: a contact is seen through its conversations.
-func (h *Handler) visibleConversationOf(ctx context.Context, a *agent, contactID care.ID) (care.ID, error) {
-	page, err := h.Store.Conversations(ctx, care.ConversationFilter{WorkspaceID: a.WorkspaceID, ContactID: contactID, Scope: a.Scope, Limit: 1})
-	if err != nil || len(page.Conversations) == 0 {
-		return 0, err
-	}
-	return page.Conversations[0].ID, nil
-}
-
 // inScope keeps the teams a scoped agent belongs to; an agent without a
 // scope keeps them all.
 func inScope(a *agent, teams []care.Team) []care.Team {
@@ -129,20 +88,4 @@ func inScope(a *agent, teams []care.Team) []care.Team {
 		return teams
 	}
 	return slices.DeleteFunc(teams, func(t care.Team) bool { return !slices.Contains(a.Scope.Teams, t.ID) })
-}
-
-// filterErr keeps the elements of s that keep says to, in place; it stops
-// at keep's first error.
-func filterErr[T any](s []T, keep func(T) (bool, error)) ([]T, error) {
-	out := s[:0]
-	for _, v := range s {
-		ok, err := keep(v)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, v)
-		}
-	}
-	return out, nil
 }

@@ -357,7 +357,7 @@ func (h *Handler) safeMessage(r *http.Request, err error) string {
 // approvers the replies waiting for approval.
 func (h *Handler) counts(ctx context.Context, a *agent) error {
 	var err error
-	if a.Unread, err = h.unreadCount(ctx, a); err != nil {
+	if a.Unread, err = h.Desk.UnreadNotifications(ctx, a.Principal); err != nil {
 		return err
 	}
 	if a.CanApprove() {
