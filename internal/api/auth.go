@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -82,7 +81,8 @@ func (s *Server) Authenticate(r *http.Request) (care.Principal, *care.Session, e
 			return care.Principal{}, nil, care.Errorf(care.EUNAUTHORIZED, "The API token is not valid; it may have been deleted.")
 		}
 		p := care.Principal{TokenID: t.ID, UserID: t.UserID, WorkspaceID: t.WorkspaceID, Role: t.Role, Name: t.Name}
-		return s.scoped(ctx, p)
+		p.Scope, err = care.ScopeOf(ctx, s.Store, p.WorkspaceID, p.UserID, p.Role)
+		return p, nil, err
 	}
 	c, err := r.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {
@@ -100,23 +100,12 @@ func (s *Server) Authenticate(r *http.Request) (care.Principal, *care.Session, e
 	if err != nil {
 		return care.Principal{}, nil, err
 	}
-	p, _, err := s.scoped(ctx, care.Principal{UserID: u.ID, WorkspaceID: m.WorkspaceID, Role: m.Role, Name: u.Name})
+	// A member of a partner team (a token acting for one too) sees only
+	// their teams' work; read on every request, so a change of teams
+	// applies at once.
+	p := care.Principal{UserID: u.ID, WorkspaceID: m.WorkspaceID, Role: m.Role, Name: u.Name}
+	p.Scope, err = care.ScopeOf(ctx, s.Store, p.WorkspaceID, p.UserID, p.Role)
 	return p, sess, err
-}
-
-// scoped sets what p may see: a member of a partner team (a token acting
-// for one too) sees only their teams' work. Read on every request, so a
-// change of teams applies at once.
-func (s *Server) scoped(ctx context.Context, p care.Principal) (care.Principal, *care.Session, error) {
-	if p.UserID == 0 || p.Role == care.RoleAdmin {
-		return p, nil, nil
-	}
-	teams, err := s.Store.TeamsOfMember(ctx, p.WorkspaceID, p.UserID)
-	if err != nil {
-		return care.Principal{}, nil, fmt.Errorf("api: teams of user %d: %w", p.UserID, err)
-	}
-	p.Scope = care.ScopeFor(p.UserID, p.Role, teams)
-	return p, nil, nil
 }
 
 // membership picks the user's membership in the requested workspace, or

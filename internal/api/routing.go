@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -90,19 +89,11 @@ func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 // the members of their teams; anyone else is not found, as a stranger is.
 func (s *Server) inTeamsOf(r *http.Request, userID care.ID) error {
 	p := principal(r)
-	if p.Scope == nil || userID == p.UserID {
-		return nil
+	ok, err := p.Scope.Shares(r.Context(), s.Store, p.WorkspaceID, userID)
+	if err == nil && !ok {
+		err = care.Errorf(care.ENOTFOUND, "User not found in this workspace.")
 	}
-	theirs, err := s.Store.TeamsOfMember(r.Context(), p.WorkspaceID, userID)
-	if err != nil {
-		return fmt.Errorf("api: teams of user %d: %w", userID, err)
-	}
-	for _, t := range theirs {
-		if slices.Contains(p.Scope.Teams, t.ID) {
-			return nil
-		}
-	}
-	return care.Errorf(care.ENOTFOUND, "User not found in this workspace.")
+	return err
 }
 
 func (s *Server) changeAgent(w http.ResponseWriter, r *http.Request, userID care.ID, u care.AgentUpdate, details any) {

@@ -1,6 +1,10 @@
 package care
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"slices"
+)
 
 // Partner teams: see Team.Partner and docs/ownership.md.
 
@@ -64,6 +68,43 @@ func (s *Scope) Refuse(what string) error {
 func ConversationNotFound() error { return Errorf(ENOTFOUND, "Conversation not found.") }
 func MessageNotFound() error      { return Errorf(ENOTFOUND, "Message not found.") }
 func ContactNotFound() error      { return Errorf(ENOTFOUND, "Contact not found.") }
+
+// TeamLister is the store's one read the scope needs.
+type TeamLister interface {
+	TeamsOfMember(ctx context.Context, workspaceID, userID ID) ([]Team, error)
+}
+
+// ScopeOf reads userID's teams in the workspace and returns their scope:
+// nil for admins (without a read) and for users in no partner team.
+func ScopeOf(ctx context.Context, q TeamLister, workspaceID, userID ID, role Role) (*Scope, error) {
+	if userID == 0 || role == RoleAdmin {
+		return nil, nil
+	}
+	teams, err := q.TeamsOfMember(ctx, workspaceID, userID)
+	if err != nil {
+		return nil, fmt.Errorf("care: teams of user %d: %w", userID, err)
+	}
+	return ScopeFor(userID, role, teams), nil
+}
+
+// Shares reports whether userID is in one of the scope's teams: the people
+// a partner member may hand work to, or manage. A nil scope shares with
+// everyone.
+func (s *Scope) Shares(ctx context.Context, q TeamLister, workspaceID, userID ID) (bool, error) {
+	if s == nil || userID == s.UserID {
+		return true, nil
+	}
+	theirs, err := q.TeamsOfMember(ctx, workspaceID, userID)
+	if err != nil {
+		return false, fmt.Errorf("care: teams of user %d: %w", userID, err)
+	}
+	for _, t := range theirs {
+		if slices.Contains(s.Teams, t.ID) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
 
 // Sight answers, for one request, whether a principal sees conversations
 // by id, reading each at most once: lists (search hits, held replies,

@@ -2,7 +2,6 @@ package desk
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -53,12 +52,12 @@ func withinScope(ctx context.Context, q care.Queries, p care.Principal, before *
 	if u.TeamID != nil && *u.TeamID != 0 && !slices.Contains(s.Teams, *u.TeamID) {
 		return care.Errorf(care.EFORBIDDEN, "You can only move a conversation to one of your teams.")
 	}
-	if u.AssigneeID != nil && *u.AssigneeID != 0 && *u.AssigneeID != s.UserID {
-		theirs, err := q.TeamsOfMember(ctx, p.WorkspaceID, *u.AssigneeID)
+	if u.AssigneeID != nil && *u.AssigneeID != 0 {
+		ok, err := s.Shares(ctx, q, p.WorkspaceID, *u.AssigneeID)
 		if err != nil {
-			return fmt.Errorf("desk: teams of user %d: %w", *u.AssigneeID, err)
+			return err
 		}
-		if !slices.ContainsFunc(theirs, func(t care.Team) bool { return slices.Contains(s.Teams, t.ID) }) {
+		if !ok {
 			return care.Errorf(care.EFORBIDDEN, "You can only assign a conversation to a member of one of your teams.")
 		}
 	}
@@ -84,12 +83,6 @@ func withinScope(ctx context.Context, q care.Queries, p care.Principal, before *
 // seesConversation reports whether the member userID, of the given role,
 // may see conv: a partner member is told only of their teams' work.
 func seesConversation(ctx context.Context, q care.Queries, conv *care.Conversation, userID care.ID, role care.Role) (bool, error) {
-	if role == care.RoleAdmin {
-		return true, nil // as care.ScopeFor: no admin is scoped, so no query
-	}
-	teams, err := q.TeamsOfMember(ctx, conv.WorkspaceID, userID)
-	if err != nil {
-		return false, fmt.Errorf("desk: teams of user %d: %w", userID, err)
-	}
-	return care.ScopeFor(userID, role, teams).Sees(conv), nil
+	sc, err := care.ScopeOf(ctx, q, conv.WorkspaceID, userID, role)
+	return err == nil && sc.Sees(conv), err
 }
