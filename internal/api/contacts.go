@@ -26,11 +26,14 @@ func (s *Server) contactOf(r *http.Request) (*care.Contact, error) {
 	if c.WorkspaceID != p.WorkspaceID {
 		return nil, care.ContactNotFound()
 	}
-	ok, err := s.seesContact(r.Context(), p, c.ID)
+	if p.Scope == nil {
+		return c, nil
+	}
+	conv, err := s.Desk.ContactConversation(r.Context(), p, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("api: conversations of contact %d: %w", c.ID, err)
 	}
-	if !ok {
+	if conv == 0 {
 		return nil, care.ContactNotFound()
 	}
 	return c, nil

@@ -28,20 +28,6 @@ func (v visibility) hideLink(ctx context.Context, c *care.Conversation) error {
 	return err
 }
 
-// seesContact reports whether the caller sees a contact of their workspace:
-// anyone unscoped does; a scoped caller needs one of its conversations in
-// their scope.
-func (s *Server) seesContact(ctx context.Context, p care.Principal, contactID care.ID) (bool, error) {
-	if p.Scope == nil {
-		return true, nil
-	}
-	page, err := s.Store.Conversations(ctx, care.ConversationFilter{WorkspaceID: p.WorkspaceID, ContactID: contactID, Scope: p.Scope, Limit: 1})
-	if err != nil {
-		return false, err
-	}
-	return len(page.Conversations) > 0, nil
-}
-
 // teammates is who a scoped caller may see in lists of people: the members
 // of their teams and themselves. nil for an unscoped caller: everyone.
 func (s *Server) teammates(r *http.Request) (map[care.ID]bool, error) {

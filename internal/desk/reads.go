@@ -45,19 +45,28 @@ func (s *Service) Search(ctx context.Context, p care.Principal, q string, limit 
 			return nil, fmt.Errorf("desk: search hit in conversation %d: %w", hit.ConversationID, err)
 		}
 		if !ok && hit.MessageID == 0 {
-			page, err := s.Store.Conversations(ctx, care.ConversationFilter{WorkspaceID: p.WorkspaceID, ContactID: hit.ContactID, Scope: p.Scope, Limit: 1})
+			id, err := s.ContactConversation(ctx, p, hit.ContactID)
 			if err != nil {
 				return nil, err
 			}
-			if ok = len(page.Conversations) > 0; ok {
-				hit.ConversationID = page.Conversations[0].ID
-			}
+			hit.ConversationID, ok = id, id != 0
 		}
 		if ok {
 			out = append(out, hit)
 		}
 	}
 	return out, nil
+}
+
+// ContactConversation returns the newest conversation of the contact that
+// p sees, 0 for none: a member of a partner team sees a contact through
+// its conversations in their scope.
+func (s *Service) ContactConversation(ctx context.Context, p care.Principal, contactID care.ID) (care.ID, error) {
+	page, err := s.Store.Conversations(ctx, care.ConversationFilter{WorkspaceID: p.WorkspaceID, ContactID: contactID, Scope: p.Scope, Limit: 1})
+	if err != nil || len(page.Conversations) == 0 {
+		return 0, err
+	}
+	return page.Conversations[0].ID, nil
 }
 
 // Notifications lists p's notifications, newest first; a member of a
