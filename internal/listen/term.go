@@ -1,0 +1,121 @@
+package listen
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// term is a term or an exclude compiled for matching.
+type term struct {
+	kind    kind     // word: its words match tokens of any kind; hashtag or handle: its first must be one
+	words   []string // folded tokens, in order; a handle's name alone
+	domain  string   // a handle's domain, when the term names one
+	subject int      // index of the subject in the matcher
+	exclude bool
+}
+
+// normalize returns raw trimmed, lower-cased and with its runs of white
+// space collapsed to one space, and the term compiled from it. When raw is
+// not a term it returns the reason, a sentence fragment about "the term".
+func normalize(raw string) (string, term, error) {
+	if !utf8.ValidString(raw) || strings.ContainsRune(raw, utf8.RuneError) {
+		return "", term{}, errors.New("the term is not valid UTF-8")
+	}
+	for _, r := range raw {
+		if unicode.IsControl(r) && !unicode.IsSpace(r) {
+			return "", term{}, errors.New("the term holds a control character")
+		}
+	}
+	norm := strings.Join(strings.Fields(strings.ToLower(raw)), " ")
+	switch {
+	case norm == "":
+		return "", term{}, errors.New("the term is empty")
+	case len(norm) > MaxTermBytes:
+		return "", term{}, fmt.Errorf("the term is %d bytes, more than %d", len(norm), MaxTermBytes)
+	case strings.IndexFunc(norm, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0:
+		return "", term{}, fmt.Errorf("the term %q has no letter or digit to match", norm)
+	}
+	var t tokenizer
+	t.reset(norm)
+	switch norm[0] {
+	case '#':
+		// The tokenizer gives "#acme" one hashtag, and "#ソニー" a hashtag
+		// of its first character and words of the others, as in a text.
+		if strings.ContainsAny(norm[1:], "#@＃＠") || strings.IndexFunc(norm[1:], notWordChar) >= 0 ||
+			len(t.toks) == 0 || t.toks[0].kind != hashtag {
+			return "", term{}, fmt.Errorf("the term %q is not a #hashtag: after the # come letters, digits and _ only", norm)
+		}
+		return norm, compiled(&t, hashtag), nil
+	case '@':
+		if len(t.toks) != 1 || t.toks[0].kind != handle || handleLen(&t) != len(norm) {
+			return "", term{}, fmt.Errorf("the term %q is not an @handle: after the @ come ASCII letters, digits, _, . and -, and then an optional @domain such as @mastodon.social", norm)
+		}
+		c := compiled(&t, handle)
+		if t.toks[0].dend > t.toks[0].dstart {
+			c.domain = string(t.domain(0))
+		}
+		return norm, c, nil
+	}
+	if strings.ContainsAny(norm, "#@＃＠") {
+		return "", term{}, fmt.Errorf("the term %q has a # or @ inside: a #hashtag or @handle is a term of its own", norm)
+	}
+	if t.link {
+		return "", term{}, fmt.Errorf("the term %q holds a link, and links in posts are not read", norm)
+	}
+	if len(t.toks) == 0 {
+		return "", term{}, fmt.Errorf("the term %q has no word to match", norm)
+	}
+	return norm, compiled(&t, word), nil
+}
+
+// compiled returns the tokens of t as a term of kind k.
+func compiled(t *tokenizer, k kind) term {
+	c := term{kind: k, words: make([]string, len(t.toks))}
+	for i := range t.toks {
+		c.words[i] = string(t.text(i))
+	}
+	return c
+}
+
+// handleLen returns the length the single handle token in t was read from:
+// "@" + name, and "@" + domain when it has one.
+func handleLen(t *tokenizer) int {
+	tok := t.toks[0]
+	n := 1 + int(tok.end-tok.start)
+	if tok.dend > tok.dstart {
+		n += 1 + int(tok.dend-tok.dstart)
+	}
+	return n
+}
+
+func notWordChar(r rune) bool {
+	return !(r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r))
+}
+
+// normalizeAll normalises terms, dropping those that are not terms and
+// those given before, for subjects that did not come from ParseSettings.
+func normalizeAll(raw []string) ([]string, []term) {
+	var norms []string
+	var terms []term
+	for _, r := range raw {
+		n, t, err := normalize(r)
+		if err != nil || contains(norms, n) {
+			continue
+		}
+		norms = append(norms, n)
+		terms = append(terms, t)
+	}
+	return norms, terms
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,336 @@
+package listen
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxMatchBytes is how much of a text Match reads. A post on X is 280
+// characters and a found Reddit post is cut to care.MaxListenText; the bound
+// keeps a hostile text from costing more.
+const MaxMatchBytes = 8 << 10
+
+// kind is what a token was written as.
+type kind uint8
+
+const (
+	word    kind = iota // a word of the text
+	hashtag             // the first word after a #
+	handle              // an @handle, with its domain if it has one
+)
+
+// token is a word of a text, folded, in a tokenizer's buffer.
+type token struct {
+	start, end   int32 // the folded word (for a handle, its name) in buf
+	dstart, dend int32 // a handle's domain in buf; empty when none
+	kind         kind
+}
+
+// tokenizer splits a text into folded tokens, in buffers it reuses, so that
+// Match allocates nothing for them. Terms are compiled by the same code, so
+// that a term and a text that say the same thing give the same tokens.
+//
+// Letters, digits, marks and _ make words; everything else separates them.
+// A # before a word makes it a hashtag; an @ that does not follow a word
+// starts an @handle (ASCII letters, digits, _, . and -, and an optional
+// @domain). A link (a field with "://", or one that starts "www.") is
+// skipped to the next white space. In scripts written without spaces (Han,
+// kana, Hangul, Thai, Lao, Khmer, Burmese) every character is a token of
+// its own.
+type tokenizer struct {
+	buf  []byte
+	toks []token
+	link bool // a link was skipped
+
+	open    int  // start in buf of the word being read, -1 when none
+	single  bool // the open word is a character of an unspaced script
+	kind    kind // the open word's kind
+	pending kind // the kind of the next word opened
+
+	// Match's scratch space, kept with the rest.
+	hit, excluded []bool
+}
+
+// ASCII classes, for reading the ASCII that most texts are made of a byte
+// at a time.
+const (
+	aOther uint8 = iota // separates words
+	aSpace              // separates words and ends a link
+	aWord               // a-z, 0-9, _
+	aUpper              // A-Z
+	aHash
+	aAt
+	aColon // may start the "://" of a link
+	aDot   // may end the "www" of a link
+)
+
+var asciiClass = func() (c [utf8.RuneSelf]uint8) {
+	for _, b := range "\t\n\v\f\r " {
+		c[b] = aSpace
+	}
+	for b := 'a'; b <= 'z'; b++ {
+		c[b] = aWord
+		c[b-'a'+'A'] = aUpper
+	}
+	for b := '0'; b <= '9'; b++ {
+		c[b] = aWord
+	}
+	c['_'] = aWord
+	c['#'] = aHash
+	c['@'] = aAt
+	c[':'] = aColon
+	c['.'] = aDot
+	return c
+}()
+
+// reset tokenizes text, all of it: callers bound it.
+func (t *tokenizer) reset(text string) {
+	t.buf, t.toks, t.link = t.buf[:0], t.toks[:0], false
+	t.open, t.single, t.pending = -1, false, word
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			switch asciiClass[c] {
+			case aUpper:
+				c += 'a' - 'A'
+				fallthrough
+			case aWord:
+				if t.single {
+					t.closeWord()
+				}
+				if t.open < 0 {
+					t.openWord()
+				}
+				t.buf = append(t.buf, c)
+				i++
+			case aHash:
+				i = t.hash(text, i, 1)
+			case aAt:
+				i = t.at(text, i, 1)
+			case aColon:
+				if len(text) > i+2 && text[i+1] == '/' && text[i+2] == '/' {
+					i = t.skipLink(text, i)
+					continue
+				}
+				t.closeWord()
+				i++
+			case aDot:
+				if t.open >= 0 && !t.single && string(t.buf[t.open:]) == "www" {
+					i = t.skipLink(text, i)
+					continue
+				}
+				t.closeWord()
+				i++
+			default:
+				t.closeWord()
+				i++
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case r == '＃':
+			i = t.hash(text, i, size)
+			continue
+		case r == '＠':
+			i = t.at(text, i, size)
+			continue
+		}
+		i += size
+		switch {
+		case r == utf8.RuneError:
+			// Not UTF-8 (or U+FFFD, which stands for it): a separator.
+			t.closeWord()
+		case 0x300 <= r && r <= 0x36F:
+			// A combining accent (the é of "e\u0301"): dropped, like the
+			// precomposed accents fold removes, without ending the word.
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if unspaced(r) {
+				t.closeWord()
+				t.openWord()
+				t.single = true
+			} else if t.single {
+				t.closeWord()
+			}
+			if t.open < 0 {
+				t.openWord()
+			}
+			t.buf = fold(t.buf, r)
+		case unicode.IsMark(r):
+			// Vowel signs and other marks belong to the letter before;
+			// after a separator or an emoji they are noise.
+			if t.open >= 0 {
+				t.buf = utf8.AppendRune(t.buf, r)
+			}
+		default:
+			t.closeWord()
+		}
+	}
+	t.closeWord()
+}
+
+func (t *tokenizer) openWord() {
+	t.open, t.single, t.kind, t.pending = len(t.buf), false, t.pending, word
+}
+
+func (t *tokenizer) closeWord() {
+	if t.open >= 0 && len(t.buf) > t.open {
+		t.toks = append(t.toks, token{start: int32(t.open), end: int32(len(t.buf)), kind: t.kind})
+	}
+	t.open, t.single = -1, false
+}
+
+// hash reads the # (of size bytes) at text[i]: it makes the word that
+// follows a hashtag, unless it follows a word itself ("C#").
+func (t *tokenizer) hash(text string, i, size int) int {
+	inWord := t.open >= 0
+	t.closeWord()
+	if !inWord && wordStart(text[i+size:]) {
+		t.pending = hashtag
+	}
+	return i + size
+}
+
+// at reads the @ (of size bytes) at text[i]: an @handle, unless it follows
+// a word, as in an e-mail address, where it is a separator.
+func (t *tokenizer) at(text string, i, size int) int {
+	inWord := t.open >= 0
+	t.closeWord()
+	if inWord {
+		return i + size
+	}
+	j := i + size
+	name := handleEnd(text, j)
+	if name == j {
+		return j
+	}
+	end := name
+	ds, de := 0, 0
+	if name < len(text) && text[name] == '@' {
+		if d := domainEnd(text, name+1); d > name+1 {
+			ds, de, end = name+1, d, d
+		}
+	}
+	tok := token{kind: handle}
+	tok.start = int32(len(t.buf))
+	t.buf = appendLower(t.buf, text[j:name])
+	tok.end = int32(len(t.buf))
+	if de > ds {
+		tok.dstart = int32(len(t.buf))
+		t.buf = appendLower(t.buf, text[ds:de])
+		tok.dend = int32(len(t.buf))
+	}
+	t.toks = append(t.toks, tok)
+	return end
+}
+
+// skipLink drops the scheme (or "www") being read and skips the rest of the
+// link, to the next white space.
+func (t *tokenizer) skipLink(text string, i int) int {
+	if t.open >= 0 {
+		t.buf = t.buf[:t.open]
+	}
+	t.open, t.single, t.pending = -1, false, word
+	t.link = true
+	for i < len(text) {
+		if c := text[i]; c < utf8.RuneSelf {
+			if asciiClass[c] == aSpace {
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) {
+			return i
+		}
+		i += size
+	}
+	return i
+}
+
+// text returns the folded text of token i.
+func (t *tokenizer) text(i int) []byte {
+	return t.buf[t.toks[i].start:t.toks[i].end]
+}
+
+// domain returns the folded domain of token i, a handle.
+func (t *tokenizer) domain(i int) []byte {
+	return t.buf[t.toks[i].dstart:t.toks[i].dend]
+}
+
+// wordStart reports whether s starts with a letter, digit or _.
+func wordStart(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s[0] < utf8.RuneSelf {
+		return asciiClass[s[0]] == aWord || asciiClass[s[0]] == aUpper
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+// handleEnd returns the end of the handle name that starts at text[i]: ASCII
+// letters, digits, _, . and -, starting with a letter, digit or _ and not
+// ending with . or - (which end a sentence or a clause: "thanks @acme.").
+// It returns i when there is none.
+func handleEnd(text string, i int) int {
+	if i >= len(text) || !handleChar(text[i]) || text[i] == '.' || text[i] == '-' {
+		return i
+	}
+	j := i
+	for j < len(text) && handleChar(text[j]) {
+		j++
+	}
+	for text[j-1] == '.' || text[j-1] == '-' {
+		j--
+	}
+	return j
+}
+
+// domainEnd returns the end of the domain that starts at text[i], the
+// "mastodon.social" of "@acme@mastodon.social": ASCII letters, digits, .
+// and -, with a dot inside. It returns i when there is none.
+func domainEnd(text string, i int) int {
+	j := i
+	for j < len(text) && (handleChar(text[j]) && text[j] != '_') {
+		j++
+	}
+	for j > i && (text[j-1] == '.' || text[j-1] == '-') {
+		j--
+	}
+	if j == i || text[i] == '.' || text[i] == '-' {
+		return i
+	}
+	for k := i + 1; k < j; k++ {
+		if text[k] == '.' {
+			return j
+		}
+	}
+	return i
+}
+
+func handleChar(c byte) bool {
+	return c < utf8.RuneSelf && (asciiClass[c] == aWord || asciiClass[c] == aUpper || c == '.' || c == '-')
+}
+
+// appendLower appends s, ASCII, lower-cased.
+func appendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// unspaced reports whether r is a letter of a script written without spaces
+// between words, or Hangul, where particles join the noun before ("삼성은"):
+// in both a name is found inside a run of letters, not as a whole word.
+func unspaced(r rune) bool {
+	return r >= 0x0E00 && (r == 0x30FC || r == 0xFF70 || unicode.In(r, unicode.Han, unicode.Hiragana,
+		unicode.Katakana, unicode.Hangul, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar))
+}
