@@ -3,6 +3,8 @@ package listen
 import (
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/parleyhq/parley/internal/enrich/fold"
 )
 
 // MaxMatchBytes is how much of a text Match reads. A post on X is 280
@@ -155,7 +157,7 @@ func (t *tokenizer) reset(text string) {
 			if t.open < 0 {
 				t.openWord()
 			}
-			t.buf = fold(t.buf, r)
+			t.buf = fold.Append(t.buf, r)
 		case unicode.IsMark(r):
 			// Vowel signs and other marks belong to the letter before;
 			// after a separator or an emoji they are noise.

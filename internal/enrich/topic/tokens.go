@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/parleyhq/parley/internal/enrich/fold"
 )
 
 // MaxTextBytes is how much of a message Match reads. Posts are far shorter;
@@ -163,7 +165,7 @@ func (t *tokenizer) field(text string, i int) int {
 			if start < 0 {
 				start = len(t.buf)
 			}
-			t.buf = fold(t.buf, r)
+			t.buf = fold.Append(t.buf, r)
 		case unicode.IsMark(r):
 			// Vowel signs and other marks belong to the letter before;
 			// after a separator or an emoji they are noise.

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/parleyhq/parley/internal/enrich/fold"
 )
 
 // The tokenizer reads ASCII a byte at a time, and the trie turns words
@@ -52,7 +54,7 @@ func tokensByFields(text string) []string {
 					closeWord()
 				}
 				open = true
-				word = fold(word, r)
+				word = fold.Append(word, r)
 			case unicode.IsMark(r):
 				if open {
 					word = utf8.AppendRune(word, r)

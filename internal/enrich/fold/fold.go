@@ -1,4 +1,7 @@
-package topic
+// Package fold turns letters into the form text is matched in: lower-case,
+// without diacritics, full-width and "bold" letters undone. Topic rules
+// and listening terms match what customers type, however they type it.
+package fold
 
 import (
 	"unicode"
@@ -9,8 +12,9 @@ import (
 // to it: Latin letters with diacritics (Latin-1, Extended-A and -B, and the
 // Vietnamese of Latin Extended Additional), letters with a stroke that
 // people type without it, Greek with tonos or dialytika, and Russian ё.
-// Customers type "reembolso", "remboursé" and "rembourse" alike, and a rule
-// should not need each spelling.
+// People write "reembolso", "remboursé" and "rembourse", "Nestlé" and
+// "Nestle" alike, and neither a topic rule nor a listening term should
+// need each spelling.
 var foldGroups = [...]string{
 	"aàáâãäåāăąǎǟǡǻȁȃȧḁạảấầẩẫậắằẳẵặ",
 	"bḃḅḇƀ",
@@ -68,12 +72,13 @@ var foldOne = func() map[rune]rune {
 	return m
 }()
 
-// fold appends r to b lower-cased and without its diacritics. It also undoes
-// the full-width letters and the "𝗯𝗼𝗹𝗱" Mathematical Alphanumeric letters
-// that posts use for emphasis (and spammers to slip past filters).
-func fold(b []byte, r rune) []byte {
+// Append appends the letter or digit r to b lower-cased and without its
+// diacritics. It also undoes the full-width letters and the "𝗯𝗼𝗹𝗱"
+// Mathematical Alphanumeric letters that posts use for emphasis (and
+// spammers to slip past filters), so that "𝗔𝗰𝗺𝗲" is a mention of acme.
+func Append(b []byte, r rune) []byte {
 	switch {
-	case r < 0x80:
+	case r < utf8.RuneSelf:
 		if 'A' <= r && r <= 'Z' {
 			r += 'a' - 'A'
 		}
@@ -82,6 +87,8 @@ func fold(b []byte, r rune) []byte {
 		return append(b, byte(r-0xFF21+'a'))
 	case 0xFF41 <= r && r <= 0xFF5A: // ａ–ｚ
 		return append(b, byte(r-0xFF41+'a'))
+	case 0xFF10 <= r && r <= 0xFF19: // ０–９
+		return append(b, byte(r-0xFF10+'0'))
 	case 0x1D400 <= r && r <= 0x1D6A3: // 13 alphabets of A–Z, a–z
 		return append(b, byte((r-0x1D400)%52%26+'a'))
 	case 0x1D7CE <= r && r <= 0x1D7FF: // 5 sets of 0–9
