@@ -110,6 +110,16 @@ type Queries interface {
 	// with neither. It relies on ids growing with creation times, as they
 	// do when rows are stamped as they are stored.
 	Arrivals(ctx context.Context, workspaceID ID, from, to time.Time, f ArrivalFilter) ([]HourCount, error)
+	// AddListenPosts stores posts found by listening, leaving out those
+	// the workspace already has (same Source and PlatformID, also twice in
+	// one call), and returns how many it added. It sets the ID of each post
+	// it adds. Text longer than MaxListenText is EINVALID.
+	AddListenPosts(ctx context.Context, posts []ListenPost) (added int, err error)
+	// ListenPosts returns one page of a workspace's found posts.
+	ListenPosts(ctx context.Context, workspaceID ID, f ListenFilter) ([]ListenPost, error)
+	// ListenPoints returns what a report counts of the workspace's posts
+	// with PostedAt in [from, to), newest first, at most limit of them.
+	ListenPoints(ctx context.Context, workspaceID ID, from, to time.Time, limit int) ([]ListenPoint, error)
 	// CSATReport groups surveys sent in [from, to) by agent, team, channel
 	// or day.
 	CSATReport(ctx context.Context, workspaceID ID, from, to time.Time, by string) ([]CSATReportRow, error)
