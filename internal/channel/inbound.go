@@ -73,6 +73,26 @@ type Poller interface {
 	PollInterval(inbox care.Inbox) time.Duration
 }
 
+// Searcher is implemented by adapters whose platform can search public
+// posts, for listening: what is said about the brand and its competitors
+// beyond what is addressed to it. The account connected as the inbox does
+// the searching, within its own rate limits and plan.
+type Searcher interface {
+	// Search returns public posts matching q that are newer than cursor,
+	// and the cursor to save once they are stored. With cursor "" it
+	// returns only the most recent page, never a backfill. Each post has
+	// Source, PlatformID, URL, Author, Text (cut to care.MaxListenText on a
+	// rune boundary), Lang when the platform says, and PostedAt; the caller
+	// fills the rest. A post the platform returns twice is harmless: the
+	// store keeps one. It returns a *SendError for the platform's errors,
+	// so callers can honour its Retry-After.
+	Search(ctx context.Context, inbox care.Inbox, q care.ListenQuery, cursor string) (posts []care.ListenPost, next string, err error)
+	// SearchInterval is how often one query may run for this inbox within
+	// the platform's rate limits; 0 means this inbox cannot search (its
+	// credentials or plan do not allow it).
+	SearchInterval(inbox care.Inbox) time.Duration
+}
+
 // Streamer is implemented by adapters that can follow an account's events
 // over a long-lived connection (Mastodon's streaming API). The poll runner
 // keeps one stream per inbox for which Streaming is true, alongside its

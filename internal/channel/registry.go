@@ -76,6 +76,10 @@ func (r *Registry) Notifier(ch care.Channel) (Notifier, bool) { return as[Notifi
 // Streamer returns ch's adapter if it follows accounts over a stream.
 func (r *Registry) Streamer(ch care.Channel) (Streamer, bool) { return as[Streamer](r, ch) }
 
+// Searcher returns ch's adapter if it searches public posts, for
+// listening.
+func (r *Registry) Searcher(ch care.Channel) (Searcher, bool) { return as[Searcher](r, ch) }
+
 // Policy returns ch's adapter if it checks replies.
 func (r *Registry) Policy(ch care.Channel) (Policy, bool) { return as[Policy](r, ch) }
 

@@ -32,6 +32,14 @@
 //     with the authorization_code grant (PKCE checked, codes single-use
 //     and short-lived) and the refresh_token grant (rotating), and
 //     GET /2/users/me.
+//   - GET /2/tweets/search/recent: the posts of the last seven days whose
+//     text matches the query (words and "exact phrases" matched on
+//     tokens, case-insensitively; #hashtags; @mentions; OR; -negation;
+//     parentheses; is:retweet, is:reply, is:quote, is:verified, lang: and
+//     from:), with X's refusals of a query that is too long, malformed,
+//     negation-only or names an unknown operator, and of a since_id older
+//     than seven days; since_id, next_token or pagination_token,
+//     max_results 10..100; see search.go.
 //   - x-rate-limit-limit, -remaining and -reset on every response, and a
 //     per-user budget per endpoint and 15-minute window (SetLimit; X's
 //     documented defaults) answered with 429 once spent.
@@ -76,6 +84,7 @@ const Window = 15 * time.Minute
 // (x-api/fundamentals/rate-limits on docs.x.com).
 var defaultLimits = map[Endpoint]int{
 	CreatePost: 100, SendDM: 15, Mentions: 300, UserPosts: 900, DMEvents: 15, ConversationDMEvents: 15, UsersMe: 75,
+	SearchRecent: 300,
 }
 
 // User is an X account.
@@ -106,6 +115,11 @@ type Post struct {
 	Mentions  []string
 	CreatedAt time.Time
 	Deleted   bool
+	// Lang is the language X classified the post as; "" reads as "en".
+	Lang string
+	// Reposts is the id of the post this one reposts: it is a repost
+	// (is:retweet), with a "retweeted" reference.
+	Reposts string
 }
 
 // DM is a direct message.
@@ -145,6 +159,7 @@ type Fake struct {
 	limits        map[Endpoint]int
 	windows       map[windowKey]*window
 	calls         map[Endpoint]int
+	searches      []url.Values // the parameters of each search request
 	fail          []reply
 	lose          int
 }

@@ -28,6 +28,7 @@ func (f *Fake) routes() *http.ServeMux {
 	mux.HandleFunc("GET /2/users/{id}/tweets", f.api(UserPosts, false, f.userPosts))
 	mux.HandleFunc("GET /2/dm_events", f.api(DMEvents, false, f.dmEvents))
 	mux.HandleFunc("GET /2/dm_conversations/with/{participant}/dm_events", f.api(ConversationDMEvents, false, f.conversationEvents))
+	mux.HandleFunc("GET /2/tweets/search/recent", f.api(SearchRecent, false, f.searchRecent))
 	return mux
 }
 

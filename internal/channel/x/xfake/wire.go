@@ -1,6 +1,7 @@
 package xfake
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -34,7 +35,7 @@ func (f *Fake) v2Post(p *Post) map[string]any {
 	text := escape(p.Text)
 	m := map[string]any{
 		"id": p.ID, "text": text, "author_id": p.AuthorID, "created_at": p.CreatedAt.UTC().Format(v2Time),
-		"edit_history_tweet_ids": []string{p.ID}, "conversation_id": f.conversationRoot(p), "lang": "en",
+		"edit_history_tweet_ids": []string{p.ID}, "conversation_id": f.conversationRoot(p), "lang": cmp.Or(p.Lang, "en"),
 		"reply_settings": "everyone",
 	}
 	if r := []rune(text); len(r) > 280 {
@@ -48,6 +49,9 @@ func (f *Fake) v2Post(p *Post) map[string]any {
 	}
 	if p.Quotes != "" {
 		refs = append(refs, map[string]any{"type": "quoted", "id": p.Quotes})
+	}
+	if p.Reposts != "" {
+		refs = append(refs, map[string]any{"type": "retweeted", "id": p.Reposts})
 	}
 	if refs != nil {
 		m["referenced_tweets"] = refs
