@@ -37,6 +37,9 @@
 //     without it), and only for an App Password with DM access (400
 //     InvalidToken "Bad token method" otherwise); a recipient's
 //     AllowIncoming is enforced.
+//   - Search: app.bsky.feed.searchPosts over every post, with the search
+//     service's query syntax, filters and offset cursor (search.go);
+//     PublishRecord stores a raw record, for tests of what strangers post.
 //   - Every answer carries RateLimit-Limit, -Remaining, -Reset (Unix
 //     seconds) and -Policy for the global 3,000 requests per 5 minutes;
 //     FailNext answers a method's next calls with an error status;

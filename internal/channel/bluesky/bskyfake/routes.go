@@ -89,6 +89,7 @@ func (f *Fake) routes() *http.ServeMux {
 		GetLog:             {auth: authAccess, h: f.getLog},
 		GetConvoForMembers: {auth: authAccess, h: f.getConvoForMembers},
 		SendMessage:        {procedure: true, auth: authAccess, h: f.sendMessage},
+		SearchPosts:        {auth: authAccess, h: f.searchPosts},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/xrpc/{nsid}", func(w http.ResponseWriter, r *http.Request) { f.serve(w, r, eps) })
