@@ -18,8 +18,11 @@ import (
 // Scopes is what the inbox's access token needs: read:accounts to say
 // whose it is (GET /api/v1/accounts/verify_credentials), read:notifications
 // and read:statuses to read mentions and the streaming API, write:statuses
-// to reply (docs.joinmastodon.org/api/oauth-scopes).
-const Scopes = "read:accounts read:notifications read:statuses write:statuses"
+// to reply, read:search for listening's word searches (SearchScope)
+// (docs.joinmastodon.org/api/oauth-scopes). A token made before listening
+// lacks read:search: its word searches fail with a message naming it, and
+// hashtag listening still works.
+const Scopes = "read:accounts read:notifications read:statuses read:search write:statuses"
 
 // defaultSetupTimeout bounds Prepare's requests to the instance.
 const defaultSetupTimeout = 15 * time.Second

@@ -265,6 +265,9 @@ func (f *Fake) statusJSON(s *status) *statusJSON {
 	if s.account.ID == f.Brand.ID {
 		out.Application = &applicationJSON{Name: "Parley"}
 	}
+	if s.published {
+		f.publishedJSON(out, s)
+	}
 	for i, m := range s.media {
 		d := m.Description
 		mj := mediaJSON{ID: strconv.Itoa(22_345_792 + i), Type: m.Type, URL: m.URL, PreviewURL: m.URL, Meta: map[string]any{}}

@@ -1,8 +1,9 @@
 // Package mastofake is a local stand-in for a Mastodon instance, for tests
 // and demos: the brand's account with its token, mention notifications to
 // read (with Mastodon's paging, Link headers and rate-limit headers), the
-// streaming API to follow, and the statuses endpoint replies are posted to,
-// with the shapes and errors of docs.joinmastodon.org.
+// streaming API to follow, the statuses endpoint replies are posted to, and
+// full-text search and hashtag timelines over the posts Publish adds, with
+// the shapes and errors of docs.joinmastodon.org.
 //
 //	f := mastofake.New()
 //	srv := httptest.NewServer(f.Handler())    // the inbox's api_base
@@ -51,6 +52,9 @@ type Fake struct {
 	// MaxCharacters is the post limit the instance reports and enforces
 	// (counted in code points, more simply than Mastodon); New sets 500.
 	MaxCharacters int
+	// NoSearchScope makes GET /api/v2/search answer 403, as for a token
+	// without the read:search scope.
+	NoSearchScope bool
 	// StreamRetry, when positive, is sent as the retry field when a stream
 	// opens.
 	StreamRetry time.Duration
@@ -72,6 +76,10 @@ type Fake struct {
 	used          int
 	streams       map[*stream]struct{}
 	connections   int
+	// listening: the published posts, oldest first, and the requests of
+	// search and hashtag timelines.
+	publishedPosts []*status
+	listenRequests []string
 }
 
 type status struct {
@@ -87,6 +95,14 @@ type status struct {
 	mentions           []Account
 	poll               []string
 	deleted            bool
+	// Of a published post (see Publish): its language, hashtags
+	// (lower-case), whether its author is indexed, and the url and uri
+	// served instead of the usual ones.
+	language  string
+	tags      []string
+	published bool
+	unindexed bool
+	url, uri  string
 }
 
 type notification struct {

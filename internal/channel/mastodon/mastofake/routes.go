@@ -2,9 +2,10 @@ package mastofake
 
 import "net/http"
 
-// Handler serves the instance's API: the REST methods Parley uses and the
-// streaming API, on one host (GET /api/v1/streaming answers 404, which
-// tells clients that the streaming API is on the same host).
+// Handler serves the instance's API: the REST methods Parley uses (search
+// and hashtag timelines included) and the streaming API, on one host (GET
+// /api/v1/streaming answers 404, which tells clients that the streaming
+// API is on the same host).
 func (f *Fake) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1/accounts/verify_credentials", f.rest(f.verifyCredentials))
@@ -12,6 +13,8 @@ func (f *Fake) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/notifications", f.rest(f.listNotifications))
 	mux.HandleFunc("GET /api/v1/statuses/{id}", f.rest(f.getStatus))
 	mux.HandleFunc("POST /api/v1/statuses", f.rest(f.postStatus))
+	mux.HandleFunc("GET /api/v2/search", f.rest(f.search))
+	mux.HandleFunc("GET /api/v1/timelines/tag/{hashtag}", f.rest(f.tagTimeline))
 	mux.HandleFunc("GET /api/v1/streaming/health", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("OK"))

@@ -11,6 +11,8 @@
 //	…                                        // Parley polls /message/inbox, replies
 //	f.Posted()                               // what Parley posted
 //
+// Posts, Post's and Submit's, are found by GET /search (search.go).
+//
 // Customers write with Post, Comment (a reply to the brand's post or
 // comment, or a mention of u/<brand>, lands in its inbox) and Message (a
 // private message to the brand). Delete, Lock and Block make replies fail
@@ -89,6 +91,9 @@ type Fake struct {
 	used          int
 	blockedBy     map[string]bool // users who blocked the brand
 	tokenRequests int
+	// search: the query strings served, and whether it answers 403.
+	searchQueries   []string
+	searchForbidden bool
 }
 
 type user struct {
@@ -117,6 +122,9 @@ type item struct {
 	deleted bool
 	removed bool
 	locked  bool // a post's
+	// permalinkAs is a post's permalink as served, when set (see
+	// Submission).
+	permalinkAs string
 }
 
 func (it *item) name() string { return it.kind + "_" + it.id }
