@@ -426,6 +426,8 @@ func TestPartnerScope(t *testing.T) {
 			{w.ps1Tok, "GET", "/api/v1/settings/automation", ""},
 			{w.ps1Tok, "GET", "/api/v1/reports/csat", ""},
 			{w.ps1Tok, "GET", "/api/v1/reports/staffing", ""},
+			{w.ps1Tok, "GET", "/api/v1/listening/report", ""},
+			{w.ps1Tok, "GET", "/api/v1/listening/posts", ""},
 			{w.ps1Tok, "GET", "/api/v1/audit", ""},
 			{w.ps1Tok, "POST", "/api/v1/automation/dry-run", `{"id":1,"name":"x","enabled":true,"trigger":"message.received","conditions":[],"actions":[{"type":"add_tag","tag":"x"}]}`},
 			{w.p1Tok, "POST", fmt.Sprintf("/api/v1/contacts/%d/merge", w.convP.ContactID), merge},

@@ -189,6 +189,8 @@ func TestRoleMatrix(t *testing.T) {
 		}},
 		"GET /api/v1/reports/csat":     {200, fixed("/api/v1/reports/csat?by=channel", "")},
 		"GET /api/v1/reports/staffing": {200, fixed("/api/v1/reports/staffing?model=workload", "")},
+		"GET /api/v1/listening/report": {200, fixed("/api/v1/listening/report?step=day&tz=Europe/London", "")},
+		"GET /api/v1/listening/posts":  {200, fixed("/api/v1/listening/posts?limit=10", "")},
 		"POST /api/v1/automation/dry-run": {200, fixed("/api/v1/automation/dry-run",
 			`{"id":1,"name":"Orders","enabled":true,"trigger":"message.received","conditions":[{"field":"text","op":"contains","value":"order"}],"actions":[{"type":"add_tag","tag":"order"}]}`)},
 

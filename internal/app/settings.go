@@ -9,6 +9,7 @@ import (
 	"github.com/parleyhq/parley/internal/csat"
 	"github.com/parleyhq/parley/internal/deadline"
 	"github.com/parleyhq/parley/internal/desk"
+	"github.com/parleyhq/parley/internal/listen"
 	"github.com/parleyhq/parley/internal/savedreply"
 	"github.com/parleyhq/parley/internal/screen"
 	"github.com/parleyhq/parley/internal/triage"
@@ -47,6 +48,10 @@ func (a *App) settings() map[string]api.Setting {
 		screen.SettingName: {
 			Validate: func(doc []byte) error { _, err := screen.Parse(doc); return err },
 			Default:  json.RawMessage(`{"rules":[]}`),
+		},
+		listen.SettingName: {
+			Validate: func(doc []byte) error { _, err := listen.ParseSettings(doc); return err },
+			Default:  json.RawMessage(`{"subjects":[]}`),
 		},
 		deadline.SettingName: {
 			Validate: func(doc []byte) error { _, _, err := deadline.ParseSettings(doc); return err },

@@ -35,6 +35,8 @@ type Store interface {
 	RecordInboxHealth(ctx context.Context, inboxID care.ID, h care.HealthUpdate) error
 	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration, now time.Time) (bool, error)
 	ReleaseLease(ctx context.Context, name, holder string) error
+	Setting(ctx context.Context, workspaceID care.ID, name string) ([]byte, error)
+	AddListenPosts(ctx context.Context, posts []care.ListenPost) (int, error)
 }
 
 // Ingester stores events durably.
@@ -61,6 +63,7 @@ type Runner struct {
 	loops   map[care.ID]context.CancelFunc
 	wakes   map[care.ID]chan struct{}
 	streams map[care.ID]context.CancelFunc
+	search  map[care.ID]context.CancelFunc
 }
 
 // Wake asks the inbox's poll loop to poll at once; it never blocks.
@@ -122,7 +125,7 @@ func (r *Runner) Run(ctx context.Context) {
 // scan starts a loop for each polled inbox that has none and stops loops
 // whose inbox is gone or no longer polled.
 func (r *Runner) scan(ctx context.Context, wg *sync.WaitGroup) {
-	want, streams := map[care.ID]bool{}, map[care.ID]bool{}
+	want, streams, search := map[care.ID]bool{}, map[care.ID]bool{}, map[care.ID]bool{}
 	wss, err := r.Store.Workspaces(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -142,6 +145,9 @@ func (r *Runner) scan(ctx context.Context, wg *sync.WaitGroup) {
 			}
 			if st, ok := r.Adapters.Streamer(in.Channel); ok && st.Streaming(in) {
 				streams[in.ID] = true
+			}
+			if se, ok := r.Adapters.Searcher(in.Channel); ok && se.SearchInterval(in) > 0 {
+				search[in.ID] = true
 			}
 		}
 	}
@@ -177,25 +183,32 @@ func (r *Runner) scan(ctx context.Context, wg *sync.WaitGroup) {
 			r.notify(lctx, id)
 		}()
 	}
-	if r.streams == nil {
-		r.streams = map[care.ID]context.CancelFunc{}
+	r.keep(ctx, wg, &r.streams, streams, r.stream)
+	r.keep(ctx, wg, &r.search, search, r.searchLoop)
+}
+
+// keep runs fn in a goroutine for each id of want that has none in
+// running, and stops those of running that want no longer has.
+func (r *Runner) keep(ctx context.Context, wg *sync.WaitGroup, running *map[care.ID]context.CancelFunc, want map[care.ID]bool, fn func(context.Context, care.ID)) {
+	if *running == nil {
+		*running = map[care.ID]context.CancelFunc{}
 	}
-	for id, stop := range r.streams {
-		if !streams[id] {
+	for id, stop := range *running {
+		if !want[id] {
 			stop()
-			delete(r.streams, id)
+			delete(*running, id)
 		}
 	}
-	for id := range streams {
-		if _, running := r.streams[id]; running {
+	for id := range want {
+		if _, ok := (*running)[id]; ok {
 			continue
 		}
-		sctx, stop := context.WithCancel(ctx)
-		r.streams[id] = stop
+		lctx, stop := context.WithCancel(ctx)
+		(*running)[id] = stop
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r.stream(sctx, id)
+			fn(lctx, id)
 		}()
 	}
 }
@@ -311,10 +324,17 @@ func (r *Runner) notify(ctx context.Context, inboxID care.ID) {
 // loop polls one inbox at its adapter's interval, or at once when woken, or
 // later when the platform asks to wait.
 func (r *Runner) loop(ctx context.Context, inboxID care.ID, wake <-chan struct{}) {
+	r.every(ctx, inboxID, "poll failed", r.Once, wake)
+}
+
+// every runs once for an inbox until it returns no wait or ctx ends,
+// waiting what it returns between runs, or less when woken (a nil wake is
+// never woken).
+func (r *Runner) every(ctx context.Context, inboxID care.ID, failed string, once func(context.Context, care.ID) (time.Duration, error), wake <-chan struct{}) {
 	for {
-		wait, err := r.Once(ctx, inboxID)
+		wait, err := once(ctx, inboxID)
 		if err != nil && ctx.Err() == nil {
-			r.logger().Warn("poll failed", "inbox", inboxID, "err", err, "retry_in", wait)
+			r.logger().Warn(failed, "inbox", inboxID, "err", err, "retry_in", wait)
 		}
 		if wait <= 0 {
 			return

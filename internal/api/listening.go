@@ -1,0 +1,235 @@
+package api
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/listen"
+)
+
+// Listening bounds. A report reads what it counts of every post in its
+// period, so the period and the posts in it are bounded: a year of days,
+// a month of hours, and a million posts, beyond which a narrower period
+// answers faster than any summary would.
+const (
+	maxListenDays   = 400
+	maxListenHours  = 31 * 24
+	maxListenPoints = 1_000_000
+	defaultListen   = 30 * 24 * time.Hour
+)
+
+// listeningReport answers GET /api/v1/listening/report (see
+// ListeningReport), as JSON or, with format=csv, the series as CSV.
+func (s *Server) listeningReport(w http.ResponseWriter, r *http.Request) {
+	rep, err := s.ListeningReport(r.Context(), principal(r), r.URL.Query())
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("format") == "csv" {
+		writeListeningCSV(w, rep)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
+
+// ListeningReport summarises what listening found in a period: per
+// subject (the brand, its competitors) the posts, their tone, share of
+// voice and reach, a series per hour or local day, and the spikes. Query:
+// from and to (RFC 3339 times or dates; the last 30 days by default),
+// step=day|hour, tz (an IANA zone, UTC by default). Partner teams are
+// refused: listening is about the whole brand.
+func (s *Server) ListeningReport(ctx context.Context, p care.Principal, q url.Values) (*listen.Report, error) {
+	if !p.Role.AtLeast(care.RoleSupervisor) {
+		return nil, care.Errorf(care.EFORBIDDEN, "Listening is for supervisors and admins.")
+	}
+	if err := p.Scope.Refuse("see listening reports"); err != nil {
+		return nil, err
+	}
+	loc, err := s.staffingZone(ctx, p, q.Get("tz"), 0)
+	if err != nil {
+		return nil, err
+	}
+	from, to, err := listenPeriod(q, s.now(), loc)
+	if err != nil {
+		return nil, err
+	}
+	step := listen.Step(q.Get("step"))
+	switch step {
+	case "":
+		step = listen.Day
+		if to.Sub(from) <= 2*24*time.Hour {
+			step = listen.Hour
+		}
+	case listen.Day, listen.Hour:
+	default:
+		return nil, care.Errorf(care.EINVALID, "step must be day or hour.")
+	}
+	if step == listen.Hour && to.Sub(from) > maxListenHours*time.Hour {
+		return nil, care.Errorf(care.EINVALID, "An hourly report covers at most %d days; ask for step=day or a shorter period.", maxListenHours/24)
+	}
+	subjects, err := s.listenSubjects(ctx, p.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	points, err := s.Store.ListenPoints(ctx, p.WorkspaceID, from, to, maxListenPoints+1)
+	if err != nil {
+		return nil, err
+	}
+	if len(points) > maxListenPoints {
+		return nil, care.Errorf(care.EINVALID, "More than %d posts were found in that period; ask for a shorter one.", maxListenPoints)
+	}
+	rep := listen.Summarize(points, subjects, from, to, step, loc)
+	return &rep, nil
+}
+
+// listenSubjects reads the workspace's listening subjects; none if it has
+// not set any.
+func (s *Server) listenSubjects(ctx context.Context, ws care.ID) ([]listen.Subject, error) {
+	doc, err := s.Store.Setting(ctx, ws, listen.SettingName)
+	switch {
+	case care.ErrorCode(err) == care.ENOTFOUND:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	st, err := listen.ParseSettings(doc)
+	if err != nil {
+		return nil, fmt.Errorf("listening settings: %w", err)
+	}
+	return st.Subjects, nil
+}
+
+// listenPeriod reads from and to: RFC 3339 times, or dates (a date's
+// midnight in loc; to's date is included, so from=2026-11-01&to=2026-11-30
+// is all of November).
+func listenPeriod(q url.Values, now time.Time, loc *time.Location) (from, to time.Time, err error) {
+	to, from = now, now.Add(-defaultListen)
+	for _, p := range []struct {
+		name string
+		t    *time.Time
+		end  bool
+	}{{"from", &from, false}, {"to", &to, true}} {
+		v := q.Get(p.name)
+		if v == "" {
+			continue
+		}
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			*p.t = t
+			continue
+		}
+		d, err := time.ParseInLocation(time.DateOnly, v, loc)
+		if err != nil {
+			return from, to, care.Errorf(care.EINVALID, "%s must be a date such as 2026-11-01 or an RFC 3339 time such as 2026-11-01T00:00:00Z.", p.name)
+		}
+		if p.end {
+			d = d.AddDate(0, 0, 1)
+		}
+		*p.t = d
+	}
+	switch {
+	case !from.Before(to):
+		return from, to, care.Errorf(care.EINVALID, "from must be before to.")
+	case to.Sub(from) > maxListenDays*24*time.Hour:
+		return from, to, care.Errorf(care.EINVALID, "A listening report covers at most %d days.", maxListenDays)
+	}
+	return from, to, nil
+}
+
+// ListenPage is one page of found posts.
+type ListenPage struct {
+	Posts      []care.ListenPost `json:"posts"`
+	NextCursor string            `json:"next_cursor,omitempty"`
+}
+
+// listeningPosts answers GET /api/v1/listening/posts: found posts, newest
+// first, in pages. Query: from, to (as the report), subject, source,
+// limit (1–200, 50 by default), cursor.
+func (s *Server) listeningPosts(w http.ResponseWriter, r *http.Request) {
+	page, err := s.ListeningPosts(r.Context(), principal(r), r.URL.Query())
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+// ListeningPosts reads one page of found posts (see listeningPosts).
+func (s *Server) ListeningPosts(ctx context.Context, p care.Principal, q url.Values) (*ListenPage, error) {
+	if !p.Role.AtLeast(care.RoleSupervisor) {
+		return nil, care.Errorf(care.EFORBIDDEN, "Listening is for supervisors and admins.")
+	}
+	if err := p.Scope.Refuse("see listening"); err != nil {
+		return nil, err
+	}
+	from, to, err := listenPeriod(q, s.now(), time.UTC)
+	if err != nil {
+		return nil, err
+	}
+	limit, err := valuesInt(q, "limit", 50, 200)
+	if err != nil {
+		return nil, err
+	}
+	f := care.ListenFilter{From: from, To: to, Subject: q.Get("subject"), Source: care.Channel(q.Get("source")), Limit: limit + 1}
+	if f.Source != "" {
+		// A misspelt source would page through nothing without a word.
+		if _, ok := s.Adapters.Searcher(f.Source); !f.Source.Valid() || s.Adapters != nil && !ok {
+			return nil, care.Errorf(care.EINVALID, "Unknown source %.40q; listening searches x, bluesky, mastodon and reddit.", f.Source)
+		}
+	}
+	if len(f.Subject) > 200 {
+		return nil, care.Errorf(care.EINVALID, "subject is a subject's name, at most 200 bytes.")
+	}
+	if c := q.Get("cursor"); c != "" {
+		if f.Before, f.BeforeID, err = parseListenCursor(c); err != nil {
+			return nil, err
+		}
+	}
+	posts, err := s.Store.ListenPosts(ctx, p.WorkspaceID, f)
+	if err != nil {
+		return nil, err
+	}
+	page := &ListenPage{Posts: posts}
+	if len(posts) > limit {
+		page.Posts = posts[:limit]
+		last := page.Posts[limit-1]
+		page.NextCursor = strconv.FormatInt(last.PostedAt.UnixMicro(), 10) + "." + strconv.FormatInt(last.ID, 10)
+	}
+	if page.Posts == nil {
+		page.Posts = []care.ListenPost{}
+	}
+	return page, nil
+}
+
+// parseListenCursor reads a next_cursor: the last post's time in
+// microseconds and its id.
+func parseListenCursor(c string) (time.Time, care.ID, error) {
+	at, id, ok := strings.Cut(c, ".")
+	us, err1 := strconv.ParseInt(at, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err1 != nil || err2 != nil || n <= 0 {
+		return time.Time{}, 0, care.Errorf(care.EINVALID, "cursor is not one this API gave; pass next_cursor as it came.")
+	}
+	return time.UnixMicro(us).UTC(), n, nil
+}
+
+func writeListeningCSV(w http.ResponseWriter, rep *listen.Report) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="listening-`+rep.From.Format("2006-01-02")+`.csv"`)
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"start", "subject", "own", "posts", "positive", "negative", "net"})
+	for _, sub := range rep.Subjects {
+		for _, pt := range sub.Series {
+			cw.Write([]string{pt.Start.Format(time.RFC3339), csvSafe(sub.Name), strconv.FormatBool(sub.Own), strconv.Itoa(pt.Posts),
+				strconv.Itoa(pt.Positive), strconv.Itoa(pt.Negative), strconv.FormatFloat(pt.Net, 'f', 3, 64)})
+		}
+	}
+	cw.Flush()
+}

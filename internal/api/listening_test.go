@@ -1,0 +1,196 @@
+package api_test
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+)
+
+type listeningReport struct {
+	From     time.Time `json:"from"`
+	To       time.Time `json:"to"`
+	Step     string    `json:"step"`
+	Location string    `json:"location"`
+	Total    int       `json:"total"`
+	Subjects []struct {
+		Name     string  `json:"name"`
+		Own      bool    `json:"own"`
+		Posts    int     `json:"posts"`
+		Share    float64 `json:"share"`
+		Negative int     `json:"negative"`
+		Reach    int64   `json:"reach"`
+		Series   []struct {
+			Start time.Time `json:"start"`
+			Posts int       `json:"posts"`
+		} `json:"series"`
+	} `json:"subjects"`
+	Spikes []struct {
+		Subject string    `json:"subject"`
+		Start   time.Time `json:"start"`
+		Posts   int       `json:"posts"`
+	} `json:"spikes"`
+}
+
+type listeningPage struct {
+	Posts []struct {
+		ID         care.ID  `json:"id"`
+		PlatformID string   `json:"platform_id"`
+		Source     string   `json:"source"`
+		Text       string   `json:"text"`
+		Subjects   []string `json:"subjects"`
+	} `json:"posts"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// TestListening stores a fortnight of found posts, a quiet week of the
+// brand's and then a burst of complaints, with a competitor's steady
+// chatter, and reads the report and the posts as a supervisor would.
+func TestListening(t *testing.T) {
+	ta := startApp(t)
+	ctx := context.Background()
+	sup := ta.token(t, workspace1, care.RoleSupervisor)
+	admin := ta.token(t, workspace1, care.RoleAdmin)
+	agent := ta.token(t, workspace1, care.RoleAgent)
+
+	// Without subjects the report is empty, not an error.
+	var rep listeningReport
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/listening/report", "", &rep)
+	if rep.Total != 0 || len(rep.Subjects) != 0 || rep.Step != "day" || rep.Location != "UTC" {
+		t.Errorf("report without subjects = %+v", rep)
+	}
+
+	ta.must(t, http.StatusOK, admin, "PUT", "/api/v1/settings/listening",
+		`{"subjects":[{"name":"Acme","own":true,"terms":["acme"]},{"name":"Rival","terms":["rival"]}]}`, nil)
+	ta.call(t, admin, "PUT", "/api/v1/settings/listening", `{"subjects":[{"name":"Acme","terms":[]}]}`).problem(t, http.StatusBadRequest)
+
+	in := &care.Inbox{WorkspaceID: workspace1, Channel: care.ChannelX, Name: "@acme"}
+	if err := ta.Store.CreateInbox(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	day0 := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -13)
+	var posts []care.ListenPost
+	add := func(id string, subjects []string, at time.Time, sentiment float64, text string) {
+		posts = append(posts, care.ListenPost{WorkspaceID: workspace1, InboxID: in.ID, Source: care.ChannelX, PlatformID: id,
+			Author: care.Author{PlatformUserID: "u" + id, Handle: "@u" + id, Followers: 100}, Text: text,
+			PostedAt: at, FoundAt: at, Subjects: subjects, Sentiment: sentiment})
+	}
+	for d := range 13 {
+		for i := range 2 {
+			add(fmt.Sprintf("a%d-%d", d, i), []string{"Acme"}, day0.AddDate(0, 0, d).Add(time.Duration(9+i)*time.Hour), 0.5, "acme is fine")
+			add(fmt.Sprintf("r%d-%d", d, i), []string{"Rival"}, day0.AddDate(0, 0, d).Add(time.Duration(9+i)*time.Hour), 0, "rival exists")
+		}
+	}
+	for i := range 30 { // the 14th day: acme's bags are lost
+		add(fmt.Sprintf("burst-%d", i), []string{"Acme"}, day0.AddDate(0, 0, 13).Add(time.Duration(i)*time.Minute), -0.8, "<b>acme</b> lost my bag")
+	}
+	add("both", []string{"Acme", "Rival"}, day0.AddDate(0, 0, 13).Add(time.Hour), 0, "acme or rival?")
+	if n, err := ta.Store.AddListenPosts(ctx, posts); err != nil || n != len(posts) {
+		t.Fatalf("AddListenPosts = %d, %v", n, err)
+	}
+
+	from, to := day0.Format(time.DateOnly), day0.AddDate(0, 0, 13).Format(time.DateOnly)
+	rep = listeningReport{}
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/listening/report?from="+from+"&to="+to, "", &rep)
+	if len(rep.Subjects) != 2 || rep.Total != len(posts) || !rep.From.Equal(day0) || !rep.To.Equal(day0.AddDate(0, 0, 14)) {
+		t.Fatalf("report = %+v, want two subjects and %d posts over 14 days", rep, len(posts))
+	}
+	acme, rival := rep.Subjects[0], rep.Subjects[1]
+	if acme.Name != "Acme" || !acme.Own || acme.Posts != 26+31 || acme.Negative != 30 || acme.Reach != int64(57*100) || len(acme.Series) != 14 {
+		t.Errorf("Acme = %+v", acme)
+	}
+	if rival.Posts != 27 || rival.Own {
+		t.Errorf("Rival = %+v", rival)
+	}
+	if want := 57.0 / 84; acme.Share < want-1e-9 || acme.Share > want+1e-9 {
+		t.Errorf("Acme's share of voice = %v, want %v", acme.Share, want)
+	}
+	if len(rep.Spikes) != 1 || rep.Spikes[0].Subject != "Acme" || !rep.Spikes[0].Start.Equal(day0.AddDate(0, 0, 13)) || rep.Spikes[0].Posts != 31 {
+		t.Errorf("spikes = %+v, want Acme's burst on the last day", rep.Spikes)
+	}
+
+	// Hours, in a zone; CSV.
+	rep = listeningReport{}
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/listening/report?step=hour&tz=Europe/London&from="+to+"&to="+to, "", &rep)
+	if rep.Step != "hour" || rep.Location != "Europe/London" || len(rep.Subjects[0].Series) < 23 {
+		t.Errorf("hourly report: step %q in %q, %d buckets", rep.Step, rep.Location, len(rep.Subjects[0].Series))
+	}
+	res := ta.must(t, http.StatusOK, sup, "GET", "/api/v1/listening/report?format=csv&from="+from+"&to="+to, "", nil)
+	rows, err := csv.NewReader(strings.NewReader(string(res.body))).ReadAll()
+	if err != nil || len(rows) != 1+2*14 || rows[0][0] != "start" {
+		t.Errorf("CSV: %d rows, %v", len(rows), err)
+	}
+
+	// Posts: newest first, filtered, in pages without gaps or repeats.
+	seen := map[string]bool{}
+	cursor := ""
+	for pages := 0; ; pages++ {
+		var page listeningPage
+		q := url.Values{"subject": {"Acme"}, "limit": {"7"}, "from": {from}, "to": {to}}
+		if cursor != "" {
+			q.Set("cursor", cursor)
+		}
+		ta.must(t, http.StatusOK, sup, "GET", "/api/v1/listening/posts?"+q.Encode(), "", &page)
+		for _, p := range page.Posts {
+			if seen[p.PlatformID] || !strings.Contains(strings.Join(p.Subjects, ","), "Acme") {
+				t.Fatalf("page %d: %s repeated or not about Acme", pages, p.PlatformID)
+			}
+			seen[p.PlatformID] = true
+		}
+		if cursor = page.NextCursor; cursor == "" {
+			break
+		}
+		if pages > 20 {
+			t.Fatal("paging never ends")
+		}
+	}
+	if len(seen) != 57 {
+		t.Errorf("paged through %d of Acme's posts, want 57", len(seen))
+	}
+	var page listeningPage
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/listening/posts?limit=1&subject=Rival&from="+from+"&to="+to, "", &page)
+	if len(page.Posts) != 1 || page.Posts[0].PlatformID != "both" || page.NextCursor == "" {
+		t.Errorf("Rival's newest = %+v", page)
+	}
+	page = listeningPage{}
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/listening/posts?source=bluesky&from="+from+"&to="+to, "", &page)
+	if len(page.Posts) != 0 {
+		t.Errorf("Bluesky's posts = %d, want none", len(page.Posts))
+	}
+
+	// Mistakes are named.
+	for _, bad := range []string{
+		"/api/v1/listening/report?step=week",
+		"/api/v1/listening/report?from=2026-02-30",
+		"/api/v1/listening/report?from=2020-01-01&to=2026-01-01",
+		"/api/v1/listening/report?step=hour&from=2026-01-01&to=2026-03-01",
+		"/api/v1/listening/report?tz=Mars/Olympus",
+		"/api/v1/listening/report?from=2026-11-02&to=2026-11-01",
+		"/api/v1/listening/posts?limit=0",
+		"/api/v1/listening/posts?cursor=nonsense",
+		"/api/v1/listening/posts?source=carrier-pigeon",
+	} {
+		if pr := ta.call(t, sup, "GET", bad, "").problem(t, http.StatusBadRequest); pr.Detail == "" {
+			t.Errorf("%s: no detail", bad)
+		}
+	}
+	ta.call(t, agent, "GET", "/api/v1/listening/report", "").problem(t, http.StatusForbidden)
+
+	// Another workspace sees none of it.
+	ws2 := &care.Workspace{Slug: "globex", Name: "Globex"}
+	if err := ta.Store.CreateWorkspace(ctx, ws2); err != nil {
+		t.Fatal(err)
+	}
+	other := ta.token(t, ws2.ID, care.RoleSupervisor)
+	page = listeningPage{}
+	ta.must(t, http.StatusOK, other, "GET", "/api/v1/listening/posts?from="+from+"&to="+to, "", &page)
+	if len(page.Posts) != 0 {
+		t.Errorf("another workspace sees %d posts", len(page.Posts))
+	}
+}

@@ -1,0 +1,212 @@
+package poll
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/enrich/sentiment"
+	"github.com/parleyhq/parley/internal/listen"
+)
+
+// Listening runs beside polling: for every inbox whose platform can search
+// (channel.Searcher), each of the workspace's listening subjects is
+// searched at the adapter's interval, and the posts that really are about
+// a subject are stored as found posts, never as conversations. The account
+// connected as the inbox does the searching, within its own limits, so a
+// workspace with an X and a Bluesky inbox listens on both.
+
+// idleSearch is how often an inbox that could search, in a workspace that
+// has no listening subjects, looks at the settings again: a subject an
+// admin adds is searched within this.
+const idleSearch = time.Minute
+
+// searchCursorPrefix names a subject's search position among the inbox's
+// cursors. The position is keyed by the query, not the subject's name: a
+// changed query starts afresh from the newest page instead of resuming a
+// position that meant other posts.
+const searchCursorPrefix = "listen:"
+
+// searchCursor names the saved position of q's search.
+func searchCursor(q care.ListenQuery) string {
+	h := sha256.New()
+	for _, t := range q.Terms {
+		fmt.Fprintf(h, "+%d:%s", len(t), t)
+	}
+	for _, t := range q.Exclude {
+		fmt.Fprintf(h, "-%d:%s", len(t), t)
+	}
+	return searchCursorPrefix + hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// searchLoop searches one inbox's subjects until ctx ends or the inbox can
+// no longer search.
+func (r *Runner) searchLoop(ctx context.Context, inboxID care.ID) {
+	r.every(ctx, inboxID, "listening search failed", r.SearchOnce, nil)
+}
+
+// SearchOnce runs one round of an inbox's listening searches, one per
+// subject of its workspace, storing each subject's posts before saving its
+// cursor. It returns how long to wait before the next round (0: the inbox
+// cannot search).
+func (r *Runner) SearchOnce(ctx context.Context, inboxID care.ID) (time.Duration, error) {
+	in, err := r.Store.Inbox(ctx, inboxID)
+	if err != nil {
+		return 0, err
+	}
+	s, ok := r.Adapters.Searcher(in.Channel)
+	if !ok {
+		return 0, nil
+	}
+	interval := s.SearchInterval(*in)
+	if interval <= 0 {
+		return 0, nil
+	}
+	subjects, err := r.subjects(ctx, in.WorkspaceID)
+	if err != nil || len(subjects) == 0 {
+		return min(interval, idleSearch), err
+	}
+	// One node searches for an inbox, as one polls it.
+	mine, err := r.Store.AcquireLease(ctx, fmt.Sprintf("listen:%d", in.ID), r.holder(), max(3*interval, time.Minute), r.now())
+	if err != nil || !mine {
+		return interval, err
+	}
+	m := listen.NewMatcher(subjects)
+	var errs []error
+	wait := interval
+	for _, sub := range subjects {
+		w, err := r.searchSubject(ctx, in, s, m, sub)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("subject %q: %w", sub.Name, err))
+			wait = max(wait, w)
+			var se *channel.SendError
+			if errors.As(err, &se) && (se.RetryAfter > 0 || se.Permanent) {
+				// The account is out of budget, or refused: the other
+				// subjects would fail the same way.
+				break
+			}
+		}
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+	}
+	return wait, errors.Join(errs...)
+}
+
+// subjects reads the workspace's listening subjects; none when it has not
+// set any.
+func (r *Runner) subjects(ctx context.Context, workspaceID care.ID) ([]listen.Subject, error) {
+	doc, err := r.Store.Setting(ctx, workspaceID, listen.SettingName)
+	if care.ErrorCode(err) == care.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	st, err := listen.ParseSettings(doc)
+	if err != nil {
+		// Saved settings were validated; a document that no longer parses
+		// (an older Parley's, a hand edit) must not stop the others.
+		return nil, fmt.Errorf("listening settings: %w", err)
+	}
+	return st.Subjects, nil
+}
+
+// searchSubject runs one subject's search from its saved position and
+// stores what is really about a subject, then saves the new position.
+func (r *Runner) searchSubject(ctx context.Context, in *care.Inbox, s channel.Searcher, m *listen.Matcher, sub listen.Subject) (time.Duration, error) {
+	q := sub.Query()
+	name := searchCursor(q)
+	cursor, err := r.Store.InboxCursor(ctx, in.ID, name)
+	if err != nil {
+		return 0, err
+	}
+	now := r.now()
+	var posts []care.ListenPost
+	var next string
+	err = channel.Guard(func() (err error) {
+		posts, next, err = s.Search(ctx, *in, q, cursor)
+		return err
+	})
+	if err != nil {
+		var se *channel.SendError
+		reason, wait := "search failed", time.Duration(0)
+		if errors.As(err, &se) {
+			wait = se.RetryAfter
+			if se.Reason != "" {
+				reason = se.Reason
+			}
+			if se.RateLimit != "" {
+				r.health(ctx, in.ID, care.HealthUpdate{RateLimit: se.RateLimit})
+			}
+		}
+		r.health(ctx, in.ID, care.HealthUpdate{Error: "listening: " + reason, ErrorAt: now})
+		return wait, err
+	}
+	kept := Found(in, m, posts, now)
+	if len(kept) > 0 {
+		if _, err := r.Store.AddListenPosts(ctx, kept); err != nil {
+			return 0, err
+		}
+	}
+	if next != cursor {
+		return 0, r.Store.SetInboxCursor(ctx, in.ID, name, next, now)
+	}
+	return 0, nil
+}
+
+// Found turns what a search returned into posts to store: those others
+// wrote whose text really is about a subject (a platform's search also
+// matches stems, link targets and user names), stamped with the inbox, the subjects they are
+// about and their tone. Links that are not http(s) are dropped, not
+// followed: the page renders them.
+func Found(in *care.Inbox, m *listen.Matcher, posts []care.ListenPost, now time.Time) []care.ListenPost {
+	kept := posts[:0:0]
+	for _, p := range posts {
+		p.Subjects = m.Match(p.Text)
+		if len(p.Subjects) == 0 || p.PlatformID == "" {
+			continue
+		}
+		if in.ExternalID != "" && p.Author.PlatformUserID == in.ExternalID {
+			// The brand's own posts: listening hears what others say.
+			continue
+		}
+		p.ID, p.WorkspaceID, p.InboxID, p.FoundAt = 0, in.WorkspaceID, in.ID, now
+		if p.Source == "" {
+			p.Source = in.Channel
+		}
+		if !webLink(p.URL) {
+			p.URL = ""
+		}
+		if p.Author.Followers < 0 {
+			p.Author.Followers = 0
+		}
+		if p.PostedAt.IsZero() || p.PostedAt.After(now) {
+			// A post from the future is a clock or a lie; counting it at
+			// the time it was found keeps it inside reports.
+			p.PostedAt = now
+		}
+		p.Sentiment = sentiment.Analyze(p.Text).Score
+		if p.Validate() != nil {
+			// One post a store would refuse must not cost the page.
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return kept
+}
+
+func webLink(s string) bool {
+	if s == "" || len(s) > 2048 {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && !strings.ContainsAny(s, " \t\r\n")
+}
