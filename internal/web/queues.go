@@ -41,13 +41,9 @@ type queuesPage struct {
 }
 
 func (h *Handler) queues(w http.ResponseWriter, r *http.Request, a *agent) {
-	if !a.CanApprove() {
-		h.renderError(w, r, a, care.Errorf(care.EFORBIDDEN, "Only supervisors and admins see the queues."))
-		return
-	}
-	if a.Scoped() {
-		// Every team's waiting work and who is online: the workspace's.
-		h.renderError(w, r, a, a.Scope.Refuse("see the workspace's queues"))
+	// Every team's waiting work and who is online: the workspace's.
+	if err := seeWorkspace(a, "Only supervisors and admins see the queues.", "see the workspace's queues"); err != nil {
+		h.renderError(w, r, a, err)
 		return
 	}
 	ctx := r.Context()

@@ -45,6 +45,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	get("/approvals", h.page(h.approvals))
 	get("/queues", h.page(h.queues))
 	get("/staffing", h.page(h.staffing))
+	get("/listening", h.page(h.listening))
+	post("/listening", h.action(h.saveListening))
 	get("/notifications", h.page(h.notifications))
 	get("/inboxes", h.page(h.inboxes))
 	get("/inboxes/{id}", h.page(h.inboxPage))

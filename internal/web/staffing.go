@@ -169,13 +169,9 @@ type planCell struct {
 const loadLevels = 4
 
 func (h *Handler) staffing(w http.ResponseWriter, r *http.Request, a *agent) {
-	if !a.CanApprove() {
-		h.renderError(w, r, a, care.Errorf(care.EFORBIDDEN, "Only supervisors and admins see staffing plans."))
-		return
-	}
-	if a.Scoped() {
-		// A plan counts every conversation of the workspace or a team.
-		h.renderError(w, r, a, a.Scope.Refuse("see workspace reports"))
+	// A plan counts every conversation of the workspace or a team.
+	if err := seeWorkspace(a, "Only supervisors and admins see staffing plans.", "see workspace reports"); err != nil {
+		h.renderError(w, r, a, err)
 		return
 	}
 	ctx := r.Context()
