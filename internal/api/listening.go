@@ -178,11 +178,10 @@ func (s *Server) ListeningPosts(ctx context.Context, p care.Principal, q url.Val
 		return nil, err
 	}
 	f := care.ListenFilter{From: from, To: to, Subject: q.Get("subject"), Source: care.Channel(q.Get("source")), Limit: limit + 1}
-	if f.Source != "" {
-		// A misspelt source would page through nothing without a word.
-		if _, ok := s.Adapters.Searcher(f.Source); !f.Source.Valid() || s.Adapters != nil && !ok {
-			return nil, care.Errorf(care.EINVALID, "Unknown source %.40q; listening searches x, bluesky, mastodon and reddit.", f.Source)
-		}
+	// Imports name sources of their own (news, forum), so any name may
+	// have posts; only one that no source could have is refused.
+	if f.Source != "" && !f.Source.Valid() {
+		return nil, care.Errorf(care.EINVALID, "source %.40q is not a source's name: lower-case letters, digits and dashes, such as x or news.", f.Source)
 	}
 	if len(f.Subject) > 200 {
 		return nil, care.Errorf(care.EINVALID, "subject is a subject's name, at most 200 bytes.")
@@ -232,4 +231,110 @@ func writeListeningCSV(w http.ResponseWriter, rep *listen.Report) {
 		}
 	}
 	cw.Flush()
+}
+
+// maxListenImport bounds the posts of one import; the body's own bound
+// (MaxBodyBytes) usually comes first.
+const maxListenImport = 500
+
+// ListenImport is the body of POST /api/v1/listening/posts: posts found
+// elsewhere (a news monitor, a forum's export, another listening tool's
+// archive) to count beside what Parley's own searches find.
+type ListenImport struct {
+	Posts []ListenImportPost `json:"posts"`
+}
+
+// ListenImportPost is one imported post. Source is a lower-case name such
+// as x, news or forum; PlatformID its id there, which with Source makes a
+// post found again a duplicate.
+type ListenImportPost struct {
+	Source     care.Channel `json:"source"`
+	PlatformID string       `json:"platform_id"`
+	URL        string       `json:"url"`
+	Author     care.Author  `json:"author"`
+	Text       string       `json:"text"`
+	Lang       string       `json:"lang"`
+	PostedAt   time.Time    `json:"posted_at"`
+}
+
+// ListenImportResult says what became of an import.
+type ListenImportResult struct {
+	Received int `json:"received"`
+	// Matched are the posts about a subject, by others than the brand;
+	// the rest are not kept.
+	Matched int `json:"matched"`
+	// Added are the matched posts not already stored.
+	Added int `json:"added"`
+}
+
+// importListening answers POST /api/v1/listening/posts: imported posts
+// are matched to the subjects and read for tone exactly as searched ones,
+// so reports count both alike.
+func (s *Server) importListening(w http.ResponseWriter, r *http.Request) {
+	var in ListenImport
+	if err := decodeJSON(w, r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	now := s.now()
+	if len(in.Posts) == 0 || len(in.Posts) > maxListenImport {
+		writeError(w, r, care.Errorf(care.EINVALID, "posts must hold 1 to %d posts; send more in several requests.", maxListenImport))
+		return
+	}
+	ws := principal(r).WorkspaceID
+	posts := make([]care.ListenPost, len(in.Posts))
+	for i, p := range in.Posts {
+		if err := p.check(now); err != nil {
+			writeError(w, r, care.Errorf(care.EINVALID, "posts[%d].%s.", i, err.Error()))
+			return
+		}
+		posts[i] = care.ListenPost{WorkspaceID: ws, Source: p.Source, PlatformID: p.PlatformID, URL: p.URL, Author: p.Author,
+			Text: p.Text, Lang: p.Lang, PostedAt: p.PostedAt}
+		// What the store would refuse is said now, not dropped unseen.
+		if err := posts[i].Validate(); err != nil {
+			writeError(w, r, care.Errorf(care.EINVALID, "posts[%d]: %s", i, care.ErrorMessage(err)))
+			return
+		}
+	}
+	subjects, err := s.listenSubjects(r.Context(), ws)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if len(subjects) == 0 {
+		writeError(w, r, care.Errorf(care.EINVALID, "The workspace listens for no subject yet; set the listening setting's subjects first, or no post would be kept."))
+		return
+	}
+	kept := listen.Prepare(posts, listen.NewMatcher(subjects), listen.Origin{WorkspaceID: ws}, now)
+	res := ListenImportResult{Received: len(posts), Matched: len(kept)}
+	if len(kept) > 0 {
+		if res.Added, err = s.Store.AddListenPosts(r.Context(), kept); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	}
+	s.auditf(r, "listening.import", "listening", res)
+	writeJSON(w, http.StatusOK, res)
+}
+
+// check says what is wrong with an imported post, naming the field; the
+// caller prefixes its place in the list.
+func (p *ListenImportPost) check(now time.Time) error {
+	switch {
+	case !p.Source.Valid():
+		return fmt.Errorf("source must be a lower-case name such as x, news or forum (letters, digits and dashes, up to 32)")
+	case p.PlatformID == "" || len(p.PlatformID) > care.MaxPlatformIDBytes:
+		return fmt.Errorf("platform_id is the post's id where it was found, 1 to %d bytes", care.MaxPlatformIDBytes)
+	case strings.TrimSpace(p.Text) == "" || len(p.Text) > care.MaxListenText:
+		return fmt.Errorf("text is required, at most %d bytes; cut longer posts", care.MaxListenText)
+	case p.URL != "" && !strings.HasPrefix(p.URL, "https://") && !strings.HasPrefix(p.URL, "http://"):
+		return fmt.Errorf("url must be an http or https link")
+	case p.PostedAt.IsZero():
+		return fmt.Errorf("posted_at is required, an RFC 3339 time")
+	case p.PostedAt.After(now.Add(5 * time.Minute)):
+		return fmt.Errorf("posted_at is in the future")
+	case p.Author.Followers < 0:
+		return fmt.Errorf("author.followers cannot be negative")
+	}
+	return nil
 }

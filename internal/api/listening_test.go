@@ -174,7 +174,7 @@ func TestListening(t *testing.T) {
 		"/api/v1/listening/report?from=2026-11-02&to=2026-11-01",
 		"/api/v1/listening/posts?limit=0",
 		"/api/v1/listening/posts?cursor=nonsense",
-		"/api/v1/listening/posts?source=carrier-pigeon",
+		"/api/v1/listening/posts?source=Carrier+Pigeon!",
 	} {
 		if pr := ta.call(t, sup, "GET", bad, "").problem(t, http.StatusBadRequest); pr.Detail == "" {
 			t.Errorf("%s: no detail", bad)
@@ -193,4 +193,61 @@ func TestListening(t *testing.T) {
 	if len(page.Posts) != 0 {
 		t.Errorf("another workspace sees %d posts", len(page.Posts))
 	}
+}
+
+// TestListeningImport imports posts found elsewhere: matched and read for
+// tone as searched ones, counted once, mistakes named, admins only.
+func TestListeningImport(t *testing.T) {
+	ta := startApp(t)
+	admin := ta.token(t, workspace1, care.RoleAdmin)
+	sup := ta.token(t, workspace1, care.RoleSupervisor)
+	body := `{"posts":[
+		{"source":"news","platform_id":"n-1","url":"https://news.example/acme-outage","author":{"platform_user_id":"desk","display_name":"City News","followers":90000},
+		 "text":"Acme outage leaves thousands without service, customers furious","posted_at":"2026-11-20T08:00:00Z"},
+		{"source":"forum","platform_id":"f-9","text":"has anyone tried rival? acme keeps failing me","lang":"en","posted_at":"2026-11-20T09:30:00Z"},
+		{"source":"forum","platform_id":"f-10","text":"nothing about either","posted_at":"2026-11-20T09:31:00Z"}]}`
+
+	// No subjects yet: refused, nothing kept.
+	ta.call(t, admin, "POST", "/api/v1/listening/posts", body).problem(t, http.StatusBadRequest)
+	ta.must(t, http.StatusOK, admin, "PUT", "/api/v1/settings/listening",
+		`{"subjects":[{"name":"Acme","own":true,"terms":["acme"]},{"name":"Rival","terms":["rival"]}]}`, nil)
+
+	var res struct{ Received, Matched, Added int }
+	ta.must(t, http.StatusOK, admin, "POST", "/api/v1/listening/posts", body, &res)
+	if res.Received != 3 || res.Matched != 2 || res.Added != 2 {
+		t.Errorf("import = %+v, want 3 received, 2 matched, 2 added", res)
+	}
+	res.Received, res.Matched, res.Added = 0, 0, 0
+	ta.must(t, http.StatusOK, admin, "POST", "/api/v1/listening/posts", body, &res)
+	if res.Matched != 2 || res.Added != 0 {
+		t.Errorf("the same import again = %+v, want nothing added", res)
+	}
+
+	var page listeningPage
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/listening/posts?from=2026-11-19&to=2026-11-21", "", &page)
+	if len(page.Posts) != 2 || page.Posts[0].PlatformID != "f-9" || page.Posts[0].Source != "forum" ||
+		strings.Join(page.Posts[0].Subjects, ",") != "Acme,Rival" || page.Posts[1].PlatformID != "n-1" {
+		t.Errorf("imported posts = %+v", page.Posts)
+	}
+	var rep listeningReport
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/listening/report?from=2026-11-19&to=2026-11-21", "", &rep)
+	if rep.Total != 2 || rep.Subjects[0].Negative != 2 || rep.Subjects[0].Reach != 90000 {
+		t.Errorf("report of imported posts: total %d, Acme %+v", rep.Total, rep.Subjects[0])
+	}
+
+	for _, bad := range []struct{ body, says string }{
+		{`{"posts":[]}`, "1 to 500"},
+		{`{"posts":[{"source":"News!","platform_id":"1","text":"acme","posted_at":"2026-11-20T08:00:00Z"}]}`, "posts[0].source"},
+		{`{"posts":[{"source":"news","platform_id":"","text":"acme","posted_at":"2026-11-20T08:00:00Z"}]}`, "posts[0].platform_id"},
+		{`{"posts":[{"source":"news","platform_id":"1","text":"acme","posted_at":"2999-01-01T00:00:00Z"}]}`, "future"},
+		{`{"posts":[{"source":"news","platform_id":"1","text":"acme","url":"javascript:alert(1)","posted_at":"2026-11-20T08:00:00Z"}]}`, "posts[0].url"},
+		{`{"posts":[{"source":"news","platform_id":"1","text":"acme\u0000","posted_at":"2026-11-20T08:00:00Z"}]}`, "posts[0]"},
+		{`{"posts":[{"source":"news","platform_id":"1","text":"acme","posted_at":"2026-11-20T08:00:00Z","score":5}]}`, "score"},
+	} {
+		pr := ta.call(t, admin, "POST", "/api/v1/listening/posts", bad.body).problem(t, http.StatusBadRequest)
+		if !strings.Contains(pr.Detail, bad.says) {
+			t.Errorf("%s: detail %q does not say %q", bad.body, pr.Detail, bad.says)
+		}
+	}
+	ta.call(t, sup, "POST", "/api/v1/listening/posts", body).problem(t, http.StatusForbidden)
 }

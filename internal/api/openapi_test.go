@@ -27,6 +27,7 @@ var servedOutsideRoutes = map[string]bool{"GET /api/openapi.json": true}
 // decodes into.
 var requestBodies = map[string]any{
 	"POST /api/v1/session":                         loginRequest{},
+	"POST /api/v1/listening/posts":                 ListenImport{},
 	"PUT /api/v1/me/password":                      passwordRequest{},
 	"PATCH /api/v1/conversations/{id}":             conversationPatch{},
 	"POST /api/v1/conversations/{id}/link":         linkRequest{},

@@ -191,6 +191,8 @@ func TestRoleMatrix(t *testing.T) {
 		"GET /api/v1/reports/staffing": {200, fixed("/api/v1/reports/staffing?model=workload", "")},
 		"GET /api/v1/listening/report": {200, fixed("/api/v1/listening/report?step=day&tz=Europe/London", "")},
 		"GET /api/v1/listening/posts":  {200, fixed("/api/v1/listening/posts?limit=10", "")},
+		// 400 until the workspace has subjects: the matrix checks the role.
+		"POST /api/v1/listening/posts": {0, fixed("/api/v1/listening/posts", `{"posts":[{"source":"news","platform_id":"n-1","text":"acme again","posted_at":"2026-01-01T00:00:00Z"}]}`)},
 		"POST /api/v1/automation/dry-run": {200, fixed("/api/v1/automation/dry-run",
 			`{"id":1,"name":"Orders","enabled":true,"trigger":"message.received","conditions":[{"field":"text","op":"contains","value":"order"}],"actions":[{"type":"add_tag","tag":"order"}]}`)},
 

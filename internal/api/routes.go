@@ -92,6 +92,7 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/reports/staffing", supervisor, s.staffingPlan},
 		{"GET", "/api/v1/listening/report", supervisor, s.listeningReport},
 		{"GET", "/api/v1/listening/posts", supervisor, s.listeningPosts},
+		{"POST", "/api/v1/listening/posts", admin, s.importListening},
 		{"POST", "/api/v1/automation/dry-run", supervisor, s.dryRun},
 		{"GET", "/api/v1/automation/webhook-secret", admin, s.webhookSecret},
 

@@ -6,13 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
-	"github.com/parleyhq/parley/internal/enrich/sentiment"
 	"github.com/parleyhq/parley/internal/listen"
 )
 
@@ -150,7 +147,7 @@ func (r *Runner) searchSubject(ctx context.Context, in *care.Inbox, s channel.Se
 		r.health(ctx, in.ID, care.HealthUpdate{Error: "listening: " + reason, ErrorAt: now})
 		return wait, err
 	}
-	kept := Found(in, m, posts, now)
+	kept := listen.Prepare(posts, m, listen.Origin{WorkspaceID: in.WorkspaceID, InboxID: in.ID, Source: in.Channel, OwnID: in.ExternalID}, now)
 	if len(kept) > 0 {
 		if _, err := r.Store.AddListenPosts(ctx, kept); err != nil {
 			return 0, err
@@ -160,53 +157,4 @@ func (r *Runner) searchSubject(ctx context.Context, in *care.Inbox, s channel.Se
 		return 0, r.Store.SetInboxCursor(ctx, in.ID, name, next, now)
 	}
 	return 0, nil
-}
-
-// Found turns what a search returned into posts to store: those others
-// wrote whose text really is about a subject (a platform's search also
-// matches stems, link targets and user names), stamped with the inbox, the subjects they are
-// about and their tone. Links that are not http(s) are dropped, not
-// followed: the page renders them.
-func Found(in *care.Inbox, m *listen.Matcher, posts []care.ListenPost, now time.Time) []care.ListenPost {
-	kept := posts[:0:0]
-	for _, p := range posts {
-		p.Subjects = m.Match(p.Text)
-		if len(p.Subjects) == 0 || p.PlatformID == "" {
-			continue
-		}
-		if in.ExternalID != "" && p.Author.PlatformUserID == in.ExternalID {
-			// The brand's own posts: listening hears what others say.
-			continue
-		}
-		p.ID, p.WorkspaceID, p.InboxID, p.FoundAt = 0, in.WorkspaceID, in.ID, now
-		if p.Source == "" {
-			p.Source = in.Channel
-		}
-		if !webLink(p.URL) {
-			p.URL = ""
-		}
-		if p.Author.Followers < 0 {
-			p.Author.Followers = 0
-		}
-		if p.PostedAt.IsZero() || p.PostedAt.After(now) {
-			// A post from the future is a clock or a lie; counting it at
-			// the time it was found keeps it inside reports.
-			p.PostedAt = now
-		}
-		p.Sentiment = sentiment.Analyze(p.Text).Score
-		if p.Validate() != nil {
-			// One post a store would refuse must not cost the page.
-			continue
-		}
-		kept = append(kept, p)
-	}
-	return kept
-}
-
-func webLink(s string) bool {
-	if s == "" || len(s) > 2048 {
-		return false
-	}
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && !strings.ContainsAny(s, " \t\r\n")
 }

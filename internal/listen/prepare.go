@@ -1,0 +1,70 @@
+package listen
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/enrich/sentiment"
+)
+
+// Origin is where found posts come from: the workspace, the inbox whose
+// account searched (0 for an import) and that account's own id on the
+// platform ("" when unknown).
+type Origin struct {
+	WorkspaceID care.ID
+	InboxID     care.ID
+	Source      care.Channel // for posts that name none
+	OwnID       string
+}
+
+// Prepare readies what a search or an import found for storing: it keeps
+// the posts that others wrote whose text really is about a subject (a
+// platform's search also matches stems, link targets and user names),
+// stamped with their origin, the time found, the subjects they are about
+// and their tone. Links that are not http(s) are dropped, not followed,
+// and a post a store would refuse is left out rather than costing the
+// others. It does not change posts.
+func Prepare(posts []care.ListenPost, m *Matcher, o Origin, now time.Time) []care.ListenPost {
+	kept := make([]care.ListenPost, 0, len(posts))
+	for _, p := range posts {
+		p.Subjects = m.Match(p.Text)
+		if len(p.Subjects) == 0 || p.PlatformID == "" {
+			continue
+		}
+		if o.OwnID != "" && p.Author.PlatformUserID == o.OwnID {
+			// The brand's own posts: listening hears what others say.
+			continue
+		}
+		p.ID, p.WorkspaceID, p.InboxID, p.FoundAt = 0, o.WorkspaceID, o.InboxID, now
+		if p.Source == "" {
+			p.Source = o.Source
+		}
+		if !webLink(p.URL) {
+			p.URL = ""
+		}
+		p.Author.Followers = max(p.Author.Followers, 0)
+		if p.PostedAt.IsZero() || p.PostedAt.After(now) {
+			// A post from the future is a clock or a lie; counting it at
+			// the time it was found keeps it inside reports.
+			p.PostedAt = now
+		}
+		p.Sentiment = sentiment.Analyze(p.Text).Score
+		if p.Validate() != nil {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return kept
+}
+
+// webLink reports whether s is an absolute http(s) link a report may
+// offer to follow.
+func webLink(s string) bool {
+	if s == "" || len(s) > 2048 || strings.ContainsAny(s, " \t\r\n") {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
