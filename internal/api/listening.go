@@ -23,6 +23,9 @@ const (
 	maxListenHours  = 31 * 24
 	maxListenPoints = 1_000_000
 	defaultListen   = 30 * 24 * time.Hour
+	// dstSlack lets a period of whole local days be an hour longer than
+	// its days: an October in Europe has 745 hours.
+	dstSlack = time.Hour
 )
 
 // listeningReport answers GET /api/v1/listening/report (see
@@ -72,7 +75,7 @@ func (s *Server) ListeningReport(ctx context.Context, p care.Principal, q url.Va
 	default:
 		return nil, care.Errorf(care.EINVALID, "step must be day or hour.")
 	}
-	if step == listen.Hour && to.Sub(from) > maxListenHours*time.Hour {
+	if step == listen.Hour && to.Sub(from) > maxListenHours*time.Hour+dstSlack {
 		return nil, care.Errorf(care.EINVALID, "An hourly report covers at most %d days; ask for step=day or a shorter period.", maxListenHours/24)
 	}
 	subjects, err := s.listenSubjects(ctx, p.WorkspaceID)
@@ -125,19 +128,20 @@ func listenPeriod(q url.Values, now time.Time, loc *time.Location) (from, to tim
 			*p.t = t
 			continue
 		}
-		d, err := time.ParseInLocation(time.DateOnly, v, loc)
+		d, err := time.Parse(time.DateOnly, v)
 		if err != nil {
 			return from, to, care.Errorf(care.EINVALID, "%s must be a date such as 2026-11-01 or an RFC 3339 time such as 2026-11-01T00:00:00Z.", p.name)
 		}
 		if p.end {
 			d = d.AddDate(0, 0, 1)
 		}
-		*p.t = d
+		// Noon is inside the local day whatever the clocks do at midnight.
+		*p.t = listen.StartOfDay(time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, loc))
 	}
 	switch {
 	case !from.Before(to):
 		return from, to, care.Errorf(care.EINVALID, "from must be before to.")
-	case to.Sub(from) > maxListenDays*24*time.Hour:
+	case to.Sub(from) > maxListenDays*24*time.Hour+dstSlack:
 		return from, to, care.Errorf(care.EINVALID, "A listening report covers at most %d days.", maxListenDays)
 	}
 	return from, to, nil

@@ -182,6 +182,20 @@ func TestListening(t *testing.T) {
 	}
 	ta.call(t, agent, "GET", "/api/v1/listening/report", "").problem(t, http.StatusForbidden)
 
+	// Local calendar days, whatever the clocks do: October in London has
+	// 745 hours and is still a month of hours; in Santiago 6 September
+	// starts at 01:00, when the clocks go forward.
+	rep = listeningReport{}
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/listening/report?from=2026-10-01&to=2026-10-31&step=hour&tz=Europe/London", "", &rep)
+	if n := len(rep.Subjects[0].Series); n != 745 {
+		t.Errorf("October in London: %d hours, want 745", n)
+	}
+	rep = listeningReport{}
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/listening/report?from=2026-09-06&to=2026-09-07&tz=America/Santiago&step=day", "", &rep)
+	if santiago, _ := time.LoadLocation("America/Santiago"); !rep.From.Equal(time.Date(2026, 9, 6, 1, 0, 0, 0, santiago)) || len(rep.Subjects[0].Series) != 2 {
+		t.Errorf("Santiago's 6 September: from %v, %d days; want from 01:00, 2 days", rep.From, len(rep.Subjects[0].Series))
+	}
+
 	// Another workspace sees none of it.
 	ws2 := &care.Workspace{Slug: "globex", Name: "Globex"}
 	if err := ta.Store.CreateWorkspace(ctx, ws2); err != nil {

@@ -197,7 +197,7 @@ func buckets(from, to time.Time, step Step, loc *time.Location) []time.Time {
 		l := from.In(loc)
 		start = l.Add(-time.Duration(l.Minute())*time.Minute - time.Duration(l.Second())*time.Second - time.Duration(l.Nanosecond()))
 	} else {
-		start = dayStart(from.In(loc))
+		start = StartOfDay(from.In(loc))
 	}
 	var starts []time.Time
 	for s := start; s.Before(to) && len(starts) < MaxBuckets; s = next(s, step, loc) {
@@ -212,18 +212,18 @@ func next(s time.Time, step Step, loc *time.Location) time.Time {
 		return s.Add(time.Hour)
 	}
 	y, m, d := s.Date()
-	n := dayStart(time.Date(y, m, d+1, 12, 0, 0, 0, loc))
+	n := StartOfDay(time.Date(y, m, d+1, 12, 0, 0, 0, loc))
 	if !n.After(s) { // a zone that skipped a whole day, as Samoa in 2011
-		n = dayStart(s.Add(36 * time.Hour))
+		n = StartOfDay(s.Add(36 * time.Hour))
 	}
 	return n
 }
 
-// dayStart returns the first instant of t's local date. Where the clocks
+// StartOfDay returns the first instant of t's local date. Where the clocks
 // go forward at midnight (Santiago, Havana), midnight does not exist and
 // time.Date gives 23:00 the day before; the day then starts when the clocks
 // change.
-func dayStart(t time.Time) time.Time {
+func StartOfDay(t time.Time) time.Time {
 	y, m, d := t.Date()
 	s := time.Date(y, m, d, 0, 0, 0, 0, t.Location())
 	if sy, sm, sd := s.Date(); sy != y || sm != m || sd != d {

@@ -64,6 +64,7 @@ type Runner struct {
 	wakes   map[care.ID]chan struct{}
 	streams map[care.ID]context.CancelFunc
 	search  map[care.ID]context.CancelFunc
+	rounds  map[care.ID]int
 }
 
 // Wake asks the inbox's poll loop to poll at once; it never blocks.
@@ -209,6 +210,15 @@ func (r *Runner) keep(ctx context.Context, wg *sync.WaitGroup, running *map[care
 		go func() {
 			defer wg.Done()
 			fn(lctx, id)
+			// A loop that ended by itself (the inbox could no longer
+			// search) leaves its place, so the next scan can start it
+			// again when it can; one that was stopped was removed.
+			r.mu.Lock()
+			if lctx.Err() == nil {
+				delete(*running, id)
+			}
+			r.mu.Unlock()
+			stop()
 		}()
 	}
 }
@@ -356,7 +366,7 @@ func (r *Runner) every(ctx context.Context, inboxID care.ID, failed string, once
 func (r *Runner) Once(ctx context.Context, inboxID care.ID) (time.Duration, error) {
 	in, err := r.Store.Inbox(ctx, inboxID)
 	if err != nil {
-		return 0, err
+		return retryLater(err)
 	}
 	p, ok := r.Adapters.Poller(in.Channel)
 	if !ok {

@@ -56,7 +56,7 @@ func (r *Runner) searchLoop(ctx context.Context, inboxID care.ID) {
 func (r *Runner) SearchOnce(ctx context.Context, inboxID care.ID) (time.Duration, error) {
 	in, err := r.Store.Inbox(ctx, inboxID)
 	if err != nil {
-		return 0, err
+		return retryLater(err)
 	}
 	s, ok := r.Adapters.Searcher(in.Channel)
 	if !ok {
@@ -71,30 +71,66 @@ func (r *Runner) SearchOnce(ctx context.Context, inboxID care.ID) (time.Duration
 		return min(interval, idleSearch), err
 	}
 	// One node searches for an inbox, as one polls it.
-	mine, err := r.Store.AcquireLease(ctx, fmt.Sprintf("listen:%d", in.ID), r.holder(), max(3*interval, time.Minute), r.now())
+	lease := fmt.Sprintf("listen:%d", in.ID)
+	mine, err := r.Store.AcquireLease(ctx, lease, r.holder(), max(3*interval, time.Minute), r.now())
 	if err != nil || !mine {
 		return interval, err
 	}
 	m := listen.NewMatcher(subjects)
 	var errs []error
 	wait := interval
-	for _, sub := range subjects {
+	// Each round starts one subject further on, so that when the budget
+	// runs out part-way the same subjects are not always the ones left.
+	first := r.nextRound(in.ID) % len(subjects)
+	for i := range subjects {
+		sub := subjects[(first+i)%len(subjects)]
 		w, err := r.searchSubject(ctx, in, s, m, sub)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("subject %q: %w", sub.Name, err))
-			wait = max(wait, w)
-			var se *channel.SendError
-			if errors.As(err, &se) && (se.RetryAfter > 0 || se.Permanent) {
-				// The account is out of budget, or refused: the other
-				// subjects would fail the same way.
-				break
-			}
-		}
 		if ctx.Err() != nil {
 			return 0, ctx.Err()
 		}
+		if err == nil {
+			continue
+		}
+		errs = append(errs, fmt.Errorf("subject %q: %w", sub.Name, err))
+		if w > 0 {
+			// The account is out of budget: the other subjects would be
+			// refused too, and asking again costs more of it. A query
+			// that one platform cannot take (too long, too many
+			// hashtags) or a refused scope stops only its own subject.
+			wait = max(wait, w)
+			break
+		}
+	}
+	if wait > interval {
+		// Keep the lease through the wait, or another node would take it
+		// and be refused in turn.
+		if _, err := r.Store.AcquireLease(ctx, lease, r.holder(), wait+interval, r.now()); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return wait, errors.Join(errs...)
+}
+
+// nextRound counts an inbox's listening rounds.
+func (r *Runner) nextRound(inboxID care.ID) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rounds == nil {
+		r.rounds = map[care.ID]int{}
+	}
+	n := r.rounds[inboxID]
+	r.rounds[inboxID] = n + 1
+	return n
+}
+
+// retryLater is what a loop does when it cannot read its inbox: stop when
+// the inbox is gone, else try again in a minute (a busy database must not
+// end a loop that nothing restarts).
+func retryLater(err error) (time.Duration, error) {
+	if care.ErrorCode(err) == care.ENOTFOUND {
+		return 0, err
+	}
+	return time.Minute, err
 }
 
 // subjects reads the workspace's listening subjects; none when it has not

@@ -23,6 +23,9 @@ type searchable struct {
 	posts   []care.ListenPost
 	queries []string // "terms|cursor"
 	fail    error
+	// refuse fails only the queries whose first term it is, as a
+	// platform refuses a query it cannot take.
+	refuse string
 }
 
 func (s *searchable) SearchInterval(in care.Inbox) time.Duration {
@@ -38,6 +41,9 @@ func (s *searchable) Search(_ context.Context, _ care.Inbox, q care.ListenQuery,
 	s.queries = append(s.queries, strings.Join(q.Terms, ",")+"|"+cursor)
 	if s.fail != nil {
 		return nil, cursor, s.fail
+	}
+	if s.refuse != "" && q.Terms[0] == s.refuse {
+		return nil, cursor, channel.Permanent("query too long", care.Errorf(care.EINVALID, "The query is longer than the platform takes; shorten the subject's terms."))
 	}
 	var from int
 	fmt.Sscan(cursor, &from)
@@ -117,15 +123,24 @@ func TestSearchOnce(t *testing.T) {
 			}
 		}
 
-		// The next round resumes each query from its own position.
+		// The next round resumes each query from its own position, and
+		// starts one subject further on.
 		f.add("6", "acme fixed it, thanks!", now.Add(-time.Minute))
 		f.queries = nil
 		if _, err := r.SearchOnce(ctx, in.ID); err != nil {
 			t.Fatal(err)
 		}
-		if want := "[acme|6 rival|6]"; fmt.Sprint(f.queries) != want {
+		if want := "[rival|6 acme|6]"; fmt.Sprint(f.queries) != want {
 			t.Errorf("second round asked %v, want %v", f.queries, want)
 		}
+
+		// A query the platform cannot take fails its own subject only.
+		f.refuse, f.queries = "acme", nil
+		wait, err := r.SearchOnce(ctx, in.ID)
+		if care.ErrorCode(err) != care.EINVALID || wait != 5*time.Minute || len(f.queries) != 2 {
+			t.Errorf("a refused query: wait %v, err %v, asked %v; want the other subject searched, the interval kept", wait, err, f.queries)
+		}
+		f.refuse = ""
 
 		// A changed query starts afresh from the newest page.
 		must(t, s.SetSetting(ctx, ws.ID, "listening", []byte(`{"subjects":[{"name":"Acme","own":true,"terms":["acme","acme air"]}]}`), now))
@@ -139,8 +154,9 @@ func TestSearchOnce(t *testing.T) {
 
 		// The platform asks to wait: the round stops, honours it, and
 		// says so on the inbox's health line.
+		f.queries = nil
 		f.fail = &channel.SendError{RetryAfter: 15 * time.Minute, Reason: "429 Too Many Requests", RateLimit: "0/450 left"}
-		wait, err := r.SearchOnce(ctx, in.ID)
+		wait, err = r.SearchOnce(ctx, in.ID)
 		var se *channel.SendError
 		if !errors.As(err, &se) || wait != 15*time.Minute {
 			t.Errorf("SearchOnce on 429 = %v, %v; want to wait 15m", wait, err)
@@ -148,6 +164,15 @@ func TestSearchOnce(t *testing.T) {
 		if got, _ := s.Inbox(ctx, in.ID); !strings.Contains(got.Health.LastError, "listening: 429") || got.Health.RateLimit != "0/450 left" {
 			t.Errorf("health = %+v", got.Health)
 		}
+		if len(f.queries) != 1 {
+			t.Errorf("after a 429 the round went on: asked %v", f.queries)
+		}
+		// The lease is kept through the wait: another node does not take
+		// the inbox and meet the same refusal.
+		if ok, _ := s.AcquireLease(ctx, fmt.Sprintf("listen:%d", in.ID), "another-node", time.Minute, now.Add(10*time.Minute)); ok {
+			t.Error("another node took the inbox's search lease during the platform's wait")
+		}
+		f.fail = nil
 
 		// An inbox whose account cannot search is left alone.
 		in.Credentials = map[string]string{"search": "no"}
@@ -163,5 +188,37 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// flaky fails its first inbox read, as a busy database does.
+type flaky struct {
+	care.Store
+	failed bool
+}
+
+func (f *flaky) Inbox(ctx context.Context, id care.ID) (*care.Inbox, error) {
+	if !f.failed {
+		f.failed = true
+		return nil, errors.New("database is locked")
+	}
+	return f.Store.Inbox(ctx, id)
+}
+
+// TestLoopsOutliveABusyDatabase: a loop whose inbox cannot be read for a
+// moment waits and tries again; nothing would start it again if it ended.
+func TestLoopsOutliveABusyDatabase(t *testing.T) {
+	s := testdb.SQLite(t)
+	ctx := t.Context()
+	r := &poll.Runner{Store: &flaky{Store: s}, Adapters: &channel.Registry{}}
+	if wait, err := r.SearchOnce(ctx, 1); wait != time.Minute || err == nil {
+		t.Errorf("SearchOnce on a locked database = %v, %v; want to try again in a minute", wait, err)
+	}
+	r = &poll.Runner{Store: &flaky{Store: s}, Adapters: &channel.Registry{}}
+	if wait, err := r.Once(ctx, 1); wait != time.Minute || err == nil {
+		t.Errorf("Once on a locked database = %v, %v; want to try again in a minute", wait, err)
+	}
+	if wait, err := r.SearchOnce(ctx, 999); wait != 0 || care.ErrorCode(err) != care.ENOTFOUND {
+		t.Errorf("SearchOnce of a removed inbox = %v, %v; want the loop to end", wait, err)
 	}
 }
