@@ -98,7 +98,7 @@ func mayReply(ctx context.Context, q care.Queries, p care.Principal, conv *care.
 	if one, err := onlyAssigneeReplies(ctx, q, conv.WorkspaceID); err != nil || !one {
 		return err
 	}
-	return care.Errorf(care.EFORBIDDEN, "Only %s may reply to this conversation; ask them or a supervisor to reassign it.", assigneeName(ctx, q, conv))
+	return care.Errorf(care.EFORBIDDEN, "Only %s may reply to this conversation; ask them or a supervisor to reassign it.", assigneeName(ctx, q, p, conv))
 }
 
 // mayReassign refuses an agent moving a conversation assigned to someone
@@ -111,7 +111,7 @@ func mayReassign(ctx context.Context, q care.Queries, p care.Principal, conv *ca
 	if one, err := onlyAssigneeReplies(ctx, q, conv.WorkspaceID); err != nil || !one {
 		return err
 	}
-	return care.Errorf(care.EFORBIDDEN, "This conversation is assigned to %s and only its assignee replies; ask a supervisor to reassign it.", assigneeName(ctx, q, conv))
+	return care.Errorf(care.EFORBIDDEN, "This conversation is assigned to %s and only its assignee replies; ask a supervisor to reassign it.", assigneeName(ctx, q, p, conv))
 }
 
 // onlyAssigneeReplies reports whether the workspace's desk setting asks for
@@ -129,7 +129,12 @@ func onlyAssigneeReplies(ctx context.Context, q care.Queries, ws care.ID) (bool,
 	return err == nil && st.OnlyAssigneeReplies, nil
 }
 
-func assigneeName(ctx context.Context, q care.Queries, conv *care.Conversation) string {
+func assigneeName(ctx context.Context, q care.Queries, p care.Principal, conv *care.Conversation) string {
+	// A partner member is not told who, outside their teams, holds the
+	// conversation: the people lists hide them too.
+	if shares, err := p.Scope.Shares(ctx, q, conv.WorkspaceID, conv.AssigneeID); err != nil || !shares {
+		return "its assignee"
+	}
 	if u, err := q.User(ctx, conv.AssigneeID); err == nil {
 		return u.Name
 	}

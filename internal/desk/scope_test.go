@@ -1,6 +1,7 @@
 package desk_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -396,6 +397,29 @@ func TestScopeMentions(t *testing.T) {
 					t.Errorf("after the note in conversation %d, user %d has %d notifications, want %d", tc.c.ID, who, n, want)
 				}
 			}
+		}
+	})
+}
+
+// A partner agent refused a reply while only the assignee replies is not
+// told who, outside their teams, holds the conversation; a teammate is
+// named.
+func TestScopeAssigneeName(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := t.Context()
+		w := setupPartners(t, s)
+		if err := s.SetSetting(ctx, w.agent.WorkspaceID, desk.SettingName, []byte(`{"only_assignee_replies":true}`), w.now); err != nil {
+			t.Fatal(err)
+		}
+		inHouse, _ := w.conversation(t, w.p, w.ina, 0)
+		_, err := w.d.Reply(ctx, w.patAgent, inHouse.ID, desk.Reply{Text: "Hello"})
+		if care.ErrorCode(err) != care.EFORBIDDEN || strings.Contains(err.Error(), "Ina") || !strings.Contains(err.Error(), "its assignee") {
+			t.Errorf("reply to a conversation held in house = %v; want refused without naming Ina", err)
+		}
+		mate, _ := w.conversation(t, w.p, w.pia, 0)
+		_, err = w.d.Reply(ctx, w.patAgent, mate.ID, desk.Reply{Text: "Hello"})
+		if care.ErrorCode(err) != care.EFORBIDDEN || !strings.Contains(err.Error(), "Pia Vela") {
+			t.Errorf("reply to a teammate's conversation = %v; want refused naming Pia", err)
 		}
 	})
 }
