@@ -489,8 +489,8 @@ func TestSearchErrors(t *testing.T) {
 		long := care.ListenQuery{Terms: []string{strings.Repeat("acme ", 300)}}
 		_, next, err := w.a.Search(context.Background(), w.in, long, cursor)
 		var se *channel.SendError
-		if !errors.As(err, &se) || !se.Permanent || !strings.Contains(err.Error(), "shorten the subject's terms") || next != cursor {
-			t.Fatalf("Search = %v", err)
+		if !errors.As(err, &se) || !se.Permanent || !strings.Contains(err.Error(), "shorten the subject's terms") || care.ErrorCode(err) != care.EINVALID || next != cursor {
+			t.Fatalf("Search = %v; want a permanent EINVALID error", err)
 		}
 		if w.fake.Calls(bskyfake.SearchPosts) != 0 {
 			t.Error("a query too long was sent")

@@ -90,10 +90,15 @@ const (
 	maxNoneTags = 4
 	// maxTagBytes bounds a hashtag, which is a path segment.
 	maxTagBytes = 100
-	// maxBacklog caps what a search catches up after an outage: a cursor
-	// older than this (by the time in a Mastodon id) is not followed back
+	// maxBacklog caps what a search catches up after an outage: when no
+	// search succeeded for this long, what came since is not followed back
 	// to, the search starts again from the newest posts.
 	maxBacklog = 24 * time.Hour
+	// searchRanStep is how stale the cursor's time of the last search may
+	// grow before a quiet search refreshes it: an outage is then told
+	// within the hour, and a quiet search leaves the cursor as it was, so
+	// that it is not saved again every time.
+	searchRanStep = time.Hour
 )
 
 // listenQuery is a care.ListenQuery in Mastodon's terms.
@@ -220,8 +225,18 @@ func (a *Adapter) SearchInterval(in care.Inbox) time.Duration {
 	return searchInterval
 }
 
-// Cursor: "<text>/<tags>", one part per source, either "" when the source
-// was not searched yet (or the query has none of its terms).
+// Cursor: "<text>/<tags>/<ran>", one part per source, either "" when the
+// source was not searched yet (or the query has none of its terms), and
+// when a search last succeeded, in unix seconds (refreshed once it is
+// searchRanStep old).
+//
+// The backlog cap is on ran: after an outage, no search for maxBacklog,
+// neither source follows the cursor back; each starts again from its
+// newest posts, and the skip is logged. It is not on the age of the posts
+// read: a subject quiet for a day and then busy is read in full. A cursor
+// without ran ("<text>/<tags>", written before it was kept) is judged, as
+// it was then, by the time in each source's newest id, until its next
+// search adds ran.
 //
 // The tags part is the newest post id read, "0" once searched with nothing
 // found. The hashtag timeline pages by id, so it is read forward as
@@ -243,8 +258,9 @@ func (a *Adapter) SearchInterval(in care.Inbox) time.Duration {
 // nothing is skipped. The cursor never goes back: high only grows and the
 // gap only narrows. Two caps keep this bounded: a new burst longer than a
 // call while a gap is still open drops the older gap (only the newest gap
-// is remembered), and a gap whose floor is older than maxBacklog is
-// dropped. Both are logged. Since the bounds are to the second, Parley
+// is remembered), and an outage drops the gap with the rest of the
+// backlog (in a cursor without ran: a gap whose floor is older than
+// maxBacklog). Both are logged. Since the bounds are to the second, Parley
 // widens them by a second when the ids are Mastodon's (which carry their
 // time) and drops what it read before by id: re-reading is harmless,
 // skipping is not. "0" is a search that found nothing yet: the next call
@@ -271,14 +287,22 @@ func (c textCursor) String() string {
 type searchCursor struct {
 	text textCursor
 	tags string
+	ran  int64 // unix seconds; 0 in a cursor written without it
 }
 
 func (c searchCursor) String() string {
 	if c.text.high == "" && c.tags == "" {
 		return ""
 	}
-	return c.text.String() + "/" + c.tags
+	s := c.text.String() + "/" + c.tags
+	if c.ran > 0 {
+		s += "/" + strconv.FormatInt(c.ran, 10)
+	}
+	return s
 }
+
+// maxRan bounds the time in a cursor, far past any clock Parley runs by.
+const maxRan = 1 << 40
 
 // parseSearchCursor reads a cursor; ok is false for one it did not write.
 func parseSearchCursor(s string) (c searchCursor, ok bool) {
@@ -286,8 +310,21 @@ func parseSearchCursor(s string) (c searchCursor, ok bool) {
 		return searchCursor{}, true
 	}
 	text, tags, found := strings.Cut(s, "/")
-	if !found || tags != "" && !validID(tags) {
+	if !found {
 		return searchCursor{}, false
+	}
+	if t, ran, found := strings.Cut(tags, "/"); found {
+		n, err := strconv.ParseInt(ran, 10, 64)
+		if !digits(ran) || err != nil || n <= 0 || n > maxRan {
+			return searchCursor{}, false
+		}
+		tags, c.ran = t, n
+	}
+	if tags != "" && !validID(tags) {
+		return searchCursor{}, false
+	}
+	if text == "" && tags == "" {
+		return searchCursor{}, true // no source searched yet: as none
 	}
 	c.tags = tags
 	if text == "" {
@@ -330,7 +367,7 @@ func (a *Adapter) Search(ctx context.Context, in care.Inbox, q care.ListenQuery,
 	if !ok {
 		a.logger().Warn("mastodon: search cursor not understood; starting from the newest", "inbox", in.ID)
 	}
-	r := &searchRun{a: a, in: in, q: lq, now: a.now(), seen: map[string]bool{}}
+	r := &searchRun{a: a, in: in, q: lq, now: a.now(), ran: c.ran, seen: map[string]bool{}}
 	next := c
 	if lq.text == "" {
 		next.text = textCursor{}
@@ -341,6 +378,11 @@ func (a *Adapter) Search(ctx context.Context, in care.Inbox, q care.ListenQuery,
 		next.tags = ""
 	} else if err == nil {
 		next.tags, err = r.tagTimeline(ctx, c.tags)
+	}
+	if err == nil {
+		if last := time.Unix(next.ran, 0); next.ran == 0 || r.now.Sub(last) >= searchRanStep || r.now.Before(last) {
+			next.ran = r.now.Unix()
+		}
 	}
 	slices.SortStableFunc(r.posts, func(x, y care.ListenPost) int {
 		switch {
@@ -360,6 +402,7 @@ type searchRun struct {
 	in    care.Inbox
 	q     listenQuery
 	now   time.Time
+	ran   int64 // the cursor's time of the last search, 0 if it has none
 	posts []care.ListenPost
 	seen  map[string]bool
 }
@@ -368,7 +411,10 @@ type searchRun struct {
 // it. On an error the cursor is c with high moved only if nothing is left
 // unread below it.
 func (r *searchRun) fullText(ctx context.Context, c textCursor) (textCursor, error) {
-	if c.high == "" || c.high == "0" || r.tooOld(c.high) {
+	if c.high == "" || c.high == "0" || r.outage(c.high) {
+		if c.high != "" && c.high != "0" {
+			r.a.logger().Warn("mastodon: listening skipped a backlog older than a day", "inbox", r.in.ID, "after", c.high)
+		}
 		budget := 1
 		newest, _, _, err := r.walk(ctx, "", "", &budget)
 		if err != nil {
@@ -403,7 +449,7 @@ func (r *searchRun) fullText(ctx context.Context, c textCursor) (textCursor, err
 	if c.top == "" || budget == 0 {
 		return next, nil
 	}
-	if r.tooOld(c.floor) {
+	if r.ran == 0 && r.tooOld(c.floor) {
 		r.a.logger().Warn("mastodon: listening dropped a backlog older than a day", "inbox", r.in.ID, "from", c.floor, "to", c.top)
 		return textCursor{high: next.high}, nil
 	}
@@ -485,7 +531,7 @@ func (r *searchRun) tagTimeline(ctx context.Context, cursor string) (string, err
 	if len(r.q.none) > 0 {
 		base["none[]"] = r.q.none
 	}
-	if cursor == "" || cursor == "0" || r.tooOld(cursor) {
+	if cursor == "" || cursor == "0" || r.outage(cursor) {
 		if cursor != "" && cursor != "0" {
 			r.a.logger().Warn("mastodon: listening skipped a hashtag backlog older than a day", "inbox", r.in.ID, "after", cursor)
 		}
@@ -543,6 +589,16 @@ func (r *searchRun) add(f found) {
 	}
 	r.seen[f.id] = true
 	r.posts = append(r.posts, f.post)
+}
+
+// outage reports whether the backlog after a source's cursor id is one
+// not to catch up: no search succeeded for maxBacklog. A cursor without
+// the time of its last search goes by the time in id, as it did then.
+func (r *searchRun) outage(id string) bool {
+	if r.ran == 0 {
+		return r.tooOld(id)
+	}
+	return time.Unix(r.ran, 0).Before(r.now.Add(-maxBacklog))
 }
 
 // tooOld reports whether a Mastodon id is from before maxBacklog.

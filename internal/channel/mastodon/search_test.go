@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -70,8 +72,8 @@ func TestTranslateQuery(t *testing.T) {
 			lq, err := translateQuery(tt.q)
 			if tt.wantErr != "" {
 				var se *channel.SendError
-				if !errors.As(err, &se) || !se.Permanent || !strings.Contains(se.Reason, tt.wantErr) {
-					t.Fatalf("translateQuery = %+v, %v; want a permanent error saying %q", lq, err, tt.wantErr)
+				if !errors.As(err, &se) || !se.Permanent || !strings.Contains(se.Reason, tt.wantErr) || care.ErrorCode(err) != care.EINVALID {
+					t.Fatalf("translateQuery = %+v, %v; want a permanent EINVALID error saying %q", lq, err, tt.wantErr)
 				}
 				return
 			}
@@ -99,8 +101,8 @@ func FuzzTranslateQuery(f *testing.F) {
 		lq, err := translateQuery(care.ListenQuery{Terms: []string{a, b}, Exclude: []string{x}})
 		if err != nil {
 			var se *channel.SendError
-			if !errors.As(err, &se) || !se.Permanent {
-				t.Fatalf("error %v is not a permanent *SendError", err)
+			if !errors.As(err, &se) || !se.Permanent || care.ErrorCode(err) != care.EINVALID {
+				t.Fatalf("error %v is not a permanent EINVALID *SendError", err)
 			}
 			return
 		}
@@ -136,17 +138,37 @@ func TestSearchInterval(t *testing.T) {
 
 func TestSearchCursor(t *testing.T) {
 	t.Parallel()
-	for _, s := range []string{"", "0/", "/0", "113000000000000001/", "113000000000000009:113000000000000005:113000000000000001/113", "01HZX/abc_-"} {
+	for _, s := range []string{"", "0/", "/0", "113000000000000001/", "113000000000000009:113000000000000005:113000000000000001/113", "01HZX/abc_-",
+		"0//1795514400", "/0/1795514400", "113000000000000009:113000000000000005:113000000000000001/113/1"} {
 		c, ok := parseSearchCursor(s)
 		if !ok || c.String() != s {
 			t.Errorf("parseSearchCursor(%q) = %+v, %v; want it back", s, c, ok)
 		}
 	}
-	for _, s := range []string{"5", "a b/", "1:2/", "1:2:3:4/", "9:5:0/", "9:1:5/", "5:9:1/", "/x/y", strings.Repeat("9", 65) + "/"} {
+	for _, s := range []string{"5", "a b/", "1:2/", "1:2:3:4/", "9:5:0/", "9:1:5/", "5:9:1/", "/x/y", strings.Repeat("9", 65) + "/",
+		"1/2/", "1/2/0", "1/2/-5", "1/2/+5", "1/2/3/4", "1/2/99999999999999999999", "1/2/1e9"} {
 		if c, ok := parseSearchCursor(s); ok {
 			t.Errorf("parseSearchCursor(%q) = %+v, want it refused", s, c)
 		}
 	}
+}
+
+// FuzzSearchCursor: a cursor read back is written again as it was, and
+// reads again the same.
+func FuzzSearchCursor(f *testing.F) {
+	for _, s := range []string{"", "0/", "113000000000000009:113000000000000005:113000000000000001/113/1795514400", "1/2/", "/0/9", "1/2/3/4", "//1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, ok := parseSearchCursor(s)
+		if !ok {
+			return
+		}
+		again, ok := parseSearchCursor(c.String())
+		if !ok || again != c || c.ran < 0 || c.ran > maxRan {
+			t.Fatalf("parseSearchCursor(%q) = %+v, written %q, read again %+v, %v", s, c, c.String(), again, ok)
+		}
+	})
 }
 
 func TestWiden(t *testing.T) {
@@ -215,8 +237,8 @@ func TestSearch(t *testing.T) {
 		p.URL != "https://example.social/@anna/"+old || !p.PostedAt.Equal(testNow) {
 		t.Errorf("first post = %+v", p)
 	}
-	if !strings.HasSuffix(cursor, "/0") {
-		t.Errorf("cursor %q: the hashtag timeline, unknown yet, should be searched with nothing found", cursor)
+	if c, ok := parseSearchCursor(cursor); !ok || c.tags != "0" || c.ran != testNow.Unix() {
+		t.Errorf("cursor %q: the hashtag timeline, unknown yet, should be searched with nothing found, now", cursor)
 	}
 
 	x.clock.Add(time.Second)
@@ -273,7 +295,7 @@ func TestSearch(t *testing.T) {
 	}
 	// A query without hashtags forgets the timeline's cursor, and one
 	// without words the search's.
-	if _, c, _ := x.adapter.Search(ctx, x.inbox, care.ListenQuery{Terms: []string{"acme"}}, next); !strings.HasSuffix(c, "/") {
+	if _, c, _ := x.adapter.Search(ctx, x.inbox, care.ListenQuery{Terms: []string{"acme"}}, next); !strings.Contains(c, "//") {
 		t.Errorf("cursor without hashtags = %q", c)
 	}
 	if _, c, _ := x.adapter.Search(ctx, x.inbox, care.ListenQuery{Terms: []string{"#acme"}}, next); !strings.HasPrefix(c, "/") {
@@ -336,8 +358,9 @@ func TestSearchBurst(t *testing.T) {
 	}
 }
 
-// TestSearchBacklogCap: a gap older than maxBacklog is dropped rather than
-// read back to.
+// TestSearchBacklogCap: in a cursor without the time of its last search,
+// a gap older than maxBacklog is dropped rather than read back to, as
+// before that time was kept.
 func TestSearchBacklogCap(t *testing.T) {
 	t.Parallel()
 	x := newInstance(t)
@@ -349,10 +372,151 @@ func TestSearchBacklogCap(t *testing.T) {
 	high := x.fake.Publish(mastofake.Post{From: anna, Text: "acme", At: testNow.Add(-time.Hour)})
 	fresh := x.fake.Publish(mastofake.Post{From: anna, Text: "acme"})
 	posts, next, err := x.adapter.Search(ctx, x.inbox, q, high+":"+top+":"+floor+"/")
-	if err != nil || !cmp.Equal(postIDs(posts), []string{fresh}) || next != fresh+"/" {
-		t.Errorf("search with a two-day-old gap = %v, %q, %v; want the fresh post and no gap", postIDs(posts), next, err)
+	if want := fresh + "//" + strconv.FormatInt(testNow.Unix(), 10); err != nil || !cmp.Equal(postIDs(posts), []string{fresh}) || next != want {
+		t.Errorf("search with a two-day-old gap = %v, %q, %v; want the fresh post, no gap, and %q", postIDs(posts), next, err, want)
 	}
 }
+
+// TestSearchOutage: after two days without a search, neither source
+// follows its cursor back: each reads its newest page, the skip logged
+// once. Whatever the age of the posts, a gap is not dropped without one.
+func TestSearchOutage(t *testing.T) {
+	t.Parallel()
+	x := newInstance(t)
+	logs := recordWarnings(x.adapter)
+	ctx := context.Background()
+	q := care.ListenQuery{Terms: []string{"rival", "#acme"}}
+	x.fake.Publish(mastofake.Post{From: anna, Text: "rival #acme"})
+	_, cursor, err := x.adapter.Search(ctx, x.inbox, q, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.clock.Add(48 * time.Hour)
+	var text, tags []string
+	for i := range 100 {
+		x.clock.Add(time.Second)
+		if i%2 == 0 {
+			tags = append(tags, x.fake.Publish(mastofake.Post{From: anna, Text: "#acme again"}))
+		} else {
+			text = append(text, x.fake.Publish(mastofake.Post{From: anna, Text: "rival again"}))
+		}
+	}
+	posts, next, err := x.adapter.Search(ctx, x.inbox, q, cursor)
+	got := postIDs(posts)
+	want := append(slices.Clone(text[10:]), tags[10:]...)
+	slices.Sort(want)
+	if err != nil || !cmp.Equal(got, want) {
+		t.Errorf("search after two days = %d posts, %v; want the newest page of each source, %d", len(got), err, len(want))
+	}
+	x.clock.Add(searchInterval)
+	if posts, _, err := x.adapter.Search(ctx, x.inbox, q, next); err != nil || len(posts) != 0 {
+		t.Errorf("next search = %v, %v; want nothing", postIDs(posts), err)
+	}
+	if w := logs(); len(w) != 2 || !strings.Contains(w[0], "backlog older than a day") || !strings.Contains(w[1], "hashtag backlog older than a day") {
+		t.Errorf("warnings %q, want one for each source", w)
+	}
+
+	// A gap whose floor is two days old, in a cursor searched an hour
+	// ago, is read.
+	floor := x.fake.Publish(mastofake.Post{From: anna, Text: "gadget", At: x.clock.Now().Add(-50 * time.Hour)})
+	inGap := x.fake.Publish(mastofake.Post{From: anna, Text: "gadget", At: x.clock.Now().Add(-2 * time.Hour)})
+	top := x.fake.Publish(mastofake.Post{From: anna, Text: "gadget", At: x.clock.Now().Add(-90 * time.Minute)})
+	high := x.fake.Publish(mastofake.Post{From: anna, Text: "gadget", At: x.clock.Now().Add(-time.Hour)})
+	ran := strconv.FormatInt(x.clock.Now().Add(-time.Hour).Unix(), 10)
+	posts, next, err = x.adapter.Search(ctx, x.inbox, care.ListenQuery{Terms: []string{"gadget"}}, high+":"+top+":"+floor+"//"+ran)
+	if err != nil || !cmp.Equal(postIDs(posts), []string{inGap}) || strings.Contains(next, ":") {
+		t.Errorf("search with an old gap = %v, %q, %v; want the post in the gap, and the gap closed", postIDs(posts), next, err)
+	}
+}
+
+// TestSearchQuietThenBurst: a subject quiet for more than a day, searched
+// on schedule, then busy with more than a call reads, is read in full over
+// the next calls by both sources; no backlog is skipped, and quiet
+// searches leave the cursor as it was for an hour at a time.
+func TestSearchQuietThenBurst(t *testing.T) {
+	t.Parallel()
+	x := newInstance(t)
+	logs := recordWarnings(x.adapter)
+	ctx := context.Background()
+	q := care.ListenQuery{Terms: []string{"acme", "#acme"}}
+	x.fake.Publish(mastofake.Post{From: anna, Text: "acme #acme before"})
+	x.fake.Publish(mastofake.Post{From: anna, Text: "acme before"})
+	_, cursor, err := x.adapter.Search(ctx, x.inbox, q, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes := 0
+	for range int(25 * time.Hour / searchInterval) {
+		x.clock.Add(searchInterval)
+		posts, next, err := x.adapter.Search(ctx, x.inbox, q, cursor)
+		if err != nil || len(posts) != 0 {
+			t.Fatalf("a quiet search = %v, %v", postIDs(posts), err)
+		}
+		if next != cursor {
+			changes++
+		}
+		cursor = next
+	}
+	if changes > 25 {
+		t.Errorf("the cursor changed %d times in 25 quiet hours, want at most once an hour", changes)
+	}
+
+	var want []string
+	for i := range searchMaxPages*searchPageLimit + 100 {
+		x.clock.Add(100 * time.Millisecond)
+		text := "acme burst"
+		if i%5 == 0 {
+			text = "#acme burst" // the hashtag timeline's, 60 of them
+		}
+		want = append(want, x.fake.Publish(mastofake.Post{From: anna, Text: text}))
+	}
+	var got []string
+	for range 3 {
+		x.clock.Add(searchInterval)
+		posts, next, err := x.adapter.Search(ctx, x.inbox, q, cursor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, postIDs(posts)...)
+		cursor = next
+	}
+	slices.Sort(got)
+	if got = slices.Compact(got); !cmp.Equal(got, want) {
+		t.Errorf("the searches read %d posts, want each of the burst's %d", len(got), len(want))
+	}
+	if w := logs(); len(w) != 0 {
+		t.Errorf("warnings %q, want none", w)
+	}
+}
+
+// recordWarnings makes a log what it warns of, and returns a function
+// listing the messages so far.
+func recordWarnings(a *Adapter) func() []string {
+	h := &warnRecorder{}
+	a.Logger = slog.New(h)
+	return func() []string {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return slices.Clone(h.msgs)
+	}
+}
+
+// warnRecorder is a slog.Handler keeping the messages of warnings and
+// errors.
+type warnRecorder struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (h *warnRecorder) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+func (h *warnRecorder) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.msgs = append(h.msgs, r.Message)
+	return nil
+}
+func (h *warnRecorder) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *warnRecorder) WithGroup(string) slog.Handler      { return h }
 
 // TestSearchURLs: a url or uri that is not http(s) is not kept; without
 // either, the post's page on the inbox's instance is.
@@ -424,6 +588,11 @@ func TestSearchErrors(t *testing.T) {
 	bad.Credentials = map[string]string{CredAccessToken: "revoked", CredAPIBase: x.srv.URL}
 	if _, _, err := x.adapter.Search(ctx, bad, q, cursor); !errors.As(err, &se) || !se.Permanent || se.Status != http.StatusUnauthorized {
 		t.Errorf("search with a revoked token = %v, want permanent 401", err)
+	}
+
+	many := care.ListenQuery{Terms: []string{"#a", "#b", "#c", "#d", "#e", "#f"}}
+	if _, next, err := x.adapter.Search(ctx, x.inbox, many, cursor); !errors.As(err, &se) || !se.Permanent || care.ErrorCode(err) != care.EINVALID || next != cursor {
+		t.Errorf("search with too many hashtags = %q, %v; want a permanent EINVALID error", next, err)
 	}
 
 	down := x.inbox

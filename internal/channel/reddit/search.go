@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -37,9 +38,12 @@ import (
 // spells an operator outside quotes either. #hashtags and @handles are
 // searched as the words they are: Reddit has neither.
 //
-// Cursor, {"b": fullname, "t": created_utc, "s": [fullnames]}: the newest
-// post read (b), the newest created_utc read (t) and the posts of the
-// last newest page and since (s, at most maxSearchSeen). Each call reads
+// Cursor, {"b": fullname, "t": created_utc, "s": [fullnames], "l": time}:
+// the newest post read (b), the newest created_utc read (t), the posts of
+// the last newest page and since (s, at most maxSearchSeen), and when a
+// search last read Reddit through (l, unix seconds, refreshed once it is
+// searchRanStep old, so that a quiet search leaves the cursor as it was
+// and is not saved again every time). Each call reads
 // the newest page first. When b is on it, what is on it and not in s is
 // new: the posts above b and those Reddit's search indexed late, with an
 // older created_utc, below it (down to t less searchLateWindow; what is
@@ -52,15 +56,26 @@ import (
 // a gap. If before=b is empty (b was deleted or removed, and left the
 // search), the anchor is lost: the newest page is taken as above and b
 // moves to its top; what lay between b and that page is skipped (logged).
-// A cursor older than maxSearchBacklog is not followed back either: the
-// call starts again from the newest page. The first call, without a
-// cursor, returns the newest page. t only grows and b only moves to newer
-// posts, but for a lost anchor.
+// After an outage, when no search read Reddit for maxSearchBacklog (by l),
+// the backlog is not followed back either: the call starts again from the
+// newest page (logged, once). The cap is on when Parley last searched, not
+// on how old the newest post read is: a subject quiet for a day and then
+// busy is read in full. A cursor without l (written before it was kept)
+// is judged by t instead, until its next search adds l. The first call,
+// without a cursor, returns the newest page. t only grows and b only moves
+// to newer posts, but for a lost anchor.
+//
+// Page size: a page of 100 long self posts (40,000 characters each, with
+// their HTML beside them) can be larger than maxResponseBytes. Such a page
+// is asked for again with fewer posts (searchPageSizes), and the rest of
+// the call keeps the smaller size; only a page too large even at the
+// smallest size fails the call, with a temporary error that says so.
 //
 // Interval: Reddit allows 100 requests a minute per OAuth client id,
 // averaged over 10 minutes (ratelimit.go), shared by every inbox on the
 // app, whose polling takes 2 a minute each. A query costs one request
-// when quiet and at most maxSearchPages in a burst; at one every five
+// when quiet and at most maxSearchPages in a burst (two more when its
+// pages must be asked for again smaller, see Page size); at one every five
 // minutes, four listening subjects add under one request a minute per
 // inbox, and a few dozen inboxes still fit one app. When the last answer
 // left under a tenth of the period's budget, searches wait for the reset,
@@ -68,6 +83,9 @@ import (
 const (
 	searchInterval = 5 * time.Minute
 	searchPageSize = 100
+	// searchRanStep is how stale the cursor's l may grow before a quiet
+	// search refreshes it: an outage is then told within the hour.
+	searchRanStep = time.Hour
 	// maxSearchPages bounds the requests of one call: the newest page and
 	// pages forward from the anchor.
 	maxSearchPages = 5
@@ -83,6 +101,13 @@ const (
 	// maxSearchCursorBytes bounds a cursor read back.
 	maxSearchCursorBytes = 8192
 )
+
+// searchPageSizes are the page sizes a search asks for, each after the
+// one before came back larger than maxResponseBytes: 100, Reddit's
+// largest; 25 when the posts average over 40 KB, as a page of long posts
+// in a language whose letters Reddit's JSON escapes does; 5, which holds
+// any 5 self posts of Reddit's 40,000 characters with their HTML.
+var searchPageSizes = [...]int{searchPageSize, 25, 5}
 
 // searchQuery writes q in Reddit's search syntax. It returns a permanent
 // *channel.SendError when the query is too long or has nothing to search
@@ -165,10 +190,12 @@ type searchCursor struct {
 	Before string   `json:"b,omitempty"`
 	Time   int64    `json:"t,omitempty"`
 	Seen   []string `json:"s,omitempty"`
+	Ran    int64    `json:"l,omitempty"`
 }
 
 func (c *searchCursor) valid() bool {
-	if c.Before != "" && kindOf(c.Before) != kindLink || c.Time < 0 || c.Time > 1<<40 || len(c.Seen) > maxSearchSeen {
+	if c.Before != "" && kindOf(c.Before) != kindLink || c.Time < 0 || c.Time > 1<<40 || len(c.Seen) > maxSearchSeen ||
+		c.Ran < 0 || c.Ran > 1<<40 {
 		return false
 	}
 	for _, s := range c.Seen {
@@ -182,6 +209,25 @@ func (c *searchCursor) valid() bool {
 func (c *searchCursor) String() string {
 	b, _ := json.Marshal(c)
 	return string(b)
+}
+
+// outage reports whether no search read Reddit through for
+// maxSearchBacklog before now: what came since is a backlog too old to
+// catch up. A cursor that does not know (written before l was kept) goes
+// by the newest post read, as it did then.
+func (c *searchCursor) outage(now time.Time) bool {
+	last := c.Ran
+	if last == 0 {
+		last = c.Time
+	}
+	return time.Unix(last, 0).Before(now.Add(-maxSearchBacklog))
+}
+
+// ran records a search that read Reddit through at now; see searchRanStep.
+func (c *searchCursor) ran(now time.Time) {
+	if last := time.Unix(c.Ran, 0); c.Ran == 0 || now.Sub(last) >= searchRanStep || now.Before(last) {
+		c.Ran = now.Unix()
+	}
 }
 
 // saw records a post read.
@@ -217,7 +263,8 @@ func (a *Adapter) Search(ctx context.Context, in care.Inbox, q care.ListenQuery,
 		}
 	}
 	now := a.now()
-	newest, err := a.searchPage(ctx, in, query, url.Values{"limit": {strconv.Itoa(searchPageSize)}}, now)
+	size := 0 // the index in searchPageSizes of the page size asked for
+	newest, err := a.searchPage(ctx, in, query, url.Values{}, &size, now)
 	if err != nil {
 		return nil, cursor, err
 	}
@@ -236,16 +283,17 @@ func (a *Adapter) Search(ctx context.Context, in care.Inbox, q care.ListenQuery,
 		if len(newest.posts) > 0 {
 			c.Before = newest.posts[0].name
 		}
+		c.ran(now)
 		return sortPosts(posts), c.String(), nil
 	}
 
 	onPage := slices.ContainsFunc(newest.posts, func(p foundPost) bool { return p.name == c.Before })
-	stale := time.Unix(c.Time, 0).Before(now.Add(-maxSearchBacklog))
+	stale := c.outage(now)
 	if c.Before != "" && !onPage && len(newest.posts) > 0 && !stale {
 		// More than a page came since b: page forward from it.
 		done, lost := false, false
 		for page := range maxSearchPages - 1 {
-			p, err := a.searchPage(ctx, in, query, url.Values{"before": {c.Before}, "limit": {strconv.Itoa(searchPageSize)}}, now)
+			p, err := a.searchPage(ctx, in, query, url.Values{"before": {c.Before}}, &size, now)
 			if err != nil {
 				return sortPosts(posts), c.String(), err
 			}
@@ -262,7 +310,7 @@ func (a *Adapter) Search(ctx context.Context, in care.Inbox, q care.ListenQuery,
 				c.saw(p.posts[i])
 				c.Before = p.posts[i].name
 			}
-			if p.count < searchPageSize {
+			if p.count < p.limit {
 				done = true
 				break
 			}
@@ -271,6 +319,7 @@ func (a *Adapter) Search(ctx context.Context, in care.Inbox, q care.ListenQuery,
 			}
 		}
 		if !done && !lost {
+			c.ran(now)
 			return sortPosts(posts), c.String(), nil
 		}
 		if lost {
@@ -292,6 +341,7 @@ func (a *Adapter) Search(ctx context.Context, in care.Inbox, q care.ListenQuery,
 	if len(newest.posts) > 0 {
 		c.Before = newest.posts[0].name
 	}
+	c.ran(now)
 	return sortPosts(posts), c.String(), nil
 }
 
@@ -305,6 +355,7 @@ func sortPosts(posts []care.ListenPost) []care.ListenPost {
 type searchResults struct {
 	posts []foundPost // the posts with a usable fullname
 	count int         // children on the page, readable or not
+	limit int         // the page size asked for
 	rate  rateLimit
 }
 
@@ -316,15 +367,35 @@ type foundPost struct {
 }
 
 // searchPage reads one page of the search with the query q and the
-// listing parameters in v.
-func (a *Adapter) searchPage(ctx context.Context, in care.Inbox, q string, v url.Values, now time.Time) (searchResults, error) {
+// listing parameters in v, of searchPageSizes[*size] posts. A page larger
+// than maxResponseBytes is asked for again with the next smaller size,
+// which *size keeps for the rest of the call.
+func (a *Adapter) searchPage(ctx context.Context, in care.Inbox, q string, v url.Values, size *int, now time.Time) (searchResults, error) {
 	v.Set("q", q)
 	v.Set("sort", "new")
 	v.Set("type", "link")
 	v.Set("raw_json", "1")
-	r, err := a.call(ctx, in, request{method: http.MethodGet, path: "/search", query: v})
-	if err != nil {
-		return searchResults{}, err
+	var r *response
+	for {
+		v.Set("limit", strconv.Itoa(searchPageSizes[*size]))
+		var err error
+		r, err = a.call(ctx, in, request{method: http.MethodGet, path: "/search", query: v})
+		if !errors.Is(err, errTooLarge) {
+			if err != nil {
+				return searchResults{}, err
+			}
+			break
+		}
+		if *size == len(searchPageSizes)-1 {
+			e := &channel.SendError{Reason: fmt.Sprintf("Reddit's search answer was larger than %d MB even for %d posts", maxResponseBytes>>20, searchPageSizes[*size]), Err: err}
+			var se *channel.SendError
+			if errors.As(err, &se) {
+				e.Status, e.RateLimit = se.Status, se.RateLimit
+			}
+			return searchResults{}, e
+		}
+		*size++
+		a.logger().Debug("reddit: search page too large; asking for fewer posts", "inbox", in.ID, "limit", searchPageSizes[*size])
 	}
 	if !r.ok() {
 		e := apiError(r, now)
@@ -337,7 +408,7 @@ func (a *Adapter) searchPage(ctx context.Context, in care.Inbox, q string, v url
 	if err != nil {
 		return searchResults{}, &channel.SendError{Reason: "Reddit's search listing was not understood", Err: err, Status: r.status, RateLimit: r.rate.String()}
 	}
-	p.rate = r.rate
+	p.rate, p.limit = r.rate, searchPageSizes[*size]
 	return p, nil
 }
 

@@ -1,6 +1,7 @@
 package reddit
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -55,8 +57,8 @@ func TestSearchQuery(t *testing.T) {
 			got, err := searchQuery(tt.q)
 			if tt.wantErr != "" {
 				var se *channel.SendError
-				if !errors.As(err, &se) || !se.Permanent || !strings.Contains(se.Reason, tt.wantErr) {
-					t.Fatalf("searchQuery = %q, %v; want a permanent error saying %q", got, err, tt.wantErr)
+				if !errors.As(err, &se) || !se.Permanent || !strings.Contains(se.Reason, tt.wantErr) || care.ErrorCode(err) != care.EINVALID {
+					t.Fatalf("searchQuery = %q, %v; want a permanent EINVALID error saying %q", got, err, tt.wantErr)
 				}
 				return
 			}
@@ -79,13 +81,34 @@ func FuzzSearchQuery(f *testing.F) {
 		q, err := searchQuery(care.ListenQuery{Terms: []string{a, b}, Exclude: []string{x}})
 		if err != nil {
 			var se *channel.SendError
-			if !errors.As(err, &se) || !se.Permanent {
-				t.Fatalf("error %v is not a permanent *SendError", err)
+			if !errors.As(err, &se) || !se.Permanent || care.ErrorCode(err) != care.EINVALID {
+				t.Fatalf("error %v is not a permanent EINVALID *SendError", err)
 			}
 			return
 		}
 		if utf8.RuneCountInString(q) > maxSearchQuery || !queryShape.MatchString(q) || !utf8.ValidString(q) {
 			t.Fatalf("query %q", q)
+		}
+	})
+}
+
+// FuzzSearchCursor: a cursor Search accepts keeps its bounds through a
+// search's bookkeeping and is written back as one it accepts.
+func FuzzSearchCursor(f *testing.F) {
+	f.Add(`{"b":"t3_abc","t":1764000000,"s":["t3_abc"],"l":1764000000}`)
+	f.Add(`{"b":"t3_abc","t":1764000000}`)
+	f.Add(`{"l":-1}`)
+	f.Add(`{"l":1e300,"t":"x"}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		var c searchCursor
+		if len(s) > maxSearchCursorBytes || json.Unmarshal([]byte(s), &c) != nil || !c.valid() {
+			return
+		}
+		c.outage(testNow)
+		c.ran(testNow)
+		var again searchCursor
+		if err := json.Unmarshal([]byte(c.String()), &again); err != nil || !again.valid() || again.Ran != c.Ran {
+			t.Fatalf("cursor %q written as %q: %v", s, c.String(), err)
 		}
 	})
 }
@@ -269,26 +292,179 @@ func TestSearchLostAnchor(t *testing.T) {
 	}
 }
 
-// TestSearchBacklogCap: a cursor older than a day is not followed back to.
+// TestSearchBacklogCap: after two days without a search, the backlog is
+// not followed back to, and that is logged once; a cursor written before
+// the time of the last search was kept goes by its newest post.
 func TestSearchBacklogCap(t *testing.T) {
+	t.Parallel()
+	q := care.ListenQuery{Terms: []string{"acme"}}
+	for _, oldCursor := range []bool{false, true} {
+		e := newEnv(t)
+		logs := recordWarnings(e.a)
+		e.fake.Submit(redditfake.Submission{From: "anna", Title: "acme"})
+		_, cursor := e.search(q, "")
+		if oldCursor {
+			var c searchCursor
+			if err := json.Unmarshal([]byte(cursor), &c); err != nil || c.Ran != testNow.Unix() {
+				t.Fatalf("cursor %s does not record the search's time", cursor)
+			}
+			c.Ran = 0
+			cursor = c.String()
+		}
+		e.clock.Add(48 * time.Hour)
+		var want []string
+		for range 150 {
+			want = append(want, e.fake.Submit(redditfake.Submission{From: "ben", Title: "acme"}))
+		}
+		posts, next := e.search(q, cursor)
+		if !cmp.Equal(postIDs(posts), want[50:]) {
+			t.Errorf("after two days (old cursor %v) = %d posts, want the newest page's 100", oldCursor, len(posts))
+		}
+		if n := len(e.fake.SearchQueries()); n != 2 {
+			t.Errorf("%d requests, want the newest page only", n)
+		}
+		e.clock.Add(searchInterval)
+		e.search(q, next)
+		if w := logs(); len(w) != 1 || !strings.Contains(w[0], "backlog older than a day") {
+			t.Errorf("warnings %q, want one about the skipped backlog", w)
+		}
+	}
+}
+
+// TestSearchQuietThenBurst: a subject quiet for more than a day, searched
+// on schedule, then busy with more than a call reads, is read in full over
+// the next calls; no backlog is skipped, and quiet searches leave the
+// cursor as it was for an hour at a time.
+func TestSearchQuietThenBurst(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	logs := recordWarnings(e.a)
+	q := care.ListenQuery{Terms: []string{"acme"}}
+	e.fake.Submit(redditfake.Submission{From: "anna", Title: "acme"})
+	_, cursor := e.search(q, "")
+	changes := 0
+	for range int(25 * time.Hour / searchInterval) {
+		e.clock.Add(searchInterval)
+		posts, next := e.search(q, cursor)
+		if len(posts) != 0 {
+			t.Fatalf("a quiet search found %v", postIDs(posts))
+		}
+		if next != cursor {
+			changes++
+		}
+		cursor = next
+	}
+	if changes > 25 {
+		t.Errorf("the cursor changed %d times in 25 quiet hours, want at most once an hour", changes)
+	}
+	e.clock.Add(time.Minute)
+	var want []string
+	for range 2*maxSearchPages*searchPageSize - 250 {
+		want = append(want, e.fake.Submit(redditfake.Submission{From: "ben", Title: "acme burst"}))
+	}
+	var got []string
+	for range 3 {
+		e.clock.Add(searchInterval)
+		posts, next := e.search(q, cursor)
+		got = append(got, postIDs(posts)...)
+		cursor = next
+	}
+	if !cmp.Equal(got, want) {
+		t.Errorf("the searches read %d posts, not each of the burst's %d once in order", len(got), len(want))
+	}
+	if w := logs(); len(w) != 0 {
+		t.Errorf("warnings %q, want none", w)
+	}
+}
+
+// TestSearchLargePages: a page of long self posts larger than Reddit's
+// answers may be is asked for again with fewer posts, and the call goes on
+// at that size; a burst of them is read in full.
+func TestSearchLargePages(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	q := care.ListenQuery{Terms: []string{"acme"}}
 	e.fake.Submit(redditfake.Submission{From: "anna", Title: "acme"})
 	_, cursor := e.search(q, "")
-	e.clock.Add(48 * time.Hour)
+	long := strings.Repeat("a ", redditfake.MaxSelfTextChars/2)
 	var want []string
-	for range 150 {
-		want = append(want, e.fake.Submit(redditfake.Submission{From: "ben", Title: "acme"}))
+	for range 60 {
+		want = append(want, e.fake.Submit(redditfake.Submission{From: "ben", Title: "acme essay", Body: long}))
 	}
 	posts, _ := e.search(q, cursor)
-	if !cmp.Equal(postIDs(posts), want[50:]) {
-		t.Errorf("after two days = %d posts, want the newest page's 100", len(posts))
+	if !cmp.Equal(postIDs(posts), want) {
+		t.Errorf("the search read %d posts, not each of the %d once in order", len(posts), len(want))
 	}
-	if n := len(e.fake.SearchQueries()); n != 2 {
-		t.Errorf("%d requests, want the newest page only", n)
+	var limits []string
+	for _, raw := range e.fake.SearchQueries()[1:] {
+		v, _ := url.ParseQuery(raw)
+		limits = append(limits, v.Get("limit"))
+	}
+	if want := []string{"100", "25", "25", "25", "25"}; !cmp.Equal(limits, want) {
+		t.Errorf("limits asked for %q, want %q: the page again with 25, then pages of 25", limits, want)
 	}
 }
+
+// TestSearchPageTooLarge: a page too large even at the smallest size fails
+// the call with a temporary error that says so, the cursor kept.
+func TestSearchPageTooLarge(t *testing.T) {
+	t.Parallel()
+	huge := `{"kind": "Listing", "data": {"children": [], "pad": "` + strings.Repeat("x", maxResponseBytes) + `"}}`
+	var mu sync.Mutex
+	var limits []string
+	e := newWrappedEnv(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/search" {
+				mu.Lock()
+				limits = append(limits, r.URL.Query().Get("limit"))
+				mu.Unlock()
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(huge))
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	cursor := `{"b":"t3_abc","t":1764000000}`
+	_, next, err := e.a.Search(e.ctx, e.in, care.ListenQuery{Terms: []string{"acme"}}, cursor)
+	if se := sendError(t, err); se.Permanent || se.Reason != "Reddit's search answer was larger than 4 MB even for 5 posts" || !errors.Is(err, errTooLarge) || next != cursor {
+		t.Errorf("Search = %+v, cursor %s; want a temporary error saying the page was too large even for 5 posts", se, next)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []string{"100", "25", "5"}; !cmp.Equal(limits, want) {
+		t.Errorf("limits asked for %q, want %q", limits, want)
+	}
+}
+
+// recordWarnings makes a log what it warns of, and returns a function
+// listing the messages so far.
+func recordWarnings(a *Adapter) func() []string {
+	h := &warnRecorder{}
+	a.Logger = slog.New(h)
+	return func() []string {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return slices.Clone(h.msgs)
+	}
+}
+
+// warnRecorder is a slog.Handler keeping the messages of warnings and
+// errors.
+type warnRecorder struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (h *warnRecorder) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+func (h *warnRecorder) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.msgs = append(h.msgs, r.Message)
+	return nil
+}
+func (h *warnRecorder) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *warnRecorder) WithGroup(string) slog.Handler      { return h }
 
 // TestSearchURLs: a permalink that is not a plain path on www.reddit.com
 // is not used; the post's /comments/<id> page is.

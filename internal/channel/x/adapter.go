@@ -191,11 +191,19 @@ func (a *Adapter) call(ctx context.Context, in care.Inbox, method, path string, 
 	}
 	if int64(len(b)) > limit {
 		if resp.StatusCode < 300 {
-			return &apiResponse{status: resp.StatusCode, header: resp.Header}, fmt.Errorf("x: response larger than %d bytes", limit)
+			return &apiResponse{status: resp.StatusCode, header: resp.Header}, &tooLargeError{limit: limit}
 		}
 		b = b[:limit]
 	}
 	return &apiResponse{status: resp.StatusCode, header: resp.Header, body: b}, nil
+}
+
+// tooLargeError is a successful answer larger than call reads, which a
+// caller that can ask for less (a search page) tells from other failures.
+type tooLargeError struct{ limit int64 }
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("x: response larger than %d bytes", e.limit)
 }
 
 // notSent reports whether err shows the request never left: the connection

@@ -5,10 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -52,6 +54,15 @@ import (
 // refuses a since_id older than seven days, so once "n" is that old none is
 // sent and what recent search still holds is read as a burst, newer than
 // "n" by construction, the rest being beyond X's reach.
+//
+// Page size: a page of 100 long posts (note_tweet, up to 25,000
+// characters each) can be larger than maxResponseBytes. Such a page is
+// asked for again, same position, with fewer posts (searchPageSizes), and
+// the rest of the call keeps the smaller size; only a page too large even
+// for X's smallest, 10 posts, fails the call, with a temporary error that
+// says so. Asking again costs a request of the window's budget but no
+// second charge: the posts are those the large answer held, billed once a
+// UTC day.
 const (
 	searchPath     = "/2/tweets/search/recent"
 	searchInterval = 5 * time.Minute
@@ -67,6 +78,13 @@ const (
 	searchWindow = 7 * 24 * time.Hour
 	sinceMargin  = time.Hour
 )
+
+// searchPageSizes are the max_results a search asks for, each after the
+// one before came back larger than maxResponseBytes: 100; 25, which holds
+// 25 long posts of plain text; 10, X's smallest, which holds any 10 (at
+// most about 150 KB each, every character of a 25,000-character post
+// escaped in the JSON).
+var searchPageSizes = [...]int{searchPerPage, 25, 10}
 
 var _ channel.Searcher = (*Adapter)(nil)
 
@@ -122,12 +140,13 @@ func (a *Adapter) Search(ctx context.Context, in care.Inbox, q care.ListenQuery,
 	var posts []care.ListenPost
 	seen := map[string]bool{}
 	read, restarted := 0, false
+	size := 0 // the index in searchPageSizes of the page size asked for
 	for read < searchPages {
 		since := ""
 		if c.Newest != "" && c.Newest != "0" && c.At > 0 && now.Sub(time.Unix(c.At, 0)) < searchWindow-sinceMargin {
 			since = c.Newest
 		}
-		p, position, err := a.searchPage(ctx, in, query, since, c.Next, now)
+		p, position, err := a.searchPage(ctx, in, query, since, c.Next, &size, now)
 		if err != nil {
 			if position && !restarted {
 				// X no longer takes the since_id or token (a clock apart
@@ -250,13 +269,14 @@ type searchResult struct {
 	next     string
 }
 
-// searchPage reads one page. position reports that X refused the request
-// for its since_id or pagination token.
-func (a *Adapter) searchPage(ctx context.Context, in care.Inbox, query, since, next string, now time.Time) (searchResult, bool, error) {
+// searchPage reads one page of searchPageSizes[*size] posts. A page larger
+// than maxResponseBytes is asked for again with the next smaller size,
+// which *size keeps for the rest of the call. position reports that X
+// refused the request for its since_id or pagination token.
+func (a *Adapter) searchPage(ctx context.Context, in care.Inbox, query, since, next string, size *int, now time.Time) (searchResult, bool, error) {
 	v := url.Values{
-		"query":       {query},
-		"max_results": {fmt.Sprint(searchPerPage)},
-		"sort_order":  {"recency"},
+		"query":      {query},
+		"sort_order": {"recency"},
 		// lang for the post's language; note_tweet for the whole text of
 		// a post over 280 characters; referenced_tweets to know a repost
 		// should one slip past -is:retweet.
@@ -272,7 +292,23 @@ func (a *Adapter) searchPage(ctx context.Context, in care.Inbox, query, since, n
 		// (x-api/posts/search/integrate/paginate).
 		v.Set("next_token", next)
 	}
-	resp, err := a.call(ctx, in, http.MethodGet, searchPath, v, nil)
+	var resp *apiResponse
+	var err error
+	for {
+		v.Set("max_results", strconv.Itoa(searchPageSizes[*size]))
+		resp, err = a.call(ctx, in, http.MethodGet, searchPath, v, nil)
+		var tl *tooLargeError
+		if !errors.As(err, &tl) {
+			break
+		}
+		if *size == len(searchPageSizes)-1 {
+			return searchResult{}, false, &channel.SendError{
+				Reason: fmt.Sprintf("X's search answer was larger than %d MB even for %d posts", maxResponseBytes>>20, searchPageSizes[*size]),
+				Status: resp.status, RateLimit: rateLimitLine(resp.header), Err: fmt.Errorf("x: search: %w", err)}
+		}
+		*size++
+		a.logger().Debug("x: search page too large; asking for fewer posts", "inbox", in.ID, "max_results", searchPageSizes[*size])
+	}
 	if isAuthError(err) {
 		return searchResult{}, false, err
 	}

@@ -479,12 +479,71 @@ func TestSearchRefused(t *testing.T) {
 		t.Errorf("Search without a token = %v", err)
 	}
 	w = newSearchWorld(t)
-	if _, _, err := w.a.Search(context.Background(), w.inbox, care.ListenQuery{Terms: []string{longTerms(40)}}, ""); !isPermanent(err) {
-		t.Errorf("Search with a query too long = %v", err)
+	if _, _, err := w.a.Search(context.Background(), w.inbox, care.ListenQuery{Terms: []string{longTerms(40)}}, ""); !isPermanent(err) || care.ErrorCode(err) != care.EINVALID {
+		t.Errorf("Search with a query too long = %v, want a permanent EINVALID error", err)
 	}
 	long := care.ListenQuery{Terms: strings.Fields(longTerms(40))}
-	if _, _, err := w.a.Search(context.Background(), w.inbox, long, ""); !isPermanent(err) || w.fake.Calls(xfake.SearchRecent) != 0 {
-		t.Errorf("Search with too many terms = %v after %d requests; want a permanent error before any", err, w.fake.Calls(xfake.SearchRecent))
+	if _, _, err := w.a.Search(context.Background(), w.inbox, long, ""); !isPermanent(err) || care.ErrorCode(err) != care.EINVALID || w.fake.Calls(xfake.SearchRecent) != 0 {
+		t.Errorf("Search with too many terms = %v after %d requests; want a permanent EINVALID error before any", err, w.fake.Calls(xfake.SearchRecent))
+	}
+}
+
+// A page of long posts larger than X's answers may be is asked for again,
+// same position, with fewer posts, and the call goes on at that size; a
+// burst of them is read in full, each post once.
+func TestSearchLargePages(t *testing.T) {
+	w := newSearchWorld(t)
+	first := w.post(searchAna, "acme before")
+	_, cursor := w.search(t, acmeQuery, "")
+	long := "acme " + strings.Repeat("the tent pole snapped ", 1135) // 25,000 characters
+	var want []string
+	for range 120 {
+		want = append(want, w.post(searchBen, long).ID)
+	}
+	calls := len(w.fake.Searches())
+	posts, _ := w.search(t, acmeQuery, cursor)
+	if !cmp.Equal(ids(posts), want) {
+		t.Errorf("the search read %d posts, not each of the %d once in order", len(posts), len(want))
+	}
+	var sizes []string
+	for _, s := range w.fake.Searches()[calls:] {
+		sizes = append(sizes, s.Get("max_results"))
+		if s.Get("since_id") != first.ID {
+			t.Errorf("since_id %q, want %s", s.Get("since_id"), first.ID)
+		}
+	}
+	if want := []string{"100", "25", "25", "25", "25", "25"}; !cmp.Equal(sizes, want) {
+		t.Errorf("max_results asked for %q, want %q: the page again with 25, then pages of 25", sizes, want)
+	}
+}
+
+// A page too large even for 10 posts fails the call with a temporary
+// error that says so, the cursor kept.
+func TestSearchPageTooLarge(t *testing.T) {
+	huge := `{"data": [], "pad": "` + strings.Repeat("x", maxResponseBytes) + `"}`
+	var mu sync.Mutex
+	var sizes []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		sizes = append(sizes, r.URL.Query().Get("max_results"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(huge))
+	}))
+	t.Cleanup(srv.Close)
+	a := quietAdapter()
+	a.Client = srv.Client()
+	in := care.Inbox{ID: 1, Channel: care.ChannelX, ExternalID: "1", Credentials: map[string]string{CredAccessToken: "t", CredAPIBase: srv.URL}}
+	cursor := `{"n":"0"}`
+	_, next, err := a.Search(context.Background(), in, acmeQuery, cursor)
+	var se *channel.SendError
+	if !errors.As(err, &se) || se.Permanent || se.Reason != "X's search answer was larger than 2 MB even for 10 posts" || next != cursor {
+		t.Errorf("Search = %v, cursor %q; want a temporary error saying the page was too large even for 10 posts", err, next)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []string{"100", "25", "10"}; !cmp.Equal(sizes, want) {
+		t.Errorf("max_results asked for %q, want %q", sizes, want)
 	}
 }
 

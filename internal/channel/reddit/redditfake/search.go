@@ -24,6 +24,11 @@ import (
 // searches no comments), restrict_sr is ignored. Deleted and removed
 // posts are not found, as on Reddit.
 
+// MaxSelfTextChars is r2's limit on a self post's text, in characters
+// (Submit does not enforce it: tests use it to build the longest posts
+// Reddit serves).
+const MaxSelfTextChars = 40000
+
 // Submission is a post for Submit.
 type Submission struct {
 	From string
