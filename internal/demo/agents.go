@@ -26,6 +26,8 @@ func (r *run) startActors(ctx context.Context) {
 		r.every(ctx, r.tick(time.Second, 500*time.Millisecond), func() { r.links.pass(ctx) })
 	})
 	r.actor(ctx, func(ctx context.Context) { r.every(ctx, 200*time.Millisecond, func() { r.watch(ctx) }) })
+	// Parley searches on the clock, whatever the story's speed.
+	r.actor(ctx, func(ctx context.Context) { r.every(ctx, hearEvery, func() { r.listenFor(ctx) }) })
 	if !r.opts.Headless {
 		// WhatsApp and Twilio report sent, delivered and read a little
 		// after each send.

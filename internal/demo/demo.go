@@ -28,6 +28,9 @@ type run struct {
 	tally  *tally
 	links  *linker
 	start  time.Time
+	// hearing is what listening has yet to find of the posts strangers
+	// published.
+	hearing hearing
 
 	traffic *traffic
 	// budget is how many inbound messages may still be sent when Count
@@ -100,7 +103,7 @@ func Run(ctx context.Context, opts Options, stdout io.Writer, log *slog.Logger) 
 	hc := &http.Client{Transport: tr, Timeout: 15 * time.Second}
 	r := &run{opts: opts, log: log, out: stdout, parley: p, admin: &client{base: p.url, token: p.token, hc: hc},
 		cast: newCast(opts.Seed), tally: newTally(opts.Seed, p.url), takePrivate: map[string]bool{}, announced: map[kind]bool{},
-		rng: rand.New(rand.NewPCG(uint64(opts.Seed), 0xf011)), followUps: make(chan message, 1024)}
+		rng: rand.New(rand.NewPCG(uint64(opts.Seed), 0xf011)), followUps: make(chan message, 1024), hearing: hearing{pending: map[string]unheard{}}}
 	if opts.Headless {
 		r.out = io.Discard
 	}
@@ -123,6 +126,13 @@ func Run(ctx context.Context, opts Options, stdout io.Writer, log *slog.Logger) 
 	if r.team, err = seed(ctx, p, r.admin); err != nil {
 		return nil, err
 	}
+	// The subjects are seeded; the history follows, before the inboxes
+	// whose searches add to it.
+	l, err := importHistory(ctx, r.admin, opts.Seed, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	r.tally.history(l)
 	if r.plat, err = connect(ctx, p, r.admin, hc, log); err != nil {
 		return nil, err
 	}
@@ -313,6 +323,9 @@ func (r *run) finish(ctx context.Context) *Report {
 		r.closeAsides()
 		r.waitFor(ctx, settle/3, "fetching the last answers", func() (bool, error) { return r.asideDone(ctx, false) })
 		r.waitFor(ctx, settle/3, "threading the last answers", threaded)
+		// Parley's first search round runs with its first polls, which
+		// the wait above saw through.
+		r.waitFor(ctx, hearWait, "listening's searches", func() (bool, error) { return r.allHeard(), nil })
 	}
 	r.waitFor(ctx, settle/2, "linking contacts", func() (bool, error) { return r.links.pass(ctx) })
 	r.stopActors()

@@ -13,8 +13,14 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/bluesky"
+	"github.com/parleyhq/parley/internal/channel/mastodon"
+	"github.com/parleyhq/parley/internal/channel/reddit"
+	"github.com/parleyhq/parley/internal/channel/x"
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/dispatch"
+	lsn "github.com/parleyhq/parley/internal/listen"
 	"github.com/parleyhq/parley/internal/secret"
 	"github.com/parleyhq/parley/internal/sqlite"
 	"github.com/parleyhq/parley/internal/sqlstore"
@@ -375,6 +381,77 @@ func TestHeadless(t *testing.T) {
 		}
 	})
 
+	t.Run("listening", func(t *testing.T) {
+		doc, err := s.Setting(ctx, ws, lsn.SettingName)
+		if err != nil {
+			t.Fatalf("the listening setting: %v", err)
+		}
+		st, err := lsn.ParseSettings(doc)
+		if err != nil || len(st.Subjects) != 3 || st.Subjects[0].Name != brandName || !st.Subjects[0].Own {
+			t.Fatalf("listening subjects %+v, %v; want Orbit Mobile's own and two competitors", st.Subjects, err)
+		}
+		l := rep.Listening
+		if l.Kept < 1000 || l.Kept >= l.Imported {
+			t.Errorf("%d of %d posts of history kept; want weeks of them, the birders' left out", l.Kept, l.Imported)
+		}
+		// The history, read back from the database as the report reads it:
+		// the last 14 days hold Orbit's outage, a spike mostly negative.
+		now := time.Now()
+		pts, err := s.ListenPoints(ctx, ws, now.AddDate(0, 0, -14), now, 100000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spikes := lsn.Summarize(pts, st.Subjects, now.AddDate(0, 0, -14), now, lsn.Day, time.UTC).Spikes
+		if !slices.ContainsFunc(spikes, func(sp lsn.Spike) bool { return sp.Subject == brandName && sp.Negative > 0.5 }) {
+			t.Errorf("spikes over the last 14 days: %+v; want Orbit's outage, mostly negative", spikes)
+		}
+		if !slices.ContainsFunc(l.Spikes, func(sp lsn.Spike) bool { return sp.Subject == brandName }) || l.Shares[kestrel] <= l.Shares[brandName] {
+			t.Errorf("the report after the import: shares %v, spikes %+v; want Kestrel ahead and Orbit's spike", l.Shares, l.Spikes)
+		}
+
+		// Each inbox on a platform that searches holds what its adapter
+		// needs to search with (X an OAuth token, Bluesky an App Password,
+		// Mastodon a token, Reddit a script app's login).
+		searchers := map[care.Channel]channel.Searcher{care.ChannelX: &x.Adapter{}, care.ChannelBluesky: &bluesky.Adapter{},
+			care.ChannelMastodon: &mastodon.Adapter{}, care.ChannelReddit: &reddit.Adapter{}}
+		for _, smp := range l.Overheard {
+			in, err := s.Inbox(ctx, smp.InboxID)
+			if err != nil || in.Channel != care.Channel(smp.Channel) {
+				t.Fatalf("inbox %d for %s: %+v, %v", smp.InboxID, smp.Channel, in, err)
+			}
+			if searchers[in.Channel].SearchInterval(*in) <= 0 {
+				t.Errorf("the %s inbox cannot search", in.Channel)
+			}
+		}
+
+		// What strangers published opened no conversation: no message has
+		// its id in the platform's inbox. Parley's searches found it.
+		if len(l.Overheard) != len(overheardPosts) {
+			t.Errorf("%d posts published for listening, want %d", len(l.Overheard), len(overheardPosts))
+		}
+		on := map[string]bool{}
+		heard := 0
+		for _, smp := range l.Overheard {
+			on[smp.Channel] = true
+			if m, err := s.MessageByPlatformID(ctx, smp.InboxID, smp.PlatformID); care.ErrorCode(err) != care.ENOTFOUND {
+				t.Errorf("%s post %s, published for listening, is message %+v in Parley (%v); want no conversation", smp.Channel, smp.PlatformID, m, err)
+			}
+			found, err := s.ListenPosts(ctx, ws, care.ListenFilter{Source: care.Channel(smp.Channel), From: now.Add(-time.Hour), To: now.Add(time.Hour), Limit: 200})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if slices.ContainsFunc(found, func(p care.ListenPost) bool { return p.PlatformID == smp.PlatformID && p.InboxID == smp.InboxID }) {
+				heard++
+			}
+		}
+		if len(on) != len(searchEvery) {
+			t.Errorf("posts published for listening on %v; want every platform that searches", on)
+		}
+		if heard == 0 || heard != l.Heard {
+			t.Errorf("%d posts published for listening found by Parley's searches, the run saw %d; want some", heard, l.Heard)
+		}
+	})
+
 	t.Run("notes where no reply is possible", func(t *testing.T) {
 		for _, ch := range noteChannels {
 			page, err := s.Conversations(ctx, care.ConversationFilter{WorkspaceID: ws, Channel: ch, Limit: 500})
@@ -427,7 +504,9 @@ func TestStory(t *testing.T) {
 	for _, want := range []string{rep.URL + "/", adminEmail, "ana@demo.parley", "ben@demo.parley", "chloe@demo.parley", "--seed 11",
 		"complains in public on X", "writes on WhatsApp", "tips about Orbit's shops on Foursquare", "Orbit's YouTube videos",
 		"Google review of the Oxford Street shop", "weekly help thread", "calls the care line", "on " + techBlogTitle, "Orbit's blog",
-		"opens the chat", "emails " + careAddress, "writes by email, from the address they gave in the chat", "acknowledged"} {
+		"opens the chat", "emails " + careAddress, "writes by email, from the address they gave in the chat", "acknowledged",
+		"Listening: five weeks of posts", "flags a spike on", "Listening: on X,", "Listening: on Bluesky,", "Listening: on Mastodon,",
+		"Listening: on Reddit,", "found by Parley's searches"} {
 		if !strings.Contains(story, want) {
 			t.Errorf("the story does not mention %q", want)
 		}
@@ -439,5 +518,15 @@ func TestStory(t *testing.T) {
 	}
 	if rep.Sent == 0 || rep.Acknowledged != rep.Sent || rep.Replies == 0 {
 		t.Errorf("sent %d, acknowledged %d, replies %d; want messages both ways", rep.Sent, rep.Acknowledged, rep.Replies)
+	}
+	// The story's posts for listening reached the fakes, each with the id
+	// Parley's search will know it by.
+	if l := rep.Listening; len(l.Overheard) != len(overheardPosts) || l.Kept == 0 {
+		t.Errorf("%d posts published for listening, %d of history kept; want %d, and the history", len(l.Overheard), l.Kept, len(overheardPosts))
+	}
+	for _, smp := range rep.Listening.Overheard {
+		if smp.PlatformID == "" || smp.InboxID == 0 {
+			t.Errorf("post for listening %+v: want its id on %s and the inbox that searches there", smp, smp.Channel)
+		}
 	}
 }

@@ -12,8 +12,10 @@
 // Run seeds a brand, Orbit Mobile, through the HTTP API with an admin token:
 // a care team and a PR & Marketing team with business hours, three agents
 // with languages and capacity, triage topics in five languages, SLA
-// policies, automation, moderation, approvals, surveys and saved replies.
-// Then it plays customers and agents:
+// policies, automation, moderation, approvals, surveys and saved replies;
+// and listening's subjects, the brand and two competitors, with five weeks
+// of what was said about them imported, a spike of the brand's network
+// outage among it. Then it plays customers and agents:
 //
 //   - customers write on every channel in English, Spanish, French, German
 //     and Portuguese: questions, complaints, praise, reviews of the brand's
@@ -40,7 +42,9 @@
 //
 // In story mode (the default) a script adds an influencer's public
 // complaint, a slow-building wave of posts about one outage with growing
-// engagement, spam comments for moderation, and prints what happens. In
+// engagement, spam comments for moderation, strangers' posts about the
+// brands that address no one, which only listening's searches find, and
+// prints what happens. In
 // headless mode Run drives a fixed rate of inbound messages through the
 // signed webhook paths for benchmarks and soak tests, bounded in time or
 // count; a few customers also write once on the platforms Parley polls and

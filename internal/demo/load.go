@@ -10,7 +10,8 @@ import (
 // count is spent: customers' answers to replies first, when there are any,
 // then new messages from the plan. First, outside the rate and the count,
 // a few customers write on the platforms Parley polls and in the web chat
-// (aside).
+// (aside), and strangers publish the story's posts for listening to find,
+// all at once.
 func (r *run) drive(ctx context.Context) {
 	plan := newPlan(r.cast, r.opts.Seed)
 	for _, m := range plan.aside() {
@@ -18,6 +19,10 @@ func (r *run) drive(ctx context.Context) {
 			return
 		}
 	}
+	for i := range overheardPosts {
+		r.overhear(i)
+	}
+	r.plat.hurrySearch(ctx)
 	b := newBucket(r.opts.Rate)
 	for {
 		if !sleep(ctx, b.reserve(time.Now())) || !r.admit() {

@@ -135,8 +135,11 @@ type platforms struct {
 	// (see look); looks are the inboxes it has looked at, or is looking
 	// at.
 	firstPoll *poll.Runner
-	lookMu    sync.Mutex
-	looks     map[care.ID]*firstLook
+	// firstSearch is a poll runner with Parley's own adapters, for a
+	// headless run's first listening round (see hurrySearch).
+	firstSearch *poll.Runner
+	lookMu      sync.Mutex
+	looks       map[care.ID]*firstLook
 
 	web      *webform
 	webSrv   *server
@@ -164,6 +167,7 @@ type inboxCreated struct {
 func connect(ctx context.Context, pl *parley, admin *client, hooks *http.Client, log *slog.Logger) (*platforms, error) {
 	p := &platforms{log: log, hooks: hooks, looks: map[care.ID]*firstLook{}}
 	p.firstPoll = &poll.Runner{Store: pl.app.Store, Adapters: pollers(hooks, log), Ingest: pl.app.Committer, Logger: log}
+	p.firstSearch = &poll.Runner{Store: pl.app.Store, Adapters: pl.app.Desk.Adapters, Logger: log}
 	ok := false
 	defer func() {
 		if !ok {

@@ -58,6 +58,11 @@ type Report struct {
 	// gave an email address in the chat, and wrote from it by email.
 	Suggested []Suggestion
 
+	// Listening is what the run showed of listening: the history
+	// imported, and the posts strangers published that Parley's searches
+	// found.
+	Listening Listening
+
 	// Inbound and Outbound are samples (the first maxSamples) of the
 	// messages customers sent and of the replies the fakes recorded, with
 	// the ids Parley stores them under, so a test can find each one. A
@@ -163,6 +168,27 @@ func (t *tally) survey() {
 	t.mu.Unlock()
 }
 
+// history records the listening history imported at the start.
+func (t *tally) history(l Listening) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.r.Listening.Imported, t.r.Listening.Kept, t.r.Listening.Shares, t.r.Listening.Spikes = l.Imported, l.Kept, l.Shares, l.Spikes
+}
+
+// overheard records a post published for listening to find.
+func (t *tally) overheard(s Sample) {
+	t.mu.Lock()
+	t.r.Listening.Overheard = append(t.r.Listening.Overheard, s)
+	t.mu.Unlock()
+}
+
+// heard counts an overheard post Parley's searches found.
+func (t *tally) heard() {
+	t.mu.Lock()
+	t.r.Listening.Heard++
+	t.mu.Unlock()
+}
+
 func (t *tally) merged() {
 	t.mu.Lock()
 	t.r.Merged++
@@ -185,6 +211,9 @@ func (t *tally) report() *Report {
 	r.Inbound = slices.Clone(t.r.Inbound)
 	r.Outbound = slices.Clone(t.r.Outbound)
 	r.Suggested = slices.Clone(t.r.Suggested)
+	r.Listening.Shares = maps.Clone(t.r.Listening.Shares)
+	r.Listening.Spikes = slices.Clone(t.r.Listening.Spikes)
+	r.Listening.Overheard = slices.Clone(t.r.Listening.Overheard)
 	r.AckP50, r.AckP99 = percentile(t.latencies, 0.50), percentile(t.latencies, 0.99)
 	return &r
 }
@@ -220,6 +249,9 @@ func (r *Report) Summary(w io.Writer) {
 	fmt.Fprintf(w, "  conversations %d: %d routed to agents, %d queued, %d resolved; %d contacts merged across channels, %d merges suggested\n",
 		r.Conversations, r.Routed, r.Queued, r.Resolved, r.Merged, len(r.Suggested))
 	fmt.Fprintf(w, "  replies       %d reached the platforms (%s); %d surveys\n", r.Replies, counts(r.RepliesPerChannel), r.Surveys)
+	l := r.Listening
+	fmt.Fprintf(w, "  listening     %d of %d posts of history kept, spikes %d; %d posts published for listening, %d found by Parley's searches\n",
+		l.Kept, l.Imported, len(l.Spikes), len(l.Overheard), l.Heard)
 }
 
 // counts renders a map as "a 1, b 2" in key order.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	lsn "github.com/parleyhq/parley/internal/listen"
 )
 
 func TestPercentile(t *testing.T) {
@@ -75,11 +77,13 @@ func TestSummary(t *testing.T) {
 	t.Parallel()
 	r := &Report{Seed: 42, Sent: 100, Acknowledged: 99, Failed: 1, Elapsed: 2 * time.Second,
 		PerChannel: map[string]int{"x": 60, "sms": 39}, AckP50: 1500 * time.Microsecond, AckP99: 20 * time.Millisecond,
-		Conversations: 70, Routed: 30, Queued: 35, Resolved: 5, Merged: 2, Replies: 12, RepliesPerChannel: map[string]int{"x": 12}}
+		Conversations: 70, Routed: 30, Queued: 35, Resolved: 5, Merged: 2, Replies: 12, RepliesPerChannel: map[string]int{"x": 12},
+		Listening: Listening{Imported: 1500, Kept: 1493, Spikes: make([]lsn.Spike, 1), Overheard: make([]Sample, 8), Heard: 6}}
 	var b bytes.Buffer
 	r.Summary(&b)
 	for _, want := range []string{"seed 42", "100 inbound messages in 2s, 50.0 a second\n", "acknowledged  99, failed 1",
-		"p50 1.5ms, p99 20ms", "sms 39, x 60", "conversations 70: 30 routed", "2 contacts merged", "12 reached the platforms (x 12)"} {
+		"p50 1.5ms, p99 20ms", "sms 39, x 60", "conversations 70: 30 routed", "2 contacts merged", "12 reached the platforms (x 12)",
+		"listening     1493 of 1500 posts of history kept, spikes 1; 8 posts published for listening, 6 found by Parley's searches"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b.String())
 		}

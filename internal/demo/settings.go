@@ -3,6 +3,8 @@ package demo
 import (
 	"encoding/json"
 	"fmt"
+
+	lsn "github.com/parleyhq/parley/internal/listen"
 )
 
 // The brand's workspace settings, as an admin would PUT them to
@@ -127,5 +129,6 @@ func settingDocs(prTeam int64) []struct {
 		{"csat", json.RawMessage(csatSettings)},
 		{"approvals", json.RawMessage(approvalSettings)},
 		{"saved_replies", json.RawMessage(savedReplies())},
+		{lsn.SettingName, json.RawMessage(listeningSettings)},
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/parleyhq/parley/internal/deadline"
 	"github.com/parleyhq/parley/internal/desk"
 	"github.com/parleyhq/parley/internal/hours"
+	lsn "github.com/parleyhq/parley/internal/listen"
 	"github.com/parleyhq/parley/internal/savedreply"
 	"github.com/parleyhq/parley/internal/screen"
 	"github.com/parleyhq/parley/internal/triage"
@@ -25,6 +26,13 @@ func TestSettingsParse(t *testing.T) {
 		"desk":       func(b []byte) error { _, err := desk.ParseSettings(b); return err },
 		"csat":       func(b []byte) error { _, _, err := csat.ParseSettings(b); return err },
 		"approvals":  func(b []byte) error { _, _, err := desk.ParseApprovalSettings(b); return err },
+		lsn.SettingName: func(b []byte) error {
+			st, err := lsn.ParseSettings(b)
+			if err == nil && (len(st.Subjects) != 3 || !st.Subjects[0].Own || st.Subjects[0].Name != brandName) {
+				t.Errorf("listening subjects %+v; want Orbit Mobile, its own, and two competitors", st.Subjects)
+			}
+			return err
+		},
 		savedreply.SettingName: func(b []byte) error {
 			set, err := savedreply.Parse(b)
 			if err == nil && len(set.Replies) != len(languages)*int(numAnswers) {

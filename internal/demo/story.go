@@ -46,6 +46,7 @@ func (r *run) story(ctx context.Context) {
 	// stream cannot bring them back by email before.
 	chatAsk, mailAsk, chatMail := writes(rng, visitor, question), writes(rng, emailer, complaint), writes(rng, visitor, followUp)
 
+	r.tellHistory()
 	// Foursquare is polled every five minutes at the most: its customers
 	// write at once, before Parley's first scheduled poll, which brings
 	// what they wrote; later tips come in five minutes after.
@@ -59,6 +60,9 @@ func (r *run) story(ctx context.Context) {
 		r.say("-- %s writes about Orbit Mobile on %s, a tech blog; Parley reads its feed every five minutes --", blogger.name, techBlogTitle)
 		r.post(post)
 	})
+	for i, o := range overheardPosts {
+		r.scene(o.at, func(ctx context.Context) { r.overhear(i) })
+	}
 	r.scene(3*time.Second, func(ctx context.Context) { r.stream(ctx) })
 	r.scene(5*time.Second, func(ctx context.Context) {
 		r.say("-- %s asks under a post on Orbit's blog, a WordPress site whose comments Parley reads every minute --", blogReader.name)
