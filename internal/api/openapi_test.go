@@ -17,6 +17,7 @@ import (
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
 	"github.com/parleyhq/parley/internal/desk"
+	"github.com/parleyhq/parley/internal/listen"
 )
 
 // servedOutsideRoutes are operations the document describes that Handler
@@ -60,6 +61,17 @@ var requestBodies = map[string]any{
 // responseSchemas maps component schemas to the Go types the handlers
 // encode, so a renamed or added JSON field shows up here.
 var responseSchemas = map[string]any{
+	"ListeningReport":           listen.Report{},
+	"ListenSubjectReport":       listen.SubjectReport{},
+	"ListenPoint":               listen.Point{},
+	"ListenSpike":               listen.Spike{},
+	"ListenPost":                care.ListenPost{},
+	"ListenAuthor":              care.Author{},
+	"ListenPage":                ListenPage{},
+	"ListenImportResult":        ListenImportResult{},
+	"ValueReport":               ValueReport{},
+	"ValueInputs":               ValueInputs{},
+	"ValueRow":                  ValueRow{},
 	"Attachment":                care.Attachment{},
 	"AuditEntry":                care.AuditEntry{},
 	"Contact":                   care.Contact{},

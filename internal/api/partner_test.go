@@ -426,6 +426,7 @@ func TestPartnerScope(t *testing.T) {
 			{w.ps1Tok, "GET", "/api/v1/settings/automation", ""},
 			{w.ps1Tok, "GET", "/api/v1/reports/csat", ""},
 			{w.ps1Tok, "GET", "/api/v1/reports/staffing", ""},
+			{w.ps1Tok, "GET", "/api/v1/reports/value", ""},
 			{w.ps1Tok, "GET", "/api/v1/listening/report", ""},
 			{w.ps1Tok, "GET", "/api/v1/listening/posts", ""},
 			{w.ps1Tok, "GET", "/api/v1/audit", ""},

@@ -189,6 +189,7 @@ func TestRoleMatrix(t *testing.T) {
 		}},
 		"GET /api/v1/reports/csat":     {200, fixed("/api/v1/reports/csat?by=channel", "")},
 		"GET /api/v1/reports/staffing": {200, fixed("/api/v1/reports/staffing?model=workload", "")},
+		"GET /api/v1/reports/value":    {200, fixed("/api/v1/reports/value?by=team&hourly_cost=28", "")},
 		"GET /api/v1/listening/report": {200, fixed("/api/v1/listening/report?step=day&tz=Europe/London", "")},
 		"GET /api/v1/listening/posts":  {200, fixed("/api/v1/listening/posts?limit=10", "")},
 		// 400 until the workspace has subjects: the matrix checks the role.

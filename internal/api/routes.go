@@ -90,6 +90,7 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/reports/sla", supervisor, s.slaReport},
 		{"GET", "/api/v1/reports/csat", supervisor, s.csatReport},
 		{"GET", "/api/v1/reports/staffing", supervisor, s.staffingPlan},
+		{"GET", "/api/v1/reports/value", supervisor, s.valueReport},
 		{"GET", "/api/v1/listening/report", supervisor, s.listeningReport},
 		{"GET", "/api/v1/listening/posts", supervisor, s.listeningPosts},
 		{"POST", "/api/v1/listening/posts", admin, s.importListening},

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -129,7 +130,7 @@ func (s *Server) slaReport(w http.ResponseWriter, r *http.Request) {
 	if by == "" {
 		by = "day"
 	}
-	from, to, err := s.period(r)
+	from, to, err := s.period(r.URL.Query())
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -250,7 +251,7 @@ func (s *Server) csatReport(w http.ResponseWriter, r *http.Request) {
 	if by == "" {
 		by = "agent"
 	}
-	from, to, err := s.period(r)
+	from, to, err := s.period(r.URL.Query())
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -318,8 +319,7 @@ func (s *Server) groupNames(ctx context.Context, ws care.ID, by string) (map[str
 
 // period reads a report's from and to (RFC 3339), by default the last 30
 // days.
-func (s *Server) period(r *http.Request) (from, to time.Time, err error) {
-	q := r.URL.Query()
+func (s *Server) period(q url.Values) (from, to time.Time, err error) {
 	to = s.now()
 	from = to.Add(-30 * 24 * time.Hour)
 	for _, p := range []struct {

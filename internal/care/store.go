@@ -123,6 +123,11 @@ type Queries interface {
 	// CSATReport groups surveys sent in [from, to) by agent, team, channel
 	// or day.
 	CSATReport(ctx context.Context, workspaceID ID, from, to time.Time, by string) ([]CSATReportRow, error)
+	// ValueReport groups the conversations created in [from, to) by
+	// channel or by owning team, largest groups first: how many were
+	// resolved, in one reply or more, how many were unhappy, and their
+	// surveys. Like Arrivals it relies on ids growing with creation times.
+	ValueReport(ctx context.Context, workspaceID ID, from, to time.Time, by string) ([]ValueReportRow, error)
 
 	// Setting returns a workspace's setting (a JSON document), or
 	// ENOTFOUND; SetSetting replaces it.

@@ -83,6 +83,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"SLAOutcomes", testSLAOutcomes},
 		{"Surveys", testSurveys},
 		{"Arrivals", testArrivals},
+		{"ValueReport", testValueReport},
 		{"Listen", testListen},
 		{"Approvals", testApprovals},
 		{"Hooks", testHooks},
