@@ -45,6 +45,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	get("/approvals", h.page(h.approvals))
 	get("/queues", h.page(h.queues))
 	get("/staffing", h.page(h.staffing))
+	get("/value", h.page(h.value))
 	get("/listening", h.page(h.listening))
 	post("/listening", h.action(h.saveListening))
 	get("/notifications", h.page(h.notifications))
