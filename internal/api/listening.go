@@ -28,21 +28,6 @@ const (
 	dstSlack = time.Hour
 )
 
-// listeningReport answers GET /api/v1/listening/report (see
-// ListeningReport), as JSON or, with format=csv, the series as CSV.
-func (s *Server) listeningReport(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.ListeningReport(r.Context(), principal(r), r.URL.Query())
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if r.URL.Query().Get("format") == "csv" {
-		writeListeningCSV(w, rep)
-		return
-	}
-	writeJSON(w, http.StatusOK, rep)
-}
-
 // ListeningReport summarises what listening found in a period: per
 // subject (the brand, its competitors) the posts, their tone, share of
 // voice and reach, a series per hour or local day, and the spikes. Query:
@@ -50,10 +35,7 @@ func (s *Server) listeningReport(w http.ResponseWriter, r *http.Request) {
 // step=day|hour, tz (an IANA zone, UTC by default). Partner teams are
 // refused: listening is about the whole brand.
 func (s *Server) ListeningReport(ctx context.Context, p care.Principal, q url.Values) (*listen.Report, error) {
-	if !p.Role.AtLeast(care.RoleSupervisor) {
-		return nil, care.Errorf(care.EFORBIDDEN, "Listening is for supervisors and admins.")
-	}
-	if err := p.Scope.Refuse("see listening reports"); err != nil {
+	if err := workspaceReport(p, "Listening is for supervisors and admins."); err != nil {
 		return nil, err
 	}
 	loc, err := s.staffingZone(ctx, p, q.Get("tz"), 0)
@@ -167,10 +149,7 @@ func (s *Server) listeningPosts(w http.ResponseWriter, r *http.Request) {
 
 // ListeningPosts reads one page of found posts (see listeningPosts).
 func (s *Server) ListeningPosts(ctx context.Context, p care.Principal, q url.Values) (*ListenPage, error) {
-	if !p.Role.AtLeast(care.RoleSupervisor) {
-		return nil, care.Errorf(care.EFORBIDDEN, "Listening is for supervisors and admins.")
-	}
-	if err := p.Scope.Refuse("see listening"); err != nil {
+	if err := workspaceReport(p, "Listening is for supervisors and admins."); err != nil {
 		return nil, err
 	}
 	from, to, err := listenPeriod(q, s.now(), time.UTC)

@@ -89,19 +89,30 @@ type StaffingHour struct {
 	Overloaded   bool      `json:"overloaded,omitempty"`
 }
 
-// staffingPlan answers GET /api/v1/reports/staffing (see StaffingPlan);
-// format=csv downloads the hours.
-func (s *Server) staffingPlan(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.StaffingPlan(r.Context(), principal(r), r.URL.Query())
-	if err != nil {
-		writeError(w, r, err)
-		return
+// reportHandler answers a report's GET with build's report as JSON or,
+// with format=csv, as CSV written by csv.
+func reportHandler[T any](build func(context.Context, care.Principal, url.Values) (*T, error), csv func(http.ResponseWriter, *T)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rep, err := build(r.Context(), principal(r), r.URL.Query())
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		if r.URL.Query().Get("format") == "csv" {
+			csv(w, rep)
+			return
+		}
+		writeJSON(w, http.StatusOK, rep)
 	}
-	if r.URL.Query().Get("format") == "csv" {
-		writeStaffingCSV(w, rep)
-		return
+}
+
+// workspaceReport refuses those who may not read a report on the whole
+// workspace: agents (refused says so) and partner teams' members.
+func workspaceReport(p care.Principal, refused string) error {
+	if !p.Role.AtLeast(care.RoleSupervisor) {
+		return care.Errorf(care.EFORBIDDEN, "%s", refused)
 	}
-	writeJSON(w, http.StatusOK, rep)
+	return p.Scope.Refuse("see workspace reports")
 }
 
 // StaffingPlan forecasts next week's arrivals, hour by hour, from past
@@ -109,10 +120,7 @@ func (s *Server) staffingPlan(w http.ResponseWriter, r *http.Request) {
 // staffing for the models). q holds the parameters of GET
 // /api/v1/reports/staffing, so the web's page takes the same.
 func (s *Server) StaffingPlan(ctx context.Context, p care.Principal, q url.Values) (*StaffingReport, error) {
-	if !p.Role.AtLeast(care.RoleSupervisor) {
-		return nil, care.Errorf(care.EFORBIDDEN, "Staffing plans are for supervisors and admins.")
-	}
-	if err := p.Scope.Refuse("see workspace reports"); err != nil {
+	if err := workspaceReport(p, "Staffing plans are for supervisors and admins."); err != nil {
 		return nil, err
 	}
 	f := care.ArrivalFilter{Channel: care.Channel(q.Get("channel"))}

@@ -76,31 +76,13 @@ type ValueRow struct {
 	Return    *float64 `json:"return,omitempty"`
 }
 
-// valueReport answers GET /api/v1/reports/value (see ValueReport);
-// format=csv downloads the groups and the totals.
-func (s *Server) valueReport(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.ValueReport(r.Context(), principal(r), r.URL.Query())
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if r.URL.Query().Get("format") == "csv" {
-		writeValueCSV(w, rep)
-		return
-	}
-	writeJSON(w, http.StatusOK, rep)
-}
-
 // ValueReport counts what became of the conversations opened in a period,
 // by channel or team, and puts the business's money on it: the cost per
 // contact and per resolution, and what resolving unhappy customers'
 // issues is worth (see docs/value.md). q holds the parameters of GET
 // /api/v1/reports/value, so the web's page takes the same.
 func (s *Server) ValueReport(ctx context.Context, p care.Principal, q url.Values) (*ValueReport, error) {
-	if !p.Role.AtLeast(care.RoleSupervisor) {
-		return nil, care.Errorf(care.EFORBIDDEN, "The business case is for supervisors and admins.")
-	}
-	if err := p.Scope.Refuse("see workspace reports"); err != nil {
+	if err := workspaceReport(p, "The business case is for supervisors and admins."); err != nil {
 		return nil, err
 	}
 	by := q.Get("by")

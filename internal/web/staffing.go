@@ -41,23 +41,39 @@ func staffingFormOf(q url.Values) staffingForm {
 // does: a day.
 var maxMinutes = staffing.MaxAHT.Minutes()
 
-// staffingNumber is a numeric field of the form and how it becomes the
-// API's parameter. The form checks its own fields, so that a mistake is
-// told in the units the person typed; the API checks again, and checks
-// what depends on the model.
-type staffingNumber struct {
-	value func(*staffingForm) string
+// formNumber is a numeric field of a report's form (F) and how it becomes
+// the API's parameter. The form checks its own fields, so that a mistake
+// is told in the units the person typed; the API checks again, and checks
+// what depends on the other parameters.
+type formNumber[F any] struct {
+	value func(*F) string
 	param string
 	toAPI func(float64) float64
 	ok    func(float64) bool
 	msg   string
 }
 
+// setNumbers checks f's numbers and sets them on q in the API's units.
+func setNumbers[F any](q url.Values, f *F, nums []formNumber[F]) error {
+	for _, n := range nums {
+		v := n.value(f)
+		if v == "" {
+			continue
+		}
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || !n.ok(x) {
+			return care.Errorf(care.EINVALID, "%s", n.msg)
+		}
+		q.Set(n.param, strconv.FormatFloat(n.toAPI(x), 'g', -1, 64))
+	}
+	return nil
+}
+
 func fromMinutes(x float64) float64 { return x * 60 }
 func fromPercent(x float64) float64 { return x / 100 } // x/100, not x*0.01: 57% is 0.57, not 0.5700000000000001
 func asIs(x float64) float64        { return x }
 
-var staffingNumbers = []staffingNumber{
+var staffingNumbers = []formNumber[staffingForm]{
 	{func(f *staffingForm) string { return f.AHT }, "aht", fromMinutes, func(x float64) bool { return x > 0 && x <= maxMinutes },
 		"Handle time must be a number of minutes above 0 and at most 1440 (a day), such as 5."},
 	{func(f *staffingForm) string { return f.Within }, "within", fromMinutes, func(x float64) bool { return x > 0 && x <= maxMinutes },
@@ -90,16 +106,8 @@ func (f *staffingForm) apiValues() (url.Values, error) {
 	if f.Trend {
 		q.Set("trend", "true")
 	}
-	for _, n := range staffingNumbers {
-		v := n.value(f)
-		if v == "" {
-			continue
-		}
-		x, err := strconv.ParseFloat(v, 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || !n.ok(x) {
-			return nil, care.Errorf(care.EINVALID, "%s", n.msg)
-		}
-		q.Set(n.param, strconv.FormatFloat(n.toAPI(x), 'g', -1, 64))
+	if err := setNumbers(q, f, staffingNumbers); err != nil {
+		return nil, err
 	}
 	for _, w := range []struct{ v, param, msg string }{
 		{f.Concurrency, "concurrency", "Concurrency must be a whole number: the conversations an agent holds at once, such as 3."},

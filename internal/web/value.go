@@ -1,7 +1,6 @@
 package web
 
 import (
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -34,19 +33,9 @@ func valueFormOf(q url.Values) valueForm {
 		Occupancy: get("occupancy_pct"), Shrinkage: get("shrinkage_pct"), CustomerValue: get("customer_value"), Saved: get("saved_pct")}
 }
 
-// valueNumber is a numeric field of the form and how it becomes the API's
-// parameter, as staffingNumber is the staffing page's.
-type valueNumber struct {
-	value func(*valueForm) string
-	param string
-	toAPI func(float64) float64
-	ok    func(float64) bool
-	msg   string
-}
-
 // valueNumbers are the form's numbers, checked in its units: the API
 // checks again, in its own.
-var valueNumbers = []valueNumber{
+var valueNumbers = []formNumber[valueForm]{
 	{func(f *valueForm) string { return f.Cost }, "hourly_cost", asIs, func(x float64) bool { return x >= 0 && x <= 1e6 },
 		"Hourly cost must be a number from 0 to 1000000, in any currency, such as 28; or leave it empty."},
 	{func(f *valueForm) string { return f.AHT }, "aht", fromMinutes, func(x float64) bool { return x > 0 && x <= maxMinutes },
@@ -104,16 +93,8 @@ func (f *valueForm) apiValues(loc *time.Location, now time.Time) (url.Values, er
 	if !from.IsZero() {
 		q.Set("from", from.Format(time.RFC3339))
 	}
-	for _, n := range valueNumbers {
-		v := n.value(f)
-		if v == "" {
-			continue
-		}
-		x, err := strconv.ParseFloat(v, 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || !n.ok(x) {
-			return nil, care.Errorf(care.EINVALID, "%s", n.msg)
-		}
-		q.Set(n.param, strconv.FormatFloat(n.toAPI(x), 'g', -1, 64))
+	if err := setNumbers(q, f, valueNumbers); err != nil {
+		return nil, err
 	}
 	if (f.CustomerValue == "") != (f.Saved == "") {
 		return nil, care.Errorf(care.EINVALID, "Give both the customer value and the share saved, or leave both empty.")
