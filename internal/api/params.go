@@ -67,6 +67,9 @@ func valuesFloat(q url.Values, name string) (*float64, error) {
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 		return nil, care.Errorf(care.EINVALID, "Query parameter %s must be a number.", name)
 	}
+	if f == 0 {
+		f = 0 // "-0" is 0, and must not come back as -0 in a report
+	}
 	return &f, nil
 }
 

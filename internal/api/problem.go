@@ -60,10 +60,21 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	json.NewEncoder(w).Encode(p)
 }
 
-// writeJSON answers with v as JSON.
+// writeJSON answers with v as JSON. It encodes before it answers, so a
+// value JSON cannot hold (an infinite number) is a 500 that says so, not a
+// 200 with an empty body.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		slog.Error("answer not written as JSON", "err", err)
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusInternalServerError)
+		json.NewEncoder(w).Encode(problem{Type: "https://parley.dev/problems/" + care.EINTERNAL, Title: "Internal Server Error",
+			Status: http.StatusInternalServerError, Detail: "The answer could not be written as JSON; this is a bug in Parley.", Code: care.EINTERNAL})
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	w.Write(append(body, '\n'))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -142,8 +143,8 @@ func valueInputsOf(q url.Values) (ValueInputs, error) {
 	}{
 		{"hourly_cost", func(x float64) { in.HourlyCost = &x }, func(x float64) bool { return x >= 0 && x <= maxHourlyCost },
 			fmt.Sprintf("hourly_cost must be a number from 0 to %d, the cost of one paid agent hour.", maxHourlyCost)},
-		{"aht", func(x float64) { in.AHTSeconds = x }, func(x float64) bool { return x > 0 && x <= staffing.MaxAHT.Seconds() },
-			"aht must be a number of seconds above 0 and at most a day (86400): the time an agent spends on a contact."},
+		{"aht", func(x float64) { in.AHTSeconds = x }, func(x float64) bool { return x >= 1 && x <= staffing.MaxAHT.Seconds() },
+			"aht must be a number of seconds from 1 to a day (86400): the time an agent spends on a contact."},
 		{"max_occupancy", func(x float64) { in.MaxOccupancy = x }, func(x float64) bool { return x >= minValueOccupancy && x <= 1 },
 			fmt.Sprintf("max_occupancy must be a share from %g to 1, such as 0.85: the part of their time on the queue agents spend on contacts.", minValueOccupancy)},
 		{"shrinkage", func(x float64) { in.Shrinkage = x }, func(x float64) bool { return x >= 0 && x <= staffing.MaxShrinkage },
@@ -176,10 +177,12 @@ func (in ValueInputs) row(g care.ValueReportRow) ValueRow {
 	r := ValueRow{Key: g.Key, Contacts: g.Contacts, Resolved: g.Resolved, OneTouch: g.OneTouch, Replies: g.Replies,
 		Negative: g.Negative, NegativeResolved: g.NegativeResolved, SurveysAnswered: g.SurveysAnswered}
 	ratio := func(a, b float64) *float64 {
-		if b <= 0 {
+		x := a / b
+		if b <= 0 || math.IsInf(x, 0) || math.IsNaN(x) {
+			// Absent, not infinite: a cost too small to divide by is
+			// no return at all, and JSON has no Inf.
 			return nil
 		}
-		x := a / b
 		return &x
 	}
 	r.AvgScore = ratio(float64(g.ScoreSum), float64(g.SurveysAnswered))

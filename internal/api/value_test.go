@@ -275,3 +275,34 @@ func TestValueReport(t *testing.T) {
 		t.Errorf("default period %v to %v (%v), %d contacts; want 30 days and all 5", rep.From, rep.To, d, rep.Totals.Contacts)
 	}
 }
+
+// TestValueReportExtremes: figures JSON cannot hold are absent, not a 200
+// with an empty body, and "-0" is 0.
+func TestValueReportExtremes(t *testing.T) {
+	ta := startApp(t)
+	ctx := context.Background()
+	sup := ta.token(t, workspace1, care.RoleSupervisor)
+	x := &care.Inbox{WorkspaceID: workspace1, Channel: care.ChannelX, Name: "@acme"}
+	if err := ta.Store.CreateInbox(ctx, x); err != nil {
+		t.Fatal(err)
+	}
+	ident, _, err := ta.Store.ResolveIdentity(ctx, workspace1, care.ChannelX, care.Author{PlatformUserID: "9"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := &valueSeed{t: t, ta: ta, contact: ident.ContactID}
+	base := time.Now().UTC().Add(-24 * time.Hour).Truncate(time.Hour)
+	seed.conversation(x, base, care.StatusResolved, care.MoodNegative, 0, 1)
+	period := "from=" + rfc3339(base.Add(-time.Hour)) + "&to=" + rfc3339(base.Add(time.Hour))
+
+	var rep valueReport
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/reports/value?"+period+"&hourly_cost=1e-300&aht=1&customer_value=1000000000&saved_share=1", "", &rep)
+	if r := rep.Totals; r.Return != nil || r.ValueKept == nil || *r.ValueKept != 1e9 {
+		t.Errorf("a cost too small to divide by: return %s, value kept %s; want no return, the value kept", show(r.Return), show(r.ValueKept))
+	}
+	res := ta.must(t, http.StatusOK, sup, "GET", "/api/v1/reports/value?"+period+"&hourly_cost=-0&customer_value=-0&saved_share=0.5", "", nil)
+	if strings.Contains(string(res.body), ":-0") {
+		t.Errorf("-0 came back: %s", res.body)
+	}
+	ta.call(t, sup, "GET", "/api/v1/reports/value?"+period+"&aht=1e-10", "").problem(t, http.StatusBadRequest)
+}

@@ -2,6 +2,11 @@ package care
 
 import "time"
 
+// SurveyAuthor is the author name of the message that asks a survey's
+// question: written by nobody (author 0), it is Parley's, and reports tell
+// it from the team's replies by it.
+const SurveyAuthor = "Survey"
+
 // Survey is a satisfaction survey sent to a customer after their
 // conversation was resolved, and their answer.
 type Survey struct {

@@ -49,7 +49,7 @@ type Surveyor interface {
 // surveyor is how a survey appears as the author of its message and in the
 // audit trail. It may always reply: the survey is the workspace's, not an
 // agent's voice.
-var surveyor = care.Principal{Role: care.RoleAdmin, Name: "Survey", System: "csat"}
+var surveyor = care.Principal{Role: care.RoleAdmin, Name: care.SurveyAuthor, System: "csat"}
 
 // clock moves conv's SLA clocks, if any are kept, and returns the alerts
 // due for the caller's events.

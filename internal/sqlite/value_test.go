@@ -81,10 +81,11 @@ func seedValue(t testing.TB, n int, step time.Duration) (care.Store, *sql.DB, ca
 	exec(`INSERT INTO surveys (workspace_id, conversation_id, contact_id, agent_id, team_id, channel, token_hash, sent_at, score, comment, answered_at)
 		SELECT workspace_id, id, contact_id, 0, 0, channel, 'token-' || id, created_at + 3600000000, 1 + id / 10 % 5, '', created_at + 7200000000
 		FROM conversations WHERE id % 10 = 0 AND status = 'resolved'`)
-	// The surveys' questions, sent as the desk sends them: by nobody, at
-	// the instant the survey was stored.
+	// The surveys' questions, sent as the desk sends them: by nobody, under
+	// the survey's name, at the instant the survey was stored.
 	cols, exprs = copyColumns(t, w, "messages", "m.", map[string]string{
-		"conversation_id": "s.conversation_id", "created_at": "s.sent_at", "platform_id": "''", "author_id": "0"})
+		"conversation_id": "s.conversation_id", "created_at": "s.sent_at", "platform_id": "''", "author_id": "0",
+		"author_name": "'" + care.SurveyAuthor + "'"})
 	exec(`INSERT INTO messages (`+cols+`) SELECT `+exprs+` FROM surveys s CROSS JOIN messages m
 		WHERE m.conversation_id = ? AND m.direction = 'out'`, c.ID)
 	return s, w, ws.ID

@@ -39,10 +39,13 @@ func (q queries) ValueReport(ctx context.Context, workspaceID care.ID, from, to 
 	hi += 2 * idSlack
 
 	// One row per conversation, its replies counted through the messages'
-	// conversation index. The survey is an outbound private message too,
-	// written by nobody (author 0) at the instant its survey was stored;
-	// it is the question, not a reply, and would make every surveyed
-	// conversation look like two touches. The conversations are first
+	// conversation index. A reply is what the customer saw: not a note,
+	// nor a reply held for approval, rejected or failed. The survey is an
+	// outbound private message too, written by nobody (author 0, named
+	// care.SurveyAuthor) at the instant its survey was stored; it is the
+	// question, not a reply, and would make every surveyed conversation
+	// look like two touches. (A rule's reply sent in the same instant is
+	// author 0 as well, but under the rule's name.) The conversations are first
 	// grouped with their count of replies, so that the count is taken
 	// once per conversation: SQLite would otherwise take it once for each
 	// sum that reads it.
@@ -53,13 +56,14 @@ func (q queries) ValueReport(ctx context.Context, workspaceID care.ID, from, to 
 				CASE WHEN c.status = 'resolved' THEN 1 ELSE 0 END AS res,
 				CASE WHEN c.mood = 'negative' THEN 1 ELSE 0 END AS neg,
 				(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'out' AND m.visibility <> 'note'
-					AND NOT (m.author_id = 0 AND EXISTS (SELECT 1 FROM surveys s WHERE s.workspace_id = m.workspace_id
+					AND m.status NOT IN ('pending_approval', 'rejected', 'failed')
+					AND NOT (m.author_id = 0 AND m.author_name = ? AND EXISTS (SELECT 1 FROM surveys s WHERE s.workspace_id = m.workspace_id
 						AND s.sent_at = m.created_at AND s.conversation_id = m.conversation_id))) AS replies
 				FROM conversations c
 				WHERE c.id >= ? AND c.id < ? AND +c.workspace_id = ? AND c.created_at >= ? AND c.created_at < ?) t
 			GROUP BY k, res, neg, replies) g
 		GROUP BY k ORDER BY SUM(n) DESC, 1`,
-		lo, hi, workspaceID, micros(from), micros(to))
+		care.SurveyAuthor, lo, hi, workspaceID, micros(from), micros(to))
 	if err != nil {
 		return nil, q.wrap(err, "business case report")
 	}

@@ -32,7 +32,9 @@ func testValueReport(t *testing.T, open opener) {
 		// nobody at the instant the survey is stored, and answers it
 		// (score 0: unanswered).
 		survey := func(c *care.Conversation, when time.Time, score int) {
-			mustMessage(t, s, newMessage(c, care.DirectionOut, care.Private, when))
+			q := newMessage(c, care.DirectionOut, care.Private, when)
+			q.AuthorName = care.SurveyAuthor
+			mustMessage(t, s, q)
 			n++
 			sv := &care.Survey{WorkspaceID: c.WorkspaceID, ConversationID: c.ID, ContactID: c.ContactID, Channel: c.Channel,
 				TokenHash: fmt.Appendf(nil, "value-%d", n), SentAt: when}
@@ -114,6 +116,38 @@ func testValueReport(t *testing.T, open opener) {
 		for _, by := range []string{"", "agent", "day", "c.channel", "channel; DROP TABLE conversations"} {
 			_, err := s.ValueReport(ctx, ws.ID, from, to, by)
 			wantCode(t, err, care.EINVALID, "ValueReport(by %q)", by)
+		}
+	})
+
+	// A reply is what the customer saw, whoever sent it: a rule's reply
+	// sent in the instant the survey is (a rule on resolution) counts, the
+	// survey's question does not, and replies held, rejected or failed
+	// reached no one.
+	t.Run("WhatIsAReply", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		ws := mustWorkspace(t, s, "acme")
+		in := mustInbox(t, s, ws, care.ChannelX)
+		k := mustIdentity(t, s, ws, "k1").ContactID
+		c := newConversation(in, k, at(0))
+		c.Status = care.StatusResolved
+		mustConversation(t, s, c)
+		out := func(name string, st care.DeliveryStatus, when time.Time) {
+			m := newMessage(c, care.DirectionOut, care.Private, when)
+			m.AuthorName, m.Status = name, st
+			mustMessage(t, s, m)
+		}
+		out("Ada", care.DeliveryPendingApproval, at(time.Minute))
+		out("Ada", care.DeliveryRejected, at(2*time.Minute))
+		out("Ada", care.DeliveryFailed, at(3*time.Minute))
+		out("Automation", care.DeliverySent, at(time.Hour))
+		out(care.SurveyAuthor, care.DeliverySent, at(time.Hour))
+		must(t, s.CreateSurvey(ctx, &care.Survey{WorkspaceID: ws.ID, ConversationID: c.ID, ContactID: k, Channel: c.Channel,
+			TokenHash: []byte("reply-rule"), SentAt: at(time.Hour)}), "CreateSurvey")
+		got, err := s.ValueReport(ctx, ws.ID, at(0), at(2*time.Hour), "channel")
+		must(t, err, "ValueReport")
+		want := []care.ValueReportRow{{Key: "x", Contacts: 1, Resolved: 1, OneTouch: 1, Replies: 1}}
+		if d := diff(want, got); d != "" {
+			t.Errorf("ValueReport mismatch (-want +got):\n%s", d)
 		}
 	})
 
