@@ -16,6 +16,10 @@ const (
 	MaxListenText = 4096
 	// MaxListenPage bounds ListenFilter.Limit.
 	MaxListenPage = 1000
+	// ListenRetention is how long found posts are kept: as long as the
+	// longest report reads back. They are strangers' words, gathered for
+	// counting; past any report's reach they serve no one.
+	ListenRetention = 400 * 24 * time.Hour
 )
 
 // A ListenPost is a public post that listening found: something others

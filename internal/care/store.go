@@ -120,6 +120,9 @@ type Queries interface {
 	// ListenPoints returns what a report counts of the workspace's posts
 	// with PostedAt in [from, to), newest first, at most limit of them.
 	ListenPoints(ctx context.Context, workspaceID ID, from, to time.Time, limit int) ([]ListenPoint, error)
+	// PruneListenPosts deletes up to limit of the workspace's found posts
+	// posted before before, oldest first, and returns how many it deleted.
+	PruneListenPosts(ctx context.Context, workspaceID ID, before time.Time, limit int) (int, error)
 	// CSATReport groups surveys sent in [from, to) by agent, team, channel
 	// or day.
 	CSATReport(ctx context.Context, workspaceID ID, from, to time.Time, by string) ([]CSATReportRow, error)

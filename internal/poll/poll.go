@@ -37,6 +37,7 @@ type Store interface {
 	ReleaseLease(ctx context.Context, name, holder string) error
 	Setting(ctx context.Context, workspaceID care.ID, name string) ([]byte, error)
 	AddListenPosts(ctx context.Context, posts []care.ListenPost) (int, error)
+	PruneListenPosts(ctx context.Context, workspaceID care.ID, before time.Time, limit int) (int, error)
 }
 
 // Ingester stores events durably.
@@ -65,6 +66,7 @@ type Runner struct {
 	streams map[care.ID]context.CancelFunc
 	search  map[care.ID]context.CancelFunc
 	rounds  map[care.ID]int
+	pruned  time.Time // when found posts past their retention were last deleted
 }
 
 // Wake asks the inbox's poll loop to poll at once; it never blocks.
@@ -134,6 +136,7 @@ func (r *Runner) scan(ctx context.Context, wg *sync.WaitGroup) {
 		}
 		return
 	}
+	r.pruneFound(ctx, wss)
 	for _, ws := range wss {
 		ins, err := r.Store.Inboxes(ctx, ws.ID)
 		if err != nil {

@@ -194,3 +194,41 @@ func (r *Runner) searchSubject(ctx context.Context, in *care.Inbox, s channel.Se
 	}
 	return 0, nil
 }
+
+// pruneBatch bounds one delete of found posts past their retention.
+const pruneBatch = 1000
+
+// pruneFound deletes, at most once an hour, every workspace's found posts
+// older than care.ListenRetention. Imported posts too: whatever found
+// them, they are strangers' words kept for counting. With several nodes
+// each prunes; deleting what is gone is harmless.
+func (r *Runner) pruneFound(ctx context.Context, wss []care.Workspace) {
+	now := r.now()
+	r.mu.Lock()
+	due := now.Sub(r.pruned) >= time.Hour
+	if due {
+		r.pruned = now
+	}
+	r.mu.Unlock()
+	if !due {
+		return
+	}
+	before := now.Add(-care.ListenRetention)
+	for _, ws := range wss {
+		for {
+			n, err := r.Store.PruneListenPosts(ctx, ws.ID, before, pruneBatch)
+			if err != nil {
+				if ctx.Err() == nil {
+					r.logger().Error("listening: delete found posts past their retention", "workspace", ws.ID, "err", err)
+				}
+				return
+			}
+			if n > 0 {
+				r.logger().Info("listening: deleted found posts past their retention", "workspace", ws.ID, "posts", n)
+			}
+			if n < pruneBatch || ctx.Err() != nil {
+				break
+			}
+		}
+	}
+}

@@ -222,3 +222,39 @@ func TestLoopsOutliveABusyDatabase(t *testing.T) {
 		t.Errorf("SearchOnce of a removed inbox = %v, %v; want the loop to end", wait, err)
 	}
 }
+
+// TestRunPrunesFoundPosts: found posts past their retention are deleted
+// as the runner starts, and those within it kept.
+func TestRunPrunesFoundPosts(t *testing.T) {
+	s := testdb.SQLite(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+	must(t, s.CreateWorkspace(ctx, ws))
+	now := time.Now()
+	post := func(id string, age time.Duration) care.ListenPost {
+		return care.ListenPost{WorkspaceID: ws.ID, Source: care.ChannelX, PlatformID: id, Text: "acme", PostedAt: now.Add(-age),
+			FoundAt: now.Add(-age), Subjects: []string{"Acme"}, Author: care.Author{PlatformUserID: "u"}}
+	}
+	if _, err := s.AddListenPosts(ctx, []care.ListenPost{post("old", care.ListenRetention+time.Hour), post("recent", 24*time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	r := &poll.Runner{Store: s, Adapters: &channel.Registry{}, Rescan: time.Hour}
+	done := make(chan struct{})
+	go func() { r.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		posts, err := s.ListenPosts(ctx, ws.ID, care.ListenFilter{From: now.Add(-2 * care.ListenRetention), To: now, Limit: 10})
+		must(t, err)
+		if len(posts) == 1 {
+			if posts[0].PlatformID != "recent" {
+				t.Errorf("kept %q, want the recent post", posts[0].PlatformID)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d posts after the runner started, want the old one deleted", len(posts))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -218,6 +218,22 @@ func (q queries) ListenPosts(ctx context.Context, workspaceID care.ID, f care.Li
 	return out, q.wrap(rows.Err(), "found posts")
 }
 
+// PruneListenPosts deletes the oldest of a workspace's found posts through
+// the (workspace_id, posted_at, id) index, a bounded batch at a time so a
+// large backlog does not hold the one writer for long.
+func (q queries) PruneListenPosts(ctx context.Context, workspaceID care.ID, before time.Time, limit int) (int, error) {
+	if limit < 1 {
+		return 0, care.Errorf(care.EINVALID, "PruneListenPosts deletes at least one post at a time, not %d.", limit)
+	}
+	res, err := q.exec(ctx, `DELETE FROM listen_posts WHERE id IN (SELECT id FROM listen_posts
+		WHERE workspace_id = ? AND posted_at < ? ORDER BY posted_at, id LIMIT ?)`, workspaceID, micros(before), limit)
+	if err != nil {
+		return 0, q.wrap(err, "prune found posts")
+	}
+	n, err := res.RowsAffected()
+	return int(n), q.wrap(err, "prune found posts")
+}
+
 // ListenPoints reads only the columns a report counts, newest first, so
 // that a report over a long period can stop at a bound.
 func (q queries) ListenPoints(ctx context.Context, workspaceID care.ID, from, to time.Time, limit int) ([]care.ListenPoint, error) {

@@ -466,6 +466,39 @@ func testListen(t *testing.T, open opener) {
 		}
 	})
 
+	t.Run("Prune", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		ws, other := mustWorkspace(t, s, "acme"), mustWorkspace(t, s, "other")
+		var posts []care.ListenPost
+		for i := range 5 {
+			posts = append(posts, newListenPost(ws, care.ChannelX, fmt.Sprint("old-", i), at(time.Duration(i)*time.Minute)))
+		}
+		posts = append(posts, newListenPost(ws, care.ChannelX, "new", at(time.Hour)), newListenPost(other, care.ChannelX, "theirs", at(0)))
+		mustAddListen(t, s, posts, 7)
+		n, err := s.PruneListenPosts(ctx, ws.ID, at(time.Hour), 3)
+		must(t, err, "PruneListenPosts")
+		if n != 3 {
+			t.Fatalf("PruneListenPosts(limit 3) deleted %d", n)
+		}
+		// The oldest went first.
+		if got, want := listenIDs(allListen(t, s, ws.ID, wideOpen(10))), newestFirst(posts[3], posts[4], posts[5]); !slices.Equal(got, want) {
+			t.Errorf("after pruning three: %v, want %v", got, want)
+		}
+		n, err = s.PruneListenPosts(ctx, ws.ID, at(time.Hour), 100)
+		must(t, err, "PruneListenPosts")
+		if n != 2 {
+			t.Errorf("PruneListenPosts deleted %d of the two left before the hour", n)
+		}
+		if got := allListen(t, s, ws.ID, wideOpen(10)); len(got) != 1 || got[0].PlatformID != "new" {
+			t.Errorf("after pruning: %v, want the newer post only", listenIDs(got))
+		}
+		if got := allListen(t, s, other.ID, wideOpen(10)); len(got) != 1 {
+			t.Errorf("another workspace's post was pruned")
+		}
+		_, err = s.PruneListenPosts(ctx, ws.ID, at(time.Hour), 0)
+		wantCode(t, err, care.EINVALID, "PruneListenPosts(limit 0)")
+	})
+
 	t.Run("WorkspacesApart", func(t *testing.T) {
 		s, ctx := open(t), t.Context()
 		ws, other := mustWorkspace(t, s, "acme"), mustWorkspace(t, s, "other")
