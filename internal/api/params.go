@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"net/http"
@@ -76,14 +77,18 @@ func valuesFloat(q url.Values, name string) (*float64, error) {
 // auditf records an administrative action; a failure to audit is logged,
 // not shown, since the action itself already happened.
 func (s *Server) auditf(r *http.Request, action, target string, details any) {
-	p := principal(r)
+	s.audit(r.Context(), principal(r), action, target, details)
+}
+
+// audit is auditf for p, outside a request of the API's own.
+func (s *Server) audit(ctx context.Context, p care.Principal, action, target string, details any) {
 	var raw json.RawMessage
 	if details != nil {
 		raw, _ = json.Marshal(details)
 	}
-	if err := s.Store.AppendAudit(r.Context(), &care.AuditEntry{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), Action: action,
+	if err := s.Store.AppendAudit(ctx, &care.AuditEntry{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), Action: action,
 		Target: target, Details: raw, CreatedAt: s.now()}); err != nil {
-		s.logger().ErrorContext(r.Context(), "audit failed", "action", action, "err", err)
+		s.logger().ErrorContext(ctx, "audit failed", "action", action, "err", err)
 	}
 }
 

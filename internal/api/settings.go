@@ -66,7 +66,7 @@ func (s *Server) getSetting(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) putSetting(w http.ResponseWriter, r *http.Request) {
-	name, st, err := s.setting(r)
+	name, _, err := s.setting(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -76,27 +76,41 @@ func (s *Server) putSetting(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, care.Errorf(care.ETOOLARGE, "A setting is at most %d bytes.", maxSettingBody))
 		return
 	}
-	if !json.Valid(doc) {
-		writeError(w, r, care.Errorf(care.EINVALID, "The body is not JSON."))
-		return
-	}
-	if st.Validate != nil {
-		if err := st.Validate(doc); err != nil {
-			writeError(w, r, err)
-			return
-		}
-	}
-	ws := principal(r).WorkspaceID
-	if err := s.Store.SetSetting(r.Context(), ws, name, doc, s.now()); err != nil {
+	if err := s.SaveSetting(r.Context(), principal(r), name, doc); err != nil {
 		writeError(w, r, err)
 		return
 	}
-	s.auditf(r, "setting.update", "setting:"+name, json.RawMessage(doc))
-	if st.Changed != nil {
-		st.Changed(ws)
-	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(doc)
+}
+
+// SaveSetting checks a workspace setting's document, stores it, audits
+// the change and tells the setting's cache: what PUT
+// /api/v1/settings/{name} does, for the web's forms too.
+func (s *Server) SaveSetting(ctx context.Context, p care.Principal, name string, doc []byte) error {
+	if !p.Role.AtLeast(care.RoleAdmin) {
+		return care.Errorf(care.EFORBIDDEN, "Only admins change the workspace's settings.")
+	}
+	st, ok := s.Settings[name]
+	if !ok {
+		return care.Errorf(care.ENOTFOUND, "No setting %q.", name)
+	}
+	if !json.Valid(doc) {
+		return care.Errorf(care.EINVALID, "The body is not JSON.")
+	}
+	if st.Validate != nil {
+		if err := st.Validate(doc); err != nil {
+			return err
+		}
+	}
+	if err := s.Store.SetSetting(ctx, p.WorkspaceID, name, doc, s.now()); err != nil {
+		return err
+	}
+	s.audit(ctx, p, "setting.update", "setting:"+name, json.RawMessage(doc))
+	if st.Changed != nil {
+		st.Changed(p.WorkspaceID)
+	}
+	return nil
 }
 
 type slaReport struct {

@@ -17,6 +17,7 @@ import (
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/desk"
+	"github.com/parleyhq/parley/internal/listen"
 	"github.com/parleyhq/parley/internal/testdb"
 	"github.com/parleyhq/parley/internal/web"
 )
@@ -76,7 +77,7 @@ func newBareFixture(t testing.TB) *fixture {
 	f := &fixture{t: t, store: testdb.SQLite(t), now: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
 	now := func() time.Time { return f.now }
 	f.h = &web.Handler{Store: f.store, Desk: &desk.Service{Store: f.store, Now: now}, Now: now, Location: time.UTC,
-		API: &api.Server{Store: f.store, Now: now, SessionTTL: fixtureSessionTTL}}
+		API: &api.Server{Store: f.store, Now: now, SessionTTL: fixtureSessionTTL, Settings: fixtureSettings}}
 	mux := http.NewServeMux()
 	f.h.Routes(mux)
 	f.srv = httptest.NewServer(mux)
@@ -295,4 +296,10 @@ func regexpFind(t testing.TB, s, pattern string) string {
 		t.Fatalf("no match for %s", pattern)
 	}
 	return m
+}
+
+// fixtureSettings are the settings the web's forms save, validated as the
+// app validates them.
+var fixtureSettings = map[string]api.Setting{
+	listen.SettingName: {Validate: func(doc []byte) error { _, err := listen.ParseSettings(doc); return err }},
 }

@@ -711,7 +711,7 @@ func (h *Handler) saveListening(w http.ResponseWriter, r *http.Request, a *agent
 	rows := postedRows(r)
 	doc, err := settingsDoc(rows)
 	if err == nil {
-		err = h.Store.SetSetting(ctx, a.WorkspaceID, listen.SettingName, doc, h.now())
+		err = h.API.SaveSetting(ctx, a.Principal, listen.SettingName, doc)
 	}
 	if err != nil {
 		if httpStatus(err) >= 500 {
@@ -722,13 +722,6 @@ func (h *Handler) saveListening(w http.ResponseWriter, r *http.Request, a *agent
 		p.Subjects.Error = formError(h.safeMessage(r, err))
 		h.showListening(w, r, a, httpStatus(err), p, rows)
 		return
-	}
-	if err := h.Store.AppendAudit(ctx, &care.AuditEntry{WorkspaceID: a.WorkspaceID, Actor: a.Actor(), Action: "setting.update",
-		Target: "setting:" + listen.SettingName, Details: doc, CreatedAt: h.now()}); err != nil {
-		h.logger().ErrorContext(ctx, "web: audit failed", "action", "setting.update", "err", err)
-	}
-	if st, ok := h.API.Settings[listen.SettingName]; ok && st.Changed != nil {
-		st.Changed(a.WorkspaceID)
 	}
 	q := listeningFormOf(r.URL.Query()).reportValues()
 	q.Set("done", "saved")

@@ -374,7 +374,7 @@ func hostileLinks(t *testing.T, f *fixture, u string) *httptest.Server {
 	st := linkStore{Store: f.store, url: u}
 	now := func() time.Time { return f.now }
 	h := &web.Handler{Store: st, Desk: &desk.Service{Store: st, Now: now}, Now: now, Location: time.UTC,
-		API: &api.Server{Store: st, Now: now, SessionTTL: fixtureSessionTTL}}
+		API: &api.Server{Store: st, Now: now, SessionTTL: fixtureSessionTTL, Settings: fixtureSettings}}
 	mux := http.NewServeMux()
 	h.Routes(mux)
 	srv := httptest.NewServer(mux)
