@@ -60,10 +60,11 @@ func (s *Server) ListeningReport(ctx context.Context, p care.Principal, q url.Va
 	if step == listen.Hour && to.Sub(from) > maxListenHours*time.Hour+dstSlack {
 		return nil, care.Errorf(care.EINVALID, "An hourly report covers at most %d days; ask for step=day or a shorter period.", maxListenHours/24)
 	}
-	subjects, err := s.listenSubjects(ctx, p.WorkspaceID)
+	st, err := listen.Load(ctx, s.Store, p.WorkspaceID)
 	if err != nil {
 		return nil, err
 	}
+	subjects := st.Subjects
 	points, err := s.Store.ListenPoints(ctx, p.WorkspaceID, from, to, maxListenPoints+1)
 	if err != nil {
 		return nil, err
@@ -73,23 +74,6 @@ func (s *Server) ListeningReport(ctx context.Context, p care.Principal, q url.Va
 	}
 	rep := listen.Summarize(points, subjects, from, to, step, loc)
 	return &rep, nil
-}
-
-// listenSubjects reads the workspace's listening subjects; none if it has
-// not set any.
-func (s *Server) listenSubjects(ctx context.Context, ws care.ID) ([]listen.Subject, error) {
-	doc, err := s.Store.Setting(ctx, ws, listen.SettingName)
-	switch {
-	case care.ErrorCode(err) == care.ENOTFOUND:
-		return nil, nil
-	case err != nil:
-		return nil, err
-	}
-	st, err := listen.ParseSettings(doc)
-	if err != nil {
-		return nil, fmt.Errorf("listening settings: %w", err)
-	}
-	return st.Subjects, nil
 }
 
 // listenPeriod reads from and to: RFC 3339 times, or dates (a date's
@@ -279,7 +263,8 @@ func (s *Server) importListening(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	subjects, err := s.listenSubjects(r.Context(), ws)
+	st, err := listen.Load(r.Context(), s.Store, ws)
+	subjects := st.Subjects
 	if err != nil {
 		writeError(w, r, err)
 		return

@@ -1,6 +1,8 @@
 package listen
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -132,4 +134,27 @@ func normalizeList(field string, raw, terms []string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// SettingReader is what Load needs of storage.
+type SettingReader interface {
+	Setting(ctx context.Context, workspaceID care.ID, name string) ([]byte, error)
+}
+
+// Load reads a workspace's listening settings: none when it has not set
+// any. A saved document that no longer parses (an older Parley's, a hand
+// edit) is an error that says so.
+func Load(ctx context.Context, st SettingReader, workspaceID care.ID) (Settings, error) {
+	doc, err := st.Setting(ctx, workspaceID, SettingName)
+	switch {
+	case care.ErrorCode(err) == care.ENOTFOUND:
+		return Settings{}, nil
+	case err != nil:
+		return Settings{}, err
+	}
+	s, err := ParseSettings(doc)
+	if err != nil {
+		return Settings{}, fmt.Errorf("listening settings: %w", err)
+	}
+	return s, nil
 }

@@ -66,7 +66,8 @@ func (r *Runner) SearchOnce(ctx context.Context, inboxID care.ID) (time.Duration
 	if interval <= 0 {
 		return 0, nil
 	}
-	subjects, err := r.subjects(ctx, in.WorkspaceID)
+	st, err := listen.Load(ctx, r.Store, in.WorkspaceID)
+	subjects := st.Subjects
 	if err != nil || len(subjects) == 0 {
 		return min(interval, idleSearch), err
 	}
@@ -131,25 +132,6 @@ func retryLater(err error) (time.Duration, error) {
 		return 0, err
 	}
 	return time.Minute, err
-}
-
-// subjects reads the workspace's listening subjects; none when it has not
-// set any.
-func (r *Runner) subjects(ctx context.Context, workspaceID care.ID) ([]listen.Subject, error) {
-	doc, err := r.Store.Setting(ctx, workspaceID, listen.SettingName)
-	if care.ErrorCode(err) == care.ENOTFOUND {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	st, err := listen.ParseSettings(doc)
-	if err != nil {
-		// Saved settings were validated; a document that no longer parses
-		// (an older Parley's, a hand edit) must not stop the others.
-		return nil, fmt.Errorf("listening settings: %w", err)
-	}
-	return st.Subjects, nil
 }
 
 // searchSubject runs one subject's search from its saved position and

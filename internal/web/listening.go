@@ -246,7 +246,7 @@ func (h *Handler) showListening(w http.ResponseWriter, r *http.Request, a *agent
 	p.layout.Title, p.layout.Page, p.layout.Agent = "Listening", "listening", a
 	p.Form = form
 
-	settings, err := h.listenSettings(ctx, a.WorkspaceID)
+	settings, err := listen.Load(ctx, h.Store, a.WorkspaceID)
 	switch code := care.ErrorCode(err); {
 	case code == care.EINVALID:
 		// Saved before a rule the parser has now: an admin saves them
@@ -327,19 +327,6 @@ func (h *Handler) showListening(w http.ResponseWriter, r *http.Request, a *agent
 
 func stepOptions(step string) []option {
 	return []option{{Value: "day", Label: "Day", Selected: step != "hour"}, {Value: "hour", Label: "Hour", Selected: step == "hour"}}
-}
-
-// listenSettings reads the workspace's subjects; none when it has set
-// none.
-func (h *Handler) listenSettings(ctx context.Context, ws care.ID) (listen.Settings, error) {
-	doc, err := h.Store.Setting(ctx, ws, listen.SettingName)
-	switch {
-	case care.ErrorCode(err) == care.ENOTFOUND:
-		return listen.Settings{}, nil
-	case err != nil:
-		return listen.Settings{}, err
-	}
-	return listen.ParseSettings(doc)
 }
 
 // foundAny reports whether listening ever found a post for the
