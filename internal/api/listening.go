@@ -295,14 +295,12 @@ func (p *ListenImportPost) check(now time.Time) error {
 		return fmt.Errorf("platform_id is the post's id where it was found, 1 to %d bytes", care.MaxPlatformIDBytes)
 	case strings.TrimSpace(p.Text) == "" || len(p.Text) > care.MaxListenText:
 		return fmt.Errorf("text is required, at most %d bytes; cut longer posts", care.MaxListenText)
-	case p.URL != "" && !strings.HasPrefix(p.URL, "https://") && !strings.HasPrefix(p.URL, "http://"):
+	case p.URL != "" && !care.WebLink(p.URL):
 		return fmt.Errorf("url must be an http or https link")
 	case p.PostedAt.IsZero():
 		return fmt.Errorf("posted_at is required, an RFC 3339 time")
 	case p.PostedAt.After(now.Add(5 * time.Minute)):
 		return fmt.Errorf("posted_at is in the future")
-	case p.Author.Followers < 0:
-		return fmt.Errorf("author.followers cannot be negative")
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package care
 
 import (
 	"math"
+	"net/url"
 	"strings"
 	"time"
 	"unicode"
@@ -103,7 +104,7 @@ func (p *ListenPost) Validate() error {
 		return Errorf(EINVALID, "A found post needs its platform id, text of at most %d bytes.", MaxPlatformIDBytes)
 	case !listenText(p.Text, MaxListenText):
 		return Errorf(EINVALID, "A found post's text must be UTF-8 of at most %d bytes, without NUL bytes; cut longer text on a rune boundary.", MaxListenText)
-	case !listenText(p.URL, maxListenURL) || !webURL(p.URL):
+	case p.URL != "" && !WebLink(p.URL):
 		return Errorf(EINVALID, "A found post's link must be an http or https URL of at most %d bytes.", maxListenURL)
 	case !listenText(p.Author.PlatformUserID, MaxPlatformIDBytes):
 		return Errorf(EINVALID, "A found post's author id must be text of at most %d bytes.", MaxPlatformIDBytes)
@@ -138,11 +139,13 @@ func listenText(s string, max int) bool {
 	return len(s) <= max && utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
 }
 
-// webURL reports whether s is empty or an http(s) URL.
-func webURL(s string) bool {
-	if s == "" {
-		return true
+// WebLink reports whether s is an absolute http(s) link of at most 2 KiB,
+// one a report may offer to follow: found posts are strangers' words, and
+// a javascript: or data: link among them must not be.
+func WebLink(s string) bool {
+	if s == "" || len(s) > maxListenURL || !utf8.ValidString(s) || strings.ContainsAny(s, " \t\r\n\x00") {
+		return false
 	}
-	scheme, _, ok := strings.Cut(s, "://")
-	return ok && (strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https"))
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }

@@ -1,8 +1,6 @@
 package listen
 
 import (
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -41,7 +39,7 @@ func Prepare(posts []care.ListenPost, m *Matcher, o Origin, now time.Time) []car
 		if p.Source == "" {
 			p.Source = o.Source
 		}
-		if !webLink(p.URL) {
+		if !care.WebLink(p.URL) {
 			p.URL = ""
 		}
 		p.Author.Followers = max(p.Author.Followers, 0)
@@ -57,14 +55,4 @@ func Prepare(posts []care.ListenPost, m *Matcher, o Origin, now time.Time) []car
 		kept = append(kept, p)
 	}
 	return kept
-}
-
-// webLink reports whether s is an absolute http(s) link a report may
-// offer to follow.
-func webLink(s string) bool {
-	if s == "" || len(s) > 2048 || strings.ContainsAny(s, " \t\r\n") {
-		return false
-	}
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }
