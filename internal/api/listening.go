@@ -38,7 +38,7 @@ func (s *Server) ListeningReport(ctx context.Context, p care.Principal, q url.Va
 	if err := workspaceReport(p, "Listening is for supervisors and admins."); err != nil {
 		return nil, err
 	}
-	loc, err := s.staffingZone(ctx, p, q.Get("tz"), 0)
+	loc, err := s.reportZone(ctx, p, q.Get("tz"), 0)
 	if err != nil {
 		return nil, err
 	}

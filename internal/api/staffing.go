@@ -134,7 +134,7 @@ func (s *Server) StaffingPlan(ctx context.Context, p care.Principal, q url.Value
 	if f.TeamID, err = valuesID(q, "team"); err != nil {
 		return nil, err
 	}
-	loc, err := s.staffingZone(ctx, p, q.Get("tz"), f.TeamID)
+	loc, err := s.reportZone(ctx, p, q.Get("tz"), f.TeamID)
 	if err != nil {
 		return nil, err
 	}
@@ -294,9 +294,10 @@ func staffingQueueOf(values url.Values) (staffing.Queue, error) {
 	return q, q.Validate()
 }
 
-// staffingZone is the clock a plan's hours of the week are read on:
+// reportZone is the clock a report is read on (a plan's hours of the week,
+// listening's days):
 // ?tz=, else the team's business hours' zone, else UTC.
-func (s *Server) staffingZone(ctx context.Context, p care.Principal, name string, teamID care.ID) (*time.Location, error) {
+func (s *Server) reportZone(ctx context.Context, p care.Principal, name string, teamID care.ID) (*time.Location, error) {
 	var team *care.Team
 	if teamID != 0 {
 		t, err := s.Store.Team(ctx, teamID)

@@ -1,6 +1,7 @@
 package listen
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -234,21 +235,10 @@ func (t *tokenizer) skipLink(text string, i int) int {
 	}
 	t.open, t.single, t.pending = -1, false, word
 	t.link = true
-	for i < len(text) {
-		if c := text[i]; c < utf8.RuneSelf {
-			if asciiClass[c] == aSpace {
-				return i
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if unicode.IsSpace(r) {
-			return i
-		}
-		i += size
+	if j := strings.IndexFunc(text[i:], unicode.IsSpace); j >= 0 {
+		return i + j
 	}
-	return i
+	return len(text)
 }
 
 // text returns the folded text of token i.
