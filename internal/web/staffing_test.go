@@ -139,38 +139,11 @@ func TestStaffingPage(t *testing.T) {
 
 	// The CSV link asks the API for the same plan, in its units; the
 	// session's cookie is enough for a GET there.
-	m := csvHref.FindStringSubmatch(body)
-	if m == nil {
-		t.Fatal("no Download CSV link")
-	}
-	link, err := url.Parse(html.UnescapeString(m[1]))
-	if err != nil {
-		t.Fatal(err)
-	}
 	wantQuery := url.Values{"aht": {"600"}, "within": {"7200"}, "max_occupancy": {"0.5"}, "shrinkage": {"0.25"}, "hourly_cost": {"20"},
 		"count": {"conversations"}, "format": {"csv"}}
-	if link.Path != "/api/v1/reports/staffing" || link.Query().Encode() != wantQuery.Encode() {
-		t.Errorf("CSV link = %s, want /api/v1/reports/staffing?%s", link, wantQuery.Encode())
-	}
-	apiSrv := httptest.NewServer(f.h.API.Handler())
-	defer apiSrv.Close()
-	req, err := http.NewRequest("GET", apiSrv.URL+link.String(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, _ := url.Parse(f.srv.URL)
-	for _, c := range sup.c.Jar.Cookies(base) {
-		req.AddCookie(c)
-	}
-	csvRes, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer csvRes.Body.Close()
-	data, _ := io.ReadAll(csvRes.Body)
-	records, err := csv.NewReader(strings.NewReader(string(data))).ReadAll()
-	if csvRes.StatusCode != http.StatusOK || err != nil || len(records) != 169 {
-		t.Fatalf("GET the CSV link with the session = %d, %d rows, %v:\n%.300s", csvRes.StatusCode, len(records), err, data)
+	status, records, data, err := f.fetchCSV(t, sup, body, "/api/v1/reports/staffing", wantQuery)
+	if status != http.StatusOK || err != nil || len(records) != 169 {
+		t.Fatalf("GET the CSV link with the session = %d, %d rows, %v:\n%.300s", status, len(records), err, data)
 	}
 	busy := 0
 	for _, r := range records[1:] {
@@ -372,4 +345,40 @@ func TestStaffingRefused(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, `href="/staffing"`) || !strings.Contains(body, "Outsource Co") {
 		t.Errorf("GET /staffing as the admin = %d, want the page with every team", res.StatusCode)
 	}
+}
+
+// fetchCSV follows a report page's Download CSV link, which asks the API
+// for the same report: it checks the link's path and query, then GETs it
+// with the page's session cookie, enough for a GET there.
+func (f *fixture) fetchCSV(t *testing.T, c *client, page, path string, want url.Values) (int, [][]string, []byte, error) {
+	t.Helper()
+	m := csvHref.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no Download CSV link")
+	}
+	link, err := url.Parse(html.UnescapeString(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if link.Path != path || link.Query().Encode() != want.Encode() {
+		t.Errorf("CSV link = %s, want %s?%s", link, path, want.Encode())
+	}
+	apiSrv := httptest.NewServer(f.h.API.Handler())
+	defer apiSrv.Close()
+	req, err := http.NewRequest("GET", apiSrv.URL+link.String(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse(f.srv.URL)
+	for _, ck := range c.c.Jar.Cookies(base) {
+		req.AddCookie(ck)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	records, err := csv.NewReader(strings.NewReader(string(data))).ReadAll()
+	return res.StatusCode, records, data, err
 }

@@ -2,12 +2,9 @@ package web_test
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"html"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -147,38 +144,11 @@ func TestValuePage(t *testing.T) {
 
 	// The CSV link asks the API for the same report, in its units; the
 	// session's cookie is enough for a GET there.
-	m := csvHref.FindStringSubmatch(body)
-	if m == nil {
-		t.Fatal("no Download CSV link")
-	}
-	link, err := url.Parse(html.UnescapeString(m[1]))
-	if err != nil {
-		t.Fatal(err)
-	}
 	wantQuery := url.Values{"from": {"2026-11-01T00:00:00Z"}, "to": {"2026-11-24T00:00:00Z"}, "by": {"channel"}, "hourly_cost": {"30"},
 		"aht": {"720"}, "max_occupancy": {"0.8"}, "shrinkage": {"0.5"}, "customer_value": {"200"}, "saved_share": {"0.25"}, "format": {"csv"}}
-	if link.Path != "/api/v1/reports/value" || link.Query().Encode() != wantQuery.Encode() {
-		t.Errorf("CSV link = %s, want /api/v1/reports/value?%s", link, wantQuery.Encode())
-	}
-	apiSrv := httptest.NewServer(f.h.API.Handler())
-	defer apiSrv.Close()
-	req, err := http.NewRequest("GET", apiSrv.URL+link.String(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, _ := url.Parse(f.srv.URL)
-	for _, c := range sup.c.Jar.Cookies(base) {
-		req.AddCookie(c)
-	}
-	csvRes, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer csvRes.Body.Close()
-	data, _ := io.ReadAll(csvRes.Body)
-	records, err := csv.NewReader(strings.NewReader(string(data))).ReadAll()
-	if csvRes.StatusCode != http.StatusOK || err != nil || len(records) != 4 || records[3][0] != "total" || records[3][12] != "60.00" {
-		t.Fatalf("GET the CSV link with the session = %d, %v:\n%.500s", csvRes.StatusCode, err, data)
+	status, records, data, err := f.fetchCSV(t, sup, body, "/api/v1/reports/value", wantQuery)
+	if status != http.StatusOK || err != nil || len(records) != 4 || records[3][0] != "total" || records[3][12] != "60.00" {
+		t.Fatalf("GET the CSV link with the session = %d, %v:\n%.500s", status, err, data)
 	}
 
 	// By team, counts only: the team's name is anyone's text; no money
