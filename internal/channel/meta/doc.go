@@ -60,6 +60,9 @@
 //     becomes a read status.
 //   - postback (a button tapped): a customer message whose text is the
 //     button's title.
+//   - a sender named by user_ref rather than id (a person who wrote
+//     through a Messenger plugin) is the author "user_ref:{ref}", whom Send
+//     answers with recipient.user_ref.
 //   - reaction (message_reactions, Messenger and Instagram): a
 //     care.KindReaction on the message reacted to, with the emoji (or one
 //     for the named reaction), "" for unreact. A reaction has no id: its

@@ -19,10 +19,19 @@ import (
 // and Instagram messaging webhooks
 // (developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events).
 type messagingEvent struct {
-	Sender    struct{ ID graphID } `json:"sender"`
+	// Sender is a PSID or IGSID, or a user_ref for a person known only
+	// through a Messenger plugin: the messaging_postbacks reference's own
+	// example has "sender": {"user_ref": …} and no id
+	// (developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_postbacks).
+	Sender struct {
+		ID      graphID `json:"id"`
+		UserRef string  `json:"user_ref"`
+	} `json:"sender"`
 	Recipient struct{ ID graphID } `json:"recipient"`
-	Timestamp stamp                `json:"timestamp"` // milliseconds
-	Message   *message             `json:"message"`
+	// Timestamp is in milliseconds, or in seconds as a string in the
+	// postbacks reference's example; both are read.
+	Timestamp stamp    `json:"timestamp"`
+	Message   *message `json:"message"`
 	Delivery  *struct {
 		Mids []string `json:"mids"`
 	} `json:"delivery"`
@@ -156,12 +165,24 @@ const (
 	storyName = "Instagram story"
 )
 
+// userRefPrefix starts the author id of a person Meta names by a
+// user_ref rather than a PSID; Send writes to them by that user_ref.
+const userRefPrefix = "user_ref:"
+
+// sender is the author id of the person who did what ev reports.
+func (ev *messagingEvent) sender() string {
+	if ev.Sender.ID != "" || ev.Sender.UserRef == "" {
+		return string(ev.Sender.ID)
+	}
+	return userRefPrefix + ev.Sender.UserRef
+}
+
 func (r *receiver) messaging(raw json.RawMessage) {
 	var ev messagingEvent
 	if json.Unmarshal(raw, &ev) != nil {
 		return
 	}
-	sentAt := ev.Timestamp.millis(r.entryAt)
+	sentAt := ev.Timestamp.either(r.entryAt)
 	switch {
 	case ev.Message != nil:
 		r.message(&ev, sentAt, raw)
@@ -181,10 +202,10 @@ func (r *receiver) messaging(raw json.RawMessage) {
 		// identify the tap.
 		id := ev.Postback.Mid
 		if id == "" {
-			id = "postback:" + string(ev.Sender.ID) + ":" + strings.TrimSuffix(sentAt.Format("20060102150405.000"), ".000")
+			id = "postback:" + ev.sender() + ":" + strings.TrimSuffix(sentAt.Format("20060102150405.000"), ".000")
 		}
 		text := firstNonEmpty(ev.Postback.Title, ev.Postback.Payload, postbackText)
-		r.add(care.Inbound{PlatformID: id, Visibility: care.Private, Author: care.Author{PlatformUserID: string(ev.Sender.ID)},
+		r.add(care.Inbound{PlatformID: id, Visibility: care.Private, Author: care.Author{PlatformUserID: ev.sender()},
 			Text: text, SentAt: sentAt}, raw)
 	}
 }
@@ -199,7 +220,7 @@ func (r *receiver) message(ev *messagingEvent, sentAt time.Time, raw json.RawMes
 		return
 	}
 	in := care.Inbound{PlatformID: m.Mid, Visibility: care.Private, Text: m.Text, SentAt: sentAt,
-		Author: care.Author{PlatformUserID: string(ev.Sender.ID)}}
+		Author: care.Author{PlatformUserID: ev.sender()}}
 	story := ""
 	if m.ReplyTo != nil {
 		in.ReplyToPlatformID = m.ReplyTo.Mid
@@ -322,7 +343,7 @@ const maxReactionBytes = 64
 // messages; "" takes their reaction back.
 func (r *receiver) reaction(ev *messagingEvent, sentAt time.Time, raw json.RawMessage) {
 	re := ev.Reaction
-	who := string(ev.Sender.ID)
+	who := ev.sender()
 	if re.Mid == "" || len(re.Mid) > care.MaxPlatformIDBytes || who == "" || who == r.account {
 		return
 	}
@@ -348,7 +369,7 @@ func (r *receiver) reaction(ev *messagingEvent, sentAt time.Time, raw json.RawMe
 // message, a second edit another.
 func (r *receiver) messageEdit(ev *messagingEvent, sentAt time.Time, raw json.RawMessage) {
 	e := ev.MessageEdit
-	who := string(ev.Sender.ID)
+	who := ev.sender()
 	if e.Mid == "" || len(e.Mid) > care.MaxPlatformIDBytes || who == "" || who == r.account {
 		return
 	}

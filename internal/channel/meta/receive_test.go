@@ -144,3 +144,45 @@ func TestReceiveNothingToFetch(t *testing.T) {
 		t.Errorf("texts (-want +got):\n%s", diff)
 	}
 }
+
+// TestReceivePluginSender: the messaging_postbacks reference's example
+// names its sender by user_ref, with no id, and gives the timestamp as a
+// string of seconds
+// (developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_postbacks).
+// The tap is kept, from an author Send can write back to, at the time it
+// says; it was dropped for having no author.
+func TestReceivePluginSender(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	at := time.Unix(1772366000, 0).UTC() // 2026-03-01 11:53:20
+	tests := []struct {
+		name, event string
+		want        care.Inbound
+	}{
+		{"postback from a user_ref, seconds as a string",
+			`{"sender":{"user_ref":"USER-REF-ID"},"recipient":{"id":"682498302938465"},"timestamp":"1772366000",` +
+				`"postback":{"mid":"m_MESSAGE-ID","title":"TITLE-FOR-THE-CTA","payload":"USER-DEFINED-PAYLOAD",` +
+				`"referral":{"ref":"USER-DEFINED-REFERRAL-PARAM","source":"SHORT-URL","type":"OPEN_THREAD"}}}`,
+			care.Inbound{Channel: care.ChannelFacebook, PlatformID: "m_MESSAGE-ID", Visibility: care.Private,
+				Author: care.Author{PlatformUserID: "user_ref:USER-REF-ID"}, Text: "TITLE-FOR-THE-CTA", SentAt: at}},
+		{"message from a user_ref",
+			`{"sender":{"user_ref":"USER-REF-ID"},"recipient":{"id":"682498302938465"},"timestamp":1772366000000,"message":{"mid":"m_1","text":"hello"}}`,
+			care.Inbound{Channel: care.ChannelFacebook, PlatformID: "m_1", Visibility: care.Private,
+				Author: care.Author{PlatformUserID: "user_ref:USER-REF-ID"}, Text: "hello", SentAt: at}},
+		{"an id wins over a user_ref",
+			`{"sender":{"id":"1254459154682919","user_ref":"USER-REF-ID"},"recipient":{"id":"682498302938465"},"timestamp":1772366000000,"message":{"mid":"m_2","text":"hi"}}`,
+			care.Inbound{Channel: care.ChannelFacebook, PlatformID: "m_2", Visibility: care.Private,
+				Author: care.Author{PlatformUserID: "1254459154682919"}, Text: "hi", SentAt: at}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := []byte(`{"object":"page","entry":[{"id":"682498302938465","time":1772369000000,"messaging":[` + tt.event + `]}]}`)
+			evs := receiveBody(t, &meta.Messenger{}, body, now)
+			if len(evs) != 1 {
+				t.Fatalf("Receive = %d events, want 1: %+v", len(evs), evs)
+			}
+			if diff := cmp.Diff(tt.want, evs[0].Inbound); diff != "" {
+				t.Errorf("event (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

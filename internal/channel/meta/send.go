@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -35,6 +36,9 @@ type sendRequest struct {
 type sendRecipient struct {
 	ID        string `json:"id,omitempty"`
 	CommentID string `json:"comment_id,omitempty"`
+	// UserRef addresses a person who wrote through a Messenger plugin and
+	// is known by no PSID (see messagingEvent.Sender).
+	UserRef string `json:"user_ref,omitempty"`
 }
 
 type sendMessage struct {
@@ -128,10 +132,15 @@ func (a *adapter) sendPrivate(ctx context.Context, out channel.Outbound) (channe
 		req.Recipient.CommentID = msg.ReplyToPlatformID
 	} else {
 		who, ok := out.Recipient()
-		if !ok || who.PlatformUserID == "" || !isDigits(who.PlatformUserID) {
+		ref, byRef := strings.CutPrefix(who.PlatformUserID, userRefPrefix)
+		switch {
+		case ok && isDigits(who.PlatformUserID):
+			req.Recipient.ID = who.PlatformUserID
+		case ok && byRef && ref != "" && a.ch == care.ChannelFacebook:
+			req.Recipient.UserRef = ref
+		default:
 			return channel.Result{}, channel.Permanent("the contact has no "+a.name()+" messaging id to write to", nil)
 		}
-		req.Recipient.ID = who.PlatformUserID
 		kind, tag, err := a.window(out.LastInbound)
 		if err != nil {
 			return channel.Result{}, err

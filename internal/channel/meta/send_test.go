@@ -3,6 +3,8 @@ package meta_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -285,4 +287,58 @@ func TestSendErrors(t *testing.T) {
 			t.Errorf("Send with a wrong token = %+v, want permanent, naming the token", se)
 		}
 	})
+}
+
+// TestSendToUserRef: a person known by a user_ref (see
+// TestReceivePluginSender) is written to as recipient.user_ref, which the
+// Send API accepts for people who wrote through a Messenger plugin
+// (developers.facebook.com/docs/messenger-platform/reference/send-api,
+// "recipient"); Instagram has no such recipient.
+func TestSendToUserRef(t *testing.T) {
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got = append(got, string(b))
+		io.WriteString(w, `{"recipient_id":"1254459154682919","message_id":"m_sent"}`)
+	}))
+	defer srv.Close()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	last := &care.Message{SentAt: now.Add(-time.Hour)}
+	tests := []struct {
+		name     string
+		ch       care.Channel
+		customer string
+		wantBody string // "" when Send must refuse without calling Meta
+	}{
+		{"Messenger user_ref", care.ChannelFacebook, "user_ref:USER-REF-ID",
+			`{"recipient":{"user_ref":"USER-REF-ID"},"messaging_type":"RESPONSE","message":{"text":"Hello","metadata":"parley:parley-message-9"}}` + "\n"},
+		{"Messenger PSID", care.ChannelFacebook, "1254459154682919",
+			`{"recipient":{"id":"1254459154682919"},"messaging_type":"RESPONSE","message":{"text":"Hello","metadata":"parley:parley-message-9"}}` + "\n"},
+		{"empty user_ref", care.ChannelFacebook, "user_ref:", ""},
+		{"Instagram user_ref", care.ChannelInstagram, "user_ref:USER-REF-ID", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got = nil
+			in := care.Inbox{ID: 1, Channel: tt.ch, ExternalID: pageID, Credentials: map[string]string{
+				meta.CredPageAccessToken: "page-token", meta.CredAccessToken: "ig-token", meta.CredAPIBase: srv.URL}}
+			var a channel.Sender = &meta.Messenger{Now: func() time.Time { return now }}
+			if tt.ch == care.ChannelInstagram {
+				a = &meta.Instagram{Now: func() time.Time { return now }}
+			}
+			res, err := a.Send(context.Background(), outbound(in, care.Private, "Hello", "", tt.customer, last))
+			if tt.wantBody == "" {
+				if se := sendErr(t, err); !se.Permanent || len(got) != 0 {
+					t.Errorf("Send = %+v after %d calls, want a permanent refusal without calling Meta", se, len(got))
+				}
+				return
+			}
+			if err != nil || res.PlatformID != "m_sent" {
+				t.Fatalf("Send = %+v, %v", res, err)
+			}
+			if len(got) != 1 || got[0] != tt.wantBody {
+				t.Errorf("sent %q, want %q", got, tt.wantBody)
+			}
+		})
+	}
 }

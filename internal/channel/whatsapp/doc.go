@@ -26,7 +26,9 @@
 // payload is the message's or status's own JSON, from which PricingOf reads
 // what WhatsApp said about billing. Messages the business sent from the
 // WhatsApp Business app on a coexistence number (the smb_message_echoes
-// field) become echoes.
+// field) become echoes. On such numbers a message deleted for everyone
+// (type revoke) marks the message it names deleted, and an edit (type
+// edit) is a new message "[Edited] …" replying to the one changed.
 //
 // A customer is identified by their business-scoped user id (BSUID, in
 // webhooks since April 2026) when WhatsApp sends one, and by their phone

@@ -97,6 +97,18 @@ type message struct {
 	Unsupported *struct {
 		Type string `json:"type"`
 	} `json:"unsupported"`
+	// Revoke and Edit are a customer deleting or changing a message they
+	// sent, on numbers shared with the WhatsApp Business app
+	// (".../webhooks/reference/messages/revoke" and ".../messages/edit"),
+	// and the business doing so in the app, in message_echoes.
+	Revoke *struct {
+		OriginalMessageID string `json:"original_message_id"`
+	} `json:"revoke"`
+	Edit *struct {
+		OriginalMessageID string `json:"original_message_id"`
+		// Message is the new content, shaped like a message of its type.
+		Message *message `json:"message"`
+	} `json:"edit"`
 	Errors []apiError `json:"errors"`
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -140,7 +141,23 @@ func (p *parser) appendMessage(events []channel.Event, raw json.RawMessage, echo
 			Author: author, Text: channel.CleanName(m.Reaction.Emoji, 64), SentAt: p.sentAt(m.Timestamp),
 		}))
 	}
+	if m.Type == "revoke" {
+		// Deleted for everyone: the message it names is marked deleted,
+		// rather than a placeholder arriving as if the customer wrote again.
+		orig := ""
+		if m.Revoke != nil {
+			orig = boundedID(m.Revoke.OriginalMessageID)
+		}
+		if orig == "" {
+			p.skip("revoke %s without the id of the message revoked", m.ID)
+			return events
+		}
+		return append(events, p.event(raw, care.Inbound{Kind: care.KindDelete, PlatformID: orig, Author: author, SentAt: p.sentAt(m.Timestamp)}))
+	}
 	c := content(&m)
+	if m.Type == "edit" {
+		c = editContent(&m)
+	}
 	kind := care.KindMessage
 	if echo {
 		kind = care.KindEcho
@@ -151,6 +168,29 @@ func (p *parser) appendMessage(events []channel.Event, raw json.RawMessage, echo
 	}))
 }
 
+// editedPrefix starts the text of an edit, stored as a message of its own
+// as Messenger's and Telegram's edits are: Parley keeps what it was sent.
+const editedPrefix = "[Edited] "
+
+// editContent renders an edit event: the new text, "[Edited] …", replying
+// to the message changed. The edit has a wamid of its own, so each edit is
+// one message however often WhatsApp delivers it. Attachments are left
+// out: an edit changes only a text or a caption, and the file is the
+// original's.
+func editContent(m *message) messageContent {
+	var c messageContent
+	if m.Edit != nil {
+		c.replyTo = boundedID(m.Edit.OriginalMessageID)
+	}
+	text := "[WhatsApp did not include the new text]"
+	if m.Edit != nil && m.Edit.Message != nil {
+		// A caption taken off leaves a file and no text.
+		text = cmp.Or(content(m.Edit.Message).text, "(no text)")
+	}
+	c.text = channel.CleanText(editedPrefix+text, care.MaxTextBytes)
+	return c
+}
+
 // author identifies the customer of a message: its sender, or for an echo
 // its recipient. The BSUID is the key when WhatsApp sends one, since the
 // phone number disappears from webhooks once a user adopts a username; the
@@ -158,7 +198,10 @@ func (p *parser) appendMessage(events []channel.Event, raw json.RawMessage, echo
 func (p *parser) author(m *message, echo bool) care.Author {
 	phone, bsuid := m.From, m.FromUserID
 	if echo {
-		phone, bsuid = m.To, m.ToUserID
+		// An echo's "to" is the number as the business typed it, which the
+		// reference shows as "+16505551234"; the customer's wa_id, which
+		// keys their identity, has digits only.
+		phone, bsuid = plainNumber(m.To), m.ToUserID
 	}
 	var c *contact
 	for i := range p.v.Contacts {
@@ -182,6 +225,23 @@ func (p *parser) author(m *message, echo bool) care.Author {
 	}
 	a.PlatformUserID = boundedID(cmp.Or(bsuid, phone))
 	return a
+}
+
+// plainNumber returns a phone number written with "+", spaces, dashes,
+// dots or brackets as the digits WhatsApp uses for wa_id, and anything else
+// as it is.
+func plainNumber(s string) string {
+	digits := strings.Map(func(r rune) rune {
+		switch r {
+		case '+', ' ', '-', '.', '(', ')':
+			return -1
+		}
+		return r
+	}, s)
+	if !isDigits(digits) {
+		return s
+	}
+	return digits
 }
 
 func (p *parser) appendStatus(events []channel.Event, raw json.RawMessage) []channel.Event {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/parleyhq/parley/internal/care"
@@ -135,5 +136,86 @@ func TestBoundedID(t *testing.T) {
 		if got := boundedID(tt.in); got != tt.want {
 			t.Errorf("boundedID(%.40q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestReceiveEditsRevokesAndEchoNumbers: deliveries on numbers shared with
+// the WhatsApp Business app ("coexistence"), with the payloads of Meta's
+// references:
+//   - revoke: developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/revoke
+//   - edit: developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/edit
+//   - smb_message_echoes, whose "to" the reference shows as "+16505551234":
+//     developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/smb_message_echoes
+//
+// A revoke deletes the message it names and an edit is "[Edited] …"
+// replying to it, rather than a placeholder "type revoke" message from the
+// customer; an echo's "+" number files it under the customer who wrote
+// from that number's wa_id, not under a contact of its own.
+func TestReceiveEditsRevokesAndEchoNumbers(t *testing.T) {
+	t.Parallel()
+	delivery := func(field, list, item string) []byte {
+		contacts := `"contacts":[{"profile":{"name":"Sheena Nelson"},"wa_id":"16505551234"}],`
+		if field == "smb_message_echoes" {
+			contacts = "" // echoes name no contacts
+		}
+		return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{` +
+			`"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},` +
+			contacts + `"` + list + `":[` + item + `]},"field":"` + field + `"}]}]}`)
+	}
+	const (
+		orig = "wamid.HBgLMTQxMjU1NTA4MjkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA="
+		self = "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA="
+	)
+	sheena := care.Author{PlatformUserID: "16505551234", DisplayName: "Sheena Nelson", Handle: "+16505551234"}
+	// What an echo says of her: her number, without the name only her
+	// own messages carry.
+	toSheena := care.Author{PlatformUserID: "16505551234", Handle: "+16505551234"}
+	at := time.Unix(1739321024, 0).UTC()
+	tests := []struct {
+		name string
+		body []byte
+		want []care.Inbound
+	}{
+		{"revoke", delivery("messages", "messages",
+			`{"from":"16505551234","id":"`+self+`","timestamp":"1739321024","type":"revoke","revoke":{"original_message_id":"`+orig+`"}}`),
+			[]care.Inbound{{Kind: care.KindDelete, PlatformID: orig, Author: sheena, SentAt: at}}},
+		{"revoke without the original", delivery("messages", "messages",
+			`{"from":"16505551234","id":"`+self+`","timestamp":"1739321024","type":"revoke","revoke":{}}`), nil},
+		{"edit of a caption", delivery("messages", "messages",
+			`{"from":"16505551234","id":"`+self+`","timestamp":"1739321024","type":"edit","edit":{"original_message_id":"`+orig+`",`+
+				`"message":{"context":{"id":"wamid.CONTEXT"},"type":"image","image":{"caption":"the blue one","mime_type":"image/jpeg","sha256":"abc","id":"1003383421387256","url":"https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1"}}}}`),
+			[]care.Inbound{{Kind: care.KindMessage, PlatformID: self, ReplyToPlatformID: orig, Visibility: care.Private, Author: sheena,
+				Text: "[Edited] the blue one", SentAt: at}}},
+		{"edit of a text", delivery("messages", "messages",
+			`{"from":"16505551234","id":"`+self+`","timestamp":"1739321024","type":"edit","edit":{"original_message_id":"`+orig+`",`+
+				`"message":{"type":"text","text":{"body":"order 1234, not 1243"}}}}`),
+			[]care.Inbound{{Kind: care.KindMessage, PlatformID: self, ReplyToPlatformID: orig, Visibility: care.Private, Author: sheena,
+				Text: "[Edited] order 1234, not 1243", SentAt: at}}},
+		{"echo to a + number", delivery("smb_message_echoes", "message_echoes",
+			`{"from":"15550783881","to":"+16505551234","id":"`+self+`","timestamp":"1739321024","type":"text","text":{"body":"Here's the info you requested!"}}`),
+			[]care.Inbound{{Kind: care.KindEcho, PlatformID: self, Visibility: care.Private, Author: toSheena,
+				Text: "Here's the info you requested!", SentAt: at}}},
+		{"business revokes in the app", delivery("smb_message_echoes", "message_echoes",
+			`{"from":"15550783881","to":"+16505551234","id":"`+self+`","timestamp":"1739321024","type":"revoke","revoke":{"original_message_id":"`+orig+`"}}`),
+			[]care.Inbound{{Kind: care.KindDelete, PlatformID: orig, Author: toSheena, SentAt: at}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			events, _, err := parseDelivery(tt.body, testNow)
+			if err != nil {
+				t.Fatalf("parseDelivery: %v", err)
+			}
+			var got []care.Inbound
+			for _, ev := range events {
+				checkEvent(t, ev, tt.body)
+				if ev.Account != "106540352242922" {
+					t.Errorf("event %s for account %q, want the phone number id", ev.Inbound.PlatformID, ev.Account)
+				}
+				got = append(got, ev.Inbound)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("events (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
