@@ -2,9 +2,13 @@ package bluesky
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/care"
 )
@@ -13,8 +17,12 @@ import (
 // pointing into it by UTF-8 byte offsets, [byteStart, byteEnd)
 // (app.bsky.richtext.facet; docs.bsky.app/docs/advanced-guides/posts,
 // "Mentions and links"): without a facet an @handle is not a mention (its
-// owner is not notified) and a URL is not a link. Facets of what customers
-// write are ignored: their text already holds the handles and URLs.
+// owner is not notified) and a URL is not a link. Of what customers write,
+// only link facets are read: "the text URL may have been simplified or
+// truncated, but the facet reference should be a complete URL"
+// (lexicons/app/bsky/richtext/facet.json, #link), and Bluesky's apps do
+// shorten long links ("example.com/track/88123456..."), so the text alone
+// may not hold the address the customer shared.
 
 // facet is app.bsky.richtext.facet with one feature.
 type facet struct {
@@ -122,4 +130,93 @@ func (a *Adapter) facets(ctx context.Context, in care.Inbox, text string) []face
 		return out.DID, out.DID != ""
 	}
 	return buildFacets(mentions, links, resolve)
+}
+
+// maxReadFacets bounds the facets of one post or message that are read.
+const maxReadFacets = 64
+
+// expandLinks returns text with the full URL of each link facet where the
+// text shows it shortened ("example.com/track/88123456..." becomes
+// "https://example.com/track/881234567890?ref=mail") or under other words
+// ("this site" becomes "this site (https://example.com)"), so the agent
+// reads the address the customer shared. A facet whose range is not within
+// the text on character boundaries, overlaps an earlier one, or whose URL
+// is not an http(s) URL is ignored; the text is otherwise unchanged, as it
+// is when the facets are not a list of facets.
+func expandLinks(text string, raw json.RawMessage) string {
+	var facets []facet
+	if len(raw) == 0 || json.Unmarshal(raw, &facets) != nil {
+		return text
+	}
+	type link struct {
+		start, end int
+		uri        string
+	}
+	var links []link
+	for i, f := range facets {
+		if i == maxReadFacets {
+			break
+		}
+		s, e := f.Index.ByteStart, f.Index.ByteEnd
+		if s < 0 || e <= s || e > len(text) || !utf8.RuneStart(text[s]) || e < len(text) && !utf8.RuneStart(text[e]) {
+			continue
+		}
+		for _, v := range f.Features {
+			if v.Type == "app.bsky.richtext.facet#link" && webLink(v.URI) {
+				links = append(links, link{s, e, v.URI})
+				break
+			}
+		}
+	}
+	slices.SortFunc(links, func(a, b link) int { return a.start - b.start })
+	var b strings.Builder
+	at := 0
+	for _, l := range links {
+		if l.start < at {
+			continue // overlaps the previous link
+		}
+		shown := text[l.start:l.end]
+		b.WriteString(text[at:l.start])
+		switch {
+		case shown == l.uri:
+			b.WriteString(shown)
+		case shortened(shown, l.uri):
+			b.WriteString(l.uri)
+		default:
+			b.WriteString(shown + " (" + l.uri + ")")
+		}
+		at = l.end
+	}
+	if at == 0 {
+		return text
+	}
+	b.WriteString(text[at:])
+	return b.String()
+}
+
+// webLink reports whether s is an http(s) URL fit to show.
+func webLink(s string) bool {
+	if len(s) > 2048 || !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+	}) {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
+
+// shortened reports whether shown is uri as Bluesky's apps shorten it:
+// without its scheme (and perhaps "www."), cut and ended with "..." or
+// "…".
+func shortened(shown, uri string) bool {
+	bare := func(s string) string {
+		s = strings.ToLower(strings.TrimSpace(s))
+		for _, p := range []string{"https://", "http://", "www."} {
+			s = strings.TrimPrefix(s, p)
+		}
+		return s
+	}
+	s := bare(shown)
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "..."), "…")
+	return s != "" && strings.HasPrefix(bare(uri), s)
 }

@@ -26,8 +26,8 @@ const (
 // notificationInbound maps one notification of the brand's (raw JSON) to a
 // public message: PlatformID the post's at:// URI, ReplyToPlatformID the
 // post it answers (record.reply.parent.uri), Author the poster by DID with
-// "@handle", text as written (facets ignored: the handles and URLs are in
-// the text), images and video as attachments. indexed is the
+// "@handle", text as written with its shortened links made whole
+// (expandLinks), images and video as attachments. indexed is the
 // notification's indexedAt. ok is false, with why, for a notification that
 // is not a customer's post.
 func notificationInbound(raw []byte, brand string, now time.Time) (in care.Inbound, indexed time.Time, why string) {
@@ -55,7 +55,7 @@ func notificationInbound(raw []byte, brand string, now time.Time) (in care.Inbou
 	in = care.Inbound{Kind: care.KindMessage, PlatformID: uri.String(), Visibility: care.Public,
 		Author: care.Author{PlatformUserID: n.Author.DID, Handle: handleOf(n.Author.Handle),
 			DisplayName: n.Author.DisplayName, Verified: n.Author.verified()},
-		Text:   rec.Text,
+		Text:   expandLinks(rec.Text, rec.Facets),
 		SentAt: sentAt(now, rec.CreatedAt, n.IndexedAt)}
 	if rec.Reply != nil {
 		if parent, ok := parsePostURI(rec.Reply.Parent.URI); ok {
@@ -179,7 +179,7 @@ func logInbound(raw []byte, brand string, now time.Time) (in care.Inbound, why s
 	if m.Type != "" && m.Type != typeMessageView {
 		return care.Inbound{}, "message " + channel.Cut(m.Type, 64)
 	}
-	in.Kind, in.Visibility, in.Text = care.KindMessage, care.Private, m.Text
+	in.Kind, in.Visibility, in.Text = care.KindMessage, care.Private, expandLinks(m.Text, m.Facets)
 	if m.Embed != nil && m.Embed.Record != nil {
 		if q, ok := parsePostURI(m.Embed.Record.URI); ok {
 			in.Text = joinLines(in.Text, "Shared "+q.webURL())

@@ -52,6 +52,9 @@ type postRecord struct {
 	CreatedAt string    `json:"createdAt"`
 	Reply     *replyRef `json:"reply"`
 	Embed     *embed    `json:"embed"`
+	// Facets are read for their links only (expandLinks), and kept raw so
+	// that malformed ones cost only themselves.
+	Facets json.RawMessage `json:"facets"`
 }
 
 // embed is any of the post embeds: app.bsky.embed.images (images),
@@ -140,6 +143,9 @@ type messageView struct {
 		DID string `json:"did"`
 	} `json:"sender"`
 	SentAt string `json:"sentAt"`
+	// Facets are read for their links only (expandLinks), and kept raw so
+	// that malformed ones cost only themselves.
+	Facets json.RawMessage `json:"facets"`
 	// Embed is app.bsky.embed.record#view: a post shared into the chat.
 	Embed *struct {
 		Record *struct {

@@ -31,9 +31,9 @@ type mapped struct {
 }
 
 // mapNotification maps one Notification, as JSON, for inbox in: a mention
-// of the brand by someone else becomes a message; every other type, a
-// boost, and the brand's own posts are skipped on purpose. It returns
-// EINVALID for JSON that is not a notification.
+// or a quote of the brand by someone else becomes a message; every other
+// type, a boost, and the brand's own posts are skipped on purpose. It
+// returns EINVALID for JSON that is not a notification.
 func mapNotification(in care.Inbox, raw []byte, now time.Time) (mapped, error) {
 	var n notification
 	if err := json.Unmarshal(raw, &n); err != nil {
@@ -52,15 +52,20 @@ func mapNotification(in care.Inbox, raw []byte, now time.Time) (mapped, error) {
 	return m, nil
 }
 
-// mentionInbound maps a mention notification to a message, or says why it
-// is skipped.
+// mentionInbound maps a mention or quote notification to a message, or
+// says why it is skipped.
 func mentionInbound(in care.Inbox, n *notification, now time.Time) (care.Inbound, string) {
 	// Notification types (docs.joinmastodon.org/methods/notifications):
-	// only "mention" brings a customer's words. "update" (a post the brand
-	// interacted with was edited) is skipped too: Parley keeps a message as
-	// first received, and the edited post has the same id, so it could only
-	// be dropped as a repeat.
-	if n.Type != "mention" {
+	// "mention" and, since Mastodon 4.5, "quote" ("someone quoted one of
+	// your posts … the quote post is in the status attribute",
+	// docs.joinmastodon.org/client/quotes) bring a customer's words; a
+	// quote need not mention the brand, so no mention notification comes
+	// of it. A quote that also mentions the brand brings both, with the
+	// same post: the second is a repeat of the first. "update" (a post the
+	// brand interacted with was edited) and "quoted_update" are skipped:
+	// Parley keeps a message as first received, and the edited post has the
+	// same id, so it could only be dropped as a repeat.
+	if n.Type != "mention" && n.Type != "quote" {
 		return care.Inbound{}, fmt.Sprintf("a %q notification", n.Type)
 	}
 	s := n.Status

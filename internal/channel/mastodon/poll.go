@@ -16,9 +16,10 @@ import (
 	"github.com/parleyhq/parley/internal/channel"
 )
 
-// Polling: GET /api/v1/notifications?types[]=mention
+// Polling: GET /api/v1/notifications?types[]=mention&types[]=quote
 // (docs.joinmastodon.org/methods/notifications#get), newest first, at most
-// 80 a page (40 by default) since Mastodon 4.1.
+// 80 a page (40 by default) since Mastodon 4.1. An instance older than 4.5
+// knows no quote type and lists the mentions alone.
 //
 // Cursor: the id of the newest mention notification read, "0" once the
 // inbox was polled and had none. Each poll pages forward from it with
@@ -118,10 +119,10 @@ type notificationsPage struct {
 	rate   rateLimit
 }
 
-// page reads one page of mention notifications.
+// page reads one page of mention and quote notifications.
 func (a *Adapter) page(ctx context.Context, in care.Inbox, q url.Values) (notificationsPage, error) {
 	q.Set("limit", strconv.Itoa(pageLimit))
-	q["types[]"] = []string{"mention"}
+	q["types[]"] = []string{"mention", "quote"}
 	// Mentions that the account's notification policy filtered (4.3+:
 	// from new accounts, people it does not follow, …) are customers too.
 	q.Set("include_filtered", "true")

@@ -45,13 +45,19 @@ func TestPoll(t *testing.T) {
 	x.fake.Notify("favourite", anna, m1.StatusID)
 	m2 := x.fake.Mention(mastofake.Mention{From: zsc, Text: "@acme me too", Visibility: "direct", ReplyTo: m1.StatusID})
 	x.fake.Notify("follow", zsc, "")
+	// A quote without a mention (Mastodon 4.5) is a customer's post too.
+	q1 := x.fake.Quote(mastofake.Mention{From: anna, Text: "still waiting on this"}, "109000000000000001")
 
 	events, cursor, err = x.adapter.Poll(ctx, x.inbox, cursor)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := platformIDs(events), []string{m1.StatusID, m2.StatusID}; !cmp.Equal(got, want) || cursor != m2.NotificationID {
-		t.Fatalf("poll = %v, cursor %q; want %v, %q", got, cursor, want, m2.NotificationID)
+	if got, want := platformIDs(events), []string{m1.StatusID, m2.StatusID, q1.StatusID}; !cmp.Equal(got, want) || cursor != q1.NotificationID {
+		t.Fatalf("poll = %v, cursor %q; want %v, %q", got, cursor, want, q1.NotificationID)
+	}
+	if q := events[2].Inbound; q.Visibility != care.Public || q.Author.PlatformUserID != "anna@example.social" ||
+		!strings.HasSuffix(q.Text, "\n\nstill waiting on this") || !strings.HasPrefix(q.Text, "RE: https://") {
+		t.Errorf("the quote = %+v", q)
 	}
 	for _, ev := range events {
 		checkEvent(t, ev, ev.Raw)
@@ -70,10 +76,10 @@ func TestPoll(t *testing.T) {
 		t.Errorf("a quiet poll = %v, %q, %v; want nothing and the same cursor", events, next, err)
 	}
 	qs := x.fake.NotificationQueries()
-	for i, want := range []string{"", "0", m2.NotificationID} {
+	for i, want := range []string{"", "0", q1.NotificationID} {
 		q, _ := url.ParseQuery(qs[i])
-		if q.Get("min_id") != want || q.Get("limit") != "40" || !cmp.Equal(q["types[]"], []string{"mention"}) || q.Get("include_filtered") != "true" {
-			t.Errorf("query %d = %q, want min_id %q, limit 40, types[] mention", i, qs[i], want)
+		if q.Get("min_id") != want || q.Get("limit") != "40" || !cmp.Equal(q["types[]"], []string{"mention", "quote"}) || q.Get("include_filtered") != "true" {
+			t.Errorf("query %d = %q, want min_id %q, limit 40, types[] mention and quote", i, qs[i], want)
 		}
 	}
 

@@ -21,6 +21,7 @@ package mastofake
 
 import (
 	"fmt"
+	"html"
 	"net/http"
 	"strconv"
 	"sync"
@@ -181,6 +182,27 @@ type Mentioned struct {
 // Mention stores a post of m.From mentioning the brand and the brand's
 // mention notification, and pushes the notification to open streams.
 func (f *Fake) Mention(m Mention) Mentioned {
+	return f.post(m, "mention")
+}
+
+// Quote stores a post of m.From quoting the brand's post quoted (Mastodon
+// 4.5; m.ReplyTo is ignored) without mentioning the brand, and the brand's
+// quote notification, and pushes the notification to open streams. As
+// Mastodon does for clients that show no quotes, the content starts with
+// a "RE:" link to the quoted post (docs.joinmastodon.org/client/quotes).
+func (f *Fake) Quote(m Mention, quoted string) Mentioned {
+	m.ReplyTo = ""
+	if m.HTML == "" {
+		link := "https://" + f.Domain + "/@" + f.Brand.Username + "/" + quoted
+		m.HTML = `<p class="quote-inline">RE: <a href="` + link + `">` + html.EscapeString(link) + `</a></p><p>` +
+			html.EscapeString(m.Text) + `</p>`
+	}
+	return f.post(m, "quote")
+}
+
+// post stores a post of m.From and the brand's notification of type typ
+// about it, and pushes the notification to open streams.
+func (f *Fake) post(m Mention, typ string) Mentioned {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := f.now()
@@ -193,6 +215,9 @@ func (f *Fake) Mention(m Mention) Mentioned {
 	}
 	s := &status{id: f.nextStatusID(), createdAt: now.Add(-time.Second), account: m.From, visibility: m.Visibility,
 		spoilerText: m.SpoilerText, media: m.Media, mentions: []Account{f.Brand}, poll: m.Poll, content: m.HTML}
+	if typ == "quote" {
+		s.mentions = nil
+	}
 	if s.content == "" {
 		s.content = contentHTML(text, s.mentions, f.Domain)
 	}
@@ -202,7 +227,7 @@ func (f *Fake) Mention(m Mention) Mentioned {
 		s.inReplyToID = m.ReplyTo
 	}
 	f.statuses[s.id] = s
-	n := &notification{id: f.nextNotificationID(), typ: "mention", createdAt: now, account: m.From, statusID: s.id}
+	n := &notification{id: f.nextNotificationID(), typ: typ, createdAt: now, account: m.From, statusID: s.id}
 	f.notifications = append(f.notifications, n)
 	if !m.Unstreamed {
 		f.push("notification", f.notificationJSON(n), false)
