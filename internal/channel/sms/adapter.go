@@ -61,6 +61,8 @@ var (
 	_ channel.URLSigned = (*Adapter)(nil)
 	_ channel.Policy    = (*Adapter)(nil)
 	_ channel.Setup     = (*Adapter)(nil)
+
+	_ channel.MediaFetcher = (*Adapter)(nil)
 )
 
 func (a *Adapter) now() time.Time {

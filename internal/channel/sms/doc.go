@@ -25,7 +25,9 @@
 //
 // A message becomes a private care.Inbound keyed by its MessageSid, from the
 // customer's number (From, in E.164) with their MMS media as attachments
-// that link to Twilio (MediaUrlN, MediaContentTypeN). A status callback
+// ("twilio-media:" and MediaUrlN, with MediaContentTypeN), which FetchMedia
+// downloads with the account's credentials: Twilio requires them for every
+// media URL. A status callback
 // (MessageStatus) becomes a care.KindStatus event of our message: accepted,
 // queued, sending and sent mean sent; delivered; read (where the channel
 // reports it); undelivered, failed and canceled mean failed, with the

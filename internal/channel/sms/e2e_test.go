@@ -228,7 +228,7 @@ func endToEnd(t *testing.T, p *parley) {
 		t.Errorf("first message = %+v", in)
 	}
 	if m := p.message(mms); m.ConversationID != in.ConversationID || len(m.Attachments) != 1 ||
-		m.Attachments[0] != (care.Attachment{Kind: "image", URL: photo, MimeType: "image/jpeg"}) {
+		m.Attachments[0] != (care.Attachment{Kind: "image", URL: sms.MediaScheme + photo, MimeType: "image/jpeg"}) {
 		t.Errorf("MMS = %+v, want the photo in the first message's conversation", m)
 	}
 	contact, err := p.store.Contact(ctx, in.ContactID)

@@ -145,21 +145,24 @@ func inbound(p url.Values, sid string, now time.Time) (channel.Event, error) {
 }
 
 // media reads MediaUrlN and MediaContentTypeN for N below NumMedia. The
-// URLs are Twilio's: fetching them needs the account's credentials when the
-// account enforces HTTP authentication on media.
+// URLs are Twilio's and open only with the account's credentials, so each
+// attachment's URL is the MediaUrl behind MediaScheme, for FetchMedia.
 func media(p url.Values) []care.Attachment {
 	n := count(p.Get("NumMedia"), maxMedia)
 	var atts []care.Attachment
 	for i := range n {
 		u := p.Get("MediaUrl" + strconv.Itoa(i))
-		if !httpURL(u) || !utf8.ValidString(u) || strings.ContainsFunc(u, isControl) {
+		if !httpURL(u) || len(MediaScheme+u) > maxAttachmentURL || !utf8.ValidString(u) || strings.ContainsFunc(u, isControl) {
 			continue
 		}
 		mime := channel.CleanName(p.Get("MediaContentType"+strconv.Itoa(i)), 255)
-		atts = append(atts, care.Attachment{Kind: mediaKind(mime), URL: u, MimeType: mime})
+		atts = append(atts, care.Attachment{Kind: mediaKind(mime), URL: MediaScheme + u, MimeType: mime})
 	}
 	return atts
 }
+
+// maxAttachmentURL is the longest attachment URL care.Inbound accepts.
+const maxAttachmentURL = 2048
 
 // mediaKind maps a MIME type to a care.Attachment kind.
 func mediaKind(mime string) string {

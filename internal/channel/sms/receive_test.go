@@ -1,9 +1,11 @@
 package sms
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +13,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -100,7 +103,7 @@ func TestReceiveFixture(t *testing.T) {
 
 func TestReceiveFixtures(t *testing.T) {
 	t.Parallel()
-	mediaURL := "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages/MM5b3c6a1f2e4d4c8b9a0f1e2d3c4b5a69/Media/"
+	mediaURL := MediaScheme + "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages/MM5b3c6a1f2e4d4c8b9a0f1e2d3c4b5a69/Media/"
 	tests := []struct {
 		file string
 		want care.Inbound
@@ -145,6 +148,7 @@ func TestReceiveMessages(t *testing.T) {
 	t.Parallel()
 	author := care.Author{PlatformUserID: customer, Handle: customer}
 	img := "https://api.twilio.com/2010-04-01/Accounts/" + testAccount + "/Messages/" + smsSID + "/Media/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+	ref := MediaScheme + img
 	tests := []struct {
 		name   string
 		params url.Values
@@ -159,14 +163,14 @@ func TestReceiveMessages(t *testing.T) {
 		{"empty", message(""), "[An empty message]", nil, author},
 		{"legacy SID only", func() url.Values { p := message("hi"); p.Del("MessageSid"); p.Set("SmsMessageSid", smsSID); return p }(), "hi", nil, author},
 		{"one image, no text", message("", "NumMedia", "1", "MediaUrl0", img, "MediaContentType0", "image/jpeg"), "",
-			[]care.Attachment{{Kind: "image", URL: img, MimeType: "image/jpeg"}}, author},
+			[]care.Attachment{{Kind: "image", URL: ref, MimeType: "image/jpeg"}}, author},
 		{"media kinds", message("see", "NumMedia", "4", "MediaUrl0", img, "MediaContentType0", "video/mp4",
 			"MediaUrl1", img+"1", "MediaContentType1", "audio/amr", "MediaUrl2", img+"2", "MediaContentType2", "text/vcard",
 			"MediaUrl3", img+"3", "MediaContentType3", "IMAGE/PNG"), "see",
-			[]care.Attachment{{Kind: "video", URL: img, MimeType: "video/mp4"}, {Kind: "audio", URL: img + "1", MimeType: "audio/amr"},
-				{Kind: "file", URL: img + "2", MimeType: "text/vcard"}, {Kind: "image", URL: img + "3", MimeType: "IMAGE/PNG"}}, author},
+			[]care.Attachment{{Kind: "video", URL: ref, MimeType: "video/mp4"}, {Kind: "audio", URL: ref + "1", MimeType: "audio/amr"},
+				{Kind: "file", URL: ref + "2", MimeType: "text/vcard"}, {Kind: "image", URL: ref + "3", MimeType: "IMAGE/PNG"}}, author},
 		{"NumMedia bounds what is read", message("x", "NumMedia", "1", "MediaUrl0", img, "MediaUrl1", img+"1"), "x",
-			[]care.Attachment{{Kind: "file", URL: img}}, author},
+			[]care.Attachment{{Kind: "file", URL: ref}}, author},
 		{"NumMedia beyond ten is ten", func() url.Values {
 			p := message("x", "NumMedia", "999999999999")
 			for i := range 12 {
@@ -176,7 +180,7 @@ func TestReceiveMessages(t *testing.T) {
 		}(), "x", func() []care.Attachment {
 			var atts []care.Attachment
 			for range 10 {
-				atts = append(atts, care.Attachment{Kind: "file", URL: img})
+				atts = append(atts, care.Attachment{Kind: "file", URL: ref})
 			}
 			return atts
 		}(), author},
@@ -390,5 +394,86 @@ func TestHandshake(t *testing.T) {
 	quietAdapter().Handshake(w, httptest.NewRequest(http.MethodGet, "/webhooks/7?Body=hi", nil), testInbox())
 	if w.Code != http.StatusMethodNotAllowed || w.Header().Get("Allow") != http.MethodPost {
 		t.Errorf("Handshake = %d, Allow %q; want 405 and POST", w.Code, w.Header().Get("Allow"))
+	}
+}
+
+// TestFetchMedia fetches MMS media as Twilio serves it: "Twilio enforces
+// HTTP Basic Authentication for all media URLs"
+// (www.twilio.com/docs/messaging/api/media-resource), and the Media URL
+// redirects to the file. The account's credentials go only to its own
+// media under Twilio's API, never along the redirect.
+func TestFetchMedia(t *testing.T) {
+	t.Parallel()
+	const mediaPath = "/2010-04-01/Accounts/" + testAccount + "/Messages/" + smsSID + "/Media/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+	var mu sync.Mutex
+	var hits []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, pass, auth := r.BasicAuth()
+		mu.Lock()
+		hits = append(hits, r.URL.Path)
+		mu.Unlock()
+		switch {
+		case r.URL.Path == "/files/photo.jpg":
+			if auth {
+				t.Errorf("the redirect target was sent the account's credentials")
+			}
+			w.Header().Set("Content-Type", "image/jpeg")
+			w.Write([]byte("JPEG"))
+		case !auth || user != testAccount || pass != testToken:
+			w.WriteHeader(http.StatusUnauthorized)
+		case r.URL.Path == mediaPath:
+			http.Redirect(w, r, "/files/photo.jpg", http.StatusTemporaryRedirect)
+		default:
+			w.WriteHeader(http.StatusNotFound)
+		}
+	}))
+	defer srv.Close()
+	inbox := func(token string) care.Inbox {
+		in := testInbox()
+		in.Credentials[CredAPIBase] = srv.URL
+		in.Credentials[CredAuthToken] = token
+		return in
+	}
+	other := "AC00000000000000000000000000000000"
+	for _, tt := range []struct {
+		name, ref string
+		inbox     care.Inbox
+		code      string // "" for success
+		requests  int
+	}{
+		{"the customer's photo", MediaScheme + srv.URL + mediaPath, inbox(testToken), "", 2},
+		{"deleted", MediaScheme + srv.URL + mediaPath + "0", inbox(testToken), care.ENOTFOUND, 1},
+		{"credentials refused", MediaScheme + srv.URL + mediaPath, inbox("wrong"), care.EUNAVAILABLE, 1},
+		{"another account's media", MediaScheme + srv.URL + strings.Replace(mediaPath, testAccount, other, 1), inbox(testToken), care.EUNAVAILABLE, 0},
+		{"a host that is not Twilio's", MediaScheme + "https://media.example" + mediaPath, inbox(testToken), care.EUNAVAILABLE, 0},
+		{"plain http at Twilio", MediaScheme + "http://api.twilio.com" + mediaPath, inbox(testToken), care.EUNAVAILABLE, 0},
+		{"a bare URL", srv.URL + mediaPath, inbox(testToken), care.ENOTFOUND, 0},
+		{"no credentials", MediaScheme + srv.URL + mediaPath, inbox(""), care.EUNAVAILABLE, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			mu.Lock()
+			hits = nil
+			mu.Unlock()
+			md, err := quietAdapter().FetchMedia(context.Background(), tt.inbox, tt.ref)
+			mu.Lock()
+			if len(hits) != tt.requests {
+				t.Errorf("%d requests (%v), want %d", len(hits), hits, tt.requests)
+			}
+			mu.Unlock()
+			if tt.code != "" {
+				if care.ErrorCode(err) != tt.code {
+					t.Errorf("FetchMedia = %v, want %s", err, tt.code)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer md.Body.Close()
+			b, _ := io.ReadAll(md.Body)
+			if string(b) != "JPEG" || md.MimeType != "image/jpeg" {
+				t.Errorf("media = %q, %q", b, md.MimeType)
+			}
+		})
 	}
 }

@@ -68,6 +68,10 @@ func content(m *message, unknown func() (kind string, service bool)) (text strin
 	case m.Location != nil:
 		geo, ok := geoURI(*m.Location)
 		body = "Shared a location"
+		if m.Location.LivePeriod > 0 {
+			// Its later positions are not shown (see parser.message).
+			body = "Shared a live location"
+		}
 		if ok {
 			body += " (" + strings.TrimPrefix(geo, "geo:") + ")"
 			atts = append(atts, care.Attachment{Kind: "location", URL: geo})

@@ -35,6 +35,8 @@
 //   - Channel posts are skipped: they are the channel's own broadcasts.
 //   - An edit becomes a message of its own, "[Edited] …", shown as a reply
 //     to the message it changes and named "<chat_id>:<message_id>:edit:<edit_date>".
+//     The edits by which a customer's app moves a live location are
+//     skipped.
 //   - A message_reaction update becomes a care.KindReaction event on the
 //     message reacted to; only emoji reactions are shown.
 //   - Messages from bots or sent on behalf of a chat, business messages and

@@ -132,6 +132,9 @@ type photoSize struct {
 type location struct {
 	Latitude  float64 `json:"latitude"`
 	Longitude float64 `json:"longitude"`
+	// LivePeriod is set while the location is live: the sender's app
+	// keeps editing the message with their position.
+	LivePeriod int64 `json:"live_period"`
 }
 
 // reactionUpdate is a MessageReactionUpdated: a user's whole set of

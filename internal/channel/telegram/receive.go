@@ -185,6 +185,14 @@ func (p *parser) message(m *message, edited bool, updateID int64, raw func() jso
 		p.skip("%s %s from a bot", what, id)
 		return channel.Event{}, false
 	}
+	if edited && (m.Location != nil || m.Venue != nil) {
+		// A live location is kept up to date by editing its message, every
+		// few seconds while the customer moves (core.telegram.org/api/live-location);
+		// each new position is no message of its own. The first delivery
+		// already showed where they were.
+		p.skip("%s %s moves a live location", what, id)
+		return channel.Event{}, false
+	}
 	text, atts, ok := content(m, func() (string, bool) { return unknownKind(raw()) })
 	if !ok {
 		p.skip("%s %s is a service notice", what, id)

@@ -294,3 +294,44 @@ func TestParseMessageID(t *testing.T) {
 		}
 	}
 }
+
+// TestReceiveLiveLocation follows a customer sharing their live location:
+// the message comes once, and the edits by which the customer's app moves
+// it (core.telegram.org/api/live-location; Location.live_period,
+// core.telegram.org/bots/api#location) are skipped, as is the edit that
+// stops it, rather than each becoming an "[Edited]" message.
+func TestReceiveLiveLocation(t *testing.T) {
+	t.Parallel()
+	const from = `"from":{"id":1111111,"is_bot":false,"first_name":"Test"},"chat":{"id":1111111,"first_name":"Test","type":"private"},"date":1795000000`
+	for _, tt := range []struct {
+		name, body string
+		want       []care.Inbound
+	}{
+		{"shared", `{"update_id":20001,"message":{"message_id":50,` + from + `,"location":{"latitude":52.37,"longitude":4.89,"live_period":900}}}`,
+			[]care.Inbound{{Kind: care.KindMessage, PlatformID: "1111111:50", Visibility: care.Private,
+				Author: care.Author{PlatformUserID: "1111111", DisplayName: "Test"}, Text: "Shared a live location (52.37,4.89)",
+				Attachments: []care.Attachment{{Kind: "location", URL: "geo:52.37,4.89"}}, SentAt: time.Unix(1795000000, 0).UTC()}}},
+		{"moved", `{"update_id":20002,"edited_message":{"message_id":50,` + from + `,"edit_date":1795000030,"location":{"latitude":52.371,"longitude":4.891,"live_period":900,"heading":90}}}`, nil},
+		{"moved again", `{"update_id":20003,"edited_message":{"message_id":50,` + from + `,"edit_date":1795000060,"location":{"latitude":52.372,"longitude":4.892,"live_period":900}}}`, nil},
+		{"stopped", `{"update_id":20004,"edited_message":{"message_id":50,` + from + `,"edit_date":1795000090,"location":{"latitude":52.372,"longitude":4.892}}}`, nil},
+		{"a still location", `{"update_id":20005,"message":{"message_id":51,` + from + `,"location":{"latitude":52.37,"longitude":4.89}}}`,
+			[]care.Inbound{{Kind: care.KindMessage, PlatformID: "1111111:51", Visibility: care.Private,
+				Author: care.Author{PlatformUserID: "1111111", DisplayName: "Test"}, Text: "Shared a location (52.37,4.89)",
+				Attachments: []care.Attachment{{Kind: "location", URL: "geo:52.37,4.89"}}, SentAt: time.Unix(1795000000, 0).UTC()}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			events, err := (&Adapter{Logger: slog.New(slog.DiscardHandler)}).Receive(secretHeader(testSecret), []byte(tt.body), testInbox(), testNow)
+			if err != nil {
+				t.Fatalf("Receive: %v", err)
+			}
+			var got []care.Inbound
+			for _, ev := range events {
+				got = append(got, ev.Inbound)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Receive (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
