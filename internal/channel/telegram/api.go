@@ -171,13 +171,34 @@ func apiError(method string, resp *http.Response, env *response, now time.Time) 
 			}
 		}
 	case env.Parameters != nil && env.Parameters.MigrateToChatID != 0:
-		e.Reason = fmt.Sprintf("the group became a supergroup (chat %d); the customer must write to the bot there again", env.Parameters.MigrateToChatID)
+		to := env.Parameters.MigrateToChatID
+		e.Err = fmt.Errorf("%w: %w", e.Err, chatMigrated(to))
+		e.Reason = fmt.Sprintf("the group became a supergroup (chat %d); the customer must write to the bot there again", to)
 	case strings.Contains(strings.ToLower(env.Description), "chat not found"):
 		e.Reason = "Telegram does not know this chat: the customer may never have written to the bot"
 	default:
 		e.Reason = "Telegram refused the request (" + strconv.Itoa(code) + "): " + desc
 	}
 	return e
+}
+
+// chatMigrated is the supergroup a basic group became, as a refusal's
+// parameters.migrate_to_chat_id names it
+// (core.telegram.org/bots/api#responseparameters). apiError wraps it into
+// the refusal's error so that Send can resend there.
+type chatMigrated int64
+
+func (c chatMigrated) Error() string {
+	return "the group moved to supergroup " + strconv.FormatInt(int64(c), 10)
+}
+
+// migratedTo returns the supergroup err says the chat became.
+func migratedTo(err error) (int64, bool) {
+	var c chatMigrated
+	if errors.As(err, &c) && c != 0 {
+		return int64(c), true
+	}
+	return 0, false
 }
 
 // scrub removes token from err's text: a *url.Error names the URL, which

@@ -50,7 +50,10 @@
 // Send posts sendMessage with the reply's text as plain text (no
 // parse_mode), to the customer's user id (their private chat with the bot)
 // or, for a public reply, to the group of the message answered; a reply to a
-// particular message in the same chat quotes it with reply_parameters.
+// particular message in the same chat quotes it with reply_parameters. When
+// a basic group has become a supergroup, Telegram refuses the send with
+// parameters.migrate_to_chat_id and Send resends once to the supergroup,
+// without the quote.
 // Telegram has no delivery receipts for bots: a reply is sent or failed.
 // Flood control (429) is retried after Telegram's retry_after; a blocked bot
 // (403) fails for good with a reason the agent can read.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
@@ -37,7 +38,9 @@ type sentMessage struct {
 // Send delivers one reply with sendMessage and returns its platform id,
 // "<chat_id>:<message_id>". A private reply goes to the contact's Telegram
 // user id, which is their private chat with the bot; a public one to the
-// group of the message it answers. It returns a permanent
+// group of the message it answers; when that group has become a
+// supergroup, it is resent there once (see resendMigrated), and the id
+// names the supergroup. It returns a permanent
 // *channel.SendError when the inbox or reply cannot work (see CheckReply) or
 // Telegram refuses for good (blocked bot, unknown chat, bad token), a
 // temporary one under flood control (with Telegram's retry_after), when
@@ -73,6 +76,9 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 		req.ReplyParameters = &replyParameters{MessageID: msg, AllowSendingWithoutReply: true}
 	}
 	result, err := a.call(ctx, out.Inbox, "sendMessage", req, maxResponseBytes)
+	if to, ok := migratedTo(err); ok && req.ChatID < 0 && to < 0 && to != req.ChatID {
+		result, err = a.resendMigrated(ctx, out.Inbox, &req, to)
+	}
 	res := channel.Result{Status: care.DeliverySent}
 	switch {
 	case errors.Is(err, errUnread):
@@ -87,6 +93,35 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 		res.PlatformID = MessageID(cmpChat(m.Chat.ID, req.ChatID), m.MessageID)
 	}
 	return res, nil
+}
+
+// resendMigrated sends req again to supergroup to, which the basic group
+// req.ChatID became, and leaves req addressed there for reading the answer:
+// Telegram refuses every send to the old id and names the new one in
+// parameters.migrate_to_chat_id
+// (core.telegram.org/bots/api#responseparameters). Only a group is followed
+// (the caller checks both ids are negative): a private reply never leaves
+// the customer's chat. The quote is dropped, since message ids are counted
+// anew in the supergroup and the one answered would name another message
+// there. A second migration is not followed: a group migrates once, and a
+// chain would be Telegram misbehaving, not a group moving.
+//
+// Send cannot remember the move for later replies: a public reply is
+// addressed by the message it answers or the customer's newest public
+// message, both stored with the old group's id, and the Result names only
+// the sent message (in the supergroup, so answers to it come from there).
+// Each later reply addressed to the old group therefore costs one refused
+// request before this resend; once the customer writes in the supergroup,
+// replies to their new messages go there directly.
+func (a *Adapter) resendMigrated(ctx context.Context, in care.Inbox, req *sendRequest, to int64) (json.RawMessage, error) {
+	from := req.ChatID
+	req.ChatID, req.ReplyParameters = to, nil
+	result, err := a.call(ctx, in, "sendMessage", req, maxResponseBytes)
+	var se *channel.SendError
+	if again, ok := migratedTo(err); ok && errors.As(err, &se) {
+		se.Reason = fmt.Sprintf("the group %d became supergroup %d, which Telegram says became %d in turn; the customer must write to the bot there again", from, to, again)
+	}
+	return result, err
 }
 
 // sendPublicChat is the group a public reply goes to: that of the message

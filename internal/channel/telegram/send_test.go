@@ -16,6 +16,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/telegram/tgfake"
 )
 
 // stub is a Bot API server answering every request with one canned
@@ -258,5 +259,157 @@ func TestSendUnreadableSuccess(t *testing.T) {
 	res, err := (&Adapter{Client: srv.Client()}).Send(context.Background(), outbound(srv.URL, "hello"))
 	if err != nil || res.Status != care.DeliverySent || res.PlatformID != "" {
 		t.Errorf("Send = %+v, %v; want sent without an id", res, err)
+	}
+}
+
+// seqStub is a Bot API server giving its answers in turn, the last one
+// again once they run out, and remembering every request body.
+type seqStub struct {
+	mu      sync.Mutex
+	answers []string
+	bodies  []string
+}
+
+func newSeqStub(t *testing.T, answers ...string) (*seqStub, *httptest.Server) {
+	t.Helper()
+	s := &seqStub{answers: answers}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		s.mu.Lock()
+		answer := s.answers[min(len(s.bodies), len(s.answers)-1)]
+		s.bodies = append(s.bodies, string(b))
+		s.mu.Unlock()
+		var env struct {
+			ErrorCode int `json:"error_code"`
+		}
+		status := http.StatusOK
+		if json.Unmarshal([]byte(answer), &env) == nil && env.ErrorCode != 0 {
+			status = env.ErrorCode
+		}
+		w.WriteHeader(status)
+		io.WriteString(w, answer)
+	}))
+	t.Cleanup(srv.Close)
+	return s, srv
+}
+
+func (s *seqStub) requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.bodies...)
+}
+
+// migrated is the Bot API's answer to a send to a basic group that became
+// supergroup to.
+func migrated(to string) string {
+	return `{"ok":false,"error_code":400,"description":"Bad Request: group chat was upgraded to a supergroup chat","parameters":{"migrate_to_chat_id":` + to + `}}`
+}
+
+// TestSendMigratedGroup checks that a public reply to a basic group that
+// became a supergroup is resent there once, without its quote.
+func TestSendMigratedGroup(t *testing.T) {
+	t.Parallel()
+	const (
+		group      = `{"chat_id":-987654321,"text":"hello","reply_parameters":{"message_id":4402,"allow_sending_without_reply":true}}`
+		supergroup = `{"chat_id":-1001987654321,"text":"hello"}`
+		sentThere  = `{"ok":true,"result":{"message_id":17,"chat":{"id":-1001987654321,"type":"supergroup","title":"Acme Users"},"date":1441645660,"text":"hello"}}`
+	)
+	public := func(o *channel.Outbound) {
+		o.Message.Visibility, o.Message.ReplyToPlatformID = care.Public, "-987654321:4402"
+	}
+	for _, tt := range []struct {
+		name       string
+		change     func(*channel.Outbound)
+		answers    []string
+		wantBodies []string
+		wantID     string
+		// wantErr is a part of the error's reason, "" for success.
+		wantErr   string
+		permanent bool
+	}{
+		{"resent to the supergroup", public, []string{migrated("-1001987654321"), sentThere},
+			[]string{group, supergroup}, "-1001987654321:17", "", false},
+		{"resent, the answer unread", public, []string{migrated("-1001987654321"), `{"ok":true,"result":{"message_id":17,"text":"` + strings.Repeat("x", maxResponseBytes) + `"}}`},
+			[]string{group, supergroup}, "", "", false},
+		{"resent without chat in the answer", public, []string{migrated("-1001987654321"), `{"ok":true,"result":{"message_id":17}}`},
+			[]string{group, supergroup}, "-1001987654321:17", "", false},
+		{"a second migration is not followed", public, []string{migrated("-1001987654321"), migrated("-1002000000000")},
+			[]string{group, supergroup}, "", "supergroup -1001987654321, which Telegram says became -1002000000000", true},
+		{"the supergroup refuses", public, []string{migrated("-1001987654321"), `{"ok":false,"error_code":403,"description":"Forbidden: bot is not a member of the supergroup chat"}`},
+			[]string{group, supergroup}, "", "no longer a member", true},
+		{"the supergroup throttles", public, []string{migrated("-1001987654321"), `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 35","parameters":{"retry_after":35}}`},
+			[]string{group, supergroup}, "", "flood control", false},
+		{"migration to the same chat", public, []string{migrated("-987654321")},
+			[]string{group}, "", "became a supergroup (chat -987654321)", true},
+		{"migration to a user id", public, []string{migrated("1111111")},
+			[]string{group}, "", "became a supergroup (chat 1111111)", true},
+		{"a private reply is never redirected", nil, []string{migrated("-1001987654321")},
+			[]string{`{"chat_id":1111111,"text":"hello"}`}, "", "became a supergroup (chat -1001987654321)", true},
+		{"other 400 unchanged", public, []string{`{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}`},
+			[]string{group}, "", "never have written to the bot", true},
+		{"other 400 with parameters unchanged", public, []string{`{"ok":false,"error_code":400,"description":"Bad Request: message is too long","parameters":{}}`},
+			[]string{group}, "", "Telegram refused the request (400): Bad Request: message is too long", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s, srv := newSeqStub(t, tt.answers...)
+			out := outbound(srv.URL, "hello")
+			if tt.change != nil {
+				tt.change(&out)
+			}
+			res, err := (&Adapter{Client: srv.Client(), Now: func() time.Time { return testNow }}).Send(context.Background(), out)
+			if tt.wantErr == "" {
+				if err != nil || res.PlatformID != tt.wantID || res.Status != care.DeliverySent {
+					t.Errorf("Send = %+v, %v; want %q sent", res, err, tt.wantID)
+				}
+			} else {
+				var se *channel.SendError
+				if !errors.As(err, &se) || se.Permanent != tt.permanent || !strings.Contains(se.Reason, tt.wantErr) {
+					t.Errorf("Send = %+v, %v; want an error (permanent %v) about %q", res, err, tt.permanent, tt.wantErr)
+				}
+			}
+			got := s.requests()
+			if len(got) != len(tt.wantBodies) {
+				t.Fatalf("%d requests %q, want %d", len(got), got, len(tt.wantBodies))
+			}
+			for i, body := range got {
+				var g, w map[string]any
+				if err := json.Unmarshal([]byte(body), &g); err != nil {
+					t.Fatalf("request %d %s: %v", i, body, err)
+				}
+				if err := json.Unmarshal([]byte(tt.wantBodies[i]), &w); err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(w, g); diff != "" {
+					t.Errorf("request %d %s (-want +got):\n%s", i, body, diff)
+				}
+			}
+		})
+	}
+}
+
+// TestSendMigratedGroupFake follows a migration tgfake reports as the Bot
+// API does.
+func TestSendMigratedGroupFake(t *testing.T) {
+	t.Parallel()
+	f := tgfake.New()
+	srv := httptest.NewServer(f.Handler())
+	t.Cleanup(srv.Close)
+	group := &tgfake.Chat{ID: -987654321, Type: "group", Title: "Acme Users"}
+	asked, err := f.Deliver(context.Background(), tgfake.Message{From: tgfake.User{ID: 1111111, FirstName: "Ana"}, Chat: group,
+		Text: "@parley_fake_bot is the shop open?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Migrate(group.ID, -1001987654321)
+	out := outbound(srv.URL, "Yes, until six.")
+	out.Message.Visibility, out.Message.ReplyToPlatformID = care.Public, MessageID(group.ID, asked)
+	res, err := (&Adapter{Client: srv.Client()}).Send(context.Background(), out)
+	if err != nil || res.PlatformID != "-1001987654321:1" {
+		t.Fatalf("Send = %+v, %v; want -1001987654321:1", res, err)
+	}
+	sent := f.Sent()
+	if len(sent) != 1 || sent[0].ChatID != -1001987654321 || sent[0].ReplyTo != 0 || sent[0].Text != "Yes, until six." {
+		t.Errorf("sent %+v, want one unquoted message in the supergroup", sent)
 	}
 }

@@ -13,7 +13,9 @@
 //
 // A chat is known once someone wrote in it; sendMessage to any other chat
 // fails with "chat not found", as Telegram answers for users who never
-// started the bot. Block makes a customer block the bot (403); Throttle and
+// started the bot. Migrate turns a basic group into a supergroup, after
+// which sends to the group's old id fail with parameters.migrate_to_chat_id.
+// Block makes a customer block the bot (403); Throttle and
 // FailNext make the next sends fail with flood control (429 and
 // retry_after) or a 500.
 package tgfake
@@ -84,6 +86,8 @@ type chatState struct {
 	lastID   int64
 	messages map[int64]stored
 	blocked  bool
+	// migratedTo is the supergroup this basic group became, 0 if none.
+	migratedTo int64
 }
 
 func (s *chatState) json() map[string]any { return s.chat.json(s.user) }
@@ -166,6 +170,19 @@ func (f *Fake) Block(chatID int64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.chat(Chat{ID: chatID, Type: "private"}).blocked = true
+}
+
+// Migrate upgrades basic group from to a supergroup with id to, as
+// Telegram does when a group grows or an admin changes certain settings:
+// sends to from then fail with 400 and parameters.migrate_to_chat_id, and
+// to is a new chat with the group's title whose message ids start again
+// from 1.
+func (f *Fake) Migrate(from, to int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	g := f.chat(Chat{ID: from, Type: "group"})
+	g.migratedTo = to
+	f.chat(Chat{ID: to, Type: "supergroup", Title: g.chat.Title})
 }
 
 // Throttle makes the next n sends fail with 429 and retry_after seconds.

@@ -370,3 +370,36 @@ func TestGetUpdates(t *testing.T) {
 		t.Error("Queue of an update without update_id succeeded")
 	}
 }
+
+// TestMigrate checks the answer to a send to a group that became a
+// supergroup, as the Bot API gives it
+// (core.telegram.org/bots/api#responseparameters).
+func TestMigrate(t *testing.T) {
+	t.Parallel()
+	f, srv := newFake(t)
+	group := &Chat{ID: -987654321, Type: "group", Title: "Acme Users"}
+	if _, err := f.Deliver(context.Background(), Message{From: ana, Chat: group, Text: "Hi"}); err != nil {
+		t.Fatal(err)
+	}
+	f.Migrate(group.ID, -1001987654321)
+	a := call(t, srv, "sendMessage", map[string]any{"chat_id": group.ID, "text": "x"})
+	if a.status != 400 || a.Description != "Bad Request: group chat was upgraded to a supergroup chat" ||
+		a.Parameters["migrate_to_chat_id"] != float64(-1001987654321) {
+		t.Errorf("sendMessage to the old group = %+v", a)
+	}
+	a = call(t, srv, "sendMessage", map[string]any{"chat_id": -1001987654321, "text": "x"})
+	var m struct {
+		MessageID int64 `json:"message_id"`
+		Chat      struct {
+			ID    int64  `json:"id"`
+			Type  string `json:"type"`
+			Title string `json:"title"`
+		} `json:"chat"`
+	}
+	if err := json.Unmarshal(a.Result, &m); err != nil || !a.OK || m.MessageID != 1 || m.Chat.ID != -1001987654321 || m.Chat.Type != "supergroup" || m.Chat.Title != "Acme Users" {
+		t.Errorf("sendMessage to the supergroup = %+v (%+v)", a, m)
+	}
+	if sent := f.Sent(); len(sent) != 1 || sent[0].ChatID != -1001987654321 {
+		t.Errorf("Sent = %+v, want only the supergroup's message", sent)
+	}
+}

@@ -51,6 +51,13 @@ func (f *Fake) sendMessage(w http.ResponseWriter, p params, body []byte) {
 		writeError(w, http.StatusBadRequest, "Bad Request: chat not found")
 		return
 	}
+	if s.migratedTo != 0 {
+		// core.telegram.org/bots/api#responseparameters
+		writeJSON(w, http.StatusBadRequest, map[string]any{"ok": false, "error_code": 400,
+			"description": "Bad Request: group chat was upgraded to a supergroup chat",
+			"parameters":  map[string]any{"migrate_to_chat_id": s.migratedTo}})
+		return
+	}
 	text := p.str("text")
 	switch mode := p.str("parse_mode"); {
 	case strings.TrimSpace(text) == "":
