@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"io"
 	"mime"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/emersion/go-message"
-	_ "github.com/emersion/go-message/charset" // ISO-8859-*, windows-125*, KOI8, Shift JIS, GB18030, …
+	"github.com/emersion/go-message/charset" // ISO-8859-*, windows-125*, KOI8, Shift JIS, GB18030, …
 	"github.com/emersion/go-message/mail"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -226,7 +228,12 @@ func (b *body) attach(e *message.Entity, mediaType string, params map[string]str
 		return
 	}
 	ah := mail.AttachmentHeader{Header: e.Header}
-	name, _ := ah.Filename()
+	// Go's mime package keeps the other sections of a name whose first is
+	// in a charset it does not decode: ".pdf" of "見積書.pdf".
+	name := extendedName(e.Header)
+	if name == "" {
+		name, _ = ah.Filename()
+	}
 	if name == "" && (mediaType == "message/rfc822" || mediaType == "message/global") {
 		name = "message.eml"
 	}
@@ -309,3 +316,77 @@ func readUpTo(r io.Reader, n int64) []byte {
 }
 
 func drain(r io.Reader) { _, _ = io.Copy(io.Discard, io.LimitReader(r, MaxMessageBytes)) }
+
+// extendedName reads a file name written as an RFC 2231 extended
+// parameter, whole or in continuations:
+//
+//	filename*=iso-8859-1''R%E9sum%E9.pdf
+//	filename*0*=iso-2022-jp''%1B%24B8%2B%40Q%3Dq%1B%28B; filename*1=.pdf
+//
+// Go's mime package decodes only UTF-8 and US-ASCII ones and drops the
+// rest, which older and Japanese mail clients write. "" when there is
+// none.
+func extendedName(h message.Header) string {
+	for _, f := range []struct{ field, param string }{{"Content-Disposition", "filename"}, {"Content-Type", "name"}} {
+		if n := extendedParam(h.Get(f.field), f.param); n != "" {
+			return n
+		}
+	}
+	return ""
+}
+
+// extendedParam decodes the RFC 2231 parameter name* (or name*0*, name*1,
+// …) of a header field value v.
+func extendedParam(v, name string) string {
+	const maxSections = 64
+	var sections [maxSections]string
+	var encoded [maxSections]bool
+	n := 0
+	for _, p := range strings.Split(v, ";") {
+		k, val, ok := strings.Cut(p, "=")
+		rest, isParam := strings.CutPrefix(strings.ToLower(strings.TrimSpace(k)), name+"*")
+		if !ok || !isParam {
+			continue
+		}
+		enc := rest == "" || strings.HasSuffix(rest, "*")
+		rest = strings.TrimSuffix(rest, "*")
+		i := 0
+		if rest != "" {
+			var err error
+			if i, err = strconv.Atoi(rest); err != nil || i < 0 || i >= maxSections {
+				continue
+			}
+		}
+		sections[i], encoded[i] = strings.Trim(strings.TrimSpace(val), `"`), enc
+		n = max(n, i+1)
+	}
+	if n == 0 || !encoded[0] {
+		return ""
+	}
+	cs, rest, ok := strings.Cut(sections[0], "'")
+	if _, rest, ok2 := strings.Cut(rest, "'"); ok && ok2 {
+		sections[0] = rest
+	} else {
+		return ""
+	}
+	var raw []byte
+	for i := 0; i < n; i++ {
+		if !encoded[i] {
+			raw = append(raw, sections[i]...)
+			continue
+		}
+		u, err := url.PathUnescape(sections[i])
+		if err != nil {
+			return ""
+		}
+		raw = append(raw, u...)
+	}
+	if cs == "" || strings.EqualFold(cs, "utf-8") || strings.EqualFold(cs, "us-ascii") {
+		return string(raw)
+	}
+	r, err := charset.Reader(cs, bytes.NewReader(raw))
+	if err != nil {
+		return ""
+	}
+	return string(readUpTo(r, 4096))
+}

@@ -37,12 +37,13 @@ type draft struct {
 
 // compose writes out as an RFC 5322 message: plain text in UTF-8, quoted-
 // printable, threaded under the customer's message by In-Reply-To and
-// References, with a Message-ID derived from the outbound's idempotency
-// key. files[i], when not nil, is the i-th attachment's content: the
-// message is then multipart/mixed, the text and one base64 part per file;
-// the other attachments are links below the text. It returns a permanent
+// References (ancestors, the parent's own chain, then the parent), with a
+// Message-ID derived from the outbound's idempotency key. files[i], when
+// not nil, is the i-th attachment's content: the message is then
+// multipart/mixed, the text and one base64 part per file; the other
+// attachments are links below the text. It returns a permanent
 // *channel.SendError when the contact has no email address.
-func compose(out *channel.Outbound, s *smtpSettings, now time.Time, files []*attached) (*draft, error) {
+func compose(out *channel.Outbound, s *smtpSettings, now time.Time, files []*attached, ancestors []string) (*draft, error) {
 	rcpt, ok := out.Recipient()
 	to := strings.ToLower(rcpt.PlatformUserID)
 	if !ok || !plausibleAddress(to) {
@@ -59,10 +60,8 @@ func compose(out *channel.Outbound, s *smtpSettings, now time.Time, files []*att
 	h.SetSubject(replySubject(out.Conversation.Subject, answers))
 	h.SetMessageID(d.id)
 	if parent != "" {
-		// Parley keeps no References chain (see package doc): the parent
-		// alone still threads in every client.
 		h.SetMsgIDList("In-Reply-To", []string{parent})
-		h.SetMsgIDList("References", []string{parent})
+		h.SetMsgIDList("References", threadReferences(ancestors, parent))
 	}
 	h.Set("MIME-Version", "1.0")
 	// No Auto-Submitted: a person wrote this reply, and the customer's

@@ -85,9 +85,13 @@
 //
 // Send writes a plain-text reply (UTF-8, quoted-printable) from the from
 // address to the contact's address, "Re: " and the conversation's subject
-// (without stacking "Re: Re:"), In-Reply-To and References naming the
-// message answered (the one the agent chose, else the customer's newest),
-// and a Message-ID "<parley.HASH@from domain>" where HASH comes from the
+// (without stacking "Re: Re:"), In-Reply-To naming the message answered
+// (the one the agent chose, else the customer's newest), References that
+// message's own References (else its one In-Reply-To) followed by its
+// Message-ID (RFC 5322 §3.6.4), at most 20 ids, the first kept, read from
+// the message's header in the mailbox with UID SEARCH HEADER Message-ID
+// and a BODY.PEEK of three fields (the parent alone when it is not there
+// or the server does not answer within 10 s), and a Message-ID "<parley.HASH@from domain>" where HASH comes from the
 // outbound's idempotency key. It sets no Auto-Submitted: a person wrote it.
 // With a DKIM key it signs From, To, Subject, Date, Message-ID,
 // In-Reply-To, References and the MIME fields (relaxed/relaxed). It

@@ -215,6 +215,15 @@ func TestParseHeaders(t *testing.T) {
 			func(p *parsed) string { return want(p.in.Author.PlatformUserID, "jane@example.net") }},
 		{"encoded display name with a bidi override", base + "From: =?utf-8?b?SmFuZeKAriBEb2U=?= <jane@example.net>\r\nMessage-ID: <m@x>\r\n\r\nhi",
 			func(p *parsed) string { return want(p.in.Author.DisplayName, "Jane Doe") }},
+		// RFC 2047 §5 (https://www.rfc-editor.org/rfc/rfc2047#section-5)
+		// forbids encoded words in a quoted string; mailers write them
+		// there all the same, and mail clients decode them.
+		{"an encoded word in a quoted display name", base + "From: \"=?ISO-8859-1?Q?Andr=E9?= Pirard\" <pirard@example.be>\r\nMessage-ID: <m@x>\r\n\r\nhi",
+			func(p *parsed) string { return want(p.in.Author.DisplayName, "André Pirard") }},
+		{"a quoted UTF-8 encoded name", base + "From: \"=?utf-8?B?5bGx55Sw5aSq6YOO?=\" <taro@example.jp>\r\nMessage-ID: <m@x>\r\n\r\nhi",
+			func(p *parsed) string { return want(p.in.Author.DisplayName, "山田太郎") }},
+		{"a quoted name that only looks encoded", base + "From: \"Sale =?50% off\" <a@b.example>\r\nMessage-ID: <m@x>\r\n\r\nhi",
+			func(p *parsed) string { return want(p.in.Author.DisplayName, "Sale =?50% off") }},
 		{"no From is skipped", base + "Message-ID: <m@x>\r\n\r\nhi",
 			func(p *parsed) string { return want(p.skip, "no usable From address") }},
 		{"a date far in the future is not believed", base + "From: a@b.example\r\nMessage-ID: <m@x>\r\nDate: Fri, 1 Jan 2100 00:00:00 +0000\r\n\r\nhi",

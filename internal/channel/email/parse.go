@@ -5,12 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"mime"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/charset"
 	"github.com/emersion/go-message/mail"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -302,12 +304,31 @@ func addresses(h mail.Header, key string) []care.Author {
 		if !plausibleAddress(addr) {
 			continue
 		}
-		out = append(out, care.Author{PlatformUserID: addr, Handle: addr, DisplayName: channel.CleanName(a.Name, care.MaxNameBytes)})
+		out = append(out, care.Author{PlatformUserID: addr, Handle: addr, DisplayName: channel.CleanName(quotedWords(a.Name), care.MaxNameBytes)})
 		if len(out) == 10 {
 			break
 		}
 	}
 	return out
+}
+
+// wordDecoder decodes RFC 2047 encoded words in any charset go-message
+// knows.
+var wordDecoder = mime.WordDecoder{CharsetReader: charset.Reader}
+
+// quotedWords decodes the encoded words left in a display name. RFC 2047
+// §5 forbids them inside a quoted string, so net/mail leaves
+// "\"=?ISO-8859-1?Q?Andr=E9?= Pirard\" <a@example.be>" as written, but
+// many mailers quote the encoded name all the same, and the clients
+// customers read mail in decode it.
+func quotedWords(name string) string {
+	if !strings.Contains(name, "=?") {
+		return name
+	}
+	if d, err := wordDecoder.DecodeHeader(name); err == nil {
+		return d
+	}
+	return name
 }
 
 // looseAddress finds an address in a field that does not parse: the text

@@ -143,3 +143,38 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+// TestAttachmentNames reads attachment file names as mail clients write
+// them: RFC 2231 extended parameters (https://www.rfc-editor.org/rfc/rfc2231#section-4)
+// in UTF-8 and in other charsets, in continuations, and RFC 2047 words
+// in a quoted name (Outlook's way).
+func TestAttachmentNames(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ name, params, want string }{
+		{"RFC 2231 in ISO-8859-1", "Content-Disposition: attachment; filename*=iso-8859-1''R%E9sum%E9.pdf", "Résumé.pdf"},
+		{"RFC 2231 in windows-1252, with a language", "Content-Disposition: attachment; filename*=windows-1252'fr'%80%20re%E7u.pdf", "€ reçu.pdf"},
+		{"RFC 2231 continuations in ISO-2022-JP", "Content-Disposition: attachment;\r\n filename*0*=iso-2022-jp''%1B%24B8%2B%40Q%3Dq%1B%28B;\r\n filename*1=.pdf", "見積書.pdf"},
+		{"RFC 2231 in Shift_JIS, on the Content-Type name", "Content-Type: application/pdf; name*=shift_jis''%8C%A9%90%CF.pdf", "見積.pdf"},
+		{"RFC 2231 continuations in UTF-8", "Content-Disposition: attachment; filename*0*=utf-8''Fa%C3%A7; filename*1*=ture.pdf", "Façture.pdf"},
+		{"RFC 2047 in a quoted name", "Content-Disposition: attachment; filename=\"=?iso-8859-1?Q?R=E9sum=E9.pdf?=\"", "Résumé.pdf"},
+		{"an unknown charset: no name rather than a wrong one", "Content-Disposition: attachment; filename*=x-unknown''abc.pdf", ""},
+		{"broken percent-encoding", "Content-Disposition: attachment; filename*=iso-8859-1''R%E.pdf", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ct := "Content-Type: application/pdf\r\n"
+			if strings.HasPrefix(tt.params, "Content-Type:") {
+				ct = ""
+			}
+			raw := "From: a@b.example\r\nMessage-ID: <m@x>\r\nSubject: file\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n" +
+				"--b\r\nContent-Type: text/plain\r\n\r\nsee the file\r\n--b\r\n" + ct + tt.params + "\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERg==\r\n--b--\r\n"
+			p, err := parse([]byte(raw), acme, testNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.in.Attachments) != 1 || p.in.Attachments[0].Name != tt.want {
+				t.Errorf("attachments %+v, want one named %q", p.in.Attachments, tt.want)
+			}
+		})
+	}
+}

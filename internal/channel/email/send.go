@@ -33,7 +33,7 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 	if err != nil {
 		return channel.Result{}, channel.Permanent(care.ErrorMessage(err), err)
 	}
-	d, err := compose(&out, s, a.now(), a.replyFiles(ctx, &out))
+	d, err := compose(&out, s, a.now(), a.replyFiles(ctx, &out), a.ancestors(ctx, out.Inbox, parentID(&out)))
 	if err != nil {
 		return channel.Result{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -436,7 +437,7 @@ func TestCompose(t *testing.T) {
 			if tt.change != nil {
 				tt.change(&out)
 			}
-			d, err := compose(&out, s, testNow, nil)
+			d, err := compose(&out, s, testNow, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -452,6 +453,86 @@ func TestCompose(t *testing.T) {
 			}
 			if d.to != "jane@example.net" {
 				t.Errorf("envelope recipient %q", d.to)
+			}
+		})
+	}
+}
+
+// TestSendReferences checks a reply's References against RFC 5322 §3.6.4
+// (https://www.rfc-editor.org/rfc/rfc5322#section-3.6.4): "the contents of
+// the parent's References: field (if any) followed by the contents of the
+// parent's Message-ID: field", else the parent's In-Reply-To when it names
+// one message, read back from the mailbox where the parent is.
+func TestSendReferences(t *testing.T) {
+	t.Parallel()
+	chain := func(n int) string {
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("<r%d@example.net>", i)
+		}
+		return strings.Join(ids, "\r\n ")
+	}
+	root := "<CAF=abc123.customer@mail.example.net>"
+	for _, tt := range []struct {
+		name   string
+		stored string // the parent's fields besides its Message-ID
+		absent bool   // the parent is not in the mailbox
+		down   bool   // the IMAP server cannot be reached
+		want   string
+	}{
+		{name: "the parent's References, then the parent",
+			stored: "In-Reply-To: <20241120181000.7f3a9c@inbox.acme.example.com>\r\nReferences: " + root + " <20241120181000.7f3a9c@inbox.acme.example.com>\r\n",
+			want:   root + " <20241120181000.7f3a9c@inbox.acme.example.com> <p@mail.example.net>"},
+		{name: "the parent's one In-Reply-To when it has no References",
+			stored: "In-Reply-To: " + root + "\r\n", want: root + " <p@mail.example.net>"},
+		{name: "an In-Reply-To naming several messages is no chain",
+			stored: "In-Reply-To: <a@x> <b@x>\r\n", want: "<p@mail.example.net>"},
+		{name: "a first message: the parent alone", want: "<p@mail.example.net>"},
+		{name: "the parent named in its own References once",
+			stored: "References: " + root + " <p@mail.example.net>\r\n", want: root + " <p@mail.example.net>"},
+		{name: "a long chain keeps its root and its newest",
+			stored: "References: " + chain(30) + "\r\n",
+			want:   "<r0@example.net> " + strings.ReplaceAll(chain(30)[strings.Index(chain(30), "<r12@"):], "\r\n ", " ") + " <p@mail.example.net>"},
+		{name: "a parent not in the mailbox: the parent alone", absent: true, want: "<p@mail.example.net>"},
+		{name: "an unreachable IMAP server: the parent alone, the reply sent", down: true,
+			stored: "References: " + root + "\r\n", want: "<p@mail.example.net>"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			imapSrv := newIMAP(t, mailtest.IMAPOptions{TLS: mailtest.TLSNone})
+			smtpSrv := newSMTP(t, mailtest.SMTPOptions{Username: smtpUser, Password: smtpPassword})
+			// Another message whose Message-ID contains the parent's is
+			// not taken for it.
+			appendMail(t, imapSrv, []byte("From: jane@example.net\r\nMessage-ID: <xp@mail.example.net>\r\nReferences: <wrong@x>\r\n\r\nhi\r\n"), testNow)
+			if !tt.absent {
+				appendMail(t, imapSrv, []byte("From: Jane Doe <jane@example.net>\r\nTo: support@acme.example.com\r\nSubject: Re: Order\r\n"+
+					"Message-ID: <p@mail.example.net>\r\n"+tt.stored+"\r\nThanks!\r\n"), testNow)
+			}
+			in := pollInbox(imapSrv.Addr, TLSNone)
+			in.Credentials[CredSMTPHost] = smtpSrv.Addr
+			if tt.down {
+				in.Credentials[CredIMAPHost] = "127.0.0.1:1"
+			}
+			out := reply(in)
+			out.LastInbound.PlatformID = "p@mail.example.net"
+			if _, err := testAdapter().Send(context.Background(), out); err != nil {
+				t.Fatalf("Send: %v", err)
+			}
+			sent := smtpSrv.Messages()
+			if len(sent) != 1 {
+				t.Fatalf("the server got %d messages, want 1", len(sent))
+			}
+			h, _ := readSent(t, sent[0].Data)
+			if got := h.Get("References"); got != tt.want {
+				t.Errorf("References:\n got %s\nwant %s", got, tt.want)
+			}
+			if got := h.Get("In-Reply-To"); got != "<p@mail.example.net>" {
+				t.Errorf("In-Reply-To %s, want the parent", got)
+			}
+			for _, line := range strings.Split(string(sent[0].Data), "\r\n") {
+				if len(line) > 998 {
+					t.Errorf("a header line of %d bytes", len(line))
+				}
 			}
 		})
 	}

@@ -200,14 +200,16 @@ func NormalizeText(s string) (string, error) {
 	return s, nil
 }
 
-// NormalizeName trims a visitor's name and collapses its runs of space; ""
-// stays "". It returns EINVALID for a name with control characters or over
-// MaxNameChars.
+// NormalizeName trims a visitor's name, collapses its runs of space and
+// drops the invisible format characters channel.CleanName drops: agents
+// see the name as the contact's, and a bidirectional override would make
+// "Ana\u202Egnp.exe" read as another name. "" stays "". It returns
+// EINVALID for a name with control characters or over MaxNameChars.
 func NormalizeName(s string) (string, error) {
 	if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' }) {
 		return "", care.Errorf(care.EINVALID, "name must be text on one line.")
 	}
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(channel.CleanName(s, len(s))), " ")
 	if utf8.RuneCountInString(s) > MaxNameChars {
 		return "", care.Errorf(care.EINVALID, "name is limited to %d characters.", MaxNameChars)
 	}
@@ -218,14 +220,17 @@ func NormalizeName(s string) (string, error) {
 // name, no angle brackets, no comments), as net/mail parses it, of at most
 // MaxEmailBytes. The domain is lower-cased (RFC 5321 §2.4: domains are
 // case-insensitive; the local part is the receiving server's business and
-// is kept). "" stays "". It returns EINVALID for anything else.
+// is kept). "" stays "". It returns EINVALID for anything else, and for
+// an address with an invisible format character, which net/mail takes
+// (RFC 6532 allows UTF-8) but no mailbox has: a bidirectional override in
+// it shows agents another address than the one replies are mailed to.
 func NormalizeEmail(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", nil
 	}
 	bad := care.Errorf(care.EINVALID, "email must be an address like name@example.com.")
-	if len(s) > MaxEmailBytes || !utf8.ValidString(s) {
+	if len(s) > MaxEmailBytes || !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Cf, r) || unicode.IsSpace(r) }) {
 		return "", bad
 	}
 	a, err := mail.ParseAddress(s)

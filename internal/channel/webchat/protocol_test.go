@@ -114,6 +114,11 @@ func TestNormalizeEmail(t *testing.T) {
 		{"ana@[192.0.2.1]", "", care.EINVALID},
 		{"ana@example.com\r\nBcc: x@example.com", "", care.EINVALID},
 		{strings.Repeat("a", 250) + "@b.co", "", care.EINVALID},
+		// Shown to agents as "ana@elpmaxe.com" reversed: never a mailbox.
+		{"ana\u202e@example.com", "", care.EINVALID},
+		{"ana\u200b@example.com", "", care.EINVALID},
+		{"ana\u00a0lima@example.com", "", care.EINVALID},
+		{"anaïs@exemple.fr", "anaïs@exemple.fr", ""},
 	}
 	for _, tt := range tests {
 		got, err := NormalizeEmail(tt.in)
@@ -149,6 +154,13 @@ func TestNormalizeName(t *testing.T) {
 		{"Ana\tLima", "Ana Lima", ""},
 		{"Ana\nLima", "", care.EINVALID},
 		{"Ana\x00", "", care.EINVALID},
+		// Bidirectional overrides and zero-width spaces go, as
+		// channel.CleanName drops them from every other channel's names.
+		{"Ana\u202egnp.exe", "Anagnp.exe", ""},
+		{"A\u200bna \u2066Lima\u2069", "Ana Lima", ""},
+		{"\u200b\u200b", "", ""},
+		{"Ana \u00a0 Lima", "Ana Lima", ""},
+		{"👩\u200d💻 Ana", "👩\u200d💻 Ana", ""},
 	}
 	for _, tt := range tests {
 		got, err := NormalizeName(tt.in)

@@ -66,7 +66,9 @@
 //
 // WordPress sets no rate limit of its own; hosts and security plugins may,
 // and their 429 and 503 are honoured with Retry-After. A poll reads at
-// most 10 pages of 100 comments. A page is read up to 16 MiB.
+// most 10 pages of 100 comments; when the last is full, the next poll goes
+// on from the newest comment read (see poll.go). A page is read up to
+// 16 MiB.
 //
 // wpfake, beside this package, is a local WordPress for tests and demos.
 // docs/channels/wordpress.md explains how to connect a site.

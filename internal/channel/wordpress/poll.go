@@ -40,6 +40,16 @@ import (
 // oldest kept. The first poll, without a cursor, reads the newest comments
 // and starts after them: the inbox starts now.
 //
+// A busy site can have more comments within the margin and grace than one
+// poll reads (maxPages of perPage): every poll would then read the same
+// known comments from page 1 and never reach the new ones. When a poll's
+// last page is full, "a" keeps the date_gmt of the newest comment it read,
+// less a second, and the next polls ask from there instead, without the
+// margin; it moves on with every poll that finds new comments, and goes
+// once the window has passed it. A comment written while the site is
+// that busy, in the hour its clocks go back, or stored more than a second
+// after a later one, may be missed: the price of not stalling.
+//
 // Interval: a minute. WordPress sets no rate limit of its own; blogs are
 // commented slowly, and each poll is one request to the site (two when a
 // staff reply's parent must be read).
@@ -65,7 +75,10 @@ type pollCursor struct {
 	// W, when set, starts the window later than t minus grace: more
 	// comments than maxKnown (or than the first poll read) fell within
 	// it, and those forgotten, up to W, are known by date.
-	W     string  `json:"w,omitempty"`
+	W string `json:"w,omitempty"`
+	// A, when set, is where the next poll asks from: the newest date_gmt
+	// a poll that stopped at maxPages read, less a second.
+	A     string  `json:"a,omitempty"`
 	Known []known `json:"s,omitempty"`
 }
 
@@ -80,7 +93,7 @@ func decodeCursor(s string) (pollCursor, bool) {
 	if s == "" || len(s) > maxCursorBytes || json.Unmarshal([]byte(s), &c) != nil || c.V != cursorVersion || len(c.Known) > maxKnown {
 		return pollCursor{}, false
 	}
-	for _, d := range []string{c.T, c.W} {
+	for _, d := range []string{c.T, c.W, c.A} {
 		if _, err := time.Parse(dateLayout, d); d != "" && err != nil {
 			return pollCursor{}, false
 		}
@@ -91,6 +104,17 @@ func decodeCursor(s string) (pollCursor, bool) {
 func (c pollCursor) encode() string {
 	b, _ := json.Marshal(c)
 	return string(b)
+}
+
+// after is the date a poll asks for comments after: an hour (margin)
+// before the window, or, after a poll that stopped at maxPages, where it
+// stopped.
+func (c pollCursor) after() time.Time {
+	after := c.window().Add(-margin)
+	if a, err := time.Parse(dateLayout, c.A); err == nil && a.After(after) {
+		after = a
+	}
+	return after
 }
 
 // newest is the cursor's t as a time; zero when the site had none.
@@ -173,10 +197,12 @@ func (a *Adapter) Poll(ctx context.Context, in care.Inbox, cursor string) ([]cha
 	var events []channel.Event
 	var echoes []int
 	byID := map[string]*comment{}
+	var lastRead time.Time
+	fresh := false
 	for page := 1; page <= maxPages; page++ {
 		q := url.Values{}
 		if c.T != "" {
-			q.Set("after", c.window().Add(-margin).Format(time.RFC3339))
+			q.Set("after", c.after().Format(time.RFC3339))
 		}
 		list, err := a.list(ctx, in, q, "asc", page)
 		if err != nil {
@@ -192,12 +218,16 @@ func (a *Adapter) Poll(ctx context.Context, in care.Inbox, cursor string) ([]cha
 				a.logger().Warn("wordpress: skipped a comment without a usable id or date", "inbox", in.ID)
 				continue
 			}
+			if at.After(lastRead) {
+				lastRead = at
+			}
 			if byID[id] != nil || !c.isNew(n, at) {
 				// Known, or read twice as later comments shifted the pages.
 				byID[id] = cm
 				continue
 			}
 			byID[id] = cm
+			fresh = true
 			next.add(n, at)
 			m := mapComment(in, cm, list.raws[i], now)
 			if m.skipped != "" {
@@ -212,6 +242,17 @@ func (a *Adapter) Poll(ctx context.Context, in care.Inbox, cursor string) ([]cha
 		if list.count < perPage {
 			break
 		}
+		if page == maxPages && !lastRead.IsZero() {
+			// More may follow: the next poll goes on from here.
+			next.A = lastRead.Add(-time.Second).UTC().Format(dateLayout)
+		}
+	}
+	if c.A != "" && fresh && next.A == c.A {
+		// The window may still hold more than a poll reads.
+		next.A = lastRead.Add(-time.Second).UTC().Format(dateLayout)
+	}
+	if a, err := time.Parse(dateLayout, next.A); err == nil && !a.After(next.window().Add(-margin)) {
+		next.A = "" // the window has passed it
 	}
 	// The brand's answers typed on the site are addressed to the authors
 	// of the comments they answer.

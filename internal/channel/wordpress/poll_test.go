@@ -251,3 +251,55 @@ func TestPollIntervalIsAMinute(t *testing.T) {
 		t.Errorf("PollInterval = %v", got)
 	}
 }
+
+// TestPollBusySite checks that a site with more comments in the poll's
+// window (an hour's margin and the grace) than one poll reads, maxPages of
+// perPage, is read to the end: List Comments pages by page and per_page
+// and filters by after
+// (https://developer.wordpress.org/rest-api/reference/comments/#list-comments),
+// so without moving its after a poll would read the same thousand known
+// comments for ever.
+func TestPollBusySite(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name  string
+		every time.Duration // between two comments
+		n     int           // comments per poll
+		polls int
+	}{
+		{name: "a quiet site", every: time.Minute, n: 5, polls: 4},
+		{name: "twenty a minute, polled every quarter hour", every: 3 * time.Second, n: 300, polls: 8},
+		{name: "more than a poll reads between two polls", every: time.Second, n: 1500, polls: 4},
+		{name: "a burst held for moderation", every: 100 * time.Millisecond, n: 2500, polls: 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := newSite(t, nil)
+			_, cursor := s.poll("")
+			var want, got []string
+			for p := 0; p < tt.polls; p++ {
+				for i := 0; i < tt.n; i++ {
+					s.clock.Add(tt.every)
+					want = append(want, itoa(s.fake.Comment(wpfake.Visitor{PostID: s.post, Name: "V", Email: "v" + itoa(i) + "@example.com",
+						Text: "comment " + itoa(p) + "." + itoa(i), Held: tt.every < time.Second})))
+				}
+				evs, next := s.poll(cursor)
+				got, cursor = append(got, ids(evs)...), next
+			}
+			// Then the site calms down; the polls catch up.
+			for range 4 {
+				s.clock.Add(time.Minute)
+				evs, next := s.poll(cursor)
+				got, cursor = append(got, ids(evs)...), next
+			}
+			if !cmp.Equal(got, want) {
+				t.Errorf("read %d comments, want %d, each once in order", len(got), len(want))
+			}
+			late := itoa(s.fake.Comment(wpfake.Visitor{PostID: s.post, Name: "Late", Text: "still read"}))
+			s.clock.Add(time.Minute)
+			if evs, _ := s.poll(cursor); !cmp.Equal(ids(evs), []string{late}) {
+				t.Errorf("after the burst a poll read %v, want [%s]", ids(evs), late)
+			}
+		})
+	}
+}
