@@ -202,7 +202,11 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	a.workers.Add(1)
 	go func() { defer a.workers.Done(); a.Presence.Run(wctx) }()
 	hookWorker := &hooks.Worker{Store: store, Logger: log}
-	a.workers.Add(7)
+	a.workers.Add(6)
+	for range cfg.Threaders() {
+		a.workers.Add(1)
+		go func() { defer a.workers.Done(); pipeline.Run(wctx) }()
+	}
 	go func() { defer a.workers.Done(); hookWorker.Run(wctx) }()
 	go func() {
 		defer a.workers.Done()
@@ -211,7 +215,6 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		}
 	}()
 	go func() { defer a.workers.Done(); a.Dispatch.Run(wctx) }()
-	go func() { defer a.workers.Done(); pipeline.Run(wctx) }()
 	go func() { defer a.workers.Done(); a.Triage.Run(wctx, store, time.Minute, log.Error) }()
 	go func() { defer a.workers.Done(); a.housekeeping(wctx, 15*time.Second) }()
 	go func() {

@@ -303,6 +303,9 @@ type batch struct {
 	// none holds the contacts the batch found to have no active
 	// conversation in an inbox, until it opens one (see prefetch).
 	none map[convKey]bool
+	// fresh holds the contacts the batch created, who have no
+	// conversation to look for yet.
+	fresh map[care.ID]bool
 	// locked holds the contacts whose threading lock the transaction holds.
 	locked map[care.ID]bool
 	// known, when set, holds per inbox the platform ids of the batch's
@@ -497,8 +500,15 @@ func (b *batch) identity(ctx context.Context, q care.Queries, workspace care.ID,
 		return nil, err
 	}
 	if created {
+		contact := id.ContactID
 		if id, err = linkByPhone(ctx, q, id, now); err != nil {
 			return nil, err
+		}
+		if id.ContactID == contact {
+			if b.fresh == nil {
+				b.fresh = map[care.ID]bool{}
+			}
+			b.fresh[contact] = true
 		}
 	}
 	b.idents[k] = id
@@ -796,7 +806,7 @@ func (p *Pipeline) conversationFor(ctx context.Context, q care.Queries, inbox *c
 			if c.Active() {
 				conv = c
 			}
-		} else if !b.none[key] {
+		} else if !b.none[key] && !b.fresh[ident.ContactID] {
 			c, err := q.ActiveConversation(ctx, inbox.ID, ident.ContactID)
 			switch {
 			case err == nil:

@@ -43,6 +43,7 @@ var Dialect = sqlstore.Dialect{
 	IsForeignKey: func(err error) bool { return hasCode(err, "23503") },
 	SkipLocked:   " FOR UPDATE SKIP LOCKED",
 	ForUpdate:    " FOR UPDATE",
+	Arrays:       true,
 	LockContact: func(ctx context.Context, ex sqlstore.Execer, id care.ID) error {
 		_, err := ex.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", id)
 		return err

@@ -34,8 +34,16 @@ func (q queries) FindIdentity(ctx context.Context, workspaceID care.ID, platform
 func (q queries) FindIdentities(ctx context.Context, workspaceID care.ID, platform care.Channel, platformUserIDs []string) (map[string]*care.Identity, error) {
 	found := make(map[string]*care.Identity, len(platformUserIDs))
 	err := inChunks(platformUserIDs, func(chunk []string) error {
-		args, in := inList([]any{workspaceID, string(platform)}, chunk)
-		rows, err := q.query(ctx, `SELECT `+identityCols+` FROM identities WHERE workspace_id = ? AND platform = ? AND platform_user_id IN (`+in+`)`, args...)
+		var rows *sql.Rows
+		var err error
+		if q.d.Arrays {
+			rows, err = q.query(ctx, `SELECT i.* FROM unnest(?::text[]) AS k(v) CROSS JOIN LATERAL
+				(SELECT `+identityCols+` FROM identities WHERE workspace_id = ? AND platform = ? AND platform_user_id = k.v) i`,
+				chunk, workspaceID, string(platform))
+		} else {
+			args, in := inList([]any{workspaceID, string(platform)}, chunk)
+			rows, err = q.query(ctx, `SELECT `+identityCols+` FROM identities WHERE workspace_id = ? AND platform = ? AND platform_user_id IN (`+in+`)`, args...)
+		}
 		if err != nil {
 			return q.wrap(err, "identities")
 		}

@@ -181,9 +181,17 @@ func (q queries) ActiveConversation(ctx context.Context, inboxID, contactID care
 func (q queries) ActiveConversationsOf(ctx context.Context, inboxID care.ID, contactIDs []care.ID) (map[care.ID]*care.Conversation, error) {
 	found := make(map[care.ID]*care.Conversation, len(contactIDs))
 	err := inChunks(contactIDs, func(chunk []care.ID) error {
-		args, in := inList([]any{inboxID}, chunk)
-		rows, err := q.query(ctx, `SELECT `+conversationCols+` FROM conversations WHERE id IN
-			(SELECT MAX(id) FROM conversations WHERE inbox_id = ? AND status <> 'resolved' AND contact_id IN (`+in+`) GROUP BY contact_id)`+q.d.ForUpdate, args...)
+		var rows *sql.Rows
+		var err error
+		if q.d.Arrays {
+			rows, err = q.query(ctx, `SELECT c.* FROM unnest(?::bigint[]) AS k(v) CROSS JOIN LATERAL
+				(SELECT `+conversationCols+` FROM conversations WHERE contact_id = k.v AND inbox_id = ? AND status <> 'resolved'
+					ORDER BY id DESC LIMIT 1`+q.d.ForUpdate+`) c`, chunk, inboxID)
+		} else {
+			args, in := inList([]any{inboxID}, chunk)
+			rows, err = q.query(ctx, `SELECT `+conversationCols+` FROM conversations WHERE id IN
+				(SELECT MAX(id) FROM conversations WHERE inbox_id = ? AND status <> 'resolved' AND contact_id IN (`+in+`) GROUP BY contact_id)`+q.d.ForUpdate, args...)
+		}
 		if err != nil {
 			return q.wrap(err, "conversations")
 		}

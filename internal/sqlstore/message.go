@@ -178,10 +178,18 @@ func (q queries) MessageByPlatformID(ctx context.Context, inboxID care.ID, platf
 func (q queries) KnownPlatformIDs(ctx context.Context, inboxID care.ID, platformIDs []string) (map[string]care.ID, error) {
 	known := map[string]care.ID{}
 	err := inChunks(platformIDs, func(chunk []string) error {
-		args, in := inList([]any{inboxID}, chunk)
-		// "platform_id <> ''" lets SQLite use the partial unique index.
-		rows, err := q.query(ctx, `SELECT platform_id, conversation_id FROM messages WHERE inbox_id = ? AND platform_id <> '' AND platform_id IN (`+
-			in+`)`, args...)
+		// "platform_id <> ''" lets the engine use the partial unique index.
+		var rows *sql.Rows
+		var err error
+		if q.d.Arrays {
+			rows, err = q.query(ctx, `SELECT k.v, m.conversation_id FROM unnest(?::text[]) AS k(v)
+				CROSS JOIN LATERAL (SELECT conversation_id FROM messages WHERE inbox_id = ? AND platform_id = k.v AND platform_id <> '') m`,
+				chunk, inboxID)
+		} else {
+			args, in := inList([]any{inboxID}, chunk)
+			rows, err = q.query(ctx, `SELECT platform_id, conversation_id FROM messages WHERE inbox_id = ? AND platform_id <> '' AND platform_id IN (`+
+				in+`)`, args...)
+		}
 		if err != nil {
 			return q.wrap(err, "messages")
 		}

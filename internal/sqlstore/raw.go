@@ -170,8 +170,14 @@ func (q queries) MarkRawsProcessed(ctx context.Context, ids []care.ID, now time.
 
 func (q queries) markRaws(ctx context.Context, ids []care.ID, now time.Time) error {
 	return inChunks(ids, func(chunk []care.ID) error {
-		args, in := inList([]any{micros(now)}, chunk)
-		res, err := q.exec(ctx, `UPDATE raw_events SET processed_at = ?, error = '' WHERE id IN (`+in+`)`, args...)
+		var res sql.Result
+		var err error
+		if q.d.Arrays {
+			res, err = q.exec(ctx, `UPDATE raw_events SET processed_at = ?, error = '' WHERE id = ANY(?::bigint[])`, micros(now), chunk)
+		} else {
+			args, in := inList([]any{micros(now)}, chunk)
+			res, err = q.exec(ctx, `UPDATE raw_events SET processed_at = ?, error = '' WHERE id IN (`+in+`)`, args...)
+		}
 		if err != nil {
 			return q.wrap(err, "raw events")
 		}
