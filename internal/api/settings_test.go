@@ -17,7 +17,7 @@ func TestSettings(t *testing.T) {
 	}
 	for _, tc := range []struct{ name, body, want string }{
 		{"bad duration", `{"policies":[{"id":1,"first_response":"soon"}]}`, "duration"},
-		{"unknown field", `{"rules":[]}`, "unknown field"},
+		{"unknown field", `{"rules":[]}`, `Unknown field "rules"`},
 		{"not JSON", `{`, "not JSON"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -11,7 +11,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -45,10 +44,8 @@ const DefaultQuestion = "Thanks for talking to us. How did we do? One click, 1 t
 // ParseSettings checks a Settings document.
 func ParseSettings(doc []byte) (*Settings, time.Duration, error) {
 	var s Settings
-	dec := json.NewDecoder(strings.NewReader(string(doc)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return nil, 0, care.Errorf(care.EINVALID, "Survey settings: %v.", err)
+	if err := care.DecodeSettings(doc, &s, "survey settings"); err != nil {
+		return nil, 0, err
 	}
 	cooldown := 30 * 24 * time.Hour
 	if s.Cooldown != "" {

@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -64,10 +63,8 @@ type rules struct {
 // EINVALID naming the first problem.
 func ParseSettings(doc []byte) (*Settings, []sla.Policy, error) {
 	var s Settings
-	dec := json.NewDecoder(strings.NewReader(string(doc)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return nil, nil, care.Errorf(care.EINVALID, "SLA settings: %v.", err)
+	if err := care.DecodeSettings(doc, &s, "SLA settings"); err != nil {
+		return nil, nil, err
 	}
 	if len(s.Policies) > MaxPolicies {
 		return nil, nil, care.Errorf(care.EINVALID, "At most %d SLA policies.", MaxPolicies)

@@ -260,7 +260,14 @@ func TestParseSettings(t *testing.T) {
 		{`{"policies":[{"id":1,"first_response":"soon"}]}`, "duration"},
 		{`{"policies":[{"id":1,"first_response":"1h","warn_at":1.5}]}`, "warn_at"},
 		{`{"hours":{"time_zone":"Mars/Olympus"},"policies":[]}`, "hours"},
-		{`{"policy":[]}`, "unknown field"},
+		{`{"policy":[]}`, `Unknown field "policy" in the SLA settings; the fields are policies and hours.`},
+		{`"x"`, "The SLA settings must be a JSON object ({...}), not a string."},
+		{`{"policies":[{"id":1,"bogus":1}]}`, `Unknown field "bogus" in policies[0] of the SLA settings; the fields are id, name, match, ` +
+			"first_response, next_response, resolution and warn_at."},
+		{`{"policies":[{"id":"1"}]}`, `In the SLA settings, "policies[0].id" must be a whole number, not a string.`},
+		{`{"policies":[{"id":1,"first_response":60}]}`, `In the SLA settings, "policies[0].first_response" must be a string, not a number.`},
+		{`{"policies":[{"id":1,"match":{"min_priority":"high"}}]}`, `In the SLA settings, "policies[0].match.min_priority" must be a number, not a string.`},
+		{`{"policies":{"id":1}}`, `In the SLA settings, "policies" must be an array, not an object.`},
 	} {
 		_, _, err := deadline.ParseSettings([]byte(tc.doc))
 		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {

@@ -47,18 +47,17 @@ type ApprovalSettings struct {
 // ParseApprovalSettings checks an ApprovalSettings document.
 func ParseApprovalSettings(doc []byte) (*ApprovalSettings, time.Duration, error) {
 	var s ApprovalSettings
-	dec := json.NewDecoder(strings.NewReader(string(doc)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return nil, 0, care.Errorf(care.EINVALID, "Approval settings: %v.", err)
+	if err := care.DecodeSettings(doc, &s, "approval settings"); err != nil {
+		return nil, 0, err
 	}
 	for _, r := range s.Roles {
 		if !r.Valid() {
-			return nil, 0, care.Errorf(care.EINVALID, "Approval settings: unknown role %q.", r)
+			return nil, 0, care.Errorf(care.EINVALID, "Approval settings: unknown role %q; the roles are agent, supervisor and admin.", r)
 		}
 	}
 	if len(s.Words) > 1000 || len(s.Tags) > 100 || len(s.Users) > 10000 {
-		return nil, 0, care.Errorf(care.EINVALID, "Approval settings: too many entries.")
+		return nil, 0, care.Errorf(care.EINVALID, "Approval settings: at most 1000 words, 100 tags and 10000 users; these have %d, %d and %d.",
+			len(s.Words), len(s.Tags), len(s.Users))
 	}
 	sla := 15 * time.Minute
 	if s.SLA != "" {
@@ -240,6 +239,9 @@ func (s *Service) Approve(ctx context.Context, p care.Principal, messageID care.
 		// the response clocks stop at the approval.
 		alerts, err := s.clock(ctx, q, conv, care.ClockAgentReply, now)
 		if err != nil {
+			return nil, err
+		}
+		if conv, err = rerank(ctx, q, conv, now); err != nil {
 			return nil, err
 		}
 		return append([]care.Event{

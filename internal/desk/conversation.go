@@ -60,6 +60,11 @@ func (s *Service) Update(ctx context.Context, p care.Principal, convID care.ID, 
 				return nil, err
 			}
 		}
+		if c.Status != before.Status {
+			if c, err = rerank(ctx, q, c, now); err != nil {
+				return nil, err
+			}
+		}
 		if c.Status == care.StatusResolved && before.Status != care.StatusResolved && s.Survey != nil {
 			evs, err := s.survey(ctx, q, c, now)
 			if err != nil {
@@ -202,6 +207,9 @@ func (s *Service) WakeSnoozed(ctx context.Context) (int, error) {
 				return nil, err
 			}
 			evs = append(evs, alerts...)
+			if u, err = rerank(ctx, q, u, now); err != nil {
+				return nil, err
+			}
 			sys := care.Principal{WorkspaceID: c.WorkspaceID}
 			if err := audit(ctx, q, sys, "conversation.wake", target("conversation", c.ID), map[string]any{"snoozed_until": c.SnoozedUntil}, now); err != nil {
 				return nil, err

@@ -17,6 +17,7 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/ingest"
+	"github.com/parleyhq/parley/internal/triage"
 )
 
 // Service performs agents' operations.
@@ -58,6 +59,23 @@ func (s *Service) clock(ctx context.Context, q care.Queries, conv *care.Conversa
 		return nil, nil
 	}
 	return s.Clocks.Observe(ctx, q, conv, e, now)
+}
+
+// rerank brings c's priority up to date, in the caller's transaction,
+// after a change that ended or restarted the customer's wait (a reply, a
+// new status): the lists and the dispatcher see it at once rather than at
+// the next recompute. It returns c as stored. Run it after the SLA clocks
+// have seen the change, which choose their policy by the priority the
+// customer waited with.
+func rerank(ctx context.Context, q care.Queries, c *care.Conversation, now time.Time) (*care.Conversation, error) {
+	score, reasons, changed, err := triage.Rerank(ctx, q, c, now)
+	if err != nil || !changed {
+		return c, err
+	}
+	if reasons == nil {
+		reasons = []string{}
+	}
+	return q.UpdateConversation(ctx, c.ID, care.ConversationUpdate{Priority: &score, Reasons: &reasons}, now)
 }
 
 func (s *Service) now() time.Time {

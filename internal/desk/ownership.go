@@ -2,7 +2,6 @@ package desk
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -26,10 +25,8 @@ type Settings struct {
 // ParseSettings checks a Settings document.
 func ParseSettings(doc []byte) (*Settings, error) {
 	var s Settings
-	dec := json.NewDecoder(strings.NewReader(string(doc)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return nil, care.Errorf(care.EINVALID, "Desk settings: %v.", err)
+	if err := care.DecodeSettings(doc, &s, "desk settings"); err != nil {
+		return nil, err
 	}
 	return &s, nil
 }
@@ -75,6 +72,9 @@ func (s *Service) Dismiss(ctx context.Context, p care.Principal, convID care.ID,
 		}
 		alerts, err := s.clock(ctx, q, c, care.ClockResolved, now)
 		if err != nil {
+			return nil, err
+		}
+		if c, err = rerank(ctx, q, c, now); err != nil {
 			return nil, err
 		}
 		if err := audit(ctx, q, p, "conversation.dismiss", target("conversation", c.ID), map[string]any{"reason": reason}, now); err != nil {

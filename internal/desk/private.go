@@ -55,6 +55,9 @@ func (s *Service) TakePrivate(ctx context.Context, p care.Principal, convID care
 		if err != nil {
 			return nil, err
 		}
+		if conv, err = rerank(ctx, q, conv, now); err != nil {
+			return nil, err
+		}
 		return append([]care.Event{
 			ingest.NewEvent(care.EventMessageCreated, conv.WorkspaceID, conv.ID, pub.ID, conv.InboxID, pub, now),
 			ingest.NewEvent(care.EventMessageCreated, conv.WorkspaceID, conv.ID, priv.ID, conv.InboxID, priv, now),

@@ -50,6 +50,9 @@ func (s *Service) Reply(ctx context.Context, p care.Principal, convID care.ID, r
 			if alerts, err = s.clock(ctx, q, conv, care.ClockAgentReply, now); err != nil {
 				return nil, err
 			}
+			if conv, err = rerank(ctx, q, conv, now); err != nil {
+				return nil, err
+			}
 		}
 		return append([]care.Event{
 			ingest.NewEvent(care.EventMessageCreated, conv.WorkspaceID, conv.ID, msg.ID, conv.InboxID, msg, now),

@@ -45,10 +45,10 @@
 //
 // Every Result explains itself: Parts give each component's points ("waiting
 // 20/60 min: 13.3") and Reasons the short words for the conversation card
-// ("38k followers", "negative", "waiting 41 min", "SLA due in 6 min"). The
-// reasons are ordered by the points behind them, so the card leads with what
-// actually ranked the conversation; the SLA deadline comes first once the
-// conversation is urgent, since that is then what places it, and last
-// before. Reasons taken from the input (NeedReason, ReachReason) are
+// ("38k followers", "negative", "waiting 41 min", "SLA due in 6 min"), with
+// no "waiting" when nobody has waited at all. The reasons are ordered by
+// the points behind them, so the card leads with what actually ranked the
+// conversation; the SLA deadline comes first once the conversation is
+// urgent, since that is then what places it, and last before. Reasons taken from the input (NeedReason, ReachReason) are
 // cleaned of control and format characters and cut to 40 characters.
 package priority

@@ -237,6 +237,9 @@ func checkExplained(t fataler, in priority.Input, r priority.Result) {
 		t.Fatalf("parts %+v do not start with waiting", r.Parts)
 	}
 	want := len(r.Parts)
+	if in.Waited <= 0 {
+		want-- // nobody waiting is no reason
+	}
 	if in.Due != nil {
 		want++
 	}

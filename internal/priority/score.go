@@ -12,7 +12,8 @@ import (
 // their range are clamped, and a value that is not a number counts as 0.
 type Input struct {
 	// Waited is the business time waited, from the SLA clock, or the wall
-	// time when no SLA applies.
+	// time when no SLA applies; 0 when nobody waits, which adds no points
+	// and no "waiting" reason.
 	Waited time.Duration
 	// Target is the SLA target Waited is measured against; 0 means
 	// DefaultTarget.
@@ -144,7 +145,11 @@ func reasons(in Input, r Result, waited time.Duration, now time.Time) []string {
 		p := r.Parts[i]
 		switch p.Name {
 		case "waiting":
-			out = append(out, "waiting "+span(waited))
+			// Nobody waiting is no reason: the card of an answered
+			// conversation must not read "waiting <1 min".
+			if waited > 0 {
+				out = append(out, "waiting "+span(waited))
+			}
 		case "need":
 			out = append(out, label(in.NeedReason, "needs help"))
 		case "reach":

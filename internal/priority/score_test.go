@@ -79,7 +79,7 @@ func TestCompute(t *testing.T) {
 			want: priority.Result{Score: 20, Parts: []priority.Part{
 				{"waiting", 0, "waiting 0/60 min: 0.0"},
 				{"reach", 20, "public post: 20.0"},
-			}, Reasons: []string{"public post", "waiting <1 min"}},
+			}, Reasons: []string{"public post"}},
 		},
 		{
 			name: "hostile reasons are cleaned and bounded",
@@ -89,7 +89,30 @@ func TestCompute(t *testing.T) {
 				{"waiting", 0, "waiting 0/60 min: 0.0"},
 				{"need", 25, "re fund \uFFFD: 25.0"},
 				{"reach", 1.5, strings.Repeat("é", 40) + "…: 1.5"},
-			}, Reasons: []string{"re fund \uFFFD", strings.Repeat("é", 40) + "…", "waiting <1 min"}},
+			}, Reasons: []string{"re fund \uFFFD", strings.Repeat("é", 40) + "…"}},
+		},
+		{
+			name: "nobody waiting: no waiting reason",
+			in:   priority.Input{Need: 0.82, NeedReason: "angry"},
+			want: priority.Result{Score: 20.5, Parts: []priority.Part{
+				{"waiting", 0, "waiting 0/60 min: 0.0"},
+				{"need", 20.5, "angry: 20.5"},
+			}, Reasons: []string{"angry"}},
+		},
+		{
+			name: "nobody waiting and nothing else: no reasons at all",
+			in:   priority.Input{Waited: -time.Minute},
+			want: priority.Result{Parts: []priority.Part{
+				{"waiting", 0, "waiting 0/60 min: 0.0"},
+			}, Reasons: []string{}},
+		},
+		{
+			name: "the first second of a wait is a wait",
+			in:   priority.Input{Waited: time.Second, Need: 0.82, NeedReason: "angry"},
+			want: priority.Result{Score: 20.5 + 0.0111, Parts: []priority.Part{
+				{"waiting", 0.0111, "waiting 0/60 min: 0.0"},
+				{"need", 20.5, "angry: 20.5"},
+			}, Reasons: []string{"angry", "waiting <1 min"}},
 		},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

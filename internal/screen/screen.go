@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -53,10 +52,8 @@ type Rule struct {
 // Parse checks a Settings document and returns its rules.
 func Parse(doc []byte) ([]moderation.Rule, error) {
 	var s Settings
-	dec := json.NewDecoder(strings.NewReader(string(doc)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return nil, care.Errorf(care.EINVALID, "Moderation settings: %v.", err)
+	if err := care.DecodeSettings(doc, &s, "moderation settings"); err != nil {
+		return nil, err
 	}
 	rules := make([]moderation.Rule, 0, len(s.Rules))
 	for i, r := range s.Rules {

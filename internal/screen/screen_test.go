@@ -142,7 +142,12 @@ func TestParse(t *testing.T) {
 		{`{"rules":[{"kind":"low_effort","action":"reply","saved_reply_id":2}]}`, ""},
 		{`{"rules":[{"kind":"repeated","action":"hide","threshold":3,"window":"soon"}]}`, "window"},
 		{`{"rules":[{"kind":"colour","action":"hide"}]}`, "olour"},
-		{`{"rule":[]}`, "unknown field"},
+		{`{"rule":[]}`, `Unknown field "rule" in the moderation settings; the only field is rules.`},
+		{`"x"`, "The moderation settings must be a JSON object ({...}), not a string."},
+		{`{"rules":[{"kind":"links","action":"hide","maxlinks":2}]}`, `Unknown field "maxlinks" in rules[0] of the moderation settings; ` +
+			"the fields are kind, action, max_links, allow_domains, block_domains, words, threshold, window and saved_reply_id."},
+		{`{"rules":[{"kind":"links","action":"hide","max_links":"2"}]}`, `In the moderation settings, "rules[0].max_links" must be a whole number, not a string.`},
+		{`{"rules":{"kind":"links"}}`, `In the moderation settings, "rules" must be an array, not an object.`},
 	} {
 		_, err := screen.Parse([]byte(tc.doc))
 		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {

@@ -10,7 +10,6 @@ package triage
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -72,10 +71,8 @@ const MaxVIP = 10000
 // naming what is wrong.
 func ParseSettings(doc []byte) (*Settings, error) {
 	var s Settings
-	dec := json.NewDecoder(strings.NewReader(string(doc)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return nil, care.Errorf(care.EINVALID, "Triage settings: %v.", err)
+	if err := care.DecodeSettings(doc, &s, "triage settings"); err != nil {
+		return nil, err
 	}
 	if _, err := topic.Compile(s.topicRules()); err != nil {
 		return nil, care.Errorf(care.EINVALID, "Topic rules: %s", care.ErrorMessage(err))
@@ -263,7 +260,14 @@ func (t *Triager) Triage(ctx context.Context, q care.Queries, conv *care.Convers
 	if reopened {
 		in0.History = math.Min(1, in0.History+0.5)
 	}
-	ct.Priority, ct.Reasons = Rank(conv, *in0, r.weights, now)
+	// The message makes the customer wait, if they were not already: the
+	// pipeline has reopened the conversation, and starts the wait at the
+	// message's sending time once it is stored.
+	waiting := *conv
+	if waiting.WaitingSince == nil {
+		waiting.WaitingSince = &in.SentAt
+	}
+	ct.Priority, ct.Reasons = Rank(&waiting, *in0, r.weights, now)
 	return tr, ct, nil
 }
 
@@ -292,40 +296,78 @@ func reachReason(s influence.Score) string {
 	return ""
 }
 
+// Waiting reports whether a customer is waiting on c for an answer: the
+// last word was theirs and the conversation is open. A pending conversation
+// waits on the customer, a snoozed one on time, a resolved one on nothing.
+func Waiting(c *care.Conversation) bool {
+	return c.WaitingSince != nil && c.Status == care.StatusOpen
+}
+
 // Rank computes a conversation's priority from its inputs as of now: the
 // time waited counts against the SLA deadline when there is one.
+//
+// A conversation nobody is waiting on ranks 0 with no reasons, below every
+// waiting one: the priority says whom to answer next, and its need and
+// incident are measured over what is unanswered (see Triage), so once
+// answered nothing of them is left to rank.
 func Rank(c *care.Conversation, in care.PriorityInputs, w priority.Weights, now time.Time) (float64, []string) {
+	if !Waiting(c) {
+		return 0, nil
+	}
 	p := priority.Input{
 		Need: in.Need, NeedReason: in.NeedReason, Reach: in.Reach, ReachReason: in.ReachReason,
 		Incident: in.Incident, IncidentReason: in.IncidentReason,
 		History: in.History, Value: in.Value, Boost: in.Boost,
+		Waited: now.Sub(*c.WaitingSince),
 	}
-	if c.WaitingSince != nil && c.Status == care.StatusOpen {
-		p.Waited = now.Sub(*c.WaitingSince)
-		due := c.FirstResponseDue
-		if c.NextResponseDue != nil && (due == nil || c.NextResponseDue.Before(*due)) {
-			due = c.NextResponseDue
-		}
-		if due != nil {
-			p.Due = due
-			// The target is the time from the wait's start to the
-			// deadline, so "waited / target" reads as the share of the
-			// SLA used.
-			if t := due.Sub(*c.WaitingSince); t > 0 {
-				p.Target = t
-			}
+	due := c.FirstResponseDue
+	if c.NextResponseDue != nil && (due == nil || c.NextResponseDue.Before(*due)) {
+		due = c.NextResponseDue
+	}
+	if due != nil {
+		p.Due = due
+		// The target is the time from the wait's start to the deadline,
+		// so "waited / target" reads as the share of the SLA used.
+		if t := due.Sub(*c.WaitingSince); t > 0 {
+			p.Target = t
 		}
 	}
 	res := priority.Compute(p, w, now)
 	return round(res.Score), res.Reasons
 }
 
+// Rerank is Rank for a change made outside the pipeline (an agent's reply,
+// a new status), in the caller's transaction: the conversation's priority
+// and reasons as of now, and whether they differ from what is stored. The
+// workspace's weights are read only when someone waits.
+func Rerank(ctx context.Context, q care.Queries, c *care.Conversation, now time.Time) (float64, []string, bool, error) {
+	score, reasons := 0.0, []string(nil)
+	if Waiting(c) {
+		w := priority.DefaultWeights()
+		doc, err := q.Setting(ctx, c.WorkspaceID, SettingName)
+		switch {
+		case err == nil:
+			// Settings that no longer parse rank with the defaults, as
+			// load does.
+			if s, err := ParseSettings(doc); err == nil && s.Weights != nil {
+				w = s.Weights.priority()
+			}
+		case care.ErrorCode(err) != care.ENOTFOUND:
+			return 0, nil, false, fmt.Errorf("triage: read settings: %w", err)
+		}
+		score, reasons = Rank(c, c.PriorityInputs, w, now)
+	}
+	return score, reasons, score != c.Priority || !slices.Equal(reasons, c.PriorityReasons), nil
+}
+
 func round(v float64) float64 { return math.Round(v*100) / 100 }
 
 // Recompute ranks every unresolved conversation again as of now, so that
 // waiting raises priority and reasons read "waiting 41 min" rather than the
-// minute the message came in. It saves only what changed and returns how
-// many conversations it looked at and how many changed.
+// minute the message came in, and a conversation answered, pending or
+// snoozed since drops to 0 however it got there (a reply outside Parley, an
+// automation's). It saves only what changed and returns how many
+// conversations it looked at and how many changed.
 func (t *Triager) Recompute(ctx context.Context, s care.Store, now time.Time) (seen, changed int, err error) {
 	const page = 2000
 	var after care.ID

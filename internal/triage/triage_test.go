@@ -142,7 +142,14 @@ func TestParseSettings(t *testing.T) {
 		name, doc, want string
 	}{
 		{"empty", `{}`, ""},
-		{"unknown field", `{"topicz":[]}`, "unknown field"},
+		{"unknown field", `{"topicz":[]}`, `Unknown field "topicz" in the triage settings; the fields are topics, weights and vip.`},
+		{"not an object", `"x"`, "The triage settings must be a JSON object ({...}), not a string."},
+		{"unknown weight", `{"weights":{"wait":40}}`, `Unknown field "wait" in weights of the triage settings; the fields are ` +
+			"waiting, need, reach, incident, history, value and reach_off."},
+		{"weight of the wrong type", `{"weights":{"waiting":"40"}}`, `In the triage settings, "weights.waiting" must be a number, not a string.`},
+		{"phrases of the wrong type", `{"topics":[{"topic":"refund","phrases":"refund*"}]}`,
+			`In the triage settings, "topics[0].phrases" must be an array, not a string.`},
+		{"a VIP of the wrong type", `{"vip":[12345]}`, `In the triage settings, "vip[0]" must be a string, not a number.`},
 		{"bad topic", `{"topics":[{"topic":"","phrases":["x"]}]}`, "Topic rules"},
 		{"reach above half of waiting", `{"weights":{"waiting":40,"need":25,"reach":30}}`, "reach"},
 	} {
