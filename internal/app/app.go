@@ -33,13 +33,17 @@ Usage:
   parley migrate  [--data DIR]                        apply database migrations
   parley replay   [--data DIR] [--inbox ID] [--since TIME]
                                                       run stored inbound events through the pipeline again
-  parley user create  --email ADDR --name NAME --role ROLE [--workspace SLUG]
+  parley user create  --email ADDR --name NAME --role ROLE [--password PW] [--workspace SLUG]
   parley token create --name NAME --role ROLE [--workspace SLUG]   print a new API token
   parley bench    [--messages N] [--conversations N] [--postgres URL]
                                                       measure ingest and list speed
 
-Every flag also reads a PARLEY_* variable (PARLEY_ADDR, PARLEY_DATA,
-PARLEY_DATABASE_URL, PARLEY_SECRET_KEY, ...); run "parley CMD -h" for a list.
+Every flag of serve and demo also reads a PARLEY_* variable: PARLEY_ and the
+flag's name in capitals, dashes as underscores (PARLEY_ADDR, PARLEY_DATA, ...).
+migrate, replay, user and token read only the storage and log ones
+(PARLEY_DATA, PARLEY_DATABASE_URL, PARLEY_SECRET_KEY, PARLEY_LOG_FORMAT,
+PARLEY_LOG_LEVEL), bench only PARLEY_BENCH_POSTGRES. A flag on the command line
+wins. "parley CMD -h" lists a command's flags; each that reads a variable names it.
 `
 
 // Main runs the command named by args[0] and returns the process exit code.

@@ -133,13 +133,14 @@ func (r *run) answer(ctx context.Context, a *agent, c *care.Conversation) error 
 	if err := a.api.call(ctx, "GET", "/api/v1/conversations/"+id+"/messages?limit=500", nil, &msgs, http.StatusOK); err != nil {
 		return err
 	}
-	var last, lastOut *care.Message
+	var last *care.Message
+	said := map[string]bool{} // the replies of this conversation so far
 	for i := range msgs.Messages {
 		switch m := &msgs.Messages[i]; {
 		case m.Direction == care.DirectionIn:
 			last = m
 		case m.Visibility != care.Note:
-			lastOut = m
+			said[m.Text] = true
 		}
 	}
 	if last == nil {
@@ -150,12 +151,16 @@ func (r *run) answer(ctx context.Context, a *agent, c *care.Conversation) error 
 		lang = a.spec.languages[0]
 	}
 	caseNo := 1000 + int(c.ID)
-	what := choose(c, last.Text)
-	text := phrase(lang, what, last.AuthorName, a.spec.first, caseNo)
-	if lastOut != nil && lastOut.Text == text {
-		// Never the same words twice: X refuses a repeated post.
-		what = aFollowUp
-		text = phrase(lang, what, last.AuthorName, a.spec.first, caseNo)
+	// Never the same words twice in a conversation: X refuses a post the
+	// account has made before, not only its last one, and a conversation
+	// whose topic stays "outage" would otherwise get the same answer on
+	// every round. The case number keeps conversations apart.
+	what, text, fresh := aGoodbye, "", false
+	for _, w := range []answer{choose(c, last.Text), aFollowUp, aGoodbye} {
+		if text = phrase(lang, w, last.AuthorName, a.spec.first, caseNo); !said[text] {
+			what, fresh = w, true
+			break
+		}
 	}
 
 	who := last.AuthorName
@@ -189,6 +194,14 @@ func (r *run) answer(ctx context.Context, a *agent, c *care.Conversation) error 
 		return r.setStatus(ctx, a, id, care.StatusPending)
 	}
 
+	if !fresh {
+		// Everything the agent could say has been said here.
+		if err := r.setStatus(ctx, a, id, care.StatusResolved); err != nil {
+			return err
+		}
+		r.say("%s resolves the conversation with %s: every answer has been given", a.spec.first, nameOf(who))
+		return nil
+	}
 	var reply care.Message
 	if err := a.api.call(ctx, "POST", "/api/v1/conversations/"+id+"/messages", map[string]any{"text": text}, &reply, http.StatusCreated); err != nil {
 		return err

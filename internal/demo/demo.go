@@ -343,6 +343,14 @@ func (r *run) finish(ctx context.Context) *Report {
 	}
 	rep := r.tally.report()
 	rep.Elapsed = r.traffic.elapsed()
+	if n, err := undelivered(r.parley.app.Metrics.Registry); err != nil {
+		r.log.Warn("demo: count undelivered replies", "err", err)
+	} else {
+		rep.UndeliveredPerChannel = n
+		for _, v := range n {
+			rep.Undelivered += v
+		}
+	}
 	if err := r.census(ctx, rep); err != nil {
 		r.log.Warn("demo: count conversations", "err", err)
 	}

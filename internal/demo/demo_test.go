@@ -332,6 +332,11 @@ func TestHeadless(t *testing.T) {
 		if rep.Replies == 0 || len(rep.Outbound) == 0 {
 			t.Fatalf("no agent reply reached a fake: %+v", rep.RepliesPerChannel)
 		}
+		// The agents never repeat themselves, which X would refuse, and
+		// every fake takes what its platform would.
+		if rep.Undelivered != 0 || !strings.Contains(out.String(), "; 0 undelivered") {
+			t.Errorf("%d replies undelivered (%v); want none:\n%s", rep.Undelivered, rep.UndeliveredPerChannel, out.String())
+		}
 		for _, ch := range asideChannels {
 			if !slices.Contains(noteChannels, ch) && rep.RepliesPerChannel[string(ch)] == 0 {
 				t.Errorf("no reply reached %s's fake: %v", ch, rep.RepliesPerChannel)

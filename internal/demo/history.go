@@ -72,9 +72,6 @@ var newsDesks = map[string]newsDesk{
 	"pt": {"redenoticias", "Rede Notícias", "redenoticias.example", 90000},
 }
 
-// subreddits are where Redditors of each language talk about phones.
-var subreddits = map[string]string{"en": "PhonesUK", "es": "spain", "fr": "france", "de": "de", "pt": "portugal"}
-
 // historian makes the history's posts from the run's seed.
 type historian struct {
 	r       *rand.Rand
@@ -191,34 +188,26 @@ func (h *historian) add(src care.Channel, lang string, at time.Time, text func(l
 		return
 	}
 	n := len(h.posts) + 1
+	// No post has a link: the platforms are real, the posts are not, and a
+	// link would lead a viewer of the Listening page to a stranger's page or
+	// to none.
 	p := api.ListenImportPost{Source: src, Lang: lang, PostedAt: at, Text: text(lang), Author: h.author(src, lang)}
-	handle := p.Author.Handle
 	switch src {
 	case care.ChannelX:
 		// An X id is a snowflake: milliseconds since X's epoch above 22
 		// bits, which a sequence number fills.
 		p.PlatformID = strconv.FormatInt((at.UnixMilli()-1288834974657)<<22|int64(n&0x3fffff), 10)
-		p.URL = "https://x.example/" + handle + "/status/" + p.PlatformID
 	case care.ChannelBluesky:
-		rkey := tid(at, n)
-		p.PlatformID = "at://" + p.Author.PlatformUserID + "/app.bsky.feed.post/" + rkey
-		p.URL = "https://bsky.example/profile/" + handle + "/post/" + rkey
+		p.PlatformID = "at://" + p.Author.PlatformUserID + "/app.bsky.feed.post/" + tid(at, n)
 	case care.ChannelMastodon:
 		// Mastodon's ids are milliseconds above 16 bits of sequence.
 		p.PlatformID = strconv.FormatInt(at.UnixMilli()<<16|int64(n&0xffff), 10)
-		user, server, _ := strings.Cut(strings.TrimPrefix(handle, "@"), "@")
-		p.URL = "https://" + server + "/@" + user + "/" + p.PlatformID
 	case care.ChannelReddit:
-		id := strconv.FormatInt(2_400_000_000+int64(n)*37, 36)
-		p.PlatformID = "t3_" + id
-		p.URL = "https://reddit.example/r/" + subreddits[lang] + "/comments/" + id + "/"
+		p.PlatformID = "t3_" + strconv.FormatInt(2_400_000_000+int64(n)*37, 36)
 	case "forum":
-		thread := 48000 + n/3
-		p.PlatformID = fmt.Sprintf("phonechat-%d-%d", thread, n)
-		p.URL = fmt.Sprintf("https://forum.phonechat.example/t/%d/%d", thread, n)
+		p.PlatformID = fmt.Sprintf("phonechat-%d-%d", 48000+n/3, n)
 	case "news":
 		p.PlatformID = fmt.Sprintf("%s-%d", p.Author.PlatformUserID, n)
-		p.URL = fmt.Sprintf("https://%s/%s/%s-%d", newsDesks[lang].domain, at.Format("2006/01"), slug(p.Text), n)
 	}
 	h.posts = append(h.posts, p)
 }
@@ -323,15 +312,4 @@ func base32Sortable(v uint64, n int) string {
 		v >>= 5
 	}
 	return string(b)
-}
-
-// slug is a headline as a news site writes it in a link.
-func slug(headline string) string {
-	var words []string
-	for _, w := range strings.Fields(headline) {
-		if f := fold(w); f != "" && len(words) < 8 {
-			words = append(words, f)
-		}
-	}
-	return strings.Join(words, "-")
 }

@@ -90,7 +90,7 @@ func TestHistory(t *testing.T) {
 					t.Errorf("post %d posted at %v, outside the history", i, p.PostedAt)
 				case i > 0 && p.PostedAt.Before(posts[i-1].PostedAt):
 					t.Errorf("post %d is older than the one before", i)
-				case !p.Source.Valid() || p.PlatformID == "" || !strings.HasPrefix(p.URL, "https://") || !strings.Contains(p.URL, ".example/"):
+				case !p.Source.Valid() || p.PlatformID == "" || p.URL != "":
 					t.Errorf("post %d: source %q, id %q, url %q", i, p.Source, p.PlatformID, p.URL)
 				case p.Author.PlatformUserID == "" || p.Author.DisplayName == "" || p.Author.Followers < 0:
 					t.Errorf("post %d: author %+v", i, p.Author)

@@ -10,7 +10,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/metrics"
 )
 
 // Report is what happened in a run, for tests and for the headless summary.
@@ -20,7 +23,9 @@ type Report struct {
 
 	// Sent counts inbound messages the demo's customers sent, follow-ups
 	// included; Acknowledged those the platform's webhook (or the API inbox)
-	// accepted, and those the platforms Parley polls took; Failed the rest.
+	// accepted, and those the platforms Parley polls took; Failed the rest,
+	// which Parley never acknowledged. Failed sends the other way are
+	// Undelivered.
 	Sent, Acknowledged, Failed int
 	// Aside counts the messages of Sent that no webhook acknowledged:
 	// those written on platforms Parley polls (Bluesky, Mastodon, YouTube,
@@ -46,6 +51,11 @@ type Report struct {
 	Replies           int
 	RepliesPerChannel map[string]int
 	Surveys           int
+	// Undelivered counts the replies and surveys Parley's outbox marked
+	// failed (a platform refused them for good, or every attempt failed),
+	// UndeliveredPerChannel by channel.
+	Undelivered           int
+	UndeliveredPerChannel map[string]int
 
 	// Conversations, at the end: all of them; Routed, those with an
 	// assignee; Queued, open ones nobody has; Resolved, closed ones.
@@ -114,7 +124,7 @@ type tally struct {
 }
 
 func newTally(seed int64, url string) *tally {
-	return &tally{r: Report{Seed: seed, URL: url, PerChannel: map[string]int{}, RepliesPerChannel: map[string]int{}},
+	return &tally{r: Report{Seed: seed, URL: url, PerChannel: map[string]int{}, RepliesPerChannel: map[string]int{}, UndeliveredPerChannel: map[string]int{}},
 		rng: rand.New(rand.NewPCG(uint64(seed), 0x7a11))}
 }
 
@@ -208,6 +218,7 @@ func (t *tally) report() *Report {
 	r := t.r
 	r.PerChannel = maps.Clone(t.r.PerChannel)
 	r.RepliesPerChannel = maps.Clone(t.r.RepliesPerChannel)
+	r.UndeliveredPerChannel = maps.Clone(t.r.UndeliveredPerChannel)
 	r.Inbound = slices.Clone(t.r.Inbound)
 	r.Outbound = slices.Clone(t.r.Outbound)
 	r.Suggested = slices.Clone(t.r.Suggested)
@@ -243,12 +254,17 @@ func (r *Report) Summary(w io.Writer) {
 		aside = fmt.Sprintf(", and %d more by web chat and on platforms Parley polls", r.Aside)
 	}
 	fmt.Fprintf(w, "Parley demo (seed %d): %d inbound messages in %s, %.1f a second%s\n", r.Seed, pushed, r.Elapsed.Round(time.Millisecond), rate, aside)
-	fmt.Fprintf(w, "  acknowledged  %d, failed %d (follow-ups %d)\n", r.Acknowledged, r.Failed, r.FollowUps)
+	fmt.Fprintf(w, "  acknowledged  %d, not acknowledged %d (follow-ups %d)\n", r.Acknowledged, r.Failed, r.FollowUps)
 	fmt.Fprintf(w, "  ack latency   p50 %s, p99 %s\n", r.AckP50.Round(time.Microsecond), r.AckP99.Round(time.Microsecond))
 	fmt.Fprintf(w, "  per channel   %s\n", counts(r.PerChannel))
 	fmt.Fprintf(w, "  conversations %d: %d routed to agents, %d queued, %d resolved; %d contacts merged across channels, %d merges suggested\n",
 		r.Conversations, r.Routed, r.Queued, r.Resolved, r.Merged, len(r.Suggested))
-	fmt.Fprintf(w, "  replies       %d reached the platforms (%s); %d surveys\n", r.Replies, counts(r.RepliesPerChannel), r.Surveys)
+	undelivered := ""
+	if r.Undelivered > 0 {
+		undelivered = " (" + counts(r.UndeliveredPerChannel) + ")"
+	}
+	fmt.Fprintf(w, "  replies       %d reached the platforms (%s); %d surveys; %d undelivered%s, marked failed by Parley\n",
+		r.Replies, counts(r.RepliesPerChannel), r.Surveys, r.Undelivered, undelivered)
 	l := r.Listening
 	fmt.Fprintf(w, "  listening     %d of %d posts of history kept, spikes %d; %d posts published for listening, %d found by Parley's searches\n",
 		l.Kept, l.Imported, len(l.Spikes), len(l.Overheard), l.Heard)
@@ -264,4 +280,40 @@ func counts(m map[string]int) string {
 		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// sendErrors is the counter Parley's outbox adds to, by channel and kind,
+// each time a send fails; kind "permanent" is a reply or survey marked
+// failed, which is what the summary counts.
+const sendErrors = "parley_send_errors_total"
+
+// undelivered counts, by channel, the sends Parley's outbox marked failed,
+// as its metrics record them: the demo's own view of the fakes cannot tell
+// a refusal (X's for duplicate content, say) from a send not yet made.
+func undelivered(g prometheus.Gatherer) (map[string]int, error) {
+	families, err := g.Gather()
+	if err != nil {
+		return nil, fmt.Errorf("demo: read Parley's metrics: %w", err)
+	}
+	n := map[string]int{}
+	for _, f := range families {
+		if f.GetName() != sendErrors {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			var ch, kind string
+			for _, l := range m.GetLabel() {
+				switch l.GetName() {
+				case "channel":
+					ch = l.GetValue()
+				case "kind":
+					kind = l.GetValue()
+				}
+			}
+			if v := int(m.GetCounter().GetValue()); kind == metrics.KindPermanent && v > 0 {
+				n[ch] += v
+			}
+		}
+	}
+	return n, nil
 }

@@ -3,12 +3,14 @@ package demo
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	lsn "github.com/parleyhq/parley/internal/listen"
+	"github.com/parleyhq/parley/internal/metrics"
 )
 
 func TestPercentile(t *testing.T) {
@@ -78,11 +80,12 @@ func TestSummary(t *testing.T) {
 	r := &Report{Seed: 42, Sent: 100, Acknowledged: 99, Failed: 1, Elapsed: 2 * time.Second,
 		PerChannel: map[string]int{"x": 60, "sms": 39}, AckP50: 1500 * time.Microsecond, AckP99: 20 * time.Millisecond,
 		Conversations: 70, Routed: 30, Queued: 35, Resolved: 5, Merged: 2, Replies: 12, RepliesPerChannel: map[string]int{"x": 12},
+		Undelivered: 1, UndeliveredPerChannel: map[string]int{"x": 1},
 		Listening: Listening{Imported: 1500, Kept: 1493, Spikes: make([]lsn.Spike, 1), Overheard: make([]Sample, 8), Heard: 6}}
 	var b bytes.Buffer
 	r.Summary(&b)
-	for _, want := range []string{"seed 42", "100 inbound messages in 2s, 50.0 a second\n", "acknowledged  99, failed 1",
-		"p50 1.5ms, p99 20ms", "sms 39, x 60", "conversations 70: 30 routed", "2 contacts merged", "12 reached the platforms (x 12)",
+	for _, want := range []string{"seed 42", "100 inbound messages in 2s, 50.0 a second\n", "acknowledged  99, not acknowledged 1",
+		"p50 1.5ms, p99 20ms", "sms 39, x 60", "conversations 70: 30 routed", "2 contacts merged", "12 reached the platforms (x 12); 0 surveys; 1 undelivered (x 1), marked failed by Parley",
 		"listening     1493 of 1500 posts of history kept, spikes 1; 8 posts published for listening, 6 found by Parley's searches"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b.String())
@@ -116,5 +119,24 @@ func TestTallyAside(t *testing.T) {
 	if r.Sent != 3 || r.Aside != 2 || r.Acknowledged != 3 || len(r.Inbound) != 2 || r.AckP50 != time.Millisecond || r.AckP99 != time.Millisecond {
 		t.Errorf("report = sent %d, aside %d, acknowledged %d, %d samples, p50 %v, p99 %v; want 3, 2, 3, 2, 1ms, 1ms",
 			r.Sent, r.Aside, r.Acknowledged, len(r.Inbound), r.AckP50, r.AckP99)
+	}
+}
+
+// The summary's undelivered replies are those Parley's outbox marked
+// failed, by channel; temporary failures, retried, are not among them.
+func TestUndelivered(t *testing.T) {
+	t.Parallel()
+	m := metrics.New()
+	if n, err := undelivered(m.Registry); err != nil || len(n) != 0 {
+		t.Fatalf("undelivered before any send = %v, %v; want none", n, err)
+	}
+	m.SendErrors.WithLabelValues("x", metrics.KindPermanent).Inc()
+	m.SendErrors.WithLabelValues("x", metrics.KindPermanent).Inc()
+	m.SendErrors.WithLabelValues("sms", metrics.KindPermanent).Inc()
+	m.SendErrors.WithLabelValues("whatsapp", metrics.KindTemporary).Add(5)
+	m.Sent.WithLabelValues("x").Add(9)
+	n, err := undelivered(m.Registry)
+	if want := map[string]int{"x": 2, "sms": 1}; err != nil || !maps.Equal(n, want) {
+		t.Errorf("undelivered = %v, %v; want %v", n, err, want)
 	}
 }

@@ -77,6 +77,16 @@ func Decode(body []byte, inboxID care.ID, now time.Time) (care.Inbound, error) {
 	if strings.TrimSpace(m.Text) == "" && m.Text != "" && len(m.Attachments) == 0 {
 		return care.Inbound{}, care.Errorf(care.EINVALID, "text is only white space; a message needs text or at least one attachment.")
 	}
+	// An attachment's address becomes a link in the agent's timeline, and
+	// a sending system is no more trusted than the customers it relays: a
+	// javascript: or data: link must never be stored, nor a scheme such as
+	// meta-media: that names a file some platform keeps. The rule is the
+	// one agents' replies and listening imports follow.
+	for i, a := range m.Attachments {
+		if a.URL != "" && !care.WebLink(a.URL) {
+			return care.Inbound{}, care.Errorf(care.EINVALID, "attachments[%d].url must be an absolute http or https link of at most 2048 bytes, such as \"https://example.com/photo.jpg\"; upload the file somewhere reachable and send its address.", i)
+		}
+	}
 	in := care.Inbound{
 		InboxID: inboxID, Channel: care.ChannelAPI, PlatformID: m.ID, ReplyToPlatformID: m.ReplyToID,
 		Visibility: m.Visibility, Text: m.Text, Subject: m.Subject, Attachments: m.Attachments,

@@ -58,6 +58,11 @@ func TestDecode(t *testing.T) {
 		{"lone surrogate in id", `{"id":"ord-\udcff","author":{"id":"a"},"text":"hi"}`, care.EINVALID},
 		{"lone surrogate in author id", `{"id":"1","author":{"id":"\ud800"},"text":"hi"}`, care.EINVALID},
 		{"bad sent_at", `{"id":"1","author":{"id":"a"},"text":"hi","sent_at":"yesterday"}`, care.EINVALID},
+		{"javascript attachment", `{"id":"1","author":{"id":"a"},"text":"hi","attachments":[{"kind":"file","url":"javascript:alert(8)"}]}`, care.EINVALID},
+		{"data attachment", `{"id":"1","author":{"id":"a"},"attachments":[{"kind":"image","url":"data:image/png;base64,AAAA"}]}`, care.EINVALID},
+		{"platform-held attachment", `{"id":"1","author":{"id":"a"},"attachments":[{"kind":"image","url":"meta-media:123"}]}`, care.EINVALID},
+		{"relative attachment", `{"id":"1","author":{"id":"a"},"attachments":[{"kind":"file","url":"/c/1/media/2/0"}]}`, care.EINVALID},
+		{"hostless attachment", `{"id":"1","author":{"id":"a"},"attachments":[{"kind":"file","url":"https:///a.png"}]}`, care.EINVALID},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -83,6 +88,7 @@ func TestDecodeProblems(t *testing.T) {
 		{`{"id":"1","author":{"id":"a"},"text":"hi","sent_at":5}`, `field "sent_at" must be a time in RFC 3339 form`},
 		{`{"id":"1","reply_to_id":"` + strings.Repeat("r", care.MaxPlatformIDBytes+1) + `","author":{"id":"a"},"text":"hi"}`, "reply_to_id is longer than"},
 		{"{\"id\":\"1\",\"author\":{\"id\":\"a\"},\"text\":\"caf\xe9\"}", "not valid UTF-8 (first bad byte at offset 41)"},
+		{`{"id":"1","author":{"id":"a"},"text":"hi","attachments":[{"kind":"image","url":"https://example.com/a.png"},{"kind":"file","url":"JavaScript:alert(8)"}]}`, "attachments[1].url must be an absolute http or https link"},
 	}
 	for _, tt := range tests {
 		_, err := Decode([]byte(tt.body), 1, now)
@@ -102,6 +108,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"id":"m-1","author":{"id":"c"},"text":"hi"}`))
 	f.Add([]byte(`{"id":"m-1","reply_to_id":"x","visibility":"public","author":{"id":"c","followers":3},"text":"","attachments":[{"kind":"file"}]}`))
 	f.Add([]byte(`{"id":"\ud800","author":{"id":"c"},"text":"\u0000"}`))
+	f.Add([]byte(`{"id":"m-2","author":{"id":"c"},"text":"see","attachments":[{"kind":"file","url":"javascript:alert(8)"},{"kind":"image","url":"HTTPS://example.com/a.png"}]}`))
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		in, err := Decode(body, 1, now)
@@ -123,6 +130,11 @@ func FuzzDecode(f *testing.F) {
 		for _, id := range []string{in.PlatformID, in.ReplyToPlatformID, in.Author.PlatformUserID} {
 			if strings.ContainsRune(id, utf8.RuneError) {
 				t.Fatalf("accepted id %q with a replacement character", id)
+			}
+		}
+		for _, a := range in.Attachments {
+			if a.URL != "" && !care.WebLink(a.URL) {
+				t.Fatalf("accepted attachment link %q, which is not http(s)", a.URL)
 			}
 		}
 	})

@@ -71,9 +71,9 @@ func scriptOf(r rune) uint8 {
 	return shared
 }
 
-// clean removes from a post what carries no language, or the wrong one: URLs,
-// e-mail addresses, @mentions, #hashtags, $cashtags, the "RT" of a retweet,
-// digits, emoji and punctuation. Hashtags go entirely rather than losing
+// clean removes from a post what carries no language, or the wrong one: HTML
+// markup (see stripMarkup), URLs, e-mail addresses, @mentions, #hashtags,
+// $cashtags, the "RT" of a retweet, digits, emoji and punctuation. Hashtags go entirely rather than losing
 // their "#": they are often English in posts that are not (#fail,
 // #customerservice, #BlackFriday), and their run-together words
 // (#NeverFlyingAgain) make trigrams that no language has.
@@ -89,6 +89,7 @@ func clean(text string) cleaned {
 			text = text[:len(text)-1]
 		}
 	}
+	text = stripMarkup(text)
 	var b strings.Builder
 	b.Grow(len(text))
 	words := 0

@@ -64,4 +64,11 @@ var posts = []struct {
 	{"digits", "12345 678 #9 $AAPL", ""},
 	{"empty", "", ""},
 	{"hashtags only", "#fail #neveragain #customerservice", ""},
+	// Markup: its tag names are not words of any language.
+	{"html only", `<div class="content"><p>&nbsp;</p><p><br></p></div>`, ""},
+	{"html page", `<html><head><title></title><style>p{margin:0;color:red}</style></head><body><table><tr><td></td></tr></table></body></html>`, ""},
+	{"html comment and script", `<!-- generated --><script>var el = document.getElementById("app");</script><span></span>`, ""},
+	{"html around words", `<p>Mi pedido no ha llegado y nadie me responde&nbsp;<b>por favor</b></p>`, "es"},
+	{"html entities", "Bonjour, mon colis n&#39;est jamais arriv&eacute; &agrave; Lyon", "fr"},
+	{"angle brackets in text", "I <3 your app but the update broke the login page", "en"},
 }

@@ -59,6 +59,13 @@ func TestClean(t *testing.T) {
 		{"谢谢", "谢谢 ", 1, false},
 		{"ok 감사합니다", "ok 감사합니다 ", 2, false},
 		{"\xff\xfe bad utf8 bytes here", "bad utf bytes here ", 4, true},
+		{"<p><br></p><div class=\"x\">&nbsp;</div>", "", 0, false},
+		{"<style>td{color:red}</style><td>ok</td>", "ok ", 1, false},
+		{"<SCRIPT>var x</Script>ja tak", "ja tak ", 2, false},
+		{"a<b and c>d", "a d ", 0, false},
+		{"x < y and <3 and a<", "x y and and a ", 2, false},
+		{"<!-- never closed", "never closed ", 2, false},
+		{"caf&eacute; &amp; cr&egrave;me", "café crème ", 2, false},
 	} {
 		c := clean(tt.in)
 		if c.text != tt.text || c.words != tt.words || c.enough() != tt.enough {
@@ -74,6 +81,7 @@ func FuzzDetect(f *testing.F) {
 	}
 	f.Add("\u0301\u0301 🙂\u0308 ＃x ＠y www.")
 	f.Add(strings.Repeat("é", MaxInputBytes))
+	f.Add(`<div class="x"><script>a<b</script><!-- c --><p>&nbsp;&#0;&#x110000;</p><style>`)
 	f.Fuzz(func(t *testing.T, text string) {
 		got := Detect(text)
 		if got.Code == "" {

@@ -5,8 +5,11 @@
 // to someone who cannot read them, while no language only routes them to the
 // default team. Detect therefore prefers "" to a guess:
 //
-//   - It reads words only. URLs, e-mail addresses, @mentions, #hashtags,
-//     $cashtags, "RT", digits, emoji and punctuation are removed first.
+//   - It reads words only. HTML tags and comments (with the content of
+//     script and style elements), URLs, e-mail addresses, @mentions,
+//     #hashtags, $cashtags, "RT", digits, emoji and punctuation are removed
+//     first, and character references (&nbsp;) decoded, so a message of
+//     markup alone has no words, and no language.
 //     Hashtags go whole: they are often English in posts that are not, and
 //     their run-together words match no language's trigrams.
 //   - It names no language for fewer than three words of two letters or more

@@ -24,6 +24,9 @@ func cleanByFields(text string) cleaned {
 			text = text[:len(text)-1]
 		}
 	}
+	// Markup is removed before the reading, by the same function; see
+	// TestStripMarkup.
+	text = stripMarkup(text)
 	var b strings.Builder
 	words := 0
 	var scripts uint8
