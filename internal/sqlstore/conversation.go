@@ -366,6 +366,14 @@ func (q queries) UpdateConversation(ctx context.Context, id care.ID, u care.Conv
 				return err
 			}
 		}
+		if u.Status != nil && c.Status != care.StatusOpen {
+			// Priority says whom to answer next (triage.Rank), and nobody
+			// is to be answered in a conversation that is not open,
+			// whoever set its status: an agent, a rule, the API. Without
+			// this a rule's resolve kept the old score and its "waiting"
+			// reason, which the every-minute recompute never revisits.
+			c.Priority, c.PriorityReasons = 0, nil
+		}
 		if u.Priority != nil {
 			c.Priority = *u.Priority
 		}

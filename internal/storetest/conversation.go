@@ -141,8 +141,10 @@ func testConversations(t *testing.T, open opener) {
 			u    care.ConversationUpdate
 			want func(*care.Conversation)
 		}{
+			// A status other than open ranks 0 with no reasons: nobody is
+			// to be answered there (triage.Rank).
 			{"Status", care.ConversationUpdate{Status: ptr(care.StatusPending)},
-				func(c *care.Conversation) { c.Status = care.StatusPending }},
+				func(c *care.Conversation) { c.Status, c.Priority, c.PriorityReasons = care.StatusPending, 0, nil }},
 			{"Snooze", care.ConversationUpdate{Status: ptr(care.StatusSnoozed), SnoozedUntil: ptr(at(8 * time.Hour))},
 				func(c *care.Conversation) { c.Status, c.SnoozedUntil = care.StatusSnoozed, microPtr(at(8*time.Hour)) }},
 			{"Assign", care.ConversationUpdate{AssigneeID: ptr(u.ID)},
@@ -163,7 +165,7 @@ func testConversations(t *testing.T, open opener) {
 				}},
 			{"TagsCleared", care.ConversationUpdate{Tags: &[]string{}},
 				func(c *care.Conversation) { c.Tags = nil }},
-			{"Resolve", care.ConversationUpdate{Status: ptr(care.StatusResolved), Priority: ptr(0.0), Reasons: &[]string{}},
+			{"Resolve", care.ConversationUpdate{Status: ptr(care.StatusResolved)},
 				func(c *care.Conversation) {
 					c.Status, c.SnoozedUntil, c.Priority, c.PriorityReasons = care.StatusResolved, nil, 0, nil
 				}},
