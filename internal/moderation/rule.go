@@ -44,7 +44,7 @@ func compile(r Rule) (compiled, error) {
 		}
 	case Reply:
 		if r.SavedReplyID <= 0 {
-			return c, errors.New("the reply action needs a SavedReplyID")
+			return c, errors.New("the reply action needs a saved_reply_id")
 		}
 	case Allow:
 		return c, errors.New("a rule cannot allow; comments no rule matches are allowed")
@@ -52,18 +52,20 @@ func compile(r Rule) (compiled, error) {
 		return c, fmt.Errorf("unknown action %.40q; want hide, delete, flag or reply", r.Action)
 	}
 	// Fields of other kinds are refused rather than ignored: a rule that
-	// does not do what its settings say is worse than an error.
+	// does not do what its settings say is worse than an error. They are
+	// named as the moderation setting's JSON names them, which is what an
+	// admin wrote.
 	for _, f := range []struct {
 		name string
 		kind Kind
 		set  bool
 	}{
-		{"MaxLinks", Links, r.MaxLinks != 0},
-		{"AllowDomains", Links, len(r.AllowDomains) > 0},
-		{"BlockDomains", Links, len(r.BlockDomains) > 0},
-		{"Words", Words, len(r.Words) > 0},
-		{"Threshold", Repeated, r.Threshold != 0},
-		{"Window", Repeated, r.Window != 0},
+		{"max_links", Links, r.MaxLinks != 0},
+		{"allow_domains", Links, len(r.AllowDomains) > 0},
+		{"block_domains", Links, len(r.BlockDomains) > 0},
+		{"words", Words, len(r.Words) > 0},
+		{"threshold", Repeated, r.Threshold != 0},
+		{"window", Repeated, r.Window != 0},
 	} {
 		if f.set && r.Kind != f.kind {
 			return c, fmt.Errorf("%s applies only to %s rules", f.name, f.kind)

@@ -138,7 +138,7 @@ func TestScreen(t *testing.T) {
 func TestParse(t *testing.T) {
 	for _, tc := range []struct{ doc, want string }{
 		{`{"rules":[{"kind":"links","action":"hide","max_links":1,"allow_domains":["acme.com"]}]}`, ""},
-		{`{"rules":[{"kind":"spam","action":"reply"}]}`, "SavedReplyID"},
+		{`{"rules":[{"kind":"spam","action":"reply"}]}`, "saved_reply_id"},
 		{`{"rules":[{"kind":"low_effort","action":"reply","saved_reply_id":2}]}`, ""},
 		{`{"rules":[{"kind":"repeated","action":"hide","threshold":3,"window":"soon"}]}`, "window"},
 		{`{"rules":[{"kind":"colour","action":"hide"}]}`, "olour"},
