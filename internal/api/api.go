@@ -9,6 +9,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -59,8 +61,9 @@ type Server struct {
 	// HookSecret is the secret rule webhooks are signed with.
 	HookSecret HookSecret
 
-	mux     *http.ServeMux
-	inboxes inboxCache
+	mux       *http.ServeMux
+	inboxes   inboxCache
+	tokenUses tokenUses
 }
 
 // Handler returns the API's HTTP handler, routes included.
@@ -71,11 +74,41 @@ func (s *Server) Handler() http.Handler {
 			s.mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
 		}
 		s.mux.HandleFunc("GET /api/openapi.json", serveOpenAPI)
+		paths := methodsByPath(append(s.routes(), Route{Method: "GET", Pattern: "/api/openapi.json"}))
 		s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+			if h, pattern := paths.Handler(r); pattern != "" {
+				h.ServeHTTP(w, r)
+				return
+			}
 			writeError(w, r, care.Errorf(care.ENOTFOUND, "No such API endpoint: %s %s.", r.Method, r.URL.Path))
 		})
 	}
 	return s.mux
+}
+
+// methodsByPath answers, for each path the routes serve, a request whose
+// method none of them serves there: 405 with the Allow header (RFC 9110,
+// section 15.5.6), so a client learns the path is right and the method is
+// not, where a 404 would send it looking for another path.
+func methodsByPath(routes []Route) *http.ServeMux {
+	allowed := map[string][]string{}
+	for _, rt := range routes {
+		allowed[rt.Pattern] = append(allowed[rt.Pattern], rt.Method)
+		if rt.Method == http.MethodGet {
+			// The mux serves HEAD wherever it serves GET.
+			allowed[rt.Pattern] = append(allowed[rt.Pattern], http.MethodHead)
+		}
+	}
+	mux := http.NewServeMux()
+	for pattern, methods := range allowed {
+		slices.Sort(methods)
+		allow := strings.Join(slices.Compact(methods), ", ")
+		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeError(w, r, care.Errorf(errMethod, "%s is not served for %s; it takes %s.", r.Method, r.URL.Path, allow))
+		})
+	}
+	return mux
 }
 
 func (s *Server) now() time.Time {

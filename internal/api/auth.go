@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
@@ -80,6 +81,13 @@ func (s *Server) Authenticate(r *http.Request) (care.Principal, *care.Session, e
 		if err != nil {
 			return care.Principal{}, nil, care.Errorf(care.EUNAUTHORIZED, "The API token is not valid; it may have been deleted.")
 		}
+		// A person's token is theirs: it stops when their account does.
+		if t.UserID != 0 {
+			if u, err := s.Store.User(ctx, t.UserID); err != nil || u.Disabled {
+				return care.Principal{}, nil, care.Errorf(care.EUNAUTHORIZED, "The API token's user is disabled.")
+			}
+		}
+		s.recordUse(ctx, t)
 		p := care.Principal{TokenID: t.ID, UserID: t.UserID, WorkspaceID: t.WorkspaceID, Role: t.Role, Name: t.Name}
 		p.Scope, err = care.ScopeOf(ctx, s.Store, p.WorkspaceID, p.UserID, p.Role)
 		return p, nil, err
@@ -106,6 +114,63 @@ func (s *Server) Authenticate(r *http.Request) (care.Principal, *care.Session, e
 	p := care.Principal{UserID: u.ID, WorkspaceID: m.WorkspaceID, Role: m.Role, Name: u.Name}
 	p.Scope, err = care.ScopeOf(ctx, s.Store, p.WorkspaceID, p.UserID, p.Role)
 	return p, sess, err
+}
+
+// tokenUseEvery is how often a token's use is recorded: often enough to
+// tell a token in use from a forgotten one, seldom enough that an
+// integration calling many times a second costs a write a minute, not one
+// a request.
+const tokenUseEvery = time.Minute
+
+// tokenToucher is a store that records when a token was used (both SQL
+// engines do); with another, last_used_at stays empty.
+type tokenToucher interface {
+	TouchToken(ctx context.Context, id care.ID, at time.Time) error
+}
+
+// tokenUses remembers when this node last recorded each token's use, so
+// that requests arriving together, which all read the same stale time,
+// write it once.
+type tokenUses struct {
+	mu   sync.Mutex
+	last map[care.ID]time.Time
+}
+
+// due reports whether a use of token id at now is to be recorded, and if so
+// counts it as recorded.
+func (u *tokenUses) due(id care.ID, now time.Time) bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if t, ok := u.last[id]; ok && now.Sub(t) < tokenUseEvery && !now.Before(t) {
+		return false
+	}
+	if u.last == nil {
+		u.last = map[care.ID]time.Time{}
+	}
+	u.last[id] = now
+	return true
+}
+
+// recordUse records that t authenticated a request, at most once a
+// tokenUseEvery per token. The stored time is the throttle across nodes;
+// tokenUses the one within this node.
+func (s *Server) recordUse(ctx context.Context, t *care.Token) {
+	st, ok := s.Store.(tokenToucher)
+	if !ok {
+		return
+	}
+	now := s.now()
+	if t.LastUsedAt != nil && now.Sub(*t.LastUsedAt) < tokenUseEvery && !now.Before(*t.LastUsedAt) {
+		return
+	}
+	if !s.tokenUses.due(t.ID, now) {
+		return
+	}
+	if err := st.TouchToken(ctx, t.ID, now); err != nil {
+		// The request is authenticated all the same; only the record of
+		// use is late, and the next request after tokenUseEvery retries.
+		s.logger().WarnContext(ctx, "token use not recorded", "token", t.ID, "err", err)
+	}
 }
 
 // membership picks the user's membership in the requested workspace, or
@@ -152,6 +217,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	var req loginRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		writeError(w, r, err)
+		return
+	}
+	// A field left out is the caller's slip, not a failed sign-in: saying
+	// which one tells nothing about which accounts exist.
+	if strings.TrimSpace(req.Email) == "" {
+		writeError(w, r, care.Errorf(care.EINVALID, "email is required: the address you sign in with."))
+		return
+	}
+	if req.Password == "" {
+		writeError(w, r, care.Errorf(care.EINVALID, "password is required."))
 		return
 	}
 	u, err := s.CheckPassword(r.Context(), req.Email, req.Password)

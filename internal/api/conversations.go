@@ -198,6 +198,12 @@ func (s *Server) linkConversation(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	// Left out, it would be 0 and look up no conversation: a 404 that
+	// would seem to say the one in the path is missing.
+	if req.PrivateID <= 0 {
+		writeError(w, r, care.Errorf(care.EINVALID, "private_conversation_id is required: the id of the private conversation that follows this one up."))
+		return
+	}
 	// Both ends must be the caller's to see: linking to a conversation
 	// outside the scope would confirm it exists and show it in theirs.
 	if p := principal(r); p.Scope != nil {

@@ -76,37 +76,13 @@ func (s *Server) ListeningReport(ctx context.Context, p care.Principal, q url.Va
 	return &rep, nil
 }
 
-// listenPeriod reads from and to: RFC 3339 times, or dates (a date's
-// midnight in loc; to's date is included, so from=2026-11-01&to=2026-11-30
-// is all of November).
+// listenPeriod reads from and to as every report does (periodOf), on the
+// clock of loc, and bounds the period.
 func listenPeriod(q url.Values, now time.Time, loc *time.Location) (from, to time.Time, err error) {
-	to, from = now, now.Add(-defaultListen)
-	for _, p := range []struct {
-		name string
-		t    *time.Time
-		end  bool
-	}{{"from", &from, false}, {"to", &to, true}} {
-		v := q.Get(p.name)
-		if v == "" {
-			continue
-		}
-		if t, err := time.Parse(time.RFC3339, v); err == nil {
-			*p.t = t
-			continue
-		}
-		d, err := time.Parse(time.DateOnly, v)
-		if err != nil {
-			return from, to, care.Errorf(care.EINVALID, "%s must be a date such as 2026-11-01 or an RFC 3339 time such as 2026-11-01T00:00:00Z.", p.name)
-		}
-		if p.end {
-			d = d.AddDate(0, 0, 1)
-		}
-		// Noon is inside the local day whatever the clocks do at midnight.
-		*p.t = listen.StartOfDay(time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, loc))
-	}
+	from, to, err = periodOf(q, now.Add(-defaultListen), now, loc)
 	switch {
-	case !from.Before(to):
-		return from, to, care.Errorf(care.EINVALID, "from must be before to.")
+	case err != nil:
+		return from, to, err
 	case to.Sub(from) > maxListenDays*24*time.Hour+dstSlack:
 		return from, to, care.Errorf(care.EINVALID, "A listening report covers at most %d days.", maxListenDays)
 	}

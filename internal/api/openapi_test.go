@@ -44,10 +44,10 @@ var requestBodies = map[string]any{
 	"PATCH /api/v1/inboxes/{id}":                   inboxPatch{},
 	"POST /api/v1/inboxes/{id}/messages":           apiinbox.Message{},
 	"POST /api/v1/users":                           createUserRequest{},
-	"PATCH /api/v1/users/{id}":                     memberPatch{},
-	"POST /api/v1/teams":                           teamRequest{},
+	"PATCH /api/v1/users/{id}":                     MemberPatch{},
+	"POST /api/v1/teams":                           TeamCreate{},
 	"PUT /api/v1/teams/{id}/members":               teamMembersRequest{},
-	"PATCH /api/v1/teams/{id}":                     teamPatch{},
+	"PATCH /api/v1/teams/{id}":                     TeamPatch{},
 	"PATCH /api/v1/agents/{id}":                    agentPatch{},
 	"PUT /api/v1/me/presence":                      presenceRequest{},
 	"POST /api/v1/me/notifications/read":           readNotificationsRequest{},
@@ -453,7 +453,9 @@ func TestOpenAPIResponseSchemas(t *testing.T) {
 
 // jsonField is one field as encoding/json sees it.
 type jsonField struct {
-	name      string
+	name string
+	// omitEmpty is true for a field that may be left out (omitempty or
+	// omitzero).
 	omitEmpty bool
 	typ       reflect.Type
 }
@@ -472,7 +474,8 @@ func jsonFields(t reflect.Type) []jsonField {
 		if name == "" {
 			name = f.Name
 		}
-		out = append(out, jsonField{name: name, omitEmpty: slices.Contains(strings.Split(opts, ","), "omitempty"), typ: f.Type})
+		o := strings.Split(opts, ",")
+		out = append(out, jsonField{name: name, omitEmpty: slices.Contains(o, "omitempty") || slices.Contains(o, "omitzero"), typ: f.Type})
 	}
 	return out
 }

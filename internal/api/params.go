@@ -8,8 +8,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/listen"
 )
 
 // pathID parses the {id} wildcard.
@@ -103,4 +105,38 @@ func splitList(v string) []string {
 		}
 	}
 	return out
+}
+
+// periodOf reads a report's from and to, from and to when absent: each an
+// RFC 3339 time or a date, a date's midnight in loc. to's date is included,
+// so from=2026-11-01&to=2026-11-30 is all of November. Every report reads
+// its period here, so a period written for one is read alike by all.
+func periodOf(q url.Values, from, to time.Time, loc *time.Location) (time.Time, time.Time, error) {
+	for _, p := range []struct {
+		name string
+		t    *time.Time
+		end  bool
+	}{{"from", &from, false}, {"to", &to, true}} {
+		v := q.Get(p.name)
+		if v == "" {
+			continue
+		}
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			*p.t = t
+			continue
+		}
+		d, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			return from, to, care.Errorf(care.EINVALID, "%s must be a date such as 2026-11-01 or an RFC 3339 time such as 2026-11-01T00:00:00Z.", p.name)
+		}
+		if p.end {
+			d = d.AddDate(0, 0, 1)
+		}
+		// Noon is inside the local day whatever the clocks do at midnight.
+		*p.t = listen.StartOfDay(time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, loc))
+	}
+	if !from.Before(to) {
+		return from, to, care.Errorf(care.EINVALID, "from must be before to.")
+	}
+	return from, to, nil
 }

@@ -18,7 +18,12 @@ type problem struct {
 	Instance string `json:"instance,omitempty"`
 }
 
+// errMethod is the code of a request to a path the API serves, with a
+// method it does not serve there. Only the router answers it.
+const errMethod = "method_not_allowed"
+
 var statusOf = map[string]int{
+	errMethod:          http.StatusMethodNotAllowed,
 	care.EINVALID:      http.StatusBadRequest,
 	care.EUNAUTHORIZED: http.StatusUnauthorized,
 	care.EFORBIDDEN:    http.StatusForbidden,
@@ -58,6 +63,14 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(p)
+}
+
+// CrossOriginRefused answers a request that http.CrossOriginProtection
+// refused, a browser's from a page of another origin, as every other
+// refusal is answered: a problem detail that says what to do instead.
+func CrossOriginRefused(w http.ResponseWriter, r *http.Request) {
+	writeError(w, r, care.Errorf(care.EFORBIDDEN, "Cross-origin request refused: the browser says it was sent from a page of another site (Sec-Fetch-Site or Origin header). "+
+		"Send it from Parley's own pages, or call the API from a server or script with an API token (Authorization: Bearer <token>)."))
 }
 
 // writeJSON answers with v as JSON. It encodes before it answers, so a

@@ -2,10 +2,8 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/dispatch"
@@ -140,87 +138,4 @@ func (s *Server) listQueues(w http.ResponseWriter, r *http.Request) {
 		qs = []care.QueueStats{}
 	}
 	writeJSON(w, http.StatusOK, queueList{Queues: qs})
-}
-
-type teamPatch struct {
-	Name       *string         `json:"name"`
-	Skills     *care.Skills    `json:"skills"`
-	Hours      json.RawMessage `json:"hours"`
-	Escalation *bool           `json:"escalation"`
-	// Partner is an admin's to set: it decides what the team's members see.
-	Partner *bool `json:"partner,omitempty"`
-}
-
-func (s *Server) updateTeam(w http.ResponseWriter, r *http.Request) {
-	if err := principal(r).Scope.Refuse("manage teams"); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	t, err := s.teamOf(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	var req teamPatch
-	if err := decodeJSON(w, r, &req); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if req.Partner != nil {
-		if err := onlyAdminPartners(r); err != nil {
-			writeError(w, r, err)
-			return
-		}
-		t.Partner = *req.Partner
-	}
-	if req.Name != nil {
-		name := strings.TrimSpace(*req.Name)
-		if name == "" || len(name) > 100 {
-			writeError(w, r, care.Errorf(care.EINVALID, "A team needs a name of up to 100 bytes."))
-			return
-		}
-		t.Name = name
-	}
-	if req.Skills != nil {
-		t.Skills = *req.Skills
-	}
-	if req.Escalation != nil {
-		t.Escalation = *req.Escalation
-	}
-	switch {
-	case req.Hours == nil:
-	case string(req.Hours) == "null":
-		t.Hours = nil
-	default:
-		if s.ValidateHours != nil {
-			if err := s.ValidateHours(req.Hours); err != nil {
-				writeError(w, r, care.Errorf(care.EINVALID, "Business hours: %s", care.ErrorMessage(err)))
-				return
-			}
-		}
-		t.Hours = slices.Clone(req.Hours)
-	}
-	if err := s.Store.UpdateTeam(r.Context(), t); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if req.Hours != nil && s.HoursChanged != nil {
-		s.HoursChanged(t.WorkspaceID)
-	}
-	s.auditf(r, "team.update", idTarget("team", t.ID), req)
-	if t, err = s.Store.Team(r.Context(), t.ID); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, t)
-}
-
-// onlyAdminPartners keeps the partner flag an admin's: a supervisor who
-// could lift it would see the whole workspace, one who could set it would
-// hide it from a team.
-func onlyAdminPartners(r *http.Request) error {
-	if principal(r).Role != care.RoleAdmin {
-		return care.Errorf(care.EFORBIDDEN, "Only an admin can mark a team as a partner team.")
-	}
-	return nil
 }

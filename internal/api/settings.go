@@ -331,27 +331,11 @@ func (s *Server) groupNames(ctx context.Context, ws care.ID, by string) (map[str
 	return names, nil
 }
 
-// period reads a report's from and to (RFC 3339), by default the last 30
-// days.
+// period reads a report's from and to (periodOf, dates on UTC's clock), by
+// default the last 30 days.
 func (s *Server) period(q url.Values) (from, to time.Time, err error) {
-	to = s.now()
-	from = to.Add(-30 * 24 * time.Hour)
-	for _, p := range []struct {
-		name string
-		to   *time.Time
-	}{{"from", &from}, {"to", &to}} {
-		if v := q.Get(p.name); v != "" {
-			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				return from, to, care.Errorf(care.EINVALID, "%s must be an RFC 3339 time such as 2026-11-01T00:00:00Z.", p.name)
-			}
-			*p.to = t
-		}
-	}
-	if !from.Before(to) {
-		return from, to, care.Errorf(care.EINVALID, "from must be before to.")
-	}
-	return from, to, nil
+	now := s.now()
+	return periodOf(q, now.Add(-30*24*time.Hour), now, time.UTC)
 }
 
 // conversationSurvey is the satisfaction survey sent for a conversation.

@@ -1,13 +1,16 @@
 package api
 
 import (
+	"context"
 	"net/http"
-	"slices"
-	"strings"
 
 	"github.com/parleyhq/parley/internal/accounts"
 	"github.com/parleyhq/parley/internal/care"
 )
+
+// Members are added and changed here for the API and the web interface
+// alike: the exported methods hold the rules (admins only, never a
+// workspace without an enabled admin) and write the audit trail.
 
 // memberView is a workspace member as the API shows it.
 type memberView struct {
@@ -60,22 +63,25 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	p := principal(r)
-	u, password, err := accounts.CreateUser(r.Context(), s.Store, p.WorkspaceID, req.Email, req.Name, req.Role, req.Password, s.now())
+	u, password, err := s.AddMember(r.Context(), principal(r), req.Email, req.Name, req.Role, req.Password)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	s.auditf(r, "user.create", idTarget("user", u.ID), map[string]any{"email": u.Email, "role": req.Role})
-	resp := map[string]any{"user": memberView{ID: u.ID, Email: u.Email, Name: u.Name, Role: req.Role}}
+	resp := map[string]any{"user": memberView{ID: u.ID, Email: u.Email, Name: u.Name, Role: req.Role, Disabled: u.Disabled}}
 	if password != "" {
 		resp["password"] = password
 	}
 	writeJSON(w, http.StatusCreated, resp)
 }
 
-type memberPatch struct {
+// MemberPatch changes a member: the body of PATCH /api/v1/users/{id}.
+// Nil fields stay.
+type MemberPatch struct {
 	Role *care.Role `json:"role"`
+	// Disabled turns the account off (no sign-in, no session, no token of
+	// theirs, no new work) or on again.
+	Disabled *bool `json:"disabled"`
 }
 
 func (s *Server) updateMember(w http.ResponseWriter, r *http.Request) {
@@ -84,26 +90,15 @@ func (s *Server) updateMember(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	var req memberPatch
+	var req MemberPatch
 	if err := decodeJSON(w, r, &req); err != nil {
 		writeError(w, r, err)
 		return
 	}
 	p := principal(r)
-	if _, err := s.Store.Member(r.Context(), p.WorkspaceID, id); err != nil {
-		writeError(w, r, care.Errorf(care.ENOTFOUND, "User not found in this workspace."))
+	if err := s.ChangeMember(r.Context(), p, id, req); err != nil {
+		writeError(w, r, err)
 		return
-	}
-	if req.Role != nil {
-		if id == p.UserID && *req.Role != care.RoleAdmin {
-			writeError(w, r, care.Errorf(care.EINVALID, "You cannot lower your own role; ask another admin."))
-			return
-		}
-		if err := s.Store.SetMember(r.Context(), care.Member{WorkspaceID: p.WorkspaceID, UserID: id, Role: *req.Role}); err != nil {
-			writeError(w, r, err)
-			return
-		}
-		s.auditf(r, "user.role", idTarget("user", id), map[string]any{"role": *req.Role})
 	}
 	m, err := s.Store.Member(r.Context(), p.WorkspaceID, id)
 	if err != nil {
@@ -118,146 +113,189 @@ func (s *Server) updateMember(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, memberView{ID: u.ID, Email: u.Email, Name: u.Name, Role: m.Role, Disabled: u.Disabled})
 }
 
-func (s *Server) listTeams(w http.ResponseWriter, r *http.Request) {
-	ts, err := s.Store.Teams(r.Context(), principal(r).WorkspaceID)
+func onlyAdmins(p care.Principal) error {
+	if p.Role != care.RoleAdmin {
+		return care.Errorf(care.EFORBIDDEN, "Only admins add people and change their roles and accounts.")
+	}
+	return nil
+}
+
+// AddMember adds a user to p's workspace, creating the account if the
+// address is new, as POST /api/v1/users does. Without a password one is
+// generated and returned, to be shown once; an existing account keeps its
+// own and "" is returned.
+func (s *Server) AddMember(ctx context.Context, p care.Principal, email, name string, role care.Role, password string) (*care.User, string, error) {
+	if err := onlyAdmins(p); err != nil {
+		return nil, "", err
+	}
+	u, generated, err := accounts.CreateUser(ctx, s.Store, p.WorkspaceID, email, name, role, password, s.now())
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return nil, "", err
 	}
-	for i := range ts {
-		hideMembers(principal(r), &ts[i])
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"teams": ts})
+	s.audit(ctx, p, "user.create", idTarget("user", u.ID), map[string]any{"email": u.Email, "role": role})
+	return u, generated, nil
 }
 
-type teamRequest struct {
-	Name      string    `json:"name"`
-	MemberIDs []care.ID `json:"member_ids"`
-	// Partner is an admin's to set: it decides what the team's members see.
-	Partner *bool `json:"partner,omitempty"`
-}
-
-func (s *Server) checkMembers(r *http.Request, ids []care.ID) error {
-	for _, id := range ids {
-		if _, err := s.Store.Member(r.Context(), principal(r).WorkspaceID, id); err != nil {
-			return care.Errorf(care.EINVALID, "User %d is not a member of this workspace.", id)
+// ChangeMember changes a member of p's workspace, as PATCH
+// /api/v1/users/{id} does: their role there, and whether their account is
+// disabled. No change may leave a workspace without an enabled admin (409,
+// saying whom to promote first), and no one lowers or disables themselves.
+//
+// A disabled user's requests fail at once (sessions are ended, their API
+// tokens refused); they go offline, so routing offers them nothing and
+// takes back what it gave them that still waits for a first answer, as
+// when they go away. What they were answering stays theirs until a
+// supervisor reassigns it.
+func (s *Server) ChangeMember(ctx context.Context, p care.Principal, id care.ID, req MemberPatch) error {
+	if err := onlyAdmins(p); err != nil {
+		return err
+	}
+	if req.Role != nil && !req.Role.Valid() {
+		return care.Errorf(care.EINVALID, "Unknown role %q; use admin, supervisor or agent.", *req.Role)
+	}
+	if _, err := s.Store.Member(ctx, p.WorkspaceID, id); err != nil {
+		return care.Errorf(care.ENOTFOUND, "User not found in this workspace.")
+	}
+	if id == p.UserID {
+		if req.Role != nil && *req.Role != care.RoleAdmin {
+			return care.Errorf(care.EINVALID, "You cannot lower your own role; ask another admin.")
+		}
+		if req.Disabled != nil && *req.Disabled {
+			return care.Errorf(care.EINVALID, "You cannot disable your own account; ask another admin.")
+		}
+	}
+	var roleChanged, disabling, enabling bool
+	var offline []care.ID // the workspaces where a disabled user went offline
+	err := s.Store.Update(ctx, func(q care.Queries) error {
+		roleChanged, disabling, enabling, offline = false, false, false, nil
+		m, err := q.Member(ctx, p.WorkspaceID, id)
+		if err != nil {
+			return err
+		}
+		u, err := q.User(ctx, id)
+		if err != nil {
+			return err
+		}
+		roleChanged = req.Role != nil && *req.Role != m.Role
+		disabling = req.Disabled != nil && *req.Disabled && !u.Disabled
+		enabling = req.Disabled != nil && !*req.Disabled && u.Disabled
+		var elsewhere []care.Member
+		if disabling || enabling {
+			if elsewhere, err = accountElsewhere(ctx, q, p, u); err != nil {
+				return err
+			}
+		}
+		if !u.Disabled && m.Role == care.RoleAdmin && (roleChanged || disabling) {
+			todo := "change their role"
+			if disabling {
+				todo = "disable them"
+			}
+			if err := keepAnAdmin(ctx, q, p.WorkspaceID, u, todo); err != nil {
+				return err
+			}
+		}
+		if roleChanged {
+			if err := q.SetMember(ctx, care.Member{WorkspaceID: p.WorkspaceID, UserID: id, Role: *req.Role}); err != nil {
+				return err
+			}
+		}
+		if !disabling && !enabling {
+			return nil
+		}
+		if disabling {
+			// The other workspaces keep an enabled admin: the caller, whom
+			// accountElsewhere found an admin of each.
+			//
+			// Offline before disabled: a disabled user is no agent to
+			// update, and going offline closes the door on a claim by
+			// routing in between.
+			off := care.PresenceOffline
+			for _, ws := range append([]care.ID{p.WorkspaceID}, workspaceIDs(elsewhere)...) {
+				if _, err := q.UpdateAgent(ctx, ws, id, care.AgentUpdate{Presence: &off}, s.now()); err != nil {
+					return err
+				}
+				offline = append(offline, ws)
+			}
+		}
+		return q.SetUserDisabled(ctx, id, disabling)
+	})
+	if err != nil {
+		return err
+	}
+	if roleChanged {
+		s.audit(ctx, p, "user.role", idTarget("user", id), map[string]any{"role": *req.Role})
+	}
+	switch {
+	case disabling:
+		s.audit(ctx, p, "user.disable", idTarget("user", id), nil)
+	case enabling:
+		s.audit(ctx, p, "user.enable", idTarget("user", id), nil)
+	}
+	if s.Router != nil {
+		for _, ws := range offline {
+			if err := s.Router.PresenceChanged(ctx, ws, id, care.PresenceOffline); err != nil {
+				// The account is off either way; routing takes back what
+				// it gave them on its next pass.
+				s.logger().ErrorContext(ctx, "api: routing after disabling a user", "user", id, "workspace", ws, "err", err)
+			}
 		}
 	}
 	return nil
 }
 
-// createTeam makes a team. Members of a partner team may not manage teams:
-// they could make one, join it and be handed what it is given.
-func (s *Server) createTeam(w http.ResponseWriter, r *http.Request) {
-	if err := principal(r).Scope.Refuse("manage teams"); err != nil {
-		writeError(w, r, err)
-		return
+// accountElsewhere lists u's memberships in workspaces other than p's. A
+// user's account is one for the whole install: an admin may turn it off
+// or on only when they are an admin of every workspace it opens, or they
+// would lock someone out of a workspace that is not theirs.
+func accountElsewhere(ctx context.Context, q care.Queries, p care.Principal, u *care.User) ([]care.Member, error) {
+	ms, err := q.Memberships(ctx, u.ID)
+	if err != nil {
+		return nil, err
 	}
-	var req teamRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		writeError(w, r, err)
-		return
+	var out []care.Member
+	for _, m := range ms {
+		if m.WorkspaceID == p.WorkspaceID {
+			continue
+		}
+		mine, err := q.Member(ctx, m.WorkspaceID, p.UserID)
+		if p.UserID == 0 || care.ErrorCode(err) == care.ENOTFOUND || err == nil && mine.Role != care.RoleAdmin {
+			return nil, care.Errorf(care.EFORBIDDEN, "%s also belongs to a workspace you are not an admin of, and one account serves both; ask someone who is an admin of both to disable or enable it.", u.Email)
+		} else if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
 	}
-	if req.Partner != nil {
-		if err := onlyAdminPartners(r); err != nil {
-			writeError(w, r, err)
-			return
+	return out, nil
+}
+
+// keepAnAdmin refuses, with what to do instead, a change that would leave
+// workspace ws without an enabled admin once u is no longer one.
+func keepAnAdmin(ctx context.Context, q care.Queries, ws care.ID, u *care.User, todo string) error {
+	ms, err := q.Members(ctx, ws)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.Role != care.RoleAdmin || m.UserID == u.ID {
+			continue
+		}
+		other, err := q.User(ctx, m.UserID)
+		if err != nil {
+			return err
+		}
+		if !other.Disabled {
+			return nil
 		}
 	}
-	req.Name = strings.TrimSpace(req.Name)
-	if req.Name == "" || len(req.Name) > 100 {
-		writeError(w, r, care.Errorf(care.EINVALID, "A team needs a name of up to 100 bytes."))
-		return
-	}
-	if err := s.checkMembers(r, req.MemberIDs); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	t := &care.Team{WorkspaceID: principal(r).WorkspaceID, Name: req.Name, MemberIDs: req.MemberIDs, CreatedAt: s.now(),
-		Partner: req.Partner != nil && *req.Partner}
-	if err := s.Store.CreateTeam(r.Context(), t); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	s.auditf(r, "team.create", idTarget("team", t.ID), req)
-	t, err := s.Store.Team(r.Context(), t.ID)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, t)
+	return care.Errorf(care.ECONFLICT, "%s is the last enabled admin of this workspace; make another member an admin first, then %s.", u.Email, todo)
 }
 
-func (s *Server) teamOf(r *http.Request) (*care.Team, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return nil, err
+func workspaceIDs(ms []care.Member) []care.ID {
+	ids := make([]care.ID, len(ms))
+	for i, m := range ms {
+		ids[i] = m.WorkspaceID
 	}
-	t, err := s.Store.Team(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if t.WorkspaceID != principal(r).WorkspaceID {
-		return nil, care.Errorf(care.ENOTFOUND, "Team not found.")
-	}
-	return t, nil
-}
-
-func (s *Server) getTeam(w http.ResponseWriter, r *http.Request) {
-	t, err := s.teamOf(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	hideMembers(principal(r), t)
-	writeJSON(w, http.StatusOK, t)
-}
-
-// hideMembers empties the member list of a team outside a scoped caller's
-// teams: who works in the brand's own teams is not a partner's to know
-// (the list of users leaves them out too). The team's name stays, so a
-// conversation's team can be named.
-func hideMembers(p care.Principal, t *care.Team) {
-	if p.Scope != nil && !slices.Contains(p.Scope.Teams, t.ID) {
-		t.MemberIDs = []care.ID{}
-	}
-}
-
-type teamMembersRequest struct {
-	MemberIDs []care.ID `json:"member_ids"`
-}
-
-// setTeamMembers replaces a team's members. Members of a partner team may
-// not: adding themselves to another team would widen their own scope.
-func (s *Server) setTeamMembers(w http.ResponseWriter, r *http.Request) {
-	if err := principal(r).Scope.Refuse("manage teams"); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	t, err := s.teamOf(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	var req teamMembersRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if err := s.checkMembers(r, req.MemberIDs); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if err := s.Store.SetTeamMembers(r.Context(), t.ID, req.MemberIDs); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	s.auditf(r, "team.members", idTarget("team", t.ID), req)
-	if t, err = s.Store.Team(r.Context(), t.ID); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, t)
+	return ids
 }
 
 func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) {

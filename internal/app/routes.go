@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/api"
@@ -34,6 +35,15 @@ func (a *App) routes(apiServer *api.Server, hooks *webhook.Handler) http.Handler
 	// their signatures, not by cookies, so cross-origin checks do not apply.
 	csrf := http.NewCrossOriginProtection()
 	csrf.AddInsecureBypassPattern("POST /webhooks/{inbox}")
+	// A refusal speaks the language of what was refused: a problem detail
+	// to an API client, a page to a person at a form.
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			api.CrossOriginRefused(w, r)
+			return
+		}
+		ui.CrossOriginRefused(w, r)
+	}))
 	var h http.Handler = mux
 	h = csrf.Handler(h)
 	h = a.Metrics.Middleware(func(r *http.Request) string { return r.Pattern }, h)

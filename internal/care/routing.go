@@ -63,18 +63,19 @@ type Skills struct {
 }
 
 // Agent is a member's routing profile in one workspace, with their current
-// load.
+// load. PresenceAt and LastAssignedAt are zero, and left out of JSON, for an
+// agent who never set a presence or was never given work.
 type Agent struct {
 	WorkspaceID    ID               `json:"workspace_id"`
 	UserID         ID               `json:"user_id"`
 	Name           string           `json:"name"`
 	Role           Role             `json:"role"`
 	Presence       Presence         `json:"presence"`
-	PresenceAt     time.Time        `json:"presence_at"`
+	PresenceAt     time.Time        `json:"presence_at,omitzero"`
 	Skills         Skills           `json:"skills"`
 	Capacity       map[WorkKind]int `json:"capacity"`
 	TeamIDs        []ID             `json:"team_ids"`
-	LastAssignedAt time.Time        `json:"last_assigned_at"`
+	LastAssignedAt time.Time        `json:"last_assigned_at,omitzero"`
 	// Load counts the open conversations assigned to the agent, per kind.
 	// Pending and snoozed ones wait on the customer or on time, and do not
 	// hold a place.

@@ -39,6 +39,10 @@ type Queries interface {
 	UserByEmail(ctx context.Context, email string) (*User, error)
 	CountUsers(ctx context.Context) (int, error)
 	SetPassword(ctx context.Context, userID ID, hash string) error
+	// SetUserDisabled disables or enables a user's account everywhere;
+	// disabling also ends their sessions, so enabling them again later
+	// does not bring an old session back.
+	SetUserDisabled(ctx context.Context, userID ID, disabled bool) error
 	// SetMember adds a user to a workspace or changes their role.
 	SetMember(ctx context.Context, m Member) error
 	Member(ctx context.Context, workspaceID, userID ID) (*Member, error)

@@ -28,6 +28,13 @@ func (s *Service) Update(ctx context.Context, p care.Principal, convID care.ID, 
 			if _, err := q.Member(ctx, p.WorkspaceID, *u.AssigneeID); err != nil {
 				return nil, care.Errorf(care.EINVALID, "User %d is not a member of this workspace.", *u.AssigneeID)
 			}
+			// A disabled account cannot sign in to answer, so the work
+			// would wait on nobody.
+			if who, err := q.User(ctx, *u.AssigneeID); err != nil {
+				return nil, err
+			} else if who.Disabled {
+				return nil, care.Errorf(care.EINVALID, "%s's account is disabled; assign the conversation to someone who can sign in.", who.Name)
+			}
 		}
 		if u.TeamID != nil && *u.TeamID != 0 {
 			t, err := q.Team(ctx, *u.TeamID)

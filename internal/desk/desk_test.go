@@ -185,6 +185,19 @@ func TestUpdate(t *testing.T) {
 		if _, err := w.d.Update(ctx, w.agent, w.conv.ID, care.ConversationUpdate{AssigneeID: &stranger}); care.ErrorCode(err) != care.EINVALID {
 			t.Errorf("assign to a non-member: %v, want EINVALID", err)
 		}
+		gone := &care.User{Email: "left@acme.test", Name: "Lee"}
+		if err := s.CreateUser(ctx, gone); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetMember(ctx, care.Member{WorkspaceID: w.agent.WorkspaceID, UserID: gone.ID, Role: care.RoleAgent}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetUserDisabled(ctx, gone.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.d.Update(ctx, w.agent, w.conv.ID, care.ConversationUpdate{AssigneeID: &gone.ID}); care.ErrorCode(err) != care.EINVALID || !strings.Contains(err.Error(), "disabled") {
+			t.Errorf("assign to a disabled account: %v, want EINVALID saying it is disabled", err)
+		}
 		if _, err := w.d.Update(ctx, w.other, w.conv.ID, care.ConversationUpdate{Status: &snoozed, SnoozedUntil: &future}); care.ErrorCode(err) != care.ENOTFOUND {
 			t.Errorf("update from another workspace: %v, want ENOTFOUND", err)
 		}

@@ -372,7 +372,7 @@ func (q queries) UpdateConversation(ctx context.Context, id care.ID, u care.Conv
 			// whoever set its status: an agent, a rule, the API. Without
 			// this a rule's resolve kept the old score and its "waiting"
 			// reason, which the every-minute recompute never revisits.
-			c.Priority, c.PriorityReasons = 0, nil
+			c.Priority, c.PriorityReasons = 0, []string{}
 		}
 		if u.Priority != nil {
 			c.Priority = *u.Priority

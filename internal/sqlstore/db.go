@@ -303,11 +303,11 @@ func (q queries) wrap(err error, what string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, sql.ErrNoRows):
-		return &care.Error{Code: care.ENOTFOUND, Message: what + " not found.", Err: err}
+		return &care.Error{Code: care.ENOTFOUND, Message: capitalise(what) + " not found.", Err: err}
 	case q.d.IsUnique != nil && q.d.IsUnique(err):
-		return &care.Error{Code: care.ECONFLICT, Message: what + " already exists.", Err: err}
+		return &care.Error{Code: care.ECONFLICT, Message: capitalise(what) + " already exists.", Err: err}
 	case q.d.IsForeignKey != nil && q.d.IsForeignKey(err):
-		return &care.Error{Code: care.EINVALID, Message: what + " refers to a record that does not exist.", Err: err}
+		return &care.Error{Code: care.EINVALID, Message: capitalise(what) + " refers to a record that does not exist.", Err: err}
 	case care.ErrorCode(err) != care.EINTERNAL:
 		return err
 	}

@@ -26,7 +26,13 @@ func (q queries) Agents(ctx context.Context, workspaceID care.ID) ([]care.Agent,
 			return nil, err
 		}
 		a.Role, a.Presence = care.Role(role), care.Presence(presence)
-		a.PresenceAt, a.LastAssignedAt = fromMicros(at), fromMicros(last)
+		// 0 is never: the zero time, which the API leaves out, not 1970.
+		if at != 0 {
+			a.PresenceAt = fromMicros(at)
+		}
+		if last != 0 {
+			a.LastAssignedAt = fromMicros(last)
+		}
 		if err := decodeProfile(skills, capacity, &a); err != nil {
 			return nil, err
 		}

@@ -118,6 +118,16 @@ func (q queries) SetPassword(ctx context.Context, userID care.ID, hash string) e
 	return q.affectOne(ctx, "user", `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID)
 }
 
+func (q queries) SetUserDisabled(ctx context.Context, userID care.ID, disabled bool) error {
+	return q.inTx(ctx, func(q queries) error {
+		if err := q.affectOne(ctx, "user", `UPDATE users SET disabled = ? WHERE id = ?`, b2i(disabled), userID); err != nil || !disabled {
+			return err
+		}
+		_, err := q.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+		return q.wrap(err, "sessions")
+	})
+}
+
 // affectOne runs a write that must change exactly one row, ENOTFOUND otherwise.
 func (q queries) affectOne(ctx context.Context, what, query string, args ...any) error {
 	res, err := q.exec(ctx, query, args...)
@@ -186,8 +196,13 @@ func (q queries) CreateTeam(ctx context.Context, t *care.Team) error {
 		t.CreatedAt = time.Now()
 	}
 	t.CreatedAt = fromMicros(micros(t.CreatedAt))
+	// A team's skills are matched as an agent's are: cleaned the same way.
+	clean, err := normalizeSkills(t.Skills)
+	if err != nil {
+		return err
+	}
 	return q.inTx(ctx, func(q queries) error {
-		skills, err := json.Marshal(t.Skills)
+		skills, err := json.Marshal(clean)
 		if err != nil {
 			return fmt.Errorf("sqlstore: encode skills: %w", err)
 		}
@@ -289,7 +304,11 @@ func (q queries) TeamsOfMember(ctx context.Context, workspaceID, userID care.ID)
 }
 
 func (q queries) UpdateTeam(ctx context.Context, t *care.Team) error {
-	skills, err := json.Marshal(t.Skills)
+	clean, err := normalizeSkills(t.Skills)
+	if err != nil {
+		return err
+	}
+	skills, err := json.Marshal(clean)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encode skills: %w", err)
 	}
@@ -347,6 +366,17 @@ func scanToken(sc interface{ Scan(...any) error }) (*care.Token, error) {
 func (q queries) TokenByHash(ctx context.Context, hash []byte) (*care.Token, error) {
 	t, err := scanToken(q.row(ctx, `SELECT `+tokenCols+` FROM tokens WHERE hash = ?`, hash))
 	return t, q.wrap(err, "token")
+}
+
+// TouchToken records that the token was used at at. A time is never moved
+// back, so uses recorded out of order (two nodes, one request each) keep
+// the latest; a token deleted meanwhile is no error. How often it is called
+// is the caller's to decide: the API calls it at most once a minute per
+// token, not on every request.
+func (q queries) TouchToken(ctx context.Context, id care.ID, at time.Time) error {
+	_, err := q.exec(ctx, `UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`,
+		micros(at), id, micros(at))
+	return q.wrap(err, "token use")
 }
 
 func (q queries) Tokens(ctx context.Context, workspaceID care.ID) ([]care.Token, error) {

@@ -34,8 +34,8 @@ func testRouting(t *testing.T, open opener) {
 
 		agents, err := s.Agents(ctx, w.ws.ID)
 		must(t, err, "Agents")
+		// Never online and never given work: zero times, not the epoch.
 		want := []care.Agent{{WorkspaceID: w.ws.ID, UserID: u.ID, Name: u.Name, Role: care.RoleAgent, Presence: care.PresenceOffline,
-			PresenceAt: time.UnixMicro(0).UTC(), LastAssignedAt: time.UnixMicro(0).UTC(),
 			Capacity: care.DefaultCapacity(), TeamIDs: []care.ID{tm.ID}, Load: map[care.WorkKind]int{}}}
 		if d := diff(want, agents); d != "" {
 			t.Errorf("Agents of a new member (-want +got):\n%s", d)

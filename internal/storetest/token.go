@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -78,6 +79,50 @@ func testTokens(t *testing.T, open opener) {
 		if len(got) != 1 || got[0].ID != keep.ID {
 			t.Errorf("Tokens() after delete = %v, want only token %d", got, keep.ID)
 		}
+	})
+
+	t.Run("LastUsed", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		// Not part of care.Store, so that a store may leave use unrecorded;
+		// the SQL engines record it, and the API writes through it.
+		touch, ok := s.(interface {
+			TouchToken(ctx context.Context, id care.ID, at time.Time) error
+		})
+		if !ok {
+			t.Fatalf("%T does not record token use (TouchToken)", s)
+		}
+		ws := mustWorkspace(t, s, "acme")
+		tok := &care.Token{WorkspaceID: ws.ID, Name: "used", Role: care.RoleAgent, Hash: []byte("hash-used"), CreatedAt: at(0)}
+		idle := &care.Token{WorkspaceID: ws.ID, Name: "idle", Role: care.RoleAgent, Hash: []byte("hash-idle"), CreatedAt: at(0)}
+		must(t, s.CreateToken(ctx, tok), "CreateToken")
+		must(t, s.CreateToken(ctx, idle), "CreateToken")
+		for _, step := range []struct {
+			name     string
+			id       care.ID
+			at, want time.Time
+		}{
+			{"first use", tok.ID, at(time.Minute), at(time.Minute)},
+			{"a later use", tok.ID, at(2*time.Minute + time.Nanosecond), at(2 * time.Minute)},
+			// Two nodes may record uses out of order: the latest stays.
+			{"an earlier use recorded late", tok.ID, at(90 * time.Second), at(2 * time.Minute)},
+			{"the same time again", tok.ID, at(2 * time.Minute), at(2 * time.Minute)},
+		} {
+			must(t, touch.TouchToken(ctx, step.id, step.at), "TouchToken(%s)", step.name)
+			got, err := s.TokenByHash(ctx, tok.Hash)
+			must(t, err, "TokenByHash(%s)", step.name)
+			if got.LastUsedAt == nil || !got.LastUsedAt.Equal(micro(step.want)) {
+				t.Fatalf("%s: LastUsedAt = %v, want %v", step.name, got.LastUsedAt, micro(step.want))
+			}
+			checkUTC(t, "Token.LastUsedAt", *got.LastUsedAt)
+		}
+		list, err := s.Tokens(ctx, ws.ID)
+		must(t, err, "Tokens")
+		if len(list) != 2 || list[0].LastUsedAt == nil || !list[0].LastUsedAt.Equal(micro(at(2*time.Minute))) || list[1].LastUsedAt != nil {
+			t.Errorf("Tokens() = %+v, want the used token's last use and none for the idle one", list)
+		}
+		// A token deleted while a request it authenticated was running.
+		must(t, s.DeleteToken(ctx, ws.ID, tok.ID), "DeleteToken")
+		must(t, touch.TouchToken(ctx, tok.ID, at(time.Hour)), "TouchToken(deleted)")
 	})
 
 	t.Run("DuplicateHash", func(t *testing.T) {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"testing"
+	"time"
 
 	"github.com/parleyhq/parley/internal/care"
 )
@@ -78,6 +79,33 @@ func testUsers(t *testing.T, open opener) {
 			t.Errorf("SetPassword changed another user's hash to %q", got.PasswordHash)
 		}
 		wantCode(t, s.SetPassword(ctx, missingID, "x"), care.ENOTFOUND, "SetPassword(missing user)")
+	})
+
+	t.Run("SetUserDisabled", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		u := mustUser(t, s, "ada@example.com")
+		other := mustUser(t, s, "grace@example.com")
+		for i, id := range []care.ID{u.ID, other.ID} {
+			sess := &care.Session{Hash: []byte{byte('a' + i)}, UserID: id, CSRF: "c", CreatedAt: at(0), ExpiresAt: at(time.Hour)}
+			must(t, s.CreateSession(ctx, sess), "CreateSession")
+		}
+		must(t, s.SetUserDisabled(ctx, u.ID, true), "SetUserDisabled(true)")
+		if got, err := s.User(ctx, u.ID); err != nil || !got.Disabled {
+			t.Errorf("User after SetUserDisabled(true) = %+v, %v; want disabled", got, err)
+		}
+		_, err := s.SessionByHash(ctx, []byte{'a'})
+		wantCode(t, err, care.ENOTFOUND, "SessionByHash(a disabled user's session)")
+		if _, err := s.SessionByHash(ctx, []byte{'b'}); err != nil {
+			t.Errorf("disabling one user ended another's session: %v", err)
+		}
+		if got, _ := s.User(ctx, other.ID); got.Disabled {
+			t.Error("SetUserDisabled disabled another user")
+		}
+		must(t, s.SetUserDisabled(ctx, u.ID, false), "SetUserDisabled(false)")
+		if got, err := s.User(ctx, u.ID); err != nil || got.Disabled {
+			t.Errorf("User after SetUserDisabled(false) = %+v, %v; want enabled", got, err)
+		}
+		wantCode(t, s.SetUserDisabled(ctx, missingID, true), care.ENOTFOUND, "SetUserDisabled(missing user)")
 	})
 
 	t.Run("NotFound", func(t *testing.T) {

@@ -306,9 +306,16 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 	}
 	if ms, err := h.Store.Members(ctx, c.WorkspaceID); err == nil {
 		for _, m := range ms {
-			if m.UserID != a.UserID && m.UserID != c.AssigneeID && (teammates == nil || teammates[m.UserID]) {
-				cv.Colleagues = append(cv.Colleagues, colleague{ID: m.UserID, Name: h.userName(ctx, m.UserID, names)})
+			if m.UserID == a.UserID || m.UserID == c.AssigneeID || (teammates != nil && !teammates[m.UserID]) {
+				continue
 			}
+			// A disabled account is offered nothing: it cannot sign in.
+			u, err := h.Store.User(ctx, m.UserID)
+			if err != nil || u.Disabled {
+				continue
+			}
+			names[m.UserID] = plain(u.Name)
+			cv.Colleagues = append(cv.Colleagues, colleague{ID: m.UserID, Name: names[m.UserID]})
 		}
 	}
 	if cv.Escalation != "" {

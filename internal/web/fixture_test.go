@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -15,10 +16,16 @@ import (
 
 	"github.com/parleyhq/parley/internal/accounts"
 	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/automator"
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/csat"
+	"github.com/parleyhq/parley/internal/deadline"
 	"github.com/parleyhq/parley/internal/desk"
 	"github.com/parleyhq/parley/internal/listen"
+	"github.com/parleyhq/parley/internal/savedreply"
+	"github.com/parleyhq/parley/internal/screen"
 	"github.com/parleyhq/parley/internal/testdb"
+	"github.com/parleyhq/parley/internal/triage"
 	"github.com/parleyhq/parley/internal/web"
 )
 
@@ -299,7 +306,23 @@ func regexpFind(t testing.TB, s, pattern string) string {
 }
 
 // fixtureSettings are the settings the web's forms save, validated as the
-// app validates them.
+// app validates them, with its defaults (internal/app/settings.go).
 var fixtureSettings = map[string]api.Setting{
 	listen.SettingName: {Validate: func(doc []byte) error { _, err := listen.ParseSettings(doc); return err }},
+	triage.SettingName: {Validate: func(doc []byte) error { _, err := triage.ParseSettings(doc); return err },
+		Default: json.RawMessage(`{"topics":null}`)},
+	automator.SettingName: {Validate: func(doc []byte) error { _, err := automator.Parse(doc); return err },
+		Default: json.RawMessage(`{"mode":"all","rules":[]}`)},
+	csat.SettingName: {Validate: func(doc []byte) error { _, _, err := csat.ParseSettings(doc); return err },
+		Default: json.RawMessage(`{"enabled":false}`)},
+	desk.ApprovalSettingName: {Validate: func(doc []byte) error { _, _, err := desk.ParseApprovalSettings(doc); return err },
+		Default: json.RawMessage(`{"roles":[],"tags":[],"words":[],"sla":"15m"}`)},
+	savedreply.SettingName: {Validate: func(doc []byte) error { _, err := savedreply.Parse(doc); return err },
+		Default: json.RawMessage(`{"replies":[]}`)},
+	desk.SettingName: {Validate: func(doc []byte) error { _, err := desk.ParseSettings(doc); return err },
+		Default: json.RawMessage(`{"only_assignee_replies":false}`)},
+	screen.SettingName: {Validate: func(doc []byte) error { _, err := screen.Parse(doc); return err },
+		Default: json.RawMessage(`{"rules":[]}`)},
+	deadline.SettingName: {Validate: func(doc []byte) error { _, _, err := deadline.ParseSettings(doc); return err },
+		Default: json.RawMessage(`{"policies":[]}`)},
 }

@@ -70,6 +70,17 @@ func TestAssignToColleague(t *testing.T) {
 	if !strings.Contains(body, `name="assignee" value="`+itoa(lee.ID)+`"`) || !strings.Contains(body, "Lee &lt;Supervisor&gt;") {
 		t.Fatal("the Assign menu does not offer the colleague, escaped")
 	}
+	// A disabled colleague is not offered: they cannot sign in to answer.
+	gone, _, err := accounts.CreateUser(t.Context(), f.store, f.ws.ID, "kim@acme.test", "Kim Gone", care.RoleAgent, "", f.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.SetUserDisabled(t.Context(), gone.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := c.get(convPath(conv, "")); strings.Contains(body, "Kim Gone") {
+		t.Error("the Assign menu offers a disabled account")
+	}
 	if res, _ := c.act(convPath(conv, "/assign"), url.Values{"assignee": {itoa(lee.ID)}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("assign to a colleague = %d", res.StatusCode)
 	}

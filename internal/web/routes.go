@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/parleyhq/parley/internal/care"
+)
 
 // Routes registers the interface's pages, forms and static files on mux.
 // Every response carries the security headers of secure; every POST is
@@ -9,6 +13,7 @@ import "net/http"
 func (h *Handler) Routes(mux *http.ServeMux) {
 	h.init()
 	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(h.CrossOriginRefused))
 	get := func(pattern string, fn http.HandlerFunc) { mux.Handle("GET "+pattern, secure(fn)) }
 	post := func(pattern string, fn http.HandlerFunc) { mux.Handle("POST "+pattern, secure(csrf.Handler(fn))) }
 
@@ -48,9 +53,18 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	get("/value", h.page(h.value))
 	get("/listening", h.page(h.listening))
 	post("/listening", h.action(h.saveListening))
+	get("/reports", h.page(h.reports))
+	get("/settings", h.page(h.settings))
+	post("/settings/{name}", h.sizedAction(maxSettingFormBytes, h.saveSetting))
 	get("/notifications", h.page(h.notifications))
 	get("/inboxes", h.page(h.inboxes))
 	get("/inboxes/{id}", h.page(h.inboxPage))
+	get("/people", h.page(h.people))
+	post("/people/users", h.action(h.addPerson))
+	post("/people/users/{id}", h.action(h.changePerson))
+	post("/people/teams", h.action(h.addTeam))
+	post("/people/teams/{id}", h.action(h.editTeam))
+	post("/people/teams/{id}/members", h.action(h.editTeamMembers))
 	post("/inboxes", h.action(h.connect))
 	post("/inboxes/x", h.action(h.startXConnect))
 	get("/inboxes/x/callback", h.page(h.finishXConnect))
@@ -60,4 +74,18 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 
 	get("/static/{name}", h.serveAsset)
 	mux.HandleFunc("GET /files/{id}/{token}/{name}", h.serveFile)
+}
+
+// CrossOriginRefused answers a form that http.CrossOriginProtection refused
+// because the browser sent it from a page of another origin: the error page,
+// saying why and leading back, instead of a line of plain text, with the
+// headers of every page (the server refuses such requests before they reach
+// the pages' own handlers). It shows no one's session: the request may be a
+// forgery, so its cookie is not read.
+func (h *Handler) CrossOriginRefused(w http.ResponseWriter, r *http.Request) {
+	h.init()
+	secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.renderError(w, r, nil, care.Errorf(care.EFORBIDDEN, "This form was sent from a page of another site, so Parley did nothing with it. "+
+			"If you sent it, go back to Parley and send it again from there."))
+	})).ServeHTTP(w, r)
 }

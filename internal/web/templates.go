@@ -10,7 +10,7 @@ var templateFS embed.FS
 
 // pageNames are the pages; each is parsed together with the shared
 // layout and partials.
-var pageNames = []string{"login", "setup", "password", "inbox", "conversation", "search", "approvals", "queues", "staffing", "value", "listening", "notifications", "inboxes", "error"}
+var pageNames = []string{"login", "setup", "password", "inbox", "conversation", "search", "approvals", "queues", "staffing", "value", "listening", "reports", "settings", "notifications", "inboxes", "people", "error"}
 
 func mustPages(assets *assetSet) map[string]*template.Template {
 	funcs := template.FuncMap{
