@@ -202,11 +202,8 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	a.workers.Add(1)
 	go func() { defer a.workers.Done(); a.Presence.Run(wctx) }()
 	hookWorker := &hooks.Worker{Store: store, Logger: log}
-	a.workers.Add(6)
-	for range cfg.Threaders() {
-		a.workers.Add(1)
-		go func() { defer a.workers.Done(); pipeline.Run(wctx) }()
-	}
+	a.workers.Add(7)
+	go func() { defer a.workers.Done(); pipeline.Run(wctx) }()
 	go func() { defer a.workers.Done(); hookWorker.Run(wctx) }()
 	go func() {
 		defer a.workers.Done()

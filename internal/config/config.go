@@ -27,7 +27,6 @@ type Config struct {
 	SessionTTL      time.Duration
 	ShutdownTimeout time.Duration
 	Poll            bool
-	ThreadWorkers   int
 }
 
 // SQLitePath is where the embedded database lives.
@@ -39,21 +38,6 @@ func (c *Config) KeyFile() string { return filepath.Join(c.DataDir, "secret.key"
 // UsesPostgres reports whether the store is PostgreSQL.
 func (c *Config) UsesPostgres() bool {
 	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
-}
-
-// Threaders is how many pipeline workers thread stored events: as
-// configured, else one on SQLite, where one connection does all writing
-// and a second worker would only wait for it, and four on PostgreSQL, where
-// a worker spends most of a pass waiting on round trips to the server.
-// Workers take disjoint events (SKIP LOCKED) and serialise per customer.
-func (c *Config) Threaders() int {
-	switch {
-	case c.ThreadWorkers > 0:
-		return c.ThreadWorkers
-	case c.UsesPostgres():
-		return 4
-	}
-	return 1
 }
 
 // Register adds the storage flags every command shares.
@@ -74,7 +58,6 @@ func (c *Config) RegisterServe(fs *flag.FlagSet) {
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("PARLEY_SECURE_COOKIES", true), "mark session cookies Secure; browsers accept them on http://localhost too (PARLEY_SECURE_COOKIES)")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", envDuration("PARLEY_SESSION_TTL", 12*time.Hour), "how long a login lasts (PARLEY_SESSION_TTL)")
 	fs.BoolVar(&c.Poll, "poll", envBool("PARLEY_POLL", true), "poll the inboxes that have no webhook and follow streams; safe on every node, a lease lets one poll each inbox (PARLEY_POLL)")
-	fs.IntVar(&c.ThreadWorkers, "thread-workers", envInt("PARLEY_THREAD_WORKERS", 0), "pipeline workers threading stored events into conversations; 0 picks one on SQLite and four on PostgreSQL (PARLEY_THREAD_WORKERS)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("PARLEY_SHUTDOWN_TIMEOUT", 20*time.Second), "how long a graceful shutdown may take (PARLEY_SHUTDOWN_TIMEOUT)")
 }
 
@@ -87,9 +70,6 @@ func (c *Config) Check() error {
 		c.PublicURL = "http://" + c.Addr
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
-	if c.ThreadWorkers < 0 || c.ThreadWorkers > 64 {
-		return fmt.Errorf("config: thread workers must be 0 (automatic) to 64, not %d", c.ThreadWorkers)
-	}
 	switch c.LogFormat {
 	case "text", "json":
 	default:
@@ -114,15 +94,6 @@ func envBool(name string, def bool) bool {
 	if v, ok := os.LookupEnv(name); ok {
 		if b, err := strconv.ParseBool(v); err == nil {
 			return b
-		}
-	}
-	return def
-}
-
-func envInt(name string, def int) int {
-	if v, ok := os.LookupEnv(name); ok {
-		if n, err := strconv.Atoi(v); err == nil {
-			return n
 		}
 	}
 	return def

@@ -35,9 +35,6 @@ func TestCheck(t *testing.T) {
 		{"mysql", Config{DatabaseURL: "mysql://u@h/db", LogFormat: "text", LogLevel: "info"}, false},
 		{"bad format", Config{LogFormat: "xml", LogLevel: "info"}, false},
 		{"bad level", Config{LogFormat: "text", LogLevel: "loud"}, false},
-		{"thread workers", Config{LogFormat: "text", LogLevel: "info", ThreadWorkers: 8}, true},
-		{"negative thread workers", Config{LogFormat: "text", LogLevel: "info", ThreadWorkers: -1}, false},
-		{"too many thread workers", Config{LogFormat: "text", LogLevel: "info", ThreadWorkers: 65}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,34 +42,5 @@ func TestCheck(t *testing.T) {
 				t.Errorf("Check() = %v, want ok=%v", err, tt.ok)
 			}
 		})
-	}
-}
-
-func TestThreaders(t *testing.T) {
-	tests := []struct {
-		name string
-		c    Config
-		want int
-	}{
-		{"sqlite: one writer", Config{}, 1},
-		{"postgres", Config{DatabaseURL: "postgres://u@h/db"}, 4},
-		{"as configured", Config{ThreadWorkers: 2}, 2},
-		{"as configured on postgres", Config{DatabaseURL: "postgresql://u@h/db", ThreadWorkers: 1}, 1},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.c.Threaders(); got != tt.want {
-				t.Errorf("Threaders() = %d, want %d", got, tt.want)
-			}
-		})
-	}
-}
-
-func TestThreadWorkersFromEnv(t *testing.T) {
-	t.Setenv("PARLEY_THREAD_WORKERS", "3")
-	var c Config
-	c.RegisterServe(flag.NewFlagSet("serve", flag.ContinueOnError))
-	if c.ThreadWorkers != 3 {
-		t.Errorf("ThreadWorkers = %d from PARLEY_THREAD_WORKERS=3", c.ThreadWorkers)
 	}
 }
