@@ -43,6 +43,9 @@ type Server struct {
 	PublicURL string
 	// SessionTTL is how long a login lasts without activity.
 	SessionTTL time.Duration
+	// StreamRecheck is how often an open event stream authenticates its
+	// caller again; 0 means every 30 seconds.
+	StreamRecheck time.Duration
 	// SecureCookies marks session cookies Secure; on by default, off only
 	// for plain-HTTP development on localhost.
 	SecureCookies bool

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -335,11 +337,57 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
 }
 
+// streamRecheck is how often an open event stream asks again whether its
+// caller may still read it.
+const streamRecheck = 30 * time.Second
+
 // events streams the workspace's events; a member of a partner team gets
 // only those of the conversations their scope sees.
+//
+// A stream outlives the request that opened it, so the caller is
+// authenticated again every streamRecheck: a disabled account, a deleted
+// token or an ended session stops receiving at once rather than when the
+// stream's age runs out, and a changed role or scope ends the stream so
+// that the client reconnects under the new one.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	s.Events.ServeScoped(w, r, p.WorkspaceID, p.Scope)
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	go func() {
+		t := time.NewTicker(s.streamRecheck())
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				now, _, err := s.Authenticate(r.WithContext(ctx))
+				if ctx.Err() != nil {
+					return
+				}
+				if err != nil || now.Role != p.Role || now.WorkspaceID != p.WorkspaceID || !sameScope(now.Scope, p.Scope) {
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	s.Events.ServeScoped(w, r.WithContext(ctx), p.WorkspaceID, p.Scope)
+}
+
+// sameScope reports whether a and b see the same conversations.
+func sameScope(a, b *care.Scope) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.UserID == b.UserID && slices.Equal(a.Teams, b.Teams)
+}
+
+func (s *Server) streamRecheck() time.Duration {
+	if s.StreamRecheck > 0 {
+		return s.StreamRecheck
+	}
+	return streamRecheck
 }
 
 type takePrivateRequest struct {

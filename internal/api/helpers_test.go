@@ -34,6 +34,12 @@ const workspace1 care.ID = 1
 
 func startApp(t *testing.T) *testApp {
 	t.Helper()
+	return startAppWith(t, nil)
+}
+
+// startAppWith is startApp with the configuration changed by change.
+func startAppWith(t *testing.T, change func(*config.Config)) *testApp {
+	t.Helper()
 	cfg := &config.Config{
 		Addr:            "127.0.0.1:0",
 		DataDir:         t.TempDir(),
@@ -42,6 +48,9 @@ func startApp(t *testing.T) *testApp {
 		LogLevel:        "info",
 		SessionTTL:      time.Hour,
 		ShutdownTimeout: 10 * time.Second,
+	}
+	if change != nil {
+		change(cfg)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a, err := app.Start(context.Background(), cfg, log, io.Discard)

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/parleyhq/parley/internal/accounts"
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/config"
 )
 
 // person is a member made for a test, with a token of their own.
@@ -253,5 +255,44 @@ func waitAssignee(t *testing.T, ta *testApp, id, user care.ID) {
 			t.Fatalf("conversation %d is assigned to %d, want %d", id, c.AssigneeID, user)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// An event stream already open ends soon after its reader's account is
+// disabled, rather than streaming the workspace until its age runs out.
+func TestStreamEndsWhenDisabled(t *testing.T) {
+	ta := startAppWith(t, func(c *config.Config) { c.StreamRecheck = 20 * time.Millisecond })
+	admin := ta.token(t, workspace1, care.RoleAdmin)
+	dana := ta.person(t, workspace1, "Dana", care.RoleAgent)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", ta.base+"/api/v1/events", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+dana.Token)
+	resp, err := ta.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /api/v1/events = %d", resp.StatusCode)
+	}
+	ended := make(chan struct{})
+	go func() {
+		io.Copy(io.Discard, resp.Body)
+		close(ended)
+	}()
+	select {
+	case <-ended:
+		t.Fatal("the stream ended while its reader could still read it")
+	case <-time.After(200 * time.Millisecond): // ten rechecks
+	}
+	ta.must(t, http.StatusOK, admin, "PATCH", userPath(dana.ID), `{"disabled":true}`, nil)
+	select {
+	case <-ended:
+	case <-ctx.Done():
+		t.Fatal("the stream of a disabled account is still open")
 	}
 }

@@ -225,6 +225,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		ValidateHours: func(doc []byte) error { _, err := hours.Parse(doc); return err },
 		HoursChanged:  a.Deadlines.Invalidate,
 		Settings:      a.settings(),
+		StreamRecheck: cfg.StreamRecheck,
 		HookSecret:    func(ctx context.Context, ws care.ID) (string, error) { return hooks.Secret(ctx, store, ws) },
 		DryRun: func(ctx context.Context, q care.Queries, ws care.ID, doc []byte, limit int, now time.Time) ([]care.ID, int, error) {
 			rule, err := automation.ParseRule(doc)

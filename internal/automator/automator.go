@@ -211,6 +211,14 @@ func (r *Runner) perform(ctx context.Context, q care.Queries, conv *care.Convers
 		if _, err := q.Member(ctx, conv.WorkspaceID, a.UserID); err != nil {
 			return nil, false, care.Errorf(care.EINVALID, "user %d is not a member of the workspace", a.UserID)
 		}
+		// Someone whose account was disabled after the rule was written
+		// cannot sign in to answer: the conversation is left to routing
+		// rather than given to nobody.
+		if who, err := q.User(ctx, a.UserID); err != nil {
+			return nil, false, err
+		} else if who.Disabled {
+			return nil, false, nil
+		}
 		u.AssigneeID, details["assignee_id"] = &a.UserID, a.UserID
 	case automation.ActionUnassign:
 		zero := care.ID(0)
@@ -639,6 +647,10 @@ func notifyUsers(ctx context.Context, q care.Queries, workspaceID care.ID, userI
 	var out []care.ID
 	for _, id := range ids {
 		if slices.Contains(out, id) || !slices.ContainsFunc(members, func(m care.Member) bool { return m.UserID == id }) {
+			continue
+		}
+		// A disabled account reads no notifications.
+		if u, err := q.User(ctx, id); err != nil || u.Disabled {
 			continue
 		}
 		out = append(out, id)

@@ -409,3 +409,27 @@ func TestTagRechecksPolicy(t *testing.T) {
 		}
 	})
 }
+
+// A rule written for someone whose account was disabled since neither
+// assigns nor notifies them: the conversation is left to routing, and the
+// message is threaded as ever.
+func TestDisabledAgentSkipped(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		w := newWorld(t, s, func(w *world) string {
+			return fmt.Sprintf(`{"mode":"all","rules":[
+				{"id":1,"name":"Ana takes everything","enabled":true,"position":1,"trigger":"message.received",
+				 "actions":[{"type":"assign_agent","user_id":%d},{"type":"notify","user_ids":[%d],"text":"New message"}]}
+			]}`, w.agent.UserID, w.agent.UserID)
+		})
+		must(t, s.SetUserDisabled(t.Context(), w.agent.UserID, true))
+		c := w.post(t, "bo", "Hello, anyone there?")
+		if c.AssigneeID != 0 {
+			t.Errorf("assignee = %d, want none: the account is disabled", c.AssigneeID)
+		}
+		n, err := s.Notifications(t.Context(), w.ws.ID, w.agent.UserID, false, 10)
+		must(t, err)
+		if len(n) != 0 {
+			t.Errorf("notifications = %+v, want none for a disabled account", n)
+		}
+	})
+}

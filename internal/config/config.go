@@ -27,6 +27,10 @@ type Config struct {
 	SessionTTL      time.Duration
 	ShutdownTimeout time.Duration
 	Poll            bool
+	// StreamRecheck is how often an open event stream authenticates its
+	// caller again (api.Server.StreamRecheck); 0 means the default. No
+	// flag sets it: tests shorten it.
+	StreamRecheck time.Duration
 }
 
 // SQLitePath is where the embedded database lives.
