@@ -67,10 +67,10 @@ func (s *Server) routes() []Route {
 		{"PATCH", "/api/v1/users/{id}", admin, s.updateMember},
 
 		{"GET", "/api/v1/teams", agent, s.listTeams},
-		{"POST", "/api/v1/teams", supervisor, s.createTeam},
+		{"POST", "/api/v1/teams", supervisor, s.createTeam()},
 		{"GET", "/api/v1/teams/{id}", agent, s.getTeam},
-		{"PATCH", "/api/v1/teams/{id}", supervisor, s.updateTeam},
-		{"PUT", "/api/v1/teams/{id}/members", supervisor, s.setTeamMembers},
+		{"PATCH", "/api/v1/teams/{id}", supervisor, s.updateTeam()},
+		{"PUT", "/api/v1/teams/{id}/members", supervisor, s.setTeamMembers()},
 
 		{"GET", "/api/v1/agents", agent, s.listAgents},
 		{"PATCH", "/api/v1/agents/{id}", supervisor, s.updateAgent},
@@ -87,8 +87,8 @@ func (s *Server) routes() []Route {
 
 		{"GET", "/api/v1/settings/{name}", supervisor, s.getSetting},
 		{"PUT", "/api/v1/settings/{name}", admin, s.putSetting},
-		{"GET", "/api/v1/reports/sla", supervisor, s.slaReport},
-		{"GET", "/api/v1/reports/csat", supervisor, s.csatReport},
+		{"GET", "/api/v1/reports/sla", supervisor, reportHandler(s.SLAReport, writeSLACSV)},
+		{"GET", "/api/v1/reports/csat", supervisor, reportHandler(s.CSATReport, writeCSATCSV)},
 		{"GET", "/api/v1/reports/staffing", supervisor, reportHandler(s.StaffingPlan, writeStaffingCSV)},
 		{"GET", "/api/v1/reports/value", supervisor, reportHandler(s.ValueReport, writeValueCSV)},
 		{"GET", "/api/v1/listening/report", supervisor, reportHandler(s.ListeningReport, writeListeningCSV)},

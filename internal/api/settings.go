@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -113,16 +114,22 @@ func (s *Server) SaveSetting(ctx context.Context, p care.Principal, name string,
 	return nil
 }
 
-type slaReport struct {
-	By   string         `json:"by"`
-	From time.Time      `json:"from"`
-	To   time.Time      `json:"to"`
-	Rows []slaReportRow `json:"rows"`
+// GroupedReport is what a report counted in a period, by one grouping
+// (By): its rows, one a group.
+type GroupedReport[Row any] struct {
+	By   string    `json:"by"`
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	Rows []Row     `json:"rows"`
 }
 
-// slaReportRow is care.SLAReportRow with the name of the policy, team or
+// SLAReport is SLA targets met in a period, by one grouping: the answer
+// of GET /api/v1/reports/sla and what the web's reports page shows.
+type SLAReport = GroupedReport[SLAReportRow]
+
+// SLAReportRow is care.SLAReportRow with the name of the policy, team or
 // agent its key is the id of, so a report reads without a second lookup.
-type slaReportRow struct {
+type SLAReportRow struct {
 	Key            string  `json:"key"`
 	Name           string  `json:"name,omitempty"`
 	Total          int     `json:"total"`
@@ -131,56 +138,67 @@ type slaReportRow struct {
 	AvgUsedSeconds float64 `json:"avg_used_seconds"`
 }
 
-// slaReport reports SLA targets met, grouped by policy, team, agent,
-// channel, kind or day, as JSON or, with format=csv, as a CSV download.
-// The times measured are business time, as the clocks counted them.
-func (s *Server) slaReport(w http.ResponseWriter, r *http.Request) {
-	if err := principal(r).Scope.Refuse("see workspace reports"); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	q := r.URL.Query()
-	by := q.Get("by")
-	if by == "" {
-		by = "day"
-	}
-	from, to, err := s.period(r.URL.Query())
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	rows, err := s.Store.SLAReport(r.Context(), principal(r).WorkspaceID, from, to, by)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if q.Get("format") != "csv" {
-		names, err := s.groupNames(r.Context(), principal(r).WorkspaceID, by)
-		if err != nil {
-			writeError(w, r, err)
-			return
-		}
-		out := make([]slaReportRow, len(rows))
-		for i, row := range rows {
-			out[i] = slaReportRow{Key: row.Key, Name: names[row.Key], Total: row.Total, Met: row.Met,
+// SLAReport counts the SLA clocks stopped in a period and those within
+// target, grouped by policy, team, agent, channel, kind, band or day (the
+// default). The times measured are business time, as the clocks counted
+// them. q holds the parameters of GET /api/v1/reports/sla, so the web's
+// page takes the same.
+func (s *Server) SLAReport(ctx context.Context, p care.Principal, q url.Values) (*SLAReport, error) {
+	return groupedReport(ctx, s, p, q, "SLA reports are for supervisors and admins.", "day", s.Store.SLAReport,
+		func(row care.SLAReportRow, names map[string]string) SLAReportRow {
+			return SLAReportRow{Key: row.Key, Name: names[row.Key], Total: row.Total, Met: row.Met,
 				MetShare: row.MetShare, AvgUsedSeconds: row.AvgUsedSeconds}
-		}
-		writeJSON(w, http.StatusOK, slaReport{By: by, From: from, To: to, Rows: out})
-		return
-	}
+		})
+}
+
+// writeSLACSV writes the SLA report in the columns it has always had,
+// without names, for the spreadsheets built on them.
+func writeSLACSV(w http.ResponseWriter, rep *SLAReport) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="sla-by-`+by+`.csv"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="sla-by-`+rep.By+`.csv"`)
 	cw := csv.NewWriter(w)
-	cw.Write([]string{by, "total", "met", "met_share", "avg_used_seconds"})
-	for _, row := range rows {
+	cw.Write([]string{rep.By, "total", "met", "met_share", "avg_used_seconds"})
+	for _, row := range rep.Rows {
 		cw.Write([]string{csvSafe(row.Key), strconv.Itoa(row.Total), strconv.Itoa(row.Met),
 			strconv.FormatFloat(row.MetShare, 'f', 4, 64), strconv.FormatFloat(row.AvgUsedSeconds, 'f', 0, 64)})
 	}
 	cw.Flush()
 }
 
+// groupedReport reads the parameters the SLA and satisfaction reports
+// share (by, default defaultBy; from and to), after refusing whoever may
+// not see the workspace's reports (refused tells agents why), counts with
+// count, which refuses a grouping it has not, and makes each group a row
+// with the names of the groups that have one.
+func groupedReport[Count, Row any](ctx context.Context, s *Server, p care.Principal, q url.Values, refused, defaultBy string,
+	count func(ctx context.Context, workspaceID care.ID, from, to time.Time, by string) ([]Count, error),
+	row func(c Count, names map[string]string) Row) (*GroupedReport[Row], error) {
+	if err := workspaceReport(p, refused); err != nil {
+		return nil, err
+	}
+	by := cmp.Or(q.Get("by"), defaultBy)
+	from, to, err := s.period(q)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := count(ctx, p.WorkspaceID, from, to, by)
+	if err != nil {
+		return nil, err
+	}
+	names, err := s.groupNames(ctx, p.WorkspaceID, by)
+	if err != nil {
+		return nil, err
+	}
+	rep := &GroupedReport[Row]{By: by, From: from, To: to, Rows: make([]Row, len(counts))}
+	for i, c := range counts {
+		rep.Rows[i] = row(c, names)
+	}
+	return rep, nil
+}
+
 // csvSafe keeps a cell from being read as a formula by a spreadsheet: keys
-// such as channel names are ours, but a cell is cheap to defuse.
+// such as channel names are ours, but a team's or agent's name is anyone's
+// text, and a cell is cheap to defuse.
 func csvSafe(v string) string {
 	if v != "" && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@') {
 		return "'" + v
@@ -235,16 +253,14 @@ func (s *Server) dryRun(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, dryRunResult{Checked: checked, ConversationIDs: ids})
 }
 
-type csatReport struct {
-	By   string          `json:"by"`
-	From time.Time       `json:"from"`
-	To   time.Time       `json:"to"`
-	Rows []csatReportRow `json:"rows"`
-}
+// CSATReport is the satisfaction surveys sent in a period, by one
+// grouping: the answer of GET /api/v1/reports/csat and what the web's
+// reports page shows.
+type CSATReport = GroupedReport[CSATReportRow]
 
-// csatReportRow is care.CSATReportRow with the name of the team or agent
+// CSATReportRow is care.CSATReportRow with the name of the team or agent
 // its key is the id of.
-type csatReportRow struct {
+type CSATReportRow struct {
 	Key       string  `json:"key"`
 	Name      string  `json:"name,omitempty"`
 	Sent      int     `json:"sent"`
@@ -253,39 +269,34 @@ type csatReportRow struct {
 	Satisfied float64 `json:"satisfied"`
 }
 
-// csatReport reports satisfaction surveys sent and answered, grouped by
-// agent, team, channel or day.
-func (s *Server) csatReport(w http.ResponseWriter, r *http.Request) {
-	if err := principal(r).Scope.Refuse("see workspace reports"); err != nil {
-		writeError(w, r, err)
-		return
+// CSATReport counts the satisfaction surveys sent in a period and those
+// answered, with the mean score and the share of 4s and 5s, grouped by
+// agent (the default), team, channel or day. q holds the parameters of
+// GET /api/v1/reports/csat, so the web's page takes the same.
+func (s *Server) CSATReport(ctx context.Context, p care.Principal, q url.Values) (*CSATReport, error) {
+	return groupedReport(ctx, s, p, q, "Satisfaction reports are for supervisors and admins.", "agent", s.Store.CSATReport,
+		func(row care.CSATReportRow, names map[string]string) CSATReportRow {
+			return CSATReportRow{Key: row.Key, Name: names[row.Key], Sent: row.Sent, Answered: row.Answered,
+				AvgScore: row.AvgScore, Satisfied: row.Satisfied}
+		})
+}
+
+// writeCSATCSV writes the satisfaction report with the groups' names, as
+// the business case's CSV has them. A group with no answer has no score
+// rather than 0, which a spreadsheet would average in.
+func writeCSATCSV(w http.ResponseWriter, rep *CSATReport) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="csat-by-`+rep.By+`.csv"`)
+	cw := csv.NewWriter(w)
+	cw.Write([]string{rep.By, "name", "sent", "answered", "avg_score", "satisfied"})
+	for _, row := range rep.Rows {
+		score, satisfied := "", ""
+		if row.Answered > 0 {
+			score, satisfied = strconv.FormatFloat(row.AvgScore, 'f', 2, 64), strconv.FormatFloat(row.Satisfied, 'f', 4, 64)
+		}
+		cw.Write([]string{csvSafe(row.Key), csvSafe(row.Name), strconv.Itoa(row.Sent), strconv.Itoa(row.Answered), score, satisfied})
 	}
-	q := r.URL.Query()
-	by := q.Get("by")
-	if by == "" {
-		by = "agent"
-	}
-	from, to, err := s.period(r.URL.Query())
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	rows, err := s.Store.CSATReport(r.Context(), principal(r).WorkspaceID, from, to, by)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	names, err := s.groupNames(r.Context(), principal(r).WorkspaceID, by)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	out := make([]csatReportRow, len(rows))
-	for i, row := range rows {
-		out[i] = csatReportRow{Key: row.Key, Name: names[row.Key], Sent: row.Sent, Answered: row.Answered,
-			AvgScore: row.AvgScore, Satisfied: row.Satisfied}
-	}
-	writeJSON(w, http.StatusOK, csatReport{By: by, From: from, To: to, Rows: out})
+	cw.Flush()
 }
 
 // groupNames maps a report's keys to names when it groups by something

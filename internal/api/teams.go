@@ -51,24 +51,6 @@ func (s *Server) listTeams(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"teams": ts})
 }
 
-func (s *Server) createTeam(w http.ResponseWriter, r *http.Request) {
-	if err := mayManageTeams(principal(r)); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	var req TeamCreate
-	if err := decodeJSON(w, r, &req); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	t, err := s.CreateTeam(r.Context(), principal(r), req)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, t)
-}
-
 func (s *Server) getTeam(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
@@ -84,52 +66,51 @@ func (s *Server) getTeam(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, t)
 }
 
-func (s *Server) updateTeam(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
+// teamChange answers the requests that change teams (POST, PATCH and PUT
+// members) with status and the team apply leaves. The caller is refused
+// before the body is read, so a partner's member learns nothing from how
+// their request was malformed; apply is handed the body as Req and, when
+// the route has one, the path's team id (0 without).
+func teamChange[Req any](status int, byID bool, apply func(context.Context, care.Principal, care.ID, Req) (*care.Team, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var id care.ID
+		if byID {
+			var err error
+			if id, err = pathID(r); err != nil {
+				writeError(w, r, err)
+				return
+			}
+		}
+		if err := mayManageTeams(principal(r)); err != nil {
+			writeError(w, r, err)
+			return
+		}
+		var req Req
+		if err := decodeJSON(w, r, &req); err != nil {
+			writeError(w, r, err)
+			return
+		}
+		t, err := apply(r.Context(), principal(r), id, req)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		writeJSON(w, status, t)
 	}
-	// Refused before the body is read, so a partner's member learns
-	// nothing from how their request was malformed.
-	if err := mayManageTeams(principal(r)); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	var req TeamPatch
-	if err := decodeJSON(w, r, &req); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	t, err := s.ChangeTeam(r.Context(), principal(r), id, req)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, t)
 }
 
-func (s *Server) setTeamMembers(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if err := mayManageTeams(principal(r)); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	var req teamMembersRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	t, err := s.SetTeamMembers(r.Context(), principal(r), id, req.MemberIDs)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, t)
+func (s *Server) createTeam() http.HandlerFunc {
+	return teamChange(http.StatusCreated, false, func(ctx context.Context, p care.Principal, _ care.ID, req TeamCreate) (*care.Team, error) {
+		return s.CreateTeam(ctx, p, req)
+	})
+}
+
+func (s *Server) updateTeam() http.HandlerFunc { return teamChange(http.StatusOK, true, s.ChangeTeam) }
+
+func (s *Server) setTeamMembers() http.HandlerFunc {
+	return teamChange(http.StatusOK, true, func(ctx context.Context, p care.Principal, id care.ID, req teamMembersRequest) (*care.Team, error) {
+		return s.SetTeamMembers(ctx, p, id, req.MemberIDs)
+	})
 }
 
 // mayManageTeams lets supervisors and admins manage teams, except members
@@ -182,6 +163,14 @@ func (s *Server) teamIn(ctx context.Context, workspaceID, id care.ID) (*care.Tea
 	return t, nil
 }
 
+// managedTeam loads a team of p's workspace for p to change.
+func (s *Server) managedTeam(ctx context.Context, p care.Principal, id care.ID) (*care.Team, error) {
+	if err := mayManageTeams(p); err != nil {
+		return nil, err
+	}
+	return s.teamIn(ctx, p.WorkspaceID, id)
+}
+
 // hideMembers empties the member list of a team outside a scoped caller's
 // teams: who works in the brand's own teams is not a partner's to know
 // (the list of users leaves them out too). The team's name stays, so a
@@ -224,10 +213,7 @@ func (s *Server) CreateTeam(ctx context.Context, p care.Principal, req TeamCreat
 // ChangeTeam applies a TeamPatch to a team of p's workspace, as PATCH
 // /api/v1/teams/{id} does.
 func (s *Server) ChangeTeam(ctx context.Context, p care.Principal, id care.ID, req TeamPatch) (*care.Team, error) {
-	if err := mayManageTeams(p); err != nil {
-		return nil, err
-	}
-	t, err := s.teamIn(ctx, p.WorkspaceID, id)
+	t, err := s.managedTeam(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
@@ -273,10 +259,7 @@ func (s *Server) ChangeTeam(ctx context.Context, p care.Principal, id care.ID, r
 // SetTeamMembers replaces the members of a team of p's workspace, as PUT
 // /api/v1/teams/{id}/members does.
 func (s *Server) SetTeamMembers(ctx context.Context, p care.Principal, id care.ID, memberIDs []care.ID) (*care.Team, error) {
-	if err := mayManageTeams(p); err != nil {
-		return nil, err
-	}
-	t, err := s.teamIn(ctx, p.WorkspaceID, id)
+	t, err := s.managedTeam(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}

@@ -1,9 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
@@ -109,34 +106,6 @@ func (f *reportsForm) apiValues(loc *time.Location, now time.Time) (sla, csat ur
 	return sla, csat, nil
 }
 
-// slaReport and csatReport are the API's answers, as it writes them.
-type slaReport struct {
-	By   string    `json:"by"`
-	From time.Time `json:"from"`
-	To   time.Time `json:"to"`
-	Rows []struct {
-		Key            string  `json:"key"`
-		Name           string  `json:"name"`
-		Total          int     `json:"total"`
-		Met            int     `json:"met"`
-		AvgUsedSeconds float64 `json:"avg_used_seconds"`
-	} `json:"rows"`
-}
-
-type csatReport struct {
-	By   string    `json:"by"`
-	From time.Time `json:"from"`
-	To   time.Time `json:"to"`
-	Rows []struct {
-		Key       string  `json:"key"`
-		Name      string  `json:"name"`
-		Sent      int     `json:"sent"`
-		Answered  int     `json:"answered"`
-		AvgScore  float64 `json:"avg_score"`
-		Satisfied float64 `json:"satisfied"`
-	} `json:"rows"`
-}
-
 type reportsPage struct {
 	layout
 	Form            reportsForm
@@ -144,7 +113,8 @@ type reportsPage struct {
 	Period          string
 	SLA             *slaView
 	CSAT            *csatView
-	SLACSV          string // the same SLA report from the API, as a spreadsheet
+	// SLACSV and CSATCSV are the same reports from the API, as spreadsheets.
+	SLACSV, CSATCSV string
 }
 
 // slaView and csatView are the reports as the page shows them: figures
@@ -179,38 +149,28 @@ func (h *Handler) reports(w http.ResponseWriter, r *http.Request, a *agent) {
 	p := reportsPage{layout: layout{Title: "Reports", Page: "reports", Agent: a}, Form: form,
 		SLABys: groupingOptions(slaGroupings, form.SLABy), CSATBys: groupingOptions(csatGroupings, form.CSATBy)}
 
-	status := http.StatusOK
 	loc := h.location()
 	slaQ, csatQ, err := form.apiValues(loc, h.now())
-	var sla slaReport
-	var csat csatReport
+	var sla *api.SLAReport
+	var csat *api.CSATReport
 	if err == nil {
-		err = h.askAPI(r, "/api/v1/reports/sla", slaQ, &sla)
+		sla, err = h.API.SLAReport(r.Context(), a.Principal, slaQ)
 	}
 	if err == nil {
-		err = h.askAPI(r, "/api/v1/reports/csat", csatQ, &csat)
+		csat, err = h.API.CSATReport(r.Context(), a.Principal, csatQ)
 	}
-	switch code := care.ErrorCode(err); {
-	case err == nil:
+	if err == nil {
 		p.Period = periodText(sla.From, sla.To, loc)
-		p.SLA, p.CSAT = slaViewOf(&sla), csatViewOf(&csat)
-		slaQ.Set("format", "csv")
-		p.SLACSV = "/api/v1/reports/sla?" + slaQ.Encode()
-		// The API has no CSV form of the satisfaction report yet: no link
-		// until it has.
-	case code == care.EINVALID:
-		// A date or a grouping to correct: the form stays, as typed.
-		status, p.Error = httpStatus(err), care.ErrorMessage(err)
-	default:
-		h.renderError(w, r, a, err)
-		return
+		p.SLA, p.CSAT = slaViewOf(sla), csatViewOf(csat)
+		p.SLACSV, p.CSATCSV = csvLink("/api/v1/reports/sla", slaQ), csvLink("/api/v1/reports/csat", csatQ)
 	}
-	h.render(w, r, status, "reports", p)
+	// A date or a grouping to correct: the form stays, as typed.
+	h.renderReport(w, r, a, "reports", &p, &p.layout, err, care.EINVALID)
 }
 
 // slaViewOf lays the SLA report out, with its totals: every stopped clock
 // is in one group.
-func slaViewOf(rep *slaReport) *slaView {
+func slaViewOf(rep *api.SLAReport) *slaView {
 	v := &slaView{Group: groupLabel(slaGroupings, rep.By)}
 	var total, met int
 	var used float64
@@ -237,7 +197,7 @@ func slaLineOf(label string, total, met int, avgSeconds float64) slaLine {
 
 // csatViewOf lays the satisfaction report out, with its totals: the score
 // and the share satisfied are of the answered surveys.
-func csatViewOf(rep *csatReport) *csatView {
+func csatViewOf(rep *api.CSATReport) *csatView {
 	v := &csatView{Group: groupLabel(csatGroupings, rep.By)}
 	var sent, answered int
 	var score, satisfied float64
@@ -310,58 +270,4 @@ func rowLabel(by, key, name string) string {
 		return k
 	}
 	return "–"
-}
-
-// askAPI reads one of the API's reports for the page, with the visitor's
-// own session. The SLA and satisfaction reports are served only over HTTP,
-// so the page asks the API's handler in process and shows the very
-// answer the Download CSV link gets, its role checks, period and names
-// included, instead of reading the store a second way. The API's refusal
-// comes back as the error it was.
-func (h *Handler) askAPI(r *http.Request, path string, q url.Values, v any) error {
-	req, err := http.NewRequestWithContext(r.Context(), http.MethodGet, path+"?"+q.Encode(), nil)
-	if err != nil {
-		return fmt.Errorf("web: ask the API for %s: %w", path, err)
-	}
-	if c, err := r.Cookie(api.SessionCookie); err == nil {
-		req.AddCookie(c)
-	}
-	if ws := r.Header.Get(api.WorkspaceHeader); ws != "" {
-		req.Header.Set(api.WorkspaceHeader, ws)
-	}
-	ans := &apiAnswer{header: http.Header{}}
-	h.API.Handler().ServeHTTP(ans, req)
-	if ans.status == http.StatusOK {
-		if err := json.Unmarshal(ans.body.Bytes(), v); err != nil {
-			return fmt.Errorf("web: read the API's %s: %w", path, err)
-		}
-		return nil
-	}
-	var prob struct{ Detail, Code string }
-	if ans.status < 500 && json.Unmarshal(ans.body.Bytes(), &prob) == nil && prob.Code != "" {
-		return care.Errorf(prob.Code, "%s", prob.Detail)
-	}
-	// The API logged its own failure; this says where the page met it.
-	return fmt.Errorf("web: the API answered %s with %d", path, ans.status)
-}
-
-// apiAnswer is the API's answer to a request made for a page, kept in
-// memory.
-type apiAnswer struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func (a *apiAnswer) Header() http.Header { return a.header }
-
-func (a *apiAnswer) WriteHeader(status int) {
-	if a.status == 0 {
-		a.status = status
-	}
-}
-
-func (a *apiAnswer) Write(b []byte) (int, error) {
-	a.WriteHeader(http.StatusOK)
-	return a.body.Write(b)
 }

@@ -17,6 +17,8 @@ import (
 var (
 	slaTableRE  = regexp.MustCompile(`(?s)<table class="value-table sla-table">.*?</table>`)
 	csatTableRE = regexp.MustCompile(`(?s)<table class="value-table csat-table">.*?</table>`)
+	// The satisfaction report's section holds its own Download CSV link.
+	csatSectionRE = regexp.MustCompile(`(?s)<section class="csat-report".*?</section>`)
 )
 
 // reportTable reads one of the reports' tables (re finds it): each row's
@@ -114,8 +116,8 @@ func newReportsWorld(t *testing.T) *reportsWorld {
 }
 
 // TestReportsPage reads November's SLA and satisfaction reports in each
-// grouping: rows named as people call them, totals, names escaped, and a
-// Download CSV link to the API's same SLA report.
+// grouping: rows named as people call them, totals, names escaped, and
+// each report's Download CSV link to the API's same report.
 func TestReportsPage(t *testing.T) {
 	t.Parallel()
 	w := newReportsWorld(t)
@@ -165,6 +167,18 @@ func TestReportsPage(t *testing.T) {
 	if status != http.StatusOK || err != nil || len(records) != 3 ||
 		strings.Join(records[0], ",") != "policy,total,met,met_share,avg_used_seconds" || strings.Join(records[1], ",") != "1,2,1,0.5000,3900" {
 		t.Fatalf("GET the CSV link with the session = %d, %v:\n%.500s", status, err, data)
+	}
+	// The satisfaction report's own link: names beside the keys, no score
+	// where nobody answered.
+	wantQuery = url.Values{"from": {"2026-11-01T00:00:00Z"}, "to": {"2026-11-24T00:00:00Z"}, "by": {"agent"}, "format": {"csv"}}
+	status, records, data, err = w.fetchCSV(t, w.sup, csatSectionRE.FindString(body), "/api/v1/reports/csat", wantQuery)
+	var gotCSAT []string
+	for _, rec := range records {
+		gotCSAT = append(gotCSAT, strings.Join(rec, "|"))
+	}
+	wantCSV := []string{"agent|name|sent|answered|avg_score|satisfied", fmt.Sprintf("%d|%s|2|2|4.00|0.5000", w.rhea.ID, rhea), "0||1|0||"}
+	if status != http.StatusOK || err != nil || strings.Join(gotCSAT, "\n") != strings.Join(wantCSV, "\n") {
+		t.Fatalf("GET the satisfaction CSV link with the session = %d, %v, want %q:\n%.500s", status, err, wantCSV, data)
 	}
 
 	for _, tc := range []struct {
@@ -223,7 +237,7 @@ func sameRows(got, want map[string]string) bool {
 
 // TestReportsDefaults: an empty form reports the last 30 days, SLA by day
 // and satisfaction by agent, as the API does; a period with nothing says
-// so, and still offers the CSV.
+// so, and still offers the CSVs.
 func TestReportsDefaults(t *testing.T) {
 	t.Parallel()
 	w := newReportsWorld(t)
@@ -243,6 +257,10 @@ func TestReportsDefaults(t *testing.T) {
 	if m := csvHref.FindStringSubmatch(body); m == nil || !strings.Contains(html.UnescapeString(m[1]), "by=day") {
 		t.Errorf("the default SLA report's CSV link = %v", m)
 	}
+	if m := csvHref.FindStringSubmatch(csatSectionRE.FindString(body)); m == nil ||
+		!strings.HasPrefix(html.UnescapeString(m[1]), "/api/v1/reports/csat?") || !strings.Contains(html.UnescapeString(m[1]), "by=agent") {
+		t.Errorf("the default satisfaction report's CSV link = %v", m)
+	}
 
 	_, body = w.sup.get("/reports?from=2026-01-01&to=2026-01-31")
 	for _, want := range []string{`<p class="empty">No SLA clock stopped in this period.</p>`, `<p class="empty">No survey was sent in this period.</p>`,
@@ -254,6 +272,9 @@ func TestReportsDefaults(t *testing.T) {
 	if strings.Contains(body, "sla-table") || strings.Contains(body, "csat-table") {
 		t.Error("an empty period shows a table")
 	}
+	if n := strings.Count(body, `class="button csv-link"`); n != 2 {
+		t.Errorf("an empty period offers %d CSV links, want one a report", n)
+	}
 }
 
 // TestReportsMistakes: what the form cannot report with comes back above
@@ -261,45 +282,15 @@ func TestReportsDefaults(t *testing.T) {
 func TestReportsMistakes(t *testing.T) {
 	t.Parallel()
 	w := newReportsWorld(t)
-	for _, tc := range []struct {
-		query string
-		msg   string
-		kept  string
-	}{
-		{"from=2026-13-01", "From must be a date such as 2026-11-01.", `value="2026-13-01"`},
-		{"to=yesterday", "To must be a date such as 2026-11-01.", `value="yesterday"`},
-		{"from=2026-11-10&to=2026-11-09", "The end date must be on or after the start date.", `value="2026-11-09"`},
-		{"from=2026-11-25", "The start date must be today or earlier.", `value="2026-11-25"`},
-		{"sla_by=queue", "Group the SLA report by day, policy, team, agent, channel, clock or customer's followers.", `<option value="day">`},
-		{"csat_by=policy", "Group the satisfaction report by agent, team, channel or day.", `<option value="agent">`},
-		{`from="><script>alert(1)</script>`, "From must be a date", `value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"`},
-	} {
-		t.Run(tc.query, func(t *testing.T) {
-			q, err := url.ParseQuery(tc.query)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c := *w.sup
-			c.t = t
-			res, body := c.get("/reports?" + q.Encode())
-			if res.StatusCode != http.StatusBadRequest {
-				t.Errorf("status = %d, want 400", res.StatusCode)
-			}
-			flash := regexpFind(t, body, `<p class="flash error" role="alert">[^<]*</p>`)
-			if !strings.Contains(html.UnescapeString(flash), tc.msg) {
-				t.Errorf("error = %s, want %q", flash, tc.msg)
-			}
-			if !strings.Contains(body, tc.kept) {
-				t.Errorf("the form does not keep %s", tc.kept)
-			}
-			if strings.Index(body, flash) > strings.Index(body, `class="reports-form`) {
-				t.Error("the error is below the form")
-			}
-			if strings.Contains(body, "plan-totals") || strings.Contains(body, "csv-link") || strings.Contains(body, "<script>alert") {
-				t.Error("a refused report shows figures, a CSV link or raw markup")
-			}
-		})
-	}
+	checkFormMistakes(t, w.sup, "/reports", `class="reports-form`, "plan-totals", []formMistake{
+		{"from=2026-13-01", 400, "From must be a date such as 2026-11-01.", `value="2026-13-01"`},
+		{"to=yesterday", 400, "To must be a date such as 2026-11-01.", `value="yesterday"`},
+		{"from=2026-11-10&to=2026-11-09", 400, "The end date must be on or after the start date.", `value="2026-11-09"`},
+		{"from=2026-11-25", 400, "The start date must be today or earlier.", `value="2026-11-25"`},
+		{"sla_by=queue", 400, "Group the SLA report by day, policy, team, agent, channel, clock or customer's followers.", `<option value="day">`},
+		{"csat_by=policy", 400, "Group the satisfaction report by agent, team, channel or day.", `<option value="agent">`},
+		{`from="><script>alert(1)</script>`, 400, "From must be a date", `value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"`},
+	})
 }
 
 // TestReportsRefused: agents and members of a partner team get 403 and no
@@ -307,34 +298,6 @@ func TestReportsMistakes(t *testing.T) {
 // page leads to the login form and back.
 func TestReportsRefused(t *testing.T) {
 	t.Parallel()
-	w := newPartnerWorld(t)
-	ina := w.loginAs(w.ina)
-	for _, tc := range []struct {
-		name string
-		c    *client
-		msg  string
-	}{
-		{"agent", ina, "Only supervisors and admins see the reports."},
-		{"partner agent", w.sam, "Only supervisors and admins see the reports."},
-		{"partner supervisor", w.louC, "Members of a partner team cannot see workspace reports"},
-	} {
-		res, body := tc.c.get("/reports?sla_by=team")
-		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, tc.msg) {
-			t.Errorf("GET /reports as the %s = %d, want 403 saying %q", tc.name, res.StatusCode, tc.msg)
-		}
-		if strings.Contains(body, "plan-totals") || strings.Contains(body, "Acme Care") {
-			t.Errorf("the %s's refusal shows figures or a team", tc.name)
-		}
-		if _, body := tc.c.get("/"); strings.Contains(body, `href="/reports"`) {
-			t.Errorf("the %s is offered the reports", tc.name)
-		}
-	}
-	res, body := w.adaC.get("/reports")
-	if res.StatusCode != http.StatusOK || !strings.Contains(body, `href="/reports"`) || !strings.Contains(body, "plan-totals") {
-		t.Errorf("GET /reports as the admin = %d, want the reports", res.StatusCode)
-	}
-	res, _ = w.client().get("/reports?sla_by=team")
-	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/login?next=%2Freports%3Fsla_by%3Dteam" {
-		t.Errorf("GET /reports without a session = %d to %q, want the login form and back", res.StatusCode, loc)
-	}
+	checkReportRefused(t, newPartnerWorld(t), "/reports", "sla_by=team", "Only supervisors and admins see the reports.",
+		[]string{"plan-totals", "Acme Care"}, "plan-totals")
 }

@@ -214,13 +214,7 @@ func TestStaffingMistakes(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	lee := f.user("lee@acme.test", "Lee Supervisor", care.RoleSupervisor)
-	sup := f.loginAs(lee)
-	for _, tc := range []struct {
-		query  string
-		status int
-		msg    string
-		kept   string // what the form shows again
-	}{
+	checkFormMistakes(t, f.loginAs(lee), "/staffing", `class="staffing-form"`, "staffing-grid", []formMistake{
 		{"aht_min=abc", 400, "Handle time must be a number of minutes above 0", `value="abc"`},
 		{"aht_min=0", 400, "Handle time must be a number of minutes above 0", `name="aht_min" type="text" value="0"`},
 		{"aht_min=1441", 400, "at most 1440 (a day)", `value="1441"`},
@@ -234,36 +228,12 @@ func TestStaffingMistakes(t *testing.T) {
 		{"concurrency=two", 400, "Concurrency must be a whole number", `value="two"`},
 		{"weeks=x", 400, "Weeks of history must be a whole number", `value="x"`},
 		{"weeks=27&aht_min=7", 400, "weeks must be a number from 1 to 26", `value="7"`},
-		{"model=erlang_c&concurrency=3", 400, "apply to the &#34;concurrent&#34; model only", `<option value="erlang_c" selected>`},
+		{"model=erlang_c&concurrency=3", 400, `apply to the "concurrent" model only`, `<option value="erlang_c" selected>`},
 		{"model=workload&occupancy_pct=0", 400, "max_occupancy is needed by the workload model", `value="0"`},
 		{"tz=Mars/Olympus", 400, "Unknown time zone", `value="Mars/Olympus"`},
 		{"team=999999", 404, "Team not found.", `<option value="all"`},
 		{`aht_min="><script>alert(1)</script>`, 400, "Handle time must be", `value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"`},
-	} {
-		t.Run(tc.query, func(t *testing.T) {
-			q, err := url.ParseQuery(tc.query)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, body := sup.get("/staffing?" + q.Encode())
-			if res.StatusCode != tc.status {
-				t.Errorf("status = %d, want %d", res.StatusCode, tc.status)
-			}
-			flash := regexpFind(t, body, `<p class="flash error" role="alert">[^<]*</p>`)
-			if !strings.Contains(flash, tc.msg) {
-				t.Errorf("error = %s, want %q", flash, tc.msg)
-			}
-			if !strings.Contains(body, tc.kept) {
-				t.Errorf("the form does not keep %s", tc.kept)
-			}
-			if strings.Index(body, flash) > strings.Index(body, `class="staffing-form"`) {
-				t.Error("the error is below the form")
-			}
-			if strings.Contains(body, "staffing-grid") || strings.Contains(body, "csv-link") || strings.Contains(body, "<script>alert") {
-				t.Error("a refused plan shows a grid, a CSV link or raw markup")
-			}
-		})
-	}
+	})
 }
 
 // TestStaffingDaylightSaving: a week with a clock change has 169 or 167
@@ -316,35 +286,12 @@ func TestStaffingDaylightSaving(t *testing.T) {
 }
 
 // TestStaffingRefused: agents and members of a partner team get 403 and no
-// link; the partner team's own supervisor included.
+// link; the partner team's own supervisor included. Without a session the
+// page leads to the login form and back.
 func TestStaffingRefused(t *testing.T) {
 	t.Parallel()
-	w := newPartnerWorld(t)
-	ina := w.loginAs(w.ina)
-	for _, tc := range []struct {
-		name string
-		c    *client
-		msg  string
-	}{
-		{"agent", ina, "Only supervisors and admins see staffing plans."},
-		{"partner agent", w.sam, "Only supervisors and admins see staffing plans."},
-		{"partner supervisor", w.louC, "Members of a partner team cannot see workspace reports"},
-	} {
-		res, body := tc.c.get("/staffing?aht_min=10")
-		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, tc.msg) {
-			t.Errorf("GET /staffing as the %s = %d, want 403 saying %q", tc.name, res.StatusCode, tc.msg)
-		}
-		if strings.Contains(body, "staffing-grid") || strings.Contains(body, "Outsource Co") {
-			t.Errorf("the %s's refusal shows a plan or a team", tc.name)
-		}
-		if _, body := tc.c.get("/"); strings.Contains(body, `href="/staffing"`) {
-			t.Errorf("the %s is offered the staffing page", tc.name)
-		}
-	}
-	res, body := w.adaC.get("/staffing")
-	if res.StatusCode != http.StatusOK || !strings.Contains(body, `href="/staffing"`) || !strings.Contains(body, "Outsource Co") {
-		t.Errorf("GET /staffing as the admin = %d, want the page with every team", res.StatusCode)
-	}
+	checkReportRefused(t, newPartnerWorld(t), "/staffing", "aht_min=10", "Only supervisors and admins see staffing plans.",
+		[]string{"staffing-grid", "Outsource Co"}, "Outsource Co")
 }
 
 // fetchCSV follows a report page's Download CSV link, which asks the API
@@ -381,4 +328,90 @@ func (f *fixture) fetchCSV(t *testing.T, c *client, page, path string, want url.
 	data, _ := io.ReadAll(res.Body)
 	records, err := csv.NewReader(strings.NewReader(string(data))).ReadAll()
 	return res.StatusCode, records, data, err
+}
+
+// formMistake is what a report page's form cannot report with: the query,
+// the status and message the page answers with, and what the form shows
+// again.
+type formMistake struct {
+	query  string
+	status int
+	msg    string
+	kept   string
+}
+
+// checkFormMistakes asks a report page (path) for each mistake as c: the
+// message comes above the form (form marks where it starts), the form
+// keeps what was typed, and the page shows no report (figures marks one),
+// no CSV link and no raw markup.
+func checkFormMistakes(t *testing.T, c *client, path, form, figures string, mistakes []formMistake) {
+	t.Helper()
+	for _, tc := range mistakes {
+		t.Run(tc.query, func(t *testing.T) {
+			q, err := url.ParseQuery(tc.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := *c
+			c.t = t
+			res, body := c.get(path + "?" + q.Encode())
+			if res.StatusCode != tc.status {
+				t.Errorf("status = %d, want %d", res.StatusCode, tc.status)
+			}
+			flash := regexpFind(t, body, `<p class="flash error" role="alert">[^<]*</p>`)
+			if !strings.Contains(html.UnescapeString(flash), tc.msg) {
+				t.Errorf("error = %s, want %q", flash, tc.msg)
+			}
+			if !strings.Contains(body, tc.kept) {
+				t.Errorf("the form does not keep %s", tc.kept)
+			}
+			if strings.Index(body, flash) > strings.Index(body, form) {
+				t.Error("the error is below the form")
+			}
+			for _, shown := range []string{figures, "csv-link", "<script>alert"} {
+				if strings.Contains(body, shown) {
+					t.Errorf("a refused form shows %s", shown)
+				}
+			}
+		})
+	}
+}
+
+// checkReportRefused asks a workspace report page (path, with query) as
+// those who may not see it: agents, told refused, and the partner team's
+// members, its supervisor included, get 403 with none of hidden and are
+// not offered the page; without a session it leads to the login form and
+// back. The admin gets it, shown included.
+func checkReportRefused(t *testing.T, w *partnerWorld, path, query, refused string, hidden []string, shown string) {
+	t.Helper()
+	for _, tc := range []struct {
+		name string
+		c    *client
+		msg  string
+	}{
+		{"agent", w.loginAs(w.ina), refused},
+		{"partner agent", w.sam, refused},
+		{"partner supervisor", w.louC, "Members of a partner team cannot see workspace reports"},
+	} {
+		res, body := tc.c.get(path + "?" + query)
+		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, tc.msg) {
+			t.Errorf("GET %s as the %s = %d, want 403 saying %q", path, tc.name, res.StatusCode, tc.msg)
+		}
+		for _, h := range hidden {
+			if strings.Contains(body, h) {
+				t.Errorf("the %s's refusal shows %s", tc.name, h)
+			}
+		}
+		if _, body := tc.c.get("/"); strings.Contains(body, `href="`+path+`"`) {
+			t.Errorf("the %s is offered %s", tc.name, path)
+		}
+	}
+	res, body := w.adaC.get(path)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `href="`+path+`"`) || !strings.Contains(body, shown) {
+		t.Errorf("GET %s as the admin = %d, want the page with %s", path, res.StatusCode, shown)
+	}
+	res, _ = w.client().get(path + "?" + query)
+	if loc, want := res.Header.Get("Location"), "/login?next="+url.QueryEscape(path+"?"+query); res.StatusCode != http.StatusSeeOther || loc != want {
+		t.Errorf("GET %s without a session = %d to %q, want %q", path, res.StatusCode, loc, want)
+	}
 }

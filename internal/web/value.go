@@ -1,8 +1,10 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -148,26 +150,43 @@ func (h *Handler) value(w http.ResponseWriter, r *http.Request, a *agent) {
 		p.Bys = append(p.Bys, option{Value: b.v, Label: b.label, Selected: form.By == b.v || form.By == "" && b.v == "channel"})
 	}
 
-	status := http.StatusOK
 	loc := h.location()
 	q, err := form.apiValues(loc, h.now())
 	var rep *api.ValueReport
 	if err == nil {
 		rep, err = h.API.ValueReport(ctx, a.Principal, q)
 	}
-	switch code := care.ErrorCode(err); {
-	case err == nil:
+	if err == nil {
 		p.Report = valueViewOf(rep, loc)
-		q.Set("format", "csv")
-		p.CSV = "/api/v1/reports/value?" + q.Encode()
-	case code == care.EINVALID:
-		// A number or a date to correct: the form stays, as typed.
-		status, p.Error = httpStatus(err), care.ErrorMessage(err)
-	default:
-		h.renderError(w, r, a, err)
-		return
+		p.CSV = csvLink("/api/v1/reports/value", q)
 	}
-	h.render(w, r, status, "value", p)
+	// A number or a date to correct: the form stays, as typed.
+	h.renderReport(w, r, a, "value", &p, &p.layout, err, care.EINVALID)
+}
+
+// renderReport renders a report page (name, its data p with p's layout
+// l) for what asking for its report came to: with err nil, the report; with
+// an error the person corrects in the form (of a code in fixable), its
+// message above the form and its status; any other, the error page.
+func (h *Handler) renderReport(w http.ResponseWriter, r *http.Request, a *agent, name string, p any, l *layout, err error, fixable ...string) {
+	status := http.StatusOK
+	if err != nil {
+		if !slices.Contains(fixable, care.ErrorCode(err)) {
+			h.renderError(w, r, a, err)
+			return
+		}
+		status, l.Error = httpStatus(err), care.ErrorMessage(err)
+	}
+	h.render(w, r, status, name, p)
+}
+
+// csvLink is the Download CSV link of a page's report: the API's same
+// report (path, with the parameters q the page asked it with) as CSV. The
+// session's cookie is enough for a GET there.
+func csvLink(path string, q url.Values) string {
+	q = maps.Clone(q)
+	q.Set("format", "csv")
+	return path + "?" + q.Encode()
 }
 
 // valueViewOf lays a report out as the page shows it.

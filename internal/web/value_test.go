@@ -217,88 +217,36 @@ func TestValueMistakes(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	lee := f.user("lee@acme.test", "Lee Supervisor", care.RoleSupervisor)
-	sup := f.loginAs(lee)
-	for _, tc := range []struct {
-		query string
-		msg   string
-		kept  string // what the form shows again
-	}{
-		{"from=2026-13-01", "From must be a date such as 2026-11-01.", `value="2026-13-01"`},
-		{"to=yesterday", "To must be a date such as 2026-11-01.", `value="yesterday"`},
-		{"from=0001-01-01", "From must be a date", `value="0001-01-01"`},
-		{"to=9999-12-31", "To must be a date", `value="9999-12-31"`},
-		{"from=2026-11-10&to=2026-11-09", "The end date must be on or after the start date.", `value="2026-11-09"`},
-		{"from=2026-11-25", "The start date must be today or earlier.", `value="2026-11-25"`},
-		{"by=agent", "Group by channel or by team.", `<option value="channel">`},
-		{"hourly_cost=-1", "Hourly cost must be a number from 0 to 1000000", `value="-1"`},
-		{"hourly_cost=Inf", "Hourly cost must be a number", `value="Inf"`},
-		{"aht_min=0", "Handle time must be a number of minutes above 0", `name="aht_min" type="text" value="0"`},
-		{"aht_min=NaN", "Handle time must be", `value="NaN"`},
-		{"occupancy_pct=0", "Occupancy must be a percentage from 1 to 100", `name="occupancy_pct" type="text" value="0"`},
-		{"occupancy_pct=150", "Occupancy must be a percentage from 1 to 100", `value="150"`},
-		{"shrinkage_pct=99.5", "Shrinkage must be a percentage from 0 to 99", `value="99.5"`},
-		{"customer_value=-5&saved_pct=10", "Customer value must be a number from 0", `value="-5"`},
-		{"customer_value=120&saved_pct=120", "Saved must be a percentage from 0 to 100", `value="120"`},
-		{"customer_value=120", "Give both the customer value and the share saved", `value="120"`},
-		{"saved_pct=20", "Give both the customer value and the share saved", `value="20"`},
-		{`hourly_cost="><script>alert(1)</script>`, "Hourly cost must be", `value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"`},
-	} {
-		t.Run(tc.query, func(t *testing.T) {
-			q, err := url.ParseQuery(tc.query)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, body := sup.get("/value?" + q.Encode())
-			if res.StatusCode != http.StatusBadRequest {
-				t.Errorf("status = %d, want 400", res.StatusCode)
-			}
-			flash := regexpFind(t, body, `<p class="flash error" role="alert">[^<]*</p>`)
-			if !strings.Contains(html.UnescapeString(flash), tc.msg) {
-				t.Errorf("error = %s, want %q", flash, tc.msg)
-			}
-			if !strings.Contains(body, tc.kept) {
-				t.Errorf("the form does not keep %s", tc.kept)
-			}
-			if strings.Index(body, flash) > strings.Index(body, `class="value-form`) {
-				t.Error("the error is below the form")
-			}
-			if strings.Contains(body, "plan-totals") || strings.Contains(body, "csv-link") || strings.Contains(body, "<script>alert") {
-				t.Error("a refused report shows figures, a CSV link or raw markup")
-			}
-		})
-	}
+	checkFormMistakes(t, f.loginAs(lee), "/value", `class="value-form`, "plan-totals", []formMistake{
+		{"from=2026-13-01", 400, "From must be a date such as 2026-11-01.", `value="2026-13-01"`},
+		{"to=yesterday", 400, "To must be a date such as 2026-11-01.", `value="yesterday"`},
+		{"from=0001-01-01", 400, "From must be a date", `value="0001-01-01"`},
+		{"to=9999-12-31", 400, "To must be a date", `value="9999-12-31"`},
+		{"from=2026-11-10&to=2026-11-09", 400, "The end date must be on or after the start date.", `value="2026-11-09"`},
+		{"from=2026-11-25", 400, "The start date must be today or earlier.", `value="2026-11-25"`},
+		{"by=agent", 400, "Group by channel or by team.", `<option value="channel">`},
+		{"hourly_cost=-1", 400, "Hourly cost must be a number from 0 to 1000000", `value="-1"`},
+		{"hourly_cost=Inf", 400, "Hourly cost must be a number", `value="Inf"`},
+		{"aht_min=0", 400, "Handle time must be a number of minutes above 0", `name="aht_min" type="text" value="0"`},
+		{"aht_min=NaN", 400, "Handle time must be", `value="NaN"`},
+		{"occupancy_pct=0", 400, "Occupancy must be a percentage from 1 to 100", `name="occupancy_pct" type="text" value="0"`},
+		{"occupancy_pct=150", 400, "Occupancy must be a percentage from 1 to 100", `value="150"`},
+		{"shrinkage_pct=99.5", 400, "Shrinkage must be a percentage from 0 to 99", `value="99.5"`},
+		{"customer_value=-5&saved_pct=10", 400, "Customer value must be a number from 0", `value="-5"`},
+		{"customer_value=120&saved_pct=120", 400, "Saved must be a percentage from 0 to 100", `value="120"`},
+		{"customer_value=120", 400, "Give both the customer value and the share saved", `value="120"`},
+		{"saved_pct=20", 400, "Give both the customer value and the share saved", `value="20"`},
+		{`hourly_cost="><script>alert(1)</script>`, 400, "Hourly cost must be", `value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"`},
+	})
 }
 
 // TestValueRefused: agents and members of a partner team get 403 and no
-// link; the partner team's own supervisor included.
+// link; the partner team's own supervisor included. Without a session the
+// page leads to the login form and back.
 func TestValueRefused(t *testing.T) {
 	t.Parallel()
-	w := newPartnerWorld(t)
-	ina := w.loginAs(w.ina)
-	for _, tc := range []struct {
-		name string
-		c    *client
-		msg  string
-	}{
-		{"agent", ina, "Only supervisors and admins see the business case."},
-		{"partner agent", w.sam, "Only supervisors and admins see the business case."},
-		{"partner supervisor", w.louC, "Members of a partner team cannot see workspace reports"},
-	} {
-		res, body := tc.c.get("/value?hourly_cost=30")
-		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, tc.msg) {
-			t.Errorf("GET /value as the %s = %d, want 403 saying %q", tc.name, res.StatusCode, tc.msg)
-		}
-		if strings.Contains(body, "plan-totals") {
-			t.Errorf("the %s's refusal shows figures", tc.name)
-		}
-		if _, body := tc.c.get("/"); strings.Contains(body, `href="/value"`) {
-			t.Errorf("the %s is offered the business case", tc.name)
-		}
-	}
-	res, body := w.adaC.get("/value")
-	if res.StatusCode != http.StatusOK || !strings.Contains(body, `href="/value"`) || !strings.Contains(body, "plan-totals") {
-		t.Errorf("GET /value as the admin = %d, want the report", res.StatusCode)
-	}
+	checkReportRefused(t, newPartnerWorld(t), "/value", "hourly_cost=30", "Only supervisors and admins see the business case.",
+		[]string{"plan-totals"}, "plan-totals")
 }
 
 // FuzzValueForm asks for whatever report address someone might share:
