@@ -148,7 +148,9 @@ func (p *parley) callAs(token, method, path string, body any, want int, out any)
 // eventually polls cond until it holds, failing the test after 10s.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	// Generous: CI runs every package's tests with the race detector on
+	// two cores at once, and a retried email waits on several passes.
+	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
