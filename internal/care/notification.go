@@ -25,6 +25,10 @@ type NotificationKind string
 const (
 	NotifyMention NotificationKind = "mention"
 	NotifyRule    NotificationKind = "rule"
+	// NotifyRejected tells an agent a reply of theirs held for approval
+	// was rejected, and why: otherwise they learn it only by opening the
+	// conversation again.
+	NotifyRejected NotificationKind = "rejected"
 )
 
 // MaxNotificationText bounds a notification's text; longer text is cut by

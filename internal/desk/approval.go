@@ -282,10 +282,23 @@ func (s *Service) Reject(ctx context.Context, p care.Principal, messageID care.I
 			return nil, err
 		}
 		out = m
-		return []care.Event{
+		events := []care.Event{
 			ingest.NewEvent(care.EventMessageUpdated, m.WorkspaceID, m.ConversationID, m.ID, m.InboxID, m, now),
 			ingest.NewEvent(care.EventMessageCreated, note.WorkspaceID, note.ConversationID, note.ID, note.InboxID, note, now),
-		}, nil
+		}
+		if m.AuthorID == 0 || m.AuthorID == p.UserID {
+			return events, nil
+		}
+		// The agent who wrote it hears of it where they look, and can
+		// answer again.
+		text := clip(p.Name+" rejected your reply: "+reason, care.MaxNotificationText)
+		n := &care.Notification{WorkspaceID: conv.WorkspaceID, UserID: m.AuthorID, Kind: care.NotifyRejected,
+			ConversationID: conv.ID, MessageID: m.ID, Text: text, CreatedAt: now}
+		if err := q.CreateNotification(ctx, n); err != nil {
+			return nil, err
+		}
+		e, err := notifyEvent(conv, m.ID, care.NotifyRejected, []care.ID{m.AuthorID}, text, p.Name, now)
+		return append(events, e), err
 	})
 	return out, err
 }

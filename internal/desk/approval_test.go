@@ -1,6 +1,8 @@
 package desk_test
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -152,6 +154,49 @@ func TestNeedsApprovalTag(t *testing.T) {
 		}
 		if c, _ := s.Conversation(ctx, w.conv.ID); len(c.Tags) != 1 || c.Tags[0] != "billing" {
 			t.Errorf("tags %v, want [billing]", c.Tags)
+		}
+	})
+}
+
+// The agent whose held reply is rejected is told, with the reason, in
+// their notifications and on the live stream; the supervisor is not.
+func TestRejectNotifiesAuthor(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := context.Background()
+		w := setup(t, s)
+		ws := w.agent.WorkspaceID
+		if err := s.SetSetting(ctx, ws, desk.ApprovalSettingName, []byte(`{"roles":["agent"]}`), w.now); err != nil {
+			t.Fatal(err)
+		}
+		held, err := w.d.Reply(ctx, w.agent, w.conv.ID, desk.Reply{Text: "We can offer compensation.", Visibility: care.Public})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sue := &care.User{Email: "sue@acme.test", Name: "Sue"}
+		if err := s.CreateUser(ctx, sue); err != nil {
+			t.Fatal(err)
+		}
+		sup := care.Principal{UserID: sue.ID, WorkspaceID: ws, Role: care.RoleSupervisor, Name: "Sue"}
+		if _, err := w.d.Reject(ctx, sup, held.ID, "Compensation needs a manager's yes."); err != nil {
+			t.Fatal(err)
+		}
+		ns, err := s.Notifications(ctx, ws, w.agent.UserID, true, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ns) != 1 || ns[0].Kind != care.NotifyRejected || ns[0].MessageID != held.ID ||
+			ns[0].Text != "Sue rejected your reply: Compensation needs a manager's yes." {
+			t.Errorf("the author's notifications = %+v, want one saying who rejected it and why", ns)
+		}
+		if ns, _ := s.Notifications(ctx, ws, sue.ID, false, 10); len(ns) != 0 {
+			t.Errorf("the supervisor got %+v", ns)
+		}
+		evs, err := s.EventsAfter(ctx, ws, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(evs, func(e care.Event) bool { return e.Type == care.EventNotification && e.MessageID == held.ID }) {
+			t.Error("no notification event on the live stream")
 		}
 	})
 }

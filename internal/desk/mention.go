@@ -61,13 +61,23 @@ func notifyMentions(ctx context.Context, q care.Queries, p care.Principal, conv 
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	data, err := json.Marshal(map[string]any{"kind": care.NotifyMention, "user_ids": ids, "text": text,
-		"conversation_id": conv.ID, "message_id": note.ID, "by": by})
+	e, err := notifyEvent(conv, note.ID, care.NotifyMention, ids, text, by, now)
 	if err != nil {
 		return nil, err
 	}
-	return []care.Event{{WorkspaceID: conv.WorkspaceID, Type: care.EventNotification, ConversationID: conv.ID,
-		MessageID: note.ID, InboxID: conv.InboxID, Data: data, CreatedAt: now}}, nil
+	return []care.Event{e}, nil
+}
+
+// notifyEvent is the live event that tells the users ids of the
+// notifications just stored for them about a message of conv.
+func notifyEvent(conv *care.Conversation, messageID care.ID, kind care.NotificationKind, ids []care.ID, text, by string, now time.Time) (care.Event, error) {
+	data, err := json.Marshal(map[string]any{"kind": kind, "user_ids": ids, "text": text,
+		"conversation_id": conv.ID, "message_id": messageID, "by": by})
+	if err != nil {
+		return care.Event{}, err
+	}
+	return care.Event{WorkspaceID: conv.WorkspaceID, Type: care.EventNotification, ConversationID: conv.ID,
+		MessageID: messageID, InboxID: conv.InboxID, Data: data, CreatedAt: now}, nil
 }
 
 // clip cuts s to at most n bytes on a character boundary, marking the cut
