@@ -19,9 +19,12 @@ const (
 )
 
 // checkReply tells the agent, before a reply is queued, what Meta would
-// refuse. The once-per-comment rule of private replies cannot be checked
-// here (the check does not know of earlier replies); Meta enforces it and
-// the send fails with that reason.
+// refuse, and what to do instead. That includes a reply, public or private,
+// to a comment its author deleted: Meta answers it with "Object with ID …
+// does not exist" (public) or "This activity can't be replied to" (private),
+// after the reply has been queued. The once-per-comment rule of private
+// replies cannot be checked here (the check does not know of earlier
+// replies); Meta enforces it and the send fails with that reason.
 func (a *adapter) checkReply(c channel.ReplyCheck) error {
 	switch c.Visibility {
 	case care.Public:
@@ -38,6 +41,14 @@ func (a *adapter) checkPublic(c channel.ReplyCheck) error {
 	if p == nil || p.Visibility != care.Public || !(isObjectID(p.PlatformID) || mention && a.ch == care.ChannelInstagram) {
 		return care.Errorf(care.EINVALID, "A public reply on %s answers a comment: choose the comment to reply to, or reply in private.", a.platform())
 	}
+	if p.DeletedAt != nil {
+		what := "comment"
+		if _, comment, _ := parseMentionID(p.PlatformID); mention && comment == "" {
+			what = "post"
+		}
+		return care.Errorf(care.EINVALID, "The customer deleted the %s you are answering, so %s will not take a reply to it. Reply to another of their comments, or in private to a message they sent the %s.",
+			what, a.platform(), a.account())
+	}
 	limit := fbCommentRunes
 	if a.ch == care.ChannelInstagram {
 		limit = igCommentRunes
@@ -46,7 +57,7 @@ func (a *adapter) checkPublic(c channel.ReplyCheck) error {
 		}
 	}
 	if n := utf8.RuneCountInString(c.Text); n > limit {
-		return care.Errorf(care.EINVALID, "%s comments are limited to %d characters; this reply has %d.", a.platform(), limit, n)
+		return care.Errorf(care.EINVALID, "%s comments are limited to %d characters; this reply has %d. Shorten it by %d, or split it into two replies.", a.platform(), limit, n, n-limit)
 	}
 	if len(c.Attachments) > 1 || len(c.Attachments) == 1 && c.Attachments[0].URL == "" {
 		return care.Errorf(care.EINVALID, "A Facebook comment reply takes at most one attachment, by URL.")
@@ -55,12 +66,15 @@ func (a *adapter) checkPublic(c channel.ReplyCheck) error {
 }
 
 func (a *adapter) checkPrivate(c channel.ReplyCheck) error {
+	if p := c.ReplyTo; p != nil && p.Visibility == care.Public && p.DeletedAt != nil {
+		return care.Errorf(care.EINVALID, "The customer deleted this comment, so Meta allows no private reply to it. Reply privately to another of their comments, or to a message they sent the %s.", a.account())
+	}
 	if a.ch == care.ChannelInstagram {
-		if len(c.Text) > igTextBytes {
-			return care.Errorf(care.EINVALID, "Instagram messages are limited to %d bytes; this one has %d.", igTextBytes, len(c.Text))
+		if n := len(c.Text); n > igTextBytes {
+			return care.Errorf(care.EINVALID, "Instagram messages are limited to %d bytes; this one has %d. Shorten it by %d bytes (an accented letter takes 2, an emoji 4), or send it as two messages.", igTextBytes, n, n-igTextBytes)
 		}
 	} else if n := utf8.RuneCountInString(c.Text); n > messengerTextRunes {
-		return care.Errorf(care.EINVALID, "Messenger messages are limited to %d characters; this one has %d.", messengerTextRunes, n)
+		return care.Errorf(care.EINVALID, "Messenger messages are limited to %d characters; this one has %d. Shorten it by %d, or send it as two messages.", messengerTextRunes, n, n-messengerTextRunes)
 	}
 	switch n := len(c.Attachments); {
 	case n > 1 || n == 1 && c.Text != "":

@@ -18,6 +18,11 @@ func TestCheckReply(t *testing.T) {
 	comment := func(id string, age time.Duration) *care.Message {
 		return &care.Message{Direction: care.DirectionIn, Visibility: care.Public, PlatformID: id, SentAt: now.Add(-age)}
 	}
+	deletedAt := now.Add(-time.Minute)
+	gone := func(c *care.Message) *care.Message {
+		c.DeletedAt = &deletedAt
+		return c
+	}
 	ours := &care.Message{Direction: care.DirectionOut, Visibility: care.Public, PlatformID: "55_9"}
 	img := []care.Attachment{{Kind: "image", URL: "https://example.com/a.png"}}
 	tests := []struct {
@@ -31,23 +36,45 @@ func TestCheckReply(t *testing.T) {
 		{"dm after 7 days", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Private, Text: "hi", LastInbound: dm(8 * 24 * time.Hour)}, "7 days"},
 		{"dm, customer never wrote", &meta.Instagram{}, channel.ReplyCheck{Visibility: care.Private, Text: "hi"}, "has not written"},
 		{"messenger 2000 characters", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Private, Text: strings.Repeat("é", 2000), LastInbound: dm(0)}, ""},
-		{"messenger 2001 characters", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Private, Text: strings.Repeat("a", 2001), LastInbound: dm(0)}, "2000 characters"},
+		{"messenger 2001 characters", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Private, Text: strings.Repeat("a", 2001), LastInbound: dm(0)},
+			"Messenger messages are limited to 2000 characters; this one has 2001. Shorten it by 1, or send it as two messages."},
+		{"messenger counts characters, not bytes", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Private, Text: strings.Repeat("é", 2345), LastInbound: dm(0)},
+			"this one has 2345. Shorten it by 345, or send it as two messages."},
 		{"instagram 1000 bytes", &meta.Instagram{}, channel.ReplyCheck{Visibility: care.Private, Text: strings.Repeat("a", 1000), LastInbound: dm(0)}, ""},
-		{"instagram 501 two-byte characters", &meta.Instagram{}, channel.ReplyCheck{Visibility: care.Private, Text: strings.Repeat("é", 501), LastInbound: dm(0)}, "1000 bytes"},
+		{"instagram 501 two-byte characters", &meta.Instagram{}, channel.ReplyCheck{Visibility: care.Private, Text: strings.Repeat("é", 501), LastInbound: dm(0)},
+			"Instagram messages are limited to 1000 bytes; this one has 1002. Shorten it by 2 bytes (an accented letter takes 2, an emoji 4), or send it as two messages."},
+		{"instagram 1206 bytes", &meta.Instagram{}, channel.ReplyCheck{Visibility: care.Private, Text: strings.Repeat("a", 1202) + "👍", LastInbound: dm(0)},
+			"this one has 1206. Shorten it by 206 bytes"},
 		{"attachment alone", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Private, Attachments: img, LastInbound: dm(0)}, ""},
 		{"text and attachment", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Private, Text: "see", Attachments: img, LastInbound: dm(0)}, "separate messages"},
 		{"private reply to a comment", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Private, Text: "hi", ReplyTo: comment("55_1", 6*24*time.Hour)}, ""},
 		{"private reply to an old comment", &meta.Instagram{}, channel.ReplyCheck{Visibility: care.Private, Text: "hi", ReplyTo: comment("178", 8*24*time.Hour)}, "7 days old"},
 		{"private reply to our own comment", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Private, Text: "hi", ReplyTo: ours}, "customer's comment"},
+		{"private reply to a deleted comment", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Private, Text: "hi", ReplyTo: gone(comment("55_1", time.Hour)), LastInbound: dm(time.Hour)},
+			"The customer deleted this comment, so Meta allows no private reply to it. Reply privately to another of their comments, or to a message they sent the Page."},
+		{"instagram private reply to a deleted comment", &meta.Instagram{}, channel.ReplyCheck{Visibility: care.Private, Text: "hi", ReplyTo: gone(comment("178", time.Hour))},
+			"or to a message they sent the Instagram account."},
+		{"a deleted direct message does not stop a message", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Private, Text: "hi", ReplyTo: gone(dm(time.Hour)), LastInbound: dm(time.Hour)}, ""},
 		{"private reply to a mention", &meta.Instagram{}, channel.ReplyCheck{Visibility: care.Private, Text: "hi", ReplyTo: comment("mention:1:2", time.Hour)}, "mention"},
 		{"public reply to a comment", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Public, Text: "hi", ReplyTo: comment("55_1", 30*24*time.Hour)}, ""},
 		{"public reply to our own comment", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Public, Text: "hi", ReplyTo: ours}, ""},
+		{"public reply to a deleted comment", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Public, Text: "hi", ReplyTo: gone(comment("5002_900010", time.Hour))},
+			"The customer deleted the comment you are answering, so Facebook will not take a reply to it. Reply to another of their comments, or in private to a message they sent the Page."},
+		{"instagram public reply to a deleted comment", &meta.Instagram{}, channel.ReplyCheck{Visibility: care.Public, Text: "hi", ReplyTo: gone(comment("178", time.Hour))},
+			"The customer deleted the comment you are answering, so Instagram will not take a reply to it. Reply to another of their comments, or in private to a message they sent the Instagram account."},
+		{"public reply to a deleted caption mention", &meta.Instagram{}, channel.ReplyCheck{Visibility: care.Public, Text: "hi", ReplyTo: gone(comment("mention:1", time.Hour))}, "deleted the post you are answering"},
+		{"public reply to a deleted comment mention", &meta.Instagram{}, channel.ReplyCheck{Visibility: care.Public, Text: "hi", ReplyTo: gone(comment("mention:1:2", time.Hour))}, "deleted the comment you are answering"},
+		{"deleted is said before length", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Public, Text: strings.Repeat("a", 9000), ReplyTo: gone(comment("55_1", 0))}, "deleted the comment"},
 		{"public reply without a comment", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Public, Text: "hi"}, "answers a comment"},
 		{"public reply to a dm", &meta.Instagram{}, channel.ReplyCheck{Visibility: care.Public, Text: "hi", ReplyTo: dm(0)}, "answers a comment"},
 		{"public reply to a mention", &meta.Instagram{}, channel.ReplyCheck{Visibility: care.Public, Text: "hi", ReplyTo: comment("mention:1:2", 0)}, ""},
 		{"facebook comment with an image", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Public, Text: "hi", Attachments: img, ReplyTo: comment("55_1", 0)}, ""},
 		{"instagram comment with an image", &meta.Instagram{}, channel.ReplyCheck{Visibility: care.Public, Text: "hi", Attachments: img, ReplyTo: comment("178", 0)}, "attachments"},
-		{"instagram comment too long", &meta.Instagram{}, channel.ReplyCheck{Visibility: care.Public, Text: strings.Repeat("a", 2201), ReplyTo: comment("178", 0)}, "2200 characters"},
+		{"instagram comment too long", &meta.Instagram{}, channel.ReplyCheck{Visibility: care.Public, Text: strings.Repeat("a", 2201), ReplyTo: comment("178", 0)},
+			"Instagram comments are limited to 2200 characters; this reply has 2201. Shorten it by 1, or split it into two replies."},
+		{"facebook comment too long", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Public, Text: strings.Repeat("é", 8500), ReplyTo: comment("55_1", 0)},
+			"Facebook comments are limited to 8000 characters; this reply has 8500. Shorten it by 500, or split it into two replies."},
+		{"facebook comment of 8000 characters", &meta.Messenger{}, channel.ReplyCheck{Visibility: care.Public, Text: strings.Repeat("é", 8000), ReplyTo: comment("55_1", 0)}, ""},
 		{"note", &meta.Instagram{}, channel.ReplyCheck{Visibility: care.Note, Text: strings.Repeat("a", 9000)}, ""},
 	}
 	for _, tt := range tests {

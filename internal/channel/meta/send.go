@@ -2,6 +2,7 @@ package meta
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -86,7 +87,8 @@ func (a *adapter) sendPublic(ctx context.Context, out channel.Outbound) (channel
 	target := msg.ReplyToPlatformID
 	body := map[string]string{"message": msg.Text}
 	var path []string
-	switch media, comment, mention := parseMentionID(target); {
+	media, comment, mention := parseMentionID(target)
+	switch {
 	case a.ch == care.ChannelInstagram && mention:
 		// A mention on someone else's media is answered through the
 		// account (developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/mentions).
@@ -113,9 +115,33 @@ func (a *adapter) sendPublic(ctx context.Context, out channel.Outbound) (channel
 	var res idResponse
 	rl, err := a.call(ctx, out.Inbox, http.MethodPost, path, body, &res)
 	if err != nil {
+		if !mention {
+			err = a.commentGone(err)
+		}
 		return channel.Result{}, err
 	}
 	return channel.Result{PlatformID: platformID(res.ID), Status: care.DeliverySent, RateLimit: rl}, nil
+}
+
+// commentGone words Graph error 100 subcode 33 on a reply to a comment
+// ("Object with ID '…' does not exist, cannot be loaded due to missing
+// permissions, or does not support this operation";
+// developers.facebook.com/docs/graph-api/guides/error-handling): the comment
+// was deleted, often before Parley heard of it, or the account can no longer
+// see it. Meta's generic "invalid request" would leave the agent nothing to
+// do. Elsewhere (the Send API, mentions) the object is the account itself,
+// so the error keeps its generic reason there.
+func (a *adapter) commentGone(err error) error {
+	var se *channel.SendError
+	var ge *graphError
+	if !errors.As(err, &se) || !errors.As(err, &ge) || ge.Code != 100 || ge.Subcode != 33 {
+		return err
+	}
+	se.Permanent = true
+	se.RetryAfter = 0
+	se.Reason = fmt.Sprintf("the comment this answers is gone from %s (its author deleted it, or the %s can no longer see it): reply to another of their comments, or in private to a message they sent the %s",
+		a.platform(), a.account(), a.account())
+	return err
 }
 
 // sendPrivate sends through the Send API: a Private Reply to a comment, or

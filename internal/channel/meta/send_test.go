@@ -208,6 +208,51 @@ func TestSendPublicReply(t *testing.T) {
 	}
 }
 
+// TestSendToDeletedComment: a comment deleted on the platform before Parley
+// heard of it (or by a reply queued just before) comes back as Graph error
+// 100 subcode 33, "Object with ID … does not exist"; the reply fails saying
+// the comment is gone and what to do, not "invalid request". The same error
+// on a call that addresses no comment says nothing of comments.
+func TestSendToDeletedComment(t *testing.T) {
+	e := newEnv(t)
+	fbComment, _ := e.fake.Comment(metafake.Comment{Account: pageID, From: "7001", Post: pageID + "_55", Text: "Where is my order?"})
+	igComment, _ := e.fake.Comment(metafake.Comment{Account: igID, From: igsid, Post: "17887498072083520", Text: "Ship to Portugal?"})
+	e.fake.RemoveComment(pageID, fbComment)
+	e.fake.RemoveComment(igID, igComment)
+	noObject := metafake.Failure{Status: http.StatusBadRequest, Code: 100, Subcode: 33, Type: "GraphMethodException",
+		Message: "Unsupported post request. Object with ID '" + igID + "' does not exist, cannot be loaded due to missing permissions, or does not support this operation."}
+	tests := []struct {
+		name   string
+		send   func(context.Context, channel.Outbound) (channel.Result, error)
+		out    channel.Outbound
+		fail   *metafake.Failure
+		reason string // the whole reason, or a part of it when not is set
+		not    string // what the reason must not say
+	}{
+		{"facebook comment", e.m.Send, outbound(e.fb, care.Public, "It ships today", fbComment, "7001", nil), nil,
+			"the comment this answers is gone from Facebook (its author deleted it, or the Page can no longer see it): reply to another of their comments, or in private to a message they sent the Page", ""},
+		{"instagram comment", e.g.Send, outbound(e.ig, care.Public, "Yes, we do", igComment, igsid, nil), nil,
+			"the comment this answers is gone from Instagram (its author deleted it, or the Instagram account can no longer see it): reply to another of their comments, or in private to a message they sent the Instagram account", ""},
+		{"instagram mention: the object is the account", e.g.Send, outbound(e.ig, care.Public, "Thanks!", "mention:17918195224117851:17894227972186120", "mention:1", nil), &noObject,
+			"invalid", "gone"},
+		{"direct message: the object is the account", e.g.Send, outbound(e.ig, care.Private, "Hi", "", igsid, &care.Message{SentAt: e.now}), &noObject,
+			"invalid", "gone"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.fail != nil {
+				e.fake.FailNext(*tt.fail)
+			}
+			_, err := tt.send(context.Background(), tt.out)
+			se := sendErr(t, err)
+			ok := se.Permanent && strings.Contains(se.Reason, tt.reason) && (tt.not == "" && se.Reason == tt.reason || tt.not != "" && !strings.Contains(se.Reason, tt.not))
+			if !ok {
+				t.Errorf("Send = %+v\nwant permanent, reason %q (without %q)", se, tt.reason, tt.not)
+			}
+		})
+	}
+}
+
 func TestModerate(t *testing.T) {
 	e := newEnv(t)
 	fbComment, _ := e.fake.Comment(metafake.Comment{Account: pageID, From: "7001", Post: pageID + "_55", Text: "spam"})

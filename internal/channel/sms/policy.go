@@ -40,9 +40,9 @@ func checkContent(text string, atts []care.Attachment) error {
 	case strings.TrimSpace(text) == "" && len(atts) == 0:
 		return care.Errorf(care.EINVALID, "The message is empty.")
 	case n > MaxBodyChars:
-		return care.Errorf(care.EINVALID, "SMS messages are limited to %d characters (an emoji counts as 2); this one has %d.", MaxBodyChars, n)
+		return care.Errorf(care.EINVALID, "SMS messages are limited to %d characters (an emoji counts as 2); this one has %d. Shorten it by %d, or send it as two messages.", MaxBodyChars, n, n-MaxBodyChars)
 	case len(atts) > MaxMedia:
-		return care.Errorf(care.EINVALID, "Twilio sends at most %d attachments with a message; this one has %d.", MaxMedia, len(atts))
+		return care.Errorf(care.EINVALID, "Twilio sends at most %d attachments with a message; this one has %d. Send the rest in another message.", MaxMedia, len(atts))
 	}
 	for _, att := range atts {
 		if !httpURL(att.URL) {

@@ -30,7 +30,7 @@ func (a *Adapter) CheckReply(c channel.ReplyCheck) error {
 	}
 	if c.Visibility != care.Public {
 		if n := utf8.RuneCountInString(c.Text); n > MaxDMLength {
-			return care.Errorf(care.EINVALID, "An X direct message holds at most %d characters; this one has %d.", MaxDMLength, n)
+			return care.Errorf(care.EINVALID, "An X direct message holds at most %d characters; this one has %d. Shorten it by %d, or send it as two messages.", MaxDMLength, n, n-MaxDMLength)
 		}
 		return nil
 	}

@@ -26,7 +26,7 @@ func TestCheckReply(t *testing.T) {
 		{"public reply to a mention", channel.ReplyCheck{Visibility: care.Public, Text: "On it!", ReplyTo: mention}, ""},
 		{"280 weighted characters", channel.ReplyCheck{Visibility: care.Public, Text: strings.Repeat("の", 140), ReplyTo: mention}, ""},
 		{"281 weighted characters", channel.ReplyCheck{Visibility: care.Public, Text: strings.Repeat("の", 140) + "!", ReplyTo: mention},
-			"281 characters as X counts them"},
+			"The reply is 281 characters as X counts them (links count 23, most Chinese, Japanese and Korean characters and emoji count 2); X allows 280. Shorten it by 1, or answer by DM."},
 		{"long link counts 23", channel.ReplyCheck{Visibility: care.Public, ReplyTo: mention,
 			Text: strings.Repeat("a", 250) + " https://example.com/" + strings.Repeat("p", 300)}, ""},
 		{"refused character", channel.ReplyCheck{Visibility: care.Public, Text: "hi\uFEFF", ReplyTo: mention}, "refuses"},
@@ -39,7 +39,9 @@ func TestCheckReply(t *testing.T) {
 			Attachments: []care.Attachment{{Kind: "image"}}}, "attachments"},
 		{"DM", channel.ReplyCheck{Visibility: care.Private, Text: "Hello", ReplyTo: dm}, ""},
 		{"DM of 10,000 characters", channel.ReplyCheck{Visibility: care.Private, Text: strings.Repeat("é", 10000)}, ""},
-		{"DM over 10,000 characters", channel.ReplyCheck{Visibility: care.Private, Text: strings.Repeat("é", 10001)}, "at most 10000"},
+		{"DM over 10,000 characters", channel.ReplyCheck{Visibility: care.Private, Text: strings.Repeat("é", 10001)},
+			"An X direct message holds at most 10000 characters; this one has 10001. Shorten it by 1, or send it as two messages."},
+		{"DM far over 10,000 characters", channel.ReplyCheck{Visibility: care.Private, Text: strings.Repeat("a", 12345)}, "this one has 12345. Shorten it by 2345,"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
