@@ -25,6 +25,12 @@ type SendError struct {
 	// RateLimit is the platform's budget as its headers last reported it
 	// (e.g. "0/300 left, resets 10:15:00Z"), for the inbox's health line.
 	RateLimit string
+	// Refused is true when the platform refused this one reply (its
+	// messaging window closed, the comment it answers is gone, the person
+	// blocks the account) while the account itself works: the reply fails,
+	// and the inbox's health shows no error, which would send an admin to
+	// reconnect an inbox that is fine.
+	Refused bool
 }
 
 func (e *SendError) Error() string {

@@ -90,8 +90,14 @@ func (w *Worker) deliver(ctx context.Context, e care.OutboxEntry, leasedUntil ti
 	h := care.HealthUpdate{Error: truncate(reason, maxReasonBytes), ErrorAt: now}
 	if isSendErr {
 		h.RateLimit = se.RateLimit
+		if se.Refused {
+			// This reply's trouble, not the account's.
+			h.Error, h.ErrorAt = "", time.Time{}
+		}
 	}
-	w.health(out.Inbox.ID, h)
+	if h != (care.HealthUpdate{}) {
+		w.health(out.Inbox.ID, h)
+	}
 	attempt := e.Attempts + 1
 	switch {
 	case isSendErr && se.Permanent:

@@ -105,3 +105,35 @@ func TestChargeRecorded(t *testing.T) {
 		t.Errorf("charges = %v, want message 42's post", f.store.charges)
 	}
 }
+
+// A reply the platform refused on its own account (its window closed, the
+// comment it answers is gone) fails without marking the inbox as broken;
+// the platform's budget is still reported.
+func TestRefusedReplyLeavesHealth(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		err  *channel.SendError
+		want []care.HealthUpdate
+	}{
+		{"refused", &channel.SendError{Permanent: true, Refused: true, Reason: "outside the messaging window"}, nil},
+		{"refused, with the budget", &channel.SendError{Permanent: true, Refused: true, Reason: "gone", RateLimit: "9/10 left"},
+			[]care.HealthUpdate{{RateLimit: "9/10 left"}}},
+		{"the account's trouble", &channel.SendError{Permanent: true, Reason: "the access token expired"},
+			[]care.HealthUpdate{{Error: "the access token expired", ErrorAt: t0}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.w.Senders = &channel.Registry{}
+			f.w.Senders.Register(care.ChannelAPI, senderFunc(func(context.Context, channel.Outbound) (channel.Result, error) {
+				return channel.Result{}, tt.err
+			}))
+			var got []care.HealthUpdate
+			f.w.OnHealth = func(_ care.ID, h care.HealthUpdate) { got = append(got, h) }
+			f.runOnce(1)
+			f.checkStatus(42, care.DeliveryFailed, tt.err.Reason, "")
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("health = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}

@@ -152,6 +152,12 @@ func graphSendError(ge *graphError, status int) *channel.SendError {
 		}
 		return &channel.SendError{Permanent: true, Reason: reason}
 	}
+	// refused is perm for a refusal of this reply alone: the account works.
+	refused := func(reason string) *channel.SendError {
+		e := perm(reason)
+		e.Refused = true
+		return e
+	}
 	temp := func(reason string, wait time.Duration) *channel.SendError {
 		return &channel.SendError{Reason: reason, RetryAfter: wait}
 	}
@@ -162,20 +168,20 @@ func graphSendError(ge *graphError, status int) *channel.SendError {
 	case c == 10 && (sub == 2018278 || sub == 2018065 || sub == 2534022):
 		// 2018278 and 2018065 on Messenger, 2534022 on Instagram
 		// (IGApiException "This message is sent outside of allowed window").
-		return perm("outside the messaging window: Meta only allows a reply within 24 hours of the customer's last message, or 7 days with the human agent tag")
+		return refused("outside the messaging window: Meta only allows a reply within 24 hours of the customer's last message, or 7 days with the human agent tag")
 	case c == 10 && sub == 2018108:
 		// "This person isn't receiving messages from you right now."
-		return perm("this person isn't receiving messages from the Page right now")
+		return refused("this person isn't receiving messages from the Page right now")
 	case c == 10900:
-		return perm("this comment already has its private reply: Meta allows one per comment")
+		return refused("this comment already has its private reply: Meta allows one per comment")
 	case c >= 10901 && c <= 10903:
-		return perm("Meta does not allow a private reply to this comment: it is older than 7 days, deleted, or the Page's own")
+		return refused("Meta does not allow a private reply to this comment: it is older than 7 days, deleted, or the Page's own")
 	case c == 551 || c == 200 && sub == 1545041:
-		return perm("this person isn't available on Messenger right now (they may have blocked the Page)")
+		return refused("this person isn't available on Messenger right now (they may have blocked the Page)")
 	case c == 100 && sub == 2018001:
-		return perm("Meta knows no such person for this Page")
+		return refused("Meta knows no such person for this Page")
 	case c == 100 && sub == 2018109:
-		return perm("the attachment is larger than Meta accepts")
+		return refused("the attachment is larger than Meta accepts")
 	case c == 190 || c == 102 || c == 463 || c == 467:
 		return perm("the access token expired or was revoked: reconnect the inbox with a new token")
 	case c == 10 || c == 3 || c >= 200 && c <= 299:

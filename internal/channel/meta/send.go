@@ -137,7 +137,7 @@ func (a *adapter) commentGone(err error) error {
 	if !errors.As(err, &se) || !errors.As(err, &ge) || ge.Code != 100 || ge.Subcode != 33 {
 		return err
 	}
-	se.Permanent = true
+	se.Permanent, se.Refused = true, true
 	se.RetryAfter = 0
 	se.Reason = fmt.Sprintf("the comment this answers is gone from %s (its author deleted it, or the %s can no longer see it): reply to another of their comments, or in private to a message they sent the %s",
 		a.platform(), a.account(), a.account())

@@ -161,14 +161,15 @@ func TestPrivateReplyOnce(t *testing.T) {
 		t.Errorf("RecipientID = %q, want the commenter's Messenger id %q", res.RecipientID, psid)
 	}
 	_, err = e.m.Send(context.Background(), out)
-	if se := sendErr(t, err); !se.Permanent || !strings.Contains(se.Reason, "already has its private reply") {
-		t.Errorf("second private reply = %+v, want permanent 'already has its private reply'", se)
+	// Refused: the reply's own trouble, so the inbox's health stays clear.
+	if se := sendErr(t, err); !se.Permanent || !se.Refused || !strings.Contains(se.Reason, "already has its private reply") {
+		t.Errorf("second private reply = %+v, want a permanent refusal 'already has its private reply'", se)
 	}
 
 	e.now = e.now.Add(8 * 24 * time.Hour)
 	old, _ := e.fake.Comment(metafake.Comment{Account: igID, From: igsid, Name: "ana", Post: "17887498072083520", Text: "hi", At: e.now.Add(-8 * 24 * time.Hour)})
 	_, err = e.g.Send(context.Background(), outbound(e.ig, care.Private, "Hi", old, igsid, nil))
-	if se := sendErr(t, err); !se.Permanent || !strings.Contains(se.Reason, "older than 7 days") {
+	if se := sendErr(t, err); !se.Permanent || !se.Refused || !strings.Contains(se.Reason, "older than 7 days") {
 		t.Errorf("private reply to an old comment = %+v, want permanent, older than 7 days", se)
 	}
 }
@@ -248,6 +249,11 @@ func TestSendToDeletedComment(t *testing.T) {
 			ok := se.Permanent && strings.Contains(se.Reason, tt.reason) && (tt.not == "" && se.Reason == tt.reason || tt.not != "" && !strings.Contains(se.Reason, tt.not))
 			if !ok {
 				t.Errorf("Send = %+v\nwant permanent, reason %q (without %q)", se, tt.reason, tt.not)
+			}
+			// A comment gone is this reply's trouble; an account Meta
+			// cannot find is the inbox's.
+			if gone := tt.not == ""; se.Refused != gone {
+				t.Errorf("Refused = %v, want %v", se.Refused, gone)
 			}
 		})
 	}

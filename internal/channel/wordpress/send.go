@@ -70,7 +70,7 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 	parent, r, err := a.get(ctx, in, parentID)
 	if err != nil {
 		if r != nil && r.status == http.StatusNotFound {
-			return channel.Result{}, &channel.SendError{Permanent: true, Status: r.status, Reason: "the comment answered no longer exists on the site", Err: err}
+			return channel.Result{}, &channel.SendError{Permanent: true, Refused: true, Status: r.status, Reason: "the comment answered no longer exists on the site", Err: err}
 		}
 		return channel.Result{}, err
 	}
