@@ -553,19 +553,43 @@ func (r *Runner) Run(ctx context.Context, s care.Store, pub Publisher, interval 
 	}
 }
 
+// Dry runs check DefaultDryRunLimit conversations unless asked for another
+// number, and at most MaxDryRunLimit, as the API accepts.
+const (
+	DefaultDryRunLimit = 200
+	MaxDryRunLimit     = 1000
+)
+
 // DryRun lists the conversations among a workspace's most recent (up to
-// limit) that rule would have fired for, judged on each one's state now and
-// its customer's newest message, and says how many it tried (fewer than
-// limit in a workspace with fewer).
+// limit; 0 or less means DefaultDryRunLimit) that rule would have fired
+// for, judged on each one's state now and its customer's newest message,
+// and says how many it tried (fewer than limit in a workspace with fewer).
 func DryRun(ctx context.Context, q care.Queries, workspaceID care.ID, rule automation.Rule, limit int, now time.Time) (fired []care.ID, checked int, err error) {
-	page, err := q.Conversations(ctx, care.ConversationFilter{WorkspaceID: workspaceID, Limit: limit})
-	if err != nil {
-		return nil, 0, err
+	if limit <= 0 {
+		limit = DefaultDryRunLimit
 	}
+	limit = min(limit, MaxDryRunLimit)
+	// The store returns a page of at most 100 (fewer than asked without
+	// saying so): follow its cursor until the limit is reached.
+	var convs []care.Conversation
+	f := care.ConversationFilter{WorkspaceID: workspaceID, Limit: limit}
+	for len(convs) < limit {
+		f.Limit = limit - len(convs)
+		page, err := q.Conversations(ctx, f)
+		if err != nil {
+			return nil, 0, fmt.Errorf("automator: dry run: list conversations: %w", err)
+		}
+		convs = append(convs, page.Conversations...)
+		if page.Next == "" || len(page.Conversations) == 0 {
+			break
+		}
+		f.After = page.Next
+	}
+	convs = convs[:min(len(convs), limit)]
 	r := &Runner{}
-	past := make([]automation.Facts, 0, len(page.Conversations))
-	for i := range page.Conversations {
-		c := &page.Conversations[i]
+	past := make([]automation.Facts, 0, len(convs))
+	for i := range convs {
+		c := &convs[i]
 		ch := care.Change{Trigger: string(rule.Trigger), Conversation: c, At: now}
 		msgs, err := q.Messages(ctx, c.ID, 0, 500)
 		if err != nil {

@@ -20,7 +20,9 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/enrich/influence"
 	"github.com/parleyhq/parley/internal/hours"
+	"github.com/parleyhq/parley/internal/priority"
 	"github.com/parleyhq/parley/internal/sla"
+	"github.com/parleyhq/parley/internal/triage"
 	"github.com/parleyhq/parley/internal/wscache"
 )
 
@@ -57,6 +59,8 @@ type rules struct {
 	policies []sla.Policy
 	fallback *hours.Calendar
 	teams    map[care.ID]*hours.Calendar
+	// weights rank a conversation with the due times save writes.
+	weights priority.Weights
 }
 
 // ParseSettings checks a Settings document and returns its policies, with
@@ -122,8 +126,9 @@ type Keeper struct {
 	Publisher Publisher // may be nil
 	Logger    *slog.Logger
 	Now       func() time.Time
-	// TTL is how long a workspace's settings and team hours are used
-	// before they are read again; 0 means 30 seconds.
+	// TTL is how long a workspace's settings (its SLA policies and
+	// priority weights) and team hours are used before they are read
+	// again; 0 means 30 seconds.
 	TTL time.Duration
 	// Automation, if set, runs the workspace's rules on the warnings and
 	// breaches the timer announces.
@@ -158,6 +163,10 @@ func (k *Keeper) rulesFor(ctx context.Context, q care.Queries, ws care.ID, now t
 
 func (k *Keeper) load(ctx context.Context, q care.Queries, ws care.ID) (*rules, error) {
 	r := &rules{teams: map[care.ID]*hours.Calendar{}}
+	var err error
+	if r.weights, err = triage.ReadWeights(ctx, q, ws); err != nil {
+		return nil, fmt.Errorf("deadline: %w", err)
+	}
 	doc, err := q.Setting(ctx, ws, SettingName)
 	switch {
 	case err == nil:
@@ -256,7 +265,7 @@ func (k *Keeper) Observe(ctx context.Context, q care.Queries, c *care.Conversati
 	if err := k.recordStops(ctx, q, c, before, st, p, cal, at); err != nil {
 		return nil, err
 	}
-	return k.save(ctx, q, c, st, p.Targets, cal, at)
+	return k.save(ctx, q, c, st, p.Targets, cal, r.weights, at)
 }
 
 // recordStops writes an outcome for each clock the event stopped: a
@@ -341,9 +350,10 @@ func followerBand(ctx context.Context, q care.Queries, c *care.Conversation) (st
 }
 
 // save checks st for alerts due by now, stores it with the due times on the
-// conversation and schedules the next ones. It returns the alerts as events
-// for the caller to append.
-func (k *Keeper) save(ctx context.Context, q care.Queries, c *care.Conversation, st sla.State, t sla.Targets, cal *hours.Calendar, now time.Time) ([]care.Event, error) {
+// conversation, and the priority ranked with them (by weights w), and
+// schedules the next ones. It returns the alerts as events for the caller
+// to append.
+func (k *Keeper) save(ctx context.Context, q care.Queries, c *care.Conversation, st sla.State, t sla.Targets, cal *hours.Calendar, w priority.Weights, now time.Time) ([]care.Event, error) {
 	st, alerts := st.Check(now, t, cal)
 	doc, err := json.Marshal(st)
 	if err != nil {
@@ -362,7 +372,21 @@ func (k *Keeper) save(ctx context.Context, q care.Queries, c *care.Conversation,
 			u.ResolutionDue = &at
 		}
 	}
-	updated, err := q.UpdateConversation(ctx, c.ID, care.ConversationUpdate{SLA: u}, now)
+	cu := care.ConversationUpdate{SLA: u}
+	// The priority measures the wait against these due times ("SLA due in
+	// 13 min"), so it is written with them, in the same update. Ranked
+	// only before the clocks started (at ingest, triage runs first), a
+	// message delivered days late scored its wait against the 60-minute
+	// default, thousands of points, until the recompute found its SLA.
+	ranked := *c
+	ranked.FirstResponseDue, ranked.NextResponseDue = u.FirstResponseDue, u.NextResponseDue
+	if score, reasons := triage.Rank(&ranked, c.PriorityInputs, w, now); score != c.Priority || !slices.Equal(reasons, c.PriorityReasons) {
+		if reasons == nil {
+			reasons = []string{}
+		}
+		cu.Priority, cu.Reasons = &score, &reasons
+	}
+	updated, err := q.UpdateConversation(ctx, c.ID, cu, now)
 	if err != nil {
 		return nil, err
 	}
@@ -489,7 +513,7 @@ func (k *Keeper) Check(ctx context.Context, id care.ID) error {
 			k.schedule(c.ID, st.Deadlines(t, cal))
 			return nil
 		}
-		if events, err = k.save(ctx, q, c, st, t, cal, now); err != nil {
+		if events, err = k.save(ctx, q, c, st, t, cal, r.weights, now); err != nil {
 			return err
 		}
 		if k.Automation != nil {

@@ -22,11 +22,7 @@ type post struct {
 func reachOf(p post) (float64, string) {
 	s := influence.Compute(influence.Input{Public: p.Public, Followers: p.Followers, Engagement: p.Engagement,
 		PostedAt: now.Add(-p.Age), BotScore: p.BotScore}, now)
-	why := ""
-	if len(s.Reasons) > 0 {
-		why = s.Reasons[0]
-	}
-	return s.Reach, why
+	return s.Reach, s.Reason
 }
 
 var now = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)

@@ -249,7 +249,7 @@ func (t *Triager) Triage(ctx context.Context, q care.Queries, conv *care.Convers
 		in0.Boost = boost
 	}
 	if reach.Reach > in0.Reach {
-		in0.Reach, in0.ReachReason = round(reach.Reach), reachReason(reach)
+		in0.Reach, in0.ReachReason = round(reach.Reach), reach.Reason
 		if reach.Reach > 0 {
 			tr.Cues = append(tr.Cues, in0.ReachReason)
 		}
@@ -280,20 +280,6 @@ func moodReason(r sentiment.Result) string {
 		return "very negative"
 	}
 	return "negative"
-}
-
-// reachReason is the strongest of influence's reasons: the one the score
-// rests on.
-func reachReason(s influence.Score) string {
-	for _, r := range s.Reasons {
-		if r != "verified" && r != "VIP" && r != "private message" {
-			return r
-		}
-	}
-	if len(s.Reasons) > 0 {
-		return s.Reasons[0]
-	}
-	return ""
 }
 
 // Waiting reports whether a customer is waiting on c for an answer: the
@@ -343,21 +329,29 @@ func Rank(c *care.Conversation, in care.PriorityInputs, w priority.Weights, now 
 func Rerank(ctx context.Context, q care.Queries, c *care.Conversation, now time.Time) (float64, []string, bool, error) {
 	score, reasons := 0.0, []string(nil)
 	if Waiting(c) {
-		w := priority.DefaultWeights()
-		doc, err := q.Setting(ctx, c.WorkspaceID, SettingName)
-		switch {
-		case err == nil:
-			// Settings that no longer parse rank with the defaults, as
-			// load does.
-			if s, err := ParseSettings(doc); err == nil && s.Weights != nil {
-				w = s.Weights.priority()
-			}
-		case care.ErrorCode(err) != care.ENOTFOUND:
-			return 0, nil, false, fmt.Errorf("triage: read settings: %w", err)
+		w, err := ReadWeights(ctx, q, c.WorkspaceID)
+		if err != nil {
+			return 0, nil, false, err
 		}
 		score, reasons = Rank(c, c.PriorityInputs, w, now)
 	}
 	return score, reasons, score != c.Priority || !slices.Equal(reasons, c.PriorityReasons), nil
+}
+
+// ReadWeights reads a workspace's priority weights: the defaults when it
+// has set none, and when its settings no longer parse, as load does.
+func ReadWeights(ctx context.Context, q care.Queries, workspaceID care.ID) (priority.Weights, error) {
+	w := priority.DefaultWeights()
+	doc, err := q.Setting(ctx, workspaceID, SettingName)
+	switch {
+	case err == nil:
+		if s, err := ParseSettings(doc); err == nil && s.Weights != nil {
+			w = s.Weights.priority()
+		}
+	case care.ErrorCode(err) != care.ENOTFOUND:
+		return w, fmt.Errorf("triage: read settings: %w", err)
+	}
+	return w, nil
 }
 
 func round(v float64) float64 { return math.Round(v*100) / 100 }

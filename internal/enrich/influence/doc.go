@@ -35,6 +35,11 @@
 // change Reach (verification does not predict spread, and VIP is the
 // workspace's own list, for routing to apply openly).
 //
+// Score.Reason is the one reason a card shows for reach: the engagement
+// ("1.4k reactions in 2 h") when the velocity term won the max, the
+// followers when half the audience did. Naming the followers whatever drove
+// the score would read as the two-tier service the model avoids.
+//
 // Counts come from the platforms and are not trusted: negative counts are 0,
 // bot scores are clamped to 0…1 (NaN is unknown), and a post time in the
 // future is age 0. Reach never decreases when followers or engagement grow.

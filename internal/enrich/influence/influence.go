@@ -50,6 +50,12 @@ type Score struct {
 	Velocity float64
 	Band     Band
 	VIP      bool
+	// Reason is the one reason Reach rests on, for a card with room for
+	// one: the post's engagement ("1.4k reactions in 2 h") when velocity
+	// drove the score, else the author's audience ("422 followers"); ""
+	// when there is no reach. Verified and VIP never drive it, as they add
+	// no reach.
+	Reason string
 	// Reasons explain the score to an agent: "38k followers", "verified",
 	// "VIP", "40 reactions in 20 min", "new account", "bot score 0.9".
 	Reasons []string
@@ -77,6 +83,7 @@ func Compute(in Input, now time.Time) Score {
 	}
 	s.Audience = math.Min(1, math.Log10(1+0.1*float64(followers))/5)
 
+	var engaged string
 	if engagement := max(in.Engagement, 0); engagement > 0 {
 		// With no time to scale by, the count stands as it is.
 		phi := 1.0
@@ -89,9 +96,18 @@ func Compute(in Input, now time.Time) Score {
 		expected := float64(engagement) / math.Max(phi, 0.05)
 		s.Velocity = math.Min(1, math.Log10(1+expected)/4)
 		s.Reasons = append(s.Reasons, reason)
+		engaged = reason
 	}
 
 	s.Reach = math.Max(0.5*s.Audience, s.Velocity)
+	// The card names the term that won the max: a post taking off is
+	// what the model ranks by, so on a tie the engagement is named.
+	switch {
+	case s.Velocity > 0 && s.Velocity >= 0.5*s.Audience:
+		s.Reason = engaged
+	case s.Audience > 0:
+		s.Reason = plural(followers, "follower", "followers")
+	}
 	if !in.AccountCreated.IsZero() && now.Sub(in.AccountCreated) < NewAccountAge {
 		s.Reach *= NewAccountDamping
 		s.Reasons = append(s.Reasons, "new account")
@@ -100,6 +116,9 @@ func Compute(in Input, now time.Time) Score {
 		bot = math.Min(bot, 1)
 		s.Reach *= 1 - bot
 		s.Reasons = append(s.Reasons, "bot score "+strconv.FormatFloat(bot, 'g', 2, 64))
+	}
+	if s.Reach == 0 {
+		s.Reason = ""
 	}
 	return s
 }

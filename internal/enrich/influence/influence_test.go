@@ -2,6 +2,7 @@ package influence
 
 import (
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -77,39 +78,76 @@ func TestCompute(t *testing.T) {
 			Score{Band: BandOver1M, VIP: true, Reasons: []string{"private message", "VIP"}}},
 		{"everything", Input{Public: true, Followers: 38_200, Verified: true, VIP: true, Engagement: 40, PostedAt: ago(20 * time.Minute)},
 			Score{Reach: 0.49818, Audience: 0.71640, Velocity: 0.49818, Band: Band10KTo100K, VIP: true,
-				Reasons: []string{"38k followers", "verified", "VIP", "40 reactions in 20 min"}}},
+				Reason: "40 reactions in 20 min", Reasons: []string{"38k followers", "verified", "VIP", "40 reactions in 20 min"}}},
 		{"one of each", Input{Public: true, Followers: 1, Engagement: 1},
 			Score{Reach: 0.07526, Audience: 0.00828, Velocity: 0.07526, Band: BandUnder1K,
-				Reasons: []string{"1 follower", "1 reaction"}}},
+				Reason: "1 reaction", Reasons: []string{"1 follower", "1 reaction"}}},
 		// Unknown age: the count is taken as the whole, log10(1 + 999)/4.
 		{"engagement of unknown age", Input{Public: true, Engagement: 999},
-			Score{Reach: 0.75, Velocity: 0.75, Band: BandUnder1K, Reasons: []string{"999 reactions"}}},
+			Score{Reach: 0.75, Velocity: 0.75, Band: BandUnder1K, Reason: "999 reactions", Reasons: []string{"999 reactions"}}},
 		// At age 0 the share is floored at 0.05: 20 × 10 expected.
 		{"engagement at once", Input{Public: true, Engagement: 10, PostedAt: testNow},
-			Score{Reach: 0.57580, Velocity: 0.57580, Band: BandUnder1K, Reasons: []string{"10 reactions in under a minute"}}},
+			Score{Reach: 0.57580, Velocity: 0.57580, Band: BandUnder1K, Reason: "10 reactions in under a minute", Reasons: []string{"10 reactions in under a minute"}}},
 		{"posted in the future", Input{Public: true, Engagement: 10, PostedAt: testNow.Add(time.Hour)},
-			Score{Reach: 0.57580, Velocity: 0.57580, Band: BandUnder1K, Reasons: []string{"10 reactions in under a minute"}}},
+			Score{Reach: 0.57580, Velocity: 0.57580, Band: BandUnder1K, Reason: "10 reactions in under a minute", Reasons: []string{"10 reactions in under a minute"}}},
 		{"velocity capped", Input{Public: true, Engagement: 1 << 40, PostedAt: ago(3 * 24 * time.Hour)},
-			Score{Reach: 1, Velocity: 1, Band: BandUnder1K, Reasons: []string{"1T reactions in 3 days"}}},
+			Score{Reach: 1, Velocity: 1, Band: BandUnder1K, Reason: "1T reactions in 3 days", Reasons: []string{"1T reactions in 3 days"}}},
 		{"new account", Input{Public: true, Followers: 120_000, AccountCreated: ago(29 * 24 * time.Hour)},
-			Score{Reach: 0.20396, Audience: 0.81584, Band: Band100KTo1M, Reasons: []string{"120k followers", "new account"}}},
+			Score{Reach: 0.20396, Audience: 0.81584, Band: Band100KTo1M, Reason: "120k followers", Reasons: []string{"120k followers", "new account"}}},
 		{"month-old account", Input{Public: true, Followers: 120_000, AccountCreated: ago(NewAccountAge)},
-			Score{Reach: 0.40792, Audience: 0.81584, Band: Band100KTo1M, Reasons: []string{"120k followers"}}},
+			Score{Reach: 0.40792, Audience: 0.81584, Band: Band100KTo1M, Reason: "120k followers", Reasons: []string{"120k followers"}}},
 		{"new account and bot", Input{Public: true, Followers: 120_000, AccountCreated: testNow, BotScore: 0.5},
-			Score{Reach: 0.10198, Audience: 0.81584, Band: Band100KTo1M, Reasons: []string{"120k followers", "new account", "bot score 0.5"}}},
+			Score{Reach: 0.10198, Audience: 0.81584, Band: Band100KTo1M, Reason: "120k followers", Reasons: []string{"120k followers", "new account", "bot score 0.5"}}},
 		{"bot score over 1", Input{Public: true, Followers: 120_000, BotScore: 7},
 			Score{Audience: 0.81584, Band: Band100KTo1M, Reasons: []string{"120k followers", "bot score 1"}}},
 		{"NaN bot score", Input{Public: true, Followers: 120_000, BotScore: math.NaN()},
-			Score{Reach: 0.40792, Audience: 0.81584, Band: Band100KTo1M, Reasons: []string{"120k followers"}}},
+			Score{Reach: 0.40792, Audience: 0.81584, Band: Band100KTo1M, Reason: "120k followers", Reasons: []string{"120k followers"}}},
 		{"negative counts", Input{Public: true, Followers: -5, Engagement: math.MinInt64, BotScore: -1},
 			Score{Band: BandUnder1K}},
 		{"most followers", Input{Public: true, Followers: math.MaxInt64},
-			Score{Reach: 0.5, Audience: 1, Band: BandOver1M, Reasons: []string{"9223372T followers"}}},
+			Score{Reach: 0.5, Audience: 1, Band: BandOver1M, Reason: "9223372T followers", Reasons: []string{"9223372T followers"}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			if diff := cmp.Diff(tt.want, Compute(tt.in, testNow), approx); diff != "" {
 				t.Errorf("Compute(%+v) (-want +got):\n%s", tt.in, diff)
+			}
+		})
+	}
+}
+
+// TestReason checks that the card names what drove reach, not merely the
+// first thing known about the author.
+func TestReason(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		in   Input
+		want string
+	}{
+		{"reactions beat a small audience", Input{Public: true, Followers: 422, Engagement: 112, PostedAt: ago(time.Minute)},
+			"112 reactions in 1 min"},
+		{"a small account's post taking off", Input{Public: true, Followers: 10, Engagement: 1_438, PostedAt: ago(2 * time.Hour)},
+			"1.4k reactions in 2 h"},
+		{"a large audience beats a quiet post", Input{Public: true, Followers: 120_000, Engagement: 3, PostedAt: ago(6 * time.Hour)},
+			"120k followers"},
+		{"a few old reactions stay behind the audience", Input{Public: true, Followers: 422, Engagement: 2, PostedAt: ago(24 * time.Hour)},
+			"422 followers"},
+		{"verified and VIP add no reach", Input{Public: true, Verified: true, VIP: true}, ""},
+		{"verified VIP is named by the audience", Input{Public: true, Followers: 50, Verified: true, VIP: true}, "50 followers"},
+		{"new account keeps its driver", Input{Public: true, Followers: 80, Engagement: 40, PostedAt: ago(20 * time.Minute), AccountCreated: ago(time.Hour)},
+			"40 reactions in 20 min"},
+		{"private message", Input{Followers: 2_000_000, Engagement: 900}, ""},
+		{"certain bot", Input{Public: true, Followers: 1_000_000, Engagement: 900, BotScore: 1}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := Compute(tt.in, testNow)
+			if got.Reason != tt.want {
+				t.Errorf("Compute(%+v).Reason = %q, want %q (audience %.3f, velocity %.3f)", tt.in, got.Reason, tt.want, got.Audience, got.Velocity)
+			}
+			if tt.want != "" && !slices.Contains(got.Reasons, tt.want) {
+				t.Errorf("Reason %q is not among Reasons %q", got.Reason, got.Reasons)
 			}
 		})
 	}

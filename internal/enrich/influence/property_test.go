@@ -2,6 +2,7 @@ package influence
 
 import (
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -63,6 +64,14 @@ func TestReachInRange(t *testing.T) {
 		}
 		if s.Band != BandOf(in.Followers) || s.VIP != in.VIP {
 			t.Fatalf("band %q, VIP %v for %+v", s.Band, s.VIP, in)
+		}
+		// A card shows a reach reason exactly when there is reach, and it
+		// is one of the reasons, never verified or VIP.
+		if (s.Reason != "") != (s.Reach > 0) || s.Reason == "verified" || s.Reason == "VIP" {
+			t.Fatalf("reason %q for reach %v", s.Reason, s.Reach)
+		}
+		if s.Reason != "" && !slices.Contains(s.Reasons, s.Reason) {
+			t.Fatalf("reason %q not among %q", s.Reason, s.Reasons)
 		}
 	})
 }
