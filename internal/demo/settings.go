@@ -24,7 +24,10 @@ const officeHours = `{"time_zone": "Europe/London", "week": {"mon": [["09:00","1
  "holidays": ["2026-12-25", "2026-12-26"]}`
 
 // triageSettings are the topics Parley reads in customers' messages, in the
-// five languages Orbit's customers write in.
+// five languages Orbit's customers write in. Praise has no severity: a
+// topic with severity 0 is neither a need nor, however many customers say
+// thank you at once, an incident; its negative boost only lets a
+// thank-you wait behind those who need an answer.
 const triageSettings = `{"topics": [
  {"topic": "outage", "severity": 1, "phrases": ["outage", "is down", "still down", "down again", "not working", "doesn't work", "keeps crashing",
    "can't log in", "cannot log in", "#OrbitDown", "no funciona", "sin funcionar", "caída", "ne marche plus", "ne fonctionne",
@@ -39,7 +42,7 @@ const triageSettings = `{"topics": [
    "presse", "imprensa"]},
  {"topic": "legal", "severity": 1, "phrases": ["lawyer", "sue", "legal action", "abogado", "avocat", "Anwalt", "advogado"]},
  {"topic": "churn", "severity": 0.7, "phrases": ["cancel my", "switching to", "leaving you", "darme de baja", "résilier", "kündigen"]},
- {"topic": "praise", "severity": 0.1, "boost": -2, "phrases": ["thank you", "great service", "well done", "you guys rock", "muchas gracias",
+ {"topic": "praise", "boost": -2, "phrases": ["thank you", "great service", "well done", "you guys rock", "muchas gracias",
    "servicio excelente", "merci beaucoup", "bravo", "vielen Dank", "toller Service", "muito obrigad*", "serviço excelente", "parabéns"]}
 ]}`
 
@@ -53,20 +56,21 @@ const slaSettings = `{"policies": [
 ]}`
 
 // automationSettings hand influencers' complaints to PR, tag the outage
-// wave and close conversations left pending.
+// wave and close conversations left pending. Escalating already notifies
+// every member of the PR team (docs/automation.md), so the influencer rule
+// has no notify action: one post, one notification.
 func automationSettings(prTeam int64) string {
 	return fmt.Sprintf(`{"mode": "all", "rules": [
  {"id": 1, "name": "Influencers to PR", "enabled": true, "position": 1, "trigger": "message.received",
   "conditions": [{"field": "followers", "op": "gte", "value": 100000}, {"field": "visibility", "op": "eq", "value": "public"}],
   "actions": [{"type": "add_tag", "tag": "influencer"},
-              {"type": "escalate", "team_id": %d, "note": "A customer with over 100k followers is writing in public."},
-              {"type": "notify", "team_id": %d, "text": "Influencer writing in public"}]},
+              {"type": "escalate", "team_id": %d, "note": "A customer with over 100k followers is writing in public."}]},
  {"id": 2, "name": "Tag the outage", "enabled": true, "position": 2, "trigger": "message.received",
   "conditions": [{"field": "topic", "op": "in", "value": ["outage"]}],
   "actions": [{"type": "add_tag", "tag": "outage"}]},
  {"id": 3, "name": "Close silent pending", "enabled": true, "position": 3, "trigger": "time.pending", "after": "30m",
   "actions": [{"type": "note", "text": "No answer in 30 minutes; closing."}, {"type": "resolve"}]}
-]}`, prTeam, prTeam)
+]}`, prTeam)
 }
 
 const moderationSettings = `{"rules": [{"kind": "spam", "action": "hide"}, {"kind": "profanity", "action": "hide"}]}`

@@ -3,7 +3,9 @@ package demo
 import (
 	"testing"
 
+	"github.com/parleyhq/parley/internal/automation"
 	"github.com/parleyhq/parley/internal/automator"
+	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/csat"
 	"github.com/parleyhq/parley/internal/deadline"
 	"github.com/parleyhq/parley/internal/desk"
@@ -62,5 +64,56 @@ func TestSettingsParse(t *testing.T) {
 				t.Errorf("hours.Parse(%s) = %v", name, err)
 			}
 		})
+	}
+}
+
+// Thanks must lower a conversation's priority and do nothing else: a topic
+// with a severity is a need, and 5 customers raising it open an incident
+// ("praise: 32 customers in 30 min").
+func TestSettingsPraiseIsNoNeed(t *testing.T) {
+	t.Parallel()
+	st, err := triage.ParseSettings([]byte(triageSettings))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range st.Topics {
+		if r.Boost < 0 && r.Severity != 0 {
+			t.Errorf("topic %q lowers the priority (boost %v) but has severity %v: a need, and an incident when customers agree",
+				r.Topic, r.Boost, r.Severity)
+		}
+		found = found || r.Topic == "praise"
+	}
+	if !found {
+		t.Error("no praise topic")
+	}
+}
+
+// An escalation notifies the team it escalates to; a notify action for the
+// same team would tell its members twice about one post.
+func TestSettingsEscalateIsNotNotifiedTwice(t *testing.T) {
+	t.Parallel()
+	const pr = 7
+	rs, err := automation.ParseRuleSet([]byte(automationSettings(pr)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	escalates := false
+	for _, r := range rs.Rules {
+		teams := map[care.ID]bool{}
+		for _, a := range r.Actions {
+			if a.Type == automation.ActionEscalate {
+				teams[a.TeamID] = true
+				escalates = escalates || a.TeamID == pr
+			}
+		}
+		for _, a := range r.Actions {
+			if a.Type == automation.ActionNotify && teams[a.TeamID] {
+				t.Errorf("rule %q escalates to team %d and notifies it too", r.Name, a.TeamID)
+			}
+		}
+	}
+	if !escalates {
+		t.Error("no rule escalates to PR")
 	}
 }

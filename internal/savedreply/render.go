@@ -99,15 +99,49 @@ func (v Vars) values() []string {
 	}
 }
 
-// firstWord is a name's first word, or "" when the name is a handle
-// ("@tbecker", "+44 7700 900123"): "Hi @tbecker" reads like a name, "Hi
-// +44" does not, and neither is a first name.
+// firstWord is a name's first word, or "" when it is a handle or an
+// address rather than a name: "@tbecker" (X, TikTok, Instagram),
+// "@chloe@mastodon.social" and "chloe@example.com" (Mastodon, email),
+// "u/chloel61" (Reddit shows its users so), "chloe.bsky.social"
+// (Bluesky), "chloe_m" (Instagram, Telegram), "+44 7700 900123". "Hi
+// @tbecker" reads like a name, "Hi u/chloel61" and "Hi +44" do not, and
+// none is a first name.
 func firstWord(name string) string {
 	f, _, _ := strings.Cut(name, " ")
-	if f == "" || strings.ContainsAny(f[:1], "@+0123456789") {
+	if f == "" || isHandle(f) {
 		return ""
 	}
 	return f
+}
+
+// isHandle reports whether a word is a handle, an address or a number: it
+// starts with "+", "#", "u/" or "/u/", or holds a digit, "@", "_", or a dot
+// before two letters. Names hold none of these; the dots of initials
+// ("J.R.") are each followed by one letter.
+func isHandle(w string) bool {
+	for _, p := range []string{"+", "#", "u/", "U/", "/u/", "/U/"} {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	for i, r := range w {
+		switch {
+		case r == '@' || r == '_' || unicode.IsDigit(r):
+			return true
+		case r == '.':
+			letters := 0
+			for _, c := range w[i+1:] {
+				if !unicode.IsLetter(c) {
+					break
+				}
+				letters++
+			}
+			if letters >= 2 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func or(values ...string) string {

@@ -162,6 +162,9 @@ func TestRender(t *testing.T) {
 		{"a handle is no first name", "Hi {{contact.first_name}}", Vars{ContactName: "@tbecker"}, "Hi there"},
 		{"a phone number is no first name", "Hi {{contact.first_name}}", Vars{ContactName: "+44 7700 900123"}, "Hi there"},
 		{"a handle is still a name", "Hi {{contact.name}}", Vars{ContactName: "@tbecker"}, "Hi @tbecker"},
+		{"a Reddit user is no first name", "Bonjour {{contact.first_name}},", Vars{ContactName: "u/chloel61"}, "Bonjour there,"},
+		{"a Reddit user is still a name", "{{contact.name}}", Vars{ContactName: "u/chloel61"}, "u/chloel61"},
+		{"initials are a first name", "Hi {{contact.first_name}}", Vars{ContactName: "J.R. Hartley"}, "Hi J.R."},
 		{"no agent name: the brand", "{{agent.name}} / {{agent.first_name}}", Vars{Brand: "Acme"}, "Acme / Acme"},
 		{"nothing known", "{{agent.name}}, {{agent.first_name}}, {{workspace.name}}", Vars{}, "our team, our team, our team"},
 		{"values are not read for variables", "Hi {{contact.name}}", Vars{ContactName: "{{agent.name}}", AgentName: "Sam"}, "Hi {{agent.name}}"},
@@ -182,6 +185,41 @@ func TestRender(t *testing.T) {
 				t.Errorf("Render(%q, %+v) = %q, want %q", tt.text, tt.v, got, tt.want)
 			}
 		})
+	}
+}
+
+// A handle in any platform's form is no first name, while names with
+// accents, apostrophes, hyphens, initials and scripts other than Latin are.
+func TestFirstWord(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]string{
+		"@tbecker":               "", // X, TikTok, Instagram, Threads
+		"@chloe@mastodon.social": "", // Mastodon
+		"chloe@mastodon.social":  "",
+		"u/chloel61":             "", // Reddit
+		"/u/chloel61":            "",
+		"chloe.bsky.social":      "", // Bluesky
+		"chloe.dev":              "",
+		"chloe_martin":           "", // Instagram, Telegram
+		"chloel61":               "",
+		"chloe@example.com":      "", // email, web chat
+		"+44 7700 900123":        "", // phone
+		"0044 7700 900123":       "",
+		"#OrbitDown":             "",
+		"Chloé Lefèvre":          "Chloé",
+		"Zoë":                    "Zoë",
+		"Anne-Marie Duval":       "Anne-Marie",
+		"O'Brien":                "O'Brien",
+		"J.R. Hartley":           "J.R.",
+		"J. Smith":               "J.",
+		"Ségolène":               "Ségolène",
+		"Иван Петров":            "Иван",
+		"李雷":                     "李雷",
+		"":                       "",
+	} {
+		if got := firstWord(name); got != want {
+			t.Errorf("firstWord(%q) = %q, want %q", name, got, want)
+		}
 	}
 }
 

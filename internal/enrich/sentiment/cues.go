@@ -183,12 +183,24 @@ func (s *scratch) format(text string, c cand) string {
 	case howNegated:
 		// The negator comes first ("not good") or, in German, French and
 		// Dutch, may follow its verb ("gut nicht", "aime pas").
-		first, last := s.items[it.negBy].first, it.last
-		if it.negBy > c.k {
-			first, last = it.first, s.items[it.negBy].last
+		n := &s.items[it.negBy]
+		first, last := n.first, it.last
+		switch {
+		case n.pair >= 0:
+			first, last = s.items[n.pair].first, max(it.last, n.last) // "n'aime pas", "n'est pas bon"
+		case it.negBy > c.k:
+			first, last = it.first, n.last
 		}
 		return quote(s.span(text, first, last)) + " (negated)"
 	case howUnmet:
+		if it.pair >= 0 {
+			// "ne marche plus"; "ne pas" with the word after it.
+			last := it.last
+			if it.pair == c.k-1 && c.k+1 < len(s.items) && s.items[c.k+1].clause == it.clause {
+				last = s.items[c.k+1].last
+			}
+			return quote(s.span(text, s.items[it.pair].first, last))
+		}
 		last := it.last
 		if it.e.has(fPost) && c.k > 0 && s.items[c.k-1].clause == it.clause {
 			return quote(s.span(text, s.items[c.k-1].first, last))

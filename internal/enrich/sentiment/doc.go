@@ -12,7 +12,8 @@
 // own and leans towards customer service: "still waiting", "charged twice",
 // "no response" and "third time" are negative although they contain no
 // sentiment word. English is covered best; Spanish, French, German,
-// Portuguese and Dutch have the most common care words.
+// Portuguese, Italian and Dutch have the most common care words, French
+// negation ("ne … pas") and elision ("l'application") included.
 //
 // Analyze reads at most the first MaxInput bytes, accepts invalid UTF-8 and
 // is safe for concurrent use; its lookups are built once, at init.

@@ -43,6 +43,15 @@ const (
 	// fHasNeg records that the entry gives its own valence when negated,
 	// instead of the default flip.
 	fHasNeg
+	// fNe marks the French "ne", the first half of a negation whose second
+	// half ("pas", "plus", "jamais", "rien", "personne", "aucun") follows the
+	// verb: "ne marche pas", "n'aime plus". Alone it negates nothing ("ne …
+	// que" means "only").
+	fNe
+	// fNeEnd marks the second halves: after "ne" each is a negator, of the
+	// words between the halves too, even those that are not one alone
+	// ("plus" is "more", "personne" "a person").
+	fNeEnd
 )
 
 // negScalar is how much of a word's valence survives negation, reversed:
@@ -285,8 +294,8 @@ var tables = []string{englishTable, slangTable, careTable, grammarTable, intlTab
 //
 //	VALENCE[/NEGATED] WORD [WORD…] [| FLAG…]
 //
-// where FLAG is neg, post, cmp, keep, but, mishap, sarcasm, another, again
-// or boost=X.
+// where FLAG is neg, post, cmp, keep, but, mishap, sarcasm, another, again,
+// ne, ne-end or boost=X.
 func build(sources []string) (*lexicon, error) {
 	l := &lexicon{
 		words:    map[string]entry{},
@@ -350,6 +359,10 @@ func (l *lexicon) add(line string) error {
 			e.flags |= fAnother
 		case f == "again":
 			e.flags |= fAgain | fKeep
+		case f == "ne":
+			e.flags |= fNe
+		case f == "ne-end":
+			e.flags |= fNeEnd
 		case strings.HasPrefix(f, "boost="):
 			if e.boost, err = strconv.ParseFloat(f[len("boost="):], 64); err != nil {
 				return fmt.Errorf("boost: %w", err)
@@ -358,12 +371,22 @@ func (l *lexicon) add(line string) error {
 			return fmt.Errorf("unknown flag %q", f)
 		}
 	}
-	words := fields[1:]
-	for i, w := range words {
-		words[i] = normalise(w)
-		if words[i] == "" {
+	var words []string
+	for _, w := range fields[1:] {
+		n := normalise(w)
+		if n == "" {
 			return fmt.Errorf("word %q normalises to nothing", w)
 		}
+		// Split as the tokenizer splits: "n'importe" is "n'" and "importe".
+		for {
+			i := strings.IndexByte(n, '\'')
+			if i <= 0 || i+1 == len(n) || !elides(n[:i]) {
+				break
+			}
+			words = append(words, n[:i+1])
+			n = n[i+1:]
+		}
+		words = append(words, n)
 	}
 	if len(words) == 1 {
 		l.words[words[0]] = e

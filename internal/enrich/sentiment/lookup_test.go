@@ -126,7 +126,8 @@ func TestWordsAgreeWithLexicon(t *testing.T) {
 		"the 3rd time", "45min on hold", "2hrs waiting", "10/10", "1/5 stars", "5 stars", "two weeks later",
 		"mustn't", "needn't", "can't", "can’t", "rip-off", "wi-fi", "don't-", "it's", "o'clock'",
 		"ATM SMS USA", "ABC123", "Café déçu PÉSSIMO", "naïve", "straße", "x_y", "snake_case_word",
-		"\xffgood\xfe", "goo\xc3d", "I'm", "i", "I", "")
+		"\xffgood\xfe", "goo\xc3d", "I'm", "i", "I", "",
+		"L'application n'est pas", "N’EST", "dell’ordine", "qu'il", "jusqu'à", "l'", "l''a", "aujourd'hui", "Dell's")
 	for _, text := range texts {
 		checkWords(t, text)
 	}

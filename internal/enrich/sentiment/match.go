@@ -11,6 +11,7 @@ type item struct {
 	c       float64 // contribution to the sum
 	negBy   int     // item that negated this one, or -1
 	boostBy int     // nearest item that boosted this one, or -1
+	pair    int     // the other half of "ne … pas" (see pairNe), or -1
 	used    bool    // a negator that negated something
 	how     how
 }
@@ -40,13 +41,13 @@ func (s *scratch) match() {
 			if t.val != 0 {
 				// A face is not negated by the words before it, and it is
 				// the customer's tone even inside a question.
-				s.items = append(s.items, item{first: i, last: i, clause: clause, negBy: -1, boostBy: -1,
+				s.items = append(s.items, item{first: i, last: i, clause: clause, negBy: -1, boostBy: -1, pair: -1,
 					e: entry{val: t.val, flags: fKeep | fComplaint}})
 			}
 			i++
 		case kWord:
 			e, n := s.lookup(i)
-			it := item{first: i, last: i + n - 1, clause: clause, e: e, word: true, negBy: -1, boostBy: -1}
+			it := item{first: i, last: i + n - 1, clause: clause, e: e, word: true, negBy: -1, boostBy: -1, pair: -1}
 			it.isFor = n == 1 && string(s.norm(i)) == "for"
 			if e.has(fContrast) {
 				clause++

@@ -10,6 +10,9 @@ import (
 const (
 	// window is how many words a negator or an intensifier reaches.
 	window = 3
+	// neReach is how many words after "ne" its second half may come:
+	// "ne me l'a pas", "n'y a plus".
+	neReach = 4
 	// capsBoost is added to the size of a sentiment word in ALL CAPS.
 	capsBoost = 0.733
 	// elongBoost is added to the size of an elongated word ("sooo bad",
@@ -41,6 +44,7 @@ type sentence struct {
 // score applies the rules to the matched items and builds the Result.
 func (s *scratch) score(text string) Result {
 	s.classifySentences()
+	s.pairNe()
 	contrast := -1
 	for k := range s.items {
 		if s.items[k].e.has(fContrast) {
@@ -141,6 +145,30 @@ func (s *scratch) classifySentences() {
 	}
 }
 
+// pairNe joins the halves of French negation: the second half of "ne …
+// pas", "ne … plus", "n'… jamais" becomes the negator of the pair, so that
+// "ne marche pas" is one negation rather than two, "ne marche plus" one
+// rather than none, and "n'aime pas" negates the word between the halves.
+func (s *scratch) pairNe() {
+	for k := range s.items {
+		ne := &s.items[k]
+		if !ne.e.has(fNe) {
+			continue
+		}
+		for j := k + 1; j < len(s.items) && j <= k+neReach; j++ {
+			p := &s.items[j]
+			if p.clause != ne.clause || !p.word {
+				break
+			}
+			if p.e.has(fNeEnd) && p.pair < 0 {
+				ne.pair, p.pair = j, k
+				p.e.flags |= fNegator
+				break
+			}
+		}
+	}
+}
+
 // valence sets the contribution of item k from its entry and the words
 // around it.
 func (s *scratch) valence(k, contrast int) {
@@ -149,8 +177,11 @@ func (s *scratch) valence(k, contrast int) {
 	if !e.valenced() || e.has(fNegator) {
 		return // negators are scored by unmetNegators, once all are known
 	}
-	if e.boost != 0 && k+1 < len(s.items) && s.items[k+1].clause == it.clause && s.items[k+1].e.valenced() {
-		return // "super helpful": "super" intensifies rather than praises
+	if e.boost != 0 && k+1 < len(s.items) && s.items[k+1].clause == it.clause && s.items[k+1].e.val != 0 {
+		// "super helpful": "super" intensifies rather than praises. A word
+		// with a valence only when negated ("super angekommen", "super
+		// work") has none to intensify.
+		return
 	}
 	v := e.val
 	if it.word {
@@ -215,6 +246,9 @@ func (s *scratch) negatorBefore(k, reach int) int {
 		if p.e.has(fNegator) {
 			return j
 		}
+		if p.e.has(fNe) && p.pair > k {
+			return p.pair // "n'aime pas": between the halves
+		}
 	}
 	for j := k + 1; j < len(s.items) && j <= k+2; j++ {
 		p := &s.items[j]
@@ -278,8 +312,8 @@ func (s *scratch) unmetNegators(contrast int) {
 // its clause, or, for one that may follow its verb, before it.
 func (s *scratch) hasWordAround(k int) bool {
 	it := &s.items[k]
-	if k+1 < len(s.items) && s.items[k+1].clause == it.clause && s.items[k+1].word {
-		return true
+	if k+1 < len(s.items) && s.items[k+1].clause == it.clause && s.items[k+1].word || it.pair >= 0 && it.pair < k-1 {
+		return true // a word after it, or between "ne" and it ("ne marche plus")
 	}
 	return it.e.has(fPost) && k > 0 && s.items[k-1].clause == it.clause && s.items[k-1].word
 }

@@ -2,6 +2,7 @@ package sentiment
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -440,6 +441,38 @@ func TestLexicon(t *testing.T) {
 	for in, want := range map[string]string{"PÉSSIMO": "pessimo", "Déçu": "decu", "can’t": "can't", "ENTTÄUSCHT": "enttauscht", "Ñandú": "nandu"} {
 		if got := normalise(in); got != want {
 			t.Errorf("normalise(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Every word and phrase of the lexicon must be what the tokenizer makes of
+// it, or no post could ever match it: "c'est réglé" is three words,
+// "c'", "est" and "regle", and so is its entry.
+func TestLexiconEntriesAreTokens(t *testing.T) {
+	t.Parallel()
+	keys := slices.Collect(maps.Keys(lex.words))
+	keys = append(keys, slices.Collect(maps.Keys(lex.phrases))...)
+	for _, key := range keys {
+		if strings.Contains(key, "#") {
+			continue // numbers, which numeric reads
+		}
+		// As written: "n'importe", and "n'" before a word.
+		text, want := strings.ReplaceAll(key, "' ", "'"), key
+		if strings.HasSuffix(key, "'") {
+			text, want = text+"a", key+" a"
+		}
+		var s scratch
+		s.tokenize(text)
+		var got []string
+		for i := range s.toks {
+			if s.toks[i].kind != kWord {
+				t.Errorf("entry %q: token %d is not a word", key, i)
+				continue
+			}
+			got = append(got, string(s.norm(i)))
+		}
+		if g := strings.Join(got, " "); g != want {
+			t.Errorf("entry %q: %q is read as %q", key, text, g)
 		}
 	}
 }

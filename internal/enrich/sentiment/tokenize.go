@@ -106,7 +106,8 @@ func (s *scratch) tokenize(text string) {
 }
 
 // word reads a word starting at i: letters, digits and marks, with
-// apostrophes and hyphens inside it ("can't", "rip-off", "wi-fi").
+// apostrophes and hyphens inside it ("can't", "rip-off", "wi-fi"), except
+// that an elided word ends at its apostrophe ("l'", see elisions).
 func (s *scratch) word(text string, i int, sent int32) int {
 	start := i
 	end := i
@@ -146,6 +147,9 @@ func (s *scratch) word(text string, i int, sent int32) int {
 			if end+size < len(text) && wordRuneAt(text[end+size:]) {
 				end += size
 				lower = false
+				if r != '-' && elides(text[start:end-size]) {
+					break // "l'" of "l'application" is a word of its own
+				}
 				continue
 			}
 		}
@@ -474,6 +478,37 @@ func hasPrefixFold(s, prefix string) bool {
 		}
 	}
 	return true
+}
+
+// elisions are the French and Italian articles, pronouns and particles
+// that lose their vowel before another word and join it with an
+// apostrophe: "l'application", "j'attends", "n'est", "qu'il", "dell'ordine".
+// Read as one word, "l'application" would be a word no lexicon lists and
+// "n'est … pas" would lose its "ne"; so the elided word ends at its
+// apostrophe. English words with an apostrophe ("don't", "it's", "I'm")
+// start with none of these.
+var elisions = map[string]bool{
+	"c": true, "d": true, "j": true, "l": true, "m": true, "n": true, "s": true, "t": true,
+	"qu": true, "jusqu": true, "lorsqu": true, "puisqu": true, "quoiqu": true,
+	"v": true, "un": true, "dell": true, "all": true, "nell": true, "dall": true, "sull": true,
+	"quest": true, "quell": true, "nessun": true,
+}
+
+// elides reports whether w, the letters before an apostrophe, is one of
+// the elisions, in any case.
+func elides(w string) bool {
+	var b [8]byte
+	if len(w) > len(b) {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return elisions[string(b[:len(w)])]
 }
 
 // units are the time units a number may be glued to ("45min", "2hrs").

@@ -479,6 +479,8 @@ const careTable = `
 
 # Services that are down.
 -1.8 app down
+-2.0 stopped working | cmp
+-2.0 stopped responding | cmp
 -1.8 site down
 -1.8 website down
 -1.8 servers down
