@@ -21,8 +21,10 @@ func (a *App) settings() map[string]api.Setting {
 	return map[string]api.Setting{
 		triage.SettingName: {
 			Validate: func(doc []byte) error { _, err := triage.ParseSettings(doc); return err },
-			Changed:  func(ws care.ID) { a.Triage.Invalidate(ws) },
-			Default:  json.RawMessage(`{"topics":null}`),
+			// The SLA clocks rank with the triage weights too (they write
+			// the priority with the due times), so both caches go.
+			Changed: func(ws care.ID) { a.Triage.Invalidate(ws); a.Deadlines.Invalidate(ws) },
+			Default: json.RawMessage(`{"topics":null}`),
 		},
 		automator.SettingName: {
 			Validate: func(doc []byte) error { _, err := automator.Parse(doc); return err },
