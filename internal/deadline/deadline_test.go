@@ -432,3 +432,38 @@ func TestPolicyByLaterTag(t *testing.T) {
 		}
 	})
 }
+
+// A conversation closed unanswered after its first response was due is a
+// miss in the report; one closed before it was due is not counted.
+func TestResolvedUnansweredReported(t *testing.T) {
+	settings := `{"policies":[{"id":1,"name":"All","match":{},"first_response":"1h","resolution":"8h"}]}`
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		w := newWorld(t, s, settings)
+		ctx := t.Context()
+		resolved := care.StatusResolved
+		late := w.post(t, "ana", "my order never arrived")
+		early := w.post(t, "bo", "thanks, all sorted!")
+		w.now = monday.Add(30 * time.Minute)
+		if _, err := w.d.Update(ctx, w.agent, early.ID, care.ConversationUpdate{Status: &resolved}); err != nil {
+			t.Fatal(err)
+		}
+		w.now = monday.Add(90 * time.Minute)
+		if _, err := w.d.Update(ctx, w.agent, late.ID, care.ConversationUpdate{Status: &resolved}); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := s.SLAReport(ctx, w.ws.ID, monday, monday.Add(24*time.Hour), "kind")
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]care.SLAReportRow{}
+		for _, r := range rows {
+			kinds[r.Key] = r
+		}
+		if fr := kinds["first_response"]; fr.Total != 1 || fr.Met != 0 {
+			t.Errorf("first response = %+v, want one missed (the late one), the early close not counted", fr)
+		}
+		if res := kinds["resolution"]; res.Total != 2 || res.Met != 2 {
+			t.Errorf("resolution = %+v, want both within target", res)
+		}
+	})
+}

@@ -72,8 +72,8 @@ func (s State) Clock(k Kind) *Clock {
 
 // Apply returns the state after e, measured on cal. Clocks run whatever the
 // targets, so a policy chosen later (the conversation reached a team, its
-// priority rose) applies at once; t is not needed to apply an event, and is
-// taken so that Apply, Deadlines and Check are called alike. An event of an
+// priority rose) applies at once; t is needed only to close a conversation,
+// which stops the response clocks already past their targets. An event of an
 // unknown type changes nothing. Call Check after Apply: a late reply stops
 // a clock past its target, and Check announces that breach.
 func (s State) Apply(e Event, t Targets, cal *hours.Calendar) State {
@@ -124,6 +124,19 @@ func (s State) Apply(e Event, t Targets, cal *hours.Calendar) State {
 	case Resolved:
 		s.Status = care.StatusResolved
 		s.Resolution = ptr(s.Resolution.Stop(at, cal))
+		// A wait for an answer already past its target when the
+		// conversation is closed unanswered stops there, so the miss is
+		// reported: it happened, whatever the closing says. One still
+		// within its target only pauses (a conversation closed with
+		// nothing to answer misses nothing) and resumes if reopened.
+		for _, c := range []struct {
+			kind  Kind
+			clock **Clock
+		}{{FirstResponse, &s.First}, {NextResponse, &s.Next}} {
+			if cl := *c.clock; cl != nil && cl.Stopped.IsZero() && t.Target(c.kind) > 0 && cl.Used(at, cal) > t.Target(c.kind) {
+				*c.clock = ptr(cl.Stop(at, cal))
+			}
+		}
 	}
 	return s.settle(at, cal)
 }

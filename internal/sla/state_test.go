@@ -201,6 +201,20 @@ func TestState(t *testing.T) {
 			{sla.Resolution, "2026-11-26 08:40", "2026-11-25 08:40", "at"},
 		},
 	}, {
+		// The first response was missed at 10:00; closing at 10:30 stops
+		// its clock there, so the miss is reported and does not pause
+		// into tomorrow. Reopened, only the resolution runs again.
+		name: "resolved unanswered after the first response was missed",
+		steps: []step{
+			{at: "2026-11-23 09:00", ev: sla.CustomerMessage},
+			{at: "2026-11-23 09:30", alerts: []alert{{sla.FirstResponse, sla.Warning, "2026-11-23 10:00"}}},
+			{at: "2026-11-23 10:01", alerts: []alert{{sla.FirstResponse, sla.Breach, "2026-11-23 10:00"}}},
+			{at: "2026-11-23 10:30", ev: sla.Resolved},
+			{at: "2026-11-24 09:00", ev: sla.Reopened},
+		},
+		due:  []due{{sla.Resolution, "2026-11-25 16:30", "2026-11-24 16:30", "at"}},
+		used: map[sla.Kind]time.Duration{sla.FirstResponse: 90 * time.Minute},
+	}, {
 		name: "a customer message reopens a resolved conversation",
 		steps: []step{
 			{at: "2026-11-23 09:00", ev: sla.CustomerMessage},
