@@ -211,6 +211,34 @@ func (s *Service) checkPolicy(ctx context.Context, q care.Queries, conv *care.Co
 	return nil
 }
 
+// ReplyRefusals is what the platform's rules would say now to a short
+// reply of each visibility in vis (a messaging window closed, an opt-out),
+// with no entry for one it would take: the composer says it before the
+// agent writes, not after they send. The conversation is read as p sees
+// it.
+func (s *Service) ReplyRefusals(ctx context.Context, p care.Principal, convID care.ID, vis ...care.Visibility) (map[care.Visibility]string, error) {
+	q := s.Store
+	conv, err := conversation(ctx, q, p, convID)
+	if err != nil {
+		return nil, err
+	}
+	newest, err := newestInbound(ctx, q, conv.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[care.Visibility]string{}
+	for _, v := range vis {
+		err := s.checkPolicy(ctx, q, conv, Reply{Text: "Hello"}, v, newest[""], newest[v], s.now())
+		switch {
+		case care.ErrorCode(err) == care.EINVALID:
+			out[v] = care.ErrorMessage(err)
+		case err != nil:
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // Note adds an internal note, which never leaves Parley.
 func (s *Service) Note(ctx context.Context, p care.Principal, convID care.ID, text string) (*care.Message, error) {
 	if err := checkText(text, 0); err != nil {

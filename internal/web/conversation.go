@@ -63,6 +63,10 @@ type convView struct {
 	// NoReply, on a channel Parley cannot answer, says what to do
 	// instead; the composer offers notes only.
 	NoReply string
+	// PublicRefusal and PrivateRefusal are what the platform's rules say
+	// now to any reply of that visibility (a messaging window closed, an
+	// opt-out), shown above the composer before the agent writes.
+	PublicRefusal, PrivateRefusal string
 	// Saved are the saved replies offered on the channel, filled in for
 	// the contact and the agent.
 	Saved      []savedOption
@@ -424,6 +428,17 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 		cv.Items = append(cv.Items, it)
 	}
 	cv.PublicDef = cv.PublicDef && cv.CanPublic
+	if cv.NoReply == "" && c.Status != care.StatusResolved {
+		// Asked of the adapter's own rules, as a reply would be; a failed
+		// read only leaves the hint out, and sending still checks.
+		vis := []care.Visibility{care.Private}
+		if cv.CanPublic {
+			vis = append(vis, care.Public)
+		}
+		if r, err := h.Desk.ReplyRefusals(ctx, a.Principal, c.ID, vis...); err == nil {
+			cv.PrivateRefusal, cv.PublicRefusal = r[care.Private], r[care.Public]
+		}
+	}
 	return cv, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
@@ -155,5 +156,30 @@ func TestPlatformMedia(t *testing.T) {
 	}
 	if res, _ := f.client().get(link); res.StatusCode != http.StatusUnauthorized {
 		t.Errorf("without a session GET %s = %d, want 401", link, res.StatusCode)
+	}
+}
+
+// A closed messaging window is said above the composer before the agent
+// writes, in the platform's own words; an open one says nothing.
+func TestComposerSaysWindowClosed(t *testing.T) {
+	f := newFixture(t)
+	reg := &channel.Registry{}
+	reg.Register(care.ChannelWhatsApp, &whatsapp.Adapter{})
+	f.h.Desk.Adapters = reg
+	in := &care.Inbox{WorkspaceID: f.ws.ID, Channel: care.ChannelWhatsApp, Name: "WA", ExternalID: wafake.DefaultPhoneNumberID,
+		Credentials: map[string]string{whatsapp.CredAccessToken: wafake.DefaultAccessToken}}
+	if err := f.store.CreateInbox(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	conv := f.conversationOn(in, "Sheena", care.Private, "wamid.1", "is my order coming?")
+	c := f.login()
+	if _, body := c.get(convPath(conv, "")); strings.Contains(body, `id="private-refusal"`) {
+		t.Error("a refusal is shown while the customer's message is minutes old")
+	}
+	f.now = f.now.Add(30 * time.Hour)
+	_, body := c.get(convPath(conv, ""))
+	hint := regexpFind(t, body, `<p class="flash warn refusal" id="private-refusal">[^<]*</p>`)
+	if !strings.Contains(hint, "24") {
+		t.Errorf("refusal = %s, want WhatsApp's 24-hour window named", hint)
 	}
 }
