@@ -13,6 +13,7 @@ import (
 	"encoding/base64"
 	"html/template"
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -28,9 +29,17 @@ const SettingName = "csat"
 // Settings say whether and how a workspace surveys its customers.
 type Settings struct {
 	Enabled bool `json:"enabled"`
-	// Question is the message sent; {link} is replaced by the survey's
-	// address (appended when absent).
+	// Language is the workspace's own language (a code such as "en" or
+	// "pt"), default "en": the language of Question, and of the survey for
+	// a conversation whose language is unknown or one Parley has no text
+	// for.
+	Language string `json:"language,omitempty"`
+	// Question is the message sent, in Language; {link} is replaced by the
+	// survey's address (appended when absent). Default: Parley's own text.
 	Question string `json:"question,omitempty"`
+	// Questions are the message in other languages, by language code
+	// ({"pt": "...", "fr": "..."}); each wins over Parley's own text.
+	Questions map[string]string `json:"questions,omitempty"`
 	// Cooldown is how long after one survey a customer gets no other, as a
 	// duration; default 720h (30 days).
 	Cooldown string `json:"cooldown,omitempty"`
@@ -38,8 +47,8 @@ type Settings struct {
 	Channels []string `json:"channels,omitempty"`
 }
 
-// DefaultQuestion is sent when a workspace sets none.
-const DefaultQuestion = "Thanks for talking to us. How did we do? One click, 1 to 5: {link}"
+// maxQuestion bounds a question, far above what any channel shows whole.
+const maxQuestion = 1000
 
 // ParseSettings checks a Settings document.
 func ParseSettings(doc []byte) (*Settings, time.Duration, error) {
@@ -55,10 +64,91 @@ func ParseSettings(doc []byte) (*Settings, time.Duration, error) {
 		}
 		cooldown = d
 	}
-	if len(s.Question) > 1000 {
-		return nil, 0, care.Errorf(care.EINVALID, "The question is at most 1000 bytes.")
+	if s.Language != "" && !isLanguageCode(s.Language) {
+		return nil, 0, care.Errorf(care.EINVALID, "In the survey settings, \"language\" must be a language code such as \"en\" or \"pt\" (ISO 639-1, in lower case), not %q.", s.Language)
+	}
+	if len(s.Question) > maxQuestion {
+		return nil, 0, care.Errorf(care.EINVALID, "The question is at most %d bytes.", maxQuestion)
+	}
+	for _, lang := range slices.Sorted(maps.Keys(s.Questions)) {
+		q := s.Questions[lang]
+		switch {
+		case !isLanguageCode(lang):
+			return nil, 0, care.Errorf(care.EINVALID, "In the survey settings, \"questions\" has the key %q; its keys are language codes such as \"pt\" or \"fr\" (ISO 639-1, in lower case).", lang)
+		case strings.TrimSpace(q) == "":
+			return nil, 0, care.Errorf(care.EINVALID, "In the survey settings, \"questions.%s\" is empty; write the question, or leave %q out.", lang, lang)
+		case len(q) > maxQuestion:
+			return nil, 0, care.Errorf(care.EINVALID, "In the survey settings, \"questions.%s\" is over %d bytes; a question is at most %d.", lang, maxQuestion, maxQuestion)
+		}
 	}
 	return &s, cooldown, nil
+}
+
+// isLanguageCode says whether s is written as care.Conversation.Language
+// writes languages: ISO 639-1, or ISO 639-3 for the others ("tgl").
+func isLanguageCode(s string) bool {
+	if len(s) < 2 || len(s) > 3 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// normLanguage reads a language as a code of Settings: "pt-BR" and "PT" are
+// "pt".
+func normLanguage(s string) string {
+	s, _, _ = strings.Cut(strings.ToLower(strings.TrimSpace(s)), "-")
+	s, _, _ = strings.Cut(s, "_")
+	return s
+}
+
+// language is the workspace's own language.
+func (st *Settings) language() string {
+	if st == nil || st.Language == "" {
+		return defaultLanguage
+	}
+	return st.Language
+}
+
+// question is the message for a conversation in lang: the workspace's own
+// for lang, else Parley's for lang, else the workspace's own question, in
+// the workspace's language. A question the admin wrote for the workspace's
+// language is not sent to a customer Parley can answer in theirs: the
+// survey exists to be answered, and it is read in the customer's language.
+func (st *Settings) question(lang string) string {
+	if q := st.Questions[lang]; q != "" {
+		return q
+	}
+	def := st.language()
+	if t := builtin[lang]; t != nil && lang != def {
+		return t.Question
+	}
+	if st.Question != "" {
+		return st.Question
+	}
+	if q := st.Questions[def]; q != "" {
+		return q
+	}
+	_, t := pageTexts("", def)
+	return t.Question
+}
+
+// pageTexts are the texts of the survey page for a conversation in lang,
+// in a workspace whose language is def, and their language: the page is in
+// the customer's language when Parley has it, else in the workspace's, else
+// in English.
+func pageTexts(lang, def string) (string, *texts) {
+	if t := builtin[lang]; t != nil {
+		return lang, t
+	}
+	if t := builtin[def]; t != nil {
+		return def, t
+	}
+	return defaultLanguage, builtin[defaultLanguage]
 }
 
 // Surveyor offers surveys and serves the page customers answer on.
@@ -108,10 +198,7 @@ func (s *Surveyor) Offer(ctx context.Context, q care.Queries, conv *care.Convers
 		return "", nil, err
 	}
 	link := strings.TrimSuffix(s.PublicURL, "/") + "/csat/" + token
-	question := st.Question
-	if question == "" {
-		question = DefaultQuestion
-	}
+	question := st.question(normLanguage(conv.Language))
 	if strings.Contains(question, "{link}") {
 		text = strings.ReplaceAll(question, "{link}", link)
 	} else {
@@ -145,142 +232,185 @@ func (s *Surveyor) Routes(mux *http.ServeMux) {
 }
 
 var page = template.Must(template.New("csat").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>How did we do?</title>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Heading}}</title>
 <style>body{font:17px/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
-fieldset{border:0;padding:0;display:flex;gap:.5rem}label{flex:1;text-align:center;border:1px solid #888;border-radius:.5rem;padding:.8rem 0;cursor:pointer}
-input[type=radio]{display:block;margin:0 auto .3rem}textarea{width:100%;min-height:6rem;font:inherit}button{font:inherit;padding:.6rem 1.4rem;margin-top:1rem}</style>
+fieldset{border:0;padding:0;display:flex;flex-wrap:wrap;gap:.5rem}legend{margin-bottom:.5rem}label.score{flex:1;text-align:center;border:1px solid #888;border-radius:.5rem;padding:.8rem 0;cursor:pointer}
+input[type=radio]{display:block;margin:0 auto .3rem}textarea{width:100%;min-height:6rem;font:inherit}button{font:inherit;padding:.6rem 1.4rem;margin-top:1rem}
+.error{color:#a00;font-weight:600}</style>
 </head><body>
-{{if .Done}}<h1>Thank you</h1><p>{{.Done}}</p>{{else}}
-<h1>How did we do?</h1>
+<h1>{{.Heading}}</h1>
+{{with .Note}}<p>{{.}}</p>{{end}}
+{{if .Form}}{{with .Error}}<p class="error" role="alert">{{.}}</p>{{end}}
 <form method="post">
-<fieldset><legend>1 is poor, 5 is excellent</legend>
-{{range .Scores}}<label><input type="radio" name="score" value="{{.}}" required>{{.}}</label>{{end}}
+<fieldset><legend>{{.T.Scale}}</legend>
+{{range .Scores}}<label class="score"><input type="radio" name="score" value="{{.}}" required{{if eq . $.Score}} checked{{end}}>{{.}}</label>{{end}}
 </fieldset>
-<p><label for="comment">Anything you'd like to add? (optional)</label><br>
-<textarea id="comment" name="comment" maxlength="2000"></textarea></p>
-<button type="submit">Send</button>
+<p><label for="comment">{{.T.Comment}}</label><br>
+<textarea id="comment" name="comment" maxlength="2000">{{.Comment}}</textarea></p>
+<button type="submit">{{.T.Send}}</button>
 </form>{{end}}
 </body></html>`))
 
+// view is what the survey page shows: a heading and a note, and the form
+// when Form is set, with the score and comment a customer already gave when
+// the page comes back with an Error.
 type view struct {
-	Done   string
-	Scores []int
+	Lang    string
+	T       *texts
+	Heading string
+	Note    string
+	Form    bool
+	Error   string
+	Score   int
+	Comment string
+	Scores  []int
 }
 
-func (s *Surveyor) survey(w http.ResponseWriter, r *http.Request) (*care.Survey, bool) {
+func (s *Surveyor) logError(msg string, args ...any) {
+	if s.Logger != nil {
+		s.Logger.Error(msg, args...)
+	}
+}
+
+// survey finds the survey a request's token names, and the language to
+// show it in; it answers the request itself, with a page saying the link
+// leads nowhere, when there is none.
+func (s *Surveyor) survey(w http.ResponseWriter, r *http.Request) (*care.Survey, string, *texts, bool) {
 	token := r.PathValue("token")
-	if len(token) < 20 || len(token) > 64 {
-		http.NotFound(w, r)
-		return nil, false
+	var sv *care.Survey
+	var err error
+	if len(token) >= 20 && len(token) <= 64 {
+		sv, err = s.Store.SurveyByToken(r.Context(), hashToken(token))
 	}
-	sv, err := s.Store.SurveyByToken(r.Context(), hashToken(token))
-	if err != nil {
-		if care.ErrorCode(err) != care.ENOTFOUND && s.Logger != nil {
-			s.Logger.Error("csat: find survey", "err", err)
+	if sv == nil || err != nil {
+		if err != nil && care.ErrorCode(err) != care.ENOTFOUND {
+			s.logError("csat: find survey", "err", err)
 		}
-		http.NotFound(w, r)
-		return nil, false
+		// With no survey there is no conversation to take a language from:
+		// the browser's is the best guess left.
+		lang, t := pageTexts(acceptLanguage(r.Header.Get("Accept-Language")), defaultLanguage)
+		s.render(w, http.StatusNotFound, view{Lang: lang, T: t, Heading: t.GoneTitle, Note: t.Gone})
+		return nil, "", nil, false
 	}
-	return sv, true
+	lang, t := s.surveyTexts(r.Context(), sv)
+	return sv, lang, t, true
 }
 
-func render(w http.ResponseWriter, status int, v view) {
+// surveyTexts are the page texts for sv: in its conversation's language, as
+// its message was. A fault finding them falls back to the workspace's or
+// English texts rather than fail a customer's page.
+func (s *Surveyor) surveyTexts(ctx context.Context, sv *care.Survey) (string, *texts) {
+	var st *Settings
+	doc, err := s.Store.Setting(ctx, sv.WorkspaceID, SettingName)
+	if err == nil {
+		st, _, err = ParseSettings(doc)
+	}
+	if err != nil && care.ErrorCode(err) != care.ENOTFOUND {
+		s.logError("csat: survey settings", "workspace", sv.WorkspaceID, "err", err)
+	}
+	conv, err := s.Store.Conversation(ctx, sv.ConversationID)
+	if err != nil {
+		s.logError("csat: surveyed conversation", "survey", sv.ID, "err", err)
+		return pageTexts("", st.language())
+	}
+	return pageTexts(normLanguage(conv.Language), st.language())
+}
+
+// acceptLanguage is the language of an Accept-Language header that Parley
+// has texts for, preferred most; "" for none.
+// https://www.rfc-editor.org/rfc/rfc9110#name-accept-language
+func acceptLanguage(h string) string {
+	best, bestQ := "", 0.0
+	for part := range strings.SplitSeq(h, ",") {
+		tag, params, _ := strings.Cut(part, ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			var err error
+			if q, err = strconv.ParseFloat(v, 64); err != nil {
+				continue
+			}
+		}
+		if lang := normLanguage(tag); builtin[lang] != nil && q > bestQ {
+			best, bestQ = lang, q
+		}
+	}
+	return best
+}
+
+func (s *Surveyor) render(w http.ResponseWriter, status int, v view) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", v.Lang)
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	page.Execute(w, v)
+	if err := page.Execute(w, v); err != nil {
+		s.logError("csat: render survey page", "err", err)
+	}
+}
+
+// form is the survey's form in lang.
+func form(lang string, t *texts) view {
+	return view{Lang: lang, T: t, Heading: t.Title, Form: true, Scores: []int{1, 2, 3, 4, 5}}
+}
+
+// done is the page after an answer: note says which.
+func done(lang string, t *texts, note string) view {
+	return view{Lang: lang, T: t, Heading: t.ThanksTitle, Note: note}
 }
 
 func (s *Surveyor) page(w http.ResponseWriter, r *http.Request) {
-	sv, ok := s.survey(w, r)
+	sv, lang, t, ok := s.survey(w, r)
 	if !ok {
 		return
 	}
 	if sv.AnsweredAt != nil {
-		render(w, http.StatusOK, view{Done: "You already told us: " + strconv.Itoa(sv.Score) + " out of 5."})
+		s.render(w, http.StatusOK, done(lang, t, strings.ReplaceAll(t.Answered, "{score}", strconv.Itoa(sv.Score))))
 		return
 	}
-	render(w, http.StatusOK, view{Scores: []int{1, 2, 3, 4, 5}})
+	s.render(w, http.StatusOK, form(lang, t))
 }
 
 func (s *Surveyor) answer(w http.ResponseWriter, r *http.Request) {
-	sv, ok := s.survey(w, r)
+	sv, lang, t, ok := s.survey(w, r)
 	if !ok {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	v := form(lang, t)
+	v.Comment = r.PostFormValue("comment")
 	score, err := strconv.Atoi(r.PostFormValue("score"))
 	if err != nil || score < 1 || score > 5 {
-		http.Error(w, "Choose a score from 1 to 5.", http.StatusBadRequest)
+		v.Error = t.ChooseScore
+		s.render(w, http.StatusBadRequest, v)
 		return
 	}
-	_, err = s.Store.AnswerSurvey(r.Context(), sv.ID, score, r.PostFormValue("comment"), s.now())
+	v.Score = score
+	// The form's maxlength counts characters and the limit is in bytes: a
+	// comment in Portuguese or Greek can pass the one and not the other.
+	if len(strings.TrimSpace(v.Comment)) > care.MaxSurveyComment {
+		v.Error = t.TooLong
+		s.render(w, http.StatusBadRequest, v)
+		return
+	}
+	_, err = s.Store.AnswerSurvey(r.Context(), sv.ID, score, v.Comment, s.now())
 	switch care.ErrorCode(err) {
 	case "":
-		render(w, http.StatusOK, view{Done: "Your answer helps us do better."})
+		s.render(w, http.StatusOK, done(lang, t, t.Thanks))
 	case care.ECONFLICT:
-		render(w, http.StatusOK, view{Done: "You already answered this survey."})
+		s.render(w, http.StatusOK, done(lang, t, t.AlreadyAnswered))
 	case care.EINVALID:
-		http.Error(w, care.ErrorMessage(err), http.StatusBadRequest)
+		// What the store refuses beyond the score and the length is text
+		// that is not UTF-8 or holds a NUL, which no browser sends by itself.
+		v.Error = t.Failed
+		s.render(w, http.StatusBadRequest, v)
 	default:
-		if s.Logger != nil {
-			s.Logger.Error("csat: answer", "survey", sv.ID, "err", err)
-		}
-		http.Error(w, "Something went wrong; please try again.", http.StatusInternalServerError)
+		s.logError("csat: answer", "survey", sv.ID, "err", err)
+		v.Error = t.Failed
+		s.render(w, http.StatusInternalServerError, v)
 	}
-}
-
-// answerWindow is how long after a survey a bare score in the channel is
-// read as its answer.
-const answerWindow = 7 * 24 * time.Hour
-
-// score reads a customer's message as a survey answer: a score of 1 to 5
-// at the very start, alone or followed by "/5", "out of 5", "stars" or a
-// separator and a comment ("5", "4/5", "3 - slow but friendly",
-// "⭐⭐⭐⭐ quick"). It is conservative: "5 great service" and "2 bags
-// lost" are not answers, since a number followed by words may be a new
-// message; those open a conversation as usual.
-func score(text string) (n int, comment string, ok bool) {
-	t := strings.TrimSpace(text)
-	stars := 0
-	for strings.HasPrefix(t, "⭐") {
-		stars++
-		t = strings.TrimPrefix(strings.TrimPrefix(t, "⭐"), "\ufe0f")
-	}
-	switch {
-	case stars > 5:
-		return 0, "", false
-	case stars > 0:
-		n = stars
-	case t != "" && t[0] >= '1' && t[0] <= '5':
-		n, t = int(t[0]-'0'), t[1:]
-		if t != "" && t[0] >= '0' && t[0] <= '9' {
-			return 0, "", false // 10, 15, 42: not a score
-		}
-		rest := strings.TrimLeft(t, " \t")
-		lower := strings.ToLower(rest)
-		for _, suffix := range []string{"/5", "/ 5", "out of 5", "of 5", "stars", "star"} {
-			if strings.HasPrefix(lower, suffix) {
-				rest = rest[len(suffix):]
-				lower = lower[len(suffix):]
-			}
-		}
-		if rest != "" && rest == strings.TrimLeft(t, " \t") && !strings.ContainsAny(rest[:1], "-,.!:;)\r\n") {
-			return 0, "", false // a number followed directly by words
-		}
-		t = rest
-	default:
-		return 0, "", false
-	}
-	comment = strings.TrimSpace(strings.TrimLeft(t, " \t-,.!:;)"))
-	if len(comment) > care.MaxSurveyComment {
-		comment = strings.ToValidUTF8(comment[:care.MaxSurveyComment], "")
-	}
-	return n, comment, true
 }
 
 // AnswerInChannel records a customer's message as the answer to the survey
