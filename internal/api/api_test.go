@@ -73,7 +73,7 @@ func TestMalformedInput(t *testing.T) {
 		{name: "reply: array", method: "POST", path: conv + "/messages", body: `[{"text":"hi"}]`, status: 400, detail: "must be a JSON object ({...}), not an array"},
 		{name: "reply: unknown field", method: "POST", path: conv + "/messages", body: `{"text":"hi","txt":"typo"}`, status: 400, detail: `Unknown field "txt"`},
 		{name: "reply: wrong type", method: "POST", path: conv + "/messages", body: `{"text":42}`, status: 400, detail: `Field "text" must be a string, not number`},
-		{name: "reply: wrong nested type", method: "POST", path: conv + "/messages", body: `{"text":"hi","attachments":[{"kind":"file","size":"big"}]}`, status: 400, detail: `Field "attachments.size" must be an integer, not string`},
+		{name: "reply: wrong nested type", method: "POST", path: conv + "/messages", body: `{"text":"hi","attachments":[{"kind":"file","size":"big"}]}`, status: 400, detail: `Field "attachments.size" must be a whole number, not string`},
 		{name: "reply: trailing data", method: "POST", path: conv + "/messages", body: `{"text":"hi"} {"text":"again"}`, status: 400, detail: "found data after it"},
 		{name: "reply: trailing brace", method: "POST", path: conv + "/messages", body: `{"text":"hi"}}`, status: 400, detail: "found data after it"},
 		{name: "reply: oversized body", method: "POST", path: conv + "/messages", body: hugeBody, status: 413, detail: fmt.Sprint(api.MaxBodyBytes)},
@@ -100,7 +100,7 @@ func TestMalformedInput(t *testing.T) {
 		{name: "patch: snooze time without snoozing", method: "PATCH", path: conv, body: jsonBody(map[string]any{"snoozed_until": time.Now().Add(time.Hour)}), status: 400, detail: `"status": "snoozed"`},
 		{name: "patch: snooze time while opening", method: "PATCH", path: conv, body: jsonBody(map[string]any{"status": "open", "snoozed_until": time.Now().Add(time.Hour)}), status: 400, detail: `"status": "snoozed"`},
 		{name: "patch: assignee not a member", method: "PATCH", path: conv, body: `{"assignee_id":999999}`, status: 400, detail: "not a member"},
-		{name: "patch: assignee not an integer", method: "PATCH", path: conv, body: `{"assignee_id":1.5}`, status: 400, detail: `Field "assignee_id" must be an integer, not number 1.5`},
+		{name: "patch: assignee not an integer", method: "PATCH", path: conv, body: `{"assignee_id":1.5}`, status: 400, detail: `Field "assignee_id" must be a whole number, not number 1.5`},
 		{name: "patch: team of nobody", method: "PATCH", path: conv, body: `{"team_id":999999}`, status: 400, detail: "not a team"},
 
 		{name: "inbox: unknown field", method: "POST", path: "/api/v1/inboxes", body: `{"channel":"api","name":"X","token":"mine"}`, status: 400, detail: `Unknown field "token"`},
@@ -111,7 +111,7 @@ func TestMalformedInput(t *testing.T) {
 		{name: "inbox: oversized body", method: "POST", path: "/api/v1/inboxes", body: `{"channel":"api","name":"` + strings.Repeat("x", api.MaxBodyBytes) + `"}`, status: 413, detail: "larger than"},
 		{name: "inbox: trailing data", method: "POST", path: "/api/v1/inboxes", body: `{"channel":"api","name":"X"}[]`, status: 400, detail: "found data after it"},
 
-		{name: "team: member ids not integers", method: "POST", path: "/api/v1/teams", body: `{"name":"T","member_ids":["a"]}`, status: 400, detail: `Field "member_ids" must be an integer, not string`},
+		{name: "team: member ids not integers", method: "POST", path: "/api/v1/teams", body: `{"name":"T","member_ids":["a"]}`, status: 400, detail: `Field "member_ids" must be a whole number, not string`},
 		{name: "team: member of nothing", method: "POST", path: "/api/v1/teams", body: `{"name":"T","member_ids":[999999]}`, status: 400, detail: "not a member"},
 		{name: "team: duplicate name", method: "POST", path: "/api/v1/teams", body: `{"name":"Tier 1"}`, status: 409, detail: ""},
 		{name: "team members: wrong type", method: "PUT", path: team + "/members", body: `{"member_ids":{}}`, status: 400, detail: "must be an array"},

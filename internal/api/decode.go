@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"reflect"
 	"strings"
 	"time"
 
@@ -68,9 +67,9 @@ func describeJSONError(err error) string {
 		return fmt.Sprintf("The body is not valid JSON (at byte %d).", syntax.Offset)
 	case errors.As(err, &typ):
 		if typ.Field != "" {
-			return fmt.Sprintf("Field %q must be %s, not %s.", typ.Field, jsonKind(typ.Type), typ.Value)
+			return fmt.Sprintf("Field %q must be %s, not %s.", typ.Field, care.JSONKind(typ.Type), typ.Value)
 		}
-		return fmt.Sprintf("The body must be %s, not %s.", jsonKind(typ.Type), typ.Value)
+		return fmt.Sprintf("The body must be %s, not %s.", care.JSONKind(typ.Type), typ.Value)
 	case errors.As(err, &badTime), strings.HasPrefix(err.Error(), "Time.UnmarshalJSON"):
 		// encoding/json does not say which field a time came from.
 		return "A time must be an RFC 3339 string such as \"2026-03-01T12:00:00Z\"."
@@ -80,31 +79,6 @@ func describeJSONError(err error) string {
 		return "The JSON body ends too early."
 	}
 	return "The body is not valid JSON."
-}
-
-// jsonKind names what a Go type accepts in JSON terms, so that an error
-// speaks the client's language rather than Parley's type names.
-func jsonKind(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch {
-	case t == reflect.TypeFor[time.Time]():
-		return "an RFC 3339 time string"
-	case t.Kind() == reflect.String:
-		return "a string"
-	case t.Kind() == reflect.Bool:
-		return "true or false"
-	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
-		return "an integer"
-	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
-		return "a number"
-	case t.Kind() == reflect.Slice || t.Kind() == reflect.Array:
-		return "an array"
-	case t.Kind() == reflect.Map || t.Kind() == reflect.Struct:
-		return "an object"
-	}
-	return "another type"
 }
 
 // jsonKindOf names the JSON value that starts with c.

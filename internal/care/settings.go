@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // DecodeSettings decodes doc, a workspace setting, into v (a pointer to a
@@ -85,7 +86,7 @@ func describeDecodeError(err error) string {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "end too early: the JSON is cut short"
 	case errors.As(err, &typ) && typ.Field != "":
-		return fmt.Sprintf("have %q, which must be %s", typ.Field, jsonKindOfType(typ.Type))
+		return fmt.Sprintf("have %q, which must be %s", typ.Field, JSONKind(typ.Type))
 	}
 	return "are not valid"
 }
@@ -283,10 +284,19 @@ func jsonKindOfValue(v any) string {
 	return "null"
 }
 
-// jsonKindOfType names what a Go type takes in JSON.
-func jsonKindOfType(t reflect.Type) string {
+// JSONKind names what JSON value a Go type takes ("a string", "a whole
+// number", "an object"…), for a person who knows JSON and not Parley's
+// types: the settings', the API's and the API inbox's refusals use the
+// same words.
+func JSONKind(t reflect.Type) string {
+	if t == nil {
+		return "another type"
+	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	if t == reflect.TypeFor[time.Time]() {
+		return "an RFC 3339 time string"
 	}
 	switch t.Kind() {
 	case reflect.String:
@@ -300,6 +310,8 @@ func jsonKindOfType(t reflect.Type) string {
 		return "a number"
 	case reflect.Slice, reflect.Array:
 		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
 	}
-	return "an object"
+	return "another type"
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -140,7 +139,7 @@ func jsonProblem(err error) string {
 	case errors.As(err, &typ) && typ.Field == "":
 		return fmt.Sprintf("the body must be a JSON object, not %s", typ.Value)
 	case errors.As(err, &typ):
-		return fmt.Sprintf("field %q must be %s, not %s", typ.Field, jsonKind(typ.Type), typ.Value)
+		return fmt.Sprintf("field %q must be %s, not %s", typ.Field, care.JSONKind(typ.Type), typ.Value)
 	case errors.As(err, &when) || strings.Contains(err.Error(), "Time.UnmarshalJSON"):
 		// Message has one time, and time.Time's errors name no field.
 		return `field "sent_at" must be a time in RFC 3339 form, such as "2026-11-24T09:30:00Z"`
@@ -152,30 +151,4 @@ func jsonProblem(err error) string {
 		return "the JSON ends too early"
 	}
 	return "invalid JSON"
-}
-
-// jsonKind names what JSON value a Go type takes, for a sender who knows
-// JSON and not Parley's types.
-func jsonKind(t reflect.Type) string {
-	if t == nil {
-		return "another type"
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "a whole number"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	case reflect.Struct, reflect.Map:
-		return "an object"
-	case reflect.Pointer:
-		return jsonKind(t.Elem())
-	}
-	return "another type"
 }
