@@ -30,6 +30,7 @@ import (
 	"github.com/parleyhq/parley/internal/outbox"
 	"github.com/parleyhq/parley/internal/poll"
 	"github.com/parleyhq/parley/internal/presence"
+	"github.com/parleyhq/parley/internal/profile"
 	"github.com/parleyhq/parley/internal/screen"
 	"github.com/parleyhq/parley/internal/sse"
 	"github.com/parleyhq/parley/internal/triage"
@@ -186,6 +187,11 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		a.workers.Add(1)
 		go func() { defer a.workers.Done(); runner.Run(wctx) }()
 	}
+	// Customers whom Messenger and Instagram name by id alone get their
+	// names looked up beside ingest; a lease lets one node do it.
+	names := &profile.Worker{Store: store, Adapters: adapters, Publisher: a.Bus, Logger: log}
+	a.workers.Add(1)
+	go func() { defer a.workers.Done(); names.Run(wctx) }()
 	a.workers.Add(1)
 	go func() { defer a.workers.Done(); a.Automation.Run(wctx, store, a.Bus, time.Minute) }()
 	a.Presence = &presence.Hub{}

@@ -97,6 +97,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"KnownPlatformIDs", testKnownPlatformIDs},
 		{"MessageHidden", testMessageHidden},
 		{"ContactFollowsName", testContactFollowsName},
+		{"IdentitiesWithoutName", testIdentitiesWithoutName},
 		{"Dialect", testDialect},
 	}
 	for _, g := range groups {

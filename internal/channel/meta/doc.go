@@ -3,7 +3,8 @@
 // on Page posts and Instagram media, and Instagram @mentions. Two adapters
 // share the code: Messenger (channel "facebook") and Instagram (channel
 // "instagram"). Each is a channel.Sender, Webhook, Policy, Moderator,
-// Setup and MediaFetcher.
+// Setup, MediaFetcher and ProfileFetcher (profile.go: the names of
+// customers whom messaging webhooks name by id alone).
 //
 // # Credentials
 //

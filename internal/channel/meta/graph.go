@@ -25,6 +25,11 @@ const maxResponseBytes = 64 << 10
 // Meta reported, for the health line, and a *channel.SendError for any
 // failure.
 func (a *adapter) call(ctx context.Context, in care.Inbox, method string, path []string, body, v any) (string, error) {
+	return a.callQuery(ctx, in, method, path, nil, body, v)
+}
+
+// callQuery is call with a query string (a read's fields).
+func (a *adapter) callQuery(ctx context.Context, in care.Inbox, method string, path []string, query url.Values, body, v any) (string, error) {
 	tok := token(in)
 	if tok == "" {
 		name := CredPageAccessToken
@@ -51,7 +56,11 @@ func (a *adapter) call(ctx context.Context, in care.Inbox, method string, path [
 		}
 		rd = &b
 	}
-	req, err := http.NewRequestWithContext(ctx, method, base+"/"+strings.Join(esc, "/"), rd)
+	target := base + "/" + strings.Join(esc, "/")
+	if len(query) > 0 {
+		target += "?" + query.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, rd)
 	if err != nil {
 		return "", channel.Permanent("the Graph API URL is not usable", err)
 	}

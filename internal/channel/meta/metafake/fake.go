@@ -6,7 +6,8 @@
 // builds webhook deliveries the way Meta sends them (non-ASCII escaped as
 // \uXXXX, signed with X-Hub-Signature-256), posts them to a URL, and runs
 // the hub.challenge verification. Customers' files are served at CDN-like
-// URLs, which can be made to expire (media.go).
+// URLs, which can be made to expire (media.go), and customers' profiles
+// through the User Profile API, with its consent rule (profile.go).
 //
 // Customers write through the fake's builders (Message, Comment, Mention,
 // Reaction), which record what opens a messaging window and return the
@@ -51,6 +52,9 @@ type Fake struct {
 	media        map[string]mediaFile
 	mediaExpired bool
 	mediaFetches int
+	// People's profiles, by account and customer id; see profile.go.
+	profiles       map[pair]Profile
+	profileLookups int
 }
 
 type account struct {

@@ -14,6 +14,7 @@ func (f *Fake) Handler() http.Handler {
 	mux.HandleFunc("POST /{id}/mentions", f.replyMention)
 	mux.HandleFunc("POST /{id}", f.updateComment)
 	mux.HandleFunc("DELETE /{id}", f.deleteComment)
+	mux.HandleFunc("GET /{id}", f.getProfile)
 	mux.HandleFunc("GET /v/{dir}/{file}", f.serveMedia)
 	return mux
 }
