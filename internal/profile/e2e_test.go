@@ -219,6 +219,9 @@ func TestUnavailableProfileIsNotAskedAgain(t *testing.T) {
 		{"PhoneOnly", &metafake.Profile{Name: "Ana", PhoneOnly: true}},
 		{"Blocked", &metafake.Profile{Name: "Ana", Blocked: true}},
 		{"Unknown", nil},
+		// A profile with nothing to name the person by: nothing to store,
+		// and no reason to ask again at every rescan.
+		{"Nameless", &metafake.Profile{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -279,6 +279,13 @@ func (w *Worker) lookUpOne(ctx context.Context, in care.Inbox, st *inboxState) e
 		w.logger().Info("profiles: looking customers up again", "inbox", in.ID)
 		st.broken = ""
 	}
+	if a.DisplayName == "" && a.Handle == "" {
+		// A profile with no name to give (Instagram's name and username
+		// are both optional): storing it changes nothing, and without
+		// this the person would be asked for again at every rescan.
+		st.unavailable[id.ID] = now.Add(or(w.RetryUnavailable, DefaultRetryUnavailable))
+		return nil
+	}
 	a.PlatformUserID = id.PlatformUserID
 	return w.store(ctx, in, id, a)
 }
