@@ -106,6 +106,19 @@ func (h *Handler) setStatus(w http.ResponseWriter, r *http.Request, a *agent) {
 		h.renderError(w, r, a, care.Errorf(care.EINVALID, "Choose open, pending or resolved."))
 		return
 	}
+	if s == care.StatusResolved && formValue(r, "confirm") != "1" {
+		c, err := h.conversationOf(r.Context(), a, r)
+		if err != nil {
+			h.renderError(w, r, a, err)
+			return
+		}
+		// Resolving stops the customer's wait without an answer: the web
+		// asks first, the API (a deliberate call) does not.
+		if c.Status == care.StatusOpen && c.WaitingSince != nil {
+			h.showConversation(w, r, a, http.StatusConflict, func(cv *convView) { cv.ConfirmResolve = true })
+			return
+		}
+	}
 	h.update(w, r, a, care.ConversationUpdate{Status: &s})
 }
 

@@ -47,6 +47,9 @@ type convView struct {
 	EscalationNote string
 	EscalationHref string
 	AssignedToMe   bool
+	// ConfirmResolve asks before resolving while the customer waits for
+	// an answer.
+	ConfirmResolve bool
 	Tags           []tagView
 	Priority       string
 	Reasons        string
@@ -74,6 +77,12 @@ type convView struct {
 	DraftNote  string
 	ReplyError string
 	NoteError  string
+	// Templates offers the "Send a template" form (WhatsApp), open when
+	// a free-form reply would be refused or a template just was; Template
+	// is a refused one, as typed, with the reason.
+	Templates    bool
+	TemplateOpen bool
+	Template     templateDraft
 }
 
 // item is one message of the timeline.
@@ -439,6 +448,8 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 			cv.PrivateRefusal, cv.PublicRefusal = r[care.Private], r[care.Public]
 		}
 	}
+	cv.Templates = c.Channel == care.ChannelWhatsApp && cv.NoReply == ""
+	cv.TemplateOpen = cv.Templates && cv.PrivateRefusal != ""
 	return cv, nil
 }
 

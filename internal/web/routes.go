@@ -34,6 +34,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	get("/c/{id}/messages/{mid}/html", h.fragment(h.formatted))
 	post("/c/{id}/reply", h.upload(h.reply))
 	post("/c/{id}/saved", h.upload(h.insertSaved))
+	post("/c/{id}/template", h.action(h.sendTemplate))
 	post("/c/{id}/note", h.action(h.note))
 	post("/c/{id}/presence", h.action(h.touch))
 	post("/c/{id}/merge", h.action(h.merge))
