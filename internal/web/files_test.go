@@ -162,16 +162,7 @@ func TestPlatformMedia(t *testing.T) {
 // A closed messaging window is said above the composer before the agent
 // writes, in the platform's own words; an open one says nothing.
 func TestComposerSaysWindowClosed(t *testing.T) {
-	f := newFixture(t)
-	reg := &channel.Registry{}
-	reg.Register(care.ChannelWhatsApp, &whatsapp.Adapter{})
-	f.h.Desk.Adapters = reg
-	in := &care.Inbox{WorkspaceID: f.ws.ID, Channel: care.ChannelWhatsApp, Name: "WA", ExternalID: wafake.DefaultPhoneNumberID,
-		Credentials: map[string]string{whatsapp.CredAccessToken: wafake.DefaultAccessToken}}
-	if err := f.store.CreateInbox(context.Background(), in); err != nil {
-		t.Fatal(err)
-	}
-	conv := f.conversationOn(in, "Sheena", care.Private, "wamid.1", "is my order coming?")
+	f, conv := freshWhatsAppConversation(t)
 	c := f.login()
 	if _, body := c.get(convPath(conv, "")); strings.Contains(body, `id="private-refusal"`) {
 		t.Error("a refusal is shown while the customer's message is minutes old")

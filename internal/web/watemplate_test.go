@@ -18,6 +18,15 @@ import (
 // 30 hours ago: outside the 24-hour window, with the adapter's rules on.
 func whatsAppConversation(t *testing.T) (*fixture, *care.Conversation) {
 	t.Helper()
+	f, conv := freshWhatsAppConversation(t)
+	f.now = f.now.Add(30 * time.Hour)
+	return f, conv
+}
+
+// freshWhatsAppConversation is a WhatsApp conversation whose customer has
+// just written, with the adapter's rules on.
+func freshWhatsAppConversation(t *testing.T) (*fixture, *care.Conversation) {
+	t.Helper()
 	f := newFixture(t)
 	reg := &channel.Registry{}
 	reg.Register(care.ChannelWhatsApp, &whatsapp.Adapter{})
@@ -27,9 +36,7 @@ func whatsAppConversation(t *testing.T) (*fixture, *care.Conversation) {
 	if err := f.store.CreateInbox(context.Background(), in); err != nil {
 		t.Fatal(err)
 	}
-	conv := f.conversationOn(in, "Sheena", care.Private, "wamid.1", "is my order coming?")
-	f.now = f.now.Add(30 * time.Hour)
-	return f, conv
+	return f, f.conversationOn(in, "Sheena", care.Private, "wamid.1", "is my order coming?")
 }
 
 func outboxDepth(t *testing.T, f *fixture) int {
