@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -13,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -23,6 +21,7 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/mastodon/mastofake"
+	"github.com/parleyhq/parley/internal/testlog"
 )
 
 var _ channel.Searcher = (*Adapter)(nil)
@@ -383,7 +382,8 @@ func TestSearchBacklogCap(t *testing.T) {
 func TestSearchOutage(t *testing.T) {
 	t.Parallel()
 	x := newInstance(t)
-	logs := recordWarnings(x.adapter)
+	var logs func() []string
+	x.adapter.Logger, logs = testlog.Warnings()
 	ctx := context.Background()
 	q := care.ListenQuery{Terms: []string{"rival", "#acme"}}
 	x.fake.Publish(mastofake.Post{From: anna, Text: "rival #acme"})
@@ -436,7 +436,8 @@ func TestSearchOutage(t *testing.T) {
 func TestSearchQuietThenBurst(t *testing.T) {
 	t.Parallel()
 	x := newInstance(t)
-	logs := recordWarnings(x.adapter)
+	var logs func() []string
+	x.adapter.Logger, logs = testlog.Warnings()
 	ctx := context.Background()
 	q := care.ListenQuery{Terms: []string{"acme", "#acme"}}
 	x.fake.Publish(mastofake.Post{From: anna, Text: "acme #acme before"})
@@ -488,35 +489,6 @@ func TestSearchQuietThenBurst(t *testing.T) {
 		t.Errorf("warnings %q, want none", w)
 	}
 }
-
-// recordWarnings makes a log what it warns of, and returns a function
-// listing the messages so far.
-func recordWarnings(a *Adapter) func() []string {
-	h := &warnRecorder{}
-	a.Logger = slog.New(h)
-	return func() []string {
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		return slices.Clone(h.msgs)
-	}
-}
-
-// warnRecorder is a slog.Handler keeping the messages of warnings and
-// errors.
-type warnRecorder struct {
-	mu   sync.Mutex
-	msgs []string
-}
-
-func (h *warnRecorder) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
-func (h *warnRecorder) Handle(_ context.Context, r slog.Record) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.msgs = append(h.msgs, r.Message)
-	return nil
-}
-func (h *warnRecorder) WithAttrs([]slog.Attr) slog.Handler { return h }
-func (h *warnRecorder) WithGroup(string) slog.Handler      { return h }
 
 // TestSearchURLs: a url or uri that is not http(s) is not kept; without
 // either, the post's page on the inbox's instance is.

@@ -1,7 +1,6 @@
 package reddit
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -21,6 +20,7 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/reddit/redditfake"
+	"github.com/parleyhq/parley/internal/testlog"
 )
 
 var _ channel.Searcher = (*Adapter)(nil)
@@ -300,7 +300,8 @@ func TestSearchBacklogCap(t *testing.T) {
 	q := care.ListenQuery{Terms: []string{"acme"}}
 	for _, oldCursor := range []bool{false, true} {
 		e := newEnv(t)
-		logs := recordWarnings(e.a)
+		var logs func() []string
+		e.a.Logger, logs = testlog.Warnings()
 		e.fake.Submit(redditfake.Submission{From: "anna", Title: "acme"})
 		_, cursor := e.search(q, "")
 		if oldCursor {
@@ -338,7 +339,8 @@ func TestSearchBacklogCap(t *testing.T) {
 func TestSearchQuietThenBurst(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	logs := recordWarnings(e.a)
+	var logs func() []string
+	e.a.Logger, logs = testlog.Warnings()
 	q := care.ListenQuery{Terms: []string{"acme"}}
 	e.fake.Submit(redditfake.Submission{From: "anna", Title: "acme"})
 	_, cursor := e.search(q, "")
@@ -436,35 +438,6 @@ func TestSearchPageTooLarge(t *testing.T) {
 		t.Errorf("limits asked for %q, want %q", limits, want)
 	}
 }
-
-// recordWarnings makes a log what it warns of, and returns a function
-// listing the messages so far.
-func recordWarnings(a *Adapter) func() []string {
-	h := &warnRecorder{}
-	a.Logger = slog.New(h)
-	return func() []string {
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		return slices.Clone(h.msgs)
-	}
-}
-
-// warnRecorder is a slog.Handler keeping the messages of warnings and
-// errors.
-type warnRecorder struct {
-	mu   sync.Mutex
-	msgs []string
-}
-
-func (h *warnRecorder) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
-func (h *warnRecorder) Handle(_ context.Context, r slog.Record) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.msgs = append(h.msgs, r.Message)
-	return nil
-}
-func (h *warnRecorder) WithAttrs([]slog.Attr) slog.Handler { return h }
-func (h *warnRecorder) WithGroup(string) slog.Handler      { return h }
 
 // TestSearchURLs: a permalink that is not a plain path on www.reddit.com
 // is not used; the post's /comments/<id> page is.
