@@ -122,12 +122,6 @@ func (s *Server) Authenticate(r *http.Request) (care.Principal, *care.Session, e
 // a request.
 const tokenUseEvery = time.Minute
 
-// tokenToucher is a store that records when a token was used (both SQL
-// engines do); with another, last_used_at stays empty.
-type tokenToucher interface {
-	TouchToken(ctx context.Context, id care.ID, at time.Time) error
-}
-
 // tokenUses remembers when this node last recorded each token's use, so
 // that requests arriving together, which all read the same stale time,
 // write it once.
@@ -155,10 +149,6 @@ func (u *tokenUses) due(id care.ID, now time.Time) bool {
 // tokenUseEvery per token. The stored time is the throttle across nodes;
 // tokenUses the one within this node.
 func (s *Server) recordUse(ctx context.Context, t *care.Token) {
-	st, ok := s.Store.(tokenToucher)
-	if !ok {
-		return
-	}
 	now := s.now()
 	if t.LastUsedAt != nil && now.Sub(*t.LastUsedAt) < tokenUseEvery && !now.Before(*t.LastUsedAt) {
 		return
@@ -166,7 +156,7 @@ func (s *Server) recordUse(ctx context.Context, t *care.Token) {
 	if !s.tokenUses.due(t.ID, now) {
 		return
 	}
-	if err := st.TouchToken(ctx, t.ID, now); err != nil {
+	if err := s.Store.TouchToken(ctx, t.ID, now); err != nil {
 		// The request is authenticated all the same; only the record of
 		// use is late, and the next request after tokenUseEvery retries.
 		s.logger().WarnContext(ctx, "token use not recorded", "token", t.ID, "err", err)

@@ -143,6 +143,9 @@ type Queries interface {
 
 	CreateToken(ctx context.Context, t *Token) error
 	TokenByHash(ctx context.Context, hash []byte) (*Token, error)
+	// TouchToken records that token id was used at at; an earlier time
+	// than the one stored, or a deleted token, changes nothing.
+	TouchToken(ctx context.Context, id ID, at time.Time) error
 	Tokens(ctx context.Context, workspaceID ID) ([]Token, error)
 	DeleteToken(ctx context.Context, workspaceID, id ID) error
 

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -83,14 +82,6 @@ func testTokens(t *testing.T, open opener) {
 
 	t.Run("LastUsed", func(t *testing.T) {
 		s, ctx := open(t), t.Context()
-		// Not part of care.Store, so that a store may leave use unrecorded;
-		// the SQL engines record it, and the API writes through it.
-		touch, ok := s.(interface {
-			TouchToken(ctx context.Context, id care.ID, at time.Time) error
-		})
-		if !ok {
-			t.Fatalf("%T does not record token use (TouchToken)", s)
-		}
 		ws := mustWorkspace(t, s, "acme")
 		tok := &care.Token{WorkspaceID: ws.ID, Name: "used", Role: care.RoleAgent, Hash: []byte("hash-used"), CreatedAt: at(0)}
 		idle := &care.Token{WorkspaceID: ws.ID, Name: "idle", Role: care.RoleAgent, Hash: []byte("hash-idle"), CreatedAt: at(0)}
@@ -107,7 +98,7 @@ func testTokens(t *testing.T, open opener) {
 			{"an earlier use recorded late", tok.ID, at(90 * time.Second), at(2 * time.Minute)},
 			{"the same time again", tok.ID, at(2 * time.Minute), at(2 * time.Minute)},
 		} {
-			must(t, touch.TouchToken(ctx, step.id, step.at), "TouchToken(%s)", step.name)
+			must(t, s.TouchToken(ctx, step.id, step.at), "TouchToken(%s)", step.name)
 			got, err := s.TokenByHash(ctx, tok.Hash)
 			must(t, err, "TokenByHash(%s)", step.name)
 			if got.LastUsedAt == nil || !got.LastUsedAt.Equal(micro(step.want)) {
@@ -122,7 +113,7 @@ func testTokens(t *testing.T, open opener) {
 		}
 		// A token deleted while a request it authenticated was running.
 		must(t, s.DeleteToken(ctx, ws.ID, tok.ID), "DeleteToken")
-		must(t, touch.TouchToken(ctx, tok.ID, at(time.Hour)), "TouchToken(deleted)")
+		must(t, s.TouchToken(ctx, tok.ID, at(time.Hour)), "TouchToken(deleted)")
 	})
 
 	t.Run("DuplicateHash", func(t *testing.T) {
