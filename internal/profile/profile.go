@@ -16,6 +16,7 @@
 package profile
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -88,7 +89,7 @@ type Worker struct {
 	Now       func() time.Time
 	// Holder names this node in the lease; "" means care.NodeName().
 	Holder string
-	// Interval, Rescan, RetryUnavailable and PauseBroken default to the
+	// Interval, Rescan, RetryUnavailable and PauseBroken default, when 0, to the
 	// constants of the same names.
 	Interval, Rescan, RetryUnavailable, PauseBroken time.Duration
 
@@ -127,20 +128,13 @@ func (w *Worker) logger() *slog.Logger {
 	return slog.Default()
 }
 
-func or(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
-}
-
 // Run looks profiles up until ctx ends.
 func (w *Worker) Run(ctx context.Context) {
 	holder := w.Holder
 	if holder == "" {
 		holder = care.NodeName()
 	}
-	interval := or(w.Interval, DefaultInterval)
+	interval := cmp.Or(w.Interval, DefaultInterval)
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -168,7 +162,7 @@ func (w *Worker) Round(ctx context.Context) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	now := w.now()
-	if w.state == nil || !now.Before(w.listed.Add(or(w.Rescan, DefaultRescan))) {
+	if w.state == nil || !now.Before(w.listed.Add(cmp.Or(w.Rescan, DefaultRescan))) {
 		if err := w.list(ctx); err != nil {
 			if ctx.Err() == nil {
 				w.logger().Error("profiles: list inboxes", "err", err)
@@ -187,7 +181,7 @@ func (w *Worker) Round(ctx context.Context) {
 		}
 		if err := w.lookUpOne(ctx, in, st); err != nil && ctx.Err() == nil {
 			w.logger().Error("profiles: name a customer", "inbox", in.ID, "err", err)
-			st.next = now.Add(or(w.Rescan, DefaultRescan))
+			st.next = now.Add(cmp.Or(w.Rescan, DefaultRescan))
 		}
 	}
 }
@@ -245,7 +239,7 @@ func (w *Worker) next(ctx context.Context, in care.Inbox, st *inboxState, now ti
 		if len(page) == 0 {
 			// The end of the list: start over after a rescan's rest.
 			st.after = 0
-			st.next = now.Add(or(w.Rescan, DefaultRescan))
+			st.next = now.Add(cmp.Or(w.Rescan, DefaultRescan))
 			return care.Identity{}, false, nil
 		}
 		st.queue, st.after = page, page[len(page)-1].ID
@@ -263,7 +257,7 @@ func (w *Worker) lookUpOne(ctx context.Context, in care.Inbox, st *inboxState) e
 	if !ok {
 		return nil
 	}
-	st.next = now.Add(or(w.Interval, DefaultInterval))
+	st.next = now.Add(cmp.Or(w.Interval, DefaultInterval))
 	cctx, cancel := context.WithTimeout(ctx, callTimeout)
 	var a care.Author
 	err = channel.Guard(func() (err error) {
@@ -283,7 +277,7 @@ func (w *Worker) lookUpOne(ctx context.Context, in care.Inbox, st *inboxState) e
 		// A profile with no name to give (Instagram's name and username
 		// are both optional): storing it changes nothing, and without
 		// this the person would be asked for again at every rescan.
-		st.unavailable[id.ID] = now.Add(or(w.RetryUnavailable, DefaultRetryUnavailable))
+		st.unavailable[id.ID] = now.Add(cmp.Or(w.RetryUnavailable, DefaultRetryUnavailable))
 		return nil
 	}
 	a.PlatformUserID = id.PlatformUserID
@@ -304,25 +298,25 @@ func (w *Worker) failed(ctx context.Context, in care.Inbox, st *inboxState, id c
 	}
 	switch {
 	case se.Permanent && se.Refused:
-		st.unavailable[id.ID] = now.Add(or(w.RetryUnavailable, DefaultRetryUnavailable))
+		st.unavailable[id.ID] = now.Add(cmp.Or(w.RetryUnavailable, DefaultRetryUnavailable))
 		w.logger().Debug("profiles: profile unavailable", "inbox", in.ID, "identity", id.ID, "reason", se.Reason)
 	case se.Permanent:
 		// Nobody can be looked up: the person is not to blame.
 		st.queue = append([]care.Identity{id}, st.queue...)
-		st.next = now.Add(or(w.PauseBroken, DefaultPauseBroken))
+		st.next = now.Add(cmp.Or(w.PauseBroken, DefaultPauseBroken))
 		if st.broken != se.Reason {
 			w.logger().Warn("profiles: this inbox cannot look customers' names up; trying again later",
-				"inbox", in.ID, "channel", in.Channel, "reason", se.Reason, "retry_in", or(w.PauseBroken, DefaultPauseBroken), "err", err)
+				"inbox", in.ID, "channel", in.Channel, "reason", se.Reason, "retry_in", cmp.Or(w.PauseBroken, DefaultPauseBroken), "err", err)
 		}
 		st.broken = se.Reason
 	case se.RetryAfter > 0:
 		// Throttled: the budget replies share comes first.
 		st.queue = append([]care.Identity{id}, st.queue...)
-		st.next = now.Add(max(se.RetryAfter, or(w.Interval, DefaultInterval)))
+		st.next = now.Add(max(se.RetryAfter, cmp.Or(w.Interval, DefaultInterval)))
 		w.logger().Info("profiles: the platform is throttling look-ups", "inbox", in.ID, "retry_in", se.RetryAfter)
 	default:
 		st.unavailable[id.ID] = now.Add(retryFailing)
-		st.next = now.Add(max(time.Minute, or(w.Interval, DefaultInterval)))
+		st.next = now.Add(max(time.Minute, cmp.Or(w.Interval, DefaultInterval)))
 		w.logger().Info("profiles: look-up failed", "inbox", in.ID, "identity", id.ID, "err", err)
 	}
 }
