@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -81,14 +82,27 @@ func (s *Server) Authenticate(r *http.Request) (care.Principal, *care.Session, e
 		if err != nil {
 			return care.Principal{}, nil, care.Errorf(care.EUNAUTHORIZED, "The API token is not valid; it may have been deleted.")
 		}
-		// A person's token is theirs: it stops when their account does.
+		role := t.Role
+		// A person's token is theirs: it stops when their account does or
+		// when they are not a member of its workspace, and it never acts above the role
+		// they hold now, so demoting someone demotes their tokens too.
 		if t.UserID != 0 {
 			if u, err := s.Store.User(ctx, t.UserID); err != nil || u.Disabled {
 				return care.Principal{}, nil, care.Errorf(care.EUNAUTHORIZED, "The API token's user is disabled.")
 			}
+			m, err := s.Store.Member(ctx, t.WorkspaceID, t.UserID)
+			if care.ErrorCode(err) == care.ENOTFOUND {
+				return care.Principal{}, nil, care.Errorf(care.EUNAUTHORIZED, "The API token's user is no longer a member of its workspace.")
+			}
+			if err != nil {
+				return care.Principal{}, nil, fmt.Errorf("reading the token user's membership: %w", err)
+			}
+			if !m.Role.AtLeast(role) {
+				role = m.Role
+			}
 		}
 		s.recordUse(ctx, t)
-		p := care.Principal{TokenID: t.ID, UserID: t.UserID, WorkspaceID: t.WorkspaceID, Role: t.Role, Name: t.Name}
+		p := care.Principal{TokenID: t.ID, UserID: t.UserID, WorkspaceID: t.WorkspaceID, Role: role, Name: t.Name}
 		p.Scope, err = care.ScopeOf(ctx, s.Store, p.WorkspaceID, p.UserID, p.Role)
 		return p, nil, err
 	}

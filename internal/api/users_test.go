@@ -296,3 +296,21 @@ func TestStreamEndsWhenDisabled(t *testing.T) {
 		t.Fatal("the stream of a disabled account is still open")
 	}
 }
+
+// A person's token acts with the role they hold now: demoted, their admin
+// token is an agent's.
+func TestTokenFollowsRole(t *testing.T) {
+	ta := startApp(t)
+	admin := ta.token(t, workspace1, care.RoleAdmin)
+	sam := ta.person(t, workspace1, "Sam", care.RoleAdmin)
+
+	ta.must(t, http.StatusOK, sam.Token, "GET", "/api/v1/tokens", "", nil)
+	ta.must(t, http.StatusOK, admin, "PATCH", userPath(sam.ID), `{"role":"agent"}`, nil)
+	ta.call(t, sam.Token, "GET", "/api/v1/tokens", "").problem(t, http.StatusForbidden)
+	ta.call(t, sam.Token, "POST", "/api/v1/tokens", `{"name":"escape","role":"admin"}`).problem(t, http.StatusForbidden)
+	ta.must(t, http.StatusOK, sam.Token, "GET", "/api/v1/conversations", "", nil)
+
+	// Promoted again, the token regains what it was made with, never more.
+	ta.must(t, http.StatusOK, admin, "PATCH", userPath(sam.ID), `{"role":"admin"}`, nil)
+	ta.must(t, http.StatusOK, sam.Token, "GET", "/api/v1/tokens", "", nil)
+}
