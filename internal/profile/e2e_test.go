@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -282,6 +283,10 @@ func TestBrokenInboxRests(t *testing.T) {
 	e.rounds(10)
 	if n := e.fake.ProfileLookups(); n != 1 {
 		t.Fatalf("%d look-ups from an inbox without the permission, want 1", n)
+	}
+	// The admin who can grant it sees why on the inbox's health line.
+	if in, err := e.s.Inbox(t.Context(), e.fb.ID); err != nil || !strings.Contains(in.Health.LastError, "names cannot be looked up") || in.Health.LastErrorAt == nil {
+		t.Errorf("inbox health = %+v, %v; want the failed look-up named", in.Health, err)
 	}
 	e.now = e.now.Add(profile.DefaultPauseBroken)
 	e.rounds(3)

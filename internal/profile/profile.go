@@ -307,6 +307,12 @@ func (w *Worker) failed(ctx context.Context, in care.Inbox, st *inboxState, id c
 		if st.broken != se.Reason {
 			w.logger().Warn("profiles: this inbox cannot look customers' names up; trying again later",
 				"inbox", in.ID, "channel", in.Channel, "reason", se.Reason, "retry_in", cmp.Or(w.PauseBroken, DefaultPauseBroken), "err", err)
+			// The admin who can grant the permission reads the inbox's
+			// health line, not the log.
+			h := care.HealthUpdate{Error: channel.Cut("Customers' names cannot be looked up: "+se.Reason, care.MaxNameBytes), ErrorAt: now}
+			if herr := w.Store.Update(ctx, func(q care.Queries) error { return q.RecordInboxHealth(ctx, in.ID, h) }); herr != nil && ctx.Err() == nil {
+				w.logger().Warn("profiles: inbox health not recorded", "inbox", in.ID, "err", herr)
+			}
 		}
 		st.broken = se.Reason
 	case se.RetryAfter > 0:
