@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -121,10 +122,18 @@ type file struct {
 	Name, Href string
 }
 
-// colleague is someone a conversation can be assigned to.
+// colleague is someone a conversation can be assigned to, or a team. For
+// a person, Note says whether they are there and how much of this kind of
+// work they hold, so that whoever assigns by hand sees who has room.
 type colleague struct {
 	ID   care.ID
 	Name string
+	Note string
+	Full bool
+	// here orders online (0), away (1), offline (2); used is the share
+	// of places in use.
+	here int
+	used float64
 }
 
 type contactView struct {
@@ -317,19 +326,33 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 			}
 		}
 	}
-	if ms, err := h.Store.Members(ctx, c.WorkspaceID); err == nil {
-		for _, m := range ms {
-			if m.UserID == a.UserID || m.UserID == c.AssigneeID || (teammates != nil && !teammates[m.UserID]) {
+	// Agents lists only enabled accounts: a disabled one cannot sign in.
+	if agents, err := h.Store.Agents(ctx, c.WorkspaceID); err == nil {
+		kind := care.KindOf(c.Channel)
+		for _, ag := range agents {
+			if ag.UserID == a.UserID || ag.UserID == c.AssigneeID || (teammates != nil && !teammates[ag.UserID]) {
 				continue
 			}
-			// A disabled account is offered nothing: it cannot sign in.
-			u, err := h.Store.User(ctx, m.UserID)
-			if err != nil || u.Disabled {
-				continue
+			names[ag.UserID] = plain(ag.Name)
+			load, capacity := ag.Load[kind], ag.Capacity[kind]
+			cl := colleague{ID: ag.UserID, Name: names[ag.UserID], Full: load >= capacity,
+				Note: fmt.Sprintf("%s · %d of %d %s", ag.Presence, load, capacity, kind), here: 2, used: 1}
+			switch ag.Presence {
+			case care.PresenceOnline:
+				cl.here = 0
+			case care.PresenceAway:
+				cl.here = 1
 			}
-			names[m.UserID] = plain(u.Name)
-			cv.Colleagues = append(cv.Colleagues, colleague{ID: m.UserID, Name: names[m.UserID]})
+			if capacity > 0 {
+				cl.used = float64(load) / float64(capacity)
+			}
+			cv.Colleagues = append(cv.Colleagues, cl)
 		}
+		// Who can take it now comes first: online before away before
+		// offline, then the one with the most room.
+		slices.SortStableFunc(cv.Colleagues, func(x, y colleague) int {
+			return cmp.Or(cmp.Compare(x.here, y.here), cmp.Compare(x.used, y.used))
+		})
 	}
 	if cv.Escalation != "" {
 		cv.EscalationNote, cv.EscalationHref = h.escalationNote(ctx, c)

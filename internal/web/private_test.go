@@ -96,6 +96,45 @@ func TestAssignToColleague(t *testing.T) {
 	}
 }
 
+// Whoever assigns by hand sees who is there and who has room: the Assign
+// menu lists online colleagues first, the least loaded first, with their
+// load of this kind of work, and says who is full.
+func TestAssignMenuShowsLoad(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	person := func(email, name string, p care.Presence, capacity int) care.ID {
+		u, _, err := accounts.CreateUser(ctx, f.store, f.ws.ID, email, name, care.RoleAgent, "", f.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.store.UpdateAgent(ctx, f.ws.ID, u.ID, care.AgentUpdate{Presence: &p,
+			Capacity: map[care.WorkKind]int{care.WorkSocial: capacity}}, f.now); err != nil {
+			t.Fatal(err)
+		}
+		return u.ID
+	}
+	busy := person("busy@acme.test", "Busy Bee", care.PresenceOnline, 1)
+	person("free@acme.test", "Free Fay", care.PresenceOnline, 4)
+	person("gone@acme.test", "Off Otto", care.PresenceOffline, 4)
+	held := f.conversation(f.inbox, "Ana", "Hello")
+	if _, err := f.store.ClaimConversation(ctx, held.ID, busy, f.now); err != nil {
+		t.Fatal(err)
+	}
+	conv := f.conversation(f.inbox, "Ben", "Hi there")
+	_, body := f.login().get(convPath(conv, ""))
+	menu := body[strings.Index(body, `id="assign-menu"`):]
+	menu = menu[:strings.Index(menu, "</details>")]
+	fay, bee, otto := strings.Index(menu, "Free Fay"), strings.Index(menu, "Busy Bee"), strings.Index(menu, "Off Otto")
+	if fay < 0 || bee < 0 || otto < 0 || !(fay < bee && bee < otto) {
+		t.Fatalf("Assign menu order: Fay %d, Bee %d, Otto %d; want the online one with room, the full one, then the offline one:\n%s", fay, bee, otto, menu)
+	}
+	for _, want := range []string{"online · 0 of 4 social", "online · 1 of 1 social</small> <small class=\"load\">· full", "offline · 0 of 4 social"} {
+		if !strings.Contains(menu, want) {
+			t.Errorf("Assign menu lacks %q:\n%s", want, menu)
+		}
+	}
+}
+
 // modFake is a platform that hides comments.
 type modFake struct{}
 
