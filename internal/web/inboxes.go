@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
@@ -21,7 +22,10 @@ type inboxRow struct {
 	ExternalID                string
 	LastEvent, LastSend       string
 	LastError, LastErrorAt    string
-	RateLimit, Spend          string
+	// ErrorPast is an error the inbox has worked since: a send or an
+	// event came after it. It stays listed, not alarming.
+	ErrorPast        bool
+	RateLimit, Spend string
 }
 
 type inboxesPage struct {
@@ -101,6 +105,8 @@ func (h *Handler) inboxRowOf(in *care.Inbox) inboxRow {
 	}
 	if t := in.Health.LastErrorAt; t != nil {
 		row.LastErrorAt = ago(*t, now)
+		after := func(u *time.Time) bool { return u != nil && u.After(*t) }
+		row.ErrorPast = after(in.Health.LastSendAt) || after(in.Health.LastEventAt)
 	}
 	return row
 }

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
@@ -70,5 +71,31 @@ func TestInboxesPage(t *testing.T) {
 	// Another workspace's inbox is not found.
 	if res, _ := c.get("/inboxes/" + itoa(f.inbox2.ID)); res.StatusCode != http.StatusNotFound {
 		t.Errorf("another workspace's inbox = %d, want 404", res.StatusCode)
+	}
+}
+
+// The last error stays on the health line, but it alarms only while it is
+// the latest news: once a send or an event came after it, the inbox works
+// again and the line says so.
+func TestInboxErrorPast(t *testing.T) {
+	f := newFixture(t)
+	c := f.loginAs(f.user("root@acme.test", "Root", care.RoleAdmin))
+	row := func() string {
+		t.Helper()
+		_, body := c.get("/inboxes")
+		return regexpFind(t, body, `<td class="health-[a-z]+">[^\n]*token expired[^\n]*</td>`)
+	}
+	failed := f.now.Add(-time.Hour)
+	if err := f.store.RecordInboxHealth(t.Context(), f.inbox.ID, care.HealthUpdate{Error: "token expired", ErrorAt: failed, SendAt: failed.Add(-time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := row(); !strings.Contains(got, `class="health-error"`) || strings.Contains(got, "working since") {
+		t.Errorf("a current error shows as %s", got)
+	}
+	if err := f.store.RecordInboxHealth(t.Context(), f.inbox.ID, care.HealthUpdate{SendAt: failed.Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := row(); !strings.Contains(got, `class="health-past"`) || !strings.Contains(got, "working since") {
+		t.Errorf("an error followed by a send shows as %s", got)
 	}
 }
