@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"encoding/csv"
-	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -57,8 +56,8 @@ type StaffingQueue struct {
 
 // StaffingPast is the history a plan's forecast was made from.
 type StaffingPast struct {
-	From     time.Time `json:"from"`
-	Weeks    int       `json:"weeks"`
+	From     time.Time `json:"from"`  // the hour of the queue's first arrival in the period, if later than its start
+	Weeks    int       `json:"weeks"` // covered from From, a part week counting as one
 	Contacts int       `json:"contacts"`
 	Trend    float64   `json:"trend"` // the factor applied; 1 without ?trend=true
 }
@@ -191,21 +190,23 @@ func (s *Server) StaffingPlan(ctx context.Context, p care.Principal, q url.Value
 			total += n
 		}
 	}
-	// Weeks before the queue's first arrival are unknown, not quiet: a
-	// new inbox or team would otherwise be forecast at a fraction of its
-	// rate, and a trend would read its start as growth. The forecast
-	// counts weeks back from the end, so whole weeks go.
-	used := weeks
-	for used > 1 && total > 0 && slices.Max(past.Counts[:7*24]) == 0 {
-		past.Start = past.Start.Add(7 * 24 * time.Hour)
-		past.Counts = past.Counts[7*24:]
-		used--
+	// Hours before the queue's first arrival are unknown, not quiet, so
+	// the history starts at its hour: a new inbox or team would otherwise
+	// be forecast at a fraction of its rate, its empty hours averaged in
+	// as zeros, and a trend would read the part-empty oldest week as
+	// growth. Dropping whole empty weeks is not enough for either.
+	if first := slices.IndexFunc(past.Counts, func(c int) bool { return c > 0 }); first > 0 {
+		past.Start = past.Start.Add(time.Duration(first) * time.Hour)
+		past.Counts = past.Counts[first:]
 	}
-	week, err := staffing.Forecast(past, loc, staffing.Options{Trend: trend})
+	used := (len(past.Counts) + staffing.HoursPerWeek - 1) / staffing.HoursPerWeek
+	// The trend is projected to the week planned, up to two weeks after
+	// the history ends, not to the week right after it.
+	from := staffing.WeekStart(now, loc).AddDate(0, 0, 7)
+	week, err := staffing.Forecast(past, loc, staffing.Options{Trend: trend, Ahead: from.Sub(end)})
 	if err != nil {
 		return nil, err
 	}
-	from := staffing.WeekStart(now, loc).AddDate(0, 0, 7)
 	plan, err := queue.Plan(week, from)
 	if err != nil {
 		return nil, err
@@ -231,7 +232,7 @@ func (s *Server) StaffingPlan(ctx context.Context, p care.Principal, q url.Value
 	// Rostered hours are the week's agent hours over the time on the
 	// queue, not the sum of each hour's rounded-up roster: one agent in
 	// a quiet hour is not two people's pay.
-	out.Totals.StaffHours = int(math.Ceil(float64(out.Totals.AgentHours) / (1 - queue.Shrinkage)))
+	out.Totals.StaffHours = queue.Roster(out.Totals.AgentHours)
 	if cost != nil {
 		c := float64(out.Totals.StaffHours) * *cost
 		out.Totals.Cost = &c

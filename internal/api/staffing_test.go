@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/testdb"
 )
 
 // staffingReport is the answer of GET /api/v1/reports/staffing, as a
@@ -167,7 +171,8 @@ func TestStaffingPlan(t *testing.T) {
 	// Staff hours are the week's agent hours over the time on the queue.
 	rep = staffingReport{}
 	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/reports/staffing?shrinkage=0.3", "", &rep)
-	if want := int(math.Ceil(float64(rep.Totals.AgentHours) / 0.7)); rep.Totals.StaffHours != want {
+	// ceil(n / 0.7) in integers: ceil(10n / 7).
+	if want := (rep.Totals.AgentHours*10 + 6) / 7; rep.Totals.StaffHours != want {
 		t.Errorf("staff hours %d for %d agent hours at 30%% shrinkage, want %d", rep.Totals.StaffHours, rep.Totals.AgentHours, want)
 	}
 	// Concurrency above 5 takes a measured stretch.
@@ -191,4 +196,159 @@ func TestStaffingPlan(t *testing.T) {
 	}
 	ta.call(t, sup, "GET", "/api/v1/reports/staffing?team=999999", "").problem(t, http.StatusNotFound)
 	ta.call(t, sup, "GET", "/api/v1/reports/staffing?team=999999&tz=UTC", "").problem(t, http.StatusNotFound)
+}
+
+// arrival is a conversation opened on a channel at a time.
+type arrival struct {
+	at time.Time
+	ch care.Channel
+}
+
+// hourly is a conversation a minute past each of the hours hours before
+// end.
+func hourly(ch care.Channel, end time.Time, hours int) []arrival {
+	out := make([]arrival, hours)
+	for i := range out {
+		out[i] = arrival{end.Add(time.Duration(i-hours)*time.Hour + time.Minute), ch}
+	}
+	return out
+}
+
+// TestStaffingPlanSteadyQueues plans next week for queues whose history is
+// known exactly, on a stopped clock (Tuesday 24 November 2026, 10:30 UTC,
+// so the history ends at 10:00 and the plan is Monday 30 November to
+// Monday 7 December), and checks the figures against arithmetic done here.
+func TestStaffingPlanSteadyQueues(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	now := time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC)
+	s, store, ws := stoppedServer(t, now)
+	sup := care.Principal{WorkspaceID: ws.ID, Role: care.RoleSupervisor, Name: "Lee"}
+	end := now.Truncate(time.Hour)
+	from := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	ahead := from.Sub(end).Hours() / 168 // of a week: 134 hours
+
+	var seed []arrival
+	seed = append(seed, hourly(care.ChannelX, end, 4*168)...)         // four whole weeks
+	seed = append(seed, hourly(care.ChannelFacebook, end, 17*24)...)  // a queue opened 17 days ago
+	seed = append(seed, hourly(care.ChannelInstagram, end, 10*24)...) // and one 10 days ago
+	for back, n := range []int{7, 6, 5, 4} {                          // one busy hour a week, one more each week
+		at := end.Add(-24*time.Hour - time.Duration(back)*168*time.Hour)
+		for i := range n {
+			seed = append(seed, arrival{at.Add(time.Duration(i) * time.Minute), care.ChannelEmail})
+		}
+	}
+	// Oldest first: the store finds a period's rows by their ids.
+	slices.SortStableFunc(seed, func(a, b arrival) int { return a.at.Compare(b.at) })
+	contacts := map[care.Channel]care.ID{}
+	inboxes := map[care.Channel]*care.Inbox{}
+	for _, a := range seed {
+		in := inboxes[a.ch]
+		if in == nil {
+			in = &care.Inbox{WorkspaceID: ws.ID, Channel: a.ch, Name: string(a.ch), Credentials: map[string]string{}}
+			if err := store.CreateInbox(ctx, in); err != nil {
+				t.Fatal(err)
+			}
+			ident, _, err := store.ResolveIdentity(ctx, ws.ID, a.ch, care.Author{PlatformUserID: "9", DisplayName: "Vera"}, a.at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inboxes[a.ch], contacts[a.ch] = in, ident.ContactID
+		}
+		c := &care.Conversation{WorkspaceID: ws.ID, InboxID: in.ID, Channel: a.ch, ContactID: contacts[a.ch],
+			Status: care.StatusResolved, CreatedAt: a.at, LastActivityAt: a.at, UpdatedAt: a.at}
+		if err := store.CreateConversation(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	for _, tc := range []struct {
+		name, query string
+		weeks       int     // of history used
+		trend       float64 // the factor applied
+		// every hour's forecast, by hour of the week (Monday 00:00 is 0)
+		hour                   func(how int) float64
+		agentHours, staffHours int
+		cost, perContact       float64 // 0: no hourly_cost asked
+	}{
+		{
+			// 168 agent hours at 30% shrinkage are ceil(168 × 10 / 7) =
+			// 240 staff hours, not the 241 that 168 / 0.7 rounds up to in
+			// float64: 6,720 at 28, 40 a contact.
+			name: "four steady weeks, costed", query: "channel=x&hourly_cost=28", weeks: 4, trend: 1,
+			hour: func(int) float64 { return 1 }, agentHours: 168, staffHours: (168*10 + 6) / 7, cost: 240 * 28, perContact: 240 * 28 / 168,
+		},
+		{
+			// Its history starts with its first conversation, 17 days ago:
+			// two whole weeks and a part week, too few for a trend, and
+			// the hours before it are not a quiet start to grow from.
+			name: "a queue 17 days old, trend asked", query: "channel=facebook&weeks=4&trend=true", weeks: 3, trend: 1,
+			hour: func(int) float64 { return 1 }, agentHours: 168, staffHours: 240,
+		},
+		{
+			// Ten days of one an hour forecast one an hour, not the 0.588
+			// the empty hours before them would make of 96 hours.
+			name: "a queue 10 days old", query: "channel=instagram", weeks: 2, trend: 1,
+			hour: func(int) float64 { return 1 }, agentHours: 168, staffHours: 240,
+		},
+		{
+			// 5, 6 and 7 in the last three whole weeks (the 4 before is
+			// in the part week the history starts with) grow by one a
+			// week: the week right after would have 8, and the week
+			// planned starts 134 hours later still.
+			name: "one more a week", query: "channel=email&trend=true", weeks: 4,
+			trend: (8 + ahead) / ((7 + 0.7*6 + 0.49*5 + 0.343*4) / (1 + 0.7 + 0.49 + 0.343)),
+			hour: func(how int) float64 {
+				if how == 10 { // Monday 10:00
+					return 8 + ahead
+				}
+				return 0
+			},
+			agentHours: 1, staffHours: 2,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q, err := url.ParseQuery(tc.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := s.StaffingPlan(ctx, sup, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.From.Equal(from) || len(rep.Hours) != 168 {
+				t.Fatalf("plan from %v, %d hours; want %v, 168", rep.From, len(rep.Hours), from)
+			}
+			if rep.History.Weeks != tc.weeks || math.Abs(rep.History.Trend-tc.trend) > 1e-9 {
+				t.Errorf("history %+v, want %d weeks, trend %g", rep.History, tc.weeks, tc.trend)
+			}
+			want := 0.0
+			for i, h := range rep.Hours {
+				want += tc.hour(i)
+				if math.Abs(h.Contacts-tc.hour(i)) > 1e-9 {
+					t.Errorf("%v forecasts %g, want %g", h.Start, h.Contacts, tc.hour(i))
+				}
+			}
+			tot := rep.Totals
+			if math.Abs(tot.Contacts-want) > 1e-9 || tot.AgentHours != tc.agentHours || tot.StaffHours != tc.staffHours {
+				t.Errorf("totals %g contacts, %d agent hours, %d staff hours; want %g, %d, %d",
+					tot.Contacts, tot.AgentHours, tot.StaffHours, want, tc.agentHours, tc.staffHours)
+			}
+			if tc.cost != 0 && (tot.Cost == nil || *tot.Cost != tc.cost || tot.CostPerContact == nil || *tot.CostPerContact != tc.perContact) {
+				t.Errorf("cost %s, %s a contact; want %g, %g", show(tot.Cost), show(tot.CostPerContact), tc.cost, tc.perContact)
+			}
+		})
+	}
+}
+
+// stoppedServer is an API server over a fresh store with one workspace,
+// whose clock stands still at now.
+func stoppedServer(t *testing.T, now time.Time) (*api.Server, care.Store, *care.Workspace) {
+	t.Helper()
+	store := testdb.SQLite(t)
+	ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+	if err := store.CreateWorkspace(context.Background(), ws); err != nil {
+		t.Fatal(err)
+	}
+	return &api.Server{Store: store, Now: func() time.Time { return now }}, store, ws
 }

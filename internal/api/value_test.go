@@ -4,8 +4,14 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"go/constant"
+	"go/token"
+	"go/types"
 	"math"
 	"net/http"
+	"net/url"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -305,4 +311,66 @@ func TestValueReportExtremes(t *testing.T) {
 		t.Errorf("-0 came back: %s", res.body)
 	}
 	ta.call(t, sup, "GET", "/api/v1/reports/value?"+period+"&aht=1e-10", "").problem(t, http.StatusBadRequest)
+}
+
+// TestValueDocsPaidHours reads the paid hours' formula in docs/value.md
+// and works it out, in exact constant arithmetic, for three contacts of
+// 720 seconds at 80% occupancy and 50% shrinkage: it must be the 1.5
+// hours the report gives, so that a reader who follows the docs by hand
+// gets the report's figure.
+func TestValueDocsPaidHours(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("../../docs/value.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^- paid hours = (.+)$`).FindSubmatch(doc)
+	if m == nil {
+		t.Fatal("docs/value.md has no line \"- paid hours = …\"")
+	}
+	expr := strings.NewReplacer("×", "*", "−", "-", "`aht`", "720", "`max_occupancy`", "0.8", "`shrinkage`", "0.5",
+		"contacts", "3").Replace(string(m[1]))
+	expr = regexp.MustCompile(`(\d),(\d{3})`).ReplaceAllString(expr, "$1$2") // 3,600
+	// Every number a float constant, so that no division is of integers.
+	expr = regexp.MustCompile(`\d+(\.\d+)?`).ReplaceAllStringFunc(expr, func(n string) string {
+		if !strings.Contains(n, ".") {
+			n += ".0"
+		}
+		return n
+	})
+	tv, err := types.Eval(token.NewFileSet(), nil, token.NoPos, expr)
+	if err != nil || tv.Value == nil {
+		t.Fatalf("the formula %q does not evaluate as %q: %v", m[1], expr, err)
+	}
+	documented, _ := constant.Float64Val(tv.Value)
+
+	ctx := context.Background()
+	now := time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC)
+	s, store, ws := stoppedServer(t, now)
+	in := &care.Inbox{WorkspaceID: ws.ID, Channel: care.ChannelX, Name: "@acme", Credentials: map[string]string{}}
+	if err := store.CreateInbox(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	ident, _, err := store.ResolveIdentity(ctx, ws.ID, care.ChannelX, care.Author{PlatformUserID: "9", DisplayName: "Vera"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		at := now.Add(-time.Hour + time.Duration(i)*time.Minute)
+		c := &care.Conversation{WorkspaceID: ws.ID, InboxID: in.ID, Channel: in.Channel, ContactID: ident.ContactID,
+			Status: care.StatusResolved, CreatedAt: at, LastActivityAt: at, UpdatedAt: at}
+		if err := store.CreateConversation(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q, _ := url.ParseQuery("hourly_cost=30&aht=720&max_occupancy=0.8&shrinkage=0.5")
+	rep, err := s.ValueReport(ctx, care.Principal{WorkspaceID: ws.ID, Role: care.RoleSupervisor}, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 3 × 720 s is 36 minutes, 0.6 hours; over 0.8 and then 0.5: 1.5.
+	if rep.Totals.Contacts != 3 || !near(rep.Totals.PaidHours, 1.5) || !near(rep.Totals.PaidHours, documented) {
+		t.Errorf("%d contacts: the report pays %s hours, the docs' formula %q %g; want 1.5 both",
+			rep.Totals.Contacts, show(rep.Totals.PaidHours), m[1], documented)
+	}
 }

@@ -80,7 +80,8 @@
 // week after it (0.7 by default). An optional trend measures each of the
 // latest weeks as its arrivals over those the forecast expects of it, fits
 // a straight line to these levels and scales the forecast by the level the
-// line projects for the coming week. Hours of the week with no history
+// line projects for the week forecast, which may start some days after
+// the history ends (Options.Ahead). Hours of the week with no history
 // forecast 0.
 //
 // Hours of the week are read on the wall clock of the team's time zone,

@@ -56,11 +56,18 @@ type Options struct {
 
 	// Trend scales the forecast by the level a straight line through the
 	// levels of the latest whole weeks (up to 8) projects for the week
-	// after the history, a week's level being its arrivals over those the
-	// forecast expects for its hours. It needs at least 3 whole weeks and
-	// is ignored with fewer. It suits steady growth or decline; a line
+	// forecast (see Ahead), a week's level being its arrivals over those
+	// the forecast expects for its hours. It needs at least 3 whole weeks
+	// and is ignored with fewer. It suits steady growth or decline; a line
 	// extrapolates a one-off spike too, so leave it off after a campaign.
 	Trend bool `json:"trend,omitempty"`
+
+	// Ahead is the time from the end of the history to the start of the
+	// week forecast, at least 0: 0 is the week right after the history.
+	// Only Trend reads it: a plan for next Monday made on a Tuesday is
+	// for a week that starts six days after the history ends, and a
+	// growing queue grows for those days too.
+	Ahead time.Duration `json:"ahead,omitempty"`
 }
 
 // Week is a forecast: the expected arrivals per hour of each hour of the
@@ -80,7 +87,8 @@ func (w *Week) Rate(t time.Time) float64 {
 }
 
 // Forecast returns the expected arrivals per hour of each hour of the
-// week after h, on the wall clock of loc, where business hours live.
+// week Options.Ahead after the end of h (by default the week right after
+// it), on the wall clock of loc, where business hours live.
 //
 // The rate of an hour of the week is the weighted mean of the arrivals
 // in that hour in past weeks, the weights decaying by Options.Decay per
@@ -99,6 +107,9 @@ func Forecast(h History, loc *time.Location, o Options) (*Week, error) {
 	}
 	if !(decay > 0 && decay <= 1) {
 		return nil, care.Errorf(care.EINVALID, "decay is the weight of a week relative to the week after it, above 0 and at most 1, such as 0.7, or 0 for the default.")
+	}
+	if o.Ahead < 0 {
+		return nil, care.Errorf(care.EINVALID, "ahead, the time from the end of the history to the week forecast, cannot be negative.")
 	}
 	n := len(h.Counts)
 	if n > MaxHistory {
@@ -129,7 +140,7 @@ func Forecast(h History, loc *time.Location, o Options) (*Week, error) {
 		}
 	}
 	if o.Trend {
-		if factor, ok := trend(h, loc, &f.Rates); ok {
+		if factor, ok := trend(h, loc, &f.Rates, o.Ahead); ok {
 			f.Trend = factor
 			for i := range f.Rates {
 				f.Rates[i] *= factor
@@ -143,17 +154,20 @@ func Forecast(h History, loc *time.Location, o Options) (*Week, error) {
 // weeks of h (blocks of 168 hours back from its end): its arrivals over
 // those the seasonal rates expect for the same hours, 1 for a week just
 // like the average. It returns the level the line projects for the week
-// after h, at least 0, and whether there were weeks enough to fit one.
+// that starts ahead after h, at least 0, and whether there were weeks
+// enough to fit one.
 // Measuring each week against the rates of its own hours, rather than
 // against the week's total, keeps the level of a week with a clock change,
 // one hour short or long, as true as any other.
-func trend(h History, loc *time.Location, rates *[HoursPerWeek]float64) (float64, bool) {
+func trend(h History, loc *time.Location, rates *[HoursPerWeek]float64, ahead time.Duration) (float64, bool) {
 	n := len(h.Counts)
 	weeks := min(n/HoursPerWeek, trendWeeks)
 	if weeks < minTrendWeeks {
 		return 0, false
 	}
-	// The a-th week back is at x = −a, the week after h at x = 1.
+	// The a-th week back is at x = −a, the week after h at x = 1, and
+	// the week forecast ahead of that by its share of a week: the line is
+	// read where that week is, not where the history stops.
 	var sx, sy, sxx, sxy float64
 	for a := range weeks {
 		end := n - a*HoursPerWeek
@@ -171,5 +185,6 @@ func trend(h History, loc *time.Location, rates *[HoursPerWeek]float64) (float64
 	}
 	k := float64(weeks)
 	slope := (k*sxy - sx*sy) / (k*sxx - sx*sx)
-	return max(0, sy/k+slope*(1-sx/k)), true
+	x := 1 + float64(ahead)/float64(HoursPerWeek*time.Hour)
+	return max(0, sy/k+slope*(x-sx/k)), true
 }

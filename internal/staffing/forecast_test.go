@@ -271,8 +271,35 @@ func TestForecastTrend(t *testing.T) {
 			t.Errorf("%s: trend factor %g, want %g", tt.name, f.Trend, want)
 		}
 	}
+	// The line is read at the week forecast: a week that starts ahead of
+	// the end of the history by a share of a week is that much further
+	// along it. Levels 1, 2, 3, 4 put the week right after at 5.
+	for _, tt := range []struct {
+		ahead time.Duration
+		scale float64
+	}{
+		{0, 5},
+		{84 * time.Hour, 5.5},
+		{6 * 24 * time.Hour, 5 + 6.0/7}, // planned on a Tuesday for next Monday
+		{7 * 24 * time.Hour, 6},
+		{13*24*time.Hour + 23*time.Hour, 5 + 335.0/168},
+	} {
+		f, err := staffing.Forecast(weeks(1, 2, 3, 4), london, staffing.Options{Trend: true, Ahead: tt.ahead})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameWeek(t, "growing, "+tt.ahead.String()+" ahead", f, func(how int) float64 { return tt.scale * pattern(how) })
+	}
+	// Without a trend the week ahead is the pattern.
+	f, err := staffing.Forecast(weeks(1, 2, 3, 4), london, staffing.Options{Ahead: 7 * 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Trend != 1 {
+		t.Errorf("no trend asked for, a week ahead: trend %g", f.Trend)
+	}
 	// Two weeks are too few to fit a line to.
-	f, err := staffing.Forecast(weeks(1, 2), london, staffing.Options{Trend: true})
+	f, err = staffing.Forecast(weeks(1, 2), london, staffing.Options{Trend: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,6 +324,7 @@ func TestForecastInvalid(t *testing.T) {
 		{"decay above 1", ok, time.UTC, staffing.Options{Decay: 1.5}, "decay"},
 		{"negative decay", ok, time.UTC, staffing.Options{Decay: -0.5}, "decay"},
 		{"decay NaN", ok, time.UTC, staffing.Options{Decay: math.NaN()}, "decay"},
+		{"ahead of the history's end, backwards", ok, time.UTC, staffing.Options{Trend: true, Ahead: -time.Hour}, "ahead"},
 	} {
 		_, err := staffing.Forecast(tt.h, tt.loc, tt.o)
 		if care.ErrorCode(err) != care.EINVALID || !regexp.MustCompile(`(?i)(^|\W)`+regexp.QuoteMeta(tt.field)+`(\W|$)`).MatchString(care.ErrorMessage(err)) {

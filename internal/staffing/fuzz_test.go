@@ -18,6 +18,7 @@ func FuzzRequired(f *testing.F) {
 	f.Add(102.0, uint8(2), uint8(1), int64(300), int64(14400), 0.0, 0.85, 0.99)
 	f.Add(0.0, uint8(0), uint8(0), int64(0), int64(0), 1.0, 2.0, 1.0)
 	f.Add(1e-300, uint8(1), uint8(6), int64(86400), int64(-1), 0.999999, 1.0, 0.0)
+	f.Add(100.0, uint8(2), uint8(0), int64(3600), int64(0), 0.0, 0.9999999999, 0.0) // 100 Erlangs at a cap a hair below 1
 	f.Fuzz(func(t *testing.T, rate float64, model, k uint8, ahtSeconds, withinSeconds int64, sl, occupancy, shrinkage float64) {
 		q := staffing.Queue{
 			Model:        []staffing.Model{staffing.ModelErlangC, staffing.ModelConcurrent, staffing.ModelWorkload, "", "erlang_a"}[model%5],
@@ -52,10 +53,13 @@ func FuzzRequired(f *testing.F) {
 		if q.MaxOccupancy > 0 && m.Occupancy > q.MaxOccupancy+1e-9 {
 			t.Fatalf("%+v at %g: occupancy %g over the cap", q, rate, m.Occupancy)
 		}
+		if m.Overloaded {
+			t.Fatalf("%+v at %g: %+v cannot keep up", q, rate, m)
+		}
 		if q.Model == staffing.ModelWorkload {
 			return
 		}
-		if m.Overloaded || m.ServiceLevel < q.ServiceLevel-1e-9 {
+		if m.ServiceLevel < q.ServiceLevel-1e-9 {
 			t.Fatalf("%+v at %g: %+v misses the target", q, rate, m)
 		}
 		fewer, err := q.Evaluate(rate, m.Agents-1)

@@ -233,8 +233,8 @@ func (q Queue) Evaluate(rate float64, agents int) (Metrics, error) {
 // targets when rate contacts arrive per hour: for ModelErlangC and
 // ModelConcurrent, the fewest that answer ServiceLevel within Within and
 // keep occupancy at most MaxOccupancy (and below 1, without which the
-// queue never clears); for ModelWorkload, ceil(λ·AHT / MaxOccupancy). No
-// traffic needs no agents.
+// queue never clears); for ModelWorkload, ceil(λ·AHT / MaxOccupancy), and
+// always more than λ·AHT. No traffic needs no agents.
 func (q Queue) Required(rate float64) (Metrics, error) {
 	k, service, a, err := q.load(rate)
 	if err != nil {
@@ -251,7 +251,10 @@ func (q Queue) Required(rate float64) (Metrics, error) {
 		if need > MaxAgents {
 			return Metrics{}, tooMany(rate)
 		}
-		n := max(ceil(need), 1)
+		// More agents than Erlangs too, whatever the cap: ceil forgives
+		// float error, and a cap a hair below 1 would otherwise round
+		// λ·AHT / cap down onto whole Erlangs, a queue that never clears.
+		n := max(ceil(need), int(math.Floor(a))+1)
 		return q.finish(queueing(a, n, ErlangB(a, n), service, within), n), nil
 	}
 	// Start at the fewest agents that keep up and respect the occupancy
@@ -291,6 +294,15 @@ func tooMany(rate float64) error {
 // finish completes m for agents agents.
 func (q Queue) finish(m Metrics, agents int) Metrics {
 	m.Agents = agents
-	m.Scheduled = ceil(float64(agents) / (1 - q.Shrinkage))
+	m.Scheduled = q.Roster(agents)
 	return m
+}
+
+// Roster returns the staff to roster for agents to be on the queue after
+// q's shrinkage, ceil(agents / (1 − Shrinkage)): for one hour, or for a
+// week's agent hours. It forgives float error, as Required does: 168 /
+// (1 − 0.3) is 240.00000000000003 in float64, and 241 hours would be one
+// too many.
+func (q Queue) Roster(agents int) int {
+	return ceil(float64(agents) / (1 - q.Shrinkage))
 }

@@ -25,7 +25,7 @@ type staffingForm struct {
 	Team, Channel, Count, Model          string
 	AHT, Within, ServiceLevel, Occupancy string // minutes, minutes, %, %
 	Shrinkage, Concurrency, Weeks, Cost  string // %, conversations, weeks, money
-	TZ                                   string
+	Stretch, TZ                          string // times
 	Trend                                bool
 }
 
@@ -34,7 +34,7 @@ func staffingFormOf(q url.Values) staffingForm {
 	return staffingForm{Team: get("team"), Channel: get("channel"), Count: get("count"), Model: get("model"),
 		AHT: get("aht_min"), Within: get("within_min"), ServiceLevel: get("service_pct"), Occupancy: get("occupancy_pct"),
 		Shrinkage: get("shrinkage_pct"), Concurrency: get("concurrency"), Weeks: get("weeks"), Cost: get("hourly_cost"),
-		TZ: get("tz"), Trend: get("trend") == "true"}
+		Stretch: get("stretch"), TZ: get("tz"), Trend: get("trend") == "true"}
 }
 
 // maxMinutes bounds the handle time and the answer target, as the API
@@ -86,6 +86,12 @@ var staffingNumbers = []formNumber[staffingForm]{
 		"Shrinkage must be a percentage from 0 to 99, such as 30."},
 	{func(f *staffingForm) string { return f.Cost }, "hourly_cost", asIs, func(x float64) bool { return x >= 0 },
 		"Hourly cost must be a number of 0 or more, in any currency, such as 28; or leave it empty."},
+	// Above a concurrency of 5 there is no published figure to default
+	// to, and the API needs the team's own: without this field the page
+	// could not plan concurrency 6 to 20. The API checks it against the
+	// concurrency.
+	{func(f *staffingForm) string { return f.Stretch }, "stretch", asIs, func(x float64) bool { return x >= 1 && x <= staffing.MaxConcurrency },
+		"Stretch must be a number from 1 to the concurrency, such as 1.5: how many times longer a conversation takes at full concurrency than alone; or leave it empty for the default up to a concurrency of 5."},
 }
 
 // apiValues turns the form into the API's parameters, or says what to

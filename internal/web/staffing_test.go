@@ -226,6 +226,10 @@ func TestStaffingMistakes(t *testing.T) {
 		{"hourly_cost=-1", 400, "Hourly cost must be a number of 0 or more", `value="-1"`},
 		{"hourly_cost=Inf", 400, "Hourly cost must be a number", `value="Inf"`},
 		{"concurrency=two", 400, "Concurrency must be a whole number", `value="two"`},
+		{"model=concurrent&concurrency=6&stretch=abc", 400, "Stretch must be a number from 1 to the concurrency", `name="stretch" type="text" value="abc"`},
+		{"model=concurrent&concurrency=6&stretch=0.5", 400, "Stretch must be a number from 1", `value="0.5"`},
+		{"model=concurrent&concurrency=3&stretch=4", 400, "stretch is how many times longer", `value="4"`},
+		{"model=concurrent&concurrency=6", 400, "stretch is needed above a concurrency of 5", `name="stretch" type="text" value=""`},
 		{"weeks=x", 400, "Weeks of history must be a whole number", `value="x"`},
 		{"weeks=27&aht_min=7", 400, "weeks must be a number from 1 to 26", `value="7"`},
 		{"model=erlang_c&concurrency=3", 400, `apply to the "concurrent" model only`, `<option value="erlang_c" selected>`},
@@ -234,6 +238,29 @@ func TestStaffingMistakes(t *testing.T) {
 		{"team=999999", 404, "Team not found.", `<option value="all"`},
 		{`aht_min="><script>alert(1)</script>`, 400, "Handle time must be", `value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"`},
 	})
+}
+
+// TestStaffingHighConcurrency: above a concurrency of 5 the plan needs a
+// measured stretch, which the form takes and passes on, to the plan and
+// to its CSV.
+func TestStaffingHighConcurrency(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	lee := f.user("lee@acme.test", "Lee Supervisor", care.RoleSupervisor)
+	f.seedArrivals(time.Date(2026, 11, 18, 14, 0, 0, 0, time.UTC), 12)
+	sup := f.loginAs(lee)
+	res, body := sup.get("/staffing?model=concurrent&concurrency=6&stretch=4&within_min=1")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /staffing at concurrency 6, stretch 4 = %d:\n%s", res.StatusCode, body)
+	}
+	for _, want := range []string{`name="stretch" type="text" value="4"`, `model <strong>concurrent</strong>`, "concurrency 6", "staffing-grid"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the plan at concurrency 6 lacks %s", want)
+		}
+	}
+	if m := csvHref.FindStringSubmatch(body); m == nil || !strings.Contains(html.UnescapeString(m[1]), "stretch=4") {
+		t.Errorf("the CSV link does not carry the stretch: %v", m)
+	}
 }
 
 // TestStaffingDaylightSaving: a week with a clock change has 169 or 167

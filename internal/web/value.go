@@ -40,8 +40,11 @@ func valueFormOf(q url.Values) valueForm {
 var valueNumbers = []formNumber[valueForm]{
 	{func(f *valueForm) string { return f.Cost }, "hourly_cost", asIs, func(x float64) bool { return x >= 0 && x <= 1e6 },
 		"Hourly cost must be a number from 0 to 1000000, in any currency, such as 28; or leave it empty."},
-	{func(f *valueForm) string { return f.AHT }, "aht", fromMinutes, func(x float64) bool { return x > 0 && x <= maxMinutes },
-		"Handle time must be a number of minutes above 0 and at most 1440 (a day), such as 5."},
+	// The API takes a second at least: checked here in seconds, so that
+	// 1/60 of a minute passes, and told in minutes, not in the API's
+	// seconds, which the person never typed.
+	{func(f *valueForm) string { return f.AHT }, "aht", fromMinutes, func(x float64) bool { return fromMinutes(x) >= 1 && x <= maxMinutes },
+		"Handle time must be a number of minutes from 1/60 (a second) to 1440 (a day), such as 5."},
 	{func(f *valueForm) string { return f.Occupancy }, "max_occupancy", fromPercent, func(x float64) bool { return x >= 1 && x <= 100 },
 		"Occupancy must be a percentage from 1 to 100, such as 85: the part of their time on the queue agents spend on contacts."},
 	{func(f *valueForm) string { return f.Shrinkage }, "shrinkage", fromPercent, func(x float64) bool { return x >= 0 && x <= 99 },

@@ -227,7 +227,9 @@ func TestValueMistakes(t *testing.T) {
 		{"by=agent", 400, "Group by channel or by team.", `<option value="channel">`},
 		{"hourly_cost=-1", 400, "Hourly cost must be a number from 0 to 1000000", `value="-1"`},
 		{"hourly_cost=Inf", 400, "Hourly cost must be a number", `value="Inf"`},
-		{"aht_min=0", 400, "Handle time must be a number of minutes above 0", `name="aht_min" type="text" value="0"`},
+		{"aht_min=0", 400, "Handle time must be a number of minutes from 1/60 (a second)", `name="aht_min" type="text" value="0"`},
+		// 0.6 seconds: told in the minutes typed, not in the API's seconds.
+		{"aht_min=0.01", 400, "Handle time must be a number of minutes from 1/60 (a second) to 1440 (a day)", `value="0.01"`},
 		{"aht_min=NaN", 400, "Handle time must be", `value="NaN"`},
 		{"occupancy_pct=0", 400, "Occupancy must be a percentage from 1 to 100", `name="occupancy_pct" type="text" value="0"`},
 		{"occupancy_pct=150", 400, "Occupancy must be a percentage from 1 to 100", `value="150"`},
