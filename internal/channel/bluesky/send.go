@@ -175,7 +175,10 @@ func (a *Adapter) replyTo(ctx context.Context, in care.Inbox, parent postURI) (r
 		}
 		return refs, nil
 	}
-	return replyRef{}, channel.Permanent("the post replied to is no longer on Bluesky (deleted, or hidden from the brand); answer by DM instead", nil)
+	// app.bsky.feed.getPosts leaves out the posts it cannot show, deleted
+	// or hidden alike: this reply's trouble, not the account's.
+	return replyRef{}, &channel.SendError{Permanent: true, Refused: true,
+		Reason: "the post replied to is no longer on Bluesky (deleted, or hidden from the brand); answer by DM instead"}
 }
 
 // replyRefs computes the reply refs of an answer to parent, whose record is
@@ -250,11 +253,14 @@ func (a *Adapter) sendDM(ctx context.Context, out channel.Outbound) (channel.Res
 
 // dmRefused says what a 400 from the chat service means for the agent:
 // usually that the customer accepts DMs only from people they follow, or
-// from no one.
+// from no one. It is this customer's choice, so it is Refused and leaves the
+// inbox's health alone; a token without DM access (InvalidToken) is the
+// account's and stays as it is.
 func dmRefused(err error) error {
 	var se *channel.SendError
 	var e *apiError
 	if errors.As(err, &se) && errors.As(err, &e) && e.Status == http.StatusBadRequest && e.Name == "InvalidRequest" {
+		se.Permanent, se.Refused = true, true
 		se.Reason = "Bluesky refused the DM; the customer may accept messages only from accounts they follow. Answer in public, or ask them to write first"
 		if e.Message != "" {
 			se.Reason += ". Bluesky said: " + e.Message

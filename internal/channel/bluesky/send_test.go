@@ -125,43 +125,44 @@ func TestSendErrors(t *testing.T) {
 		permanent bool
 		reason    string
 		retry     time.Duration // at least
+		refused   bool          // this reply's refusal, not the account's
 	}{
 		{"attachment", func(w *world, th thread) channel.Outbound {
 			o := publicReply(w.in, "see", th.first.URI, 1)
 			o.Message.Attachments = []care.Attachment{{Kind: "image", URL: "https://x.example/a.png"}}
 			return o
-		}, true, "attachments", 0},
-		{"empty", func(w *world, th thread) channel.Outbound { return publicReply(w.in, "  ", th.first.URI, 1) }, true, "empty", 0},
-		{"nothing to reply to", func(w *world, th thread) channel.Outbound { return publicReply(w.in, "hi", "", 1) }, true, "nothing to reply to", 0},
+		}, true, "attachments", 0, false},
+		{"empty", func(w *world, th thread) channel.Outbound { return publicReply(w.in, "  ", th.first.URI, 1) }, true, "empty", 0, false},
+		{"nothing to reply to", func(w *world, th thread) channel.Outbound { return publicReply(w.in, "hi", "", 1) }, true, "nothing to reply to", 0, false},
 		{"a DM id as parent", func(w *world, th thread) channel.Outbound {
 			return publicReply(w.in, "hi", "3ku7w6h4vog2d:3lbq7g3333322", 1)
-		}, true, "not a Bluesky post", 0},
+		}, true, "not a Bluesky post", 0, false},
 		{"too long", func(w *world, th thread) channel.Outbound {
 			return publicReply(w.in, strings.Repeat("é", 301), th.first.URI, 1)
-		}, true, "301 characters", 0},
+		}, true, "301 characters", 0, false},
 		{"parent gone", func(w *world, th thread) channel.Outbound {
 			return publicReply(w.in, "hi", "at://"+anaDID+"/app.bsky.feed.post/3zzzzzzzzzz2y", 1)
-		}, true, "no longer on Bluesky", 0},
+		}, true, "no longer on Bluesky", 0, true},
 		{"refused", func(w *world, th thread) channel.Outbound {
 			w.fake.FailNext(bskyfake.CreateRecord, 1, http.StatusBadRequest)
 			return publicReply(w.in, "hi", th.first.URI, 1)
-		}, true, "Bluesky refused posting the reply", 0},
+		}, true, "Bluesky refused posting the reply", 0, false},
 		{"rate limited", func(w *world, th thread) channel.Outbound {
 			w.fake.FailNext(bskyfake.CreateRecord, 1, http.StatusTooManyRequests)
 			return publicReply(w.in, "hi", th.first.URI, 1)
-		}, false, "rate limit", 50 * time.Second},
+		}, false, "rate limit", 50 * time.Second, false},
 		{"server error, nothing posted", func(w *world, th thread) channel.Outbound {
 			w.fake.FailNext(bskyfake.CreateRecord, 1, http.StatusBadGateway)
 			return publicReply(w.in, "hi", th.first.URI, 1)
-		}, false, "having trouble", 0},
-		{"DM to someone who only accepts followed accounts", func(w *world, th thread) channel.Outbound { return dm(w.in, "hi", benDID) }, true, "accept messages only from accounts they follow", 0},
+		}, false, "having trouble", 0, false},
+		{"DM to someone who only accepts followed accounts", func(w *world, th thread) channel.Outbound { return dm(w.in, "hi", benDID) }, true, "accept messages only from accounts they follow", 0, true},
 		{"DM without a Bluesky identity", func(w *world, th thread) channel.Outbound {
 			o := dm(w.in, "hi", anaDID)
 			o.Contact.Identities[0].Platform = care.ChannelX
 			return o
-		}, true, "no Bluesky account", 0},
-		{"DM to a non-DID", func(w *world, th thread) channel.Outbound { return dm(w.in, "hi", "ana.bsky.social") }, true, "not a DID", 0},
-		{"DM too long", func(w *world, th thread) channel.Outbound { return dm(w.in, strings.Repeat("a", 1001), anaDID) }, true, "1001 characters", 0},
+		}, true, "no Bluesky account", 0, false},
+		{"DM to a non-DID", func(w *world, th thread) channel.Outbound { return dm(w.in, "hi", "ana.bsky.social") }, true, "not a DID", 0, false},
+		{"DM too long", func(w *world, th thread) channel.Outbound { return dm(w.in, strings.Repeat("a", 1001), anaDID) }, true, "1001 characters", 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -173,9 +174,9 @@ func TestSendErrors(t *testing.T) {
 			if !errors.As(err, &se) {
 				t.Fatalf("Send = %v, want a *channel.SendError", err)
 			}
-			if se.Permanent != tt.permanent || !strings.Contains(se.Reason, tt.reason) || se.RetryAfter < tt.retry {
-				t.Errorf("Send = permanent %v, reason %q, retry %v; want permanent %v, a reason with %q, retry ≥ %v",
-					se.Permanent, se.Reason, se.RetryAfter, tt.permanent, tt.reason, tt.retry)
+			if se.Permanent != tt.permanent || !strings.Contains(se.Reason, tt.reason) || se.RetryAfter < tt.retry || se.Refused != tt.refused {
+				t.Errorf("Send = permanent %v, reason %q, retry %v, refused %v; want permanent %v, a reason with %q, retry ≥ %v, refused %v",
+					se.Permanent, se.Reason, se.RetryAfter, se.Refused, tt.permanent, tt.reason, tt.retry, tt.refused)
 			}
 			if strings.ContainsAny(se.Reason, "\n\r") || strings.Contains(se.Reason, brandPass) {
 				t.Errorf("Reason %q is not one safe line", se.Reason)
@@ -219,8 +220,8 @@ func TestSendDMWithoutDMAccess(t *testing.T) {
 	w.fake.AddAccount(bskyfake.Account{DID: brandDID, Handle: brandHandle, AppPassword: brandPass, NoDMAccess: true})
 	_, err := w.a.Send(context.Background(), dm(w.in, "hi", anaDID))
 	var se *channel.SendError
-	if !errors.As(err, &se) || !se.Permanent || !strings.Contains(se.Reason, "no access to direct messages") {
-		t.Fatalf("Send = %v, want a permanent error about DM access", err)
+	if !errors.As(err, &se) || !se.Permanent || se.Refused || !strings.Contains(se.Reason, "no access to direct messages") {
+		t.Fatalf("Send = %v, want a permanent error about DM access, the account's", err)
 	}
 	if n := w.fake.Calls(bskyfake.RefreshSession); n != 0 {
 		t.Errorf("refreshSession calls = %d: a missing privilege is not an expired token", n)

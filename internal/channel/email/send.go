@@ -127,7 +127,7 @@ func smtpFailure(s *smtpSettings, step string, err error) error {
 			reason += " " + m
 		}
 		if se.Code >= 500 && se.Code <= 599 {
-			return channel.Permanent(reason, err)
+			return &channel.SendError{Permanent: true, Refused: step == "RCPT TO" && recipientStatus(se.EnhancedCode), Reason: reason, Err: err}
 		}
 		return channel.Temporary(reason, 0, err)
 	}
@@ -136,6 +136,28 @@ func smtpFailure(s *smtpSettings, step string, err error) error {
 		return channel.Temporary("the TLS certificate of the SMTP server "+s.host+" is not trusted", 0, err)
 	}
 	return channel.Temporary(fmt.Sprintf("SMTP %s failed: %s", step, channel.Excerpt([]byte(err.Error()), 200)), 0, err)
+}
+
+// recipientStatus reports whether an enhanced status code refuses the
+// recipient's address or mailbox rather than the sender: X.1.1 bad
+// destination mailbox, X.1.2 bad destination system, X.1.3 bad destination
+// address syntax, X.1.6 mailbox has moved, X.1.10 recipient address has null
+// MX, X.2.1 mailbox disabled, X.2.2 mailbox full (RFC 3463 and RFC 7505;
+// www.iana.org/assignments/smtp-enhanced-status-codes). A RCPT refused
+// with one of them fails that reply alone and leaves the inbox's health
+// alone; any other refusal (5.7.1 relaying denied, a bare 550) may be the
+// account's and does not.
+func recipientStatus(c smtp.EnhancedCode) bool {
+	if c[0] != 5 {
+		return false
+	}
+	switch c[1] {
+	case 1:
+		return c[2] == 1 || c[2] == 2 || c[2] == 3 || c[2] == 6 || c[2] == 10
+	case 2:
+		return c[2] == 1 || c[2] == 2
+	}
+	return false
 }
 
 func ascii(s string) bool {

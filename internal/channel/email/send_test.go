@@ -193,9 +193,16 @@ func TestSendFailures(t *testing.T) {
 		change    func(*channel.Outbound)
 		permanent bool
 		reason    string
+		refused   bool // the recipient's refusal, not the account's
 	}{
 		{name: "unknown recipient", reject: &mailtest.Reject{Step: "RCPT", Code: 550, Status: smtp.EnhancedCode{5, 1, 1}, Message: "<jane@example.net>: Recipient address rejected: User unknown"},
-			permanent: true, reason: "SMTP RCPT TO refused: 550 5.1.1 <jane@example.net>: Recipient address rejected: User unknown"},
+			permanent: true, refused: true, reason: "SMTP RCPT TO refused: 550 5.1.1 <jane@example.net>: Recipient address rejected: User unknown"},
+		{name: "recipient mailbox disabled", reject: &mailtest.Reject{Step: "RCPT", Code: 550, Status: smtp.EnhancedCode{5, 2, 1}, Message: "Mailbox disabled, not accepting messages"},
+			permanent: true, refused: true, reason: "550 5.2.1"},
+		{name: "relaying denied", reject: &mailtest.Reject{Step: "RCPT", Code: 554, Status: smtp.EnhancedCode{5, 7, 1}, Message: "<jane@example.net>: Relay access denied"},
+			permanent: true, reason: "SMTP RCPT TO refused: 554 5.7.1"},
+		{name: "sender refused at MAIL", reject: &mailtest.Reject{Step: "MAIL", Code: 553, Status: smtp.EnhancedCode{5, 1, 8}, Message: "Sender address rejected: Domain not found"},
+			permanent: true, reason: "SMTP MAIL FROM refused: 553 5.1.8"},
 		{name: "greylisted", reject: &mailtest.Reject{Step: "RCPT", Code: 450, Status: smtp.EnhancedCode{4, 2, 0}, Message: "Greylisted, try again later"},
 			reason: "SMTP RCPT TO refused: 450 4.2.0 Greylisted"},
 		{name: "content refused after DATA", reject: &mailtest.Reject{Step: "DATA", Code: 554, Status: smtp.EnhancedCode{5, 7, 1}, Message: "Message rejected as spam"},
@@ -231,8 +238,8 @@ func TestSendFailures(t *testing.T) {
 			}
 			_, err := testAdapter().Send(context.Background(), out)
 			var se *channel.SendError
-			if !errors.As(err, &se) || se.Permanent != tt.permanent || !strings.Contains(se.Reason, tt.reason) {
-				t.Fatalf("Send = %v, want a permanent=%v failure with reason %q", err, tt.permanent, tt.reason)
+			if !errors.As(err, &se) || se.Permanent != tt.permanent || !strings.Contains(se.Reason, tt.reason) || se.Refused != tt.refused {
+				t.Fatalf("Send = %v (refused %v), want a permanent=%v, refused=%v failure with reason %q", err, se != nil && se.Refused, tt.permanent, tt.refused, tt.reason)
 			}
 			if strings.Contains(se.Error(), smtpPassword) {
 				t.Errorf("the error shows the password: %v", se)

@@ -94,11 +94,15 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 	}
 	if !r.ok() {
 		e := apiError(r, a.now())
+		// Both concern this reply alone: the post it answers is gone
+		// (404 "The post you are trying to reply to does not appear to
+		// exist."), or its text failed validation (422), so the inbox's
+		// health is left alone.
 		switch r.status {
 		case http.StatusNotFound:
-			e.Reason = "the post being answered no longer exists on Mastodon (deleted, or hidden from the brand's account)"
+			e.Reason, e.Refused = postGone, true
 		case http.StatusUnprocessableEntity:
-			e.Reason = "Mastodon refused the reply: " + errorText(r.body)
+			e.Reason, e.Refused = "Mastodon refused the reply: "+errorText(r.body), true
 		}
 		return channel.Result{}, e
 	}
@@ -114,6 +118,9 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 	return res, nil
 }
 
+// postGone is the reason of a reply whose post is gone.
+const postGone = "the post being answered no longer exists on Mastodon (deleted, or hidden from the brand's account)"
+
 // visibility reads the visibility of the post with id: a post Parley
 // cannot tell the visibility of is treated as direct, the narrowest.
 func (a *Adapter) visibility(ctx context.Context, in care.Inbox, id string) (string, error) {
@@ -124,7 +131,7 @@ func (a *Adapter) visibility(ctx context.Context, in care.Inbox, id string) (str
 	if !r.ok() {
 		e := apiError(r, a.now())
 		if r.status == http.StatusNotFound {
-			e.Reason = "the post being answered no longer exists on Mastodon (deleted, or hidden from the brand's account)"
+			e.Reason, e.Refused = postGone, true
 		}
 		return "", e
 	}

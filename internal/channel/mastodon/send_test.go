@@ -145,24 +145,25 @@ func TestSendRefusals(t *testing.T) {
 		permanent bool
 		status    int
 		reason    string
+		refused   bool // this reply's refusal, not the account's
 	}{
-		{"no identity", noIdentity, true, 0, "no Mastodon identity"},
-		{"not a handle", badHandle, true, 0, "not a user@domain handle"},
-		{"attachments", attached, true, 0, "cannot attach"},
-		{"empty", outbound(x, anna, care.Private, " ", m.StatusID), true, 0, "empty"},
-		{"a note", outbound(x, anna, care.Note, "internal", m.StatusID), true, 0, "only public and private"},
-		{"bad reply id", outbound(x, anna, care.Private, "hi", "../../admin"), true, 0, "no Mastodon post id"},
-		{"public reply to a deleted post", outbound(x, anna, care.Public, "hi", gone.StatusID), true, http.StatusNotFound, "no longer exists"},
-		{"private reply to a deleted post", outbound(x, anna, care.Private, "hi", gone.StatusID), true, http.StatusNotFound, "no longer exists"},
-		{"too long", outbound(x, anna, care.Private, strings.Repeat("a", 600), m.StatusID), true, http.StatusUnprocessableEntity, "Mastodon refused the reply: Validation failed: Text character limit of 500 exceeded"},
-		{"revoked token", revoked, true, http.StatusUnauthorized, "The access token is invalid"},
-		{"no instance", noBase, true, 0, "api_base is required"},
+		{"no identity", noIdentity, true, 0, "no Mastodon identity", false},
+		{"not a handle", badHandle, true, 0, "not a user@domain handle", false},
+		{"attachments", attached, true, 0, "cannot attach", false},
+		{"empty", outbound(x, anna, care.Private, " ", m.StatusID), true, 0, "empty", false},
+		{"a note", outbound(x, anna, care.Note, "internal", m.StatusID), true, 0, "only public and private", false},
+		{"bad reply id", outbound(x, anna, care.Private, "hi", "../../admin"), true, 0, "no Mastodon post id", false},
+		{"public reply to a deleted post", outbound(x, anna, care.Public, "hi", gone.StatusID), true, http.StatusNotFound, "no longer exists", true},
+		{"private reply to a deleted post", outbound(x, anna, care.Private, "hi", gone.StatusID), true, http.StatusNotFound, "no longer exists", true},
+		{"too long", outbound(x, anna, care.Private, strings.Repeat("a", 600), m.StatusID), true, http.StatusUnprocessableEntity, "Mastodon refused the reply: Validation failed: Text character limit of 500 exceeded", true},
+		{"revoked token", revoked, true, http.StatusUnauthorized, "The access token is invalid", false},
+		{"no instance", noBase, true, 0, "api_base is required", false},
 	}
 	for _, tt := range tests {
 		_, err := x.adapter.Send(ctx, tt.out)
 		var se *channel.SendError
-		if !errors.As(err, &se) || se.Permanent != tt.permanent || se.Status != tt.status || !strings.Contains(se.Reason, tt.reason) {
-			t.Errorf("%s: Send = %v; want permanent %v, status %d, reason with %q", tt.name, err, tt.permanent, tt.status, tt.reason)
+		if !errors.As(err, &se) || se.Permanent != tt.permanent || se.Status != tt.status || !strings.Contains(se.Reason, tt.reason) || se.Refused != tt.refused {
+			t.Errorf("%s: Send = %v; want permanent %v, status %d, refused %v, reason with %q", tt.name, err, tt.permanent, tt.status, tt.refused, tt.reason)
 		}
 	}
 	if n := len(x.fake.Posted()); n != 0 {

@@ -197,6 +197,16 @@ func graphSendError(ge *graphError, status int) *channel.SendError {
 		return perm("the app or token lacks a permission Meta requires for this")
 	case c == 368:
 		return perm("Meta blocked the action as abusive or disallowed")
+	case c == 2 && sub == 0:
+		// "An unexpected error has occurred. Please retry your request
+		// later." Meta adds: "You might also receive this error if a
+		// customer has blocked your business from messaging him or her"
+		// (developers.facebook.com/docs/messenger-platform/error-codes).
+		// Still retried, as an outage would be. The reason is worded to
+		// hold for any attempt, since the outbox shows it while retrying
+		// and after the last attempt ("gave up after 12 attempts: …"),
+		// when a block is the likelier cause.
+		return temp("Meta answered with an unexpected error (code 2), which it also sends when the customer has blocked the business", 0)
 	case c == 1 || c == 2 || c == 1200 || ge.IsTransient || status >= 500:
 		return temp("Meta had a temporary problem", 0)
 	case status == http.StatusTooManyRequests:

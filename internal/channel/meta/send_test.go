@@ -301,7 +301,8 @@ func TestSendErrors(t *testing.T) {
 		{"application throttling with usage", metafake.Throttled(4, 19*time.Minute), false, 19 * time.Minute, "rate-limiting", "pages 100% used"},
 		{"calls exceeded without an estimate", metafake.Throttled(613, 0), false, time.Minute, "rate-limiting", "pages 100% used"},
 		{"business use case throttling", metafake.Throttled(80006, 5*time.Minute), false, 5 * time.Minute, "rate-limiting", ""},
-		{"outage", metafake.Outage(), false, 0, "temporary", ""},
+		// Code 2: retried, saying it is also what a block looks like.
+		{"outage", metafake.Outage(), false, 0, "unexpected error (code 2), which it also sends when the customer has blocked the business", ""},
 		{"permission", metafake.PermissionDenied(), true, 0, "lacks a permission", ""},
 		{"token", metafake.TokenExpired(), true, 0, "reconnect", ""},
 		{"not JSON, 502", metafake.Failure{Status: 502}, false, 0, "502", ""},

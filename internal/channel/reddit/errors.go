@@ -41,6 +41,16 @@ var refusals = map[string]string{
 	"BAD_CAPTCHA":                     "Reddit asks the account to solve a captcha: it needs more karma or a verified email",
 }
 
+// refusedCodes are the refusals of this one reply, whose thing or person is
+// gone, closed or unwilling: the account works, so the inbox's health is
+// left alone. Those of the account (USER_MUTED, SUBREDDIT_NOTALLOWED,
+// USER_REQUIRED, BAD_CAPTCHA) and of the text are not among them.
+var refusedCodes = map[string]bool{
+	"THREAD_LOCKED": true, "DELETED_COMMENT": true, "DELETED_LINK": true, "DELETED_THING": true, "TOO_OLD": true,
+	"NO_THING_ID": true, "USER_BLOCKED": true, "USER_BLOCKED_MESSAGE": true, "NOT_WHITELISTED_BY_USER_MESSAGE": true,
+	"MUTED_FROM_SUBREDDIT": true, "USER_DOESNT_EXIST": true,
+}
+
 // envelopeError turns the errors of an envelope into a *channel.SendError:
 // RATELIMIT is temporary, until the wait its message names; every other
 // error is permanent, with a reason saying what it means.
@@ -77,7 +87,7 @@ func envelopeError(errs [][]nullString, now time.Time) *channel.SendError {
 			reason += ": " + msg
 		}
 	}
-	return &channel.SendError{Permanent: true, Reason: reason + " (" + code + ")", Err: err}
+	return &channel.SendError{Permanent: true, Refused: refusedCodes[code], Reason: reason + " (" + code + ")", Err: err}
 }
 
 // waitPart matches a duration in a RATELIMIT message: "try again in 5

@@ -40,19 +40,24 @@ func TestEnvelopeError(t *testing.T) {
 		permanent bool
 		retry     time.Duration
 		reason    string
+		refused   bool // this reply's refusal, not the account's
 	}{
-		{"ratelimit", errs([]nullString{"RATELIMIT", "you are doing that too much. try again in 5 minutes.", "ratelimit"}), false, 5*time.Minute + time.Second, "slow down"},
-		{"ratelimit without a wait", errs([]nullString{"RATELIMIT", "try again later", ""}), false, defaultRatelimitWait, "slow down"},
-		{"ratelimit wins", errs([]nullString{"TOO_LONG", "x", "text"}, []nullString{"RATELIMIT", "try again in 2 seconds", "ratelimit"}), false, 3 * time.Second, "slow down"},
-		{"locked", errs([]nullString{"THREAD_LOCKED", "Comments are locked.", "parent"}), true, 0, "locked"},
-		{"too old", errs([]nullString{"TOO_OLD", "that's a piece of history now", "parent"}), true, 0, "archived"},
-		{"unknown", errs([]nullString{"SOMETHING_NEW", "a \u202emessage\n", "x"}), true, 0, "Reddit refused the reply: a message (SOMETHING_NEW)"},
-		{"empty", errs([]nullString{}), true, 0, "(UNKNOWN)"},
+		{"ratelimit", errs([]nullString{"RATELIMIT", "you are doing that too much. try again in 5 minutes.", "ratelimit"}), false, 5*time.Minute + time.Second, "slow down", false},
+		{"ratelimit without a wait", errs([]nullString{"RATELIMIT", "try again later", ""}), false, defaultRatelimitWait, "slow down", false},
+		{"ratelimit wins", errs([]nullString{"TOO_LONG", "x", "text"}, []nullString{"RATELIMIT", "try again in 2 seconds", "ratelimit"}), false, 3 * time.Second, "slow down", false},
+		{"locked", errs([]nullString{"THREAD_LOCKED", "Comments are locked.", "parent"}), true, 0, "locked", true},
+		{"too old", errs([]nullString{"TOO_OLD", "that's a piece of history now", "parent"}), true, 0, "archived", true},
+		{"unknown", errs([]nullString{"SOMETHING_NEW", "a \u202emessage\n", "x"}), true, 0, "Reddit refused the reply: a message (SOMETHING_NEW)", false},
+		{"deleted post", errs([]nullString{"DELETED_LINK", "the link you are commenting on has been deleted", "parent"}), true, 0, "post being answered was deleted", true},
+		{"not whitelisted", errs([]nullString{"NOT_WHITELISTED_BY_USER_MESSAGE", "", "to"}), true, 0, "only from people they allowed", true},
+		{"account muted", errs([]nullString{"USER_MUTED", "", "parent"}), true, 0, "account is muted", false},
+		{"captcha", errs([]nullString{"BAD_CAPTCHA", "care to try these again?", "captcha"}), true, 0, "captcha", false},
+		{"empty", errs([]nullString{}), true, 0, "(UNKNOWN)", false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := envelopeError(tt.errs, testNow)
-			if e.Permanent != tt.permanent || e.RetryAfter != tt.retry || !strings.Contains(e.Reason, tt.reason) {
-				t.Errorf("envelopeError = %+v; want permanent %v, retry %v, reason with %q", e, tt.permanent, tt.retry, tt.reason)
+			if e.Permanent != tt.permanent || e.RetryAfter != tt.retry || !strings.Contains(e.Reason, tt.reason) || e.Refused != tt.refused {
+				t.Errorf("envelopeError = %+v; want permanent %v, retry %v, refused %v, reason with %q", e, tt.permanent, tt.retry, tt.refused, tt.reason)
 			}
 		})
 	}

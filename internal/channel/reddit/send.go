@@ -163,7 +163,9 @@ func recipient(out channel.Outbound) (string, error) {
 	}
 	switch u := id.PlatformUserID; {
 	case strings.HasPrefix(u, deletedAuthor):
-		return "", channel.Permanent("the customer's Reddit account was deleted: they cannot be sent a message", nil)
+		// The customer's account is gone, as USER_DOESNT_EXIST says: this
+		// reply's trouble, not the inbox's.
+		return "", &channel.SendError{Permanent: true, Refused: true, Reason: "the customer's Reddit account was deleted: they cannot be sent a message"}
 	case strings.HasPrefix(u, "r/") && validSubreddit(u[2:]):
 		return u, nil
 	case validUsername(id.Handle) && strings.EqualFold(id.Handle, u):

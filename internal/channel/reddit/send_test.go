@@ -83,51 +83,52 @@ func TestSendRefusals(t *testing.T) {
 		permanent bool
 		retry     time.Duration
 		reason    string
+		refused   bool // this reply's refusal, not the account's
 	}{
 		{"ratelimit", func() { e.fake.SlowDown("you are doing that too much. try again in 5 minutes.") },
-			func() channel.Outbound { return outbound(e.in, care.Public, "hi", comment) }, false, 5*time.Minute + time.Second, "slow down"},
+			func() channel.Outbound { return outbound(e.in, care.Public, "hi", comment) }, false, 5*time.Minute + time.Second, "slow down", false},
 		{"ratelimit in seconds", func() {
 			e.fake.SlowDown("Looks like you've been doing that a lot. Take a break for 9 seconds before trying again.")
 		},
-			func() channel.Outbound { return outbound(e.in, care.Private, "hi", pm) }, false, 10 * time.Second, "slow down"},
-		{"empty", nil, func() channel.Outbound { return outbound(e.in, care.Public, "  ", comment) }, true, 0, "empty"},
+			func() channel.Outbound { return outbound(e.in, care.Private, "hi", pm) }, false, 10 * time.Second, "slow down", false},
+		{"empty", nil, func() channel.Outbound { return outbound(e.in, care.Public, "  ", comment) }, true, 0, "empty", false},
 		{"too long", nil, func() channel.Outbound {
 			return outbound(e.in, care.Public, strings.Repeat("é", MaxTextChars+1), comment)
-		}, true, 0, "10,000"},
+		}, true, 0, "10,000", false},
 		{"attachment", nil, func() channel.Outbound {
 			o := outbound(e.in, care.Public, "see", comment)
 			o.Message.Attachments = []care.Attachment{{Kind: "image", URL: "https://x/a.png"}}
 			return o
-		}, true, 0, "attach"},
-		{"public reply to a message", nil, func() channel.Outbound { return outbound(e.in, care.Public, "hi", pm) }, true, 0, "reply privately"},
-		{"public reply to nothing", nil, func() channel.Outbound { return outbound(e.in, care.Public, "hi", "") }, true, 0, "none to answer"},
-		{"note", nil, func() channel.Outbound { return outbound(e.in, care.Note, "hi", comment) }, true, 0, "only public and private"},
+		}, true, 0, "attach", false},
+		{"public reply to a message", nil, func() channel.Outbound { return outbound(e.in, care.Public, "hi", pm) }, true, 0, "reply privately", false},
+		{"public reply to nothing", nil, func() channel.Outbound { return outbound(e.in, care.Public, "hi", "") }, true, 0, "none to answer", false},
+		{"note", nil, func() channel.Outbound { return outbound(e.in, care.Note, "hi", comment) }, true, 0, "only public and private", false},
 		{"deleted account", nil, func() channel.Outbound {
 			o := outbound(e.in, care.Private, "hi", comment)
 			o.Contact.Identities[0].PlatformUserID, o.Contact.Identities[0].Handle = "[deleted]/"+comment, ""
 			return o
-		}, true, 0, "account was deleted"},
+		}, true, 0, "account was deleted", true},
 		{"no identity", nil, func() channel.Outbound {
 			o := outbound(e.in, care.Private, "hi", comment)
 			o.Contact.Identities = nil
 			return o
-		}, true, 0, "no Reddit identity"},
+		}, true, 0, "no Reddit identity", false},
 		{"unknown user", nil, func() channel.Outbound {
 			o := outbound(e.in, care.Private, "hi", comment)
 			o.Contact.Identities[0].PlatformUserID, o.Contact.Identities[0].Handle = "never_seen", "never_seen"
 			return o
-		}, true, 0, "no longer exists (USER_DOESNT_EXIST)"},
+		}, true, 0, "no longer exists (USER_DOESNT_EXIST)", true},
 		{"blocked", func() { e.fake.Block("some_customer") },
-			func() channel.Outbound { return outbound(e.in, care.Private, "hi", pm) }, true, 0, "blocked them (USER_BLOCKED)"},
+			func() channel.Outbound { return outbound(e.in, care.Private, "hi", pm) }, true, 0, "blocked them (USER_BLOCKED)", true},
 		{"locked", func() { e.fake.Lock(post) },
-			func() channel.Outbound { return outbound(e.in, care.Public, "hi", comment) }, true, 0, "is locked: Reddit takes no new comments in it (THREAD_LOCKED)"},
+			func() channel.Outbound { return outbound(e.in, care.Public, "hi", comment) }, true, 0, "is locked: Reddit takes no new comments in it (THREAD_LOCKED)", true},
 		{"deleted comment", func() { e.fake.Delete(comment) },
-			func() channel.Outbound { return outbound(e.in, care.Public, "hi", comment) }, true, 0, "DELETED_COMMENT"},
-		{"gone", nil, func() channel.Outbound { return outbound(e.in, care.Public, "hi", "t1_zzzzzz") }, true, 0, "NO_THING_ID"},
+			func() channel.Outbound { return outbound(e.in, care.Public, "hi", comment) }, true, 0, "DELETED_COMMENT", true},
+		{"gone", nil, func() channel.Outbound { return outbound(e.in, care.Public, "hi", "t1_zzzzzz") }, true, 0, "NO_THING_ID", true},
 		{"reddit fails", func() { e.fake.FailNext(1) },
-			func() channel.Outbound { return outbound(e.in, care.Public, "hi", post) }, false, 0, "Reddit failed (500)"},
+			func() channel.Outbound { return outbound(e.in, care.Public, "hi", post) }, false, 0, "Reddit failed (500)", false},
 		{"throttled", func() { e.fake.Throttle(1) },
-			func() channel.Outbound { return outbound(e.in, care.Public, "hi", post) }, false, 10 * time.Minute, "rate limit"},
+			func() channel.Outbound { return outbound(e.in, care.Public, "hi", post) }, false, 10 * time.Minute, "rate limit", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,8 +140,8 @@ func TestSendRefusals(t *testing.T) {
 			out.IdempotencyKey = "" // no reconciliation between cases
 			_, err := e.a.Send(e.ctx, out)
 			se := sendError(t, err)
-			if se.Permanent != tt.permanent || se.RetryAfter != tt.retry || !strings.Contains(se.Reason, tt.reason) {
-				t.Errorf("error %+v; want permanent %v, retry after %v, reason with %q", se, tt.permanent, tt.retry, tt.reason)
+			if se.Permanent != tt.permanent || se.RetryAfter != tt.retry || !strings.Contains(se.Reason, tt.reason) || se.Refused != tt.refused {
+				t.Errorf("error %+v; want permanent %v, retry after %v, refused %v, reason with %q", se, tt.permanent, tt.retry, tt.refused, tt.reason)
 			}
 			if len(e.fake.Posted()) != n {
 				t.Errorf("a refused reply was posted: %+v", e.fake.Posted()[n:])

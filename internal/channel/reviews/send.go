@@ -72,7 +72,8 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 		e := apiError(r, a.now())
 		switch r.status {
 		case http.StatusNotFound:
-			e.Reason = "the review no longer exists on Google (its author deleted it, or Google removed it)"
+			// This review's trouble: the location and its grant work.
+			e.Reason, e.Refused = "the review no longer exists on Google (its author deleted it, or Google removed it)", true
 		case http.StatusBadRequest:
 			if !strings.Contains(e.Reason, "not verified") {
 				e.Reason = "Google refused the reply (" + errorMessage(r) + ")"

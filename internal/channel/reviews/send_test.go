@@ -52,29 +52,30 @@ func TestSendRefused(t *testing.T) {
 	g := newGoogle(t)
 	name := g.fake.Review(gbpfake.ReviewInput{Reviewer: jane, Stars: 2, Comment: "slow"})
 	for _, tc := range []struct {
-		name   string
-		change func(*channel.Outbound)
-		reason string
+		name    string
+		change  func(*channel.Outbound)
+		reason  string
+		refused bool // the review's refusal, not the location's
 	}{
-		{"private", func(o *channel.Outbound) { o.Message.Visibility = care.Private }, "privately"},
-		{"note", func(o *channel.Outbound) { o.Message.Visibility = care.Note }, "only public"},
+		{"private", func(o *channel.Outbound) { o.Message.Visibility = care.Private }, "privately", false},
+		{"note", func(o *channel.Outbound) { o.Message.Visibility = care.Note }, "only public", false},
 		{"attachment", func(o *channel.Outbound) {
 			o.Message.Attachments = []care.Attachment{{Kind: "image", URL: "https://x/y.png"}}
-		}, "text only"},
-		{"empty", func(o *channel.Outbound) { o.Message.Text = " \n" }, "empty"},
-		{"too long", func(o *channel.Outbound) { o.Message.Text = strings.Repeat("é", 2049) }, "4096 bytes"},
-		{"not text", func(o *channel.Outbound) { o.Message.Text = "\xff" }, "not valid"},
-		{"no review", func(o *channel.Outbound) { o.Message.ReplyToPlatformID = "" }, "not a review"},
-		{"other location", func(o *channel.Outbound) { o.Message.ReplyToPlatformID = "accounts/1/locations/2/reviews/x" }, "not a review"},
-		{"bad external id", func(o *channel.Outbound) { o.Inbox.ExternalID = "x" }, "external_id"},
-		{"gone", func(o *channel.Outbound) { o.Message.ReplyToPlatformID = g.fake.Location + "/reviews/gone" }, "no longer exists"},
+		}, "text only", false},
+		{"empty", func(o *channel.Outbound) { o.Message.Text = " \n" }, "empty", false},
+		{"too long", func(o *channel.Outbound) { o.Message.Text = strings.Repeat("é", 2049) }, "4096 bytes", false},
+		{"not text", func(o *channel.Outbound) { o.Message.Text = "\xff" }, "not valid", false},
+		{"no review", func(o *channel.Outbound) { o.Message.ReplyToPlatformID = "" }, "not a review", false},
+		{"other location", func(o *channel.Outbound) { o.Message.ReplyToPlatformID = "accounts/1/locations/2/reviews/x" }, "not a review", false},
+		{"bad external id", func(o *channel.Outbound) { o.Inbox.ExternalID = "x" }, "external_id", false},
+		{"gone", func(o *channel.Outbound) { o.Message.ReplyToPlatformID = g.fake.Location + "/reviews/gone" }, "no longer exists", true},
 	} {
 		out := outbound(g.inbox, "Sorry!", name)
 		tc.change(&out)
 		_, err := g.adapter.Send(context.Background(), out)
 		var se *channel.SendError
-		if !errors.As(err, &se) || !se.Permanent || !strings.Contains(se.Reason, tc.reason) {
-			t.Errorf("%s: Send = %v, want a permanent error about %q", tc.name, err, tc.reason)
+		if !errors.As(err, &se) || !se.Permanent || !strings.Contains(se.Reason, tc.reason) || se.Refused != tc.refused {
+			t.Errorf("%s: Send = %v, want a permanent error about %q, refused %v", tc.name, err, tc.reason, tc.refused)
 		}
 	}
 	if n := len(g.fake.Calls()); n != 1 {
@@ -105,7 +106,7 @@ func TestSendGoogleErrors(t *testing.T) {
 		t.Errorf("unavailable: %v", err)
 	}
 	g.fake.SetVerified(false)
-	if se, err := send(); se == nil || !se.Permanent || !strings.Contains(se.Reason, "not verified") {
+	if se, err := send(); se == nil || !se.Permanent || se.Refused || !strings.Contains(se.Reason, "not verified") {
 		t.Errorf("unverified: %v", err)
 	}
 	g.fake.SetVerified(true)

@@ -64,6 +64,14 @@ var errorReasons = map[int]string{
 // temporaryCodes are the errors that trying again later can cure.
 var temporaryCodes = map[int]bool{20429: true, 20500: true, 20503: true}
 
+// refusedCodes are the send errors of this one customer's number, which
+// leave the inbox's health alone: it unsubscribed (21610), is not a valid
+// number (21211), cannot be reached from this sender (21612), or is not a
+// mobile number (21614, and 21635, a landline; www.twilio.com/docs/api/errors/21635).
+// Those of the account or its numbers (20003, 21606, 21608, 21408…) are
+// not among them.
+var refusedCodes = map[int]bool{21610: true, 21211: true, 21612: true, 21614: true, 21635: true}
+
 // maxDetailBytes bounds the part of a reason Twilio wrote.
 const maxDetailBytes = 300
 
@@ -95,6 +103,7 @@ func sendError(resp *http.Response, body []byte, now time.Time) error {
 	temporary := temporaryCodes[ae.Code] || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500
 	se := &channel.SendError{
 		Permanent: !temporary,
+		Refused:   !temporary && refusedCodes[ae.Code],
 		Status:    resp.StatusCode,
 		Reason:    describe(ae.Code, ae.Message, "Twilio refused the message"),
 		Err:       fmt.Errorf("sms: twilio error %d (HTTP %d): %s", ae.Code, resp.StatusCode, strings.TrimSpace(ae.Message)),

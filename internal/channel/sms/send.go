@@ -71,7 +71,8 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 		return channel.Result{}, channel.Temporary("Parley could not read the customer's earlier messages to check for an opt-out", 0, err)
 	}
 	if stopped {
-		return channel.Result{}, channel.Permanent(optedOutReason, nil)
+		// The customer's choice, not the account's trouble.
+		return channel.Result{}, &channel.SendError{Permanent: true, Refused: true, Reason: optedOutReason}
 	}
 	if err := checkContent(out.Message.Text, out.Message.Attachments); err != nil {
 		return channel.Result{}, channel.Permanent(care.ErrorMessage(err), err)

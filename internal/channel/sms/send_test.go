@@ -144,40 +144,41 @@ func TestSendErrors(t *testing.T) {
 		retry     time.Duration
 		reason    string
 		status    int
+		refused   bool // this customer's refusal, not the account's
 	}{
 		{"throttled with Retry-After", func(t *testing.T, w *world, o *channel.Outbound) { w.fake.Throttle(1, "7") }, false, 7 * time.Second,
-			"Twilio is limiting the account's API requests (Twilio error 20429)", 429},
-		{"throttled without Retry-After", func(t *testing.T, w *world, o *channel.Outbound) { w.fake.Throttle(1, "") }, false, 0, "limiting", 429},
-		{"server error", func(t *testing.T, w *world, o *channel.Outbound) { w.fake.FailNext(1) }, false, 0, "Twilio had an internal error (Twilio error 20500)", 500},
+			"Twilio is limiting the account's API requests (Twilio error 20429)", 429, false},
+		{"throttled without Retry-After", func(t *testing.T, w *world, o *channel.Outbound) { w.fake.Throttle(1, "") }, false, 0, "limiting", 429, false},
+		{"server error", func(t *testing.T, w *world, o *channel.Outbound) { w.fake.FailNext(1) }, false, 0, "Twilio had an internal error (Twilio error 20500)", 500, false},
 		// The customer texted STOP, but the conversation does not show it.
 		{"unsubscribed recipient", func(t *testing.T, w *world, o *channel.Outbound) {
 			if _, err := w.fake.Deliver(context.Background(), twiliofake.Message{From: customer, Body: "STOP"}); err != nil {
 				t.Fatal(err)
 			}
-		}, true, 0, "the customer replied STOP; they must text START before you can message them (Twilio error 21610)", 400},
+		}, true, 0, "the customer replied STOP; they must text START before you can message them (Twilio error 21610)", 400, true},
 		{"invalid number", func(t *testing.T, w *world, o *channel.Outbound) { o.Contact.Identities[0].PlatformUserID = "+1555" }, true, 0,
-			"the customer's number is not a valid phone number (Twilio error 21211)", 400},
+			"the customer's number is not a valid phone number (Twilio error 21211)", 400, true},
 		{"wrong auth token", func(t *testing.T, w *world, o *channel.Outbound) { o.Inbox.Credentials[CredAuthToken] = "rotated" }, true, 0,
-			"Twilio rejected the inbox's account_sid and auth_token: update the inbox's credentials (Twilio error 20003)", 401},
+			"Twilio rejected the inbox's account_sid and auth_token: update the inbox's credentials (Twilio error 20003)", 401, false},
 		{"number not on the account", func(t *testing.T, w *world, o *channel.Outbound) { o.Inbox.Credentials[CredFrom] = "+14155550199" }, true, 0,
-			"the inbox's from number cannot send SMS to this destination (Twilio error 21606)", 400},
+			"the inbox's from number cannot send SMS to this destination (Twilio error 21606)", 400, false},
 		{"another service", func(t *testing.T, w *world, o *channel.Outbound) {
 			o.Inbox.Credentials[CredMessagingServiceSID] = "MGffffffffffffffffffffffffffffffff"
-		}, true, 0, "the inbox's messaging_service_sid is not a Messaging Service of this account (Twilio error 21701)", 400},
+		}, true, 0, "the inbox's messaging_service_sid is not a Messaging Service of this account (Twilio error 21701)", 400, false},
 
 		// Refused before Twilio is asked.
-		{"customer opted out in the conversation", func(t *testing.T, w *world, o *channel.Outbound) { o.LastInbound.Text = "STOP\n\n" + optOutNote }, true, 0, optedOutReason, 0},
+		{"customer opted out in the conversation", func(t *testing.T, w *world, o *channel.Outbound) { o.LastInbound.Text = "STOP\n\n" + optOutNote }, true, 0, optedOutReason, 0, true},
 		{"no identity", func(t *testing.T, w *world, o *channel.Outbound) {
 			o.Contact.Identities[0].Platform = care.ChannelWhatsApp
-		}, true, 0, "no SMS identity", 0},
-		{"no account_sid", func(t *testing.T, w *world, o *channel.Outbound) { delete(o.Inbox.Credentials, CredAccountSID) }, true, 0, "account_sid", 0},
-		{"no auth_token", func(t *testing.T, w *world, o *channel.Outbound) { delete(o.Inbox.Credentials, CredAuthToken) }, true, 0, "auth_token", 0},
-		{"no sender", func(t *testing.T, w *world, o *channel.Outbound) { delete(o.Inbox.Credentials, CredFrom) }, true, 0, "neither a from number", 0},
-		{"bad api_base", func(t *testing.T, w *world, o *channel.Outbound) { o.Inbox.Credentials[CredAPIBase] = "ftp://x" }, true, 0, "api_base", 0},
-		{"too long", func(t *testing.T, w *world, o *channel.Outbound) { o.Message.Text = strings.Repeat("a", 1601) }, true, 0, "limited to 1600", 0},
+		}, true, 0, "no SMS identity", 0, false},
+		{"no account_sid", func(t *testing.T, w *world, o *channel.Outbound) { delete(o.Inbox.Credentials, CredAccountSID) }, true, 0, "account_sid", 0, false},
+		{"no auth_token", func(t *testing.T, w *world, o *channel.Outbound) { delete(o.Inbox.Credentials, CredAuthToken) }, true, 0, "auth_token", 0, false},
+		{"no sender", func(t *testing.T, w *world, o *channel.Outbound) { delete(o.Inbox.Credentials, CredFrom) }, true, 0, "neither a from number", 0, false},
+		{"bad api_base", func(t *testing.T, w *world, o *channel.Outbound) { o.Inbox.Credentials[CredAPIBase] = "ftp://x" }, true, 0, "api_base", 0, false},
+		{"too long", func(t *testing.T, w *world, o *channel.Outbound) { o.Message.Text = strings.Repeat("a", 1601) }, true, 0, "limited to 1600", 0, false},
 		{"attachment not a link", func(t *testing.T, w *world, o *channel.Outbound) {
 			o.Message.Attachments = []care.Attachment{{Kind: "file", URL: "parley-upload:5"}}
-		}, true, 0, "http or https link", 0},
+		}, true, 0, "http or https link", 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -190,8 +191,8 @@ func TestSendErrors(t *testing.T) {
 			if !errors.As(err, &se) {
 				t.Fatalf("Send = %v, want a *channel.SendError", err)
 			}
-			if se.Permanent != tt.permanent || se.RetryAfter != tt.retry || !strings.Contains(se.Reason, tt.reason) || se.Status != tt.status {
-				t.Errorf("Send = %+v;\nwant permanent %v, retry after %v, status %d, reason containing %q", se, tt.permanent, tt.retry, tt.status, tt.reason)
+			if se.Permanent != tt.permanent || se.RetryAfter != tt.retry || !strings.Contains(se.Reason, tt.reason) || se.Status != tt.status || se.Refused != tt.refused {
+				t.Errorf("Send = %+v;\nwant permanent %v, retry after %v, status %d, refused %v, reason containing %q", se, tt.permanent, tt.retry, tt.status, tt.refused, tt.reason)
 			}
 			if n := len(w.fake.Sent()); n != 0 {
 				t.Errorf("the fake accepted %d messages", n)

@@ -108,7 +108,9 @@ func (a *Adapter) call(ctx context.Context, in care.Inbox, method string, params
 // Reasons shown to agents for the refusals they can act on. The
 // descriptions are Telegram's, e.g. "Forbidden: bot was blocked by the
 // user"; the Bot API calls them human-readable and subject to change, so
-// they only refine what error_code says.
+// they only refine what error_code says. Each concerns one chat, the
+// customer's or the group's: the bot works elsewhere, so they are Refused
+// and leave the inbox's health alone.
 var forbidden = []struct{ contains, reason string }{
 	{"blocked by the user", "the customer blocked the bot; Telegram delivers nothing until they unblock it"},
 	{"user is deactivated", "the customer's Telegram account was deleted"},
@@ -166,7 +168,7 @@ func apiError(method string, resp *http.Response, env *response, now time.Time) 
 		e.Reason = "Telegram refused: " + desc
 		for _, f := range forbidden {
 			if strings.Contains(strings.ToLower(env.Description), f.contains) {
-				e.Reason = f.reason
+				e.Reason, e.Refused = f.reason, true
 				break
 			}
 		}
@@ -175,7 +177,8 @@ func apiError(method string, resp *http.Response, env *response, now time.Time) 
 		e.Err = fmt.Errorf("%w: %w", e.Err, chatMigrated(to))
 		e.Reason = fmt.Sprintf("the group became a supergroup (chat %d); the customer must write to the bot there again", to)
 	case strings.Contains(strings.ToLower(env.Description), "chat not found"):
-		e.Reason = "Telegram does not know this chat: the customer may never have written to the bot"
+		// This chat only: the bot answers for others.
+		e.Reason, e.Refused = "Telegram does not know this chat: the customer may never have written to the bot", true
 	default:
 		e.Reason = "Telegram refused the request (" + strconv.Itoa(code) + "): " + desc
 	}

@@ -135,37 +135,40 @@ func TestSendErrors(t *testing.T) {
 		permanent  bool
 		retryAfter time.Duration
 		reason     string
+		refused    bool // this chat's refusal, not the bot's
 	}{
 		{"flood control", 429, nil, `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 35","parameters":{"retry_after":35}}`,
-			false, 35 * time.Second, "flood control"},
+			false, 35 * time.Second, "flood control", false},
 		{"flood control, wait only in the description", 429, nil, `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7"}`,
-			false, 7 * time.Second, "retry after 7s"},
+			false, 7 * time.Second, "retry after 7s", false},
 		{"flood control, absurd wait", 429, nil, `{"ok":false,"error_code":429,"description":"Too Many Requests","parameters":{"retry_after":99999999}}`,
-			false, channel.MaxRetryAfter, "flood control"},
+			false, channel.MaxRetryAfter, "flood control", false},
 		{"blocked", 403, nil, `{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}`,
-			true, 0, "the customer blocked the bot"},
+			true, 0, "the customer blocked the bot", true},
 		{"never started", 403, nil, `{"ok":false,"error_code":403,"description":"Forbidden: bot can't initiate conversation with a user"}`,
-			true, 0, "must write to it first"},
+			true, 0, "must write to it first", true},
 		{"deleted account", 403, nil, `{"ok":false,"error_code":403,"description":"Forbidden: user is deactivated"}`,
-			true, 0, "account was deleted"},
+			true, 0, "account was deleted", true},
+		{"kicked from the group", 403, nil, `{"ok":false,"error_code":403,"description":"Forbidden: bot was kicked from the group chat"}`,
+			true, 0, "removed from the group", true},
 		{"other 403", 403, nil, `{"ok":false,"error_code":403,"description":"Forbidden: something new"}`,
-			true, 0, "Telegram refused: Forbidden: something new"},
+			true, 0, "Telegram refused: Forbidden: something new", false},
 		{"bad request", 400, nil, `{"ok":false,"error_code":400,"description":"Bad Request: message is too long"}`,
-			true, 0, "Telegram refused the request (400): Bad Request: message is too long"},
+			true, 0, "Telegram refused the request (400): Bad Request: message is too long", false},
 		{"unknown chat", 400, nil, `{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}`,
-			true, 0, "never have written to the bot"},
+			true, 0, "never have written to the bot", true},
 		{"group migrated", 400, nil, `{"ok":false,"error_code":400,"description":"Bad Request: group chat was upgraded to a supergroup chat","parameters":{"migrate_to_chat_id":-1001987654321}}`,
-			true, 0, "supergroup (chat -1001987654321)"},
+			true, 0, "supergroup (chat -1001987654321)", false},
 		{"revoked token", 401, nil, `{"ok":false,"error_code":401,"description":"Unauthorized"}`,
-			true, 0, "bot_token"},
+			true, 0, "bot_token", false},
 		{"unknown token", 404, nil, `{"ok":false,"error_code":404,"description":"Not Found"}`,
-			true, 0, "bot_token"},
+			true, 0, "bot_token", false},
 		{"server error", 500, nil, `{"ok":false,"error_code":500,"description":"Internal Server Error"}`,
-			false, 0, "having trouble"},
+			false, 0, "having trouble", false},
 		{"proxy error page", 502, http.Header{"Retry-After": {"20"}}, `<html><body>502 Bad Gateway</body></html>`,
-			false, 20 * time.Second, "502 Bad Gateway"},
+			false, 20 * time.Second, "502 Bad Gateway", false},
 		{"ok without the envelope", 200, nil, `<html>hello</html>`,
-			false, 0, "not understood"},
+			false, 0, "not understood", false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -178,8 +181,9 @@ func TestSendErrors(t *testing.T) {
 			if !errors.As(err, &se) {
 				t.Fatalf("Send = %v, want a *channel.SendError", err)
 			}
-			if se.Permanent != tt.permanent || se.RetryAfter != tt.retryAfter || !strings.Contains(se.Reason, tt.reason) {
-				t.Errorf("Send = permanent %v, retry after %v, reason %q;\nwant %v, %v, about %q", se.Permanent, se.RetryAfter, se.Reason, tt.permanent, tt.retryAfter, tt.reason)
+			if se.Permanent != tt.permanent || se.RetryAfter != tt.retryAfter || !strings.Contains(se.Reason, tt.reason) || se.Refused != tt.refused {
+				t.Errorf("Send = permanent %v, retry after %v, reason %q, refused %v;\nwant %v, %v, about %q, %v",
+					se.Permanent, se.RetryAfter, se.Reason, se.Refused, tt.permanent, tt.retryAfter, tt.reason, tt.refused)
 			}
 			if se.Status != tt.status {
 				t.Errorf("status %d, want %d", se.Status, tt.status)
@@ -411,5 +415,45 @@ func TestSendMigratedGroupFake(t *testing.T) {
 	sent := f.Sent()
 	if len(sent) != 1 || sent[0].ChatID != -1001987654321 || sent[0].ReplyTo != 0 || sent[0].Text != "Yes, until six." {
 		t.Errorf("sent %+v, want one unquoted message in the supergroup", sent)
+	}
+}
+
+// TestSendRefusedFake: the refusals tgfake answers as the Bot API does are
+// this chat's, Refused so that the inbox's health stays clear; a revoked
+// token is the bot's.
+func TestSendRefusedFake(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name    string
+		prepare func(f *tgfake.Fake, out *channel.Outbound)
+		status  int
+		reason  string
+		refused bool
+	}{
+		{"blocked", func(f *tgfake.Fake, _ *channel.Outbound) { f.Block(1111111) }, 403, "the customer blocked the bot", true},
+		{"chat unknown to the bot", func(_ *tgfake.Fake, out *channel.Outbound) { out.Contact.Identities[0].PlatformUserID = "2222222" },
+			400, "may never have written to the bot", true},
+		{"revoked token", func(_ *tgfake.Fake, out *channel.Outbound) { out.Inbox.Credentials[CredBotToken] = "1:revoked" },
+			401, "bot_token", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := tgfake.New()
+			srv := httptest.NewServer(f.Handler())
+			t.Cleanup(srv.Close)
+			if _, err := f.Deliver(context.Background(), tgfake.Message{From: tgfake.User{ID: 1111111, FirstName: "Ana"}, Text: "hello?"}); err != nil {
+				t.Fatal(err)
+			}
+			out := outbound(srv.URL, "Still there?")
+			tt.prepare(f, &out)
+			_, err := (&Adapter{Client: srv.Client()}).Send(context.Background(), out)
+			var se *channel.SendError
+			if !errors.As(err, &se) || !se.Permanent || se.Status != tt.status || se.Refused != tt.refused || !strings.Contains(se.Reason, tt.reason) {
+				t.Errorf("Send = %+v, want permanent, status %d, refused %v, about %q", se, tt.status, tt.refused, tt.reason)
+			}
+			if n := len(f.Sent()); n != 0 {
+				t.Errorf("the fake took %d messages", n)
+			}
+		})
 	}
 }

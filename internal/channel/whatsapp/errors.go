@@ -38,6 +38,10 @@ type errorClass struct {
 	// withDetails appends WhatsApp's details, which name the offending
 	// parameter.
 	withDetails bool
+	// refused errors concern this one customer (their window, their
+	// number, their choices), not the business account: the reply fails,
+	// and the inbox's health is left alone.
+	refused bool
 }
 
 // errorClasses covers the codes of ".../whatsapp/support/error-codes" a reply
@@ -60,15 +64,20 @@ var errorClasses = map[int]errorClass{
 	131057: {reason: "The WhatsApp Business Account is in maintenance mode", temporary: true, wait: time.Minute},
 	133004: {reason: "WhatsApp is temporarily unavailable", temporary: true},
 
-	// The conversation.
-	131047: {reason: "outside WhatsApp's 24-hour window: send an approved template"},
-	131026: {reason: "WhatsApp could not deliver the message: the number may not use WhatsApp, may have blocked this business, or runs an old WhatsApp version"},
-	131021: {reason: "the recipient is this business number itself"},
+	// The conversation. 131047, 131026, 131049, 131050 and 130472 concern
+	// the one customer (developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes:
+	// "more than 24 hours have passed since the customer last replied",
+	// "message undeliverable", "per-user marketing limit", "user has
+	// stopped marketing messages", "part of an experiment"); 131048 and
+	// 131030 the business number.
+	131047: {reason: "outside WhatsApp's 24-hour window: send an approved template", refused: true},
+	131026: {reason: "WhatsApp could not deliver the message: the number may not use WhatsApp, may have blocked this business, or runs an old WhatsApp version", refused: true},
+	131021: {reason: "the recipient is this business number itself", refused: true},
 	131030: {reason: "the recipient is not on this test number's list of allowed recipients"},
 	131048: {reason: "WhatsApp is limiting this number because earlier messages were blocked or reported as spam; check its quality in WhatsApp Manager"},
-	131049: {reason: "WhatsApp chose not to deliver this message to keep engagement healthy"},
-	131050: {reason: "the customer has turned off marketing messages from this business"},
-	130472: {reason: "the customer is part of a WhatsApp experiment and was not sent this marketing message"},
+	131049: {reason: "WhatsApp chose not to deliver this message to keep engagement healthy", refused: true},
+	131050: {reason: "the customer has turned off marketing messages from this business", refused: true},
+	130472: {reason: "the customer is part of a WhatsApp experiment and was not sent this marketing message", refused: true},
 
 	// The content.
 	131051: {reason: "WhatsApp does not support this message type"},
@@ -162,6 +171,7 @@ func sendError(resp *http.Response, body []byte, now time.Time) error {
 	}
 	se := &channel.SendError{
 		Permanent: !c.temporary,
+		Refused:   c.refused && !c.temporary,
 		Status:    resp.StatusCode,
 		Reason:    describe(e.Code, "", e.Message, e.ErrorData.Details),
 		Err:       fmt.Errorf("whatsapp: graph error %d (%s, fbtrace_id %s): %s", e.Code, e.Type, e.FBTraceID, e.Message),

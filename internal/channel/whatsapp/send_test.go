@@ -155,8 +155,8 @@ func TestSendFreeFormOutsideWindow(t *testing.T) {
 	w.fake.Remember(wafake.DefaultPhoneNumberID, customerPhone, w.now.Add(-25*time.Hour))
 	_, err := w.a.Send(context.Background(), w.outbound("Are you still there?"))
 	se := sendErr(t, err)
-	if !se.Permanent || !strings.Contains(se.Reason, "outside WhatsApp's 24-hour window: send an approved template") || se.Status != 400 {
-		t.Errorf("Send = %+v, want permanent with the window reason", se)
+	if !se.Permanent || !se.Refused || !strings.Contains(se.Reason, "outside WhatsApp's 24-hour window: send an approved template") || se.Status != 400 {
+		t.Errorf("Send = %+v, want permanent and refused, with the window reason", se)
 	}
 	if n := len(w.fake.Sent()); n != 0 {
 		t.Errorf("the fake accepted %d messages", n)
@@ -279,8 +279,8 @@ func TestSendWrongToken(t *testing.T) {
 	out := w.outbound("Hello")
 	out.Inbox.Credentials[CredAccessToken] = "expired"
 	_, err := w.a.Send(context.Background(), out)
-	if se := sendErr(t, err); !se.Permanent || !strings.Contains(se.Reason, "access_token") || se.Status != 401 {
-		t.Errorf("Send = %+v, want permanent asking for a new access_token", se)
+	if se := sendErr(t, err); !se.Permanent || se.Refused || !strings.Contains(se.Reason, "access_token") || se.Status != 401 {
+		t.Errorf("Send = %+v, want permanent, not refused, asking for a new access_token", se)
 	}
 }
 

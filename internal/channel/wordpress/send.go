@@ -76,7 +76,8 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 	}
 	switch parent.Status {
 	case "spam", "trash":
-		return channel.Result{}, channel.Permanent("the comment answered is in the site's "+parent.Status+"; restore it to answer it", nil)
+		// This comment's state, not the site's trouble.
+		return channel.Result{}, &channel.SendError{Permanent: true, Refused: true, Reason: "the comment answered is in the site's " + parent.Status + "; restore it to answer it"}
 	case "hold":
 		if err := a.setStatus(ctx, in, parentID, "approve"); err != nil {
 			return channel.Result{}, err
@@ -114,11 +115,14 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 	}
 	e := refusal(r, a.now())
 	if we, ok := r.wpError(); ok {
+		// Both are the one post's state (WordPress's REST comments
+		// controller answers them with 403): the site and the
+		// application password work, so the inbox's health is left alone.
 		switch we.Code {
 		case "rest_comment_closed":
-			e.Reason = "comments are closed on this post"
+			e.Reason, e.Refused = "comments are closed on this post", true
 		case "rest_comment_draft_post", "rest_comment_trash_post", "rest_comment_invalid_post_id":
-			e.Reason = "the post is not published any more"
+			e.Reason, e.Refused = "the post is not published any more", true
 		}
 	}
 	return channel.Result{}, e

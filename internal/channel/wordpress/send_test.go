@@ -89,22 +89,23 @@ func TestSendRefusals(t *testing.T) {
 		out       channel.Outbound
 		permanent bool
 		says      string
+		refused   bool // the comment's or post's refusal, not the site's
 	}{
-		{"private", channel.Outbound{Message: care.Message{Text: "x", Visibility: care.Private, ReplyToPlatformID: jane}}, true, "public"},
-		{"attachment", channel.Outbound{Message: care.Message{Text: "x", Visibility: care.Public, ReplyToPlatformID: jane, Attachments: []care.Attachment{{Kind: "image"}}}}, true, "attach"},
-		{"empty", channel.Outbound{Message: care.Message{Text: " \n", Visibility: care.Public, ReplyToPlatformID: jane}}, true, "empty"},
-		{"no comment", channel.Outbound{Message: care.Message{Text: "x", Visibility: care.Public}}, true, "answers no WordPress comment"},
-		{"gone", channel.Outbound{Message: care.Message{Text: "x", Visibility: care.Public, ReplyToPlatformID: "99999"}}, true, "no longer exists"},
-		{"trashed", channel.Outbound{Message: care.Message{Text: "x", Visibility: care.Public, ReplyToPlatformID: spam}}, true, "trash"},
-		{"closed", channel.Outbound{Message: care.Message{Text: "x", Visibility: care.Public, ReplyToPlatformID: onClosed}}, true, "comments are closed"},
-		{"too long", channel.Outbound{Message: care.Message{Text: strings.Repeat("<", MaxCommentBytes/4+1), Visibility: care.Public, ReplyToPlatformID: jane}}, true, "longer"},
+		{"private", channel.Outbound{Message: care.Message{Text: "x", Visibility: care.Private, ReplyToPlatformID: jane}}, true, "public", false},
+		{"attachment", channel.Outbound{Message: care.Message{Text: "x", Visibility: care.Public, ReplyToPlatformID: jane, Attachments: []care.Attachment{{Kind: "image"}}}}, true, "attach", false},
+		{"empty", channel.Outbound{Message: care.Message{Text: " \n", Visibility: care.Public, ReplyToPlatformID: jane}}, true, "empty", false},
+		{"no comment", channel.Outbound{Message: care.Message{Text: "x", Visibility: care.Public}}, true, "answers no WordPress comment", false},
+		{"gone", channel.Outbound{Message: care.Message{Text: "x", Visibility: care.Public, ReplyToPlatformID: "99999"}}, true, "no longer exists", true},
+		{"trashed", channel.Outbound{Message: care.Message{Text: "x", Visibility: care.Public, ReplyToPlatformID: spam}}, true, "trash", true},
+		{"closed", channel.Outbound{Message: care.Message{Text: "x", Visibility: care.Public, ReplyToPlatformID: onClosed}}, true, "comments are closed", true},
+		{"too long", channel.Outbound{Message: care.Message{Text: strings.Repeat("<", MaxCommentBytes/4+1), Visibility: care.Public, ReplyToPlatformID: jane}}, true, "longer", false},
 	}
 	for _, tt := range tests {
 		tt.out.Inbox = s.inbox
 		_, err := s.adapter.Send(context.Background(), tt.out)
 		var se *channel.SendError
-		if !errors.As(err, &se) || se.Permanent != tt.permanent || !strings.Contains(se.Reason, tt.says) {
-			t.Errorf("%s: Send = %v, want a SendError (permanent %v) saying %q", tt.name, err, tt.permanent, tt.says)
+		if !errors.As(err, &se) || se.Permanent != tt.permanent || !strings.Contains(se.Reason, tt.says) || se.Refused != tt.refused {
+			t.Errorf("%s: Send = %v, want a SendError (permanent %v, refused %v) saying %q", tt.name, err, tt.permanent, tt.refused, tt.says)
 		}
 	}
 	if n := len(s.fake.Replies()); n != 0 {

@@ -141,27 +141,38 @@ func rateLimitLine(h http.Header) string {
 	return ""
 }
 
+// maxDayWait bounds the wait for a daily cap: its window is 24 hours, so
+// its reset is never further away, plus the second retryAfter adds.
+const maxDayWait = 24*time.Hour + time.Second
+
 // retryAfter is how long to wait after a 429 or 5xx: until the reset of an
-// exhausted daily cap, else of the exhausted window, else as Retry-After
-// asks; between 0 and channel.MaxRetryAfter.
+// exhausted daily cap, at most maxDayWait, else of the exhausted window, else
+// as Retry-After asks, at most channel.MaxRetryAfter.
+//
+// A daily cap's reset is honoured whole, as YouTube's daily quota is: every
+// earlier attempt would be refused again and spend one of the outbox's
+// attempts, so cutting the wait to an hour would fail a reply (after twelve
+// refused attempts) that the reset would let through.
 func retryAfter(h http.Header, now time.Time) time.Duration {
-	var reset time.Time
-	for _, p := range []string{userDayLimit, appDayLimit, windowLimit} {
+	for _, p := range []string{userDayLimit, appDayLimit} {
 		if rl, ok := parseRateLimit(h, p); ok && rl.Remaining == 0 && !rl.Reset.IsZero() {
-			reset = rl.Reset
-			break
+			// X's reset is a whole second; wait a second more so the
+			// retry lands in the new window.
+			return min(max(rl.Reset.Sub(now)+time.Second, 0), maxDayWait)
 		}
 	}
+	var reset time.Time
+	if rl, ok := parseRateLimit(h, windowLimit); ok && rl.Remaining == 0 && !rl.Reset.IsZero() {
+		reset = rl.Reset
+	}
 	if reset.IsZero() {
-		// A 429 without an exhausted counter (a usage cap, say): the
-		// window's reset is still the best hint X gives.
+		// A 429 without an exhausted counter: the window's reset is
+		// still the best hint X gives.
 		if secs, ok := parseCount(h.Get(windowLimit + "-reset")); ok && secs >= 946684800 && secs < 4102444800 {
 			reset = time.Unix(secs, 0)
 		}
 	}
 	if !reset.IsZero() {
-		// X's reset is a whole second; wait a second more so the retry
-		// lands in the new window.
 		return min(max(reset.Sub(now)+time.Second, 0), channel.MaxRetryAfter)
 	}
 	d, _ := channel.ParseRetryAfter(h.Get("Retry-After"), now)

@@ -35,8 +35,17 @@ func TestRateLimit(t *testing.T) {
 		{"daily cap spent wins", header("x-rate-limit-limit", "100", "x-rate-limit-remaining", "99", "x-rate-limit-reset", itoa(reset),
 			"x-user-limit-24hour-limit", "1440", "x-user-limit-24hour-remaining", "0", "x-user-limit-24hour-reset", itoa(now.Add(20*time.Minute).Unix())),
 			"0/1440 left, resets 10:20:00Z (daily)", 20*time.Minute + time.Second},
+		// A daily cap's reset is waited for whole, past the hour other
+		// waits are held to.
 		{"app daily cap", header("x-app-limit-24hour-limit", "10000", "x-app-limit-24hour-remaining", "0", "x-app-limit-24hour-reset", itoa(now.Add(5*time.Hour).Unix())),
-			"0/10000 left, resets 15:00:00Z (daily)", channel.MaxRetryAfter},
+			"0/10000 left, resets 15:00:00Z (daily)", 5*time.Hour + time.Second},
+		{"user daily cap, reset a day away", header("x-rate-limit-limit", "100", "x-rate-limit-remaining", "40", "x-rate-limit-reset", itoa(reset),
+			"x-user-limit-24hour-limit", "100", "x-user-limit-24hour-remaining", "0", "x-user-limit-24hour-reset", itoa(now.Add(23*time.Hour+59*time.Minute).Unix())),
+			"0/100 left, resets 09:59:00Z (daily)", 23*time.Hour + 59*time.Minute + time.Second},
+		{"daily cap reset beyond a day", header("x-user-limit-24hour-limit", "100", "x-user-limit-24hour-remaining", "0", "x-user-limit-24hour-reset", itoa(now.Add(72*time.Hour).Unix())),
+			"0/100 left, resets 10:00:00Z (daily)", maxDayWait},
+		{"window reset beyond the hour", header("x-rate-limit-limit", "15", "x-rate-limit-remaining", "0", "x-rate-limit-reset", itoa(now.Add(3*time.Hour).Unix())),
+			"0/15 left, resets 13:00:00Z", channel.MaxRetryAfter},
 		{"no reset", header("x-rate-limit-limit", "15", "x-rate-limit-remaining", "3"), "3/15 left", 0},
 		{"reset in the past", header("x-rate-limit-limit", "15", "x-rate-limit-remaining", "0", "x-rate-limit-reset", itoa(now.Add(-time.Hour).Unix())),
 			"0/15 left, resets 09:00:00Z", 0},
@@ -116,8 +125,8 @@ func FuzzRateLimitHeaders(f *testing.F) {
 		if len(line) > 120 {
 			t.Fatalf("rateLimitLine = %q: too long", line)
 		}
-		if d := retryAfter(h, now); d < 0 || d > channel.MaxRetryAfter {
-			t.Fatalf("retryAfter = %v, outside [0, %v]", d, channel.MaxRetryAfter)
+		if d := retryAfter(h, now); d < 0 || d > maxDayWait {
+			t.Fatalf("retryAfter = %v, outside [0, %v]", d, maxDayWait)
 		}
 		for _, p := range []string{windowLimit, userDayLimit, appDayLimit} {
 			if rl, ok := parseRateLimit(h, p); ok && (rl.Limit < 0 || rl.Remaining < 0) {

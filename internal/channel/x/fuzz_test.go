@@ -97,7 +97,7 @@ func checkSendOutcome(t *testing.T, res channel.Result, err error) {
 	if se.Reason == "" || strings.ContainsAny(se.Reason, "\n\r\x00") || len(se.Reason) > 1024 {
 		t.Fatalf("Reason %q", se.Reason)
 	}
-	if se.RetryAfter < 0 || se.RetryAfter > channel.MaxRetryAfter {
+	if se.RetryAfter < 0 || se.RetryAfter > maxDayWait {
 		t.Fatalf("RetryAfter %v", se.RetryAfter)
 	}
 }

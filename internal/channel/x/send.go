@@ -25,9 +25,11 @@ import (
 // reply to, a DM to a contact without an X identity, attachments (not
 // supported yet), text over X's limits, and X's 400, 401, 403 and 404, with
 // a reason the agent can act on (X's 2026 rule that apps reply only to posts
-// that summon the brand is explained as such). Temporary: 408, 425, 429 (not
-// before the rate-limit window resets) and 5xx, and a request that got no
-// answer.
+// that summon the brand is explained as such), and the 429 of X's
+// usage-capped problem (the App's monthly cap). Refused among them, so that
+// the inbox's health stays clear: those of this reply alone (see sendError).
+// Temporary: 408, 425, 429 (not before the rate-limit window resets, or a
+// spent daily cap's reset) and 5xx, and a request that got no answer.
 //
 // X takes no idempotency key. When a request went out and no answer came
 // back, the adapter remembers the reply's IdempotencyKey, and before the
@@ -88,10 +90,11 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 				return channel.Result{Status: care.DeliverySent, RateLimit: rl}, nil
 			}
 		}
-		if !temporaryStatus(resp.status) {
+		e := a.sendError(req, resp, rl)
+		if e.Permanent {
 			a.unanswered.Forget(key)
 		}
-		return channel.Result{}, a.sendError(req, resp, rl)
+		return channel.Result{}, e
 	}
 	a.unanswered.Forget(key)
 	charge := ChargeDMSent
@@ -205,16 +208,27 @@ func isDuplicate(body []byte) bool {
 }
 
 // sendError turns X's refusal into a *channel.SendError whose Reason tells
-// the agent what happened and, where there is one, what to do.
-func (a *Adapter) sendError(req *sendRequest, resp *apiResponse, rl string) error {
+// the agent what happened and, where there is one, what to do. A refusal of
+// this one reply (the post answered is gone, the customer takes no DMs from
+// the brand, the text repeats a recent post) is Refused: the account works,
+// so the inbox's health stays clear. One of the account (its token, its
+// App's usage cap) is not.
+func (a *Adapter) sendError(req *sendRequest, resp *apiResponse, rl string) *channel.SendError {
 	detail := problemDetail(resp.body)
 	e := &channel.SendError{Permanent: !temporaryStatus(resp.status), Status: resp.status, RateLimit: rl,
 		Err: fmt.Errorf("x: %s: %s: %s", req.what, statusLine(resp.status), detail)}
 	lower := strings.ToLower(detail)
+	refused := func(reason string) {
+		e.Permanent, e.Refused, e.Reason = true, true, reason
+	}
 	switch s := resp.status; {
 	case s == http.StatusTooManyRequests && usageCapped(resp.body):
-		e.RetryAfter = retryAfter(resp.header, a.now())
-		e.Reason = "X's usage cap for the App is reached; Parley will retry, but check the App's plan or credits in X's Developer Console"
+		// The App's cap is counted per billing cycle and resets on the
+		// cycle's day (cap_reset_day, developer.x.com/en/docs/x-api/usage/tweets),
+		// weeks away at worst: retrying within the outbox's attempts only
+		// delays the failure.
+		e.Permanent = true
+		e.Reason = "X's usage cap for the App is used up: its monthly cap resets with the App's billing cycle, so Parley will not retry this reply; raise the plan or add credits in X's Developer Console"
 	case s == http.StatusTooManyRequests:
 		e.RetryAfter = retryAfter(resp.header, a.now())
 		e.Reason = "X's rate limit for this account is reached; Parley will retry when it resets"
@@ -229,18 +243,23 @@ func (a *Adapter) sendError(req *sendRequest, resp *apiResponse, rl string) erro
 	case s == http.StatusUnauthorized:
 		e.Reason = "X refused the inbox's access token; reconnect the X account"
 	case s == http.StatusForbidden && req.public && strings.Contains(lower, "duplicate"):
-		e.Reason = "X refused the reply as a duplicate of a recent post from this account; reword it"
+		refused("X refused the reply as a duplicate of a recent post from this account; reword it")
+	case s == http.StatusForbidden && req.public && targetGone(lower):
+		// X answers 403, not 404, for a reply to a deleted post: "You
+		// attempted to reply to a Tweet that is deleted or not visible to
+		// you." (v1.1 code 385; github.com/plhery/node-twitter-api-v2/issues/366).
+		refused("X cannot find the post replied to: it was deleted, or is not visible to the brand's account (a protected or suspended author)")
 	case s == http.StatusForbidden && req.public &&
 		(strings.Contains(lower, "mention") || strings.Contains(lower, "summon") || strings.Contains(lower, "engaged") || strings.Contains(lower, "reply")):
-		e.Reason = "X only lets apps reply in public to posts that @mention or quote the brand; answer this customer by DM instead"
+		refused("X only lets apps reply in public to posts that @mention or quote the brand; answer this customer by DM instead")
 	case s == http.StatusForbidden && !req.public:
-		e.Reason = "X refused the DM; the customer may not accept messages from the brand (they can DM the brand first, or follow it)"
+		refused("X refused the DM; the customer may not accept messages from the brand (they can DM the brand first, or follow it)")
 	case s == http.StatusForbidden:
 		e.Reason = "X refused the reply"
 	case s == http.StatusNotFound && req.public:
-		e.Reason = "X cannot find the post replied to; it may have been deleted"
+		refused("X cannot find the post replied to; it may have been deleted")
 	case s == http.StatusNotFound:
-		e.Reason = "X cannot find the customer's account"
+		refused("X cannot find the customer's account")
 	case s == http.StatusBadRequest:
 		e.Reason = "X rejected the reply as invalid"
 	default:
@@ -250,4 +269,10 @@ func (a *Adapter) sendError(req *sendRequest, resp *apiResponse, rl string) erro
 		e.Reason += ". X said: " + detail
 	}
 	return e
+}
+
+// targetGone reports whether a 403's detail, lower-cased, says the post
+// answered is deleted or hidden from the account.
+func targetGone(detail string) bool {
+	return strings.Contains(detail, "deleted") || strings.Contains(detail, "not visible")
 }

@@ -77,27 +77,40 @@ func TestSendRefusals(t *testing.T) {
 		wantCalls int // requests the fake should have seen
 		wantIn    string
 		wantCode  int
+		// refused: this reply's refusal, which leaves the inbox's health
+		// alone; the account's troubles are not.
+		refused bool
 	}{
 		{"reply to a post that does not summon the brand", func(w *world) (string, string) {
 			p := w.fake.AddPost(xfake.Post{AuthorID: anaID, Text: "my parcel is late, again"})
 			return p.ID, anaID
-		}, "Sorry!", nil, false, 1, "only lets apps reply in public to posts that @mention or quote the brand", 403},
+		}, "Sorry!", nil, false, 1, "only lets apps reply in public to posts that @mention or quote the brand", 403, true},
 		{"DM to a customer who does not accept it", func(*world) (string, string) { return "", benID }, "Hi Ben", nil, false, 1,
-			"refused the DM", 403},
+			"refused the DM", 403, true},
 		{"revoked token", func(w *world) (string, string) {
 			return w.fake.AddPost(xfake.Post{AuthorID: anaID, Text: "@acme help"}).ID, anaID
-		}, "On it", func(in *care.Inbox) { in.Credentials["access_token"] = "revoked" }, false, 1, "reconnect the X account", 401},
+		}, "On it", func(in *care.Inbox) { in.Credentials["access_token"] = "revoked" }, false, 1, "reconnect the X account", 401, false},
 		{"reply to a deleted post", func(w *world) (string, string) {
 			p := w.fake.AddPost(xfake.Post{AuthorID: anaID, Text: "@acme help"})
 			w.fake.DeletePost(p.ID)
 			return p.ID, anaID
-		}, "On it", nil, false, 1, "rejected the reply as invalid", 400},
+		}, "On it", nil, false, 1, "X cannot find the post replied to: it was deleted, or is not visible", 403, true},
+		{"reply to a post X never had", func(*world) (string, string) { return "1880000000000099999", anaID },
+			"On it", nil, false, 1, "deleted or not visible to you", 403, true},
+		{"reply answered 404", func(w *world) (string, string) {
+			w.fake.FailNext(1, 404)
+			return w.fake.AddPost(xfake.Post{AuthorID: anaID, Text: "@acme help"}).ID, anaID
+		}, "On it", nil, false, 1, "may have been deleted", 404, true},
+		{"DM to an account X answers 404 for", func(w *world) (string, string) {
+			w.fake.FailNext(1, 404)
+			return "", anaID
+		}, "Hi", nil, false, 1, "cannot find the customer's account", 404, true},
 		{"too long for X", func(w *world) (string, string) {
 			return w.fake.AddPost(xfake.Post{AuthorID: anaID, Text: "@acme help"}).ID, anaID
-		}, strings.Repeat("長", 141), nil, false, 0, "282 characters as X counts them", 0},
-		{"attachments", func(w *world) (string, string) { return "", anaID }, "see", nil, true, 0, "cannot send attachments", 0},
+		}, strings.Repeat("長", 141), nil, false, 0, "282 characters as X counts them", 0, false},
+		{"attachments", func(w *world) (string, string) { return "", anaID }, "see", nil, true, 0, "cannot send attachments", 0, false},
 		{"no access token", func(*world) (string, string) { return "", anaID }, "hi",
-			func(in *care.Inbox) { delete(in.Credentials, "access_token") }, false, 0, "no access token", 0},
+			func(in *care.Inbox) { delete(in.Credentials, "access_token") }, false, 0, "no access token", 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,8 +126,8 @@ func TestSendRefusals(t *testing.T) {
 			before := len(w.fake.Posts()) + len(w.fake.DMs())
 			_, err := w.a.Send(context.Background(), out)
 			se := sendErr(t, err)
-			if !se.Permanent || se.Status != tt.wantCode || !strings.Contains(se.Reason, tt.wantIn) {
-				t.Errorf("SendError = %+v, want permanent, status %d, reason containing %q", se, tt.wantCode, tt.wantIn)
+			if !se.Permanent || se.Status != tt.wantCode || !strings.Contains(se.Reason, tt.wantIn) || se.Refused != tt.refused {
+				t.Errorf("SendError = %+v, want permanent, status %d, refused %v, reason containing %q", se, tt.wantCode, tt.refused, tt.wantIn)
 			}
 			if calls := w.fake.Calls(xfake.CreatePost) + w.fake.Calls(xfake.SendDM); calls != tt.wantCalls {
 				t.Errorf("fake saw %d sends, want %d", calls, tt.wantCalls)
@@ -139,29 +152,53 @@ func TestSendNothingToReplyTo(t *testing.T) {
 	}
 }
 
+// A spent rate window is waited out until the reset X names: the
+// 15-minute window's, and a daily cap's even when that is most of a day
+// away, since an hour's wait would only spend the outbox's attempts on
+// refusals.
 func TestSendRateLimited(t *testing.T) {
-	w := newWorld(t)
-	w.fake.SetLimit(xfake.CreatePost, 1)
-	m1 := w.fake.AddPost(xfake.Post{AuthorID: anaID, Text: "@acme one"})
-	m2 := w.fake.AddPost(xfake.Post{AuthorID: anaID, Text: "@acme two"})
-	if _, err := w.a.Send(context.Background(), w.reply("k1", "First answer", m1.ID, anaID)); err != nil {
-		t.Fatal(err)
-	}
-	w.clock.Advance(4 * time.Minute)
-	_, err := w.a.Send(context.Background(), w.reply("k2", "Second answer", m2.ID, anaID))
-	se := sendErr(t, err)
-	// The window opened at t0 and resets at t0+15m: 11 minutes from now,
-	// plus the second X's whole-second reset asks for.
-	want := &channel.SendError{Status: 429, RetryAfter: 11*time.Minute + time.Second, RateLimit: "0/1 left, resets 10:15:00Z"}
-	if se.Permanent || se.Status != want.Status || se.RetryAfter != want.RetryAfter || se.RateLimit != want.RateLimit {
-		t.Errorf("SendError = %+v, want temporary %+v", se, want)
-	}
-	if !strings.Contains(se.Reason, "rate limit") {
-		t.Errorf("Reason = %q", se.Reason)
-	}
-	w.clock.Advance(11*time.Minute + time.Second)
-	if _, err := w.a.Send(context.Background(), w.reply("k2", "Second answer", m2.ID, anaID)); err != nil {
-		t.Errorf("Send after the reset: %v", err)
+	for _, tc := range []struct {
+		name  string
+		limit func(*xfake.Fake)
+		// want is the wait and budget asked for 4 minutes after the
+		// window opened; early, a time before the reset to try again at.
+		want  *channel.SendError
+		early time.Duration
+	}{
+		{"15-minute window", func(f *xfake.Fake) { f.SetLimit(xfake.CreatePost, 1) },
+			// Resets at t0+15m, plus the second X's whole-second reset asks for.
+			&channel.SendError{Status: 429, RetryAfter: 11*time.Minute + time.Second, RateLimit: "0/1 left, resets 10:15:00Z"}, 0},
+		{"daily cap", func(f *xfake.Fake) { f.SetDailyLimit(xfake.CreatePost, 1) },
+			&channel.SendError{Status: 429, RetryAfter: 24*time.Hour - 4*time.Minute + time.Second, RateLimit: "0/1 left, resets 10:00:00Z (daily)"}, time.Hour},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t)
+			tc.limit(w.fake)
+			m1 := w.fake.AddPost(xfake.Post{AuthorID: anaID, Text: "@acme one"})
+			m2 := w.fake.AddPost(xfake.Post{AuthorID: anaID, Text: "@acme two"})
+			if _, err := w.a.Send(context.Background(), w.reply("k1", "First answer", m1.ID, anaID)); err != nil {
+				t.Fatal(err)
+			}
+			w.clock.Advance(4 * time.Minute)
+			_, err := w.a.Send(context.Background(), w.reply("k2", "Second answer", m2.ID, anaID))
+			se := sendErr(t, err)
+			if se.Permanent || se.Refused || se.Status != tc.want.Status || se.RetryAfter != tc.want.RetryAfter || se.RateLimit != tc.want.RateLimit {
+				t.Fatalf("SendError = %+v, want temporary %+v", se, tc.want)
+			}
+			if !strings.Contains(se.Reason, "rate limit") {
+				t.Errorf("Reason = %q", se.Reason)
+			}
+			if tc.early > 0 {
+				w.clock.Advance(tc.early)
+				if _, err := w.a.Send(context.Background(), w.reply("k2", "Second answer", m2.ID, anaID)); err == nil {
+					t.Fatalf("Send %v later succeeded; the cap should still hold", tc.early)
+				}
+			}
+			w.clock.Advance(se.RetryAfter - tc.early)
+			if _, err := w.a.Send(context.Background(), w.reply("k2", "Second answer", m2.ID, anaID)); err != nil {
+				t.Errorf("Send after the reset: %v", err)
+			}
+		})
 	}
 }
 
@@ -247,7 +284,7 @@ func TestSendDuplicateText(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := w.a.Send(context.Background(), w.reply("k2", "Thanks, we're looking into it.", m2.ID, benID))
-	if se := sendErr(t, err); !se.Permanent || !strings.Contains(se.Reason, "duplicate") || !strings.Contains(se.Reason, "reword") {
+	if se := sendErr(t, err); !se.Permanent || !se.Refused || !strings.Contains(se.Reason, "duplicate") || !strings.Contains(se.Reason, "reword") {
 		t.Errorf("SendError = %+v", se)
 	}
 }
@@ -275,18 +312,24 @@ func TestSendOAuth1(t *testing.T) {
 	}
 }
 
-// X's usage-capped 429 is told apart from a spent 15-minute window: still
-// retried, but the reason points at the App's plan, not at waiting.
+// X's usage-capped 429 is told apart from a spent 15-minute window: the
+// App's cap resets with its billing cycle, weeks away at worst, so the reply
+// fails at once, and (the account's trouble) is not Refused.
 func TestSendUsageCapped(t *testing.T) {
 	w := newWorld(t)
 	m := w.fake.AddPost(xfake.Post{AuthorID: anaID, Text: "@acme hello"})
 	w.fake.CapUsage(1)
 	_, err := w.a.Send(context.Background(), w.reply("k1", "Hello Ana", m.ID, anaID))
 	se := sendErr(t, err)
-	if se.Permanent || se.Status != 429 || !strings.Contains(se.Reason, "usage cap") || !strings.Contains(se.Reason, "Monthly product cap") {
-		t.Errorf("SendError = %+v, want a temporary usage-cap 429", se)
+	if !se.Permanent || se.Refused || se.RetryAfter != 0 || se.Status != 429 {
+		t.Errorf("SendError = %+v, want a permanent 429, not refused, without a wait", se)
 	}
-	if _, err := w.a.Send(context.Background(), w.reply("k1", "Hello Ana", m.ID, anaID)); err != nil {
-		t.Errorf("Send once the cap lifts: %v", err)
+	for _, want := range []string{"usage cap", "monthly", "billing cycle", "Monthly product cap"} {
+		if !strings.Contains(se.Reason, want) {
+			t.Errorf("Reason = %q, want it to mention %q", se.Reason, want)
+		}
+	}
+	if n := w.fake.Calls(xfake.CreatePost); n != 1 {
+		t.Errorf("%d posts attempted, want 1", n)
 	}
 }

@@ -136,8 +136,17 @@ func apiError(r *response, o op, reset, now time.Time) *channel.SendError {
 		e.Reason = "YouTube refused the channel's authorisation" + tag + ": connect the channel again (the refresh token may have been revoked)"
 	default:
 		e.Reason = refused + ": " + explain(code, o, msg)
+		e.Refused = targetRefused[code]
 	}
 	return e
+}
+
+// targetRefused are the refusals of the one video or comment answered (its
+// comments are off, it is gone or private): the channel's authorisation and
+// quota work, so the inbox's health is left alone
+// (developers.google.com/youtube/v3/docs/comments/insert, "Errors").
+var targetRefused = map[string]bool{
+	"commentsDisabled": true, "parentCommentNotFound": true, "parentCommentIsPrivate": true, "commentNotFound": true,
 }
 
 // explain says what a permanent refusal means and what to do.

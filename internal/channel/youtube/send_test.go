@@ -115,24 +115,25 @@ func TestSendRefused(t *testing.T) {
 	files := r.outbound("see attached", top)
 	files.Message.Attachments = []care.Attachment{{Kind: "image", URL: "https://example.com/a.png"}}
 	for _, tt := range []struct {
-		name   string
-		out    channel.Outbound
-		reason string
+		name    string
+		out     channel.Outbound
+		reason  string
+		refused bool // the video's or comment's refusal, not the channel's
 	}{
-		{"private", private, "no private messages"},
-		{"attachments", files, "text only"},
-		{"empty", r.outbound(" \n ", top), "empty"},
-		{"too long", r.outbound(strings.Repeat("ü", MaxTextChars+1), top), "10000 characters"},
-		{"no comment answered", r.outbound("hello", ""), "answers no YouTube comment"},
-		{"not a comment id", r.outbound("hello", "1111111:1365"), "answers no YouTube comment"},
-		{"comments off", r.outbound("hello", off), "comments are turned off on this video (commentsDisabled)"},
-		{"the comment is gone", r.outbound("hello", "UgzGoneGoneGone000000AaABAg"), "parentCommentNotFound"},
+		{"private", private, "no private messages", false},
+		{"attachments", files, "text only", false},
+		{"empty", r.outbound(" \n ", top), "empty", false},
+		{"too long", r.outbound(strings.Repeat("ü", MaxTextChars+1), top), "10000 characters", false},
+		{"no comment answered", r.outbound("hello", ""), "answers no YouTube comment", false},
+		{"not a comment id", r.outbound("hello", "1111111:1365"), "answers no YouTube comment", false},
+		{"comments off", r.outbound("hello", off), "comments are turned off on this video (commentsDisabled)", true},
+		{"the comment is gone", r.outbound("hello", "UgzGoneGoneGone000000AaABAg"), "parentCommentNotFound", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := r.send(t, tt.out)
 			var se *channel.SendError
-			if !errors.As(err, &se) || !se.Permanent || !strings.Contains(se.Reason, tt.reason) {
-				t.Errorf("Send = %v, want a permanent failure saying %q", err, tt.reason)
+			if !errors.As(err, &se) || !se.Permanent || !strings.Contains(se.Reason, tt.reason) || se.Refused != tt.refused {
+				t.Errorf("Send = %+v, want a permanent failure saying %q, refused %v", se, tt.reason, tt.refused)
 			}
 		})
 	}

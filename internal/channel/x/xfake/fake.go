@@ -42,7 +42,11 @@
 //     max_results 10..100; see search.go.
 //   - x-rate-limit-limit, -remaining and -reset on every response, and a
 //     per-user budget per endpoint and 15-minute window (SetLimit; X's
-//     documented defaults) answered with 429 once spent.
+//     documented defaults) answered with 429 once spent; a daily cap
+//     (SetDailyLimit) adds x-user-limit-24hour-limit, -remaining and -reset.
+//   - A reply to a post that is deleted or unknown is refused with 403 and
+//     X's "You attempted to reply to a Tweet that is deleted or not visible
+//     to you."
 //   - Faults: FailNext answers the next requests with a status (a 503, say);
 //     CapUsage with X's usage-capped 429; LoseResponses carries out the
 //     next write requests and then drops the connection unanswered, as a
@@ -79,6 +83,9 @@ const (
 
 // Window is the length of X's rate-limit windows.
 const Window = 15 * time.Minute
+
+// Day is the length of X's daily caps (x-user-limit-24hour-*).
+const Day = 24 * time.Hour
 
 // defaultLimits are X's per-user limits per 15 minutes
 // (x-api/fundamentals/rate-limits on docs.x.com).
@@ -158,6 +165,8 @@ type Fake struct {
 	dms           []*DM   // in id order
 	limits        map[Endpoint]int
 	windows       map[windowKey]*window
+	dayLimits     map[Endpoint]int
+	days          map[windowKey]*window
 	calls         map[Endpoint]int
 	searches      []url.Values // the parameters of each search request
 	fail          []reply
@@ -186,6 +195,7 @@ func New(consumerSecret string) *Fake {
 		now: time.Now, lastID: 1880000000000000000,
 		users: map[string]User{}, tokens: map[string]string{}, limits: limits,
 		windows: map[windowKey]*window{}, calls: map[Endpoint]int{},
+		dayLimits: map[Endpoint]int{}, days: map[windowKey]*window{},
 	}
 	f.mux = f.routes()
 	return f
@@ -220,6 +230,36 @@ func (f *Fake) SetLimit(e Endpoint, perWindow int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.limits[e] = perWindow
+}
+
+// SetDailyLimit gives e a daily cap of perDay requests per user, counted
+// over 24 hours from the first: reported in x-user-limit-24hour-* headers
+// and answered with 429 once spent, as X caps posts and DMs per day. A
+// perDay of 0 removes the cap.
+func (f *Fake) SetDailyLimit(e Endpoint, perDay int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if perDay <= 0 {
+		delete(f.dayLimits, e)
+		return
+	}
+	f.dayLimits[e] = perDay
+}
+
+// day returns the user's current day of e's daily cap and the cap, nil
+// when e has none. The caller holds f.mu.
+func (f *Fake) day(e Endpoint, user string, now time.Time) (*window, int) {
+	perDay, ok := f.dayLimits[e]
+	if !ok {
+		return nil, 0
+	}
+	k := windowKey{e, user}
+	d := f.days[k]
+	if d == nil || now.Sub(d.start) >= Day {
+		d = &window{start: now}
+		f.days[k] = d
+	}
+	return d, perDay
 }
 
 // FailNext answers the next n API requests with status and a problem body,

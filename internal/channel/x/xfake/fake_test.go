@@ -57,6 +57,8 @@ func TestReplyRule(t *testing.T) {
 	plain := e.fake.AddPost(xfake.Post{AuthorID: ana, Text: "hey you"})
 	ours := e.fake.AddPost(xfake.Post{AuthorID: brand, Text: "news"})
 	quote := e.fake.AddPost(xfake.Post{AuthorID: ana, Text: "look", Quotes: ours.ID})
+	gone := e.fake.AddPost(xfake.Post{AuthorID: ana, Text: "hey @acme, never mind"})
+	e.fake.DeletePost(gone.ID)
 	tests := []struct {
 		name, target, text string
 		want               int
@@ -65,7 +67,9 @@ func TestReplyRule(t *testing.T) {
 		{"quote of ours", quote.ID, "two", 201},
 		{"our own post", ours.ID, "three", 201},
 		{"no summons", plain.ID, "four", 403},
-		{"unknown post", "42", "five", 400},
+		// X's 403 "deleted or not visible to you", as for a deleted one.
+		{"unknown post", "42", "five", 403},
+		{"deleted post", gone.ID, "six", 403},
 		{"duplicate text", summons.ID, "one", 403},
 	}
 	for _, tt := range tests {
@@ -110,6 +114,33 @@ func TestRateLimitWindow(t *testing.T) {
 	}
 	if n := e.fake.Calls(xfake.Mentions); n != 4 {
 		t.Errorf("Calls = %d, want 4", n)
+	}
+}
+
+func TestDailyLimit(t *testing.T) {
+	e := newEnv(t)
+	e.fake.SetDailyLimit(xfake.CreatePost, 2)
+	p := e.fake.AddPost(xfake.Post{AuthorID: ana, Text: "hey @acme"})
+	reset := fmt.Sprint(e.now.Add(xfake.Day).Unix())
+	for i, want := range []int{201, 201, 429} {
+		resp, _ := e.do(t, "POST", "/2/tweets", fmt.Sprintf(`{"text":"answer %d","reply":{"in_reply_to_tweet_id":%q}}`, i, p.ID))
+		if resp.StatusCode != want {
+			t.Fatalf("request %d: %d, want %d", i, resp.StatusCode, want)
+		}
+		h := resp.Header
+		if h.Get("x-user-limit-24hour-limit") != "2" || h.Get("x-user-limit-24hour-remaining") != fmt.Sprint(max(1-i, 0)) || h.Get("x-user-limit-24hour-reset") != reset {
+			t.Errorf("request %d: daily headers %v", i, h)
+		}
+		if h.Get("x-rate-limit-remaining") != fmt.Sprint(99-min(i, 1)) {
+			t.Errorf("request %d: window remaining %s", i, h.Get("x-rate-limit-remaining"))
+		}
+	}
+	e.now = e.now.Add(xfake.Day)
+	if resp, _ := e.do(t, "POST", "/2/tweets", fmt.Sprintf(`{"text":"next day","reply":{"in_reply_to_tweet_id":%q}}`, p.ID)); resp.StatusCode != 201 {
+		t.Errorf("after the day: %d", resp.StatusCode)
+	}
+	if resp, _ := e.do(t, "GET", "/2/users/"+brand+"/mentions", ""); resp.Header.Get("x-user-limit-24hour-limit") != "" {
+		t.Errorf("an endpoint without a daily cap reports one: %v", resp.Header)
 	}
 }
 

@@ -75,14 +75,22 @@ func (f *Fake) api(e Endpoint, write bool, h handler) http.HandlerFunc {
 			f.windows[k] = win
 		}
 		limit := f.limits[e]
-		if win.used >= limit {
-			setRateHeaders(w, limit, 0, win.start.Add(Window))
+		day, perDay := f.day(e, userID, now)
+		if win.used >= limit || day != nil && day.used >= perDay {
+			setRateHeaders(w, limit, max(limit-win.used, 0), win.start.Add(Window))
+			if day != nil {
+				setDayHeaders(w, perDay, max(perDay-day.used, 0), day.start.Add(Day))
+			}
 			f.mu.Unlock()
 			writeJSON(w, http.StatusTooManyRequests, problemBody(http.StatusTooManyRequests, "Too Many Requests"))
 			return
 		}
 		win.used++
 		setRateHeaders(w, limit, limit-win.used, win.start.Add(Window))
+		if day != nil {
+			day.used++
+			setDayHeaders(w, perDay, perDay-day.used, day.start.Add(Day))
+		}
 		rep := h(r, body, caller)
 		lose := write && f.lose > 0 && rep.status < 300
 		if lose {
@@ -107,6 +115,15 @@ func setRateHeaders(w http.ResponseWriter, limit, remaining int, reset time.Time
 	h.Set("x-rate-limit-reset", strconv.FormatInt(reset.Add(time.Second-1).Unix(), 10))
 }
 
+// setDayHeaders sends a daily cap as X does on the endpoints that have one:
+// x-user-limit-24hour-limit, -remaining and -reset.
+func setDayHeaders(w http.ResponseWriter, limit, remaining int, reset time.Time) {
+	h := w.Header()
+	h.Set("x-user-limit-24hour-limit", strconv.Itoa(limit))
+	h.Set("x-user-limit-24hour-remaining", strconv.Itoa(remaining))
+	h.Set("x-user-limit-24hour-reset", strconv.FormatInt(reset.Add(time.Second-1).Unix(), 10))
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -129,6 +146,12 @@ func invalidRequest(msg string) reply {
 		"type": "https://api.x.com/2/problems/invalid-request",
 	}}
 }
+
+// replyTargetGone is X's own wording for a reply to a post that is deleted
+// or hidden from the caller, as developers report it with its 403
+// (github.com/plhery/node-twitter-api-v2/issues/366,
+// github.com/IBBoard/cawbird/issues/8).
+const replyTargetGone = "You attempted to reply to a Tweet that is deleted or not visible to you."
 
 // Messages of the fake's refusals.
 const (
@@ -161,7 +184,9 @@ func (f *Fake) createPost(r *http.Request, body []byte, caller User) reply {
 	if req.Reply != nil {
 		target := f.post(req.Reply.InReplyToTweetID)
 		if target == nil || target.Deleted {
-			return invalidRequest(fmt.Sprintf("The post %s you are replying to does not exist or was deleted.", req.Reply.InReplyToTweetID))
+			// X answers 403, not 404 or 400, for a post that is gone or
+			// hidden from the caller (v1.1 code 385).
+			return reply{http.StatusForbidden, problemBody(http.StatusForbidden, replyTargetGone)}
 		}
 		if !f.summons(target, caller.ID) {
 			return reply{http.StatusForbidden, problemBody(http.StatusForbidden, notSummoned)}
