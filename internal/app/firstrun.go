@@ -23,6 +23,11 @@ func firstRun(ctx context.Context, store care.Store, cfg *config.Config, stdout 
 		return err
 	}
 	u, password, err := accounts.CreateUser(ctx, store, ws.ID, cfg.AdminEmail, "Admin", care.RoleAdmin, "", time.Now())
+	if care.ErrorCode(err) == care.ECONFLICT {
+		// Another node starting on the same database made the first
+		// admin a moment ago, and printed its password.
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("create first admin: %w", err)
 	}
@@ -40,7 +45,14 @@ func defaultWorkspace(ctx context.Context, store care.Store) (*care.Workspace, e
 		return &wss[0], nil
 	}
 	ws := &care.Workspace{Slug: "default", Name: "Default workspace", CreatedAt: time.Now()}
-	if err := store.CreateWorkspace(ctx, ws); err != nil {
+	err = store.CreateWorkspace(ctx, ws)
+	if care.ErrorCode(err) == care.ECONFLICT {
+		// Another node starting on the same database made it first.
+		if wss, err = store.Workspaces(ctx); err == nil && len(wss) > 0 {
+			return &wss[0], nil
+		}
+	}
+	if err != nil {
 		return nil, fmt.Errorf("create default workspace: %w", err)
 	}
 	return ws, nil

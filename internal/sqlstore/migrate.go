@@ -16,8 +16,7 @@ import (
 // empty, runs first inside each transaction so that several nodes starting
 // at once apply a migration once (PostgreSQL: an advisory lock).
 func Migrate(ctx context.Context, db *sql.DB, fsys fs.FS, lockSQL string) (applied []string, err error) {
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+	if err := createMigrations(ctx, db, lockSQL); err != nil {
 		return nil, fmt.Errorf("migrate: create schema_migrations: %w", err)
 	}
 	names, err := fs.Glob(fsys, "*.sql")
@@ -35,6 +34,27 @@ func Migrate(ctx context.Context, db *sql.DB, fsys fs.FS, lockSQL string) (appli
 		}
 	}
 	return applied, nil
+}
+
+// createMigrations creates the table of applied migrations under the lock:
+// on PostgreSQL, two nodes creating it at once without one would collide
+// on the table's type name (23505), IF NOT EXISTS notwithstanding.
+func createMigrations(ctx context.Context, db *sql.DB, lockSQL string) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if lockSQL != "" {
+		if _, err := tx.ExecContext(ctx, lockSQL); err != nil {
+			return fmt.Errorf("lock: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 func migrateOne(ctx context.Context, db *sql.DB, fsys fs.FS, name, lockSQL string) (bool, error) {
