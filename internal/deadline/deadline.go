@@ -265,7 +265,34 @@ func (k *Keeper) Observe(ctx context.Context, q care.Queries, c *care.Conversati
 	if err := k.recordStops(ctx, q, c, before, st, p, cal, at); err != nil {
 		return nil, err
 	}
-	return k.save(ctx, q, c, st, p.Targets, cal, r.weights, at)
+	events, err := k.save(ctx, q, c, st, p.Targets, cal, r.weights, at)
+	if err != nil {
+		return nil, err
+	}
+	// A deadline found passed here (a policy that applies only now, a
+	// node that missed its timer) is as much a breach as one the timer
+	// finds: the rules on sla.warning and sla.breach run for it too.
+	return k.automate(ctx, q, c, events, at)
+}
+
+// automate runs the automation rules on each SLA alert in events and
+// returns them followed by what the rules did.
+func (k *Keeper) automate(ctx context.Context, q care.Queries, c *care.Conversation, events []care.Event, at time.Time) ([]care.Event, error) {
+	if k.Automation == nil {
+		return events, nil
+	}
+	for _, ev := range slices.Clone(events) {
+		var alert struct {
+			Kind string `json:"kind"`
+		}
+		json.Unmarshal(ev.Data, &alert)
+		more, err := k.Automation.Automate(ctx, q, care.Change{Trigger: string(ev.Type), Conversation: c, SLAKind: alert.Kind, At: at})
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, more...)
+	}
+	return events, nil
 }
 
 // recordStops writes an outcome for each clock the event stopped: a
@@ -516,18 +543,8 @@ func (k *Keeper) Check(ctx context.Context, id care.ID) error {
 		if events, err = k.save(ctx, q, c, st, t, cal, r.weights, now); err != nil {
 			return err
 		}
-		if k.Automation != nil {
-			for _, ev := range slices.Clone(events) {
-				var alert struct {
-					Kind string `json:"kind"`
-				}
-				json.Unmarshal(ev.Data, &alert)
-				more, err := k.Automation.Automate(ctx, q, care.Change{Trigger: string(ev.Type), Conversation: c, SLAKind: alert.Kind, At: now})
-				if err != nil {
-					return err
-				}
-				events = append(events, more...)
-			}
+		if events, err = k.automate(ctx, q, c, events, now); err != nil {
+			return err
 		}
 		for i := range events {
 			if err := q.AppendEvent(ctx, &events[i]); err != nil {

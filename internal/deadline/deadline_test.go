@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -392,7 +393,10 @@ func TestTagsAndTeamRecheck(t *testing.T) {
 			}
 		}
 
-		// Tagged crisis 20 minutes in: past the stricter target at once.
+		// Tagged crisis 20 minutes in: past the stricter target at once,
+		// a breach the rules on sla.breach see as they see the timer's.
+		rules := &ruleRecorder{}
+		w.k.Automation = rules
 		w.now = monday.Add(20 * time.Minute)
 		if _, err := w.d.Update(ctx, w.agent, c.ID, care.ConversationUpdate{TeamID: new(care.ID), Tags: &[]string{"crisis"}}); err != nil {
 			t.Fatal(err)
@@ -400,7 +404,20 @@ func TestTagsAndTeamRecheck(t *testing.T) {
 		if n := w.pub.count(care.EventSLABreach); n != 1 {
 			t.Errorf("%d breaches after tagging crisis past its target, want 1", n)
 		}
+		if !slices.ContainsFunc(rules.changes, func(c care.Change) bool {
+			return c.Trigger == string(care.EventSLABreach) && c.SLAKind == "first_response"
+		}) {
+			t.Errorf("automation saw %+v, want the first response's breach", rules.changes)
+		}
 	})
+}
+
+// ruleRecorder is automation that records what it is shown.
+type ruleRecorder struct{ changes []care.Change }
+
+func (r *ruleRecorder) Automate(_ context.Context, _ care.Queries, c care.Change) ([]care.Event, error) {
+	r.changes = append(r.changes, c)
+	return nil, nil
 }
 
 func sameTime(a, b *time.Time) bool {
