@@ -523,6 +523,9 @@ func (r *Runner) tickOne(ctx context.Context, s care.Store, pub Publisher, id ca
 	return n, err
 }
 
+// timeLease lets one node at a time tick the time-based rules.
+const timeLease = "automation:time"
+
 // Run ticks the time-based rules every interval until ctx ends. Every node
 // may run it: a lease lets one node at a time tick, and the stretch since
 // the last tick is that node's, so a rule fires once per stretch.
@@ -530,12 +533,13 @@ func (r *Runner) Run(ctx context.Context, s care.Store, pub Publisher, interval 
 	holder := care.NodeName()
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	defer care.LetGo(ctx, s, timeLease, holder)
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			mine, err := s.AcquireLease(ctx, "automation:time", holder, 3*interval, now)
+			mine, err := s.AcquireLease(ctx, timeLease, holder, 3*interval, now)
 			if err != nil || !mine {
 				if err != nil && ctx.Err() == nil {
 					r.logger().Error("automator: lease", "err", err)

@@ -337,8 +337,12 @@ func (r *Runner) notify(ctx context.Context, inboxID care.ID) {
 // loop polls one inbox at its adapter's interval, or at once when woken, or
 // later when the platform asks to wait.
 func (r *Runner) loop(ctx context.Context, inboxID care.ID, wake <-chan struct{}) {
+	defer care.LetGo(ctx, r.Store, pollLease(inboxID), r.holder())
 	r.every(ctx, inboxID, "poll failed", r.Once, wake)
 }
+
+// pollLease lets one node at a time poll an inbox.
+func pollLease(inboxID care.ID) string { return fmt.Sprintf("poll:%d", inboxID) }
 
 // every runs once for an inbox until it returns no wait or ctx ends,
 // waiting what it returns between runs, or less when woken (a nil wake is
@@ -381,7 +385,7 @@ func (r *Runner) Once(ctx context.Context, inboxID care.ID) (time.Duration, erro
 	}
 	// One node polls an inbox: the lease outlives a missed round or two,
 	// so a node that stops is replaced within a few intervals.
-	mine, err := r.Store.AcquireLease(ctx, fmt.Sprintf("poll:%d", in.ID), r.holder(), max(3*interval, time.Minute), r.now())
+	mine, err := r.Store.AcquireLease(ctx, pollLease(in.ID), r.holder(), max(3*interval, time.Minute), r.now())
 	if err != nil || !mine {
 		return interval, err
 	}

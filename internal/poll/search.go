@@ -46,6 +46,7 @@ func searchCursor(q care.ListenQuery) string {
 // searchLoop searches one inbox's subjects until ctx ends or the inbox can
 // no longer search.
 func (r *Runner) searchLoop(ctx context.Context, inboxID care.ID) {
+	defer care.LetGo(ctx, r.Store, searchLease(inboxID), r.holder())
 	r.every(ctx, inboxID, "listening search failed", r.SearchOnce, nil)
 }
 
@@ -72,7 +73,7 @@ func (r *Runner) SearchOnce(ctx context.Context, inboxID care.ID) (time.Duration
 		return min(interval, idleSearch), err
 	}
 	// One node searches for an inbox, as one polls it.
-	lease := fmt.Sprintf("listen:%d", in.ID)
+	lease := searchLease(in.ID)
 	mine, err := r.Store.AcquireLease(ctx, lease, r.holder(), max(3*interval, time.Minute), r.now())
 	if err != nil || !mine {
 		return interval, err
@@ -214,3 +215,6 @@ func (r *Runner) pruneFound(ctx context.Context, wss []care.Workspace) {
 		}
 	}
 }
+
+// searchLease lets one node at a time search for an inbox.
+func searchLease(inboxID care.ID) string { return fmt.Sprintf("listen:%d", inboxID) }

@@ -149,7 +149,7 @@ func (w *Worker) Run(ctx context.Context) {
 		case <-ctx.Done():
 			// Another node need not wait for the lease to run out; one it
 			// does not hold is left alone.
-			_ = w.Store.ReleaseLease(context.WithoutCancel(ctx), LeaseName, holder)
+			care.LetGo(ctx, w.Store, LeaseName, holder)
 			return
 		case <-t.C:
 		}

@@ -404,15 +404,17 @@ func (t *Triager) Recompute(ctx context.Context, s care.Store, now time.Time) (s
 // Every node may run it: a lease lets one node at a time recompute, so the
 // scores are written once, not once per node.
 func (t *Triager) Run(ctx context.Context, s care.Store, interval time.Duration, logf func(msg string, args ...any)) {
+	const lease = "triage:recompute"
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
+	defer care.LetGo(ctx, s, lease, care.NodeName())
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		}
-		mine, err := s.AcquireLease(ctx, "triage:recompute", care.NodeName(), 3*interval, time.Now())
+		mine, err := s.AcquireLease(ctx, lease, care.NodeName(), 3*interval, time.Now())
 		if err != nil || !mine {
 			if err != nil && ctx.Err() == nil && logf != nil {
 				logf("triage: lease", "err", err)
