@@ -67,12 +67,10 @@ func (w *Worker) deliver(ctx context.Context, e care.OutboxEntry, leasedUntil ti
 		log.Warn("outbox lease expired before sending; skipped")
 		return nil
 	}
-	res, err := w.send(ctx, sender, out, min(w.sendTimeout(), remaining))
-	if err != nil && ctx.Err() != nil {
-		// Cut short by shutdown, not by the platform: no attempt to count.
-		log.Info("outbox send interrupted by shutdown", "err", err)
-		return nil
-	}
+	// A send under way finishes even when shutdown begins, within its own
+	// timeout: cut off, it may have reached the platform unrecorded, and
+	// the next worker would send it again.
+	res, err := w.send(context.WithoutCancel(ctx), sender, out, min(w.sendTimeout(), remaining))
 
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
