@@ -170,7 +170,7 @@ func (s *Server) recordUse(ctx context.Context, t *care.Token) {
 	if !s.tokenUses.due(t.ID, now) {
 		return
 	}
-	if err := s.Store.TouchToken(ctx, t.ID, now); err != nil {
+	if err := s.Store.TouchToken(ctx, t.ID, now); err != nil && ctx.Err() == nil {
 		// The request is authenticated all the same; only the record of
 		// use is late, and the next request after tokenUseEvery retries.
 		s.logger().WarnContext(ctx, "token use not recorded", "token", t.ID, "err", err)
