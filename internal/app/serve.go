@@ -270,7 +270,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 			log.Error("http server stopped", "err", err)
 		}
 	}()
-	log.Info("parley is listening", "addr", "http://"+a.Addr, "store", store.Dialect())
+	log.Info("parley is listening", "addr", "http://"+a.Addr, "store", store.Dialect(), "node", care.NodeName())
 	return a, nil
 }
 
