@@ -38,11 +38,7 @@ func (s *Server) ListeningReport(ctx context.Context, p care.Principal, q url.Va
 	if err := workspaceReport(p, "Listening is for supervisors and admins."); err != nil {
 		return nil, err
 	}
-	loc, err := s.reportZone(ctx, p, q.Get("tz"), 0)
-	if err != nil {
-		return nil, err
-	}
-	from, to, err := listenPeriod(q, s.now(), loc)
+	from, to, loc, err := s.listenWindow(ctx, p, q)
 	if err != nil {
 		return nil, err
 	}
@@ -76,6 +72,17 @@ func (s *Server) ListeningReport(ctx context.Context, p care.Principal, q url.Va
 	return &rep, nil
 }
 
+// listenWindow reads the period of the report and of its posts alike:
+// from and to on the clock of tz (UTC by default), so that a day of the
+// report and the posts listed for it are the same posts.
+func (s *Server) listenWindow(ctx context.Context, p care.Principal, q url.Values) (from, to time.Time, loc *time.Location, err error) {
+	if loc, err = s.reportZone(ctx, p, q.Get("tz"), 0); err != nil {
+		return from, to, nil, err
+	}
+	from, to, err = listenPeriod(q, s.now(), loc)
+	return from, to, loc, err
+}
+
 // listenPeriod reads from and to as every report does (periodOf), on the
 // clock of loc, and bounds the period.
 func listenPeriod(q url.Values, now time.Time, loc *time.Location) (from, to time.Time, err error) {
@@ -96,7 +103,7 @@ type ListenPage struct {
 }
 
 // listeningPosts answers GET /api/v1/listening/posts: found posts, newest
-// first, in pages. Query: from, to (as the report), subject, source,
+// first, in pages. Query: from, to and tz (as the report), subject, source,
 // limit (1–200, 50 by default), cursor.
 func (s *Server) listeningPosts(w http.ResponseWriter, r *http.Request) {
 	page, err := s.ListeningPosts(r.Context(), principal(r), r.URL.Query())
@@ -112,7 +119,7 @@ func (s *Server) ListeningPosts(ctx context.Context, p care.Principal, q url.Val
 	if err := workspaceReport(p, "Listening is for supervisors and admins."); err != nil {
 		return nil, err
 	}
-	from, to, err := listenPeriod(q, s.now(), time.UTC)
+	from, to, _, err := s.listenWindow(ctx, p, q)
 	if err != nil {
 		return nil, err
 	}

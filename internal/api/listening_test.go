@@ -209,6 +209,57 @@ func TestListening(t *testing.T) {
 	}
 }
 
+// TestListeningPostsZone reads one day in Tokyo: the posts listed for it
+// are the ones the report counts for it, not those of the day in UTC.
+func TestListeningPostsZone(t *testing.T) {
+	ta := startApp(t)
+	ctx := context.Background()
+	sup := ta.token(t, workspace1, care.RoleSupervisor)
+	admin := ta.token(t, workspace1, care.RoleAdmin)
+	ta.must(t, http.StatusOK, admin, "PUT", "/api/v1/settings/listening", `{"subjects":[{"name":"Orbit","terms":["orbit"]}]}`, nil)
+	in := &care.Inbox{WorkspaceID: workspace1, Channel: care.ChannelX, Name: "@orbit"}
+	if err := ta.Store.CreateInbox(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	// 23 November in Tokyo (UTC+9) is 22 November 15:00 to 23 November
+	// 15:00 in UTC.
+	var posts []care.ListenPost
+	for id, at := range map[string]string{
+		"before": "2026-11-22T14:30:00Z", "first": "2026-11-22T15:30:00Z", "evening": "2026-11-22T20:00:00Z",
+		"last": "2026-11-23T10:00:00Z", "after": "2026-11-23T16:00:00Z",
+	} {
+		when, err := time.Parse(time.RFC3339, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		posts = append(posts, care.ListenPost{WorkspaceID: workspace1, InboxID: in.ID, Source: care.ChannelX, PlatformID: id,
+			Author: care.Author{PlatformUserID: "u-" + id, Handle: "@u" + id}, Text: "orbit again", PostedAt: when, FoundAt: when,
+			Subjects: []string{"Orbit"}})
+	}
+	if n, err := ta.Store.AddListenPosts(ctx, posts); err != nil || n != len(posts) {
+		t.Fatalf("AddListenPosts = %d, %v", n, err)
+	}
+
+	day := "from=2026-11-23&to=2026-11-23&tz=Asia/Tokyo"
+	var rep listeningReport
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/listening/report?step=day&"+day, "", &rep)
+	if len(rep.Subjects) != 1 || rep.Subjects[0].Posts != 3 {
+		t.Fatalf("report of 23 November in Tokyo = %+v, want 3 posts", rep)
+	}
+	var page listeningPage
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/listening/posts?subject=Orbit&"+day, "", &page)
+	var got []string
+	for _, p := range page.Posts {
+		got = append(got, p.PlatformID)
+	}
+	if want := "[last evening first]"; fmt.Sprint(got) != want || len(got) != rep.Subjects[0].Posts {
+		t.Errorf("posts of 23 November in Tokyo = %v, want %v, as the report counts", got, want)
+	}
+	if pr := ta.call(t, sup, "GET", "/api/v1/listening/posts?tz=Mars/Olympus", "").problem(t, http.StatusBadRequest); !strings.Contains(pr.Detail, "Unknown time zone") {
+		t.Errorf("an unknown zone: %q", pr.Detail)
+	}
+}
+
 // TestListeningImport imports posts found elsewhere: matched and read for
 // tone as searched ones, counted once, mistakes named, admins only.
 func TestListeningImport(t *testing.T) {

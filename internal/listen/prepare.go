@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/enrich/sentiment"
 )
 
@@ -24,6 +25,11 @@ type Origin struct {
 // and their tone. Links that are not http(s) are dropped, not followed,
 // and a post a store would refuse is left out rather than costing the
 // others. It does not change posts.
+//
+// A post is matched and read for tone whole (up to MaxMatchBytes, what
+// searches keep) and only then cut to care.MaxListenText for storing: a
+// long X post or Reddit self-post may name the brand only after its first
+// few kilobytes, and is still about it.
 func Prepare(posts []care.ListenPost, m *Matcher, o Origin, now time.Time) []care.ListenPost {
 	kept := make([]care.ListenPost, 0, len(posts))
 	for _, p := range posts {
@@ -49,6 +55,7 @@ func Prepare(posts []care.ListenPost, m *Matcher, o Origin, now time.Time) []car
 			p.PostedAt = now
 		}
 		p.Sentiment = sentiment.Analyze(p.Text).Score
+		p.Text = channel.Cut(p.Text, care.MaxListenText)
 		if p.Validate() != nil {
 			continue
 		}

@@ -40,6 +40,8 @@ func TestParseSettings(t *testing.T) {
 			listen.Settings{Subjects: []listen.Subject{{Name: "AT&T", Terms: []string{"at&t", "7-eleven", "acme.com", "o'reilly"}}}}},
 		{"handles and tags", `{"subjects": [{"name": "A", "terms": ["@acme_support", "@acme.bsky.social", "#acme_2026", "#ソニー"]}]}`,
 			listen.Settings{Subjects: []listen.Subject{{Name: "A", Terms: []string{"@acme_support", "@acme.bsky.social", "#acme_2026", "#ソニー"}}}}},
+		{"not operators", `{"subjects": [{"name": "T-Mobile", "terms": ["T-Mobile", "7-Eleven", "salt and vinegar", "Not A Hotel", "OR", "AND1", "ORacle", "- acme", "acme-"]}]}`,
+			listen.Settings{Subjects: []listen.Subject{{Name: "T-Mobile", Terms: []string{"t-mobile", "7-eleven", "salt and vinegar", "not a hotel", "or", "and1", "oracle", "- acme", "acme-"}}}}},
 		{"longest", `{"subjects": [{"name": "` + strings.Repeat("n", 60) + `", "terms": ["` + strings.Repeat("t", 100) + `"]}]}`,
 			listen.Settings{Subjects: []listen.Subject{{Name: strings.Repeat("n", 60), Terms: []string{strings.Repeat("t", 100)}}}}},
 	} {
@@ -126,6 +128,16 @@ func TestParseSettingsErrors(t *testing.T) {
 		{"full-width at", terms(`"ｇ＠ｈ"`), `has a # or @ inside`},
 		{"link", terms(`"https://acme.example"`), `subjects[1].terms[0]: the term "https://acme.example" holds a link`},
 		{"www", terms(`"www.acme.com"`), `holds a link`},
+		// The boolean syntax of other listening tools, which Parley would
+		// read as words and so invert.
+		{"minus", terms(`"apple -pie"`), `subjects[1].terms[0]: the term "apple -pie" has a word starting with "-", and Parley does not read "-" as "without"; list the words to leave out, without the "-", as the subject's excluded terms ("exclude")`},
+		{"minus alone", terms(`"-pie"`), `the term "-pie" has a word starting with "-"`},
+		{"minus exclude", subject(`"name": "G", "terms": ["globex"], "exclude": ["-jobs"]`), `subjects[1].exclude[0]: the term "-jobs" has a word starting with "-"`},
+		{"or", terms(`"apple OR iphone"`), `subjects[1].terms[0]: the term "apple OR iphone" uses OR as an operator, which Parley does not read: give each alternative as a term of its own`},
+		{"and", terms(`"apple AND  pie"`), `the term "apple AND pie" uses AND as an operator`},
+		{"not", terms(`"apple NOT pie"`), `uses NOT as an operator, which Parley does not read: give each alternative as a term of its own (a post is found when it has any of them), put what to leave out in the excluded terms ("exclude")`},
+		{"not first", terms(`"NOT pie"`), `uses NOT as an operator`},
+		{"operator in exclude", subject(`"name": "G", "terms": ["globex"], "exclude": ["jobs OR careers"]`), `subjects[1].exclude[0]: the term "jobs OR careers" uses OR`},
 		{"exclude term", subject(`"name": "G", "terms": ["globex"], "exclude": ["x", "Globex"]`), `subjects[1].exclude[1]: "globex" is also a term`},
 		{"bad exclude", subject(`"name": "G", "terms": ["globex"], "exclude": ["!!"]`), `subjects[1].exclude[0]: the term "!!" has no letter`},
 		{"too many subjects", `{"subjects": [` + many(11, func(i int) string { return `{"name": "s` + string(rune('a'+i)) + `", "terms": ["x"]}` }) + `]}`, "subjects: more than 10 subjects"},

@@ -38,6 +38,9 @@ func normalize(raw string) (string, term, error) {
 	case strings.IndexFunc(norm, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0:
 		return "", term{}, fmt.Errorf("the term %q has no letter or digit to match", norm)
 	}
+	if err := operators(raw); err != nil {
+		return "", term{}, err
+	}
 	var t tokenizer
 	t.reset(norm)
 	switch norm[0] {
@@ -69,6 +72,31 @@ func normalize(raw string) (string, term, error) {
 		return "", term{}, fmt.Errorf("the term %q has no word to match", norm)
 	}
 	return norm, compiled(&t, word), nil
+}
+
+// operators refuses the boolean syntax of other listening tools
+// (Brandwatch, Talkwalker, Meltwater): Parley would read it as words, so
+// "apple -pie" would find the very posts about apple pie it was meant to
+// leave out, and "apple OR iphone" would find only that phrase. Parley
+// says the same with a term per alternative and excluded terms. OR, AND
+// and NOT count only in capitals, as those tools write them: a name
+// holding the word is written in lower case, and matches in any case.
+func operators(raw string) error {
+	words := strings.Fields(raw)
+	for _, w := range words {
+		if len(w) > 1 && w[0] == '-' && strings.IndexFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+			return fmt.Errorf("the term %q has a word starting with \"-\", and Parley does not read \"-\" as \"without\"; list the words to leave out, without the \"-\", as the subject's excluded terms (\"exclude\")", strings.Join(words, " "))
+		}
+	}
+	if len(words) < 2 {
+		return nil
+	}
+	for _, w := range words {
+		if w == "OR" || w == "AND" || w == "NOT" {
+			return fmt.Errorf("the term %q uses %s as an operator, which Parley does not read: give each alternative as a term of its own (a post is found when it has any of them), put what to leave out in the excluded terms (\"exclude\"), and write a phrase as it is written in posts; if %s is part of a name, write it in lower case: terms match in any case", strings.Join(words, " "), w, w)
+		}
+	}
+	return nil
 }
 
 // compiled returns the tokens of t as a term of kind k.

@@ -8,10 +8,12 @@ import (
 	"github.com/parleyhq/parley/internal/enrich/fold"
 )
 
-// MaxMatchBytes is how much of a text Match reads. A post on X is 280
-// characters and a found Reddit post is cut to care.MaxListenText; the bound
-// keeps a hostile text from costing more.
-const MaxMatchBytes = 8 << 10
+// MaxMatchBytes is how much of a text Match reads, and so how much of a
+// found post's text the searches keep for matching (it is cut to
+// care.MaxListenText only to be stored): a long post on X is up to 25,000
+// characters and a Reddit self-post up to 40,000. The bound keeps a
+// hostile text from costing more.
+const MaxMatchBytes = 64 << 10
 
 // kind is what a token was written as.
 type kind uint8

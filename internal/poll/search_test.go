@@ -184,6 +184,44 @@ func TestSearchOnce(t *testing.T) {
 	})
 }
 
+// TestSearchLongPost: a long post that names the brand only after its
+// first kilobytes, as a long X post or a Reddit self-post may, is about
+// the brand; it is matched whole and cut only to be stored.
+func TestSearchLongPost(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := t.Context()
+		ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+		must(t, s.CreateWorkspace(ctx, ws))
+		const ch care.Channel = "feed"
+		in := &care.Inbox{WorkspaceID: ws.ID, Channel: ch, Name: "Feed"}
+		must(t, s.CreateInbox(ctx, in))
+		f := &searchable{}
+		reg := &channel.Registry{}
+		reg.Register(ch, f)
+		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+		r := &poll.Runner{Store: s, Adapters: reg, Now: func() time.Time { return now }}
+		must(t, s.SetSetting(ctx, ws.ID, "listening", []byte(`{"subjects":[{"name":"Vodafone","terms":["vodafone"]}]}`), now))
+
+		end := " Anyway: Vodafone, never again."
+		long := strings.Repeat("My phone line went dead for a week and nobody could tell me why. ", 72)[:4650-len(end)] + end
+		if len(long) != 4650 {
+			t.Fatalf("the post is %d bytes", len(long))
+		}
+		f.add("long", long, now.Add(-time.Hour))
+		if _, err := r.SearchOnce(ctx, in.ID); err != nil {
+			t.Fatal(err)
+		}
+		posts, err := s.ListenPosts(ctx, ws.ID, care.ListenFilter{From: now.Add(-24 * time.Hour), To: now, Limit: 10})
+		must(t, err)
+		if len(posts) != 1 || fmt.Sprint(posts[0].Subjects) != "[Vodafone]" {
+			t.Fatalf("stored %d posts (%+v), want the long post about Vodafone", len(posts), posts)
+		}
+		if p := posts[0].Text; len(p) > care.MaxListenText || !strings.HasSuffix(p, "…") || !strings.HasPrefix(long, strings.TrimSuffix(p, "…")) {
+			t.Errorf("stored text of %d bytes, want the post's start cut to %d", len(p), care.MaxListenText)
+		}
+	})
+}
+
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {

@@ -590,7 +590,7 @@ func rowsOf(subjects []listen.Subject) []subjectRow {
 	rows := make([]subjectRow, 0, len(subjects))
 	for i, s := range subjects {
 		rows = append(rows, subjectRow{Index: i, N: i + 1, Name: s.Name, Own: s.Own,
-			Terms: strings.Join(s.Terms, ", "), Exclude: strings.Join(s.Exclude, ", ")})
+			Terms: joinTerms(s.Terms), Exclude: joinTerms(s.Exclude)})
 	}
 	return rows
 }
@@ -623,13 +623,60 @@ func postedRows(r *http.Request) []subjectRow {
 	return rows
 }
 
+// joinTerms writes terms as the form shows them: separated by commas, a
+// term that holds a comma in double quotes (its own quotes doubled), so
+// that saving the form unchanged keeps "have a break, have a kit kat" one
+// term, as splitTerms reads it back.
+func joinTerms(terms []string) string {
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		if strings.Contains(t, ",") {
+			t = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+		}
+		out[i] = t
+	}
+	return strings.Join(out, ", ")
+}
+
 // splitTerms reads a list of terms typed one per line or separated by
-// commas.
+// commas. A term in double quotes may hold commas; "" in it is a quote. A
+// quote left open runs to the end of its line.
 func splitTerms(s string) []string {
 	out := []string{}
-	for _, t := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
+	add := func(t string) {
 		if t = strings.TrimSpace(t); t != "" {
 			out = append(out, t)
+		}
+	}
+	for _, line := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		for line != "" {
+			line = strings.TrimLeft(line, " \t")
+			if !strings.HasPrefix(line, `"`) {
+				t, rest, _ := strings.Cut(line, ",")
+				add(t)
+				line = rest
+				continue
+			}
+			var b strings.Builder
+			i := 1
+			for i < len(line) {
+				if line[i] == '"' {
+					if i+1 < len(line) && line[i+1] == '"' {
+						b.WriteByte('"')
+						i += 2
+						continue
+					}
+					i++
+					break
+				}
+				b.WriteByte(line[i])
+				i++
+			}
+			// What follows the closing quote, up to the next comma, is
+			// part of the term: a quote typed inside a word.
+			t, rest, _ := strings.Cut(line[i:], ",")
+			add(b.String() + t)
+			line = rest
 		}
 	}
 	return out

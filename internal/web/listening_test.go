@@ -649,6 +649,58 @@ func TestListeningSubjects(t *testing.T) {
 	}
 }
 
+// TestListeningSubjectsRoundTrip saves the page as it shows the subjects:
+// terms set through the API that hold commas or quotes come back as they
+// were, not split into other, broader terms.
+func TestListeningSubjectsRoundTrip(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	admin := f.loginAs(f.user("ada@acme.test", "Ada Admin", care.RoleAdmin))
+	const doc = `{"subjects":[{"name":"Kit Kat","own":true,"terms":["kitkat","have a break, have a kit kat","\"give me a break, \" ad"],"exclude":["kit, kat jobs","#kitkat"]},{"name":"Twix","terms":["twix"]}]}`
+	f.setting(listen.SettingName, doc)
+
+	_, body := admin.get("/listening")
+	form := url.Values{}
+	for _, m := range regexp.MustCompile(`<input name="(name_\d+)" value="([^"]*)"|<textarea name="((?:terms|exclude)_\d+)"[^>]*>([^<]*)</textarea>|name="(own_\d+)" checked`).FindAllStringSubmatch(body, -1) {
+		switch {
+		case m[1] != "":
+			form.Set(m[1], html.UnescapeString(m[2]))
+		case m[3] != "":
+			form.Set(m[3], html.UnescapeString(m[4]))
+		default:
+			form.Set(m[5], "on")
+		}
+	}
+	if got, want := form.Get("terms_0"), `kitkat, "have a break, have a kit kat", """give me a break, "" ad"`; got != want {
+		t.Errorf("the form shows terms %s, want %s", got, want)
+	}
+	if res, _ := admin.act("/listening", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving the page unchanged = %d, want 303", res.StatusCode)
+	}
+	if got := f.savedListening(); got != doc {
+		t.Errorf("saving the page unchanged stored\n%s\nwant\n%s", got, doc)
+	}
+
+	// What admins type: commas and lines separate terms, quotes keep a
+	// comma in one.
+	for _, tc := range []struct{ typed, want string }{
+		{"kitkat, #kitkat\nkit kat", `["kitkat","#kitkat","kit kat"]`},
+		{`kitkat, "have a break, have a kit kat"`, `["kitkat","have a break, have a kit kat"]`},
+		{"\"have a break, have a kit kat\r\nkitkat", `["have a break, have a kit kat","kitkat"]`},
+		{`"kit kat" bar, kitkat`, `["kit kat bar","kitkat"]`},
+		{`"say ""hi"", kit kat"`, `["say \"hi\", kit kat"]`},
+	} {
+		if res, _ := admin.act("/listening", url.Values{"name_0": {"Kit Kat"}, "terms_0": {tc.typed}}); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("%q: status %d, want 303", tc.typed, res.StatusCode)
+			continue
+		}
+		var saved listen.Settings
+		if err := json.Unmarshal([]byte(f.savedListening()), &saved); err != nil || len(saved.Subjects) != 1 || mustJSON(t, saved.Subjects[0].Terms) != tc.want {
+			t.Errorf("typed %q, saved %s, want terms %s", tc.typed, f.savedListening(), tc.want)
+		}
+	}
+}
+
 func mustJSON(t *testing.T, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)

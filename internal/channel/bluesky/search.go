@@ -13,6 +13,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/listen"
 )
 
 // Listening. Search finds public posts about the brand and its competitors
@@ -387,7 +388,7 @@ func parseSearchPost(raw []byte, brand string, now time.Time) searchItem {
 		au.AccountCreated = &t
 	}
 	it.post = care.ListenPost{Source: care.ChannelBluesky, PlatformID: uri.String(), URL: uri.webURL(), Author: au,
-		Text:     channel.CleanText(withEmbedText(rec.Text, rec.Embed), care.MaxListenText),
+		Text:     channel.CleanText(withEmbedText(rec.Text, rec.Embed), listen.MaxMatchBytes),
 		Lang:     postLang(rec.Langs),
 		PostedAt: sentAt(now, rec.CreatedAt, v.IndexedAt)}
 	return it

@@ -16,6 +16,7 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/bluesky/bskyfake"
+	"github.com/parleyhq/parley/internal/listen"
 )
 
 // palomarFilters returns the tokens of q that Bluesky's search service
@@ -198,7 +199,7 @@ func TestParseSearchPost(t *testing.T) {
 	p = it.post
 	switch {
 	case it.why != "",
-		len(p.Text) > care.MaxListenText || !utf8.ValidString(p.Text) || !strings.HasSuffix(p.Text, "…") || strings.Contains(p.Text, "javascript"),
+		len(p.Text) > listen.MaxMatchBytes || !utf8.ValidString(p.Text) || strings.Contains(p.Text, "javascript"),
 		p.Author.Handle != "",
 		len(p.Author.DisplayName) > care.MaxNameBytes || strings.ContainsAny(p.Author.DisplayName, "\u202e\a"),
 		!p.PostedAt.Equal(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)),
@@ -236,7 +237,7 @@ func FuzzSearchResponse(f *testing.F) {
 			switch {
 			case !ok || u.DID != p.Author.PlatformUserID || len(p.PlatformID) > maxListenIDBytes,
 				p.URL != u.webURL(),
-				len(p.Text) > care.MaxListenText || !utf8.ValidString(p.Text) || strings.IndexByte(p.Text, 0) >= 0,
+				len(p.Text) > listen.MaxMatchBytes || !utf8.ValidString(p.Text) || strings.IndexByte(p.Text, 0) >= 0,
 				len(p.Author.Handle) > care.MaxNameBytes || len(p.Author.DisplayName) > care.MaxNameBytes,
 				!utf8.ValidString(p.Author.Handle) || !utf8.ValidString(p.Author.DisplayName),
 				len(p.Lang) > 35 || !validLang(p.Lang) && p.Lang != "",
@@ -292,7 +293,7 @@ func (w *world) search(t *testing.T, q care.ListenQuery, cursor string) ([]care.
 		t.Fatalf("Search: %v", err)
 	}
 	for _, p := range posts {
-		if !utf8.ValidString(p.Text) || len(p.Text) > care.MaxListenText || p.PostedAt.IsZero() || !strings.HasPrefix(p.URL, "https://bsky.app/profile/") {
+		if !utf8.ValidString(p.Text) || len(p.Text) > listen.MaxMatchBytes || p.PostedAt.IsZero() || !strings.HasPrefix(p.URL, "https://bsky.app/profile/") {
 			t.Fatalf("post %+v", p)
 		}
 	}
@@ -538,7 +539,7 @@ func TestSearchOddAnswers(t *testing.T) {
 		t.Fatalf("found %d posts", len(posts))
 	}
 	p := posts[0]
-	if len(p.Text) > care.MaxListenText || !strings.HasSuffix(p.Text, "…") || strings.Contains(p.Text, "javascript") ||
+	if len(p.Text) > listen.MaxMatchBytes || strings.Contains(p.Text, "javascript") ||
 		p.Lang != "pt-BR" || !strings.HasPrefix(p.URL, "https://bsky.app/profile/"+anaDID+"/post/") {
 		t.Errorf("hostile post = %q (%d bytes), lang %q, url %q", channel.Cut(p.Text, 40), len(p.Text), p.Lang, p.URL)
 	}

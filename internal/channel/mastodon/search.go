@@ -15,6 +15,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/listen"
 )
 
 // Listening (channel.Searcher) reads two sources on the inbox's instance.
@@ -742,7 +743,7 @@ func mapFound(in care.Inbox, raw []byte, now time.Time) (found, error) {
 		f.skipped = "a post whose author has no usable handle"
 		return f, nil
 	}
-	text := channel.CleanText(statusText(&s.status), care.MaxListenText)
+	text := channel.CleanText(statusText(&s.status), listen.MaxMatchBytes)
 	f.post = care.ListenPost{
 		Source:     care.ChannelMastodon,
 		PlatformID: f.id,

@@ -21,6 +21,7 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/mastodon/mastofake"
+	"github.com/parleyhq/parley/internal/listen"
 	"github.com/parleyhq/parley/internal/testlog"
 )
 
@@ -206,7 +207,7 @@ func checkPost(t *testing.T, p care.ListenPost) {
 	switch {
 	case p.Source != care.ChannelMastodon || !validID(p.PlatformID):
 		t.Errorf("post %q from %q", p.PlatformID, p.Source)
-	case len(p.Text) > care.MaxListenText || !utf8.ValidString(p.Text):
+	case len(p.Text) > listen.MaxMatchBytes || !utf8.ValidString(p.Text):
 		t.Errorf("post %s: text of %d bytes", p.PlatformID, len(p.Text))
 	case p.URL != "" && (err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == ""):
 		t.Errorf("post %s: url %q", p.PlatformID, p.URL)
@@ -518,8 +519,9 @@ func TestSearchURLs(t *testing.T) {
 	}
 }
 
-// TestSearchLongText: a long post is cut to care.MaxListenText on a rune
-// boundary, with an ellipsis.
+// TestSearchLongText: a long post is kept whole, up to listen.MaxMatchBytes,
+// so that a brand named past its opening is found; it is cut to
+// care.MaxListenText only when stored.
 func TestSearchLongText(t *testing.T) {
 	t.Parallel()
 	x := newInstance(t)
@@ -528,7 +530,7 @@ func TestSearchLongText(t *testing.T) {
 	if err != nil || len(posts) != 1 {
 		t.Fatalf("search = %d posts, %v", len(posts), err)
 	}
-	if p := posts[0].Text; len(p) > care.MaxListenText || len(p) < care.MaxListenText-8 || !utf8.ValidString(p) || !strings.HasSuffix(p, "…") {
+	if p := posts[0].Text; p != "acme "+strings.Repeat("é", 10000) {
 		t.Errorf("text of %d bytes ending %q", len(p), p[max(len(p)-8, 0):])
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/listen"
 )
 
 // Listening (channel.Searcher): GET /search?q=…&sort=new&type=link&limit=100&raw_json=1
@@ -505,7 +506,7 @@ func mapLink(in care.Inbox, raw []byte, now time.Time) (foundPost, string, error
 		PlatformID: f.name,
 		URL:        postURL(string(d.Permalink), f.name),
 		Author:     author,
-		Text:       channel.CleanText(text, care.MaxListenText),
+		Text:       channel.CleanText(text, listen.MaxMatchBytes),
 		PostedAt:   sentAt(d.CreatedUTC, now),
 	}
 	return f, "", nil

@@ -20,6 +20,7 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/reddit/redditfake"
+	"github.com/parleyhq/parley/internal/listen"
 	"github.com/parleyhq/parley/internal/testlog"
 )
 
@@ -164,7 +165,7 @@ func checkPost(t *testing.T, p care.ListenPost) {
 	switch {
 	case p.Source != care.ChannelReddit || kindOf(p.PlatformID) != kindLink:
 		t.Errorf("post %q from %q", p.PlatformID, p.Source)
-	case len(p.Text) > care.MaxListenText || !utf8.ValidString(p.Text) || p.Text == "":
+	case len(p.Text) > listen.MaxMatchBytes || !utf8.ValidString(p.Text) || p.Text == "":
 		t.Errorf("post %s: text of %d bytes", p.PlatformID, len(p.Text))
 	case err != nil || u.Scheme != "https" || u.Host != "www.reddit.com":
 		t.Errorf("post %s: url %q", p.PlatformID, p.URL)
@@ -459,8 +460,9 @@ func TestSearchURLs(t *testing.T) {
 	}
 }
 
-// TestSearchLongText: a long post is cut to care.MaxListenText on a rune
-// boundary, with an ellipsis.
+// TestSearchLongText: a long post is kept whole, up to listen.MaxMatchBytes,
+// so that a brand named past its opening is found; it is cut to
+// care.MaxListenText only when stored.
 func TestSearchLongText(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -469,7 +471,7 @@ func TestSearchLongText(t *testing.T) {
 	if len(posts) != 1 {
 		t.Fatalf("%d posts", len(posts))
 	}
-	if p := posts[0].Text; len(p) > care.MaxListenText || len(p) < care.MaxListenText-8 || !strings.HasPrefix(p, "acme\n\né") || !strings.HasSuffix(p, "…") {
+	if p := posts[0].Text; p != "acme\n\n"+strings.Repeat("é", redditfake.MaxTextChars) {
 		t.Errorf("text of %d bytes", len(p))
 	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/listen"
 )
 
 // Listening searches X with GET /2/tweets/search/recent, as the inbox's
@@ -476,7 +477,7 @@ func listenPost(p *searchPost, authors map[string]profile, now time.Time) care.L
 		text = p.NoteTweet.Text
 	}
 	lp := care.ListenPost{Source: care.ChannelX, PlatformID: id,
-		Text: channel.CleanText(unescapePost.Replace(text), care.MaxListenText), Lang: postLang(p.Lang),
+		Text: channel.CleanText(unescapePost.Replace(text), listen.MaxMatchBytes), Lang: postLang(p.Lang),
 		PostedAt: sentAt(now, parseRFC3339(p.CreatedAt))}
 	if author := string(p.AuthorID); validID(author) {
 		prof, ok := authors[author]
