@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -170,9 +169,7 @@ func parseListenCursor(c string) (time.Time, care.ID, error) {
 }
 
 func writeListeningCSV(w http.ResponseWriter, rep *listen.Report) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="listening-`+rep.From.Format("2006-01-02")+`.csv"`)
-	cw := csv.NewWriter(w)
+	cw := csvDownload(w, "listening-"+rep.From.Format("2006-01-02"))
 	cw.Write([]string{"start", "subject", "own", "posts", "positive", "negative", "net"})
 	for _, sub := range rep.Subjects {
 		for _, pt := range sub.Series {

@@ -58,9 +58,7 @@ func (s *Server) SLAReport(ctx context.Context, p care.Principal, q url.Values) 
 // writeSLACSV writes the SLA report in the columns it has always had,
 // without names, for the spreadsheets built on them.
 func writeSLACSV(w http.ResponseWriter, rep *SLAReport) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="sla-by-`+rep.By+`.csv"`)
-	cw := csv.NewWriter(w)
+	cw := csvDownload(w, "sla-by-"+rep.By)
 	cw.Write([]string{rep.By, "total", "met", "met_share", "avg_used_seconds"})
 	for _, row := range rep.Rows {
 		cw.Write([]string{csvSafe(row.Key), strconv.Itoa(row.Total), strconv.Itoa(row.Met),
@@ -98,6 +96,14 @@ func groupedReport[Count, Row any](ctx context.Context, s *Server, p care.Princi
 		rep.Rows[i] = row(c, names)
 	}
 	return rep, nil
+}
+
+// csvDownload answers with a CSV attachment named name+".csv" and returns
+// the writer of its rows; the caller flushes it.
+func csvDownload(w http.ResponseWriter, name string) *csv.Writer {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+	return csv.NewWriter(w)
 }
 
 // csvSafe keeps a cell from being read as a formula by a spreadsheet: keys
@@ -142,9 +148,7 @@ func (s *Server) CSATReport(ctx context.Context, p care.Principal, q url.Values)
 // the business case's CSV has them. A group with no answer has no score
 // rather than 0, which a spreadsheet would average in.
 func writeCSATCSV(w http.ResponseWriter, rep *CSATReport) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="csat-by-`+rep.By+`.csv"`)
-	cw := csv.NewWriter(w)
+	cw := csvDownload(w, "csat-by-"+rep.By)
 	cw.Write([]string{rep.By, "name", "sent", "answered", "avg_score", "satisfied"})
 	for _, row := range rep.Rows {
 		score, satisfied := "", ""

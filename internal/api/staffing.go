@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/csv"
 	"net/http"
 	"net/url"
 	"slices"
@@ -326,9 +325,7 @@ func (s *Server) reportZone(ctx context.Context, p care.Principal, name string, 
 }
 
 func writeStaffingCSV(w http.ResponseWriter, rep *StaffingReport) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="staffing-`+rep.From.Format("2006-01-02")+`.csv"`)
-	cw := csv.NewWriter(w)
+	cw := csvDownload(w, "staffing-"+rep.From.Format("2006-01-02"))
 	cw.Write([]string{"start", "contacts", "agents", "scheduled", "erlangs", "p_wait", "service_level", "asa_seconds", "occupancy"})
 	f := func(v float64, prec int) string { return strconv.FormatFloat(v, 'f', prec, 64) }
 	for _, h := range rep.Hours {

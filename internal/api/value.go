@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"net/http"
@@ -208,9 +207,7 @@ func (in ValueInputs) row(g care.ValueReportRow) ValueRow {
 }
 
 func writeValueCSV(w http.ResponseWriter, rep *ValueReport) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="value-by-`+rep.By+`-`+rep.From.UTC().Format("2006-01-02")+`.csv"`)
-	cw := csv.NewWriter(w)
+	cw := csvDownload(w, "value-by-"+rep.By+"-"+rep.From.UTC().Format("2006-01-02"))
 	cw.Write([]string{rep.By, "name", "contacts", "resolved", "one_touch", "replies", "negative", "negative_resolved",
 		"surveys_answered", "avg_score", "satisfied", "paid_hours", "cost", "cost_per_contact", "cost_per_resolution", "value_kept", "return"})
 	f := func(v *float64, prec int) string {
