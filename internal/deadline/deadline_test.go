@@ -3,7 +3,6 @@ package deadline_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -79,28 +78,7 @@ func newWorld(t *testing.T, s care.Store, settings string) *world {
 
 func (w *world) post(t *testing.T, author, text string) *care.Conversation {
 	t.Helper()
-	w.n++
-	in := care.Inbound{InboxID: w.inbox.ID, Channel: care.ChannelX, PlatformID: fmt.Sprintf("p%d", w.n), Visibility: care.Public,
-		Author: care.Author{PlatformUserID: author}, Text: text, SentAt: w.now}
-	ctx := context.Background()
-	if _, err := w.s.AppendRaw(ctx, []care.RawEvent{{InboxID: w.inbox.ID, WorkspaceID: w.ws.ID, DedupeKey: in.DedupeKey(),
-		Payload: []byte(text), Inbound: in, ReceivedAt: w.now}}); err != nil {
-		t.Fatal(err)
-	}
-	for {
-		n, err := w.p.RunOnce(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			break
-		}
-	}
-	m, err := w.s.MessageByPlatformID(ctx, w.inbox.ID, in.PlatformID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return w.conv(t, m.ConversationID)
+	return w.postSent(t, author, text, w.now)
 }
 
 func (w *world) conv(t *testing.T, id care.ID) *care.Conversation {

@@ -130,10 +130,7 @@ func (w *Worker) logger() *slog.Logger {
 
 // Run looks profiles up until ctx ends.
 func (w *Worker) Run(ctx context.Context) {
-	holder := w.Holder
-	if holder == "" {
-		holder = care.NodeName()
-	}
+	holder := cmp.Or(w.Holder, care.NodeName())
 	interval := cmp.Or(w.Interval, DefaultInterval)
 	t := time.NewTicker(interval)
 	defer t.Stop()
