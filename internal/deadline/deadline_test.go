@@ -209,14 +209,7 @@ func TestDeadlines(t *testing.T) {
 		if _, err := w.d.Update(ctx, w.agent, c.ID, care.ConversationUpdate{Status: &resolved}); err != nil {
 			t.Fatal(err)
 		}
-		rows, err = s.SLAReport(ctx, w.ws.ID, monday, monday.Add(24*time.Hour), "kind")
-		if err != nil {
-			t.Fatal(err)
-		}
-		kinds := map[string]care.SLAReportRow{}
-		for _, r := range rows {
-			kinds[r.Key] = r
-		}
+		kinds := w.slaByKind(t)
 		if r := kinds["resolution"]; r.Total != 1 || r.Met != 1 {
 			t.Errorf("resolution outcome = %+v, want 1 met (under 8 business hours)", r)
 		}
@@ -446,14 +439,7 @@ func TestResolvedUnansweredReported(t *testing.T) {
 		if _, err := w.d.Update(ctx, w.agent, late.ID, care.ConversationUpdate{Status: &resolved}); err != nil {
 			t.Fatal(err)
 		}
-		rows, err := s.SLAReport(ctx, w.ws.ID, monday, monday.Add(24*time.Hour), "kind")
-		if err != nil {
-			t.Fatal(err)
-		}
-		kinds := map[string]care.SLAReportRow{}
-		for _, r := range rows {
-			kinds[r.Key] = r
-		}
+		kinds := w.slaByKind(t)
 		if fr := kinds["first_response"]; fr.Total != 1 || fr.Met != 0 {
 			t.Errorf("first response = %+v, want one missed (the late one), the early close not counted", fr)
 		}
@@ -461,4 +447,18 @@ func TestResolvedUnansweredReported(t *testing.T) {
 			t.Errorf("resolution = %+v, want both within target", res)
 		}
 	})
+}
+
+// slaByKind is the SLA report of the world's first day, by kind of clock.
+func (w *world) slaByKind(t *testing.T) map[string]care.SLAReportRow {
+	t.Helper()
+	rows, err := w.s.SLAReport(t.Context(), w.ws.ID, monday, monday.Add(24*time.Hour), "kind")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]care.SLAReportRow{}
+	for _, r := range rows {
+		kinds[r.Key] = r
+	}
+	return kinds
 }
