@@ -28,4 +28,13 @@ func TestLoad(t *testing.T) {
 	if _, err := listen.Load(ctx, settingDoc(`{"subjects":"acme"}`), 1); care.ErrorCode(err) != care.EINVALID {
 		t.Errorf("Load of a broken document = %v, want EINVALID", err)
 	}
+	// Saved before operators were refused: still read, as plain words,
+	// rather than stop the workspace's listening. Saving it again is refused.
+	old := `{"subjects":[{"name":"Apple","terms":["apple -pie","apple OR iphone"]}]}`
+	if st, err := listen.Load(ctx, settingDoc(old), 1); err != nil || len(st.Subjects[0].Terms) != 2 {
+		t.Errorf("Load of a setting saved with operators = %+v, %v; want its two terms", st, err)
+	}
+	if _, err := listen.ParseSettings([]byte(old)); care.ErrorCode(err) != care.EINVALID {
+		t.Errorf("ParseSettings of operators = %v, want EINVALID", err)
+	}
 }

@@ -72,13 +72,19 @@ func (s Subject) Query() care.ListenQuery {
 // @name@domain on Mastodon). Terms with no letter or digit, longer than
 // MaxTermBytes, with control characters or not UTF-8 are refused, and so
 // are terms that hold a link, since Match never reads links.
-func ParseSettings(doc []byte) (Settings, error) {
+func ParseSettings(doc []byte) (Settings, error) { return parseSettings(doc, true) }
+
+// parseSettings reads doc; strict, it also refuses the operators of other
+// listening tools (see operators). That is a rule for saving a setting: a
+// stored one from before the rule is read with them as plain words, as
+// it always was, rather than stop the workspace's listening.
+func parseSettings(doc []byte, strict bool) (Settings, error) {
 	s, err := decode(doc)
 	if err != nil {
 		return Settings{}, err
 	}
 	for i := range s.Subjects {
-		if err := s.Subjects[i].validate(i, s.Subjects[:i]); err != nil {
+		if err := s.Subjects[i].validate(i, s.Subjects[:i], strict); err != nil {
 			return Settings{}, err
 		}
 	}
@@ -86,7 +92,7 @@ func ParseSettings(doc []byte) (Settings, error) {
 }
 
 // validate checks and normalises subject i, given those before it.
-func (s *Subject) validate(i int, before []Subject) error {
+func (s *Subject) validate(i int, before []Subject, strict bool) error {
 	at := path("subjects", i)
 	s.Name = strings.TrimSpace(s.Name)
 	switch {
@@ -108,21 +114,24 @@ func (s *Subject) validate(i int, before []Subject) error {
 		return care.Errorf(care.EINVALID, "%s.terms: the subject %q has no terms; give at least one word, phrase, #hashtag or @handle to listen for.", at, s.Name)
 	}
 	var err error
-	if s.Terms, err = normalizeList(at+".terms", s.Terms, nil); err != nil {
+	if s.Terms, err = normalizeList(at+".terms", s.Terms, nil, strict); err != nil {
 		return err
 	}
-	if s.Exclude, err = normalizeList(at+".exclude", s.Exclude, s.Terms); err != nil {
+	if s.Exclude, err = normalizeList(at+".exclude", s.Exclude, s.Terms, strict); err != nil {
 		return err
 	}
 	return nil
 }
 
 // normalizeList normalises the terms at field, dropping duplicates; none of
-// them may be one of terms.
-func normalizeList(field string, raw, terms []string) ([]string, error) {
+// them may be one of terms, nor, when strict, use operators.
+func normalizeList(field string, raw, terms []string, strict bool) ([]string, error) {
 	var out []string
 	for j, r := range raw {
 		n, _, err := normalize(r)
+		if err == nil && strict {
+			err = operators(r)
+		}
 		if err != nil {
 			return nil, care.Errorf(care.EINVALID, "%s: %v.", path(field, j), err)
 		}
@@ -152,7 +161,7 @@ func Load(ctx context.Context, st SettingReader, workspaceID care.ID) (Settings,
 	case err != nil:
 		return Settings{}, err
 	}
-	s, err := ParseSettings(doc)
+	s, err := parseSettings(doc, false)
 	if err != nil {
 		return Settings{}, fmt.Errorf("listening settings: %w", err)
 	}

@@ -38,9 +38,6 @@ func normalize(raw string) (string, term, error) {
 	case strings.IndexFunc(norm, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0:
 		return "", term{}, fmt.Errorf("the term %q has no letter or digit to match", norm)
 	}
-	if err := operators(raw); err != nil {
-		return "", term{}, err
-	}
 	var t tokenizer
 	t.reset(norm)
 	switch norm[0] {
