@@ -37,8 +37,19 @@ type testApp struct {
 // log is shown if the test fails.
 func startApp(t *testing.T, dir string) *testApp {
 	t.Helper()
-	cfg := &config.Config{Addr: "127.0.0.1:0", DataDir: dir, AdminEmail: "admin@example.com",
+	return startAppWith(t, testConfig(dir))
+}
+
+// testConfig is the configuration startApp uses for dir.
+func testConfig(dir string) *config.Config {
+	return &config.Config{Addr: "127.0.0.1:0", DataDir: dir, AdminEmail: "admin@example.com",
 		LogFormat: "text", LogLevel: "debug", SessionTTL: time.Hour, ShutdownTimeout: 10 * time.Second}
+}
+
+// startAppWith is startApp with a configuration of the test's own.
+func startAppWith(t *testing.T, cfg *config.Config) *testApp {
+	t.Helper()
+	dir := cfg.DataDir
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	a, err := app.Start(context.Background(), cfg, log, io.Discard)

@@ -27,6 +27,7 @@ import (
 	"github.com/parleyhq/parley/internal/ingest"
 	"github.com/parleyhq/parley/internal/inmem"
 	"github.com/parleyhq/parley/internal/metrics"
+	"github.com/parleyhq/parley/internal/natsbus"
 	"github.com/parleyhq/parley/internal/outbox"
 	"github.com/parleyhq/parley/internal/poll"
 	"github.com/parleyhq/parley/internal/presence"
@@ -83,6 +84,7 @@ type App struct {
 
 	log     *slog.Logger
 	server  *http.Server
+	relay   *natsbus.Relay // nil without NATS
 	chat    *webChat
 	typing  *typingBridge
 	streams context.Context // ends when shutdown starts; see endOnShutdown
@@ -102,12 +104,25 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		store.Close()
 		return nil, err
 	}
+	a := &App{Store: store, Bus: inmem.NewBus(), Metrics: metrics.New(), log: log}
+	// Writers publish through pub: the local bus alone, or with NATS the
+	// local bus and a notice to the other nodes.
+	var pub interface{ Publish(...care.Event) } = a.Bus
+	if cfg.NATSURL != "" {
+		a.relay, err = natsbus.Connect(ctx, natsbus.Options{URL: cfg.NATSURL, Stream: cfg.NATSStream, Node: care.NodeName(), Logger: log}, a.Bus)
+		if err != nil {
+			store.Close()
+			return nil, err
+		}
+		pub = a.relay
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
+		a.closeRelay()
 		store.Close()
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	a := &App{Store: store, Bus: inmem.NewBus(), Metrics: metrics.New(), Addr: ln.Addr().String(), log: log}
+	a.Addr = ln.Addr().String()
 
 	// The workers run until Close, not until the signal context ends:
 	// shutdown drains HTTP first, then the committer, then stops them.
@@ -125,18 +140,18 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	a.Committer = ingest.NewCommitter(store, 512)
 	a.Committer.Committed = func([]care.AppendResult) { poke(pipelineWake) }
 	a.Triage = &triage.Triager{Store: store}
-	a.Dispatch = &dispatch.Service{Store: store, Publisher: a.Bus, Logger: log}
+	a.Dispatch = &dispatch.Service{Store: store, Publisher: pub, Logger: log}
 	a.Automation = &automator.Runner{Store: store, Logger: log}
-	a.Deadlines = &deadline.Keeper{Store: store, Publisher: a.Bus, Logger: log, Automation: a.Automation}
+	a.Deadlines = &deadline.Keeper{Store: store, Publisher: pub, Logger: log, Automation: a.Automation}
 	a.Automation.Clocks = a.Deadlines
-	pipeline := &ingest.Pipeline{Store: store, Publisher: a.Bus, Logger: log, Wake: pipelineWake, Triage: a.Triage, Clocks: a.Deadlines, Automation: a.Automation,
+	pipeline := &ingest.Pipeline{Store: store, Publisher: pub, Logger: log, Wake: pipelineWake, Triage: a.Triage, Clocks: a.Deadlines, Automation: a.Automation,
 		Passed: func(int) { a.Dispatch.Wake() },
 		Threaded: func(received time.Time) {
 			a.Metrics.PipelineLatency.WithLabelValues("thread").Observe(time.Since(received).Seconds())
 		}}
 	adapters := Adapters(cfg.PublicURL, store)
 	a.Survey = &csat.Surveyor{Store: store, PublicURL: cfg.PublicURL, Logger: log}
-	a.Desk = &desk.Service{Store: store, Publisher: a.Bus, Adapters: adapters, Clocks: a.Deadlines, Automation: a.Automation, Survey: a.Survey,
+	a.Desk = &desk.Service{Store: store, Publisher: pub, Adapters: adapters, Clocks: a.Deadlines, Automation: a.Automation, Survey: a.Survey,
 		OutboxWake: func() { poke(outboxWake) }}
 	a.Automation.Replies = a.Desk
 	a.Screen = &screen.Screener{Store: store, Adapters: adapters, Desk: a.Desk, Replies: a.Desk, Logger: log}
@@ -189,11 +204,15 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	}
 	// Customers whom Messenger and Instagram name by id alone get their
 	// names looked up beside ingest; a lease lets one node do it.
-	names := &profile.Worker{Store: store, Adapters: adapters, Publisher: a.Bus, Logger: log}
+	names := &profile.Worker{Store: store, Adapters: adapters, Publisher: pub, Logger: log}
 	a.workers.Add(1)
 	go func() { defer a.workers.Done(); names.Run(wctx) }()
 	a.workers.Add(1)
-	go func() { defer a.workers.Done(); a.Automation.Run(wctx, store, a.Bus, time.Minute) }()
+	go func() { defer a.workers.Done(); a.Automation.Run(wctx, store, pub, time.Minute) }()
+	if a.relay != nil {
+		a.workers.Add(1)
+		go func() { defer a.workers.Done(); a.relay.Run(wctx) }()
+	}
 	a.Presence = &presence.Hub{}
 	a.typing = &typingBridge{hub: webchat.NewTypingHub(), presence: a.Presence}
 	if cfg.UsesPostgres() {
@@ -240,7 +259,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 			}
 			return automator.DryRun(ctx, q, ws, rule, limit, now)
 		},
-		Events: &sse.Stream{Source: store, Bus: a.Bus, Logger: log, Poll: ssePoll(cfg),
+		Events: &sse.Stream{Source: store, Bus: a.Bus, Logger: log, Poll: cfg.EventPollFor(),
 			Signals: presenceSignals(a.Presence)},
 		SessionTTL:    cfg.SessionTTL,
 		SecureCookies: cfg.SecureCookies,
@@ -289,17 +308,15 @@ func (a *App) Close(ctx context.Context) error {
 	a.commit.Wait()
 	a.cancel()
 	a.workers.Wait()
+	a.closeRelay()
 	errs = append(errs, a.Store.Close())
 	return errors.Join(errs...)
 }
 
-// ssePoll is how often event streams re-read the store without a local
-// signal: only needed when other nodes write to the same database.
-func ssePoll(cfg *config.Config) time.Duration {
-	if cfg.UsesPostgres() {
-		return 2 * time.Second
+func (a *App) closeRelay() {
+	if a.relay != nil {
+		a.relay.Close()
 	}
-	return 0
 }
 
 // housekeeping runs the timed chores: waking snoozed conversations and

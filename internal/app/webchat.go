@@ -21,7 +21,7 @@ type webChat = webchat.Server
 // no member of the workspace is online; a reply to a visitor who left an
 // email and is gone is emailed through the inbox's SMTP settings.
 func (a *App) newWebChat(cfg *config.Config, adapters *channel.Registry) *webChat {
-	return &webchat.Server{Store: a.Store, Ingest: a.Committer, Bus: a.Bus, Poll: ssePoll(cfg), Logger: a.log,
+	return &webchat.Server{Store: a.Store, Ingest: a.Committer, Bus: a.Bus, Poll: cfg.EventPollFor(), Logger: a.log,
 		PublicURL: cfg.PublicURL, Typing: a.typing,
 		Available: webchat.AnyAgentOnline(a.Store, 15*time.Second),
 		Mail:      newWebChatMail(adapters),

@@ -27,6 +27,13 @@ type Config struct {
 	SessionTTL      time.Duration
 	ShutdownTimeout time.Duration
 	Poll            bool
+	// NATSURL, when set, carries word of new events between nodes over
+	// NATS JetStream (natsbus); NATSStream names the stream.
+	NATSURL    string
+	NATSStream string
+	// EventPoll is how often event streams and web chats re-read the store
+	// for events other nodes wrote; 0 chooses by the setup (EventPollFor).
+	EventPoll time.Duration
 	// StreamRecheck is how often an open event stream authenticates its
 	// caller again (api.Server.StreamRecheck); 0 means the default. No
 	// flag sets it: tests shorten it.
@@ -42,6 +49,24 @@ func (c *Config) KeyFile() string { return filepath.Join(c.DataDir, "secret.key"
 // UsesPostgres reports whether the store is PostgreSQL.
 func (c *Config) UsesPostgres() bool {
 	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// EventPollFor is how often event streams re-read the store for other
+// nodes' events: never on SQLite, which has one node; every 2 s on
+// PostgreSQL, where the re-read is the only news of other nodes; every 30 s
+// with NATS, which brings the news at once and the re-read only covers a
+// NATS outage.
+func (c *Config) EventPollFor() time.Duration {
+	switch {
+	case c.EventPoll > 0:
+		return c.EventPoll
+	case !c.UsesPostgres():
+		return 0
+	case c.NATSURL != "":
+		return 30 * time.Second
+	default:
+		return 2 * time.Second
+	}
 }
 
 // Register adds the storage flags every command shares.
@@ -62,6 +87,9 @@ func (c *Config) RegisterServe(fs *flag.FlagSet) {
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("PARLEY_SECURE_COOKIES", true), "mark session cookies Secure; browsers accept them on http://localhost too (PARLEY_SECURE_COOKIES)")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", envDuration("PARLEY_SESSION_TTL", 12*time.Hour), "how long a login lasts (PARLEY_SESSION_TTL)")
 	fs.BoolVar(&c.Poll, "poll", envBool("PARLEY_POLL", true), "poll the inboxes that have no webhook and follow streams; safe on every node, a lease lets one poll each inbox (PARLEY_POLL)")
+	fs.StringVar(&c.NATSURL, "nats-url", env("PARLEY_NATS_URL", ""), "nats://host:4222 (JetStream enabled) to tell other nodes of new events at once; needs PostgreSQL (PARLEY_NATS_URL)")
+	fs.StringVar(&c.NATSStream, "nats-stream", env("PARLEY_NATS_STREAM", "PARLEY_EVENTS"), "JetStream stream for event notices; one per installation sharing a NATS account (PARLEY_NATS_STREAM)")
+	fs.DurationVar(&c.EventPoll, "event-poll", envDuration("PARLEY_EVENT_POLL", 0), "how often live views re-read the database for other nodes' events; 0: 2s on PostgreSQL, 30s with NATS (PARLEY_EVENT_POLL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("PARLEY_SHUTDOWN_TIMEOUT", 20*time.Second), "how long a graceful shutdown may take (PARLEY_SHUTDOWN_TIMEOUT)")
 }
 
@@ -69,6 +97,9 @@ func (c *Config) RegisterServe(fs *flag.FlagSet) {
 func (c *Config) Check() error {
 	if c.DatabaseURL != "" && !c.UsesPostgres() {
 		return fmt.Errorf("config: PARLEY_DATABASE_URL must start with postgres:// (leave it empty for embedded SQLite)")
+	}
+	if c.NATSURL != "" && !c.UsesPostgres() {
+		return fmt.Errorf("config: PARLEY_NATS_URL connects nodes that share a PostgreSQL database; set PARLEY_DATABASE_URL too, or leave PARLEY_NATS_URL empty for one node on SQLite")
 	}
 	if c.PublicURL == "" && c.Addr != "" {
 		c.PublicURL = "http://" + c.Addr

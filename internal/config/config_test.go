@@ -35,6 +35,8 @@ func TestCheck(t *testing.T) {
 		{"mysql", Config{DatabaseURL: "mysql://u@h/db", LogFormat: "text", LogLevel: "info"}, false},
 		{"bad format", Config{LogFormat: "xml", LogLevel: "info"}, false},
 		{"bad level", Config{LogFormat: "text", LogLevel: "loud"}, false},
+		{"nats with postgres", Config{DatabaseURL: "postgres://u@h/db", NATSURL: "nats://127.0.0.1:4222", LogFormat: "text", LogLevel: "info"}, true},
+		{"nats without postgres", Config{NATSURL: "nats://127.0.0.1:4222", LogFormat: "text", LogLevel: "info"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,5 +44,23 @@ func TestCheck(t *testing.T) {
 				t.Errorf("Check() = %v, want ok=%v", err, tt.ok)
 			}
 		})
+	}
+}
+
+func TestEventPollFor(t *testing.T) {
+	pg, nats := "postgres://u@h/db", "nats://127.0.0.1:4222"
+	for _, tt := range []struct {
+		name string
+		c    Config
+		want time.Duration
+	}{
+		{"sqlite: one node, nothing to re-read", Config{}, 0},
+		{"postgres: the re-read is the only news", Config{DatabaseURL: pg}, 2 * time.Second},
+		{"postgres with nats: the re-read covers an outage", Config{DatabaseURL: pg, NATSURL: nats}, 30 * time.Second},
+		{"set", Config{DatabaseURL: pg, NATSURL: nats, EventPoll: 5 * time.Second}, 5 * time.Second},
+	} {
+		if got := tt.c.EventPollFor(); got != tt.want {
+			t.Errorf("%s: EventPollFor() = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

@@ -45,6 +45,19 @@ func (b *Bus) Publish(events ...care.Event) {
 	}
 }
 
+// Stale tells every subscriber of the workspace that the store holds events
+// it was not given, because another node wrote them. Each is signalled
+// through Subscription.Lagged, as after a drop, and re-reads the store after
+// the last id it handled: the events then arrive in id order, whatever the
+// order in which the nodes committed and announced them.
+func (b *Bus) Stale(workspaceID care.ID) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	for s := range b.subs[workspaceID] {
+		s.stale()
+	}
+}
+
 // Subscribe registers a subscriber for one workspace's events, buffering up
 // to buffer of them (at least one). The caller must Close the subscription.
 func (b *Bus) Subscribe(workspaceID care.ID, buffer int) *Subscription {

@@ -110,6 +110,33 @@ func TestPublishDropsAndSignalsWhenFull(t *testing.T) {
 	}
 }
 
+// Stale signals the workspace's subscribers, once however often it is
+// called, and hands them no event: they re-read the store instead.
+func TestStaleSignalsWorkspaceOnly(t *testing.T) {
+	b := NewBus()
+	one := b.Subscribe(1, 10)
+	defer one.Close()
+	two := b.Subscribe(2, 10)
+	defer two.Close()
+
+	b.Stale(1)
+	b.Stale(1)
+	b.Stale(3) // nobody follows workspace 3
+
+	if !lagged(one) {
+		t.Fatal("workspace 1's subscriber was not told its workspace is stale")
+	}
+	if lagged(one) {
+		t.Error("two Stale calls before a read signalled twice")
+	}
+	if ids := drain(one); len(ids) != 0 {
+		t.Errorf("Stale delivered events %v", ids)
+	}
+	if lagged(two) {
+		t.Error("workspace 2's subscriber was signalled for workspace 1")
+	}
+}
+
 func TestSubscribeRaisesBufferToOne(t *testing.T) {
 	b := NewBus()
 	s := b.Subscribe(1, 0)

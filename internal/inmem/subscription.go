@@ -45,6 +45,11 @@ func (s *Subscription) deliver(e care.Event) {
 		return
 	default:
 	}
+	s.stale()
+}
+
+// stale raises the Lagged signal; signals coalesce.
+func (s *Subscription) stale() {
 	select {
 	case s.lagged <- struct{}{}:
 	default:
