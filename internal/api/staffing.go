@@ -248,13 +248,19 @@ func (s *Server) StaffingPlan(ctx context.Context, p care.Principal, q url.Value
 func staffingQueueOf(values url.Values) (staffing.Queue, error) {
 	q := staffing.Queue{AHT: defaultAHT, Within: defaultWithin, ServiceLevel: defaultServiceLevel,
 		MaxOccupancy: defaultOccupancy, Shrinkage: defaultShrinkage}
-	seconds := func(name string, d *time.Duration) error {
+	// A handling time takes some time; a target of 0 s is a real one: the
+	// share of contacts answered without waiting at all.
+	seconds := func(name string, d *time.Duration, zeroOK bool) error {
 		v, err := valuesFloat(values, name)
 		if err != nil || v == nil {
 			return err
 		}
-		if *v <= 0 || *v > staffing.MaxAHT.Seconds() {
-			return care.Errorf(care.EINVALID, "Query parameter %s must be a number of seconds above 0 and at most a day.", name)
+		if *v < 0 || *v == 0 && !zeroOK || *v > staffing.MaxAHT.Seconds() {
+			least := "above 0"
+			if zeroOK {
+				least = "from 0"
+			}
+			return care.Errorf(care.EINVALID, "Query parameter %s must be a number of seconds %s and at most a day.", name, least)
 		}
 		*d = time.Duration(*v * float64(time.Second))
 		return nil
@@ -267,7 +273,7 @@ func staffingQueueOf(values url.Values) (staffing.Queue, error) {
 		*x = *v // Validate bounds each one and names it
 		return nil
 	}
-	for _, err := range []error{seconds("aht", &q.AHT), seconds("within", &q.Within), share("service_level", &q.ServiceLevel),
+	for _, err := range []error{seconds("aht", &q.AHT, false), seconds("within", &q.Within, true), share("service_level", &q.ServiceLevel),
 		share("max_occupancy", &q.MaxOccupancy), share("shrinkage", &q.Shrinkage)} {
 		if err != nil {
 			return q, err

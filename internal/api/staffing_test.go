@@ -147,6 +147,21 @@ func TestStaffingPlan(t *testing.T) {
 		}
 	}
 
+	// A target of 0 s asks for the share answered without waiting: at
+	// least the agents of a minute's target, each busy hour meeting it.
+	minute := rep
+	rep = staffingReport{}
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/reports/staffing?within=0&aht=240&tz=Europe/London", "", &rep)
+	if rep.Queue.Model != "erlang_c" || rep.Queue.WithinSeconds != 0 || rep.Totals.AgentHours < minute.Totals.AgentHours {
+		t.Errorf("within=0: queue %+v, %d agent hours; want Erlang C and at least the %d for 60 s",
+			rep.Queue, rep.Totals.AgentHours, minute.Totals.AgentHours)
+	}
+	for _, h := range rep.Hours {
+		if h.Contacts > 0 && h.ServiceLevel < 0.8 {
+			t.Errorf("within=0 hour %+v: under 80%% answered at once", h)
+		}
+	}
+
 	// The young Facebook queue: one week of history used, at its rate.
 	rep = staffingReport{}
 	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/reports/staffing?channel=facebook&weeks=8&trend=true", "", &rep)
@@ -184,7 +199,7 @@ func TestStaffingPlan(t *testing.T) {
 		t.Errorf("CSV: %d rows, %v, header %v", len(rows), err, res.header.Get("Content-Type"))
 	}
 
-	for _, q := range []string{"aht=0", "aht=abc", "within=-5", "service_level=1", "shrinkage=1", "max_occupancy=2",
+	for _, q := range []string{"aht=0", "aht=abc", "within=-5", "within=86401", "service_level=1", "shrinkage=1", "max_occupancy=2",
 		"model=magic", "concurrency=x", "concurrency=99&model=concurrent", "weeks=0", "weeks=27", "count=calls",
 		"trend=maybe", "tz=Mars/Olympus", "tz=Local", "hourly_cost=-1", "hourly_cost=1.7e308", "hourly_cost=NaN",
 		"model=workload&max_occupancy=0", "model=workload&max_occupancy=1", "channel=facebok", "aht=Inf",

@@ -76,8 +76,8 @@ func asIs(x float64) float64        { return x }
 var staffingNumbers = []formNumber[staffingForm]{
 	{func(f *staffingForm) string { return f.AHT }, "aht", fromMinutes, func(x float64) bool { return x > 0 && x <= maxMinutes },
 		"Handle time must be a number of minutes above 0 and at most 1440 (a day), such as 5."},
-	{func(f *staffingForm) string { return f.Within }, "within", fromMinutes, func(x float64) bool { return x > 0 && x <= maxMinutes },
-		"Answer within must be a number of minutes above 0 and at most 1440 (a day), such as 60."},
+	{func(f *staffingForm) string { return f.Within }, "within", fromMinutes, func(x float64) bool { return x >= 0 && x <= maxMinutes },
+		"Answer within must be a number of minutes from 0 (at once) to 1440 (a day), such as 60."},
 	{func(f *staffingForm) string { return f.ServiceLevel }, "service_level", fromPercent, func(x float64) bool { return x >= 0 && x < 100 },
 		"Service level must be a percentage from 0 (no target) to below 100, such as 80."},
 	{func(f *staffingForm) string { return f.Occupancy }, "max_occupancy", fromPercent, func(x float64) bool { return x >= 0 && x <= 100 },

@@ -155,6 +155,12 @@ func TestStaffingPage(t *testing.T) {
 		t.Error("the CSV does not roster 3 on Wednesday at 14:00")
 	}
 
+	// A target of 0 minutes (answered at once) is a plan, not a mistake.
+	if res, body := sup.get("/staffing?within_min=0&aht_min=4"); res.StatusCode != http.StatusOK ||
+		!strings.Contains(body, "staffing-grid") || strings.Contains(body, "Answer within must") {
+		t.Errorf("within_min=0 = %d; want a plan:\n%.400s", res.StatusCode, body)
+	}
+
 	// A team and a channel travel to the plan and its CSV; the team owns
 	// none of the conversations.
 	_, body = sup.get("/staffing?team=" + itoa(team.ID) + "&channel=api&count=messages")
