@@ -421,6 +421,15 @@ func (r *Runner) Once(ctx context.Context, inboxID care.ID) (time.Duration, erro
 			}
 		}
 		r.health(ctx, in.ID, care.HealthUpdate{Error: "poll: " + reason, ErrorAt: now})
+		if wait > interval {
+			// The platform asks for a longer wait (a spent daily quota, a
+			// monthly usage cap): keep the lease through it, as listening
+			// does, or another node would take the inbox over at the
+			// lease's end, be refused in turn and say so again.
+			if _, lerr := r.Store.AcquireLease(ctx, pollLease(in.ID), r.holder(), wait+interval, r.now()); lerr != nil {
+				err = errors.Join(err, lerr)
+			}
+		}
 		return wait, err
 	}
 	return interval, r.store(ctx, in, events, cursor, next, now)

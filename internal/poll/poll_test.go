@@ -252,6 +252,46 @@ func TestOneNodePolls(t *testing.T) {
 	}
 }
 
+// A node the platform asks to wait longer than the lease lasts (a spent
+// monthly cap, a daily quota) keeps the inbox through the wait: another
+// node would only be refused in turn, and say so again on the health line.
+func TestOneNodeWaitsOutALongRetry(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := t.Context()
+		ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+		if err := s.CreateWorkspace(ctx, ws); err != nil {
+			t.Fatal(err)
+		}
+		const ch care.Channel = "feed"
+		in := &care.Inbox{WorkspaceID: ws.ID, Channel: ch, Name: "Feed", Credentials: map[string]string{"mode": "poll"}}
+		if err := s.CreateInbox(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		f := &feed{posts: 2, fail: &channel.SendError{RetryAfter: 30 * 24 * time.Hour, Reason: "the monthly cap is spent"}}
+		reg := &channel.Registry{}
+		reg.Register(ch, f)
+		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+		clock := func() time.Time { return now }
+		a := &poll.Runner{Store: s, Adapters: reg, Holder: "node-a", Now: clock}
+		b := &poll.Runner{Store: s, Adapters: reg, Holder: "node-b", Now: clock}
+		if wait, err := a.Once(ctx, in.ID); err == nil || wait != 30*24*time.Hour {
+			t.Fatalf("Once = %v, %v; want to wait 30 days", wait, err)
+		}
+		now = now.Add(29 * 24 * time.Hour)
+		if _, err := b.Once(ctx, in.ID); err != nil {
+			t.Fatal(err)
+		}
+		if len(f.polled) != 1 {
+			t.Errorf("the platform was polled %d times, want once: the other node waits too", len(f.polled))
+		}
+		// Past the wait, the lease lapses like any other.
+		now = now.Add(2 * 24 * time.Hour)
+		if _, err := b.Once(ctx, in.ID); err == nil || len(f.polled) != 2 {
+			t.Errorf("after the wait: Once = %v, polled %d times; want the other node to poll", err, len(f.polled))
+		}
+	})
+}
+
 // notifying is a polled platform that also says when something arrived.
 type notifying struct{ feed }
 

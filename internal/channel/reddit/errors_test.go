@@ -53,6 +53,12 @@ func TestEnvelopeError(t *testing.T) {
 		{"account muted", errs([]nullString{"USER_MUTED", "", "parent"}), true, 0, "account is muted", false},
 		{"captcha", errs([]nullString{"BAD_CAPTCHA", "care to try these again?", "captcha"}), true, 0, "captcha", false},
 		{"empty", errs([]nullString{}), true, 0, "(UNKNOWN)", false},
+		{"too long", errs([]nullString{"TOO_LONG", "this is too long (max: 10000)", "text"}), true, 0, "Reddit refused the reply: it is longer than 10,000 characters", true},
+		{"too long, another limit", errs([]nullString{"TOO_LONG", "this is too long (max: 40000)", "comment"}), true, 0, "longer than 40,000 characters", true},
+		{"too long, no limit named", errs([]nullString{"TOO_LONG", "", ""}), true, 0, "longer than 10,000 characters", true},
+		{"subject too long", errs([]nullString{"TOO_LONG", "this is too long (max: 100)", "subject"}), true, 0, "its subject is longer than 100 characters (TOO_LONG)", true},
+		{"no text", errs([]nullString{"NO_TEXT", "we need something here", "text"}), true, 0, "Reddit refused the reply: it is empty (NO_TEXT)", true},
+		{"no subject", errs([]nullString{"NO_SUBJECT", "please enter a subject", "subject"}), true, 0, "it has no subject (NO_SUBJECT)", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := envelopeError(tt.errs, testNow)

@@ -91,6 +91,18 @@ func TestSendRefusals(t *testing.T) {
 			e.fake.SlowDown("Looks like you've been doing that a lot. Take a break for 9 seconds before trying again.")
 		},
 			func() channel.Outbound { return outbound(e.in, care.Private, "hi", pm) }, false, 10 * time.Second, "slow down", false},
+		// Reddit's refusals of the text concern this reply alone: the
+		// inbox stays green, and the reason says what to change.
+		{"too long for Reddit", func() { e.fake.Refuse("TOO_LONG", "this is too long (max: 10000)", "text") },
+			func() channel.Outbound { return outbound(e.in, care.Public, "hi", comment) }, true, 0,
+			"Reddit refused the reply: it is longer than 10,000 characters; shorten it, or split it into two replies (TOO_LONG)", true},
+		{"message too long for Reddit", func() { e.fake.Refuse("TOO_LONG", "this is too long (max: 10000)", "text") },
+			func() channel.Outbound { return outbound(e.in, care.Private, "hi", comment) }, true, 0, "longer than 10,000 characters", true},
+		{"subject too long for Reddit", func() { e.fake.Refuse("TOO_LONG", "this is too long (max: 100)", "subject") },
+			func() channel.Outbound { return outbound(e.in, care.Private, "hi", comment) }, true, 0,
+			"Reddit refused the message: its subject is longer than 100 characters (TOO_LONG)", true},
+		{"empty for Reddit", func() { e.fake.Refuse("NO_TEXT", "we need something here", "text") },
+			func() channel.Outbound { return outbound(e.in, care.Private, "hi", pm) }, true, 0, "Reddit refused the reply: it is empty (NO_TEXT)", true},
 		{"empty", nil, func() channel.Outbound { return outbound(e.in, care.Public, "  ", comment) }, true, 0, "empty", false},
 		{"too long", nil, func() channel.Outbound {
 			return outbound(e.in, care.Public, strings.Repeat("é", MaxTextChars+1), comment)

@@ -39,8 +39,9 @@ type errorClass struct {
 	// parameter.
 	withDetails bool
 	// refused errors concern this one customer (their window, their
-	// number, their choices), not the business account: the reply fails,
-	// and the inbox's health is left alone.
+	// number, their choices) or this one message (its type, its
+	// attachment, its values), not the business account: the reply
+	// fails, and the inbox's health is left alone.
 	refused bool
 }
 
@@ -79,13 +80,23 @@ var errorClasses = map[int]errorClass{
 	131050: {reason: "the customer has turned off marketing messages from this business", refused: true},
 	130472: {reason: "the customer is part of a WhatsApp experiment and was not sent this marketing message", refused: true},
 
-	// The content.
-	131051: {reason: "WhatsApp does not support this message type"},
+	// The content. 131051, 131053 and 131009 concern this one message
+	// (".../whatsapp/support/error-codes": "Message type is not
+	// supported", "Unable to upload the media used in the message.
+	// Possible reasons include an unsupported media type", "One or more
+	// parameter values are invalid"), so they are refused: the agent
+	// changes the reply, the account is fine. Not 100 ("unsupported or
+	// misspelled parameters", or a phone number id that does not match)
+	// nor 131008 (a required parameter missing): those are the request
+	// Parley builds, the same for every reply, or the inbox's number. Nor
+	// 131052, which the page documents for media the customer sent
+	// ("Unable to download the media sent by the user"), not for a reply.
+	131051: {reason: "WhatsApp refused the message: it does not support this kind of message; send it as text or as another attachment", refused: true},
 	131052: {reason: "WhatsApp could not download the attachment", withDetails: true},
-	131053: {reason: "WhatsApp could not process the attachment", withDetails: true},
+	131053: {reason: "WhatsApp refused the message: it could not upload the attachment, which may be of a type WhatsApp does not take", withDetails: true, refused: true},
 	100:    {reason: "WhatsApp rejected a parameter of the message", withDetails: true},
 	131008: {reason: "WhatsApp says a required parameter is missing", withDetails: true},
-	131009: {reason: "WhatsApp rejected a parameter value", withDetails: true},
+	131009: {reason: "WhatsApp refused the message: a value in it is not valid", withDetails: true, refused: true},
 	132000: {reason: "the template's parameters do not match its placeholders", withDetails: true},
 	132001: {reason: "the template does not exist in this language or is not approved yet"},
 	132005: {reason: "the template's text is too long once filled in"},

@@ -163,6 +163,44 @@ func TestSendFreeFormOutsideWindow(t *testing.T) {
 	}
 }
 
+// WhatsApp's refusals of a message's content (its type, its attachment, a
+// value in it) concern that reply alone: Refused, so the inbox's health
+// stays clear, with a reason the agent can act on. A request Parley built
+// wrong (100, 131008) stays on the health line.
+func TestSendContentRefused(t *testing.T) {
+	w := newWorld(t)
+	w.fake.Remember(wafake.DefaultPhoneNumberID, customerPhone, w.now)
+	label := care.Attachment{Kind: "image", URL: "https://cdn.example.com/label.heic", MimeType: "image/heic"}
+	for _, tt := range []struct {
+		name    string
+		code    int
+		title   string
+		details string
+		reason  string
+		refused bool
+	}{
+		{"media upload", 131053, "Media upload error", "Unsupported Image mime type image/heic",
+			"it could not upload the attachment, which may be of a type WhatsApp does not take: Unsupported Image mime type image/heic (WhatsApp error 131053)", true},
+		{"message type", 131051, "Unsupported message type", "", "it does not support this kind of message", true},
+		{"parameter value", 131009, "Parameter value is not valid", "Param image['link'] is not a valid URI.",
+			"a value in it is not valid: Param image['link'] is not a valid URI. (WhatsApp error 131009)", true},
+		{"invalid parameter", 100, "Invalid parameter", "Unexpected key \"image\" on param.", "rejected a parameter", false},
+		{"missing parameter", 131008, "Required parameter is missing", "", "required parameter is missing", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w.fake.Refuse(tt.code, tt.title, tt.details)
+			_, err := w.a.Send(context.Background(), w.outbound("The label", label))
+			se := sendErr(t, err)
+			if !se.Permanent || se.Refused != tt.refused || se.Status != 400 || !strings.Contains(se.Reason, tt.reason) {
+				t.Errorf("Send = %+v, want permanent, refused %v, with a reason saying %q", se, tt.refused, tt.reason)
+			}
+		})
+	}
+	if n := len(w.fake.Sent()); n != 0 {
+		t.Errorf("the fake accepted %d messages", n)
+	}
+}
+
 func TestSendThrottled(t *testing.T) {
 	w := newWorld(t)
 	w.fake.Remember(wafake.DefaultPhoneNumberID, customerPhone, w.now)

@@ -66,6 +66,67 @@ func usageCapped(body []byte) bool {
 	return json.Unmarshal(body, &p) == nil && strings.HasSuffix(strings.ToLower(p.Type), "/problems/usage-capped")
 }
 
+// maxCapWait bounds the wait for the App's usage cap: its cycle is a month,
+// so its reset is never further away.
+const maxCapWait = 31 * 24 * time.Hour
+
+// capRetry is how often reads ask again after the usage cap when X names
+// no reset: once a day.
+const capRetry = 24 * time.Hour
+
+// capReset is when reads may try again after X's usage-capped problem: the
+// time a Retry-After names, should X send one with it (named reports it),
+// else a day later, or the start of the next month, UTC, if sooner. X's
+// problem body names the period ("period": "Monthly", "scope": "Product",
+// github.com/xdevplatform/xdk/issues/25) but not when it ends, and the
+// x-rate-limit-reset sent with it is the 15-minute window's, not the cap's:
+// waiting for that would ask again, and be refused again, every few
+// minutes for weeks. Nor is the start of the month the end: the App's own
+// cycle may turn on another day (cap_reset_day,
+// developer.x.com/en/docs/x-api/usage/tweets), which only the App's bearer
+// token can read, and Parley does not keep it; an admin may also raise the
+// plan or add credits at any time. One refused request a day finds either
+// within a day.
+func capReset(h http.Header, now time.Time) (reset time.Time, named bool) {
+	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
+		if secs, ok := parseCount(v); ok && secs > 0 {
+			return now.Add(time.Duration(min(secs, int64(maxCapWait/time.Second))) * time.Second), true
+		}
+		if t, err := http.ParseTime(v); err == nil && t.After(now) {
+			if t.After(now.Add(maxCapWait)) {
+				t = now.Add(maxCapWait)
+			}
+			return t, true
+		}
+	}
+	y, m, _ := now.UTC().Date()
+	month := time.Date(y, m+1, 1, 0, 0, 0, 0, time.UTC)
+	if day := now.Add(capRetry); day.Before(month) {
+		return day, false
+	}
+	return month, false
+}
+
+// usageCapError makes e the error of a read (a poll's mentions or DMs, a
+// listening search) that met the App's spent usage cap: temporary, with
+// RetryAfter at the cap's reset (capReset), so that the poll or search
+// stops until then instead of being refused at every interval, and a
+// reason for the inbox's health line, where the admin who can raise the
+// plan looks. reads says what stops ("reading the account's mentions").
+func usageCapError(e *channel.SendError, h http.Header, now time.Time, reads string) {
+	reset, named := capReset(h, now)
+	e.Permanent = false
+	e.RetryAfter = max(reset.Sub(now), time.Second)
+	at := reset.UTC().Format("2 January 15:04 UTC")
+	if named {
+		e.Reason = "X's monthly usage cap for the App is used up: Parley stops " + reads + " until " + at +
+			", when X says it resets. Raise the plan or add credits in X's Developer Console to resume sooner"
+		return
+	}
+	e.Reason = "X's monthly usage cap for the App is used up: Parley stops " + reads + " and asks X again once a day, next at " + at +
+		", since X does not say when the App's cycle resets. Raise the plan or add credits in X's Developer Console to resume"
+}
+
 // rateLimit is one of X's rate-limit header triples: x-rate-limit-* for the
 // endpoint's 15-minute window, x-user-limit-24hour-* and
 // x-app-limit-24hour-* for the daily caps some endpoints (posting, DMs)

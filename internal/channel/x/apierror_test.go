@@ -110,6 +110,39 @@ func TestUsageCapped(t *testing.T) {
 	}
 }
 
+func TestCapReset(t *testing.T) {
+	now := time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)
+	newYear := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name      string
+		h         http.Header
+		want      time.Time
+		wantNamed bool
+	}{
+		// The window's reset is not the cap's.
+		{"no reset named", http.Header{"X-Rate-Limit-Reset": {itoa(now.Add(15 * time.Minute).Unix())}}, newYear, false},
+		{"Retry-After seconds", http.Header{"Retry-After": {"86400"}}, now.Add(24 * time.Hour), true},
+		{"Retry-After date", http.Header{"Retry-After": {"Sat, 09 Jan 2027 00:00:00 GMT"}}, time.Date(2027, 1, 9, 0, 0, 0, 0, time.UTC), true},
+		{"Retry-After past", http.Header{"Retry-After": {"Thu, 01 Jan 2026 00:00:00 GMT"}}, newYear, false},
+		{"Retry-After zero", http.Header{"Retry-After": {"0"}}, newYear, false},
+		{"Retry-After absurd", http.Header{"Retry-After": {"999999999999999999"}}, now.Add(maxCapWait), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, named := capReset(tt.h, now)
+			if !got.Equal(tt.want) || named != tt.wantNamed {
+				t.Errorf("capReset = %v, %v; want %v, %v", got, named, tt.want, tt.wantNamed)
+			}
+		})
+	}
+	// With no reset named, X is asked again a day later: the App's cycle
+	// may turn on any day, or its plan be raised.
+	march := time.Date(2026, 3, 2, 10, 0, 0, 0, time.FixedZone("PST", -8*3600))
+	if got, named := capReset(http.Header{}, march); !got.Equal(march.Add(24*time.Hour)) || named {
+		t.Errorf("capReset on 2 March = %v, %v; want a day later, not named", got, named)
+	}
+}
+
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func FuzzRateLimitHeaders(f *testing.F) {

@@ -78,8 +78,10 @@ func (c streamCursor) valid() bool {
 // then fail, it returns the mentions, a cursor advanced for them only, and
 // the error, so a caller may keep what it got or drop all three and retry
 // from the old cursor. X's refusals are *channel.SendError: 429 temporary
-// with RetryAfter at the window's reset, 5xx temporary, 401 and 403
-// permanent. A cursor it cannot read is logged and treated as none.
+// with RetryAfter at the window's reset, or, for X's usage-capped problem
+// (the App's monthly cap), at the cap's reset (see capReset), 5xx
+// temporary, 401 and 403 permanent. A cursor it cannot read is logged and
+// treated as none.
 func (a *Adapter) Poll(ctx context.Context, in care.Inbox, cursor string) ([]channel.Event, string, error) {
 	if in.Credentials[CredAccessToken] == "" && !refreshes(in) {
 		return nil, cursor, channel.Permanent("the X inbox has no access token; reconnect the account", nil)
@@ -356,8 +358,7 @@ func (a *Adapter) get(ctx context.Context, in care.Inbox, path string, q url.Val
 			Err: fmt.Errorf("x: read %s: %s: %s", what, statusLine(resp.status), detail)}
 		switch {
 		case resp.status == http.StatusTooManyRequests && usageCapped(resp.body):
-			e.RetryAfter = retryAfter(resp.header, a.now())
-			e.Reason = "X's usage cap for the App is reached; check the App's plan or credits in X's Developer Console"
+			usageCapError(e, resp.header, a.now(), "reading the account's "+what)
 		case resp.status == http.StatusTooManyRequests:
 			e.RetryAfter = retryAfter(resp.header, a.now())
 			e.Reason = "X's rate limit for reading " + what + " is reached"

@@ -180,6 +180,33 @@ func TestPollRateLimited(t *testing.T) {
 	}
 }
 
+// X's usage-capped 429 is the App's monthly cap, not the 15-minute window:
+// the poll waits a day, as X names no reset for it, instead of asking
+// again at every interval, and says why; the DMs
+// are not asked for once the mentions were refused.
+func TestPollUsageCapped(t *testing.T) {
+	w := newWorld(t)
+	in := pollInbox(w)
+	w.fake.AddPost(xfake.Post{AuthorID: anaID, Text: "@acme hi"})
+	w.fake.CapUsage(1)
+	_, _, err := w.a.Poll(context.Background(), in, "")
+	var se *channel.SendError
+	if !errorAs(err, &se) || se.Permanent || se.Status != 429 {
+		t.Fatalf("Poll error = %v, want a temporary 429", err)
+	}
+	if se.RetryAfter != 24*time.Hour {
+		t.Errorf("RetryAfter = %v, want a day", se.RetryAfter)
+	}
+	for _, want := range []string{"monthly usage cap", "reading the account's mentions", "once a day, next at " + t0.Add(24*time.Hour).UTC().Format("2 January 15:04 UTC"), "Developer Console"} {
+		if !strings.Contains(se.Reason, want) {
+			t.Errorf("Reason = %q, want it to say %q", se.Reason, want)
+		}
+	}
+	if n := w.fake.Calls(xfake.DMEvents); n != 0 {
+		t.Errorf("%d DM requests after the cap refused the mentions, want none", n)
+	}
+}
+
 func TestPollErrors(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()

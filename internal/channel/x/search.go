@@ -116,8 +116,9 @@ func (a *Adapter) SearchInterval(in care.Inbox) time.Duration {
 // Errors are *channel.SendError: permanent for a query that X cannot take
 // (too long, or without a term it can search), for credentials X refuses
 // (401, 403) and for X's other 4xx; temporary, with RetryAfter at the
-// window's reset, for 429, and for 5xx, an answer that is not understood,
-// or none. After a first page was read, an error comes with the posts read
+// window's reset, for 429 (at the cap's reset, see capReset, for X's
+// usage-capped problem), and for 5xx, an answer that is not understood, or
+// none. After a first page was read, an error comes with the posts read
 // so far and a cursor for them, which a caller may keep or drop.
 func (a *Adapter) Search(ctx context.Context, in care.Inbox, q care.ListenQuery, cursor string) ([]care.ListenPost, string, error) {
 	if a.SearchInterval(in) == 0 {
@@ -338,8 +339,7 @@ func (a *Adapter) searchError(resp *apiResponse) error {
 		Err: fmt.Errorf("x: search: %s: %s", statusLine(resp.status), detail)}
 	switch s := resp.status; {
 	case s == http.StatusTooManyRequests && usageCapped(resp.body):
-		e.RetryAfter = retryAfter(resp.header, a.now())
-		e.Reason = "X's usage cap for the App is reached; check the App's plan or credits in X's Developer Console"
+		usageCapError(e, resp.header, a.now(), "searching posts for listening")
 	case s == http.StatusTooManyRequests:
 		e.RetryAfter = retryAfter(resp.header, a.now())
 		e.Reason = "X's rate limit for searching posts is reached"

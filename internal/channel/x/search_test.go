@@ -460,7 +460,7 @@ func TestSearchRefused(t *testing.T) {
 		{"revoked token", func(w *searchWorld) { w.inbox.Credentials[CredAccessToken] = "revoked" }, 401, true, "reconnect"},
 		{"forbidden", func(w *searchWorld) { w.fake.FailNext(1, 403) }, 403, true, "recent search"},
 		{"outage", func(w *searchWorld) { w.fake.FailNext(1, 503) }, 503, false, "trouble"},
-		{"usage cap", func(w *searchWorld) { w.fake.CapUsage(1) }, 429, false, "usage cap"},
+		{"usage cap", func(w *searchWorld) { w.fake.CapUsage(1) }, 429, false, "monthly usage cap for the App is used up: Parley stops searching posts for listening and asks X again once a day"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -470,6 +470,14 @@ func TestSearchRefused(t *testing.T) {
 			var se *channel.SendError
 			if !errors.As(err, &se) || se.Status != tt.status || se.Permanent != tt.permanent || !strings.Contains(se.Reason, tt.reason) {
 				t.Errorf("Search = %v; want status %d, permanent %v, a reason about %q", err, tt.status, tt.permanent, tt.reason)
+			}
+			if tt.name == "usage cap" {
+				// The App's monthly cap: no search for a day, as X names
+				// no reset, rather than a refused search every few
+				// minutes.
+				if want := 24 * time.Hour; se == nil || se.RetryAfter != want {
+					t.Errorf("RetryAfter after the usage cap = %+v, want %v", se, want)
+				}
 			}
 		})
 	}

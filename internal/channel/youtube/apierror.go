@@ -136,17 +136,22 @@ func apiError(r *response, o op, reset, now time.Time) *channel.SendError {
 		e.Reason = "YouTube refused the channel's authorisation" + tag + ": connect the channel again (the refresh token may have been revoked)"
 	default:
 		e.Reason = refused + ": " + explain(code, o, msg)
-		e.Refused = targetRefused[code]
+		e.Refused = replyRefused[code]
 	}
 	return e
 }
 
-// targetRefused are the refusals of the one video or comment answered (its
-// comments are off, it is gone or private): the channel's authorisation and
-// quota work, so the inbox's health is left alone
-// (developers.google.com/youtube/v3/docs/comments/insert, "Errors").
-var targetRefused = map[string]bool{
+// replyRefused are the refusals of this one reply: of the video or comment
+// it answers (its comments are off, it is gone or private), or of its own
+// text (too long, empty, a custom emoji YouTube does not take). The
+// channel's authorisation and quota work, so the inbox's health is left
+// alone (developers.google.com/youtube/v3/docs/comments/insert, "Errors").
+// processingFailure is not among them: the reference says only that the
+// request's input is usually invalid and to "check the structure of the
+// comment resource", which is Parley's and the same for every reply.
+var replyRefused = map[string]bool{
 	"commentsDisabled": true, "parentCommentNotFound": true, "parentCommentIsPrivate": true, "commentNotFound": true,
+	"commentTextTooLong": true, "commentTextRequired": true, "invalidCustomEmoji": true,
 }
 
 // explain says what a permanent refusal means and what to do.
@@ -166,11 +171,11 @@ func explain(code string, o op, msg string) string {
 	case "ineligibleAccount":
 		return "the channel's YouTube account must be merged with its Google Account to comment (ineligibleAccount)"
 	case "commentTextTooLong":
-		return "the reply is too long for YouTube (commentTextTooLong): shorten it"
+		return "it is longer than YouTube's " + thousands(MaxTextChars) + " characters (commentTextTooLong): shorten it, or split it into two replies"
 	case "commentTextRequired":
-		return "the reply is empty (commentTextRequired)"
+		return "it is empty (commentTextRequired)"
 	case "invalidCustomEmoji":
-		return "the reply has a custom emoji YouTube does not take (invalidCustomEmoji): remove it"
+		return "it holds a custom emoji YouTube does not take (invalidCustomEmoji): remove it"
 	case "operationNotSupported":
 		if o == opModerate {
 			return "YouTube offers no moderation of this comment (operationNotSupported)"
@@ -196,4 +201,13 @@ func explain(code string, o op, msg string) string {
 		return code
 	}
 	return msg + " (" + code + ")"
+}
+
+// thousands writes n with commas between thousands: 10000 is "10,000".
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -142,6 +142,39 @@ func TestSendRefused(t *testing.T) {
 	}
 }
 
+// YouTube's refusals of a reply's text (comments.insert's 400s
+// commentTextTooLong, commentTextRequired, invalidCustomEmoji) concern that
+// reply alone: Refused, so the inbox's health stays clear, with a reason
+// the agent can act on. processingFailure, which the reference ties to the
+// request's structure rather than to one reply, stays on the health line.
+func TestSendTextRefused(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	top := r.fake.Comment(ana, ytfake.DefaultVideoID, "A question")
+	for _, tt := range []struct {
+		reason  string
+		want    string
+		refused bool
+	}{
+		{"commentTextTooLong", "YouTube refused the reply: it is longer than YouTube's 10,000 characters (commentTextTooLong): shorten it", true},
+		{"commentTextRequired", "YouTube refused the reply: it is empty (commentTextRequired)", true},
+		{"invalidCustomEmoji", "YouTube refused the reply: it holds a custom emoji YouTube does not take (invalidCustomEmoji): remove it", true},
+		{"processingFailure", "processingFailure", false},
+	} {
+		t.Run(tt.reason, func(t *testing.T) {
+			r.fake.FailNextOn("/youtube/v3/comments", 1, 400, tt.reason)
+			_, err := r.send(t, r.outbound("Thanks, Ana! :custom-emoji:", top))
+			var se *channel.SendError
+			if !errors.As(err, &se) || !se.Permanent || se.Status != 400 || !strings.Contains(se.Reason, tt.want) || se.Refused != tt.refused {
+				t.Errorf("Send = %+v, want a permanent 400 saying %q, refused %v", se, tt.want, tt.refused)
+			}
+		})
+	}
+	if n := len(r.fake.Replies()); n != 0 {
+		t.Errorf("%d replies posted", n)
+	}
+}
+
 func TestSendTemporary(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)

@@ -253,6 +253,11 @@ func (f *Fake) postComment(w http.ResponseWriter, r *http.Request) {
 	case utf8.RuneCountInString(text) > MaxTextChars:
 		writeErrors(w, [3]string{"TOO_LONG", "this is too long (max: 10000)", "text"})
 		return
+	case len(f.refusals) > 0:
+		e := f.refusals[0]
+		f.refusals = f.refusals[1:]
+		writeErrors(w, e)
+		return
 	case len(f.slowDown) > 0:
 		msg := f.slowDown[0]
 		f.slowDown = f.slowDown[1:]
@@ -362,6 +367,11 @@ func (f *Fake) compose(w http.ResponseWriter, r *http.Request) {
 		return
 	case f.blockedBy[strings.ToLower(dest)]:
 		writeErrors(w, [3]string{"USER_BLOCKED", "you can't send to a user that you have blocked", "to"})
+		return
+	case len(f.refusals) > 0:
+		e := f.refusals[0]
+		f.refusals = f.refusals[1:]
+		writeErrors(w, e)
 		return
 	case len(f.slowDown) > 0:
 		msg := f.slowDown[0]

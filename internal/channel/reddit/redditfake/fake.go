@@ -18,9 +18,10 @@
 // private message to the brand). Delete, Lock and Block make replies fail
 // as Reddit refuses them; DropFromInbox takes an item out of the inbox
 // listing, as deleting a message does; SlowDown queues RATELIMIT errors,
-// Throttle 429s and FailNext 500s; RevokeTokens makes every access token
-// fail with 401. The brand moderates the subreddits in Moderates; removing
-// or approving elsewhere answers 403.
+// Refuse any other envelope error, Throttle 429s and FailNext 500s;
+// RevokeTokens makes every access token fail with 401. The brand
+// moderates the subreddits in Moderates; removing or approving elsewhere
+// answers 403.
 //
 // The token endpoint, POST /api/v1/access_token, is served on the same
 // host: an inbox pointed at the fake with api_base finds it there.
@@ -87,6 +88,7 @@ type Fake struct {
 	throttle      int
 	failures      int
 	slowDown      []string
+	refusals      [][3]string
 	window        time.Time
 	used          int
 	blockedBy     map[string]bool // users who blocked the brand
@@ -426,6 +428,17 @@ func (f *Fake) SlowDown(messages ...string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.slowDown = append(f.slowDown, messages...)
+}
+
+// Refuse makes the next comment or message fail with the error
+// [code, message, field] in its api_type=json envelope, as r2 refuses
+// what the fake does not model: TOO_LONG of a text Reddit counts longer
+// than the fake does, say ("TOO_LONG", "this is too long (max: 10000)",
+// "text"). Each call queues one refusal.
+func (f *Fake) Refuse(code, message, field string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.refusals = append(f.refusals, [3]string{code, message, field})
 }
 
 // Throttle makes the next n API requests fail with 429, as when the

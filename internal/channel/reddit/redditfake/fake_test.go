@@ -278,6 +278,9 @@ func TestComment(t *testing.T) {
 		{"ratelimit", comment, "x", `["RATELIMIT","you are doing that too much. try again in 5 minutes.","ratelimit"]`, func() {
 			f.SlowDown("you are doing that too much. try again in 5 minutes.")
 		}},
+		{"refused", comment, "x", `["TOO_LONG","this is too long (max: 10000)","text"]`, func() {
+			f.Refuse("TOO_LONG", "this is too long (max: 10000)", "text")
+		}},
 		{"locked", comment, "x", `"THREAD_LOCKED"`, func() { f.Lock(post) }},
 		{"deleted", comment, "x", `"DELETED_COMMENT"`, func() { f.Delete(comment) }},
 	} {

@@ -14,8 +14,8 @@
 // the messages it delivered or was told of (Remember): a free-form message
 // outside it is refused with error 131047, a registered template is always
 // accepted. Throttle and FailNext make the next sends fail with 130429 or a
-// 5xx; PairInterval makes sends to one customer in quick succession fail
-// with 131056.
+// 5xx, Refuse with any error code; PairInterval makes sends to one customer
+// in quick succession fail with 131056.
 package wafake
 
 import (
@@ -71,6 +71,7 @@ type Fake struct {
 	media        map[string]media
 	throttle     int
 	serverErrors int
+	refusals     []refusal
 	lastSent     map[customer]time.Time // by recipient, for PairInterval
 }
 
@@ -114,6 +115,23 @@ func (f *Fake) Throttle(n int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.throttle = n
+}
+
+// refusal is a Cloud API error a send is answered with.
+type refusal struct {
+	code           int
+	title, details string
+}
+
+// Refuse makes the next send fail with HTTP 400 and the Cloud API error
+// code, title and details, as WhatsApp refuses what the fake does not
+// model: 131053 for media it cannot upload, 131051 for a message type it
+// does not support, 131009 for a value it does not take. Each call queues
+// one refusal.
+func (f *Fake) Refuse(code int, title, details string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.refusals = append(f.refusals, refusal{code, title, details})
 }
 
 // FailNext makes the next n sends fail with HTTP 500 and error 131000.

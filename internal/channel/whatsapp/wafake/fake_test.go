@@ -173,6 +173,10 @@ func TestMessagesEndpoint(t *testing.T) {
 	if status, m := post(t, url, DefaultAccessToken, text("16505550001")); status != 400 || errorCode(m) != 130429 {
 		t.Errorf("with Throttle: %d %v", status, m)
 	}
+	f.Refuse(131053, "Media upload error", "Unsupported Image mime type image/heic")
+	if status, m := post(t, url, DefaultAccessToken, text("16505550001")); status != 400 || errorCode(m) != 131053 {
+		t.Errorf("with Refuse: %d %v", status, m)
+	}
 	if status, _ := post(t, url, DefaultAccessToken, text("16505550001")); status != 200 {
 		t.Errorf("after the injected failures: %d", status)
 	}

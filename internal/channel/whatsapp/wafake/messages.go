@@ -89,6 +89,12 @@ func (f *Fake) messages(w http.ResponseWriter, r *http.Request) {
 		f.mu.Unlock()
 		writeError(w, http.StatusBadRequest, 130429, "Rate limit hit", "Cloud API message throughput has been reached.")
 		return
+	case len(f.refusals) > 0:
+		r := f.refusals[0]
+		f.refusals = f.refusals[1:]
+		f.mu.Unlock()
+		writeError(w, http.StatusBadRequest, r.code, r.title, r.details)
+		return
 	}
 	f.mu.Unlock()
 
