@@ -67,7 +67,17 @@ func (s *Server) ListeningReport(ctx context.Context, p care.Principal, q url.Va
 	if len(points) > maxListenPoints {
 		return nil, care.Errorf(care.EINVALID, "More than %d posts were found in that period; ask for a shorter one.", maxListenPoints)
 	}
-	rep := listen.Summarize(points, subjects, from, to, step, loc)
+	// The week before gives the period's first buckets' spikes their
+	// baseline (listen.SummarizeAfter): a report of today judges today. A
+	// week of more posts than a report takes leaves them unjudged instead.
+	history, err := s.Store.ListenPoints(ctx, p.WorkspaceID, from.Add(-listen.History), from, maxListenPoints+1)
+	if err != nil {
+		return nil, err
+	}
+	if len(history) > maxListenPoints {
+		history = nil
+	}
+	rep := listen.SummarizeAfter(history, points, subjects, from, to, step, loc)
 	return &rep, nil
 }
 

@@ -121,6 +121,16 @@ func TestListening(t *testing.T) {
 	if rep.Step != "hour" || rep.Location != "Europe/London" || len(rep.Subjects[0].Series) < 23 {
 		t.Errorf("hourly report: step %q in %q, %d buckets", rep.Step, rep.Location, len(rep.Subjects[0].Series))
 	}
+	// A report of the last day alone judges it against the week before,
+	// by day and by hour, without counting that week.
+	if len(rep.Spikes) != 1 || !rep.Spikes[0].Start.Equal(day0.AddDate(0, 0, 13)) || rep.Spikes[0].Posts != 30 {
+		t.Errorf("hourly spikes of the last day = %+v, want Acme's 30 posts in its first hour", rep.Spikes)
+	}
+	rep = listeningReport{}
+	ta.must(t, http.StatusOK, sup, "GET", "/api/v1/listening/report?step=day&from="+to+"&to="+to, "", &rep)
+	if len(rep.Spikes) != 1 || !rep.Spikes[0].Start.Equal(day0.AddDate(0, 0, 13)) || rep.Subjects[0].Posts != 31 {
+		t.Errorf("the last day's report: spikes %+v, Acme %d posts; want its burst, and its 31 posts only", rep.Spikes, rep.Subjects[0].Posts)
+	}
 	res := ta.must(t, http.StatusOK, sup, "GET", "/api/v1/listening/report?format=csv&from="+from+"&to="+to, "", nil)
 	rows, err := csv.NewReader(strings.NewReader(string(res.body))).ReadAll()
 	if err != nil || len(rows) != 1+2*14 || rows[0][0] != "start" {

@@ -62,29 +62,33 @@
 // # Spikes
 //
 // A spike is a bucket whose count is far above what the subject's recent
-// history predicts. The baseline is the median of the buckets before it in
-// the report: the previous 24 for hours, a day's cycle, and the previous 7
-// for days, a week's. The median rather than the mean, so that one spike
-// does not raise the baseline enough to hide the next: it takes half the
-// window spiking to move it. A bucket is a spike when all three hold:
+// history predicts. The baseline is the median of the buckets before it:
+// the previous 7 for days, a week's cycle; for hours the larger of the
+// median of the previous 24 and that of the same hour on the days before
+// (up to a week), since care is talked about by day and against the night
+// every busy afternoon would be a spike. The median rather than the mean,
+// so that one spike does not raise the baseline enough to hide the next.
+// A bucket is a spike when all three hold:
 //
-//	count ≥ MinSpike (10)                      a handful of posts is noise
-//	count ≥ 2 × baseline                       big enough to be news
-//	count > baseline + 3·√max(baseline, 1)     unlikely by chance
+//	count ≥ MinSpike (10)        a handful of posts is noise
+//	count ≥ 2 × baseline         big enough to be news
+//	beyond chance                see isSpike
 //
-// The last is a Poisson test: posts arriving at random at the baseline's
-// rate vary by about √baseline, so three of those above it is rare by
-// chance; the floor of 1 keeps a quiet subject (baseline 0) from turning
-// every post into an alarm. The second keeps large subjects, whose √ is
-// small next to their volume, from spiking on ordinary swings. Buckets with
-// less than half a window of history before them in the period are not
-// judged: the report has too little to predict from. Steady growth is not
-// a spike, since each bucket is compared with recent ones. An hour's
-// baseline is the larger of that median and the median of the same hour on
-// the days before it in the report (up to a week): care is talked about by
-// day, so against the last 24 hours alone every busy afternoon would be a
-// spike. Until the report holds a day before it, an hour is judged on the
-// last 24 hours alone.
+// Beyond chance is an exact Poisson test: were the bucket and the buckets
+// its baseline comes from all talked about at one steady rate, its share
+// of their posts would be that large less than once in 1,000. Small
+// subjects are noisy (7 posts a day has days of 14), and the test takes
+// the noise of the baseline's buckets into account as well as the
+// bucket's, so a 30-day report of a steady subject, of any size, has a
+// false spike in at most 2.6% of cases. Steady growth is not a spike, since
+// each bucket is compared with recent ones.
+//
+// The buckets before a report's first ones come from the History before
+// its period (SummarizeAfter), which begins with the first post found in
+// it: a day is judged with at least 4 days before it, an hour with the
+// same hour on an earlier day. Without them nothing tells an ordinary
+// afternoon from an unusual one, so a new install's first day of hours has
+// no spikes.
 //
 // # Buckets and time zones
 //

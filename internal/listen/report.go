@@ -50,7 +50,11 @@ type Report struct {
 	Location string          `json:"location"` // IANA name
 	Total    int             `json:"total"`    // posts counted; a post about two subjects counts once here
 	Subjects []SubjectReport `json:"subjects"` // in settings order
-	Spikes   []Spike         `json:"spikes"`   // newest first
+	// Spikes are newest first. Buckets without enough history before
+	// them, in the period or the History before it (SummarizeAfter), are
+	// not judged: a day with fewer than 4 days before it, an hour without
+	// the same hour on an earlier day (see spikes).
+	Spikes []Spike `json:"spikes"`
 }
 
 // SubjectReport is one subject's share of a Report.
@@ -95,7 +99,106 @@ type Point struct {
 // from) and ends with the one that holds the last instant before to, at
 // most MaxBuckets of them. Points outside the period are not counted even
 // in a bucket that straddles its edge.
+//
+// Spikes are judged on the period's own buckets only; SummarizeAfter
+// judges its first buckets against the days before it too.
 func Summarize(points []care.ListenPoint, subjects []Subject, from, to time.Time, step Step, loc *time.Location) Report {
+	return SummarizeAfter(nil, points, subjects, from, to, step, loc)
+}
+
+// History is how long before a report's period its spikes look back: the
+// week the longest baseline spans.
+const History = 7 * 24 * time.Hour
+
+// SummarizeAfter is Summarize with history: the points found in the
+// History before from. They are not counted in the report; they give the
+// period's first buckets the baseline its later ones have, so that a
+// report of today judges today's hours against the same hours of the days
+// before. History begins with the bucket of its first post: before that
+// the search may not have been running, and a week of zeros is no
+// baseline for an install's first day.
+func SummarizeAfter(history, points []care.ListenPoint, subjects []Subject, from, to time.Time, step Step, loc *time.Location) Report {
+	r := summarize(points, subjects, from, to, step, loc)
+	if len(r.Subjects) == 0 || len(r.Subjects[0].Series) == 0 {
+		return r
+	}
+	r.Spikes = spikes(withHistory(r, history, subjects), step)
+	start := r.Subjects[0].Series[0].Start
+	r.Spikes = slices.DeleteFunc(r.Spikes, func(sp Spike) bool { return sp.Start.Before(start) })
+	return r
+}
+
+// withHistory returns the report's subjects with their series extended
+// back by the buckets of history, counting posts only.
+func withHistory(r Report, history []care.ListenPoint, subjects []Subject) []SubjectReport {
+	loc, err := time.LoadLocation(r.Location)
+	if err != nil {
+		loc = time.UTC
+	}
+	start := r.Subjects[0].Series[0].Start
+	var first time.Time
+	for _, p := range history {
+		if p.PostedAt.Before(start) && !p.PostedAt.Before(start.Add(-History)) && (first.IsZero() || p.PostedAt.Before(first)) {
+			first = p.PostedAt
+		}
+	}
+	if first.IsZero() {
+		return r.Subjects
+	}
+	starts := buckets(first, start, r.Step, loc)
+	if len(starts) == 0 || len(starts) == MaxBuckets {
+		return r.Subjects
+	}
+	index := subjectIndex(subjects)
+	ext := make([]SubjectReport, len(r.Subjects))
+	for i, sr := range r.Subjects {
+		ext[i] = SubjectReport{Name: sr.Name, Series: make([]Point, len(starts), len(starts)+len(sr.Series))}
+		for b := range starts {
+			ext[i].Series[b].Start = starts[b]
+		}
+	}
+	counted := make([]int, len(subjects))
+	for n, p := range history {
+		if p.PostedAt.Before(starts[0]) || !p.PostedAt.Before(start) {
+			continue
+		}
+		b := bucket(starts, p.PostedAt, r.Step)
+		for _, name := range p.Subjects {
+			if i, ok := index(name); ok && counted[i] != n+1 {
+				counted[i] = n + 1
+				ext[i].Series[b].Posts++
+			}
+		}
+	}
+	for i := range ext {
+		ext[i].Series = append(ext[i].Series, r.Subjects[i].Series...)
+	}
+	return ext
+}
+
+// subjectIndex returns a look-up of a subject by name: exactly, or else
+// regardless of case; the first subject of a name wins.
+func subjectIndex(subjects []Subject) func(name string) (int, bool) {
+	exact := make(map[string]int, len(subjects))
+	folded := make(map[string]int, len(subjects))
+	for i, s := range subjects {
+		if _, ok := exact[s.Name]; !ok {
+			exact[s.Name] = i
+		}
+		if _, ok := folded[strings.ToLower(s.Name)]; !ok {
+			folded[strings.ToLower(s.Name)] = i
+		}
+	}
+	return func(name string) (int, bool) {
+		if i, ok := exact[name]; ok {
+			return i, true
+		}
+		i, ok := folded[strings.ToLower(name)]
+		return i, ok
+	}
+}
+
+func summarize(points []care.ListenPoint, subjects []Subject, from, to time.Time, step Step, loc *time.Location) Report {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -105,20 +208,13 @@ func Summarize(points []care.ListenPoint, subjects []Subject, from, to time.Time
 	starts := buckets(from, to, step, loc)
 	r := Report{From: from, To: to, Step: step, Location: loc.String(),
 		Subjects: make([]SubjectReport, len(subjects)), Spikes: []Spike{}}
-	exact := make(map[string]int, len(subjects))
-	folded := make(map[string]int, len(subjects))
+	index := subjectIndex(subjects)
 	for i, s := range subjects {
 		sr := &r.Subjects[i]
 		sr.Name, sr.Own = s.Name, s.Own
 		sr.Series = make([]Point, len(starts))
 		for b := range sr.Series {
 			sr.Series[b].Start = starts[b]
-		}
-		if _, ok := exact[s.Name]; !ok {
-			exact[s.Name] = i
-		}
-		if _, ok := folded[strings.ToLower(s.Name)]; !ok {
-			folded[strings.ToLower(s.Name)] = i
 		}
 	}
 	if len(starts) == 0 || len(subjects) == 0 {
@@ -139,13 +235,8 @@ func Summarize(points []care.ListenPoint, subjects []Subject, from, to time.Time
 		label := Label(p.Sentiment)
 		any := false
 		for _, name := range p.Subjects {
-			i, ok := exact[name]
-			if !ok {
-				if i, ok = folded[strings.ToLower(name)]; !ok {
-					continue
-				}
-			}
-			if counted[i] == n+1 {
+			i, ok := index(name)
+			if !ok || counted[i] == n+1 {
 				continue
 			}
 			counted[i], any = n+1, true
@@ -183,7 +274,6 @@ func Summarize(points []care.ListenPoint, subjects []Subject, from, to time.Time
 			pt.Net = ratio(pt.Positive-pt.Negative, pt.Posts)
 		}
 	}
-	r.Spikes = spikes(r.Subjects, step)
 	return r
 }
 
