@@ -77,14 +77,26 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if err != nil {
-		msg := err.Error()
-		if code := care.ErrorCode(err); code != care.EINTERNAL {
-			msg = care.ErrorMessage(err)
-		}
-		fmt.Fprintf(stderr, "parley: %s\n", msg)
+		fmt.Fprintf(stderr, "parley: %s\n", errorText(err))
 		return 1
 	}
 	return 0
+}
+
+// errorText is err for an operator: the whole chain of context, with each
+// coded error read as its message and cause ("create first admin: "x" is not
+// an email address.") instead of its code ("invalid: ...").
+func errorText(err error) string {
+	text := err.Error()
+	var e *care.Error
+	for cur := err; errors.As(cur, &e); cur = e.Err {
+		plain := e.Message
+		if e.Err != nil {
+			plain += ": " + e.Err.Error()
+		}
+		text = strings.Replace(text, e.Error(), plain, 1)
+	}
+	return text
 }
 
 // parseFlags parses a subcommand's flags, printing errors to stderr.

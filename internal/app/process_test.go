@@ -186,3 +186,42 @@ func (p *serveProcess) stop(sig syscall.Signal) {
 		p.t.Fatalf("parley serve did not exit within 20s of %v", sig)
 	}
 }
+
+// A node's last line says it finished shutting down, how long that took
+// and that nothing was left over: without it a clean stop cannot be told
+// from one cut off by the timeout.
+func TestShutdownLogsItsEnd(t *testing.T) {
+	bin := parleyBinary(t)
+	srv := startServe(t, bin, t.TempDir())
+	srv.stop(syscall.SIGTERM)
+	if code := srv.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("exit code %d, want 0", code)
+	}
+	lines := strings.Split(strings.TrimSpace(srv.stderr.String()), "\n")
+	last := lines[len(lines)-1]
+	for _, want := range []string{"level=INFO", `msg="shutdown finished"`, "took=", "clean=true"} {
+		if !strings.Contains(last, want) {
+			t.Errorf("last log line %q lacks %q", last, want)
+		}
+	}
+}
+
+// A start-up failure names what was being done, not only the coded error
+// that stopped it.
+func TestStartFailureKeepsItsContext(t *testing.T) {
+	bin := parleyBinary(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--admin-email", "not-an-address")
+	cmd.Env = processEnv()
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if code := cmd.ProcessState.ExitCode(); code != 1 {
+		t.Errorf("parley serve with a bad admin email: exit %d (%v), want 1", code, err)
+	}
+	want := `parley: create first admin: "not-an-address" is not an email address.` + "\n"
+	if got := stderr.String(); !strings.HasSuffix(got, want) {
+		t.Errorf("stderr = %q, want it to end with %q", got, want)
+	}
+}

@@ -182,15 +182,12 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 				a.Metrics.SendErrors.WithLabelValues(string(ch), "temporary").Inc()
 			}
 		}}
-	a.Metrics.SetOutboxDepthFunc(func() float64 {
+	a.Metrics.SetOutboxDepthFunc(func() (float64, error) {
 		// A scrape must not hang on a slow store.
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		n, err := store.OutboxDepth(ctx)
-		if err != nil {
-			return -1
-		}
-		return float64(n)
+		return float64(n), err
 	})
 
 	a.commit.Add(1)
@@ -297,6 +294,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 // acknowledged webhook is already durable), queued commits are flushed, then
 // the pipeline and the outbox stop and the store closes.
 func (a *App) Close(ctx context.Context) error {
+	began := time.Now()
 	var errs []error
 	if err := a.server.Shutdown(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
@@ -310,7 +308,15 @@ func (a *App) Close(ctx context.Context) error {
 	a.workers.Wait()
 	a.closeRelay()
 	errs = append(errs, a.Store.Close())
-	return errors.Join(errs...)
+	err := errors.Join(errs...)
+	// The last line a node writes: without it an operator cannot tell a
+	// clean stop from one cut off by the shutdown timeout or a kill.
+	done := []any{"took", time.Since(began).Round(time.Millisecond), "clean", err == nil}
+	if err != nil {
+		done = append(done, "err", err)
+	}
+	a.log.Info("shutdown finished", done...)
+	return err
 }
 
 func (a *App) closeRelay() {

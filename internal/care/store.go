@@ -272,6 +272,12 @@ type Queries interface {
 	LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxEntry, error)
 	CompleteOutbox(ctx context.Context, id ID) error
 	RetryOutbox(ctx context.Context, id ID, next time.Time, lastErr string) error
+	// ReleaseOutbox ends the lease on entry id if it still ends at
+	// leasedUntil (as LeaseOutbox gave it), making the entry due at once
+	// with no attempt counted, and reports whether it did: a stopping
+	// worker hands back what it did not begin. A lease taken since by
+	// another worker, or an entry gone, is left alone: false, no error.
+	ReleaseOutbox(ctx context.Context, id ID, leasedUntil time.Time) (bool, error)
 	OutboxDepth(ctx context.Context) (int, error)
 
 	// EnqueueHook stores a webhook call to make; LeaseHooks claims due ones

@@ -54,8 +54,6 @@ type Metrics struct {
 	// PipelineLatency observes seconds from receipt to each stage
 	// (StageAck, StageThread).
 	PipelineLatency *prometheus.HistogramVec
-	// OutboxDepth reports the function given to SetOutboxDepthFunc.
-	OutboxDepth prometheus.GaugeFunc
 	// SendErrors counts failed sends by channel and kind (KindTemporary,
 	// KindPermanent).
 	SendErrors *prometheus.CounterVec
@@ -66,7 +64,7 @@ type Metrics struct {
 	// HTTPDuration observes request seconds by route.
 	HTTPDuration *prometheus.HistogramVec
 
-	outboxDepth atomic.Pointer[func() float64]
+	outboxDepth atomic.Pointer[func() (float64, error)]
 }
 
 // New returns Parley's metrics registered, together with the Go runtime and
@@ -101,21 +99,12 @@ func New() *Metrics {
 			Buckets: prometheus.DefBuckets,
 		}, []string{"route"}),
 	}
-	m.OutboxDepth = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "parley_outbox_depth",
-		Help: "Outbound messages waiting to be sent.",
-	}, func() float64 {
-		if f := m.outboxDepth.Load(); f != nil {
-			return (*f)()
-		}
-		return 0
-	})
 	m.Registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.IngestAccepted,
 		m.PipelineLatency,
-		m.OutboxDepth,
+		&storeCollector{m: m},
 		m.SendErrors,
 		m.Sent,
 		m.HTTPRequests,
@@ -124,12 +113,47 @@ func New() *Metrics {
 	return m
 }
 
-// SetOutboxDepthFunc sets the function parley_outbox_depth reports; until it
-// is called the gauge reads 0. f runs on every scrape, concurrently with
-// anything else, so it should be quick: a read of a value kept up to date
-// elsewhere rather than a query that could stall the scrape.
-func (m *Metrics) SetOutboxDepthFunc(f func() float64) {
+// SetOutboxDepthFunc sets the function behind parley_outbox_depth and
+// parley_store_up; until it is called they read 0 and 1. f runs on every
+// scrape, concurrently with anything else, so it should be quick and bounded:
+// a scrape waits for it.
+//
+// When f fails, parley_store_up reads 0 and parley_outbox_depth is left out
+// of the scrape rather than given a made-up value: Prometheus then marks the
+// series stale, so graphs show a gap and alerts on the depth see no data,
+// instead of a number that looks like a real, healthy reading. Alert on
+// parley_store_up == 0 for the outage itself.
+func (m *Metrics) SetOutboxDepthFunc(f func() (float64, error)) {
 	m.outboxDepth.Store(&f)
+}
+
+var (
+	outboxDepthDesc = prometheus.NewDesc("parley_outbox_depth",
+		"Outbound messages waiting to be sent; absent from a scrape whose store read failed.", nil, nil)
+	storeUpDesc = prometheus.NewDesc("parley_store_up",
+		"1 if this scrape read the store, 0 if the read failed.", nil, nil)
+)
+
+// storeCollector reports the outbox depth and whether reading it worked from
+// one read per scrape, so the two never disagree.
+type storeCollector struct{ m *Metrics }
+
+func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- outboxDepthDesc
+	ch <- storeUpDesc
+}
+
+func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
+	depth, err := 0.0, error(nil)
+	if f := c.m.outboxDepth.Load(); f != nil {
+		depth, err = (*f)()
+	}
+	if err != nil {
+		ch <- prometheus.MustNewConstMetric(storeUpDesc, prometheus.GaugeValue, 0)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(outboxDepthDesc, prometheus.GaugeValue, depth)
+	ch <- prometheus.MustNewConstMetric(storeUpDesc, prometheus.GaugeValue, 1)
 }
 
 // Handler serves the registry in the Prometheus exposition format.

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -43,7 +44,7 @@ func TestHandler(t *testing.T) {
 	m.PipelineLatency.WithLabelValues(StageAck).Observe(0.002)
 	m.SendErrors.WithLabelValues("whatsapp", KindTemporary).Inc()
 	m.Sent.WithLabelValues("whatsapp").Add(2)
-	m.SetOutboxDepthFunc(func() float64 { return 7 })
+	m.SetOutboxDepthFunc(func() (float64, error) { return 7, nil })
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/conversations/{id}", func(w http.ResponseWriter, r *http.Request) {
@@ -70,6 +71,7 @@ func TestHandler(t *testing.T) {
 		`parley_pipeline_seconds_bucket{stage="ack",le="0.0025"} 1`,
 		`parley_pipeline_seconds_count{stage="ack"} 1`,
 		`parley_outbox_depth 7`,
+		`parley_store_up 1`,
 		`parley_send_errors_total{channel="whatsapp",kind="temporary"} 1`,
 		`parley_sent_total{channel="whatsapp"} 2`,
 		`parley_http_requests_total{code="200",method="GET",route="GET /v1/conversations/{id}"} 2`,
@@ -90,8 +92,45 @@ func TestHandler(t *testing.T) {
 }
 
 func TestOutboxDepthDefault(t *testing.T) {
-	if body := scrape(t, New()); !strings.Contains(body, "\nparley_outbox_depth 0\n") {
-		t.Errorf("scrape lacks parley_outbox_depth 0 before SetOutboxDepthFunc:\n%s", body)
+	body := scrape(t, New())
+	for _, want := range []string{"\nparley_outbox_depth 0\n", "\nparley_store_up 1\n"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("scrape before SetOutboxDepthFunc lacks %q:\n%s", strings.TrimSpace(want), body)
+		}
+	}
+}
+
+// A store that cannot be read shows as parley_store_up 0, with no depth at
+// all rather than a number a dashboard would take for a real one.
+func TestStoreDown(t *testing.T) {
+	m := New()
+	var err error
+	m.SetOutboxDepthFunc(func() (float64, error) { return 3, err })
+	for _, tc := range []struct {
+		name    string
+		err     error
+		want    []string
+		wantNot []string
+	}{
+		{"up", nil, []string{"\nparley_outbox_depth 3\n", "\nparley_store_up 1\n"}, nil},
+		{"down", errors.New("connection refused"), []string{"\nparley_store_up 0\n"}, []string{"\nparley_outbox_depth "}},
+		{"up again", nil, []string{"\nparley_outbox_depth 3\n", "\nparley_store_up 1\n"}, nil},
+	} {
+		err = tc.err
+		body := scrape(t, m)
+		for _, want := range tc.want {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s: scrape lacks %q", tc.name, strings.TrimSpace(want))
+			}
+		}
+		for _, not := range tc.wantNot {
+			if strings.Contains(body, not) {
+				t.Errorf("%s: scrape has %q", tc.name, not)
+			}
+		}
+		if t.Failed() {
+			t.Fatalf("%s: scrape:\n%s", tc.name, body)
+		}
 	}
 }
 

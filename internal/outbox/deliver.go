@@ -24,16 +24,24 @@ const (
 	maxLastErrBytes = 2 << 10
 )
 
+// errNotBegun is deliver's answer when shutdown came before the send did:
+// the entry may be released for another worker.
+var errNotBegun = errors.New("outbox: shutting down before the send began")
+
 // deliver makes one attempt at one leased entry. It returns an error only
 // when storage failed; the entry then stays leased and comes back when the
-// lease runs out.
+// lease runs out. It returns errNotBegun, having changed nothing, when ctx
+// ended before the send began.
 func (w *Worker) deliver(ctx context.Context, e care.OutboxEntry, leasedUntil time.Time) error {
 	if ctx.Err() != nil {
-		return nil // shutting down: the lease runs out and a later pass takes it
+		return errNotBegun
 	}
 	log := w.logger().With("outbox_id", e.ID, "message_id", e.MessageID, "channel", e.Channel, "attempt", e.Attempts+1)
 
 	out, err := w.load(ctx, e)
+	if err != nil && ctx.Err() != nil {
+		return errNotBegun // shutdown cut the loading short
+	}
 	if err != nil {
 		if care.ErrorCode(err) != care.ENOTFOUND {
 			return fmt.Errorf("outbox: entry %d: %w", e.ID, err)
@@ -66,6 +74,9 @@ func (w *Worker) deliver(ctx context.Context, e care.OutboxEntry, leasedUntil ti
 		// reply twice at once. Leave it to whoever leases it next.
 		log.Warn("outbox lease expired before sending; skipped")
 		return nil
+	}
+	if ctx.Err() != nil {
+		return errNotBegun
 	}
 	// A send under way finishes even when shutdown begins, within its own
 	// timeout: cut off, it may have reached the platform unrecorded, and

@@ -5,7 +5,9 @@
 //
 // Delivery is at least once. A worker that dies mid-send leaves its lease to
 // run out, and the next worker sends again with the same idempotency key, so
-// platforms that honour the key post the reply once.
+// platforms that honour the key post the reply once. A worker that stops
+// gracefully hands back the entries it leased but had not begun
+// (Store.ReleaseOutbox), so another node sends them at its next pass.
 package outbox
 
 import (
@@ -15,6 +17,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -26,11 +29,13 @@ import (
 // LeaseOutbox returns entries due at now (next attempt reached, and no lease
 // or an expired one) and leases them until now+lease. RetryOutbox counts a
 // failed attempt, schedules the next and releases the lease; CompleteOutbox
-// removes the entry. Lookups return ENOTFOUND for a missing record.
+// removes the entry; ReleaseOutbox hands back a lease not used, as a
+// stopping worker does (care.Store's documents each). Lookups return ENOTFOUND for a missing record.
 type Store interface {
 	LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]care.OutboxEntry, error)
 	CompleteOutbox(ctx context.Context, id care.ID) error
 	RetryOutbox(ctx context.Context, id care.ID, next time.Time, lastErr string) error
+	ReleaseOutbox(ctx context.Context, id care.ID, leasedUntil time.Time) (bool, error)
 	Message(ctx context.Context, id care.ID) (*care.Message, error)
 	Inbox(ctx context.Context, id care.ID) (*care.Inbox, error)
 	Conversation(ctx context.Context, id care.ID) (*care.Conversation, error)
@@ -96,7 +101,9 @@ type Worker struct {
 
 // Run delivers due entries until ctx is done, then returns nil. It returns an
 // error only when the worker is misconfigured. Errors within a pass are
-// logged and the pass is tried again on the next tick.
+// logged and the pass is tried again on the next tick; the same error pass
+// after pass, as while the database is down, is logged when it starts, once
+// a minute while it lasts, and when it ends.
 func (w *Worker) Run(ctx context.Context) error {
 	if w.Store == nil {
 		return errors.New("outbox: worker has no store")
@@ -104,13 +111,16 @@ func (w *Worker) Run(ctx context.Context) error {
 	wake := w.Wake
 	timer := time.NewTimer(w.pollInterval())
 	defer timer.Stop()
+	failures := &failureLog{log: w.logger(), what: "outbox pass", every: time.Minute}
 	for {
 		n, err := w.RunOnce(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
 		if err != nil {
-			w.logger().Error("outbox pass failed", "err", err)
+			failures.failed(w.now(), err)
+		} else {
+			failures.ok(w.now())
 		}
 		// A full batch means more may already be due.
 		if n == w.batch() && err == nil {
@@ -133,6 +143,10 @@ func (w *Worker) Run(ctx context.Context) error {
 // many it leased. Its error joins storage failures; failed sends are outcomes,
 // recorded on the message, not errors. An entry whose outcome could not be
 // recorded stays leased and is tried again once the lease runs out.
+//
+// When ctx ends during the pass, sends under way finish and are recorded,
+// and the entries not yet begun are released for the next worker to take
+// at once.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	if w.Store == nil {
 		return 0, errors.New("outbox: worker has no store")
@@ -149,19 +163,64 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	errs := make([]error, len(entries))
 	sem := make(chan struct{}, w.concurrency())
 	var wg sync.WaitGroup
+	var released atomic.Int64
 	for i, e := range entries {
 		until := leasedUntil
 		if e.LeasedUntil != nil && e.LeasedUntil.Before(until) {
 			until = *e.LeasedUntil
 		}
-		sem <- struct{}{}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			// Shutting down while the sends in flight hold every slot:
+			// none of the rest will begin.
+			released.Add(w.release(ctx, entries[i:]...))
+			wg.Wait()
+			w.logReleased(released.Load())
+			return len(entries), errors.Join(errs...)
+		}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			errs[i] = w.deliver(ctx, e, until)
+			err := w.deliver(ctx, e, until)
+			if err == errNotBegun {
+				released.Add(w.release(ctx, e))
+				err = nil
+			}
+			errs[i] = err
 		})
 	}
 	wg.Wait()
+	w.logReleased(released.Load())
 	return len(entries), errors.Join(errs...)
+}
+
+// release hands entries this worker leased but did not begin back to the
+// store, so that another worker need not wait out the lease, and returns how
+// many it released. It runs as ctx ends, so on a context of its own; a
+// release that fails leaves the lease to run out, as a worker that died
+// would.
+func (w *Worker) release(ctx context.Context, entries ...care.OutboxEntry) int64 {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	var n int64
+	for _, e := range entries {
+		if e.LeasedUntil == nil {
+			continue
+		}
+		ok, err := w.Store.ReleaseOutbox(rctx, e.ID, *e.LeasedUntil)
+		if err != nil {
+			w.logger().Warn("outbox entry not released at shutdown; its lease will run out", "outbox_id", e.ID, "err", err)
+		} else if ok {
+			n++
+		}
+	}
+	return n
+}
+
+func (w *Worker) logReleased(n int64) {
+	if n > 0 {
+		w.logger().Info("outbox entries released at shutdown", "count", n)
+	}
 }
 
 func (w *Worker) now() time.Time {

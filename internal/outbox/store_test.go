@@ -25,6 +25,9 @@ type fakeStore struct {
 
 	// afterLease, if set, runs after LeaseOutbox has leased entries.
 	afterLease func()
+	// leaseErr, if set, runs first in LeaseOutbox; an error it returns
+	// fails the lease.
+	leaseErr func() error
 	// errMessage, if set, is returned by Message.
 	errMessage error
 	// conflictOnPlatformID makes SetDelivery reject any non-empty platform id.
@@ -66,6 +69,11 @@ func (s *fakeStore) message(id care.ID) care.Message {
 }
 
 func (s *fakeStore) LeaseOutbox(_ context.Context, now time.Time, lease time.Duration, limit int) ([]care.OutboxEntry, error) {
+	if s.leaseErr != nil {
+		if err := s.leaseErr(); err != nil {
+			return nil, err
+		}
+	}
 	s.mu.Lock()
 	var due []care.OutboxEntry
 	for _, e := range s.entries {
@@ -111,6 +119,18 @@ func (s *fakeStore) RetryOutbox(_ context.Context, id care.ID, next time.Time, l
 	e.LastError = lastErr
 	s.entries[id] = e
 	return nil
+}
+
+func (s *fakeStore) ReleaseOutbox(_ context.Context, id care.ID, leasedUntil time.Time) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.entries[id]
+	if !ok || e.LeasedUntil == nil || !e.LeasedUntil.Equal(leasedUntil) {
+		return false, nil
+	}
+	e.LeasedUntil = nil
+	s.entries[id] = e
+	return true, nil
 }
 
 func get[T any](s *fakeStore, m map[care.ID]T, id care.ID) (*T, error) {

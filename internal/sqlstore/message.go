@@ -387,6 +387,21 @@ func (q queries) RetryOutbox(ctx context.Context, id care.ID, next time.Time, la
 		micros(next), lastErr, id)
 }
 
+// ReleaseOutbox hands back a lease a stopping worker took but did not use.
+// It matches the lease's end as well as the id, so a worker whose lease ran
+// out cannot end the lease another worker has taken since.
+func (q queries) ReleaseOutbox(ctx context.Context, id care.ID, leasedUntil time.Time) (bool, error) {
+	res, err := q.exec(ctx, `UPDATE outbox SET leased_until = NULL WHERE id = ? AND leased_until = ?`, id, micros(leasedUntil))
+	if err != nil {
+		return false, q.wrap(err, "outbox entry")
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, q.wrap(err, "outbox entry")
+	}
+	return n == 1, nil
+}
+
 func (q queries) OutboxDepth(ctx context.Context) (int, error) {
 	var n int
 	err := q.row(ctx, `SELECT COUNT(*) FROM outbox`).Scan(&n)

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -162,6 +163,56 @@ func testOutbox(t *testing.T, open opener) {
 			t.Errorf("LeaseOutbox() after CompleteOutbox mismatch (-want +got):\n%s", d)
 		}
 		wantCode(t, s.CompleteOutbox(ctx, a.ID), care.ENOTFOUND, "CompleteOutbox(completed)")
+	})
+
+	t.Run("Release", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		r, ok := s.(interface {
+			ReleaseOutbox(ctx context.Context, id care.ID, leasedUntil time.Time) (bool, error)
+		})
+		if !ok {
+			t.Fatal("the store cannot release outbox leases: a stopping worker would leave them to run out")
+		}
+		release := func(id care.ID, until time.Time) bool {
+			t.Helper()
+			ok, err := r.ReleaseOutbox(ctx, id, until)
+			must(t, err, "ReleaseOutbox(%d)", id)
+			return ok
+		}
+		o := mustOutboxWorld(t, s)
+		a, b := o.enqueue(t, s, now.Add(-time.Minute)), o.enqueue(t, s, now)
+		got := lease(t, s, now, hold, 10)
+		if len(got) != 2 {
+			t.Fatalf("LeaseOutbox() = %v, want both entries", got)
+		}
+		// A released entry is due again at once, no attempt counted; the
+		// other stays leased.
+		if !release(a.ID, *got[0].LeasedUntil) {
+			t.Error("ReleaseOutbox(held lease) = false, want true")
+		}
+		if d := diff(leased(now, hold, a), lease(t, s, now, hold, 10)); d != "" {
+			t.Errorf("LeaseOutbox() after ReleaseOutbox mismatch (-want +got):\n%s", d)
+		}
+		must(t, s.CompleteOutbox(ctx, a.ID), "CompleteOutbox")
+		// A lease that ran out and was taken since is the taker's: the
+		// worker that held it before cannot end it.
+		later := now.Add(hold + time.Second)
+		if d := diff(leased(later, hold, b), lease(t, s, later, hold, 10)); d != "" {
+			t.Fatalf("LeaseOutbox() after the lease expired mismatch (-want +got):\n%s", d)
+		}
+		if release(b.ID, *got[1].LeasedUntil) {
+			t.Error("ReleaseOutbox(lease since taken) = true, want false")
+		}
+		if got := lease(t, s, later, hold, 10); len(got) != 0 {
+			t.Errorf("LeaseOutbox() after releasing a lease since taken = %v, want none", got)
+		}
+		// Gone or never there: nothing to release.
+		if release(a.ID, now.Add(hold)) || release(missingID, now.Add(hold)) {
+			t.Error("ReleaseOutbox(missing entry) = true, want false")
+		}
+		if n := depth(t, s); n != 1 {
+			t.Errorf("OutboxDepth() = %d, want 1", n)
+		}
 	})
 
 	t.Run("Depth", func(t *testing.T) {

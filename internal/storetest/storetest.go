@@ -30,7 +30,9 @@
 //     wait. An empty PlatformID never conflicts and is never found.
 //     SetDelivery with an empty platform id keeps the one already stored.
 //   - Outbox: a lease hands out the longest-due entries first; RetryOutbox
-//     counts an attempt and gives up the lease.
+//     counts an attempt and gives up the lease. ReleaseOutbox
+//     ends a lease only while it still ends when LeaseOutbox said, and
+//     counts no attempt.
 //   - ResetRaw returns how many events it matched and clears their Error.
 package storetest
 
