@@ -21,7 +21,25 @@
 //     them, so a phrase matches its words in sequence with anything but
 //     words between: "acme air" matches "Acme-Air!", "acme   air" and
 //     "ACME/air". CamelCase is not split: "acme air" does not match
-//     "#AcmeAir"; add "#acmeair" as a term of its own.
+//     "#AcmeAir"; add "#acmeair" as a term of its own. Characters that
+//     do not show (zero-width space, non-joiner and joiner, word joiner,
+//     byte-order mark, soft hyphen), the Arabic tatweel and Arabic and
+//     Hebrew vowel marks are dropped without ending the word.
+//     Half-width katakana read as full-width, and a voiced sound mark or
+//     an Arabic hamza written as a separate mark joins its letter, as
+//     NFKC would have it.
+//   - Punctuation in a term that sets off a single letter or digit is
+//     part of the name: "at&t" matches "AT&T" and "AT & T" but not
+//     "at T-Mobile", because the fragments alone are common words. Spaces
+//     around the punctuation, full-width forms, curly quotes and dashes
+//     do not count; the mark does. Elsewhere punctuation separates, as
+//     in a phrase ("coca-cola" matches "Coca Cola"), and punctuation at
+//     either end of a term is not asked for.
+//   - In Arabic and Hebrew a term's first word also matches after the
+//     one-letter words written joined to the next (Arabic و ف ب ك ل and
+//     the article ال, written لل after ل; Hebrew ו ה ב ל מ ש כ), alone
+//     or combined. The word is looked up without each such prefix in
+//     turn, so only a word whose rest is a term matches.
 //   - "#acme" matches only the hashtag; "@acme" only the handle, with or
 //     without a Mastodon domain ("@acme@mastodon.social"), and
 //     "@acme@mastodon.social" only that one. A plain word matches as a
@@ -48,7 +66,9 @@
 // A subject matches a text that has one of its terms and none of its
 // excludes. Terms are compiled once into folded token sequences indexed
 // by their first word, so a text costs one pass to split it and one map
-// look-up per word, whatever the number of terms.
+// look-up per word, whatever the number of terms. An Arabic or Hebrew word
+// that starts with a prefix letter costs a few more look-ups, one for each
+// prefix it may carry.
 //
 // # Reports
 //

@@ -1,6 +1,7 @@
 package listen_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -55,5 +56,35 @@ func TestPrepare(t *testing.T) {
 	}
 	if in[0].WorkspaceID != 0 || in[0].Subjects != nil || in[8].Author.Followers != -3 {
 		t.Error("Prepare changed its input")
+	}
+}
+
+// TestPrepareNames checks that what is kept follows the matching of names
+// written with punctuation, Arabic and Hebrew prefixes and marks, and
+// invisible characters.
+func TestPrepareNames(t *testing.T) {
+	t.Parallel()
+	st, err := listen.ParseSettings([]byte(`{"subjects":[{"name":"AT&T","terms":["at&t"]},{"name":"Zain","terms":["زين"]},{"name":"Parley","terms":["parley"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := listen.NewMatcher(st.Subjects)
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	var in []care.ListenPost
+	for i, text := range []string{
+		"see you at T-Mobile Arena",
+		"AT & T dropped my call",
+		"وَبِزَيْن",
+		"بزينة",
+		"Par\u200bley",
+	} {
+		in = append(in, care.ListenPost{PlatformID: strconv.Itoa(i), Text: text, PostedAt: now.Add(-time.Hour)})
+	}
+	var got []string
+	for _, p := range listen.Prepare(in, m, listen.Origin{WorkspaceID: 1, Source: care.ChannelX}, now) {
+		got = append(got, p.PlatformID+":"+strings.Join(p.Subjects, "+"))
+	}
+	if want := "1:AT&T 2:Zain 4:Parley"; strings.Join(got, " ") != want {
+		t.Errorf("kept %q, want %q", strings.Join(got, " "), want)
 	}
 }

@@ -10,10 +10,14 @@ import (
 
 // term is a term or an exclude compiled for matching.
 type term struct {
-	kind    kind     // word: its words match tokens of any kind; hashtag or handle: its first must be one
-	words   []string // folded tokens, in order; a handle's name alone
-	domain  string   // a handle's domain, when the term names one
-	subject int      // index of the subject in the matcher
+	kind  kind     // word: its words match tokens of any kind; hashtag or handle: its first must be one
+	words []string // folded tokens, in order; a handle's name alone
+	// joins[j], when not "", is the punctuation that must join words[j]
+	// to the word before it in a text, as it does in the term (see
+	// joinsOf); nil when no word needs any.
+	joins   []string
+	domain  string // a handle's domain, when the term names one
+	subject int    // index of the subject in the matcher
 	exclude bool
 }
 
@@ -48,12 +52,12 @@ func normalize(raw string) (string, term, error) {
 			len(t.toks) == 0 || t.toks[0].kind != hashtag {
 			return "", term{}, fmt.Errorf("the term %q is not a #hashtag: after the # come letters, digits and _ only", norm)
 		}
-		return norm, compiled(&t, hashtag), nil
+		return norm, compiled(&t, norm, hashtag), nil
 	case '@':
 		if len(t.toks) != 1 || t.toks[0].kind != handle || handleLen(&t) != len(norm) {
 			return "", term{}, fmt.Errorf("the term %q is not an @handle: after the @ come ASCII letters, digits, _, . and -, and then an optional @domain such as @mastodon.social", norm)
 		}
-		c := compiled(&t, handle)
+		c := compiled(&t, norm, handle)
 		if t.toks[0].dend > t.toks[0].dstart {
 			c.domain = string(t.domain(0))
 		}
@@ -68,7 +72,7 @@ func normalize(raw string) (string, term, error) {
 	if len(t.toks) == 0 {
 		return "", term{}, fmt.Errorf("the term %q has no word to match", norm)
 	}
-	return norm, compiled(&t, word), nil
+	return norm, compiled(&t, norm, word), nil
 }
 
 // operators refuses the boolean syntax of other listening tools
@@ -96,13 +100,88 @@ func operators(raw string) error {
 	return nil
 }
 
-// compiled returns the tokens of t as a term of kind k.
-func compiled(t *tokenizer, k kind) term {
+// compiled returns the tokens of t, read from text, as a term of kind k.
+func compiled(t *tokenizer, text string, k kind) term {
 	c := term{kind: k, words: make([]string, len(t.toks))}
 	for i := range t.toks {
 		c.words[i] = string(t.text(i))
 	}
+	c.joins = joinsOf(t, text, c.words)
 	return c
+}
+
+// joinsOf returns the punctuation that joins each of words, the tokens of
+// t read from text, to the one before, where it is part of the name: where
+// it sets off a lone letter or digit, as in "at&t", "h&m", "e*trade",
+// "toys"r"us" or "mcdonald's". Such a name's fragments are common words on
+// their own, so a text must write the punctuation too: "at&t" is in "AT&T"
+// and "AT & T", and not in "see you at T-Mobile". Elsewhere punctuation
+// separates words as white space does: "coca-cola" is in "Coca Cola", and
+// punctuation before or after the name ("yahoo!") is a sentence's as much
+// as the name's, and not asked for. It returns nil when no word needs a
+// join.
+func joinsOf(t *tokenizer, text string, words []string) []string {
+	var joins []string
+	for i := 1; i < len(words); i++ {
+		if !lone(words[i-1]) && !lone(words[i]) {
+			continue
+		}
+		j := string(appendJoin(nil, text[t.toks[i-1].to:t.toks[i].from]))
+		if j == "" {
+			continue
+		}
+		if joins == nil {
+			joins = make([]string, len(words))
+		}
+		joins[i] = j
+	}
+	return joins
+}
+
+// lone reports whether w, a folded word, is a single letter or digit of a
+// script written with spaces: in unspaced scripts every character is a
+// word of its own, and punctuation between them does not make a name.
+func lone(w string) bool {
+	r, size := utf8.DecodeRuneInString(w)
+	return size == len(w) && !unspaced(r)
+}
+
+// appendJoin appends to b the join in gap, the text between two words: its
+// punctuation and symbols, folded (see foldPunct), without the white space,
+// marks and ignored characters around or among them.
+func appendJoin(b []byte, gap string) []byte {
+	for _, r := range gap {
+		if unicode.IsSpace(r) || unicode.IsMark(r) || ignored(r) {
+			continue
+		}
+		b = utf8.AppendRune(b, foldPunct(r))
+	}
+	return b
+}
+
+// joinedBy reports whether gap, the text between two words, is the join
+// j, as appendJoin reads it; it stops at the first difference.
+func joinedBy(gap, j string) bool {
+	n := 0
+	for _, r := range gap {
+		if unicode.IsSpace(r) || unicode.IsMark(r) || ignored(r) {
+			continue
+		}
+		r = foldPunct(r)
+		size := utf8.RuneLen(r)
+		if size < 0 || n+size > len(j) {
+			return false
+		}
+		if r < utf8.RuneSelf {
+			if j[n] != byte(r) {
+				return false
+			}
+		} else if c, _ := utf8.DecodeRuneInString(j[n:]); c != r {
+			return false
+		}
+		n += size
+	}
+	return n == len(j)
 }
 
 // handleLen returns the length the single handle token in t was read from:

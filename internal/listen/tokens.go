@@ -28,6 +28,7 @@ const (
 type token struct {
 	start, end   int32 // the folded word (for a handle, its name) in buf
 	dstart, dend int32 // a handle's domain in buf; empty when none
+	from, to     int32 // what the token was read from in the text
 	kind         kind
 }
 
@@ -41,19 +42,25 @@ type token struct {
 // @domain). A link (a field with "://", or one that starts "www.") is
 // skipped to the next white space. In scripts written without spaces (Han,
 // kana, Hangul, Thai, Lao, Khmer, Burmese) every character is a token of
-// its own.
+// its own. Characters that do not show (zero-width spaces and joiners, the
+// soft hyphen, Arabic tatweel) and Arabic and Hebrew vowel marks are
+// dropped without ending the word, half-width katakana read as full-width,
+// and a voiced sound mark or an Arabic hamza written as a mark is joined to
+// its letter, as Unicode's NFKC would.
 type tokenizer struct {
 	buf  []byte
 	toks []token
 	link bool // a link was skipped
 
 	open    int  // start in buf of the word being read, -1 when none
+	from    int  // start in the text of the word being read
 	single  bool // the open word is a character of an unspaced script
 	kind    kind // the open word's kind
 	pending kind // the kind of the next word opened
 
 	// Match's scratch space, kept with the rest.
 	hit, excluded []bool
+	key           []byte
 }
 
 // ASCII classes, for reading the ASCII that most texts are made of a byte
@@ -101,10 +108,10 @@ func (t *tokenizer) reset(text string) {
 				fallthrough
 			case aWord:
 				if t.single {
-					t.closeWord()
+					t.closeWord(i)
 				}
 				if t.open < 0 {
-					t.openWord()
+					t.openWord(i)
 				}
 				t.buf = append(t.buf, c)
 				i++
@@ -117,17 +124,17 @@ func (t *tokenizer) reset(text string) {
 					i = t.skipLink(text, i)
 					continue
 				}
-				t.closeWord()
+				t.closeWord(i)
 				i++
 			case aDot:
 				if t.open >= 0 && !t.single && string(t.buf[t.open:]) == "www" {
 					i = t.skipLink(text, i)
 					continue
 				}
-				t.closeWord()
+				t.closeWord(i)
 				i++
 			default:
-				t.closeWord()
+				t.closeWord(i)
 				i++
 			}
 			continue
@@ -141,26 +148,35 @@ func (t *tokenizer) reset(text string) {
 			i = t.at(text, i, size)
 			continue
 		}
+		start := i
 		i += size
+		if 0xFF61 <= r && r <= 0xFF9F {
+			r = halfwidth[r-0xFF61]
+		}
 		switch {
 		case r == utf8.RuneError:
 			// Not UTF-8 (or U+FFFD, which stands for it): a separator.
-			t.closeWord()
-		case 0x300 <= r && r <= 0x36F:
-			// A combining accent (the é of "e\u0301"): dropped, like the
-			// precomposed accents fold removes, without ending the word.
+			t.closeWord(start)
+		case r == 0x0640:
+			// The Arabic tatweel, the one letter ignored lists.
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if unspaced(r) {
-				t.closeWord()
-				t.openWord()
+				t.closeWord(start)
+				t.openWord(start)
 				t.single = true
 			} else if t.single {
-				t.closeWord()
+				t.closeWord(start)
 			}
 			if t.open < 0 {
-				t.openWord()
+				t.openWord(start)
 			}
 			t.buf = fold.Append(t.buf, r)
+		case t.compose(r):
+			// A mark made one with the letter before it.
+		case 0x300 <= r && r <= 0x36F, ignored(r):
+			// A combining accent (the é of "e\u0301"): dropped, like the
+			// precomposed accents fold removes, without ending the word;
+			// and so is what ignored lists.
 		case unicode.IsMark(r):
 			// Vowel signs and other marks belong to the letter before;
 			// after a separator or an emoji they are noise.
@@ -168,19 +184,21 @@ func (t *tokenizer) reset(text string) {
 				t.buf = utf8.AppendRune(t.buf, r)
 			}
 		default:
-			t.closeWord()
+			t.closeWord(start)
 		}
 	}
-	t.closeWord()
+	t.closeWord(len(text))
 }
 
-func (t *tokenizer) openWord() {
-	t.open, t.single, t.kind, t.pending = len(t.buf), false, t.pending, word
+// openWord opens a word at text[at].
+func (t *tokenizer) openWord(at int) {
+	t.open, t.from, t.single, t.kind, t.pending = len(t.buf), at, false, t.pending, word
 }
 
-func (t *tokenizer) closeWord() {
+// closeWord ends the open word, if any, before text[at].
+func (t *tokenizer) closeWord(at int) {
 	if t.open >= 0 && len(t.buf) > t.open {
-		t.toks = append(t.toks, token{start: int32(t.open), end: int32(len(t.buf)), kind: t.kind})
+		t.toks = append(t.toks, token{start: int32(t.open), end: int32(len(t.buf)), from: int32(t.from), to: int32(at), kind: t.kind})
 	}
 	t.open, t.single = -1, false
 }
@@ -189,7 +207,7 @@ func (t *tokenizer) closeWord() {
 // follows a hashtag, unless it follows a word itself ("C#").
 func (t *tokenizer) hash(text string, i, size int) int {
 	inWord := t.open >= 0
-	t.closeWord()
+	t.closeWord(i)
 	if !inWord && wordStart(text[i+size:]) {
 		t.pending = hashtag
 	}
@@ -200,7 +218,7 @@ func (t *tokenizer) hash(text string, i, size int) int {
 // a word, as in an e-mail address, where it is a separator.
 func (t *tokenizer) at(text string, i, size int) int {
 	inWord := t.open >= 0
-	t.closeWord()
+	t.closeWord(i)
 	if inWord {
 		return i + size
 	}
@@ -216,7 +234,7 @@ func (t *tokenizer) at(text string, i, size int) int {
 			ds, de, end = name+1, d, d
 		}
 	}
-	tok := token{kind: handle}
+	tok := token{kind: handle, from: int32(i), to: int32(end)}
 	tok.start = int32(len(t.buf))
 	t.buf = appendLower(t.buf, text[j:name])
 	tok.end = int32(len(t.buf))
@@ -327,4 +345,159 @@ func appendLower(b []byte, s string) []byte {
 func unspaced(r rune) bool {
 	return r >= 0x0E00 && (r == 0x30FC || r == 0xFF70 || unicode.In(r, unicode.Han, unicode.Hiragana,
 		unicode.Katakana, unicode.Hangul, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar))
+}
+
+// ignored reports whether r is dropped from the word it is in: characters
+// that do not show (zero-width space, non-joiner and joiner, word joiner,
+// byte order mark, soft hyphen), which split a name only to the eye of a
+// filter, and are put there to slip past one; the Arabic tatweel, which
+// only stretches a word ("بنـــك"); and Arabic and Hebrew vowel and
+// cantillation marks, which most writers leave out, so that a term is
+// found however it is pointed. Hebrew punctuation (the maqaf, a hyphen)
+// is not a mark and still separates.
+func ignored(r rune) bool {
+	// The ranges are spelled out, rather than asking unicode.IsMark, so
+	// that the common Arabic letters cost a few comparisons.
+	switch {
+	case r < 0x00AD:
+		return false
+	case r == 0x00AD:
+		return true
+	case r < 0x0591:
+		return false
+	case r <= 0x05C7: // Hebrew points and accents, among its punctuation
+		return unicode.IsMark(r)
+	case r < 0x0610:
+		return false
+	case r <= 0x061A: // Arabic honorifics and Quranic marks
+		return true
+	case r < 0x0640: // letters
+		return false
+	case r == 0x0640: // tatweel
+		return true
+	case r <= 0x064A: // letters
+		return false
+	case r <= 0x065F || r == 0x0670: // harakat, superscript alef
+		return true
+	case r < 0x06D6:
+		return false
+	case r <= 0x06ED: // Quranic marks, among signs
+		return unicode.IsMark(r)
+	}
+	return 0x200B <= r && r <= 0x200D || r == 0x2060 || r == 0xFEFF
+}
+
+// compose joins the combining mark m to the letter before it when Unicode
+// has the two as one letter, as NFKC does: the ガ of "カ\u3099" and of
+// half-width "ｶﾞ", the أ of "ا\u0654". It reports whether it took m: an
+// Arabic hamza or madda that joins nothing is dropped like the other
+// Arabic marks, and a voiced sound mark that joins nothing is left to be
+// read as any mark.
+func (t *tokenizer) compose(m rune) bool {
+	arabic := 0x0653 <= m && m <= 0x0655
+	if !arabic && m != 0x3099 && m != 0x309A {
+		return false
+	}
+	if t.open < 0 || len(t.buf) == t.open {
+		return arabic
+	}
+	r, size := utf8.DecodeLastRune(t.buf[t.open:])
+	c := composed(r, m)
+	if c == 0 {
+		return arabic
+	}
+	t.buf = utf8.AppendRune(t.buf[:len(t.buf)-size], c)
+	return true
+}
+
+// composed returns the letter that r and the combining mark m make, or 0.
+func composed(r, m rune) rune {
+	switch m {
+	case 0x0653: // madda above
+		if r == 'ا' {
+			return 'آ'
+		}
+	case 0x0654: // hamza above
+		switch r {
+		case 'ا':
+			return 'أ'
+		case 'و':
+			return 'ؤ'
+		case 'ي':
+			return 'ئ'
+		case 'ە':
+			return 'ۀ'
+		case 'ہ':
+			return 'ۂ'
+		case 'ے':
+			return 'ۓ'
+		}
+	case 0x0655: // hamza below
+		if r == 'ا' {
+			return 'إ'
+		}
+	case 0x3099, 0x309A: // voiced and semi-voiced sound marks
+		k := r
+		hiragana := 0x3041 <= r && r <= 0x309F
+		if hiragana {
+			k += 0x60 // the katakana of the same sound
+		}
+		var v rune
+		switch {
+		case m == 0x309A:
+			if 0x30CF <= k && k <= 0x30DB && (k-0x30CF)%3 == 0 { // ハ ヒ フ ヘ ホ
+				v = k + 2
+			}
+		case 0x30AB <= k && k <= 0x30C1 && (k-0x30AB)%2 == 0, // カ … チ
+			k == 0x30C4 || k == 0x30C6 || k == 0x30C8,       // ツ テ ト
+			0x30CF <= k && k <= 0x30DB && (k-0x30CF)%3 == 0, // ハ … ホ
+			k == 0x30FD: // ヽ
+			v = k + 1
+		case k == 0x30A6: // ウ
+			v = 0x30F4
+		case 0x30EF <= k && k <= 0x30F2 && !hiragana: // ワ ヰ ヱ ヲ
+			v = k + 8
+		}
+		if v != 0 && hiragana {
+			v -= 0x60
+		}
+		return v
+	}
+	return 0
+}
+
+// halfwidth maps U+FF61 to U+FF9F, the half-width katakana and their
+// punctuation, to the full-width characters NFKC makes of them; the two
+// sound marks become the combining ones, for compose to join.
+var halfwidth = [...]rune{
+	'。', '「', '」', '、', '・', 'ヲ', 'ァ', 'ィ', 'ゥ', 'ェ', 'ォ', 'ャ', 'ュ', 'ョ', 'ッ', // FF61–FF6F
+	'ー', 'ア', 'イ', 'ウ', 'エ', 'オ', 'カ', 'キ', 'ク', 'ケ', 'コ', 'サ', 'シ', 'ス', 'セ', 'ソ', // FF70–FF7F
+	'タ', 'チ', 'ツ', 'テ', 'ト', 'ナ', 'ニ', 'ヌ', 'ネ', 'ノ', 'ハ', 'ヒ', 'フ', 'ヘ', 'ホ', 'マ', // FF80–FF8F
+	'ミ', 'ム', 'メ', 'モ', 'ヤ', 'ユ', 'ヨ', 'ラ', 'リ', 'ル', 'レ', 'ロ', 'ワ', 'ン', 0x3099, 0x309A, // FF90–FF9F
+}
+
+// foldPunct returns the punctuation r as the ASCII people mostly type for
+// it: full-width forms, curly quotes and apostrophes, the Hebrew geresh
+// and gershayim, and the dashes. A name's punctuation (see term.joins)
+// then matches however a keyboard or an editor wrote it.
+func foldPunct(r rune) rune {
+	switch {
+	case r < utf8.RuneSelf:
+		return r
+	case 0xFF01 <= r && r <= 0xFF5E:
+		return r - 0xFF01 + '!'
+	}
+	switch r {
+	case '‘', '’', '‚', '‛', '′', '´', '׳':
+		return '\''
+	case '“', '”', '„', '‟', '″', '״':
+		return '"'
+	case '‐', '‑', '‒', '–', '—', '―', '−', '﹣':
+		return '-'
+	case '﹠':
+		return '&'
+	case '﹡':
+		return '*'
+	}
+	return r
 }
