@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"encoding/json"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel/webchat"
+	"github.com/parleyhq/parley/internal/faillog"
 	"github.com/parleyhq/parley/internal/postgres"
 	"github.com/parleyhq/parley/internal/presence"
 	"github.com/parleyhq/parley/internal/sse"
@@ -60,6 +62,12 @@ type pgRelay struct {
 	log  *slog.Logger
 	// chat receives other nodes' agents typing to web chat visitors.
 	chat *webchat.TypingHub
+
+	// failures tells of the notifications failing, as each does while
+	// the database is down: every agent's touch and keystroke would
+	// otherwise write a line. One for all the goroutines that notify.
+	failures     *faillog.Log
+	failuresOnce sync.Once
 }
 
 // relayed is one notification: a presence touch, or, with Chat, an agent
@@ -85,8 +93,14 @@ func (r *pgRelay) notify(m relayed) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if err := postgres.Notify(ctx, r.db, presenceChannel, string(payload)); err != nil {
-		r.log.Warn("presence: not relayed to other nodes", "err", err)
+	err = postgres.Notify(ctx, r.db, presenceChannel, string(payload))
+	r.failuresOnce.Do(func() {
+		r.failures = &faillog.Log{Logger: r.log, What: "presence: relay to other nodes", Level: slog.LevelWarn}
+	})
+	if err != nil {
+		r.failures.Failed(time.Now(), err)
+	} else {
+		r.failures.OK(time.Now())
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/parleyhq/parley/internal/deadline"
 	"github.com/parleyhq/parley/internal/desk"
 	"github.com/parleyhq/parley/internal/dispatch"
+	"github.com/parleyhq/parley/internal/faillog"
 	"github.com/parleyhq/parley/internal/hooks"
 	"github.com/parleyhq/parley/internal/hours"
 	"github.com/parleyhq/parley/internal/ingest"
@@ -326,18 +327,32 @@ func (a *App) closeRelay() {
 }
 
 // housekeeping runs the timed chores: waking snoozed conversations and
-// forgetting expired sessions.
+// forgetting expired sessions. A chore failing the same way round after
+// round, as while the database is down, is logged when it starts, once a
+// minute while it lasts, and when it ends; each chore on its own, as one
+// may fail while the other works.
 func (a *App) housekeeping(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	waking := &faillog.Log{Logger: a.log, What: "wake snoozed conversations"}
+	deleting := &faillog.Log{Logger: a.log, What: "delete expired sessions"}
 	for {
-		if n, err := a.Desk.WakeSnoozed(ctx); err != nil && ctx.Err() == nil {
-			a.log.Error("wake snoozed conversations", "err", err)
-		} else if n > 0 {
-			a.log.Info("woke snoozed conversations", "count", n)
+		n, err := a.Desk.WakeSnoozed(ctx)
+		switch {
+		case err == nil:
+			waking.OK(time.Now())
+			if n > 0 {
+				a.log.Info("woke snoozed conversations", "count", n)
+			}
+		case ctx.Err() == nil:
+			waking.Failed(time.Now(), err)
 		}
-		if _, err := a.Store.DeleteExpiredSessions(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			a.log.Error("delete expired sessions", "err", err)
+		_, err = a.Store.DeleteExpiredSessions(ctx, time.Now())
+		switch {
+		case err == nil:
+			deleting.OK(time.Now())
+		case ctx.Err() == nil:
+			deleting.Failed(time.Now(), err)
 		}
 		select {
 		case <-ctx.Done():

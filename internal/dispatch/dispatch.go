@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/faillog"
 	"github.com/parleyhq/parley/internal/routing"
 )
 
@@ -76,7 +77,10 @@ func (s *Service) Wake() {
 	}
 }
 
-// Run dispatches every workspace until ctx ends.
+// Run dispatches every workspace until ctx ends. A pass that fails is
+// tried again at the next; the same failure pass after pass, as while the
+// database is down, is logged when it starts, once a minute while it
+// lasts, and when it ends.
 func (s *Service) Run(ctx context.Context) {
 	wake := s.wakeChan()
 	interval := s.Interval
@@ -85,9 +89,14 @@ func (s *Service) Run(ctx context.Context) {
 	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	failures := &faillog.Log{Logger: s.logger(), What: "dispatch: pass"}
 	for {
-		if _, err := s.DispatchAll(ctx); err != nil && ctx.Err() == nil {
-			s.logger().Error("dispatch: pass failed", "err", err)
+		_, err := s.DispatchAll(ctx)
+		switch {
+		case err == nil:
+			failures.OK(s.now())
+		case ctx.Err() == nil:
+			failures.Failed(s.now(), err)
 		}
 		select {
 		case <-ctx.Done():

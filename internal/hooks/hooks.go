@@ -25,6 +25,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
+	"github.com/parleyhq/parley/internal/faillog"
 )
 
 // SecretSetting holds a workspace's hook secret, made on first use.
@@ -101,15 +102,22 @@ func PublicOnly(timeout time.Duration) *http.Client {
 	return &http.Client{Timeout: timeout, Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-// Run delivers until ctx ends.
+// Run delivers until ctx ends. A pass that fails is tried again at the
+// next tick; the same failure pass after pass, as while the database is
+// down, is logged when it starts, once a minute while it lasts, and when
+// it ends.
 func (w *Worker) Run(ctx context.Context) {
 	t := time.NewTicker(2 * time.Second)
 	defer t.Stop()
+	failures := &faillog.Log{Logger: w.logger(), What: "hooks: pass"}
 	for {
 		for {
 			n, err := w.RunOnce(ctx)
-			if err != nil && ctx.Err() == nil {
-				w.logger().Error("hooks: pass failed", "err", err)
+			switch {
+			case err == nil:
+				failures.OK(w.now())
+			case ctx.Err() == nil:
+				failures.Failed(w.now(), err)
 			}
 			if n == 0 || err != nil {
 				break

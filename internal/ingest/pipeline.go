@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/faillog"
 )
 
 // Publisher notifies live subscribers of committed events.
@@ -100,7 +101,10 @@ func (p *Pipeline) logger() *slog.Logger {
 	return slog.Default()
 }
 
-// Run processes pending events until ctx ends.
+// Run processes pending events until ctx ends. A pass that fails is tried
+// again at the next poll; the same failure pass after pass, as while the
+// database is down, is logged when it starts, once a minute while it lasts,
+// and when it ends.
 func (p *Pipeline) Run(ctx context.Context) {
 	poll := p.Poll
 	if poll <= 0 {
@@ -108,6 +112,7 @@ func (p *Pipeline) Run(ctx context.Context) {
 	}
 	t := time.NewTicker(poll)
 	defer t.Stop()
+	failures := &faillog.Log{Logger: p.logger(), What: "ingest pipeline pass"}
 	for {
 		for {
 			n, err := p.RunOnce(ctx)
@@ -115,9 +120,10 @@ func (p *Pipeline) Run(ctx context.Context) {
 				if ctx.Err() != nil {
 					return
 				}
-				p.logger().Error("ingest pipeline pass failed", "err", err)
+				failures.Failed(p.now(), err)
 				break
 			}
+			failures.OK(p.now())
 			// A pass that was not full took everything pending when it
 			// began. With Wake signalled after each commit, what was
 			// stored since has woken the pipeline again: another pass now
@@ -193,8 +199,7 @@ func (p *Pipeline) RunOnce(ctx context.Context) (int, error) {
 		if ctx.Err() != nil {
 			return 0, err
 		}
-		p.logger().Warn("ingest batch failed; threading events one by one", "err", err)
-		return p.oneByOne(ctx, batch)
+		return p.oneByOne(ctx, batch, err)
 	}
 	p.publish(events, received)
 	p.runAfter(after)
@@ -204,11 +209,17 @@ func (p *Pipeline) RunOnce(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-func (p *Pipeline) oneByOne(ctx context.Context, batch int) (int, error) {
+// oneByOne threads a batch that failed as a whole with batchErr, each event
+// in a transaction of its own.
+func (p *Pipeline) oneByOne(ctx context.Context, batch int, batchErr error) (int, error) {
 	pending, err := p.Store.PendingRaw(ctx, batch)
 	if err != nil {
-		return 0, err
+		// The store fails whatever it is asked (the database is down,
+		// say), not one event: the pass failed, and Run says so, once
+		// for a whole outage rather than twice a pass.
+		return 0, fmt.Errorf("ingest: thread a batch: %w; list pending events: %w", batchErr, err)
 	}
+	p.logger().Warn("ingest batch failed; threading events one by one", "err", batchErr)
 	// done counts events settled (threaded, or kept with their error), so a
 	// pass that only met transient failures reports 0 and Run waits.
 	done := 0

@@ -22,6 +22,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/faillog"
 )
 
 // Store is the storage a Worker needs; a care.Store provides it.
@@ -111,16 +112,16 @@ func (w *Worker) Run(ctx context.Context) error {
 	wake := w.Wake
 	timer := time.NewTimer(w.pollInterval())
 	defer timer.Stop()
-	failures := &failureLog{log: w.logger(), what: "outbox pass", every: time.Minute}
+	failures := &faillog.Log{Logger: w.logger(), What: "outbox pass"}
 	for {
 		n, err := w.RunOnce(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
 		if err != nil {
-			failures.failed(w.now(), err)
+			failures.Failed(w.now(), err)
 		} else {
-			failures.ok(w.now())
+			failures.OK(w.now())
 		}
 		// A full batch means more may already be due.
 		if n == w.batch() && err == nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/faillog"
 	"github.com/parleyhq/parley/internal/webhook"
 )
 
@@ -105,7 +106,9 @@ func (r *Runner) logger() *slog.Logger {
 	return slog.Default()
 }
 
-// Run polls until ctx ends.
+// Run polls until ctx ends. The workspaces or inboxes failing to list the
+// same way scan after scan, as while the database is down, is logged when
+// it starts, once a minute while it lasts, and when it ends.
 func (r *Runner) Run(ctx context.Context) {
 	rescan := r.Rescan
 	if rescan <= 0 {
@@ -115,8 +118,12 @@ func (r *Runner) Run(ctx context.Context) {
 	defer wg.Wait()
 	t := time.NewTicker(rescan)
 	defer t.Stop()
+	fails := scanFailures{
+		workspaces: &faillog.Log{Logger: r.logger(), What: "poll: list workspaces"},
+		inboxes:    &faillog.Log{Logger: r.logger(), What: "poll: list inboxes"},
+	}
 	for {
-		r.scan(ctx, &wg)
+		r.scan(ctx, &wg, fails)
 		select {
 		case <-ctx.Done():
 			return
@@ -125,22 +132,28 @@ func (r *Runner) Run(ctx context.Context) {
 	}
 }
 
+// scanFailures tells of the scan's two lists failing, each on its own.
+type scanFailures struct{ workspaces, inboxes *faillog.Log }
+
 // scan starts a loop for each polled inbox that has none and stops loops
 // whose inbox is gone or no longer polled.
-func (r *Runner) scan(ctx context.Context, wg *sync.WaitGroup) {
+func (r *Runner) scan(ctx context.Context, wg *sync.WaitGroup, fails scanFailures) {
 	want, streams, search := map[care.ID]bool{}, map[care.ID]bool{}, map[care.ID]bool{}
 	wss, err := r.Store.Workspaces(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
-			r.logger().Error("poll: list workspaces", "err", err)
+			fails.workspaces.Failed(r.now(), err)
 		}
 		return
 	}
+	fails.workspaces.OK(r.now())
 	r.pruneFound(ctx, wss)
 	for _, ws := range wss {
 		ins, err := r.Store.Inboxes(ctx, ws.ID)
 		if err != nil {
-			r.logger().Error("poll: list inboxes", "workspace", ws.ID, "err", err)
+			if ctx.Err() == nil {
+				fails.inboxes.Failed(r.now(), fmt.Errorf("workspace %d: %w", ws.ID, err))
+			}
 			return
 		}
 		for _, in := range ins {
@@ -155,6 +168,7 @@ func (r *Runner) scan(ctx context.Context, wg *sync.WaitGroup) {
 			}
 		}
 	}
+	fails.inboxes.OK(r.now())
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.loops == nil {

@@ -26,6 +26,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/faillog"
 )
 
 // LeaseName is the lease that lets one node of several look profiles up.
@@ -97,6 +98,9 @@ type Worker struct {
 	inboxes []care.Inbox
 	listed  time.Time
 	state   map[care.ID]*inboxState
+	// listing tells of the inbox list failing round after round, as it
+	// does while the database is down; made at the first round.
+	listing *faillog.Log
 }
 
 // inboxState is what the worker remembers of one inbox.
@@ -128,19 +132,26 @@ func (w *Worker) logger() *slog.Logger {
 	return slog.Default()
 }
 
-// Run looks profiles up until ctx ends.
+// Run looks profiles up until ctx ends. The lease taken, or the inboxes
+// listed, failing the same way round after round, as while the database
+// is down, is logged when it starts, once a minute while it lasts, and
+// when it ends.
 func (w *Worker) Run(ctx context.Context) {
 	holder := cmp.Or(w.Holder, care.NodeName())
 	interval := cmp.Or(w.Interval, DefaultInterval)
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	leasing := &faillog.Log{Logger: w.logger(), What: "profiles: take the lease"}
 	for {
 		mine, err := w.Store.AcquireLease(ctx, LeaseName, holder, max(3*interval, time.Minute), w.now())
 		switch {
-		case err != nil && ctx.Err() == nil:
-			w.logger().Error("profiles: take the lease", "err", err)
-		case mine:
-			w.Round(ctx)
+		case err == nil:
+			leasing.OK(w.now())
+			if mine {
+				w.Round(ctx)
+			}
+		case ctx.Err() == nil:
+			leasing.Failed(w.now(), err)
 		}
 		select {
 		case <-ctx.Done():
@@ -159,13 +170,17 @@ func (w *Worker) Round(ctx context.Context) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	now := w.now()
+	if w.listing == nil {
+		w.listing = &faillog.Log{Logger: w.logger(), What: "profiles: list inboxes"}
+	}
 	if w.state == nil || !now.Before(w.listed.Add(cmp.Or(w.Rescan, DefaultRescan))) {
 		if err := w.list(ctx); err != nil {
 			if ctx.Err() == nil {
-				w.logger().Error("profiles: list inboxes", "err", err)
+				w.listing.Failed(now, err)
 			}
 			return
 		}
+		w.listing.OK(now)
 		w.listed = now
 	}
 	for _, in := range w.inboxes {
