@@ -30,6 +30,7 @@ type testApp struct {
 	t      *testing.T
 	app    *app.App
 	c      *apiClient
+	logs   *syncBuffer // the app's log
 	closed bool
 }
 
@@ -56,7 +57,7 @@ func startAppWith(t *testing.T, cfg *config.Config) *testApp {
 	if err != nil {
 		t.Fatalf("app.Start: %v", err)
 	}
-	ta := &testApp{t: t, app: a}
+	ta := &testApp{t: t, app: a, logs: logs}
 	t.Cleanup(func() {
 		if err := ta.close(); err != nil {
 			t.Errorf("App.Close: %v", err)

@@ -33,6 +33,9 @@ func TestEventsReachOtherNodesByNATS(t *testing.T) {
 		return startAppWith(t, cfg)
 	}
 	a, bNode := node(), node()
+	if logs := a.logs.String(); !strings.Contains(logs, "nats_stream="+stream) || !strings.Contains(logs, "event_poll=1h0m0s") {
+		t.Errorf("the start-up line does not say how other nodes' events arrive:\n%s", logs)
+	}
 
 	web := a.c.createInbox("Web form", "")
 	events := bNode.c.openEvents("")

@@ -287,7 +287,16 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 			log.Error("http server stopped", "err", err)
 		}
 	}()
-	log.Info("parley is listening", "addr", "http://"+a.Addr, "store", store.Dialect(), "node", care.NodeName())
+	started := []any{"addr", "http://" + a.Addr, "store", store.Dialect(), "node", care.NodeName()}
+	if a.relay != nil {
+		// How other nodes' changes reach this one's live views, for the
+		// operator checking a multi-node setup.
+		started = append(started, "nats_stream", cfg.NATSStream)
+	}
+	if poll := cfg.EventPollFor(); poll > 0 {
+		started = append(started, "event_poll", poll)
+	}
+	log.Info("parley is listening", started...)
 	return a, nil
 }
 
