@@ -47,7 +47,10 @@
 // often it is read. Google gives a reviewer no id: an anonymous reviewer is
 // one identity per review; a named one is identified by name and profile
 // photo together, so one person's reviews of several locations meet in one
-// contact (see author). Photos attached to reviews are not imported.
+// contact (see author). The photos and videos of a review
+// (reviewMediaItems) are attachments of its message and of its edits,
+// links to Google's copies, checked and bounded (see media); a change of
+// them alone is not an edit, since the content hash is the rating and text.
 //
 // The owner's reply is the review's care.KindEcho, with a PlatformID of the
 // review's name and a hash of the reply's text: the reply Parley sent has

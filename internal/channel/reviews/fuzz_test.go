@@ -3,6 +3,7 @@ package reviews
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,6 +54,14 @@ func FuzzParseReview(f *testing.F) {
 		}
 		if r.updated.Before(r.created) {
 			t.Fatalf("updated %v before created %v", r.updated, r.created)
+		}
+		if len(r.media) > maxMedia {
+			t.Fatalf("%d media kept, at most %d", len(r.media), maxMedia)
+		}
+		for _, m := range r.media {
+			if u, err := url.Parse(m.URL); err != nil || u.Scheme != "https" || u.Host == "" || !mediaURL(m.URL) || m.Kind != "image" && m.Kind != "video" {
+				t.Fatalf("media %+v", m)
+			}
 		}
 	})
 }

@@ -410,3 +410,35 @@ func outbound(in care.Inbox, text, to string) channel.Outbound {
 	return channel.Outbound{Inbox: in, IdempotencyKey: "parley-message-" + strconv.Itoa(len(text)),
 		Message: care.Message{Direction: care.DirectionOut, Visibility: care.Public, Text: text, ReplyToPlatformID: to}}
 }
+
+// TestPollMedia: a review's photos and video come with it, as links, and
+// with its edit.
+func TestPollMedia(t *testing.T) {
+	t.Parallel()
+	g := newGoogle(t)
+	_, cursor := g.poll(t, "")
+	g.clock.Add(time.Minute)
+	const photo, frame, video = "https://lh3.googleusercontent.com/geougc-cs/photo1=w600-h450-p",
+		"https://lh3.googleusercontent.com/geougc-cs/frame2=w600-h450-p", "https://lh3.googleusercontent.com/ggs/video2=m18"
+	name := g.fake.Review(gbpfake.ReviewInput{Reviewer: jane, Stars: 1, Comment: "Cold food, see for yourself.",
+		Media: []gbpfake.Media{{ThumbnailURL: photo}, {ThumbnailURL: frame, VideoURL: video}, {ThumbnailURL: "javascript:alert(1)"}}})
+	plain := g.fake.Review(gbpfake.ReviewInput{Reviewer: sam, Stars: 5, Comment: "Lovely"})
+	events, cursor := g.poll(t, cursor)
+	want := []care.Attachment{{Kind: "image", URL: photo}, {Kind: "video", URL: video}}
+	if len(events) != 2 || events[0].Inbound.PlatformID != name || events[1].Inbound.PlatformID != plain {
+		t.Fatalf("poll = %q", summary(events))
+	}
+	if got := events[0].Inbound.Attachments; !cmp.Equal(got, want) {
+		t.Errorf("attachments = %+v, want %+v", got, want)
+	}
+	if got := events[1].Inbound.Attachments; len(got) != 0 {
+		t.Errorf("attachments of a review without media = %+v", got)
+	}
+
+	g.clock.Add(time.Minute)
+	must(t, g.fake.Edit(name, 2, "Cold food, though the manager called."))
+	events, _ = g.poll(t, cursor)
+	if len(events) != 1 || events[0].Inbound.PlatformID != editID(name, g.clock.Now()) || !cmp.Equal(events[0].Inbound.Attachments, want) {
+		t.Errorf("edit = %q with %+v, want its photos too", summary(events), events)
+	}
+}

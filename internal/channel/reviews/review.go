@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -30,6 +31,19 @@ type reviewJSON struct {
 	CreateTime  string     `json:"createTime"`
 	UpdateTime  string     `json:"updateTime"`
 	ReviewReply *replyJSON `json:"reviewReply"`
+	// ReviewMediaItems are the customer's photos and videos: "Output
+	// only. The media items associated with the review", a list of
+	// ReviewMediaItem, which carry "thumbnail image and video urls"
+	// (developers.google.com/my-business/content/latest-updates,
+	// 2026-04-20). Kept raw, so that an odd one costs only itself.
+	ReviewMediaItems json.RawMessage `json:"reviewMediaItems"`
+}
+
+// mediaJSON is a ReviewMediaItem: thumbnailUrl, an image of a photo or of
+// a video's first frame; videoUrl, the video's.
+type mediaJSON struct {
+	ThumbnailURL string `json:"thumbnailUrl"`
+	VideoURL     string `json:"videoUrl"`
 }
 
 // replyJSON is a ReviewReply: the owner's or manager's answer.
@@ -57,6 +71,7 @@ type review struct {
 	created time.Time
 	updated time.Time
 	reply   *ownerReply
+	media   []care.Attachment
 	raw     []byte
 }
 
@@ -106,6 +121,7 @@ func parseReview(loc string, raw []byte) (review, error) {
 	r := review{name: name, id: name[strings.LastIndexByte(name, '/')+1:], rating: stars(v.StarRating),
 		comment: strings.TrimSpace(channel.CleanText(original(v.Comment), care.MaxTextBytes/2)), created: created, updated: updated, raw: raw}
 	r.author = author(r.id, v.Reviewer.DisplayName, v.Reviewer.ProfilePhotoURL, v.Reviewer.IsAnonymous)
+	r.media = media(v.ReviewMediaItems)
 	if rr := v.ReviewReply; rr != nil {
 		if c := strings.TrimSpace(channel.CleanText(rr.Comment, care.MaxTextBytes)); c != "" {
 			t, ok := parseTime(rr.UpdateTime)
@@ -116,6 +132,67 @@ func parseReview(loc string, raw []byte) (review, error) {
 		}
 	}
 	return r, nil
+}
+
+// Bounds of the media kept of a review. Google says of neither; care
+// takes at most care.MaxAttachments attachments of URLs up to 2048 bytes.
+const (
+	maxMedia         = 10
+	maxMediaURLBytes = 2048
+)
+
+// media returns a review's photos and videos as attachments: a video by
+// its videoUrl, a photo (or a video without a usable videoUrl) by its
+// thumbnailUrl, at most maxMedia of them, each once. Parley links to them
+// and does not fetch them. A URL that is not a plain https one is hostile
+// or broken, and left out with its item; so is an item that is not a
+// ReviewMediaItem, and the whole list when it is not a list.
+func media(raw json.RawMessage) []care.Attachment {
+	if len(raw) == 0 {
+		return nil
+	}
+	var items []json.RawMessage
+	if json.Unmarshal(raw, &items) != nil {
+		return nil
+	}
+	var out []care.Attachment
+	seen := map[string]bool{}
+	for _, it := range items {
+		if len(out) == maxMedia {
+			break
+		}
+		var m mediaJSON
+		if json.Unmarshal(it, &m) != nil {
+			continue
+		}
+		a := care.Attachment{Kind: "video", URL: m.VideoURL}
+		if !mediaURL(a.URL) {
+			a = care.Attachment{Kind: "image", URL: m.ThumbnailURL}
+		}
+		if mediaURL(a.URL) && !seen[a.URL] {
+			seen[a.URL] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// mediaURL reports whether s is an absolute https URL of sane length,
+// without credentials, and of printable ASCII only, without the characters
+// that would break out of a link: Google's media URLs are plain ones, and
+// anything else (spaces, controls, bidi overrides that make a link read
+// as another) is not one of them.
+func mediaURL(s string) bool {
+	if s == "" || len(s) > maxMediaURLBytes {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\`", c) >= 0 {
+			return false
+		}
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "https" && u.Host != "" && u.User == nil
 }
 
 // parseTime reads a Timestamp: RFC 3339, "Z-normalized" with 0, 3, 6 or
@@ -344,18 +421,20 @@ func (r *review) text() string {
 	return c
 }
 
-// message is the review as a customer's message.
+// message is the review as a customer's message, with its photos and
+// videos.
 func (r *review) message() channel.Event {
 	ev := r.inbound(care.KindMessage, r.name, r.text(), r.created)
-	ev.Inbound.Rating = r.rating
+	ev.Inbound.Rating, ev.Inbound.Attachments = r.rating, slices.Clone(r.media)
 	return ev
 }
 
 // edit is the review as its author changed it: a new message in the same
-// conversation, whose id carries the edit's time.
+// conversation, whose id carries the edit's time. It is the review whole,
+// photos too: for a review not imported, it is all agents see of it.
 func (r *review) edit() channel.Event {
 	ev := r.inbound(care.KindMessage, editID(r.name, r.updated), editedPrefix+r.text(), r.updated)
-	ev.Inbound.Rating = r.rating
+	ev.Inbound.Rating, ev.Inbound.Attachments = r.rating, slices.Clone(r.media)
 	return ev
 }
 

@@ -2,6 +2,7 @@ package reviews
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
@@ -235,6 +237,80 @@ func TestDropFormat(t *testing.T) {
 	for _, tt := range tests {
 		if got := dropFormat(tt.in); got != tt.want {
 			t.Errorf("dropFormat(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestMedia spells out the attachments of the reviews of
+// testdata/reviews/media_CONSTRUCTED.json: photos by their thumbnailUrl, a
+// video by its videoUrl, at most maxMedia, each once, and nothing of what
+// is not a plain https URL.
+func TestMedia(t *testing.T) {
+	t.Parallel()
+	body, err := os.ReadFile("testdata/reviews/media_CONSTRUCTED.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page listJSON
+	if err := json.Unmarshal(body, &page); err != nil {
+		t.Fatal(err)
+	}
+	const p = "https://lh3.googleusercontent.com/geougc-cs/AMBA38t"
+	img := func(s string) care.Attachment { return care.Attachment{Kind: "image", URL: p + s + "=w600-h450-p"} }
+	var terrace []care.Attachment
+	for n := 1; n <= maxMedia; n++ {
+		terrace = append(terrace, img(fmt.Sprintf("Terrace%02d", n)))
+	}
+	want := [][]care.Attachment{
+		{img("PizzaCold1"), img("TableSticky2")},
+		{{Kind: "video", URL: "https://lh3.googleusercontent.com/ggs/AF1QipDoorVideo3=m18"}, img("OpeningHours4")},
+		{img("Fallback5"), img("Twice6")},
+		terrace,
+		nil,
+		{img("Dessert7")},
+	}
+	if len(page.Reviews) != len(want) {
+		t.Fatalf("%d reviews, want %d", len(page.Reviews), len(want))
+	}
+	for i, raw := range page.Reviews {
+		r, err := parseReview(testLocation, raw)
+		if err != nil {
+			t.Errorf("review %d: %v", i, err)
+			continue
+		}
+		for _, ev := range allEvents(&r) {
+			var w []care.Attachment
+			if ev.Inbound.Kind == care.KindMessage {
+				w = want[i]
+			}
+			if got := ev.Inbound.Attachments; !cmp.Equal(got, w, cmpopts.EquateEmpty()) {
+				t.Errorf("review %d, %s %s: attachments %+v, want %+v", i, ev.Inbound.Kind, ev.Inbound.PlatformID, got, w)
+			}
+		}
+	}
+}
+
+func TestMediaURL(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"https://lh3.googleusercontent.com/p/AF1Qip=w600-h450-p":                     true,
+		"https://lh3.googleusercontent.com/p/a%20b?x=1#f":                            true,
+		"http://lh3.googleusercontent.com/p/plain":                                   false,
+		"javascript:alert(1)":                                                        false,
+		"https://user:pw@evil.example/x.jpg":                                         false,
+		"https:///no-host":                                                           false,
+		"//lh3.googleusercontent.com/no-scheme":                                      false,
+		"https://lh3.googleusercontent.com/has space":                                false,
+		"https://lh3.googleusercontent.com/a\"onerror=b":                             false,
+		"https://lh3.googleusercontent.com/a<b>":                                     false,
+		"https://lh3.googleusercontent.com/ok\u202egpj.exe":                          false,
+		"https://lh3.googleusercontent.com/nul\x00":                                  false,
+		"https://lh3.googleusercontent.com/\n":                                       false,
+		"https://lh3.googleusercontent.com/" + strings.Repeat("x", maxMediaURLBytes): false,
+		"": false,
+	} {
+		if got := mediaURL(s); got != want {
+			t.Errorf("mediaURL(%q) = %v, want %v", s, got, want)
 		}
 	}
 }

@@ -48,7 +48,10 @@
 //
 // The author is their channel's id, the display name YouTube shows (since
 // handles came, usually "@handle") and the handle, without "@", from their
-// channel's URL or display name. Text is the comment's textOriginal, else
+// channel's URL or display name. A comment whose author has no channel
+// (authorChannelId is given "if any") is kept under an identity of its
+// thread and the display name, or of the comment when it has no name
+// either: see authorOf. Text is the comment's textOriginal, else
 // its plain-text textDisplay. Engagement is the likes, and for a top-level
 // comment its replies.
 //

@@ -373,3 +373,34 @@ func TestEndToEndPollingBudget(t *testing.T) {
 		t.Errorf("the fake charged %d units, want 102", q)
 	}
 }
+
+// TestEndToEndNoChannel runs the comments of an account without a
+// channel through Parley: they are a contact named as YouTube shows them,
+// one conversation with the channel's answer, and answered in the thread.
+func TestEndToEndNoChannel(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		p := newParley(t, s, nil)
+		p.mustPoll()
+		jane := ytfake.Viewer{DisplayName: "Jane Doe", NoChannel: true}
+		top := p.fake.Comment(jane, ytfake.DefaultVideoID, "My order never arrived")
+		p.clock.Add(time.Second)
+		reply, _ := p.fake.Reply(jane, top, "Order 5521, still nothing")
+		p.mustPoll()
+
+		in, again := p.message(top), p.message(reply)
+		if in.ContactID == 0 || again.ContactID != in.ContactID || again.ConversationID != in.ConversationID {
+			t.Fatalf("comment %+v and reply %+v, want one contact's, in one conversation", in, again)
+		}
+		contact, err := p.store.Contact(p.ctx, in.ContactID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if contact.Name != "Jane Doe" || len(contact.Identities) != 1 || !strings.HasPrefix(contact.Identities[0].PlatformUserID, "nochannel:") {
+			t.Errorf("contact = %q %+v, want Jane Doe under an identity without a channel", contact.Name, contact.Identities)
+		}
+		m := p.reply(in.ConversationID, desk.Reply{Text: "Sorry Jane, it ships today.", ReplyToMessageID: again.ID})
+		if posted := p.lastPosted(); m.Status != care.DeliverySent || posted.ParentID != top || posted.Text != "Sorry Jane, it ships today." {
+			t.Errorf("reply = %s %q; posted %+v", m.Status, m.StatusReason, posted)
+		}
+	})
+}

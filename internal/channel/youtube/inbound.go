@@ -1,8 +1,11 @@
 package youtube
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"net/url"
 	"strings"
 	"time"
 
@@ -76,15 +79,12 @@ func (m *mapper) comment(raw json.RawMessage, th *threadInfo) ([]item, *threadIn
 		// thread's.
 		return nil, nil, errNotOfThread
 	}
-	author := care.Author{
-		PlatformUserID: s.AuthorChannelID.Value,
-		DisplayName:    channel.CleanName(s.AuthorDisplayName, care.MaxNameBytes),
-		Handle:         handleOf(s.AuthorChannelURL, s.AuthorDisplayName),
+	threadID := c.ID
+	if !top {
+		threadID = th.id
 	}
-	if !idChars(author.PlatformUserID, 64) {
-		author.PlatformUserID = ""
-	}
-	own := author.PlatformUserID != "" && author.PlatformUserID == m.brand
+	author, hasChannel := authorOf(&c, threadID)
+	own := hasChannel && author.PlatformUserID == m.brand
 	if top {
 		th = &threadInfo{id: c.ID, author: author, own: own}
 	}
@@ -106,11 +106,9 @@ func (m *mapper) comment(raw json.RawMessage, th *threadInfo) ([]item, *threadIn
 	}
 	text = strings.TrimSpace(channel.CleanText(text, care.MaxTextBytes-len("[Edited] ")))
 	switch {
-	case author.PlatformUserID == "":
-		return skip("a comment without its author's channel")
 	case own && top:
 		return skip("the channel's own comment")
-	case own && (th.own || th.author.PlatformUserID == ""):
+	case own && th.own:
 		return skip("the channel's reply in its own thread")
 	case text == "":
 		return skip("a comment without text")
@@ -141,6 +139,77 @@ func (m *mapper) comment(raw json.RawMessage, th *threadInfo) ([]item, *threadIn
 		}
 	}
 	return items, th, nil
+}
+
+// noChannelPrefix starts the identity of an author without a channel.
+// YouTube's own ids have no colon, so it names no channel.
+const noChannelPrefix = "nochannel:"
+
+// authorOf is who wrote comment c, in thread threadID, as Parley knows
+// them; hasChannel is false when YouTube gave no channel for them.
+//
+// snippet.authorChannelId is "the id of the author's YouTube channel, if
+// any", and authorChannelUrl its "link to the author's YouTube channel, if
+// any" (CommentSnippet in the API's discovery document;
+// developers.google.com/youtube/v3/docs/comments#resource shows
+// "authorChannelId": {"value": string}). A comment by an account without a
+// channel, or whose channel was deleted or terminated, comes without them
+// but with its authorDisplayName, and is a customer's words all the same,
+// so its author is made of what there is:
+//
+//   - the channel id of an authorChannelUrl on YouTube ending
+//     /channel/UC…, when only authorChannelId is missing: the identity the
+//     id itself would give;
+//   - else "nochannel:{thread}:{hash of the display name}". A display name
+//     is no identity across YouTube: two "Jane Doe"s are two people, and
+//     one customer's name in two threads cannot be told from a stranger's.
+//     Within one thread, though, the name answering back is the same person
+//     far more often than not. So one customer's comment, replies and
+//     edits in a thread stay one contact, and strangers of the same name in
+//     different threads are never merged (the price: the same person in
+//     two threads is two contacts);
+//   - else, without a name either, "nochannel:{comment id}": one identity
+//     per comment, since nothing tells such authors apart.
+//
+// The contact is named by the display name either way. A handle belongs to
+// a channel, so an author without one has none: "@name" in the display
+// name of an account without a channel may be another's handle by now.
+func authorOf(c *comment, threadID string) (a care.Author, hasChannel bool) {
+	s := &c.Snippet
+	a.DisplayName = channel.CleanName(s.AuthorDisplayName, care.MaxNameBytes)
+	id := s.AuthorChannelID.Value
+	if !idChars(id, 64) {
+		id = channelOfURL(s.AuthorChannelURL)
+	}
+	switch {
+	case id != "":
+		a.PlatformUserID, a.Handle = id, handleOf(s.AuthorChannelURL, s.AuthorDisplayName)
+		return a, true
+	case a.DisplayName != "":
+		sum := sha256.Sum256([]byte(a.DisplayName))
+		a.PlatformUserID = noChannelPrefix + threadID + ":" + hex.EncodeToString(sum[:12])
+	default:
+		a.PlatformUserID = noChannelPrefix + c.ID
+	}
+	return a, false
+}
+
+// channelOfURL returns the channel id of a channel's URL on YouTube,
+// http://www.youtube.com/channel/UC…, "" for anything else.
+func channelOfURL(s string) string {
+	if s == "" || len(s) > 2048 {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	id, ok := strings.CutPrefix(u.Path, "/channel/")
+	if !ok || (host != "youtube.com" && host != "m.youtube.com") || !validChannelID(id) {
+		return ""
+	}
+	return id
 }
 
 // subject names a thread: the link to its top-level comment on its video

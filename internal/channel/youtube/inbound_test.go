@@ -147,6 +147,10 @@ func TestMapping(t *testing.T) {
 	ben := care.Author{PlatformUserID: "UCb3nJ0hn50n0123456789cd", DisplayName: "@benjohnson", Handle: "benjohnson"}
 	const t1 = "UgwKx7Qm2dV9pR4tL1bN6AaABAg"
 	const t3 = "UgxEd1tedT0pLevelComment4AaABAg"
+	const j1, j2 = "UgxNoChannelJane000001AaABAg", "UgxNoChannelJane000002AaABAg"
+	// sha256("Jane Doe"), its first 12 bytes.
+	jane1 := care.Author{PlatformUserID: "nochannel:" + j1 + ":01332c876518a793b7c1b8df", DisplayName: "Jane Doe"}
+	jane2 := care.Author{PlatformUserID: "nochannel:" + j2 + ":01332c876518a793b7c1b8df", DisplayName: "Jane Doe"}
 	for _, tt := range []struct {
 		file string
 		want []care.Inbound
@@ -182,6 +186,37 @@ func TestMapping(t *testing.T) {
 			{Kind: care.KindEcho, PlatformID: t3 + ".9yEd1tBr4nd", ReplyToPlatformID: t3, Visibility: care.Public, Author: maria,
 				Text: "We'll swap it. Check your inbox.", SentAt: at("2026-11-24T09:06:00Z")},
 		}, []string{t3 + ".9yEd1tBr4nd:edit:1795511220: an edit of the channel's own reply"}},
+		// Authors without a channel: each comment is kept, under an
+		// identity of the thread and the display name, so Jane's comment,
+		// her reply and the channel's answer to her are one contact's, and
+		// the other Jane Doe, in another thread, is someone else.
+		{"no_channel_CONSTRUCTED", []care.Inbound{
+			{Kind: care.KindMessage, PlatformID: j1, Visibility: care.Public, Author: jane1,
+				Text: "My order never arrived, who do I talk to?", NewThread: true, Subject: "Comment on https://www.youtube.com/watch?v=wtLJPvx7-ys&lc=" + j1,
+				SentAt: at("2026-11-24T08:00:00Z"), Engagement: 4},
+			{Kind: care.KindMessage, PlatformID: j1 + ".9zJaneAgain1", ReplyToPlatformID: j1, Visibility: care.Public, Author: jane1,
+				Text: "Order 5521, still nothing.", SentAt: at("2026-11-24T08:10:00Z")},
+			{Kind: care.KindEcho, PlatformID: j1 + ".9zBrandAns01", ReplyToPlatformID: j1, Visibility: care.Public, Author: jane1,
+				Text: "Sorry Jane, it ships today.", SentAt: at("2026-11-24T08:20:00Z")},
+			// Neither a channel nor a name: an identity of its own.
+			{Kind: care.KindMessage, PlatformID: j1 + ".9zNoName0001", ReplyToPlatformID: j1, Visibility: care.Public,
+				Author: care.Author{PlatformUserID: "nochannel:" + j1 + ".9zNoName0001"}, Text: "Same problem here", SentAt: at("2026-11-24T08:30:00Z")},
+			{Kind: care.KindMessage, PlatformID: j2, Visibility: care.Public, Author: jane2,
+				Text: "Great video, thanks! (edited: the link works now)", NewThread: true, Subject: "Comment on https://www.youtube.com/watch?v=wtLJPvx7-ys&lc=" + j2,
+				SentAt: at("2026-11-24T07:00:00Z"), Engagement: 3},
+			{Kind: care.KindMessage, PlatformID: j2 + ":edit:1795505400", ReplyToPlatformID: j2, Visibility: care.Public, Author: jane2,
+				Text: "[Edited] Great video, thanks! (edited: the link works now)", SentAt: at("2026-11-24T07:30:00Z"), Engagement: 3},
+			// No authorChannelId, but the channel's URL names it.
+			{Kind: care.KindMessage, PlatformID: "UgxUrlOnly0000000000003AaABAg", Visibility: care.Public,
+				Author: care.Author{PlatformUserID: "UCaBcDeFgHiJkLmNoPqRsTuV", DisplayName: "Some Customer"},
+				Text:   "Is the manual online?", NewThread: true, Subject: "Comment on https://www.youtube.com/watch?v=wtLJPvx7-ys&lc=UgxUrlOnly0000000000003AaABAg",
+				SentAt: at("2026-11-24T06:00:00Z")},
+			// authorChannelId null: no channel, so no handle either.
+			{Kind: care.KindMessage, PlatformID: "UgxNullChannel0000000004AaABAg", Visibility: care.Public,
+				Author: care.Author{PlatformUserID: "nochannel:UgxNullChannel0000000004AaABAg:97415ca5508d6876d7ac46e3", DisplayName: "@oldhandle"},
+				Text:   "Does it come in blue?", NewThread: true, Subject: "Comment on https://www.youtube.com/watch?v=wtLJPvx7-ys&lc=UgxNullChannel0000000004AaABAg",
+				SentAt: at("2026-11-24T05:00:00Z")},
+		}, nil},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			t.Parallel()
@@ -219,5 +254,52 @@ func TestHandleOf(t *testing.T) {
 		if got := handleOf(tt.url, tt.name); got != tt.want {
 			t.Errorf("handleOf(%q, %q) = %q, want %q", tt.url, tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestAuthorOf spells out the author of a comment as its snippet has it,
+// with a channel and without.
+func TestAuthorOf(t *testing.T) {
+	t.Parallel()
+	const thread = "UgzDE2tasfmrYLyNkGt4AaABAg"
+	// sha256("Jane Doe"), its first 12 bytes.
+	const jane = "nochannel:" + thread + ":01332c876518a793b7c1b8df"
+	for _, tt := range []struct {
+		name    string
+		snippet string // the comment's snippet, JSON
+		want    care.Author
+		channel bool
+	}{
+		{"channel", `{"authorDisplayName":"@somecustomer","authorChannelUrl":"http://www.youtube.com/@somecustomer","authorChannelId":{"value":"UCaBcDeFgHiJkLmNoPqRsTuV"}}`,
+			care.Author{PlatformUserID: "UCaBcDeFgHiJkLmNoPqRsTuV", DisplayName: "@somecustomer", Handle: "somecustomer"}, true},
+		{"channel id as a bare string", `{"authorDisplayName":"Some Customer","authorChannelId":"UCaBcDeFgHiJkLmNoPqRsTuV"}`,
+			care.Author{PlatformUserID: "UCaBcDeFgHiJkLmNoPqRsTuV", DisplayName: "Some Customer"}, true},
+		{"channel only in its URL", `{"authorDisplayName":"Some Customer","authorChannelUrl":"https://m.youtube.com/channel/UCaBcDeFgHiJkLmNoPqRsTuV"}`,
+			care.Author{PlatformUserID: "UCaBcDeFgHiJkLmNoPqRsTuV", DisplayName: "Some Customer"}, true},
+		{"no channel", `{"authorDisplayName":"Jane Doe"}`, care.Author{PlatformUserID: jane, DisplayName: "Jane Doe"}, false},
+		{"null channel", `{"authorDisplayName":"Jane Doe","authorChannelId":null,"authorChannelUrl":""}`,
+			care.Author{PlatformUserID: jane, DisplayName: "Jane Doe"}, false},
+		{"empty channel", `{"authorDisplayName":"Jane Doe","authorChannelId":{}}`, care.Author{PlatformUserID: jane, DisplayName: "Jane Doe"}, false},
+		{"channel id not an id", `{"authorDisplayName":"Jane Doe","authorChannelId":{"value":"UC../../x"}}`,
+			care.Author{PlatformUserID: jane, DisplayName: "Jane Doe"}, false},
+		{"channel id of another type", `{"authorDisplayName":"Jane Doe","authorChannelId":42}`, care.Author{PlatformUserID: jane, DisplayName: "Jane Doe"}, false},
+		{"channel URL elsewhere", `{"authorDisplayName":"Jane Doe","authorChannelUrl":"https://evil.example/channel/UCaBcDeFgHiJkLmNoPqRsTuV"}`,
+			care.Author{PlatformUserID: jane, DisplayName: "Jane Doe"}, false},
+		{"handle URL without an id", `{"authorDisplayName":"@janedoe","authorChannelUrl":"http://www.youtube.com/@janedoe"}`,
+			care.Author{PlatformUserID: "nochannel:" + thread + ":142d29bd45d84571b4cdd33f", DisplayName: "@janedoe"}, false},
+		{"name cleaned first", `{"authorDisplayName":" Jane\u0000 Doe\u0007 "}`, care.Author{PlatformUserID: jane, DisplayName: "Jane Doe"}, false},
+		{"no name", `{"authorDisplayName":"\u0000 "}`, care.Author{PlatformUserID: "nochannel:" + thread + ".9zReply"}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var c comment
+			if err := json.Unmarshal([]byte(`{"id":"`+thread+`.9zReply","snippet":`+tt.snippet+`}`), &c); err != nil {
+				t.Fatal(err)
+			}
+			got, channel := authorOf(&c, thread)
+			if got != tt.want || channel != tt.channel {
+				t.Errorf("authorOf = %+v, %v; want %+v, %v", got, channel, tt.want, tt.channel)
+			}
+		})
 	}
 }

@@ -36,12 +36,10 @@ type commentThread struct {
 type comment struct {
 	ID      string `json:"id"`
 	Snippet struct {
-		AuthorDisplayName string `json:"authorDisplayName"`
-		AuthorChannelURL  string `json:"authorChannelUrl"`
-		AuthorChannelID   struct {
-			Value string `json:"value"`
-		} `json:"authorChannelId"`
-		VideoID string `json:"videoId"`
+		AuthorDisplayName string    `json:"authorDisplayName"`
+		AuthorChannelURL  string    `json:"authorChannelUrl"`
+		AuthorChannelID   channelID `json:"authorChannelId"`
+		VideoID           string    `json:"videoId"`
 		// TextDisplay is the text as asked for with textFormat (Parley
 		// asks for plainText: "even the plain text may differ from the
 		// original comment text"); TextOriginal the text as written, "only
@@ -54,6 +52,35 @@ type comment struct {
 		PublishedAt  string `json:"publishedAt"`
 		UpdatedAt    string `json:"updatedAt"`
 	} `json:"snippet"`
+}
+
+// channelID is snippet.authorChannelId: {"value": "UC…"} as the
+// documentation shows it. It is "the id of the author's YouTube channel, if
+// any" (the API's discovery document, CommentSnippet.authorChannelId): a
+// comment by an account without a channel, or whose channel was deleted
+// or terminated, comes without it. A bare string, as older descriptions
+// of the field had it, is taken too; null or anything else is no channel
+// rather than an error, so that an odd field costs the comment its
+// author's channel and not the customer's words.
+type channelID struct {
+	Value string
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (c *channelID) UnmarshalJSON(b []byte) error {
+	var v struct {
+		Value string `json:"value"`
+	}
+	var s string
+	switch {
+	case json.Unmarshal(b, &v) == nil:
+		c.Value = v.Value
+	case json.Unmarshal(b, &s) == nil:
+		c.Value = s
+	default:
+		c.Value = ""
+	}
+	return nil
 }
 
 // count is a non-negative count as JSON writes it: a number, or a string

@@ -443,3 +443,66 @@ func TestPollErrors(t *testing.T) {
 		t.Errorf("poll without a channel id = %v", err)
 	}
 }
+
+// TestPollNoChannel reads the comments of an account without a channel
+// from the fake: they are polled under one identity in their thread, and
+// answered in that thread like any other.
+func TestPollNoChannel(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	jane := ytfake.Viewer{DisplayName: "Jane Doe", NoChannel: true}
+	_, cur := r.mustPoll(t, "")
+	r.clock.Add(time.Second)
+	top := r.fake.Comment(jane, ytfake.DefaultVideoID, "My order never arrived")
+	r.clock.Add(time.Second)
+	reply, _ := r.fake.Reply(jane, top, "Order 5521")
+	r.clock.Add(time.Second)
+	other := r.fake.Comment(jane, ytfake.DefaultVideoID, "Another Jane, another thread")
+	r.clock.Add(time.Minute)
+
+	events, _, err := r.adapter.Poll(context.Background(), r.inbox, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]care.Inbound{}
+	for _, ev := range events {
+		checkEvent(t, ev, nil)
+		byID[ev.Inbound.PlatformID] = ev.Inbound
+	}
+	first, second, third := byID[top], byID[reply], byID[other]
+	if len(events) != 3 || first.Text != "My order never arrived" || second.Text != "Order 5521" || third.Text == "" {
+		t.Fatalf("events = %+v, want Jane's three comments", events)
+	}
+	if a := first.Author; !strings.HasPrefix(a.PlatformUserID, "nochannel:"+top+":") || a.DisplayName != "Jane Doe" || a.Handle != "" {
+		t.Errorf("author = %+v, want an identity of the thread, named Jane Doe", a)
+	}
+	if second.Author != first.Author || second.ReplyToPlatformID != top {
+		t.Errorf("reply = %+v, want it by the same author, in the thread", second)
+	}
+	if third.Author.PlatformUserID == first.Author.PlatformUserID || third.Author.DisplayName != "Jane Doe" {
+		t.Errorf("a namesake in another thread = %+v, want another identity", third.Author)
+	}
+
+	// Answering her reply goes to the thread, without naming anyone: she
+	// has no handle.
+	out := r.outbound("Sorry Jane, it ships today.", reply)
+	out.Contact = care.Contact{ID: 6, Identities: []care.Identity{{ID: 2, Platform: care.ChannelYouTube, PlatformUserID: first.Author.PlatformUserID}}}
+	out.LastInbound = &care.Message{PlatformID: reply, ContactID: 6, AuthorName: "Jane Doe"}
+	res, err := r.send(t, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	posted := r.fake.Replies()
+	if len(posted) != 1 || posted[0].ParentID != top || posted[0].Text != "Sorry Jane, it ships today." || res.PlatformID != posted[0].ID {
+		t.Errorf("Send = %+v; posted %+v", res, posted)
+	}
+	// Nor when the name she shows looks like a handle: without a channel
+	// it is none of hers.
+	out.LastInbound.AuthorName = "@janedoe"
+	if _, err := r.send(t, out); err != nil {
+		t.Fatal(err)
+	}
+	if p := r.fake.Replies(); p[len(p)-1].Text != "Sorry Jane, it ships today." {
+		t.Errorf("posted %q, want no @mention", p[len(p)-1].Text)
+	}
+}

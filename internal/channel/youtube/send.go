@@ -181,7 +181,8 @@ func (a *Adapter) findReply(ctx context.Context, in care.Inbox, brand, parent, t
 // mentionOf returns the handle, without "@", to start a reply with: that
 // of the author of the reply answered, when the message answered is the
 // customer's last and Parley knows its author's handle. A reply to a
-// top-level comment needs none: YouTube notifies its author.
+// top-level comment needs none: YouTube notifies its author. An author
+// without a channel has no handle: an "@name" they show may be another's.
 func mentionOf(out channel.Outbound, answered string) string {
 	last := out.LastInbound
 	if !isReplyID(answered) || last == nil {
@@ -193,7 +194,11 @@ func mentionOf(out channel.Outbound, answered string) string {
 		return ""
 	}
 	if last.ContactID != 0 && last.ContactID == out.Contact.ID {
-		if id, ok := out.Recipient(); ok && validHandle(id.Handle) {
+		id, ok := out.Recipient()
+		switch {
+		case ok && strings.HasPrefix(id.PlatformUserID, noChannelPrefix):
+			return ""
+		case ok && validHandle(id.Handle):
 			return id.Handle
 		}
 	}

@@ -24,6 +24,13 @@ type reviewJSON struct {
 	CreateTime  string       `json:"createTime"`
 	UpdateTime  string       `json:"updateTime"`
 	ReviewReply *replyJSON   `json:"reviewReply,omitempty"`
+	// ReviewMediaItems are "the media items associated with the review".
+	ReviewMediaItems []mediaJSON `json:"reviewMediaItems,omitempty"`
+}
+
+type mediaJSON struct {
+	ThumbnailURL string `json:"thumbnailUrl,omitempty"`
+	VideoURL     string `json:"videoUrl,omitempty"`
 }
 
 type reviewerJSON struct {
@@ -78,6 +85,9 @@ func (r *review) json() reviewJSON {
 	}
 	if r.reply != nil {
 		out.ReviewReply = &replyJSON{Comment: r.reply.comment, UpdateTime: Timestamp(r.reply.updated)}
+	}
+	for _, m := range r.media {
+		out.ReviewMediaItems = append(out.ReviewMediaItems, mediaJSON(m))
 	}
 	return out
 }

@@ -123,6 +123,7 @@ type review struct {
 	created  time.Time
 	updated  time.Time
 	reply    *reply
+	media    []Media
 }
 
 type reply struct {
@@ -156,6 +157,16 @@ type ReviewInput struct {
 	// At is when the review was written; zero means now. A time in the
 	// past plays a review that Google publishes late, after its checks.
 	At time.Time
+	// Media are the photos and videos posted with the review, served as
+	// its reviewMediaItems.
+	Media []Media
+}
+
+// Media is a photo or video of a review, a ReviewMediaItem: its thumbnail
+// image's URL, and for a video the video's.
+type Media struct {
+	ThumbnailURL string
+	VideoURL     string
 }
 
 // Review stores a customer's review and returns its resource name.
@@ -170,7 +181,7 @@ func (f *Fake) Review(in ReviewInput) string {
 	// Review ids are opaque, "encrypted" base64url strings.
 	id := "AbFvOq" + base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("gbpfake-review-%06d", f.seq)))
 	r := &review{name: f.Location + "/reviews/" + id, id: id, reviewer: in.Reviewer, stars: in.Stars,
-		comment: wrap(in.Comment, in.Translation), created: at, updated: at}
+		comment: wrap(in.Comment, in.Translation), created: at, updated: at, media: slices.Clone(in.Media)}
 	f.reviews[r.name] = r
 	return r.name
 }

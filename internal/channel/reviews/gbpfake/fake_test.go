@@ -218,6 +218,19 @@ func TestReviewJSON(t *testing.T) {
 	if code := s.do("GET", "/v4/"+tr, tok, "", &got); code != 200 || got["comment"] != "(Translated by Google) Very good\n\n(Original)\nMuy bien" || got["starRating"] != "FOUR" {
 		t.Errorf("translated review = %v", got)
 	}
+	if _, ok := got["reviewMediaItems"]; ok {
+		t.Errorf("review without media = %v, want no reviewMediaItems", got)
+	}
+	withMedia := s.f.Review(ReviewInput{Reviewer: Reviewer{Name: "Priya"}, Stars: 2, Comment: "See the photos",
+		Media: []Media{{ThumbnailURL: "https://lh3.googleusercontent.com/p/photo1"}, {ThumbnailURL: "https://lh3.googleusercontent.com/p/frame2", VideoURL: "https://lh3.googleusercontent.com/v/video2"}}})
+	var media struct {
+		Items []map[string]string `json:"reviewMediaItems"`
+	}
+	if code := s.do("GET", "/v4/"+withMedia, tok, "", &media); code != 200 || len(media.Items) != 2 ||
+		media.Items[0]["thumbnailUrl"] != "https://lh3.googleusercontent.com/p/photo1" || len(media.Items[0]) != 1 ||
+		media.Items[1]["videoUrl"] != "https://lh3.googleusercontent.com/v/video2" || media.Items[1]["thumbnailUrl"] != "https://lh3.googleusercontent.com/p/frame2" {
+		t.Errorf("review with media = %d %+v", code, media)
+	}
 	if Timestamp(time.Date(2026, 1, 2, 3, 4, 5, 120_000_000, time.UTC)) != "2026-01-02T03:04:05.120Z" ||
 		Timestamp(time.Date(2026, 1, 2, 3, 4, 5, 1, time.UTC)) != "2026-01-02T03:04:05.000000001Z" {
 		t.Error("timestamps are not written as Google writes them")

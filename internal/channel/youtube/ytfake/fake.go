@@ -136,6 +136,11 @@ type Viewer struct {
 	// Handle is their handle without "@"; "" for a channel without one,
 	// whose URL is then /channel/UC….
 	Handle string
+	// NoChannel is an account without a channel, or whose channel was
+	// deleted: its comments come with authorDisplayName only, without
+	// authorChannelId and authorChannelUrl ("the id of the author's
+	// YouTube channel, if any").
+	NoChannel bool
 }
 
 func (v Viewer) channelID() string {

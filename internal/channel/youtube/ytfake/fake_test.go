@@ -240,6 +240,26 @@ func TestThreads(t *testing.T) {
 	}
 }
 
+// TestNoChannel shows a comment by an account without a channel as
+// YouTube serves it: a display name, no authorChannelId or
+// authorChannelUrl.
+func TestNoChannel(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	c.fake.Comment(ytfake.Viewer{DisplayName: "Jane Doe", NoChannel: true}, ytfake.DefaultVideoID, "no channel here")
+	_, body := c.do("GET", "/youtube/v3/commentThreads", threadsQuery(), "")
+	items, _ := body["items"].([]any)
+	if len(items) != 1 {
+		t.Fatalf("threads = %v", body)
+	}
+	sn := items[0].(map[string]any)["snippet"].(map[string]any)["topLevelComment"].(map[string]any)["snippet"].(map[string]any)
+	_, id := sn["authorChannelId"]
+	_, u := sn["authorChannelUrl"]
+	if id || u || sn["authorDisplayName"] != "Jane Doe" || sn["textOriginal"] != "no channel here" {
+		t.Errorf("snippet = %v, want a display name and no channel", sn)
+	}
+}
+
 func TestInsert(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)

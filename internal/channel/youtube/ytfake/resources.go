@@ -17,21 +17,21 @@ type authorChannelID struct {
 }
 
 type commentSnippet struct {
-	ChannelID             string          `json:"channelId"`
-	VideoID               string          `json:"videoId,omitempty"`
-	TextDisplay           string          `json:"textDisplay"`
-	TextOriginal          string          `json:"textOriginal"`
-	ParentID              string          `json:"parentId,omitempty"`
-	AuthorDisplayName     string          `json:"authorDisplayName"`
-	AuthorProfileImageURL string          `json:"authorProfileImageUrl"`
-	AuthorChannelURL      string          `json:"authorChannelUrl"`
-	AuthorChannelID       authorChannelID `json:"authorChannelId"`
-	CanRate               bool            `json:"canRate"`
-	ViewerRating          string          `json:"viewerRating"`
-	LikeCount             int64           `json:"likeCount"`
-	ModerationStatus      string          `json:"moderationStatus,omitempty"`
-	PublishedAt           string          `json:"publishedAt"`
-	UpdatedAt             string          `json:"updatedAt"`
+	ChannelID             string           `json:"channelId"`
+	VideoID               string           `json:"videoId,omitempty"`
+	TextDisplay           string           `json:"textDisplay"`
+	TextOriginal          string           `json:"textOriginal"`
+	ParentID              string           `json:"parentId,omitempty"`
+	AuthorDisplayName     string           `json:"authorDisplayName"`
+	AuthorProfileImageURL string           `json:"authorProfileImageUrl"`
+	AuthorChannelURL      string           `json:"authorChannelUrl,omitempty"`
+	AuthorChannelID       *authorChannelID `json:"authorChannelId,omitempty"`
+	CanRate               bool             `json:"canRate"`
+	ViewerRating          string           `json:"viewerRating"`
+	LikeCount             int64            `json:"likeCount"`
+	ModerationStatus      string           `json:"moderationStatus,omitempty"`
+	PublishedAt           string           `json:"publishedAt"`
+	UpdatedAt             string           `json:"updatedAt"`
 }
 
 type commentResource struct {
@@ -103,9 +103,12 @@ func (f *Fake) resource(c *stored, format string, withSnippet bool) commentResou
 		ChannelID: f.ChannelID, VideoID: c.VideoID, TextDisplay: display, TextOriginal: c.Text, ParentID: c.ParentID,
 		AuthorDisplayName:     a.displayName(),
 		AuthorProfileImageURL: "https://yt3.ggpht.com/ytc/fake-" + a.channelID() + "=s48-c-k-c0x00ffffff-no-rj",
-		AuthorChannelURL:      url, AuthorChannelID: authorChannelID{a.channelID()},
+		AuthorChannelURL:      url, AuthorChannelID: &authorChannelID{a.channelID()},
 		CanRate: true, ViewerRating: "none", LikeCount: c.Likes, ModerationStatus: c.ModerationStatus,
 		PublishedAt: stamp(c.PublishedAt), UpdatedAt: stamp(c.UpdatedAt),
+	}
+	if a.NoChannel {
+		r.Snippet.AuthorChannelURL, r.Snippet.AuthorChannelID = "", nil
 	}
 	return r
 }
