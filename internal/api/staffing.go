@@ -59,6 +59,9 @@ type StaffingPast struct {
 	Weeks    int       `json:"weeks"` // covered from From, a part week counting as one
 	Contacts int       `json:"contacts"`
 	Trend    float64   `json:"trend"` // the factor applied; 1 without ?trend=true
+	// Hours lowered to their bound as one-off spikes before the forecast
+	// (see staffing.Forecast).
+	Capped int `json:"capped"`
 }
 
 // StaffingTotals are a plan's sums over its week.
@@ -214,7 +217,7 @@ func (s *Server) StaffingPlan(ctx context.Context, p care.Principal, q url.Value
 	out := &StaffingReport{TimeZone: loc.String(), From: from, To: from.AddDate(0, 0, 7), Count: count,
 		Queue: StaffingQueue{Model: queue.Model, AHTSeconds: queue.AHT.Seconds(), Concurrency: queue.Concurrency,
 			ServiceLevel: queue.ServiceLevel, WithinSeconds: queue.Within.Seconds(), MaxOccupancy: queue.MaxOccupancy, Shrinkage: queue.Shrinkage},
-		History: StaffingPast{From: past.Start, Weeks: used, Contacts: total, Trend: week.Trend},
+		History: StaffingPast{From: past.Start, Weeks: used, Contacts: total, Trend: week.Trend, Capped: week.Capped},
 		Hours:   make([]StaffingHour, len(plan))}
 	for i, h := range plan {
 		row := StaffingHour{Start: h.Start, Contacts: h.Rate, Agents: h.Agents, Scheduled: h.Scheduled, Erlangs: h.Erlangs,

@@ -42,3 +42,24 @@ func BenchmarkPlanWeek(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkForecast forecasts the busy queue of BenchmarkPlanWeek from
+// 26 weeks of history, the most the staffing report reads, with a trend
+// and an outage in the last week that quadrupled its Tuesday afternoon.
+func BenchmarkForecast(b *testing.B) {
+	london := zone(b, "Europe/London")
+	from := local(b, london, "2026-11-23 00:00")
+	past := history(from.AddDate(0, 0, -26*7), from, london, func(how, back int) int {
+		day := 330 - 270*math.Cos(2*math.Pi*float64(how%24)/24)
+		if back == 0 && how >= 24+13 && how < 24+17 {
+			day *= 4
+		}
+		return int(day) + 7*back + how%13
+	})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := staffing.Forecast(past, london, staffing.Options{Trend: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -84,6 +84,20 @@
 // the history ends (Options.Ahead). Hours of the week with no history
 // forecast 0.
 //
+// One-off spikes are capped before the mean and the trend. For each hour
+// of the week seen in at least three weeks, a count above
+//
+//	max(median + 3 · 1.4826 · MAD, Q₀.₉₉₉(Poisson(max(median, 1))))
+//
+// of that hour's weeks is lowered to it, unless the nearest week on either
+// side is above it too. Hampel's rule (the median plus three median
+// absolute deviations, scaled to the standard deviation of normal noise)
+// is barely moved by the spike it looks for; the Poisson quantile keeps
+// the chance highs of small counts, whose MAD over a few weeks is often
+// 0; and a rise in two weeks running is a change to follow, such as a
+// launch or growth, not a spike. With one or two weeks nothing can be
+// told apart and nothing is capped. Week.Capped counts the hours lowered.
+//
 // Hours of the week are read on the wall clock of the team's time zone,
 // because business hours and customers' habits follow it. So a week in
 // which the clocks change keeps its pattern: Monday 09:00 is Monday 09:00
@@ -102,5 +116,6 @@
 // served by interchangeable agents, and each hour in a steady state: a
 // backlog left at the end of a busy hour does not carry into the next.
 // Bursts, such as a viral post or an outage, break the first assumption;
-// the forecast, built on past weeks, cannot foresee them either.
+// the forecast, built on past weeks, cannot foresee them either, and
+// caps them once past rather than plan for their return.
 package staffing
