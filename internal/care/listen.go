@@ -45,8 +45,14 @@ type ListenPost struct {
 	// Subjects are the names of the listening subjects (the brand, its
 	// competitors) whose terms the text contains, in settings order.
 	Subjects []string `json:"subjects"`
-	// Sentiment is the text's tone, -1 (angry) to +1 (delighted).
+	// Sentiment is the text's tone, -1 (angry) to +1 (delighted), with
+	// the subjects' own names left out of the reading.
 	Sentiment float64 `json:"sentiment"`
+	// SubjectSentiments, parallel to Subjects, is the tone of what the
+	// text says about each subject: "Rival's support is great, Acme's was
+	// awful" is not the same news for both. Empty means Sentiment for
+	// each, as for posts found before subjects were read apart.
+	SubjectSentiments []float64 `json:"subject_sentiments,omitempty"`
 }
 
 // ListenQuery is what one search asks a platform for: posts containing any
@@ -77,7 +83,10 @@ type ListenPoint struct {
 	Source    Channel
 	Subjects  []string
 	Sentiment float64
-	Followers int64
+	// SubjectSentiments is ListenPost's: parallel to Subjects, or empty
+	// for Sentiment for each.
+	SubjectSentiments []float64
+	Followers         int64
 }
 
 // Bounds of a found post's fields besides its text. Everything in a post

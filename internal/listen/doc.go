@@ -76,8 +76,11 @@
 // a local day. Share of voice is a subject's posts over all subjects'
 // posts; net sentiment is (positive − negative) / posts, with a post
 // positive at a sentiment of 0.2 or more and negative at −0.2 or less, the
-// cut of enrich/sentiment. Reach adds up authors' followers: potential
-// impressions, an upper bound.
+// cut of enrich/sentiment. A post's sentiment for a subject is the tone of
+// what it says about that subject, with every subject's own names left out
+// of the reading ("Best Buy" is no praise), and for a post naming several
+// subjects, of the clauses that name this one (see tones). Reach adds up
+// authors' followers: potential impressions, an upper bound.
 //
 // # Spikes
 //

@@ -210,3 +210,84 @@ func (tm *term) at(t *tokenizer, text string, i int) bool {
 	}
 	return true
 }
+
+// Span is where a term was found in a text: text[From:To], from the first
+// of its words to the end of its last.
+type Span struct{ From, To int }
+
+// MatchSpans is Match with where each subject's terms were found: spans[k]
+// holds, in text order, the occurrences of the terms of names[k]. A span
+// covers what the term's words were read from: a hashtag's without its #,
+// a handle's with its @ and domain, an Arabic or Hebrew word with its
+// prefix. Excluded terms have no spans, and the spans of different terms may
+// overlap ("acme" and "acme air"). Listening blanks them before reading a
+// post's tone, since a brand's own words ("Best Buy", "Good Energy") say
+// nothing about it.
+//
+// It finds what Match finds, the same way; it is kept apart so that Match,
+// which runs on every post a search returns, allocates nothing.
+func (m *Matcher) MatchSpans(text string) (names []string, spans [][]Span) {
+	if m == nil || len(m.terms) == 0 {
+		return nil, nil
+	}
+	if len(text) > MaxMatchBytes {
+		text = text[:MaxMatchBytes]
+	}
+	t := tokenizers.Get().(*tokenizer)
+	defer tokenizers.Put(t)
+	t.reset(text)
+	found := make([][]Span, len(m.names))
+	excluded := make([]bool, len(m.names))
+	at := func(ids []int32, i int) {
+		for _, id := range ids {
+			tm := &m.terms[id]
+			if excluded[tm.subject] || !tm.at(t, text, i) {
+				continue
+			}
+			if tm.exclude {
+				excluded[tm.subject] = true
+				continue
+			}
+			last := i + len(tm.words) - 1
+			found[tm.subject] = append(found[tm.subject], Span{From: int(t.toks[i].from), To: int(t.toks[last].to)})
+		}
+	}
+	for i := range t.toks {
+		w := t.text(i)
+		if ids := m.first[string(w)]; ids != nil {
+			at(ids, i)
+		}
+		if t.toks[i].kind == word && len(w) > 2 && 0xD7 <= w[0] && w[0] <= 0xD9 {
+			m.eachAffixed(w, t, func(ids []int32) { at(ids, i) })
+		}
+	}
+	for k, f := range found {
+		if f != nil && !excluded[k] {
+			names = append(names, m.names[k])
+			spans = append(spans, f)
+		}
+	}
+	return names, spans
+}
+
+// eachAffixed calls fn with the terms whose first word is w, a token of t,
+// without one of its Arabic or Hebrew prefixes: the look-ups of affixed,
+// which MatchSpans makes too.
+func (m *Matcher) eachAffixed(w []byte, t *tokenizer, fn func(ids []int32)) {
+	for cut := 2; cut <= 2*maxAffix && cut < len(w) && affixLetter(w[cut-2], w[cut-1]); cut += 2 {
+		rest := w[cut:]
+		if m.mayStart(len(rest)) {
+			if ids := m.first[string(rest)]; ids != nil {
+				if _, ok := affixes[string(w[:cut])]; ok {
+					fn(ids)
+				}
+			}
+		}
+		if cut >= 4 && string(w[cut-4:cut]) == "لل" && m.mayStart(len("ال")+len(rest)) {
+			t.key = append(append(t.key[:0], "ال"...), rest...)
+			if ids := m.first[string(t.key)]; ids != nil && affixes[string(w[:cut])] == article {
+				fn(ids)
+			}
+		}
+	}
+}

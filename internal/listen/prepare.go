@@ -5,7 +5,6 @@ import (
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
-	"github.com/parleyhq/parley/internal/enrich/sentiment"
 )
 
 // Origin is where found posts come from: the workspace, the inbox whose
@@ -22,9 +21,10 @@ type Origin struct {
 // the posts that others wrote whose text really is about a subject (a
 // platform's search also matches stems, link targets and user names),
 // stamped with their origin, the time found, the subjects they are about
-// and their tone. Links that are not http(s) are dropped, not followed,
-// and a post a store would refuse is left out rather than costing the
-// others. It does not change posts.
+// and their tone: the post's, and each subject's (see tones). Links that
+// are not http(s) are dropped, not followed, and a post a store would
+// refuse is left out rather than costing the others. It does not change
+// posts.
 //
 // A post is matched and read for tone whole (up to MaxMatchBytes, what
 // searches keep) and only then cut to care.MaxListenText for storing: a
@@ -33,7 +33,8 @@ type Origin struct {
 func Prepare(posts []care.ListenPost, m *Matcher, o Origin, now time.Time) []care.ListenPost {
 	kept := make([]care.ListenPost, 0, len(posts))
 	for _, p := range posts {
-		p.Subjects = m.Match(p.Text)
+		var spans [][]Span
+		p.Subjects, spans = m.MatchSpans(p.Text)
 		if len(p.Subjects) == 0 || p.PlatformID == "" {
 			continue
 		}
@@ -54,7 +55,7 @@ func Prepare(posts []care.ListenPost, m *Matcher, o Origin, now time.Time) []car
 			// the time it was found keeps it inside reports.
 			p.PostedAt = now
 		}
-		p.Sentiment = sentiment.Analyze(p.Text).Score
+		p.Sentiment, p.SubjectSentiments = tones(p.Text, spans)
 		p.Text = channel.Cut(p.Text, care.MaxListenText)
 		if p.Validate() != nil {
 			continue

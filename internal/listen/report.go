@@ -232,9 +232,11 @@ func summarize(points []care.ListenPoint, subjects []Subject, from, to time.Time
 			continue
 		}
 		b := bucket(starts, p.PostedAt, step)
-		label := Label(p.Sentiment)
+		// Each subject counts the tone of what the post says about it;
+		// posts without those (found before they were read) have one.
+		each := len(p.SubjectSentiments) == len(p.Subjects)
 		any := false
-		for _, name := range p.Subjects {
+		for j, name := range p.Subjects {
 			i, ok := index(name)
 			if !ok || counted[i] == n+1 {
 				continue
@@ -243,7 +245,11 @@ func summarize(points []care.ListenPoint, subjects []Subject, from, to time.Time
 			sr, pt := &r.Subjects[i], &r.Subjects[i].Series[b]
 			sr.Posts++
 			pt.Posts++
-			switch label {
+			sentiment := p.Sentiment
+			if each {
+				sentiment = p.SubjectSentiments[j]
+			}
+			switch Label(sentiment) {
 			case "positive":
 				sr.Positive++
 				pt.Positive++

@@ -129,6 +129,30 @@ func TestSummarizeCounts(t *testing.T) {
 	}
 }
 
+// TestSummarizeSubjectSentiments checks that a post about two subjects
+// counts, for each, the tone of what it says about that one, and that a
+// post stored with one tone counts it for both.
+func TestSummarizeSubjectSentiments(t *testing.T) {
+	t.Parallel()
+	from := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	apart := point(from.Add(time.Hour), 0.05, 10, "Acme", "Globex")
+	apart.SubjectSentiments = []float64{-0.6, 0.7} // "Globex's support is great, Acme's was awful"
+	old := point(from.Add(2*time.Hour), -0.5, 10, "Acme", "Globex")
+	odd := point(from.Add(3*time.Hour), 0.5, 10, "Acme", "Globex")
+	odd.SubjectSentiments = []float64{-0.9} // not one per subject: the post's
+	r := listen.Summarize([]care.ListenPoint{apart, old, odd}, reportSubjects, from, from.AddDate(0, 0, 1), listen.Day, time.UTC)
+	type tone struct{ Positive, Neutral, Negative int }
+	for i, want := range []tone{{1, 0, 2}, {2, 0, 1}} {
+		sr := r.Subjects[i]
+		if got := (tone{sr.Positive, sr.Neutral, sr.Negative}); got != want {
+			t.Errorf("%s: %+v, want %+v", sr.Name, got, want)
+		}
+		if pt := sr.Series[0]; pt.Positive != want.Positive || pt.Negative != want.Negative {
+			t.Errorf("%s's day: %+v, want %+v", sr.Name, pt, want)
+		}
+	}
+}
+
 func TestSummarizeEmpty(t *testing.T) {
 	t.Parallel()
 	from := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)

@@ -4,20 +4,22 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
 )
 
-// listenChunk bounds the rows of one multi-row insert (16 parameters each,
+// listenChunk bounds the rows of one multi-row insert (17 parameters each,
 // far below every engine's limit). A found page is rarely bigger, so a
 // batch is mostly one statement.
 const listenChunk = 64
 
 const listenCols = `id, workspace_id, inbox_id, source, platform_id, url, author_id, author_handle, author_name,
-	author_followers, author_verified, text, lang, posted_at, found_at, subjects, sentiment`
+	author_followers, author_verified, text, lang, posted_at, found_at, subjects, sentiment, sentiments`
 
 // nl is a newline as an SQL string literal. A standard string may hold
 // one on both engines, which escape sequences would not.
@@ -107,19 +109,20 @@ func (q queries) insertListenPosts(ctx context.Context, posts []care.ListenPost,
 	for rows < len(chunk) {
 		rows *= 2
 	}
-	args := make([]any, 0, 16*rows)
+	args := make([]any, 0, 17*rows)
 	var b strings.Builder
 	b.WriteString(`INSERT INTO listen_posts (workspace_id, inbox_id, source, platform_id, url, author_id, author_handle, author_name,
-		author_followers, author_verified, text, lang, posted_at, found_at, subjects, sentiment) VALUES `)
+		author_followers, author_verified, text, lang, posted_at, found_at, subjects, sentiment, sentiments) VALUES `)
 	for r := range rows {
 		p := &posts[chunk[min(r, len(chunk)-1)]]
 		if r > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 		args = append(args, p.WorkspaceID, p.InboxID, string(p.Source), p.PlatformID, p.URL,
 			p.Author.PlatformUserID, p.Author.Handle, p.Author.DisplayName, p.Author.Followers, b2i(p.Author.Verified),
-			p.Text, p.Lang, micros(p.PostedAt), micros(p.FoundAt), strings.Join(p.Subjects, "\n"), p.Sentiment)
+			p.Text, p.Lang, micros(p.PostedAt), micros(p.FoundAt), strings.Join(p.Subjects, "\n"), p.Sentiment,
+			joinSentiments(p.SubjectSentiments))
 	}
 	b.WriteString(` ON CONFLICT (workspace_id, source, platform_id) DO NOTHING RETURNING id, workspace_id, source, platform_id`)
 	res, err := q.query(ctx, b.String(), args...)
@@ -152,7 +155,56 @@ func checkListenPost(i int, p *care.ListenPost) error {
 	if err := p.Validate(); err != nil {
 		return fmt.Errorf("found post %d: %w", i, err)
 	}
+	if n := len(p.SubjectSentiments); n != 0 && n != len(p.Subjects) {
+		return fmt.Errorf("found post %d: %w", i, care.Errorf(care.EINVALID,
+			"A found post's subject sentiments must be one per subject (%d), not %d, or none.", len(p.Subjects), n))
+	}
+	for _, v := range p.SubjectSentiments {
+		if math.IsNaN(v) || v < -1 || v > 1 {
+			return fmt.Errorf("found post %d: %w", i, care.Errorf(care.EINVALID, "A found post's subject sentiments must be from -1 to 1."))
+		}
+	}
 	return nil
+}
+
+// joinSentiments is the sentiments column: the subjects' sentiments, one
+// per line as the subjects are, in the shortest form that reads back the
+// same; "" when the post has none.
+func joinSentiments(v []float64) string {
+	var b []byte
+	for i, f := range v {
+		if i > 0 {
+			b = append(b, '\n')
+		}
+		b = strconv.AppendFloat(b, f, 'g', -1, 64)
+	}
+	return string(b)
+}
+
+// splitSentiments reads the sentiments column for n subjects. Rows stored
+// before subjects were read apart hold "", and a row that does not hold
+// one number per subject is read the same way: each subject has the
+// post's sentiment, which is what reports counted for it then.
+func splitSentiments(s string, n int, sentiment float64) []float64 {
+	if n == 0 {
+		return nil
+	}
+	out := make([]float64, n)
+	if s != "" && strings.Count(s, "\n") == n-1 {
+		ok := true
+		for i, f := range strings.Split(s, "\n") {
+			v, err := strconv.ParseFloat(f, 64)
+			ok = ok && err == nil
+			out[i] = v
+		}
+		if ok {
+			return out
+		}
+	}
+	for i := range out {
+		out[i] = sentiment
+	}
+	return out
 }
 
 // splitSubjects is the subjects column as names.
@@ -200,12 +252,12 @@ func (q queries) ListenPosts(ctx context.Context, workspaceID care.ID, f care.Li
 	out := []care.ListenPost{}
 	for rows.Next() {
 		var p care.ListenPost
-		var source, subjects string
+		var source, subjects, sentiments string
 		var verified int
 		var posted, found int64
 		if err := rows.Scan(&p.ID, &p.WorkspaceID, &p.InboxID, &source, &p.PlatformID, &p.URL,
 			&p.Author.PlatformUserID, &p.Author.Handle, &p.Author.DisplayName, &p.Author.Followers, &verified,
-			&p.Text, &p.Lang, &posted, &found, &subjects, &p.Sentiment); err != nil {
+			&p.Text, &p.Lang, &posted, &found, &subjects, &p.Sentiment, &sentiments); err != nil {
 			return nil, q.wrap(err, "found posts")
 		}
 		p.Source, p.Author.Verified = care.Channel(source), verified != 0
@@ -213,6 +265,7 @@ func (q queries) ListenPosts(ctx context.Context, workspaceID care.ID, f care.Li
 		if p.Subjects = splitSubjects(subjects); p.Subjects == nil {
 			p.Subjects = []string{}
 		}
+		p.SubjectSentiments = splitSentiments(sentiments, len(p.Subjects), p.Sentiment)
 		out = append(out, p)
 	}
 	return out, q.wrap(rows.Err(), "found posts")
@@ -243,7 +296,7 @@ func (q queries) ListenPoints(ctx context.Context, workspaceID care.ID, from, to
 	case !from.Before(to):
 		return nil, care.Errorf(care.EINVALID, "The period of a listening report must start before it ends.")
 	}
-	rows, err := q.query(ctx, `SELECT posted_at, source, subjects, sentiment, author_followers FROM listen_posts
+	rows, err := q.query(ctx, `SELECT posted_at, source, subjects, sentiment, sentiments, author_followers FROM listen_posts
 		WHERE workspace_id = ? AND posted_at >= ? AND posted_at < ? ORDER BY posted_at DESC, id DESC LIMIT ?`,
 		workspaceID, micros(from), micros(to), limit)
 	if err != nil {
@@ -254,11 +307,12 @@ func (q queries) ListenPoints(ctx context.Context, workspaceID care.ID, from, to
 	for rows.Next() {
 		var p care.ListenPoint
 		var posted int64
-		var source, subjects string
-		if err := rows.Scan(&posted, &source, &subjects, &p.Sentiment, &p.Followers); err != nil {
+		var source, subjects, sentiments string
+		if err := rows.Scan(&posted, &source, &subjects, &p.Sentiment, &sentiments, &p.Followers); err != nil {
 			return nil, q.wrap(err, "found posts")
 		}
 		p.PostedAt, p.Source, p.Subjects = fromMicros(posted), care.Channel(source), splitSubjects(subjects)
+		p.SubjectSentiments = splitSentiments(sentiments, len(p.Subjects), p.Sentiment)
 		out = append(out, p)
 	}
 	return out, q.wrap(rows.Err(), "found posts")

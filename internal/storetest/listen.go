@@ -151,6 +151,8 @@ func testListen(t *testing.T, open opener) {
 			Text: "🙂👨‍👩‍👧 <script>alert(1)</script> '; DROP TABLE listen_posts; -- \x01\x07\x1b[31m\x7f\t\r\n مرحبا \u202e e\u0301",
 			Lang: "pt-BR", PostedAt: at(-time.Hour), FoundAt: at(0),
 			Subjects: []string{"Acme", "100% _off_", "Zoë & Co"}, Sentiment: -0.875,
+			// Each as it was, however many digits it takes.
+			SubjectSentiments: []float64{-1, 0.1 + 0.2, 0.6201736729460423},
 		}, {
 			WorkspaceID: ws.ID, Source: "a-platform-we-do-not-know", PlatformID: strings.Repeat("9", care.MaxPlatformIDBytes),
 			Text: long, PostedAt: at(-2 * time.Hour), FoundAt: at(-2 * time.Hour), Sentiment: 1,
@@ -363,6 +365,13 @@ func testListen(t *testing.T, open opener) {
 			{"SubjectWithNewline", func(p *care.ListenPost) { p.Subjects = []string{"Acme\nAir"} }},
 			{"SubjectWithControl", func(p *care.ListenPost) { p.Subjects = []string{"Acme\x1b"} }},
 			{"ManySubjects", func(p *care.ListenPost) { p.Subjects = slices.Repeat([]string{"Acme"}, 101) }},
+			{"SubjectSentimentsNotParallel", func(p *care.ListenPost) {
+				p.Subjects, p.SubjectSentiments = []string{"Acme", "Rival"}, []float64{0.5}
+			}},
+			{"SubjectSentimentsWithoutSubjects", func(p *care.ListenPost) { p.Subjects, p.SubjectSentiments = nil, []float64{0.5} }},
+			{"SubjectSentimentNaN", func(p *care.ListenPost) { p.Subjects, p.SubjectSentiments = []string{"Acme"}, []float64{math.NaN()} }},
+			{"SubjectSentimentBelowMinusOne", func(p *care.ListenPost) { p.Subjects, p.SubjectSentiments = []string{"Acme"}, []float64{-1.5} }},
+			{"SubjectSentimentInfinite", func(p *care.ListenPost) { p.Subjects, p.SubjectSentiments = []string{"Acme"}, []float64{math.Inf(1)} }},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -429,12 +438,20 @@ func testListen(t *testing.T, open opener) {
 			newListenPost(other, care.ChannelX, "6", at(2*time.Minute), "Acme"),
 		}
 		posts[1].Sentiment, posts[1].Author.Followers = -0.5, 1<<33
+		posts[1].SubjectSentiments = []float64{-0.75, 0.5}
 		posts[3].Sentiment = 1
 		mustAddListen(t, s, posts, len(posts))
 		point := func(i int) care.ListenPoint {
 			p := posts[i]
+			each := p.SubjectSentiments
+			if each == nil {
+				// A post without them reads as its sentiment for each.
+				for range p.Subjects {
+					each = append(each, p.Sentiment)
+				}
+			}
 			return care.ListenPoint{PostedAt: micro(p.PostedAt), Source: p.Source, Subjects: p.Subjects, Sentiment: p.Sentiment,
-				Followers: p.Author.Followers}
+				SubjectSentiments: each, Followers: p.Author.Followers}
 		}
 		// posts[1] and posts[2] share a time; the later id comes first.
 		tied := []care.ListenPoint{point(1), point(2)}
@@ -463,6 +480,52 @@ func testListen(t *testing.T, open opener) {
 					checkUTC(t, fmt.Sprintf("point %d", i), p.PostedAt)
 				}
 			})
+		}
+	})
+
+	t.Run("SubjectSentiments", func(t *testing.T) {
+		s, ctx := open(t), t.Context()
+		ws := mustWorkspace(t, s, "acme")
+		apart := newListenPost(ws, care.ChannelX, "apart", at(0), "Acme", "Rival")
+		apart.Sentiment, apart.SubjectSentiments = 0.0625, []float64{-0.5, 0.75}
+		one := newListenPost(ws, care.ChannelX, "one", at(time.Minute), "Acme", "Rival")
+		one.Sentiment = -0.5
+		mustAddListen(t, s, []care.ListenPost{apart, one}, 2)
+		want := map[string][]float64{"apart": {-0.5, 0.75}, "one": {-0.5, -0.5}}
+		// A row stored before subjects were read apart, as an older Parley
+		// wrote it: without the column, which it did not know.
+		if w, ok := s.(interface{ Writer() *sql.DB }); ok {
+			ins := `INSERT INTO listen_posts (workspace_id, source, platform_id, text, posted_at, found_at, subjects, sentiment)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+			if s.Dialect() == "postgres" {
+				ins = `INSERT INTO listen_posts (workspace_id, source, platform_id, text, posted_at, found_at, subjects, sentiment)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+			}
+			_, err := w.Writer().ExecContext(ctx, ins, ws.ID, "x", "old", "acme vs rival", at(2*time.Minute).UnixMicro(),
+				at(2*time.Minute).UnixMicro(), "Acme\nRival", 0.5)
+			must(t, err, "insert an old row")
+			want["old"] = []float64{0.5, 0.5}
+		}
+		got := map[string][]float64{}
+		for _, p := range allListen(t, s, ws.ID, wideOpen(10)) {
+			got[p.PlatformID] = p.SubjectSentiments
+		}
+		if d := diff(want, got); d != "" {
+			t.Errorf("ListenPosts() subject sentiments (-want +got):\n%s", d)
+		}
+		points, err := s.ListenPoints(ctx, ws.ID, at(-time.Hour), at(time.Hour), 10)
+		must(t, err, "ListenPoints")
+		var gotPoints, wantPoints [][]float64
+		for _, p := range points {
+			gotPoints = append(gotPoints, p.SubjectSentiments)
+		}
+		for _, id := range []string{"old", "one", "apart"} {
+			if w, ok := want[id]; ok {
+				wantPoints = append(wantPoints, w)
+			}
+		}
+		if d := diff(wantPoints, gotPoints); d != "" {
+			t.Errorf("ListenPoints() subject sentiments, newest first (-want +got):\n%s", d)
 		}
 	})
 
