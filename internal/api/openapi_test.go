@@ -16,6 +16,7 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
+	"github.com/parleyhq/parley/internal/channel/whatsapp"
 	"github.com/parleyhq/parley/internal/desk"
 	"github.com/parleyhq/parley/internal/listen"
 )
@@ -33,6 +34,7 @@ var requestBodies = map[string]any{
 	"PATCH /api/v1/conversations/{id}":             conversationPatch{},
 	"POST /api/v1/conversations/{id}/link":         linkRequest{},
 	"POST /api/v1/conversations/{id}/messages":     replyRequest{},
+	"POST /api/v1/conversations/{id}/template":     templateRequest{},
 	"POST /api/v1/conversations/{id}/notes":        noteRequest{},
 	"POST /api/v1/conversations/{id}/take-private": takePrivateRequest{},
 	"POST /api/v1/conversations/{id}/dismiss":      dismissRequest{},
@@ -82,6 +84,7 @@ var responseSchemas = map[string]any{
 	"Inbox":                     care.Inbox{},
 	"InboxSecrets":              InboxSecrets{},
 	"InboxSetup":                inboxSetup{},
+	"WhatsAppTemplate":          whatsapp.TemplateDef{},
 	"InboxHealth":               care.InboxHealth{},
 	"Instruction":               channel.Instruction{},
 	"Member":                    memberView{},

@@ -123,6 +123,8 @@ func TestRoleMatrix(t *testing.T) {
 		"GET /api/v1/conversations/{id}/messages":  {200, fixed(conv+"/messages", "")},
 		"POST /api/v1/conversations/{id}/messages": {201, fixed(conv+"/messages", `{"text":"Thanks for writing"}`)},
 		"POST /api/v1/conversations/{id}/notes":    {201, fixed(conv+"/notes", `{"text":"Customer is a regular"}`)},
+		// Templates are WhatsApp's: 400 on the API inbox's conversation.
+		"POST /api/v1/conversations/{id}/template": {400, fixed(conv+"/template", `{"name":"order_update","language":"en_US","parameters":["#1"]}`)},
 		// 200 once the reply has failed, 400 while it is still queued.
 		"POST /api/v1/messages/{id}/retry": {0, fixed(fmt.Sprintf("/api/v1/messages/%d/retry", w.reply), "")},
 		"POST /api/v1/conversations/{id}/take-private": {201, func(t *testing.T) (string, string) {
@@ -152,6 +154,8 @@ func TestRoleMatrix(t *testing.T) {
 		"PATCH /api/v1/inboxes/{id}":       {200, fixed(fmt.Sprintf("/api/v1/inboxes/%d", w.inbox.ID), `{"name":"Shop (renamed)"}`)},
 		"POST /api/v1/inboxes/{id}/rotate": {200, fixed(fmt.Sprintf("/api/v1/inboxes/%d/rotate", w.rotatable), "")},
 		"GET /api/v1/inboxes/{id}/setup":   {200, fixed(fmt.Sprintf("/api/v1/inboxes/%d/setup", w.inbox.ID), "")},
+		// An API inbox has no templates: 400 says so.
+		"GET /api/v1/inboxes/{id}/templates": {400, fixed(fmt.Sprintf("/api/v1/inboxes/%d/templates", w.inbox.ID), "")},
 
 		"GET /api/v1/users": {200, fixed("/api/v1/users", "")},
 		"POST /api/v1/users": {201, func(*testing.T) (string, string) {
@@ -243,6 +247,10 @@ func TestRoleMatrix(t *testing.T) {
 		"POST /api/v1/me/notifications/read":      200,
 		"GET /api/v1/search":                      200,
 		"GET /api/v1/events":                      200,
+
+		// Templates: an API inbox has none, and the conversation is not theirs.
+		"GET /api/v1/inboxes/{id}/templates":       400,
+		"POST /api/v1/conversations/{id}/template": 404,
 	}
 	partnerUnchecked := map[string]bool{
 		"PATCH /api/v1/conversations/{id}":             true,

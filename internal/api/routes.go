@@ -39,6 +39,7 @@ func (s *Server) routes() []Route {
 		{"POST", "/api/v1/conversations/{id}/link", agent, s.linkConversation},
 		{"GET", "/api/v1/conversations/{id}/messages", agent, s.listMessages},
 		{"POST", "/api/v1/conversations/{id}/messages", agent, s.reply},
+		{"POST", "/api/v1/conversations/{id}/template", agent, s.sendTemplate},
 		{"POST", "/api/v1/conversations/{id}/notes", agent, s.note},
 		{"POST", "/api/v1/conversations/{id}/take-private", agent, s.takePrivate},
 		{"POST", "/api/v1/conversations/{id}/dismiss", agent, s.dismiss},
@@ -60,6 +61,7 @@ func (s *Server) routes() []Route {
 		{"PATCH", "/api/v1/inboxes/{id}", admin, s.updateInbox},
 		{"POST", "/api/v1/inboxes/{id}/rotate", admin, s.rotateInbox},
 		{"GET", "/api/v1/inboxes/{id}/setup", admin, s.getInboxSetup},
+		{"GET", "/api/v1/inboxes/{id}/templates", agent, s.listTemplates},
 		{"POST", "/api/v1/inboxes/{id}/messages", public, s.ingestAPIMessage},
 
 		{"GET", "/api/v1/users", agent, s.listUsers},

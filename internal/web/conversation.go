@@ -232,6 +232,9 @@ func (h *Handler) showConversation(w http.ResponseWriter, r *http.Request, a *ag
 	if edit != nil {
 		edit(&cv)
 	}
+	if cv.Templates {
+		h.offerTemplates(ctx, c, &cv.Template)
+	}
 	lv, err := h.listOf(ctx, a, lp, c.ID)
 	if err != nil {
 		h.renderError(w, r, a, err)

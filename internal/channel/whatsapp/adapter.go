@@ -42,6 +42,9 @@ type Adapter struct {
 	// Logger notes what Receive skips on purpose (group chats, other
 	// fields); nil means slog.Default().
 	Logger *slog.Logger
+
+	// templates keeps each inbox's template list (see Templates).
+	templates templateCache
 }
 
 var (

@@ -6,7 +6,7 @@
 //	app_secret    the Meta app's App Secret; verifies X-Hub-Signature-256 (required)
 //	access_token  a system user access token with whatsapp_business_messaging (required)
 //	verify_token  echoed in the webhook handshake; Prepare generates one if absent
-//	waba_id       the WhatsApp Business Account id (optional; for the operator's reference)
+//	waba_id       the WhatsApp Business Account id (optional; Parley reads its templates with it)
 //	api_base      overrides the Graph API base URL, e.g. to point the inbox at a
 //	              local fake (optional; default DefaultBaseURL)
 //
@@ -48,11 +48,19 @@
 // The URL is authoritative (see Template and ParseTemplate): its opaque part
 // names the template, language is its language code, and the optional
 // parameters fill it in: body (repeated, in order: {{1}}, {{2}}, …),
-// body.NAME (a named parameter), header (a text header parameter),
-// header_image, header_video and header_document (a media header, by link)
-// and button (repeated: the URL suffix of dynamic URL button 0, 1, …). The
-// message's text is not sent with a template; store the rendered template
-// there, so the conversation shows what the customer received.
+// body.NAME (a named parameter), header (a text header parameter;
+// header.NAME when named), header_image, header_video and header_document
+// (a media header, by link) and button (repeated: the URL suffix of dynamic
+// URL button 0, 1, …). The message's text is not sent with a template;
+// store the rendered template there, so the conversation shows what the
+// customer received.
+//
+// A template's parameters are positional or named (its parameter_format);
+// WhatsApp takes named ones only with their parameter_name. When the inbox
+// has its waba_id, Templates reads the account's templates (kept for
+// TemplateMaxAge), FillTemplate checks an agent's values against one, and
+// Send names the parameters of a named template given in order, refusing
+// values that do not fit before WhatsApp sees them.
 //
 // WhatsApp allows free-form messages only within 24 hours of the customer's
 // last message (the customer service window); CheckReply refuses them after

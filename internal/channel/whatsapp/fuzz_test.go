@@ -161,3 +161,47 @@ func FuzzFormFields(f *testing.F) {
 		_ = formFields(s)
 	})
 }
+
+func FuzzTemplateList(f *testing.F) {
+	f.Add([]byte(namedList), "Ana")
+	f.Add([]byte(`{"data":[{"name":"a","language":"en","components":[{"type":"BODY","text":"{{1}}{{2}} {{x}}"},{"type":"HEADER","format":"TEXT","text":"{{y}}"}]}]}`), "v")
+	f.Add([]byte(`{"data":[{"name":"a","language":"en","parameter_format":"named","components":[{"type":"body","text":"{{{{a}}}}}}"}]}]}`), "")
+	f.Fuzz(func(t *testing.T, body []byte, value string) {
+		defs, _, err := parseTemplateList(body)
+		if err != nil {
+			return
+		}
+		for _, d := range defs {
+			if d.Format != FormatNamed && d.Format != FormatPositional || !templateName(d.Name) || !languageCode(d.Language) || len(d.HeaderParams) > 1 && d.HeaderFormat != "TEXT" {
+				t.Fatalf("template %+v", d)
+			}
+			v := TemplateValues{Body: map[string]string{}, Header: value, HeaderLink: "https://a/b"}
+			for _, p := range d.BodyParams {
+				if !templateName(p) {
+					t.Fatalf("parameter %q of %+v", p, d)
+				}
+				v.Body[p] = value
+			}
+			if len(d.HeaderParams) == 0 {
+				v.Header = ""
+			}
+			if !strings.EqualFold(d.HeaderFormat, "image") && !strings.EqualFold(d.HeaderFormat, "video") && !strings.EqualFold(d.HeaderFormat, "document") {
+				v.HeaderLink = ""
+			}
+			tmpl, err := d.Fill(v)
+			if err != nil {
+				if care.ErrorCode(err) != care.EINVALID {
+					t.Fatalf("Fill = %v, want EINVALID", err)
+				}
+				continue
+			}
+			if len(tmpl.Body) != len(d.BodyParams) {
+				t.Fatalf("Fill gave %d body parameters for %q", len(tmpl.Body), d.BodyParams)
+			}
+			if again, err := d.fit(tmpl); err != nil || !cmp.Equal(tmpl, again) {
+				t.Fatalf("fit of a filled template = %+v, %v; want %+v", again, err, tmpl)
+			}
+			_ = d.Text(tmpl)
+		}
+	})
+}

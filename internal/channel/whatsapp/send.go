@@ -199,7 +199,18 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 	if !ok {
 		return channel.Result{}, channel.Permanent("the contact has no WhatsApp identity", nil)
 	}
-	req, err := compose(out.Message.Text, out.Message.Attachments)
+	atts := out.Message.Attachments
+	if len(atts) == 1 && atts[0].Kind == TemplateKind {
+		// Checked against the approved template, which also says whether
+		// its parameters are sent by name.
+		fitted, err := a.fitTemplate(ctx, *in, atts[0])
+		if err != nil {
+			// This reply's values: the inbox is fine.
+			return channel.Result{}, &channel.SendError{Permanent: true, Refused: true, Reason: care.ErrorMessage(err), Err: err}
+		}
+		atts = []care.Attachment{fitted}
+	}
+	req, err := compose(out.Message.Text, atts)
 	if err != nil {
 		return channel.Result{}, channel.Permanent(care.ErrorMessage(err), err)
 	}

@@ -28,8 +28,11 @@ type Template struct {
 	// Body fills the body's placeholders: in order for {{1}}, {{2}}, …, or
 	// by name for a template with named parameters ({{order_id}}).
 	Body []TemplateParam
-	// Header fills a text header's placeholder; "" for none.
-	Header string
+	// Header fills a text header's placeholder; "" for none. HeaderName
+	// is the placeholder's name in a template with named parameters
+	// ({{sale_name}}), "" for a positional one.
+	Header     string
+	HeaderName string
 	// HeaderKind ("image", "video" or "document") and HeaderLink give a
 	// media header by its https link.
 	HeaderKind string
@@ -56,7 +59,11 @@ func (t Template) URL() string {
 		q.Add(key, p.Value)
 	}
 	if t.Header != "" {
-		q.Set("header", t.Header)
+		key := "header"
+		if t.HeaderName != "" {
+			key += "." + t.HeaderName
+		}
+		q.Set(key, t.Header)
 	}
 	if t.HeaderKind != "" {
 		q.Set("header_"+t.HeaderKind, t.HeaderLink)
@@ -99,6 +106,7 @@ func ParseTemplate(a care.Attachment) (Template, error) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys) // deterministic: named parameters in name order
+	textHeader := false
 	for _, k := range keys {
 		vs := q[k]
 		switch {
@@ -116,11 +124,19 @@ func ParseTemplate(a care.Attachment) (Template, error) {
 				return Template{}, care.Errorf(care.EINVALID, "Template parameter %q must be named with lower-case letters, digits and underscores, once.", k)
 			}
 			t.Body = append(t.Body, TemplateParam{Name: name, Value: vs[0]})
-		case k == "header":
-			if len(vs) > 1 {
-				return Template{}, care.Errorf(care.EINVALID, "A WhatsApp template has one text header parameter.")
+		case k == "header" || strings.HasPrefix(k, "header."):
+			name := strings.TrimPrefix(k, "header.")
+			if k == "header" {
+				name = ""
 			}
-			t.Header = vs[0]
+			if textHeader || len(vs) > 1 || (name != "" && !templateName(name)) {
+				return Template{}, care.Errorf(care.EINVALID, "A WhatsApp template has one text header parameter: header, or header.NAME for a named one.")
+			}
+			if name != "" && strings.TrimSpace(vs[0]) == "" {
+				return Template{}, care.Errorf(care.EINVALID, "Template header parameter %q cannot be empty.", name)
+			}
+			textHeader = true
+			t.Header, t.HeaderName = vs[0], name
 		case k == "header_image" || k == "header_video" || k == "header_document":
 			if t.HeaderKind != "" || len(vs) > 1 {
 				return Template{}, care.Errorf(care.EINVALID, "A WhatsApp template has one media header.")
@@ -132,7 +148,7 @@ func ParseTemplate(a care.Attachment) (Template, error) {
 		case k == "button":
 			t.Buttons = vs
 		default:
-			return Template{}, care.Errorf(care.EINVALID, "Unknown template parameter %q: use body, body.NAME, header, header_image, header_video, header_document or button.", k)
+			return Template{}, care.Errorf(care.EINVALID, "Unknown template parameter %q: use body, body.NAME, header, header.NAME, header_image, header_video, header_document or button.", k)
 		}
 	}
 	mixed := false
@@ -226,7 +242,7 @@ func (t Template) payload() *templatePayload {
 	p.Language.Code = t.Language
 	var header []templateValue
 	if t.Header != "" {
-		header = append(header, templateValue{Type: "text", Text: t.Header})
+		header = append(header, templateValue{Type: "text", ParameterName: t.HeaderName, Text: t.Header})
 	}
 	if t.HeaderKind != "" {
 		v := templateValue{Type: t.HeaderKind}

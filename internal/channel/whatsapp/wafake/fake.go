@@ -13,9 +13,12 @@
 // The fake enforces the 24-hour customer service window per customer from
 // the messages it delivered or was told of (Remember): a free-form message
 // outside it is refused with error 131047, a registered template is always
-// accepted. Throttle and FailNext make the next sends fail with 130429 or a
-// 5xx, Refuse with any error code; PairInterval makes sends to one customer
-// in quick succession fail with 131056.
+// accepted when its parameters are given as it takes them, by name for a
+// named template and in order for a positional one (see Approve). It lists
+// its templates at GET /{waba id}/message_templates. Throttle and FailNext
+// make the next sends fail with 130429 or a 5xx, Refuse with any error
+// code; PairInterval makes sends to one customer in quick succession fail
+// with 131056.
 package wafake
 
 import (
@@ -78,11 +81,6 @@ type Fake struct {
 // customer is a customer of one business number, by phone number or BSUID.
 type customer struct{ phoneNumberID, id string }
 
-type template struct {
-	category string
-	params   int
-}
-
 // New returns a fake whose webhooks are signed with appSecret. It knows one
 // template, hello_world in en_US (utility, no parameters), as a new test
 // number does.
@@ -100,13 +98,16 @@ func (f *Fake) now() time.Time {
 	return time.Now()
 }
 
-// AddTemplate approves a template: sends of name in language with exactly
-// params body parameters are accepted, and billed in category (marketing,
-// utility or authentication).
+// AddTemplate approves a positional template: sends of name in language
+// with exactly params body parameters, none named, are accepted, and
+// billed in category (marketing, utility or authentication). Approve adds
+// any other.
 func (f *Fake) AddTemplate(name, language, category string, params int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.templates[name+"/"+language] = template{category: category, params: params}
+	body := "Update"
+	for i := 1; i <= params; i++ {
+		body += fmt.Sprintf(" {{%d}}", i)
+	}
+	f.Approve(Template{Name: name, Language: language, Category: category, Body: body})
 }
 
 // Throttle makes the next n sends fail with error 130429 (throughput

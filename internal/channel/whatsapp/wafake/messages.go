@@ -43,10 +43,7 @@ type request struct {
 		Language struct {
 			Code string `json:"code"`
 		} `json:"language"`
-		Components []struct {
-			Type       string            `json:"type"`
-			Parameters []json.RawMessage `json:"parameters"`
-		} `json:"components"`
+		Components []component `json:"components"`
 	} `json:"template"`
 }
 
@@ -130,19 +127,18 @@ func (f *Fake) messages(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.Type == "template" {
 		t, ok := f.templates[req.Template.Name+"/"+req.Template.Language.Code]
-		if !ok {
+		if !ok || t.Status != "APPROVED" {
 			f.mu.Unlock()
 			writeError(w, http.StatusNotFound, 132001, "Template name does not exist in the translation",
 				fmt.Sprintf("template name (%s) does not exist in %s", req.Template.Name, req.Template.Language.Code))
 			return
 		}
-		if n := req.bodyParams(); n != t.params {
+		if code, title, details := t.check(req.Template.Components); code != 0 {
 			f.mu.Unlock()
-			writeError(w, http.StatusBadRequest, 132000, "Number of parameters does not match the expected number of params",
-				fmt.Sprintf("body: number of localizable_params (%d) does not match the expected number of params (%d)", n, t.params))
+			writeError(w, http.StatusBadRequest, code, title, details)
 			return
 		}
-		s.Template, s.category = req.Template.Name, t.category
+		s.Template, s.category = req.Template.Name, strings.ToLower(t.Category)
 	} else if !f.inWindow(phone, req.To, req.Recipient, now) {
 		if !f.DeferWindowErrors {
 			f.mu.Unlock()
@@ -197,16 +193,6 @@ func (r *request) media() *mediaObject {
 		return r.Sticker
 	}
 	return nil
-}
-
-func (r *request) bodyParams() int {
-	n := 0
-	for _, c := range r.Template.Components {
-		if strings.EqualFold(c.Type, "body") {
-			n += len(c.Parameters)
-		}
-	}
-	return n
 }
 
 // validate checks a request as the Cloud API does, returning the HTTP

@@ -4,8 +4,8 @@ import "net/http"
 
 // Handler serves the Cloud API's messages endpoint, with or without the
 // version segment: POST /v26.0/{phone number id}/messages and POST /{phone
-// number id}/messages. Point an inbox's api_base at the server's URL, with
-// or without a version.
+// number id}/messages, and the template list, GET /v26.0/{waba id}/message_templates.
+// Point an inbox's api_base at the server's URL, with or without a version.
 func (f *Fake) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{phone}/messages", f.messages)
@@ -13,6 +13,10 @@ func (f *Fake) Handler() http.Handler {
 	mux.HandleFunc("GET /whatsapp_business/attachments/", f.mediaDownload)
 	mux.HandleFunc("GET /{media}", f.mediaInfo)
 	mux.HandleFunc("GET /{version}/{media}", func(w http.ResponseWriter, r *http.Request) {
+		if templateListRE.MatchString(r.URL.Path) {
+			f.templateList(w, r)
+			return
+		}
 		if !isMediaID(r.PathValue("media")) {
 			http.NotFound(w, r)
 			return
@@ -20,6 +24,11 @@ func (f *Fake) Handler() http.Handler {
 		f.mediaInfo(w, r)
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		// Not a pattern of its own: it would overlap the media download's.
+		if r.Method == http.MethodGet && templateListRE.MatchString(r.URL.Path) {
+			f.templateList(w, r)
+			return
+		}
 		writeError(w, http.StatusBadRequest, 100, "Unsupported request", "The fake serves only POST /{phone-number-id}/messages.")
 	})
 	return mux
