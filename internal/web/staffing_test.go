@@ -183,6 +183,30 @@ func TestStaffingPage(t *testing.T) {
 
 // TestStaffingDefaults: an empty form plans with the API's defaults, and
 // the placeholders say what they are.
+// TestStaffingShowsCappedSpikes: an hour of one past week far above the
+// same hour of the others is capped before forecasting, and the plan says
+// so, so that a planner knows why the forecast is below that week.
+func TestStaffingShowsCappedSpikes(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t) // now is Tuesday 24 November 2026, 10:00 UTC
+	lee := f.user("lee@acme.test", "Lee Supervisor", care.RoleSupervisor)
+	wed := time.Date(2026, 11, 18, 14, 0, 0, 0, time.UTC)
+	for week := 3; week >= 0; week-- {
+		n := 6
+		if week == 1 {
+			n = 60 // an outage
+		}
+		f.seedArrivals(wed.Add(-time.Duration(week)*7*24*time.Hour), n)
+	}
+	res, body := f.loginAs(lee).get("/staffing?count=conversations")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /staffing = %d", res.StatusCode)
+	}
+	if !strings.Contains(body, "1 spike hour capped</span>") {
+		t.Errorf("the plan does not say a spike hour was capped:\n%.2000s", body)
+	}
+}
+
 func TestStaffingDefaults(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
