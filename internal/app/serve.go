@@ -110,7 +110,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	// local bus and a notice to the other nodes.
 	var pub interface{ Publish(...care.Event) } = a.Bus
 	if cfg.NATSURL != "" {
-		a.relay, err = natsbus.Connect(ctx, natsbus.Options{URL: cfg.NATSURL, Stream: cfg.NATSStream, Node: care.NodeName(), Logger: log}, a.Bus)
+		a.relay, err = natsbus.Connect(ctx, natsbus.Options{URL: cfg.NATSURL, Stream: cfg.NATSStream, Replicas: cfg.NATSReplicas, Node: care.NodeName(), Logger: log}, a.Bus)
 		if err != nil {
 			store.Close()
 			return nil, err
@@ -291,7 +291,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	if a.relay != nil {
 		// How other nodes' changes reach this one's live views, for the
 		// operator checking a multi-node setup.
-		started = append(started, "nats_stream", cfg.NATSStream)
+		started = append(started, "nats", natsbus.Redact(cfg.NATSURL), "nats_stream", cfg.NATSStream)
 	}
 	if poll := cfg.EventPollFor(); poll > 0 {
 		started = append(started, "event_poll", poll)

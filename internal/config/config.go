@@ -31,6 +31,9 @@ type Config struct {
 	// NATS JetStream (natsbus); NATSStream names the stream.
 	NATSURL    string
 	NATSStream string
+	// NATSReplicas is how many NATS servers keep the stream when Parley
+	// creates it; 0 means 1.
+	NATSReplicas int
 	// EventPoll is how often event streams and web chats re-read the store
 	// for events other nodes wrote; 0 chooses by the setup (EventPollFor).
 	EventPoll time.Duration
@@ -89,6 +92,7 @@ func (c *Config) RegisterServe(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Poll, "poll", envBool("PARLEY_POLL", true), "poll the inboxes that have no webhook and follow streams; safe on every node, a lease lets one poll each inbox (PARLEY_POLL)")
 	fs.StringVar(&c.NATSURL, "nats-url", env("PARLEY_NATS_URL", ""), "nats://host:4222 (JetStream enabled) to tell other nodes of new events at once; needs PostgreSQL (PARLEY_NATS_URL)")
 	fs.StringVar(&c.NATSStream, "nats-stream", env("PARLEY_NATS_STREAM", "PARLEY_EVENTS"), "JetStream stream for event notices; one per installation sharing a NATS account (PARLEY_NATS_STREAM)")
+	fs.IntVar(&c.NATSReplicas, "nats-replicas", envInt("PARLEY_NATS_REPLICAS", 1), "servers of a NATS cluster that keep the stream when Parley creates it, 1 to 5; an existing stream is used as it is (PARLEY_NATS_REPLICAS)")
 	fs.DurationVar(&c.EventPoll, "event-poll", envDuration("PARLEY_EVENT_POLL", 0), "how often live views re-read the database for other nodes' events; 0: 2s on PostgreSQL, 30s with NATS (PARLEY_EVENT_POLL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("PARLEY_SHUTDOWN_TIMEOUT", 20*time.Second), "how long a graceful shutdown may take (PARLEY_SHUTDOWN_TIMEOUT)")
 }
@@ -100,6 +104,12 @@ func (c *Config) Check() error {
 	}
 	if c.NATSURL != "" && !c.UsesPostgres() {
 		return fmt.Errorf("config: PARLEY_NATS_URL connects nodes that share a PostgreSQL database; set PARLEY_DATABASE_URL too, or leave PARLEY_NATS_URL empty for one node on SQLite")
+	}
+	if c.NATSReplicas == 0 {
+		c.NATSReplicas = 1
+	}
+	if c.NATSURL != "" && (c.NATSReplicas < 1 || c.NATSReplicas > 5) {
+		return fmt.Errorf("config: PARLEY_NATS_REPLICAS must be 1 to 5 (JetStream's limit), not %d", c.NATSReplicas)
 	}
 	if c.PublicURL == "" && c.Addr != "" {
 		c.PublicURL = "http://" + c.Addr
@@ -129,6 +139,15 @@ func envBool(name string, def bool) bool {
 	if v, ok := os.LookupEnv(name); ok {
 		if b, err := strconv.ParseBool(v); err == nil {
 			return b
+		}
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if v, ok := os.LookupEnv(name); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
 		}
 	}
 	return def

@@ -35,8 +35,10 @@ func TestCheck(t *testing.T) {
 		{"mysql", Config{DatabaseURL: "mysql://u@h/db", LogFormat: "text", LogLevel: "info"}, false},
 		{"bad format", Config{LogFormat: "xml", LogLevel: "info"}, false},
 		{"bad level", Config{LogFormat: "text", LogLevel: "loud"}, false},
-		{"nats with postgres", Config{DatabaseURL: "postgres://u@h/db", NATSURL: "nats://127.0.0.1:4222", LogFormat: "text", LogLevel: "info"}, true},
+		{"nats with postgres", Config{DatabaseURL: "postgres://u@h/db", NATSURL: "nats://127.0.0.1:4222", NATSReplicas: 1, LogFormat: "text", LogLevel: "info"}, true},
 		{"nats without postgres", Config{NATSURL: "nats://127.0.0.1:4222", LogFormat: "text", LogLevel: "info"}, false},
+		{"nats on three servers", Config{DatabaseURL: "postgres://u@h/db", NATSURL: "nats://127.0.0.1:4222", NATSReplicas: 3, LogFormat: "text", LogLevel: "info"}, true},
+		{"nats on seven servers", Config{DatabaseURL: "postgres://u@h/db", NATSURL: "nats://127.0.0.1:4222", NATSReplicas: 7, LogFormat: "text", LogLevel: "info"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

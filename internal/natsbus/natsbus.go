@@ -35,6 +35,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/faillog"
 )
 
 // DefaultStream is the JetStream stream's name unless configured otherwise.
@@ -52,6 +53,10 @@ const (
 	// retryAfter is the pause before notices that could not be sent are
 	// tried again.
 	retryAfter = time.Second
+	// flushTimeout bounds the last send, at shutdown.
+	flushTimeout = time.Second
+	// repairEvery bounds how often a lost stream is created again.
+	repairEvery = 10 * time.Second
 )
 
 // Local is this node's own event bus: events are handed to it as before,
@@ -70,6 +75,11 @@ type Options struct {
 	// subjects are Stream.<workspace id>. Installations that share a NATS
 	// account need a stream each.
 	Stream string
+	// Replicas is how many servers of a NATS cluster keep the stream when
+	// Parley creates it; 0 means 1. A stream that exists is used as it is,
+	// so an operator may also create it with the replicas and limits
+	// they want.
+	Replicas int
 	// Node names this node in its notices. A suffix drawn at Connect
 	// tells relays apart, two in one process included: a relay skips only
 	// its own notices.
@@ -102,10 +112,14 @@ type Relay struct {
 	mu      sync.Mutex
 	pending map[care.ID]care.ID // workspace → newest event id not yet announced
 	wake    chan struct{}
-	failing bool // the last send failed; logged once per outage
+
+	config   jetstream.StreamConfig // the stream Parley creates when it is missing
+	sending  *faillog.Log           // announcing new events
+	hearing  *faillog.Log           // receiving other nodes' notices
+	repaired time.Time              // when the stream was last created again
 }
 
-// Connect dials NATS and makes sure the stream exists. A server that cannot
+// Connect dials NATS and makes sure the stream exists (ensureStream). A server that cannot
 // be reached at start is an error, so that a mistyped URL stops the node
 // instead of leaving it deaf; once connected, the client reconnects for as
 // long as the node runs.
@@ -125,6 +139,10 @@ func Connect(ctx context.Context, opt Options, local Local) (*Relay, error) {
 	rand.Read(suffix)
 	r := &Relay{local: local, node: opt.Node + "/" + hex.EncodeToString(suffix), stream: stream, log: log.With("nats_stream", stream),
 		pending: map[care.ID]care.ID{}, wake: make(chan struct{}, 1)}
+	// Other nodes' changes still arrive while NATS is away, at the next
+	// re-read of the database: a warning, not an error.
+	r.sending = &faillog.Log{Logger: r.log, What: "nats: announcing new events to other nodes", Level: slog.LevelWarn}
+	r.hearing = &faillog.Log{Logger: r.log, What: "nats: hearing other nodes' events", Level: slog.LevelWarn}
 	nc, err := nats.Connect(opt.URL,
 		nats.Name("parley "+opt.Node),
 		nats.MaxReconnects(-1),
@@ -137,14 +155,14 @@ func Connect(ctx context.Context, opt Options, local Local) (*Relay, error) {
 		nats.ReconnectHandler(func(c *nats.Conn) { r.log.Info("nats: reconnected", "server", c.ConnectedUrlRedacted()) }),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("natsbus: connect to %s: %w", redact(opt.URL), err)
+		return nil, fmt.Errorf("natsbus: connect to %s: %w", Redact(opt.URL), err)
 	}
 	r.nc = nc
 	if r.js, err = jetstream.New(nc); err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("natsbus: jetstream: %w", err)
 	}
-	_, err = r.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	r.config = jetstream.StreamConfig{
 		Name:              stream,
 		Description:       "Parley: which workspaces have new events",
 		Subjects:          []string{stream + ".*"},
@@ -153,10 +171,11 @@ func Connect(ctx context.Context, opt Options, local Local) (*Relay, error) {
 		MaxAge:            maxAge,
 		MaxMsgsPerSubject: keepPerWorkspace,
 		Discard:           jetstream.DiscardOld,
-	})
-	if err != nil {
+		Replicas:          max(opt.Replicas, 1),
+	}
+	if err := r.ensureStream(ctx); err != nil {
 		nc.Close()
-		return nil, fmt.Errorf("natsbus: create or update stream %s (is JetStream enabled on the server?): %w", stream, err)
+		return nil, err
 	}
 	// Consuming starts here, not in Run, so that every notice sent once
 	// Connect has returned reaches this node.
@@ -165,13 +184,51 @@ func Connect(ctx context.Context, opt Options, local Local) (*Relay, error) {
 		DeliverPolicy:  jetstream.DeliverNewPolicy,
 	})
 	if err == nil {
-		r.consuming, err = cons.Consume(r.receive)
+		r.consuming, err = cons.Consume(r.receive, jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+			r.hearing.Failed(time.Now(), err)
+		}))
 	}
 	if err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("natsbus: consume %s: %w", stream, err)
 	}
 	return r, nil
+}
+
+// ensureStream creates the stream if it is missing. A stream that exists is
+// used as it is, replicas and limits included, so that one an operator
+// made (three replicas on a cluster) is not scaled down by each node that
+// starts; only its subjects are checked, since notices on subjects it does
+// not take would be lost.
+func (r *Relay) ensureStream(ctx context.Context) error {
+	_, err := r.js.CreateStream(ctx, r.config)
+	if !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+		switch {
+		case errors.Is(err, jetstream.ErrJetStreamNotEnabled), errors.Is(err, jetstream.ErrJetStreamNotEnabledForAccount):
+			return fmt.Errorf("natsbus: create stream %s: JetStream is not enabled on the NATS server (start it with -js): %w", r.stream, err)
+		case err != nil:
+			return fmt.Errorf("natsbus: create stream %s: %w", r.stream, err)
+		}
+		return nil
+	}
+	st, err := r.js.Stream(ctx, r.stream)
+	if err != nil {
+		return fmt.Errorf("natsbus: read stream %s: %w", r.stream, err)
+	}
+	subjects := st.CachedInfo().Config.Subjects
+	for _, sub := range subjects {
+		if sub == r.stream+".*" || sub == r.stream+".>" || sub == ">" {
+			return nil
+		}
+	}
+	return fmt.Errorf("natsbus: a stream named %s exists for subjects %q, not %s.*: it is not Parley's; name Parley's with PARLEY_NATS_STREAM", r.stream, subjects, r.stream)
+}
+
+// lostStream reports whether a publish failed because no stream takes the
+// subject: the stream was deleted, or the server restarted without its
+// storage.
+func lostStream(err error) bool {
+	return errors.Is(err, jetstream.ErrNoStreamResponse) || errors.Is(err, nats.ErrNoResponders) || errors.Is(err, jetstream.ErrStreamNotFound)
 }
 
 // Publish hands the events to the local bus and queues a notice for each
@@ -203,9 +260,14 @@ func (r *Relay) Run(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
-			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
-			r.send(fctx)
-			cancel()
+			// What is queued goes out if NATS is there, briefly: the
+			// shutdown has a deadline of its own, and other nodes see
+			// these events at their next re-read anyway.
+			if r.nc.IsConnected() {
+				fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flushTimeout)
+				r.send(fctx)
+				cancel()
+			}
 			return
 		case <-r.wake:
 		case <-retry:
@@ -246,15 +308,23 @@ func (r *Relay) send(ctx context.Context) bool {
 			r.mu.Unlock()
 		}
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	now := time.Now()
 	switch {
-	case failed != nil && !r.failing && ctx.Err() == nil:
-		r.failing = true
-		r.log.Warn("nats: cannot announce new events; other nodes see them at their next re-read of the database", "err", failed)
-	case failed == nil && r.failing:
-		r.failing = false
-		r.log.Info("nats: announcing new events again")
+	case failed == nil:
+		r.sending.OK(now)
+	case ctx.Err() == nil:
+		r.sending.Failed(now, failed)
+		if lostStream(failed) && now.Sub(r.repaired) >= repairEvery {
+			// Nodes create the stream at start; one lost since (deleted,
+			// or a server restarted without its storage) would otherwise
+			// stay lost until a node starts.
+			r.repaired = now
+			if err := r.ensureStream(ctx); err != nil {
+				r.log.Warn("nats: the stream is gone and cannot be created again", "err", err)
+			} else {
+				r.log.Info("nats: the stream was gone; created it again")
+			}
+		}
 	}
 	return failed == nil
 }
@@ -267,6 +337,7 @@ func (r *Relay) receive(m jetstream.Msg) {
 		r.log.Debug("nats: skip a malformed notice", "subject", m.Subject(), "err", err)
 		return
 	}
+	r.hearing.OK(time.Now())
 	if n.Node == r.node {
 		return
 	}
@@ -297,8 +368,9 @@ func (r *Relay) Close() {
 	r.nc.Close()
 }
 
-// redact hides the user, password or token in server URLs for messages.
-func redact(urls string) string {
+// Redact hides the user, password or token in server URLs, for messages
+// and logs.
+func Redact(urls string) string {
 	parts := strings.Split(urls, ",")
 	for i, p := range parts {
 		if u, err := url.Parse(strings.TrimSpace(p)); err == nil && u.User != nil {

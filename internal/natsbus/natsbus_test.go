@@ -201,11 +201,12 @@ func TestNoticesCoalescePerWorkspace(t *testing.T) {
 	}
 }
 
-// A notice JetStream does not take stays queued, is logged once for the
-// outage, and goes out when JetStream takes it again.
-func TestUnsentNoticesWaitForTheServer(t *testing.T) {
+// A stream lost while nodes run (deleted, or a server restarted without
+// its storage) is created again by the next node that has news, and the
+// failure and the recovery are logged once each.
+func TestLostStreamIsCreatedAgain(t *testing.T) {
 	s := newTestStream(t)
-	var logs strings.Builder
+	var logs syncBuffer
 	r, err := Connect(s.ctx, Options{URL: s.url, Stream: s.name, Node: "node-a",
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))}, newLocalBus())
 	if err != nil {
@@ -217,30 +218,128 @@ func TestUnsentNoticesWaitForTheServer(t *testing.T) {
 	}
 
 	r.Publish(event(4, 1))
-	r.Publish(event(5, 1))
-	for range 2 {
-		if r.send(s.ctx) {
-			t.Fatal("send reported success with no stream to take the notice")
-		}
+	if r.send(s.ctx) {
+		t.Fatal("send reported success with no stream to take the notice")
 	}
-	if got := strings.Count(logs.String(), "cannot announce"); got != 1 {
-		t.Errorf("logged the failure %d times in one outage, want once:\n%s", got, logs.String())
+	if r.pending[1] != 4 {
+		t.Errorf("queued notice for workspace 1 is at event %d, want 4", r.pending[1])
 	}
-	if r.pending[1] != 5 {
-		t.Errorf("queued notice for workspace 1 is at event %d, want 5", r.pending[1])
+	if _, err := r.js.Stream(s.ctx, s.name); err != nil {
+		t.Fatalf("the stream was not created again: %v", err)
 	}
-
-	// The stream is back, as when another node starts against it.
-	s.node(t, "node-b", newLocalBus(), false)
 	if !r.send(s.ctx) {
 		t.Fatal("send failed with the stream back")
 	}
 	if len(r.pending) != 0 {
 		t.Errorf("notices still queued after a send: %v", r.pending)
 	}
-	if !strings.Contains(logs.String(), "announcing new events again") {
-		t.Errorf("the recovery was not logged:\n%s", logs.String())
+	for _, want := range []string{"announcing new events to other nodes failed", "created it again", "announcing new events to other nodes recovered"} {
+		if got := strings.Count(logs.String(), want); got != 1 {
+			t.Errorf("logged %q %d times, want once:\n%s", want, got, logs.String())
+		}
 	}
+}
+
+// A notice JetStream does not take stays queued, newest id kept, and the
+// failure is logged once for the outage, however often it is tried; a
+// stream of the same name that is not Parley's is not taken over.
+func TestUnsentNoticesStayQueued(t *testing.T) {
+	s := newTestStream(t)
+	var logs syncBuffer
+	r, err := Connect(s.ctx, Options{URL: s.url, Stream: s.name, Node: "node-a",
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))}, newLocalBus())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Close)
+	// Another program's stream takes the name, for other subjects.
+	if err := r.js.DeleteStream(s.ctx, s.name); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.js.CreateStream(s.ctx, jetstream.StreamConfig{Name: s.name, Subjects: []string{"other." + s.name + ".>"}}); err != nil {
+		t.Fatal(err)
+	}
+
+	r.Publish(event(4, 1))
+	r.Publish(event(5, 1))
+	for range 3 {
+		r.repaired = time.Time{} // try to repair every time
+		if r.send(s.ctx) {
+			t.Fatal("send reported success with no stream to take the notice")
+		}
+	}
+	if r.pending[1] != 5 {
+		t.Errorf("queued notice for workspace 1 is at event %d, want 5", r.pending[1])
+	}
+	if got := strings.Count(logs.String(), "announcing new events to other nodes failed"); got != 1 {
+		t.Errorf("logged the failure %d times in one outage, want once:\n%s", got, logs.String())
+	}
+	if !strings.Contains(logs.String(), "is not Parley's") {
+		t.Errorf("the foreign stream is not named in the log:\n%s", logs.String())
+	}
+	st, err := r.js.Stream(s.ctx, s.name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if subs := st.CachedInfo().Config.Subjects; len(subs) != 1 || subs[0] != "other."+s.name+".>" {
+		t.Errorf("the other program's stream now takes %v", subs)
+	}
+}
+
+// A stream an operator made (other limits, more replicas on a cluster) is
+// used as it is, not rewritten by each node that starts; one whose subjects
+// are not Parley's stops the node with a clear error.
+func TestConnectKeepsAnExistingStream(t *testing.T) {
+	s := newTestStream(t)
+	nc, err := nats.Connect(s.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := js.CreateStream(s.ctx, jetstream.StreamConfig{Name: s.name, Subjects: []string{s.name + ".*"},
+		MaxAge: time.Hour, MaxMsgsPerSubject: 2, Description: "made by the operator"}); err != nil {
+		t.Fatal(err)
+	}
+	s.node(t, "node-a", newLocalBus(), false)
+	st, err := js.Stream(s.ctx, s.name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := st.CachedInfo().Config; c.MaxAge != time.Hour || c.MaxMsgsPerSubject != 2 || c.Description != "made by the operator" {
+		t.Errorf("the operator's stream was rewritten: %+v", c)
+	}
+
+	foreign := s.name + "_OTHER"
+	if _, err := js.CreateStream(s.ctx, jetstream.StreamConfig{Name: foreign, Subjects: []string{"other." + foreign + ".>"}}); err != nil {
+		t.Fatal(err)
+	}
+	defer js.DeleteStream(context.Background(), foreign)
+	_, err = Connect(s.ctx, Options{URL: s.url, Stream: foreign, Node: "n"}, newLocalBus())
+	if err == nil || !strings.Contains(err.Error(), "not Parley's") || !strings.Contains(err.Error(), "PARLEY_NATS_STREAM") {
+		t.Errorf("Connect to a stream of other subjects: %v; want an error naming it and the setting", err)
+	}
+}
+
+// syncBuffer is a log sink safe for the relay's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 // A server that cannot be reached stops the node at start, naming the
@@ -294,8 +393,8 @@ func TestRedact(t *testing.T) {
 		"tls://s3cr3tt0ken@nats.example.com":                "tls://***@nats.example.com",
 		"nats://127.0.0.1:4222, nats://bob:pw@127.0.0.2:42": "nats://127.0.0.1:4222,nats://***@127.0.0.2:42",
 	} {
-		if got := redact(in); got != want {
-			t.Errorf("redact(%q) = %q, want %q", in, got, want)
+		if got := Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
