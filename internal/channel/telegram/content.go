@@ -23,6 +23,8 @@ const (
 	maxQuoteBytes    = 1024
 	maxFileSize      = 1 << 42
 	maxPollOptions   = 12
+	// maxPaidStars is far above what Telegram lets paid media cost.
+	maxPaidStars = 1_000_000
 )
 
 // content renders a message of any kind as text and attachments. A kind
@@ -31,7 +33,7 @@ const (
 // (a pinned message, a changed title) have no content, and ok is false for
 // them.
 func content(m *message, unknown func() (kind string, service bool)) (text string, atts []care.Attachment, ok bool) {
-	body := cmp.Or(m.Text, m.Caption)
+	body := cmp.Or(withLinks(m.Text, m.Entities), withLinks(m.Caption, m.CaptionEntities))
 	switch {
 	case len(m.Photo) > 0:
 		// Telegram sends every size it made, smallest first; the largest is
@@ -92,6 +94,10 @@ func content(m *message, unknown func() (kind string, service bool)) (text strin
 		body = fmt.Sprintf("[Rolled %s: %d]", cmp.Or(m.Dice.Emoji, "🎲"), m.Dice.Value)
 	case m.Story != nil:
 		body = "[Shared a Telegram story]"
+	case m.PaidMedia != nil:
+		// Bots see paid media only as a preview until it is bought, so
+		// Parley says it is there, above the caption.
+		body = joinNonEmpty("\n", paidMedia(len(m.PaidMedia.PaidMedia), m.PaidMedia.StarCount), body)
 	}
 
 	var notes []string
@@ -115,6 +121,21 @@ func content(m *message, unknown func() (kind string, service bool)) (text strin
 		text = "[An empty Telegram message]"
 	}
 	return text, atts, true
+}
+
+// paidMedia describes n items of paid media that cost stars to see.
+func paidMedia(n int, stars int64) string {
+	what := "[Paid media"
+	switch {
+	case n == 1:
+		what += ": 1 item"
+	case n > 1 && n <= 100:
+		what += fmt.Sprintf(": %d items", n)
+	}
+	if stars > 0 && stars <= maxPaidStars {
+		what += fmt.Sprintf(" for %d Stars", stars)
+	}
+	return what + ", which Parley cannot show]"
 }
 
 // attach appends f as an attachment of kind, by its file_id; a file
@@ -175,7 +196,12 @@ var commonFields = map[string]bool{
 }
 
 // serviceFields mark service messages: notices about the chat, not
-// something a person wrote (core.telegram.org/bots/api#message).
+// something a person wrote (core.telegram.org/bots/api#message). Payments,
+// refunds and gifts are among them: Telegram's notices that Stars or a
+// gift changed hands, which a care team follows in the bot's own payment
+// records, not in a conversation. So is web_app_data, what a Mini App of
+// the bot sent it with Telegram.WebApp.sendData: data for that app, not
+// words to answer.
 var serviceFields = map[string]bool{
 	"new_chat_members": true, "left_chat_member": true, "new_chat_title": true, "new_chat_photo": true,
 	"delete_chat_photo": true, "group_chat_created": true, "supergroup_chat_created": true,
@@ -188,28 +214,39 @@ var serviceFields = map[string]bool{
 	"video_chat_ended": true, "video_chat_participants_invited": true, "connected_website": true,
 	"giveaway_created": true, "checklist_tasks_done": true, "checklist_tasks_added": true,
 	"direct_message_price_changed": true, "paid_message_price_changed": true,
+	"chat_owner_left": true, "chat_owner_changed": true, "successful_payment": true, "refunded_payment": true,
+	"gift": true, "unique_gift": true, "gift_upgrade_sent": true, "giveaway_completed": true,
+	"managed_bot_created": true, "poll_option_added": true, "poll_option_deleted": true,
+	"suggested_post_approved": true, "suggested_post_approval_failed": true, "suggested_post_declined": true,
+	"suggested_post_paid": true, "suggested_post_refunded": true, "web_app_data": true,
 }
 
 // unknownKind names the field that makes raw, a Message, what it is, and
 // reports whether that is a service notice. It names the first field in
-// sorted order that is not common to all messages.
+// sorted order that is not common to all messages, and takes the message
+// for a service notice only when every such field is one: a field Parley
+// does not know is shown rather than dropped.
 func unknownKind(raw json.RawMessage) (kind string, service bool) {
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(raw, &fields) != nil {
 		return "unknown", false
 	}
-	var unknown []string
+	var unknown, notices []string
 	for k := range fields {
 		switch {
 		case serviceFields[k]:
-			service = true
+			notices = append(notices, k)
 		case !commonFields[k]:
 			unknown = append(unknown, k)
 		}
 	}
-	if len(unknown) == 0 {
-		return "unknown", service
+	switch {
+	case len(unknown) > 0:
+		slices.Sort(unknown)
+		return channel.CleanName(unknown[0], 40), false
+	case len(notices) > 0:
+		slices.Sort(notices)
+		return notices[0], true
 	}
-	slices.Sort(unknown)
-	return channel.CleanName(unknown[0], 40), false
+	return "unknown", false
 }

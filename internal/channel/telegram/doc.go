@@ -26,7 +26,9 @@
 //     "telegram-file:<file_id>" (getFile downloads them), a location or
 //     venue as a "geo:" URI (RFC 5870), a contact, poll or dice as text, and
 //     kinds Parley does not know as a bracketed placeholder naming them.
-//     Service notices (a pinned message, a changed title) are skipped.
+//     Words linked to an address (text_link) are shown with it,
+//     "words (https://…)". Service messages (a pinned message, a changed
+//     title, a payment, a gift, a Mini App's data) are skipped.
 //   - Groups and supergroups: a message addressed to the bot (a reply to
 //     one of its messages, an @mention, a /command@bot) becomes a public
 //     message, answered in the group; the rest of the group's talk is
@@ -36,7 +38,9 @@
 //   - An edit becomes a message of its own, "[Edited] …", shown as a reply
 //     to the message it changes and named "<chat_id>:<message_id>:edit:<edit_date>".
 //     The edits by which a customer's app moves a live location are
-//     skipped.
+//     skipped, and so is an edited_message without edit_date: Telegram
+//     sends one when a message gets its first reaction, among other
+//     changes that are no edit.
 //   - A message_reaction update becomes a care.KindReaction event on the
 //     message reacted to; only emoji reactions are shown.
 //   - Messages from bots or sent on behalf of a chat, business messages and

@@ -322,6 +322,26 @@ func endToEnd(t *testing.T, p *parley) {
 		t.Errorf("a reaction added a message: %d, want %d", n, want+1)
 	}
 
+	// Ana reacts to two of her own messages. Telegram (and so the fake)
+	// then sends each again as an edited_message: the one she never
+	// edited without edit_date, the one she edited with that edit's date.
+	// Neither is a new edit: the reactions show, and no "[Edited]" message
+	// is added.
+	for _, msg := range []int64{1, 5} {
+		if err := p.fake.React(ctx, ana, ana.ID, msg, "🙏", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.drain()
+	if n := p.count(conv); n != want+1 {
+		t.Errorf("after reactions to Ana's own messages the conversation has %d messages, want %d", n, want+1)
+	}
+	for _, id := range []string{ids[0], ids[4]} {
+		if r := p.message(id).Reactions; len(r) != 1 || r[0].Emoji != "🙏" {
+			t.Errorf("reactions on %s = %+v, want Ana's 🙏", id, r)
+		}
+	}
+
 	// Too long for Telegram: refused before it is queued.
 	_, err = p.desk.Reply(ctx, p.agent, conv, desk.Reply{Text: strings.Repeat("ü", telegram.MaxTextChars+1)})
 	if care.ErrorCode(err) != care.EINVALID || !strings.Contains(care.ErrorMessage(err), "4096") {

@@ -29,6 +29,9 @@ func FuzzReceive(f *testing.F) {
 	}
 	f.Add([]byte(`{"update_id":1,"message":{"message_id":1,"chat":{"id":1,"type":"private"},"from":{"id":1},"text":"\u0000\ud800"}}`))
 	f.Add([]byte(`{"update_id":1,"message":{"message_id":1,"chat":{"id":-1,"type":"group"},"from":{"id":1},"text":"@parley_fake_bot","entities":[{"type":"mention","offset":0,"length":99999}]}}`))
+	f.Add([]byte(`{"update_id":2,"message":{"message_id":1,"chat":{"id":1,"type":"private"},"from":{"id":1},"text":"📦 a b","entities":[{"type":"text_link","offset":1,"length":3,"url":"https://x.example"},{"type":"text_link","offset":3,"length":2,"url":"http://y.example"}]}}`))
+	f.Add([]byte(`{"update_id":3,"message":{"message_id":1,"chat":{"id":1,"type":"private"},"from":{"id":1},"paid_media":{"star_count":9223372036854775807,"paid_media":[{}]},"caption":"c","caption_entities":[{"type":"text_link","offset":0,"length":1,"url":"https://c.example"}]}}`))
+	f.Add([]byte(`{"update_id":4,"edited_message":{"message_id":1,"chat":{"id":1,"type":"private"},"from":{"id":1},"edit_date":0,"text":"x"}}`))
 	f.Add([]byte(`{"update_id":9223372036854775807,"edited_message":{"message_id":9223372036854775807,"chat":{"id":-9223372036854775808,"type":"supergroup"},"from":{"id":1},"date":-1,"edit_date":99999999999}}`))
 	a := &Adapter{Logger: slog.New(slog.DiscardHandler)}
 	in := testInbox()
@@ -92,6 +95,35 @@ func FuzzEntityTexts(f *testing.F) {
 				t.Fatalf("entity text %q", s)
 			}
 		}
+	})
+}
+
+// FuzzWithLinks checks that showing a text link's address only ever adds
+// " (address)" to the text, once, for a web address.
+func FuzzWithLinks(f *testing.F) {
+	f.Add("my tracking page", 3, 13, "https://track.example/ZX123")
+	f.Add("Señor 📦 see this", 13, 4, "https://t.example/a")
+	f.Add("look 📦", 5, 1, "https://box.example")
+	f.Add("a (https://a.example) b", 22, 1, "https://a.example")
+	f.Add("x", 0, 1, "tg://user?id=1")
+	f.Fuzz(func(t *testing.T, text string, offset, length int, addr string) {
+		if !utf8.ValidString(text) {
+			return
+		}
+		got := withLinks(text, []entity{{Type: "text_link", Offset: offset, Length: length, URL: addr}})
+		if got == text {
+			return
+		}
+		if !utf8.ValidString(got) || !webLink(addr) {
+			t.Fatalf("withLinks(%q, %q) = %q", text, addr, got)
+		}
+		added := " (" + addr + ")"
+		for i := 0; i+len(added) <= len(got); i++ {
+			if got[i:i+len(added)] == added && got[:i]+got[i+len(added):] == text {
+				return
+			}
+		}
+		t.Fatalf("withLinks(%q, %q) = %q: more than the address was added", text, addr, got)
 	})
 }
 

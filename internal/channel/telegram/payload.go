@@ -46,8 +46,8 @@ type message struct {
 	ViaBot     *user  `json:"via_bot"`
 	Text       string `json:"text"`
 	Caption    string `json:"caption"`
-	// Entities and CaptionEntities mark mentions and commands, by UTF-16
-	// offsets (core.telegram.org/api/entities).
+	// Entities and CaptionEntities mark mentions, commands and links, by
+	// UTF-16 offsets (core.telegram.org/api/entities).
 	Entities        []entity `json:"entities"`
 	CaptionEntities []entity `json:"caption_entities"`
 
@@ -101,6 +101,12 @@ type message struct {
 	Story *struct {
 		ID int64 `json:"id"`
 	} `json:"story"`
+	// PaidMedia is media the customer must pay Stars to see
+	// (PaidMediaInfo); its caption is the message's caption.
+	PaidMedia *struct {
+		StarCount int64             `json:"star_count"`
+		PaidMedia []json.RawMessage `json:"paid_media"`
+	} `json:"paid_media"`
 }
 
 // entity is a MessageEntity. Offset and Length count UTF-16 code units.
@@ -109,6 +115,7 @@ type entity struct {
 	Offset int    `json:"offset"`
 	Length int    `json:"length"`
 	User   *user  `json:"user"` // for text_mention
+	URL    string `json:"url"`  // for text_link: where the words lead
 }
 
 // file is what Parley reads of Document, Video, Voice, Audio and the other

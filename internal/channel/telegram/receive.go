@@ -72,9 +72,9 @@ func (p *parser) update(raw []byte) ([]channel.Event, int64, error) {
 	var ok bool
 	switch {
 	case u.Message != nil:
-		ev, ok = p.message(u.Message, false, u.UpdateID, func() json.RawMessage { return field(raw, "message") })
+		ev, ok = p.message(u.Message, false, func() json.RawMessage { return field(raw, "message") })
 	case u.EditedMessage != nil:
-		ev, ok = p.message(u.EditedMessage, true, u.UpdateID, func() json.RawMessage { return field(raw, "edited_message") })
+		ev, ok = p.message(u.EditedMessage, true, func() json.RawMessage { return field(raw, "edited_message") })
 	case u.MessageReaction != nil:
 		ev, ok = p.reaction(u.MessageReaction, u.UpdateID)
 	case u.ChannelPost != nil || u.EditedChannelPost != nil:
@@ -139,7 +139,7 @@ func updateType(raw []byte) string {
 // the group sees the answer. Channels have no customer. Messages from bots,
 // and sent on behalf of a chat (anonymous admins, linked channels), are
 // skipped: no person to answer.
-func (p *parser) message(m *message, edited bool, updateID int64, raw func() json.RawMessage) (channel.Event, bool) {
+func (p *parser) message(m *message, edited bool, raw func() json.RawMessage) (channel.Event, bool) {
 	what := "message"
 	if edited {
 		what = "edit"
@@ -185,6 +185,17 @@ func (p *parser) message(m *message, edited bool, updateID int64, raw func() jso
 		p.skip("%s %s from a bot", what, id)
 		return channel.Event{}, false
 	}
+	if edited && m.EditDate <= 0 {
+		// Telegram also sends edited_message when something other than the
+		// content changes: the first reaction to a message, among others,
+		// comes as the same message without an edit_date (Update.edited_message
+		// "may at times be triggered by changes to message fields that are
+		// either unavailable or not actively used by your bot"; an edit date
+		// of 0 means the message carries no "edited" label, tdlib/td#2294).
+		// The customer changed nothing: there is no edit to show.
+		p.skip("%s %s has no edit_date: a change that is no edit (a reaction, say)", what, id)
+		return channel.Event{}, false
+	}
 	if edited && (m.Location != nil || m.Venue != nil) {
 		// A live location is kept up to date by editing its message, every
 		// few seconds while the customer moves (core.telegram.org/api/live-location);
@@ -193,9 +204,13 @@ func (p *parser) message(m *message, edited bool, updateID int64, raw func() jso
 		p.skip("%s %s moves a live location", what, id)
 		return channel.Event{}, false
 	}
-	text, atts, ok := content(m, func() (string, bool) { return unknownKind(raw()) })
+	var kind string
+	text, atts, ok := content(m, func() (k string, service bool) {
+		kind, service = unknownKind(raw())
+		return kind, service
+	})
 	if !ok {
-		p.skip("%s %s is a service notice", what, id)
+		p.skip("%s %s is a service notice (%s)", what, id, kind)
 		return channel.Event{}, false
 	}
 	in := care.Inbound{Kind: care.KindMessage, PlatformID: id, Visibility: vis, Author: author(from),
@@ -206,13 +221,11 @@ func (p *parser) message(m *message, edited bool, updateID int64, raw func() jso
 	if edited {
 		// Parley keeps what it was sent, so an edit is a message of its own,
 		// shown as a reply to the message it changes. Its id names the edit
-		// by Telegram's edit time: the same edit delivered again is the same
-		// message, a second edit another.
-		version := "u" + strconv.FormatInt(updateID, 10)
-		if m.EditDate > 0 {
-			version = strconv.FormatInt(m.EditDate, 10)
-		}
-		in.PlatformID = id + ":edit:" + version
+		// by Telegram's edit time, not by the update: the same edit delivered
+		// again, or sent again when a reaction touches a message edited
+		// before (it keeps its edit_date), is the same message; a second
+		// edit is another.
+		in.PlatformID = id + ":edit:" + strconv.FormatInt(m.EditDate, 10)
 		in.ReplyToPlatformID = id
 		in.Text = channel.CleanText("[Edited] "+in.Text, care.MaxTextBytes)
 		in.SentAt = p.sentAt(m.EditDate)

@@ -131,6 +131,17 @@ func TestReceive(t *testing.T) {
 		{"edited_message_CONSTRUCTED", []care.Inbound{{Kind: care.KindMessage, PlatformID: "1111111:1370:edit:1441645820",
 			ReplyToPlatformID: "1111111:1370", Visibility: care.Private, Author: care.Author{PlatformUserID: "1111111", DisplayName: "Test", Handle: "Test"},
 			Text: "[Edited] It is 5512, sorry", SentAt: sent(1441645820)}}},
+		{"edited_message_reaction_CONSTRUCTED", nil},
+		{"private_text_link_CONSTRUCTED", []care.Inbound{{Kind: care.KindMessage, PlatformID: "1111111:1381", Visibility: care.Private,
+			Author: care.Author{PlatformUserID: "1111111", DisplayName: "Test"},
+			Text:   "Señor 📦 my tracking page (https://track.example/ZX123?lang=es) says lost, see https://acme.example/help", SentAt: sent(1441645900)}}},
+		{"private_successful_payment_CONSTRUCTED", nil},
+		{"private_gift_CONSTRUCTED", nil},
+		{"private_web_app_data_CONSTRUCTED", nil},
+		{"private_paid_media_CONSTRUCTED", []care.Inbound{{Kind: care.KindMessage, PlatformID: "1111111:1385", Visibility: care.Private,
+			Author: care.Author{PlatformUserID: "1111111", DisplayName: "Test"},
+			Text:   "[Paid media: 2 items for 5 Stars, which Parley cannot show]\nPhotos (https://photos.example/album/77) of the damage, see https://acme.example",
+			SentAt: sent(1441645940)}}},
 		{"channel_post_CONSTRUCTED", nil},
 		{"callback_query_CONSTRUCTED", nil},
 		{"private_service_pinned_CONSTRUCTED", nil},
@@ -331,6 +342,181 @@ func TestReceiveLiveLocation(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Receive (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// receiveAll runs each body through Receive and returns the events' inbound
+// messages, in order.
+func receiveAll(t *testing.T, bodies ...string) []care.Inbound {
+	t.Helper()
+	a := &Adapter{Logger: slog.New(slog.DiscardHandler)}
+	var got []care.Inbound
+	for _, body := range bodies {
+		events, err := a.Receive(secretHeader(testSecret), []byte(body), testInbox(), testNow)
+		if err != nil {
+			t.Fatalf("Receive(%s): %v", body, err)
+		}
+		for _, ev := range events {
+			checkEvent(t, ev, []byte(body))
+			got = append(got, ev.Inbound)
+		}
+	}
+	return got
+}
+
+// TestReceiveEdits follows one message through the edited_message updates
+// Telegram sends for it. Only a change with an edit_date is an edit:
+// Telegram also sends the message unchanged, without edit_date, when it
+// gets its first reaction (tdlib/telegram-bot-api#388 and #773; an edit
+// date of 0 is a change with no "edited" label, tdlib/td#2294), and that is
+// skipped. An edit is named by its edit_date, not its update: delivered
+// again, or sent again with the same edit_date when a reaction touches the
+// edited message, it is the same edit.
+func TestReceiveEdits(t *testing.T) {
+	t.Parallel()
+	const msg = `"message_id":4420,"from":{"id":3333333,"is_bot":false,"first_name":"Maria"},` +
+		`"chat":{"id":-1001987654321,"title":"Acme Users","type":"supergroup"},"date":1795000000`
+	mention := func(text string) string {
+		return `"text":"@parley_fake_bot ` + text + `","entities":[{"offset":0,"length":16,"type":"mention"}]`
+	}
+	got := receiveAll(t,
+		`{"update_id":910001,"message":{`+msg+`,`+mention("my order 881?")+`}}`,
+		`{"update_id":910002,"edited_message":{`+msg+`,`+mention("my order 881?")+`}}`,
+		`{"update_id":910003,"edited_message":{`+msg+`,"edit_date":0,`+mention("my order 881?")+`}}`,
+		`{"update_id":910004,"edited_message":{`+msg+`,"edit_date":1795000100,`+mention("my order 811?")+`}}`,
+		`{"update_id":910005,"edited_message":{`+msg+`,"edit_date":1795000100,`+mention("my order 811?")+`}}`,
+		`{"update_id":910009,"edited_message":{`+msg+`,"edit_date":1795000200,`+mention("my order 812?")+`}}`,
+	)
+	var ids []string
+	for _, in := range got {
+		ids = append(ids, in.PlatformID)
+	}
+	want := []string{"-1001987654321:4420", "-1001987654321:4420:edit:1795000100", "-1001987654321:4420:edit:1795000100",
+		"-1001987654321:4420:edit:1795000200"}
+	if diff := cmp.Diff(want, ids); diff != "" {
+		t.Errorf("platform ids (-want +got):\n%s", diff)
+	}
+	if len(got) == len(want) && (got[1].Text != "[Edited] @parley_fake_bot my order 811?" || got[1].ReplyToPlatformID != "-1001987654321:4420" ||
+		!got[1].SentAt.Equal(time.Unix(1795000100, 0))) {
+		t.Errorf("edit = %+v", got[1])
+	}
+}
+
+// TestReceiveTextLinks checks that words linked to an address (a
+// text_link entity, core.telegram.org/bots/api#messageentity) keep the
+// address, in text and captions, by UTF-16 offsets.
+func TestReceiveTextLinks(t *testing.T) {
+	t.Parallel()
+	link := func(offset, length int, url string) entity {
+		return entity{Type: "text_link", Offset: offset, Length: length, URL: url}
+	}
+	for _, tt := range []struct {
+		name, text string
+		ents       []entity
+		want       string
+	}{
+		{"ascii", "my tracking page", []entity{link(3, 13, "https://track.example/ZX123")}, "my tracking page (https://track.example/ZX123)"},
+		{"after an emoji and an accent", "Señor 📦 see this", []entity{link(13, 4, "https://t.example/a")}, "Señor 📦 see this (https://t.example/a)"},
+		{"offset in bytes, not UTF-16", "Señor 📦 see this", []entity{link(16, 4, "https://t.example/a")}, "Señor 📦 see this"},
+		{"two links, out of order", "one and two", []entity{link(8, 3, "https://b.example"), link(0, 3, "http://a.example")},
+			"one (http://a.example) and two (https://b.example)"},
+		{"linked emoji", "look 📦", []entity{link(5, 2, "https://box.example")}, "look 📦 (https://box.example)"},
+		{"cuts an emoji in two", "look 📦", []entity{link(5, 1, "https://box.example")}, "look 📦"},
+		{"words that are the address", "acme.example/help", []entity{link(0, 17, "https://acme.example/help")}, "acme.example/help"},
+		{"words that look like another address", "acme.example", []entity{link(0, 12, "https://evil.example")}, "acme.example (https://evil.example)"},
+		{"upper-case scheme", "here", []entity{link(0, 4, "HTTPS://a.example/X")}, "here (HTTPS://a.example/X)"},
+		{"overlapping", "abcdef", []entity{link(0, 4, "https://a.example"), link(2, 4, "https://b.example")}, "abcd (https://a.example)ef"},
+		{"not a web link", "call me", []entity{link(0, 7, "tg://user?id=1")}, "call me"},
+		{"javascript", "x", []entity{link(0, 1, "javascript:alert(1)")}, "x"},
+		{"no host", "x", []entity{link(0, 1, "https:///path")}, "x"},
+		{"a space in the address", "x", []entity{link(0, 1, "https://a.example/ b")}, "x"},
+		{"a hidden character in the address", "x", []entity{link(0, 1, "https://a.example/\u202egnp")}, "x"},
+		{"an address too long", "x", []entity{link(0, 1, "https://a.example/"+strings.Repeat("a", maxLinkURL))}, "x"},
+		{"out of range", "short", []entity{link(3, 10, "https://a.example")}, "short"},
+		{"negative offset", "short", []entity{link(-1, 2, "https://a.example")}, "short"},
+		{"other entities", "@bot https://a.example", []entity{{Type: "mention", Offset: 0, Length: 4}, {Type: "url", Offset: 5, Length: 17}}, "@bot https://a.example"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := withLinks(tt.text, tt.ents); got != tt.want {
+				t.Errorf("withLinks(%q) = %q, want %q", tt.text, got, tt.want)
+			}
+		})
+	}
+
+	// In a caption, through Receive.
+	got := receiveAll(t, `{"update_id":20101,"message":{"message_id":60,"from":{"id":1111111,"first_name":"Test"},"chat":{"id":1111111,"type":"private"},`+
+		`"date":1795000000,"document":{"file_id":"BQAC_doc","file_name":"invoice.pdf"},"caption":"😡 see invoice here",`+
+		`"caption_entities":[{"offset":7,"length":7,"type":"text_link","url":"https://acme.example/inv/4411"}]}}`)
+	if len(got) != 1 || got[0].Text != "😡 see invoice (https://acme.example/inv/4411) here" {
+		t.Errorf("caption with a link = %+v", got)
+	}
+}
+
+// TestReceiveServiceMessages checks that Telegram's service messages
+// (core.telegram.org/bots/api#message: payments, refunds, gifts, data
+// from a Mini App, …) are skipped rather than shown as the customer's
+// words, while a kind Parley does not know still shows.
+func TestReceiveServiceMessages(t *testing.T) {
+	t.Parallel()
+	const head = `{"update_id":20201,"message":{"message_id":61,"from":{"id":1111111,"first_name":"Test"},"chat":{"id":1111111,"type":"private"},"date":1795000000,`
+	for _, tt := range []struct {
+		field, value string
+		want         string // "": skipped
+	}{
+		{"successful_payment", `{"currency":"XTR","total_amount":50,"invoice_payload":"p","telegram_payment_charge_id":"c","provider_payment_charge_id":""}`, ""},
+		{"refunded_payment", `{"currency":"XTR","total_amount":50,"invoice_payload":"p","telegram_payment_charge_id":"c"}`, ""},
+		{"gift", `{"gift":{"id":"g1","star_count":15},"text":"thanks!"}`, ""},
+		{"unique_gift", `{"gift":{"base_name":"Cap","name":"Cap-1","number":1},"origin":"transfer"}`, ""},
+		{"gift_upgrade_sent", `{"gift":{"id":"g1","star_count":15}}`, ""},
+		{"web_app_data", `{"data":"{\"order\":5521}","button_text":"Track"}`, ""},
+		{"chat_owner_changed", `{"new_owner":{"id":5,"first_name":"B"}}`, ""},
+		{"suggested_post_paid", `{"currency":"XTR","star_amount":{"amount":10}}`, ""},
+		{"giveaway_completed", `{"winner_count":1}`, ""},
+		{"checklist", `{"title":"Return steps","tasks":[{"id":1,"text":"pack"}]}`, "[A Telegram message (checklist) that Parley cannot show yet]"},
+	} {
+		t.Run(tt.field, func(t *testing.T) {
+			t.Parallel()
+			got := receiveAll(t, head+`"`+tt.field+`":`+tt.value+`}}`)
+			switch {
+			case tt.want == "" && len(got) != 0:
+				t.Errorf("service message %s = %+v, want it skipped", tt.field, got)
+			case tt.want != "" && (len(got) != 1 || got[0].Text != tt.want):
+				t.Errorf("message %s = %+v, want %q", tt.field, got, tt.want)
+			}
+		})
+	}
+	// A service field beside one Parley does not know is shown, not
+	// dropped: it may be something the customer wrote.
+	got := receiveAll(t, head+`"gift":{"gift":{"id":"g1"}},"new_kind":{"x":1}}}`)
+	if len(got) != 1 || got[0].Text != "[A Telegram message (new_kind) that Parley cannot show yet]" {
+		t.Errorf("unknown kind beside a gift = %+v", got)
+	}
+}
+
+// TestReceivePaidMedia checks that paid media is named, beside its caption
+// or alone, rather than dropped.
+func TestReceivePaidMedia(t *testing.T) {
+	t.Parallel()
+	const head = `{"update_id":20301,"message":{"message_id":62,"from":{"id":1111111,"first_name":"Test"},"chat":{"id":1111111,"type":"private"},"date":1795000000,`
+	for _, tt := range []struct {
+		name, fields, want string
+	}{
+		{"with a caption", `"paid_media":{"star_count":5,"paid_media":[{"type":"preview"}]},"caption":"pay to see"`,
+			"[Paid media: 1 item for 5 Stars, which Parley cannot show]\npay to see"},
+		{"alone", `"paid_media":{"star_count":25,"paid_media":[{"type":"photo"},{"type":"video"}]}`,
+			"[Paid media: 2 items for 25 Stars, which Parley cannot show]"},
+		{"odd numbers", `"paid_media":{"star_count":-3,"paid_media":[]}`, "[Paid media, which Parley cannot show]"},
+		{"price of another type", `"paid_media":{"star_count":"5","paid_media":[{"type":"preview"}]},"caption":"x"`,
+			"[Paid media: 1 item, which Parley cannot show]\nx"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := receiveAll(t, head+tt.fields+`}}`)
+			if len(got) != 1 || got[0].Text != tt.want {
+				t.Errorf("paid media = %+v, want %q", got, tt.want)
 			}
 		})
 	}

@@ -98,6 +98,11 @@ type stored struct {
 	bot  bool
 	date int64
 	text string
+	// update is the Message object last delivered for a customer's
+	// message, its edit included, which Telegram sends again when the
+	// message gets its first reaction.
+	update  map[string]any
+	reacted bool
 }
 
 // chat returns the state of c, creating it. Callers hold f.mu.

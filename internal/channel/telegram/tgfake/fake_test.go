@@ -280,10 +280,15 @@ func TestWebhook(t *testing.T) {
 	if err := f.React(ctx, ana, ana.ID, 2, "👍", ""); err != nil {
 		t.Fatal(err)
 	}
+	// A first reaction to a message of Ana's that she edited sends it
+	// again with the edit's date.
+	if err := f.React(ctx, ana, ana.ID, id, "👍", ""); err != nil {
+		t.Fatal(err)
+	}
 
 	us := h.updates(t)
-	if len(us) != 5 {
-		t.Fatalf("%d updates posted, want 5", len(us))
+	if len(us) != 7 {
+		t.Fatalf("%d updates posted, want 7", len(us))
 	}
 	msg := us[0]["message"].(map[string]any)
 	if us[0]["update_id"] != float64(100001) || msg["text"] != "Hi" || msg["chat"].(map[string]any)["type"] != "private" ||
@@ -303,6 +308,13 @@ func TestWebhook(t *testing.T) {
 	}
 	if r := us[4]["message_reaction"].(map[string]any); r["message_id"] != float64(2) || r["new_reaction"].([]any)[0].(map[string]any)["emoji"] != "👍" {
 		t.Errorf("reaction = %v", r)
+	}
+	edit := us[3]["edited_message"].(map[string]any)
+	if r, ok := us[5]["message_reaction"].(map[string]any); !ok || r["message_id"] != float64(id) {
+		t.Errorf("reaction to Ana's message = %v", us[5])
+	}
+	if e, ok := us[6]["edited_message"].(map[string]any); !ok || e["text"] != "Hi there" || e["edit_date"] != edit["edit_date"] || e["message_id"] != float64(id) {
+		t.Errorf("edited_message after the first reaction = %v, want the edit again, with its edit_date", us[6])
 	}
 
 	// The webhook refuses: Deliver says so.
@@ -354,13 +366,23 @@ func TestGetUpdates(t *testing.T) {
 	if err := f.React(ctx, ana, ana.ID, 1, "🔥", "👍"); err != nil {
 		t.Fatal(err)
 	}
-	if got := ids(call(t, srv, "getUpdates", map[string]any{"offset": 100004})); !cmp.Equal(got, []float64{100005}) {
+	if got := ids(call(t, srv, "getUpdates", map[string]any{"offset": 100004})); !cmp.Equal(got, []float64{100006}) {
 		t.Errorf("getUpdates(after) = %v, want the reaction asked for", got)
+	}
+	// The first reaction to Ana's message also sent it again, unchanged
+	// and without edit_date, as Telegram does; the second did not.
+	a := call(t, srv, "getUpdates", map[string]any{"offset": 100004, "allowed_updates": []string{"message", "edited_message"}})
+	var us []map[string]any
+	if err := json.Unmarshal(a.Result, &us); err != nil || len(us) != 1 || us[0]["update_id"] != float64(100005) {
+		t.Fatalf("getUpdates(edited_message) = %+v", a)
+	}
+	if e, ok := us[0]["edited_message"].(map[string]any); !ok || e["text"] != "one" || e["message_id"] != float64(1) || e["edit_date"] != nil {
+		t.Errorf("edited_message after the first reaction = %v, want message 1 unchanged, without edit_date", us[0])
 	}
 	if err := f.Queue([]byte(`{"update_id":200000,"callback_query":{"id":"1"}}`)); err != nil {
 		t.Fatal(err)
 	}
-	if got := ids(call(t, srv, "getUpdates", map[string]any{"offset": 100006})); !cmp.Equal(got, []float64{200000}) {
+	if got := ids(call(t, srv, "getUpdates", map[string]any{"offset": 100007})); !cmp.Equal(got, []float64{200000}) {
 		t.Errorf("getUpdates(queued) = %v", got)
 	}
 	if f.Pending() != 1 {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"time"
@@ -105,7 +106,6 @@ func (f *Fake) Deliver(ctx context.Context, m Message) (int64, error) {
 	}
 	s.lastID++
 	id := s.lastID
-	s.messages[id] = stored{from: m.From, date: at.Unix(), text: m.Text}
 	msg := map[string]any{"message_id": id, "from": m.From.json(false), "chat": s.json(), "date": at.Unix()}
 	if m.Text != "" {
 		msg["text"] = m.Text
@@ -119,6 +119,7 @@ func (f *Fake) Deliver(ctx context.Context, m Message) (int64, error) {
 	for k, v := range m.Content {
 		msg[k] = v
 	}
+	s.messages[id] = stored{from: m.From, date: at.Unix(), text: m.Text, update: msg}
 	f.mu.Unlock()
 	return id, f.dispatch(ctx, "message", msg)
 }
@@ -154,10 +155,10 @@ func (f *Fake) Edit(ctx context.Context, from User, chatID, messageID int64, tex
 		f.mu.Unlock()
 		return fmt.Errorf("tgfake: user %d wrote no message %d in chat %d", from.ID, messageID, chatID)
 	}
-	st.text = text
-	s.messages[messageID] = st
 	msg := map[string]any{"message_id": messageID, "from": from.json(false), "chat": s.json(),
 		"date": st.date, "edit_date": f.now().Unix(), "text": text}
+	st.text, st.update = text, msg
+	s.messages[messageID] = st
 	f.mu.Unlock()
 	return f.dispatch(ctx, "edited_message", msg)
 }
@@ -165,15 +166,29 @@ func (f *Fake) Edit(ctx context.Context, from User, chatID, messageID int64, tex
 // React sets from's reaction on message messageID of chat chatID to emoji,
 // "" taking it back, and delivers the message_reaction update. Telegram
 // sends these only to bots that asked for them in allowed_updates.
+//
+// The first reaction to a customer's message also makes Telegram send that
+// message again as an edited_message, unchanged: without edit_date if it
+// was never edited, with the date of its last edit otherwise
+// (tdlib/telegram-bot-api#773; Update.edited_message "may at times be
+// triggered by changes to message fields that are either unavailable or not
+// actively used by your bot"). React delivers it after the reaction.
 func (f *Fake) React(ctx context.Context, from User, chatID, messageID int64, emoji, previous string) error {
 	f.mu.Lock()
 	s, ok := f.chats[chatID]
+	var st stored
 	if ok {
-		_, ok = s.messages[messageID]
+		st, ok = s.messages[messageID]
 	}
 	if !ok {
 		f.mu.Unlock()
 		return fmt.Errorf("tgfake: chat %d has no message %d", chatID, messageID)
+	}
+	var touched map[string]any
+	if !st.bot && !st.reacted && emoji != "" && st.update != nil {
+		touched = maps.Clone(st.update)
+		st.reacted = true
+		s.messages[messageID] = st
 	}
 	reactions := func(e string) []any {
 		if e == "" {
@@ -184,7 +199,10 @@ func (f *Fake) React(ctx context.Context, from User, chatID, messageID int64, em
 	r := map[string]any{"chat": s.json(), "message_id": messageID, "user": from.json(false),
 		"date": f.now().Unix(), "old_reaction": reactions(previous), "new_reaction": reactions(emoji)}
 	f.mu.Unlock()
-	return f.dispatch(ctx, "message_reaction", r)
+	if err := f.dispatch(ctx, "message_reaction", r); err != nil || touched == nil {
+		return err
+	}
+	return f.dispatch(ctx, "edited_message", touched)
 }
 
 // dispatch wraps v in an Update of type typ and sends or queues it.
