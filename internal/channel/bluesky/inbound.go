@@ -27,32 +27,37 @@ const (
 // public message: PlatformID the post's at:// URI, ReplyToPlatformID the
 // post it answers (record.reply.parent.uri), Author the poster by DID with
 // "@handle", text as written with its shortened links made whole
-// (expandLinks), images and video as attachments. indexed is the
-// notification's indexedAt. ok is false, with why, for a notification that
-// is not a customer's post.
+// (expandLinks) and the post it quotes linked, images and video as
+// attachments. indexed is the notification's indexedAt. why says, for a
+// notification that is not a customer's post, why it is skipped.
 func notificationInbound(raw []byte, brand string, now time.Time) (in care.Inbound, indexed time.Time, why string) {
 	var n notification
 	if err := json.Unmarshal(raw, &n); err != nil {
 		return care.Inbound{}, time.Time{}, "not a notification"
 	}
-	indexed = parseTime(n.IndexedAt)
+	in, why = n.inbound(brand, now)
+	return in, parseTime(n.IndexedAt), why
+}
+
+// inbound is notificationInbound of a decoded notification.
+func (n *notification) inbound(brand string, now time.Time) (care.Inbound, string) {
 	switch {
 	case !careReasons[n.Reason]:
-		return care.Inbound{}, indexed, "reason " + channel.Cut(n.Reason, 32)
+		return care.Inbound{}, "reason " + channel.Cut(n.Reason, 32)
 	case !validDID(n.Author.DID):
-		return care.Inbound{}, indexed, "author without a valid DID"
+		return care.Inbound{}, "author without a valid DID"
 	case n.Author.DID == brand:
-		return care.Inbound{}, indexed, "the brand's own post"
+		return care.Inbound{}, "the brand's own post"
 	}
 	uri, ok := parsePostURI(n.URI)
 	if !ok || uri.DID != n.Author.DID {
-		return care.Inbound{}, indexed, "not a post of its author"
+		return care.Inbound{}, "not a post of its author"
 	}
 	var rec postRecord
 	if err := json.Unmarshal(n.Record, &rec); err != nil || rec.Type != "" && rec.Type != postCollection {
-		return care.Inbound{}, indexed, "record is not a post"
+		return care.Inbound{}, "record is not a post"
 	}
-	in = care.Inbound{Kind: care.KindMessage, PlatformID: uri.String(), Visibility: care.Public,
+	in := care.Inbound{Kind: care.KindMessage, PlatformID: uri.String(), Visibility: care.Public,
 		Author: care.Author{PlatformUserID: n.Author.DID, Handle: handleOf(n.Author.Handle),
 			DisplayName: n.Author.DisplayName, Verified: n.Author.verified()},
 		Text:   expandLinks(rec.Text, rec.Facets),
@@ -64,7 +69,7 @@ func notificationInbound(raw []byte, brand string, now time.Time) (in care.Inbou
 	}
 	in.Attachments = embedAttachments(rec.Embed, uri.DID)
 	in.Text = withEmbedText(in.Text, rec.Embed)
-	return in, indexed, ""
+	return in, ""
 }
 
 // handleOf is how Parley shows a handle: "@" and the handle, or "" when
@@ -110,21 +115,30 @@ func embedAttachments(e *embed, did string) []care.Attachment {
 }
 
 // withEmbedText adds to text what an embed says that the text may not: a
-// link card's URL when the text does not hold it, and, for a quote without
-// words, which post it quotes.
+// link card's URL when the text does not hold it, and which post it
+// quotes, as "Quoted https://bsky.app/…" (on a line of its own after the
+// words; alone for a quote without words). A quote with media
+// (recordWithMedia) may carry the link card in its media.
 func withEmbedText(text string, e *embed) string {
 	if e == nil {
 		return text
 	}
-	if e.External != nil {
-		if u, err := url.Parse(e.External.URI); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" &&
-			len(e.External.URI) <= 2048 && !strings.Contains(text, e.External.URI) {
-			text = joinLines(text, e.External.URI)
+	ext := e.External
+	if ext == nil && e.Media != nil {
+		ext = e.Media.External
+	}
+	if ext != nil {
+		if u, err := url.Parse(ext.URI); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" &&
+			len(ext.URI) <= 2048 && !strings.Contains(text, ext.URI) {
+			text = joinLines(text, ext.URI)
 		}
 	}
-	if strings.TrimSpace(text) == "" {
-		if q, ok := parsePostURI(e.quoted()); ok {
-			text = "Quoted " + q.webURL()
+	if q, ok := parsePostURI(e.quoted()); ok {
+		switch link := q.webURL(); {
+		case strings.TrimSpace(text) == "":
+			text = "Quoted " + link
+		case !strings.Contains(text, link):
+			text = joinLines(text, "Quoted "+link)
 		}
 	}
 	return text
@@ -145,17 +159,30 @@ func mimeType(s string) string {
 	return strings.ToLower(s)
 }
 
-// logInbound maps one chat log entry of the brand's (raw JSON) to a private
-// message, or to a deletion, when it is a customer's: PlatformID
+// logInbound maps one chat log entry of the brand's (raw JSON) to a
+// private message when it is a customer's: PlatformID
 // "{convoId}:{messageId}", Author the sender by DID (the handle and name
 // come from getProfiles). The brand's own messages are skipped: those sent
-// by Parley are stored already. ok is false, with why, otherwise.
+// by Parley are stored already. why says, for any other entry, why it is
+// skipped.
+//
+// Deletions are skipped too. Bluesky's chat deletes a message only for the
+// account that deletes it (chat.bsky.convo.deleteMessageForSelf: "Marks a
+// message as deleted for the viewer"), and the logDeleteMessage entry is in
+// that account's log alone: in the brand's log it means someone on the
+// brand's account hid the message in Bluesky's app, while the customer
+// still sees it. So the message stays in Parley as it is; a customer who
+// deletes a message for themselves leaves nothing in the brand's log.
 func logInbound(raw []byte, brand string, now time.Time) (in care.Inbound, why string) {
 	var e logEntry
 	if err := json.Unmarshal(raw, &e); err != nil {
 		return care.Inbound{}, "not a log entry"
 	}
-	if e.Type != logCreateMessage && e.Type != logDeleteMessage {
+	switch e.Type {
+	case logCreateMessage:
+	case logDeleteMessage:
+		return care.Inbound{}, "a message the brand's account deleted for itself"
+	default:
 		return care.Inbound{}, "log entry " + channel.Cut(e.Type, 64)
 	}
 	var m messageView
@@ -172,10 +199,6 @@ func logInbound(raw []byte, brand string, now time.Time) (in care.Inbound, why s
 	}
 	in = care.Inbound{PlatformID: chatID(e.ConvoID, m.ID), Author: care.Author{PlatformUserID: m.Sender.DID},
 		SentAt: sentAt(now, m.SentAt)}
-	if e.Type == logDeleteMessage {
-		in.Kind = care.KindDelete
-		return in, ""
-	}
 	if m.Type != "" && m.Type != typeMessageView {
 		return care.Inbound{}, "message " + channel.Cut(m.Type, 64)
 	}

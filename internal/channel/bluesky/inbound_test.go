@@ -122,8 +122,10 @@ func TestLogInbound(t *testing.T) {
 			PlatformID: "3ku7w6h4vog2d:3lbq7g5555522", SentAt: sent("2024-11-20T18:06:00Z"),
 			Text: "Shared https://bsky.app/profile/did:plc:ewvi7nxzyoun6zhxrhs64oiz/post/3lbq5cu4d2k2y"},
 		{}, // logReadMessage
-		{Kind: care.KindDelete, Channel: care.ChannelBluesky, Author: ana, PlatformID: "3ku7w6h4vog2d:3lbq7g3333322",
-			SentAt: sent("2024-11-20T18:02:00Z")},
+		// Ana's message deleted: Bluesky deletes only for the account
+		// that deletes, so in the brand's log this is the brand's account
+		// hiding it, not Ana deleting it.
+		{},
 		{}, // a deleted message view
 		{}, // logAcceptConvo
 	}
@@ -249,5 +251,65 @@ func TestCreateRecordInputShape(t *testing.T) {
 	delete(got, "rkey")
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("createRecord input (-doc +ours):\n%s", diff)
+	}
+}
+
+// A quote shows which post it quotes, with words or without, with media
+// or without; a link card in a quote's media is shown too.
+func TestQuoteText(t *testing.T) {
+	t.Parallel()
+	const quoted = "https://bsky.app/profile/did:plc:u5cwb2mwiv2bfq53cjufe6yn/post/3k43tv4rft22g"
+	ref := `{"uri":"` + brandPost + `","cid":"` + docCID + `"}`
+	img := `{"$type":"app.bsky.embed.images","images":[{"alt":"box","image":{"$type":"blob","ref":{"$link":"bafkreibabalobzn6cd366ukcsjycp4yymjymgfxcv6xczmlgpemzkz3cfa"},"mimeType":"image/jpeg","size":1}}]}`
+	card := `{"$type":"app.bsky.embed.external","external":{"uri":"https://acme.example/status","title":"Status","description":""}}`
+	tests := []struct {
+		name, text, embed, want string
+	}{
+		{"quote with words", "This is not what you promised", `{"$type":"app.bsky.embed.record","record":` + ref + `}`,
+			"This is not what you promised\nQuoted " + quoted},
+		{"quote without words", "", `{"$type":"app.bsky.embed.record","record":` + ref + `}`, "Quoted " + quoted},
+		{"quote with words and an image", "Look at this box",
+			`{"$type":"app.bsky.embed.recordWithMedia","record":{"$type":"app.bsky.embed.record","record":` + ref + `},"media":` + img + `}`,
+			"Look at this box\nQuoted " + quoted},
+		{"quote with a link card", "See",
+			`{"$type":"app.bsky.embed.recordWithMedia","record":{"$type":"app.bsky.embed.record","record":` + ref + `},"media":` + card + `}`,
+			"See\nhttps://acme.example/status\nQuoted " + quoted},
+		{"the link is in the words already", "As you said in " + quoted, `{"$type":"app.bsky.embed.record","record":` + ref + `}`,
+			"As you said in " + quoted},
+		{"a quoted list is not a post", "Why am I on this list?",
+			`{"$type":"app.bsky.embed.record","record":{"uri":"at://did:plc:u5cwb2mwiv2bfq53cjufe6yn/app.bsky.graph.list/3k43tv4rft22g","cid":"` + docCID + `"}}`,
+			"Why am I on this list?"},
+	}
+	a := &Adapter{Logger: quiet}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			raw := `{"uri":"at://` + anaDID + `/app.bsky.feed.post/3lbq6qte3ks2x","cid":"` + docCID + `","author":{"did":"` + anaDID +
+				`","handle":"ana.bsky.social"},"reason":"quote","reasonSubject":"` + brandPost + `","record":{"$type":"app.bsky.feed.post","text":"` +
+				tt.text + `","createdAt":"2026-11-24T09:59:00.000Z","embed":` + tt.embed + `},"indexedAt":"2026-11-24T09:59:01.000Z"}`
+			in, _, why := notificationInbound([]byte(raw), brandDID, testNow)
+			if why != "" {
+				t.Fatalf("skipped: %s", why)
+			}
+			ev, ok := a.finish(in, []byte(raw))
+			if !ok {
+				t.Fatal("the event does not validate")
+			}
+			if ev.Inbound.Text != tt.want {
+				t.Errorf("text = %q, want %q", ev.Inbound.Text, tt.want)
+			}
+		})
+	}
+}
+
+// A chat log's deletion is the brand's account hiding a message for
+// itself (Bluesky deletes only for the one who deletes): the customer's
+// message is not marked deleted.
+func TestLogDeletionIsNotTheCustomers(t *testing.T) {
+	t.Parallel()
+	raw := `{"$type":"chat.bsky.convo.defs#logDeleteMessage","rev":"3lbq7g7777772","convoId":"3ku7w6h4vog2d","message":{"$type":"chat.bsky.convo.defs#deletedMessageView","id":"3lbq7g3333322","rev":"3lbq7g7777772","sender":{"did":"` +
+		anaDID + `"},"sentAt":"2024-11-20T18:02:00.000Z"}}`
+	if in, why := logInbound([]byte(raw), brandDID, testNow); why == "" {
+		t.Errorf("logInbound = %+v, want the entry skipped", in)
 	}
 }

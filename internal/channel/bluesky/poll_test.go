@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,14 +111,20 @@ func TestPoll(t *testing.T) {
 	if len(evs) != 0 || again != cursor {
 		t.Errorf("quiet poll = %d events, cursor %q → %q", len(evs), cursor, again)
 	}
-	// Ana deletes her DM.
-	if err := w.fake.DeleteDM(msgs[0].ConvoID, msgs[0].ID); err != nil {
-		t.Fatal(err)
+	// Someone on the brand's account deletes Ana's DM in Bluesky's app,
+	// which hides it from the brand's account alone; Ana deletes it for
+	// herself, which the brand's log does not show. Neither is Ana
+	// deleting her message: it stays as it is in Parley.
+	for _, who := range []string{brandDID, anaDID} {
+		if err := w.fake.DeleteDMForSelf(who, msgs[0].ConvoID, msgs[0].ID); err != nil {
+			t.Fatal(err)
+		}
 	}
 	w.publish(t, anaDID, bskyfake.PostInput{Text: "@acme.example.com thanks!"})
 	evs, _ = w.pollFrom(t, cursor)
-	if len(evs) != 2 || evs[1].Inbound.Kind != care.KindDelete || evs[1].Inbound.PlatformID != msgs[0].ConvoID+":"+msgs[0].ID {
-		t.Errorf("after a deletion: %+v", summarise(evs))
+	if diff := cmp.Diff([]polled{{care.KindMessage, care.Public, anaDID, "@ana.bsky.social", 1234, true, "@acme.example.com thanks!", ""}},
+		summarise(evs)); diff != "" {
+		t.Errorf("after DMs deleted for self (-want +got):\n%s", diff)
 	}
 	if n := w.fake.Calls(bskyfake.GetProfiles); n != profiles {
 		t.Errorf("getProfiles called %d more times for cached authors", n-profiles)
@@ -127,17 +134,25 @@ func TestPoll(t *testing.T) {
 func TestPollPages(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
+		// history: the account has notifications from before the window
+		// a poll reads again, as every account soon has.
+		history            bool
 		posts, want, calls int
 	}{
-		{0, 0, 1},
-		{49, 49, 1},
-		{120, 120, 3},
-		{250, 200, 4}, // four pages at most; the oldest 50 are skipped
+		{true, 0, 0, 1},
+		{false, 0, 0, 2}, // the listing ends within the window: one more page says so
+		{true, 48, 48, 1},
+		{true, 120, 120, 3},
+		{true, 250, 200, 4}, // four pages at most; the oldest 50 are skipped
 	}
 	for _, tt := range tests {
-		t.Run(fmt.Sprint(tt.posts), func(t *testing.T) {
+		t.Run(fmt.Sprint(tt.posts, tt.history), func(t *testing.T) {
 			t.Parallel()
 			w := newWorld(t)
+			if tt.history {
+				w.publish(t, anaDID, bskyfake.PostInput{Text: "@acme.example.com an hour ago"})
+				w.clock.Add(time.Hour)
+			}
 			w.publish(t, anaDID, bskyfake.PostInput{Text: "@acme.example.com first"})
 			_, cursor := w.pollFrom(t, "")
 			before := w.fake.Calls(bskyfake.ListNotifications)
@@ -233,5 +248,122 @@ func TestPollFirstDay(t *testing.T) {
 	}
 	if evs, _ := w.pollFrom(t, cursor); len(evs) != 0 {
 		t.Errorf("second poll = %+v, want nothing", summarise(evs))
+	}
+}
+
+// The AppView lists notifications by the earlier of createdAt and the time
+// it indexed the post, so a post from a phone whose clock is behind, or
+// one indexed late, is listed below notifications already read, and one
+// may share the newest time read. Both are read, once.
+func TestPollLateNotifications(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.publish(t, anaDID, bskyfake.PostInput{Text: "@acme.example.com an hour ago"})
+	w.clock.Add(time.Hour)
+	_, cursor := w.pollFrom(t, "")
+
+	b := w.publish(t, benDID, bskyfake.PostInput{Text: "@acme.example.com B"})
+	evs, cursor := w.pollFrom(t, cursor)
+	if len(evs) != 1 || evs[0].Inbound.PlatformID != b.URI {
+		t.Fatalf("poll = %+v, want B", summarise(evs))
+	}
+	bAt := w.clock.Now().Add(-time.Second) // B's createdAt and indexedAt
+
+	// Written ten seconds before B, indexed after the poll that read B;
+	// and one written at B's very millisecond.
+	late := w.publish(t, anaDID, bskyfake.PostInput{Text: "@acme.example.com A, written before B", CreatedAt: bAt.Add(-10 * time.Second)})
+	tie := w.publish(t, anaDID, bskyfake.PostInput{Text: "@acme.example.com C, written with B", CreatedAt: bAt})
+	evs, cursor = w.pollFrom(t, cursor)
+	var got []string
+	for _, ev := range evs {
+		got = append(got, ev.Inbound.PlatformID)
+	}
+	if diff := cmp.Diff([]string{late.URI, tie.URI}, got); diff != "" {
+		t.Errorf("late notifications (-want +got):\n%s", diff)
+	}
+	if evs, next := w.pollFrom(t, cursor); len(evs) != 0 || next != cursor {
+		t.Errorf("the poll after = %+v, cursor moved %v; want nothing", summarise(evs), next != cursor)
+	}
+	var c pollCursor
+	if err := json.Unmarshal([]byte(cursor), &c); err != nil || c.V != cursorVersion || len(c.Seen) != 3 {
+		t.Errorf("cursor = %s, %v; want B, A and C remembered, the hour-old mention not", cursor, err)
+	}
+}
+
+// A cursor written before the window was remembered ({"n", "c"}) is read
+// as it was meant: what is not newer than n was read.
+func TestPollLegacyCursor(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.publish(t, anaDID, bskyfake.PostInput{Text: "@acme.example.com read before"})
+	_, cursor := w.pollFrom(t, "")
+	var c pollCursor
+	if err := json.Unmarshal([]byte(cursor), &c); err != nil {
+		t.Fatal(err)
+	}
+	legacy, _ := json.Marshal(map[string]string{"n": c.Newest, "c": c.Chat})
+
+	w.publish(t, benDID, bskyfake.PostInput{Text: "@acme.example.com new"})
+	evs, next := w.pollFrom(t, string(legacy))
+	if len(evs) != 1 || evs[0].Inbound.Text != "@acme.example.com new" {
+		t.Fatalf("poll from an old cursor = %+v, want the new mention alone", summarise(evs))
+	}
+	if evs, _ := w.pollFrom(t, next); len(evs) != 0 {
+		t.Errorf("the poll after = %+v, want nothing", summarise(evs))
+	}
+}
+
+// What the cursor remembers is bounded, in number and in bytes, and a
+// poll that did not read its whole window forgets nothing it knew.
+func TestRemember(t *testing.T) {
+	t.Parallel()
+	floor := testNow.Add(-lateWindow)
+	uri := func(i int) string { return fmt.Sprintf("at://%s/app.bsky.feed.post/3l%011d", anaDID, i) }
+	many := func(n int, at time.Time) []readNote {
+		var out []readNote
+		for i := range n {
+			out = append(out, readNote{uri(i), at})
+		}
+		return out
+	}
+	longDID := "did:web:" + strings.Repeat("a", 200) + ".example"
+	var long []readNote
+	for i := range maxSeen {
+		long = append(long, readNote{fmt.Sprintf("at://%s/app.bsky.feed.post/3l%011d", longDID, i), testNow})
+	}
+	tests := []struct {
+		name   string
+		read   []readNote
+		before []string
+		whole  bool
+		want   int
+	}{
+		{"below the window", many(3, floor.Add(-time.Millisecond)), nil, true, 0},
+		{"at the window's floor", many(3, floor), nil, true, 3},
+		{"no time", many(3, time.Time{}), nil, true, 3},
+		{"whole window: the old ones go", many(2, testNow), []string{uri(7), uri(8)}, true, 2},
+		{"part of it: the old ones stay", many(2, testNow), []string{uri(1), uri(8)}, false, 3},
+		{"at most maxSeen", many(maxSeen+40, testNow), nil, true, maxSeen},
+		{"at most maxSeenBytes", long, nil, true, maxSeenBytes / (len(long[0].uri) + 3)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := remember(tt.read, tt.before, tt.whole, floor)
+			if len(got) != tt.want {
+				t.Fatalf("%d remembered, want %d", len(got), tt.want)
+			}
+			b, _ := json.Marshal(pollCursor{V: cursorVersion, Newest: testNow.Format(time.RFC3339Nano), Chat: strings.Repeat("c", 512), Seen: got})
+			var c pollCursor
+			if len(b) > maxCursorBytes || json.Unmarshal(b, &c) != nil || !c.valid() {
+				t.Errorf("the cursor (%d bytes) would not be read back", len(b))
+			}
+		})
+	}
+	if (pollCursor{Seen: make([]string, maxSeen+1)}).valid() {
+		t.Error("a cursor remembering too much is valid")
+	}
+	if (pollCursor{Seen: []string{"https://bsky.app/x"}}).valid() {
+		t.Error("a cursor remembering something other than a post is valid")
 	}
 }

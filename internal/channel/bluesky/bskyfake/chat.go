@@ -24,14 +24,22 @@ func (f *Fake) SendDM(from, to, text string) (Message, error) {
 	return *f.post(c, from, text, nil, now), nil
 }
 
-// DeleteDM has the sender of message id in convo delete it for everyone,
-// as the chat log reports (logDeleteMessage).
-func (f *Fake) DeleteDM(convoID, id string) error {
+// DeleteDMForSelf has the account did delete message id of convo for
+// itself, the only deletion Bluesky's chat has
+// (chat.bsky.convo.deleteMessageForSelf: "Marks a message as deleted for
+// the viewer, so they won't see that message in future enumerations"):
+// the logDeleteMessage entry goes to that account's log alone, and the
+// other members still see the message.
+func (f *Fake) DeleteDMForSelf(did, convoID, id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	c := f.convos[convoID]
+	if c == nil || !slices.Contains(c.members, did) {
+		return fmt.Errorf("bskyfake: %s is not in conversation %s", did, convoID)
+	}
 	for _, m := range f.messages {
 		if m.ConvoID == convoID && m.ID == id {
-			f.logs = append(f.logs, logItem{rev: f.nextTID(f.now()), kind: "#logDeleteMessage", convo: f.convos[convoID], message: m})
+			f.logs = append(f.logs, logItem{rev: f.nextTID(f.now()), kind: "#logDeleteMessage", convo: c, message: m, only: did})
 			return nil
 		}
 	}
@@ -144,7 +152,7 @@ func (f *Fake) getLog(req *request) answer {
 	logs := []any{}
 	next := cursor
 	for _, l := range f.logs {
-		if l.rev <= cursor || !slices.Contains(l.convo.members, req.caller.DID) {
+		if l.rev <= cursor || !slices.Contains(l.convo.members, req.caller.DID) || l.only != "" && l.only != req.caller.DID {
 			continue
 		}
 		if len(logs) == 100 {

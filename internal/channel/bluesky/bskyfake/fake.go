@@ -29,14 +29,19 @@
 //     whose parent is unknown or whose root is not the parent's root, so
 //     tests see a wrong thread at once.
 //   - Notifications: app.bsky.notification.listNotifications, newest
-//     first, paged by cursor, filtered by reasons; a post notifies the
+//     first by the earlier of createdAt and the time indexed, which is
+//     the indexedAt they show (so a post written on a clock that is
+//     behind, PostInput.CreatedAt, is listed below newer ones), paged by
+//     cursor, filtered by reasons; a post notifies the
 //     accounts it mentions (facets), the authors of its parent and root
 //     (reply) and of the post it quotes (quote), once each.
 //   - Chat: chat.bsky.convo.getConvoForMembers, sendMessage and getLog,
 //     only with atproto-proxy: did:web:api.bsky.chat#bsky_chat (400
 //     without it), and only for an App Password with DM access (400
 //     InvalidToken "Bad token method" otherwise); a recipient's
-//     AllowIncoming is enforced.
+//     AllowIncoming is enforced. DeleteDMForSelf deletes a message as
+//     Bluesky's chat does, for the deleting account alone: the
+//     logDeleteMessage entry is in that account's log only.
 //   - Search: app.bsky.feed.searchPosts over every post, with the search
 //     service's query syntax, filters and offset cursor (search.go);
 //     PublishRecord stores a raw record, for tests of what strangers post.
@@ -162,7 +167,7 @@ type note struct {
 	reason    string
 	subject   string
 	post      *Post
-	indexedAt time.Time
+	sortAt    time.Time // the post's, to the millisecond
 }
 
 type convo struct {
@@ -175,6 +180,9 @@ type logItem struct {
 	kind    string // "#logBeginConvo", "#logCreateMessage", "#logDeleteMessage"
 	convo   *convo
 	message *Message
+	// only is the one member whose log holds the entry ("" for all):
+	// a deletion is the deleting account's alone.
+	only string
 }
 
 type window struct {

@@ -25,6 +25,12 @@ type PostInput struct {
 	Quote string
 	// Images are the alt texts of images attached, one image each.
 	Images []string
+	// CreatedAt is the record's createdAt, the time on the author's
+	// device; zero for the fake's now. An earlier one lists the post's
+	// notifications below those of posts indexed before it, as a clock
+	// that is behind or a post that reaches the AppView late does on
+	// Bluesky (see listNotifications).
+	CreatedAt time.Time
 }
 
 // postRecord is the app.bsky.feed.post record the fake writes.
@@ -67,7 +73,11 @@ func (f *Fake) Publish(author string, in PostInput) (Post, error) {
 		return Post{}, fmt.Errorf("bskyfake: no account %s", author)
 	}
 	now := f.now()
-	rec := postRecord{Type: postCollection, Text: in.Text, CreatedAt: now.UTC().Format("2006-01-02T15:04:05.000Z"), Langs: []string{"en"}}
+	created := now
+	if !in.CreatedAt.IsZero() {
+		created = in.CreatedAt
+	}
+	rec := postRecord{Type: postCollection, Text: in.Text, CreatedAt: stamp(created), Langs: []string{"en"}}
 	for _, m := range handleRE.FindAllStringSubmatchIndex(in.Text, -1) {
 		if did, ok := f.handles[lower(in.Text[m[2]:m[3]])]; ok {
 			var fc facet
@@ -162,12 +172,14 @@ func (f *Fake) addPost(author, rkey string, raw json.RawMessage, now time.Time) 
 	}
 	f.posts = append(f.posts, p)
 	f.byURI[uri] = p
-	// One notification per account, the strongest reason first.
+	// One notification per account, the strongest reason first, sorted
+	// by the post's sortAt as the AppView's notification table is.
+	at := sortAt(p).Truncate(time.Millisecond)
 	reasons := map[string]string{}
 	add := func(did, reason, subject string) {
 		if did != "" && did != author && f.accounts[did] != nil && reasons[did] == "" {
 			reasons[did] = reason
-			f.notes = append(f.notes, &note{recipient: did, reason: reason, subject: subject, post: p, indexedAt: idx})
+			f.notes = append(f.notes, &note{recipient: did, reason: reason, subject: subject, post: p, sortAt: at})
 		}
 	}
 	if p.Parent.URI != "" {
@@ -429,9 +441,17 @@ func (f *Fake) postCount(did string) int {
 	return n
 }
 
-// listNotifications answers the caller's notifications, newest first
-// (lexicon app.bsky.notification.listNotifications: limit 1 to 100,
-// default 50; the cursor leads to older ones).
+// listNotifications answers the caller's notifications (lexicon
+// app.bsky.notification.listNotifications: limit 1 to 100, default 50),
+// newest first by sortAt, as the AppView lists them: the earlier of the
+// post's createdAt and when it was indexed, which is also what the
+// notification's indexedAt says (bluesky-social/atproto, packages/bsky:
+// the post table's sortAt is least("createdAt", "indexedAt"), the
+// notification takes the post's, listNotifications selects notif.sortAt
+// as indexedAt and pages by it). So a post whose author's clock is behind,
+// or that is indexed late, is listed below notifications already seen.
+// Ties are listed last-arrived first (the AppView breaks them by CID).
+// The cursor, "<unix ms>::<n>", leads to older ones.
 func (f *Fake) listNotifications(req *request) answer {
 	q := req.r.URL.Query()
 	limit := 50
@@ -442,34 +462,51 @@ func (f *Fake) listNotifications(req *request) answer {
 		}
 		limit = n
 	}
-	var before time.Time
+	afterMS, afterSeq := int64(0), -1
 	if c := q.Get("cursor"); c != "" {
-		t, err := time.Parse(time.RFC3339Nano, c)
-		if err != nil {
+		ms, seq, found := strings.Cut(c, "::")
+		var err1, err2 error
+		afterMS, err1 = strconv.ParseInt(ms, 10, 64)
+		afterSeq, err2 = strconv.Atoi(seq)
+		if !found || err1 != nil || err2 != nil || afterSeq < 0 {
 			return invalid("Malformed cursor")
 		}
-		before = t
 	}
 	reasons := q["reasons"]
-	var page []any
-	var last time.Time
-	for i := len(f.notes) - 1; i >= 0 && len(page) < limit; i-- {
-		n := f.notes[i]
-		if n.recipient != req.caller.DID || len(reasons) > 0 && !slices.Contains(reasons, n.reason) ||
-			!before.IsZero() && !n.indexedAt.Before(before) {
+	var mine []int // indexes into f.notes
+	for i, n := range f.notes {
+		if n.recipient != req.caller.DID || len(reasons) > 0 && !slices.Contains(reasons, n.reason) {
 			continue
 		}
+		if ms := n.sortAt.UnixMilli(); afterSeq >= 0 && (ms > afterMS || ms == afterMS && i >= afterSeq) {
+			continue
+		}
+		mine = append(mine, i)
+	}
+	slices.SortFunc(mine, func(a, b int) int {
+		if c := f.notes[b].sortAt.Compare(f.notes[a].sortAt); c != 0 {
+			return c
+		}
+		return b - a
+	})
+	page := []any{}
+	last := -1
+	for _, i := range mine {
+		if len(page) == limit {
+			break
+		}
+		n := f.notes[i]
 		v := map[string]any{"uri": n.post.URI, "cid": n.post.CID, "author": f.profileView(f.accounts[n.post.Author], false),
-			"reason": n.reason, "record": n.post.Record, "isRead": false, "indexedAt": stamp(n.indexedAt), "labels": []any{}}
+			"reason": n.reason, "record": n.post.Record, "isRead": false, "indexedAt": stamp(n.sortAt), "labels": []any{}}
 		if n.subject != "" {
 			v["reasonSubject"] = n.subject
 		}
 		page = append(page, v)
-		last = n.indexedAt
+		last = i
 	}
-	out := map[string]any{"notifications": append([]any{}, page...), "priority": false, "seenAt": stamp(req.now.Add(-time.Hour))}
-	if len(page) > 0 {
-		out["cursor"] = stamp(last)
+	out := map[string]any{"notifications": page, "priority": false, "seenAt": stamp(req.now.Add(-time.Hour))}
+	if last >= 0 {
+		out["cursor"] = strconv.FormatInt(f.notes[last].sortAt.UnixMilli(), 10) + "::" + strconv.Itoa(last)
 	}
 	return ok(out)
 }
