@@ -95,24 +95,43 @@ func (s *Server) inTeamsOf(r *http.Request, userID care.ID) error {
 }
 
 func (s *Server) changeAgent(w http.ResponseWriter, r *http.Request, userID care.ID, u care.AgentUpdate, details any) {
-	ws := principal(r).WorkspaceID
-	if _, err := s.Store.Member(r.Context(), ws, userID); err != nil {
-		writeError(w, r, care.Errorf(care.ENOTFOUND, "User not found in this workspace."))
-		return
-	}
-	a, err := s.Store.UpdateAgent(r.Context(), ws, userID, u, s.now())
+	a, err := s.changeProfile(r.Context(), principal(r), userID, u, details)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	s.auditf(r, "agent.update", idTarget("user", userID), details)
+	writeJSON(w, http.StatusOK, a)
+}
+
+// SetPresence sets the caller's own presence, as PUT /api/v1/me/presence
+// does: for the web page's presence menu and its sign-out.
+func (s *Server) SetPresence(ctx context.Context, p care.Principal, presence care.Presence) (*care.Agent, error) {
+	if p.UserID == 0 {
+		return nil, care.Errorf(care.EINVALID, "Presence belongs to a person; this token is not one.")
+	}
+	return s.changeProfile(ctx, p, p.UserID, care.AgentUpdate{Presence: &presence}, presenceRequest{Presence: presence})
+}
+
+// changeProfile changes a member's profile, records it, and when the presence
+// changed lets routing act on it: work for an agent coming online, work
+// handed back by one going away.
+func (s *Server) changeProfile(ctx context.Context, p care.Principal, userID care.ID, u care.AgentUpdate, details any) (*care.Agent, error) {
+	ws := p.WorkspaceID
+	if _, err := s.Store.Member(ctx, ws, userID); err != nil {
+		return nil, care.Errorf(care.ENOTFOUND, "User not found in this workspace.")
+	}
+	a, err := s.Store.UpdateAgent(ctx, ws, userID, u, s.now())
+	if err != nil {
+		return nil, err
+	}
+	s.audit(ctx, p, "agent.update", idTarget("user", userID), details)
 	if u.Presence != nil && s.Router != nil {
-		if err := s.Router.PresenceChanged(r.Context(), ws, userID, a.Presence); err != nil {
+		if err := s.Router.PresenceChanged(ctx, ws, userID, a.Presence); err != nil {
 			// The change stands; routing catches up on its next pass.
 			s.logger().Error("api: routing after a presence change", "user", userID, "err", err)
 		}
 	}
-	writeJSON(w, http.StatusOK, a)
+	return a, nil
 }
 
 type queueList struct {

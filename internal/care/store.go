@@ -64,6 +64,10 @@ type Queries interface {
 	// Agents lists a workspace's members with their presence, skills,
 	// capacity, teams and current load.
 	Agents(ctx context.Context, workspaceID ID) ([]Agent, error)
+	// AgentPresence is one member's presence: what a page's top bar shows
+	// its agent, without listing the workspace's agents; ENOTFOUND for
+	// someone who is not a member.
+	AgentPresence(ctx context.Context, workspaceID, userID ID) (Presence, error)
 	// UpdateAgent changes a member's presence, skills or capacity (nil
 	// fields stay) and returns the profile.
 	UpdateAgent(ctx context.Context, workspaceID, userID ID, u AgentUpdate, now time.Time) (*Agent, error)

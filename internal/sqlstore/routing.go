@@ -135,6 +135,15 @@ func normalizeSkills(s care.Skills) (care.Skills, error) {
 	return s, err
 }
 
+func (q queries) AgentPresence(ctx context.Context, workspaceID, userID care.ID) (care.Presence, error) {
+	var presence string
+	err := q.row(ctx, `SELECT presence FROM members WHERE workspace_id = ? AND user_id = ?`, workspaceID, userID).Scan(&presence)
+	if err != nil {
+		return "", q.wrap(err, "member")
+	}
+	return care.Presence(presence), nil
+}
+
 func (q queries) UpdateAgent(ctx context.Context, workspaceID, userID care.ID, u care.AgentUpdate, now time.Time) (*care.Agent, error) {
 	if u.Presence != nil && !u.Presence.Valid() {
 		return nil, care.Errorf(care.EINVALID, "Unknown presence %q; use online, away or offline.", *u.Presence)

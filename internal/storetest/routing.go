@@ -28,7 +28,12 @@ func testRouting(t *testing.T, open opener) {
 		u := mustUser(t, s, "ana@example.com")
 		_, err := s.UpdateAgent(ctx, w.ws.ID, u.ID, care.AgentUpdate{}, at(0))
 		wantCode(t, err, care.ENOTFOUND, "UpdateAgent(not a member)")
+		_, err = s.AgentPresence(ctx, w.ws.ID, u.ID)
+		wantCode(t, err, care.ENOTFOUND, "AgentPresence(not a member)")
 		must(t, s.SetMember(ctx, care.Member{WorkspaceID: w.ws.ID, UserID: u.ID, Role: care.RoleAgent}), "SetMember")
+		if p, err := s.AgentPresence(ctx, w.ws.ID, u.ID); err != nil || p != care.PresenceOffline {
+			t.Errorf("AgentPresence of a new member = %q, %v; want offline", p, err)
+		}
 		tm := mustTeam(t, s, w.ws, "Care")
 		must(t, s.SetTeamMembers(ctx, tm.ID, []care.ID{u.ID}), "SetTeamMembers")
 
@@ -46,6 +51,9 @@ func testRouting(t *testing.T, open opener) {
 			Skills:   &care.Skills{Languages: []string{" EN", "es", "en"}, Channels: []string{"x"}},
 			Capacity: map[care.WorkKind]int{care.WorkChat: 2}}, at(time.Minute))
 		must(t, err, "UpdateAgent")
+		if p, err := s.AgentPresence(ctx, w.ws.ID, u.ID); err != nil || p != online {
+			t.Errorf("AgentPresence after going online = %q, %v", p, err)
+		}
 		wantCap := care.DefaultCapacity()
 		wantCap[care.WorkChat] = 2
 		if a.Presence != online || !a.PresenceAt.Equal(micro(at(time.Minute))) || !slices.Equal(a.Skills.Languages, []string{"en", "es"}) ||

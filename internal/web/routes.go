@@ -20,6 +20,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	get("/login", h.loginForm)
 	post("/login", h.login)
 	post("/logout", h.action(h.logout))
+	post("/presence", h.action(h.setPresence))
 	get("/setup", h.setupForm)
 	post("/setup", h.setup)
 	get("/password", h.page(h.passwordForm))

@@ -52,7 +52,15 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-func (h *Handler) logout(w http.ResponseWriter, r *http.Request, _ *agent) {
+func (h *Handler) logout(w http.ResponseWriter, r *http.Request, a *agent) {
+	// Signing out ends the shift: an agent left online would go on being
+	// given work nobody sees. A failure is logged, not shown: the person
+	// still signs out.
+	if p, err := h.Store.AgentPresence(r.Context(), a.WorkspaceID, a.UserID); err == nil && p != care.PresenceOffline {
+		if _, err := h.API.SetPresence(r.Context(), a.Principal, care.PresenceOffline); err != nil {
+			h.logger().ErrorContext(r.Context(), "web: go offline at sign-out", "user", a.UserID, "err", err)
+		}
+	}
 	if c, err := r.Cookie(api.SessionCookie); err == nil {
 		if err := h.Store.DeleteSession(r.Context(), auth.HashToken(c.Value)); err != nil {
 			h.renderError(w, r, nil, err)
@@ -187,4 +195,20 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request, a *agen
 	}
 	h.render(w, r, http.StatusOK, "password", passwordPage{layout{Title: "Change password", Page: "password", Agent: a,
 		Notice: "Your password was changed."}})
+}
+
+// setPresence is the top bar's presence menu: online, away or offline.
+func (h *Handler) setPresence(w http.ResponseWriter, r *http.Request, a *agent) {
+	p := care.Presence(formValue(r, "presence"))
+	switch p {
+	case care.PresenceOnline, care.PresenceAway, care.PresenceOffline:
+	default:
+		h.renderError(w, r, a, care.Errorf(care.EINVALID, "Choose online, away or offline."))
+		return
+	}
+	if _, err := h.API.SetPresence(r.Context(), a.Principal, p); err != nil {
+		h.renderError(w, r, a, err)
+		return
+	}
+	http.Redirect(w, r, localPath(formValue(r, "next")), http.StatusSeeOther)
 }

@@ -101,6 +101,11 @@ type agent struct {
 	Approvals string
 	// Unread counts the agent's unread notifications.
 	Unread int
+	// Presence is the agent's own, for the top bar's menu: routing gives
+	// work only to agents online, so an agent must be able to say so.
+	Presence care.Presence
+	// Path is the page's own address, where the presence menu returns.
+	Path string
 }
 
 // Shown is the agent's name as the top bar shows it. Principal.Name stays
@@ -233,6 +238,7 @@ func (h *Handler) page(fn func(http.ResponseWriter, *http.Request, *agent)) http
 			h.renderError(w, r, a, err)
 			return
 		}
+		a.Path = r.URL.RequestURI()
 		fn(w, r, a)
 	}
 }
@@ -358,6 +364,9 @@ func (h *Handler) safeMessage(r *http.Request, err error) string {
 func (h *Handler) counts(ctx context.Context, a *agent) error {
 	var err error
 	if a.Unread, err = h.Desk.UnreadNotifications(ctx, a.Principal); err != nil {
+		return err
+	}
+	if a.Presence, err = h.Store.AgentPresence(ctx, a.WorkspaceID, a.UserID); err != nil {
 		return err
 	}
 	if a.CanApprove() {

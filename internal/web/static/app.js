@@ -14,6 +14,15 @@
   var linkedId = body.dataset.linked || '';
   var me = Number(body.dataset.user || 0);
 
+  // The presence menu applies as soon as it changes; its button is for
+  // browsers without scripts.
+  var presence = doc.getElementById('presence-menu');
+  if (presence) {
+    var setButton = presence.form.querySelector('.presence-set');
+    if (setButton) setButton.hidden = true;
+    presence.addEventListener('change', function () { presence.form.requestSubmit(); });
+  }
+
   // Filters apply as soon as they change.
   var filters = doc.getElementById('filters');
   if (filters) {
