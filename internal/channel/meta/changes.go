@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -36,7 +37,16 @@ type feedValue struct {
 // feed maps a comment on the Page's posts.
 func (r *receiver) feed(value, raw json.RawMessage) {
 	var v feedValue
-	if json.Unmarshal(value, &v) != nil || v.Item != "comment" || v.CommentID == "" {
+	switch {
+	case json.Unmarshal(value, &v) != nil:
+		r.skip(false, "a feed change that does not decode")
+		return
+	case v.Item != "comment":
+		// Posts, shares, reactions: not yet conversations in Parley.
+		r.skip(true, fmt.Sprintf("feed item %.40q, verb %.40q", v.Item, v.Verb))
+		return
+	case v.CommentID == "":
+		r.skip(false, "a feed comment without a comment_id")
 		return
 	}
 	sentAt := v.CreatedTime.seconds(r.entryAt)
@@ -50,11 +60,14 @@ func (r *receiver) feed(value, raw json.RawMessage) {
 		edit = true
 	default:
 		// "hide"/"unhide" are moderation, recorded when done from Parley.
+		r.skip(true, fmt.Sprintf("feed comment verb %.40q", v.Verb))
 		return
 	}
-	if string(v.From.ID) == r.account {
-		// The Page's own comment: a reply sent by Parley is stored already,
-		// and one typed in Meta's tools names no customer to file it under.
+	own := string(v.From.ID) == r.account
+	if own && (edit || v.ParentID == "" || v.ParentID == v.PostID) {
+		// The Page's own comment on a post answers no one; its edits
+		// change what Parley shows as sent.
+		r.skip(true, "the Page's own comment or edit, which answers no comment")
 		return
 	}
 	author := care.Author{PlatformUserID: string(v.From.ID), DisplayName: v.From.Name}
@@ -90,7 +103,35 @@ func (r *receiver) feed(value, raw json.RawMessage) {
 		in.ReplyToPlatformID = string(v.CommentID)
 		in.Text = editedPrefix + in.Text
 	}
+	if own {
+		r.ownReply(&in, v.Message, v.Photo, v.Video, raw)
+		return
+	}
 	r.add(in, raw)
+}
+
+// ownReply files the account's own reply to a comment: one Parley posted
+// is skipped (the core recorded it, or will, from the API's answer); one
+// typed in Meta Business Suite or the Instagram app is the brand's answer,
+// an echo in the conversation of the comment it answers, so the customer
+// no longer waits on an agent who would answer twice. The change names
+// only that comment, not its author: the echo is addressed to the
+// account, and the core places it by its reply target.
+func (r *receiver) ownReply(in *care.Inbound, text, photo, video string, raw json.RawMessage) {
+	content := textContent(text)
+	switch {
+	case text == "" && photo != "":
+		content = attachmentContent("image")
+	case text == "" && video != "":
+		content = attachmentContent("video")
+	}
+	if sends.sent(r.account, in.PlatformID) || sends.sending(r.account, "", content) {
+		r.skip(true, "an echo of a comment Parley posted")
+		return
+	}
+	in.Kind = care.KindEcho
+	in.Author.PlatformUserID = r.account
+	r.add(*in, raw)
 }
 
 // hiddenAuthorPrefix starts the author id of a comment whose author Meta
@@ -128,7 +169,13 @@ type igCommentValue struct {
 
 func (r *receiver) igComment(value, raw json.RawMessage) {
 	var v igCommentValue
-	if json.Unmarshal(value, &v) != nil || v.ID == "" || string(v.From.ID) == r.account {
+	if json.Unmarshal(value, &v) != nil || v.ID == "" {
+		r.skip(false, "an Instagram comment without an id")
+		return
+	}
+	own := string(v.From.ID) == r.account
+	if own && v.ParentID == "" {
+		r.skip(true, "the account's own comment on its media, which answers no comment")
 		return
 	}
 	author := care.Author{PlatformUserID: string(v.From.ID), Handle: v.From.Username}
@@ -142,6 +189,10 @@ func (r *receiver) igComment(value, raw json.RawMessage) {
 		Subject: subject("Comment on Instagram media", string(v.Media.ID))}
 	if in.Text == "" {
 		in.Text = unsupportedText
+	}
+	if own {
+		r.ownReply(&in, v.Text, "", "", raw)
+		return
 	}
 	r.add(in, raw)
 }
@@ -181,6 +232,7 @@ func parseMentionID(id string) (mediaID, commentID string, ok bool) {
 func (r *receiver) igMention(value, raw json.RawMessage) {
 	var v igMentionValue
 	if json.Unmarshal(value, &v) != nil || !isDigits(string(v.MediaID)) || v.CommentID != "" && !isDigits(string(v.CommentID)) {
+		r.skip(false, "a mention without numeric media and comment ids")
 		return
 	}
 	media, comment := string(v.MediaID), string(v.CommentID)

@@ -19,7 +19,8 @@
 //	access_token       the token for an Instagram inbox (Instagram Login), used
 //	                   before page_access_token when both are set
 //	app_id             the Meta app's id, to tell echoes of Parley's own sends
-//	                   from replies typed in Meta Business Suite (recommended)
+//	                   from replies typed in Meta Business Suite (recommended;
+//	                   Messenger's echoes carry it, Instagram's do not)
 //	api_base           a Graph API base URL replacing the adapter's, e.g. a
 //	                   local fake (optional)
 //
@@ -48,19 +49,31 @@
 //     is_deleted (unsent by the customer) is a deletion. A story mention
 //     and a reply to a story (reply_to.story) keep the story's file as an
 //     attachment named "Instagram story", with a placeholder text when the
-//     customer wrote none. A shared location is a "geo:" URI.
-//   - message with is_echo: a message the Page sent. One sent by Parley
-//     itself (app_id equal to the inbox's app_id, or metadata starting with
-//     "parley:", which Send sets on Messenger) is skipped: Parley recorded it
-//     from the Send API's answer, and the echo can overtake that record. Any
-//     other is an echo the core stores as the brand's, addressed to the
-//     recipient.
+//     customer wrote none. A shared location is a "geo:" URI. A referral
+//     on the message (the ad, m.me or ig.me link, chat plugin or shop
+//     product that opened the thread) is kept as a line of its text,
+//     "[Came from an ad: "title", ad {id}, ref {ref}]", as the WhatsApp
+//     adapter keeps click-to-WhatsApp referrals.
+//   - message with is_echo: a message the account sent. One sent by Parley
+//     itself is skipped: Parley recorded it from the Send API's answer, and
+//     the echo can overtake that record. It is known by app_id equal to the
+//     inbox's app_id or metadata starting with "parley:" (both Messenger
+//     only: Instagram's echoes carry neither, and Meta documents no metadata
+//     for Instagram's Send API), else by what this process sent (sendlog.go):
+//     the mid Meta answered with, or, for an echo that comes before the
+//     answer, a send under way to the same person with the same text (or an
+//     attachment of the same kind). Any other echo (one naming another app,
+//     or none) is stored by the core as the brand's, addressed to the
+//     recipient. The process that receives the echo must be the one that
+//     sent: with several Parley processes, an Instagram echo received by
+//     another before the outbox recorded the reply's id is stored a second
+//     time, as sent outside Parley.
 //   - delivery: one delivered status per mid. Messenger's read event gives
 //     only a watermark (everything before a time was read), which does not
 //     name messages; it is skipped. Instagram's read names its mid and
 //     becomes a read status.
 //   - postback (a button tapped): a customer message whose text is the
-//     button's title.
+//     button's title, and its referral's line when the tap opened a thread.
 //   - a sender named by user_ref rather than id (a person who wrote
 //     through a Messenger plugin) is the author "user_ref:{ref}", whom Send
 //     answers with recipient.user_ref.
@@ -72,7 +85,12 @@
 //   - message_edit (message_edits): a new message "[Edited] {text}"
 //     replying to the one changed, whose first text is kept, as Telegram's
 //     and X's edits are; its platform id is "{mid}:edit:{num_edit}".
-//   - referrals, opt-ins, policy enforcement and handover events: skipped.
+//   - a referral on its own (a customer back in a thread from a link or an
+//     ad, messaging_referrals), opt-ins, policy enforcement and handover
+//     events: skipped. Each item skipped is logged ("meta: part of a
+//     delivery skipped"): at debug level for the kinds skipped on purpose,
+//     at info level for anything Parley does not know, with what comes from
+//     the payload quoted and cut short.
 //   - changes[] field "feed" with item "comment": verb "add" is a public
 //     message (comment_id; parent_id is the reply target when it names
 //     another comment rather than the post), verb "remove" or "delete" a
@@ -81,11 +99,18 @@
 //     ("comment:{comment-id}", "Facebook user"), and a Private Reply still
 //     reaches them. Verb "edit" or "edited" is a new public message
 //     "[Edited] {text}" replying to the comment, named by the change's time
-//     and text. Skipped: hide/unhide, comments by the Page itself (the
-//     Page's replies are stored when Parley sends them), posts, reactions,
-//     likes and shares.
+//     and text. The Page's own reply to a comment (parent_id another comment)
+//     is the brand's answer: one Parley posted is skipped like a message's
+//     echo (by the comment id Meta answered with, or the reply under way),
+//     one typed in Meta Business Suite is a public care.KindEcho replying to
+//     the comment answered, which the core files in that comment's
+//     conversation. The change does not name that comment's author, so the
+//     echo's author is the Page itself. Skipped: hide/unhide, the Page's own
+//     comments on posts and edits of them, posts, reactions, likes and
+//     shares.
 //   - changes[] field "comments" or "live_comments" (Instagram): a public
-//     message; parent_id is the reply target. The account's own comments are
+//     message; parent_id is the reply target. The account's own reply to a
+//     comment is an echo as on the Page; its own top-level comments are
 //     skipped.
 //   - changes[] field "mentions" (Instagram): a public message. The webhook
 //     carries only ids, not the text or the author, so the message is a

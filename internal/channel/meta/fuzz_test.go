@@ -1,6 +1,7 @@
 package meta
 
 import (
+	"log/slog"
 	"net/http"
 	"os"
 	"strings"
@@ -22,6 +23,9 @@ func addTestdata(f *testing.F, names ...string) {
 	}
 }
 
+// quiet discards what receive logs, which fuzzing would flood.
+var quiet = slog.New(slog.DiscardHandler)
+
 // fuzzReceive checks that any signed body either fails with a coded error
 // or yields events the core accepts, for the entry's account.
 func fuzzReceive(t *testing.T, body []byte) {
@@ -29,7 +33,7 @@ func fuzzReceive(t *testing.T, body []byte) {
 	in := care.Inbox{Channel: care.ChannelFacebook, Credentials: map[string]string{CredAppSecret: "k", CredAppID: "42"}}
 	h := http.Header{}
 	h.Set(SignatureHeader, Sign("k", body))
-	evs, err := receive(h, body, in, now)
+	evs, err := receive(h, body, in, now, quiet)
 	if err != nil {
 		if c := care.ErrorCode(err); c != care.EINVALID {
 			t.Fatalf("receive returned %q, want %q: %v", c, care.EINVALID, err)
@@ -51,7 +55,7 @@ func fuzzReceive(t *testing.T, body []byte) {
 		}
 	}
 	h.Set(SignatureHeader, Sign("other", body))
-	if _, err := receive(h, body, in, now); care.ErrorCode(err) != care.EUNAUTHORIZED {
+	if _, err := receive(h, body, in, now, quiet); care.ErrorCode(err) != care.EUNAUTHORIZED {
 		t.Fatalf("wrong signature accepted: %v", err)
 	}
 }
@@ -61,6 +65,8 @@ func FuzzReceivePage(f *testing.F) {
 		"messenger_events.json", "page_feed_changes.json")
 	f.Add([]byte(`{"object":"page","entry":[{"id":1,"time":"x","messaging":[{"sender":{"id":true},"message":{"mid":"m","text":"\u0000"}}]}]}`))
 	f.Add([]byte(`{"object":"page","entry":[{"id":"1","changes":[{"field":"feed","value":{"item":"comment","verb":"add","comment_id":"1_2","from":{"id":"3"},"created_time":1e300}}]}]}`))
+	f.Add([]byte(`{"object":"page","entry":[{"id":"1","changes":[{"field":"feed","value":{"item":"comment","verb":"add","comment_id":"1_3","parent_id":"1_2","post_id":"1_1","from":{"id":"1"}}}]}]}`))
+	f.Add([]byte(`{"object":"page","entry":[{"id":"1","messaging":[{"sender":{"id":"2"},"message":{"mid":"m","referral":{"source":"ADS","ad_id":7,"ads_context_data":{"ad_title":"\u202e","product_id":"x"}}}},{"sender":{"id":"2"},"referral":{"source":"\u0000"}},{"\u001b":1}]}]}`))
 	f.Fuzz(fuzzReceive)
 }
 

@@ -42,7 +42,16 @@ type messagingEvent struct {
 		Mid     string `json:"mid"`
 		Title   string `json:"title"`
 		Payload string `json:"payload"`
+		// Referral is where the person came from when the tap (Get
+		// Started) opened a new thread.
+		Referral *referral `json:"referral"`
 	} `json:"postback"`
+	// Referral on its own is a person already in a thread coming back to
+	// it from an ad, an m.me or ig.me link or the chat plugin (the
+	// messaging_referrals field, .../webhook-events/messaging_referrals).
+	// It carries no message and is skipped; a message or tap that opens a
+	// thread carries its own referral, which is kept.
+	Referral *referral `json:"referral"`
 	// Reaction is a customer reacting to a message, or taking the reaction
 	// back (action "unreact", often without reaction and emoji): the
 	// message_reactions field, on Messenger
@@ -75,6 +84,9 @@ type message struct {
 	IsDeleted   bool         `json:"is_deleted"`
 	Unsupported bool         `json:"is_unsupported"`
 	Attachments []attachment `json:"attachments"`
+	// Referral is the ad, link or shop product the customer's first
+	// message came from.
+	Referral *referral `json:"referral"`
 	// ReplyTo names the message answered, or on Instagram the story
 	// replied to ({"story": {"id", "url"}}), whose file lasts as long as
 	// the story (24 hours).
@@ -180,6 +192,7 @@ func (ev *messagingEvent) sender() string {
 func (r *receiver) messaging(raw json.RawMessage) {
 	var ev messagingEvent
 	if json.Unmarshal(raw, &ev) != nil {
+		r.skip(false, "a messaging item that does not decode: "+keys(raw))
 		return
 	}
 	sentAt := ev.Timestamp.either(r.entryAt)
@@ -205,14 +218,45 @@ func (r *receiver) messaging(raw json.RawMessage) {
 			id = "postback:" + ev.sender() + ":" + strings.TrimSuffix(sentAt.Format("20060102150405.000"), ".000")
 		}
 		text := firstNonEmpty(ev.Postback.Title, ev.Postback.Payload, postbackText)
+		if note := ev.Postback.Referral.note(r.ch); note != "" {
+			text += "\n\n" + note
+		}
 		r.add(care.Inbound{PlatformID: id, Visibility: care.Private, Author: care.Author{PlatformUserID: ev.sender()},
 			Text: text, SentAt: sentAt}, raw)
+	case ev.Referral != nil:
+		r.skip(true, fmt.Sprintf("a referral of source %.40q without a message", ev.Referral.Source))
+	case ev.Read != nil:
+		r.skip(true, "a read watermark, which names no message")
+	default:
+		r.skip(onPurpose(raw), "messaging item "+keys(raw))
 	}
+}
+
+// skippedKinds are the messaging items Parley skips on purpose: opt-ins,
+// account linking, Meta's handover protocol and policy notices, feedback
+// forms. They say nothing an agent answers.
+var skippedKinds = []string{"optin", "account_linking", "pass_thread_control", "take_thread_control",
+	"request_thread_control", "app_roles", "policy-enforcement", "policy_enforcement", "messaging_feedback", "response_feedback",
+	"game_play", "checkout_update", "payment", "pre_checkout"}
+
+// onPurpose reports whether a messaging item is of a kind skipped on purpose.
+func onPurpose(raw json.RawMessage) bool {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return false
+	}
+	for _, k := range skippedKinds {
+		if _, ok := m[k]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *receiver) message(ev *messagingEvent, sentAt time.Time, raw json.RawMessage) {
 	m := ev.Message
 	if m.Mid == "" {
+		r.skip(false, "a message without a mid")
 		return
 	}
 	if m.IsDeleted {
@@ -261,8 +305,12 @@ func (r *receiver) message(ev *messagingEvent, sentAt time.Time, raw json.RawMes
 	case in.Text == "" && len(in.Attachments) == 0:
 		in.Text = unsupportedText
 	}
+	if note := m.Referral.note(r.ch); note != "" && !m.IsEcho {
+		in.Text = strings.TrimPrefix(in.Text+"\n\n"+note, "\n\n")
+	}
 	if m.IsEcho {
-		if r.ours(m) {
+		if r.ours(ev) {
+			r.skip(true, "an echo of a message Parley sent")
 			return
 		}
 		// Written by the Page in Meta's tools (or another app): the brand's
@@ -273,9 +321,116 @@ func (r *receiver) message(ev *messagingEvent, sentAt time.Time, raw json.RawMes
 	r.add(in, raw)
 }
 
-// ours reports whether an echo is of a message Parley sent.
-func (r *receiver) ours(m *message) bool {
-	return r.appID != "" && string(m.AppID) == r.appID || strings.HasPrefix(m.Metadata, echoMetadataPrefix)
+// ours reports whether an echo is of a message Parley sent: by the app
+// that sent it or the metadata Send set (Messenger), else by the id Meta
+// gave a send of this process, else (the echo may come before Meta's
+// answer) by a send under way to the same person with the same content.
+// An echo naming another app than the inbox's is not Parley's.
+func (r *receiver) ours(ev *messagingEvent) bool {
+	m := ev.Message
+	switch {
+	case r.appID != "" && string(m.AppID) == r.appID, strings.HasPrefix(m.Metadata, echoMetadataPrefix):
+		return true
+	case sends.sent(r.account, m.Mid):
+		return true
+	case r.appID != "" && m.AppID != "":
+		return false
+	}
+	return sends.sending(r.account, string(ev.Recipient.ID), m.content())
+}
+
+// content is what an echo says, compared with what Parley is sending.
+func (m *message) content() string {
+	if m.Text == "" && len(m.Attachments) > 0 {
+		return attachmentContent(m.Attachments[0].Type)
+	}
+	return textContent(m.Text)
+}
+
+// referral is where a customer came from: an ad (source ADS, with ad_id
+// and ads_context_data), an m.me or ig.me link (SHORTLINK, with the ref
+// the link set), the chat plugin on a site (CUSTOMER_CHAT_PLUGIN, with
+// referer_uri), or a shop's product (product.id)
+// (.../webhook-events/messaging_referrals and the messages reference).
+type referral struct {
+	Ref        string  `json:"ref"`
+	Source     string  `json:"source"`
+	AdID       graphID `json:"ad_id"`
+	RefererURI string  `json:"referer_uri"`
+	AdsContext *struct {
+		AdTitle   string  `json:"ad_title"`
+		ProductID graphID `json:"product_id"`
+	} `json:"ads_context_data"`
+	Product *struct {
+		ID graphID `json:"id"`
+	} `json:"product"`
+}
+
+// UnmarshalJSON reads a referral leniently: one of an unexpected shape
+// costs the referral, not the message or tap that carries it.
+func (f *referral) UnmarshalJSON(b []byte) error {
+	type plain referral
+	var p plain
+	if json.Unmarshal(b, &p) == nil {
+		*f = referral(p)
+	}
+	return nil
+}
+
+// note is the line kept with the message a referral came with, so the
+// agent sees which ad or link brought the customer, as the WhatsApp
+// adapter keeps click-to-WhatsApp referrals; "" for no referral. What
+// comes from the payload is cleaned and cut short.
+func (f *referral) note(ch care.Channel) string {
+	if f == nil {
+		return ""
+	}
+	var from string
+	var details []string
+	add := func(label, v string, max int) {
+		if v = channel.CleanName(v, max); v != "" {
+			details = append(details, label+v)
+		}
+	}
+	switch strings.ToUpper(f.Source) {
+	case "ADS":
+		from = "an ad"
+	case "SHORTLINK", "SHORTLINKS", "SHORT-URL":
+		from = "an m.me link"
+		if ch == care.ChannelInstagram {
+			from = "an ig.me link"
+		}
+	case "CUSTOMER_CHAT_PLUGIN":
+		from = "the chat plugin"
+		add("on ", f.RefererURI, 300)
+	case "":
+	default:
+		from = "source " + channel.CleanName(f.Source, 40)
+	}
+	if c := f.AdsContext; c != nil {
+		if t := channel.CleanName(c.AdTitle, 200); t != "" {
+			details = append(details, `"`+t+`"`)
+		}
+		if isDigits(string(c.ProductID)) {
+			details = append(details, "product "+string(c.ProductID))
+		}
+	}
+	if isDigits(string(f.AdID)) {
+		details = append(details, "ad "+string(f.AdID))
+	}
+	if p := f.Product; p != nil && isDigits(string(p.ID)) {
+		details = append(details, "product "+string(p.ID))
+	}
+	add("ref ", f.Ref, 100)
+	switch {
+	case from == "" && len(details) == 0:
+		return ""
+	case from == "":
+		return "[Referred: " + strings.Join(details, ", ") + "]"
+	case len(details) == 0:
+		return "[Came from " + from + "]"
+	}
+	return "[Came from " + from + ": " + strings.Join(details, ", ") + "]"
 }
 
 // maxAttachmentURL is the longest attachment URL the core stores.
@@ -345,6 +500,7 @@ func (r *receiver) reaction(ev *messagingEvent, sentAt time.Time, raw json.RawMe
 	re := ev.Reaction
 	who := ev.sender()
 	if re.Mid == "" || len(re.Mid) > care.MaxPlatformIDBytes || who == "" || who == r.account {
+		r.skip(false, "a reaction without a usable message or person")
 		return
 	}
 	emoji := ""
@@ -352,6 +508,7 @@ func (r *receiver) reaction(ev *messagingEvent, sentAt time.Time, raw json.RawMe
 		// Without an emoji or a reaction Parley knows, there is nothing
 		// true to show.
 		if emoji = firstNonEmpty(re.Emoji, reactionEmoji[re.Reaction]); emoji == "" {
+			r.skip(true, fmt.Sprintf("a reaction %.40q without an emoji", re.Reaction))
 			return
 		}
 	}
@@ -371,6 +528,7 @@ func (r *receiver) messageEdit(ev *messagingEvent, sentAt time.Time, raw json.Ra
 	e := ev.MessageEdit
 	who := ev.sender()
 	if e.Mid == "" || len(e.Mid) > care.MaxPlatformIDBytes || who == "" || who == r.account {
+		r.skip(false, "an edit without a usable message or person")
 		return
 	}
 	version := string(e.NumEdit)

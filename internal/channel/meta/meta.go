@@ -2,6 +2,7 @@ package meta
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -35,16 +36,20 @@ type Messenger struct {
 	BaseURL string
 	// Now is the clock for messaging windows; nil means time.Now.
 	Now func() time.Time
+	// Logger receives what deliveries hold that Parley skips; nil means
+	// slog.Default().
+	Logger *slog.Logger
 }
 
 // Instagram is the adapter for Instagram professional accounts: direct
 // messages, comments on the account's media and @mentions. Its zero value is
 // ready to use and it is safe for concurrent use.
 type Instagram struct {
-	// Client, BaseURL and Now are as for Messenger.
+	// Client, BaseURL, Now and Logger are as for Messenger.
 	Client  *http.Client
 	BaseURL string
 	Now     func() time.Time
+	Logger  *slog.Logger
 }
 
 var (
@@ -105,12 +110,12 @@ func (g *Instagram) Handshake(w http.ResponseWriter, r *http.Request, in care.In
 // Receive verifies and parses a delivery. Both adapters parse Page and
 // Instagram objects alike, since one app subscription carries both.
 func (m *Messenger) Receive(h http.Header, body []byte, in care.Inbox, now time.Time) ([]channel.Event, error) {
-	return receive(h, body, in, now)
+	return receive(h, body, in, now, m.Logger)
 }
 
 // Receive verifies and parses a delivery; see Messenger.Receive.
 func (g *Instagram) Receive(h http.Header, body []byte, in care.Inbox, now time.Time) ([]channel.Event, error) {
-	return receive(h, body, in, now)
+	return receive(h, body, in, now, g.Logger)
 }
 
 // CheckReply applies Messenger's and Facebook comments' rules.

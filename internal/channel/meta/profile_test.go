@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/meta/metafake"
@@ -79,7 +81,7 @@ func TestFetchProfile(t *testing.T) {
 				if err != nil {
 					t.Fatalf("FetchProfile: %v", err)
 				}
-				if got != tt.want {
+				if !cmp.Equal(got, tt.want) {
 					t.Errorf("FetchProfile = %+v, want %+v", got, tt.want)
 				}
 				return

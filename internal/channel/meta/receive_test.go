@@ -163,7 +163,7 @@ func TestReceivePluginSender(t *testing.T) {
 				`"postback":{"mid":"m_MESSAGE-ID","title":"TITLE-FOR-THE-CTA","payload":"USER-DEFINED-PAYLOAD",` +
 				`"referral":{"ref":"USER-DEFINED-REFERRAL-PARAM","source":"SHORT-URL","type":"OPEN_THREAD"}}}`,
 			care.Inbound{Channel: care.ChannelFacebook, PlatformID: "m_MESSAGE-ID", Visibility: care.Private,
-				Author: care.Author{PlatformUserID: "user_ref:USER-REF-ID"}, Text: "TITLE-FOR-THE-CTA", SentAt: at}},
+				Author: care.Author{PlatformUserID: "user_ref:USER-REF-ID"}, Text: "TITLE-FOR-THE-CTA\n\n[Came from an m.me link: ref USER-DEFINED-REFERRAL-PARAM]", SentAt: at}},
 		{"message from a user_ref",
 			`{"sender":{"user_ref":"USER-REF-ID"},"recipient":{"id":"682498302938465"},"timestamp":1772366000000,"message":{"mid":"m_1","text":"hello"}}`,
 			care.Inbound{Channel: care.ChannelFacebook, PlatformID: "m_1", Visibility: care.Private,

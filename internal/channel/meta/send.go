@@ -112,15 +112,25 @@ func (a *adapter) sendPublic(ctx context.Context, out channel.Outbound) (channel
 		}
 		body["attachment_url"] = msg.Attachments[0].URL
 	}
+	content := textContent(msg.Text)
+	if msg.Text == "" && len(msg.Attachments) > 0 {
+		content = attachmentContent(sendKind(msg.Attachments[0].Kind))
+	}
+	// The comment's echo (feed, comments) names the comment answered, or
+	// the thread's top comment: any target matches.
+	done := sends.begin(out.Inbox.ExternalID, "", content)
 	var res idResponse
 	rl, err := a.call(ctx, out.Inbox, http.MethodPost, path, body, &res)
 	if err != nil {
+		done("")
 		if !mention {
 			err = a.commentGone(err)
 		}
 		return channel.Result{}, err
 	}
-	return channel.Result{PlatformID: platformID(res.ID), Status: care.DeliverySent, RateLimit: rl}, nil
+	id := platformID(res.ID)
+	done(id)
+	return channel.Result{PlatformID: id, Status: care.DeliverySent, RateLimit: rl}, nil
 }
 
 // commentGone words Graph error 100 subcode 33 on a reply to a comment
@@ -189,12 +199,22 @@ func (a *adapter) sendPrivate(ctx context.Context, out channel.Outbound) (channe
 	if a.ch == care.ChannelFacebook && out.IdempotencyKey != "" && len(out.IdempotencyKey) < 900 {
 		req.Message.Metadata = echoMetadataPrefix + out.IdempotencyKey
 	}
+	content := textContent(req.Message.Text)
+	if att := req.Message.Attachment; att != nil {
+		content = attachmentContent(att.Type)
+	}
+	// A Private Reply's echo names the commenter, whom only Meta knows
+	// here: Recipient.ID is "" then, and any recipient matches.
+	done := sends.begin(out.Inbox.ExternalID, req.Recipient.ID, content)
 	var res sendResponse
 	rl, err := a.call(ctx, out.Inbox, http.MethodPost, []string{"me", "messages"}, req, &res)
 	if err != nil {
+		done("")
 		return channel.Result{}, err
 	}
-	result := channel.Result{PlatformID: platformID(res.MessageID), Status: care.DeliverySent, RateLimit: rl}
+	id := platformID(res.MessageID)
+	done(id)
+	result := channel.Result{PlatformID: id, Status: care.DeliverySent, RateLimit: rl}
 	if req.Recipient.CommentID != "" && isDigits(res.RecipientID) && len(res.RecipientID) <= care.MaxPlatformIDBytes {
 		// The commenter's Messenger id (PSID), which the comment did not carry.
 		result.RecipientID = res.RecipientID

@@ -252,6 +252,7 @@ func (f *Fake) sendMessage(w http.ResponseWriter, r *http.Request) {
 	s.ID = f.messageID(acct.instagram)
 	f.sent = append(f.sent, s)
 	f.messages[s.ID] = s
+	f.notify(s)
 	writeJSON(w, http.StatusOK, map[string]string{"recipient_id": s.Customer, "message_id": s.ID})
 }
 
@@ -272,9 +273,11 @@ func (f *Fake) replyComment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := fmt.Sprintf("%s_%d", lastPart(c.post), 900000+f.next())
-	f.comments[id] = &comment{id: id, account: acct.id, post: c.post, parent: c.id, from: acct.id, at: f.now(), byAccount: true}
-	f.sent = append(f.sent, Sent{Account: acct.id, Path: r.URL.Path, CommentID: c.id, Text: p.str("message"),
-		AttachmentURL: p.str("attachment_url"), ID: id, At: f.now()})
+	f.comments[id] = &comment{id: id, account: acct.id, post: c.post, parent: c.id, text: p.str("message"), from: acct.id, at: f.now(), byAccount: true}
+	s := Sent{Account: acct.id, Path: r.URL.Path, CommentID: c.id, Text: p.str("message"),
+		AttachmentURL: p.str("attachment_url"), ID: id, At: f.now()}
+	f.sent = append(f.sent, s)
+	f.notify(s)
 	writeJSON(w, http.StatusOK, map[string]string{"id": id})
 }
 
@@ -303,8 +306,10 @@ func (f *Fake) replyIGComment(w http.ResponseWriter, r *http.Request) {
 		top = f.comments[c.parent]
 	}
 	id := fmt.Sprintf("%d", 17900000000000000+f.next())
-	f.comments[id] = &comment{id: id, account: acct.id, post: c.post, parent: top.id, from: acct.id, at: f.now(), byAccount: true}
-	f.sent = append(f.sent, Sent{Account: acct.id, Path: r.URL.Path, CommentID: top.id, Text: p.str("message"), ID: id, At: f.now()})
+	f.comments[id] = &comment{id: id, account: acct.id, post: c.post, parent: top.id, text: p.str("message"), from: acct.id, at: f.now(), byAccount: true}
+	s := Sent{Account: acct.id, Path: r.URL.Path, CommentID: top.id, Text: p.str("message"), ID: id, At: f.now()}
+	f.sent = append(f.sent, s)
+	f.notify(s)
 	writeJSON(w, http.StatusOK, map[string]string{"id": id})
 }
 
@@ -325,7 +330,9 @@ func (f *Fake) replyMention(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := fmt.Sprintf("%d", 17900000000000000+f.next())
-	f.sent = append(f.sent, Sent{Account: acct.id, Path: r.URL.Path, CommentID: p.str("comment_id"), Text: p.str("message"), ID: id, At: f.now()})
+	s := Sent{Account: acct.id, Path: r.URL.Path, CommentID: p.str("comment_id"), Text: p.str("message"), ID: id, At: f.now()}
+	f.sent = append(f.sent, s)
+	f.notify(s)
 	writeJSON(w, http.StatusOK, map[string]string{"id": id})
 }
 

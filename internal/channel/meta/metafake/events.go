@@ -261,8 +261,11 @@ func (f *Fake) Read(account, customer string) *Delivery {
 	return &Delivery{Object: object(f.accountKind(account)), Entries: []json.RawMessage{entry(account, now, "messaging", item)}}
 }
 
-// Echo is the message_echoes notification of a message sent through the
-// fake's Send API, carrying the fake's AppID. ok is false for an unknown mid.
+// Echo is the echo of a message sent through the fake's Send API: on a
+// Page, the message_echoes notification, carrying the fake's AppID and the
+// metadata sent; on Instagram, the messages notification with is_echo and
+// neither, as Meta's Instagram examples show it. ok is false for an
+// unknown mid.
 func (f *Fake) Echo(mid string) (d *Delivery, ok bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -275,7 +278,7 @@ func (f *Fake) Echo(mid string) (d *Delivery, ok bool) {
 
 // ToolEcho is a message the brand typed in Meta's own tools (Business
 // Suite, the Page inbox) to a customer: it returns its mid and the echo, with
-// appID the app it came from.
+// appID the app it came from (left out on Instagram, as by Echo).
 func (f *Fake) ToolEcho(account, customer, text, appID string) (string, *Delivery) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -283,8 +286,11 @@ func (f *Fake) ToolEcho(account, customer, text, appID string) (string, *Deliver
 	return mid, f.echo(account, customer, mid, text, appID, "", f.now())
 }
 
-// echo builds a message_echoes item; f.mu is held.
+// echo builds an echo item; f.mu is held.
 func (f *Fake) echo(account, customer, mid, text, appID, metadata string, at time.Time) *Delivery {
+	if f.accountKind(account) {
+		appID, metadata = "", ""
+	}
 	msg := map[string]any{"is_echo": true, "mid": mid, "text": text}
 	if _, err := strconv.ParseUint(appID, 10, 64); err == nil {
 		// Meta writes app_id as a JSON number.
@@ -298,4 +304,68 @@ func (f *Fake) echo(account, customer, mid, text, appID, metadata string, at tim
 	item := map[string]any{"sender": map[string]string{"id": account}, "recipient": map[string]string{"id": customer},
 		"timestamp": at.UnixMilli(), "message": msg}
 	return &Delivery{Object: object(f.accountKind(account)), Entries: []json.RawMessage{entry(account, f.now(), "messaging", item)}}
+}
+
+// ReplyEcho is the change announcing a comment reply posted through the
+// fake's API: the account's own comment, in the feed field (Facebook) or
+// the comments field (Instagram). ok is false for an unknown id.
+func (f *Fake) ReplyEcho(commentID string) (d *Delivery, ok bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := f.comments[commentID]
+	if c == nil || !c.byAccount {
+		return nil, false
+	}
+	return f.ownComment(c), true
+}
+
+// ToolReply is the account answering comment parent in Meta's own tools
+// (Business Suite, the Instagram app): it returns the reply's id and the
+// change announcing it. On Instagram, as through the API, a reply to a
+// reply joins the thread's top comment.
+func (f *Fake) ToolReply(account, parent, text string) (string, *Delivery) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ig := f.accountKind(account)
+	p := f.comments[parent]
+	if p == nil || p.account != account {
+		panic("metafake: ToolReply to unknown comment " + parent)
+	}
+	var id string
+	if ig {
+		if p.parent != "" && f.comments[p.parent] != nil {
+			p = f.comments[p.parent]
+		}
+		id = strconv.Itoa(17900000000000000 + f.next())
+	} else {
+		id = fmt.Sprintf("%s_%d", lastPart(p.post), 900000+f.next())
+	}
+	c := &comment{id: id, account: account, post: p.post, parent: p.id, text: text, from: account, at: f.now(), byAccount: true}
+	f.comments[id] = c
+	return id, f.ownComment(c)
+}
+
+// ownComment builds the change for the account's own comment c; f.mu is
+// held.
+func (f *Fake) ownComment(c *comment) *Delivery {
+	ig := f.accountKind(c.account)
+	var change map[string]any
+	if ig {
+		v := map[string]any{"id": c.id, "from": map[string]string{"id": c.account, "username": "account" + c.account},
+			"text": c.text, "media": map[string]string{"id": c.post, "media_product_type": "FEED"}}
+		if c.parent != "" {
+			v["parent_id"] = c.parent
+		}
+		change = map[string]any{"field": "comments", "value": v}
+	} else {
+		parent := c.post
+		if c.parent != "" {
+			parent = c.parent
+		}
+		change = map[string]any{"field": "feed", "value": map[string]any{
+			"from": map[string]string{"id": c.account, "name": "Page " + c.account}, "message": c.text,
+			"post_id": c.post, "comment_id": c.id, "parent_id": parent, "item": "comment", "verb": "add",
+			"created_time": c.at.Unix()}}
+	}
+	return &Delivery{Object: object(ig), Entries: []json.RawMessage{entry(c.account, f.now(), "changes", change)}}
 }

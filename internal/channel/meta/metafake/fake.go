@@ -11,7 +11,11 @@
 //
 // Customers write through the fake's builders (Message, Comment, Mention,
 // Reaction), which record what opens a messaging window and return the
-// delivery Meta would push. The fake is safe for concurrent use.
+// delivery Meta would push. The account's own side has builders too: the
+// echoes of what was sent through the API (Echo, ReplyEcho) and what the
+// brand typed in Meta's tools (ToolEcho, ToolReply); OnSend lets a test
+// deliver an echo before the API's answer, as Meta may. The fake is safe
+// for concurrent use.
 package metafake
 
 import (
@@ -38,6 +42,12 @@ type Fake struct {
 	// customers' messages (Message.Image) are served; set it once the
 	// server runs.
 	CDNBase string
+	// OnSend, if set, is called with each message or comment reply the
+	// fake accepted, before it answers the request: Meta may deliver the
+	// echo of a send before its answer reaches the sender, and a test can
+	// deliver it here. It runs on the request's goroutine, without the
+	// fake's lock; set it before the fake serves.
+	OnSend func(Sent)
 
 	mu       sync.Mutex
 	accounts map[string]*account // by id
@@ -66,6 +76,7 @@ type pair struct{ account, customer string }
 
 type comment struct {
 	id, account, post, parent string
+	text                      string // of the account's own replies
 	from, psid                string
 	at                        time.Time
 	byAccount                 bool
@@ -145,6 +156,17 @@ func (f *Fake) now() time.Time {
 		return f.Now()
 	}
 	return time.Now()
+}
+
+// notify calls OnSend with s; f.mu is held, and released during the call
+// so the hook may use the fake (build the echo, deliver it).
+func (f *Fake) notify(s Sent) {
+	if f.OnSend == nil {
+		return
+	}
+	f.mu.Unlock()
+	defer f.mu.Lock()
+	f.OnSend(s)
 }
 
 // next returns a new sequence number; f.mu is held.
