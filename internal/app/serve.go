@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/parleyhq/parley/internal/api"
@@ -101,29 +102,31 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	if err != nil {
 		return nil, err
 	}
+	// The address is taken before the first admin is made: a start that
+	// fails on a busy port must not print a password once and lose it.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		store.Close()
+		return nil, listenError(cfg.Addr, err)
+	}
 	if err := firstRun(ctx, store, cfg, stdout); err != nil {
+		ln.Close()
 		store.Close()
 		return nil, err
 	}
-	a := &App{Store: store, Bus: inmem.NewBus(), Metrics: metrics.New(), log: log}
+	a := &App{Store: store, Bus: inmem.NewBus(), Metrics: metrics.New(), Addr: ln.Addr().String(), log: log}
 	// Writers publish through pub: the local bus alone, or with NATS the
 	// local bus and a notice to the other nodes.
 	var pub interface{ Publish(...care.Event) } = a.Bus
 	if cfg.NATSURL != "" {
 		a.relay, err = natsbus.Connect(ctx, natsbus.Options{URL: cfg.NATSURL, Stream: cfg.NATSStream, Replicas: cfg.NATSReplicas, Node: care.NodeName(), Logger: log}, a.Bus)
 		if err != nil {
+			ln.Close()
 			store.Close()
 			return nil, err
 		}
 		pub = a.relay
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		a.closeRelay()
-		store.Close()
-		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
-	a.Addr = ln.Addr().String()
 
 	// The workers run until Close, not until the signal context ends:
 	// shutdown drains HTTP first, then the committer, then stops them.
@@ -327,6 +330,15 @@ func (a *App) Close(ctx context.Context) error {
 	}
 	a.log.Info("shutdown finished", done...)
 	return err
+}
+
+// listenError says what to do when the address cannot be taken: most
+// often another Parley, or another server, already listens there.
+func listenError(addr string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("listen on %s: the address is in use, by another Parley or another server; stop it, or choose another with --addr or PARLEY_ADDR: %w", addr, err)
+	}
+	return fmt.Errorf("listen on %s: %w", addr, err)
 }
 
 func (a *App) closeRelay() {
