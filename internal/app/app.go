@@ -34,6 +34,7 @@ Usage:
   parley replay   [--data DIR] [--inbox ID] [--since TIME]
                                                       run stored inbound events through the pipeline again
   parley user create  --email ADDR --name NAME --role ROLE [--password PW] [--workspace SLUG]
+  parley user password --email ADDR [--password PW]   a new password, for one lost
   parley token create --name NAME --role ROLE [--workspace SLUG]   print a new API token
   parley bench    [--messages N] [--conversations N] [--postgres URL]
                                                       measure ingest and list speed

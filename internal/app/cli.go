@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -100,9 +101,15 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
+const userUsage = `usage: parley user create --email ADDR --name NAME --role admin|supervisor|agent [--password PW] [--workspace SLUG]
+       parley user password --email ADDR [--password PW]`
+
 func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "password" {
+		return userPasswordCmd(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return fmt.Errorf("usage: parley user create --email ADDR --name NAME --role admin|supervisor|agent [--password PW] [--workspace SLUG]")
+		return errors.New(userUsage)
 	}
 	var cfg config.Config
 	var email, name, role, password, ws string
@@ -131,6 +138,48 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	fmt.Fprintf(stdout, "user %d %s (%s in %s)\n", u.ID, u.Email, role, w.Slug)
+	if generated != "" {
+		fmt.Fprintf(stdout, "password: %s\n", generated)
+	}
+	return nil
+}
+
+// userPasswordCmd sets a new password for a user who lost theirs, the
+// first admin's included: printed once when generated, as at creation.
+func userPasswordCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg config.Config
+	var email, password string
+	err := parseFlags("user password", args, stderr, func(fs *flag.FlagSet) {
+		cfg.Register(fs)
+		fs.StringVar(&email, "email", "", "the user's email address, their login")
+		fs.StringVar(&password, "password", "", "the new password (default: generated and printed)")
+	})
+	if err != nil {
+		return err
+	}
+	if email == "" {
+		return errors.New(userUsage)
+	}
+	store, err := openStore(ctx, &cfg, newLogger(&cfg, stderr))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	u, generated, err := accounts.SetPassword(ctx, store, email, password)
+	if err != nil {
+		return err
+	}
+	ms, err := store.Memberships(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := store.AppendAudit(ctx, &care.AuditEntry{WorkspaceID: m.WorkspaceID, Actor: "cli", Action: "user.password",
+			Target: fmt.Sprintf("user:%d", u.ID), CreatedAt: time.Now()}); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "new password for user %d %s\n", u.ID, u.Email)
 	if generated != "" {
 		fmt.Fprintf(stdout, "password: %s\n", generated)
 	}

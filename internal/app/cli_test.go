@@ -7,10 +7,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/parleyhq/parley/internal/app"
+	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/secret"
 	"github.com/parleyhq/parley/internal/sqlite"
@@ -41,6 +43,28 @@ func TestCommandLine(t *testing.T) {
 	}
 	if code, _, errOut := run(t, "user", "create", "--email", "lee@example.com", "--name", "Lee"); code != 1 || !strings.Contains(errOut, "already a member") {
 		t.Errorf("duplicate user create = %d, %q", code, errOut)
+	}
+	// A lost password is replaced, printed once; the new one is the one
+	// stored.
+	code, out, errOut = run(t, "user", "password", "--email", "LEE@example.com")
+	m := regexp.MustCompile(`(?m)^password: (\S+)$`).FindStringSubmatch(out)
+	if code != 0 || !strings.Contains(out, "new password for user") || m == nil {
+		t.Fatalf("user password = %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if !passwordIs(t, dir, "lee@example.com", m[1]) {
+		t.Error("the printed password is not the one stored")
+	}
+	if code, out, _ := run(t, "user", "password", "--email", "lee@example.com", "--password", "correct horse battery staple"); code != 0 || strings.Contains(out, "password: ") {
+		t.Errorf("user password with one given = %d, %q; want it set, not printed", code, out)
+	}
+	if !passwordIs(t, dir, "lee@example.com", "correct horse battery staple") {
+		t.Error("the given password is not the one stored")
+	}
+	if code, _, errOut := run(t, "user", "password", "--email", "nobody@example.com"); code != 1 || !strings.Contains(errOut, "No user has the email") {
+		t.Errorf("user password for nobody = %d, %q", code, errOut)
+	}
+	if code, _, errOut := run(t, "user", "password", "--email", "lee@example.com", "--password", "short"); code != 1 || errOut == "" {
+		t.Errorf("user password with a weak one = %d, %q", code, errOut)
 	}
 	if code, _, errOut := run(t, "token", "create", "--name", "x", "--role", "root"); code != 1 || !strings.Contains(errOut, "Role must be") {
 		t.Errorf("token with a bad role = %d, %q", code, errOut)
@@ -129,4 +153,29 @@ func TestWrongSecretKey(t *testing.T) {
 	if code, out, errOut := run(t, "token", "create", "--name", "ci", "--role", "admin"); code != 0 || !strings.HasPrefix(out, "prl_") {
 		t.Errorf("token create with the right key = %d, %q, %q", code, out, errOut)
 	}
+}
+
+// passwordIs reports whether pw is the stored password of email, in the
+// SQLite database of the data directory dir.
+func passwordIs(t *testing.T, dir, email, pw string) bool {
+	t.Helper()
+	key, err := secret.LoadOrCreateKeyFile(filepath.Join(dir, "secret.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, err := secret.NewBox(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "parley.db"), box)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	u, err := db.UserByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok, err := auth.VerifyPassword(u.PasswordHash, pw)
+	return err == nil && ok
 }
