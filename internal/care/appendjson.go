@@ -74,7 +74,7 @@ func (m *Message) AppendJSON(b []byte) []byte {
 func (in *Inbound) AppendJSON(b []byte) []byte {
 	w := jsonWriter{b: b}
 	if in != nil {
-		w.b = slices.Grow(b, 256+len(in.Text)+len(in.Subject)+len(in.Author.DisplayName)+stringsLen(in.References)+len(in.Attachments)*64)
+		w.b = slices.Grow(b, 256+len(in.Text)+len(in.Subject)+len(in.Author.DisplayName)+stringsLen(in.AuthorAliases)+stringsLen(in.References)+len(in.Attachments)*64)
 	}
 	w.inbound(in)
 	return w.result()
@@ -341,6 +341,10 @@ func (w *jsonWriter) inbound(in *Inbound) {
 	w.stringOmit("subject", in.Subject)
 	w.field("sent_at")
 	w.time(in.SentAt)
+	if len(in.AuthorAliases) > 0 {
+		w.field("author_aliases")
+		w.strings(in.AuthorAliases)
+	}
 	w.stringOmit("status", string(in.Status))
 	w.stringOmit("status_reason", in.StatusReason)
 	w.stringOmit("charge", in.Charge)

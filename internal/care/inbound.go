@@ -25,6 +25,13 @@ type Inbound struct {
 	Subject           string       `json:"subject,omitempty"`
 	SentAt            time.Time    `json:"sent_at"`
 
+	// AuthorAliases are other ids of the author on the platform, which
+	// name them as surely as Author.PlatformUserID does: the phone number
+	// (wa_id) WhatsApp sends beside a business-scoped user id. Threading
+	// finds the contact by Author.PlatformUserID first, then by each alias
+	// in turn, and gives the contact the ids it lacks. At most MaxAliases.
+	AuthorAliases []string `json:"author_aliases,omitempty"`
+
 	// Status and StatusReason are what a KindStatus event reports about our
 	// message PlatformID (delivered, read, failed with the platform's reason).
 	Status       DeliveryStatus `json:"status,omitempty"`
@@ -62,6 +69,9 @@ type Inbound struct {
 // MaxReferences bounds Inbound.References.
 const MaxReferences = 20
 
+// MaxAliases bounds Inbound.AuthorAliases.
+const MaxAliases = 4
+
 // InboundKind says what an inbound event is.
 type InboundKind string
 
@@ -82,6 +92,14 @@ const (
 	// that message; it neither reopens a conversation nor makes anyone
 	// wait for an answer.
 	KindReaction InboundKind = "reaction"
+	// KindIdentity says the author has new ids: a WhatsApp user who
+	// changed their phone number, which gives them a new business-scoped
+	// user id too. Author and AuthorAliases are who they are now;
+	// References are the ids the platform knew them by before, which
+	// name their contact. The new ids are added to that contact, so their
+	// next message continues it, and Text, if any, says what changed, in
+	// a note to agents. It is not a message.
+	KindIdentity InboundKind = "identity"
 )
 
 // Author is the platform's description of who wrote an inbound message.
@@ -108,6 +126,10 @@ func (in *Inbound) Validate() error {
 			return Errorf(EINVALID, "a status event needs status sent, delivered, read or failed")
 		}
 	case KindDelete:
+	case KindIdentity:
+		if in.Author.PlatformUserID == "" || len(in.References) == 0 {
+			return Errorf(EINVALID, "an identity event needs the author's new id and, in references, an id they had")
+		}
 	case KindReaction:
 		if in.ReplyToPlatformID == "" || in.Author.PlatformUserID == "" || len(in.Text) > 64 {
 			return Errorf(EINVALID, "a reaction needs the message it reacts to, its author, and an emoji of at most 64 bytes")
@@ -159,6 +181,14 @@ func (in *Inbound) Validate() error {
 		}
 		if strings.IndexByte(f.v, 0) >= 0 {
 			return Errorf(EINVALID, "%s contains a NUL byte", f.name)
+		}
+	}
+	if len(in.AuthorAliases) > MaxAliases {
+		return Errorf(EINVALID, "at most %d author aliases", MaxAliases)
+	}
+	for i, a := range in.AuthorAliases {
+		if a == "" || len(a) > MaxPlatformIDBytes || !utf8.ValidString(a) || strings.IndexByte(a, 0) >= 0 {
+			return Errorf(EINVALID, "author_aliases[%d] must be a platform user id of at most %d bytes of UTF-8 text", i, MaxPlatformIDBytes)
 		}
 	}
 	if len(in.References) > MaxReferences {

@@ -79,6 +79,9 @@ func (p *jsonParser) inbound(in *Inbound) {
 	if p.member("sent_at") {
 		p.time(&in.SentAt)
 	}
+	if p.member("author_aliases") {
+		in.AuthorAliases = p.strings()
+	}
 	if p.member("status") {
 		in.Status = DeliveryStatus(p.string())
 	}

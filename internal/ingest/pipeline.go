@@ -157,7 +157,7 @@ func (p *Pipeline) RunOnce(ctx context.Context) (int, error) {
 			return err
 		}
 		n = len(pending)
-		b := newBatch(true)
+		b := newBatch(true, p.logger())
 		defer func() { after = b.after }()
 		if err := b.checkKnown(ctx, q, pending); err != nil {
 			return err
@@ -236,7 +236,7 @@ func (p *Pipeline) oneByOne(ctx context.Context, batch int, batchErr error) (int
 				return err
 			}
 			received = raw.ReceivedAt
-			b := newBatch(false)
+			b := newBatch(false, p.logger())
 			if events, err = p.threadSafely(ctx, q, raw, b); err != nil {
 				return err
 			}
@@ -311,6 +311,8 @@ type batch struct {
 	// after is what to do on the platforms once the batch committed.
 	after []func(context.Context)
 	many  bool
+	// log is the pipeline's logger.
+	log *slog.Logger
 	// none holds the contacts the batch found to have no active
 	// conversation in an inbox, until it opens one (see prefetch).
 	none map[convKey]bool
@@ -335,9 +337,9 @@ type identKey struct {
 
 type convKey struct{ inbox, contact care.ID }
 
-func newBatch(many bool) *batch {
+func newBatch(many bool, log *slog.Logger) *batch {
 	return &batch{inboxes: map[care.ID]*care.Inbox{}, idents: map[identKey]*care.Identity{}, convs: map[convKey]*care.Conversation{},
-		byID: map[care.ID]*care.Conversation{}, many: many}
+		byID: map[care.ID]*care.Conversation{}, many: many, log: log}
 }
 
 // remember keeps conv as the one the contact's messages in the inbox join,
@@ -404,7 +406,9 @@ func (b *batch) prefetch(ctx context.Context, q care.Queries, pending []care.Raw
 	for i := range pending {
 		if in := &pending[i].Inbound; threadsAuthor(in) {
 			k := platform{pending[i].WorkspaceID, in.Channel}
-			users[k] = append(users[k], in.Author.PlatformUserID)
+			// The aliases too: an author whose contact holds them all
+			// is threaded without asking storage about them again.
+			users[k] = append(append(users[k], in.Author.PlatformUserID), in.AuthorAliases...)
 		}
 	}
 	for k, ids := range users {
@@ -498,86 +502,6 @@ func (b *batch) processed(ctx context.Context, q care.Queries, id care.ID, now t
 	return q.MarkRawProcessed(ctx, id, now, "")
 }
 
-// identity resolves the author, asking storage only when the profile may
-// have changed since this batch last saw them.
-func (b *batch) identity(ctx context.Context, q care.Queries, workspace care.ID, ch care.Channel, a care.Author, now time.Time) (*care.Identity, error) {
-	k := identKey{workspace, ch, a.PlatformUserID}
-	if id, ok := b.idents[k]; ok && (a.DisplayName == "" || a.DisplayName == id.DisplayName) &&
-		(a.Handle == "" || a.Handle == id.Handle) && (a.Followers == 0 || a.Followers == id.Followers) && a.Verified == id.Verified {
-		return id, nil
-	}
-	id, created, err := q.ResolveIdentity(ctx, workspace, ch, a, now)
-	if err != nil {
-		return nil, err
-	}
-	if created {
-		contact := id.ContactID
-		if id, err = linkByPhone(ctx, q, id, now); err != nil {
-			return nil, err
-		}
-		if id.ContactID == contact {
-			if b.fresh == nil {
-				b.fresh = map[care.ID]bool{}
-			}
-			b.fresh[contact] = true
-		}
-	}
-	b.idents[k] = id
-	return id, nil
-}
-
-// phoneChannels are the channels whose user ids are phone numbers: SMS and
-// phone calls in E.164 ("+15551234567"), WhatsApp as digits
-// ("15551234567").
-var phoneChannels = map[care.Channel]func(digits string) string{
-	care.ChannelSMS:      func(d string) string { return "+" + d },
-	care.ChannelPhone:    func(d string) string { return "+" + d },
-	care.ChannelWhatsApp: func(d string) string { return d },
-}
-
-// linkByPhone joins a new phone identity to the contact who already has
-// the same number on another phone channel: one person texting and then
-// writing on WhatsApp is one customer. A phone number is strong evidence;
-// weaker guesses (a similar name) are never merged by themselves. The
-// merge is recorded, so an agent can see and undo it.
-func linkByPhone(ctx context.Context, q care.Queries, id *care.Identity, now time.Time) (*care.Identity, error) {
-	if _, ok := phoneChannels[id.Platform]; !ok {
-		return id, nil
-	}
-	digits := strings.TrimPrefix(id.PlatformUserID, "+")
-	if len(digits) < 8 || len(digits) > 15 || strings.Trim(digits, "0123456789") != "" {
-		return id, nil
-	}
-	for ch, form := range phoneChannels {
-		if ch == id.Platform {
-			continue
-		}
-		other, err := q.FindIdentity(ctx, id.WorkspaceID, ch, form(digits))
-		if care.ErrorCode(err) == care.ENOTFOUND {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if other.ContactID == id.ContactID {
-			return id, nil
-		}
-		m, err := q.MergeContacts(ctx, id.WorkspaceID, other.ContactID, id.ContactID, now)
-		if err != nil {
-			return nil, err
-		}
-		details, _ := json.Marshal(map[string]any{"merge_id": m.ID, "reason": "same phone number on " + string(ch) + " and " + string(id.Platform)})
-		if err := q.AppendAudit(ctx, &care.AuditEntry{WorkspaceID: id.WorkspaceID, Actor: "system", Action: "contact.link",
-			Target: fmt.Sprintf("contact:%d", other.ContactID), Details: details, CreatedAt: now}); err != nil {
-			return nil, err
-		}
-		linked := *id
-		linked.ContactID = other.ContactID
-		return &linked, nil
-	}
-	return id, nil
-}
-
 // threadSafely is thread with a panic (a bug some text or payload met)
 // turned into an error: the batch is then threaded event by event and the
 // one event kept, with the error, for a replay once mended. Unrecovered, it
@@ -613,6 +537,8 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 		return p.deletion(ctx, q, raw, inbox, now)
 	case care.KindReaction:
 		return p.reaction(ctx, q, raw, inbox, b, now)
+	case care.KindIdentity:
+		return p.identityChange(ctx, q, raw, inbox, b, now)
 	}
 	// A replay, a crash after the message was stored but before the raw
 	// event was marked, or the echo of our own send: the message is there,
@@ -625,7 +551,7 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 		return nil, err
 	}
 
-	ident, err := b.identity(ctx, q, inbox.WorkspaceID, in.Channel, in.Author, now)
+	ident, err := b.identity(ctx, q, inbox.WorkspaceID, in.Channel, in.Author, in.AuthorAliases, now)
 	if err != nil {
 		return nil, err
 	}
@@ -924,7 +850,7 @@ func (p *Pipeline) reaction(ctx context.Context, q care.Queries, raw *care.RawEv
 	} else if err != nil {
 		return nil, err
 	}
-	ident, err := b.identity(ctx, q, inbox.WorkspaceID, in.Channel, in.Author, now)
+	ident, err := b.identity(ctx, q, inbox.WorkspaceID, in.Channel, in.Author, in.AuthorAliases, now)
 	if err != nil {
 		return nil, err
 	}

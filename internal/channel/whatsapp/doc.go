@@ -32,8 +32,14 @@
 //
 // A customer is identified by their business-scoped user id (BSUID, in
 // webhooks since April 2026) when WhatsApp sends one, and by their phone
-// number (wa_id) otherwise; the identity's handle is the phone number, "+"
-// and digits, when known, or else the WhatsApp username.
+// number (wa_id) otherwise; a phone number sent beside a BSUID is an alias
+// (care.Inbound.AuthorAliases), which finds customers known by their number
+// before BSUIDs and is added to their contact. The identity's handle is
+// the phone number, "+" and digits, when known, or else the WhatsApp
+// username. A system message saying the customer's number or BSUID
+// changed (user_changed_number, user_changed_user_id) is a
+// care.KindIdentity event, not a message: the new ids join the contact
+// the previous ones name.
 //
 // # Outbound
 //

@@ -241,13 +241,18 @@ func endToEnd(t *testing.T, p *parley) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(contact.Identities) != 1 {
-		t.Fatalf("contact identities = %+v, want one", contact.Identities)
+	// Her BSUID, and her phone number beside it: what customers who wrote
+	// before WhatsApp sent BSUIDs are known by, and what SMS and calls
+	// from the same number are linked by.
+	if len(contact.Identities) != 2 {
+		t.Fatalf("contact identities = %+v, want her BSUID and her number", contact.Identities)
 	}
-	id := contact.Identities[0]
-	if contact.Name != "Sheena Nelson" || id.Platform != care.ChannelWhatsApp || id.PlatformUserID != wafake.BSUID(phone) ||
-		id.Handle != "+"+phone || id.DisplayName != "Sheena Nelson" {
-		t.Errorf("contact = %+v, identity %+v; want Sheena Nelson keyed by her BSUID with her number as handle", contact, id)
+	for i, want := range []string{wafake.BSUID(phone), phone} {
+		id := contact.Identities[i]
+		if contact.Name != "Sheena Nelson" || id.Platform != care.ChannelWhatsApp || id.PlatformUserID != want ||
+			id.Handle != "+"+phone || id.DisplayName != "Sheena Nelson" {
+			t.Errorf("contact = %+v, identity %+v; want Sheena Nelson known as %s with her number as handle", contact, id, want)
+		}
 	}
 	for i, k := range kinds {
 		m := p.message(ids[i+1])

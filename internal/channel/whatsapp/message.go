@@ -61,7 +61,8 @@ func content(m *message) messageContent {
 	case m.Type == "order" && m.Order != nil:
 		body = orderContent(m.Order)
 	case m.Type == "system" && m.System != nil:
-		// "NAME changed from +1… to +2…": the customer's number changed.
+		// A notice of a type Parley does not know; changed numbers and
+		// user ids are identity events (see appendIdentity).
 		body = "[WhatsApp] " + cmp.Or(m.System.Body, "system notice: "+m.System.Type)
 	case m.Type == "request_welcome":
 		body = "[The customer opened a chat with you on WhatsApp]"

@@ -89,11 +89,8 @@ type message struct {
 		MessageID string `json:"message_id"`
 		Emoji     string `json:"emoji"`
 	} `json:"reaction"`
-	Order  *order `json:"order"`
-	System *struct {
-		Body string `json:"body"`
-		Type string `json:"type"`
-	} `json:"system"`
+	Order       *order  `json:"order"`
+	System      *system `json:"system"`
 	Unsupported *struct {
 		Type string `json:"type"`
 	} `json:"unsupported"`
@@ -110,6 +107,23 @@ type message struct {
 		Message *message `json:"message"`
 	} `json:"edit"`
 	Errors []apiError `json:"errors"`
+}
+
+// system is a notice that the customer's ids changed
+// (".../webhooks/reference/messages/system"): type user_changed_number
+// with the new phone number in wa_id, or, since 11 August 2026,
+// user_changed_user_id without one. Both carry the new BSUID in user_id
+// and the one it replaces in previous_user_id (".../whatsapp/changelog":
+// "A phone number change also regenerates the user's business-scoped user
+// ID"). The parent BSUIDs of linked business portfolios are not used.
+type system struct {
+	Body string `json:"body"`
+	Type string `json:"type"`
+	WaID string `json:"wa_id"`
+	// NewWaID is where Graph API versions before 12 put the new number.
+	NewWaID        string `json:"new_wa_id"`
+	UserID         string `json:"user_id"`
+	PreviousUserID string `json:"previous_user_id"`
 }
 
 type media struct {

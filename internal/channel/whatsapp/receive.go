@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -124,7 +125,13 @@ func (p *parser) appendMessage(events []channel.Event, raw json.RawMessage, echo
 		p.skip("message %s in group chat %.64s", m.ID, m.GroupID)
 		return events
 	}
-	author := p.author(&m, echo)
+	if m.Type == "system" && m.System != nil && !echo {
+		switch m.System.Type {
+		case "user_changed_number", "user_changed_user_id":
+			return p.appendIdentity(events, raw, &m)
+		}
+	}
+	author, aliases := p.author(&m, echo)
 	if author.PlatformUserID == "" {
 		p.skip("message %s without a sender", m.ID)
 		return events
@@ -138,7 +145,7 @@ func (p *parser) appendMessage(events []channel.Event, raw json.RawMessage, echo
 		}
 		return append(events, p.event(raw, care.Inbound{
 			Kind: care.KindReaction, PlatformID: m.ID, ReplyToPlatformID: boundedID(m.Reaction.MessageID),
-			Author: author, Text: channel.CleanName(m.Reaction.Emoji, 64), SentAt: p.sentAt(m.Timestamp),
+			Author: author, AuthorAliases: aliases, Text: channel.CleanName(m.Reaction.Emoji, 64), SentAt: p.sentAt(m.Timestamp),
 		}))
 	}
 	if m.Type == "revoke" {
@@ -164,7 +171,7 @@ func (p *parser) appendMessage(events []channel.Event, raw json.RawMessage, echo
 	}
 	return append(events, p.event(raw, care.Inbound{
 		Kind: kind, PlatformID: m.ID, ReplyToPlatformID: c.replyTo, LinkedPlatformID: c.linked,
-		Visibility: care.Private, Author: author, Text: c.text, Attachments: c.attachments, SentAt: p.sentAt(m.Timestamp),
+		Visibility: care.Private, Author: author, AuthorAliases: aliases, Text: c.text, Attachments: c.attachments, SentAt: p.sentAt(m.Timestamp),
 	}))
 }
 
@@ -192,10 +199,18 @@ func editContent(m *message) messageContent {
 }
 
 // author identifies the customer of a message: its sender, or for an echo
-// its recipient. The BSUID is the key when WhatsApp sends one, since the
-// phone number disappears from webhooks once a user adopts a username; the
-// phone number is the handle agents recognise.
-func (p *parser) author(m *message, echo bool) care.Author {
+// its recipient. WhatsApp sends the business-scoped user id (BSUID) since
+// April 2026 and the phone number (wa_id) beside it while the user shares
+// it; Meta's advice is to match users by BSUID first, phone number second
+// (".../whatsapp/business-scoped-user-ids"). So the BSUID is the key, as
+// it has been since it appeared: it stays when a user hides their number
+// behind a username. The phone number is an alias (returned for
+// care.Inbound.AuthorAliases): customers who wrote before April 2026 are
+// known by it, and keep their contact and conversation; it is what links
+// WhatsApp to SMS and calls from the same number; and it is the handle
+// agents recognise. Keying by the phone number instead would split
+// everyone who first wrote since.
+func (p *parser) author(m *message, echo bool) (a care.Author, aliases []string) {
 	phone, bsuid := m.From, m.FromUserID
 	if echo {
 		// An echo's "to" is the number as the business typed it, which the
@@ -214,7 +229,6 @@ func (p *parser) author(m *message, echo bool) care.Author {
 	if c == nil && !echo && len(p.v.Contacts) == 1 {
 		c = &p.v.Contacts[0]
 	}
-	var a care.Author
 	if c != nil {
 		phone, bsuid = cmp.Or(phone, c.WaID), cmp.Or(bsuid, c.UserID)
 		a.DisplayName = channel.CleanName(c.Profile.Name, care.MaxNameBytes)
@@ -224,7 +238,54 @@ func (p *parser) author(m *message, echo bool) care.Author {
 		a.Handle = "+" + phone
 	}
 	a.PlatformUserID = boundedID(cmp.Or(bsuid, phone))
-	return a
+	if phone = boundedID(phone); phone != "" && a.PlatformUserID != "" && phone != a.PlatformUserID {
+		aliases = []string{phone}
+	}
+	return a, aliases
+}
+
+// appendIdentity turns a notice that the customer's phone number or BSUID
+// changed into a care.KindIdentity event: the customer with their new ids,
+// and in References the ids they had, so Parley gives the new ones to the
+// contact the old ones name. Their next message, which carries only the
+// new ids, then continues that contact. The notice is not the customer
+// writing: agents see it as a note. System messages have no contacts
+// array, so there is no profile to read.
+func (p *parser) appendIdentity(events []channel.Event, raw json.RawMessage, m *message) []channel.Event {
+	s := m.System
+	bsuid, phone := boundedID(strings.TrimSpace(s.UserID)), boundedID(plainNumber(strings.TrimSpace(cmp.Or(s.WaID, s.NewWaID))))
+	a := care.Author{PlatformUserID: cmp.Or(bsuid, phone)}
+	var aliases []string
+	if bsuid != "" && phone != "" && phone != bsuid {
+		aliases = []string{phone}
+	}
+	if isDigits(phone) {
+		a.Handle = "+" + phone
+	}
+	// The message's from is the number changed from; from_user_id is
+	// the BSUID replaced, when WhatsApp sends it there too.
+	var before []string
+	for _, id := range []string{s.PreviousUserID, m.FromUserID, plainNumber(m.From)} {
+		if id = boundedID(strings.TrimSpace(id)); id != "" && id != bsuid && id != phone && !slices.Contains(before, id) {
+			before = append(before, id)
+		}
+	}
+	if a.PlatformUserID == "" || len(before) == 0 {
+		p.skip("system message %s (%.40q) without the customer's earlier and new ids", m.ID, s.Type)
+		return events
+	}
+	body := strings.TrimSpace(s.Body)
+	switch {
+	case body != "":
+	case s.Type == "user_changed_number" && a.Handle != "":
+		body = "The customer changed their phone number to " + a.Handle
+	case s.Type == "user_changed_number":
+		body = "The customer changed their phone number"
+	default:
+		body = "The customer's WhatsApp user id changed"
+	}
+	return append(events, p.event(raw, care.Inbound{Kind: care.KindIdentity, PlatformID: m.ID, Author: a, AuthorAliases: aliases, References: before,
+		Text: channel.CleanText("WhatsApp: "+strings.TrimSuffix(body, ".")+".", care.MaxTextBytes), SentAt: p.sentAt(m.Timestamp)}))
 }
 
 // plainNumber returns a phone number written with "+", spaces, dashes,

@@ -27,8 +27,11 @@ type Message struct {
 	// From is the customer's phone number (wa_id), digits only; "" for a
 	// customer who hides it behind a username (then UserID is required).
 	From string
-	// UserID is the customer's BSUID; BSUID(From) when "".
+	// UserID is the customer's BSUID; BSUID(From) when "" unless
+	// PhoneOnly is set.
 	UserID string
+	// PhoneOnly leaves the BSUID out, as deliveries did before April 2026.
+	PhoneOnly bool
 	// Name is the customer's profile name; Username their optional
 	// WhatsApp username.
 	Name, Username string
@@ -54,10 +57,10 @@ type Message struct {
 // callback does not answer 200.
 func (f *Fake) Deliver(ctx context.Context, m Message) (string, error) {
 	phoneID := cmp.Or(m.PhoneNumberID, DefaultPhoneNumberID)
-	if m.UserID == "" && m.From != "" {
+	if m.UserID == "" && m.From != "" && !m.PhoneOnly {
 		m.UserID = BSUID(m.From)
 	}
-	if m.UserID == "" {
+	if m.UserID == "" && m.From == "" {
 		return "", errors.New("wafake: a message needs From or UserID")
 	}
 	f.mu.Lock()
@@ -72,7 +75,10 @@ func (f *Fake) Deliver(ctx context.Context, m Message) (string, error) {
 	f.mu.Unlock()
 
 	typ := cmp.Or(m.Type, "text")
-	msg := map[string]any{"id": m.ID, "timestamp": unix(m.Time), "type": typ, "from_user_id": m.UserID}
+	msg := map[string]any{"id": m.ID, "timestamp": unix(m.Time), "type": typ}
+	if m.UserID != "" {
+		msg["from_user_id"] = m.UserID
+	}
 	if m.From != "" {
 		msg["from"] = m.From
 	}
@@ -92,7 +98,10 @@ func (f *Fake) Deliver(ctx context.Context, m Message) (string, error) {
 	if m.Username != "" {
 		profile["username"] = m.Username
 	}
-	contact := map[string]any{"profile": profile, "user_id": m.UserID}
+	contact := map[string]any{"profile": profile}
+	if m.UserID != "" {
+		contact["user_id"] = m.UserID
+	}
 	if m.From != "" {
 		contact["wa_id"] = m.From
 	}
@@ -107,6 +116,34 @@ func (f *Fake) Deliver(ctx context.Context, m Message) (string, error) {
 		return "", err
 	}
 	return m.ID, nil
+}
+
+// ChangeNumber delivers the system message WhatsApp sends when the
+// customer with phone number from changes it to to: type
+// user_changed_number, without a contacts array, with the new number and
+// the new BSUID (BSUID(to)) beside the BSUID replaced (BSUID(from)), as
+// the system messages reference shows them since August 2026. It returns
+// the message's wamid.
+func (f *Fake) ChangeNumber(ctx context.Context, from, to, name string) (string, error) {
+	f.mu.Lock()
+	id, now := f.nextID(), f.now()
+	f.mu.Unlock()
+	v := f.value(DefaultPhoneNumberID)
+	v["messages"] = []any{map[string]any{
+		"from": from, "id": id, "timestamp": unix(now), "type": "system",
+		"system": map[string]string{
+			"body": "User " + name + " changed from " + from + " to " + to, "type": "user_changed_number",
+			"wa_id": to, "user_id": BSUID(to), "previous_user_id": BSUID(from),
+		},
+	}}
+	body, err := envelope("messages", v)
+	if err != nil {
+		return "", err
+	}
+	if _, err := f.post(ctx, body); err != nil {
+		return "", err
+	}
+	return id, nil
 }
 
 // Post signs payload, after escaping it as Meta does, and posts it to
