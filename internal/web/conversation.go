@@ -55,6 +55,7 @@ type convView struct {
 	Priority       string
 	Reasons        string
 	Waiting        string
+	Due            *dueView
 	Items          []item
 	Earlier        int // messages not shown
 	Contact        contactView
@@ -374,6 +375,7 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 	if c.WaitingSince != nil && c.Status != care.StatusResolved {
 		cv.Waiting = duration(now.Sub(*c.WaitingSince))
 	}
+	cv.Due = slaDue(c, now)
 	contact, err := h.Store.Contact(ctx, c.ContactID)
 	if err != nil {
 		return convView{}, err
@@ -382,7 +384,7 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 	cv.Contact = contactView{Name: cv.Name}
 	for _, idn := range contact.Identities {
 		cv.Contact.Identities = append(cv.Contact.Identities, identityView{Platform: channelName(idn.Platform),
-			Handle: atHandle(plain(idn.Handle)), Name: plain(idn.DisplayName), Followers: count(idn.Followers), Verified: idn.Verified,
+			Handle: atHandle(plain(idn.Handle)), Name: plain(idn.DisplayName), Followers: followers(idn.Platform, idn.Followers), Verified: idn.Verified,
 			Call: callLink(idn)})
 	}
 	// Suggestions name other contacts, and lead to a merge: not for a
@@ -413,6 +415,9 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 		return convView{}, err
 	}
 	cv.Earlier = earlier
+	// defVis is the visibility a reply goes out with when the agent has
+	// no choice: the customer's newest message here, as the desk picks it.
+	defVis := care.Private
 	for i := range msgs {
 		m := &msgs[i]
 		it := item{ID: m.ID, Kind: string(m.Direction), Visibility: string(m.Visibility), When: ago(m.CreatedAt, now),
@@ -435,11 +440,16 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 			it.Author = cv.Name
 			if m.Direction == care.DirectionIn {
 				cv.PublicDef = m.Visibility == care.Public
+				if !it.Linked {
+					defVis = m.Visibility
+				}
 				public := m.Visibility == care.Public && m.DeletedAt == nil && !it.Linked
-				it.CanTakePrivate = public
+				// Taking it private needs a private side to move to:
+				// a Google review, a YouTube or WordPress comment has none.
+				it.CanTakePrivate = public && cv.CanPublic
 				if h.Desk != nil {
 					_, mod := h.Desk.Adapters.Moderator(c.Channel)
-					it.CanModerate = public && mod
+					it.CanModerate = public && mod && !ownRepliesOnly[c.Channel]
 				}
 			}
 		}
@@ -466,9 +476,13 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 	if cv.NoReply == "" && c.Status != care.StatusResolved {
 		// Asked of the adapter's own rules, as a reply would be; a failed
 		// read only leaves the hint out, and sending still checks.
-		vis := []care.Visibility{care.Private}
+		// Only the replies the composer can send are asked about: where
+		// there is no Public/Private choice, a warning about the other
+		// visibility (a Google review's "private reply would be refused")
+		// names something the agent cannot do anyway.
+		vis := []care.Visibility{defVis}
 		if cv.CanPublic {
-			vis = append(vis, care.Public)
+			vis = []care.Visibility{care.Private, care.Public}
 		}
 		if r, err := h.Desk.ReplyRefusals(ctx, a.Principal, c.ID, vis...); err == nil {
 			cv.PrivateRefusal, cv.PublicRefusal = r[care.Private], r[care.Public]
@@ -505,6 +519,12 @@ func fileOf(a care.Attachment) file {
 	}
 	return f
 }
+
+// ownRepliesOnly are the channels whose adapter moderates only our own
+// replies: Google lets a business delete its reply to a review but never
+// hide or delete the review (reviews.Adapter.Moderate refuses both), so
+// Hide and Delete are not offered under the customer's review.
+var ownRepliesOnly = map[care.Channel]bool{care.ChannelReviews: true}
 
 // maxHistory is how many of the contact's other conversations the
 // timeline draws from, newest first.

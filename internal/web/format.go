@@ -63,6 +63,28 @@ func count(n int64) string {
 	return trimZero(float64(n)/1_000_000) + "M"
 }
 
+// followers is a follower count for a contact panel or a found post, ""
+// when there is nothing to say: 0 on a channel whose platform never tells
+// (an email address, a phone number, a Google reviewer, a Reddit user) is
+// not news. Where platforms do count followers, 0 is shown; any channel
+// that was given a count (an API inbox's author) shows it.
+func followers(ch care.Channel, n int64) string {
+	switch {
+	case n > 0:
+		return count(n)
+	case followerChannels[ch]:
+		return "0"
+	}
+	return ""
+}
+
+// followerChannels are the channels whose adapters read the customer's
+// follower count from the platform (Meta gives one for Instagram users,
+// not for Messenger's).
+var followerChannels = map[care.Channel]bool{
+	care.ChannelX: true, care.ChannelInstagram: true, care.ChannelMastodon: true, care.ChannelBluesky: true,
+}
+
 func trimZero(f float64) string {
 	s := strconv.FormatFloat(f, 'f', 1, 64)
 	if f >= 100 {
@@ -108,4 +130,51 @@ func statusName(s care.Status) string {
 		return n
 	}
 	return string(s)
+}
+
+// dueView is a conversation's nearest SLA deadline, as a chip in the list
+// and the header: "Reply due in 29 min", "Reply overdue 5 min". The text
+// says which side of the deadline it is, so the colour is never alone.
+type dueView struct {
+	Text, Title string
+	Over        bool
+}
+
+// slaDue is the soonest of c's running SLA clocks, nil when none runs or
+// the conversation is resolved (its clocks stopped; a due time left would
+// mislead, as its priority would).
+func slaDue(c *care.Conversation, now time.Time) *dueView {
+	if c.Status == care.StatusResolved {
+		return nil
+	}
+	var at *time.Time
+	var short, long string
+	for _, d := range []struct {
+		at          *time.Time
+		short, long string
+	}{
+		{c.FirstResponseDue, "Reply", "First reply"},
+		{c.NextResponseDue, "Reply", "Next reply"},
+		{c.ResolutionDue, "Resolution", "Resolution"},
+	} {
+		if d.at != nil && (at == nil || d.at.Before(*at)) {
+			at, short, long = d.at, d.short, d.long
+		}
+	}
+	if at == nil {
+		return nil
+	}
+	if left := at.Sub(now); left >= 0 {
+		return &dueView{Text: short + " due in " + minutes(left), Title: long + " due " + stamp(*at)}
+	}
+	return &dueView{Text: short + " overdue " + minutes(now.Sub(*at)), Title: long + " was due " + stamp(*at), Over: true}
+}
+
+// minutes is a span to the minute, as a chip refreshed now and then
+// should say it: "<1 min", "29 min", "3 h 5 min".
+func minutes(d time.Duration) string {
+	if d < time.Minute {
+		return "<1 min"
+	}
+	return waitText(d)
 }

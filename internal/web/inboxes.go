@@ -50,6 +50,30 @@ type inboxDetail struct {
 	Instructions  []channel.Instruction
 	Token         string // an API inbox's, shown once
 	WebhookSecret string // an API inbox's, shown once
+	// An API inbox takes no platform's webhooks: a developer needs where
+	// to post customers' messages and where agents' replies go ("" when
+	// the admin gave no webhook URL, and replies cannot be delivered).
+	API                  bool
+	IntakeURL, RepliesTo string
+}
+
+// detailOf is an inbox's page: its health and how to finish connecting it,
+// from the same setup the API serves at /api/v1/inboxes/{id}/setup.
+func (h *Handler) detailOf(in *care.Inbox) *inboxDetail {
+	d := &inboxDetail{inboxRow: h.inboxRowOf(in)}
+	if h.API != nil {
+		d.WebhookURL, d.Instructions = h.API.SetupOf(in)
+	}
+	if in.Channel == care.ChannelAPI {
+		d.API, d.RepliesTo = true, in.WebhookURL
+		// The setup's webhook URL is where platforms push events, which an
+		// API inbox has none of: its messages come in through the API.
+		if h.API != nil {
+			d.IntakeURL = strings.TrimRight(h.API.PublicURL, "/")
+		}
+		d.IntakeURL += "/api/v1/inboxes/" + strconv.FormatInt(in.ID, 10) + "/messages"
+	}
+	return d
 }
 
 func (h *Handler) adminOnly(w http.ResponseWriter, r *http.Request, a *agent) bool {
@@ -124,11 +148,7 @@ func (h *Handler) inboxPage(w http.ResponseWriter, r *http.Request, a *agent) {
 		h.renderError(w, r, a, err)
 		return
 	}
-	d := &inboxDetail{inboxRow: h.inboxRowOf(in)}
-	if h.API != nil {
-		d.WebhookURL, d.Instructions = h.API.SetupOf(in)
-	}
-	h.showInboxes(w, r, a, http.StatusOK, inboxesPage{Detail: d, Form: connectForm{Channel: string(care.ChannelAPI)}})
+	h.showInboxes(w, r, a, http.StatusOK, inboxesPage{Detail: h.detailOf(in), Form: connectForm{Channel: string(care.ChannelAPI)}})
 }
 
 // connect creates an inbox from the form. The answer is the new inbox's
@@ -166,8 +186,8 @@ func (h *Handler) connectInbox(r *http.Request, a *agent, f connectForm, creds m
 	if err != nil {
 		return nil, err
 	}
-	d := &inboxDetail{inboxRow: h.inboxRowOf(res.Inbox), Token: res.Token, WebhookSecret: res.WebhookSecret}
-	d.WebhookURL, d.Instructions = h.API.SetupOf(res.Inbox)
+	d := h.detailOf(res.Inbox)
+	d.Token, d.WebhookSecret = res.Token, res.WebhookSecret
 	return d, nil
 }
 

@@ -34,7 +34,7 @@ func TestInboxesPage(t *testing.T) {
 	if res.StatusCode != http.StatusCreated {
 		t.Fatalf("connect answered %d:\n%s", res.StatusCode, regexpFind(t, body, `(?s)<main.*</main>`))
 	}
-	for _, want := range []string{"shown this once", "prl_inbox_", "whsec_", "Shop &lt;form&gt;", "https://care.example.com/webhooks/"} {
+	for _, want := range []string{"shown this once", "prl_inbox_", "whsec_", "Shop &lt;form&gt;", "https://care.example.com/api/v1/inboxes/"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the new inbox's page lacks %s", want)
 		}
@@ -97,5 +97,57 @@ func TestInboxErrorPast(t *testing.T) {
 	}
 	if got := row(); !strings.Contains(got, `class="health-past"`) || !strings.Contains(got, "working since") {
 		t.Errorf("an error followed by a send shows as %s", got)
+	}
+}
+
+// An API inbox takes no platform's webhook: its page says where a
+// developer posts customers' messages and where agents' replies go, and
+// warns when replies have nowhere to go.
+func TestAPIInboxPageSaysWhereMessagesGo(t *testing.T) {
+	f := newFixture(t)
+	reg := &channel.Registry{}
+	reg.Register(care.ChannelAPI, &apiinbox.Sender{})
+	reg.Register(care.ChannelTelegram, &telegram.Adapter{})
+	f.h.Desk.Adapters = reg
+	f.h.API.Adapters = reg
+	f.h.API.PublicURL = "https://care.example.com"
+	c := f.loginAs(f.user("root@acme.test", "Root", care.RoleAdmin))
+
+	res, body := c.act("/inboxes", url.Values{"channel": {"api"}, "name": {"Support form"}, "webhook_url": {"https://shop.example.com/hook?a=1&b=<2>"}})
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("connect answered %d", res.StatusCode)
+	}
+	ins, err := f.store.Inboxes(t.Context(), f.ws.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := itoa(ins[len(ins)-1].ID)
+	intake := "<code>POST https://care.example.com/api/v1/inboxes/" + id + "/messages</code>"
+	for _, page := range []string{body, func() string { _, b := c.get("/inboxes/" + id); return b }()} {
+		if got := regexpFind(t, page, `<dd id="intake-url">.*?</dd>`); !strings.Contains(got, intake) || !strings.Contains(got, "inbox token") {
+			t.Errorf("where messages go = %s, want %s with the inbox token", got, intake)
+		}
+		if got := regexpFind(t, page, `<dd id="replies-to">.*?</dd>`); !strings.Contains(got, "<code><bdi>https://shop.example.com/hook?a=1&amp;b=&lt;2&gt;</bdi></code>") {
+			t.Errorf("where replies go = %s, want the webhook URL entered, escaped", got)
+		}
+		if strings.Contains(page, "/webhooks/"+id) || strings.Contains(page, `id="no-webhook"`) {
+			t.Errorf("an API inbox with a webhook URL shows the platforms' webhook URL, or a warning:\n%s", regexpFind(t, page, `(?s)<section class="inbox-detail".*?</section>`))
+		}
+	}
+
+	// Without a webhook URL, replies cannot be delivered: the page says so.
+	res, body = c.act("/inboxes", url.Values{"channel": {"api"}, "name": {"No hook"}})
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("connect answered %d", res.StatusCode)
+	}
+	if got := regexpFind(t, body, `<p class="flash warn" id="no-webhook"[^>]*>.*?</p>`); !strings.Contains(got, "cannot be delivered") || !strings.Contains(got, "PATCH /api/v1/inboxes/") {
+		t.Errorf("the warning = %s", got)
+	}
+
+	// A platform's inbox keeps its webhook URL.
+	_, body = c.act("/inboxes", url.Values{"channel": {"telegram"}, "name": {"Bot"},
+		"credentials": {"bot_token = 123456789:AAHfakeTokenForParleyTests-0123456789_abc\nbot_username = acme_bot"}})
+	if !strings.Contains(body, "<dt>Webhook URL</dt><dd><code>https://care.example.com/webhooks/") || strings.Contains(body, `id="intake-url"`) {
+		t.Errorf("a Telegram inbox's page lacks its webhook URL, or shows an API inbox's intake")
 	}
 }

@@ -172,6 +172,7 @@ type row struct {
 	When, WhenTitle string
 	Waiting         string
 	WaitingTitle    string
+	Due             *dueView
 	Priority        string
 	PriorityReasons string
 	High            bool
@@ -317,6 +318,7 @@ func (h *Handler) rowOf(ctx context.Context, a *agent, c *care.Conversation, lis
 		r.Waiting = duration(now.Sub(*c.WaitingSince))
 		r.WaitingTitle = "Waiting for a reply since " + stamp(*c.WaitingSince)
 	}
+	r.Due = slaDue(c, now)
 	if c.Priority > 0 && c.Status != care.StatusResolved {
 		r.Priority = strconv.FormatFloat(c.Priority, 'f', 0, 64)
 		r.High = c.Priority >= 70

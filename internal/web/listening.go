@@ -570,7 +570,7 @@ func (h *Handler) postsOf(ctx context.Context, a *agent, form listeningForm, rep
 // customers' messages are, and its link kept only when it is http(s).
 func postViewOf(lp care.ListenPost, loc *time.Location, now time.Time) postView {
 	v := postView{Source: channelName(lp.Source), Handle: atHandle(plain(lp.Author.Handle)), Name: plain(lp.Author.DisplayName),
-		Followers: count(max(lp.Author.Followers, 0)), Verified: lp.Author.Verified, Subjects: lp.Subjects,
+		Followers: followers(lp.Source, lp.Author.Followers), Verified: lp.Author.Verified, Subjects: lp.Subjects,
 		Sentiment: listen.Label(lp.Sentiment), Body: renderBody(lp.Text)}
 	if lp.Source.Valid() {
 		v.SourceKey = string(lp.Source)

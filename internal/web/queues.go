@@ -84,7 +84,8 @@ func (h *Handler) queues(w http.ResponseWriter, r *http.Request, a *agent) {
 	h.render(w, r, http.StatusOK, "queues", p)
 }
 
-// waitText is a wait as a supervisor reads it: "45s", "12 min", "3 h 5 min".
+// waitText is a wait as a supervisor reads it: "45s", "12 min", "3 h",
+// "3 h 5 min".
 func waitText(d time.Duration) string {
 	switch {
 	case d < time.Minute:
@@ -93,5 +94,8 @@ func waitText(d time.Duration) string {
 		return strconv.Itoa(int(d/time.Minute)) + " min"
 	}
 	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	if m == 0 {
+		return strconv.Itoa(h) + " h"
+	}
 	return strconv.Itoa(h) + " h " + strconv.Itoa(m) + " min"
 }
