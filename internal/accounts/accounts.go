@@ -27,14 +27,7 @@ func CreateUser(ctx context.Context, st care.Store, workspaceID care.ID, email, 
 	if !role.Valid() {
 		return nil, "", care.Errorf(care.EINVALID, "Role must be admin, supervisor or agent.")
 	}
-	generated := ""
-	if password == "" {
-		generated = auth.NewCSRFToken()
-		password = generated
-	} else if err := auth.CheckPassword(password); err != nil {
-		return nil, "", err
-	}
-	hash, err := auth.HashPassword(password)
+	hash, generated, err := passwordHash(password)
 	if err != nil {
 		return nil, "", err
 	}
@@ -95,14 +88,7 @@ func SetPassword(ctx context.Context, st care.Store, email, password string) (*c
 	} else if err != nil {
 		return nil, "", err
 	}
-	generated := ""
-	if password == "" {
-		generated = auth.NewCSRFToken()
-		password = generated
-	} else if err := auth.CheckPassword(password); err != nil {
-		return nil, "", err
-	}
-	hash, err := auth.HashPassword(password)
+	hash, generated, err := passwordHash(password)
 	if err != nil {
 		return nil, "", err
 	}
@@ -110,4 +96,18 @@ func SetPassword(ctx context.Context, st care.Store, email, password string) (*c
 		return nil, "", err
 	}
 	return u, generated, nil
+}
+
+// passwordHash hashes password, or when it is empty a random one it
+// returns as generated ("" otherwise). A password given must pass
+// auth.CheckPassword.
+func passwordHash(password string) (hash, generated string, err error) {
+	if password == "" {
+		generated = auth.NewCSRFToken()
+		password = generated
+	} else if err := auth.CheckPassword(password); err != nil {
+		return "", "", err
+	}
+	hash, err = auth.HashPassword(password)
+	return hash, generated, err
 }
