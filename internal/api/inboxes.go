@@ -153,6 +153,12 @@ type inboxSetup struct {
 }
 
 func (s *Server) webhookURL(in *care.Inbox) string {
+	if in.Channel == care.ChannelAPI {
+		// An API inbox's messages come through the API, with the inbox's
+		// token, not through a platform's signed webhook: /webhooks/{id}
+		// would answer 404.
+		return fmt.Sprintf("%s/api/v1/inboxes/%d/messages", s.PublicURL, in.ID)
+	}
 	return fmt.Sprintf("%s/webhooks/%d", s.PublicURL, in.ID)
 }
 
