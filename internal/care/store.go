@@ -276,6 +276,10 @@ type Queries interface {
 	LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxEntry, error)
 	CompleteOutbox(ctx context.Context, id ID) error
 	RetryOutbox(ctx context.Context, id ID, next time.Time, lastErr string) error
+	// RawKeysSince reports which of keys an inbox's raw events received at
+	// or after since carry as their dedupe key, processed or not: the
+	// pipeline asks it for deletions that came before their message.
+	RawKeysSince(ctx context.Context, inboxID ID, keys []string, since time.Time) (map[string]bool, error)
 	// ReleaseOutbox ends the lease on entry id if it still ends at
 	// leasedUntil (as LeaseOutbox gave it), making the entry due at once
 	// with no attempt counted, and reports whether it did: a stopping

@@ -159,7 +159,7 @@ func (p *Pipeline) RunOnce(ctx context.Context) (int, error) {
 		n = len(pending)
 		b := newBatch(true, p.logger())
 		defer func() { after = b.after }()
-		if err := b.checkKnown(ctx, q, pending); err != nil {
+		if err := b.checkKnown(ctx, q, pending, p.now()); err != nil {
 			return err
 		}
 		if err := b.prefetch(ctx, q, pending); err != nil {
@@ -327,6 +327,9 @@ type batch struct {
 	// inbox has none: checked before threading, and added to as the batch
 	// stores messages. An id it holds needs no lookup of its own.
 	known map[care.ID]map[string]care.ID
+	// gone, when set, holds per inbox the platform ids of the batch's new
+	// messages whose deletion came first (see deletedFirst).
+	gone map[care.ID]map[string]bool
 }
 
 type identKey struct {
@@ -361,9 +364,10 @@ func (b *batch) stored(m *care.Message) {
 }
 
 // checkKnown looks up, one query per inbox, which of the batch's messages
-// are already stored (a replay, or the echo of our own send), and the
-// conversations of the messages they answer.
-func (b *batch) checkKnown(ctx context.Context, q care.Queries, pending []care.RawEvent) error {
+// are already stored (a replay, or the echo of our own send), the
+// conversations of the messages they answer, and which of the new ones
+// were deleted before they came.
+func (b *batch) checkKnown(ctx context.Context, q care.Queries, pending []care.RawEvent, now time.Time) error {
 	ids := map[care.ID][]string{}
 	for i := range pending {
 		in := &pending[i].Inbound
@@ -390,7 +394,70 @@ func (b *batch) checkKnown(ctx context.Context, q care.Queries, pending []care.R
 		}
 		b.known[inbox] = known
 	}
+	// The deletions that came before their message, for the messages not
+	// stored yet: one query per inbox, none on a replay.
+	keys := map[care.ID]map[string]string{} // per inbox, deletion key → platform id
+	for i := range pending {
+		in := &pending[i].Inbound
+		switch in.Kind {
+		case "", care.KindMessage, care.KindEcho:
+		default:
+			continue
+		}
+		if in.PlatformID == "" || b.known[pending[i].InboxID][in.PlatformID] != 0 {
+			continue
+		}
+		if keys[pending[i].InboxID] == nil {
+			keys[pending[i].InboxID] = map[string]string{}
+		}
+		keys[pending[i].InboxID][deletionKey(in)] = in.PlatformID
+	}
+	b.gone = make(map[care.ID]map[string]bool, len(b.known))
+	for inbox := range b.known {
+		b.gone[inbox] = map[string]bool{}
+	}
+	for inbox, byKey := range keys {
+		list := make([]string, 0, len(byKey))
+		for k := range byKey {
+			list = append(list, k)
+		}
+		found, err := q.RawKeysSince(ctx, inbox, list, now.Add(-deletionsKept))
+		if err != nil {
+			return err
+		}
+		for k := range found {
+			b.gone[inbox][byKey[k]] = true
+		}
+	}
 	return nil
+}
+
+// deletionsKept is how long a deletion that came before its message is
+// applied to the message when it comes: well beyond a platform's retries of
+// a delivery that failed. A deletion older than that most likely names a
+// message that will never come.
+const deletionsKept = 7 * 24 * time.Hour
+
+// deletionKey is the dedupe key of a deletion of message in.
+func deletionKey(in *care.Inbound) string {
+	del := care.Inbound{Kind: care.KindDelete, Channel: in.Channel, PlatformID: in.PlatformID}
+	return del.DedupeKey()
+}
+
+// deletedFirst reports whether the author deleted message in before the
+// message reached Parley: the deletion's raw event is then on record, and
+// marked processed without a message to delete.
+func (b *batch) deletedFirst(ctx context.Context, q care.Queries, inboxID care.ID, in *care.Inbound, now time.Time) (bool, error) {
+	if in.PlatformID == "" {
+		return false, nil
+	}
+	if gone, ok := b.gone[inboxID]; ok {
+		return gone[in.PlatformID], nil
+	}
+	// Not checked with a batch: looked up on its own.
+	key := deletionKey(in)
+	found, err := q.RawKeysSince(ctx, inboxID, []string{key}, now.Add(-deletionsKept))
+	return found[key], err
 }
 
 // prefetch reads, in a query per inbox or platform rather than one per
@@ -600,6 +667,17 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 		return nil, err
 	}
 	b.stored(msg)
+	var deletedEvent []care.Event
+	if gone, err := b.deletedFirst(ctx, q, inbox.ID, &in, now); err != nil {
+		return nil, err
+	} else if gone {
+		// Its deletion came first: stored as the deletion would have left it.
+		if err := q.MarkMessageDeleted(ctx, msg.ID, now); err != nil {
+			return nil, err
+		}
+		msg.DeletedAt = &now
+		deletedEvent = append(deletedEvent, NewEvent(care.EventMessageUpdated, msg.WorkspaceID, msg.ConversationID, msg.ID, msg.InboxID, msg, now))
+	}
 	if in.Charge != "" {
 		// The platform bills the read that brought this message (X).
 		if err := q.RecordCharge(ctx, inbox.ID, msg.ID, in.Charge, now); err != nil {
@@ -697,6 +775,7 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 		NewEvent(convType, conv.WorkspaceID, conv.ID, 0, conv.InboxID, conv, now),
 		NewEvent(care.EventMessageCreated, conv.WorkspaceID, conv.ID, msg.ID, conv.InboxID, msg, now),
 	}
+	events = append(events, deletedEvent...)
 	events = append(events, clockEvents...)
 	return events, b.processed(ctx, q, raw.ID, now)
 }
@@ -868,12 +947,20 @@ func (p *Pipeline) reaction(ctx context.Context, q care.Queries, raw *care.RawEv
 func (p *Pipeline) deletion(ctx context.Context, q care.Queries, raw *care.RawEvent, inbox *care.Inbox, now time.Time) ([]care.Event, error) {
 	m, err := q.MessageByPlatformID(ctx, inbox.ID, raw.Inbound.PlatformID)
 	if care.ErrorCode(err) == care.ENOTFOUND {
-		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "")
+		// The message may come later (its first delivery failed and the
+		// platform sends it again): this raw event is the deletion's
+		// record, which storing the message looks for (see deletedFirst).
+		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "no message with this platform id yet; applied if it comes within 7 days")
 	} else if err != nil {
 		return nil, err
 	}
 	if m.DeletedAt != nil {
 		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "")
+	}
+	if m.CreatedAt.After(raw.ReceivedAt.Add(deletionsKept)) {
+		// Replayed: storing the message, that much later, did not apply
+		// the deletion (see deletedFirst), and neither does a replay.
+		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "the message came more than 7 days after its deletion; not applied")
 	}
 	if err := q.MarkMessageDeleted(ctx, m.ID, now); err != nil {
 		return nil, err

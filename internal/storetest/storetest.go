@@ -75,6 +75,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"Messages", testMessages},
 		{"Outbox", testOutbox},
 		{"RawEvents", testRawEvents},
+		{"RawKeysSince", testRawKeysSince},
 		{"Events", testEvents},
 		{"Audit", testAudit},
 		{"Update", testUpdate},
