@@ -1,7 +1,6 @@
 package faillog
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,42 +8,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/parleyhq/parley/internal/testlog"
 )
 
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-
-// lines is a slog.Handler keeping each record as its level, its message
-// and, when it has one, its failures count:
-// "ERROR outbox pass still failing failures=61".
-type lines struct {
-	mu  sync.Mutex
-	got []string
-}
-
-func (h *lines) Enabled(context.Context, slog.Level) bool { return true }
-
-func (h *lines) Handle(_ context.Context, r slog.Record) error {
-	line := r.Level.String() + " " + r.Message
-	r.Attrs(func(a slog.Attr) bool {
-		if a.Key == "failures" {
-			line += fmt.Sprintf(" %s=%v", a.Key, a.Value)
-		}
-		return true
-	})
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.got = append(h.got, line)
-	return nil
-}
-
-func (h *lines) WithAttrs([]slog.Attr) slog.Handler { return h }
-func (h *lines) WithGroup(string) slog.Handler      { return h }
-
-func (h *lines) lines() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return slices.Clone(h.got)
-}
 
 func TestLog(t *testing.T) {
 	down := errors.New("dial tcp 127.0.0.1:5432: connect: connection refused")
@@ -129,8 +97,8 @@ func TestLog(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := &lines{}
-			l := &Log{Logger: slog.New(h), What: "outbox pass", Every: tc.every, Level: tc.level}
+			log, lines := testlog.Lines("failures")
+			l := &Log{Logger: log, What: "outbox pass", Every: tc.every, Level: tc.level}
 			for _, p := range tc.passes {
 				if p.err != nil {
 					l.Failed(t0.Add(p.at), p.err)
@@ -138,7 +106,7 @@ func TestLog(t *testing.T) {
 					l.OK(t0.Add(p.at))
 				}
 			}
-			if got := h.lines(); !slices.Equal(got, tc.want) {
+			if got := lines(); !slices.Equal(got, tc.want) {
 				t.Errorf("logged %q, want %q", got, tc.want)
 			}
 		})
@@ -147,13 +115,13 @@ func TestLog(t *testing.T) {
 
 // Without a Logger, the lines go where the process's others go.
 func TestLogDefaultLogger(t *testing.T) {
-	h := &lines{}
+	log, lines := testlog.Lines("failures")
 	defer slog.SetDefault(slog.Default())
-	slog.SetDefault(slog.New(h))
+	slog.SetDefault(log)
 	l := &Log{What: "dispatch: pass"}
 	l.Failed(t0, errors.New("database is locked"))
 	l.OK(t0.Add(time.Second))
-	if got, want := h.lines(), []string{"ERROR dispatch: pass failed", "INFO dispatch: pass recovered failures=1"}; !slices.Equal(got, want) {
+	if got, want := lines(), []string{"ERROR dispatch: pass failed", "INFO dispatch: pass recovered failures=1"}; !slices.Equal(got, want) {
 		t.Errorf("logged %q, want %q", got, want)
 	}
 }
@@ -161,8 +129,8 @@ func TestLogDefaultLogger(t *testing.T) {
 // Goroutines failing at once, as a relay's sends do while the database is
 // down, make one run of failures: one line, not one each.
 func TestLogConcurrentUse(t *testing.T) {
-	h := &lines{}
-	l := &Log{Logger: slog.New(h), What: "presence: relay to other nodes"}
+	log, lines := testlog.Lines("failures")
+	l := &Log{Logger: log, What: "presence: relay to other nodes"}
 	const goroutines, each = 8, 50
 	down := errors.New("connection refused")
 	var wg sync.WaitGroup
@@ -179,7 +147,7 @@ func TestLogConcurrentUse(t *testing.T) {
 		"ERROR presence: relay to other nodes failed",
 		fmt.Sprintf("INFO presence: relay to other nodes recovered failures=%d", goroutines*each),
 	}
-	if got := h.lines(); !slices.Equal(got, want) {
+	if got := lines(); !slices.Equal(got, want) {
 		t.Errorf("logged %q, want %q", got, want)
 	}
 }

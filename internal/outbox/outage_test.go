@@ -3,52 +3,19 @@ package outbox
 import (
 	"context"
 	"errors"
-	"fmt"
-	"log/slog"
 	"slices"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/parleyhq/parley/internal/testlog"
 )
-
-// lines is a slog.Handler keeping each record as its message and, when it
-// has one, its failures count: "outbox pass still failing failures=61".
-type lines struct {
-	mu  sync.Mutex
-	got []string
-}
-
-func (h *lines) Enabled(context.Context, slog.Level) bool { return true }
-
-func (h *lines) Handle(_ context.Context, r slog.Record) error {
-	line := r.Message
-	r.Attrs(func(a slog.Attr) bool {
-		if a.Key == "failures" || a.Key == "count" {
-			line += fmt.Sprintf(" %s=%v", a.Key, a.Value)
-		}
-		return true
-	})
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.got = append(h.got, line)
-	return nil
-}
-
-func (h *lines) WithAttrs([]slog.Attr) slog.Handler { return h }
-func (h *lines) WithGroup(string) slog.Handler      { return h }
-
-func (h *lines) lines() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return slices.Clone(h.got)
-}
 
 // With its store down, the worker logs the failure when it starts, once a
 // minute while it lasts, and once when it ends, not once a pass.
 func TestRunLogsOutageNotEveryPass(t *testing.T) {
 	f := newFixture(t)
-	h := &lines{}
-	f.w.Logger = slog.New(h)
+	log, lines := testlog.Lines("failures")
+	f.w.Logger = log
 	f.w.PollInterval = time.Microsecond
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -68,13 +35,13 @@ func TestRunLogsOutageNotEveryPass(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"outbox pass failed",
-		"outbox pass still failing failures=61",
-		"outbox pass still failing failures=121",
-		"outbox message sent", // by the pass that worked
-		"outbox pass recovered failures=150",
+		"ERROR outbox pass failed",
+		"ERROR outbox pass still failing failures=61",
+		"ERROR outbox pass still failing failures=121",
+		"INFO outbox message sent", // by the pass that worked
+		"INFO outbox pass recovered failures=150",
 	}
-	if got := h.lines(); !slices.Equal(got, want) {
+	if got := lines(); !slices.Equal(got, want) {
 		t.Errorf("logged %q, want %q", got, want)
 	}
 }

@@ -2,13 +2,13 @@ package outbox
 
 import (
 	"context"
-	"log/slog"
 	"slices"
 	"sync"
 	"testing"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/testlog"
 )
 
 // gatedStore holds the loading of every message but one until open is
@@ -46,8 +46,8 @@ func TestShutdownReleasesEntriesNotBegun(t *testing.T) {
 			f.w.Concurrency = tc.concurrency
 			shutdown := make(chan struct{})
 			f.w.Store = &gatedStore{fakeStore: f.store, free: 42, open: shutdown}
-			h := &lines{}
-			f.w.Logger = slog.New(h)
+			log, lines := testlog.Lines("count")
+			f.w.Logger = log
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			api, _ := f.w.Senders.Sender(care.ChannelAPI)
@@ -79,7 +79,7 @@ func TestShutdownReleasesEntriesNotBegun(t *testing.T) {
 				}
 			}
 
-			if got := h.lines(); !slices.Contains(got, "outbox entries released at shutdown count=2") {
+			if got := lines(); !slices.Contains(got, "INFO outbox entries released at shutdown count=2") {
 				t.Errorf("logged %q, want the two released entries counted", got)
 			}
 
