@@ -1,6 +1,7 @@
 package channel
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -205,4 +206,18 @@ func isCleanName(s string) bool {
 		i += size
 	}
 	return !space || s == ""
+}
+
+// Thousands writes n with commas between thousands, as reasons shown to
+// agents quote platforms' limits: 10000 is "10,000".
+func Thousands(n int) string {
+	s := strconv.Itoa(n)
+	start := 0
+	if n < 0 {
+		start = 1
+	}
+	for i := len(s) - 3; i > start; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -314,3 +314,11 @@ func checkStart(t *testing.T, name, s string, max int, got, kept string) {
 		t.Fatalf("%s(%q, %d) = %q: a rune cut in two", name, s, max, got)
 	}
 }
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 10000: "10,000", 1234567: "1,234,567", -2500: "-2,500"} {
+		if got := Thousands(n); got != want {
+			t.Errorf("Thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -123,24 +123,15 @@ func textRefusal(code, msg, field string) (reason string, ok bool) {
 			}
 		}
 		if subject {
-			return "Reddit refused the message: its subject is longer than " + thousands(limit) + " characters", true
+			return "Reddit refused the message: its subject is longer than " + channel.Thousands(limit) + " characters", true
 		}
-		return "Reddit refused the reply: it is longer than " + thousands(limit) + " characters; shorten it, or split it into two replies", true
+		return "Reddit refused the reply: it is longer than " + channel.Thousands(limit) + " characters; shorten it, or split it into two replies", true
 	case "NO_TEXT":
 		return "Reddit refused the reply: it is empty", true
 	case "NO_SUBJECT":
 		return "Reddit refused the message: it has no subject", true
 	}
 	return "", false
-}
-
-// thousands writes n with commas between thousands: 10000 is "10,000".
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 // waitPart matches a duration in a RATELIMIT message: "try again in 5

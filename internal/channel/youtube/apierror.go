@@ -171,7 +171,7 @@ func explain(code string, o op, msg string) string {
 	case "ineligibleAccount":
 		return "the channel's YouTube account must be merged with its Google Account to comment (ineligibleAccount)"
 	case "commentTextTooLong":
-		return "it is longer than YouTube's " + thousands(MaxTextChars) + " characters (commentTextTooLong): shorten it, or split it into two replies"
+		return "it is longer than YouTube's " + channel.Thousands(MaxTextChars) + " characters (commentTextTooLong): shorten it, or split it into two replies"
 	case "commentTextRequired":
 		return "it is empty (commentTextRequired)"
 	case "invalidCustomEmoji":
@@ -201,13 +201,4 @@ func explain(code string, o op, msg string) string {
 		return code
 	}
 	return msg + " (" + code + ")"
-}
-
-// thousands writes n with commas between thousands: 10000 is "10,000".
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
