@@ -18,6 +18,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/testlog"
 )
 
 // EnvURL names the NATS server (with JetStream) the tests use; they skip
@@ -117,6 +118,23 @@ func newTestStream(t *testing.T) *testStream {
 	return s
 }
 
+// streamLost connects node-a, logging to what logs returns, and deletes
+// its stream under it, as a NATS server restarted without its storage
+// would.
+func (s *testStream) streamLost(t *testing.T) (*Relay, func() string) {
+	t.Helper()
+	log, lines := testlog.Lines("err")
+	r, err := Connect(s.ctx, Options{URL: s.url, Stream: s.name, Node: "node-a", Logger: log}, newLocalBus())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Close)
+	if err := r.js.DeleteStream(s.ctx, s.name); err != nil {
+		t.Fatal(err)
+	}
+	return r, func() string { return strings.Join(lines(), "\n") }
+}
+
 // node connects a relay named name; its Run starts only when run is true.
 func (s *testStream) node(t *testing.T, name string, local Local, run bool) *Relay {
 	t.Helper()
@@ -206,16 +224,7 @@ func TestNoticesCoalescePerWorkspace(t *testing.T) {
 // failure and the recovery are logged once each.
 func TestLostStreamIsCreatedAgain(t *testing.T) {
 	s := newTestStream(t)
-	var logs syncBuffer
-	r, err := Connect(s.ctx, Options{URL: s.url, Stream: s.name, Node: "node-a",
-		Logger: slog.New(slog.NewTextHandler(&logs, nil))}, newLocalBus())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(r.Close)
-	if err := r.js.DeleteStream(s.ctx, s.name); err != nil {
-		t.Fatal(err)
-	}
+	r, logs := s.streamLost(t)
 
 	r.Publish(event(4, 1))
 	if r.send(s.ctx) {
@@ -234,8 +243,8 @@ func TestLostStreamIsCreatedAgain(t *testing.T) {
 		t.Errorf("notices still queued after a send: %v", r.pending)
 	}
 	for _, want := range []string{"announcing new events to other nodes failed", "created it again", "announcing new events to other nodes recovered"} {
-		if got := strings.Count(logs.String(), want); got != 1 {
-			t.Errorf("logged %q %d times, want once:\n%s", want, got, logs.String())
+		if got := strings.Count(logs(), want); got != 1 {
+			t.Errorf("logged %q %d times, want once:\n%s", want, got, logs())
 		}
 	}
 }
@@ -245,17 +254,8 @@ func TestLostStreamIsCreatedAgain(t *testing.T) {
 // stream of the same name that is not Parley's is not taken over.
 func TestUnsentNoticesStayQueued(t *testing.T) {
 	s := newTestStream(t)
-	var logs syncBuffer
-	r, err := Connect(s.ctx, Options{URL: s.url, Stream: s.name, Node: "node-a",
-		Logger: slog.New(slog.NewTextHandler(&logs, nil))}, newLocalBus())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(r.Close)
+	r, logs := s.streamLost(t)
 	// Another program's stream takes the name, for other subjects.
-	if err := r.js.DeleteStream(s.ctx, s.name); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := r.js.CreateStream(s.ctx, jetstream.StreamConfig{Name: s.name, Subjects: []string{"other." + s.name + ".>"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -271,11 +271,11 @@ func TestUnsentNoticesStayQueued(t *testing.T) {
 	if r.pending[1] != 5 {
 		t.Errorf("queued notice for workspace 1 is at event %d, want 5", r.pending[1])
 	}
-	if got := strings.Count(logs.String(), "announcing new events to other nodes failed"); got != 1 {
-		t.Errorf("logged the failure %d times in one outage, want once:\n%s", got, logs.String())
+	if got := strings.Count(logs(), "announcing new events to other nodes failed"); got != 1 {
+		t.Errorf("logged the failure %d times in one outage, want once:\n%s", got, logs())
 	}
-	if !strings.Contains(logs.String(), "is not Parley's") {
-		t.Errorf("the foreign stream is not named in the log:\n%s", logs.String())
+	if !strings.Contains(logs(), "is not Parley's") {
+		t.Errorf("the foreign stream is not named in the log:\n%s", logs())
 	}
 	st, err := r.js.Stream(s.ctx, s.name)
 	if err != nil {
@@ -322,24 +322,6 @@ func TestConnectKeepsAnExistingStream(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "not Parley's") || !strings.Contains(err.Error(), "PARLEY_NATS_STREAM") {
 		t.Errorf("Connect to a stream of other subjects: %v; want an error naming it and the setting", err)
 	}
-}
-
-// syncBuffer is a log sink safe for the relay's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
 
 // A server that cannot be reached stops the node at start, naming the
