@@ -107,23 +107,7 @@ func (m *Matcher) mark(ids []int32, t *tokenizer, text string, i int, hit, exclu
 // Arabic writes ل and ال as لل, so a word after لل is also looked up with
 // its ال.
 func (m *Matcher) affixed(w []byte, t *tokenizer, text string, i int, hit, excluded []bool) {
-	// The letters of affixes are all two bytes long.
-	for cut := 2; cut <= 2*maxAffix && cut < len(w) && affixLetter(w[cut-2], w[cut-1]); cut += 2 {
-		rest := w[cut:]
-		if m.mayStart(len(rest)) {
-			if ids := m.first[string(rest)]; ids != nil {
-				if _, ok := affixes[string(w[:cut])]; ok {
-					m.mark(ids, t, text, i, hit, excluded)
-				}
-			}
-		}
-		if cut >= 4 && string(w[cut-4:cut]) == "لل" && m.mayStart(len("ال")+len(rest)) {
-			t.key = append(append(t.key[:0], "ال"...), rest...)
-			if ids := m.first[string(t.key)]; ids != nil && affixes[string(w[:cut])] == article {
-				m.mark(ids, t, text, i, hit, excluded)
-			}
-		}
-	}
+	m.eachAffixed(w, t, func(ids []int32) { m.mark(ids, t, text, i, hit, excluded) })
 }
 
 // mayStart reports whether a term's first word may be n bytes long.
@@ -271,8 +255,8 @@ func (m *Matcher) MatchSpans(text string) (names []string, spans [][]Span) {
 }
 
 // eachAffixed calls fn with the terms whose first word is w, a token of t,
-// without one of its Arabic or Hebrew prefixes: the look-ups of affixed,
-// which MatchSpans makes too.
+// without one of its Arabic or Hebrew prefixes (see affixed), for Match
+// and MatchSpans alike.
 func (m *Matcher) eachAffixed(w []byte, t *tokenizer, fn func(ids []int32)) {
 	for cut := 2; cut <= 2*maxAffix && cut < len(w) && affixLetter(w[cut-2], w[cut-1]); cut += 2 {
 		rest := w[cut:]
