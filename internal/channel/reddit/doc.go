@@ -36,6 +36,10 @@
 //     www.reddit.com; Engagement is its score less the author's own vote.
 //   - A message (t4) becomes a private message, answering its parent_id
 //     (else its thread's first_message_name); Subject is its subject.
+//   - A customer's comment edited after Parley read it becomes a message
+//     "[Edited] …" answering it, named "<fullname>:edit:<edited>": the
+//     comments read in the last day are read again every 5 minutes with
+//     one GET /api/info (edits.go).
 //   - The body is Reddit Markdown, shown as readable plain text
 //     (MarkdownToText); body_html is never used.
 //   - The author is the username, in lower case as identity (Reddit

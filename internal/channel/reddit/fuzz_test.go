@@ -166,15 +166,39 @@ func FuzzRateLimitHeaders(f *testing.F) {
 func FuzzPollCursor(f *testing.F) {
 	f.Add(`{"b":"t4_abc","t":1764000000,"s":["t4_abc","t1_x"]}`)
 	f.Add(`{"b":"../","s":[1]}`)
+	f.Add(`{"b":"t1_x","w":[{"n":"t1_x","r":1764000000,"e":1764000100}],"k":1764000000}`)
 	f.Fuzz(func(t *testing.T, s string) {
 		var c pollCursor
 		if json.Unmarshal([]byte(s), &c) != nil || !c.valid() {
 			return
 		}
 		c.saw("t1_new", testNow)
+		c.watch([]channel.Event{{Inbound: care.Inbound{PlatformID: "t1_new"}}}, testNow)
 		var back pollCursor
 		if err := json.Unmarshal([]byte(c.String()), &back); err != nil || !back.valid() {
 			t.Fatalf("cursor %q round-trips to %q: %v", s, c.String(), err)
+		}
+	})
+}
+
+// FuzzEditOf: any child of an /api/info Listing is an edit that the core
+// accepts, or none.
+func FuzzEditOf(f *testing.F) {
+	f.Add([]byte(`{"kind":"t1","data":{"name":"t1_abc","author":"anna","body":"new *text*","parent_id":"t3_p","created_utc":1764000000,"edited":1764000100.0}}`))
+	f.Add([]byte(`{"kind":"t1","data":{"name":"t1_abc","author":"anna","body":"x","edited":false}}`))
+	f.Add([]byte(`{"kind":"t1","data":{"name":"t1_abc","author":"[deleted]","body":"[deleted]","edited":"1764000100"}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ev, name, edited, ok := editOf(testInbox(), b, testNow)
+		if !ok {
+			return
+		}
+		in := ev.Inbound
+		in.InboxID, in.Channel = 1, care.ChannelReddit
+		if err := in.Validate(); err != nil {
+			t.Fatalf("edit of %s does not validate: %v", b, err)
+		}
+		if kindOf(name) != kindComment || edited <= 0 || in.ReplyToPlatformID != name || !strings.HasPrefix(in.Text, editedPrefix) {
+			t.Fatalf("edit of %s = %+v (%s, %d)", b, in, name, edited)
 		}
 	})
 }

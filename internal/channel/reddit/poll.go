@@ -56,8 +56,9 @@ const (
 	verifyEvery = 4
 	lateWindow  = 24 * time.Hour
 	maxSeen     = 50
-	// maxCursorBytes bounds a cursor read back.
-	maxCursorBytes = 4096
+	// maxCursorBytes bounds a cursor read back: maxSeen fullnames and
+	// maxWatch watched comments.
+	maxCursorBytes = 16384
 )
 
 // pollCursor is an inbox's position in its listing.
@@ -65,14 +66,24 @@ type pollCursor struct {
 	Before string   `json:"b,omitempty"`
 	Time   int64    `json:"t,omitempty"`
 	Seen   []string `json:"s,omitempty"`
+	// Watch are the comments whose edits are looked for, and Checked when
+	// that was last done (edits.go).
+	Watch   []watched `json:"w,omitempty"`
+	Checked int64     `json:"k,omitempty"`
 }
 
 func (c *pollCursor) valid() bool {
-	if c.Before != "" && !validFullname(c.Before) || c.Time < 0 || c.Time > 1<<40 || len(c.Seen) > maxSeen {
+	if c.Before != "" && !validFullname(c.Before) || c.Time < 0 || c.Time > 1<<40 || len(c.Seen) > maxSeen ||
+		len(c.Watch) > maxWatch || c.Checked < 0 || c.Checked > 1<<40 {
 		return false
 	}
 	for _, s := range c.Seen {
 		if !validFullname(s) {
+			return false
+		}
+	}
+	for _, w := range c.Watch {
+		if kindOf(w.Name) != kindComment || w.Read < 0 || w.Read > 1<<40 || w.Edited < 0 || w.Edited > 1<<40 {
 			return false
 		}
 	}
@@ -109,13 +120,27 @@ func (a *Adapter) PollInterval(in care.Inbox) time.Duration {
 	return pollInterval
 }
 
-// Poll returns the inbox items after cursor, oldest first, and the cursor
-// to save once they are stored. When a later page fails, it returns what
-// the earlier ones read, the cursor after them, and the error. Reddit's
-// refusals are *channel.SendError: 429 temporary until the period resets,
-// 5xx temporary, a refused authorisation permanent. A cursor it cannot
-// read is logged and treated as none.
+// Poll returns the inbox items after cursor, oldest first, then the edits
+// of recent comments (edits.go), and the cursor to save once they are
+// stored. When a later page fails, it returns what the earlier ones read,
+// the cursor after them, and the error. Reddit's refusals are
+// *channel.SendError: 429 temporary until the period resets, 5xx
+// temporary, a refused authorisation permanent. A cursor it cannot read is
+// logged and treated as none.
 func (a *Adapter) Poll(ctx context.Context, in care.Inbox, cursor string) ([]channel.Event, string, error) {
+	events, next, err := a.pollInbox(ctx, in, cursor)
+	if err != nil {
+		// What the earlier pages read is watched all the same; the check
+		// waits for a poll that went through.
+		_, next = a.checkEdits(ctx, in, events, next, false)
+		return events, next, err
+	}
+	edits, next := a.checkEdits(ctx, in, events, next, true)
+	return append(events, edits...), next, nil
+}
+
+// pollInbox reads the inbox items after cursor, as Poll describes.
+func (a *Adapter) pollInbox(ctx context.Context, in care.Inbox, cursor string) ([]channel.Event, string, error) {
 	var c pollCursor
 	if cursor != "" {
 		if len(cursor) > maxCursorBytes || json.Unmarshal([]byte(cursor), &c) != nil || !c.valid() {

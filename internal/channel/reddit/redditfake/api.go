@@ -208,6 +208,31 @@ func (f *Fake) listMessages(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, listingJSON(children, before, after))
 }
 
+// info serves GET /api/info?id=<fullnames, comma-separated>: the posts
+// and comments named, as a Listing, in the order asked, leaving out what
+// the fake does not have. Reddit takes at most 100 names.
+func (f *Fake) info(w http.ResponseWriter, r *http.Request) {
+	names := strings.Split(r.URL.Query().Get("id"), ",")
+	if len(names) > 100 {
+		writeHTTPError(w, http.StatusBadRequest)
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.infoQueries = append(f.infoQueries, r.URL.RawQuery)
+	children := []any{}
+	for _, n := range names {
+		switch it := f.things[n]; {
+		case it == nil:
+		case it.kind == "t1":
+			children = append(children, thingJSON("t1", f.commentJSON(it)))
+		case it.kind == "t3":
+			children = append(children, thingJSON("t3", f.linkJSON(it)))
+		}
+	}
+	writeJSON(w, http.StatusOK, listingJSON(children, "", ""))
+}
+
 // userComments serves GET /user/{name}/comments for the brand, newest
 // first; other users have none.
 func (f *Fake) userComments(w http.ResponseWriter, r *http.Request) {

@@ -1,7 +1,7 @@
 // Package redditfake is a local stand-in for Reddit's OAuth API, for tests
 // and demos: the token endpoint, the brand's inbox and sent messages as
-// Listings, the brand's comments, /api/comment, /api/compose, /api/remove
-// and /api/approve, with Reddit's paths, bearer tokens, api_type=json
+// Listings, the brand's comments, /api/info, /api/comment, /api/compose,
+// /api/remove and /api/approve, with Reddit's paths, bearer tokens, api_type=json
 // error envelopes, HTTP errors and X-Ratelimit headers.
 //
 //	f := redditfake.New()
@@ -21,7 +21,8 @@
 // Refuse any other envelope error, Throttle 429s and FailNext 500s;
 // RevokeTokens makes every access token fail with 401. The brand
 // moderates the subreddits in Moderates; removing or approving elsewhere
-// answers 403.
+// answers 403. Edit changes a post's or comment's body and sets its
+// "edited" time, which GET /api/info shows.
 //
 // The token endpoint, POST /api/v1/access_token, is served on the same
 // host: an inbox pointed at the fake with api_base finds it there.
@@ -96,6 +97,8 @@ type Fake struct {
 	// search: the query strings served, and whether it answers 403.
 	searchQueries   []string
 	searchForbidden bool
+	// infoQueries are the query strings /api/info served.
+	infoQueries []string
 }
 
 type user struct {
@@ -117,6 +120,8 @@ type item struct {
 	first     string // a message thread's first message
 	dest      string // a message's recipient
 	created   time.Time
+	// edited is when its author last edited it; zero for never.
+	edited time.Time
 	// notice is the inbox type of a t1 in the brand's inbox:
 	// comment_reply, post_reply or username_mention.
 	notice  string
@@ -295,6 +300,21 @@ func (f *Fake) Message(m Message) string {
 	return it.name()
 }
 
+// Edit changes the body of a post or comment as its author does: its
+// "edited" becomes the fake's time, in /api/info and the listings that
+// carry the field. The inbox shows the new body without saying it was
+// edited, as Reddit's does. It panics when fullname is not a post or
+// comment of the fake's.
+func (f *Fake) Edit(fullname, body string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	it := f.things[fullname]
+	if it == nil || it.kind == "t4" {
+		panic(fmt.Sprintf("redditfake: Edit of %q, which is not a post or comment", fullname))
+	}
+	it.body, it.edited = body, f.now()
+}
+
 // Delete deletes a post, comment or message as its author does: it shows
 // "[deleted]" as author and body, and replies to it fail with
 // DELETED_COMMENT.
@@ -397,6 +417,14 @@ func (f *Fake) InboxQueries() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]string(nil), f.queries...)
+}
+
+// InfoQueries returns the query strings of the /api/info requests
+// served, oldest first.
+func (f *Fake) InfoQueries() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.infoQueries...)
 }
 
 // UserAgents returns the User-Agent of every request served so far.

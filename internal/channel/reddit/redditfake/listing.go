@@ -93,7 +93,7 @@ func (f *Fake) commentJSON(it *item) map[string]any {
 		"id": it.id, "name": it.name(), "author": author, "body": body, "body_html": bodyHTML(body),
 		"parent_id": it.parent, "link_id": it.link, "link_title": title, "subreddit": it.subreddit,
 		"subreddit_name_prefixed": "r/" + it.subreddit, "permalink": f.permalink(it), "created": created,
-		"created_utc": created, "score": 1, "ups": 1, "downs": 0, "edited": false, "replies": "", "locked": false,
+		"created_utc": created, "score": 1, "ups": 1, "downs": 0, "edited": editedJSON(it), "replies": "", "locked": false,
 		"archived": false, "removed": it.removed, "distinguished": nil, "stickied": false, "is_submitter": false,
 	}
 	if authorID != "" {
@@ -145,4 +145,13 @@ func (f *Fake) countComments(link string) int {
 		}
 	}
 	return n
+}
+
+// editedJSON is a thing's "edited": false, or when it was last edited, in
+// Unix seconds as a float.
+func editedJSON(it *item) any {
+	if it.edited.IsZero() {
+		return false
+	}
+	return float64(it.edited.Unix())
 }

@@ -11,6 +11,7 @@ func (f *Fake) Handler() http.Handler {
 	mux.HandleFunc("GET /message/{where}", f.api(f.listMessages))
 	mux.HandleFunc("GET /user/{name}/comments", f.api(f.userComments))
 	mux.HandleFunc("GET /search", f.api(f.search))
+	mux.HandleFunc("GET /api/info", f.api(f.info))
 	mux.HandleFunc("POST /api/comment", f.api(f.postComment))
 	mux.HandleFunc("POST /api/compose", f.api(f.compose))
 	mux.HandleFunc("POST /api/remove", f.api(f.moderate("remove")))

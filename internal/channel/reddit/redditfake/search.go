@@ -135,7 +135,7 @@ func (f *Fake) linkJSON(it *item) map[string]any {
 		"subreddit_type": "public", "permalink": permalink, "url": "https://www.reddit.com" + permalink, "domain": "self." + it.subreddit,
 		"is_self": true, "created": created, "created_utc": created, "score": 1, "ups": 1, "downs": 0, "upvote_ratio": 1.0,
 		"num_comments": f.countComments(it.name()), "over_18": false, "spoiler": false, "locked": it.locked, "stickied": false,
-		"archived": false, "removed_by_category": nil, "link_flair_text": nil, "thumbnail": "self", "edited": false,
+		"archived": false, "removed_by_category": nil, "link_flair_text": nil, "thumbnail": "self", "edited": editedJSON(it),
 		"distinguished": nil, "is_video": false,
 	}
 	if body != "" {
