@@ -37,9 +37,16 @@
 // before BSUIDs and is added to their contact. The identity's handle is
 // the phone number, "+" and digits, when known, or else the WhatsApp
 // username. A system message saying the customer's number or BSUID
-// changed (user_changed_number, user_changed_user_id) is a
-// care.KindIdentity event, not a message: the new ids join the contact
-// the previous ones name.
+// changed (user_changed_number, user_changed_user_id, and
+// customer_changed_number before Graph API v12) is a care.KindIdentity
+// event, not a message: the new ids join the contact the previous ones
+// name. So is customer_identity_changed, the customer's security code
+// changing, which only adds a note to their open conversation; other
+// system types are skipped with a log line. An unsupported message of a
+// kind that acts on an earlier one (a reaction, a poll vote, a pin, an
+// edit WhatsApp does not pass on) is skipped with a log line too, so that
+// none of these opens a conversation as if the customer had written
+// (system.go).
 //
 // # Outbound
 //

@@ -60,10 +60,6 @@ func content(m *message) messageContent {
 		body = cmp.Or(m.Button.Text, m.Button.Payload)
 	case m.Type == "order" && m.Order != nil:
 		body = orderContent(m.Order)
-	case m.Type == "system" && m.System != nil:
-		// A notice of a type Parley does not know; changed numbers and
-		// user ids are identity events (see appendIdentity).
-		body = "[WhatsApp] " + cmp.Or(m.System.Body, "system notice: "+m.System.Type)
 	case m.Type == "request_welcome":
 		body = "[The customer opened a chat with you on WhatsApp]"
 	case m.Type == "unsupported" || m.Type == "unknown":

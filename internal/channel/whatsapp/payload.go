@@ -124,6 +124,10 @@ type system struct {
 	NewWaID        string `json:"new_wa_id"`
 	UserID         string `json:"user_id"`
 	PreviousUserID string `json:"previous_user_id"`
+	// Customer is the wa_id of the customer a customer_identity_changed
+	// notice is about; Identity the hash of their new identity key.
+	Customer string `json:"customer"`
+	Identity string `json:"identity"`
 }
 
 type media struct {

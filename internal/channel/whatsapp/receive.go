@@ -125,10 +125,13 @@ func (p *parser) appendMessage(events []channel.Event, raw json.RawMessage, echo
 		p.skip("message %s in group chat %.64s", m.ID, m.GroupID)
 		return events
 	}
-	if m.Type == "system" && m.System != nil && !echo {
-		switch m.System.Type {
-		case "user_changed_number", "user_changed_user_id":
-			return p.appendIdentity(events, raw, &m)
+	switch {
+	case m.Type == "system":
+		return p.appendSystem(events, raw, &m, echo)
+	case m.Type == "unsupported" || m.Type == "unknown":
+		if why := notWritten(&m); why != "" {
+			p.skip("message %s: %s", m.ID, why)
+			return events
 		}
 	}
 	author, aliases := p.author(&m, echo)
