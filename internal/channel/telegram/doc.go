@@ -34,7 +34,16 @@
 //     message, answered in the group; the rest of the group's talk is
 //     skipped. In privacy mode, the default, Telegram sends a bot little
 //     else.
-//   - Channel posts are skipped: they are the channel's own broadcasts.
+//   - A comment on a post of a channel, in the channel's discussion group
+//     (a message replying to the group's automatic copy of the post),
+//     becomes a public message too, whether or not it addresses the bot,
+//     with a subject naming the post so that a customer's comments on it
+//     stay one conversation (discussion.go).
+//   - Channel posts are skipped: they are the channel's own broadcasts, and
+//     so are their copies in the discussion group.
+//   - The parts of an album (one media_group_id) read in one getUpdates
+//     page become one message with every part as an attachment; to a
+//     webhook each part comes, and stays, on its own (album.go).
 //   - An edit becomes a message of its own, "[Edited] …", shown as a reply
 //     to the message it changes and named "<chat_id>:<message_id>:edit:<edit_date>".
 //     The edits by which a customer's app moves a live location are
@@ -54,7 +63,9 @@
 // Send posts sendMessage with the reply's text as plain text (no
 // parse_mode), to the customer's user id (their private chat with the bot)
 // or, for a public reply, to the group of the message answered; a reply to a
-// particular message in the same chat quotes it with reply_parameters. When
+// particular message in the same chat quotes it with reply_parameters, and a
+// public reply to none quotes the customer's newest message, which keeps it
+// in a channel post's comment thread. When
 // a basic group has become a supergroup, Telegram refuses the send with
 // parameters.migrate_to_chat_id and Send resends once to the supergroup,
 // without the quote.

@@ -33,6 +33,7 @@ func FuzzReceive(f *testing.F) {
 	f.Add([]byte(`{"update_id":3,"message":{"message_id":1,"chat":{"id":1,"type":"private"},"from":{"id":1},"paid_media":{"star_count":9223372036854775807,"paid_media":[{}]},"caption":"c","caption_entities":[{"type":"text_link","offset":0,"length":1,"url":"https://c.example"}]}}`))
 	f.Add([]byte(`{"update_id":4,"edited_message":{"message_id":1,"chat":{"id":1,"type":"private"},"from":{"id":1},"edit_date":0,"text":"x"}}`))
 	f.Add([]byte(`{"update_id":9223372036854775807,"edited_message":{"message_id":9223372036854775807,"chat":{"id":-9223372036854775808,"type":"supergroup"},"from":{"id":1},"date":-1,"edit_date":99999999999}}`))
+	f.Add([]byte(`{"update_id":5,"message":{"message_id":815,"message_thread_id":812,"from":{"id":4},"chat":{"id":-1001,"type":"supergroup"},"text":"c","reply_to_message":{"message_id":812,"chat":{"id":-1001},"is_automatic_forward":true,"sender_chat":{"id":-1002,"title":"\u0000","type":"channel"},"forward_origin":{"type":"channel","chat":{"id":-1002,"username":"a/b"},"message_id":-1}}}}`))
 	a := &Adapter{Logger: slog.New(slog.DiscardHandler)}
 	in := testInbox()
 	h := secretHeader(testSecret)
@@ -51,6 +52,38 @@ func FuzzReceive(f *testing.F) {
 			checkEvent(t, ev, body)
 			if ev.Inbound.SentAt.Before(time.Unix(telegramEpoch, 0)) || ev.Inbound.SentAt.After(testNow.Add(24*time.Hour)) {
 				t.Fatalf("implausible sent_at %v", ev.Inbound.SentAt)
+			}
+		}
+	})
+}
+
+// FuzzJoinAlbums: the updates of a polled page, album parts or not, are
+// joined into events the core accepts, never more than the updates.
+func FuzzJoinAlbums(f *testing.F) {
+	f.Add(albumPart(1, 10, "g", testNow, "a"), albumPart(2, 11, "g", testNow, "b"))
+	f.Add(albumPart(1, 10, "g", testNow, ""), []byte(`{"update_id":2,"message":{"message_id":11,"from":{"id":9},"chat":{"id":9,"type":"private"},"media_group_id":"g","sticker":{"file_id":"x"}}}`))
+	f.Fuzz(func(t *testing.T, first, second []byte) {
+		p := newParser(testInbox(), testNow)
+		var page []polled
+		for _, raw := range [][]byte{first, second} {
+			key, _ := album(raw)
+			evs, _, _ := p.update(raw)
+			for _, ev := range evs {
+				page = append(page, polled{ev: ev, album: key, raw: raw})
+			}
+		}
+		events := joinAlbums(page)
+		if len(events) > len(page) {
+			t.Fatalf("%d events of %d", len(events), len(page))
+		}
+		for _, ev := range events {
+			in := ev.Inbound
+			in.InboxID, in.Channel = 1, care.ChannelTelegram
+			if err := in.Validate(); err != nil {
+				t.Fatalf("event %+v: %v", in, err)
+			}
+			if !json.Valid(ev.Raw) {
+				t.Fatalf("raw %q", ev.Raw)
 			}
 		}
 	})

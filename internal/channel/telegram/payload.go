@@ -37,15 +37,27 @@ type chat struct {
 }
 
 type message struct {
-	MessageID  int64  `json:"message_id"`
-	From       *user  `json:"from"`
-	SenderChat *chat  `json:"sender_chat"`
-	Date       int64  `json:"date"`
-	EditDate   int64  `json:"edit_date"`
-	Chat       chat   `json:"chat"`
-	ViaBot     *user  `json:"via_bot"`
-	Text       string `json:"text"`
-	Caption    string `json:"caption"`
+	MessageID  int64 `json:"message_id"`
+	From       *user `json:"from"`
+	SenderChat *chat `json:"sender_chat"`
+	Date       int64 `json:"date"`
+	EditDate   int64 `json:"edit_date"`
+	Chat       chat  `json:"chat"`
+	ViaBot     *user `json:"via_bot"`
+	// MessageThreadID names the thread a supergroup message belongs to:
+	// a forum topic (IsTopicMessage), or the message a reply chain starts
+	// from, which in a channel's discussion group is the group's copy of
+	// the channel post the comments are under.
+	MessageThreadID int64 `json:"message_thread_id"`
+	IsTopicMessage  bool  `json:"is_topic_message"`
+	// IsAutomaticForward marks a channel post that Telegram copied into
+	// the channel's linked discussion group, where comments reply to it.
+	IsAutomaticForward bool `json:"is_automatic_forward"`
+	// MediaGroupID is shared by the messages of one album: each part
+	// (photo, video, document) comes as a message of its own.
+	MediaGroupID string `json:"media_group_id"`
+	Text         string `json:"text"`
+	Caption      string `json:"caption"`
 	// Entities and CaptionEntities mark mentions, commands and links, by
 	// UTF-16 offsets (core.telegram.org/api/entities).
 	Entities        []entity `json:"entities"`
@@ -55,14 +67,7 @@ type message struct {
 	Quote          *struct {
 		Text string `json:"text"`
 	} `json:"quote"`
-	ForwardOrigin *struct {
-		Type       string `json:"type"` // user, hidden_user, chat, channel
-		SenderUser *user  `json:"sender_user"`
-		// SenderUserName names a user who hides their account in forwards.
-		SenderUserName string `json:"sender_user_name"`
-		SenderChat     *chat  `json:"sender_chat"`
-		Chat           *chat  `json:"chat"`
-	} `json:"forward_origin"`
+	ForwardOrigin *forwardOrigin `json:"forward_origin"`
 
 	Photo     []photoSize `json:"photo"`
 	Animation *file       `json:"animation"`
@@ -162,4 +167,16 @@ type reactionType struct {
 	Type          string `json:"type"`
 	Emoji         string `json:"emoji"`
 	CustomEmojiID string `json:"custom_emoji_id"`
+}
+
+// forwardOrigin is a MessageOrigin: who first sent a forwarded message.
+type forwardOrigin struct {
+	Type       string `json:"type"` // user, hidden_user, chat, channel
+	SenderUser *user  `json:"sender_user"`
+	// SenderUserName names a user who hides their account in forwards.
+	SenderUserName string `json:"sender_user_name"`
+	SenderChat     *chat  `json:"sender_chat"`
+	Chat           *chat  `json:"chat"`
+	// MessageID is the post's id in Chat, for type "channel".
+	MessageID int64 `json:"message_id"`
 }

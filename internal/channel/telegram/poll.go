@@ -86,18 +86,28 @@ func (a *Adapter) Poll(ctx context.Context, in care.Inbox, cursor string) ([]cha
 	if err := json.Unmarshal(result, &raws); err != nil {
 		return nil, cursor, channel.Temporary("Telegram's list of updates was not understood", 0, err)
 	}
+	keys, dates := make([]string, len(raws)), make([]int64, len(raws))
+	for i, raw := range raws {
+		keys[i], dates[i] = album(raw)
+	}
+	// An album still arriving is left unconfirmed, for the next poll
+	// (album.go).
+	raws = raws[:holdAlbum(keys, dates, now)]
 	p := newParser(in, now)
-	var events []channel.Event
+	var page []polled
 	var last int64
-	for _, raw := range raws {
+	for i, raw := range raws {
 		evs, id, err := p.update(raw)
 		if err != nil {
 			p.skip("an update that is not one: %v", err)
 		}
 		p.log(a, in, id)
-		events = append(events, evs...)
+		for _, ev := range evs {
+			page = append(page, polled{ev: ev, album: keys[i], raw: raw})
+		}
 		last = max(last, min(id, math.MaxInt64-1))
 	}
+	events := joinAlbums(page)
 	if last == 0 {
 		return events, cursor, nil
 	}

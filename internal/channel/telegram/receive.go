@@ -150,6 +150,7 @@ func (p *parser) message(m *message, edited bool, raw func() json.RawMessage) (c
 	}
 	id := MessageID(m.Chat.ID, m.MessageID)
 	vis := care.Private
+	var post *message // the channel post m comments on, in a discussion group
 	switch m.Chat.Type {
 	case "private":
 	case "":
@@ -160,7 +161,14 @@ func (p *parser) message(m *message, edited bool, raw func() json.RawMessage) (c
 			return channel.Event{}, false
 		}
 	case "group", "supergroup":
-		if !p.addressed(m) {
+		if m.IsAutomaticForward {
+			p.skip("%s %s is the channel's post, copied to its discussion group", what, id)
+			return channel.Event{}, false
+		}
+		// A comment on the channel's post is for the brand whether or not
+		// it names the bot (see discussion.go).
+		post = discussionPost(m)
+		if post == nil && !p.addressed(m) {
 			p.skip("%s %s in a group, not addressed to the bot", what, id)
 			return channel.Event{}, false
 		}
@@ -217,6 +225,9 @@ func (p *parser) message(m *message, edited bool, raw func() json.RawMessage) (c
 		Text: text, Attachments: atts, SentAt: p.sentAt(m.Date)}
 	if r := m.ReplyToMessage; r != nil && r.MessageID > 0 {
 		in.ReplyToPlatformID = MessageID(cmpChat(r.Chat.ID, m.Chat.ID), r.MessageID)
+	}
+	if post != nil {
+		in.Subject = postSubject(post, m.Chat.ID)
 	}
 	if edited {
 		// Parley keeps what it was sent, so an edit is a message of its own,

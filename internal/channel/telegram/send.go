@@ -70,9 +70,20 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 		}
 		req.ChatID = chat
 	}
+	quote := out.Message.ReplyToPlatformID
+	if _, _, ok := ParseMessageID(quote); !ok && out.Message.Visibility == care.Public && out.LastInbound != nil {
+		// A public answer to no message in particular answers the
+		// customer's newest one. In a channel's discussion group that is
+		// what puts it under the post, in the comment thread: replying to
+		// a comment is how a message joins its thread, since sendMessage's
+		// message_thread_id is "for forum supergroups only"
+		// (core.telegram.org/bots/api#sendmessage) and a discussion group
+		// is no forum.
+		quote = out.LastInbound.PlatformID
+	}
 	// A reply quotes its message only within the same chat: a private
 	// answer to a group message is sent without the quote.
-	if chat, msg, ok := ParseMessageID(out.Message.ReplyToPlatformID); ok && chat == req.ChatID {
+	if chat, msg, ok := ParseMessageID(quote); ok && chat == req.ChatID {
 		req.ReplyParameters = &replyParameters{MessageID: msg, AllowSendingWithoutReply: true}
 	}
 	result, err := a.call(ctx, out.Inbox, "sendMessage", req, maxResponseBytes)

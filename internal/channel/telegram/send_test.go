@@ -89,7 +89,15 @@ func TestSend(t *testing.T) {
 		{"public, to the newest group message", func(o *channel.Outbound) {
 			o.Message.Visibility = care.Public
 			o.LastInbound = &care.Message{Visibility: care.Public, Direction: care.DirectionIn, PlatformID: "-1001987654321:4405"}
-		}, `{"chat_id":-1001987654321,"text":"Thanks! An agent will reply shortly."}`},
+		}, `{"chat_id":-1001987654321,"text":"Thanks! An agent will reply shortly.","reply_parameters":{"message_id":4405,"allow_sending_without_reply":true}}`},
+		{"public, in the comment thread of a channel post", func(o *channel.Outbound) {
+			o.Message.Visibility = care.Public
+			o.Conversation.Subject = "Comment on Telegram channel post t.me/acmenews/95"
+			o.LastInbound = &care.Message{Visibility: care.Public, Direction: care.DirectionIn, PlatformID: "-1001987000222:815"}
+		}, `{"chat_id":-1001987000222,"text":"Thanks! An agent will reply shortly.","reply_parameters":{"message_id":815,"allow_sending_without_reply":true}}`},
+		{"public answer to a comment", func(o *channel.Outbound) {
+			o.Message.Visibility, o.Message.ReplyToPlatformID = care.Public, "-1001987000222:815:edit:1441646160"
+		}, `{"chat_id":-1001987000222,"text":"Thanks! An agent will reply shortly.","reply_parameters":{"message_id":815,"allow_sending_without_reply":true}}`},
 		{"markup stays text", func(o *channel.Outbound) { o.Message.Text = "*not bold* <b>nor this</b> & [link](x)" },
 			`{"chat_id":1111111,"text":"*not bold* <b>nor this</b> & [link](x)"}`},
 	} {
