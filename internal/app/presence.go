@@ -51,8 +51,9 @@ func presenceSignals(h *presence.Hub) func(care.ID) (<-chan sse.Signal, func()) 
 const presenceChannel = "parley_presence"
 
 // pgRelay carries presence between the nodes sharing a PostgreSQL
-// database, with NOTIFY and LISTEN: a signal lost while a node reconnects
-// is renewed by the next touch, 15 s later at most.
+// database, with NOTIFY and LISTEN, when no NATS is configured (natsRelay
+// otherwise): a signal lost while a node reconnects is renewed by the next
+// touch, 15 s later at most.
 //
 // It carries agents typing a web chat reply too: the visitor's socket may
 // be on another node than the agent's page.
@@ -63,19 +64,45 @@ type pgRelay struct {
 	// chat receives other nodes' agents typing to web chat visitors.
 	chat *webchat.TypingHub
 
-	// failures tells of the notifications failing, as each does while
-	// the database is down: every agent's touch and keystroke would
-	// otherwise write a line. One for all the goroutines that notify.
-	failures     *faillog.Log
-	failuresOnce sync.Once
+	failures relayFailures
 }
 
-// relayed is one notification: a presence touch, or, with Chat, an agent
-// typing to a web chat visitor.
+// relayed is one signal between nodes: a presence touch, or, with Chat, an
+// agent typing to a web chat visitor.
 type relayed struct {
-	Node  string                `json:"node"`
+	Node  string                `json:"node,omitempty"`
 	Touch presence.Touch        `json:"touch"`
 	Chat  *webchat.TypingSignal `json:"chat,omitempty"`
+}
+
+// apply hands another node's signal to this node's hubs.
+func (m relayed) apply(h *presence.Hub, chat *webchat.TypingHub) {
+	if m.Chat != nil {
+		if chat != nil {
+			chat.Publish(*m.Chat)
+		}
+		return
+	}
+	h.Apply(m.Touch)
+}
+
+// relayFailures tells of relaying to other nodes failing, as it does on
+// every touch and keystroke while the database or NATS is down: one log
+// for all the goroutines that relay.
+type relayFailures struct {
+	once sync.Once
+	log  *faillog.Log
+}
+
+func (f *relayFailures) record(log *slog.Logger, err error) {
+	f.once.Do(func() {
+		f.log = &faillog.Log{Logger: log, What: "presence: relay to other nodes", Level: slog.LevelWarn}
+	})
+	if err != nil {
+		f.log.Failed(time.Now(), err)
+	} else {
+		f.log.OK(time.Now())
+	}
 }
 
 func (r *pgRelay) Publish(t presence.Touch) { r.notify(relayed{Node: r.node, Touch: t}) }
@@ -93,15 +120,7 @@ func (r *pgRelay) notify(m relayed) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	err = postgres.Notify(ctx, r.db, presenceChannel, string(payload))
-	r.failuresOnce.Do(func() {
-		r.failures = &faillog.Log{Logger: r.log, What: "presence: relay to other nodes", Level: slog.LevelWarn}
-	})
-	if err != nil {
-		r.failures.Failed(time.Now(), err)
-	} else {
-		r.failures.OK(time.Now())
-	}
+	r.failures.record(r.log, postgres.Notify(ctx, r.db, presenceChannel, string(payload)))
 }
 
 // listen applies the touches of other nodes to h until ctx ends.
@@ -111,12 +130,6 @@ func (r *pgRelay) listen(ctx context.Context, url string, h *presence.Hub) {
 		if json.Unmarshal([]byte(payload), &m) != nil || m.Node == r.node {
 			return
 		}
-		if m.Chat != nil {
-			if r.chat != nil {
-				r.chat.Publish(*m.Chat)
-			}
-			return
-		}
-		h.Apply(m.Touch)
+		m.apply(h, r.chat)
 	})
 }

@@ -115,17 +115,32 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		return nil, err
 	}
 	a := &App{Store: store, Bus: inmem.NewBus(), Metrics: metrics.New(), Addr: ln.Addr().String(), log: log}
+	a.Presence = &presence.Hub{}
+	a.typing = &typingBridge{hub: webchat.NewTypingHub(), presence: a.Presence}
 	// Writers publish through pub: the local bus alone, or with NATS the
 	// local bus and a notice to the other nodes.
 	var pub interface{ Publish(...care.Event) } = a.Bus
+	natsOpt := natsbus.Options{URL: cfg.NATSURL, Stream: cfg.NATSStream, Replicas: cfg.NATSReplicas, Node: care.NodeName(), Logger: log,
+		CredsFile: cfg.NATSCreds, NkeyFile: cfg.NATSNkey, CAFile: cfg.NATSCA, CertFile: cfg.NATSCert, KeyFile: cfg.NATSKey}
 	if cfg.NATSURL != "" {
-		a.relay, err = natsbus.Connect(ctx, natsbus.Options{URL: cfg.NATSURL, Stream: cfg.NATSStream, Replicas: cfg.NATSReplicas, Node: care.NodeName(), Logger: log}, a.Bus)
+		a.relay, err = natsbus.Connect(ctx, natsOpt, a.Bus)
 		if err != nil {
 			ln.Close()
 			store.Close()
 			return nil, err
 		}
 		pub = a.relay
+		// Agents on other nodes see each other, and web chat visitors see
+		// agents typing on other nodes, over NATS too.
+		signals := &natsRelay{bus: a.relay, log: log, chat: a.typing.hub}
+		if err := signals.listen(a.Presence); err != nil {
+			a.relay.Close()
+			ln.Close()
+			store.Close()
+			return nil, err
+		}
+		a.Presence.Relay = signals
+		a.typing.relay = signals.PublishTyping
 	}
 
 	// The workers run until Close, not until the signal context ends:
@@ -214,11 +229,9 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		a.workers.Add(1)
 		go func() { defer a.workers.Done(); a.relay.Run(wctx) }()
 	}
-	a.Presence = &presence.Hub{}
-	a.typing = &typingBridge{hub: webchat.NewTypingHub(), presence: a.Presence}
-	if cfg.UsesPostgres() {
-		// Agents on other nodes see each other, and web chat visitors see
-		// agents typing on other nodes: both travel by NOTIFY/LISTEN.
+	if cfg.UsesPostgres() && a.relay == nil {
+		// Without NATS, presence and agents' typing travel between the
+		// nodes by NOTIFY/LISTEN.
 		relay := &pgRelay{db: store.Writer(), node: care.NodeName(), log: log, chat: a.typing.hub}
 		a.Presence.Relay = relay
 		a.typing.relay = relay.PublishTyping
@@ -294,7 +307,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	if a.relay != nil {
 		// How other nodes' changes reach this one's live views, for the
 		// operator checking a multi-node setup.
-		started = append(started, "nats", natsbus.Redact(cfg.NATSURL), "nats_stream", cfg.NATSStream)
+		started = append(started, "nats", natsbus.Redact(cfg.NATSURL), "nats_auth", natsbus.Auth(natsOpt), "nats_stream", cfg.NATSStream)
 	}
 	if poll := cfg.EventPollFor(); poll > 0 {
 		started = append(started, "event_poll", poll)

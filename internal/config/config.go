@@ -4,6 +4,7 @@
 package config
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -34,6 +35,12 @@ type Config struct {
 	// NATSReplicas is how many NATS servers keep the stream when Parley
 	// creates it; 0 means 1.
 	NATSReplicas int
+	// NATSCreds (a .creds file) or NATSNkey (a user nkey seed file) log
+	// in to NATS; NATSCA verifies its servers' certificates, and
+	// NATSCert with NATSKey is the client certificate of mutual TLS.
+	// Paths, all of them: the secrets stay in the files.
+	NATSCreds, NATSNkey       string
+	NATSCA, NATSCert, NATSKey string
 	// EventPoll is how often event streams and web chats re-read the store
 	// for events other nodes wrote; 0 chooses by the setup (EventPollFor).
 	EventPoll time.Duration
@@ -90,9 +97,14 @@ func (c *Config) RegisterServe(fs *flag.FlagSet) {
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("PARLEY_SECURE_COOKIES", true), "mark session cookies Secure; browsers accept them on http://localhost too (PARLEY_SECURE_COOKIES)")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", envDuration("PARLEY_SESSION_TTL", 12*time.Hour), "how long a login lasts (PARLEY_SESSION_TTL)")
 	fs.BoolVar(&c.Poll, "poll", envBool("PARLEY_POLL", true), "poll the inboxes that have no webhook and follow streams; safe on every node, a lease lets one poll each inbox (PARLEY_POLL)")
-	fs.StringVar(&c.NATSURL, "nats-url", env("PARLEY_NATS_URL", ""), "nats://host:4222 (JetStream enabled) to tell other nodes of new events at once; needs PostgreSQL (PARLEY_NATS_URL)")
+	fs.StringVar(&c.NATSURL, "nats-url", env("PARLEY_NATS_URL", ""), "nats://host:4222 or tls://host:4222, JetStream enabled, to tell other nodes of new events at once; needs PostgreSQL (PARLEY_NATS_URL)")
 	fs.StringVar(&c.NATSStream, "nats-stream", env("PARLEY_NATS_STREAM", "PARLEY_EVENTS"), "JetStream stream for event notices; one per installation sharing a NATS account (PARLEY_NATS_STREAM)")
 	fs.IntVar(&c.NATSReplicas, "nats-replicas", envInt("PARLEY_NATS_REPLICAS", 1), "servers of a NATS cluster that keep the stream when Parley creates it, 1 to 5; an existing stream is used as it is (PARLEY_NATS_REPLICAS)")
+	fs.StringVar(&c.NATSCreds, "nats-creds", env("PARLEY_NATS_CREDS", ""), "NATS credentials file (.creds: user JWT and nkey seed) for a server in operator mode (PARLEY_NATS_CREDS)")
+	fs.StringVar(&c.NATSNkey, "nats-nkey", env("PARLEY_NATS_NKEY", ""), "file holding a NATS user nkey seed (SU...), instead of credentials (PARLEY_NATS_NKEY)")
+	fs.StringVar(&c.NATSCA, "nats-ca", env("PARLEY_NATS_CA", ""), "PEM file of the CA certificates that verify the NATS servers; turns TLS on (PARLEY_NATS_CA)")
+	fs.StringVar(&c.NATSCert, "nats-cert", env("PARLEY_NATS_CERT", ""), "PEM client certificate for NATS servers that verify clients (mutual TLS); needs --nats-key (PARLEY_NATS_CERT)")
+	fs.StringVar(&c.NATSKey, "nats-key", env("PARLEY_NATS_KEY", ""), "PEM private key of --nats-cert (PARLEY_NATS_KEY)")
 	fs.DurationVar(&c.EventPoll, "event-poll", envDuration("PARLEY_EVENT_POLL", 0), "how often live views re-read the database for other nodes' events; 0: 2s on PostgreSQL, 30s with NATS (PARLEY_EVENT_POLL)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("PARLEY_SHUTDOWN_TIMEOUT", 20*time.Second), "how long a graceful shutdown may take (PARLEY_SHUTDOWN_TIMEOUT)")
 }
@@ -111,6 +123,9 @@ func (c *Config) Check() error {
 	if c.NATSURL != "" && (c.NATSReplicas < 1 || c.NATSReplicas > 5) {
 		return fmt.Errorf("config: PARLEY_NATS_REPLICAS must be 1 to 5 (JetStream's limit), not %d", c.NATSReplicas)
 	}
+	if err := c.checkNATSFiles(); err != nil {
+		return err
+	}
 	if c.PublicURL == "" && c.Addr != "" {
 		c.PublicURL = "http://" + c.Addr
 	}
@@ -124,6 +139,47 @@ func (c *Config) Check() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("config: log level must be debug, info, warn or error, not %q", c.LogLevel)
+	}
+	return nil
+}
+
+// checkNATSFiles checks that the NATS credentials and TLS files make a
+// combination that can work and can be read. What they hold is checked
+// when the node connects (natsbus.Connect).
+func (c *Config) checkNATSFiles() error {
+	files := []struct{ name, path string }{
+		{"PARLEY_NATS_CREDS", c.NATSCreds}, {"PARLEY_NATS_NKEY", c.NATSNkey},
+		{"PARLEY_NATS_CA", c.NATSCA}, {"PARLEY_NATS_CERT", c.NATSCert}, {"PARLEY_NATS_KEY", c.NATSKey},
+	}
+	for _, f := range files {
+		if f.path != "" && c.NATSURL == "" {
+			return fmt.Errorf("config: %s is set but PARLEY_NATS_URL is not; set the NATS server too, or leave %s empty", f.name, f.name)
+		}
+	}
+	switch {
+	case c.NATSCreds != "" && c.NATSNkey != "":
+		return errors.New("config: PARLEY_NATS_CREDS and PARLEY_NATS_NKEY are two ways to log in to NATS; set one of them")
+	case c.NATSCert != "" && c.NATSKey == "":
+		return errors.New("config: PARLEY_NATS_CERT needs its private key in PARLEY_NATS_KEY")
+	case c.NATSKey != "" && c.NATSCert == "":
+		return errors.New("config: PARLEY_NATS_KEY needs its client certificate in PARLEY_NATS_CERT")
+	}
+	for _, f := range files {
+		if f.path == "" {
+			continue
+		}
+		fh, err := os.Open(f.path)
+		if err != nil {
+			return fmt.Errorf("config: %s: %w", f.name, err)
+		}
+		st, err := fh.Stat()
+		fh.Close()
+		if err == nil && st.IsDir() {
+			err = fmt.Errorf("%s is a directory, not a file", f.path)
+		}
+		if err != nil {
+			return fmt.Errorf("config: %s: %w", f.name, err)
+		}
 	}
 	return nil
 }

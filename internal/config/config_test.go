@@ -2,6 +2,9 @@ package config
 
 import (
 	"flag"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -64,5 +67,58 @@ func TestEventPollFor(t *testing.T) {
 		if got := tt.c.EventPollFor(); got != tt.want {
 			t.Errorf("%s: EventPollFor() = %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// The NATS credentials and TLS files are checked at start: a combination
+// that cannot work, or a file that cannot be read, names the setting.
+func TestCheckNATSFiles(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "x.pem")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing.creds")
+	nats := func(c Config) Config {
+		c.DatabaseURL, c.NATSURL, c.LogFormat, c.LogLevel = "postgres://u@h/db", "tls://127.0.0.1:4222", "text", "info"
+		return c
+	}
+	for _, tt := range []struct {
+		name string
+		c    Config
+		want string // "" for no error
+	}{
+		{"creds", nats(Config{NATSCreds: file}), ""},
+		{"nkey and mutual TLS", nats(Config{NATSNkey: file, NATSCA: file, NATSCert: file, NATSKey: file}), ""},
+		{"files without a server", Config{NATSCA: file, LogFormat: "text", LogLevel: "info"}, "PARLEY_NATS_CA is set but PARLEY_NATS_URL is not"},
+		{"creds and nkey", nats(Config{NATSCreds: file, NATSNkey: file}), "set one of them"},
+		{"cert without key", nats(Config{NATSCert: file}), "PARLEY_NATS_CERT needs its private key in PARLEY_NATS_KEY"},
+		{"key without cert", nats(Config{NATSKey: file}), "PARLEY_NATS_KEY needs its client certificate"},
+		{"missing creds", nats(Config{NATSCreds: missing}), "PARLEY_NATS_CREDS: open " + missing + ": no such file"},
+		{"directory as CA", nats(Config{NATSCA: dir}), "PARLEY_NATS_CA: " + dir + " is a directory"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.c.Check()
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("Check() = %v, want nil", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("Check() = %v, want an error saying %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestNATSFlags(t *testing.T) {
+	t.Setenv("PARLEY_NATS_CREDS", "/etc/parley/nats.creds")
+	t.Setenv("PARLEY_NATS_CA", "/etc/parley/ca.pem")
+	var c Config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c.RegisterServe(fs)
+	if err := fs.Parse([]string{"--nats-cert", "/c.pem", "--nats-key", "/k.pem", "--nats-ca", "/flag-ca.pem"}); err != nil {
+		t.Fatal(err)
+	}
+	if c.NATSCreds != "/etc/parley/nats.creds" || c.NATSCA != "/flag-ca.pem" || c.NATSCert != "/c.pem" || c.NATSKey != "/k.pem" || c.NATSNkey != "" {
+		t.Errorf("config = %+v; want creds from env, the rest from flags", c)
 	}
 }

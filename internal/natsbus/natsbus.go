@@ -15,6 +15,10 @@
 // arrives (within MaxAge). Notices are cumulative, a newer one says all an
 // older one did, so the stream keeps only a few per workspace and stays
 // small however busy the installation is.
+//
+// The same connection carries signals (Relay.Signal: who views or types in
+// a conversation), which are stale seconds later: those go by core NATS
+// publish/subscribe, kept nowhere.
 package natsbus
 
 import (
@@ -68,9 +72,23 @@ type Local interface {
 
 // Options configure Connect.
 type Options struct {
-	// URL is the NATS server, nats://[user:password@]host:port; several
-	// servers of one cluster may be given, separated by commas.
+	// URL is the NATS server, nats://[user:password@]host:port, or
+	// tls://host:port to require TLS; several servers of one cluster may
+	// be given, separated by commas.
 	URL string
+	// CredsFile is a credentials file (.creds: a user JWT and its nkey
+	// seed, as nsc writes), for servers in operator (JWT) mode. It is
+	// read again at each reconnect.
+	CredsFile string
+	// NkeyFile holds a user nkey seed (SU…), for servers that list their
+	// users by public nkey. At most one of CredsFile and NkeyFile.
+	NkeyFile string
+	// CAFile is a PEM file of the certificates that verify the server's,
+	// instead of the system's; setting it requires TLS.
+	CAFile string
+	// CertFile and KeyFile are a PEM client certificate and its key, for
+	// servers that verify their clients (mutual TLS); both or neither.
+	CertFile, KeyFile string
 	// Stream names the JetStream stream; DefaultStream if empty. Its
 	// subjects are Stream.<workspace id>. Installations that share a NATS
 	// account need a stream each.
@@ -143,7 +161,11 @@ func Connect(ctx context.Context, opt Options, local Local) (*Relay, error) {
 	// re-read of the database: a warning, not an error.
 	r.sending = &faillog.Log{Logger: r.log, What: "nats: announcing new events to other nodes", Level: slog.LevelWarn}
 	r.hearing = &faillog.Log{Logger: r.log, What: "nats: hearing other nodes' events", Level: slog.LevelWarn}
-	nc, err := nats.Connect(opt.URL,
+	secure, err := security(opt)
+	if err != nil {
+		return nil, err
+	}
+	nc, err := nats.Connect(opt.URL, append(secure,
 		nats.Name("parley "+opt.Node),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(time.Second),
@@ -153,7 +175,7 @@ func Connect(ctx context.Context, opt Options, local Local) (*Relay, error) {
 			}
 		}),
 		nats.ReconnectHandler(func(c *nats.Conn) { r.log.Info("nats: reconnected", "server", c.ConnectedUrlRedacted()) }),
-	)
+	)...)
 	if err != nil {
 		return nil, fmt.Errorf("natsbus: connect to %s: %w", Redact(opt.URL), err)
 	}
