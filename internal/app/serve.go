@@ -175,7 +175,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	a.Automation.Replies = a.Desk
 	a.Screen = &screen.Screener{Store: store, Adapters: adapters, Desk: a.Desk, Replies: a.Desk, Logger: log}
 	pipeline.Screen, pipeline.Surveys = a.Screen, a.Survey
-	worker := &outbox.Worker{Store: store, Senders: adapters, Logger: log, Wake: outboxWake,
+	worker := &outbox.Worker{Store: store, Senders: adapters, Logger: log, Wake: outboxWake, Publisher: pub,
 		OnRecipient: func(out channel.Outbound, recipientID string) {
 			_, err := store.AttachIdentity(wctx, out.Contact.ID, out.Inbox.Channel, care.Author{PlatformUserID: recipientID, DisplayName: out.Contact.Name}, time.Now())
 			if err != nil && wctx.Err() == nil {

@@ -280,6 +280,34 @@ type Queries interface {
 	// or after since carry as their dedupe key, processed or not: the
 	// pipeline asks it for deletions that came before their message.
 	RawKeysSince(ctx context.Context, inboxID ID, keys []string, since time.Time) (map[string]bool, error)
+	// RawReactionsTo returns an inbox's reactions (raw events of
+	// KindReaction) received at or after since to any of the messages
+	// platformIDs, processed or not, oldest first: the pipeline applies
+	// those that came before their message when it stores the message.
+	RawReactionsTo(ctx context.Context, inboxID ID, platformIDs []string, since time.Time) ([]RawEvent, error)
+	// RecordSent records that our message went out (status sent or
+	// delivered) with platformID, the platform's id for it. A message
+	// stored meanwhile under that id in the inbox that is the echo of
+	// ours (stored after it as sent outside Parley: outbound, by no agent,
+	// to no contact; see KindEcho) is merged into ours in the same
+	// transaction: its reactions, deletion, hiding, charge and a delivery
+	// status that outranks status stay on ours, and it is removed (a
+	// conversation of its own it leaves empty is resolved). It
+	// appends and returns the events of a merge (conversation.updated for
+	// the echo's conversation, message.updated for ours), then applies, as
+	// ApplyStatusReports does, the delivery reports already stored under
+	// platformID, with their events. Returns ENOTFOUND for an unknown message, ECONFLICT when another
+	// message holds the id.
+	RecordSent(ctx context.Context, messageID ID, status DeliveryStatus, platformID string, now time.Time) ([]Event, error)
+	// ApplyStatusReports applies to our message the best of the delivery
+	// reports on its platform id received at or after since, processed or
+	// not (failed wins, else the furthest along), if it outranks the
+	// message's status (see DeliveryStatus.Outranks), and records the
+	// charge a report carries: reports the pipeline could not apply
+	// because they came before the id was recorded. It appends and
+	// returns message.updated when the status changed. Returns ENOTFOUND
+	// for an unknown message.
+	ApplyStatusReports(ctx context.Context, messageID ID, since, now time.Time) ([]Event, error)
 	// ReleaseOutbox ends the lease on entry id if it still ends at
 	// leasedUntil (as LeaseOutbox gave it), making the entry due at once
 	// with no attempt counted, and reports whether it did: a stopping

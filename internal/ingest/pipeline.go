@@ -330,6 +330,10 @@ type batch struct {
 	// gone, when set, holds per inbox the platform ids of the batch's new
 	// messages whose deletion came first (see deletedFirst).
 	gone map[care.ID]map[string]bool
+	// reacted, when set, holds per inbox the reactions that came before
+	// the batch's new messages, by the message's platform id (see
+	// reactedFirst).
+	reacted map[care.ID]map[string][]care.RawEvent
 }
 
 type identKey struct {
@@ -366,7 +370,7 @@ func (b *batch) stored(m *care.Message) {
 // checkKnown looks up, one query per inbox, which of the batch's messages
 // are already stored (a replay, or the echo of our own send), the
 // conversations of the messages they answer, and which of the new ones
-// were deleted before they came.
+// were deleted or reacted to before they came.
 func (b *batch) checkKnown(ctx context.Context, q care.Queries, pending []care.RawEvent, now time.Time) error {
 	ids := map[care.ID][]string{}
 	for i := range pending {
@@ -413,30 +417,36 @@ func (b *batch) checkKnown(ctx context.Context, q care.Queries, pending []care.R
 		keys[pending[i].InboxID][deletionKey(in)] = in.PlatformID
 	}
 	b.gone = make(map[care.ID]map[string]bool, len(b.known))
+	b.reacted = make(map[care.ID]map[string][]care.RawEvent, len(b.known))
 	for inbox := range b.known {
 		b.gone[inbox] = map[string]bool{}
+		b.reacted[inbox] = map[string][]care.RawEvent{}
 	}
 	for inbox, byKey := range keys {
 		list := make([]string, 0, len(byKey))
-		for k := range byKey {
-			list = append(list, k)
+		ids := make([]string, 0, len(byKey))
+		for k, id := range byKey {
+			list, ids = append(list, k), append(ids, id)
 		}
-		found, err := q.RawKeysSince(ctx, inbox, list, now.Add(-deletionsKept))
+		found, err := q.RawKeysSince(ctx, inbox, list, now.Add(-care.EarlyKept))
 		if err != nil {
 			return err
 		}
 		for k := range found {
 			b.gone[inbox][byKey[k]] = true
 		}
+		// The reactions that came before their message, likewise.
+		reactions, err := q.RawReactionsTo(ctx, inbox, ids, now.Add(-care.EarlyKept))
+		if err != nil {
+			return err
+		}
+		for _, r := range reactions {
+			id := r.Inbound.ReplyToPlatformID
+			b.reacted[inbox][id] = append(b.reacted[inbox][id], r)
+		}
 	}
 	return nil
 }
-
-// deletionsKept is how long a deletion that came before its message is
-// applied to the message when it comes: well beyond a platform's retries of
-// a delivery that failed. A deletion older than that most likely names a
-// message that will never come.
-const deletionsKept = 7 * 24 * time.Hour
 
 // deletionKey is the dedupe key of a deletion of message in.
 func deletionKey(in *care.Inbound) string {
@@ -456,8 +466,46 @@ func (b *batch) deletedFirst(ctx context.Context, q care.Queries, inboxID care.I
 	}
 	// Not checked with a batch: looked up on its own.
 	key := deletionKey(in)
-	found, err := q.RawKeysSince(ctx, inboxID, []string{key}, now.Add(-deletionsKept))
+	found, err := q.RawKeysSince(ctx, inboxID, []string{key}, now.Add(-care.EarlyKept))
 	return found[key], err
+}
+
+// reactedFirst returns the reactions to message raw that reached Parley
+// before the message did, oldest first: their raw events are on record,
+// marked processed without a message to react to (or about to be, earlier
+// in the batch). Those still pending after it are threaded after it, in
+// their turn. One threaded already though stored after it is among them:
+// with several nodes, ids are taken in one order and committed in another.
+func (b *batch) reactedFirst(ctx context.Context, q care.Queries, raw *care.RawEvent, now time.Time) ([]care.RawEvent, error) {
+	id := raw.Inbound.PlatformID
+	if id == "" {
+		return nil, nil
+	}
+	reactions := b.reacted[raw.InboxID][id]
+	if _, checked := b.reacted[raw.InboxID]; !checked {
+		// Not checked with a batch: looked up on its own.
+		var err error
+		if reactions, err = q.RawReactionsTo(ctx, raw.InboxID, []string{id}, now.Add(-care.EarlyKept)); err != nil {
+			return nil, err
+		}
+	}
+	first := reactions[:0:0]
+	for _, r := range reactions {
+		if r.ID < raw.ID || r.ProcessedAt != nil {
+			first = append(first, r)
+		}
+	}
+	return first, nil
+}
+
+// react puts a reaction on message m, as its author's (now or later) only
+// one there.
+func (b *batch) react(ctx context.Context, q care.Queries, inbox *care.Inbox, m *care.Message, in *care.Inbound, now time.Time) error {
+	ident, err := b.identity(ctx, q, inbox.WorkspaceID, in.Channel, in.Author, in.AuthorAliases, now)
+	if err != nil {
+		return err
+	}
+	return q.SetReaction(ctx, m.ID, care.Reaction{ContactID: ident.ContactID, Emoji: in.Text, At: in.SentAt})
 }
 
 // prefetch reads, in a query per inbox or platform rather than one per
@@ -668,7 +716,8 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 	}
 	b.stored(msg)
 	var deletedEvent []care.Event
-	if gone, err := b.deletedFirst(ctx, q, inbox.ID, &in, now); err != nil {
+	gone, err := b.deletedFirst(ctx, q, inbox.ID, &in, now)
+	if err != nil {
 		return nil, err
 	} else if gone {
 		// Its deletion came first: stored as the deletion would have left it.
@@ -676,6 +725,26 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 			return nil, err
 		}
 		msg.DeletedAt = &now
+	}
+	reactions, err := b.reactedFirst(ctx, q, raw, now)
+	if err != nil {
+		return nil, err
+	}
+	for i := range reactions {
+		// Reactions that came first, in the order they came: each
+		// replaces its author's earlier one, as they would have.
+		if err := b.react(ctx, q, inbox, msg, &reactions[i].Inbound, now); err != nil {
+			return nil, err
+		}
+	}
+	if len(reactions) > 0 {
+		stored, err := q.Message(ctx, msg.ID)
+		if err != nil {
+			return nil, err
+		}
+		msg.Reactions = stored.Reactions
+	}
+	if gone || len(reactions) > 0 {
 		deletedEvent = append(deletedEvent, NewEvent(care.EventMessageUpdated, msg.WorkspaceID, msg.ConversationID, msg.ID, msg.InboxID, msg, now))
 	}
 	if in.Charge != "" {
@@ -882,18 +951,15 @@ func (p *Pipeline) link(ctx context.Context, q care.Queries, inbox *care.Inbox, 
 	return pub.ConversationID, q.LinkConversations(ctx, pub.ConversationID, conv.ID)
 }
 
-// statusRank orders delivery statuses so a late "delivered" never overwrites
-// "read"; failed always wins.
-var statusRank = map[care.DeliveryStatus]int{
-	care.DeliveryQueued: 1, care.DeliverySent: 2, care.DeliveryDelivered: 3, care.DeliveryRead: 4, care.DeliveryFailed: 5,
-}
-
 // status applies a platform's delivery report to our message.
 func (p *Pipeline) status(ctx context.Context, q care.Queries, raw *care.RawEvent, inbox *care.Inbox, now time.Time) ([]care.Event, error) {
 	in := raw.Inbound
 	m, err := q.MessageByPlatformID(ctx, inbox.ID, in.PlatformID)
 	if care.ErrorCode(err) == care.ENOTFOUND {
-		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "no message with this platform id")
+		// The report may have overtaken the answer to our send: this raw
+		// event is its record, which the outbox looks for when it records
+		// the message's platform id (care.Queries.ApplyStatusReports).
+		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "no message with this platform id yet; applied if the outbox records it within 7 days")
 	} else if err != nil {
 		return nil, err
 	}
@@ -908,7 +974,7 @@ func (p *Pipeline) status(ctx context.Context, q care.Queries, raw *care.RawEven
 			return nil, err
 		}
 	}
-	if statusRank[in.Status] <= statusRank[m.Status] && in.Status != care.DeliveryFailed {
+	if !in.Status.Outranks(m.Status) {
 		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "")
 	}
 	if err := q.SetDelivery(ctx, m.ID, in.Status, in.StatusReason, ""); err != nil {
@@ -920,20 +986,22 @@ func (p *Pipeline) status(ctx context.Context, q care.Queries, raw *care.RawEven
 }
 
 // reaction puts a customer's emoji on the message it reacts to. A reaction
-// to a message Parley never saw is kept only as its raw event.
+// to a message Parley does not have is kept as its raw event, which storing
+// the message looks for (see reactedFirst).
 func (p *Pipeline) reaction(ctx context.Context, q care.Queries, raw *care.RawEvent, inbox *care.Inbox, b *batch, now time.Time) ([]care.Event, error) {
 	in := raw.Inbound
 	m, err := q.MessageByPlatformID(ctx, inbox.ID, in.ReplyToPlatformID)
 	if care.ErrorCode(err) == care.ENOTFOUND {
-		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "reaction to a message Parley does not have")
+		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "reaction to a message Parley does not have yet; applied if it comes within 7 days")
 	} else if err != nil {
 		return nil, err
 	}
-	ident, err := b.identity(ctx, q, inbox.WorkspaceID, in.Channel, in.Author, in.AuthorAliases, now)
-	if err != nil {
-		return nil, err
+	if m.CreatedAt.After(raw.ReceivedAt.Add(care.EarlyKept)) {
+		// Replayed: storing the message, that much later, did not apply
+		// the reaction (see reactedFirst), and neither does a replay.
+		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "the message came more than 7 days after the reaction; not applied")
 	}
-	if err := q.SetReaction(ctx, m.ID, care.Reaction{ContactID: ident.ContactID, Emoji: in.Text, At: in.SentAt}); err != nil {
+	if err := b.react(ctx, q, inbox, m, &in, now); err != nil {
 		return nil, err
 	}
 	if m, err = q.Message(ctx, m.ID); err != nil {
@@ -957,7 +1025,7 @@ func (p *Pipeline) deletion(ctx context.Context, q care.Queries, raw *care.RawEv
 	if m.DeletedAt != nil {
 		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "")
 	}
-	if m.CreatedAt.After(raw.ReceivedAt.Add(deletionsKept)) {
+	if m.CreatedAt.After(raw.ReceivedAt.Add(care.EarlyKept)) {
 		// Replayed: storing the message, that much later, did not apply
 		// the deletion (see deletedFirst), and neither does a replay.
 		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "the message came more than 7 days after its deletion; not applied")

@@ -197,15 +197,39 @@ func (w *Worker) sent(ctx context.Context, e care.OutboxEntry, log *slog.Logger,
 	if status != care.DeliveryDelivered {
 		status = care.DeliverySent
 	}
-	err := w.Store.SetDelivery(ctx, e.MessageID, status, "", res.PlatformID)
-	if care.ErrorCode(err) == care.ECONFLICT && res.PlatformID != "" {
+	platformID := res.PlatformID
+	events, err := w.Store.RecordSent(ctx, e.MessageID, status, platformID, w.now())
+	if care.ErrorCode(err) == care.ECONFLICT && platformID != "" {
+		// The echo of this reply, threaded on another node at the same
+		// moment, took the id first: read again, it is there to merge.
+		events, err = w.Store.RecordSent(ctx, e.MessageID, status, platformID, w.now())
+	}
+	if care.ErrorCode(err) == care.ECONFLICT && platformID != "" {
 		// The platform reused an id another message in the inbox holds.
 		// The reply did go out; keep that, drop the id.
-		log.Warn("platform id already taken; recorded without it", "platform_id", res.PlatformID)
+		log.Warn("platform id already taken; recorded without it", "platform_id", platformID)
+		platformID = ""
 		err = w.Store.SetDelivery(ctx, e.MessageID, status, "", "")
 	}
 	if err != nil {
 		return fmt.Errorf("outbox: record delivery of message %d: %w", e.MessageID, err)
+	}
+	if platformID != "" {
+		// A delivery report can overtake the answer to the send (the
+		// platform's webhook races its HTTP response), and the pipeline
+		// then had no message to apply it to. Looked for after the id is
+		// committed, not with it: a report stored since is threaded by a
+		// pipeline that sees the id, whichever node it runs on.
+		now := w.now()
+		reports, err := w.Store.ApplyStatusReports(ctx, e.MessageID, now.Add(-care.EarlyKept), now)
+		if err != nil {
+			// The send stands; only an early report is missed.
+			log.Warn("outbox: delivery reports that came before the send's answer not applied", "err", err)
+		}
+		events = append(events, reports...)
+	}
+	if w.Publisher != nil && len(events) > 0 {
+		w.Publisher.Publish(events...)
 	}
 	if res.Charge != "" {
 		if err := w.Store.RecordCharge(ctx, e.InboxID, e.MessageID, res.Charge, w.now()); err != nil {

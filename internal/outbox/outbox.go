@@ -32,6 +32,8 @@ import (
 // failed attempt, schedules the next and releases the lease; CompleteOutbox
 // removes the entry; ReleaseOutbox hands back a lease not used, as a
 // stopping worker does (care.Store's documents each). Lookups return ENOTFOUND for a missing record.
+// RecordSent and ApplyStatusReports record a send with the platform's id and
+// what the platform reported under that id before it was recorded.
 type Store interface {
 	LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]care.OutboxEntry, error)
 	CompleteOutbox(ctx context.Context, id care.ID) error
@@ -42,6 +44,8 @@ type Store interface {
 	Conversation(ctx context.Context, id care.ID) (*care.Conversation, error)
 	Contact(ctx context.Context, id care.ID) (*care.Contact, error)
 	SetDelivery(ctx context.Context, messageID care.ID, status care.DeliveryStatus, reason, platformID string) error
+	RecordSent(ctx context.Context, messageID care.ID, status care.DeliveryStatus, platformID string, now time.Time) ([]care.Event, error)
+	ApplyStatusReports(ctx context.Context, messageID care.ID, since, now time.Time) ([]care.Event, error)
 	Messages(ctx context.Context, conversationID care.ID, afterID care.ID, limit int) ([]care.Message, error)
 	RecordCharge(ctx context.Context, inboxID, messageID care.ID, category string, at time.Time) error
 }
@@ -98,6 +102,11 @@ type Worker struct {
 	// OnRecipient, when set, is told of a recipient id a platform revealed
 	// for the contact (see channel.Result.RecipientID), to add it to them.
 	OnRecipient func(out channel.Outbound, recipientID string)
+
+	// Publisher, when set, is given the events of what recording a send
+	// changed beyond the reply itself: its echo merged into it, a delivery
+	// report that came before the send's answer.
+	Publisher interface{ Publish(...care.Event) }
 }
 
 // Run delivers due entries until ctx is done, then returns nil. It returns an

@@ -187,6 +187,19 @@ func (s *fakeStore) SetDelivery(_ context.Context, messageID care.ID, status car
 	return nil
 }
 
+func (s *fakeStore) RecordSent(ctx context.Context, messageID care.ID, status care.DeliveryStatus, platformID string, _ time.Time) ([]care.Event, error) {
+	if err := s.SetDelivery(ctx, messageID, status, "", platformID); err != nil {
+		return nil, err
+	}
+	return nil, nil
+}
+
+// ApplyStatusReports has no raw events to look in: the real stores do, and
+// the tests with one (early_test.go) hold them to it.
+func (s *fakeStore) ApplyStatusReports(context.Context, care.ID, time.Time, time.Time) ([]care.Event, error) {
+	return nil, nil
+}
+
 func (s *fakeStore) Messages(_ context.Context, conversationID care.ID, afterID care.ID, limit int) ([]care.Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -12,7 +12,7 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 )
 
-// rawChunk bounds the rows of one multi-row raw event insert (6 parameters
+// rawChunk bounds the rows of one multi-row raw event insert (7 parameters
 // each, far below every engine's limit).
 const rawChunk = 500
 
@@ -43,9 +43,9 @@ func (db *DB) AppendRaw(ctx context.Context, events []care.RawEvent) ([]care.App
 		var buf []byte
 		for start := 0; start < len(fresh); start += rawChunk {
 			chunk := fresh[start:min(start+rawChunk, len(fresh))]
-			args := make([]any, 0, 6*len(chunk))
+			args := make([]any, 0, 7*len(chunk))
 			var b strings.Builder
-			b.WriteString(`INSERT INTO raw_events (workspace_id, inbox_id, dedupe_key, payload, inbound, received_at) VALUES `)
+			b.WriteString(`INSERT INTO raw_events (workspace_id, inbox_id, dedupe_key, payload, inbound, received_at, refers_to) VALUES `)
 			for n, i := range chunk {
 				e := &events[i]
 				// AppendJSON writes json.Marshal's bytes without reflection
@@ -62,8 +62,8 @@ func (db *DB) AppendRaw(ctx context.Context, events []care.RawEvent) ([]care.App
 				if n > 0 {
 					b.WriteString(", ")
 				}
-				b.WriteString("(?, ?, ?, ?, ?, ?)")
-				args = append(args, e.WorkspaceID, e.InboxID, e.DedupeKey, nonNil(e.Payload), string(inbound), micros(e.ReceivedAt))
+				b.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+				args = append(args, e.WorkspaceID, e.InboxID, e.DedupeKey, nonNil(e.Payload), string(inbound), micros(e.ReceivedAt), refersTo(&e.Inbound))
 			}
 			b.WriteString(` ON CONFLICT (inbox_id, dedupe_key) DO NOTHING RETURNING id, inbox_id, dedupe_key`)
 			rows, err := q.query(ctx, b.String(), args...)
@@ -113,6 +113,16 @@ func (db *DB) AppendRaw(ctx context.Context, events []care.RawEvent) ([]care.App
 		}
 	}
 	return results, nil
+}
+
+// refersTo is the raw_events.refers_to of an event: the message a reaction
+// names, which RawReactionsTo looks up; "" for every other kind, so the
+// column's partial index holds reactions alone.
+func refersTo(in *care.Inbound) string {
+	if in.Kind == care.KindReaction {
+		return in.ReplyToPlatformID
+	}
+	return ""
 }
 
 func nonNil(b []byte) []byte {

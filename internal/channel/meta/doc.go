@@ -64,10 +64,10 @@
 //     answer, a send under way to the same person with the same text (or an
 //     attachment of the same kind). Any other echo (one naming another app,
 //     or none) is stored by the core as the brand's, addressed to the
-//     recipient. The process that receives the echo must be the one that
-//     sent: with several Parley processes, an Instagram echo received by
-//     another before the outbox recorded the reply's id is stored a second
-//     time, as sent outside Parley.
+//     recipient. Only the process that sent knows its sends: with several
+//     Parley processes, an Instagram echo received by another before the
+//     outbox recorded the reply's id is stored as sent outside Parley, and
+//     merged into the reply when the outbox records the id.
 //   - delivery: one delivered status per mid. Messenger's read event gives
 //     only a watermark (everything before a time was read), which does not
 //     name messages; it is skipped. Instagram's read names its mid and

@@ -15,9 +15,13 @@ import (
 // (developers.facebook.com/documentation/business-messaging/instagram-messaging/webhooks,
 // "is_echo"). The core knows an echo as Parley's once the outbox has
 // recorded the message's id; an echo threaded before that, which Meta may
-// send before it even answers the send, would be stored a second time as
-// written outside Parley. sends closes that gap for the process that
-// sends: what it is sending, and the ids Meta gave what it just sent.
+// send before it even answers the send, is stored as written outside
+// Parley until the outbox records the id, which then merges that copy into
+// the reply (care.Queries.RecordSent), whichever process received it. sends
+// keeps the copy from being stored at all where it can, in the process that
+// sends: what it is sending, and the ids Meta gave what it just sent. It
+// spares agents and webhook subscribers a copy that appears and goes, and
+// the merge's writes.
 
 // maxRecentSends bounds the ids remembered. An echo follows its send
 // within seconds; once the outbox has recorded the id, the core
