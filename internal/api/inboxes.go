@@ -46,7 +46,23 @@ func (s *Server) listInboxes(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"inboxes": ins})
+	views := make([]inboxView, len(ins))
+	for i := range ins {
+		views[i] = s.inboxView(&ins[i])
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"inboxes": views})
+}
+
+// inboxView is an inbox as GET shows it: with what its channel can do, as
+// the channel's adapter declares for this inbox, so that a client's
+// composer counts and offers what the desk's does.
+type inboxView struct {
+	*care.Inbox
+	Capabilities channel.Capabilities `json:"capabilities"`
+}
+
+func (s *Server) inboxView(in *care.Inbox) inboxView {
+	return inboxView{Inbox: in, Capabilities: s.Adapters.InboxCapabilities(*in)}
 }
 
 // fillSpend completes the health line with this month's billed messages,
@@ -127,7 +143,7 @@ func (s *Server) getInbox(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, in)
+	writeJSON(w, http.StatusOK, s.inboxView(in))
 }
 
 type inboxRequest struct {

@@ -82,6 +82,9 @@ var responseSchemas = map[string]any{
 	"Event":                     care.Event{},
 	"Identity":                  care.Identity{},
 	"Inbox":                     care.Inbox{},
+	"InboxView":                 inboxView{},
+	"Capabilities":              channel.Capabilities{},
+	"ReplyRule":                 channel.ReplyRule{},
 	"InboxSecrets":              InboxSecrets{},
 	"InboxSetup":                inboxSetup{},
 	"WhatsAppTemplate":          whatsapp.TemplateDef{},
@@ -474,6 +477,17 @@ func jsonFields(t reflect.Type) []jsonField {
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
+		if name == "" && f.Anonymous {
+			// An embedded struct's fields are encoded as the outer's.
+			typ := f.Type
+			if typ.Kind() == reflect.Pointer {
+				typ = typ.Elem()
+			}
+			if typ.Kind() == reflect.Struct {
+				out = append(out, jsonFields(typ)...)
+				continue
+			}
+		}
 		if name == "" {
 			name = f.Name
 		}

@@ -10,7 +10,7 @@ import (
 
 // Registry maps channels to their adapters. An adapter is registered once,
 // as its Sender; whatever else it implements (Webhook, Poller, Policy,
-// Moderator, Setup) is found through the same registration. The zero
+// Moderator, Setup, Capable) is found through the same registration. The zero
 // Registry is empty and ready to use; it is safe for concurrent use.
 type Registry struct {
 	mu      sync.RWMutex

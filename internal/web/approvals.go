@@ -148,7 +148,7 @@ func (h *Handler) showApprovals(w http.ResponseWriter, r *http.Request, a *agent
 			convs[m.ConversationID] = c
 		}
 		v.Channel, v.ChannelKey = channelName(c.Channel), string(c.Channel)
-		v.Rule = rulesFor(c.Channel).ruleFor(m.Visibility)
+		v.Rule = composerRules(h.convCapabilities(ctx, c)).ruleFor(m.Visibility)
 		if v.Customer, ok = customers[c.ContactID]; !ok {
 			v.Customer = "Contact " + strconv.FormatInt(c.ContactID, 10)
 			if contact, err := h.Store.Contact(ctx, c.ContactID); err == nil {

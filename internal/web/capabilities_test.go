@@ -1,14 +1,76 @@
 package web_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/channel/mastodon"
+	"github.com/parleyhq/parley/internal/channel/meta"
 	"github.com/parleyhq/parley/internal/channel/reviews"
 	"github.com/parleyhq/parley/internal/channel/youtube"
 )
+
+// modFake moderates as a Facebook Page does, and declares what Facebook
+// can do.
+func (modFake) Capabilities(in care.Inbox) channel.Capabilities {
+	return (&meta.Messenger{}).Capabilities(in)
+}
+
+// The page asks the channel's adapter what the channel can do, for the
+// conversation's inbox: whatever the adapter declares is what the composer
+// offers and counts, and the contact panel shows.
+func TestPageFollowsTheAdapter(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	// An instance that allows longer posts than Mastodon's default.
+	long := &care.Inbox{WorkspaceID: f.ws.ID, Channel: care.ChannelMastodon, Name: "Long posts", ExternalID: "@acme@long.example",
+		Credentials: map[string]string{mastodon.CredMaxCharacters: "1000"}}
+	if err := f.store.CreateInbox(ctx, long); err != nil {
+		t.Fatal(err)
+	}
+	masto := f.conversationOn(long, "Ana", care.Public, "", "Hello")
+	c := f.login()
+	_, body := c.get(convPath(masto, ""))
+	if want := `value="public" checked data-unit="mastodon" data-limit="1000"`; !strings.Contains(body, want) {
+		t.Errorf("a Mastodon instance of 1,000 characters: no %s in\n%s", want, regexpFind(t, body, `<form class="reply-form"[^>]*>`))
+	}
+
+	// An email adapter that declared a public side, its own limits,
+	// follower counts; and one that declared no reply.
+	f.h.Desk.Adapters = &channel.Registry{}
+	f.h.Desk.Adapters.Register(care.ChannelEmail, declared{declares(channel.Capabilities{
+		PublicAndPrivate: true,
+		PublicReply:      channel.ReplyRule{Unit: channel.UnitChars, Limit: 123, Overflow: channel.OverflowPrivate},
+		PrivateReply:     channel.ReplyRule{Unit: channel.UnitBytes, Limit: 456, Bytes: 789, Overflow: channel.OverflowSplit},
+		Moderation:       channel.ModerationNone,
+		Followers:        true,
+	})})
+	f.h.Desk.Adapters.Register(care.ChannelSMS, declared{declares(channel.Capabilities{NoReply: "Answer by carrier pigeon.", Moderation: channel.ModerationNone})})
+	mail := f.conversationOn(f.inboxOn(care.ChannelEmail, "help@acme.test"), "Ben", care.Private, "", "Hello")
+	_, body = c.get(convPath(mail, ""))
+	for _, want := range []string{
+		`value="public" data-unit="chars" data-limit="123" data-hint="Shorten it, or reply in private."`,
+		`value="private" checked data-unit="bytes" data-limit="456" data-bytes="789" data-hint="Shorten it, or split it into two replies."`,
+		`<div class="followers">0 followers</div>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("email declared otherwise: no %s in\n%s", want, excerptAround(body, "reply-form"))
+		}
+	}
+	text := f.conversationOn(f.inboxOn(care.ChannelSMS, "+1 555 0100"), "Cy", care.Private, "", "Hello")
+	_, body = c.get(convPath(text, ""))
+	if !strings.Contains(body, `id="no-reply">Answer by carrier pigeon.</p>`) || strings.Contains(body, `id="reply-form"`) {
+		t.Errorf("SMS declared no reply: the composer offers one, or not the declared reason:\n%s", excerptAround(body, "note-form"))
+	}
+}
+
+// declares is a declaration of fixed capabilities.
+type declares channel.Capabilities
+
+func (d declares) Capabilities(care.Inbox) channel.Capabilities { return channel.Capabilities(d) }
 
 // Under a customer's public message the page offers only what the channel
 // can do: taking it private needs a private side to move to, and Hide and

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/channel/phone"
 )
 
@@ -288,11 +289,17 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 	cv := convView{ID: c.ID, ListQuery: lp.query(), BackHref: withQuery("/", lp.query()),
 		Channel: channelName(c.Channel), ChannelKey: string(c.Channel),
 		Status: statusName(c.Status), StatusKey: string(c.Status), Resolved: c.Status == care.StatusResolved,
-		Tags: tagViews(c.Tags), CanPublic: hasPublic(c.Channel), Rules: rulesFor(c.Channel), NoReply: noReply[c.Channel],
-		Subject: truncate(plain(c.Subject), 200)}
-	if in, err := h.Store.Inbox(ctx, c.InboxID); err == nil {
+		Tags: tagViews(c.Tags), Subject: truncate(plain(c.Subject), 200)}
+	in, err := h.Store.Inbox(ctx, c.InboxID)
+	if err == nil {
 		cv.Inbox = plain(in.Name)
 	}
+	if err != nil || in.Channel != c.Channel {
+		in = &care.Inbox{Channel: c.Channel}
+	}
+	// What the channel can do, as its adapter declares for this inbox.
+	caps := h.capabilities(*in)
+	cv.CanPublic, cv.Rules, cv.NoReply = caps.PublicAndPrivate, composerRules(caps), caps.NoReply
 	if c.Status == care.StatusSnoozed && c.SnoozedUntil != nil {
 		cv.Snoozed = c.SnoozedUntil.In(h.location()).Format("Mon 2 Jan 15:04")
 	}
@@ -384,7 +391,7 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 	cv.Contact = contactView{Name: cv.Name}
 	for _, idn := range contact.Identities {
 		cv.Contact.Identities = append(cv.Contact.Identities, identityView{Platform: channelName(idn.Platform),
-			Handle: atHandle(plain(idn.Handle)), Name: plain(idn.DisplayName), Followers: followers(idn.Platform, idn.Followers), Verified: idn.Verified,
+			Handle: atHandle(plain(idn.Handle)), Name: plain(idn.DisplayName), Followers: followers(idn.Followers, h.capabilities(care.Inbox{Channel: idn.Platform}).Followers), Verified: idn.Verified,
 			Call: callLink(idn)})
 	}
 	// Suggestions name other contacts, and lead to a merge: not for a
@@ -447,9 +454,12 @@ func (h *Handler) convOf(ctx context.Context, a *agent, c *care.Conversation, lp
 				// Taking it private needs a private side to move to:
 				// a Google review, a YouTube or WordPress comment has none.
 				it.CanTakePrivate = public && cv.CanPublic
+				// Hide and Delete act on the customer's words, which
+				// some platforms never let a business remove (a Google
+				// review): only where the adapter moderates comments.
 				if h.Desk != nil {
 					_, mod := h.Desk.Adapters.Moderator(c.Channel)
-					it.CanModerate = public && mod && !ownRepliesOnly[c.Channel]
+					it.CanModerate = public && mod && caps.Moderation == channel.ModerationComments
 				}
 			}
 		}
@@ -519,12 +529,6 @@ func fileOf(a care.Attachment) file {
 	}
 	return f
 }
-
-// ownRepliesOnly are the channels whose adapter moderates only our own
-// replies: Google lets a business delete its reply to a review but never
-// hide or delete the review (reviews.Adapter.Moderate refuses both), so
-// Hide and Delete are not offered under the customer's review.
-var ownRepliesOnly = map[care.Channel]bool{care.ChannelReviews: true}
 
 // maxHistory is how many of the contact's other conversations the
 // timeline draws from, newest first.

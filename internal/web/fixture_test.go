@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -16,8 +17,10 @@ import (
 
 	"github.com/parleyhq/parley/internal/accounts"
 	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/app"
 	"github.com/parleyhq/parley/internal/automator"
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 	"github.com/parleyhq/parley/internal/csat"
 	"github.com/parleyhq/parley/internal/deadline"
 	"github.com/parleyhq/parley/internal/desk"
@@ -83,13 +86,39 @@ func newBareFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{t: t, store: testdb.SQLite(t), now: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
 	now := func() time.Time { return f.now }
-	f.h = &web.Handler{Store: f.store, Desk: &desk.Service{Store: f.store, Now: now}, Now: now, Location: time.UTC,
+	f.h = &web.Handler{Store: f.store, Desk: &desk.Service{Store: f.store, Now: now, Adapters: declaredAdapters(t)}, Now: now, Location: time.UTC,
 		API: &api.Server{Store: f.store, Now: now, SessionTTL: fixtureSessionTTL, Settings: fixtureSettings}}
 	mux := http.NewServeMux()
 	f.h.Routes(mux)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f
+}
+
+// declared stands for a channel's adapter with only what the pages ask of
+// it, what the channel can do, as the real adapter declares it; it sends
+// nothing, and checks nothing, so the fixture's replies are only stored.
+type declared struct{ channel.Capable }
+
+func (declared) Send(context.Context, channel.Outbound) (channel.Result, error) {
+	return channel.Result{}, errors.New("the fixture sends nothing")
+}
+
+// declaredAdapters has a declared stand-in for every adapter Parley
+// ships.
+func declaredAdapters(t testing.TB) *channel.Registry {
+	t.Helper()
+	shipped := app.Adapters("", nil)
+	reg := &channel.Registry{}
+	for _, ch := range shipped.Channels() {
+		s, _ := shipped.Sender(ch)
+		c, ok := s.(channel.Capable)
+		if !ok {
+			t.Fatalf("the %s adapter declares no capabilities", ch)
+		}
+		reg.Register(ch, declared{c})
+	}
+	return reg
 }
 
 // conversation stores a conversation of the workspace's inbox with one

@@ -66,23 +66,17 @@ func count(n int64) string {
 // followers is a follower count for a contact panel or a found post, ""
 // when there is nothing to say: 0 on a channel whose platform never tells
 // (an email address, a phone number, a Google reviewer, a Reddit user) is
-// not news. Where platforms do count followers, 0 is shown; any channel
-// that was given a count (an API inbox's author) shows it.
-func followers(ch care.Channel, n int64) string {
+// not news. Where the platform counts followers (counted, as its adapter
+// declares), 0 is shown; any channel that was given a count (an API
+// inbox's author) shows it.
+func followers(n int64, counted bool) string {
 	switch {
 	case n > 0:
 		return count(n)
-	case followerChannels[ch]:
+	case counted:
 		return "0"
 	}
 	return ""
-}
-
-// followerChannels are the channels whose adapters read the customer's
-// follower count from the platform (Meta gives one for Instagram users,
-// not for Messenger's).
-var followerChannels = map[care.Channel]bool{
-	care.ChannelX: true, care.ChannelInstagram: true, care.ChannelMastodon: true, care.ChannelBluesky: true,
 }
 
 func trimZero(f float64) string {
@@ -107,18 +101,6 @@ func channelName(c care.Channel) string {
 		return n
 	}
 	return string(c)
-}
-
-// hasPublic reports whether a channel has public replies beside private
-// messages (a post's comments beside direct messages, a group's messages
-// beside a bot's chats).
-func hasPublic(c care.Channel) bool {
-	switch c {
-	case care.ChannelX, care.ChannelFacebook, care.ChannelInstagram, care.ChannelAPI,
-		care.ChannelMastodon, care.ChannelBluesky, care.ChannelTelegram, care.ChannelReddit:
-		return true
-	}
-	return false
 }
 
 var statusNames = map[care.Status]string{

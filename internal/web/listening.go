@@ -545,7 +545,7 @@ func (h *Handler) postsOf(ctx context.Context, a *agent, form listeningForm, rep
 	}
 	now := h.now()
 	for _, lp := range page.Posts {
-		v.Posts = append(v.Posts, postViewOf(lp, loc, now))
+		v.Posts = append(v.Posts, postViewOf(lp, loc, now, h.capabilities(care.Inbox{Channel: lp.Source}).Followers))
 	}
 	if page.NextCursor != "" {
 		v.Older = form.href(func(q url.Values) { q.Set("cursor", page.NextCursor) })
@@ -568,9 +568,10 @@ func (h *Handler) postsOf(ctx context.Context, a *agent, form listeningForm, rep
 // postViewOf is a found post as the page shows it. Everything in it is a
 // stranger's: printed through the templates' escaping, its text split as
 // customers' messages are, and its link kept only when it is http(s).
-func postViewOf(lp care.ListenPost, loc *time.Location, now time.Time) postView {
+// counted says whether the post's platform counts followers.
+func postViewOf(lp care.ListenPost, loc *time.Location, now time.Time, counted bool) postView {
 	v := postView{Source: channelName(lp.Source), Handle: atHandle(plain(lp.Author.Handle)), Name: plain(lp.Author.DisplayName),
-		Followers: followers(lp.Source, lp.Author.Followers), Verified: lp.Author.Verified, Subjects: lp.Subjects,
+		Followers: followers(lp.Author.Followers, counted), Verified: lp.Author.Verified, Subjects: lp.Subjects,
 		Sentiment: listen.Label(lp.Sentiment), Body: renderBody(lp.Text)}
 	if lp.Source.Valid() {
 		v.SourceKey = string(lp.Source)
