@@ -1,7 +1,10 @@
 package x
 
 import (
+	"context"
 	"encoding/json"
+	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -15,13 +18,17 @@ import (
 // quotes, and the account's own posts; a post over 280 characters comes
 // with text cut and truncated true, its whole text in
 // extended_tweet.full_text), direct_message_events (with a users map for
-// names) and tweet_delete_events (the account's own deleted posts). It
-// skips, on purpose, retweets, favorite_events, follow_events,
-// block_events, mute_events, user_event (an app revoke),
-// direct_message_indicate_typing_events, direct_message_mark_read_events
-// and the replay_job_status notice of a replay: none is a message for an
-// agent. Ids are read from the *_str fields: the numeric ones lose digits
-// in JavaScript and are rounded in X's own examples.
+// names), direct_message_mark_read_events (a customer read the account's
+// DMs up to last_read_event_id: that DM's status becomes read) and
+// tweet_delete_events (the account's own deleted posts). A user_event
+// revoke (the account withdrew the app's access) is logged as a warning:
+// nothing more arrives or can be sent until the account is connected
+// again. It skips, on purpose and with a debug log line, retweets,
+// favorite_events, follow_events, block_events, mute_events (and their
+// un- forms), direct_message_indicate_typing_events and the
+// replay_job_status notice of a replay: none is a message for an agent.
+// Ids are read from the *_str fields: the numeric ones lose digits in
+// JavaScript and are rounded in X's own examples.
 type aaaDelivery struct {
 	ForUserID flexString `json:"for_user_id"`
 	// UserHasBlocked accompanies a mention: true when the account has
@@ -35,12 +42,28 @@ type aaaDelivery struct {
 	DirectMessageEvents []json.RawMessage          `json:"direct_message_events"`
 	Users               map[string]json.RawMessage `json:"users"`
 	TweetDeleteEvents   []json.RawMessage          `json:"tweet_delete_events"`
+	MarkReadEvents      []json.RawMessage          `json:"direct_message_mark_read_events"`
+	UserEvent           *struct {
+		Revoke *struct {
+			DateTime string `json:"date_time"`
+			Target   struct {
+				AppID flexString `json:"app_id"`
+			} `json:"target"`
+			Source struct {
+				UserID flexString `json:"user_id"`
+			} `json:"source"`
+		} `json:"revoke"`
+	} `json:"user_event"`
 }
+
+// aaaSkipped are the Account Activity event arrays Parley does not read.
+var aaaSkipped = []string{"favorite_events", "follow_events", "unfollow_events", "block_events", "unblock_events",
+	"mute_events", "unmute_events", "direct_message_indicate_typing_events", "replay_job_status"}
 
 // aaaKeys are the top-level keys that mark an Account Activity delivery.
 var aaaKeys = []string{"for_user_id", "tweet_create_events", "favorite_events", "follow_events", "unfollow_events",
 	"block_events", "unblock_events", "mute_events", "unmute_events", "user_event", "direct_message_events",
-	"direct_message_indicate_typing_events", "direct_message_mark_read_events", "tweet_delete_events"}
+	"direct_message_indicate_typing_events", "direct_message_mark_read_events", "tweet_delete_events", "replay_job_status"}
 
 func (a *Adapter) parseAAA(body []byte, now time.Time) ([]channel.Event, error) {
 	var d aaaDelivery
@@ -49,6 +72,13 @@ func (a *Adapter) parseAAA(body []byte, now time.Time) ([]channel.Event, error) 
 	}
 	account := string(d.ForUserID)
 	blocked := bool(d.UserHasBlocked || d.IsBlockedBy)
+	a.logSkipped(body)
+	if d.UserEvent != nil && d.UserEvent.Revoke != nil {
+		r := d.UserEvent.Revoke
+		a.logger().Warn("x: the account revoked the app's access; its inbox receives and sends nothing until it is connected again",
+			"user", channel.Cut(string(r.Source.UserID), 24), "app", channel.Cut(string(r.Target.AppID), 24),
+			"at", channel.Cut(r.DateTime, 40))
+	}
 	var evs []channel.Event
 	for _, raw := range d.TweetCreateEvents {
 		var t v1Tweet
@@ -119,7 +149,66 @@ func (a *Adapter) parseAAA(body []byte, now time.Time) ([]channel.Event, error) 
 			evs = append(evs, ev)
 		}
 	}
+	for _, raw := range d.MarkReadEvents {
+		in, ok := markRead(account, raw, now)
+		if !ok {
+			continue
+		}
+		envelope, _ := json.Marshal(struct {
+			ForUserID      string            `json:"for_user_id"`
+			MarkReadEvents []json.RawMessage `json:"direct_message_mark_read_events"`
+		}{account, []json.RawMessage{raw}})
+		if ev, ok := a.finish(account, in, envelope); ok {
+			evs = append(evs, ev)
+		}
+	}
 	return evs, nil
+}
+
+// markRead maps a direct_message_mark_read_events item: sender_id read the
+// conversation with target.recipient_id up to last_read_event_id
+// (x-api/account-activity, "direct_message_mark_read_events"). When a
+// customer reads, that DM of the account's becomes read; ok is false when
+// the account itself read, for a conversation without the account, or
+// when the item is not understood. The pipeline applies a status only to a
+// message Parley sent, so an id of the customer's own message changes
+// nothing.
+func markRead(account string, raw json.RawMessage, now time.Time) (care.Inbound, bool) {
+	var e struct {
+		CreatedTimestamp flexString `json:"created_timestamp"`
+		SenderID         flexString `json:"sender_id"`
+		Target           struct {
+			RecipientID flexString `json:"recipient_id"`
+		} `json:"target"`
+		LastReadEventID flexString `json:"last_read_event_id"`
+	}
+	if json.Unmarshal(raw, &e) != nil || e.LastReadEventID == "" || string(e.SenderID) == account ||
+		account != "" && string(e.Target.RecipientID) != account {
+		return care.Inbound{}, false
+	}
+	return care.Inbound{Kind: care.KindStatus, PlatformID: string(e.LastReadEventID), Status: care.DeliveryRead,
+		SentAt: sentAt(now, parseMillis(string(e.CreatedTimestamp)))}, true
+}
+
+// logSkipped notes, at debug level, the event arrays of a delivery that
+// Parley skips on purpose, so that a missing like or follow is explained.
+func (a *Adapter) logSkipped(body []byte) {
+	if !a.logger().Enabled(context.Background(), slog.LevelDebug) {
+		return // not worth decoding the delivery again
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(body, &top) != nil {
+		return
+	}
+	var kinds []string
+	for _, k := range aaaSkipped {
+		if _, ok := top[k]; ok {
+			kinds = append(kinds, k)
+		}
+	}
+	if len(kinds) > 0 {
+		a.logger().Debug("x: Account Activity events skipped: not messages", "kinds", strings.Join(kinds, ","))
+	}
 }
 
 // aaaTweet maps a v1.1 Tweet delivered for account. A customer's post is a
@@ -128,6 +217,7 @@ func (a *Adapter) parseAAA(body []byte, now time.Time) ([]channel.Event, error) 
 // mentions by users the account has blocked are skipped.
 func (a *Adapter) aaaTweet(account string, blocked bool, t *v1Tweet, now time.Time) (care.Inbound, bool) {
 	if len(t.RetweetedStatus) > 0 && string(t.RetweetedStatus) != "null" {
+		a.logger().Debug("x: retweet skipped: it says nothing of its own", "id", channel.Cut(t.IDStr, 24))
 		return care.Inbound{}, false
 	}
 	author := t.User.profile()
@@ -193,6 +283,13 @@ func legacyDMInbound(account string, dm *legacyDM, us users, now time.Time) (car
 	if at := mc.MessageData.Attachment; at != nil && at.Type == "media" {
 		if att, ok := attachment(at.Media.Type, at.Media.MediaURLHTTPS); ok {
 			in.Attachments = append(in.Attachments, att)
+			// The t.co link to the file leads to X's DM page, which
+			// only the account opens; the attachment stands for it.
+			if tco := at.Media.URL; tco != "" {
+				if rest, ok := strings.CutSuffix(strings.TrimRight(in.Text, " "), tco); ok {
+					in.Text = strings.TrimRight(rest, " \n")
+				}
+			}
 		}
 	}
 	return in, true

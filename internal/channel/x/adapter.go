@@ -99,6 +99,8 @@ var (
 	_ channel.Policy  = (*Adapter)(nil)
 	_ channel.Setup   = (*Adapter)(nil)
 	_ channel.Pricer  = (*Adapter)(nil)
+
+	_ channel.MediaFetcher = (*Adapter)(nil)
 )
 
 func (a *Adapter) now() time.Time {

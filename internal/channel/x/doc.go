@@ -51,7 +51,9 @@
 // post.quote.create, post.create, post.delete, dm.received, dm.sent) and the
 // Account Activity API's (tweet_create_events, direct_message_events,
 // tweet_delete_events); see aaa.go and xaa.go for what each yields and what
-// is skipped. Handshake answers the CRC. An event's Account is the
+// is skipped. Handshake answers the CRC. Files sent in DMs are kept on X,
+// which serves them only to requests signed for the account; FetchMedia
+// (dmmedia.go) opens them for agents. An event's Account is the
 // subscribed user, so one webhook may serve several connected accounts.
 //
 // In poll mode Poll reads GET /2/users/:id/mentions and GET /2/dm_events

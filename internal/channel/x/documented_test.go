@@ -2,6 +2,7 @@ package x
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
 )
 
 // The answers documented for the endpoints Parley calls parse as intended.
@@ -109,5 +111,48 @@ func TestPollMentionsMixed(t *testing.T) {
 	}
 	if want := `{"m":{"n":"2090000000000000003"},"d":{"n":"0"}}`; cursor != want {
 		t.Errorf("cursor = %s, want %s", cursor, want)
+	}
+}
+
+// X answers some failed reads with a 200 whose body holds only "errors";
+// beside data, errors are partial and the data is kept.
+func TestPollRefusedIn200(t *testing.T) {
+	tests := []struct {
+		file       string
+		wantErr    string // in the reason; "" for no error
+		wantEvents int
+	}{
+		{"v2_mentions_user_not_found_CONSTRUCTED.json", "X does not find the inbox's account", 0},
+		{"v2_mentions_partial_errors_CONSTRUCTED.json", "", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			mentions := readTestdata(t, tt.file)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if strings.HasSuffix(r.URL.Path, "/mentions") {
+					w.Write(mentions)
+					return
+				}
+				w.Write([]byte(`{"meta":{"result_count":0}}`))
+			}))
+			defer srv.Close()
+			a := quietAdapter()
+			in := care.Inbox{ID: 3, Channel: care.ChannelX, ExternalID: "2244994945",
+				Credentials: map[string]string{CredAccessToken: "user-token", CredAPIBase: srv.URL, CredMode: ModePoll}}
+			evs, _, err := a.Poll(context.Background(), in, "")
+			if len(evs) != tt.wantEvents {
+				t.Errorf("Poll = %d events, want %d", len(evs), tt.wantEvents)
+			}
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Errorf("Poll: %v", err)
+				}
+				return
+			}
+			var se *channel.SendError
+			if !errors.As(err, &se) || !se.Permanent || !strings.Contains(se.Reason, tt.wantErr) || !strings.Contains(se.Reason, "Could not find user") {
+				t.Fatalf("Poll error = %#v, want a permanent refusal saying %q", err, tt.wantErr)
+			}
+		})
 	}
 }

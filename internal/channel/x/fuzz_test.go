@@ -25,6 +25,7 @@ func FuzzAPIResponses(f *testing.F) {
 	f.Add(200, []byte(`{"data":[{"id":"7","text":"@acme hi","author_id":"9","edit_history_tweet_ids":["7"]}],"includes":{"users":[{"id":"9","username":"u"}]},"meta":{"newest_id":"7","result_count":1,"next_token":"t"}}`), "", `{"m":{"p":"tok","r":"9"}}`)
 	f.Add(200, []byte(`{"data":[{"id":"8","event_type":"MessageCreate","text":"dm","sender_id":"9","dm_conversation_id":"1-9"}]}`), "", "")
 	f.Add(502, []byte("<html>bad gateway</html>"), "", "not json")
+	f.Add(200, []byte(`{"errors":[{"value":"5","detail":"Could not find user with id: [5].","title":"Not Found Error","resource_type":"user","parameter":"id","type":"https://api.twitter.com/2/problems/resource-not-found"}]}`), "", "")
 
 	var mu sync.Mutex
 	var status int

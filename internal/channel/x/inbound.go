@@ -88,11 +88,17 @@ func parseV1Time(s string) time.Time {
 }
 
 // attachment returns a care.Attachment for media at rawURL, false when the
-// URL is not a plain https URL of sensible length.
+// URL is not a plain https URL of sensible length. A direct message's file
+// becomes a DMMediaScheme reference, which FetchMedia opens with the
+// account's credentials.
 func attachment(kind, rawURL string) (care.Attachment, bool) {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Scheme != "https" || u.Host == "" || len(rawURL) > 2048 || !utf8.ValidString(rawURL) ||
-		strings.ContainsAny(rawURL, "\x00\r\n") {
+	if len(rawURL) > 2048-len(DMMediaScheme) || !utf8.ValidString(rawURL) || strings.ContainsAny(rawURL, "\x00\r\n") {
+		return care.Attachment{}, false
+	}
+	ref := rawURL
+	if dmMediaURL(rawURL) {
+		ref = DMMediaScheme + rawURL
+	} else if u, err := url.Parse(rawURL); err != nil || u.Scheme != "https" || u.Host == "" {
 		return care.Attachment{}, false
 	}
 	switch kind {
@@ -103,7 +109,7 @@ func attachment(kind, rawURL string) (care.Attachment, bool) {
 	default:
 		kind = "file"
 	}
-	return care.Attachment{Kind: kind, URL: rawURL}, true
+	return care.Attachment{Kind: kind, URL: ref}, true
 }
 
 // finish completes an event: channel, cleaned text and names, ids checked,

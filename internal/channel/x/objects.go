@@ -281,6 +281,11 @@ type legacyDM struct {
 				Media struct {
 					Type          string `json:"type"`
 					MediaURLHTTPS string `json:"media_url_https"`
+					// URL is the t.co link X appends to the text for
+					// the file ("corresponds with the URL embedded
+					// directly into the raw Tweet text", v1.1 data
+					// dictionary, entities: media).
+					URL string `json:"url"`
 				} `json:"media"`
 			} `json:"attachment"`
 		} `json:"message_data"`

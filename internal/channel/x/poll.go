@@ -377,8 +377,47 @@ func (a *Adapter) get(ctx context.Context, in care.Inbox, path string, q url.Val
 		}
 		return e
 	}
+	if e := refusedWith200(resp.body, what); e != nil {
+		e.Status, e.RateLimit = resp.status, rl
+		return e
+	}
 	if err := json.Unmarshal(resp.body, v); err != nil {
 		return channel.Temporary("X's answer was not understood", 0, fmt.Errorf("x: read %s: %s", what, jsonProblem(err)))
 	}
 	return nil
+}
+
+// refusedWith200 returns the refusal X answers a read with in a 200: an
+// "errors" list with neither "data" nor "meta", as for an account X cannot
+// find (suspended, deleted, or a wrong id):
+//
+//	{"errors": [{"value": "1122334455667788", "detail": "Could not find user with id: [1122334455667788].",
+//	  "title": "Not Found Error", "resource_type": "user", "parameter": "id", "resource_id": "1122334455667788",
+//	  "type": "https://api.twitter.com/2/problems/resource-not-found"}]}
+//
+// X documents such partial errors beside data in a 200
+// (x-api/fundamentals/response-codes-and-errors); with nothing beside
+// them, the read failed as a whole, and reading "no mentions" into it
+// would keep the inbox silently empty. nil when the body is anything else.
+func refusedWith200(body []byte, what string) *channel.SendError {
+	var r struct {
+		Data   json.RawMessage `json:"data"`
+		Meta   json.RawMessage `json:"meta"`
+		Errors []struct {
+			Type string `json:"type"`
+		} `json:"errors"`
+	}
+	if json.Unmarshal(body, &r) != nil || len(r.Errors) == 0 || len(r.Data) > 0 && string(r.Data) != "null" || len(r.Meta) > 0 {
+		return nil
+	}
+	detail := problemDetail(body)
+	e := &channel.SendError{Permanent: true, Reason: "X refused to show the account's " + what,
+		Err: fmt.Errorf("x: read %s: 200 with errors: %s", what, detail)}
+	if strings.HasSuffix(r.Errors[0].Type, "/resource-not-found") {
+		e.Reason = "X does not find the inbox's account: it may be suspended or deleted, or the inbox's account id is wrong"
+	}
+	if detail != "" {
+		e.Reason += ". X said: " + detail
+	}
+	return e
 }

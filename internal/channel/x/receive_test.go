@@ -156,6 +156,17 @@ func TestReceiveGolden(t *testing.T) {
 		{"aaa_user_event.json", nil},
 		{"aaa_favorite_events.json", nil},
 		{"aaa_follow_events.json", nil},
+		// A photo in a DM: X's file opens only with the account's
+		// credentials, and the t.co link to it leaves the text; the
+		// welcome message and quick reply it answers change nothing.
+		{"aaa_direct_message_events_media_CONSTRUCTED.json", []gotEvent{{"4337869213", care.Inbound{Kind: care.KindMessage, Channel: x,
+			PlatformID: "954491830116155397", Visibility: care.Private, Text: "The zip broke on day two", SentAt: ms(1516403590557),
+			Attachments: []care.Attachment{{Kind: "image", URL: DMMediaScheme + "https://ton.twitter.com/1.1/ton/data/dm/954491830116155397/954491800000000001/Xk2mLq8v.jpg"}},
+			Author:      care.Author{PlatformUserID: "3001969357", DisplayName: "Jordan Brinks", Handle: "furiouscamper", Followers: 22, AccountCreated: sinceMillis(1422556069340)}}}}},
+		// The customer read the account's DMs: the last one is read. The
+		// account reading the customer's is not a status.
+		{"aaa_direct_message_mark_read_events_CONSTRUCTED.json", []gotEvent{{"4337869213", care.Inbound{Kind: care.KindStatus, Channel: x,
+			PlatformID: "963085315333238788", Status: care.DeliveryRead, SentAt: ms(1518452444662)}}}},
 		{"xaa_post_mention_create.json", []gotEvent{{"1111111111111111111", care.Inbound{Kind: care.KindMessage, Channel: x,
 			PlatformID: "2080765813578191303", Visibility: care.Public, Text: "hey @ExampleUser", SentAt: at("2026-07-24T21:23:23Z"), Charge: ChargePostDelivered,
 			Author: care.Author{PlatformUserID: "2222222222222222222", DisplayName: "OtherUser", Handle: "OtherUser", Followers: 97, AccountCreated: since("2026-04-20T19:55:59Z")}}}}},

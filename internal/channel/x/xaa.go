@@ -30,8 +30,9 @@ import (
 // chat.* (XChat, end-to-end encrypted, unreadable here), dm.read and
 // dm.indicate_typing, spaces.*, broadcast.* (a live broadcast's chat is not
 // a care conversation), news.new, subscriptions.* and oauth.revoke (whose
-// filter may be empty), and any event type it does not know, so that a new
-// one never makes X retry a delivery. Event names are matched
+// filter may be empty; logged as a warning, since the inbox then stops),
+// and any event type it does not know, so that a new one never makes X
+// retry a delivery; each with a log line. Event names are matched
 // case-insensitively; the PascalCase names X used before 18 March 2026
 // named none of these events.
 type xaaEnvelope struct {
@@ -121,7 +122,18 @@ func (a *Adapter) parseXAA(body []byte, now time.Time) ([]channel.Event, error) 
 			}
 		}
 		return evs, nil
+	case "oauth.revoke":
+		var p struct {
+			DateTime string     `json:"date_time"`
+			UserID   flexString `json:"user_id"`
+			AppID    flexString `json:"app_id"`
+		}
+		_ = json.Unmarshal(d.Payload, &p)
+		a.logger().Warn("x: the account revoked the app's access; its inbox receives and sends nothing until it is connected again",
+			"user", channel.Cut(string(p.UserID), 24), "app", channel.Cut(string(p.AppID), 24), "at", channel.Cut(p.DateTime, 40))
+		return nil, nil
 	}
+	a.logger().Debug("x: X Activity event skipped: not a message", "event", channel.Cut(d.EventType, 64))
 	return nil, nil
 }
 

@@ -136,6 +136,22 @@ type DM struct {
 	RecipientID string
 	Text        string
 	CreatedAt   time.Time
+	// Media, when set, is a file sent with the message.
+	Media *DMMedia
+}
+
+// DMMedia is a file in a direct message. X keeps it at
+// https://ton.twitter.com/1.1/ton/data/dm/{dm id}/{media id}/{name} and
+// serves it only to a request authorized for the sender or the recipient
+// (see SetMediaBase and media.go).
+type DMMedia struct {
+	// ID is the media id; AddDM gives one when it is empty.
+	ID string
+	// Type is "photo", "video" or "animated_gif".
+	Type        string
+	Name        string
+	ContentType string
+	Body        []byte
 }
 
 // Fake is a fake X. Create one with New; it is safe for concurrent use.
@@ -161,6 +177,7 @@ type Fake struct {
 	codes         map[string]authCode
 	grants        int
 	oauth1        map[string]oauth1Token
+	mediaBase     string  // where DM files are served; see SetMediaBase
 	posts         []*Post // in id order
 	dms           []*DM   // in id order
 	limits        map[Endpoint]int
@@ -192,7 +209,7 @@ func New(consumerSecret string) *Fake {
 	}
 	f := &Fake{
 		secret: consumerSecret, client: &http.Client{Timeout: 10 * time.Second},
-		now: time.Now, lastID: 1880000000000000000,
+		now: time.Now, lastID: 1880000000000000000, mediaBase: "https://ton.twitter.com",
 		users: map[string]User{}, tokens: map[string]string{}, limits: limits,
 		windows: map[windowKey]*window{}, calls: map[Endpoint]int{},
 		dayLimits: map[Endpoint]int{}, days: map[windowKey]*window{},
@@ -340,6 +357,13 @@ func (f *Fake) addDM(d DM) *DM {
 	}
 	if d.CreatedAt.IsZero() {
 		d.CreatedAt = f.now().UTC().Truncate(time.Second)
+	}
+	if d.Media != nil {
+		m := *d.Media
+		if m.ID == "" {
+			m.ID = f.newID()
+		}
+		d.Media = &m
 	}
 	stored := &d
 	i, _ := slices.BinarySearchFunc(f.dms, d.ID, func(q *DM, id string) int { return compareIDs(q.ID, id) })

@@ -29,6 +29,7 @@ func (f *Fake) routes() *http.ServeMux {
 	mux.HandleFunc("GET /2/dm_events", f.api(DMEvents, false, f.dmEvents))
 	mux.HandleFunc("GET /2/dm_conversations/with/{participant}/dm_events", f.api(ConversationDMEvents, false, f.conversationEvents))
 	mux.HandleFunc("GET /2/tweets/search/recent", f.api(SearchRecent, false, f.searchRecent))
+	mux.HandleFunc("GET /1.1/ton/data/dm/{dm}/{media}/{name}", f.dmMedia)
 	return mux
 }
 
@@ -382,22 +383,53 @@ func (f *Fake) dmPage(r *http.Request, _ User, match func(*DM) bool) reply {
 		return reply{http.StatusOK, map[string]any{"meta": meta}}
 	}
 	data := make([]any, len(picked))
-	var senders []any
+	var senders, media []any
 	seen := map[string]bool{}
 	for i, id := range picked {
 		d := byID[id]
-		data[i] = map[string]any{"id": d.ID, "event_type": "MessageCreate", "text": d.Text, "sender_id": d.SenderID,
+		ev := map[string]any{"id": d.ID, "event_type": "MessageCreate", "text": d.Text, "sender_id": d.SenderID,
 			"dm_conversation_id": conversationID(d.SenderID, d.RecipientID), "created_at": d.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z")}
+		if m := d.Media; m != nil {
+			// A v2 media object: media_key, type, and url for a photo
+			// (v2 Media object; expansions=attachments.media_keys).
+			key := mediaKey(m)
+			ev["attachments"] = map[string]any{"media_keys": []string{key}}
+			mo := map[string]any{"media_key": key, "type": m.Type}
+			if m.Type == "photo" {
+				mo["url"] = f.mediaURL(d, m)
+			}
+			media = append(media, mo)
+		}
+		data[i] = ev
 		if u, ok := f.users[d.SenderID]; ok && !seen[u.ID] {
 			seen[u.ID] = true
 			senders = append(senders, v2User(u))
 		}
 	}
 	resp := map[string]any{"data": data, "meta": meta}
+	includes := map[string]any{}
 	if len(senders) > 0 {
-		resp["includes"] = map[string]any{"users": senders}
+		includes["users"] = senders
+	}
+	if len(media) > 0 {
+		includes["media"] = media
+	}
+	if len(includes) > 0 {
+		resp["includes"] = includes
 	}
 	return reply{http.StatusOK, resp}
+}
+
+// mediaKey is m's v2 media key: a type prefix (3 a photo, 7 a video, 16 an
+// animated GIF) and the media id.
+func mediaKey(m *DMMedia) string {
+	switch m.Type {
+	case "video":
+		return "7_" + m.ID
+	case "animated_gif":
+		return "16_" + m.ID
+	}
+	return "3_" + m.ID
 }
 
 // conversationID is a one-to-one conversation's id: the two user ids,

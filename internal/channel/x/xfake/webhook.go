@@ -99,7 +99,7 @@ func (f *Fake) DMEvent(format Format, forUser, dmID string) ([]byte, error) {
 				us[id] = v
 			}
 		}
-		return json.Marshal(map[string]any{"for_user_id": forUser, "direct_message_events": []any{legacyDM(d)}, "users": us})
+		return json.Marshal(map[string]any{"for_user_id": forUser, "direct_message_events": []any{f.legacyDM(d)}, "users": us})
 	}
 	typ := "dm.received"
 	if d.SenderID == forUser {
@@ -111,7 +111,7 @@ func (f *Fake) DMEvent(format Format, forUser, dmID string) ([]byte, error) {
 			us[id] = map[string]any{"data": v2User(u)}
 		}
 	}
-	return f.xaa(typ, forUser, map[string]any{"direct_message_events": []any{legacyDM(d)}, "users": us}, nil)
+	return f.xaa(typ, forUser, map[string]any{"direct_message_events": []any{f.legacyDM(d)}, "users": us}, nil)
 }
 
 // DeleteEvent returns the delivery that tells forUser's subscription the

@@ -2,6 +2,7 @@ package xfake
 
 import (
 	"cmp"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -164,14 +165,38 @@ func (f *Fake) v1Tweet(p *Post) map[string]any {
 }
 
 // legacyDM is d as a message_create event, the shape both webhook products
-// use for DMs.
-func legacyDM(d *DM) map[string]any {
+// use for DMs. A file is an attachment whose media_url_https is on X's DM
+// media host (f.mediaBase), and whose t.co link X appends to the text
+// (developer.x.com, direct-messages/message-attachments). The caller holds
+// f.mu.
+func (f *Fake) legacyDM(d *DM) map[string]any {
+	data := map[string]any{"text": d.Text,
+		"entities": map[string]any{"hashtags": []any{}, "symbols": []any{}, "user_mentions": []any{}, "urls": []any{}}}
+	if m := d.Media; m != nil {
+		u := f.mediaURL(d, m)
+		short := m.ID[max(len(m.ID)-10, 0):]
+		tco := "https://t.co/" + short
+		text := d.Text
+		if text != "" {
+			text += " "
+		}
+		data["text"] = text + tco
+		data["attachment"] = map[string]any{"type": "media", "media": map[string]any{
+			"id": jsonNumber(m.ID), "id_str": m.ID, "indices": []int{len([]rune(text)), len([]rune(text + tco))},
+			"media_url": u, "media_url_https": u, "url": tco, "display_url": "pic.x.com/" + short,
+			"expanded_url": "https://x.com/messages/media/" + d.ID, "type": m.Type,
+		}}
+	}
 	return map[string]any{
 		"type": "message_create", "id": d.ID, "created_timestamp": strconv.FormatInt(d.CreatedAt.UnixMilli(), 10),
 		"message_create": map[string]any{
 			"target": map[string]any{"recipient_id": d.RecipientID}, "sender_id": d.SenderID,
-			"message_data": map[string]any{"text": d.Text,
-				"entities": map[string]any{"hashtags": []any{}, "symbols": []any{}, "user_mentions": []any{}, "urls": []any{}}},
+			"message_data": data,
 		},
 	}
+}
+
+// mediaURL is where the fake serves m of d.
+func (f *Fake) mediaURL(d *DM, m *DMMedia) string {
+	return f.mediaBase + "/1.1/ton/data/dm/" + d.ID + "/" + m.ID + "/" + url.PathEscape(m.Name)
 }

@@ -1,0 +1,136 @@
+package x
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
+)
+
+// DMMediaScheme prefixes the attachment URL of a photo, GIF or video sent
+// in a direct message: the rest is the media_url_https X delivered, on
+// ton.twitter.com. X serves those files only to a request signed for the
+// account: "For media in direct messages, media_url is the same https URL
+// as media_url_https and must be accessed by signing a request with the
+// user's access token using OAuth 1.0A. It is not possible to directly
+// embed these images in a web page" (developer.x.com,
+// direct-messages/message-attachments/guides/retrieving-media). An agent's
+// browser given the bare URL is refused, so Parley fetches the file with
+// FetchMedia instead.
+const DMMediaScheme = "x-dm-media:"
+
+// dmMediaHost serves direct messages' files.
+const dmMediaHost = "ton.twitter.com"
+
+// dmMediaPath begins the path of every direct message's file:
+// /1.1/ton/data/dm/{dm event id}/{media id}/{name}.
+const dmMediaPath = "/1.1/ton/data/dm/"
+
+// MaxDMMediaBytes bounds a download: X accepts DM images of 5 MB, GIFs of
+// 15 MB and videos of up to 512 MB; a file over this is left on X.
+const MaxDMMediaBytes = 64 << 20
+
+// maxMediaRedirects bounds the hops from a file's URL to its bytes.
+const maxMediaRedirects = 3
+
+// dmMediaURL reports whether rawURL is a direct message's file, which only
+// the account's signed request opens. A URL at another host with X's path
+// is the inbox's api_base (a local fake) at most: FetchMedia checks.
+func dmMediaURL(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.User != nil || (u.Scheme != "https" && u.Scheme != "http") {
+		return false
+	}
+	return u.Host != "" && strings.HasPrefix(u.EscapedPath(), dmMediaPath)
+}
+
+// FetchMedia downloads a direct message's file by its attachment URL
+// ("x-dm-media:https://ton.twitter.com/1.1/ton/data/dm/…") with the
+// inbox's credentials: signed with OAuth 1.0a when the inbox has an OAuth
+// 1.0a token, the only way X documents; with an OAuth 2.0 token as a
+// bearer token otherwise, which X may refuse. The credentials go only to
+// ton.twitter.com over https (or to the inbox's api_base, a local fake);
+// a redirect is followed without them. It returns ENOTFOUND for a
+// reference that is not a DM file or a file X no longer has, ETOOLARGE
+// for one over MaxDMMediaBytes, and EUNAVAILABLE when X refuses or cannot
+// be reached.
+func (a *Adapter) FetchMedia(ctx context.Context, in care.Inbox, ref string) (*channel.Media, error) {
+	raw, ok := strings.CutPrefix(ref, DMMediaScheme)
+	if !ok || len(raw) > 2048 || !dmMediaURL(raw) {
+		return nil, care.Errorf(care.ENOTFOUND, "Not the address of a file in an X direct message.")
+	}
+	u, _ := url.Parse(raw)
+	base, err := a.baseURL(in)
+	if err != nil {
+		return nil, care.Errorf(care.EUNAVAILABLE, "The inbox's api_base is not usable.")
+	}
+	atX := u.Scheme == "https" && strings.EqualFold(u.Host, dmMediaHost)
+	if !atX && !sameOrigin(u, base) || strings.Contains(u.EscapedPath(), "/../") {
+		return nil, care.Errorf(care.EUNAVAILABLE, "The file is not on X's DM media host; not fetched with the account's credentials.")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, care.Errorf(care.EUNAVAILABLE, "The file's address is not usable.")
+	}
+	if err := a.authorize(ctx, req, in); err != nil {
+		return nil, care.Errorf(care.EUNAVAILABLE, "The inbox has no usable X credentials to fetch the file with.")
+	}
+	req.Header.Set("User-Agent", "Parley")
+	resp, err := a.client().Do(req)
+	for hops := 0; err == nil && hops < maxMediaRedirects && isRedirect(resp.StatusCode); hops++ {
+		loc, lerr := resp.Location()
+		resp.Body.Close()
+		if lerr != nil || loc.Scheme != "https" && !sameOrigin(loc, base) {
+			return nil, care.Errorf(care.EUNAVAILABLE, "X sent the file to an address Parley does not follow.")
+		}
+		if req, err = http.NewRequestWithContext(ctx, http.MethodGet, loc.String(), nil); err != nil {
+			return nil, care.Errorf(care.EUNAVAILABLE, "The file's address is not usable.")
+		}
+		resp, err = a.client().Do(req)
+	}
+	if err != nil {
+		return nil, care.Errorf(care.EUNAVAILABLE, "X could not be reached for the file.")
+	}
+	switch {
+	case resp.StatusCode == http.StatusOK:
+	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
+		resp.Body.Close()
+		return nil, care.Errorf(care.ENOTFOUND, "X no longer has this file.")
+	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+		resp.Body.Close()
+		reason := "X refused the account's credentials for the file."
+		if !usesOAuth1(in) {
+			reason = "X refused the account's OAuth 2.0 token for the file: X serves files of direct messages to OAuth 1.0a requests; give the inbox an OAuth 1.0a token to open them."
+		}
+		return nil, care.Errorf(care.EUNAVAILABLE, "%s", reason)
+	default:
+		resp.Body.Close()
+		return nil, care.Errorf(care.EUNAVAILABLE, "X answered %d for the file.", resp.StatusCode)
+	}
+	if resp.ContentLength > MaxDMMediaBytes {
+		resp.Body.Close()
+		return nil, care.Errorf(care.ETOOLARGE, "The file is larger than %d MB; open it in X.", MaxDMMediaBytes>>20)
+	}
+	return &channel.Media{Body: struct {
+		io.Reader
+		io.Closer
+	}{io.LimitReader(resp.Body, MaxDMMediaBytes), resp.Body}, MimeType: resp.Header.Get("Content-Type"), Size: max(resp.ContentLength, 0)}, nil
+}
+
+// sameOrigin reports whether u has the scheme and host of base.
+func sameOrigin(u *url.URL, base string) bool {
+	b, err := url.Parse(base)
+	return err == nil && b.Host != "" && strings.EqualFold(u.Scheme, b.Scheme) && strings.EqualFold(u.Host, b.Host)
+}
+
+func isRedirect(code int) bool {
+	switch code {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return true
+	}
+	return false
+}
