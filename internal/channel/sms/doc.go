@@ -27,7 +27,9 @@
 // customer's number (From, in E.164) with their MMS media as attachments
 // ("twilio-media:" and MediaUrlN, with MediaContentTypeN), which FetchMedia
 // downloads with the account's credentials: Twilio requires them for every
-// media URL. A status callback
+// media URL. A WhatsApp location (Latitude, Longitude) becomes a "geo:"
+// attachment, and a WhatsApp reply's OriginalRepliedMessageSid its
+// ReplyToPlatformID. A status callback
 // (MessageStatus) becomes a care.KindStatus event of our message: accepted,
 // queued, sending and sent mean sent; delivered; read (where the channel
 // reports it); undelivered, failed and canceled mean failed, with the
@@ -40,7 +42,8 @@
 // REVOKE, OPTOUT, or a custom keyword Twilio's Advanced Opt-Out reports in
 // OptOutType) is opted out by Twilio, which refuses every later message to
 // them with error 21610 until they text START, YES or UNSTOP. Receive keeps
-// the keyword as the message text and adds a note saying so. Twilio's
+// the keyword as the message text and adds a note saying so; HELP and INFO,
+// which Twilio answers with its automatic help reply, get a note too. Twilio's
 // opt-out belongs to the pair of numbers, not to a conversation, so Send
 // looks for the customer's newest opt-out or opt-in keyword across all
 // their conversations in the inbox (Adapter.History) and refuses to send

@@ -58,6 +58,12 @@ func classify(body, optOutType string) keyword {
 const (
 	optOutNote = "[The customer opted out of SMS from this number: Twilio refuses further messages until they text START.]"
 	optInNote  = "[The customer opted back in to SMS from this number.]"
+	// Twilio answers HELP and INFO itself on long codes and toll-free
+	// numbers, and on any number of a Messaging Service with Advanced
+	// Opt-Out ("Twilio returns standard replies to these keywords",
+	// help.twilio.com article 223181748); a standalone short code gets no
+	// such reply.
+	helpNote = "[A help keyword: Twilio sent the customer the number's automatic help reply, unless the number is a short code outside a Messaging Service.]"
 )
 
 // optedOutReason is the agent-facing reason a reply is refused or failed

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -128,20 +129,56 @@ func inbound(p url.Values, sid string, now time.Time) (channel.Event, error) {
 	}
 	body := p.Get("Body")
 	text := channel.CleanText(body, care.MaxTextBytes)
+	atts := media(p)
+	if loc, desc, ok := location(p); ok {
+		atts = append(atts, loc)
+		if text == "" {
+			text = desc
+		}
+	}
 	switch classify(body, p.Get("OptOutType")) {
 	case optOut:
 		text = joinNote(text, optOutNote)
 	case optIn:
 		text = joinNote(text, optInNote)
+	case helpKeyword:
+		text = joinNote(text, helpNote)
 	}
-	atts := media(p)
 	if text == "" && len(atts) == 0 {
 		text = "[An empty message]"
 	}
-	return channel.Event{Inbound: care.Inbound{
+	in := care.Inbound{
 		Kind: care.KindMessage, PlatformID: sid, Visibility: care.Private, Author: author,
 		Text: text, Attachments: atts, SentAt: now,
-	}}, nil
+	}
+	// A WhatsApp customer's reply to one message names it
+	// (OriginalRepliedMessageSid, messaging/guides/webhook-request); SMS
+	// has no replies.
+	if r := p.Get("OriginalRepliedMessageSid"); messageSID(r) {
+		in.ReplyToPlatformID = r
+	}
+	return channel.Event{Inbound: in}, nil
+}
+
+// location reads the pin a WhatsApp customer shares through a Messaging
+// Service: Latitude and Longitude, with Address and Label when they chose a
+// place (messaging/guides/webhook-request, WhatsApp location parameters);
+// the Body is then empty. It returns a "geo:" attachment (RFC 5870) and a
+// line describing it; ok is false without coordinates on the globe.
+func location(p url.Values) (att care.Attachment, desc string, ok bool) {
+	lat, err1 := strconv.ParseFloat(strings.TrimSpace(p.Get("Latitude")), 64)
+	lon, err2 := strconv.ParseFloat(strings.TrimSpace(p.Get("Longitude")), 64)
+	if err1 != nil || err2 != nil || !(lat >= -90 && lat <= 90) || !(lon >= -180 && lon <= 180) {
+		return care.Attachment{}, "", false
+	}
+	geo := "geo:" + strconv.FormatFloat(lat, 'f', -1, 64) + "," + strconv.FormatFloat(lon, 'f', -1, 64)
+	label := channel.CleanName(p.Get("Label"), 200)
+	desc = "Shared a location"
+	if place := strings.Join(slices.DeleteFunc([]string{label, channel.CleanName(p.Get("Address"), 300)},
+		func(s string) bool { return s == "" }), ", "); place != "" {
+		desc = "Shared a place: " + place
+	}
+	return care.Attachment{Kind: "location", URL: geo, Name: label}, desc + " (" + strings.TrimPrefix(geo, "geo:") + ")", true
 }
 
 // media reads MediaUrlN and MediaContentTypeN for N below NumMedia. The
