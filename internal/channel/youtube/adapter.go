@@ -47,6 +47,11 @@ const (
 	// reads at least, for replies and edits on threads that are not new;
 	// 1 by default, at most 10.
 	CredScanPages = "scan_pages"
+	// CredHeldComments, "true", has every poll also read the newest page
+	// of the threads YouTube holds for review and of those it takes for
+	// likely spam (commentThreads.list with moderationStatus), 2 units
+	// more a poll; "false", the default, reads published comments only.
+	CredHeldComments = "held_comments"
 )
 
 // Defaults and bounds of the quota credentials.

@@ -37,6 +37,7 @@ type op struct {
 var (
 	opPoll    = op{what: "the list of the channel's comments", cost: costList}
 	opReplies = op{what: "the list of a thread's replies", cost: costList}
+	opHeld    = op{what: "the list of the comments held for review", cost: costList}
 	opReply   = op{what: "the reply", cost: costInsert, write: true, then: "the reply will be sent"}
 	// opLookup reads a thread's replies for a reply's retry: part of the
 	// reply, it may spend what replies may.

@@ -11,6 +11,8 @@
 //	write_share    percent of daily_quota kept for replies and moderation; 40
 //	poll_interval  shortest wait between polls, seconds or "90s"; 60 seconds
 //	scan_pages     pages of 100 threads each poll reads at least; 1
+//	held_comments  "true": polls also read the comments YouTube holds for
+//	               review or takes for likely spam (2 units a poll); false
 //	api_base       another API root, e.g. a local fake (ytfake)
 //	token_url      another token endpoint; by default {api_base}/token when
 //	               api_base is set, else https://oauth2.googleapis.com/token
@@ -25,7 +27,11 @@
 // thread on the channel and its videos (allThreadsRelatedToChannelId),
 // newest first, and comments.list for the replies a thread holds beyond
 // those a page embeds; poll.go says how, and how the cursor never skips a
-// comment. The first poll starts now.
+// comment. The first poll starts now. Comments YouTube holds for the
+// channel's review, or took for likely spam, are listed only when asked
+// for by moderationStatus: with held_comments every poll reads the newest
+// page of each, and their messages start "[Held for review] " or
+// "[Likely spam] " (unhiding publishes them).
 //
 //   - A top-level comment becomes a public message named by the comment's
 //     id; its subject links to it on its video (watch?v=…&lc=…), or names

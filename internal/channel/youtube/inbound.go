@@ -104,7 +104,8 @@ func (m *mapper) comment(raw json.RawMessage, th *threadInfo) ([]item, *threadIn
 	if strings.TrimSpace(text) == "" {
 		text = s.TextDisplay
 	}
-	text = strings.TrimSpace(channel.CleanText(text, care.MaxTextBytes-len("[Edited] ")))
+	mark := heldMark[s.ModerationStatus]
+	text = strings.TrimSpace(channel.CleanText(text, care.MaxTextBytes-len("[Edited] ")-len(mark)))
 	switch {
 	case own && top:
 		return skip("the channel's own comment")
@@ -115,7 +116,7 @@ func (m *mapper) comment(raw json.RawMessage, th *threadInfo) ([]item, *threadIn
 	}
 
 	in := care.Inbound{Kind: care.KindMessage, PlatformID: c.ID, Visibility: care.Public, Author: author,
-		Text: text, SentAt: published, Engagement: int64(s.LikeCount)}
+		Text: mark + text, SentAt: published, Engagement: int64(s.LikeCount)}
 	if top {
 		in.Subject, in.NewThread = subject(s.VideoID, c.ID), true
 	} else {
@@ -134,11 +135,21 @@ func (m *mapper) comment(raw json.RawMessage, th *threadInfo) ([]item, *threadIn
 		} else {
 			ed := in
 			ed.PlatformID, ed.ReplyToPlatformID, ed.Subject, ed.NewThread = items[1].id, c.ID, "", false
-			ed.Text, ed.SentAt = "[Edited] "+text, updated
+			ed.Text, ed.SentAt = "[Edited] "+mark+text, updated
 			items[1].ev = &channel.Event{Inbound: ed, Raw: raw}
 		}
 	}
 	return items, th, nil
+}
+
+// heldMark starts the text of a comment that is not on show: one YouTube
+// holds for the channel's review, or took for likely spam (snippet
+// .moderationStatus, read with held_comments). Agents see why the
+// customer's words are not under the video, and that unhiding publishes
+// them.
+var heldMark = map[string]string{
+	"heldForReview": "[Held for review] ",
+	"likelySpam":    "[Likely spam] ",
 }
 
 // noChannelPrefix starts the identity of an author without a channel.

@@ -51,6 +51,11 @@ type comment struct {
 		LikeCount    count  `json:"likeCount"`
 		PublishedAt  string `json:"publishedAt"`
 		UpdatedAt    string `json:"updatedAt"`
+		// ModerationStatus is heldForReview, likelySpam, published or
+		// rejected, "only returned if the API request was authorized by
+		// the owner of the channel or the video" (the comment resource):
+		// Parley's requests are.
+		ModerationStatus string `json:"moderationStatus"`
 	} `json:"snippet"`
 }
 

@@ -151,9 +151,13 @@ type poller struct {
 func (p *poller) baseline(ctx context.Context) (*cursor, error) {
 	p.learning = true
 	p.mark = p.m.now.Unix()
-	_, _, err := p.scan(ctx, "", p.mark-int64(overlap/time.Second), p.scanPages)
+	floor := p.mark - int64(overlap/time.Second)
+	_, _, err := p.scan(ctx, "", floor, p.scanPages)
 	if p.pages == 0 {
 		return nil, err
+	}
+	if err == nil {
+		err = p.held(ctx, floor)
 	}
 	return p.cursor(nil), err
 }
@@ -205,6 +209,9 @@ func (p *poller) resume(ctx context.Context, c *cursor) (*cursor, error) {
 		}
 		err = gerr
 	}
+	if err == nil {
+		err = p.held(ctx, floor)
+	}
 	if errors.Is(err, errBadToken) {
 		err = channel.Temporary("YouTube refused a page token", 0, err)
 	}
@@ -242,6 +249,14 @@ func (p *poller) cursor(g *gap) *cursor {
 // errBadToken is YouTube's invalidPageToken.
 var errBadToken = errors.New("youtube: invalid page token")
 
+// errThreadGone is comments.list's 404 commentNotFound for a thread's
+// replies: "One or more of the specified comments cannot be found. Check
+// the values of the request's id and parentId parameters"
+// (developers.google.com/youtube/v3/docs/comments/list, "Errors"). The
+// top-level comment was deleted, or held or rejected, between the page
+// that listed it and the read of its replies: its replies went with it.
+var errThreadGone = errors.New("youtube: the thread's top-level comment is gone")
+
 // scan reads pages of threads from token on ("" is the newest), taking
 // what was posted or edited at or after floor. It reads at least minPages
 // pages and stops after the first page reaching back before floor, at the
@@ -269,6 +284,55 @@ func (p *poller) scan(ctx context.Context, token string, floor int64, minPages i
 			return "", true, nil
 		}
 	}
+}
+
+// heldStatuses are the moderation statuses held_comments reads: comments
+// "awaiting review by a moderator", and those YouTube classed as "likely
+// to be spam" (commentThreads.list, moderationStatus; published, the
+// default, is what scan reads).
+var heldStatuses = []string{"heldForReview", "likelySpam"}
+
+// held reads, when the inbox's held_comments is on, the newest page of
+// the channel's threads of each of heldStatuses, and takes what in them
+// was posted or edited at or after floor, as scan does. A thread is listed
+// there when its top-level comment or one of its replies is held, so its
+// published comments come too, and are taken once like any other; a held
+// comment's text says it is held. Its replies beyond those embedded are
+// not read: comments.list has no moderationStatus to ask for held ones
+// with. A comment published later keeps its id, and is not handed over
+// again.
+func (p *poller) held(ctx context.Context, floor int64) error {
+	if !limitsOf(p.in).held {
+		return nil
+	}
+	for _, status := range heldStatuses {
+		if p.units+costList > maxPollUnits {
+			return nil
+		}
+		q := url.Values{
+			"part":                         {"snippet,replies"},
+			"allThreadsRelatedToChannelId": {p.m.brand},
+			"moderationStatus":             {status},
+			"order":                        {"time"},
+			"textFormat":                   {"plainText"},
+			"maxResults":                   {strconv.Itoa(pageSize)},
+		}
+		page, err := p.list(ctx, opHeld, "/youtube/v3/commentThreads", q)
+		if err != nil {
+			return err
+		}
+		for _, raw := range page.Items {
+			mt, err := p.m.thread(raw)
+			if err != nil {
+				p.a.logger().Warn("youtube: skipped a held thread without a readable top-level comment", "inbox", p.in.ID, "err", err)
+				continue
+			}
+			for _, items := range mt.comments {
+				p.take(items, floor)
+			}
+		}
+	}
+	return nil
 }
 
 // page reads one page of the channel's threads.
@@ -300,6 +364,9 @@ func (p *poller) list(ctx context.Context, o op, path string, q url.Values) (*li
 	if !r.ok() {
 		if r.status == http.StatusBadRequest && errorReason(r.body) == "invalidPageToken" {
 			return nil, errBadToken
+		}
+		if o == opReplies && r.status == http.StatusNotFound && errorReason(r.body) == "commentNotFound" {
+			return nil, errThreadGone
 		}
 		st := p.a.quota.state(p.in.ID, limitsOf(p.in), p.a.now())
 		e := apiError(r, o, st.reset, p.a.now())
@@ -373,10 +440,17 @@ func (p *poller) replies(ctx context.Context, th *threadInfo, total, embedded in
 		from = min(from, tr.P)
 	}
 	if p.replyErr == nil {
-		if err := p.readReplies(ctx, th, from); err == nil {
+		switch err := p.readReplies(ctx, th, from); {
+		case err == nil:
 			p.threads[th.id] = tracked{N: total}
 			return
-		} else if !errors.Is(err, errOutOfBudget) {
+		case errors.Is(err, errThreadGone):
+			// Nothing left to read, and nothing wrong with the inbox: the
+			// other threads' replies are read as usual.
+			p.a.logger().Info("youtube: a thread was gone before its replies were read", "inbox", p.in.ID, "thread", th.id)
+			delete(p.threads, th.id)
+			return
+		case !errors.Is(err, errOutOfBudget):
 			p.replyErr = err
 		}
 	}

@@ -213,6 +213,51 @@ func TestPollRepliesLater(t *testing.T) {
 	}
 }
 
+// TestPollThreadGone: a thread whose top-level comment is deleted between
+// the page listing it and the read of its replies answers comments.list
+// with 404 commentNotFound. That thread is done with; the poll goes on with
+// the others, and no error reaches the inbox.
+func TestPollThreadGone(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	_, cur := r.mustPoll(t, "")
+	threads := map[string][]string{}
+	var tops []string
+	for _, text := range []string{"First thread", "Second thread"} {
+		r.clock.Add(time.Second)
+		top := r.fake.Comment(ana, ytfake.DefaultVideoID, text)
+		tops = append(tops, top)
+		for i := range 7 {
+			r.clock.Add(time.Second)
+			id, _ := r.fake.Reply(ben, top, fmt.Sprintf("%s, reply %d", text, i))
+			threads[top] = append(threads[top], id)
+		}
+	}
+	// Threads come newest first: the second thread's replies are read
+	// first, and are gone.
+	r.fake.FailNextOn("/youtube/v3/comments", 1, 404, "commentNotFound")
+	ids, next, err := r.poll(t, cur)
+	if err != nil {
+		t.Fatalf("poll = %v, want no error", err)
+	}
+	for _, id := range threads[tops[0]] {
+		if !slices.Contains(ids, id) {
+			t.Errorf("reply %s of the first thread was not read", id)
+		}
+	}
+	if n := r.requests("/youtube/v3/comments"); n != 2 {
+		t.Errorf("%d reads of replies, want 2", n)
+	}
+	// It was deleted on YouTube; the next poll reads no replies.
+	if err := r.fake.Delete(tops[1]); err != nil {
+		t.Fatal(err)
+	}
+	r.clock.Add(time.Minute)
+	if _, _, err := r.poll(t, next); err != nil || r.requests("/youtube/v3/comments") != 2 {
+		t.Errorf("next poll = %v, with %d reads of replies, want none more", err, r.requests("/youtube/v3/comments"))
+	}
+}
+
 // TestPollLate hands over a comment YouTube lists after later ones, when
 // it is within the overlap.
 func TestPollLate(t *testing.T) {

@@ -28,6 +28,8 @@ type limits struct {
 	reads       int
 	minInterval time.Duration
 	scanPages   int
+	// held is held_comments: polls read held and likely-spam threads too.
+	held bool
 }
 
 func limitsOf(in care.Inbox) limits {
@@ -43,7 +45,15 @@ func limitsOf(in care.Inbox) limits {
 		reads:       daily - daily*share/100,
 		minInterval: iv,
 		scanPages:   credInt(c[CredScanPages], 1, 1, maxScanPages),
+		held:        credBool(c[CredHeldComments]),
 	}
+}
+
+// credBool reads a true/false credential; false when it is absent or not
+// one.
+func credBool(s string) bool {
+	b, err := strconv.ParseBool(strings.TrimSpace(s))
+	return err == nil && b
 }
 
 // credInt reads an integer credential between lo and hi; def when it is

@@ -16,8 +16,9 @@ const maxSecretBytes = 4096
 // Prepare validates a new YouTube inbox, without asking Google: its
 // external_id must be the channel's id (UC…), client_id, client_secret and
 // refresh_token present and free of spaces, api_base and token_url, if
-// set, http(s) URLs, and daily_quota, write_share, poll_interval and
-// scan_pages, if set, within their bounds. It returns EINVALID naming what
+// set, http(s) URLs, daily_quota, write_share, poll_interval and
+// scan_pages, if set, within their bounds, and held_comments, if set, true
+// or false. It returns EINVALID naming what
 // is wrong. A refresh token Google refuses shows on the inbox's health
 // line at the first poll.
 func (a *Adapter) Prepare(in *care.Inbox) error {
@@ -68,6 +69,11 @@ func (a *Adapter) Prepare(in *care.Inbox) error {
 	if _, err := parseInterval(c[CredPollInterval]); err != nil {
 		return err
 	}
+	if v := strings.TrimSpace(c[CredHeldComments]); v != "" {
+		if _, err := strconv.ParseBool(v); err != nil {
+			return care.Errorf(care.EINVALID, "credentials.%s must be true (also read the comments YouTube holds for review or takes for likely spam) or false.", CredHeldComments)
+		}
+	}
 	return nil
 }
 
@@ -82,6 +88,10 @@ func (a *Adapter) Instructions(in care.Inbox, _ string) []channel.Instruction {
 		channelID = "not set: external_id must be the channel's id, UC…"
 	}
 	perDay := int(24 * time.Hour / l.minInterval)
+	held := "not read (held_comments false): comments YouTube holds for review or takes for likely spam reach Parley once published in YouTube Studio; set held_comments to true to read them, 2 units more a poll"
+	if l.held {
+		held = "read (held_comments true): every poll also reads the newest comments YouTube holds for review or takes for likely spam, 2 units more; unhiding one in Parley publishes it"
+	}
 	return []channel.Instruction{
 		{Label: "Google Cloud project", Value: "console.cloud.google.com: create a project (or pick one), then APIs & Services > Library > YouTube Data API v3 > Enable"},
 		{Label: "OAuth consent screen", Value: "APIs & Services > OAuth consent screen: user type External (or Internal in Google Workspace), add the scope " + Scope + ", and publish the app: a refresh token of an app left in Testing expires after 7 days"},
@@ -93,5 +103,6 @@ func (a *Adapter) Instructions(in care.Inbox, _ string) []channel.Instruction {
 			" kept for replies and moderation (write_share " + strconv.Itoa(100*writes/l.daily) + "%), 50 units each: about " + strconv.Itoa(writes/costInsert) +
 			" a day; polling every " + strconv.Itoa(int(l.minInterval/time.Second)) + " seconds at the fastest costs at least " + strconv.Itoa(perDay) + " of the " + strconv.Itoa(l.reads) + " left for it"},
 		{Label: "Reply length", Value: strconv.Itoa(MaxTextChars) + " characters; public replies only, in the comment's thread"},
+		{Label: "Held comments", Value: held},
 	}
 }

@@ -39,6 +39,7 @@ func TestPrepare(t *testing.T) {
 		{"quota not a number", func(in *care.Inbox) { in.Credentials[CredDailyQuota] = "ten thousand" }, "credentials.daily_quota"},
 		{"write share too high", func(in *care.Inbox) { in.Credentials[CredWriteShare] = "95" }, "credentials.write_share"},
 		{"too many pages", func(in *care.Inbox) { in.Credentials[CredScanPages] = "11" }, "credentials.scan_pages"},
+		{"held comments", func(in *care.Inbox) { in.Credentials[CredHeldComments] = "sometimes" }, "credentials.held_comments"},
 		{"interval too short", func(in *care.Inbox) { in.Credentials[CredPollInterval] = "5" }, "credentials.poll_interval"},
 		{"interval not one", func(in *care.Inbox) { in.Credentials[CredPollInterval] = "often" }, "credentials.poll_interval"},
 		{"api_base not a URL", func(in *care.Inbox) { in.Credentials[CredAPIBase] = "ftp://x" }, "api_base"},
@@ -94,6 +95,7 @@ func TestInstructions(t *testing.T) {
 		"Webhook":              "none",
 		"Daily quota":          "5000 units a day (daily_quota), resetting at midnight Pacific Time; 2000 kept for replies and moderation (write_share 40%), 50 units each: about 40 a day; polling every 60 seconds at the fastest costs at least 1440 of the 3000",
 		"Reply length":         "10000 characters",
+		"Held comments":        "not read (held_comments false)",
 	} {
 		if !strings.Contains(got[label], want) {
 			t.Errorf("instruction %q = %q, want it to contain %q", label, got[label], want)

@@ -73,7 +73,7 @@ func (f *Fake) listThreads(w http.ResponseWriter, r *http.Request) {
 	case filters(q, "allThreadsRelatedToChannelId", "channelId", "id", "videoId") != 1:
 		writeError(w, http.StatusBadRequest, "invalidFilters", "youtube.parameter", "The request specifies an invalid filter parameter.")
 		return
-	case status != Published && status != HeldForReview && status != "likelySpam":
+	case status != Published && status != HeldForReview && status != LikelySpam:
 		writeError(w, http.StatusBadRequest, "invalidParameter", "youtube.parameter", "Invalid value for moderationStatus.")
 		return
 	case q.Get("order") != "" && q.Get("order") != "time" && q.Get("order") != "relevance":
@@ -109,7 +109,7 @@ func (f *Fake) listThreads(w http.ResponseWriter, r *http.Request) {
 	resp := listResponse{Kind: "youtube#commentThreadListResponse", Etag: etag("threads", strconv.Itoa(len(listed)), next), NextPageToken: next,
 		PageInfo: pageInfo{TotalResults: len(listed), ResultsPerPage: size}, Items: []any{}}
 	for _, t := range page {
-		resp.Items = append(resp.Items, f.thread(t, format, parts))
+		resp.Items = append(resp.Items, f.thread(t, format, parts, status))
 	}
 	writeJSON(w, http.StatusOK, resp)
 }
@@ -155,7 +155,10 @@ func (f *Fake) listComments(w http.ResponseWriter, r *http.Request) {
 	if q.Get("parentId") != "" {
 		p, ok := f.byID[q.Get("parentId")]
 		if !ok || p.ParentID != "" {
-			writeError(w, http.StatusNotFound, "commentNotFound", "youtube.comment", messageOf("commentNotFound"))
+			// comments.list words commentNotFound its own way
+			// (developers.google.com/youtube/v3/docs/comments/list, "Errors").
+			writeError(w, http.StatusNotFound, "commentNotFound", "youtube.comment",
+				"One or more of the specified comments cannot be found. Check the values of the request's id and parentId parameters to ensure that they are correct.")
 			return
 		}
 		all = f.published(p.replies)

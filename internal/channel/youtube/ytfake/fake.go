@@ -37,6 +37,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -66,6 +67,7 @@ const (
 const (
 	Published     = "published"
 	HeldForReview = "heldForReview"
+	LikelySpam    = "likelySpam"
 	Rejected      = "rejected"
 )
 
@@ -252,6 +254,48 @@ func (f *Fake) Edit(id, text string) error {
 		return fmt.Errorf("ytfake: no comment %q", id)
 	}
 	c.Text, c.UpdatedAt = text, f.now()
+	return nil
+}
+
+// Hold has YouTube's own filters hold a comment for the channel's review
+// (HeldForReview) or take it for likely spam (LikelySpam), as it does
+// with comments that hold links or blocked words: it leaves the published
+// lists, and is listed with moderationStatus. Published puts it back.
+func (f *Fake) Hold(id, status string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.byID[id]
+	switch {
+	case !ok:
+		return fmt.Errorf("ytfake: no comment %q", id)
+	case status != HeldForReview && status != LikelySpam && status != Published:
+		return fmt.Errorf("ytfake: %q is not a status YouTube's filters set", status)
+	}
+	c.ModerationStatus = status
+	return nil
+}
+
+// Delete has a comment's author delete it: it is gone from every list,
+// and a top-level comment takes its replies with it, so that comments.list
+// by its id as parentId answers 404 commentNotFound.
+func (f *Fake) Delete(id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.byID[id]
+	if !ok {
+		return fmt.Errorf("ytfake: no comment %q", id)
+	}
+	delete(f.byID, id)
+	if c.ParentID != "" {
+		if p, ok := f.byID[c.ParentID]; ok {
+			p.replies = slices.DeleteFunc(p.replies, func(r *stored) bool { return r == c })
+		}
+		return nil
+	}
+	for _, r := range c.replies {
+		delete(f.byID, r.ID)
+	}
+	f.threads = slices.DeleteFunc(f.threads, func(t *stored) bool { return t == c })
 	return nil
 }
 

@@ -385,3 +385,32 @@ func TestQuota(t *testing.T) {
 		t.Errorf("last request = %+v", last)
 	}
 }
+
+// TestDelete: a deleted thread leaves the list, and its replies with it;
+// comments.list by its id answers 404 commentNotFound.
+func TestDelete(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	ana := ytfake.Viewer{Handle: "anasilva"}
+	top := c.fake.Comment(ana, ytfake.DefaultVideoID, "soon gone")
+	reply, _ := c.fake.Reply(ana, top, "and this")
+	kept := c.fake.Comment(ana, ytfake.DefaultVideoID, "stays")
+	if err := c.fake.Delete(top); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.fake.Get(reply); ok {
+		t.Error("the deleted thread's reply is still there")
+	}
+	status, body := c.do("GET", "/youtube/v3/commentThreads", threadsQuery(), "")
+	items, _ := body["items"].([]any)
+	if status != 200 || len(items) != 1 || items[0].(map[string]any)["id"] != kept {
+		t.Errorf("threads after the delete = %d %v", status, body)
+	}
+	status, body = c.do("GET", "/youtube/v3/comments", url.Values{"part": {"snippet"}, "parentId": {top}}, "")
+	if status != 404 || reason(body) != "commentNotFound" {
+		t.Errorf("replies of the deleted thread = %d %v", status, body)
+	}
+	if err := c.fake.Delete(top); err == nil {
+		t.Error("deleting twice succeeded")
+	}
+}

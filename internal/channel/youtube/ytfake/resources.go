@@ -113,18 +113,33 @@ func (f *Fake) resource(c *stored, format string, withSnippet bool) commentResou
 	return r
 }
 
-// thread renders a thread with the parts asked for. Callers hold f.mu.
-func (f *Fake) thread(c *stored, format string, parts map[string]bool) threadResource {
+// thread renders a thread with the parts asked for, as listed for
+// moderation status status. Callers hold f.mu.
+//
+// Which replies a thread listed as held embeds, YouTube does not say; the
+// fake embeds the published ones and those of the status asked for, so
+// that a held reply can be seen where the thread is listed for it.
+// totalReplyCount counts the published replies.
+func (f *Fake) thread(c *stored, format string, parts map[string]bool, status string) threadResource {
 	t := threadResource{Kind: "youtube#commentThread", ID: c.ID}
 	published := f.published(c.replies)
+	embed := published
+	if status != Published {
+		embed = nil
+		for _, r := range c.replies {
+			if r.ModerationStatus == Published || r.ModerationStatus == status {
+				embed = append(embed, r)
+			}
+		}
+	}
 	t.Etag = etag(c.ID, stamp(c.UpdatedAt), strconv.Itoa(len(published)))
 	if parts["snippet"] {
 		t.Snippet = &threadSnippet{ChannelID: f.ChannelID, VideoID: c.VideoID, TopLevelComment: f.resource(c, format, true),
 			CanReply: !f.disabled[c.VideoID], TotalReplyCount: len(published), IsPublic: true}
 	}
-	if parts["replies"] && len(published) > 0 {
+	if parts["replies"] && len(embed) > 0 {
 		t.Replies = &threadReplies{}
-		for _, r := range published[:min(len(published), EmbeddedReplies)] {
+		for _, r := range embed[:min(len(embed), EmbeddedReplies)] {
 			t.Replies.Comments = append(t.Replies.Comments, f.resource(r, format, true))
 		}
 	}
