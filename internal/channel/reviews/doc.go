@@ -56,7 +56,8 @@
 // review's name and a hash of the reply's text: the reply Parley sent has
 // the same id, so the core skips it, while one made in Google's own tools
 // shows as sent outside Parley. A reply deleted or replaced on Google
-// becomes a care.KindDelete of its id. A review deleted by its author is
+// becomes a care.KindDelete of its id, and so does one Google's moderation
+// of replies rejected (reviewReplyState REJECTED): it is not shown. A review deleted by its author is
 // not seen: it only stops being listed.
 //
 // # Outbound
@@ -65,7 +66,9 @@
 // reply: a second one from Parley replaces the first. Setting a reply is
 // idempotent, so a retried send never posts twice; the risk is a retry of
 // an older reply arriving after a newer one, which would put the older text
-// back. There are no private replies: CheckReply refuses them, as it refuses
+// back. A reply Google's moderation rejects on the spot (REJECTED in the
+// answer, with its policyViolation) is a permanent refusal of that reply;
+// one PENDING moderation is sent. There are no private replies: CheckReply refuses them, as it refuses
 // attachments and replies over MaxReplyBytes (4096 bytes, Google's limit).
 // Moderate deletes the location's own reply (DELETE {review}/reply); a
 // customer's review can be neither hidden nor deleted by the business, and

@@ -125,6 +125,20 @@ func FuzzOriginal(f *testing.F) {
 	})
 }
 
+// FuzzViolation: whatever policyViolation holds, what agents read of it is
+// a few lower-case words, or nothing.
+func FuzzViolation(f *testing.F) {
+	for _, s := range []string{`"PERSONAL_INFORMATION"`, `{"category":"SPAM"}`, `[1]`, `"x"`, `{"a":{"b":"OFF_TOPIC"}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		v := violation(b)
+		if len(v) > 64 || strings.Trim(v, "abcdefghijklmnopqrstuvwxyz ") != "" {
+			t.Fatalf("violation(%q) = %q", b, v)
+		}
+	})
+}
+
 // FuzzAPIError: whatever Google answers, the reason is safe to show.
 func FuzzAPIError(f *testing.F) {
 	f.Add(429, []byte(`{"error":{"code":429,"status":"RESOURCE_EXHAUSTED","details":[{"metadata":{"quota_limit_value":"0"}},{"retryDelay":"1e9s"}]}}`))

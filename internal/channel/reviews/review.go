@@ -46,10 +46,55 @@ type mediaJSON struct {
 	VideoURL     string `json:"videoUrl"`
 }
 
-// replyJSON is a ReviewReply: the owner's or manager's answer.
+// replyJSON is a ReviewReply: the owner's or manager's answer. Since
+// 2026-04-01 Google moderates replies before showing them: the output-only
+// reviewReplyState is PENDING ("pending moderation"), APPROVED, REJECTED
+// or REVIEW_REPLY_STATE_UNSPECIFIED, and a rejected reply carries its
+// policyViolation
+// (developers.google.com/my-business/reference/rest/v4/accounts.locations.reviews#ReviewReply,
+// #State, #PolicyViolation). Only comment is written; the rest is read.
 type replyJSON struct {
-	Comment    string `json:"comment"`
-	UpdateTime string `json:"updateTime"`
+	Comment          string          `json:"comment"`
+	UpdateTime       string          `json:"updateTime,omitempty"`
+	ReviewReplyState string          `json:"reviewReplyState,omitempty"`
+	PolicyViolation  json.RawMessage `json:"policyViolation,omitempty"`
+}
+
+// replyRejected is the reviewReplyState of a reply Google will not show.
+const replyRejected = "REJECTED"
+
+// violation names the policy a rejected reply broke, for agents: Google's
+// enum value ("PERSONAL_INFORMATION") as words, or "" when there is none
+// or it is not a plain enum value. An object, as some descriptions of the
+// field have it, gives the first such value among its own fields, by name.
+func violation(raw json.RawMessage) string {
+	word := func(s string) string {
+		if s == "" || len(s) > 64 || strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") != "" || strings.HasSuffix(s, "_UNSPECIFIED") {
+			return ""
+		}
+		return strings.ToLower(strings.ReplaceAll(s, "_", " "))
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return word(s)
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return ""
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if json.Unmarshal(m[k], &s) == nil {
+			if v := word(s); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
 }
 
 // listJSON is a ListReviewsResponse, without averageRating and
@@ -122,7 +167,9 @@ func parseReview(loc string, raw []byte) (review, error) {
 		comment: strings.TrimSpace(channel.CleanText(original(v.Comment), care.MaxTextBytes/2)), created: created, updated: updated, raw: raw}
 	r.author = author(r.id, v.Reviewer.DisplayName, v.Reviewer.ProfilePhotoURL, v.Reviewer.IsAnonymous)
 	r.media = media(v.ReviewMediaItems)
-	if rr := v.ReviewReply; rr != nil {
+	// A reply Google rejected is not shown on the review: for the customer
+	// and for Parley it is no answer.
+	if rr := v.ReviewReply; rr != nil && rr.ReviewReplyState != replyRejected {
 		if c := strings.TrimSpace(channel.CleanText(rr.Comment, care.MaxTextBytes)); c != "" {
 			t, ok := parseTime(rr.UpdateTime)
 			if !ok {

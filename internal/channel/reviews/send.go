@@ -3,6 +3,7 @@ package reviews
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -29,9 +30,10 @@ import (
 // It returns a permanent *channel.SendError for a private reply (Google
 // reviews have none), attachments, an empty reply or one over
 // MaxReplyBytes, a message that names no review of the inbox's location, a
-// review gone from Google (404), an unverified location, and a refused
-// grant; a temporary one when the quota is spent (until it refills) or
-// Google fails or does not answer.
+// review gone from Google (404), a reply Google's moderation rejected
+// (reviewReplyState REJECTED, with its policyViolation), an unverified
+// location, and a refused grant; a temporary one when the quota is spent
+// (until it refills) or Google fails or does not answer.
 func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Result, error) {
 	in, msg := out.Inbox, out.Message
 	loc, err := location(in)
@@ -87,6 +89,17 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 	comment := msg.Text
 	if json.Unmarshal(r.body, &got) == nil && strings.TrimSpace(got.Comment) != "" {
 		comment = got.Comment
+	}
+	if got.ReviewReplyState == replyRejected {
+		// Stored, and never shown: Google's moderation refused this text
+		// (PENDING is shown once approved, and counts as sent).
+		reason := "Google rejected the reply under its policy for replies"
+		if v := violation(got.PolicyViolation); v != "" {
+			reason += " (" + v + ")"
+		}
+		return channel.Result{}, &channel.SendError{Permanent: true, Refused: true, Status: r.status,
+			Reason: reason + ": it is not shown on the review; change it and send it again",
+			Err:    errors.New("reviews: reply rejected: " + channel.Excerpt(got.PolicyViolation, 100))}
 	}
 	return channel.Result{PlatformID: ReplyID(name, strings.TrimSpace(channel.CleanText(comment, care.MaxTextBytes))), Status: care.DeliverySent}, nil
 }

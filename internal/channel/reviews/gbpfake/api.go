@@ -39,9 +39,17 @@ type reviewerJSON struct {
 	IsAnonymous     bool   `json:"isAnonymous"`
 }
 
+// replyJSON is a ReviewReply; reviewReplyState and policyViolation are
+// output only, set by Google's moderation of replies (since 2026-04-01).
 type replyJSON struct {
-	Comment    string `json:"comment"`
-	UpdateTime string `json:"updateTime"`
+	Comment          string `json:"comment"`
+	UpdateTime       string `json:"updateTime"`
+	ReviewReplyState string `json:"reviewReplyState,omitempty"`
+	PolicyViolation  string `json:"policyViolation,omitempty"`
+}
+
+func (r *reply) json() *replyJSON {
+	return &replyJSON{Comment: r.comment, UpdateTime: Timestamp(r.updated), ReviewReplyState: r.state, PolicyViolation: r.violation}
 }
 
 type listJSON struct {
@@ -84,7 +92,7 @@ func (r *review) json() reviewJSON {
 		out.Reviewer = reviewerJSON{DisplayName: r.reviewer.Name, ProfilePhotoURL: photo}
 	}
 	if r.reply != nil {
-		out.ReviewReply = &replyJSON{Comment: r.reply.comment, UpdateTime: Timestamp(r.reply.updated)}
+		out.ReviewReply = r.reply.json()
 	}
 	for _, m := range r.media {
 		out.ReviewMediaItems = append(out.ReviewMediaItems, mediaJSON(m))
@@ -300,8 +308,8 @@ func (f *Fake) updateReply(w http.ResponseWriter, r *http.Request, rv *review) {
 	stored, ok := f.reviews[rv.name]
 	var out replyJSON
 	if ok {
-		stored.reply = &reply{comment: in.Comment, updated: f.now()}
-		out = replyJSON{Comment: in.Comment, UpdateTime: Timestamp(stored.reply.updated)}
+		stored.reply = &reply{comment: in.Comment, updated: f.now(), state: f.replyState, violation: f.replyViolation}
+		out = *stored.reply.json()
 	}
 	f.mu.Unlock()
 	if !ok {

@@ -22,7 +22,9 @@
 // per-minute quota (429 RESOURCE_EXHAUSTED), FailNext makes requests fail
 // with 503 UNAVAILABLE, SetVerified(false) makes the location unverified
 // (400 FAILED_PRECONDITION), ExpireTokens expires every access token (401)
-// and Revoke the refresh token (invalid_grant).
+// and Revoke the refresh token (invalid_grant). ModerateReplies gives the
+// replies set from then on Google's moderation verdict (reviewReplyState,
+// policyViolation).
 //
 // Two behaviours of the real API are not documented and the fake assumes
 // them: a reply does not change its review's updateTime, and
@@ -95,6 +97,9 @@ type Fake struct {
 	window      time.Time
 	used        int
 	quotaErrors int
+	// replyState and replyViolation are given to every reply set from now
+	// on (ModerateReplies).
+	replyState, replyViolation string
 }
 
 // New returns a verified location, DefaultLocationID of DefaultAccountID,
@@ -129,6 +134,9 @@ type review struct {
 type reply struct {
 	comment string
 	updated time.Time
+	// state and violation are the reply's reviewReplyState and
+	// policyViolation, "" when the fake leaves them out.
+	state, violation string
 }
 
 // Reviewer is who writes a review.
@@ -223,8 +231,21 @@ func (f *Fake) OwnerReply(name, comment string) error {
 	if !ok {
 		return fmt.Errorf("gbpfake: no review %s", name)
 	}
-	r.reply = &reply{comment: comment, updated: f.now()}
+	r.reply = &reply{comment: comment, updated: f.now(), state: f.replyState, violation: f.replyViolation}
 	return nil
+}
+
+// ModerateReplies makes Google's moderation of replies answer state, the
+// output-only reviewReplyState ("PENDING", "APPROVED", "REJECTED"), with
+// the policyViolation given (for REJECTED, e.g. "PERSONAL_INFORMATION";
+// "" for none), for every reply set from now on, by Parley or by
+// OwnerReply. A REJECTED reply is kept, and served with its state, as
+// Google keeps it; Reply does not count it as shown. "" leaves both out,
+// as the fake does by default.
+func (f *Fake) ModerateReplies(state, violation string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.replyState, f.replyViolation = state, violation
 }
 
 // DeleteOwnerReply deletes a review's reply outside Parley.
@@ -241,7 +262,7 @@ func (f *Fake) Reply(name string) (comment string, ok bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	r, found := f.reviews[name]
-	if !found || r.reply == nil {
+	if !found || r.reply == nil || r.reply.state == "REJECTED" {
 		return "", false
 	}
 	return r.reply.comment, true

@@ -274,6 +274,47 @@ func TestReply(t *testing.T) {
 	}
 }
 
+// TestReplyModeration: ModerateReplies gives replies set from then on a
+// reviewReplyState and policyViolation, in updateReply's answer and in the
+// review; a rejected reply is not the reply the review shows.
+func TestReplyModeration(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	tok := s.token()
+	name := s.f.Review(ReviewInput{Reviewer: Reviewer{Name: "Jane"}, Stars: 2, Comment: "slow"})
+	type replyBody struct {
+		Comment          string `json:"comment"`
+		ReviewReplyState string `json:"reviewReplyState"`
+		PolicyViolation  string `json:"policyViolation"`
+	}
+	var r replyBody
+	if code := s.do("PUT", "/v4/"+name+"/reply", tok, `{"comment":"Sorry!"}`, &r); code != 200 || r.ReviewReplyState != "" || r.PolicyViolation != "" {
+		t.Errorf("put before moderation = %d %+v, want no state", code, r)
+	}
+	s.f.ModerateReplies("REJECTED", "PERSONAL_INFORMATION")
+	r = replyBody{}
+	if code := s.do("PUT", "/v4/"+name+"/reply", tok, `{"comment":"Call 555-0100"}`, &r); code != 200 || r.ReviewReplyState != "REJECTED" || r.PolicyViolation != "PERSONAL_INFORMATION" {
+		t.Errorf("put when rejected = %d %+v", code, r)
+	}
+	var got struct {
+		ReviewReply replyBody `json:"reviewReply"`
+	}
+	if code := s.do("GET", "/v4/"+name, tok, "", &got); code != 200 || got.ReviewReply.Comment != "Call 555-0100" || got.ReviewReply.ReviewReplyState != "REJECTED" {
+		t.Errorf("review with a rejected reply = %d %+v", code, got)
+	}
+	if c, ok := s.f.Reply(name); ok {
+		t.Errorf("Reply = %q, want none shown", c)
+	}
+	s.f.ModerateReplies("PENDING", "")
+	if err := s.f.OwnerReply(name, "Sorry!"); err != nil {
+		t.Fatal(err)
+	}
+	got.ReviewReply = replyBody{}
+	if code := s.do("GET", "/v4/"+name, tok, "", &got); code != 200 || got.ReviewReply.ReviewReplyState != "PENDING" || got.ReviewReply.PolicyViolation != "" {
+		t.Errorf("review with a pending reply = %d %+v", code, got)
+	}
+}
+
 // TestErrors: Google's refusals, each with its status.
 func TestErrors(t *testing.T) {
 	t.Parallel()
