@@ -169,21 +169,35 @@ func (a *Adapter) do(ctx context.Context, site, user, pass, route string, r requ
 }
 
 // refusal is the error in r as a *channel.SendError: 401 and 403
-// permanent (the password is revoked, or the user lacks a capability),
-// 408, 425, 429 and 5xx temporary with any Retry-After, comment_flood
-// temporary (WordPress's default flood interval is 15 seconds), every
-// other status permanent. Its reason quotes WordPress's message, made
-// plain and short.
+// permanent, 408, 425, 429 and 5xx temporary with any Retry-After,
+// comment_flood temporary (WordPress's default flood interval is 15
+// seconds), every other status permanent. Its reason quotes WordPress's
+// message, made plain and short, and says what to do.
+//
+// A 401 is one of three things, told apart by its code. The application
+// password's own errors (wp_authenticate_application_password:
+// incorrect_password, invalid_username, invalid_email, and
+// application_passwords_disabled[_for_user] when the site offers none),
+// to which rest_application_password_check_errors adds status 401. Or a
+// capability check's rest_* code (rest_forbidden_context, rest_cannot_*,
+// rest_not_logged_in, rest_comment_login_required): those answer 401 only
+// when no user is logged in, and 403 when the user is but lacks the
+// capability (rest_authorization_required_code), so a 401 rest_* means
+// the credentials never reached WordPress, which is what a web server
+// that does not pass the Authorization header on to PHP does.
 func refusal(r *response, now time.Time) *channel.SendError {
 	e := &channel.SendError{Permanent: true, Status: r.status}
 	wpe, isWP := r.wpError()
 	msg := errorText(r)
 	switch {
+	case r.status == http.StatusUnauthorized && isWP && strings.HasPrefix(wpe.Code, "application_passwords_disabled"):
+		e.Reason = "WordPress says application passwords are not available (" + msg + "): WordPress offers them only on a site served over HTTPS, and a security plugin or a filter may turn them off; enable them for the user, then update the inbox"
+	case r.status == http.StatusUnauthorized && isWP && strings.HasPrefix(wpe.Code, "rest_"):
+		e.Reason = "WordPress treated the request as anonymous (" + msg + "): the user name and application password did not reach it. The web server or a proxy in front of the site drops the Authorization header (Apache running PHP as CGI or FastCGI does unless told to pass it on); have the host pass it on"
 	case r.status == http.StatusUnauthorized:
 		e.Reason = "WordPress refused the user name or application password (" + msg + "): create a new application password and update the inbox"
-		if isWP && strings.HasPrefix(wpe.Code, "rest_") {
-			e.Reason = "WordPress refused the request (" + msg + "): the user may lack a capability (Editor or Administrator needed)"
-		}
+	case r.status == http.StatusForbidden && isWP && (strings.HasPrefix(wpe.Code, "rest_cannot_") || strings.HasPrefix(wpe.Code, "rest_forbidden")):
+		e.Reason = "WordPress refused the request (" + msg + "): the user lacks a capability; Parley needs an Editor or Administrator"
 	case r.status == http.StatusForbidden:
 		e.Reason = "WordPress refused the request: " + msg
 	case isWP && wpe.Code == "comment_flood":

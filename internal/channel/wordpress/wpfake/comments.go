@@ -24,6 +24,17 @@ const (
 // moderator reports whether the request's user can moderate comments.
 func (c *call) moderator() bool { return c.user != nil && c.user.Moderator }
 
+// authzStatus is the status of a refusal for want of a capability, as
+// rest_authorization_required_code() answers it: 401 when no user is
+// logged in, 403 when one is
+// (developer.wordpress.org/reference/functions/rest_authorization_required_code/).
+func (c *call) authzStatus() int {
+	if c.user == nil {
+		return http.StatusUnauthorized
+	}
+	return http.StatusForbidden
+}
+
 // listComments is GET /wp/v2/comments.
 func (f *Fake) listComments(c *call) {
 	q := c.r.URL.Query()
@@ -33,7 +44,7 @@ func (f *Fake) listComments(c *call) {
 		writeInvalidParam(c.w, "context", "context is not one of view, embed, and edit.")
 		return
 	case context == "edit" && !c.moderator():
-		writeError(c.w, http.StatusUnauthorized, "rest_forbidden_context", "Sorry, you are not allowed to edit comments.")
+		writeError(c.w, c.authzStatus(), "rest_forbidden_context", "Sorry, you are not allowed to edit comments.")
 		return
 	}
 	status := q.Get("status")
@@ -45,7 +56,7 @@ func (f *Fake) listComments(c *call) {
 		typ = "comment"
 	}
 	if (status != "approve" || typ != "comment" || len(list(q, "author")) > 0) && !c.moderator() {
-		writeError(c.w, http.StatusUnauthorized, "rest_forbidden_param", "Query parameter not permitted: status")
+		writeError(c.w, c.authzStatus(), "rest_forbidden_param", "Query parameter not permitted: status")
 		return
 	}
 	perPage, page := 10, 1
@@ -203,9 +214,9 @@ func (f *Fake) getComment(c *call, id int) {
 	case cm == nil:
 		writeError(c.w, http.StatusNotFound, "rest_comment_invalid_id", "Invalid comment ID.")
 	case edit && !c.moderator():
-		writeError(c.w, http.StatusUnauthorized, "rest_forbidden_context", "Sorry, you are not allowed to edit comments.")
+		writeError(c.w, c.authzStatus(), "rest_forbidden_context", "Sorry, you are not allowed to edit comments.")
 	case cm.Status != "approved" && !c.moderator():
-		writeError(c.w, http.StatusUnauthorized, "rest_cannot_read", "Sorry, you are not allowed to read this comment.")
+		writeError(c.w, c.authzStatus(), "rest_cannot_read", "Sorry, you are not allowed to read this comment.")
 	default:
 		writeJSON(c.w, http.StatusOK, f.commentJSON(cm, edit))
 	}
@@ -286,7 +297,7 @@ func (f *Fake) updateComment(c *call, id int) {
 		writeError(c.w, http.StatusNotFound, "rest_comment_invalid_id", "Invalid comment ID.")
 		return
 	case !c.moderator():
-		writeError(c.w, http.StatusUnauthorized, "rest_cannot_edit", "Sorry, you are not allowed to edit this comment.")
+		writeError(c.w, c.authzStatus(), "rest_cannot_edit", "Sorry, you are not allowed to edit this comment.")
 		return
 	}
 	var req struct {
@@ -328,7 +339,7 @@ func (f *Fake) deleteComment(c *call, id int) {
 		writeError(c.w, http.StatusNotFound, "rest_comment_invalid_id", "Invalid comment ID.")
 		return
 	case !c.moderator():
-		writeError(c.w, http.StatusUnauthorized, "rest_cannot_delete", "Sorry, you are not allowed to delete this comment.")
+		writeError(c.w, c.authzStatus(), "rest_cannot_delete", "Sorry, you are not allowed to delete this comment.")
 		return
 	}
 	if force, _ := strconv.ParseBool(c.r.URL.Query().Get("force")); force {

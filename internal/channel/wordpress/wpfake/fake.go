@@ -56,6 +56,15 @@ type Fake struct {
 	// TrashDisabled is EMPTY_TRASH_DAYS set to 0: deleting without force
 	// answers 501 rest_trash_not_supported.
 	TrashDisabled bool
+	// DropAuthorization is a web server that does not hand the
+	// Authorization header to PHP (Apache running PHP as CGI or FastCGI
+	// without a rule passing it on): every request reaches WordPress
+	// anonymous.
+	DropAuthorization bool
+	// AppPasswordsDisabled is a site whose Application Passwords are off
+	// (wp_is_application_passwords_available: a site not served over
+	// HTTPS, or a plugin or filter turning them off).
+	AppPasswordsDisabled bool
 	// Now is the fake's clock; nil means time.Now.
 	Now func() time.Time
 

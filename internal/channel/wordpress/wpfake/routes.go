@@ -128,7 +128,7 @@ func (f *Fake) notFoundPage(w http.ResponseWriter) {
 // false when the credentials are wrong.
 func (f *Fake) authenticate(c *call) bool {
 	h := c.r.Header.Get("Authorization")
-	if h == "" {
+	if h == "" || f.DropAuthorization {
 		return true
 	}
 	user, pass, ok := parseBasic(h)
@@ -139,6 +139,12 @@ func (f *Fake) authenticate(c *call) bool {
 	for _, u := range f.users {
 		if !strings.EqualFold(u.Username, user) && !strings.EqualFold(u.Email, user) {
 			continue
+		}
+		if f.AppPasswordsDisabled {
+			// wp_authenticate_application_password's error, to which
+			// rest_application_password_check_errors adds status 401.
+			writeError(c.w, http.StatusUnauthorized, "application_passwords_disabled", "Application passwords are not available.")
+			return false
 		}
 		if u.AppPassword == "" || strip(u.AppPassword) != strip(pass) {
 			writeError(c.w, http.StatusUnauthorized, "incorrect_password", "The provided password is an invalid application password.")
