@@ -62,6 +62,9 @@ type StaffingPast struct {
 	// Hours lowered to their bound as one-off spikes before the forecast
 	// (see staffing.Forecast).
 	Capped int `json:"capped"`
+	// Hours raised to their hour's median as one-off drops, such as while
+	// an inbox was disconnected, before the forecast.
+	Raised int `json:"raised"`
 }
 
 // StaffingTotals are a plan's sums over its week.
@@ -217,7 +220,7 @@ func (s *Server) StaffingPlan(ctx context.Context, p care.Principal, q url.Value
 	out := &StaffingReport{TimeZone: loc.String(), From: from, To: from.AddDate(0, 0, 7), Count: count,
 		Queue: StaffingQueue{Model: queue.Model, AHTSeconds: queue.AHT.Seconds(), Concurrency: queue.Concurrency,
 			ServiceLevel: queue.ServiceLevel, WithinSeconds: queue.Within.Seconds(), MaxOccupancy: queue.MaxOccupancy, Shrinkage: queue.Shrinkage},
-		History: StaffingPast{From: past.Start, Weeks: used, Contacts: total, Trend: week.Trend, Capped: week.Capped},
+		History: StaffingPast{From: past.Start, Weeks: used, Contacts: total, Trend: week.Trend, Capped: week.Capped, Raised: week.Raised},
 		Hours:   make([]StaffingHour, len(plan))}
 	for i, h := range plan {
 		row := StaffingHour{Start: h.Start, Contacts: h.Rate, Agents: h.Agents, Scheduled: h.Scheduled, Erlangs: h.Erlangs,

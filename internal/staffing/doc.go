@@ -84,19 +84,31 @@
 // the history ends (Options.Ahead). Hours of the week with no history
 // forecast 0.
 //
-// One-off spikes are capped before the mean and the trend. For each hour
-// of the week seen in at least three weeks, a count above
+// One-off spikes and drops are set right before the mean and the trend.
+// For each hour of the week seen in at least three weeks, a count above
 //
 //	max(median + 3 · 1.4826 · MAD, Q₀.₉₉₉(Poisson(max(median, 1))))
 //
-// of that hour's weeks is lowered to it, unless the nearest week on either
-// side is above it too. Hampel's rule (the median plus three median
-// absolute deviations, scaled to the standard deviation of normal noise)
-// is barely moved by the spike it looks for; the Poisson quantile keeps
-// the chance highs of small counts, whose MAD over a few weeks is often
-// 0; and a rise in two weeks running is a change to follow, such as a
-// launch or growth, not a spike. With one or two weeks nothing can be
-// told apart and nothing is capped. Week.Capped counts the hours lowered.
+// of that hour's weeks is lowered to it, and a count below
+//
+//	min(median − 3 · 1.4826 · MAD, Q₀.₀₀₁(Poisson(median)))
+//
+// is raised to the median, unless the nearest week on either side is
+// beyond the bound the same way. Hampel's rule (the median less or plus
+// three median absolute deviations, scaled to the standard deviation of
+// normal noise) is barely moved by the one-off it looks for; the Poisson
+// quantiles keep the chance highs and lows of small counts, whose MAD
+// over a few weeks is often 0; and a change in two weeks running is one
+// to follow, such as a launch, growth or a lasting fall, not a one-off.
+// A drop, such as a week in which an inbox was disconnected, is raised to
+// the median rather than to its bound because the week says nothing of
+// the contacts it lost, and a plan short of agents costs the service
+// level, where one with a few too many costs only wages. An hour whose
+// median is below 6.9 is never raised: Poisson arrivals at that rate
+// bring none more often than once in a thousand hours, so an hour without
+// any, such as at night, is nothing to correct. With one or two weeks
+// nothing can be told apart and nothing is set right. Week.Capped counts
+// the hours lowered, Week.Raised those raised.
 //
 // Hours of the week are read on the wall clock of the team's time zone,
 // because business hours and customers' habits follow it. So a week in
@@ -117,5 +129,7 @@
 // backlog left at the end of a busy hour does not carry into the next.
 // Bursts, such as a viral post or an outage, break the first assumption;
 // the forecast, built on past weeks, cannot foresee them either, and
-// caps them once past rather than plan for their return.
+// caps them once past rather than plan for their return. Hours a channel
+// was down are told only by their counts: a quiet queue's outage looks
+// like chance and is kept, and one of two weeks or more like a fall.
 package staffing

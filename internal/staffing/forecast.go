@@ -2,7 +2,6 @@ package staffing
 
 import (
 	"math"
-	"slices"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -27,22 +26,6 @@ const MaxHistory = 3 * 366 * 24
 const (
 	trendWeeks    = 8
 	minTrendWeeks = 3
-)
-
-// Spikes, such as an outage that brought ten times the usual contacts one
-// Tuesday afternoon, are capped before the mean (see capSpikes). An hour
-// of the week is judged only once it has been seen in minSpikeWeeks
-// weeks: with one or two, a spike and a new normal look alike. The bound
-// is Hampel's, the median plus spikeMADs median absolute deviations, each
-// scaled by madScale to the standard deviation it estimates in normal
-// noise; but the MAD of a few weeks of small Poisson counts is often 0,
-// so the bound is never below the count a steady hour exceeds by chance
-// with odds spikeOdds, once in a thousand weeks.
-const (
-	minSpikeWeeks = 3
-	spikeMADs     = 3
-	madScale      = 1.4826
-	spikeOdds     = 0.001
 )
 
 // HourOfWeek returns the hour of the week in which t falls on the wall
@@ -100,6 +83,10 @@ type Week struct {
 	// Capped is how many hours of the history were lowered to their
 	// bound as one-off spikes before the mean (see Forecast).
 	Capped int `json:"capped"`
+
+	// Raised is how many hours of the history were raised to their
+	// hour's median as one-off drops before the mean (see Forecast).
+	Raised int `json:"raised"`
 }
 
 // Rate returns the forecast arrivals per hour for the hour in which t
@@ -122,9 +109,12 @@ func (w *Week) Rate(t time.Time) float64 {
 //
 // Before the mean, and before the trend, a one-off spike is lowered to a
 // bound drawn from the other weeks of its hour of the week, so that last
-// week's outage does not roster next week for a storm: see capSpikes.
-// A rise that lasts two weeks or more, growth and the weekly pattern
-// are kept, and an hour seen in fewer than three weeks is left as it is.
+// week's storm does not roster next week for another, and a one-off drop
+// is raised to the median of those weeks, so that a week the channel was
+// down does not roster next week for a quiet one: see oneOffs. A change
+// that lasts two weeks or more, growth or decline, and the weekly pattern
+// are kept; an hour that is quiet most weeks is never raised; and an hour
+// seen in fewer than three weeks is left as it is.
 func Forecast(h History, loc *time.Location, o Options) (*Week, error) {
 	if loc == nil {
 		return nil, care.Errorf(care.EINVALID, "A time zone is needed: business hours follow the team's local clock.")
@@ -150,7 +140,7 @@ func Forecast(h History, loc *time.Location, o Options) (*Week, error) {
 	}
 
 	hows := hoursOfWeek(h.Start, n, loc)
-	counts, capped := capSpikes(h.Counts, hows)
+	counts, capped, raised := oneOffs(h.Counts, hows)
 
 	// sum and weight add up the weighted arrivals and the weighted hours
 	// seen of each hour of the week.
@@ -163,7 +153,7 @@ func Forecast(h History, loc *time.Location, o Options) (*Week, error) {
 		sum[hows[i]] += w * counts[i]
 		weight[hows[i]] += w
 	}
-	f := &Week{Loc: loc, Trend: 1, Capped: capped}
+	f := &Week{Loc: loc, Trend: 1, Capped: capped, Raised: raised}
 	for i := range f.Rates {
 		if weight[i] > 0 {
 			f.Rates[i] = sum[i] / weight[i]
@@ -242,155 +232,4 @@ func hoursOfWeek(start time.Time, n int, loc *time.Location) []uint8 {
 		hows[i] = uint8(how)
 	}
 	return hows
-}
-
-// capSpikes returns counts as numbers, with each one-off spike lowered to
-// the bound of its hour of the week, and how many were; hows holds each
-// hour's hour of the week.
-//
-// For each hour of the week seen in at least minSpikeWeeks weeks, the
-// bound is the greater of the median of its counts plus spikeMADs × 1.4826
-// × their median absolute deviation (Hampel's rule: medians, so the spike
-// itself barely moves them), and the count Poisson arrivals at the median,
-// or at 1 if the median is lower, exceed with odds spikeOdds, so that a
-// quiet hour's chance 5 among 0s is not taken for a spike. A count above
-// the bound is lowered to it unless the nearest week on either side also
-// has a count above it at that hour: a rise that lasts two weeks, such as
-// a launch or steady growth, is a change to follow, not a spike. So a
-// spike in the latest week is capped, and a change shows in the forecast
-// from its second week on. Counts are only lowered, never raised: a quiet
-// week stays in the mean.
-func capSpikes(counts []int, hows []uint8) ([]float64, int) {
-	n := len(counts)
-	x := make([]float64, n)
-	for i, c := range counts {
-		x[i] = float64(c)
-	}
-	if n <= (minSpikeWeeks-1)*HoursPerWeek {
-		// No hour of the week is seen in enough weeks.
-		return x, 0
-	}
-	// order lists the hours of the history by hour of the week, each hour
-	// of the week's in time order, from first[how] to first[how+1].
-	var first [HoursPerWeek + 1]int
-	for _, how := range hows {
-		first[how+1]++
-	}
-	for how := range HoursPerWeek {
-		first[how+1] += first[how]
-	}
-	order := make([]int, n)
-	next := first
-	for i, how := range hows {
-		order[next[how]] = i
-		next[how]++
-	}
-	week := func(i int) int { return (n - 1 - i) / HoursPerWeek }
-	var vals []float64
-	capped := 0
-	for how := range HoursPerWeek {
-		s := order[first[how]:first[how+1]]
-		weeks := 0
-		for j, i := range s {
-			if j == 0 || week(i) != week(s[j-1]) {
-				weeks++
-			}
-		}
-		if weeks < minSpikeWeeks {
-			continue
-		}
-		vals = vals[:0]
-		for _, i := range s {
-			vals = append(vals, x[i])
-		}
-		slices.Sort(vals)
-		med := median(vals)
-		bound := med + spikeMADs*madScale*mad(vals, med)
-		if vals[len(vals)-1] <= bound {
-			continue
-		}
-		if bound = max(bound, poissonBound(max(med, 1))); vals[len(vals)-1] <= bound {
-			continue
-		}
-		above := func(i int) bool { return float64(counts[i]) > bound }
-		// lasts says whether the nearest week on either side of s[j] is
-		// above the bound too.
-		lasts := func(j int) bool {
-			for k := j - 1; k >= 0; k-- {
-				if week(s[k]) != week(s[j]) {
-					if above(s[k]) {
-						return true
-					}
-					break
-				}
-			}
-			for k := j + 1; k < len(s); k++ {
-				if week(s[k]) != week(s[j]) {
-					return above(s[k])
-				}
-			}
-			return false
-		}
-		for j, i := range s {
-			if above(i) && !lasts(j) {
-				x[i] = bound
-				capped++
-			}
-		}
-	}
-	return x, capped
-}
-
-// median returns the median of sorted, which is not empty.
-func median(sorted []float64) float64 {
-	m := len(sorted) / 2
-	if len(sorted)%2 == 1 {
-		return sorted[m]
-	}
-	return (sorted[m-1] + sorted[m]) / 2
-}
-
-// mad returns the median absolute deviation from med of sorted, which
-// is not empty. The deviations below med, read from med down, and those
-// above it, read up, are two sorted runs, so it merges them to their
-// middle rather than sorting them.
-func mad(sorted []float64, med float64) float64 {
-	up, _ := slices.BinarySearch(sorted, med) // sorted[up:] are at least med
-	down := up - 1
-	next := func() float64 {
-		if down >= 0 && (up == len(sorted) || med-sorted[down] < sorted[up]-med) {
-			down--
-			return med - sorted[down+1]
-		}
-		up++
-		return sorted[up-1] - med
-	}
-	var prev, cur float64
-	for range len(sorted)/2 + 1 {
-		prev, cur = cur, next()
-	}
-	if len(sorted)%2 == 1 {
-		return cur
-	}
-	return (prev + cur) / 2
-}
-
-// poissonBound returns the fewest arrivals c such that Poisson arrivals
-// at mean m exceed c with odds of at most spikeOdds. Past a mean of 700,
-// where e^−m nears the smallest float64, it takes the Cornish–Fisher
-// expansion m + z√m + (z² − 1)/6, z being the normal quantile of the same
-// odds, within an arrival of the exact figure there.
-func poissonBound(m float64) float64 {
-	if m > 700 {
-		z := math.Sqrt2 * math.Erfinv(1-2*spikeOdds)
-		return math.Ceil(m + z*math.Sqrt(m) + (z*z-1)/6)
-	}
-	p := math.Exp(-m)
-	c, cdf := 0.0, p
-	for cdf < 1-spikeOdds {
-		c++
-		p *= m / c
-		cdf += p
-	}
-	return c
 }

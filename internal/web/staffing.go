@@ -151,6 +151,7 @@ type planView struct {
 	Contacts       int // in the history
 	Trend          string
 	Capped         int // hours of history lowered as one-off spikes
+	Raised         int // hours of history raised as one-off drops
 	Targets        string
 	Totals         planTotals
 	Overloaded     int
@@ -256,7 +257,7 @@ func planOf(rep *api.StaffingReport, chosen bool) *planView {
 	v := &planView{From: from.Format("Mon 2 Jan 2006"), To: rep.To.In(loc).AddDate(0, 0, -1).Format("Mon 2 Jan 2006"),
 		Zone: rep.TimeZone, Model: string(rep.Queue.Model), Chosen: chosen, Count: rep.Count,
 		Weeks: rep.History.Weeks, Contacts: rep.History.Contacts, Targets: targetsText(rep.Queue)}
-	v.Capped = rep.History.Capped
+	v.Capped, v.Raised = rep.History.Capped, rep.History.Raised
 	if rep.History.Trend != 1 && rep.History.Trend != 0 {
 		v.Trend = "×" + strconv.FormatFloat(round(rep.History.Trend, 2), 'f', -1, 64)
 	}
