@@ -363,7 +363,8 @@ func TestBrowserApprovalsPhone(t *testing.T) {
 	}
 
 	// The author sees why, in the conversation; the queue is not theirs.
-	b.do(chromedp.Tap(chromedp.CSS(`form[action="/logout"] button`)))
+	// On a phone Sign out is in the top bar's menu.
+	b.do(chromedp.Tap(chromedp.ID("nav-toggle")), chromedp.Tap(chromedp.CSS(`form[action="/logout"] button`)))
 	b.waitFor(`document.body.dataset.page === 'login'`, 5*time.Second)
 	b.login("sam@example.com", password)
 	if eval[bool](b, `document.querySelector('.approvals-link') !== null`) {

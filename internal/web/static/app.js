@@ -23,6 +23,19 @@
     presence.addEventListener('change', function () { presence.form.requestSubmit(); });
   }
 
+  // Below a wide screen the top bar's links fold behind the Menu button
+  // (see app.css); Escape closes it and gives the button the focus back.
+  var navToggle = doc.getElementById('nav-toggle');
+  function openNav(open) {
+    if (navToggle) navToggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+  }
+  function navOpen() {
+    return navToggle !== null && navToggle.getAttribute('aria-expanded') === 'true';
+  }
+  if (navToggle) {
+    navToggle.addEventListener('click', function () { openNav(!navOpen()); });
+  }
+
   // Filters apply as soon as they change.
   var filters = doc.getElementById('filters');
   if (filters) {
@@ -149,8 +162,31 @@
     }
   }
 
+  // sla.warning and sla.breach come at a deadline's instants with no other
+  // event: the rows and the header say so by being fetched again.
   var types = ['conversation.created', 'conversation.updated', 'message.created', 'message.updated',
-    'contact.merged', 'contact.unmerged', 'notification', 'presence'];
+    'contact.merged', 'contact.unmerged', 'sla.warning', 'sla.breach', 'notification', 'presence'];
+
+  // ---- Time passing ----
+
+  // An SLA chip ("Reply due in 3 min") and a wait are true when rendered
+  // and go stale with no event: the server renders them afresh each
+  // minute while they are on screen, so one never says "due in 3 min"
+  // after the breach, and its words stay the server's. A hidden page
+  // catches up when it is shown again.
+  var clockEvery = 60000;
+  function timeShown(el) {
+    return el && el.querySelector('.sla, .waiting') !== null;
+  }
+  function catchUp() {
+    if (doc.visibilityState !== 'visible') return;
+    if (timeShown(listEl)) refreshList();
+    if (timeShown(liveEl && liveEl.querySelector('.conv-head'))) refreshConversation();
+  }
+  if (listEl || liveEl) {
+    setInterval(catchUp, clockEvery);
+    doc.addEventListener('visibilitychange', catchUp);
+  }
 
   // ---- Snooze until a time: in the agent's own time zone ----
 
@@ -388,6 +424,7 @@
     }
     if (e.key === 'Escape') {
       if (help && (help.classList.contains('open') || location.hash === '#help')) { showHelp(false); return; }
+      if (navOpen() && navToggle.offsetParent !== null) { openNav(false); navToggle.focus(); return; }
       if (typing(e.target)) e.target.blur();
       return;
     }
