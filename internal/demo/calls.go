@@ -59,7 +59,7 @@ func callStory(c phonefake.Call) string {
 			who = a.first
 		}
 	}
-	return fmt.Sprintf("%s takes the call (%s) and notes “%s”", who, c.Duration.Round(time.Second), clip(c.Notes, 80))
+	return fmt.Sprintf("%s takes the call (%s) and notes “%s”", who, spoken(c.Duration.Round(time.Second)), clip(c.Notes, 80))
 }
 
 // stars writes a review's rating as Parley shows it, "★★☆☆☆ "; "" for

@@ -33,6 +33,8 @@ type run struct {
 	hearing hearing
 
 	traffic *traffic
+	// past is what was stored of the desk's past weeks.
+	past Past
 	// budget is how many inbound messages may still be sent when Count
 	// bounds the run; negative means no bound.
 	budget atomic.Int64
@@ -136,13 +138,26 @@ func Run(ctx context.Context, opts Options, stdout io.Writer, log *slog.Logger) 
 	if r.plat, err = connect(ctx, p, r.admin, hc, log); err != nil {
 		return nil, err
 	}
+	// The desk's past, in the inboxes just connected, before any customer
+	// of the run writes.
+	pl := r.plat
+	r.past, err = seedPast(ctx, p.app.Store, p.ws, r.team, map[care.Channel]care.ID{care.ChannelX: pl.xInbox, care.ChannelFacebook: pl.fbInbox,
+		care.ChannelInstagram: pl.igInbox, care.ChannelWhatsApp: pl.waInbox, care.ChannelEmail: pl.mailInbox, care.ChannelTelegram: pl.tgInbox},
+		opts.Seed, time.Now())
+	if err != nil {
+		return nil, err
+	}
 	r.links = &linker{r: r, waiting: map[string]*customer{}, tries: map[string]int{}, idents: map[care.ID][]care.Identity{},
 		suggest: map[string]*customer{}, found: map[string]bool{}}
 	if err := r.team.online(ctx); err != nil {
 		return nil, err
 	}
 	if opts.Headless {
-		fmt.Fprintf(stdout, "Parley demo, headless: %g inbound messages a second at %s%s (seed %d)\n", opts.Rate, p.url, bounds(opts), opts.Seed)
+		noun := "inbound messages"
+		if opts.Rate == 1 {
+			noun = "inbound message"
+		}
+		fmt.Fprintf(stdout, "Parley demo, headless: %g %s a second at %s%s (seed %d)\n", opts.Rate, noun, p.url, bounds(opts), opts.Seed)
 	} else {
 		r.banner(stdout)
 	}
@@ -160,11 +175,11 @@ func Run(ctx context.Context, opts Options, stdout io.Writer, log *slog.Logger) 
 func bounds(o Options) string {
 	switch {
 	case o.Duration > 0 && o.Count > 0:
-		return fmt.Sprintf(", for %s or %d messages", o.Duration, o.Count)
+		return ", for " + spoken(o.Duration) + " or " + counted(o.Count, "message", "messages")
 	case o.Duration > 0:
-		return fmt.Sprintf(", for %s", o.Duration)
+		return ", for " + spoken(o.Duration)
 	case o.Count > 0:
-		return fmt.Sprintf(", %d messages", o.Count)
+		return ", " + counted(o.Count, "message", "messages")
 	}
 	return ""
 }
@@ -343,6 +358,7 @@ func (r *run) finish(ctx context.Context) *Report {
 	}
 	rep := r.tally.report()
 	rep.Elapsed = r.traffic.elapsed()
+	rep.Past = r.past
 	if n, err := undelivered(r.parley.app.Metrics.Registry); err != nil {
 		r.log.Warn("demo: count undelivered replies", "err", err)
 	} else {
@@ -395,6 +411,9 @@ func (r *run) census(ctx context.Context, rep *Report) error {
 			return err
 		}
 		for _, c := range page.Conversations {
+			if c.CreatedAt.Before(r.past.Until) {
+				continue
+			}
 			rep.Conversations++
 			switch {
 			case c.AssigneeID != 0:

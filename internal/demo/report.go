@@ -57,9 +57,12 @@ type Report struct {
 	Undelivered           int
 	UndeliveredPerChannel map[string]int
 
-	// Conversations, at the end: all of them; Routed, those with an
-	// assignee; Queued, open ones nobody has; Resolved, closed ones.
+	// Conversations, at the end: all of the run's (the past's aside);
+	// Routed, those with an assignee; Queued, open ones nobody has;
+	// Resolved, closed ones.
 	Conversations, Routed, Queued, Resolved int
+	// Past is the desk's past weeks, stored before the run began.
+	Past Past
 	// Merged counts the contacts an agent merged because one customer
 	// wrote on two channels (Parley may also link some by itself).
 	Merged int
@@ -253,21 +256,21 @@ func (r *Report) Summary(w io.Writer) {
 	if r.Aside > 0 {
 		aside = fmt.Sprintf(", and %d more by web chat and on platforms Parley polls", r.Aside)
 	}
-	fmt.Fprintf(w, "Parley demo (seed %d): %d inbound messages in %s, %.1f a second%s\n", r.Seed, pushed, r.Elapsed.Round(time.Millisecond), rate, aside)
+	fmt.Fprintf(w, "Parley demo (seed %d): %s in %s, %.1f a second%s\n", r.Seed, counted(pushed, "inbound message", "inbound messages"), spoken(r.Elapsed), rate, aside)
 	fmt.Fprintf(w, "  acknowledged  %d, not acknowledged %d (follow-ups %d)\n", r.Acknowledged, r.Failed, r.FollowUps)
 	fmt.Fprintf(w, "  ack latency   p50 %s, p99 %s\n", r.AckP50.Round(time.Microsecond), r.AckP99.Round(time.Microsecond))
 	fmt.Fprintf(w, "  per channel   %s\n", counts(r.PerChannel))
-	fmt.Fprintf(w, "  conversations %d: %d routed to agents, %d queued, %d resolved; %d contacts merged across channels, %d merges suggested\n",
-		r.Conversations, r.Routed, r.Queued, r.Resolved, r.Merged, len(r.Suggested))
+	fmt.Fprintf(w, "  conversations %d: %d routed to agents, %d queued, %d resolved; %s merged across channels, %s suggested\n",
+		r.Conversations, r.Routed, r.Queued, r.Resolved, counted(r.Merged, "contact", "contacts"), counted(len(r.Suggested), "merge", "merges"))
 	undelivered := ""
 	if r.Undelivered > 0 {
 		undelivered = " (" + counts(r.UndeliveredPerChannel) + ")"
 	}
-	fmt.Fprintf(w, "  replies       %d reached the platforms (%s); %d surveys; %d undelivered%s, marked failed by Parley\n",
-		r.Replies, counts(r.RepliesPerChannel), r.Surveys, r.Undelivered, undelivered)
+	fmt.Fprintf(w, "  replies       %d reached the platforms (%s); %s; %d undelivered%s, marked failed by Parley\n",
+		r.Replies, counts(r.RepliesPerChannel), counted(r.Surveys, "survey", "surveys"), r.Undelivered, undelivered)
 	l := r.Listening
-	fmt.Fprintf(w, "  listening     %d of %d posts of history kept, spikes %d; %d posts published for listening, %d found by Parley's searches\n",
-		l.Kept, l.Imported, len(l.Spikes), len(l.Overheard), l.Heard)
+	fmt.Fprintf(w, "  listening     %d of %s of history kept, spikes %d; %s published for listening, %d found by Parley's searches\n",
+		l.Kept, counted(l.Imported, "post", "posts"), len(l.Spikes), counted(len(l.Overheard), "post", "posts"), l.Heard)
 }
 
 // counts renders a map as "a 1, b 2" in key order.

@@ -84,8 +84,8 @@ func TestSummary(t *testing.T) {
 		Listening: Listening{Imported: 1500, Kept: 1493, Spikes: make([]lsn.Spike, 1), Overheard: make([]Sample, 8), Heard: 6}}
 	var b bytes.Buffer
 	r.Summary(&b)
-	for _, want := range []string{"seed 42", "100 inbound messages in 2s, 50.0 a second\n", "acknowledged  99, not acknowledged 1",
-		"p50 1.5ms, p99 20ms", "sms 39, x 60", "conversations 70: 30 routed", "2 contacts merged", "12 reached the platforms (x 12); 0 surveys; 1 undelivered (x 1), marked failed by Parley",
+	for _, want := range []string{"seed 42", "100 inbound messages in 2 seconds, 50.0 a second\n", "acknowledged  99, not acknowledged 1",
+		"p50 1.5ms, p99 20ms", "sms 39, x 60", "conversations 70: 30 routed", "2 contacts merged", "0 merges suggested", "12 reached the platforms (x 12); 0 surveys; 1 undelivered (x 1), marked failed by Parley",
 		"listening     1493 of 1500 posts of history kept, spikes 1; 8 posts published for listening, 6 found by Parley's searches"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b.String())
@@ -96,10 +96,12 @@ func TestSummary(t *testing.T) {
 	// chat is not part of the rate, which is the webhooks'.
 	r.Sent, r.Acknowledged, r.Aside, r.PerChannel["youtube"], r.PerChannel["webchat"] = 112, 111, 12, 10, 2
 	r.Suggested = []Suggestion{{Customer: "c7", Conversation: 3, Contact: 4, Candidate: 5}}
+	r.Merged, r.Surveys, r.Elapsed = 1, 1, 5*time.Minute+20*time.Millisecond
 	b.Reset()
 	r.Summary(&b)
-	for _, want := range []string{"100 inbound messages in 2s, 50.0 a second, and 12 more by web chat and on platforms Parley polls",
-		"acknowledged  111", "webchat 2", "youtube 10", "1 merges suggested"} {
+	for _, want := range []string{"100 inbound messages in 5 minutes, 0.3 a second, and 12 more by web chat and on platforms Parley polls",
+		"acknowledged  111", "webchat 2", "youtube 10",
+		"1 contact merged across channels, 1 merge suggested", "; 1 survey; ", "in 5 minutes, 0.3 a second"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b.String())
 		}

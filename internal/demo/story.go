@@ -208,6 +208,9 @@ func (r *run) banner(w io.Writer) {
 		fmt.Fprintf(tw, "    %s\t%s\t%s: %s\n", l.Email, l.Password, l.Role, l.Note)
 	}
 	tw.Flush()
+	fmt.Fprintf(w, "\nOrbit's last four weeks are in already: %s answered, %s to surveys, for\n",
+		counted(r.past.Conversations, "conversation", "conversations"), counted(r.past.Answered, "answer", "answers"))
+	fmt.Fprintf(w, "next week's staffing plan (%s/staffing) and the reports (%s/reports).\n", r.parley.url, r.parley.url)
 	fmt.Fprintf(w, "\nSeed %d (repeat the run with --seed %d), speed %g×. Ctrl-C stops the demo;\n", r.opts.Seed, r.opts.Seed, r.opts.Speed)
 	fmt.Fprintf(w, "its data is deleted then unless a data directory was given.\n\n")
 }
