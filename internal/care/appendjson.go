@@ -360,6 +360,7 @@ func (w *jsonWriter) inbound(in *Inbound) {
 		w.field("new_thread")
 		w.bool(true)
 	}
+	w.stringOmit("group", in.Group)
 	w.b = append(w.b, '}')
 }
 

@@ -64,7 +64,23 @@ type Inbound struct {
 	// when its author has one open in the inbox: a new top-level comment
 	// under another video, a new review. Replies to it join it.
 	NewThread bool `json:"new_thread,omitempty"`
+	// Group names, on a KindMessage, the one customer message this event
+	// is a part of when the platform delivers its parts separately (the
+	// photos of a Telegram album, each an update and a webhook request of
+	// its own). The pipeline joins a part into the message of the same
+	// group the same contact sent in the inbox within GroupWindow: its
+	// attachments, and its text, are added to that message, and its
+	// platform id names that message from then on. Adapters make it unique
+	// per sender (Telegram: "<chat>:<sender>:<media_group_id>"); at most
+	// MaxPlatformIDBytes.
+	Group string `json:"group,omitempty"`
 }
+
+// GroupWindow is how far apart, by the platform's dates, the parts of one
+// message (Inbound.Group) may be sent and still be joined: a platform
+// delivers an album's parts within seconds, and a group id met again
+// later is not that album.
+const GroupWindow = 10 * time.Minute
 
 // MaxReferences bounds Inbound.References.
 const MaxReferences = 20
@@ -145,6 +161,10 @@ func (in *Inbound) Validate() error {
 		return Errorf(EINVALID, "platform_id is longer than %d bytes", MaxPlatformIDBytes)
 	case len(in.ReplyToPlatformID) > MaxPlatformIDBytes || len(in.LinkedPlatformID) > MaxPlatformIDBytes:
 		return Errorf(EINVALID, "reply_to_platform_id is longer than %d bytes", MaxPlatformIDBytes)
+	case len(in.Group) > MaxPlatformIDBytes:
+		return Errorf(EINVALID, "group is longer than %d bytes", MaxPlatformIDBytes)
+	case in.Group != "" && !(in.Kind == "" || in.Kind == KindMessage):
+		return Errorf(EINVALID, "only a customer's message can be a part of a group")
 	case msg && in.Author.PlatformUserID == "":
 		return Errorf(EINVALID, "author.platform_user_id is required")
 	case len(in.Author.PlatformUserID) > MaxPlatformIDBytes:
@@ -173,7 +193,7 @@ func (in *Inbound) Validate() error {
 	for _, f := range []struct{ name, v string }{
 		{"platform_id", in.PlatformID}, {"text", in.Text}, {"subject", in.Subject},
 		{"reply_to_platform_id", in.ReplyToPlatformID}, {"linked_platform_id", in.LinkedPlatformID}, {"status_reason", in.StatusReason},
-		{"author.platform_user_id", in.Author.PlatformUserID},
+		{"author.platform_user_id", in.Author.PlatformUserID}, {"group", in.Group},
 		{"author.display_name", in.Author.DisplayName}, {"author.handle", in.Author.Handle}, {"agent", in.Agent},
 	} {
 		if !utf8.ValidString(f.v) {

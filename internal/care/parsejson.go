@@ -113,6 +113,9 @@ func (p *jsonParser) inbound(in *Inbound) {
 	if p.member("new_thread") {
 		in.NewThread = p.bool()
 	}
+	if p.member("group") {
+		in.Group = p.string()
+	}
 	p.expect('}')
 }
 

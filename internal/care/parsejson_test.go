@@ -190,7 +190,7 @@ func FuzzInboundParseJSON(f *testing.F) {
 		{InboxID: 1, Channel: care.ChannelAPI, PlatformID: "m-1", Visibility: care.Private, Text: "hi", SentAt: at,
 			Author: care.Author{PlatformUserID: "c", DisplayName: "C", Handle: "@c", Followers: 38000}},
 		{Kind: care.KindStatus, PlatformID: "p", Status: care.DeliveryFailed, StatusReason: "x<y> & \"z\"", Charge: "c", Engagement: -1, Rating: 5,
-			References: []string{"a", ""}, Agent: "a@b", NewThread: true, Attachments: []care.Attachment{{Kind: "image", URL: "u", Size: 1}},
+			References: []string{"a", ""}, Agent: "a@b", NewThread: true, Group: "9:9:13518", Attachments: []care.Attachment{{Kind: "image", URL: "u", Size: 1}},
 			Author: care.Author{Verified: true, AccountCreated: &at}, Text: "\xff\u2028\ud7ff\U0001f642\t\x00"},
 	} {
 		f.Add(v.AppendJSON(nil))

@@ -231,11 +231,32 @@ type Queries interface {
 	// new reading (as SetTriage would).
 	CreateTriagedMessage(ctx context.Context, m *Message, t *ConversationTriage) error
 	Message(ctx context.Context, id ID) (*Message, error)
+	// MessageByPlatformID returns the inbox's message with platformID, or
+	// the message the part with platformID was joined into (see
+	// AddMessagePart). Returns ENOTFOUND when there is none.
 	MessageByPlatformID(ctx context.Context, inboxID ID, platformID string) (*Message, error)
 	// KnownPlatformIDs returns which of the platform ids the inbox already
 	// has a message with, each with that message's conversation: a batch's
-	// replay check, and where its replies go, in one query.
+	// replay check, and where its replies go, in one query. Like
+	// MessageByPlatformID, it knows a message by its parts' ids too (see
+	// AddMessagePart).
 	KnownPlatformIDs(ctx context.Context, inboxID ID, platformIDs []string) (map[string]ID, error)
+	// GroupMessage returns the contact's message in the inbox that holds a
+	// part of group (see Inbound.Group and AddMessagePart) and was sent
+	// between from and to, the oldest if there are several. Returns
+	// ENOTFOUND when there is none.
+	GroupMessage(ctx context.Context, inboxID, contactID ID, group string, from, to time.Time) (*Message, error)
+	// AddMessagePart records that platformID, a platform's id in the
+	// message's inbox, names a part of group that is message messageID or
+	// was joined into it (the first part is the message's own id): from
+	// then on MessageByPlatformID and KnownPlatformIDs find the message by
+	// platformID, and GroupMessage by group. Recording it again does
+	// nothing. Returns ENOTFOUND for an unknown message, ECONFLICT when
+	// another message in the inbox has the id or a part of it.
+	AddMessagePart(ctx context.Context, messageID ID, group, platformID string) error
+	// SetMessageContent replaces a message's text and attachments: a part
+	// delivered on its own joined into it.
+	SetMessageContent(ctx context.Context, messageID ID, text string, atts []Attachment) error
 	// Messages lists a conversation's messages oldest first, after the given id.
 	Messages(ctx context.Context, conversationID ID, afterID ID, limit int) ([]Message, error)
 	// RecentMessages returns the newest messages of up to 100
@@ -295,18 +316,21 @@ type Queries interface {
 	// conversation of its own it leaves empty is resolved). It
 	// appends and returns the events of a merge (conversation.updated for
 	// the echo's conversation, message.updated for ours), then applies, as
-	// ApplyStatusReports does, the delivery reports already stored under
-	// platformID, with their events. Returns ENOTFOUND for an unknown message, ECONFLICT when another
+	// ApplyStatusReports does, the delivery reports and reactions already
+	// stored under platformID, with their events. Returns ENOTFOUND for an unknown message, ECONFLICT when another
 	// message holds the id.
 	RecordSent(ctx context.Context, messageID ID, status DeliveryStatus, platformID string, now time.Time) ([]Event, error)
-	// ApplyStatusReports applies to our message the best of the delivery
-	// reports on its platform id received at or after since, processed or
-	// not (failed wins, else the furthest along), if it outranks the
-	// message's status (see DeliveryStatus.Outranks), and records the
-	// charge a report carries: reports the pipeline could not apply
-	// because they came before the id was recorded. It appends and
-	// returns message.updated when the status changed. Returns ENOTFOUND
-	// for an unknown message.
+	// ApplyStatusReports applies to our message the reports on its
+	// platform id received at or after since, processed or not, that the
+	// pipeline could not apply because they came before the id was
+	// recorded: the best of the delivery reports (failed wins, else the
+	// furthest along) if it outranks the message's status (see
+	// DeliveryStatus.Outranks), with the charge a report carries, and the
+	// customers' reactions, in the order they came, each replacing its
+	// author's earlier one (a reaction by someone Parley has no identity
+	// for is left out). It appends and returns message.updated when the
+	// status or the reactions changed. Returns ENOTFOUND for an unknown
+	// message.
 	ApplyStatusReports(ctx context.Context, messageID ID, since, now time.Time) ([]Event, error)
 	// ReleaseOutbox ends the lease on entry id if it still ends at
 	// leasedUntil (as LeaseOutbox gave it), making the entry due at once

@@ -673,6 +673,21 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 	if err := b.lock(ctx, q, ident.ContactID); err != nil {
 		return nil, err
 	}
+	var group string
+	if in.Kind == "" || in.Kind == care.KindMessage {
+		group = in.Group
+	}
+	if group != "" {
+		// A part of a message delivered in parts joins the message of
+		// an earlier part, if one is stored (see joinPart).
+		m, err := groupMessage(ctx, q, inbox.ID, ident.ContactID, &in, now)
+		if err != nil {
+			return nil, err
+		}
+		if m != nil {
+			return p.joinPart(ctx, q, raw, inbox, m, b, now)
+		}
+	}
 	// A customer answering a satisfaction survey in the channel ("5,
 	// thanks!") is recorded on the resolved conversation it asked about,
 	// which stays resolved.
@@ -713,6 +728,12 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 	}
 	if err := q.CreateTriagedMessage(ctx, msg, convTriage); err != nil {
 		return nil, err
+	}
+	if group != "" {
+		// The first part of its group: the others join it.
+		if err := q.AddMessagePart(ctx, msg.ID, group, msg.PlatformID); err != nil {
+			return nil, err
+		}
 	}
 	b.stored(msg)
 	var deletedEvent []care.Event

@@ -215,16 +215,17 @@ func (w *Worker) sent(ctx context.Context, e care.OutboxEntry, log *slog.Logger,
 		return fmt.Errorf("outbox: record delivery of message %d: %w", e.MessageID, err)
 	}
 	if platformID != "" {
-		// A delivery report can overtake the answer to the send (the
-		// platform's webhook races its HTTP response), and the pipeline
-		// then had no message to apply it to. Looked for after the id is
+		// A delivery report, or the customer's reaction, can overtake the
+		// answer to the send (the platform's webhook races its HTTP
+		// response), and the pipeline then had no message to apply it to.
+		// Looked for after the id is
 		// committed, not with it: a report stored since is threaded by a
 		// pipeline that sees the id, whichever node it runs on.
 		now := w.now()
 		reports, err := w.Store.ApplyStatusReports(ctx, e.MessageID, now.Add(-care.EarlyKept), now)
 		if err != nil {
 			// The send stands; only an early report is missed.
-			log.Warn("outbox: delivery reports that came before the send's answer not applied", "err", err)
+			log.Warn("outbox: delivery reports or reactions that came before the send's answer not applied", "err", err)
 		}
 		events = append(events, reports...)
 	}

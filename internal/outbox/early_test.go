@@ -51,18 +51,24 @@ func (p *published) types() map[care.EventType]int {
 // Messenger), can be threaded before the outbox has recorded the reply's
 // platform id; on PostgreSQL, by another node. They are applied when it
 // does: a failure the platform reported is shown, the echo is not kept as
-// a second copy of the reply, and a replay changes none of it.
+// a second copy of the reply, the customer's reaction to it is shown, and
+// a replay changes none of it.
 func TestReportsBeforeTheSendsAnswer(t *testing.T) {
 	status := func(s care.DeliveryStatus, reason string) care.Inbound {
 		return care.Inbound{Kind: care.KindStatus, PlatformID: "wamid.1", Status: s, StatusReason: reason}
 	}
 	echo := care.Inbound{Kind: care.KindEcho, PlatformID: "wamid.1", Visibility: care.Private,
 		Author: care.Author{PlatformUserID: "ana"}, Text: "Your parcel left today."}
+	reaction := func(id, emoji string) care.Inbound {
+		return care.Inbound{Kind: care.KindReaction, PlatformID: id, ReplyToPlatformID: "wamid.1", Visibility: care.Private,
+			Author: care.Author{PlatformUserID: "ana"}, Text: emoji}
+	}
 	for _, tc := range []struct {
 		name       string
 		meanwhile  []care.Inbound
 		wantStatus care.DeliveryStatus
 		wantReason string
+		wantEmoji  string // the customer's reaction to the reply
 		published  map[care.EventType]int
 	}{
 		{name: "nothing", wantStatus: care.DeliverySent, published: map[care.EventType]int{}},
@@ -77,6 +83,10 @@ func TestReportsBeforeTheSendsAnswer(t *testing.T) {
 			published: map[care.EventType]int{care.EventConversationUpdated: 1, care.EventMessageUpdated: 1}},
 		{name: "echo then delivered", meanwhile: []care.Inbound{echo, status(care.DeliveryDelivered, "")}, wantStatus: care.DeliveryDelivered,
 			published: map[care.EventType]int{care.EventConversationUpdated: 1, care.EventMessageUpdated: 1}},
+		{name: "reaction", meanwhile: []care.Inbound{reaction("wamid.r1", "👍")}, wantStatus: care.DeliverySent, wantEmoji: "👍",
+			published: map[care.EventType]int{care.EventMessageUpdated: 1}},
+		{name: "reactions and read", meanwhile: []care.Inbound{reaction("wamid.r1", "👍"), status(care.DeliveryRead, ""), reaction("wamid.r2", "❤")},
+			wantStatus: care.DeliveryRead, wantEmoji: "❤", published: map[care.EventType]int{care.EventMessageUpdated: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			testdb.Each(t, func(t *testing.T, s care.Store) {
@@ -146,6 +156,16 @@ func TestReportsBeforeTheSendsAnswer(t *testing.T) {
 					if m.Status != tc.wantStatus || m.StatusReason != tc.wantReason || m.PlatformID != "wamid.1" {
 						t.Errorf("%s: reply status %q, reason %q, platform id %q; want %q, %q, wamid.1",
 							when, m.Status, m.StatusReason, m.PlatformID, tc.wantStatus, tc.wantReason)
+					}
+					var emoji string
+					for _, r := range m.Reactions {
+						if r.ContactID != asked.ContactID {
+							t.Errorf("%s: reaction %+v; want the customer's", when, r)
+						}
+						emoji += r.Emoji
+					}
+					if emoji != tc.wantEmoji {
+						t.Errorf("%s: reactions to the reply %q; want %q", when, emoji, tc.wantEmoji)
 					}
 					msgs, err := s.Messages(ctx, asked.ConversationID, 0, 10)
 					if err != nil {

@@ -173,8 +173,9 @@ func (q queries) mergeEcho(ctx context.Context, dup, m *care.Message, now time.T
 		InboxID: conv.InboxID, Data: data, CreatedAt: now}}, nil
 }
 
-// ApplyStatusReports applies to our message the best of the platform's
-// delivery reports on its platform id received at or after since.
+// ApplyStatusReports applies to our message the platform's delivery
+// reports on its platform id, and the reactions to it, received at or
+// after since.
 func (q queries) ApplyStatusReports(ctx context.Context, messageID care.ID, since, now time.Time) ([]care.Event, error) {
 	var events []care.Event
 	err := q.inTx(ctx, func(q queries) error {
@@ -190,39 +191,22 @@ func (q queries) ApplyStatusReports(ctx context.Context, messageID care.ID, sinc
 		if err := q.row(ctx, `SELECT channel FROM inboxes WHERE id = ?`, m.InboxID).Scan(&ch); err != nil {
 			return q.wrap(err, "inbox")
 		}
-		keys := care.StatusKeys(care.Channel(ch), m.PlatformID)
-		args, in := inList([]any{m.InboxID}, keys)
-		rows, err := q.query(ctx, `SELECT `+rawCols+` FROM raw_events WHERE inbox_id = ? AND dedupe_key IN (`+in+`) AND received_at >= ? ORDER BY id`,
-			append(args, micros(since))...)
-		if err != nil {
-			return q.wrap(err, "raw events")
-		}
-		reports, err := collect(rows, scanRaw, q, "raw events")
+		statusChanged, err := q.applyStatusReports(ctx, m, care.Channel(ch), since, now)
 		if err != nil {
 			return err
 		}
-		var best *care.Inbound
-		for i := range reports {
-			in := &reports[i].Inbound
-			if in.Kind != care.KindStatus || in.PlatformID != m.PlatformID {
-				continue
-			}
-			if in.Charge != "" {
-				if err := q.RecordCharge(ctx, m.InboxID, m.ID, in.Charge, now); err != nil {
-					return err
-				}
-			}
-			if best == nil || in.Status.Outranks(best.Status) {
-				best = in
-			}
+		reacted, err := q.applyReactions(ctx, m, care.Channel(ch), since)
+		if err != nil {
+			return err
 		}
-		if best == nil || !best.Status.Outranks(m.Status) || best.Status == m.Status && best.StatusReason == m.StatusReason {
+		if !statusChanged && !reacted {
 			return nil
 		}
-		if err := q.SetDelivery(ctx, m.ID, best.Status, best.StatusReason, ""); err != nil {
-			return err
+		if reacted {
+			if m, err = q.Message(ctx, m.ID); err != nil {
+				return err
+			}
 		}
-		m.Status, m.StatusReason = best.Status, best.StatusReason
 		events = []care.Event{messageEvent(care.EventMessageUpdated, m, now)}
 		return q.AppendEvents(ctx, events)
 	})
@@ -230,6 +214,110 @@ func (q queries) ApplyStatusReports(ctx context.Context, messageID care.ID, sinc
 		return nil, err
 	}
 	return events, nil
+}
+
+// applyStatusReports sets on our message m the best of the delivery
+// reports on its platform id received at or after since, if it outranks
+// m's status, records their charges, and reports whether the status
+// changed.
+func (q queries) applyStatusReports(ctx context.Context, m *care.Message, ch care.Channel, since, now time.Time) (bool, error) {
+	keys := care.StatusKeys(ch, m.PlatformID)
+	args, in := inList([]any{m.InboxID}, keys)
+	rows, err := q.query(ctx, `SELECT `+rawCols+` FROM raw_events WHERE inbox_id = ? AND dedupe_key IN (`+in+`) AND received_at >= ? ORDER BY id`,
+		append(args, micros(since))...)
+	if err != nil {
+		return false, q.wrap(err, "raw events")
+	}
+	reports, err := collect(rows, scanRaw, q, "raw events")
+	if err != nil {
+		return false, err
+	}
+	var best *care.Inbound
+	for i := range reports {
+		in := &reports[i].Inbound
+		if in.Kind != care.KindStatus || in.PlatformID != m.PlatformID {
+			continue
+		}
+		if in.Charge != "" {
+			if err := q.RecordCharge(ctx, m.InboxID, m.ID, in.Charge, now); err != nil {
+				return false, err
+			}
+		}
+		if best == nil || in.Status.Outranks(best.Status) {
+			best = in
+		}
+	}
+	if best == nil || !best.Status.Outranks(m.Status) || best.Status == m.Status && best.StatusReason == m.StatusReason {
+		return false, nil
+	}
+	if err := q.SetDelivery(ctx, m.ID, best.Status, best.StatusReason, ""); err != nil {
+		return false, err
+	}
+	m.Status, m.StatusReason = best.Status, best.StatusReason
+	return true, nil
+}
+
+// applyReactions puts on our message m the reactions to its platform id
+// received at or after since, as the pipeline would have put them had it
+// known the id: in the order they came, each its author's only one. A
+// customer reacting to our reply is one we answered, so their identity is
+// known; a reaction by an author Parley has no identity for is left out,
+// for contacts are the pipeline's to create. It reports whether m's
+// reactions changed; applying the same reactions again changes nothing.
+func (q queries) applyReactions(ctx context.Context, m *care.Message, ch care.Channel, since time.Time) (bool, error) {
+	raws, err := q.RawReactionsTo(ctx, m.InboxID, []string{m.PlatformID}, since)
+	if err != nil || len(raws) == 0 {
+		return false, err
+	}
+	var ids []string
+	for i := range raws {
+		in := &raws[i].Inbound
+		ids = append(append(ids, in.Author.PlatformUserID), in.AuthorAliases...)
+	}
+	idents, err := q.FindIdentities(ctx, m.WorkspaceID, ch, ids)
+	if err != nil {
+		return false, err
+	}
+	// Each author's last reaction, in the order of their last.
+	last := map[care.ID]care.Reaction{}
+	var order []care.ID
+	for i := range raws {
+		in := &raws[i].Inbound
+		if in.Kind != care.KindReaction || in.ReplyToPlatformID != m.PlatformID {
+			continue
+		}
+		var ident *care.Identity
+		for _, id := range append([]string{in.Author.PlatformUserID}, in.AuthorAliases...) {
+			if ident = idents[id]; ident != nil {
+				break
+			}
+		}
+		if ident == nil {
+			continue
+		}
+		c := ident.ContactID
+		if _, ok := last[c]; ok {
+			order = slices.DeleteFunc(order, func(x care.ID) bool { return x == c })
+		}
+		order = append(order, c)
+		last[c] = care.Reaction{ContactID: c, Emoji: in.Text, At: in.SentAt}
+	}
+	had := map[care.ID]string{}
+	for _, r := range m.Reactions {
+		had[r.ContactID] = r.Emoji
+	}
+	changed := false
+	for _, c := range order {
+		r := last[c]
+		if had[c] == r.Emoji {
+			continue
+		}
+		if err := q.SetReaction(ctx, m.ID, r); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+	return changed, nil
 }
 
 // messageEvent is the event of a change to m, with m as its data.

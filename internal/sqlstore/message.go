@@ -171,7 +171,12 @@ func (q queries) MessageByPlatformID(ctx context.Context, inboxID care.ID, platf
 	// The redundant "platform_id <> ''" lets SQLite use the partial unique
 	// index: it cannot prove a bound parameter non-empty by itself, and
 	// without it scans every message.
-	m, err := scanMessage(q.row(ctx, `SELECT `+messageCols+` FROM messages WHERE inbox_id = ? AND platform_id = ? AND platform_id <> ''`, inboxID, platformID))
+	// A part of a message the platform delivered in parts names the
+	// message it joined (see parts.go): looked for in the same statement,
+	// only when no message has the id.
+	m, err := scanMessage(q.row(ctx, `SELECT `+messageCols+` FROM messages WHERE inbox_id = ? AND platform_id = ? AND platform_id <> ''
+		UNION ALL SELECT `+messageCols+` FROM messages WHERE id = (SELECT message_id FROM message_parts WHERE inbox_id = ? AND platform_id = ?)
+		LIMIT 1`, inboxID, platformID, inboxID, platformID))
 	return m, q.wrap(err, "message")
 }
 
@@ -183,12 +188,17 @@ func (q queries) KnownPlatformIDs(ctx context.Context, inboxID care.ID, platform
 		var err error
 		if q.d.Arrays {
 			rows, err = q.query(ctx, `SELECT k.v, m.conversation_id FROM unnest(?::text[]) AS k(v)
-				CROSS JOIN LATERAL (SELECT conversation_id FROM messages WHERE inbox_id = ? AND platform_id = k.v AND platform_id <> '') m`,
-				chunk, inboxID)
+				CROSS JOIN LATERAL (SELECT conversation_id FROM messages WHERE inbox_id = ? AND platform_id = k.v AND platform_id <> ''
+					UNION ALL SELECT pm.conversation_id FROM message_parts p JOIN messages pm ON pm.id = p.message_id
+					WHERE p.inbox_id = ? AND p.platform_id = k.v LIMIT 1) m`,
+				chunk, inboxID, inboxID)
 		} else {
+			// The parts of messages delivered in parts too (see parts.go).
 			args, in := inList([]any{inboxID}, chunk)
+			args = append(append(args, inboxID), args[1:]...) // the list again, boxed once
 			rows, err = q.query(ctx, `SELECT platform_id, conversation_id FROM messages WHERE inbox_id = ? AND platform_id <> '' AND platform_id IN (`+
-				in+`)`, args...)
+				in+`) UNION ALL SELECT p.platform_id, m.conversation_id FROM message_parts p JOIN messages m ON m.id = p.message_id
+				WHERE p.inbox_id = ? AND p.platform_id IN (`+in+`)`, args...)
 		}
 		if err != nil {
 			return q.wrap(err, "messages")

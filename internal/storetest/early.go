@@ -20,6 +20,14 @@ func newReaction(in *care.Inbox, id, target, emoji string, received time.Time) c
 	return e
 }
 
+// newReactionBy returns the raw event of author's reaction in w's inbox to
+// message target.
+func newReactionBy(w world, author, id, target, emoji string, received time.Time) care.RawEvent {
+	e := newReaction(w.inbox, id, target, emoji, received)
+	e.Inbound.Author = care.Author{PlatformUserID: author}
+	return e
+}
+
 // newStatus returns the raw event of a delivery report in in on our
 // message platformID.
 func newStatus(in *care.Inbox, platformID string, status care.DeliveryStatus, reason, charge string, received time.Time) care.RawEvent {
@@ -245,6 +253,24 @@ func testRecordSent(t *testing.T, open opener) {
 		}
 	})
 
+	t.Run("reaction stored before", func(t *testing.T) {
+		// The customer reacted to our reply before the answer to the send
+		// was recorded: the reaction is shown with the id, in the same
+		// commit.
+		s, w, ours := setup(t)
+		mustAppend(t, s, newReactionBy(w, w.identity.PlatformUserID, "r1", "p6", "👍", at(2*time.Minute)))
+		evs, err := s.RecordSent(t.Context(), ours.ID, care.DeliverySent, "p6", at(time.Hour))
+		must(t, err, "RecordSent")
+		m, err := s.Message(t.Context(), ours.ID)
+		must(t, err, "Message")
+		if len(m.Reactions) != 1 || m.Reactions[0].Emoji != "👍" || m.Reactions[0].ContactID != w.identity.ContactID {
+			t.Errorf("reactions %+v; want the customer's 👍", m.Reactions)
+		}
+		if len(evs) != 1 || evs[0].Type != care.EventMessageUpdated || evs[0].MessageID != ours.ID {
+			t.Errorf("RecordSent events = %+v; want one message.updated of ours", evs)
+		}
+	})
+
 	t.Run("missing", func(t *testing.T) {
 		s, _, _ := setup(t)
 		if _, err := s.RecordSent(t.Context(), missingID, care.DeliverySent, "p4", at(0)); care.ErrorCode(err) != care.ENOTFOUND {
@@ -262,6 +288,8 @@ func testApplyStatusReports(t *testing.T, open opener) {
 		wantStatus care.DeliveryStatus
 		wantReason string
 		charges    map[string]int
+		// wantEmoji are the reactions on the message after, by w's author.
+		wantEmoji []string
 	}{
 		{name: "none", wantStatus: care.DeliverySent, charges: map[string]int{}},
 		{name: "furthest along", reports: func(w, _ world) []care.RawEvent {
@@ -283,8 +311,23 @@ func testApplyStatusReports(t *testing.T, open opener) {
 			return []care.RawEvent{newStatus(w.inbox, "p1", care.DeliverySent, "", "service", at(time.Second))}
 		}, wantStatus: care.DeliverySent, charges: map[string]int{"service": 1}},
 		{name: "a customer's message", customer: true, reports: func(w, _ world) []care.RawEvent {
-			return []care.RawEvent{newStatus(w.inbox, "p1", care.DeliveryFailed, "forged", "", at(time.Second))}
+			return []care.RawEvent{newStatus(w.inbox, "p1", care.DeliveryFailed, "forged", "", at(time.Second)),
+				newReactionBy(w, w.identity.PlatformUserID, "r1", "p1", "👍", at(time.Second))}
 		}, wantStatus: care.DeliveryReceived, charges: map[string]int{}},
+		{name: "reactions in the order they came", reports: func(w, other world) []care.RawEvent {
+			return []care.RawEvent{newReactionBy(w, w.identity.PlatformUserID, "r1", "p1", "👍", at(time.Second)),
+				newReactionBy(w, w.identity.PlatformUserID, "r2", "p1", "❤", at(2*time.Second)),
+				newReactionBy(w, "nobody-known", "r3", "p1", "😡", at(2*time.Second)),
+				newReactionBy(w, w.identity.PlatformUserID, "r4", "p2", "😡", at(3*time.Second)),
+				newReactionBy(other, other.identity.PlatformUserID, "r5", "p1", "😡", at(3*time.Second))}
+		}, wantStatus: care.DeliverySent, charges: map[string]int{}, wantEmoji: []string{"❤"}},
+		{name: "a reaction taken back", reports: func(w, _ world) []care.RawEvent {
+			return []care.RawEvent{newReactionBy(w, w.identity.PlatformUserID, "r1", "p1", "👍", at(time.Second)),
+				newReactionBy(w, w.identity.PlatformUserID, "r2", "p1", "", at(2*time.Second))}
+		}, wantStatus: care.DeliverySent, charges: map[string]int{}},
+		{name: "a reaction received before since", reports: func(w, _ world) []care.RawEvent {
+			return []care.RawEvent{newReactionBy(w, w.identity.PlatformUserID, "r1", "p1", "👍", at(-time.Hour))}
+		}, wantStatus: care.DeliverySent, charges: map[string]int{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
@@ -307,9 +350,19 @@ func testApplyStatusReports(t *testing.T, open opener) {
 			if got.Status != tc.wantStatus || got.StatusReason != tc.wantReason {
 				t.Errorf("status %q, reason %q; want %q, %q", got.Status, got.StatusReason, tc.wantStatus, tc.wantReason)
 			}
-			changed := got.Status != m.Status
+			var emoji []string
+			for _, r := range got.Reactions {
+				if r.ContactID != w.identity.ContactID {
+					t.Errorf("reaction %+v; want only w's author's", r)
+				}
+				emoji = append(emoji, r.Emoji)
+			}
+			if diff := cmp.Diff(tc.wantEmoji, emoji); diff != "" {
+				t.Errorf("reactions (-want +got):\n%s", diff)
+			}
+			changed := got.Status != m.Status || len(emoji) > 0
 			if changed != (len(evs) == 1) || len(evs) > 1 {
-				t.Errorf("events = %v; want one message.updated if the status changed (%v)", evs, changed)
+				t.Errorf("events = %v; want one message.updated if the status or the reactions changed (%v)", evs, changed)
 			}
 			for _, e := range evs {
 				if e.Type != care.EventMessageUpdated || e.MessageID != m.ID || e.ID == 0 {

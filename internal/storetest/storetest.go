@@ -101,6 +101,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"AppendEvents", testAppendEvents},
 		{"CreateTriagedMessage", testCreateTriagedMessage},
 		{"KnownPlatformIDs", testKnownPlatformIDs},
+		{"MessageParts", testMessageParts},
 		{"MessageHidden", testMessageHidden},
 		{"ContactFollowsName", testContactFollowsName},
 		{"IdentitiesWithoutName", testIdentitiesWithoutName},

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
@@ -18,16 +19,18 @@ import (
 // parts together; nothing is held in memory for that, since what Parley
 // has acknowledged must survive a restart.
 //
-// When polling, Telegram keeps what getUpdates has not confirmed, and that
-// queue is the buffer: the parts in one page are joined into one event,
-// named by the first part, with the page's updates as a JSON array for
-// its raw payload; and a page that ends with a part younger than
-// albumWait is read only up to the album's first part (the offset stays
-// there, so nothing of it is confirmed), and the next poll reads the album
-// whole. An album Telegram spreads over more than that stays in several
-// messages, as does every album delivered to a webhook: each webhook
-// request carries one update, acknowledged on its own, and joining
-// messages already stored is not something the core does.
+// Each part's event names its album in care.Inbound.Group, and the
+// pipeline joins the parts it threads into the message of the first
+// (internal/ingest, group.go): that is how an album delivered to a
+// webhook, where each request carries one update acknowledged on its own,
+// becomes one message. When polling, Telegram keeps what getUpdates has
+// not confirmed, and that queue is the buffer too: the parts in one page
+// are joined here into one event, named by the first part, with the
+// page's updates as a JSON array for its raw payload; and a page that ends
+// with a part younger than albumWait is read only up to the album's first
+// part (the offset stays there, so nothing of it is confirmed), and the
+// next poll reads the album whole. The parts of an album Telegram spreads
+// over more than that are joined by the pipeline.
 const albumWait = 5 * time.Second
 
 // album names the album an update's new message belongs to,
@@ -48,11 +51,23 @@ func album(raw []byte) (key string, date int64) {
 		return "", 0
 	}
 	m := u.Message
-	g := strings.TrimSpace(m.MediaGroupID)
-	if g == "" || len(g) > 64 || m.Chat.ID == 0 {
+	key = albumKey(m.Chat.ID, m.From.ID, m.MediaGroupID)
+	if key == "" {
 		return "", 0
 	}
-	return strconv.FormatInt(m.Chat.ID, 10) + ":" + strconv.FormatInt(m.From.ID, 10) + ":" + g, m.Date
+	return key, m.Date
+}
+
+// albumKey is "<chat>:<sender>:<media_group_id>", the name of an album
+// (care.Inbound.Group): a group id is Telegram's, and bounded here; the
+// chat and the sender keep one customer's album apart from another's.
+// "" when the message is no album's part.
+func albumKey(chat, sender int64, mediaGroupID string) string {
+	g := strings.TrimSpace(mediaGroupID)
+	if g == "" || len(g) > 64 || chat == 0 || sender == 0 || !utf8.ValidString(g) {
+		return ""
+	}
+	return strconv.FormatInt(chat, 10) + ":" + strconv.FormatInt(sender, 10) + ":" + g
 }
 
 // polled is an event of a polled page and the update it came from.

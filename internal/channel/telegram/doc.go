@@ -41,9 +41,11 @@
 //     stay one conversation (discussion.go).
 //   - Channel posts are skipped: they are the channel's own broadcasts, and
 //     so are their copies in the discussion group.
-//   - The parts of an album (one media_group_id) read in one getUpdates
-//     page become one message with every part as an attachment; to a
-//     webhook each part comes, and stays, on its own (album.go).
+//   - The parts of an album (one media_group_id) become one message with
+//     every part as an attachment: read in one getUpdates page, they are
+//     one event; otherwise, and always to a webhook, each part's event
+//     names its album (care.Inbound.Group) and the pipeline joins them
+//     (album.go).
 //   - An edit becomes a message of its own, "[Edited] …", shown as a reply
 //     to the message it changes and named "<chat_id>:<message_id>:edit:<edit_date>".
 //     The edits by which a customer's app moves a live location are

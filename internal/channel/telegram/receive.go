@@ -229,6 +229,10 @@ func (p *parser) message(m *message, edited bool, raw func() json.RawMessage) (c
 	if post != nil {
 		in.Subject = postSubject(post, m.Chat.ID)
 	}
+	if !edited && m.From != nil {
+		// An album's part: the pipeline joins it with the others (album.go).
+		in.Group = albumKey(m.Chat.ID, m.From.ID, m.MediaGroupID)
+	}
 	if edited {
 		// Parley keeps what it was sent, so an edit is a message of its own,
 		// shown as a reply to the message it changes. Its id names the edit
