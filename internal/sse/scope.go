@@ -29,9 +29,17 @@ type scopeFilter struct {
 	workspaceID care.ID
 	// lookup is nil when the stream has no way to look conversations up;
 	// then only conversation.* events, which carry the conversation, can be
-	// judged, and the rest are withheld.
+	// judged, replayed or not, and the rest are withheld.
 	lookup Conversations
 	seen   map[care.ID]bool
+	// replayTo is the newest event when the stream started. The events up
+	// to it are replayed history, judged by their conversation as it is
+	// now rather than as the event left it: a conversation since moved
+	// out of the scope is not replayed, as REST no longer shows it, and
+	// one since moved in is, as REST shows it whole. The lookups happen
+	// after replayTo was read, so they are at least as new as any event
+	// replayed; the events after it are judged as they come.
+	replayTo care.ID
 }
 
 func newScopeFilter(scope *care.Scope, workspaceID care.ID, lookup Conversations) *scopeFilter {
@@ -45,6 +53,9 @@ func newScopeFilter(scope *care.Scope, workspaceID care.ID, lookup Conversations
 func (f *scopeFilter) event(ctx context.Context, e care.Event) (bool, error) {
 	if e.ConversationID == 0 {
 		return false, nil
+	}
+	if e.ID <= f.replayTo && f.lookup != nil {
+		return f.sees(ctx, e.ConversationID)
 	}
 	// A conversation event carries the conversation as it now is: it says
 	// whether the scope sees it without a lookup, and a move into or out of

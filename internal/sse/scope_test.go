@@ -73,6 +73,18 @@ func (cs *convStore) Conversation(ctx context.Context, id care.ID) (*care.Conver
 	return &c, nil
 }
 
+// move puts a stored conversation in another team, and stores the event
+// that says so.
+func (cs *convStore) move(t *testing.T, id, team care.ID) care.Event {
+	t.Helper()
+	cs.mu.Lock()
+	c := cs.convs[id]
+	c.TeamID = team
+	cs.convs[id] = c
+	cs.mu.Unlock()
+	return cs.appendConv(care.EventConversationUpdated, id, conv(t, c))
+}
+
 func (cs *convStore) lookupsOf() map[care.ID]int {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
@@ -118,7 +130,7 @@ func TestServeScoped(t *testing.T) {
 		care.Conversation{ID: 5, WorkspaceID: 2, TeamID: ownTeam}, // another workspace's
 	)
 	st.appendConv(care.EventConversationCreated, 1, conv(t, care.Conversation{ID: 1, TeamID: ownTeam})) // 1: seen
-	st.appendConv(care.EventMessageCreated, 1, nil)                                                     // 2: seen, no lookup
+	st.appendConv(care.EventMessageCreated, 1, nil)                                                     // 2: seen, remembered
 	st.appendConv(care.EventMessageCreated, 2, nil)                                                     // 3: another team's
 	st.appendConv(care.EventMessageCreated, 2, nil)                                                     // 4: remembered
 	st.appendConv(care.EventMessageCreated, 3, nil)                                                     // 5: assigned to them
@@ -135,7 +147,9 @@ func TestServeScoped(t *testing.T) {
 	}
 	// Events 9 and 10 send nothing, so the stream may still be judging
 	// them when event 8 arrives: wait for their lookups.
-	wantLookups := map[care.ID]int{2: 1, 3: 1, 4: 1, 5: 1, 99: 1}
+	// Replayed events are judged by their conversation as it is now, so
+	// conversation 1 is looked up too.
+	wantLookups := map[care.ID]int{1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 99: 1}
 	for deadline := time.Now().Add(waitFor); ; time.Sleep(5 * time.Millisecond) {
 		diff := cmp.Diff(wantLookups, st.lookupsOf())
 		if diff == "" {
@@ -148,11 +162,11 @@ func TestServeScoped(t *testing.T) {
 
 	// Conversation 2 moves to their team: it streams from the move on.
 	// Conversation 1 moves away: it stops, the move included.
-	st.appendConv(care.EventConversationUpdated, 2, conv(t, care.Conversation{ID: 2, TeamID: ownTeam}))   // 11
-	st.appendConv(care.EventMessageCreated, 2, nil)                                                       // 12
-	st.appendConv(care.EventConversationUpdated, 1, conv(t, care.Conversation{ID: 1, TeamID: otherTeam})) // 13
-	st.appendConv(care.EventMessageCreated, 1, nil)                                                       // 14
-	st.appendConv(care.EventMessageCreated, 3, nil)                                                       // 15
+	st.move(t, 2, ownTeam)                          // 11
+	st.appendConv(care.EventMessageCreated, 2, nil) // 12
+	st.move(t, 1, otherTeam)                        // 13
+	st.appendConv(care.EventMessageCreated, 1, nil) // 14
+	st.appendConv(care.EventMessageCreated, 3, nil) // 15
 	if diff := cmp.Diff([]care.ID{11, 12, 15}, c.ids(t, 3)); diff != "" {
 		t.Errorf("live ids (-want +got):\n%s", diff)
 	}
@@ -160,7 +174,8 @@ func TestServeScoped(t *testing.T) {
 		t.Errorf("conversation 2 looked up %d times, want once: its conversation.updated says where it is", n)
 	}
 
-	// Replay judges each event as it is reached, as the live stream did.
+	// Replay judges by the conversations as they are now, which is where
+	// the live stream's events left them.
 	again := connect(t, srv, "/events", "9")
 	if diff := cmp.Diff([]care.ID{11, 12, 15}, again.ids(t, 3)); diff != "" {
 		t.Errorf("replayed ids (-want +got):\n%s", diff)
@@ -200,7 +215,8 @@ func TestServeScopedConversations(t *testing.T) {
 		}
 	})
 	t.Run("Conversations field", func(t *testing.T) {
-		lookup := newConvStore(bus, care.Conversation{ID: 3, WorkspaceID: 1, AssigneeID: scopeUser})
+		lookup := newConvStore(bus, care.Conversation{ID: 3, WorkspaceID: 1, AssigneeID: scopeUser},
+			care.Conversation{ID: 1, WorkspaceID: 1, TeamID: ownTeam})
 		srv := serveScoped(t, &Stream{Source: st, Bus: bus, Conversations: lookup}, partnerScope)
 		c := connect(t, srv, "/events", "0")
 		if diff := cmp.Diff([]care.ID{1, 2, 3}, c.ids(t, 3)); diff != "" {
@@ -281,6 +297,8 @@ func TestServeScopedHidesLinks(t *testing.T) {
 	st := newConvStore(bus,
 		care.Conversation{ID: 2, WorkspaceID: 1, TeamID: otherTeam},
 		care.Conversation{ID: 4, WorkspaceID: 1, TeamID: ownTeam},
+		care.Conversation{ID: 1, WorkspaceID: 1, TeamID: ownTeam, LinkedID: 2},
+		care.Conversation{ID: 3, WorkspaceID: 1, TeamID: ownTeam, LinkedID: 4},
 	)
 	st.appendConv(care.EventConversationUpdated, 1, conv(t, care.Conversation{ID: 1, TeamID: ownTeam, LinkedID: 2}))
 	st.appendConv(care.EventConversationUpdated, 3, conv(t, care.Conversation{ID: 3, TeamID: ownTeam, LinkedID: 4}))
@@ -295,5 +313,46 @@ func TestServeScopedHidesLinks(t *testing.T) {
 		if got.LinkedID != want || got.ID != e.ConversationID || got.TeamID != ownTeam {
 			t.Errorf("event %d's conversation = %+v, want linked_id %d and the rest kept", e.ID, got, want)
 		}
+	}
+}
+
+// TestServeScopedReplayAfterMove: a partner member who resumes after a
+// conversation left their team's hands gets none of its events, though
+// each was theirs when it happened; REST answers 404 for it by then. One
+// moved to their team is replayed whole, as REST shows it whole.
+func TestServeScopedReplayAfterMove(t *testing.T) {
+	bus := inmem.NewBus()
+	st := newConvStore(bus,
+		care.Conversation{ID: 1, WorkspaceID: 1, TeamID: ownTeam},
+		care.Conversation{ID: 2, WorkspaceID: 1, TeamID: otherTeam},
+		care.Conversation{ID: 3, WorkspaceID: 1, AssigneeID: scopeUser})
+	st.appendConv(care.EventConversationCreated, 1, conv(t, care.Conversation{ID: 1, TeamID: ownTeam}))   // 1
+	st.appendConv(care.EventMessageCreated, 1, nil)                                                       // 2
+	st.appendConv(care.EventConversationCreated, 2, conv(t, care.Conversation{ID: 2, TeamID: otherTeam})) // 3
+	st.appendConv(care.EventMessageCreated, 2, nil)                                                       // 4
+	st.appendConv(care.EventMessageUpdated, 1, nil)                                                       // 5
+	st.move(t, 1, otherTeam)                                                                              // 6
+	st.move(t, 2, ownTeam)                                                                                // 7
+	st.appendConv(care.EventMessageCreated, 3, nil)                                                       // 8
+	srv := serveScoped(t, &Stream{Source: st, Bus: bus}, partnerScope)
+
+	for _, from := range []string{"0", "1"} {
+		c := connect(t, srv, "/events", from)
+		if diff := cmp.Diff([]care.ID{3, 4, 7, 8}, c.ids(t, 4)); diff != "" {
+			t.Errorf("replayed from %s (-want +got):\n%s", from, diff)
+		}
+		// Live, a conversation.* event decides again: conversation 1 comes
+		// back to the team and streams from there.
+		if from == "0" {
+			st.move(t, 1, ownTeam)                          // 9
+			st.appendConv(care.EventMessageCreated, 1, nil) // 10
+			if diff := cmp.Diff([]care.ID{9, 10}, c.ids(t, 2)); diff != "" {
+				t.Errorf("live (-want +got):\n%s", diff)
+			}
+			st.move(t, 1, otherTeam) // 11
+		}
+	}
+	if n := st.lookupsOf()[1]; n != 2 {
+		t.Errorf("conversation 1 looked up %d times, want once per replay", n)
 	}
 }

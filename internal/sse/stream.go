@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"time"
 
@@ -147,8 +148,12 @@ func (s *Stream) Serve(w http.ResponseWriter, r *http.Request, workspaceID care.
 // ServeScoped is Serve for a caller limited to a scope (a member of a
 // partner team); a nil scope sees the whole workspace, as Serve does.
 //
-// A scoped stream delivers, backfill and replay included, only the events
-// of conversations the scope sees, judged as each event is reached: a
+// A scoped stream delivers only the events of conversations the scope sees.
+// Events replayed from before the stream started (a client resuming from
+// its Last-Event-ID) are judged by their conversation as it is now, looked
+// up once per conversation and remembered: REST answers 404 for a
+// conversation since moved out of the scope's teams, and its history is
+// not replayed either. Events from then on are judged as each is reached: a
 // conversation.* event carries its conversation and decides for it and
 // those after it, so a conversation moved into the scope's teams starts
 // streaming and one moved out stops; other events' conversations are looked
@@ -194,13 +199,20 @@ func (s *Stream) ServeScoped(w http.ResponseWriter, r *http.Request, workspaceID
 		s.logEnd(ctx, log, err)
 		return
 	}
+	// Without Latest, the first backfill is taken for the replay.
+	replayTo := care.ID(math.MaxInt64)
+	if !resume {
+		replayTo = last
+	}
 	if l, ok := s.Source.(Latest); ok && resume {
 		// Checked once the stream is open, so that a failed read ends it
 		// like any other and the client comes back with its Last-Event-ID.
-		if err := resetPast(ctx, log, fw, l, workspaceID, &last); err != nil {
+		newest, err := resetPast(ctx, log, fw, l, workspaceID, &last)
+		if err != nil {
 			s.logEnd(ctx, log, err)
 			return
 		}
+		replayTo = newest
 	}
 
 	var scoped *scopeFilter
@@ -210,6 +222,7 @@ func (s *Stream) ServeScoped(w http.ResponseWriter, r *http.Request, workspaceID
 			lookup, _ = s.Source.(Conversations)
 		}
 		scoped = newScopeFilter(scope, workspaceID, lookup)
+		scoped.replayTo = replayTo
 	}
 	send := func(e care.Event) error {
 		if e.ID <= last {
@@ -268,6 +281,10 @@ func (s *Stream) ServeScoped(w http.ResponseWriter, r *http.Request, workspaceID
 			s.logEnd(ctx, log, err)
 			return
 		}
+	}
+	if scoped != nil {
+		// The replay is over: what comes next is judged as it comes.
+		scoped.replayTo = min(scoped.replayTo, last)
 	}
 	ticker := time.NewTicker(s.heartbeat())
 	defer ticker.Stop()
@@ -343,23 +360,24 @@ func (s *Stream) ServeScoped(w http.ResponseWriter, r *http.Request, workspaceID
 }
 
 // resetPast moves a position past the workspace's newest event back to the
-// newest, telling the client with an EventReset frame.
-func resetPast(ctx context.Context, log *slog.Logger, fw *frameWriter, latest Latest, workspaceID care.ID, last *care.ID) error {
+// newest, telling the client with an EventReset frame. It returns the
+// newest event id.
+func resetPast(ctx context.Context, log *slog.Logger, fw *frameWriter, latest Latest, workspaceID care.ID, last *care.ID) (care.ID, error) {
 	newest, err := latest.LatestEventID(ctx, workspaceID)
 	if err != nil {
-		return fmt.Errorf("sse: latest event id: %w", err)
+		return 0, fmt.Errorf("sse: latest event id: %w", err)
 	}
 	if *last <= newest {
-		return nil
+		return newest, nil
 	}
 	log.InfoContext(ctx, "sse: a client's position is past the newest event; it starts again from the newest",
 		"last_event_id", *last, "newest_event_id", newest)
 	data, err := json.Marshal(resetData{Type: EventReset, LastEventID: *last, NewestID: newest})
 	if err != nil {
-		return fmt.Errorf("sse: reset frame: %w", err)
+		return 0, fmt.Errorf("sse: reset frame: %w", err)
 	}
 	*last = newest
-	return fw.event(newest, EventReset, data)
+	return newest, fw.event(newest, EventReset, data)
 }
 
 func (s *Stream) maxAge() time.Duration {

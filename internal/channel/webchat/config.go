@@ -15,7 +15,7 @@ import (
 // Defaults for the texts and colour an admin leaves out.
 const (
 	DefaultGreeting       = "Hi! How can we help?"
-	DefaultOfflineMessage = "We are away right now. Leave your email and your message, and we will answer by email."
+	DefaultOfflineMessage = "We are away right now. Leave your email and your message: we will answer here, and tell you by email when we have."
 	DefaultColor          = "#2f6fed"
 )
 

@@ -127,17 +127,25 @@
 //
 // # Email
 //
-// With Server.Mail set and SMTP settings on the inbox, a reply to a visitor
-// who gave an email and is gone is emailed to them: when, Server.MailAfter
+// With Server.Mail set and SMTP settings on the inbox, a visitor who gave
+// an email and is gone is told of a reply by email: when, Server.MailAfter
 // after it was written, it is sent but no widget on any node has reported
 // it delivered, and the visitor has no socket on the emailing node. One
 // node at a time emails (a lease), reading each inbox's message events from
 // its MailCursor; an email is recorded as the reply's delivered status
 // ("emailed to <address>") through Ingester, the receipts' durable path, so
 // it is sent once across nodes and restarts, but for a stop between the
-// server's acceptance and that status being applied. The email is plain
-// text: who answered, the reply, the visitor's message quoted, and the
-// link back to page_url. The reply stays in the widget's history.
+// server's acceptance and that status being applied.
+//
+// The address is the visitor's word, never confirmed, so the email is
+// written for a stranger who may never have opened the chat: plain text
+// saying who answered (the agent's first name and the title) and the link
+// to page_url, where the reply waits in the widget's history; no name the
+// visitor gave, no text of theirs, not the reply itself. Each address, and
+// each visitor, is sent at most mailPerHour emails an hour; replies beyond
+// that are left to the widget. Together these keep the widget from being a
+// way to have the brand's server, and its DKIM key, mail a stranger's text,
+// or much of anything, to whomever they name.
 //
 // # Limits and security
 //

@@ -64,8 +64,6 @@ const (
 	// a pass starts no email after a third of it, so the lease never runs
 	// out while one is being sent and another node sends it too.
 	mailLeaseTTL = 90 * time.Second
-	// mailQuoteBytes bounds the visitor's message quoted in the email.
-	mailQuoteBytes = 2000
 )
 
 // mailer emails agents' replies to visitors who are not connected: one
@@ -75,8 +73,9 @@ const (
 // inbox's MailCursor. A private reply there is due DefaultMailAfter after
 // it was written: if by then it is still only sent (no widget showed it,
 // on any node, which would have recorded it delivered), its visitor has
-// an email (identify, the offline form) and no socket on this node, it is
-// emailed, and the fact is recorded as the reply's delivered status,
+// an email (identify, the offline form) and no socket on this node, and
+// neither the address nor the visitor had mailPerHour emails in the last
+// hour, word of it is emailed (composeEmail), and the fact is recorded as the reply's delivered status,
 // "emailed to <address>", through the durable status path a widget's
 // receipt takes. A reply is emailed at most once unless Parley stops
 // between the server's "250 OK" and that status being applied: the next
@@ -94,6 +93,9 @@ type mailer struct {
 	cursors   map[care.ID]care.ID
 	saved     map[care.ID]care.ID
 	pending   map[care.ID]*pendingMail
+	// budget outlives reset: a lease lost and taken back does not renew
+	// the addresses' allowance.
+	budget mailBudget
 }
 
 // pendingMail is a reply the mailer waits on.
@@ -126,7 +128,7 @@ func (s *Server) mailPoll() time.Duration {
 func (s *Server) runMail(ctx context.Context) {
 	b := make([]byte, 6)
 	rand.Read(b)
-	m := &mailer{srv: s, holder: care.NodeName() + "/" + hex.EncodeToString(b)}
+	m := &mailer{srv: s, holder: care.NodeName() + "/" + hex.EncodeToString(b), budget: mailBudget{}}
 	m.reset()
 	t := time.NewTicker(s.mailPoll())
 	defer t.Stop()
@@ -198,6 +200,7 @@ func (m *mailer) pass(ctx context.Context) error {
 		return nil
 	}
 	m.leased = true
+	m.budget.prune(now)
 	var errs []error
 	for _, in := range m.inboxes {
 		if err := m.read(ctx, in); err != nil {
@@ -359,6 +362,8 @@ func (m *mailer) settle(ctx context.Context, p *pendingMail) error {
 		return err
 	}
 	ident, ok := (&channel.Outbound{Inbox: in, Contact: *contact}).Recipient()
+	// The name the visitor gave goes nowhere near the email (see
+	// composeEmail), and an address that carries one is not taken.
 	visitor, isVisitor := strings.CutPrefix(ident.PlatformUserID, visitorPrefix)
 	addr, err := mail.ParseAddress(ident.Handle)
 	if !ok || !isVisitor || err != nil || addr.Name != "" {
@@ -377,13 +382,18 @@ func (m *mailer) settle(ctx context.Context, p *pendingMail) error {
 		delete(m.pending, p.message)
 		return nil
 	}
-	quoted, err := m.visitorMessage(ctx, conv.ID, msg.ID, visitor)
-	if err != nil {
-		return err
-	}
 	// Lower-cased as the email channel addresses its customers.
 	to := strings.ToLower(addr.Address)
-	e := composeEmail(cfg, msg, to, ident.DisplayName, anonymousName(visitor), quoted)
+	// Anyone can type anyone's address, and a new visitor costs nothing:
+	// the address is bounded, whichever visitors gave it, and so is each
+	// visitor, whichever addresses they gave.
+	spend := []string{"to " + to, "visitor " + strconv.FormatInt(in.ID, 10) + " " + visitor}
+	if !m.budget.allow(now, spend...) {
+		s.logger().Info("webchat: reply not emailed: the address or the visitor had their emails for the hour", "inbox", in.ID, "message", msg.ID)
+		delete(m.pending, p.message)
+		return nil
+	}
+	e := composeEmail(cfg, msg, to)
 	mctx, cancel := context.WithTimeout(ctx, mailTimeout)
 	err = s.Mail.Mail(mctx, in, e)
 	cancel()
@@ -400,6 +410,7 @@ func (m *mailer) settle(ctx context.Context, p *pendingMail) error {
 		return nil
 	}
 	p.emailed = to
+	m.budget.spend(now, spend...)
 	s.logger().Info("webchat: reply emailed", "inbox", in.ID, "message", msg.ID)
 	return m.record(ctx, in, p, msg)
 }
@@ -422,24 +433,6 @@ func (m *mailer) record(ctx context.Context, in care.Inbox, p *pendingMail, msg 
 	}
 	delete(m.pending, p.message)
 	return nil
-}
-
-// visitorMessage is the visitor's newest message before reply in the
-// conversation, "" if there is none.
-func (m *mailer) visitorMessage(ctx context.Context, convID, replyID care.ID, visitor string) (string, error) {
-	msgs, err := m.srv.Store.RecentMessages(ctx, []care.ID{convID}, 100)
-	if err != nil {
-		return "", fmt.Errorf("webchat: messages of conversation %d: %w", convID, err)
-	}
-	for _, x := range msgs {
-		if x.ID >= replyID || x.Direction != care.DirectionIn || x.DeletedAt != nil {
-			continue
-		}
-		if v, _, ok := VisitorOf(x.PlatformID); ok && v == visitor {
-			return x.Text, nil
-		}
-	}
-	return "", nil
 }
 
 // saveCursors saves each inbox's cursor where it changed: at the oldest
@@ -495,34 +488,28 @@ func (s *Server) connected(in care.Inbox, visitor string) bool {
 	return len(w.visitors[visitorKey{in.ID, visitor}]) > 0
 }
 
-// composeEmail writes the email of reply to a visitor: who answered, the
-// answer, the visitor's own message quoted, and the way back to the chat.
-func composeEmail(cfg Config, reply *care.Message, to, name, anonymous, quoted string) Email {
+// composeEmail writes the email telling a visitor of reply: who answered
+// and where the chat is, and nothing more.
+//
+// The address is whatever the visitor typed, never confirmed, so the email
+// may reach someone who never opened the chat. It therefore carries no
+// text a visitor controls: not the name they gave (not even in the To
+// header), not their message, and not the reply, which may quote them or
+// answer a question worded to be forwarded. Otherwise a stranger could
+// have the brand's server send their text, under its DKIM signature, to
+// whomever they chose. The reply waits in the chat, on page_url.
+func composeEmail(cfg Config, reply *care.Message, to string) Email {
 	who := cfg.Title
 	if first, _, _ := strings.Cut(strings.TrimSpace(reply.AuthorName), " "); reply.AuthorID != 0 && first != "" {
 		who = first + " from " + cfg.Title
 	}
-	if name == anonymous {
-		name = ""
-	}
-	var b strings.Builder
-	if name != "" {
-		b.WriteString("Hello " + name + ",\n\n")
-	}
-	b.WriteString(who + " answered your message in the chat:\n\n")
-	b.WriteString(strings.TrimSpace(strings.ReplaceAll(reply.Text, "\r\n", "\n")))
-	b.WriteString("\n")
-	if q := strings.TrimSpace(strings.ReplaceAll(quoted, "\r\n", "\n")); q != "" {
-		b.WriteString("\nYou wrote:\n")
-		for line := range strings.SplitSeq(channel.Cut(q, mailQuoteBytes), "\n") {
-			b.WriteString("> " + line + "\n")
-		}
-	}
+	where := "on our site"
 	if cfg.PageURL != "" {
-		b.WriteString("\nThe conversation is in the chat on " + cfg.PageURL + ", where you can answer.\n")
-	} else {
-		b.WriteString("\nThe conversation is in the chat on our site, where you can answer.\n")
+		where = "on " + cfg.PageURL
 	}
-	return Email{To: to, ToName: name, Subject: "Re: your message to " + cfg.Title, Text: b.String(),
+	text := "You have a reply from " + who + " in the chat " + where + ".\n\n" +
+		"Open the chat there to read it and to answer.\n\n" +
+		"This address was given in that chat. If that was not you, you can ignore this email.\n"
+	return Email{To: to, Subject: "You have a reply from " + cfg.Title, Text: text,
 		Key: "webchat-" + strconv.FormatInt(reply.InboxID, 10) + "-reply-" + strconv.FormatInt(reply.ID, 10)}
 }

@@ -144,15 +144,15 @@ func TestMailOfflineVisitor(t *testing.T) {
 			t.Errorf("envelope %s → %v, want help@acme.example → bo@example.com", m.From, m.To)
 		}
 		h, body := readMail(t, sent[0].Data)
-		if got := h.Get("Subject"); got != "Re: your message to Acme chat" {
+		if got := h.Get("Subject"); got != "You have a reply from Acme chat" {
 			t.Errorf("Subject = %q", got)
 		}
-		if got := h.Get("To"); got != `"Bo Berg" <bo@example.com>` {
-			t.Errorf("To = %q", got)
+		if got := h.Get("To"); got != `<bo@example.com>` && got != "bo@example.com" {
+			t.Errorf("To = %q, want the address alone", got)
 		}
-		want := "Hello Bo Berg,\n\nDana from Acme chat answered your message in the chat:\n\nYes: three days to Tromsø.\n\n" +
-			"You wrote:\n> Do you ship to Norway?\n> To Tromsø, say.\n\n" +
-			"The conversation is in the chat on https://shop.example.com/, where you can answer.\n"
+		want := "You have a reply from Dana from Acme chat in the chat on https://shop.example.com/.\n\n" +
+			"Open the chat there to read it and to answer.\n\n" +
+			"This address was given in that chat. If that was not you, you can ignore this email.\n"
 		if body != want {
 			t.Errorf("body:\n%s\nwant:\n%s", body, want)
 		}
@@ -258,6 +258,67 @@ func TestMailRetry(t *testing.T) {
 				t.Errorf("the SMTP server took %d messages, want %d", n, tt.mails)
 			}
 		})
+	}
+}
+
+// TestMailCarriesNoVisitorText: the address a visitor types is not
+// confirmed, so the email to it carries nothing the visitor wrote: not the
+// name they gave, not their message, not the reply that may quote them.
+// Otherwise anyone could have the brand mail their text to anyone.
+func TestMailCarriesNoVisitorText(t *testing.T) {
+	const (
+		name = "Your account is locked, see http://evil.example"
+		lure = "URGENT: confirm your card at http://evil.example/login"
+	)
+	r := newMailRig(t, nil, withMail)
+	_, conv := r.offlineVisitor(name, "victim@example.com", lure)
+	reply := r.reply(conv, "Dana", "Sorry, we do not understand: "+lure, r.bus)
+	r.sent(reply)
+	eventually(t, "the reply to be emailed", func() bool { return r.message(reply.ID).Status == care.DeliveryDelivered })
+	sent := r.smtp.Messages()
+	if len(sent) != 1 {
+		t.Fatalf("the SMTP server got %d messages, want 1", len(sent))
+	}
+	raw := string(sent[0].Data)
+	h, body := readMail(t, sent[0].Data)
+	for _, hostile := range []string{"evil.example", "locked", "URGENT", "understand"} {
+		if strings.Contains(raw, hostile) || strings.Contains(body, hostile) {
+			t.Errorf("the email holds %q the visitor chose:\n%s", hostile, raw)
+		}
+	}
+	if got := h.Get("To"); strings.Contains(got, `"`) {
+		t.Errorf("To = %q, want the address without a name", got)
+	}
+}
+
+// TestMailBounded: an address gets mailPerHour emails an hour, however
+// many replies wait for it; the rest stay in the chat, sent.
+func TestMailBounded(t *testing.T) {
+	r := newMailRig(t, nil, withMail)
+	_, conv := r.offlineVisitor("Bo", "bo@example.com", "Hi")
+	var replies []*care.Message
+	for i := range 5 {
+		reply := r.reply(conv, "Dana", "Answer "+strconv.Itoa(i), r.bus)
+		r.sent(reply)
+		replies = append(replies, reply)
+	}
+	r.caughtUp()
+	// Another visitor giving the same address gets no more to it.
+	_, other := r.offlineVisitor("Al", "BO@example.com", "Hello?")
+	late := r.reply(other, "Dana", "Yes?", r.bus)
+	r.sent(late)
+	r.caughtUp()
+	if n := len(r.smtp.Messages()); n != 3 {
+		t.Errorf("the SMTP server got %d messages, want 3", n)
+	}
+	emailed := 0
+	for _, reply := range append(replies, late) {
+		if r.message(reply.ID).Status == care.DeliveryDelivered {
+			emailed++
+		}
+	}
+	if emailed != 3 {
+		t.Errorf("%d replies recorded as emailed, want 3", emailed)
 	}
 }
 

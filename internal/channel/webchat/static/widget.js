@@ -211,7 +211,7 @@
 
   // Leave a name and email while online (optional).
   var identify = el('details', 'identify');
-  var identifySummary = el('summary', '', 'Get our answer by email too');
+  var identifySummary = el('summary', '', 'Get word of our answer by email');
   var identifyForm = el('form', 'form');
   identifyForm.noValidate = false;
   var idName = input('text', 'name', 'name');
