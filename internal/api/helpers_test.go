@@ -18,6 +18,7 @@ import (
 	"github.com/parleyhq/parley/internal/app"
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/config"
+	"github.com/parleyhq/parley/internal/netguard"
 )
 
 // testApp is a real Parley on SQLite in a temporary directory, reached over
@@ -48,6 +49,8 @@ func startAppWith(t *testing.T, change func(*config.Config)) *testApp {
 		LogLevel:        "info",
 		SessionTTL:      time.Hour,
 		ShutdownTimeout: 10 * time.Second,
+		// The platforms are fakes on 127.0.0.1.
+		AllowHosts: netguard.Loopback,
 	}
 	if change != nil {
 		change(cfg)

@@ -25,27 +25,42 @@ import (
 	"github.com/parleyhq/parley/internal/channel/wordpress"
 	"github.com/parleyhq/parley/internal/channel/x"
 	"github.com/parleyhq/parley/internal/channel/youtube"
+	"github.com/parleyhq/parley/internal/netguard"
 )
 
-// Adapters registers every channel adapter Parley ships. Each platform's
-// base URL comes from the inbox's credentials ("api_base") when set, so an
-// inbox can point at a local fake; otherwise the platform's own.
+// Adapters is GuardedAdapters with public addresses only.
+func Adapters(publicURL string, store care.Store) *channel.Registry {
+	return GuardedAdapters(publicURL, store, nil)
+}
+
+// GuardedAdapters registers every channel adapter Parley ships. Each
+// platform's base URL comes from the inbox's credentials ("api_base") when
+// set, so an inbox can point at a local fake; otherwise the platform's own.
+// As an inbox's admin chooses those URLs (and feed, site, webhook and mail
+// server addresses), every connection an adapter makes goes through guard:
+// to public addresses, and to others only when the operator allows them
+// (PARLEY_ALLOW_HOSTS). Otherwise an admin could have Parley read cloud
+// metadata or a service on localhost and show them the answer.
 //
 // publicURL is where platforms reach this server; adapters that must name
 // their webhook in each request (Twilio's status callbacks) use it. store
 // keeps what adapters learn, such as X's rotated refresh tokens and
 // YouTube's quota spent today, and answers what an adapter must know
 // beyond one conversation: an SMS customer's opt-out in another one.
-func Adapters(publicURL string, store care.Store) *channel.Registry {
+func GuardedAdapters(publicURL string, store care.Store, guard *netguard.Guard) *channel.Registry {
 	creds := storedCredentials{store}
-	client := &http.Client{Timeout: 30 * time.Second}
+	client := guard.Client(30 * time.Second)
+	// The email adapter fetches only Parley's own files, under publicURL,
+	// which the operator sets and which is often on loopback or the
+	// company network; it is not guarded. Its mail servers are.
+	files := &http.Client{Timeout: 30 * time.Second}
 	// One token cache for every adapter whose platform issues short-lived
 	// access tokens, so a grant is refreshed once, whoever asks.
 	tokens := &oauth.Source{Client: client}
 	r := &channel.Registry{}
 	r.Register(care.ChannelAPI, &apiinbox.Sender{Client: client})
 	r.Register(care.ChannelBluesky, &bluesky.Adapter{Client: client})
-	r.Register(care.ChannelEmail, &email.Adapter{PublicURL: publicURL, Client: client})
+	r.Register(care.ChannelEmail, &email.Adapter{PublicURL: publicURL, Client: files, Dial: guard.Dialer(30 * time.Second)})
 	r.Register(care.ChannelFacebook, &meta.Messenger{Client: client})
 	r.Register(care.ChannelMastodon, &mastodon.Adapter{Client: client})
 	r.Register(care.ChannelInstagram, &meta.Instagram{Client: client})

@@ -17,6 +17,7 @@ import (
 
 	benchmark "github.com/parleyhq/parley/internal/bench"
 	"github.com/parleyhq/parley/internal/config"
+	"github.com/parleyhq/parley/internal/netguard"
 )
 
 // bench runs the benchmark on a throwaway Parley: a fresh SQLite database in
@@ -75,7 +76,9 @@ func startBenchParley(ctx context.Context, pgURL, dataParent string, stderr io.W
 	key := make([]byte, 32)
 	rand.Read(key)
 	cfg := config.Config{Addr: "127.0.0.1:0", SecretKey: hex.EncodeToString(key), AdminEmail: "admin@bench.parley.local",
-		LogFormat: "text", LogLevel: "warn", SessionTTL: time.Hour, ShutdownTimeout: time.Minute}
+		LogFormat: "text", LogLevel: "warn", SessionTTL: time.Hour, ShutdownTimeout: time.Minute,
+		// The benchmark's platforms are fakes on 127.0.0.1.
+		AllowHosts: netguard.Loopback}
 	var where string
 	var cleanup func() error
 	if pgURL != "" {

@@ -22,6 +22,7 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
 	"github.com/parleyhq/parley/internal/config"
+	"github.com/parleyhq/parley/internal/netguard"
 )
 
 // testApp is a Parley started in-process with app.Start on a SQLite
@@ -44,7 +45,9 @@ func startApp(t *testing.T, dir string) *testApp {
 // testConfig is the configuration startApp uses for dir.
 func testConfig(dir string) *config.Config {
 	return &config.Config{Addr: "127.0.0.1:0", DataDir: dir, AdminEmail: "admin@example.com",
-		LogFormat: "text", LogLevel: "debug", SessionTTL: time.Hour, ShutdownTimeout: 10 * time.Second}
+		LogFormat: "text", LogLevel: "debug", SessionTTL: time.Hour, ShutdownTimeout: 10 * time.Second,
+		// The platforms are fakes on 127.0.0.1.
+		AllowHosts: netguard.Loopback}
 }
 
 // startAppWith is startApp with a configuration of the test's own.

@@ -9,12 +9,14 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/web"
 	"github.com/parleyhq/parley/internal/webhook"
 )
 
-// routes mounts everything the server answers.
-func (a *App) routes(apiServer *api.Server, hooks *webhook.Handler) http.Handler {
+// routes mounts everything the server answers. metricsToken, when set, is
+// the bearer token /metrics asks for.
+func (a *App) routes(apiServer *api.Server, hooks *webhook.Handler, metricsToken string) http.Handler {
 	mux := http.NewServeMux()
 	hooks.Routes(mux)
 	mux.Handle("/api/", apiServer.Handler())
@@ -24,7 +26,12 @@ func (a *App) routes(apiServer *api.Server, hooks *webhook.Handler) http.Handler
 		w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
-	mux.Handle("GET /metrics", a.Metrics.Handler())
+	if metricsToken == "" {
+		// Fine on a private network, where Prometheus usually scrapes;
+		// the operator of a public one should know.
+		a.log.Info("/metrics is open to anyone who can reach this server; set PARLEY_METRICS_TOKEN to require a bearer token")
+	}
+	mux.Handle("GET /metrics", metrics.RequireToken(metricsToken, a.Metrics.Handler()))
 	ui := &web.Handler{Store: a.Store, Desk: a.Desk, API: apiServer, Logger: a.log, Presence: a.Presence,
 		PublicURL: apiServer.PublicURL, ReplyTyping: a.typing.agentTyping}
 	ui.Routes(mux)

@@ -30,6 +30,7 @@ import (
 	"github.com/parleyhq/parley/internal/inmem"
 	"github.com/parleyhq/parley/internal/metrics"
 	"github.com/parleyhq/parley/internal/natsbus"
+	"github.com/parleyhq/parley/internal/netguard"
 	"github.com/parleyhq/parley/internal/outbox"
 	"github.com/parleyhq/parley/internal/poll"
 	"github.com/parleyhq/parley/internal/presence"
@@ -98,6 +99,10 @@ type App struct {
 // Start opens the store, creates the first admin if there is no user yet,
 // and starts serving. It returns once the listener is bound.
 func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer) (*App, error) {
+	guard, err := netguard.Parse(cfg.AllowHosts)
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
@@ -168,7 +173,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		Threaded: func(received time.Time) {
 			a.Metrics.PipelineLatency.WithLabelValues("thread").Observe(time.Since(received).Seconds())
 		}}
-	adapters := Adapters(cfg.PublicURL, store)
+	adapters := GuardedAdapters(cfg.PublicURL, store, guard)
 	a.Survey = &csat.Surveyor{Store: store, PublicURL: cfg.PublicURL, Logger: log}
 	a.Desk = &desk.Service{Store: store, Publisher: pub, Adapters: adapters, Clocks: a.Deadlines, Automation: a.Automation, Survey: a.Survey,
 		OutboxWake: func() { poke(outboxWake) }}
@@ -240,7 +245,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 	}
 	a.workers.Add(1)
 	go func() { defer a.workers.Done(); a.Presence.Run(wctx) }()
-	hookWorker := &hooks.Worker{Store: store, Logger: log}
+	hookWorker := &hooks.Worker{Store: store, Logger: log, Client: hooks.PublicOnly(guard, 10*time.Second)}
 	a.workers.Add(7)
 	go func() { defer a.workers.Done(); pipeline.Run(wctx) }()
 	go func() { defer a.workers.Done(); hookWorker.Run(wctx) }()
@@ -291,7 +296,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		}}
 	a.chat = a.newWebChat(cfg, adapters)
 	a.server = &http.Server{
-		Handler:           a.routes(apiServer, hooks),
+		Handler:           a.routes(apiServer, hooks, cfg.MetricsToken),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		IdleTimeout:       120 * time.Second,

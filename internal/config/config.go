@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/parleyhq/parley/internal/netguard"
 )
 
 // Config is everything `parley serve` and the other commands need.
@@ -44,10 +46,18 @@ type Config struct {
 	// EventPoll is how often event streams and web chats re-read the store
 	// for events other nodes wrote; 0 chooses by the setup (EventPollFor).
 	EventPoll time.Duration
+	// AllowHosts is the comma-separated list of hostnames and CIDRs the
+	// connections Parley makes for inboxes and automation webhooks may
+	// reach although they are not public (netguard.Parse): a mail server
+	// or Mastodon instance on the company network, a local fake.
+	AllowHosts string
 	// StreamRecheck is how often an open event stream authenticates its
 	// caller again (api.Server.StreamRecheck); 0 means the default. No
 	// flag sets it: tests shorten it.
 	StreamRecheck time.Duration
+	// MetricsToken, when set, is the bearer token /metrics asks for;
+	// empty leaves /metrics open.
+	MetricsToken string
 }
 
 // SQLitePath is where the embedded database lives.
@@ -105,7 +115,9 @@ func (c *Config) RegisterServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.NATSCA, "nats-ca", env("PARLEY_NATS_CA", ""), "PEM file of the CA certificates that verify the NATS servers; turns TLS on (PARLEY_NATS_CA)")
 	fs.StringVar(&c.NATSCert, "nats-cert", env("PARLEY_NATS_CERT", ""), "PEM client certificate for NATS servers that verify clients (mutual TLS); needs --nats-key (PARLEY_NATS_CERT)")
 	fs.StringVar(&c.NATSKey, "nats-key", env("PARLEY_NATS_KEY", ""), "PEM private key of --nats-cert (PARLEY_NATS_KEY)")
+	fs.StringVar(&c.AllowHosts, "allow-hosts", env("PARLEY_ALLOW_HOSTS", ""), "comma-separated hostnames and CIDRs inboxes and webhooks may connect to although they are loopback, private or link-local, e.g. imap.corp.example,10.0.0.0/8; default: public addresses only (PARLEY_ALLOW_HOSTS)")
 	fs.DurationVar(&c.EventPoll, "event-poll", envDuration("PARLEY_EVENT_POLL", 0), "how often live views re-read the database for other nodes' events; 0: 2s on PostgreSQL, 30s with NATS (PARLEY_EVENT_POLL)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", env("PARLEY_METRICS_TOKEN", ""), "bearer token Prometheus must send to read /metrics; empty leaves /metrics open (PARLEY_METRICS_TOKEN)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("PARLEY_SHUTDOWN_TIMEOUT", 20*time.Second), "how long a graceful shutdown may take (PARLEY_SHUTDOWN_TIMEOUT)")
 }
 
@@ -125,6 +137,9 @@ func (c *Config) Check() error {
 	}
 	if err := c.checkNATSFiles(); err != nil {
 		return err
+	}
+	if _, err := netguard.Parse(c.AllowHosts); err != nil {
+		return fmt.Errorf("config: %w", err)
 	}
 	if c.PublicURL == "" && c.Addr != "" {
 		c.PublicURL = "http://" + c.Addr

@@ -13,13 +13,14 @@ func TestPrecedence(t *testing.T) {
 	t.Setenv("PARLEY_ADDR", "127.0.0.1:9999")
 	t.Setenv("PARLEY_DATA", "/from/env")
 	t.Setenv("PARLEY_SESSION_TTL", "2h")
+	t.Setenv("PARLEY_ALLOW_HOSTS", "10.0.0.0/8")
 	var c Config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	c.RegisterServe(fs)
 	if err := fs.Parse([]string{"--data", "/from/flag"}); err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:9999" || c.DataDir != "/from/flag" || c.SessionTTL != 2*time.Hour {
+	if c.Addr != "127.0.0.1:9999" || c.DataDir != "/from/flag" || c.SessionTTL != 2*time.Hour || c.AllowHosts != "10.0.0.0/8" {
 		t.Errorf("config = %+v; want addr from env, data from flag, ttl from env", c)
 	}
 	if err := c.Check(); err != nil {
@@ -41,6 +42,9 @@ func TestCheck(t *testing.T) {
 		{"nats with postgres", Config{DatabaseURL: "postgres://u@h/db", NATSURL: "nats://127.0.0.1:4222", NATSReplicas: 1, LogFormat: "text", LogLevel: "info"}, true},
 		{"nats without postgres", Config{NATSURL: "nats://127.0.0.1:4222", LogFormat: "text", LogLevel: "info"}, false},
 		{"nats on three servers", Config{DatabaseURL: "postgres://u@h/db", NATSURL: "nats://127.0.0.1:4222", NATSReplicas: 3, LogFormat: "text", LogLevel: "info"}, true},
+		{"allowed hosts", Config{AllowHosts: "imap.corp.example, 10.0.0.0/8,fd00::/8", LogFormat: "text", LogLevel: "info"}, true},
+		{"allowed host that is a URL", Config{AllowHosts: "http://imap.corp.example", LogFormat: "text", LogLevel: "info"}, false},
+		{"allowed CIDR out of range", Config{AllowHosts: "10.0.0.0/40", LogFormat: "text", LogLevel: "info"}, false},
 		{"nats on seven servers", Config{DatabaseURL: "postgres://u@h/db", NATSURL: "nats://127.0.0.1:4222", NATSReplicas: 7, LogFormat: "text", LogLevel: "info"}, false},
 	}
 	for _, tt := range tests {
@@ -120,5 +124,32 @@ func TestNATSFlags(t *testing.T) {
 	}
 	if c.NATSCreds != "/etc/parley/nats.creds" || c.NATSCA != "/flag-ca.pem" || c.NATSCert != "/c.pem" || c.NATSKey != "/k.pem" || c.NATSNkey != "" {
 		t.Errorf("config = %+v; want creds from env, the rest from flags", c)
+	}
+}
+
+func TestMetricsToken(t *testing.T) {
+	for _, tt := range []struct {
+		name, env string
+		args      []string
+		want      string
+	}{
+		{"unset", "", nil, ""},
+		{"variable", "from-env", nil, "from-env"},
+		{"flag wins", "from-env", []string{"--metrics-token", "from-flag"}, "from-flag"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.env != "" {
+				t.Setenv("PARLEY_METRICS_TOKEN", tt.env)
+			}
+			var c Config
+			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+			c.RegisterServe(fs)
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			if c.MetricsToken != tt.want {
+				t.Errorf("MetricsToken = %q, want %q", c.MetricsToken, tt.want)
+			}
+		})
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/parleyhq/parley/internal/app"
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/config"
+	"github.com/parleyhq/parley/internal/netguard"
 	"github.com/parleyhq/parley/internal/secret"
 	"github.com/parleyhq/parley/internal/sqlite"
 )
@@ -105,6 +106,8 @@ func startParley(ctx context.Context, dir, addr string, log *slog.Logger) (*parl
 		// Time-based automation (closing silent pending conversations)
 		// runs only where polling is on.
 		Poll: true,
+		// The demo's platforms are fakes on 127.0.0.1.
+		AllowHosts: netguard.Loopback,
 	}
 	if err := cfg.Check(); err != nil {
 		return nil, err

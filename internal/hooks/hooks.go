@@ -17,15 +17,14 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
 	"github.com/parleyhq/parley/internal/faillog"
+	"github.com/parleyhq/parley/internal/netguard"
 )
 
 // SecretSetting holds a workspace's hook secret, made on first use.
@@ -58,7 +57,7 @@ func Secret(ctx context.Context, s care.Store, ws care.ID) (string, error) {
 // Worker posts due deliveries until its context ends.
 type Worker struct {
 	Store  care.Store
-	Client *http.Client // nil: a client with a 10 s timeout that refuses private addresses
+	Client *http.Client // nil: PublicOnly(nil, 10 s)
 	Logger *slog.Logger
 	Now    func() time.Time
 	// MaxAttempts gives up after this many; 0 means 12 (about a day).
@@ -82,24 +81,13 @@ func (w *Worker) logger() *slog.Logger {
 }
 
 // PublicOnly is a client that refuses to connect to loopback, private,
-// link-local and unspecified addresses, so a rule cannot make Parley call
-// into the network it runs in.
-func PublicOnly(timeout time.Duration) *http.Client {
-	d := &net.Dialer{Timeout: 5 * time.Second, Control: func(network, address string, _ syscall.RawConn) error {
-		host, _, err := net.SplitHostPort(address)
-		if err != nil {
-			return err
-		}
-		ip := net.ParseIP(host)
-		if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsMulticast() {
-			return fmt.Errorf("hooks: %s is not a public address", host)
-		}
-		return nil
-	}}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.DialContext = d.DialContext
-	tr.Proxy = nil
-	return &http.Client{Timeout: timeout, Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+// link-local and other non-public addresses, except those guard allows
+// (nil: none), so a rule cannot make Parley call into the network it
+// runs in. It follows no redirect: a receiver answers where it is called.
+func PublicOnly(guard *netguard.Guard, timeout time.Duration) *http.Client {
+	c := guard.Client(timeout)
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return c
 }
 
 // Run delivers until ctx ends. A pass that fails is tried again at the
@@ -140,7 +128,7 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	}
 	client := w.Client
 	if client == nil {
-		client = PublicOnly(10 * time.Second)
+		client = PublicOnly(nil, 10*time.Second)
 	}
 	maxAttempts := w.MaxAttempts
 	if maxAttempts <= 0 {

@@ -12,6 +12,7 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
 	"github.com/parleyhq/parley/internal/hooks"
+	"github.com/parleyhq/parley/internal/netguard"
 	"github.com/parleyhq/parley/internal/testdb"
 )
 
@@ -84,10 +85,26 @@ func TestDeliver(t *testing.T) {
 }
 
 func TestPublicOnly(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://203.0.113.9/elsewhere", http.StatusFound)
+	}))
 	defer srv.Close()
-	_, err := hooks.PublicOnly(time.Second).Get(srv.URL)
-	if err == nil || !strings.Contains(err.Error(), "not a public address") {
+	_, err := hooks.PublicOnly(nil, time.Second).Get(srv.URL)
+	if _, ok := netguard.Refused(err); !ok {
 		t.Errorf("GET a loopback address = %v, want refused", err)
+	}
+	// The operator's allow list reaches the hooks too; a redirect is
+	// answered, not followed.
+	loopback, err := netguard.Parse(netguard.Loopback)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := hooks.PublicOnly(loopback, time.Second).Get(srv.URL)
+	if err != nil {
+		t.Fatalf("GET an allowed address: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		t.Errorf("GET an allowed address = %s, want the redirect itself", resp.Status)
 	}
 }

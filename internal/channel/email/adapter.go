@@ -1,8 +1,10 @@
 package email
 
 import (
+	"context"
 	"crypto/tls"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -67,6 +69,10 @@ type Adapter struct {
 	// Client fetches those files; nil means one with a 30 s timeout. It
 	// follows no redirect.
 	Client *http.Client
+	// Dial connects to IMAP and SMTP servers, whose hosts an inbox's
+	// admin chooses; Parley passes one that keeps them off internal
+	// addresses (netguard). nil means a plain net.Dialer.
+	Dial func(ctx context.Context, network, address string) (net.Conn, error)
 }
 
 var (

@@ -58,10 +58,9 @@ func (a *Adapter) dialIMAP(ctx context.Context, s *imapSettings, opts *imapclien
 	if opts == nil {
 		opts = &imapclient.Options{}
 	}
-	dialer := net.Dialer{Timeout: dialTimeout}
-	conn, err := dialer.DialContext(ctx, "tcp", s.addr)
+	conn, err := a.dial(ctx, "IMAP", s.addr)
 	if err != nil {
-		return nil, channel.Temporary("could not connect to the IMAP server "+s.addr, 0, err)
+		return nil, err
 	}
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	var c *imapclient.Client

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -51,10 +50,9 @@ func (a *Adapter) Send(ctx context.Context, out channel.Outbound) (channel.Resul
 // submit hands d to the SMTP server: connect (with TLS as configured),
 // log in with AUTH PLAIN when there is a user, MAIL, RCPT, DATA.
 func (a *Adapter) submit(ctx context.Context, s *smtpSettings, d *draft) error {
-	dialer := net.Dialer{Timeout: dialTimeout}
-	conn, err := dialer.DialContext(ctx, "tcp", s.addr)
+	conn, err := a.dial(ctx, "SMTP", s.addr)
 	if err != nil {
-		return channel.Temporary("could not connect to the SMTP server "+s.addr, 0, err)
+		return err
 	}
 	// go-smtp sets its own deadline on every command; closing the
 	// connection is what makes it honour ctx.

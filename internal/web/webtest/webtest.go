@@ -27,6 +27,7 @@ import (
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel/apiinbox"
 	"github.com/parleyhq/parley/internal/config"
+	"github.com/parleyhq/parley/internal/netguard"
 	"github.com/parleyhq/parley/internal/web"
 )
 
@@ -49,7 +50,9 @@ type Server struct {
 func Start(t testing.TB) *Server {
 	t.Helper()
 	cfg := &config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), AdminEmail: "admin@example.com",
-		LogFormat: "text", LogLevel: "warn", SecureCookies: false, SessionTTL: time.Hour, ShutdownTimeout: 5 * time.Second}
+		LogFormat: "text", LogLevel: "warn", SecureCookies: false, SessionTTL: time.Hour, ShutdownTimeout: 5 * time.Second,
+		// The platforms are fakes on 127.0.0.1.
+		AllowHosts: netguard.Loopback}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	a, err := app.Start(context.Background(), cfg, log, io.Discard)
