@@ -27,6 +27,10 @@ const (
 	CredDKIMDomain     = "dkim_domain"
 	CredDKIMSelector   = "dkim_selector"
 	CredDKIMPrivateKey = "dkim_private_key"
+	// CredAuthservID names the receiving servers whose
+	// Authentication-Results decide whether a sender's address is
+	// authenticated; empty means the topmost field's.
+	CredAuthservID = "authserv_id"
 )
 
 // TLS modes of imap_tls and smtp_tls.

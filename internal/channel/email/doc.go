@@ -15,6 +15,7 @@
 //	dkim_selector     selector of the DKIM key's DNS record (with dkim_private_key)
 //	dkim_private_key  PEM RSA (at least 1024 bits) or Ed25519 key; replies are signed when set
 //	dkim_domain       the signing domain (default the from address's domain)
+//	authserv_id       the receiving servers whose Authentication-Results are read, comma-separated (default the topmost field's)
 //
 // # Inbound
 //
@@ -72,6 +73,20 @@
 // diagnostic, or delivered. A message from the inbox's own address (an
 // agent answering from their mail client with a copy to the mailbox)
 // becomes an echo to the customer it went to.
+//
+// Anyone can write any From address, so the receiving server's SPF, DKIM
+// and DMARC verdicts are read from Authentication-Results (RFC 8601; see
+// authres.go for the shapes read, sender.go for the rules): the fields
+// whose authserv-id is in authserv_id, else the topmost field alone, the
+// one the mailbox's provider added last. When they say the From domain
+// is not authenticated (DMARC fail, or no DMARC pass and no DKIM or SPF
+// pass for the From domain's organisation), the text starts with a
+// "⚠ Not verified" line naming the address and the results, and the event
+// has NewThread and neither ReplyToPlatformID nor References, so it starts
+// a conversation of its own rather than join the customer's by their
+// address or by Message-IDs anyone in the thread has seen. Such a message
+// from the inbox's own address is skipped. A pass, or no verdict, changes
+// nothing, so a field the sender forged cannot help them.
 //
 // The References chain, newest first and without the parent, goes in
 // Inbound.References: the pipeline places a reply to a message it does not

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/emersion/go-message/mail"
+
 	"github.com/parleyhq/parley/internal/care"
 )
 
@@ -135,6 +137,43 @@ func FuzzSanitizeHTML(f *testing.F) {
 		checkSafe(t, got)
 		if len(got) > maxSafeHTMLBytes+len(pixel)*strings.Count(got, pixel)+64 {
 			t.Fatalf("sanitizeHTML wrote %d bytes", len(got))
+		}
+	})
+}
+
+func FuzzAuthResults(f *testing.F) {
+	for _, s := range []string{
+		"example.org 1; none",
+		"foo.example.net (foobar) 1 (baz);\r\n dkim (Because I like it) / 1 (One yay) = (wait for it) fail\r\n policy (A dot can go here) . (like that) expired\r\n (this surprised me) = (as I wasn't expecting it) 1362471462",
+		"mx.google.com; dkim=pass header.i=@example.com header.b=\"R/ATP5Q2\"; spf=pass (google.com: x) smtp.mailfrom=ana@example.com; dmarc=pass (p=NONE) header.from=example.com",
+		"spf=pass (sender IP is 1.2.3.4) smtp.mailfrom=example.org; alum.mit.edu; dkim=pass header.d=example.org;alum.mit.edu; dmarc=pass action=none header.from=example.org;compauth=pass reason=100",
+		`example.com; spf=pass smtp.mailfrom="a \" (b; c"@example.net (x \) y (z)) ; dkim=dkim_pass`,
+		"example.com 2; dmarc=pass",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		ar := parseAuthResults(v)
+		if len(ar.results) > maxAuthResults || ar.id != strings.ToLower(ar.id) || ar.unsupported && len(ar.results) > 0 {
+			t.Fatalf("parseAuthResults(%q) = %+v", v, ar)
+		}
+		for _, r := range ar.results {
+			if r.method == "" || r.result == "" || strings.ContainsAny(r.method+r.result, " \t\r\n;=()\"") ||
+				r.method != strings.ToLower(r.method) || r.result != strings.ToLower(r.result) || len(r.props) > maxAuthProps {
+				t.Fatalf("parseAuthResults(%q) gave the result %+v", v, r)
+			}
+			for k, p := range r.props {
+				if k == "" || len(p) > maxAuthValueBytes || strings.ContainsAny(k, " \t\r\n;=()\"") {
+					t.Fatalf("parseAuthResults(%q) gave the property %q=%q", v, k, p)
+				}
+			}
+		}
+		// What the checks make of it is bounded, and deterministic.
+		h := mail.Header{}
+		h.Add("Authentication-Results", v)
+		c := checkSender(h, "example.com", nil)
+		if again := checkSender(h, "example.com", nil); again != c || len(c.why) > 200 || !utf8.ValidString(c.why) {
+			t.Fatalf("checkSender over %q = %+v then %+v", v, c, again)
 		}
 	})
 }

@@ -28,10 +28,13 @@ const MaxMessageBytes = 10 << 20
 // thread of a hundred messages is already extraordinary.
 const maxIDs = 100
 
-// identity is who Parley is in a mailbox: the inbox's from address and the
-// domain of the Message-IDs it writes.
+// identity is who Parley is in a mailbox: the inbox's from address, the
+// domain of the Message-IDs it writes, and the receiving servers whose
+// Authentication-Results it believes (the authserv_id credential; none
+// means the topmost field).
 type identity struct {
 	address, domain string
+	authserv        []string
 }
 
 // parsed is what Parley reads in one email.
@@ -109,7 +112,15 @@ func parse(raw []byte, me identity, received time.Time) (*parsed, error) {
 		return p, nil
 	}
 	in.Author = from
+	check := checkSender(h, domainOf(from.PlatformUserID), me.authserv)
 	if from.PlatformUserID == me.address {
+		if check.failed {
+			// Shown as the brand's own words in a customer's
+			// conversation, a forged one would mislead more than a
+			// lost copy of a real one costs.
+			p.skip = "claims the inbox's own address, but the receiving server's checks failed (" + check.why + ")"
+			return p, nil
+		}
 		// Written from the inbox's own address outside Parley (an agent
 		// in their mail client, with a copy to the mailbox): an echo, to
 		// the customer it went to.
@@ -125,6 +136,9 @@ func parse(raw []byte, me identity, received time.Time) (*parsed, error) {
 	in.Attachments, p.paths = b.attachments, b.paths
 	if html != nil {
 		in.Attachments, p.paths = append(in.Attachments, *html), append(p.paths, htmlPath)
+	}
+	if check.failed {
+		unverified(in, check)
 	}
 	return p, nil
 }

@@ -71,6 +71,7 @@ func (a *Adapter) Poll(ctx context.Context, in care.Inbox, cur string) ([]channe
 	if from, err := parseFrom(in.Credentials[CredFrom]); err == nil {
 		me = identity{address: from.Address, domain: domainOf(from.Address)}
 	}
+	me.authserv = authservIDs(in.Credentials[CredAuthservID])
 	c, err := a.dialIMAP(ctx, s, nil)
 	if err != nil {
 		return nil, cur, err

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"fmt"
+	"strings"
 
 	"github.com/parleyhq/parley/internal/care"
 	"github.com/parleyhq/parley/internal/channel"
@@ -17,8 +18,8 @@ import (
 // ExternalID to the from address, lower-cased. It returns EINVALID naming
 // the credential at fault: a server that is not host:port, an unknown TLS
 // mode or clear text to a server off the loopback interface, a missing
-// IMAP login, a from credential that is not an address, or a DKIM key that
-// does not parse.
+// IMAP login, a from credential that is not an address, a DKIM key that
+// does not parse, or an authserv_id that is not a list of host names.
 func (a *Adapter) Prepare(in *care.Inbox) error {
 	if in.Credentials == nil {
 		in.Credentials = map[string]string{}
@@ -28,6 +29,9 @@ func (a *Adapter) Prepare(in *care.Inbox) error {
 	}
 	s, err := smtpSettingsOf(*in)
 	if err != nil {
+		return err
+	}
+	if err := checkAuthservIDs(in.Credentials[CredAuthservID]); err != nil {
 		return err
 	}
 	c := in.Credentials
@@ -49,6 +53,7 @@ func (a *Adapter) Instructions(in care.Inbox, _ string) []channel.Instruction {
 	out := []channel.Instruction{
 		{Label: "Incoming mail (IMAP)", Value: fmt.Sprintf("%s (%s), mailbox %s, user %s", c[CredIMAPHost], orDefault(c[CredIMAPTLS], TLSImplicit), orDefault(c[CredIMAPMailbox], DefaultMailbox), c[CredIMAPUser])},
 		{Label: "Checked", Value: "every minute; messages are read without being marked as read"},
+		{Label: "Sender checks (SPF, DKIM, DMARC) read from", Value: senderChecks(c[CredAuthservID])},
 		{Label: "Outgoing mail (SMTP submission)", Value: fmt.Sprintf("%s (%s)", c[CredSMTPHost], orDefault(c[CredSMTPTLS], TLSStartTLS))},
 		{Label: "Replies come from", Value: c[CredFrom]},
 	}
@@ -81,4 +86,13 @@ func dkimRecord(pub crypto.PublicKey) string {
 		return "v=DKIM1; k=ed25519; p=" + base64.StdEncoding.EncodeToString(k)
 	}
 	return ""
+}
+
+// senderChecks says whose SPF, DKIM and DMARC verdicts mark an email from
+// an address its domain did not authorise.
+func senderChecks(authserv string) string {
+	if ids := authservIDs(authserv); len(ids) > 0 {
+		return "the Authentication-Results written by " + strings.Join(ids, ", ")
+	}
+	return "the topmost Authentication-Results of each email, written by the mailbox's provider (set authserv_id to name its servers)"
 }

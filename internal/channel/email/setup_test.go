@@ -90,6 +90,8 @@ func TestPrepare(t *testing.T) {
 		{"dkim key that is no key", func(c map[string]string) {
 			c[CredDKIMPrivateKey], c[CredDKIMSelector] = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", "s1"
 		}, CredDKIMPrivateKey},
+		{"authserv_id", func(c map[string]string) { c[CredAuthservID] = "mx.google.com, mx6.messagingengine.com" }, ""},
+		{"authserv_id that is a header", func(c map[string]string) { c[CredAuthservID] = "mx.google.com; dmarc=pass" }, CredAuthservID},
 		{"dkim certificate instead of key", func(c map[string]string) {
 			c[CredDKIMPrivateKey], c[CredDKIMSelector] = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "s1"
 		}, CredDKIMPrivateKey},
@@ -120,6 +122,7 @@ func TestInstructions(t *testing.T) {
 	want := []channel.Instruction{
 		{Label: "Incoming mail (IMAP)", Value: "imap.acme.example:993 (tls), mailbox INBOX, user support@acme.example.com"},
 		{Label: "Checked", Value: "every minute; messages are read without being marked as read"},
+		{Label: "Sender checks (SPF, DKIM, DMARC) read from", Value: "the topmost Authentication-Results of each email, written by the mailbox's provider (set authserv_id to name its servers)"},
 		{Label: "Outgoing mail (SMTP submission)", Value: "smtp.acme.example:587 (starttls)"},
 		{Label: "Replies come from", Value: "Acme Support <Support@Acme.Example.com>"},
 		{Label: "SPF", Value: "the TXT record of acme.example.com must allow the SMTP server's provider to send for it (e.g. include:<provider's SPF domain>)"},
