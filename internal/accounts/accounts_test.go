@@ -2,6 +2,7 @@ package accounts_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,6 +82,99 @@ func TestCreateToken(t *testing.T) {
 	}{{"", care.RoleAdmin}, {"x", "root"}} {
 		if _, _, err := accounts.CreateToken(ctx, s, ws.ID, 0, tt.name, tt.role, time.Now()); care.ErrorCode(err) != care.EINVALID {
 			t.Errorf("CreateToken(%q, %q) = %v, want EINVALID", tt.name, tt.role, err)
+		}
+	}
+}
+
+// An admin adds an address that already has an account only when they
+// are an admin of every workspace it belongs to; the refusal names the
+// operator's command and nothing of the account.
+func TestAddMember(t *testing.T) {
+	ctx := context.Background()
+	s := testdb.SQLite(t)
+	now := time.Now()
+	a, b := &care.Workspace{Slug: "a", Name: "A"}, &care.Workspace{Slug: "b", Name: "B"}
+	s.CreateWorkspace(ctx, a)
+	s.CreateWorkspace(ctx, b)
+	boss, _, err := accounts.CreateUser(ctx, s, b.ID, "boss@b.test", "Boss Of B", care.RoleAdmin, "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adminA, _, err := accounts.CreateUser(ctx, s, a.ID, "admin@a.test", "Admin Of A", care.RoleAdmin, "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		p        care.Principal
+		roleInB  care.Role // adminA's role in B, "" for none
+		wantCode string
+	}{
+		{"token of A", care.Principal{WorkspaceID: a.ID, Role: care.RoleAdmin}, "", care.EFORBIDDEN},
+		{"admin of A only", care.Principal{WorkspaceID: a.ID, UserID: adminA.ID, Role: care.RoleAdmin}, "", care.EFORBIDDEN},
+		{"agent in B", care.Principal{WorkspaceID: a.ID, UserID: adminA.ID, Role: care.RoleAdmin}, care.RoleAgent, care.EFORBIDDEN},
+		{"admin of both", care.Principal{WorkspaceID: a.ID, UserID: adminA.ID, Role: care.RoleAdmin}, care.RoleAdmin, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.roleInB != "" {
+				if err := s.SetMember(ctx, care.Member{WorkspaceID: b.ID, UserID: adminA.ID, Role: tt.roleInB}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			u, pw, err := accounts.AddMember(ctx, s, tt.p, "BOSS@b.test", "Someone", care.RoleAgent, "", now)
+			if code := care.ErrorCode(err); code != tt.wantCode {
+				t.Fatalf("AddMember = %v, want code %q", err, tt.wantCode)
+			}
+			if tt.wantCode != "" {
+				msg := err.Error()
+				if strings.Contains(msg, boss.Name) || !strings.Contains(msg, "parley user create --email boss@b.test --name NAME --role agent --workspace a") {
+					t.Errorf("refusal = %q", msg)
+				}
+				if _, err := s.Member(ctx, a.ID, boss.ID); care.ErrorCode(err) != care.ENOTFOUND {
+					t.Errorf("refused, yet a member: %v", err)
+				}
+				return
+			}
+			if u.ID != boss.ID || pw != "" {
+				t.Errorf("AddMember = %+v, %q; want the account, no password", u, pw)
+			}
+		})
+	}
+	// A new address is created as ever, by a token too.
+	if _, pw, err := accounts.AddMember(ctx, s, care.Principal{WorkspaceID: a.ID, Role: care.RoleAdmin}, "new@a.test", "New", care.RoleAgent, "", now); err != nil || pw == "" {
+		t.Errorf("AddMember(new address) = %q, %v", pw, err)
+	}
+}
+
+// A password reset ends every session of the user, and only theirs.
+func TestSetPasswordEndsSessions(t *testing.T) {
+	ctx := context.Background()
+	s := testdb.SQLite(t)
+	ws := &care.Workspace{Slug: "a", Name: "A"}
+	s.CreateWorkspace(ctx, ws)
+	now := time.Now()
+	u, _, err := accounts.CreateUser(ctx, s, ws.ID, "sam@example.com", "Sam", care.RoleAdmin, "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _, err := accounts.CreateUser(ctx, s, ws.ID, "kim@example.com", "Kim", care.RoleAgent, "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions := map[string]care.ID{"sam-1": u.ID, "sam-2": u.ID, "kim": other.ID}
+	for h, id := range sessions {
+		if err := s.CreateSession(ctx, &care.Session{Hash: []byte(h), UserID: id, CSRF: h, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, pw, err := accounts.SetPassword(ctx, s, "Sam@example.com", ""); err != nil || pw == "" {
+		t.Fatalf("SetPassword = %q, %v", pw, err)
+	}
+	for h, id := range sessions {
+		_, err := s.SessionByHash(ctx, []byte(h))
+		if alive, want := err == nil, id != u.ID; alive != want {
+			t.Errorf("session %s alive = %v, want %v", h, alive, want)
 		}
 	}
 }

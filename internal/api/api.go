@@ -63,8 +63,11 @@ type Server struct {
 	DryRun DryRunner
 	// HookSecret is the secret rule webhooks are signed with.
 	HookSecret HookSecret
+	// SignInGuard guards password sign-in; nil gives NewSignInGuard's defaults.
+	SignInGuard *SignInGuard
 
 	mux       *http.ServeMux
+	signInDef signInDefault
 	inboxes   inboxCache
 	tokenUses tokenUses
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -24,6 +25,14 @@ const CSRFHeader = "X-CSRF-Token"
 // WorkspaceHeader picks the workspace a signed-in user acts in when they
 // belong to several; a token is bound to one workspace.
 const WorkspaceHeader = "Parley-Workspace"
+
+// WorkspaceCookie remembers the workspace a browser's session acts in when
+// the request does not say (the web interface never does): the one it
+// started in. Without it a session would follow the user's lowest
+// workspace id, and a membership added later in another workspace would
+// move a signed-in person's screens to another brand. Like the header it
+// only chooses among the user's memberships.
+const WorkspaceCookie = "parley_workspace"
 
 type principalKey struct{}
 
@@ -118,9 +127,17 @@ func (s *Server) Authenticate(r *http.Request) (care.Principal, *care.Session, e
 	if err != nil || u.Disabled {
 		return care.Principal{}, nil, care.Errorf(care.EUNAUTHORIZED, "Your account is disabled.")
 	}
-	m, err := s.membership(ctx, u.ID, r.Header.Get(WorkspaceHeader))
-	if err != nil {
-		return care.Principal{}, nil, err
+	want := r.Header.Get(WorkspaceHeader)
+	var m *care.Member
+	if want == "" {
+		if m, err = s.keptMembership(ctx, r, u.ID); err != nil {
+			return care.Principal{}, nil, fmt.Errorf("reading the session's workspace: %w", err)
+		}
+	}
+	if m == nil {
+		if m, err = s.membership(ctx, u.ID, want); err != nil {
+			return care.Principal{}, nil, err
+		}
 	}
 	// A member of a partner team (a token acting for one too) sees only
 	// their teams' work; read on every request, so a change of teams
@@ -201,6 +218,25 @@ func (s *Server) membership(ctx context.Context, userID care.ID, want string) (*
 	return &ms[0], nil
 }
 
+// keptMembership is the user's membership in the workspace the browser's
+// WorkspaceCookie names, or nil when it names none of theirs (gone since,
+// or never theirs: the cookie is the client's to send).
+func (s *Server) keptMembership(ctx context.Context, r *http.Request, userID care.ID) (*care.Member, error) {
+	c, err := r.Cookie(WorkspaceCookie)
+	if err != nil {
+		return nil, nil
+	}
+	id, err := strconv.ParseInt(c.Value, 10, 64)
+	if err != nil || id <= 0 {
+		return nil, nil
+	}
+	m, err := s.Store.Member(ctx, id, userID)
+	if care.ErrorCode(err) == care.ENOTFOUND {
+		return nil, nil
+	}
+	return m, err
+}
+
 type loginRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
@@ -233,12 +269,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, care.Errorf(care.EINVALID, "password is required."))
 		return
 	}
-	u, err := s.CheckPassword(r.Context(), req.Email, req.Password)
-	if err != nil {
+	u, err := s.SignIn(r, req.Email, req.Password)
+	var refused *SignInRefused
+	if errors.As(err, &refused) {
+		writeSignInRefused(w, r, refused)
+		return
+	} else if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	sess, err := s.StartSession(w, r, u)
+	sess, m, err := s.startSession(w, r, u)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -249,8 +289,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp := &sessionResponse{User: *u, Workspaces: ms, CSRFToken: sess.CSRF, ExpiresAt: sess.ExpiresAt}
-	if len(ms) > 0 {
-		resp.WorkspaceID, resp.Role = ms[0].WorkspaceID, ms[0].Role
+	if m != nil {
+		resp.WorkspaceID, resp.Role = m.WorkspaceID, m.Role
 	}
 	writeJSON(w, http.StatusCreated, resp)
 }
@@ -280,11 +320,33 @@ func (s *Server) CheckPassword(ctx context.Context, email, password string) (*ca
 }
 
 // StartSession stores a new session for u and sets its cookie, so the API
-// and the web interface accept it alike.
+// and the web interface accept it alike, and the WorkspaceCookie: the
+// workspace this browser last acted in when u is still a member of it,
+// else u's first.
 func (s *Server) StartSession(w http.ResponseWriter, r *http.Request, u *care.User) (*care.Session, error) {
+	sess, _, err := s.startSession(w, r, u)
+	return sess, err
+}
+
+// startSession is StartSession, also returning the membership the session
+// acts in (nil for a user of no workspace).
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *care.User) (*care.Session, *care.Member, error) {
+	m, err := s.keptMembership(r.Context(), r, u.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if m == nil {
+		ms, err := s.Store.Memberships(r.Context(), u.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(ms) > 0 {
+			m = &ms[0]
+		}
+	}
 	id, hash, err := auth.NewSessionID()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	now := s.now()
 	ttl := s.SessionTTL
@@ -293,11 +355,15 @@ func (s *Server) StartSession(w http.ResponseWriter, r *http.Request, u *care.Us
 	}
 	sess := &care.Session{Hash: hash, UserID: u.ID, CSRF: auth.NewCSRFToken(), CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	if err := s.Store.CreateSession(r.Context(), sess); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: id, Path: "/", Expires: sess.ExpiresAt,
 		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
-	return sess, nil
+	if m != nil {
+		http.SetCookie(w, &http.Cookie{Name: WorkspaceCookie, Value: strconv.FormatInt(m.WorkspaceID, 10), Path: "/", Expires: sess.ExpiresAt,
+			HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
+	}
+	return sess, m, nil
 }
 
 func (s *Server) getSession(w http.ResponseWriter, r *http.Request) {
@@ -325,14 +391,59 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if err := s.EndSession(w, r); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// EndSession deletes the request's session, if any, and clears the
+// browser's session cookie. The WorkspaceCookie stays, so that signing in
+// again comes back to the same workspace; it opens nothing by itself.
+func (s *Server) EndSession(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(SessionCookie); err == nil {
 		if err := s.Store.DeleteSession(r.Context(), auth.HashToken(c.Value)); err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
-	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// ChangePassword sets the user's new password, once checked against the
+// password rules, and ends their other sessions: a password is changed
+// when it may be known to someone else, who may be signed in with it.
+// keep is the hash of the session making the change (nil for none), which
+// stays signed in.
+func (s *Server) ChangePassword(ctx context.Context, userID care.ID, password string, keep []byte) error {
+	if err := auth.CheckPassword(password); err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return s.Store.Update(ctx, func(q care.Queries) error {
+		if err := q.SetPassword(ctx, userID, hash); err != nil {
+			return err
+		}
+		_, err := q.DeleteUserSessions(ctx, userID, keep)
+		return err
+	})
+}
+
+// sessionHash is the hash of the session cookie of a request authenticated
+// by it, nil for one that is not.
+func sessionHash(r *http.Request) []byte {
+	if r.Header.Get("Authorization") != "" {
+		return nil
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil || c.Value == "" {
+		return nil
+	}
+	return auth.HashToken(c.Value)
 }
 
 type passwordRequest struct {
@@ -360,16 +471,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, care.Errorf(care.EFORBIDDEN, "The current password is wrong."))
 		return
 	}
-	if err := auth.CheckPassword(req.New); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	hash, err := auth.HashPassword(req.New)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if err := s.Store.SetPassword(r.Context(), u.ID, hash); err != nil {
+	if err := s.ChangePassword(r.Context(), u.ID, req.New, sessionHash(r)); err != nil {
 		writeError(w, r, err)
 		return
 	}

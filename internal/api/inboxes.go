@@ -48,7 +48,7 @@ func (s *Server) listInboxes(w http.ResponseWriter, r *http.Request) {
 	}
 	views := make([]inboxView, len(ins))
 	for i := range ins {
-		views[i] = s.inboxView(&ins[i])
+		views[i] = s.inboxView(r, &ins[i])
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"inboxes": views})
 }
@@ -61,8 +61,22 @@ type inboxView struct {
 	Capabilities channel.Capabilities `json:"capabilities"`
 }
 
-func (s *Server) inboxView(in *care.Inbox) inboxView {
-	return inboxView{Inbox: in, Capabilities: s.Adapters.InboxCapabilities(*in)}
+// inboxView shows in to the request's principal. The webhook URL is
+// setup, for admins: it names the brand's own systems, and agents answer
+// through Parley, not through it. The platform account's id is left out
+// for a partner's people too, as its health line is.
+func (s *Server) inboxView(r *http.Request, in *care.Inbox) inboxView {
+	v := inboxView{Inbox: in, Capabilities: s.Adapters.InboxCapabilities(*in)}
+	p := principal(r)
+	if p.Role != care.RoleAdmin || p.Scope != nil {
+		shown := *in
+		shown.WebhookURL = ""
+		if p.Scope != nil {
+			shown.ExternalID = ""
+		}
+		v.Inbox = &shown
+	}
+	return v
 }
 
 // fillSpend completes the health line with this month's billed messages,
@@ -143,7 +157,7 @@ func (s *Server) getInbox(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.inboxView(in))
+	writeJSON(w, http.StatusOK, s.inboxView(r, in))
 }
 
 type inboxRequest struct {

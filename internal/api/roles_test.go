@@ -162,6 +162,13 @@ func TestRoleMatrix(t *testing.T) {
 			return "/api/v1/users", jsonBody(map[string]any{"email": fmt.Sprintf("new%d@example.com", w.next()), "name": "New", "role": "agent"})
 		}},
 		"PATCH /api/v1/users/{id}": {200, fixed(fmt.Sprintf("/api/v1/users/%d", w.member), `{"role":"agent"}`)},
+		"DELETE /api/v1/users/{id}": {204, func(t *testing.T) (string, string) {
+			u, _, err := accounts.CreateUser(context.Background(), w.Store, workspace1, fmt.Sprintf("leaving%d@example.com", w.next()), "Leaving", care.RoleAgent, "", time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprintf("/api/v1/users/%d", u.ID), ""
+		}},
 
 		"GET /api/v1/teams": {200, fixed("/api/v1/teams", "")},
 		"POST /api/v1/teams": {201, func(*testing.T) (string, string) {
@@ -421,6 +428,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 		{"GET", team, ""},
 		{"PUT", team + "/members", `{"member_ids":[]}`},
 		{"PATCH", fmt.Sprintf("/api/v1/users/%d", w.member), `{"role":"admin"}`},
+		{"DELETE", fmt.Sprintf("/api/v1/users/%d", w.member), ""},
 		{"DELETE", fmt.Sprintf("/api/v1/tokens/%d", w.tokenID), ""},
 	}
 	for _, h := range hidden {

@@ -67,6 +67,7 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/users", agent, s.listUsers},
 		{"POST", "/api/v1/users", admin, s.createUser},
 		{"PATCH", "/api/v1/users/{id}", admin, s.updateMember},
+		{"DELETE", "/api/v1/users/{id}", admin, s.removeMember},
 
 		{"GET", "/api/v1/teams", agent, s.listTeams},
 		{"POST", "/api/v1/teams", supervisor, s.createTeam()},

@@ -123,12 +123,14 @@ func onlyAdmins(p care.Principal) error {
 // AddMember adds a user to p's workspace, creating the account if the
 // address is new, as POST /api/v1/users does. Without a password one is
 // generated and returned, to be shown once; an existing account keeps its
-// own and "" is returned.
+// own and "" is returned. An address with an account in a workspace p is
+// not an admin of is refused (403, naming the operator's command) without
+// a word about that account: see accounts.AddMember.
 func (s *Server) AddMember(ctx context.Context, p care.Principal, email, name string, role care.Role, password string) (*care.User, string, error) {
 	if err := onlyAdmins(p); err != nil {
 		return nil, "", err
 	}
-	u, generated, err := accounts.CreateUser(ctx, s.Store, p.WorkspaceID, email, name, role, password, s.now())
+	u, generated, err := accounts.AddMember(ctx, s.Store, p, email, name, role, password, s.now())
 	if err != nil {
 		return nil, "", err
 	}
@@ -238,6 +240,72 @@ func (s *Server) ChangeMember(ctx context.Context, p care.Principal, id care.ID,
 				// it gave them on its next pass.
 				s.logger().ErrorContext(ctx, "api: routing after disabling a user", "user", id, "workspace", ws, "err", err)
 			}
+		}
+	}
+	return nil
+}
+
+func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := s.RemoveMember(r.Context(), principal(r), id); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// RemoveMember takes a user out of p's workspace, as DELETE
+// /api/v1/users/{id} does: their membership, their places in its teams
+// and their API tokens for it go; the account, and its other workspaces,
+// stay. Never the workspace's last enabled admin (409), nor oneself
+// (400). Like disabling,
+// it sets them offline first, so routing takes back what it gave them
+// that still waits for a first answer; what they were answering stays
+// assigned to them until a supervisor reassigns it.
+func (s *Server) RemoveMember(ctx context.Context, p care.Principal, id care.ID) error {
+	if err := onlyAdmins(p); err != nil {
+		return err
+	}
+	if id == p.UserID {
+		return care.Errorf(care.EINVALID, "You cannot remove yourself; ask another admin.")
+	}
+	var email string
+	err := s.Store.Update(ctx, func(q care.Queries) error {
+		m, err := q.Member(ctx, p.WorkspaceID, id)
+		if care.ErrorCode(err) == care.ENOTFOUND {
+			return care.Errorf(care.ENOTFOUND, "User not found in this workspace.")
+		} else if err != nil {
+			return err
+		}
+		u, err := q.User(ctx, id)
+		if err != nil {
+			return err
+		}
+		email = u.Email
+		if m.Role == care.RoleAdmin && !u.Disabled {
+			if err := keepAnAdmin(ctx, q, p.WorkspaceID, u, "remove them"); err != nil {
+				return err
+			}
+		}
+		off := care.PresenceOffline
+		if _, err := q.UpdateAgent(ctx, p.WorkspaceID, id, care.AgentUpdate{Presence: &off}, s.now()); err != nil {
+			return err
+		}
+		return q.DeleteMember(ctx, p.WorkspaceID, id)
+	})
+	if err != nil {
+		return err
+	}
+	s.audit(ctx, p, "user.remove", idTarget("user", id), map[string]any{"email": email})
+	if s.Router != nil {
+		if err := s.Router.PresenceChanged(ctx, p.WorkspaceID, id, care.PresenceOffline); err != nil {
+			// They are out either way; routing takes back what it gave
+			// them on its next pass.
+			s.logger().ErrorContext(ctx, "api: routing after removing a member", "user", id, "workspace", p.WorkspaceID, "err", err)
 		}
 	}
 	return nil

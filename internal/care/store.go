@@ -50,6 +50,11 @@ type Queries interface {
 	Members(ctx context.Context, workspaceID ID) ([]Member, error)
 	// Memberships lists the workspaces a user belongs to.
 	Memberships(ctx context.Context, userID ID) ([]Member, error)
+	// DeleteMember takes a user out of a workspace: their membership (with
+	// their presence and skills there), their places in its teams and their
+	// API tokens for it. The account stays. Returns ENOTFOUND when they are
+	// not a member.
+	DeleteMember(ctx context.Context, workspaceID, userID ID) error
 
 	CreateTeam(ctx context.Context, t *Team) error
 	Team(ctx context.Context, id ID) (*Team, error)
@@ -156,6 +161,9 @@ type Queries interface {
 	CreateSession(ctx context.Context, s *Session) error
 	SessionByHash(ctx context.Context, hash []byte) (*Session, error)
 	DeleteSession(ctx context.Context, hash []byte) error
+	// DeleteUserSessions ends every session of a user except the one with
+	// hash keep (nil keeps none) and returns how many it ended.
+	DeleteUserSessions(ctx context.Context, userID ID, keep []byte) (int, error)
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
 
 	CreateInbox(ctx context.Context, in *Inbox) error

@@ -2,7 +2,6 @@ package desk
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -47,10 +46,10 @@ func (s *Service) Update(ctx context.Context, p care.Principal, convID care.ID, 
 				return nil, err
 			}
 		}
-		if u.Tags != nil && slices.Contains(before.Tags, TagNeedsApproval) && !slices.Contains(*u.Tags, TagNeedsApproval) && !p.Role.AtLeast(care.RoleSupervisor) {
-			// The tag is the hold on every public reply here; the agents
-			// it holds must not be the ones able to lift it.
-			return nil, care.Errorf(care.EFORBIDDEN, "Only supervisors and admins remove the %s tag.", TagNeedsApproval)
+		if u.Tags != nil {
+			if err := mayUntag(ctx, q, p, before, *u.Tags); err != nil {
+				return nil, err
+			}
 		}
 		if u.Status != nil && *u.Status == care.StatusSnoozed {
 			if u.SnoozedUntil == nil || !u.SnoozedUntil.After(now) {

@@ -191,6 +191,20 @@ func (q queries) Memberships(ctx context.Context, userID care.ID) ([]care.Member
 	return collect(rows, scanMember, q, "members")
 }
 
+func (q queries) DeleteMember(ctx context.Context, workspaceID, userID care.ID) error {
+	return q.inTx(ctx, func(q queries) error {
+		if err := q.affectOne(ctx, "member", `DELETE FROM members WHERE workspace_id = ? AND user_id = ?`, workspaceID, userID); err != nil {
+			return err
+		}
+		if _, err := q.exec(ctx, `DELETE FROM team_members WHERE user_id = ? AND team_id IN (SELECT id FROM teams WHERE workspace_id = ?)`,
+			userID, workspaceID); err != nil {
+			return q.wrap(err, "team members")
+		}
+		_, err := q.exec(ctx, `DELETE FROM tokens WHERE workspace_id = ? AND user_id = ?`, workspaceID, userID)
+		return q.wrap(err, "tokens")
+	})
+}
+
 func (q queries) CreateTeam(ctx context.Context, t *care.Team) error {
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = time.Now()
@@ -412,6 +426,19 @@ func (q queries) SessionByHash(ctx context.Context, hash []byte) (*care.Session,
 func (q queries) DeleteSession(ctx context.Context, hash []byte) error {
 	_, err := q.exec(ctx, `DELETE FROM sessions WHERE hash = ?`, hash)
 	return q.wrap(err, "session")
+}
+
+func (q queries) DeleteUserSessions(ctx context.Context, userID care.ID, keep []byte) (int, error) {
+	query, args := `DELETE FROM sessions WHERE user_id = ?`, []any{userID}
+	if keep != nil {
+		query, args = query+` AND hash <> ?`, append(args, keep)
+	}
+	res, err := q.exec(ctx, query, args...)
+	if err != nil {
+		return 0, q.wrap(err, "sessions")
+	}
+	n, err := res.RowsAffected()
+	return int(n), q.wrap(err, "sessions")
 }
 
 func (q queries) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {

@@ -60,6 +60,8 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"Teams", testTeams},
 		{"Tokens", testTokens},
 		{"Sessions", testSessions},
+		{"UserSessions", testUserSessions},
+		{"DeleteMember", testDeleteMember},
 		{"Inboxes", testInboxes},
 		{"Identities", testIdentities},
 		{"Merges", testMerges},

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/accounts"
@@ -39,9 +41,15 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	email, password := strings.TrimSpace(formValue(r, "email")), formValue(r, "password")
 	next := localPath(formValue(r, "next"))
-	u, err := h.API.CheckPassword(r.Context(), email, password)
+	u, err := h.API.SignIn(r, email, password)
 	if err != nil {
-		h.render(w, r, http.StatusUnauthorized, "login", loginPage{
+		status := http.StatusUnauthorized
+		var refused *api.SignInRefused
+		if errors.As(err, &refused) {
+			status = refused.Status
+			w.Header().Set("Retry-After", strconv.Itoa(refused.RetryAfterSeconds()))
+		}
+		h.render(w, r, status, "login", loginPage{
 			layout: layout{Title: "Sign in", Page: "login", Error: h.safeMessage(r, err)}, Email: email, Next: next})
 		return
 	}
@@ -61,14 +69,10 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request, a *agent) {
 			h.logger().ErrorContext(r.Context(), "web: go offline at sign-out", "user", a.UserID, "err", err)
 		}
 	}
-	if c, err := r.Cookie(api.SessionCookie); err == nil {
-		if err := h.Store.DeleteSession(r.Context(), auth.HashToken(c.Value)); err != nil {
-			h.renderError(w, r, nil, err)
-			return
-		}
+	if err := h.API.EndSession(w, r); err != nil {
+		h.renderError(w, r, nil, err)
+		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: api.SessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: h.API.SecureCookies, SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
@@ -176,16 +180,12 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request, a *agen
 		fail(care.Errorf(care.EINVALID, "The two new passwords differ."))
 		return
 	}
-	if err := auth.CheckPassword(next); err != nil {
-		fail(err)
-		return
+	// This browser stays signed in; every other session of theirs ends.
+	var keep []byte
+	if c, err := r.Cookie(api.SessionCookie); err == nil {
+		keep = auth.HashToken(c.Value)
 	}
-	hash, err := auth.HashPassword(next)
-	if err != nil {
-		fail(err)
-		return
-	}
-	if err := h.Store.SetPassword(r.Context(), u.ID, hash); err != nil {
+	if err := h.API.ChangePassword(r.Context(), u.ID, next, keep); err != nil {
 		fail(err)
 		return
 	}
@@ -194,7 +194,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request, a *agen
 		h.logger().ErrorContext(r.Context(), "web: audit failed", "action", "user.password", "err", err)
 	}
 	h.render(w, r, http.StatusOK, "password", passwordPage{layout{Title: "Change password", Page: "password", Agent: a,
-		Notice: "Your password was changed."}})
+		Notice: "Your password was changed. Your other sessions are signed out."}})
 }
 
 // setPresence is the top bar's presence menu: online, away or offline.

@@ -152,6 +152,8 @@ func TestSetup(t *testing.T) {
 func TestPasswordChange(t *testing.T) {
 	f := newFixture(t)
 	c := f.login()
+	elsewhere := f.login()
+	colleague := f.loginAs(f.user("kim@acme.test", "Kim", care.RoleAgent))
 	const next = "a much longer passphrase"
 	res, body := c.act("/password", url.Values{"current": {"wrong"}, "new": {next}, "confirm": {next}})
 	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "The current password is wrong.") {
@@ -164,6 +166,21 @@ func TestPasswordChange(t *testing.T) {
 	res, body = c.act("/password", url.Values{"current": {password}, "new": {next}, "confirm": {next}})
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, "Your password was changed.") {
 		t.Fatalf("POST /password = %d, want 200 and a confirmation", res.StatusCode)
+	}
+	// The change signs out every other session of theirs: one that may
+	// be someone else's who knew the old password.
+	for _, tt := range []struct {
+		name string
+		c    *client
+		want int
+	}{
+		{"this browser", c, http.StatusOK},
+		{"another of theirs", elsewhere, http.StatusSeeOther},
+		{"a colleague's", colleague, http.StatusOK},
+	} {
+		if res, _ := tt.c.get("/"); res.StatusCode != tt.want {
+			t.Errorf("GET / in %s after the change = %d, want %d", tt.name, res.StatusCode, tt.want)
+		}
 	}
 	res, _ = f.client().post("/login", url.Values{"email": {f.agent.Email}, "password": {next}})
 	if res.StatusCode != http.StatusSeeOther {

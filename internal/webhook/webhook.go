@@ -100,25 +100,16 @@ func (h *Handler) requestURL(r *http.Request) string {
 func (h *Handler) handshake(w http.ResponseWriter, r *http.Request) {
 	in, wh, ok := h.adapter(r)
 	if !ok {
-		http.NotFound(w, r)
+		refuseHandshake(w)
 		return
 	}
-	wh.Handshake(w, r, *in)
+	answerHandshake(w, r, wh, in)
 }
 
 func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 	started := h.now()
-	in, wh, ok := h.adapter(r)
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	outcome, n := "rejected", 0
-	defer func() {
-		if h.Observe != nil {
-			h.Observe(in.Channel, outcome, n, started)
-		}
-	}()
+	// The body is read before the inbox is looked up, so a delivery too
+	// large or cut short is answered alike whether or not the inbox exists.
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -129,6 +120,17 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "could not read the delivery", http.StatusBadRequest)
 		return
 	}
+	in, wh, ok := h.adapter(r)
+	if !ok {
+		refuseDelivery(w)
+		return
+	}
+	outcome, n := "rejected", 0
+	defer func() {
+		if h.Observe != nil {
+			h.Observe(in.Channel, outcome, n, started)
+		}
+	}()
 	var events []channel.Event
 	if us, ok := wh.(channel.URLSigned); ok {
 		events, err = us.ReceiveURL(h.requestURL(r), r.Header, body, *in, started)
@@ -140,7 +142,7 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 		case care.EUNAUTHORIZED:
 			// Logged at warn: a wrong app secret after a rotation shows up here.
 			h.logger().Warn("webhook: signature rejected", "inbox", in.ID, "channel", in.Channel, "err", err)
-			http.Error(w, "signature does not verify", http.StatusUnauthorized)
+			refuseDelivery(w)
 		case care.EINVALID, care.ETOOLARGE:
 			h.logger().Warn("webhook: delivery not understood", "inbox", in.ID, "channel", in.Channel, "err", err)
 			http.Error(w, care.ErrorMessage(err), http.StatusBadRequest)

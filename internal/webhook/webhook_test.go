@@ -155,8 +155,8 @@ func TestWebhook(t *testing.T) {
 				t.Fatal(err)
 			}
 			resp.Body.Close()
-			if resp.StatusCode != http.StatusNotFound {
-				t.Errorf("POST %s = %d, want 404", path, resp.StatusCode)
+			if resp.StatusCode != http.StatusUnauthorized {
+				t.Errorf("POST %s = %d, want 401, as an unsigned delivery to an inbox is answered", path, resp.StatusCode)
 			}
 		}
 	})

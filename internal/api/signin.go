@@ -1,0 +1,144 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/care"
+)
+
+// SignInGuard protects password sign-in, the API's and the web
+// interface's alike: Throttle limits failures per account and per client,
+// Gate bounds how many password hashes run at once.
+type SignInGuard struct {
+	Throttle *auth.Throttle
+	Gate     *auth.HashGate
+}
+
+// hashWait is how long a sign-in waits for a free hashing slot before it is
+// told to come back: a few hashes' time, short of a person's patience.
+const hashWait = 3 * time.Second
+
+// errThrottled is the problem code of a sign-in refused for too many
+// failures; it answers 429.
+const errThrottled = "too_many_requests"
+
+// SignInRefused is the error SignIn returns when it did not check the
+// password at all: Status is 429 (too many failures) or 503 (too many
+// checks at once), and the caller should send RetryAfter as Retry-After.
+type SignInRefused struct {
+	Status     int
+	RetryAfter time.Duration
+	err        *care.Error
+}
+
+func (e *SignInRefused) Error() string { return e.err.Error() }
+func (e *SignInRefused) Unwrap() error { return e.err }
+
+// RetryAfterSeconds is RetryAfter in whole seconds, rounded up, at least 1.
+func (e *SignInRefused) RetryAfterSeconds() int {
+	return max(1, int((e.RetryAfter+time.Second-1)/time.Second))
+}
+
+// signInDefault is the guard of a server configured without one.
+type signInDefault struct {
+	once  sync.Once
+	guard *SignInGuard
+}
+
+// NewSignInGuard returns the default guard: 10 failures per account and 50
+// per client network in 15 minutes, and DefaultHashSlots hashes at once.
+func NewSignInGuard(now func() time.Time) *SignInGuard {
+	return &SignInGuard{
+		Throttle: auth.NewThrottle(auth.ThrottleConfig{Now: now}),
+		Gate:     auth.NewHashGate(0, hashWait),
+	}
+}
+
+// guard returns the server's SignInGuard, making the default one the
+// first time for a server configured without.
+func (s *Server) guard() *SignInGuard {
+	if s.SignInGuard != nil {
+		return s.SignInGuard
+	}
+	s.signInDef.once.Do(func() { s.signInDef.guard = NewSignInGuard(s.now) })
+	return s.signInDef.guard
+}
+
+// SignIn is CheckPassword behind the server's SignInGuard. It returns a
+// *SignInRefused, without checking the password, when the account or the
+// client (r's RemoteAddr: Parley trusts no forwarding header) has failed
+// too often lately, or when too many passwords are being checked at once.
+func (s *Server) SignIn(r *http.Request, email, password string) (*care.User, error) {
+	if strings.TrimSpace(email) == "" || password == "" {
+		return s.CheckPassword(r.Context(), email, password) // refused before any hashing
+	}
+	g := s.guard()
+	attempt, err := g.Throttle.Begin(r.RemoteAddr, email)
+	if err != nil {
+		var th *auth.Throttled
+		if !errors.As(err, &th) {
+			return nil, err
+		}
+		refused := &SignInRefused{Status: http.StatusTooManyRequests, RetryAfter: th.RetryAfter}
+		wait := waitText(th.RetryAfter)
+		if th.Account {
+			refused.err = care.Errorf(errThrottled, "Too many failed sign-ins for this address. Wait %s and try again; if you have forgotten your password, ask an admin to set a new one.", wait)
+		} else {
+			refused.err = care.Errorf(errThrottled, "Too many failed sign-ins from your network. Wait %s and try again.", wait)
+		}
+		s.logger().WarnContext(r.Context(), "sign-in throttled", "remote", r.RemoteAddr, "account_limit", th.Account, "retry_after", th.RetryAfter)
+		return nil, refused
+	}
+	release, err := g.Gate.Acquire(r.Context())
+	if err != nil {
+		attempt.Cancel()
+		s.logger().WarnContext(r.Context(), "sign-in refused: password checks busy", "remote", r.RemoteAddr, "err", err)
+		return nil, &SignInRefused{Status: http.StatusServiceUnavailable, RetryAfter: 5 * time.Second,
+			err: care.Errorf(care.EUNAVAILABLE, "Parley is busy checking other sign-ins. Try again in a few seconds.")}
+	}
+	defer release()
+	u, err := s.CheckPassword(r.Context(), email, password)
+	if err == nil {
+		attempt.Succeeded()
+	} else if care.ErrorCode(err) != care.EUNAUTHORIZED {
+		attempt.Cancel() // the store failed: the password was not judged
+	}
+	return u, err
+}
+
+// waitText says how long to wait in words a person reads at a glance.
+func waitText(d time.Duration) string {
+	switch {
+	case d <= time.Minute:
+		return "a minute"
+	case d < 90*time.Minute:
+		return fmt.Sprintf("%d minutes", int((d+time.Minute-1)/time.Minute))
+	default:
+		return fmt.Sprintf("%d hours", int((d+time.Hour-1)/time.Hour))
+	}
+}
+
+// writeSignInRefused answers a refused sign-in with its status and
+// Retry-After, as a problem detail like every other error.
+func writeSignInRefused(w http.ResponseWriter, r *http.Request, e *SignInRefused) {
+	w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfterSeconds()))
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(e.Status)
+	json.NewEncoder(w).Encode(problem{
+		Type:     "https://parley.dev/problems/" + e.err.Code,
+		Title:    http.StatusText(e.Status),
+		Status:   e.Status,
+		Detail:   e.err.Message,
+		Code:     e.err.Code,
+		Instance: r.URL.Path,
+	})
+}
