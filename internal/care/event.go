@@ -14,6 +14,7 @@ const (
 	EventConversationUpdated EventType = "conversation.updated"
 	EventMessageCreated      EventType = "message.created"
 	EventMessageUpdated      EventType = "message.updated"
+	EventMessageDeleted      EventType = "message.deleted" // removed from Parley; a platform deletion is message.updated
 	EventContactMerged       EventType = "contact.merged"
 	EventContactUnmerged     EventType = "contact.unmerged"
 )

@@ -323,7 +323,8 @@ type Queries interface {
 	// status that outranks status stay on ours, and it is removed (a
 	// conversation of its own it leaves empty is resolved). It
 	// appends and returns the events of a merge (conversation.updated for
-	// the echo's conversation, message.updated for ours), then applies, as
+	// the echo's conversation, message.deleted for the echo,
+	// message.updated for ours), then applies, as
 	// ApplyStatusReports does, the delivery reports and reactions already
 	// stored under platformID, with their events. Returns ENOTFOUND for an unknown message, ECONFLICT when another
 	// message holds the id.

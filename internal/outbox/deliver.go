@@ -204,6 +204,13 @@ func (w *Worker) sent(ctx context.Context, e care.OutboxEntry, log *slog.Logger,
 		// moment, took the id first: read again, it is there to merge.
 		events, err = w.Store.RecordSent(ctx, e.MessageID, status, platformID, w.now())
 	}
+	if err != nil && care.ErrorCode(err) != care.ECONFLICT && ctx.Err() == nil {
+		// The reply went out; left queued, it would be sent again. Record
+		// that much on its own, without merging an echo or applying early
+		// reports (a conflict with an echo holding the id is met below).
+		log.Warn("outbox: recording the send failed; recording it on its own", "err", err)
+		events, err = nil, w.Store.SetDelivery(ctx, e.MessageID, status, "", platformID)
+	}
 	if care.ErrorCode(err) == care.ECONFLICT && platformID != "" {
 		// The platform reused an id another message in the inbox holds.
 		// The reply did go out; keep that, drop the id.

@@ -163,6 +163,20 @@ func (db *DB) Update(ctx context.Context, fn func(care.Queries) error) error {
 	return err
 }
 
+// lockEvents takes the dialect's event lock (see Dialect.EventLock), held
+// until the transaction ends; a no-op where there is none. A transaction
+// that appends events takes it before any row lock, as DB.Update does, so
+// that all writers lock in one order.
+func (q queries) lockEvents(ctx context.Context) error {
+	if q.d.EventLock == "" {
+		return nil
+	}
+	if _, err := q.exec(ctx, q.d.EventLock); err != nil {
+		return q.wrap(err, "event lock")
+	}
+	return nil
+}
+
 // q runs queries either on the pools (each statement on its own, multi-step
 // writes in their own transaction) or inside one transaction (r == w == tx).
 type queries struct {

@@ -57,6 +57,12 @@ func (q queries) RecordSent(ctx context.Context, messageID care.ID, status care.
 	}
 	var events []care.Event
 	err := q.inTx(ctx, func(q queries) error {
+		// The event lock first, as every writer of events takes it
+		// (DB.Update): taken after this transaction's row locks, it could
+		// deadlock with a pipeline pass holding it and waiting for them.
+		if err := q.lockEvents(ctx); err != nil {
+			return err
+		}
 		events = nil
 		m, err := q.Message(ctx, messageID)
 		if err != nil {
@@ -118,7 +124,8 @@ func echoOf(dup, m *care.Message) bool {
 
 // mergeEcho keeps on m what the platform reported on its echo dup (its
 // reactions, deletion, hiding, charge), then removes dup, and returns the
-// event of its conversation, which is resolved if dup alone was in it.
+// event of its conversation, which is resolved if dup alone was in it, and
+// message.deleted of dup.
 func (q queries) mergeEcho(ctx context.Context, dup, m *care.Message, now time.Time) ([]care.Event, error) {
 	have := map[care.ID]bool{}
 	for _, r := range m.Reactions {
@@ -169,8 +176,10 @@ func (q queries) mergeEcho(ctx context.Context, dup, m *care.Message, now time.T
 		}
 	}
 	data, _ := care.EncodeJSON(conv)
+	// dup was announced as message.created: clients and webhooks holding
+	// it learn it is gone.
 	return []care.Event{{WorkspaceID: conv.WorkspaceID, Type: care.EventConversationUpdated, ConversationID: conv.ID,
-		InboxID: conv.InboxID, Data: data, CreatedAt: now}}, nil
+		InboxID: conv.InboxID, Data: data, CreatedAt: now}, messageEvent(care.EventMessageDeleted, dup, now)}, nil
 }
 
 // ApplyStatusReports applies to our message the platform's delivery
@@ -179,6 +188,12 @@ func (q queries) mergeEcho(ctx context.Context, dup, m *care.Message, now time.T
 func (q queries) ApplyStatusReports(ctx context.Context, messageID care.ID, since, now time.Time) ([]care.Event, error) {
 	var events []care.Event
 	err := q.inTx(ctx, func(q queries) error {
+		// The event lock first, as every writer of events takes it
+		// (DB.Update): taken after this transaction's row locks, it could
+		// deadlock with a pipeline pass holding it and waiting for them.
+		if err := q.lockEvents(ctx); err != nil {
+			return err
+		}
 		events = nil
 		m, err := q.Message(ctx, messageID)
 		if err != nil {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -136,8 +137,15 @@ func testRecordSent(t *testing.T, open opener) {
 		for _, e := range evs {
 			types = append(types, e.Type)
 		}
-		if diff := cmp.Diff([]care.EventType{care.EventConversationUpdated, care.EventMessageUpdated}, types); diff != "" {
+		if diff := cmp.Diff([]care.EventType{care.EventConversationUpdated, care.EventMessageDeleted, care.EventMessageUpdated}, types); diff != "" {
 			t.Errorf("RecordSent events (-want +got):\n%s", diff)
+		}
+		// Those who were told of the copy learn it is gone, from the copy
+		// as it was.
+		if len(evs) == 3 {
+			if e := evs[1]; e.MessageID != dup.ID || e.ConversationID != dup.ConversationID || !strings.Contains(string(e.Data), `"platform_id":"p2"`) {
+				t.Errorf("message.deleted = %+v (data %s); want the echo %d of conversation %d", e, e.Data, dup.ID, dup.ConversationID)
+			}
 		}
 		stored, err := s.EventsAfter(t.Context(), w.ws.ID, last, 10)
 		must(t, err, "EventsAfter")

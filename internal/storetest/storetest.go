@@ -104,6 +104,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		{"CreateTriagedMessage", testCreateTriagedMessage},
 		{"KnownPlatformIDs", testKnownPlatformIDs},
 		{"MessageParts", testMessageParts},
+		{"RecordSentLockOrder", testRecordSentLockOrder},
 		{"MessageHidden", testMessageHidden},
 		{"ContactFollowsName", testContactFollowsName},
 		{"IdentitiesWithoutName", testIdentitiesWithoutName},

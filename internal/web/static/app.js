@@ -164,7 +164,7 @@
 
   // sla.warning and sla.breach come at a deadline's instants with no other
   // event: the rows and the header say so by being fetched again.
-  var types = ['conversation.created', 'conversation.updated', 'message.created', 'message.updated',
+  var types = ['conversation.created', 'conversation.updated', 'message.created', 'message.updated', 'message.deleted',
     'contact.merged', 'contact.unmerged', 'sla.warning', 'sla.breach', 'notification', 'presence'];
 
   // ---- Time passing ----

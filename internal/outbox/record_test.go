@@ -1,0 +1,82 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/internal/care"
+	"github.com/parleyhq/parley/internal/channel"
+	"github.com/parleyhq/parley/internal/testdb"
+)
+
+// recordFails is a store whose RecordSent fails as a transaction can (a
+// deadlock, a serialisation failure) while the rest of the store works.
+type recordFails struct {
+	care.Store
+	calls int
+}
+
+func (s *recordFails) RecordSent(context.Context, care.ID, care.DeliveryStatus, string, time.Time) ([]care.Event, error) {
+	s.calls++
+	return nil, errors.New("deadlock detected (SQLSTATE 40P01)")
+}
+
+// TestSentRecordedWhenRecordSentFails: a reply the platform accepted is
+// recorded as sent, and its entry done, even when recording it with its
+// echo and early reports fails; left queued, the next pass would send it
+// to the customer a second time.
+func TestSentRecordedWhenRecordSentFails(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := context.Background()
+		ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+		mustOK(t, s.CreateWorkspace(ctx, ws))
+		inbox := &care.Inbox{WorkspaceID: ws.ID, Channel: care.ChannelWhatsApp, Name: "Support"}
+		mustOK(t, s.CreateInbox(ctx, inbox))
+		ident, _, err := s.ResolveIdentity(ctx, ws.ID, inbox.Channel, care.Author{PlatformUserID: "ana", DisplayName: "Ana"}, time.Now())
+		mustOK(t, err)
+		conv := &care.Conversation{WorkspaceID: ws.ID, InboxID: inbox.ID, ContactID: ident.ContactID, Channel: inbox.Channel, Status: care.StatusOpen}
+		mustOK(t, s.CreateConversation(ctx, conv))
+		ours := &care.Message{WorkspaceID: ws.ID, ConversationID: conv.ID, InboxID: inbox.ID, Direction: care.DirectionOut,
+			Visibility: care.Private, AuthorName: "Ada", Text: "Your parcel left today.", Status: care.DeliveryQueued}
+		mustOK(t, s.CreateMessage(ctx, ours))
+		mustOK(t, s.EnqueueOutbox(ctx, &care.OutboxEntry{MessageID: ours.ID, InboxID: inbox.ID, Channel: inbox.Channel, IdempotencyKey: "k"}))
+
+		sender := &countingSender{}
+		senders := &channel.Registry{}
+		senders.Register(inbox.Channel, sender)
+		store := &recordFails{Store: s}
+		w := &Worker{Store: store, Senders: senders}
+		for range 3 {
+			if _, err := w.RunOnce(ctx); err != nil {
+				t.Fatalf("RunOnce: %v", err)
+			}
+		}
+		if store.calls == 0 {
+			t.Fatal("RecordSent was never called; the test tests nothing")
+		}
+		if sender.n != 1 {
+			t.Errorf("sent %d times; want once", sender.n)
+		}
+		m, err := s.Message(ctx, ours.ID)
+		mustOK(t, err)
+		if m.Status != care.DeliverySent || m.PlatformID != "wamid.1" {
+			t.Errorf("reply: status %q, platform id %q; want sent, wamid.1", m.Status, m.PlatformID)
+		}
+	})
+}
+
+type countingSender struct{ n int }
+
+func (s *countingSender) Send(context.Context, channel.Outbound) (channel.Result, error) {
+	s.n++
+	return channel.Result{PlatformID: "wamid.1", Status: care.DeliverySent}, nil
+}
+
+func mustOK(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
