@@ -361,6 +361,10 @@ func (w *jsonWriter) inbound(in *Inbound) {
 		w.bool(true)
 	}
 	w.stringOmit("group", in.Group)
+	if in.ReadUpTo {
+		w.field("read_up_to")
+		w.bool(true)
+	}
 	w.b = append(w.b, '}')
 }
 

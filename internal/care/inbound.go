@@ -74,6 +74,12 @@ type Inbound struct {
 	// per sender (Telegram: "<chat>:<sender>:<media_group_id>"); at most
 	// MaxPlatformIDBytes.
 	Group string `json:"group,omitempty"`
+	// ReadUpTo, on a KindStatus read, says the reader read the
+	// conversation up to PlatformID, not that one message alone (X's
+	// direct_message_mark_read_events). The platform's ids must be numbers
+	// that grow with time: our messages of the conversation with a smaller
+	// id are read too. PlatformID may name the customer's own message.
+	ReadUpTo bool `json:"read_up_to,omitempty"`
 }
 
 // GroupWindow is how far apart, by the platform's dates, the parts of one

@@ -116,6 +116,9 @@ func (p *jsonParser) inbound(in *Inbound) {
 	if p.member("group") {
 		in.Group = p.string()
 	}
+	if p.member("read_up_to") {
+		in.ReadUpTo = p.bool()
+	}
 	p.expect('}')
 }
 

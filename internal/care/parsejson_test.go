@@ -99,7 +99,7 @@ func TestParseJSON(t *testing.T) {
 		{"every field", `{"kind":"message","inbox_id":7,"channel":"x","platform_id":"p","reply_to_platform_id":"q","visibility":"public",` +
 			`"author":{"platform_user_id":"u","display_name":"D","handle":"@h","followers":-9223372036854775808,"verified":true,"account_created":"2020-02-29T23:59:59+05:30"},` +
 			`"text":"t","attachments":[{"kind":"image","url":"u","mime_type":"image/png","name":"n","size":9223372036854775807},{"kind":"file"}],"subject":"s",` +
-			sentAt + `,"status":"read","status_reason":"r","charge":"c","linked_platform_id":"l","engagement":5,"rating":4,"references":["a","b"],"agent":"a@b","new_thread":true}`, true, "t"},
+			sentAt + `,"status":"read","status_reason":"r","charge":"c","linked_platform_id":"l","engagement":5,"rating":4,"references":["a","b"],"agent":"a@b","new_thread":true,"group":"g","read_up_to":true}`, true, "t"},
 		{"empty and null slices", `{"attachments":[],"references":null}`, true, ""},
 		{"null account created", `{"author":{"account_created":null}}`, true, ""},
 		{"false and zero", `{"inbox_id":0,"author":{"verified":false},"engagement":-0,"new_thread":false}`, true, ""},
@@ -190,7 +190,7 @@ func FuzzInboundParseJSON(f *testing.F) {
 		{InboxID: 1, Channel: care.ChannelAPI, PlatformID: "m-1", Visibility: care.Private, Text: "hi", SentAt: at,
 			Author: care.Author{PlatformUserID: "c", DisplayName: "C", Handle: "@c", Followers: 38000}},
 		{Kind: care.KindStatus, PlatformID: "p", Status: care.DeliveryFailed, StatusReason: "x<y> & \"z\"", Charge: "c", Engagement: -1, Rating: 5,
-			References: []string{"a", ""}, Agent: "a@b", NewThread: true, Group: "9:9:13518", Attachments: []care.Attachment{{Kind: "image", URL: "u", Size: 1}},
+			References: []string{"a", ""}, Agent: "a@b", NewThread: true, Group: "9:9:13518", ReadUpTo: true, Attachments: []care.Attachment{{Kind: "image", URL: "u", Size: 1}},
 			Author: care.Author{Verified: true, AccountCreated: &at}, Text: "\xff\u2028\ud7ff\U0001f642\t\x00"},
 	} {
 		f.Add(v.AppendJSON(nil))

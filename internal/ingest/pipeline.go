@@ -984,7 +984,18 @@ func (p *Pipeline) status(ctx context.Context, q care.Queries, raw *care.RawEven
 	} else if err != nil {
 		return nil, err
 	}
+	var events []care.Event
+	if in.ReadUpTo && in.Status == care.DeliveryRead {
+		if events, err = readBefore(ctx, q, m, now); err != nil {
+			return nil, err
+		}
+	}
 	if m.Direction != care.DirectionOut {
+		if in.ReadUpTo {
+			// Read up to the customer's own message: what came before it
+			// is read, and it has no delivery of its own.
+			return events, q.MarkRawProcessed(ctx, raw.ID, now, "")
+		}
 		// Platforms report the delivery of what the business sent; a
 		// status naming a customer's message is a platform's mistake or a
 		// forgery, and "failed" on it would mislead the agent.
@@ -996,14 +1007,14 @@ func (p *Pipeline) status(ctx context.Context, q care.Queries, raw *care.RawEven
 		}
 	}
 	if !in.Status.Outranks(m.Status) {
-		return nil, q.MarkRawProcessed(ctx, raw.ID, now, "")
+		return events, q.MarkRawProcessed(ctx, raw.ID, now, "")
 	}
 	if err := q.SetDelivery(ctx, m.ID, in.Status, in.StatusReason, ""); err != nil {
 		return nil, err
 	}
 	m.Status, m.StatusReason = in.Status, in.StatusReason
 	e := NewEvent(care.EventMessageUpdated, m.WorkspaceID, m.ConversationID, m.ID, m.InboxID, m, now)
-	return []care.Event{e}, q.MarkRawProcessed(ctx, raw.ID, now, "")
+	return append(events, e), q.MarkRawProcessed(ctx, raw.ID, now, "")
 }
 
 // reaction puts a customer's emoji on the message it reacts to. A reaction

@@ -223,7 +223,12 @@ func (h *Handler) media(w http.ResponseWriter, r *http.Request, a *agent) {
 	if md.Size > 0 && md.Size <= maxProxyBytes {
 		hd.Set("Content-Length", strconv.FormatInt(md.Size, 10))
 	}
-	io.Copy(w, io.LimitReader(md.Body, maxProxyBytes))
+	if _, err := io.Copy(w, io.LimitReader(md.Body, maxProxyBytes)); err != nil {
+		// The platform's file broke off, or was refused as too large
+		// midway: a response ended cleanly would hand the agent a
+		// truncated file as if whole, so the connection is cut instead.
+		panic(http.ErrAbortHandler)
+	}
 }
 
 // safeFileHeaders sets what every file Parley passes on carries: its type

@@ -168,11 +168,11 @@ func (a *Adapter) parseAAA(body []byte, now time.Time) ([]channel.Event, error) 
 // markRead maps a direct_message_mark_read_events item: sender_id read the
 // conversation with target.recipient_id up to last_read_event_id
 // (x-api/account-activity, "direct_message_mark_read_events"). When a
-// customer reads, that DM of the account's becomes read; ok is false when
-// the account itself read, for a conversation without the account, or
-// when the item is not understood. The pipeline applies a status only to a
-// message Parley sent, so an id of the customer's own message changes
-// nothing.
+// customer reads, the account's DMs up to that event become read
+// (care.Inbound.ReadUpTo: DM event ids are snowflakes, which grow with
+// time), also when it is the customer's own DM, read after ours; ok is
+// false when the account itself read, for a conversation without the
+// account, or when the item is not understood.
 func markRead(account string, raw json.RawMessage, now time.Time) (care.Inbound, bool) {
 	var e struct {
 		CreatedTimestamp flexString `json:"created_timestamp"`
@@ -186,7 +186,7 @@ func markRead(account string, raw json.RawMessage, now time.Time) (care.Inbound,
 		account != "" && string(e.Target.RecipientID) != account {
 		return care.Inbound{}, false
 	}
-	return care.Inbound{Kind: care.KindStatus, PlatformID: string(e.LastReadEventID), Status: care.DeliveryRead,
+	return care.Inbound{Kind: care.KindStatus, PlatformID: string(e.LastReadEventID), Status: care.DeliveryRead, ReadUpTo: true,
 		SentAt: sentAt(now, parseMillis(string(e.CreatedTimestamp)))}, true
 }
 

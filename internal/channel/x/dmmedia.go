@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/care"
@@ -42,10 +43,36 @@ const maxMediaRedirects = 3
 // is the inbox's api_base (a local fake) at most: FetchMedia checks.
 func dmMediaURL(rawURL string) bool {
 	u, err := url.Parse(rawURL)
-	if err != nil || u.User != nil || (u.Scheme != "https" && u.Scheme != "http") {
+	if err != nil || u.User != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return false
 	}
-	return u.Host != "" && strings.HasPrefix(u.EscapedPath(), dmMediaPath)
+	// The path as a server reads it is the decoded one, where "%2e%2e" is
+	// ".." and "%2f" a slash: cleaned, it must be itself, under X's DM
+	// files, or a signed request could reach another X endpoint.
+	p := u.Path
+	return strings.HasPrefix(u.EscapedPath(), dmMediaPath) && strings.HasPrefix(p, dmMediaPath) &&
+		path.Clean(p) == p && !strings.Contains(p, `\`)
+}
+
+// dmMediaCDN is X's media domain, where a DM file may be redirected.
+const dmMediaCDN = "twimg.com"
+
+// redirectAllowed reports whether a DM file's redirect to loc is followed:
+// to X's DM media host or media domain over https, or to the inbox's
+// api_base (a local fake). It is followed without credentials, but a hop
+// anywhere else, an internal service included, is not taken at all.
+func redirectAllowed(loc *url.URL, base string) bool {
+	if loc.User != nil {
+		return false
+	}
+	if sameOrigin(loc, base) {
+		return true
+	}
+	if loc.Scheme != "https" || loc.Port() != "" && loc.Port() != "443" {
+		return false
+	}
+	h := strings.ToLower(loc.Hostname())
+	return h == dmMediaHost || h == dmMediaCDN || strings.HasSuffix(h, "."+dmMediaCDN)
 }
 
 // FetchMedia downloads a direct message's file by its attachment URL
@@ -54,10 +81,11 @@ func dmMediaURL(rawURL string) bool {
 // 1.0a token, the only way X documents; with an OAuth 2.0 token as a
 // bearer token otherwise, which X may refuse. The credentials go only to
 // ton.twitter.com over https (or to the inbox's api_base, a local fake);
-// a redirect is followed without them. It returns ENOTFOUND for a
-// reference that is not a DM file or a file X no longer has, ETOOLARGE
-// for one over MaxDMMediaBytes, and EUNAVAILABLE when X refuses or cannot
-// be reached.
+// a redirect is followed without them, and only to X's media hosts (or
+// the api_base). It returns ENOTFOUND for a reference that is not a DM
+// file or a file X no longer has, ETOOLARGE for one over MaxDMMediaBytes
+// (from a read of the body, when X announced no length), and EUNAVAILABLE
+// when X refuses or cannot be reached.
 func (a *Adapter) FetchMedia(ctx context.Context, in care.Inbox, ref string) (*channel.Media, error) {
 	raw, ok := strings.CutPrefix(ref, DMMediaScheme)
 	if !ok || len(raw) > 2048 || !dmMediaURL(raw) {
@@ -69,7 +97,7 @@ func (a *Adapter) FetchMedia(ctx context.Context, in care.Inbox, ref string) (*c
 		return nil, care.Errorf(care.EUNAVAILABLE, "The inbox's api_base is not usable.")
 	}
 	atX := u.Scheme == "https" && strings.EqualFold(u.Host, dmMediaHost)
-	if !atX && !sameOrigin(u, base) || strings.Contains(u.EscapedPath(), "/../") {
+	if !atX && !sameOrigin(u, base) {
 		return nil, care.Errorf(care.EUNAVAILABLE, "The file is not on X's DM media host; not fetched with the account's credentials.")
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -84,7 +112,7 @@ func (a *Adapter) FetchMedia(ctx context.Context, in care.Inbox, ref string) (*c
 	for hops := 0; err == nil && hops < maxMediaRedirects && isRedirect(resp.StatusCode); hops++ {
 		loc, lerr := resp.Location()
 		resp.Body.Close()
-		if lerr != nil || loc.Scheme != "https" && !sameOrigin(loc, base) {
+		if lerr != nil || !redirectAllowed(loc, base) {
 			return nil, care.Errorf(care.EUNAVAILABLE, "X sent the file to an address Parley does not follow.")
 		}
 		if req, err = http.NewRequestWithContext(ctx, http.MethodGet, loc.String(), nil); err != nil {
@@ -115,10 +143,36 @@ func (a *Adapter) FetchMedia(ctx context.Context, in care.Inbox, ref string) (*c
 		resp.Body.Close()
 		return nil, care.Errorf(care.ETOOLARGE, "The file is larger than %d MB; open it in X.", MaxDMMediaBytes>>20)
 	}
-	return &channel.Media{Body: struct {
-		io.Reader
-		io.Closer
-	}{io.LimitReader(resp.Body, MaxDMMediaBytes), resp.Body}, MimeType: resp.Header.Get("Content-Type"), Size: max(resp.ContentLength, 0)}, nil
+	return &channel.Media{Body: &cappedBody{ReadCloser: resp.Body, left: MaxDMMediaBytes},
+		MimeType: resp.Header.Get("Content-Type"), Size: max(resp.ContentLength, 0)}, nil
+}
+
+// cappedBody fails a read past MaxDMMediaBytes rather than ending there: a
+// file X sends without a Content-Length, cut at the bound, would look
+// whole to whoever reads it.
+type cappedBody struct {
+	io.ReadCloser
+	left int64 // bytes still allowed
+	err  error
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	// One byte past the bound tells a file that ends there from a longer one.
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1]
+	}
+	n, err := b.ReadCloser.Read(p)
+	if int64(n) > b.left {
+		b.err = care.Errorf(care.ETOOLARGE, "The file is larger than %d MB; open it in X.", MaxDMMediaBytes>>20)
+		n = int(b.left)
+		b.left = 0
+		return n, b.err
+	}
+	b.left -= int64(n)
+	return n, err
 }
 
 // sameOrigin reports whether u has the scheme and host of base.

@@ -166,7 +166,7 @@ func TestReceiveGolden(t *testing.T) {
 		// The customer read the account's DMs: the last one is read. The
 		// account reading the customer's is not a status.
 		{"aaa_direct_message_mark_read_events_CONSTRUCTED.json", []gotEvent{{"4337869213", care.Inbound{Kind: care.KindStatus, Channel: x,
-			PlatformID: "963085315333238788", Status: care.DeliveryRead, SentAt: ms(1518452444662)}}}},
+			PlatformID: "963085315333238788", Status: care.DeliveryRead, ReadUpTo: true, SentAt: ms(1518452444662)}}}},
 		{"xaa_post_mention_create.json", []gotEvent{{"1111111111111111111", care.Inbound{Kind: care.KindMessage, Channel: x,
 			PlatformID: "2080765813578191303", Visibility: care.Public, Text: "hey @ExampleUser", SentAt: at("2026-07-24T21:23:23Z"), Charge: ChargePostDelivered,
 			Author: care.Author{PlatformUserID: "2222222222222222222", DisplayName: "OtherUser", Handle: "OtherUser", Followers: 97, AccountCreated: since("2026-04-20T19:55:59Z")}}}}},
