@@ -43,7 +43,9 @@
 // OptOutType) is opted out by Twilio, which refuses every later message to
 // them with error 21610 until they text START, YES or UNSTOP. Receive keeps
 // the keyword as the message text and adds a note saying so; HELP and INFO,
-// which Twilio answers with its automatic help reply, get a note too. Twilio's
+// which Twilio answers with its automatic help reply, get a note too. From a
+// WhatsApp sender only OptOutType counts: Twilio's default keywords are SMS
+// only. Twilio's
 // opt-out belongs to the pair of numbers, not to a conversation, so Send
 // looks for the customer's newest opt-out or opt-in keyword across all
 // their conversations in the inbox (Adapter.History) and refuses to send

@@ -37,7 +37,12 @@ var keywords = map[string]keyword{
 // OptOutType parameter, which Twilio's Advanced Opt-Out sets to STOP, START
 // or HELP when the message matched one of a Messaging Service's keywords,
 // custom and translated ones included; it wins over the default list.
-func classify(body, optOutType string) keyword {
+// whatsApp is set for a WhatsApp sender: Twilio's default keyword handling
+// is SMS only, and keywords from WhatsApp are acted on only by a Messaging
+// Service's Advanced Opt-Out ("Custom opt-out settings also apply to any
+// WhatsApp senders in the Messaging Service", advanced-opt-out), so only
+// optOutType counts.
+func classify(body, optOutType string, whatsApp bool) keyword {
 	switch strings.ToUpper(strings.TrimSpace(optOutType)) {
 	case "STOP":
 		return optOut
@@ -45,6 +50,9 @@ func classify(body, optOutType string) keyword {
 		return optIn
 	case "HELP":
 		return helpKeyword
+	}
+	if whatsApp {
+		return noKeyword
 	}
 	body = strings.TrimSpace(body)
 	if len(body) > len("UNSUBSCRIBE") {
@@ -64,6 +72,10 @@ const (
 	// help.twilio.com article 223181748); a standalone short code gets no
 	// such reply.
 	helpNote = "[A help keyword: Twilio sent the customer the number's automatic help reply, unless the number is a short code outside a Messaging Service.]"
+	// A WhatsApp sender's bare STOP or START that Advanced Opt-Out did not
+	// act on: without the note, keywordOf would read the stored text as
+	// an opt-out or opt-in.
+	whatsAppKeywordNote = "[Not an opt-out or opt-in: on WhatsApp, Twilio acts on keywords only through a Messaging Service's Advanced Opt-Out, which did not report this one.]"
 )
 
 // optedOutReason is the agent-facing reason a reply is refused or failed
@@ -88,7 +100,7 @@ func keywordOf(m *care.Message) keyword {
 	case strings.HasSuffix(m.Text, optInNote):
 		return optIn
 	}
-	if k := classify(m.Text, ""); k == optOut || k == optIn {
+	if k := classify(m.Text, "", false); k == optOut || k == optIn {
 		return k
 	}
 	return noKeyword

@@ -10,24 +10,30 @@ func TestClassify(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		body, optOutType string
+		whatsApp         bool
 		want             keyword
 	}{
-		{"STOP", "", optOut}, {"stop", "", optOut}, {" Stop\n", "", optOut}, {"STOPALL", "", optOut},
-		{"UNSUBSCRIBE", "", optOut}, {"cancel", "", optOut}, {"End", "", optOut}, {"QUIT", "", optOut},
-		{"REVOKE", "", optOut}, {"optout", "", optOut},
-		{"START", "", optIn}, {"yes", "", optIn}, {"Unstop", "", optIn},
-		{"HELP", "", helpKeyword}, {"info", "", helpKeyword},
+		{"STOP", "", false, optOut}, {"stop", "", false, optOut}, {" Stop\n", "", false, optOut}, {"STOPALL", "", false, optOut},
+		{"UNSUBSCRIBE", "", false, optOut}, {"cancel", "", false, optOut}, {"End", "", false, optOut}, {"QUIT", "", false, optOut},
+		{"REVOKE", "", false, optOut}, {"optout", "", false, optOut},
+		{"START", "", false, optIn}, {"yes", "", false, optIn}, {"Unstop", "", false, optIn},
+		{"HELP", "", false, helpKeyword}, {"info", "", false, helpKeyword},
 		// Only the whole message is a keyword.
-		{"STOP PLEASE", "", noKeyword}, {"please cancel", "", noKeyword}, {"stop.", "", noKeyword},
-		{"OPT-OUT", "", noKeyword}, {"", "", noKeyword}, {"Hi", "", noKeyword},
-		{"UNSUBSCRIBEME", "", noKeyword},
+		{"STOP PLEASE", "", false, noKeyword}, {"please cancel", "", false, noKeyword}, {"stop.", "", false, noKeyword},
+		{"OPT-OUT", "", false, noKeyword}, {"", "", false, noKeyword}, {"Hi", "", false, noKeyword},
+		{"UNSUBSCRIBEME", "", false, noKeyword},
 		// Advanced Opt-Out's verdict wins: custom and translated keywords.
-		{"ALTO", "STOP", optOut}, {"stop", "START", optIn}, {"AYUDA", "help", helpKeyword},
-		{"hello", "OTHER", noKeyword},
+		{"ALTO", "STOP", false, optOut}, {"stop", "START", false, optIn}, {"AYUDA", "help", false, helpKeyword},
+		{"hello", "OTHER", false, noKeyword},
+		// WhatsApp senders: Twilio's default keywords are SMS only, and
+		// only Advanced Opt-Out's verdict counts.
+		{"STOP", "", true, noKeyword}, {"START", "", true, noKeyword}, {"HELP", "", true, noKeyword},
+		{"STOP", "STOP", true, optOut}, {"start", "START", true, optIn}, {"help", "HELP", true, helpKeyword},
+		{"ALTO", "STOP", true, optOut},
 	}
 	for _, tt := range tests {
-		if got := classify(tt.body, tt.optOutType); got != tt.want {
-			t.Errorf("classify(%q, %q) = %d, want %d", tt.body, tt.optOutType, got, tt.want)
+		if got := classify(tt.body, tt.optOutType, tt.whatsApp); got != tt.want {
+			t.Errorf("classify(%q, %q, WhatsApp %v) = %d, want %d", tt.body, tt.optOutType, tt.whatsApp, got, tt.want)
 		}
 	}
 }
@@ -46,6 +52,7 @@ func TestOptedOut(t *testing.T) {
 		{"a bare STOP", &care.Message{Text: "stop"}, true},
 		{"START with its note", &care.Message{Text: "START\n\n" + optInNote}, false},
 		{"HELP", &care.Message{Text: "HELP"}, false},
+		{"a WhatsApp STOP Twilio did not act on", &care.Message{Text: "STOP\n\n" + whatsAppKeywordNote}, false},
 	}
 	for _, tt := range tests {
 		if got := optedOut(tt.last); got != tt.want {

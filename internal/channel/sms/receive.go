@@ -136,13 +136,18 @@ func inbound(p url.Values, sid string, now time.Time) (channel.Event, error) {
 			text = desc
 		}
 	}
-	switch classify(body, p.Get("OptOutType")) {
+	whatsApp := strings.HasPrefix(from, "whatsapp:")
+	switch classify(body, p.Get("OptOutType"), whatsApp) {
 	case optOut:
 		text = joinNote(text, optOutNote)
 	case optIn:
 		text = joinNote(text, optInNote)
 	case helpKeyword:
 		text = joinNote(text, helpNote)
+	default:
+		if k := classify(text, "", false); whatsApp && (k == optOut || k == optIn) {
+			text = joinNote(text, whatsAppKeywordNote)
+		}
 	}
 	if text == "" && len(atts) == 0 {
 		text = "[An empty message]"
