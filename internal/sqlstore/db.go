@@ -166,7 +166,8 @@ func (db *DB) Update(ctx context.Context, fn func(care.Queries) error) error {
 // lockEvents takes the dialect's event lock (see Dialect.EventLock), held
 // until the transaction ends; a no-op where there is none. A transaction
 // that appends events takes it before any row lock, as DB.Update does, so
-// that all writers lock in one order.
+// that all writers lock in one order: taken after a row lock, it could
+// deadlock with a pipeline pass that holds it and waits for that row.
 func (q queries) lockEvents(ctx context.Context) error {
 	if q.d.EventLock == "" {
 		return nil

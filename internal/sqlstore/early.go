@@ -57,10 +57,7 @@ func (q queries) RecordSent(ctx context.Context, messageID care.ID, status care.
 	}
 	var events []care.Event
 	err := q.inTx(ctx, func(q queries) error {
-		// The event lock first, as every writer of events takes it
-		// (DB.Update): taken after this transaction's row locks, it could
-		// deadlock with a pipeline pass holding it and waiting for them.
-		if err := q.lockEvents(ctx); err != nil {
+		if err := q.lockEvents(ctx); err != nil { // before any row lock
 			return err
 		}
 		events = nil
@@ -188,10 +185,7 @@ func (q queries) mergeEcho(ctx context.Context, dup, m *care.Message, now time.T
 func (q queries) ApplyStatusReports(ctx context.Context, messageID care.ID, since, now time.Time) ([]care.Event, error) {
 	var events []care.Event
 	err := q.inTx(ctx, func(q queries) error {
-		// The event lock first, as every writer of events takes it
-		// (DB.Update): taken after this transaction's row locks, it could
-		// deadlock with a pipeline pass holding it and waiting for them.
-		if err := q.lockEvents(ctx); err != nil {
+		if err := q.lockEvents(ctx); err != nil { // before any row lock
 			return err
 		}
 		events = nil
