@@ -2,17 +2,13 @@ package app_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/parleyhq/parley/internal/postgres"
 	"github.com/parleyhq/parley/internal/presence"
-	"github.com/parleyhq/parley/internal/testdb"
 )
 
 // Two nodes on one PostgreSQL database, with NATS: an agent's presence on
@@ -22,22 +18,8 @@ import (
 // touch returns, so had the touch gone that way the listener would hear it
 // before a marker sent after it.
 func TestPresenceTravelsByNATSNotNotify(t *testing.T) {
-	natsURL := os.Getenv("PARLEY_TEST_NATS_URL")
-	if natsURL == "" {
-		t.Skip("PARLEY_TEST_NATS_URL is not set")
-	}
-	dbURL := testdb.PostgresURL(t)
-	b := make([]byte, 32)
-	rand.Read(b)
-	key := hex.EncodeToString(b)
-	stream := "PARLEY_TEST_" + strings.ToUpper(key[:12])
-	node := func() *testApp {
-		cfg := testConfig(t.TempDir())
-		cfg.DatabaseURL, cfg.SecretKey = dbURL, key
-		cfg.NATSURL, cfg.NATSStream = natsURL, stream
-		return startAppWith(t, cfg)
-	}
-	a, bNode := node(), node()
+	n := startNATSPair(t, nil)
+	a, bNode, dbURL, key := n.a, n.b, n.dbURL, n.key
 	if logs := a.logs.String(); !strings.Contains(logs, "nats_auth=none") {
 		t.Errorf("the start-up line does not say how the node logs in to NATS:\n%s", logs)
 	}

@@ -36,11 +36,6 @@ func TestDeletionBeforeItsMessage(t *testing.T) {
 	msg := func(id string) care.Inbound {
 		return care.Inbound{Kind: care.KindMessage, PlatformID: id, Text: "oops wrong chat"}
 	}
-	type step struct {
-		inbox int
-		in    care.Inbound
-		drain bool // thread what is stored so far
-	}
 	for _, tc := range []struct {
 		name    string
 		steps   []step
@@ -58,15 +53,7 @@ func TestDeletionBeforeItsMessage(t *testing.T) {
 			testdb.Each(t, func(t *testing.T, s care.Store) {
 				ctx := context.Background()
 				f := newFixture(t, s)
-				for i, st := range tc.steps {
-					if i == len(tc.steps)-1 {
-						f.now = f.now.Add(tc.later)
-					}
-					f.store1(t, st.inbox, st.in)
-					if st.drain {
-						f.drain(t)
-					}
-				}
+				f.arrive(t, tc.steps, tc.later, f.store1)
 				check := func(when string) {
 					t.Helper()
 					m, err := s.MessageByPlatformID(ctx, f.inboxes[0].ID, "m1")
@@ -86,20 +73,12 @@ func TestDeletionBeforeItsMessage(t *testing.T) {
 				}
 				check("threaded")
 				// What the deletion tells listeners, in either order.
-				var updated int
-				for _, e := range f.pub.events {
-					if e.Type == care.EventMessageUpdated {
-						updated++
-					}
-				}
+				updated := f.updates()
 				if want := map[bool]int{true: 1, false: 0}[tc.deleted]; updated != want {
 					t.Errorf("%d message.updated events; want %d", updated, want)
 				}
 				// A replay of everything (parley replay) comes to the same.
-				if _, err := s.ResetRaw(ctx, 0, time.Time{}); err != nil {
-					t.Fatal(err)
-				}
-				f.drain(t)
+				f.replay(t)
 				check("replayed")
 			})
 		})

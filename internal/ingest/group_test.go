@@ -27,11 +27,6 @@ func TestAlbumParts(t *testing.T) {
 			Author: care.Author{PlatformUserID: author, DisplayName: author}, SentAt: base.Add(after),
 			Attachments: []care.Attachment{{Kind: "image", URL: "telegram-file:" + id}}}
 	}
-	type step struct {
-		inbox int
-		in    care.Inbound
-		drain bool // thread what is stored so far
-	}
 	type message struct {
 		ids   []string // the platform ids naming it, its own first
 		text  string
@@ -90,12 +85,7 @@ func TestAlbumParts(t *testing.T) {
 			testdb.Each(t, func(t *testing.T, s care.Store) {
 				ctx := context.Background()
 				f := newFixture(t, s)
-				for _, st := range tc.steps {
-					f.put(t, st.inbox, st.in)
-					if st.drain {
-						f.drain(t)
-					}
-				}
+				f.arrive(t, tc.steps, 0, f.put)
 				check := func(when string) {
 					t.Helper()
 					convs := map[care.ID]bool{}
@@ -155,20 +145,12 @@ func TestAlbumParts(t *testing.T) {
 					}
 				}
 				check("threaded")
-				var updated int
-				for _, e := range f.pub.events {
-					if e.Type == care.EventMessageUpdated {
-						updated++
-					}
-				}
+				updated := f.updates()
 				if updated != tc.updates {
 					t.Errorf("%d message.updated events; want %d", updated, tc.updates)
 				}
 				// A replay of everything (parley replay) comes to the same.
-				if _, err := s.ResetRaw(ctx, 0, time.Time{}); err != nil {
-					t.Fatal(err)
-				}
-				f.drain(t)
+				f.replay(t)
 				check("replayed")
 			})
 		})

@@ -2,6 +2,7 @@ package sms
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -56,20 +57,16 @@ func (a *Adapter) FetchMedia(ctx context.Context, in care.Inbox, ref string) (*c
 	}
 	req.SetBasicAuth(account, token)
 	resp, err := a.client().Do(req)
-	for hops := 0; err == nil && hops < maxRedirects && isRedirect(resp.StatusCode); hops++ {
-		loc, lerr := resp.Location()
-		resp.Body.Close()
-		if lerr != nil || loc.Scheme != "https" && !sameOrigin(loc, base) {
-			return nil, care.Errorf(care.EUNAVAILABLE, "Twilio sent the file to an address Parley does not follow.")
-		}
-		// The address Twilio redirects to is signed for this download;
-		// the account's credentials stay with Twilio.
-		if req, err = http.NewRequestWithContext(ctx, http.MethodGet, loc.String(), nil); err != nil {
-			return nil, care.Errorf(care.EUNAVAILABLE, "The file's address is not usable.")
-		}
-		resp, err = a.client().Do(req)
-	}
-	if err != nil {
+	// The address Twilio redirects to is signed for this download; the
+	// account's credentials stay with Twilio.
+	resp, err = channel.FollowRedirects(ctx, a.client(), resp, err, maxRedirects,
+		func(loc *url.URL) bool { return loc.Scheme == "https" || sameOrigin(loc, base) })
+	switch {
+	case errors.Is(err, channel.ErrRedirectRefused):
+		return nil, care.Errorf(care.EUNAVAILABLE, "Twilio sent the file to an address Parley does not follow.")
+	case errors.Is(err, channel.ErrRedirectUnusable):
+		return nil, care.Errorf(care.EUNAVAILABLE, "The file's address is not usable.")
+	case err != nil:
 		return nil, care.Errorf(care.EUNAVAILABLE, "Twilio could not be reached for the file.")
 	}
 	switch {
@@ -114,12 +111,4 @@ func twilioMediaURL(u, base, account string) bool {
 func sameOrigin(u *url.URL, base string) bool {
 	b, err := url.Parse(base)
 	return err == nil && b.Host != "" && strings.EqualFold(u.Scheme, b.Scheme) && strings.EqualFold(u.Host, b.Host)
-}
-
-func isRedirect(code int) bool {
-	switch code {
-	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
-		return true
-	}
-	return false
 }

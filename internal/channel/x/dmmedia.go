@@ -2,6 +2,7 @@ package x
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -109,18 +110,14 @@ func (a *Adapter) FetchMedia(ctx context.Context, in care.Inbox, ref string) (*c
 	}
 	req.Header.Set("User-Agent", "Parley")
 	resp, err := a.client().Do(req)
-	for hops := 0; err == nil && hops < maxMediaRedirects && isRedirect(resp.StatusCode); hops++ {
-		loc, lerr := resp.Location()
-		resp.Body.Close()
-		if lerr != nil || !redirectAllowed(loc, base) {
-			return nil, care.Errorf(care.EUNAVAILABLE, "X sent the file to an address Parley does not follow.")
-		}
-		if req, err = http.NewRequestWithContext(ctx, http.MethodGet, loc.String(), nil); err != nil {
-			return nil, care.Errorf(care.EUNAVAILABLE, "The file's address is not usable.")
-		}
-		resp, err = a.client().Do(req)
-	}
-	if err != nil {
+	resp, err = channel.FollowRedirects(ctx, a.client(), resp, err, maxMediaRedirects,
+		func(loc *url.URL) bool { return redirectAllowed(loc, base) })
+	switch {
+	case errors.Is(err, channel.ErrRedirectRefused):
+		return nil, care.Errorf(care.EUNAVAILABLE, "X sent the file to an address Parley does not follow.")
+	case errors.Is(err, channel.ErrRedirectUnusable):
+		return nil, care.Errorf(care.EUNAVAILABLE, "The file's address is not usable.")
+	case err != nil:
 		return nil, care.Errorf(care.EUNAVAILABLE, "X could not be reached for the file.")
 	}
 	switch {
@@ -179,12 +176,4 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 func sameOrigin(u *url.URL, base string) bool {
 	b, err := url.Parse(base)
 	return err == nil && b.Host != "" && strings.EqualFold(u.Scheme, b.Scheme) && strings.EqualFold(u.Host, b.Host)
-}
-
-func isRedirect(code int) bool {
-	switch code {
-	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
-		return true
-	}
-	return false
 }
