@@ -35,9 +35,14 @@ const maxAuthHeaders = 20
 // senderCheck is what the receiving server's checks say of the From
 // domain.
 type senderCheck struct {
-	// failed is set when the checks ran and none authenticated the From
-	// domain: DMARC failed, or there was no DMARC verdict and neither a
-	// DKIM signature nor SPF passed for the From domain's organisation.
+	// failed is set when the checks worked and did not authenticate the
+	// From domain: DMARC failed, or nothing passed for the From domain's
+	// organisation while a DKIM signature or SPF of it failed, or passed
+	// only for another domain (the forger's own). Results that prove
+	// nothing alone (none, neutral, temperror, permerror: a domain
+	// without SPF or DKIM, a DNS hiccup) do not count: marking them would
+	// split a customer's story off for the state of their DNS, not for
+	// anything a forger did.
 	failed bool
 	// why names the results that decided, "dmarc=fail", for the agent.
 	why string
@@ -50,8 +55,8 @@ func checkSender(h mail.Header, fromDomain string, trusted []string) senderCheck
 	if fromDomain == "" {
 		return senderCheck{}
 	}
-	var dmarc, dkim, spf []string // the results that speak of the From domain, or of nothing
-	passed := false
+	var dmarc, dkim, spf []string       // the results that speak of the From domain, or of nothing
+	passed, wrongDomain := false, false // wrongDomain: a check failed for the From domain, or passed for another
 	for _, r := range trustedAuthResults(h.Values("Authentication-Results"), trusted) {
 		res := r.result
 		if !knownResult(res) {
@@ -82,6 +87,9 @@ func checkSender(h mail.Header, fromDomain string, trusted []string) senderCheck
 				passed = true
 			} else if res == "pass" {
 				res += " for another domain"
+				wrongDomain = true
+			} else if res == "fail" && aligned(d, fromDomain) {
+				wrongDomain = true
 			}
 			dkim = append(dkim, "dkim="+res)
 		case "spf":
@@ -96,12 +104,15 @@ func checkSender(h mail.Header, fromDomain string, trusted []string) senderCheck
 				passed = true
 			} else if res == "pass" {
 				res += " for another domain"
+				wrongDomain = true
+			} else if (res == "fail" || res == "softfail" || res == "hardfail") && aligned(d, fromDomain) {
+				wrongDomain = true
 			}
 			spf = append(spf, "spf="+res)
 		}
 	}
 	all := slices.Compact(slices.Concat(dmarc, dkim, spf))
-	if passed || len(all) == 0 {
+	if passed || !wrongDomain {
 		return senderCheck{}
 	}
 	return senderCheck{failed: true, why: strings.Join(all[:min(len(all), 4)], ", ")}
