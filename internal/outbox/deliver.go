@@ -192,6 +192,10 @@ func (w *Worker) send(ctx context.Context, s channel.Sender, out channel.Outboun
 	return res, err
 }
 
+// recordTries is how often recording a send with RecordSent is tried
+// before the send is recorded on its own.
+const recordTries = 3
+
 func (w *Worker) sent(ctx context.Context, e care.OutboxEntry, log *slog.Logger, res channel.Result) error {
 	status := res.Status
 	if status != care.DeliveryDelivered {
@@ -199,6 +203,12 @@ func (w *Worker) sent(ctx context.Context, e care.OutboxEntry, log *slog.Logger,
 	}
 	platformID := res.PlatformID
 	events, err := w.Store.RecordSent(ctx, e.MessageID, status, platformID, w.now())
+	for try := 1; try < recordTries && err != nil && care.ErrorCode(err) != care.ECONFLICT && ctx.Err() == nil; try++ {
+		// Only a merge with the echo holding the id keeps what the
+		// platform reports under it on our reply: worth asking again
+		// before recording the send without it.
+		events, err = w.Store.RecordSent(ctx, e.MessageID, status, platformID, w.now())
+	}
 	if care.ErrorCode(err) == care.ECONFLICT && platformID != "" {
 		// The echo of this reply, threaded on another node at the same
 		// moment, took the id first: read again, it is there to merge.

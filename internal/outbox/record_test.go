@@ -80,3 +80,58 @@ func mustOK(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// recordFailsOnce fails RecordSent the first time only, as a transaction
+// the database chose as a deadlock's victim does.
+type recordFailsOnce struct {
+	care.Store
+	calls int
+}
+
+func (s *recordFailsOnce) RecordSent(ctx context.Context, id care.ID, st care.DeliveryStatus, platformID string, now time.Time) ([]care.Event, error) {
+	s.calls++
+	if s.calls == 1 {
+		return nil, errors.New("deadlock detected (SQLSTATE 40P01)")
+	}
+	return s.Store.RecordSent(ctx, id, st, platformID, now)
+}
+
+// TestRecordSentTriedAgain: an echo of the reply already holds its id; a
+// RecordSent that fails once is asked again, so the echo is still merged
+// into the reply rather than the reply recorded without its id.
+func TestRecordSentTriedAgain(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s care.Store) {
+		ctx := context.Background()
+		ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+		mustOK(t, s.CreateWorkspace(ctx, ws))
+		inbox := &care.Inbox{WorkspaceID: ws.ID, Channel: care.ChannelWhatsApp, Name: "Support"}
+		mustOK(t, s.CreateInbox(ctx, inbox))
+		ident, _, err := s.ResolveIdentity(ctx, ws.ID, inbox.Channel, care.Author{PlatformUserID: "ana", DisplayName: "Ana"}, time.Now())
+		mustOK(t, err)
+		conv := &care.Conversation{WorkspaceID: ws.ID, InboxID: inbox.ID, ContactID: ident.ContactID, Channel: inbox.Channel, Status: care.StatusOpen}
+		mustOK(t, s.CreateConversation(ctx, conv))
+		ours := &care.Message{WorkspaceID: ws.ID, ConversationID: conv.ID, InboxID: inbox.ID, Direction: care.DirectionOut,
+			Visibility: care.Private, AuthorName: "Ada", Text: "Your parcel left today.", Status: care.DeliveryQueued}
+		mustOK(t, s.CreateMessage(ctx, ours))
+		echo := &care.Message{WorkspaceID: ws.ID, ConversationID: conv.ID, InboxID: inbox.ID, Direction: care.DirectionOut,
+			Visibility: care.Private, AuthorName: "Acme (outside Parley)", Text: ours.Text, PlatformID: "wamid.1", Status: care.DeliverySent}
+		mustOK(t, s.CreateMessage(ctx, echo))
+		mustOK(t, s.EnqueueOutbox(ctx, &care.OutboxEntry{MessageID: ours.ID, InboxID: inbox.ID, Channel: inbox.Channel, IdempotencyKey: "k"}))
+
+		senders := &channel.Registry{}
+		senders.Register(inbox.Channel, &countingSender{})
+		store := &recordFailsOnce{Store: s}
+		w := &Worker{Store: store, Senders: senders}
+		if _, err := w.RunOnce(ctx); err != nil {
+			t.Fatalf("RunOnce: %v", err)
+		}
+		m, err := s.Message(ctx, ours.ID)
+		mustOK(t, err)
+		if m.PlatformID != "wamid.1" {
+			t.Errorf("reply's platform id %q; want wamid.1, merged from its echo", m.PlatformID)
+		}
+		if _, err := s.Message(ctx, echo.ID); care.ErrorCode(err) != care.ENOTFOUND {
+			t.Errorf("echo still there (err %v); want it merged into the reply", err)
+		}
+	})
+}
