@@ -123,19 +123,33 @@ var (
 	thisNet   = netip.MustParsePrefix("0.0.0.0/8")
 	reserved4 = netip.MustParsePrefix("240.0.0.0/4") // with the broadcast address
 	siteLocal = netip.MustParsePrefix("fec0::/10")
+	// benchmark is RFC 2544's network for testing devices and RFC 6890's protocol assignments; neither is reachable from the internet.
+	benchmark = netip.MustParsePrefix("198.18.0.0/15")
+	ietf4     = netip.MustParsePrefix("192.0.0.0/24")
 	// compat holds the deprecated IPv4-compatible forms (::a.b.c.d) and
 	// nat64 the well-known NAT64 prefix; both carry an IPv4 address in
 	// their last four bytes, which is what a connection would reach.
 	compat = netip.MustParsePrefix("::/96")
 	nat64  = netip.MustParsePrefix("64:ff9b::/96")
+	// nat64Local is RFC 8215's local-use NAT64 prefix, whose IPv4 address
+	// sits in the same last four bytes; sixToFour (RFC 3056) carries one
+	// in its bytes 2 to 5.
+	nat64Local = netip.MustParsePrefix("64:ff9b:1::/48")
+	sixToFour  = netip.MustParsePrefix("2002::/16")
 )
 
 // kind says why a is not public, "" when it is.
 func kind(a netip.Addr) string {
 	a = a.WithZone("").Unmap()
-	if a.Is6() && (compat.Contains(a) || nat64.Contains(a)) && !a.IsUnspecified() && !a.IsLoopback() {
+	if a.Is6() && (compat.Contains(a) || nat64.Contains(a) || nat64Local.Contains(a)) && !a.IsUnspecified() && !a.IsLoopback() {
 		b := a.As16()
 		if k := kind(netip.AddrFrom4([4]byte(b[12:]))); k != "" {
+			return k
+		}
+	}
+	if a.Is6() && sixToFour.Contains(a) {
+		b := a.As16()
+		if k := kind(netip.AddrFrom4([4]byte(b[2:6]))); k != "" {
 			return k
 		}
 	}
@@ -154,7 +168,7 @@ func kind(a netip.Addr) string {
 		return "a multicast address"
 	case cgnat.Contains(a):
 		return "a shared (CGNAT) address"
-	case reserved4.Contains(a):
+	case reserved4.Contains(a) || benchmark.Contains(a) || ietf4.Contains(a):
 		return "a reserved address"
 	}
 	return ""

@@ -55,6 +55,13 @@ func TestCheck(t *testing.T) {
 		{"::ffff:93.184.216.34", nil, ""},
 		{"::127.0.0.1", nil, "a loopback address"},
 		{"64:ff9b::a9fe:a9fe", nil, "a link-local address"},
+		{"64:ff9b:1::a9fe:a9fe", nil, "a link-local address"},
+		{"2002:a9fe:a9fe::1", nil, "a link-local address"},
+		{"2002:7f00:1::1", nil, "a loopback address"},
+		{"2002:5db8:d822::1", nil, ""},
+		{"198.18.0.1", nil, "a reserved address"},
+		{"198.19.255.254", nil, "a reserved address"},
+		{"192.0.0.8", nil, "a reserved address"},
 		// The allow list lets through what it names, and nothing more.
 		{"10.1.200.3", allow, ""},
 		{"::ffff:10.1.200.3", allow, ""},
