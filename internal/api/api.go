@@ -63,7 +63,8 @@ type Server struct {
 	DryRun DryRunner
 	// HookSecret is the secret rule webhooks are signed with.
 	HookSecret HookSecret
-	// SignInGuard guards password sign-in; nil gives NewSignInGuard's defaults.
+	// SignInGuard guards every check of a password (sign-in and the
+	// current password of a change); nil gives NewSignInGuard's defaults.
 	SignInGuard *SignInGuard
 
 	mux       *http.ServeMux

@@ -309,6 +309,11 @@ func (s *Server) CheckPassword(ctx context.Context, email, password string) (*ca
 		return nil, bad
 	}
 	u, err := s.Store.UserByEmail(ctx, email)
+	if err != nil && care.ErrorCode(err) != care.ENOTFOUND {
+		// Not a wrong password: a sign-in throttle must not count it.
+		return nil, &care.Error{Code: care.EUNAVAILABLE, Message: "Signing in is unavailable for a moment. Try again shortly.",
+			Err: fmt.Errorf("check password: look up user: %w", err)}
+	}
 	if err != nil || u.Disabled || u.PasswordHash == "" {
 		auth.VerifyPassword(dummyHash, password)
 		return nil, bad
@@ -467,8 +472,13 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	if ok, _ := auth.VerifyPassword(u.PasswordHash, req.Current); !ok {
-		writeError(w, r, care.Errorf(care.EFORBIDDEN, "The current password is wrong."))
+	if err := s.VerifyCurrentPassword(r, u, req.Current); err != nil {
+		var refused *SignInRefused
+		if errors.As(err, &refused) {
+			writeSignInRefused(w, r, refused)
+		} else {
+			writeError(w, r, err)
+		}
 		return
 	}
 	if err := s.ChangePassword(r.Context(), u.ID, req.New, sessionHash(r)); err != nil {

@@ -22,34 +22,48 @@ type Limit struct {
 
 // ThrottleConfig configures a Throttle. Zero fields take the defaults noted.
 type ThrottleConfig struct {
-	Account Limit // per email address; 10 per 15 minutes
-	Client  Limit // per client network; 50 per 15 minutes
-	// MaxKeys bounds how many accounts and, separately, how many client
-	// networks are remembered; 10,000 each. When full, the key touched
-	// longest ago is forgotten, so anyone can grow the table only to this
-	// size however many addresses they try from however many networks.
+	// Account limits one email address from one client network; 10 per 15
+	// minutes. It is the strict limit, and keyed by network too so that
+	// whoever knows an address cannot lock its owner out from elsewhere.
+	Account Limit
+	// AccountWide limits one email address from every network together;
+	// 100 per 15 minutes. It slows a guess spread over many networks; it
+	// takes ten networks' worth of failures to reach.
+	AccountWide Limit
+	Client      Limit // per client network, whatever the address; 50 per 15 minutes
+	// MaxKeys bounds how many keys of each kind (address and network,
+	// address, network) are remembered; 10,000 each. When full, the key
+	// touched longest ago is forgotten, so anyone can grow the table only
+	// to this size however many addresses they try from however many
+	// networks.
 	MaxKeys int
 	Now     func() time.Time
 }
 
-// Throttle limits failed sign-ins per account and per client network, in
-// memory: each Parley node keeps its own counts.
+// Throttle limits failed sign-ins per account and client network, per
+// account and per client network, in memory: each Parley node keeps its
+// own counts.
 //
 // Unknown addresses are counted like known ones, so a refusal says nothing
 // about which accounts exist.
 type Throttle struct {
-	mu       sync.Mutex
-	now      func() time.Time
-	account  buckets
-	client   buckets
-	accLimit Limit
-	cliLimit Limit
+	mu        sync.Mutex
+	now       func() time.Time
+	account   buckets // by address and client network
+	wide      buckets // by address
+	client    buckets // by client network
+	accLimit  Limit
+	wideLimit Limit
+	cliLimit  Limit
 }
 
 // NewThrottle returns a Throttle configured by cfg.
 func NewThrottle(cfg ThrottleConfig) *Throttle {
 	if cfg.Account.Failures <= 0 || cfg.Account.Window <= 0 {
 		cfg.Account = Limit{Failures: 10, Window: 15 * time.Minute}
+	}
+	if cfg.AccountWide.Failures <= 0 || cfg.AccountWide.Window <= 0 {
+		cfg.AccountWide = Limit{Failures: 100, Window: 15 * time.Minute}
 	}
 	if cfg.Client.Failures <= 0 || cfg.Client.Window <= 0 {
 		cfg.Client = Limit{Failures: 50, Window: 15 * time.Minute}
@@ -61,18 +75,21 @@ func NewThrottle(cfg ThrottleConfig) *Throttle {
 		cfg.Now = time.Now
 	}
 	return &Throttle{
-		now:      cfg.Now,
-		account:  newBuckets(cfg.MaxKeys),
-		client:   newBuckets(cfg.MaxKeys),
-		accLimit: cfg.Account,
-		cliLimit: cfg.Client,
+		now:       cfg.Now,
+		account:   newBuckets(cfg.MaxKeys),
+		wide:      newBuckets(cfg.MaxKeys),
+		client:    newBuckets(cfg.MaxKeys),
+		accLimit:  cfg.Account,
+		wideLimit: cfg.AccountWide,
+		cliLimit:  cfg.Client,
 	}
 }
 
 // Throttled is the error Throttle.Begin returns for a refused attempt.
 type Throttled struct {
-	// Account is true when the account's limit refused the attempt, false
-	// when the client network's did.
+	// Account is true when one of the account's limits refused the attempt
+	// (from this network, or from all of them), false when the client
+	// network's did.
 	Account    bool
 	RetryAfter time.Duration
 }
@@ -88,42 +105,47 @@ func (e *Throttled) Error() string {
 // Attempt is one sign-in admitted by Throttle.Begin. It counts as a failure
 // unless Succeeded or Cancel is called.
 type Attempt struct {
-	t               *Throttle
-	client, account string
-	done            bool
+	t                     *Throttle
+	client, account, wide string
+	done                  bool
 }
 
 // Begin admits a sign-in attempt from client (a remote address, as in
 // http.Request.RemoteAddr, or a bare IP) for account (the email address as
 // typed), counting it as a failure from the start: concurrent attempts
 // cannot slip past the limit while each is still being checked. It returns
-// a *Throttled error, and counts nothing, if either limit is reached.
+// a *Throttled error, and counts nothing, if any limit is reached.
 func (t *Throttle) Begin(client, account string) (*Attempt, error) {
-	ck, ak := ClientKey(client), accountKey(account)
+	ck, wk := ClientKey(client), accountKey(account)
+	ak := pairKey(wk, ck)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
 	cb := t.client.get(ck, t.cliLimit, now)
+	wb := t.wide.get(wk, t.wideLimit, now)
 	ab := t.account.get(ak, t.accLimit, now)
-	if wait := ab.wait(t.accLimit); wait > 0 {
+	if wait := max(ab.wait(t.accLimit), wb.wait(t.wideLimit)); wait > 0 {
 		return nil, &Throttled{Account: true, RetryAfter: wait}
 	}
 	if wait := cb.wait(t.cliLimit); wait > 0 {
 		return nil, &Throttled{RetryAfter: wait}
 	}
 	cb.tokens--
+	wb.tokens--
 	ab.tokens--
-	return &Attempt{t: t, client: ck, account: ak}, nil
+	return &Attempt{t: t, client: ck, account: ak, wide: wk}, nil
 }
 
-// Succeeded records that the password was right: the account's count
-// starts again and the attempt does not count against the client.
+// Succeeded records that the password was right: the account's counts,
+// from this network and from all of them, start again and the attempt does
+// not count against the client. Counts of the account from other networks
+// stay: they are someone else's guesses.
 func (a *Attempt) Succeeded() {
 	a.finish(true)
 }
 
-// Cancel records that the password was never checked (the node was too
-// busy), so the attempt counts against nobody.
+// Cancel records that the password was never judged (the node was too
+// busy, or the store failed), so the attempt counts against nobody.
 func (a *Attempt) Cancel() {
 	a.finish(false)
 }
@@ -140,16 +162,19 @@ func (a *Attempt) finish(success bool) {
 	t.client.refund(a.client, t.cliLimit, now)
 	if success {
 		t.account.forget(a.account)
+		t.wide.forget(a.wide)
 	} else {
 		t.account.refund(a.account, t.accLimit, now)
+		t.wide.refund(a.wide, t.wideLimit, now)
 	}
 }
 
-// Len returns how many accounts and client networks are remembered.
-func (t *Throttle) Len() (accounts, clients int) {
+// Len returns how many keys of each kind are remembered: accounts by
+// client network, accounts, and client networks.
+func (t *Throttle) Len() (accountNetworks, accounts, clients int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return len(t.account.byKey), len(t.client.byKey)
+	return len(t.account.byKey), len(t.wide.byKey), len(t.client.byKey)
 }
 
 // ClientKey returns the network a remote address is counted under: the
@@ -180,6 +205,15 @@ func ClientKey(remote string) string {
 func accountKey(email string) string {
 	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(email))))
 	return string(sum[:])
+}
+
+// pairKey is the key of one account from one client network, hashed to
+// the same small size as an account's.
+func pairKey(account, client string) string {
+	h := sha256.New()
+	h.Write([]byte(account))
+	h.Write([]byte(client))
+	return string(h.Sum(nil))
 }
 
 func bounded(s string) string {

@@ -16,10 +16,11 @@ func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 func newTestThrottle(maxKeys int) (*Throttle, *clock) {
 	c := &clock{t: time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)}
 	return NewThrottle(ThrottleConfig{
-		Account: Limit{Failures: 3, Window: 15 * time.Minute},
-		Client:  Limit{Failures: 5, Window: 15 * time.Minute},
-		MaxKeys: maxKeys,
-		Now:     c.now,
+		Account:     Limit{Failures: 3, Window: 15 * time.Minute},
+		AccountWide: Limit{Failures: 6, Window: 15 * time.Minute},
+		Client:      Limit{Failures: 5, Window: 15 * time.Minute},
+		MaxKeys:     maxKeys,
+		Now:         c.now,
 	}), c
 }
 
@@ -46,24 +47,69 @@ func TestThrottleAccountLimit(t *testing.T) {
 	th, c := newTestThrottle(100)
 	fail(t, th, 3, "192.0.2.1:1000", "agent@example.com")
 
-	// The next attempt, from anywhere and however the address is typed, is
+	// The next attempt from that network, however the address is typed, is
 	// refused until a token has refilled: 15 minutes / 3 = 5 minutes.
-	_, err := th.Begin("198.51.100.7:2000", "  Agent@Example.COM ")
+	_, err := th.Begin("192.0.2.1:2000", "  Agent@Example.COM ")
 	got := throttled(t, err)
 	if !got.Account || got.RetryAfter != 5*time.Minute {
 		t.Errorf("Begin = %+v, want account limit with RetryAfter 5m", got)
 	}
 	c.advance(5*time.Minute - time.Second)
-	if _, err := th.Begin("198.51.100.7:2000", "agent@example.com"); err == nil {
+	if _, err := th.Begin("192.0.2.1:2000", "agent@example.com"); err == nil {
 		t.Error("Begin admitted an attempt before a token refilled")
 	}
 	c.advance(time.Second)
-	if _, err := th.Begin("198.51.100.7:2000", "agent@example.com"); err != nil {
+	if _, err := th.Begin("192.0.2.1:2000", "agent@example.com"); err != nil {
 		t.Errorf("Begin after the refill: %v", err)
 	}
 	// Other accounts are not affected.
 	if _, err := th.Begin("192.0.2.1:1000", "other@example.com"); err != nil {
 		t.Errorf("Begin for another account: %v", err)
+	}
+}
+
+// TestThrottleOtherNetworkNotLockedOut: whoever knows an address and keeps
+// failing with it from one network does not lock its owner out elsewhere.
+func TestThrottleOtherNetworkNotLockedOut(t *testing.T) {
+	th, c := newTestThrottle(100)
+	// One failure every refill, for a simulated day, keeps the attacker's
+	// network refused.
+	fail(t, th, 3, "203.0.113.9:1", "agent@example.com")
+	for i := range 288 {
+		c.advance(5 * time.Minute)
+		fail(t, th, 1, "203.0.113.9:1", "agent@example.com")
+		a, err := th.Begin("[2001:db8:7::1]:443", "agent@example.com")
+		if err != nil {
+			t.Fatalf("after %d of the attacker's failures the owner's network is refused: %v", i+4, err)
+		}
+		a.Succeeded()
+	}
+}
+
+// TestThrottleAccountWideLimit: failures for one address spread over many
+// networks reach the address-wide limit, which refuses every network, the
+// owner's too, until a token refills.
+func TestThrottleAccountWideLimit(t *testing.T) {
+	th, c := newTestThrottle(100)
+	fail(t, th, 2, "192.0.2.1:1", "agent@example.com")
+	fail(t, th, 2, "192.0.2.2:1", "agent@example.com")
+	fail(t, th, 2, "192.0.2.3:1", "agent@example.com")
+	_, err := th.Begin("198.51.100.4:1", "agent@example.com")
+	if got := throttled(t, err); !got.Account || got.RetryAfter != 150*time.Second {
+		t.Errorf("Begin = %+v, want account limit with RetryAfter 2m30s", got)
+	}
+	c.advance(150 * time.Second)
+	a, err := th.Begin("198.51.100.4:1", "agent@example.com")
+	if err != nil {
+		t.Fatalf("Begin after the refill: %v", err)
+	}
+	// A success clears the address's count.
+	a.Succeeded()
+	fail(t, th, 2, "192.0.2.5:1", "agent@example.com")
+	fail(t, th, 2, "192.0.2.6:1", "agent@example.com")
+	fail(t, th, 2, "192.0.2.7:1", "agent@example.com")
+	if _, err := th.Begin("192.0.2.8:1", "agent@example.com"); !throttled(t, err).Account {
+		t.Error("want the address-wide limit after 6 new failures")
 	}
 }
 
@@ -153,6 +199,7 @@ func TestClientKey(t *testing.T) {
 func TestThrottleBounded(t *testing.T) {
 	th, _ := newTestThrottle(50)
 	fail(t, th, 3, "203.0.113.9:1", "victim@example.com")
+	fail(t, th, 3, "203.0.113.10:1", "victim@example.com") // the address-wide limit
 	for i := range 10_000 {
 		client := fmt.Sprintf("10.%d.%d.%d:9", i>>16&255, i>>8&255, i&255)
 		if i%40 == 0 {
@@ -163,8 +210,8 @@ func TestThrottleBounded(t *testing.T) {
 			}
 		}
 		fail(t, th, 1, client, fmt.Sprintf("u%d@example.com", i))
-		if accounts, clients := th.Len(); accounts > 50 || clients > 50 {
-			t.Fatalf("after %d attempts the throttle remembers %d accounts and %d clients, want at most 50 each", i+1, accounts, clients)
+		if pairs, accounts, clients := th.Len(); pairs > 50 || accounts > 50 || clients > 50 {
+			t.Fatalf("after %d attempts the throttle remembers %d accounts by network, %d accounts and %d clients, want at most 50 each", i+1, pairs, accounts, clients)
 		}
 	}
 }

@@ -44,6 +44,9 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	u, err := h.API.SignIn(r, email, password)
 	if err != nil {
 		status := http.StatusUnauthorized
+		if care.ErrorCode(err) == care.EUNAVAILABLE {
+			status = http.StatusServiceUnavailable // the store, not the password
+		}
 		var refused *api.SignInRefused
 		if errors.As(err, &refused) {
 			status = refused.Status
@@ -172,8 +175,15 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request, a *agen
 		fail(err)
 		return
 	}
-	if ok, _ := auth.VerifyPassword(u.PasswordHash, current); !ok {
-		fail(care.Errorf(care.EFORBIDDEN, "The current password is wrong."))
+	if err := h.API.VerifyCurrentPassword(r, u, current); err != nil {
+		var refused *api.SignInRefused
+		if errors.As(err, &refused) {
+			w.Header().Set("Retry-After", strconv.Itoa(refused.RetryAfterSeconds()))
+			h.render(w, r, refused.Status, "password", passwordPage{layout{Title: "Change password", Page: "password", Agent: a,
+				Error: h.safeMessage(r, err)}})
+			return
+		}
+		fail(err)
 		return
 	}
 	if next != formValue(r, "confirm") {

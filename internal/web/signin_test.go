@@ -40,3 +40,31 @@ func TestLoginThrottled(t *testing.T) {
 		t.Errorf("a refused login set cookies %v", res.Cookies())
 	}
 }
+
+// TestPasswordChangeThrottled: guesses at the current password on the
+// password form count against the account's limit like failed sign-ins,
+// and once it is reached even the right one is refused with 429.
+func TestPasswordChangeThrottled(t *testing.T) {
+	f := newFixture(t)
+	f.h.API.SignInGuard = &api.SignInGuard{
+		Throttle: auth.NewThrottle(auth.ThrottleConfig{
+			Account: auth.Limit{Failures: 3, Window: 15 * time.Minute},
+			Now:     func() time.Time { return f.now },
+		}),
+		Gate: auth.NewHashGate(0, time.Second),
+	}
+	c := f.login()
+	const next = "a much longer passphrase"
+	for i := range 3 {
+		if res, _ := c.act("/password", url.Values{"current": {"not the password"}, "new": {next}, "confirm": {next}}); res.StatusCode != http.StatusForbidden {
+			t.Fatalf("guess %d: POST /password = %d, want 403", i+1, res.StatusCode)
+		}
+	}
+	res, body := c.act("/password", url.Values{"current": {password}, "new": {next}, "confirm": {next}})
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") != "300" {
+		t.Fatalf("POST /password after 3 guesses = %d (Retry-After %q), want 429 with Retry-After 300", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+	if !strings.Contains(body, "Wait 5 minutes") {
+		t.Errorf("the refusal does not say how long to wait:\n%s", body)
+	}
+}
