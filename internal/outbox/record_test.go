@@ -30,18 +30,7 @@ func (s *recordFails) RecordSent(context.Context, care.ID, care.DeliveryStatus, 
 func TestSentRecordedWhenRecordSentFails(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s care.Store) {
 		ctx := context.Background()
-		ws := &care.Workspace{Slug: "acme", Name: "Acme"}
-		mustOK(t, s.CreateWorkspace(ctx, ws))
-		inbox := &care.Inbox{WorkspaceID: ws.ID, Channel: care.ChannelWhatsApp, Name: "Support"}
-		mustOK(t, s.CreateInbox(ctx, inbox))
-		ident, _, err := s.ResolveIdentity(ctx, ws.ID, inbox.Channel, care.Author{PlatformUserID: "ana", DisplayName: "Ana"}, time.Now())
-		mustOK(t, err)
-		conv := &care.Conversation{WorkspaceID: ws.ID, InboxID: inbox.ID, ContactID: ident.ContactID, Channel: inbox.Channel, Status: care.StatusOpen}
-		mustOK(t, s.CreateConversation(ctx, conv))
-		ours := &care.Message{WorkspaceID: ws.ID, ConversationID: conv.ID, InboxID: inbox.ID, Direction: care.DirectionOut,
-			Visibility: care.Private, AuthorName: "Ada", Text: "Your parcel left today.", Status: care.DeliveryQueued}
-		mustOK(t, s.CreateMessage(ctx, ours))
-		mustOK(t, s.EnqueueOutbox(ctx, &care.OutboxEntry{MessageID: ours.ID, InboxID: inbox.ID, Channel: inbox.Channel, IdempotencyKey: "k"}))
+		inbox, ours := queuedReply(t, s, nil)
 
 		sender := &countingSender{}
 		senders := &channel.Registry{}
@@ -102,21 +91,12 @@ func (s *recordFailsOnce) RecordSent(ctx context.Context, id care.ID, st care.De
 func TestRecordSentTriedAgain(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, s care.Store) {
 		ctx := context.Background()
-		ws := &care.Workspace{Slug: "acme", Name: "Acme"}
-		mustOK(t, s.CreateWorkspace(ctx, ws))
-		inbox := &care.Inbox{WorkspaceID: ws.ID, Channel: care.ChannelWhatsApp, Name: "Support"}
-		mustOK(t, s.CreateInbox(ctx, inbox))
-		ident, _, err := s.ResolveIdentity(ctx, ws.ID, inbox.Channel, care.Author{PlatformUserID: "ana", DisplayName: "Ana"}, time.Now())
-		mustOK(t, err)
-		conv := &care.Conversation{WorkspaceID: ws.ID, InboxID: inbox.ID, ContactID: ident.ContactID, Channel: inbox.Channel, Status: care.StatusOpen}
-		mustOK(t, s.CreateConversation(ctx, conv))
-		ours := &care.Message{WorkspaceID: ws.ID, ConversationID: conv.ID, InboxID: inbox.ID, Direction: care.DirectionOut,
-			Visibility: care.Private, AuthorName: "Ada", Text: "Your parcel left today.", Status: care.DeliveryQueued}
-		mustOK(t, s.CreateMessage(ctx, ours))
-		echo := &care.Message{WorkspaceID: ws.ID, ConversationID: conv.ID, InboxID: inbox.ID, Direction: care.DirectionOut,
-			Visibility: care.Private, AuthorName: "Acme (outside Parley)", Text: ours.Text, PlatformID: "wamid.1", Status: care.DeliverySent}
-		mustOK(t, s.CreateMessage(ctx, echo))
-		mustOK(t, s.EnqueueOutbox(ctx, &care.OutboxEntry{MessageID: ours.ID, InboxID: inbox.ID, Channel: inbox.Channel, IdempotencyKey: "k"}))
+		var echo *care.Message
+		inbox, ours := queuedReply(t, s, func(conv *care.Conversation, ours *care.Message) {
+			echo = &care.Message{WorkspaceID: conv.WorkspaceID, ConversationID: conv.ID, InboxID: conv.InboxID, Direction: care.DirectionOut,
+				Visibility: care.Private, AuthorName: "Acme (outside Parley)", Text: ours.Text, PlatformID: "wamid.1", Status: care.DeliverySent}
+			mustOK(t, s.CreateMessage(context.Background(), echo))
+		})
 
 		senders := &channel.Registry{}
 		senders.Register(inbox.Channel, &countingSender{})
@@ -134,4 +114,28 @@ func TestRecordSentTriedAgain(t *testing.T) {
 			t.Errorf("echo still there (err %v); want it merged into the reply", err)
 		}
 	})
+}
+
+// queuedReply stores a WhatsApp inbox with Ana's open conversation and our
+// reply to her, queued in the outbox; meanwhile, if set, runs after the
+// reply is stored and before it is queued.
+func queuedReply(t *testing.T, s care.Store, meanwhile func(*care.Conversation, *care.Message)) (*care.Inbox, *care.Message) {
+	t.Helper()
+	ctx := context.Background()
+	ws := &care.Workspace{Slug: "acme", Name: "Acme"}
+	mustOK(t, s.CreateWorkspace(ctx, ws))
+	inbox := &care.Inbox{WorkspaceID: ws.ID, Channel: care.ChannelWhatsApp, Name: "Support"}
+	mustOK(t, s.CreateInbox(ctx, inbox))
+	ident, _, err := s.ResolveIdentity(ctx, ws.ID, inbox.Channel, care.Author{PlatformUserID: "ana", DisplayName: "Ana"}, time.Now())
+	mustOK(t, err)
+	conv := &care.Conversation{WorkspaceID: ws.ID, InboxID: inbox.ID, ContactID: ident.ContactID, Channel: inbox.Channel, Status: care.StatusOpen}
+	mustOK(t, s.CreateConversation(ctx, conv))
+	ours := &care.Message{WorkspaceID: ws.ID, ConversationID: conv.ID, InboxID: inbox.ID, Direction: care.DirectionOut,
+		Visibility: care.Private, AuthorName: "Ada", Text: "Your parcel left today.", Status: care.DeliveryQueued}
+	mustOK(t, s.CreateMessage(ctx, ours))
+	if meanwhile != nil {
+		meanwhile(conv, ours)
+	}
+	mustOK(t, s.EnqueueOutbox(ctx, &care.OutboxEntry{MessageID: ours.ID, InboxID: inbox.ID, Channel: inbox.Channel, IdempotencyKey: "k"}))
+	return inbox, ours
 }
