@@ -53,31 +53,8 @@ func (p *Pipeline) joinPart(ctx context.Context, q care.Queries, raw *care.RawEv
 		}
 		m.Text, m.Attachments = text, atts
 	}
-	gone, err := b.deletedFirst(ctx, q, inbox.ID, in, now)
-	if err != nil {
+	if _, err := b.applyEarly(ctx, q, raw, inbox, m, now); err != nil {
 		return nil, err
-	}
-	if gone && m.DeletedAt == nil {
-		if err := q.MarkMessageDeleted(ctx, m.ID, now); err != nil {
-			return nil, err
-		}
-		m.DeletedAt = &now
-	}
-	reactions, err := b.reactedFirst(ctx, q, raw, now)
-	if err != nil {
-		return nil, err
-	}
-	for i := range reactions {
-		if err := b.react(ctx, q, inbox, m, &reactions[i].Inbound, now); err != nil {
-			return nil, err
-		}
-	}
-	if len(reactions) > 0 {
-		stored, err := q.Message(ctx, m.ID)
-		if err != nil {
-			return nil, err
-		}
-		m.Reactions = stored.Reactions
 	}
 	e := NewEvent(care.EventMessageUpdated, m.WorkspaceID, m.ConversationID, m.ID, m.InboxID, m, now)
 	return []care.Event{e}, b.processed(ctx, q, raw.ID, now)

@@ -508,6 +508,41 @@ func (b *batch) react(ctx context.Context, q care.Queries, inbox *care.Inbox, m 
 	return q.SetReaction(ctx, m.ID, care.Reaction{ContactID: ident.ContactID, Emoji: in.Text, At: in.SentAt})
 }
 
+// applyEarly does to m, just stored as raw's message or joined by raw as a
+// part, what its author did before raw reached Parley: deleted it
+// (deletedFirst), reacted to it (reactedFirst, in the order the reactions
+// came, each replacing its author's earlier one, as they would have). It
+// reports whether m changed.
+func (b *batch) applyEarly(ctx context.Context, q care.Queries, raw *care.RawEvent, inbox *care.Inbox, m *care.Message, now time.Time) (bool, error) {
+	gone, err := b.deletedFirst(ctx, q, inbox.ID, &raw.Inbound, now)
+	if err != nil {
+		return false, err
+	}
+	if gone && m.DeletedAt == nil {
+		if err := q.MarkMessageDeleted(ctx, m.ID, now); err != nil {
+			return false, err
+		}
+		m.DeletedAt = &now
+	}
+	reactions, err := b.reactedFirst(ctx, q, raw, now)
+	if err != nil {
+		return false, err
+	}
+	for i := range reactions {
+		if err := b.react(ctx, q, inbox, m, &reactions[i].Inbound, now); err != nil {
+			return false, err
+		}
+	}
+	if len(reactions) > 0 {
+		stored, err := q.Message(ctx, m.ID)
+		if err != nil {
+			return false, err
+		}
+		m.Reactions = stored.Reactions
+	}
+	return gone || len(reactions) > 0, nil
+}
+
 // prefetch reads, in a query per inbox or platform rather than one per
 // message, the batch's known authors and their active conversations: what
 // threading asks of storage for nearly every message. What it finds is
@@ -736,37 +771,11 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 		}
 	}
 	b.stored(msg)
-	var deletedEvent []care.Event
-	gone, err := b.deletedFirst(ctx, q, inbox.ID, &in, now)
-	if err != nil {
+	var earlyEvent []care.Event
+	if changed, err := b.applyEarly(ctx, q, raw, inbox, msg, now); err != nil {
 		return nil, err
-	} else if gone {
-		// Its deletion came first: stored as the deletion would have left it.
-		if err := q.MarkMessageDeleted(ctx, msg.ID, now); err != nil {
-			return nil, err
-		}
-		msg.DeletedAt = &now
-	}
-	reactions, err := b.reactedFirst(ctx, q, raw, now)
-	if err != nil {
-		return nil, err
-	}
-	for i := range reactions {
-		// Reactions that came first, in the order they came: each
-		// replaces its author's earlier one, as they would have.
-		if err := b.react(ctx, q, inbox, msg, &reactions[i].Inbound, now); err != nil {
-			return nil, err
-		}
-	}
-	if len(reactions) > 0 {
-		stored, err := q.Message(ctx, msg.ID)
-		if err != nil {
-			return nil, err
-		}
-		msg.Reactions = stored.Reactions
-	}
-	if gone || len(reactions) > 0 {
-		deletedEvent = append(deletedEvent, NewEvent(care.EventMessageUpdated, msg.WorkspaceID, msg.ConversationID, msg.ID, msg.InboxID, msg, now))
+	} else if changed {
+		earlyEvent = append(earlyEvent, NewEvent(care.EventMessageUpdated, msg.WorkspaceID, msg.ConversationID, msg.ID, msg.InboxID, msg, now))
 	}
 	if in.Charge != "" {
 		// The platform bills the read that brought this message (X).
@@ -865,7 +874,7 @@ func (p *Pipeline) thread(ctx context.Context, q care.Queries, raw *care.RawEven
 		NewEvent(convType, conv.WorkspaceID, conv.ID, 0, conv.InboxID, conv, now),
 		NewEvent(care.EventMessageCreated, conv.WorkspaceID, conv.ID, msg.ID, conv.InboxID, msg, now),
 	}
-	events = append(events, deletedEvent...)
+	events = append(events, earlyEvent...)
 	events = append(events, clockEvents...)
 	return events, b.processed(ctx, q, raw.ID, now)
 }
