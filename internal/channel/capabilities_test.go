@@ -2,6 +2,7 @@ package channel_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,7 +82,7 @@ func TestEveryChannelDeclaresCapabilities(t *testing.T) {
 				t.Errorf("PublicAndPrivate = %v with rules for %v", c.PublicAndPrivate, rules)
 			}
 			for vis, r := range rules {
-				if !contains(units, r.Unit) || !contains(overflows, r.Overflow) || r.Limit <= 0 || r.Bytes < 0 {
+				if !slices.Contains(units, r.Unit) || !slices.Contains(overflows, r.Overflow) || r.Limit <= 0 || r.Bytes < 0 {
 					t.Errorf("%s rule %+v: want a known unit and overflow, and a positive limit", vis, r)
 				}
 				if r.Overflow == channel.OverflowPrivate && (vis != "public" || !c.PublicAndPrivate) {
@@ -90,15 +91,6 @@ func TestEveryChannelDeclaresCapabilities(t *testing.T) {
 			}
 		})
 	}
-}
-
-func contains[T comparable](s []T, v T) bool {
-	for _, e := range s {
-		if e == v {
-			return true
-		}
-	}
-	return false
 }
 
 type sendOnly struct{}

@@ -2,9 +2,7 @@ package meta_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -13,10 +11,6 @@ import (
 	"github.com/parleyhq/parley/internal/channel/meta"
 	"github.com/parleyhq/parley/internal/channel/meta/metafake"
 	"github.com/parleyhq/parley/internal/desk"
-	"github.com/parleyhq/parley/internal/ingest"
-	"github.com/parleyhq/parley/internal/outbox"
-	"github.com/parleyhq/parley/internal/testdb"
-	"github.com/parleyhq/parley/internal/webhook"
 )
 
 // TestEndToEnd runs the fake Meta against the real webhook handler, ingest
@@ -25,69 +19,13 @@ import (
 // duplicates and bad signatures do what they should.
 func TestEndToEnd(t *testing.T) {
 	ctx := context.Background()
-	s := testdb.SQLite(t)
-	ws := &care.Workspace{Slug: "acme", Name: "Acme"}
-	if err := s.CreateWorkspace(ctx, ws); err != nil {
-		t.Fatal(err)
-	}
-	u := &care.User{Email: "sam@acme.test", Name: "Sam"}
-	if err := s.CreateUser(ctx, u); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SetMember(ctx, care.Member{WorkspaceID: ws.ID, UserID: u.ID, Role: care.RoleAgent}); err != nil {
-		t.Fatal(err)
-	}
-	agent := care.Principal{UserID: u.ID, WorkspaceID: ws.ID, Role: care.RoleAgent, Name: "Sam"}
-
-	fake := metafake.New(appSecret)
-	fake.AppID = "42"
-	fake.AddPage(pageID, "page-token")
-	fake.AddInstagram(igID, "ig-token")
-	graph := httptest.NewServer(fake.Handler())
-	defer graph.Close()
-
-	reg := &channel.Registry{}
-	reg.Register(care.ChannelFacebook, &meta.Messenger{})
-	reg.Register(care.ChannelInstagram, &meta.Instagram{})
-	fb := &care.Inbox{WorkspaceID: ws.ID, Channel: care.ChannelFacebook, Name: "Acme Page", ExternalID: pageID,
-		Credentials: map[string]string{meta.CredAppSecret: appSecret, meta.CredPageAccessToken: "page-token", meta.CredAppID: "42", meta.CredAPIBase: graph.URL}}
-	ig := &care.Inbox{WorkspaceID: ws.ID, Channel: care.ChannelInstagram, Name: "Acme IG", ExternalID: igID,
-		Credentials: map[string]string{meta.CredAppSecret: appSecret, meta.CredAccessToken: "ig-token", meta.CredAppID: "42", meta.CredAPIBase: graph.URL}}
-	for _, in := range []*care.Inbox{fb, ig} {
-		setup, _ := reg.Setup(in.Channel)
-		if err := setup.Prepare(in); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.CreateInbox(ctx, in); err != nil {
-			t.Fatal(err)
-		}
-	}
-
-	c := ingest.NewCommitter(s, 64)
-	go c.Run(ctx)
-	defer c.Close(ctx)
-	mux := http.NewServeMux()
-	(&webhook.Handler{Store: s, Adapters: reg, Ingest: c}).Routes(mux)
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	url := fmt.Sprintf("%s/webhooks/%d", srv.URL, fb.ID)
-
-	pipe := &ingest.Pipeline{Store: s}
-	dsk := &desk.Service{Store: s, Adapters: reg}
-	worker := &outbox.Worker{Store: s, Senders: reg}
+	st := newStack(t, "42")
+	s, fake, fb, ig, agent, url := st.s, st.fake, st.fb, st.ig, st.agent, st.url
+	dsk, worker := st.desk, st.worker
 	deliver := func(d *metafake.Delivery) {
 		t.Helper()
-		if code, err := fake.Deliver(ctx, url, d); err != nil || code != http.StatusOK {
-			t.Fatalf("delivery answered %d, %v; want 200", code, err)
-		}
-		for {
-			n, err := pipe.RunOnce(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n == 0 {
-				return
-			}
+		if err := st.deliver(d); err != nil {
+			t.Fatal(err)
 		}
 	}
 	message := func(in *care.Inbox, platformID string) *care.Message {
@@ -100,11 +38,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	count := func(convID care.ID) int {
 		t.Helper()
-		ms, err := s.Messages(ctx, convID, 0, 100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return len(ms)
+		return len(st.messages(t, convID))
 	}
 
 	// Meta checks the callback before subscribing.

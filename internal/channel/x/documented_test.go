@@ -74,19 +74,7 @@ func TestDocumentedResponses(t *testing.T) {
 // public_metrics keeps its earlier version as a reference and its photo,
 // not the media key X did not include; the cursor moves past all three.
 func TestPollMentionsMixed(t *testing.T) {
-	mentions := readTestdata(t, "v2_mentions_timeline_mixed.json")
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/mentions") {
-			w.Write(mentions)
-			return
-		}
-		w.Write([]byte(`{"meta":{"result_count":0}}`))
-	}))
-	defer srv.Close()
-	a := quietAdapter()
-	in := care.Inbox{ID: 3, Channel: care.ChannelX, ExternalID: "2244994945",
-		Credentials: map[string]string{CredAccessToken: "user-token", CredAPIBase: srv.URL, CredMode: ModePoll}}
-	evs, cursor, err := a.Poll(context.Background(), in, "")
+	evs, cursor, err := pollMentionsPage(t, "v2_mentions_timeline_mixed.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,19 +115,7 @@ func TestPollRefusedIn200(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			mentions := readTestdata(t, tt.file)
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if strings.HasSuffix(r.URL.Path, "/mentions") {
-					w.Write(mentions)
-					return
-				}
-				w.Write([]byte(`{"meta":{"result_count":0}}`))
-			}))
-			defer srv.Close()
-			a := quietAdapter()
-			in := care.Inbox{ID: 3, Channel: care.ChannelX, ExternalID: "2244994945",
-				Credentials: map[string]string{CredAccessToken: "user-token", CredAPIBase: srv.URL, CredMode: ModePoll}}
-			evs, _, err := a.Poll(context.Background(), in, "")
+			evs, _, err := pollMentionsPage(t, tt.file)
 			if len(evs) != tt.wantEvents {
 				t.Errorf("Poll = %d events, want %d", len(evs), tt.wantEvents)
 			}
@@ -155,4 +131,22 @@ func TestPollRefusedIn200(t *testing.T) {
 			}
 		})
 	}
+}
+
+// pollMentionsPage polls a first time from an X whose mentions answer is
+// the testdata file and whose DMs are empty.
+func pollMentionsPage(t *testing.T, file string) ([]channel.Event, string, error) {
+	t.Helper()
+	mentions := readTestdata(t, file)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/mentions") {
+			w.Write(mentions)
+			return
+		}
+		w.Write([]byte(`{"meta":{"result_count":0}}`))
+	}))
+	t.Cleanup(srv.Close)
+	in := care.Inbox{ID: 3, Channel: care.ChannelX, ExternalID: "2244994945",
+		Credentials: map[string]string{CredAccessToken: "user-token", CredAPIBase: srv.URL, CredMode: ModePoll}}
+	return quietAdapter().Poll(context.Background(), in, "")
 }
