@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // ErrRedirectRefused reports a redirect whose Location is missing,
@@ -50,4 +51,11 @@ func isRedirect(code int) bool {
 		return true
 	}
 	return false
+}
+
+// SameOrigin reports whether u has the scheme and host of base, the
+// inbox's api_base: a local fake's address is allowed as the platform's.
+func SameOrigin(u *url.URL, base string) bool {
+	b, err := url.Parse(base)
+	return err == nil && b.Host != "" && strings.EqualFold(u.Scheme, b.Scheme) && strings.EqualFold(u.Host, b.Host)
 }

@@ -84,3 +84,27 @@ func TestFollowRedirects(t *testing.T) {
 		})
 	}
 }
+
+func TestSameOrigin(t *testing.T) {
+	const base = "http://127.0.0.1:8080/api"
+	for _, tt := range []struct {
+		u, base string
+		want    bool
+	}{
+		{"http://127.0.0.1:8080/file", base, true},
+		{"HTTP://127.0.0.1:8080/file", base, true},
+		{"https://127.0.0.1:8080/file", base, false},
+		{"http://127.0.0.1:8081/file", base, false},
+		{"http://127.0.0.1/file", base, false},
+		{"http://127.0.0.1:8080/file", "", false},
+		{"http://127.0.0.1:8080/file", "127.0.0.1:8080", false},
+	} {
+		u, err := url.Parse(tt.u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := channel.SameOrigin(u, tt.base); got != tt.want {
+			t.Errorf("SameOrigin(%s, %q) = %v, want %v", tt.u, tt.base, got, tt.want)
+		}
+	}
+}

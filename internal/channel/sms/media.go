@@ -60,7 +60,7 @@ func (a *Adapter) FetchMedia(ctx context.Context, in care.Inbox, ref string) (*c
 	// The address Twilio redirects to is signed for this download; the
 	// account's credentials stay with Twilio.
 	resp, err = channel.FollowRedirects(ctx, a.client(), resp, err, maxRedirects,
-		func(loc *url.URL) bool { return loc.Scheme == "https" || sameOrigin(loc, base) })
+		func(loc *url.URL) bool { return loc.Scheme == "https" || channel.SameOrigin(loc, base) })
 	switch {
 	case errors.Is(err, channel.ErrRedirectRefused):
 		return nil, care.Errorf(care.EUNAVAILABLE, "Twilio sent the file to an address Parley does not follow.")
@@ -100,15 +100,9 @@ func twilioMediaURL(u, base, account string) bool {
 	if err != nil || p.User != nil || !strings.HasPrefix(p.Path, "/2010-04-01/Accounts/"+account+"/") || strings.Contains(p.Path, "/../") {
 		return false
 	}
-	if sameOrigin(p, base) {
+	if channel.SameOrigin(p, base) {
 		return true
 	}
 	h := strings.ToLower(p.Hostname())
 	return p.Scheme == "https" && (h == "twilio.com" || strings.HasSuffix(h, ".twilio.com"))
-}
-
-// sameOrigin reports whether u has the scheme and host of base.
-func sameOrigin(u *url.URL, base string) bool {
-	b, err := url.Parse(base)
-	return err == nil && b.Host != "" && strings.EqualFold(u.Scheme, b.Scheme) && strings.EqualFold(u.Host, b.Host)
 }

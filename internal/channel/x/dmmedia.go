@@ -66,7 +66,7 @@ func redirectAllowed(loc *url.URL, base string) bool {
 	if loc.User != nil {
 		return false
 	}
-	if sameOrigin(loc, base) {
+	if channel.SameOrigin(loc, base) {
 		return true
 	}
 	if loc.Scheme != "https" || loc.Port() != "" && loc.Port() != "443" {
@@ -98,7 +98,7 @@ func (a *Adapter) FetchMedia(ctx context.Context, in care.Inbox, ref string) (*c
 		return nil, care.Errorf(care.EUNAVAILABLE, "The inbox's api_base is not usable.")
 	}
 	atX := u.Scheme == "https" && strings.EqualFold(u.Host, dmMediaHost)
-	if !atX && !sameOrigin(u, base) {
+	if !atX && !channel.SameOrigin(u, base) {
 		return nil, care.Errorf(care.EUNAVAILABLE, "The file is not on X's DM media host; not fetched with the account's credentials.")
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -170,10 +170,4 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 	}
 	b.left -= int64(n)
 	return n, err
-}
-
-// sameOrigin reports whether u has the scheme and host of base.
-func sameOrigin(u *url.URL, base string) bool {
-	b, err := url.Parse(base)
-	return err == nil && b.Host != "" && strings.EqualFold(u.Scheme, b.Scheme) && strings.EqualFold(u.Host, b.Host)
 }
