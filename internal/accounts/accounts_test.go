@@ -13,12 +13,8 @@ import (
 )
 
 func TestCreateUser(t *testing.T) {
-	ctx := context.Background()
-	s := testdb.SQLite(t)
+	ctx, s, ws1, ws2 := twoWorkspaces(t)
 	now := time.Now()
-	ws1, ws2 := &care.Workspace{Slug: "a", Name: "A"}, &care.Workspace{Slug: "b", Name: "B"}
-	s.CreateWorkspace(ctx, ws1)
-	s.CreateWorkspace(ctx, ws2)
 
 	u, pw, err := accounts.CreateUser(ctx, s, ws1.ID, " Sam@Example.COM ", "Sam", care.RoleAgent, "", now)
 	if err != nil {
@@ -90,12 +86,8 @@ func TestCreateToken(t *testing.T) {
 // are an admin of every workspace it belongs to; the refusal names the
 // operator's command and nothing of the account.
 func TestAddMember(t *testing.T) {
-	ctx := context.Background()
-	s := testdb.SQLite(t)
+	ctx, s, a, b := twoWorkspaces(t)
 	now := time.Now()
-	a, b := &care.Workspace{Slug: "a", Name: "A"}, &care.Workspace{Slug: "b", Name: "B"}
-	s.CreateWorkspace(ctx, a)
-	s.CreateWorkspace(ctx, b)
 	boss, _, err := accounts.CreateUser(ctx, s, b.ID, "boss@b.test", "Boss Of B", care.RoleAdmin, "", now)
 	if err != nil {
 		t.Fatal(err)
@@ -177,4 +169,18 @@ func TestSetPasswordEndsSessions(t *testing.T) {
 			t.Errorf("session %s alive = %v, want %v", h, alive, want)
 		}
 	}
+}
+
+// twoWorkspaces opens a fresh store holding workspaces "a" and "b".
+func twoWorkspaces(t *testing.T) (context.Context, care.Store, *care.Workspace, *care.Workspace) {
+	t.Helper()
+	ctx := context.Background()
+	s := testdb.SQLite(t)
+	a, b := &care.Workspace{Slug: "a", Name: "A"}, &care.Workspace{Slug: "b", Name: "B"}
+	for _, ws := range []*care.Workspace{a, b} {
+		if err := s.CreateWorkspace(ctx, ws); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ctx, s, a, b
 }
