@@ -146,17 +146,37 @@ func SetPassword(ctx context.Context, st care.Store, email, password string) (*c
 	if err != nil {
 		return nil, "", err
 	}
-	err = st.Update(ctx, func(q care.Queries) error {
-		if err := q.SetPassword(ctx, u.ID, hash); err != nil {
-			return err
-		}
-		_, err := q.DeleteUserSessions(ctx, u.ID, nil)
-		return err
-	})
-	if err != nil {
+	if err := storePassword(ctx, st, u.ID, hash, nil); err != nil {
 		return nil, "", err
 	}
 	return u, generated, nil
+}
+
+// ChangePassword gives a user the new password they chose, once it passes
+// auth.CheckPassword, and ends every session of theirs but keep (the hash
+// of the session making the change; nil: all of them), for the reason
+// SetPassword does.
+func ChangePassword(ctx context.Context, st care.Store, userID care.ID, password string, keep []byte) error {
+	if err := auth.CheckPassword(password); err != nil {
+		return err
+	}
+	hash, _, err := passwordHash(password)
+	if err != nil {
+		return err
+	}
+	return storePassword(ctx, st, userID, hash, keep)
+}
+
+// storePassword stores a user's new password hash and ends their sessions
+// but keep, at once.
+func storePassword(ctx context.Context, st care.Store, userID care.ID, hash string, keep []byte) error {
+	return st.Update(ctx, func(q care.Queries) error {
+		if err := q.SetPassword(ctx, userID, hash); err != nil {
+			return err
+		}
+		_, err := q.DeleteUserSessions(ctx, userID, keep)
+		return err
+	})
 }
 
 // passwordHash hashes password, or when it is empty a random one it

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parleyhq/parley/internal/accounts"
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/care"
 )
@@ -270,11 +270,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := s.SignIn(r, req.Email, req.Password)
-	var refused *SignInRefused
-	if errors.As(err, &refused) {
-		writeSignInRefused(w, r, refused)
-		return
-	} else if err != nil {
+	if err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -422,25 +418,12 @@ func (s *Server) EndSession(w http.ResponseWriter, r *http.Request) error {
 // keep is the hash of the session making the change (nil for none), which
 // stays signed in.
 func (s *Server) ChangePassword(ctx context.Context, userID care.ID, password string, keep []byte) error {
-	if err := auth.CheckPassword(password); err != nil {
-		return err
-	}
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		return err
-	}
-	return s.Store.Update(ctx, func(q care.Queries) error {
-		if err := q.SetPassword(ctx, userID, hash); err != nil {
-			return err
-		}
-		_, err := q.DeleteUserSessions(ctx, userID, keep)
-		return err
-	})
+	return accounts.ChangePassword(ctx, s.Store, userID, password, keep)
 }
 
-// sessionHash is the hash of the session cookie of a request authenticated
+// SessionHash is the hash of the session cookie of a request authenticated
 // by it, nil for one that is not.
-func sessionHash(r *http.Request) []byte {
+func SessionHash(r *http.Request) []byte {
 	if r.Header.Get("Authorization") != "" {
 		return nil
 	}
@@ -473,15 +456,10 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.VerifyCurrentPassword(r, u, req.Current); err != nil {
-		var refused *SignInRefused
-		if errors.As(err, &refused) {
-			writeSignInRefused(w, r, refused)
-		} else {
-			writeError(w, r, err)
-		}
+		writeError(w, r, err)
 		return
 	}
-	if err := s.ChangePassword(r.Context(), u.ID, req.New, sessionHash(r)); err != nil {
+	if err := s.ChangePassword(r.Context(), u.ID, req.New, SessionHash(r)); err != nil {
 		writeError(w, r, err)
 		return
 	}

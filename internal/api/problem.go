@@ -2,8 +2,10 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/parleyhq/parley/internal/care"
 )
@@ -42,14 +44,23 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	if status >= 500 {
+	retry := ""
+	var refused *SignInRefused
+	if errors.As(err, &refused) {
+		// Logged as a warning where it was refused: a sign-in not checked
+		// is no failure of Parley's, and a flood of them must not be one.
+		status, retry = refused.Status, strconv.Itoa(refused.RetryAfterSeconds())
+	} else if status >= 500 {
 		slog.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="parley"`)
 	}
-	if status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", "5")
+	if status == http.StatusServiceUnavailable && retry == "" {
+		retry = "5"
+	}
+	if retry != "" {
+		w.Header().Set("Retry-After", retry)
 	}
 	p := problem{
 		Type:     "https://parley.dev/problems/" + code,

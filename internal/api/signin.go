@@ -1,11 +1,9 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -164,21 +162,4 @@ func waitText(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%d hours", int((d+time.Hour-1)/time.Hour))
 	}
-}
-
-// writeSignInRefused answers a refused sign-in with its status and
-// Retry-After, as a problem detail like every other error.
-func writeSignInRefused(w http.ResponseWriter, r *http.Request, e *SignInRefused) {
-	w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfterSeconds()))
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(e.Status)
-	json.NewEncoder(w).Encode(problem{
-		Type:     "https://parley.dev/problems/" + e.err.Code,
-		Title:    http.StatusText(e.Status),
-		Status:   e.Status,
-		Detail:   e.err.Message,
-		Code:     e.err.Code,
-		Instance: r.URL.Path,
-	})
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/parleyhq/parley/internal/accounts"
 	"github.com/parleyhq/parley/internal/api"
-	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/care"
 )
 
@@ -191,11 +190,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request, a *agen
 		return
 	}
 	// This browser stays signed in; every other session of theirs ends.
-	var keep []byte
-	if c, err := r.Cookie(api.SessionCookie); err == nil {
-		keep = auth.HashToken(c.Value)
-	}
-	if err := h.API.ChangePassword(r.Context(), u.ID, next, keep); err != nil {
+	if err := h.API.ChangePassword(r.Context(), u.ID, next, api.SessionHash(r)); err != nil {
 		fail(err)
 		return
 	}
